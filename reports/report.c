@@ -1,0 +1,485 @@
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/escape.h"
+#include "core/limits.h"
+#include "core/users.h"
+#include "reports/report.h"
+
+struct section {
+	char *check;
+	json_t *data;
+	mw_text_renderer renderer;
+};
+
+struct mw_report {
+	pthread_mutex_t lock;
+	char *command;
+	struct mw_stored_finding *findings;
+	size_t nfindings, afindings;
+	int sorted;
+	unsigned long seq;
+	struct mw_report_error *errors;
+	size_t nerrors, aerrors;
+	struct mw_report_note *notes;
+	size_t nnotes, anotes;
+	struct section *sections;
+	size_t nsections, asections;
+	char *incomplete;
+	int64_t started, finished;
+	int fixed_times;
+	size_t dropped;		/* findings past the cap */
+};
+
+static void *grow(void *p, size_t *alloc, size_t n, size_t elem)
+{
+	size_t na;
+	void *np;
+
+	if (n < *alloc)
+		return p;
+	na = *alloc ? *alloc * 2 : 16;
+	np = realloc(p, na * elem);
+	if (!np)
+		return NULL;
+	*alloc = na;
+	return np;
+}
+
+static char *esc(const char *s)
+{
+	return s ? mw_escape_str(s) : NULL;
+}
+
+struct mw_report *mw_report_new(const char *command)
+{
+	struct mw_report *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	pthread_mutex_init(&r->lock, NULL);
+	r->command = esc(command ? command : "");
+	r->started = (int64_t)time(NULL);
+	if (!r->command) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void free_finding(struct mw_stored_finding *f)
+{
+	size_t i;
+
+	free(f->check);
+	free(f->rule_id);
+	free(f->title);
+	free(f->family);
+	free(f->path);
+	free(f->ip);
+	free(f->list);
+	free(f->excerpt);
+	free(f->remediation);
+	for (i = 0; i < f->n_log_lines; i++)
+		free(f->log_lines[i]);
+	free(f->log_lines);
+	free(f->owner);
+	free(f->group);
+	json_decref(f->details);
+}
+
+void mw_report_free(struct mw_report *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nfindings; i++)
+		free_finding(&r->findings[i]);
+	free(r->findings);
+	for (i = 0; i < r->nerrors; i++) {
+		free(r->errors[i].check);
+		free(r->errors[i].path);
+		free(r->errors[i].message);
+	}
+	free(r->errors);
+	for (i = 0; i < r->nnotes; i++) {
+		free(r->notes[i].check);
+		free(r->notes[i].text);
+	}
+	free(r->notes);
+	for (i = 0; i < r->nsections; i++) {
+		free(r->sections[i].check);
+		json_decref(r->sections[i].data);
+	}
+	free(r->sections);
+	free(r->incomplete);
+	free(r->command);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+json_t *mw_json_escaped(const json_t *v)
+{
+	json_t *out, *item;
+	const char *key;
+	size_t i;
+	char *s, *k;
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		s = mw_escape_dup(json_string_value(v), json_string_length(v));
+		out = s ? json_string(s) : NULL;
+		free(s);
+		return out;
+	case JSON_ARRAY:
+		out = json_array();
+		json_array_foreach(v, i, item)
+			if (!out || json_array_append_new(out, mw_json_escaped(item)))
+				break;
+		return out;
+	case JSON_OBJECT:
+		out = json_object();
+		json_object_foreach((json_t *)v, key, item) {
+			k = mw_escape_str(key);
+			if (!out || !k || json_object_set_new(out, k, mw_json_escaped(item))) {
+				free(k);
+				break;
+			}
+			free(k);
+		}
+		return out;
+	default:
+		return json_deep_copy(v);
+	}
+}
+
+enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
+{
+	struct mw_stored_finding s;
+	char name[256];
+	size_t i;
+	void *np;
+
+	memset(&s, 0, sizeof(s));
+	s.check = esc(f->check ? f->check : "");
+	s.rule_id = esc(f->rule_id ? f->rule_id : "");
+	s.title = esc(f->title ? f->title : "");
+	s.family = esc(f->family);
+	s.path = esc(f->path);
+	s.ip = esc(f->ip);
+	s.list = esc(f->list);
+	s.excerpt = esc(f->excerpt);
+	s.remediation = esc(f->remediation);
+	s.line = f->line;
+	s.severity = f->severity < MW_SEV__COUNT ? f->severity : MW_SEV_CRITICAL;
+	s.file = f->file;
+	if (f->file.valid) {
+		mw_user_name(f->file.uid, name, sizeof(name));
+		s.owner = esc(name);
+		mw_group_name(f->file.gid, name, sizeof(name));
+		s.group = esc(name);
+	}
+	if (f->details)
+		s.details = mw_json_escaped(f->details);
+	if (f->n_log_lines) {
+		s.log_lines = calloc(f->n_log_lines, sizeof(char *));
+		if (s.log_lines) {
+			s.n_log_lines = f->n_log_lines;
+			for (i = 0; i < f->n_log_lines; i++)
+				s.log_lines[i] = esc(f->log_lines[i]);
+		}
+	}
+	if (!s.check || !s.rule_id || !s.title ||
+	    (f->n_log_lines && !s.log_lines) || (f->details && !s.details)) {
+		free_finding(&s);
+		return MW_ERR_NOMEM;
+	}
+	pthread_mutex_lock(&r->lock);
+	if (r->nfindings >= MW_MAX_REPORT_FINDINGS) {
+		r->dropped++;
+		pthread_mutex_unlock(&r->lock);
+		free_finding(&s);
+		return MW_ERR_LIMIT;
+	}
+	np = grow(r->findings, &r->afindings, r->nfindings, sizeof(s));
+	if (!np) {
+		pthread_mutex_unlock(&r->lock);
+		free_finding(&s);
+		return MW_ERR_NOMEM;
+	}
+	r->findings = np;
+	s.seq = r->seq++;
+	r->findings[r->nfindings++] = s;
+	r->sorted = 0;
+	pthread_mutex_unlock(&r->lock);
+	return MW_OK;
+}
+
+static char *vformat_escaped(const char *fmt, va_list ap)
+{
+	char msg[2048];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	return mw_escape_str(msg);
+}
+
+void mw_report_error(struct mw_report *r, const char *check, const char *path,
+		     unsigned long line, enum mw_err code, const char *fmt, ...)
+{
+	struct mw_report_error e;
+	va_list ap;
+	void *np;
+
+	va_start(ap, fmt);
+	e.message = vformat_escaped(fmt, ap);
+	va_end(ap);
+	e.check = esc(check ? check : "");
+	e.path = esc(path);
+	e.line = line;
+	e.code = code;
+	pthread_mutex_lock(&r->lock);
+	np = grow(r->errors, &r->aerrors, r->nerrors, sizeof(e));
+	if (np && e.message && e.check) {
+		r->errors = np;
+		r->errors[r->nerrors++] = e;
+	} else {
+		/* Keep the exit status truthful even when memory is gone. */
+		if (np)
+			r->errors = np;
+		if (!r->incomplete)
+			r->incomplete = strdup("out of memory while recording an error");
+		free(e.message);
+		free(e.check);
+		free(e.path);
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+void mw_report_note(struct mw_report *r, const char *check, const char *fmt, ...)
+{
+	struct mw_report_note n;
+	va_list ap;
+	void *np;
+
+	va_start(ap, fmt);
+	n.text = vformat_escaped(fmt, ap);
+	va_end(ap);
+	n.check = esc(check ? check : "");
+	pthread_mutex_lock(&r->lock);
+	np = grow(r->notes, &r->anotes, r->nnotes, sizeof(n));
+	if (np && n.text && n.check) {
+		r->notes = np;
+		r->notes[r->nnotes++] = n;
+		n.text = n.check = NULL;
+	} else if (np) {
+		r->notes = np;
+	}
+	pthread_mutex_unlock(&r->lock);
+	free(n.text);
+	free(n.check);
+}
+
+void mw_report_set_data(struct mw_report *r, const char *check, json_t *data,
+			mw_text_renderer renderer)
+{
+	json_t *safe = data ? mw_json_escaped(data) : NULL;
+	size_t i;
+	void *np;
+
+	json_decref(data);
+	if (!safe)
+		return;
+	pthread_mutex_lock(&r->lock);
+	for (i = 0; i < r->nsections; i++) {
+		if (strcmp(r->sections[i].check, check) == 0) {
+			json_decref(r->sections[i].data);
+			r->sections[i].data = safe;
+			r->sections[i].renderer = renderer;
+			pthread_mutex_unlock(&r->lock);
+			return;
+		}
+	}
+	np = grow(r->sections, &r->asections, r->nsections, sizeof(struct section));
+	if (np) {
+		r->sections = np;
+		r->sections[r->nsections].check = esc(check);
+		r->sections[r->nsections].data = safe;
+		r->sections[r->nsections].renderer = renderer;
+		if (r->sections[r->nsections].check) {
+			r->nsections++;
+			safe = NULL;
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+	json_decref(safe);
+}
+
+void mw_report_set_incomplete(struct mw_report *r, const char *why)
+{
+	pthread_mutex_lock(&r->lock);
+	if (!r->incomplete)
+		r->incomplete = esc(why ? why : "incomplete");
+	pthread_mutex_unlock(&r->lock);
+}
+
+void mw_report_set_times(struct mw_report *r, int64_t started, int64_t finished)
+{
+	r->started = started;
+	r->finished = finished;
+	r->fixed_times = 1;
+}
+
+void mw_report_finish(struct mw_report *r)
+{
+	if (!r->fixed_times)
+		r->finished = (int64_t)time(NULL);
+	if (r->dropped && !r->incomplete) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "%zu findings dropped past the limit of %u",
+			 r->dropped, (unsigned)MW_MAX_REPORT_FINDINGS);
+		r->incomplete = strdup(msg);
+	}
+}
+
+size_t mw_report_count_severity(const struct mw_report *r, enum mw_severity s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nfindings; i++)
+		n += r->findings[i].severity == s;
+	return n;
+}
+
+int mw_report_max_severity(const struct mw_report *r)
+{
+	int max = -1;
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if ((int)r->findings[i].severity > max)
+			max = (int)r->findings[i].severity;
+	return max;
+}
+
+int mw_report_exit_code(const struct mw_report *r)
+{
+	if (r->nerrors || r->incomplete || r->dropped)
+		return 2;
+	return mw_report_max_severity(r) >= MW_SEV_LOW ? 1 : 0;
+}
+
+static int strcmp_null(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const struct mw_stored_finding *a = pa, *b = pb;
+	int c;
+
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if ((c = strcmp(a->check, b->check)))
+		return c;
+	if ((c = strcmp_null(a->path, b->path)))
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if ((c = strcmp_null(a->ip, b->ip)))
+		return c;
+	if ((c = strcmp_null(a->list, b->list)))
+		return c;
+	if ((c = strcmp(a->rule_id, b->rule_id)))
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+size_t mw_report_nfindings(const struct mw_report *r)
+{
+	return r->nfindings;
+}
+
+const struct mw_stored_finding *mw_report_finding(struct mw_report *r, size_t i)
+{
+	if (!r->sorted) {
+		pthread_mutex_lock(&r->lock);
+		if (r->nfindings > 1)
+			qsort(r->findings, r->nfindings, sizeof(*r->findings), cmp_finding);
+		r->sorted = 1;
+		pthread_mutex_unlock(&r->lock);
+	}
+	return i < r->nfindings ? &r->findings[i] : NULL;
+}
+
+size_t mw_report_nerrors(const struct mw_report *r)
+{
+	return r->nerrors;
+}
+
+const struct mw_report_error *mw_report_get_error(const struct mw_report *r, size_t i)
+{
+	return i < r->nerrors ? &r->errors[i] : NULL;
+}
+
+size_t mw_report_nnotes(const struct mw_report *r)
+{
+	return r->nnotes;
+}
+
+const struct mw_report_note *mw_report_get_note(const struct mw_report *r, size_t i)
+{
+	return i < r->nnotes ? &r->notes[i] : NULL;
+}
+
+const char *mw_report_command(const struct mw_report *r)
+{
+	return r->command;
+}
+
+const char *mw_report_incomplete(const struct mw_report *r)
+{
+	return r->incomplete;
+}
+
+int64_t mw_report_started(const struct mw_report *r)
+{
+	return r->started;
+}
+
+int64_t mw_report_finished(const struct mw_report *r)
+{
+	return r->finished;
+}
+
+size_t mw_report_nsections(const struct mw_report *r)
+{
+	return r->nsections;
+}
+
+const char *mw_report_section(const struct mw_report *r, size_t i,
+			      const json_t **data, mw_text_renderer *renderer)
+{
+	if (i >= r->nsections)
+		return NULL;
+	if (data)
+		*data = r->sections[i].data;
+	if (renderer)
+		*renderer = r->sections[i].renderer;
+	return r->sections[i].check;
+}
+
+const json_t *mw_report_data(const struct mw_report *r, const char *check)
+{
+	size_t i;
+
+	for (i = 0; i < r->nsections; i++)
+		if (strcmp(r->sections[i].check, check) == 0)
+			return r->sections[i].data;
+	return NULL;
+}

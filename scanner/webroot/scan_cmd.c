@@ -1,0 +1,15 @@
+#include "cli/commands.h"
+
+enum mw_err mw_cmd_scan(struct mw_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return mw_fail(ctx, MW_ERR_NOTIMPL, "not implemented yet");
+}
+
+enum mw_err mw_cmd_quarantine(struct mw_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return mw_fail(ctx, MW_ERR_NOTIMPL, "not implemented yet");
+}
