@@ -77,7 +77,8 @@ mailwarden: $(BUILD)/mailwarden
 	cp $< $@
 
 $(BUILD)/mailwarden: $(OBJ) | banned
-	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ) $(ALL_LDLIBS)
+	@$(if $(Q),echo "  LD    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ) $(ALL_LDLIBS)
 
 V ?= 0
 ifeq ($(V),0)
@@ -91,7 +92,8 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJ) $(ALL_LDFLAGS) $(ALL_LDLIBS) -lcmocka
+	@$(if $(Q),echo "  LD    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJ) $(ALL_LDFLAGS) $(ALL_LDLIBS) -lcmocka
 
 -include $(OBJ:.o=.d)
 
@@ -127,7 +129,8 @@ fuzz-bins: $(FUZZ_BIN)
 
 build/fuzz/tests/%: tests/fuzz/%.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBOBJ) $(ALL_LDFLAGS) $(ALL_LDLIBS)
+	@$(if $(Q),echo "  LD    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBOBJ) $(ALL_LDFLAGS) $(ALL_LDLIBS)
 
 fuzz: fuzz-build
 	@set -e; for f in $(FUZZ_BIN); do \
