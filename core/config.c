@@ -93,8 +93,15 @@ enum mw_err mw_config_defaults(struct mw_config *cfg)
 	return MW_OK;
 }
 
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* Debian's libinih is built with a 200-byte line buffer: longer lines are
+ * split and misreported, so they are refused up front with a clear error. */
+#define INI_LINE_MAX 199
+
 struct parse_state {
 	struct mw_config *cfg;
+	unsigned char seen[NKEYS];	/* list keys: first use replaces the default */
 	char msg[256];		/* first error, without location */
 	int failed;
 	int oom;
@@ -143,9 +150,9 @@ static void fail(struct parse_state *ps, const char *fmt, const char *a,
 	ps->failed = 1;
 }
 
-static int set_value(struct parse_state *ps, const struct key_def *k,
-		     const char *value)
+static int set_value(struct parse_state *ps, size_t ki, const char *value)
 {
+	const struct key_def *k = &keys[ki];
 	char *base = (char *)ps->cfg + k->offset;
 	unsigned long ul;
 	char *end;
@@ -167,8 +174,11 @@ static int set_value(struct parse_state *ps, const struct key_def *k,
 	case K_LIST: {
 		struct mw_strlist *l = (struct mw_strlist *)base;
 
-		/* A key given again replaces the earlier list. */
-		mw_strlist_clear(l);
+		/* The first occurrence replaces the built-in default; repeated
+		 * keys and indented continuation lines add to the list. */
+		if (!ps->seen[ki])
+			mw_strlist_clear(l);
+		ps->seen[ki] = 1;
 		if (mw_strlist_add_words(l, value)) {
 			ps->oom = 1;
 			return 0;
@@ -236,12 +246,12 @@ static int handler(void *user, const char *section, const char *name,
 		 * with INI_CALL_HANDLER_ON_NEW_SECTION; keys still validate it. */
 		return 1;
 	}
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (i = 0; i < NKEYS; i++) {
 		if (strcmp(keys[i].section, section) != 0)
 			continue;
 		known_section = 1;
 		if (strcmp(keys[i].key, name) == 0)
-			return set_value(ps, &keys[i], value);
+			return set_value(ps, i, value);
 	}
 	if (!known_section)
 		fail(ps, "unknown section [%s] (key '%s')", section, name);
@@ -254,8 +264,23 @@ enum mw_err mw_config_parse(struct mw_config *cfg, const char *name,
 			    const char *text, char *err, size_t errlen)
 {
 	struct parse_state ps;
+	const char *p = text, *nl;
 	int line;
 
+	for (line = 1; *p; line++) {
+		size_t len;
+
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		p += len + (nl != NULL);
+		if (len > INI_LINE_MAX) {
+			if (err && errlen)
+				snprintf(err, errlen,
+					 "%s: line %d: longer than %d characters (continue a list on an indented next line)",
+					 name, line, INI_LINE_MAX);
+			return MW_ERR_CONFIG;
+		}
+	}
 	memset(&ps, 0, sizeof(ps));
 	ps.cfg = cfg;
 	line = ini_parse_string(text, handler, &ps);

@@ -212,6 +212,16 @@ static void test_config_ok(void **state)
 	assert_int_equal(c.fw_mode, MW_FW_ALLOW_LIST);
 	assert_int_equal(c.fw_ports.n, 2);
 	mw_config_free(&c);
+	/* lists: first use replaces the default, repeats and continuations add */
+	assert_int_equal(mw_config_defaults(&c), MW_OK);
+	assert_int_equal(c.fw_ports.n, 3);
+	assert_int_equal(mw_config_parse(&c, "t.conf",
+		"[firewall]\nports = 25\n  2525\nports = 587\n", err, sizeof(err)), MW_OK);
+	assert_int_equal(c.fw_ports.n, 3);
+	assert_string_equal(c.fw_ports.v[0], "25");
+	assert_string_equal(c.fw_ports.v[1], "2525");
+	assert_string_equal(c.fw_ports.v[2], "587");
+	mw_config_free(&c);
 }
 
 static void test_config_errors(void **state)
@@ -233,6 +243,14 @@ static void test_config_errors(void **state)
 	assert_int_equal(mw_config_parse(&c, "t.conf", "[scan]\nthis is not ini\n", err, sizeof(err)),
 			 MW_ERR_CONFIG);
 	assert_non_null(strstr(err, "t.conf: line 2: syntax error"));
+	{
+		char longline[400];
+
+		snprintf(longline, sizeof(longline), "[general]\nlocal_domains = %0300d\n", 0);
+		assert_int_equal(mw_config_parse(&c, "t.conf", longline, err, sizeof(err)),
+				 MW_ERR_CONFIG);
+		assert_non_null(strstr(err, "t.conf: line 2: longer than 199 characters"));
+	}
 	mw_config_free(&c);
 }
 
