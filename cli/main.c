@@ -125,6 +125,13 @@ static int strip_common(int argc, char **argv, struct common_opts *o,
 	return out;
 }
 
+/* A common option written as "--opt VALUE" (its value is the next word). */
+static int takes_value(const char *a)
+{
+	return !strcmp(a, "--format") || !strcmp(a, "--config") ||
+	       !strcmp(a, "--color") || !strcmp(a, "--colour");
+}
+
 static int resolve_color(const char *mode, int *out)
 {
 	const char *term = getenv("TERM");
@@ -156,78 +163,23 @@ static int parse_format(const char *s, enum mw_format *f)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/*
+ * Run one command with its argv (common options already removed into co):
+ * load the configuration, run, write the report. Returns the exit code.
+ */
+static int run_command(const struct mw_command *cmd, const struct common_opts *co,
+		       int argc, char **argv)
 {
-	struct common_opts co = { 0 };
-	const struct mw_command *cmd;
 	struct mw_write_opts wo;
 	struct mw_config cfg;
 	struct mw_ctx ctx;
 	char err[1024];
 	enum mw_err e;
-	int code, first = 1;
+	int code;
 
-	/* A closed pipe must surface as a write error (exit 2), not kill us
-	 * silently with status 141. */
-	signal(SIGPIPE, SIG_IGN);
-
-	/* Common options may also come before the command. */
-	while (first < argc && argv[first][0] == '-') {
-		if (!strcmp(argv[first], "--version") || !strcmp(argv[first], "-V")) {
-			printf("mailwarden %s\n", MW_VERSION);
-			return fflush(stdout) == EOF || ferror(stdout) ? EXIT_ERROR : EXIT_CLEAN;
-		}
-		first++;
-	}
-	if (first >= argc) {
-		struct common_opts tmp = { 0 };
-
-		if (strip_common(argc, argv, &tmp, "") >= 0 && tmp.help) {
-			print_main_usage(stdout);
-			return fflush(stdout) == EOF || ferror(stdout) ? EXIT_ERROR : EXIT_CLEAN;
-		}
-		print_main_usage(stderr);
+	if (argc < 0)
 		return EXIT_ERROR;
-	}
-	if (strcmp(argv[first], "help") == 0) {
-		cmd = first + 1 < argc ? mw_command_find(argv[first + 1]) : NULL;
-		if (first + 1 < argc && !cmd) {
-			fprintf(stderr, "mailwarden: unknown command '%s'\n", argv[first + 1]);
-			return EXIT_ERROR;
-		}
-		if (cmd)
-			print_command_usage(stdout, cmd);
-		else
-			print_main_usage(stdout);
-		return fflush(stdout) == EOF || ferror(stdout) ? EXIT_ERROR : EXIT_CLEAN;
-	}
-	cmd = mw_command_find(argv[first]);
-	if (!cmd) {
-		fprintf(stderr, "mailwarden: unknown command '%s'\n"
-			"Try 'mailwarden --help'.\n", argv[first]);
-		return EXIT_ERROR;
-	}
-	/* Build the command's argv: options given before the command name
-	 * count as if given after it. */
-	{
-		char **nargv = calloc((size_t)argc + 1, sizeof(char *));
-		int n = 0, i;
-
-		if (!nargv) {
-			fprintf(stderr, "mailwarden: out of memory\n");
-			return EXIT_ERROR;
-		}
-		nargv[n++] = argv[first];
-		for (i = 1; i < first; i++)
-			nargv[n++] = argv[i];
-		for (i = first + 1; i < argc; i++)
-			nargv[n++] = argv[i];
-		argc = strip_common(n, nargv, &co, cmd->name);
-		argv = nargv;
-		if (argc < 0)
-			return EXIT_ERROR;
-	}
-	if (co.help) {
+	if (co->help) {
 		print_command_usage(stdout, cmd);
 		return fflush(stdout) == EOF || ferror(stdout) ? EXIT_ERROR : EXIT_CLEAN;
 	}
@@ -235,28 +187,28 @@ int main(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.command = cmd->name;
 	ctx.out = stdout;
-	ctx.quiet = co.quiet;
-	ctx.config_path = co.config;
-	if (parse_format(co.format, &ctx.format)) {
+	ctx.quiet = co->quiet;
+	ctx.config_path = co->config;
+	if (parse_format(co->format, &ctx.format)) {
 		fprintf(stderr, "mailwarden %s: unknown format '%s' (text, json, jsonl)\n",
-			cmd->name, co.format);
+			cmd->name, co->format);
 		return EXIT_ERROR;
 	}
-	if (resolve_color(co.color, &ctx.color)) {
+	if (resolve_color(co->color, &ctx.color)) {
 		fprintf(stderr, "mailwarden %s: --color takes auto, always or never\n",
 			cmd->name);
 		return EXIT_ERROR;
 	}
 	if (ctx.format != MW_FMT_TEXT)
 		ctx.color = 0;
-	ctx.progress = !co.quiet && !co.no_progress && isatty(STDERR_FILENO);
+	ctx.progress = !co->quiet && !co->no_progress && isatty(STDERR_FILENO);
 
 	if (mw_config_defaults(&cfg)) {
 		fprintf(stderr, "mailwarden: out of memory\n");
 		return EXIT_ERROR;
 	}
 	err[0] = '\0';
-	e = mw_config_load(&cfg, co.config, err, sizeof(err));
+	e = mw_config_load(&cfg, co->config, err, sizeof(err));
 	if (e) {
 		fprintf(stderr, "mailwarden: %s\n", err[0] ? err : mw_strerror(e));
 		mw_config_free(&cfg);
@@ -313,6 +265,76 @@ int main(int argc, char **argv)
 
 	mw_report_free(ctx.report);
 	mw_config_free(&cfg);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	struct common_opts co = { 0 };
+	const struct mw_command *cmd;
+	int code, first = 1;
+
+	/* A closed pipe must surface as a write error (exit 2), not kill us
+	 * silently with status 141. */
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Common options may also come before the command. */
+	while (first < argc && argv[first][0] == '-') {
+		if (!strcmp(argv[first], "--version") || !strcmp(argv[first], "-V")) {
+			printf("mailwarden %s\n", MW_VERSION);
+			return fflush(stdout) == EOF || ferror(stdout) ? EXIT_ERROR : EXIT_CLEAN;
+		}
+		if (takes_value(argv[first]))
+			first++;
+		first++;
+	}
+	if (first >= argc) {
+		struct common_opts tmp = { 0 };
+
+		if (strip_common(argc, argv, &tmp, "") >= 0 && tmp.help) {
+			print_main_usage(stdout);
+			return fflush(stdout) == EOF || ferror(stdout) ? EXIT_ERROR : EXIT_CLEAN;
+		}
+		print_main_usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (strcmp(argv[first], "help") == 0) {
+		cmd = first + 1 < argc ? mw_command_find(argv[first + 1]) : NULL;
+		if (first + 1 < argc && !cmd) {
+			fprintf(stderr, "mailwarden: unknown command '%s'\n", argv[first + 1]);
+			return EXIT_ERROR;
+		}
+		if (cmd)
+			print_command_usage(stdout, cmd);
+		else
+			print_main_usage(stdout);
+		return fflush(stdout) == EOF || ferror(stdout) ? EXIT_ERROR : EXIT_CLEAN;
+	}
+	cmd = mw_command_find(argv[first]);
+	if (!cmd) {
+		fprintf(stderr, "mailwarden: unknown command '%s'\n"
+			"Try 'mailwarden --help'.\n", argv[first]);
+		return EXIT_ERROR;
+	}
+	/* Build the command's argv: options given before the command name
+	 * count as if given after it. */
+	{
+		char **nargv = calloc((size_t)argc + 1, sizeof(char *));
+		int n = 0, i;
+
+		if (!nargv) {
+			fprintf(stderr, "mailwarden: out of memory\n");
+			return EXIT_ERROR;
+		}
+		nargv[n++] = argv[first];
+		for (i = 1; i < first; i++)
+			nargv[n++] = argv[i];
+		for (i = first + 1; i < argc; i++)
+			nargv[n++] = argv[i];
+		argc = strip_common(n, nargv, &co, cmd->name);
+		argv = nargv;
+	}
+	code = run_command(cmd, &co, argc, argv);
 	free(argv);
 	return code;
 }
