@@ -172,7 +172,10 @@ enum mw_err mw_dnsbl_resolve(struct mw_dnsbl_query *q, size_t n,
 	memset(&ao, 0, sizeof(ao));
 	ao.timeout = (int)(opts->timeout_ms ? opts->timeout_ms : 1000);
 	ao.tries = (int)(opts->tries ? opts->tries : 1);
-	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+	/* NOCHECKRESP: hand SERVFAIL/REFUSED answers to us instead of
+	 * turning them into "connection refused" after the retries; the
+	 * user must learn which of the two happened. */
+	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP;
 	optmask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS;
 	rc = ares_init_options(&e.ch, &ao, optmask);
 	if (rc != ARES_SUCCESS) {

@@ -229,6 +229,14 @@ rc=0
 assert "unreachable resolver: unknown + note" \
 	'.data.dnsbl.summary.unknown == 1 and ([.notes[].text | select(test("no lookup got an answer"))] | length == 1)'
 
+# A zone dnsmasq has no data and no upstream for: it answers REFUSED.
+rc=0
+"$bin" dnsbl --config "$conf" --format json --resolver "127.0.0.1:$port" \
+	--list refused.example 203.0.113.99 >"$out" || rc=$?
+assert "REFUSED answer: unknown, low finding" \
+	'.data.dnsbl.results[0].verdict == "unknown" and .data.dnsbl.results[0].dns == "REFUSED" and
+	 .findings[0].rule_id == "dnsbl.unknown" and .findings[0].severity == "low"'
+
 # Bad input is a usage error (exit 2) with a clear message.
 rc=0
 "$bin" dnsbl --resolver "127.0.0.1:$port" 1.2.3 2>"$tmp/err" >/dev/null || rc=$?
