@@ -403,7 +403,8 @@ static enum mw_err parse_args(struct run *r, int argc, char **argv,
 			*postfix_dir = optarg;
 			break;
 		default:
-			return mw_usage(r->ctx, "unknown option '%s'", argv[optind - 1]);
+			return mw_usage(r->ctx, "unknown option or missing argument: '%s'",
+					argv[optind - 1]);
 		}
 	}
 	for (i = optind; i < argc; i++)

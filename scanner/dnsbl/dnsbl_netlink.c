@@ -12,6 +12,8 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "scanner/dnsbl/dnsbl.h"
@@ -26,6 +28,7 @@
 
 /* libmnl's recommended receive size for dumps (MNL_SOCKET_DUMP_SIZE). */
 #define NL_BUF_SIZE 32768
+#define NL_TIMEOUT_S 2
 
 struct nl {
 	struct mnl_socket *sock;
@@ -35,6 +38,8 @@ struct nl {
 
 static int nl_open(struct nl *nl)
 {
+	struct timeval tv = { .tv_sec = NL_TIMEOUT_S };
+
 	nl->sock = mnl_socket_open(NETLINK_ROUTE);
 	if (!nl->sock)
 		return -1;
@@ -43,6 +48,8 @@ static int nl_open(struct nl *nl)
 		nl->sock = NULL;
 		return -1;
 	}
+	/* the kernel answers at once; never block forever on a lost reply */
+	setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = (unsigned)time(NULL);
 	return 0;
@@ -165,18 +172,18 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	const struct rtmsg *rtm;
 	size_t want = ra->family == AF_INET ? 4 : 16;
 
+	/* a route get has exactly one reply: stop after it, whatever it is */
 	if (nlh->nlmsg_type != RTM_NEWROUTE ||
 	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
-		return MNL_CB_OK;
+		return MNL_CB_STOP;
 	rtm = mnl_nlmsg_get_payload(nlh);
 	if (rtm->rtm_family != ra->family)
-		return MNL_CB_OK;
+		return MNL_CB_STOP;
 	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
 	if (tb[RTA_PREFSRC] && mnl_attr_get_payload_len(tb[RTA_PREFSRC]) == want) {
 		memcpy(ra->src, mnl_attr_get_payload(tb[RTA_PREFSRC]), want);
 		ra->found = 1;
 	}
-	/* a single reply: stop after it */
 	return MNL_CB_STOP;
 }
 

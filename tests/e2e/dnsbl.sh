@@ -222,6 +222,43 @@ else
 	echo "FAIL  postconf not installed (package postfix)"; fail=1
 fi
 
+# Discovery from the kernel, in a network namespace of our own: a public
+# and a private IPv4 address and a public IPv6 address on a veth
+# interface, default routes via the public ones (RTM_GETADDR/RTM_GETROUTE
+# through libmnl). Lookups go to a closed port on the namespace's loopback.
+if unshare -n true 2>/dev/null; then
+	rc=0
+	unshare -n bash -c '
+		set -e
+		ip link set lo up
+		ip link add mw0 type veth peer name mw1
+		ip addr add 10.9.9.9/8 dev mw0
+		ip addr add 203.0.114.9/24 dev mw0
+		ip -6 addr add 2a00:1450:4001::9/64 dev mw0 nodad
+		ip link set mw1 up
+		ip link set mw0 up
+		ip route add default via 203.0.114.1 src 203.0.114.9
+		ip -6 route add default via 2a00:1450:4001::1
+		"$0" dnsbl --format json --resolver 127.0.0.1:53 --timeout 100 --tries 1 \
+			--list zen.spamhaus.org --postfix-config /nonexistent
+	' "$bin" >"$out" 2>"$tmp/ns.err" || rc=$?
+	assert "netns: public IPv4 found on the interface and as route source" \
+		'.data.dnsbl.addresses[] | select(.ip == "203.0.114.9") |
+		 .sources == ["interface mw0", "route to the internet"] and .class == "public" and .queried'
+	assert "netns: private address marked, not looked up, with the --ip advice" \
+		'(.data.dnsbl.addresses[] | select(.ip == "10.9.9.9") | .class == "private" and (.queried | not)) and
+		 ([.notes[].text | select(test("^10.9.9.9 .*private.*--ip"))] | length == 1)'
+	assert "netns: IPv6 address found, route source for IPv6" \
+		'.data.dnsbl.addresses[] | select(.ip == "2a00:1450:4001::9") |
+		 (.sources | index("route to the internet") != null) and .queried'
+	assert "netns: loopback and link-local never listed" \
+		'[.data.dnsbl.addresses[] | select(.class == "loopback" or .class == "link-local")] | length == 0'
+	assert "netns: 2 addresses looked up, resolver unreachable -> unknown" \
+		'.data.dnsbl.lookups == 2 and .data.dnsbl.summary.unknown == 2'
+else
+	echo "FAIL  unshare -n not possible here (root and util-linux needed)"; fail=1
+fi
+
 # A resolver port where nothing listens: every lookup unknown, with a note.
 rc=0
 "$bin" dnsbl --config "$conf" --format json --resolver "127.0.0.1:$dead_port" \
