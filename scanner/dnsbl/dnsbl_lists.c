@@ -71,7 +71,7 @@ static const struct mw_dnsbl_list known[] = {
 	  "https://www.uceprotect.net/en/rblcheck.php", uceprotect_codes,
 	  0, 0, 1, NULL },
 	{ "bl.mailspike.net", "Mailspike Blacklist",
-	  "https://mailspike.org/", mailspike_codes, 0, 0, 1, NULL },
+	  "https://mailspike.io/ip_verify", mailspike_codes, 0, 0, 1, NULL },
 	/* Spamhaus component zones: same codes, same error range. */
 	{ "sbl.spamhaus.org", "Spamhaus SBL", "https://check.spamhaus.org/",
 	  spamhaus_codes, 1, 0, 0, NULL },
