@@ -30,7 +30,14 @@ const struct mw_command mw_commands[] = {
 	  "mailwarden relay [HOST[:PORT]] [--no-probe] [--no-config]\n",
 	  mw_cmd_relay },
 	{ "dnsbl", "discover sending IPs and check them against DNS blocklists",
-	  "mailwarden dnsbl [IP...] [--ip IP] [--list ZONE] [--resolver IP[:PORT]]\n",
+	  "mailwarden dnsbl [IP...] [--ip IP] [--list ZONE] [--resolver IP[:PORT]]\n"
+	  "  (no IP: discovered from Postfix/Exim settings and the host's addresses)\n"
+	  "  --ip IP                 address to look up (repeatable; also [dnsbl] ips)\n"
+	  "  --list ZONE             blocklist zone (repeatable; replaces the defaults)\n"
+	  "  --resolver IP[:PORT]    resolver to ask (default: /etc/resolv.conf)\n"
+	  "  --timeout MS            per-try timeout (default [dnsbl] timeout_ms, 500)\n"
+	  "  --tries N               attempts per query (default [dnsbl] tries, 2)\n"
+	  "  --postfix-config DIR    Postfix configuration directory (postconf -c)\n",
 	  mw_cmd_dnsbl },
 	{ "logs", "mail-log forensics: who sent the spam",
 	  "mailwarden logs [FILE...] [--since WHEN] [--until WHEN] [--journal]\n",

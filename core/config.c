@@ -77,7 +77,7 @@ enum mw_err mw_config_defaults(struct mw_config *cfg)
 	cfg->recent_days = 14;
 	cfg->relay_timeout_ms = 3000;
 	cfg->relay_untrusted_ip = xstrdup_or_null("192.0.2.1");
-	cfg->dnsbl_timeout_ms = 1000;
+	cfg->dnsbl_timeout_ms = 500;
 	cfg->dnsbl_tries = 2;
 	cfg->logs_since = xstrdup_or_null("7d");
 	cfg->fw_mode = MW_FW_DENY_LIST;

@@ -1,8 +1,643 @@
+/*
+ * mailwarden dnsbl [IP...] [--ip IP] [--list ZONE] [--resolver IP[:PORT]]
+ *
+ * Which addresses does this host send from (given, or discovered from the
+ * MTA settings and the kernel), and what does every blocklist say about
+ * each of them. Findings: listed (high), error answers and lookups without
+ * an answer (low); the data section "dnsbl" holds the verdict table.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
 #include "cli/commands.h"
+#include "core/progress.h"
+#include "reports/report.h"
+#include "scanner/dnsbl/dnsbl.h"
+
+#define CHECK "dnsbl"
+#define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | \
+			 ((uint32_t)(c) << 8) | (uint32_t)(d))
+
+struct run {
+	struct mw_ctx *ctx;
+	struct mw_dnsbl_addrs addrs;
+	struct mw_strlist zones;		/* zone names as given */
+	const struct mw_dnsbl_list *lists[MW_DNSBL_MAX_LISTS];
+	struct mw_dnsbl_list scratch[MW_DNSBL_MAX_LISTS];
+	size_t nlists;
+	char resolver[MW_DNSBL_IPSTR_MAX + 16];
+	char servers[512];
+	unsigned timeout_ms, tries;
+	long elapsed_ms;
+	int discovered;
+};
+
+static const char listed_fix[] =
+	"Fix the cause first: find what sent the spam and stop it (run `mailwarden audit`: "
+	"mailer scripts in the web roots, hijacked mailboxes and forwarders, an open relay, "
+	"the senders in the mail logs). Only then request delisting%s%s; a request while "
+	"spam still flows gets the address listed again, often for longer.";
+
+static const char pbl_fix[] =
+	"This is a policy listing, not a spam report: the address is end-user space that "
+	"should not send mail directly. Send through your provider's relay (smarthost), or "
+	"if this is a real server ask the provider to fix its rDNS and remove it from the "
+	"PBL%s%s.";
+
+/* ------------------------------------------------------------------ helpers */
+
+static enum mw_err add_zone(struct run *r, const char *zone, const char *origin)
+{
+	char err[128];
+	size_t i;
+
+	if (mw_dnsbl_zone_check(zone, err, sizeof(err)) != MW_OK)
+		return mw_usage(r->ctx, "%s: bad DNSBL zone '%s': %s", origin, zone, err);
+	for (i = 0; i < r->zones.n; i++)
+		if (strcasecmp(r->zones.v[i], zone) == 0)
+			return MW_OK;
+	if (r->zones.n >= MW_DNSBL_MAX_LISTS)
+		return mw_usage(r->ctx, "at most %d lists", MW_DNSBL_MAX_LISTS);
+	if (mw_strlist_add(&r->zones, zone) != MW_OK)
+		return mw_fail(r->ctx, MW_ERR_NOMEM, "out of memory");
+	return MW_OK;
+}
+
+static enum mw_err add_ip(struct run *r, const char *text, const char *source,
+			  int from_config)
+{
+	struct mw_ip ip;
+	char err[128];
+	enum mw_err e;
+
+	if (mw_ip_parse(text, &ip, err, sizeof(err)) != MW_OK) {
+		if (from_config)
+			return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] ips: '%s': %s", text, err);
+		return mw_usage(r->ctx, "bad IP address '%s': %s", text, err);
+	}
+	e = mw_dnsbl_addrs_add(&r->addrs, &ip, source);
+	if (e == MW_ERR_LIMIT)
+		return mw_usage(r->ctx, "at most %d addresses", MW_DNSBL_MAX_IPS);
+	if (e != MW_OK)
+		return mw_fail(r->ctx, e, "out of memory");
+	return MW_OK;
+}
+
+static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	v = strtoul(s, &end, 10);
+	if (*end || v < lo || v > hi)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static const char *class_advice(enum mw_ip_class c)
+{
+	switch (c) {
+	case MW_IPC_PRIVATE:
+	case MW_IPC_CGNAT:
+		return "the host is behind NAT; blocklists see the public address of the NAT";
+	case MW_IPC_ULA:
+		return "unique local IPv6 address; mail leaves through a translator or another address";
+	case MW_IPC_DOCUMENTATION:
+		return "documentation range; not a real sending address";
+	default:
+		return "never a sending address on the internet";
+	}
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *ip4_array(const uint32_t *a, size_t n)
+{
+	json_t *arr = json_array();
+	char buf[16];
+	size_t i;
+
+	for (i = 0; arr && i < n; i++) {
+		snprintf(buf, sizeof(buf), "%u.%u.%u.%u", a[i] >> 24, (a[i] >> 16) & 0xff,
+			 (a[i] >> 8) & 0xff, a[i] & 0xff);
+		json_array_append_new(arr, json_string(buf));
+	}
+	return arr;
+}
+
+/* ----------------------------------------------------------------- findings */
+
+static int has_code(const struct mw_dnsbl_judgement *j, uint32_t code, int codes)
+{
+	const uint32_t *a = codes ? j->codes : j->ignored;
+	size_t i, n = codes ? j->ncodes : j->nignored;
+
+	for (i = 0; i < n; i++)
+		if (a[i] == code)
+			return 1;
+	return 0;
+}
+
+static void error_fix(const struct mw_dnsbl_judgement *j, char *dst, size_t len)
+{
+	if (has_code(j, IP4(127, 255, 255, 254), 0))
+		snprintf(dst, len, "Spamhaus refuses queries that come through public or open "
+			 "resolvers (8.8.8.8, 1.1.1.1, many cloud resolvers): query through a "
+			 "recursive resolver of your own (e.g. unbound on 127.0.0.1, then "
+			 "--resolver 127.0.0.1 or [dnsbl] resolver), or use Spamhaus DQS. "
+			 "Receiving servers do not see this error: it says nothing about your listing.");
+	else if (has_code(j, IP4(127, 255, 255, 255), 0))
+		snprintf(dst, len, "The resolver made too many queries to Spamhaus: use a "
+			 "recursive resolver of your own or Spamhaus DQS, then check again.");
+	else if (has_code(j, IP4(127, 255, 255, 252), 0))
+		snprintf(dst, len, "Check the spelling of the zone name in --list or [dnsbl] lists.");
+	else
+		snprintf(dst, len, "The answer is not a valid listing: use a resolver that "
+			 "does not rewrite answers (a local recursive resolver, --resolver), "
+			 "then check again.");
+}
+
+static void report_result(struct run *r, const struct mw_dnsbl_query *q,
+			  const struct mw_dnsbl_judgement *j)
+{
+	const struct mw_dnsbl_list *l = q->list;
+	struct mw_finding f = { 0 };
+	char title[512], fix[1024];
+	json_t *d;
+	int pbl_only = 0;
+
+	if (j->verdict == MW_VERDICT_CLEAN)
+		return;
+	d = json_pack("{s:o, s:o, s:s, s:o, s:o, s:s, s:s}",
+		      "code", str_or_null(j->code),
+		      "codes", ip4_array(j->codes, j->ncodes),
+		      "meaning", j->meaning,
+		      "txt", str_or_null(q->txt_asked ? q->txt : NULL),
+		      "delist_url", str_or_null(l->delist_url),
+		      "list_name", l->name,
+		      "verdict", mw_dnsbl_verdict_name(j->verdict));
+	f.check = CHECK;
+	f.ip = q->addr->text;
+	f.list = l->zone;
+	f.details = d;
+	switch (j->verdict) {
+	case MW_VERDICT_LISTED:
+		if (l->spamhaus) {
+			size_t i;
+
+			pbl_only = 1;
+			for (i = 0; i < j->ncodes; i++)
+				if (j->codes[i] != IP4(127, 0, 0, 10) &&
+				    j->codes[i] != IP4(127, 0, 0, 11))
+					pbl_only = 0;
+		}
+		f.rule_id = "dnsbl.listed";
+		f.severity = MW_SEV_HIGH;
+		/* the first (most serious) code's meaning names the reason */
+		snprintf(title, sizeof(title), "%s is listed in %s: %.*s", q->addr->text,
+			 l->zone, (int)strcspn(j->meaning, ";"), j->meaning);
+		snprintf(fix, sizeof(fix), pbl_only ? pbl_fix : listed_fix,
+			 l->delist_url ? " at " : "", l->delist_url ? l->delist_url : "");
+		break;
+	case MW_VERDICT_ERROR:
+		f.rule_id = "dnsbl.error";
+		f.severity = MW_SEV_LOW;
+		snprintf(title, sizeof(title), "%s answered %s for %s: an error, not a listing",
+			 l->zone, j->code[0] ? j->code : "an invalid code", q->addr->text);
+		error_fix(j, fix, sizeof(fix));
+		break;
+	default:
+		f.rule_id = "dnsbl.unknown";
+		f.severity = MW_SEV_LOW;
+		snprintf(title, sizeof(title), "no verdict from %s for %s (%s)", l->zone,
+			 q->addr->text, mw_dns_status_name(q->status));
+		snprintf(fix, sizeof(fix), "Check again later or through another resolver "
+			 "(--resolver); raise [dnsbl] timeout_ms if the resolver is slow.");
+		break;
+	}
+	f.title = title;
+	f.remediation = fix;
+	(void)mw_report_add(r->ctx->report, &f);
+	json_decref(d);
+}
+
+/* --------------------------------------------------------------- text view */
+
+static int render(FILE *out, const json_t *data, int color)
+{
+	const json_t *addrs = json_object_get(data, "addresses");
+	const json_t *results = json_object_get(data, "results");
+	const json_t *a;
+	size_t i;
+	int w = 15;
+
+	(void)color;
+	json_array_foreach(addrs, i, a) {
+		const char *ip = json_string_value(json_object_get(a, "ip"));
+
+		if (ip && (int)strlen(ip) > w)
+			w = (int)strlen(ip);
+	}
+	if (fprintf(out, "  resolver %s, timeout %" JSON_INTEGER_FORMAT " ms x %"
+		    JSON_INTEGER_FORMAT " tries, %" JSON_INTEGER_FORMAT
+		    " lookups in %" JSON_INTEGER_FORMAT " ms\n",
+		    json_string_value(json_object_get(data, "resolver")) ?: "?",
+		    json_integer_value(json_object_get(data, "timeout_ms")),
+		    json_integer_value(json_object_get(data, "tries")),
+		    json_integer_value(json_object_get(data, "lookups")),
+		    json_integer_value(json_object_get(data, "elapsed_ms"))) < 0)
+		return -1;
+	if (fprintf(out, "  sending addresses:\n") < 0)
+		return -1;
+	json_array_foreach(addrs, i, a) {
+		const json_t *src = json_object_get(a, "sources"), *s;
+		size_t k;
+
+		if (fprintf(out, "    %-*s %-13s %s", w, json_string_value(json_object_get(a, "ip")),
+			    json_string_value(json_object_get(a, "class")),
+			    json_is_true(json_object_get(a, "queried")) ? "" : "(not queried) ") < 0)
+			return -1;
+		json_array_foreach(src, k, s)
+			if (fprintf(out, "%s%s", k ? ", " : "", json_string_value(s)) < 0)
+				return -1;
+		if (fputc('\n', out) == EOF)
+			return -1;
+	}
+	if (!json_array_size(results))
+		return 0;
+	if (fprintf(out, "  %-*s %-24s %-8s %s\n", w, "IP", "LIST", "VERDICT", "CODE") < 0)
+		return -1;
+	json_array_foreach(results, i, a) {
+		const char *code = json_string_value(json_object_get(a, "code"));
+		const char *dns = json_string_value(json_object_get(a, "dns"));
+		const char *v = json_string_value(json_object_get(a, "verdict"));
+		const json_t *codes = json_object_get(a, "codes");
+		char all[128] = "";
+
+		if (json_array_size(codes) > 1) {
+			const json_t *c;
+			size_t k, used = 0;
+
+			json_array_foreach(codes, k, c) {
+				int n = snprintf(all + used, sizeof(all) - used, "%s%s",
+						 k ? ", " : "", json_string_value(c));
+
+				if (n < 0 || (size_t)n >= sizeof(all) - used)
+					break;
+				used += (size_t)n;
+			}
+			code = all;
+		}
+		if (fprintf(out, "  %-*s %-24s %-8s %s\n", w,
+			    json_string_value(json_object_get(a, "ip")),
+			    json_string_value(json_object_get(a, "list")),
+			    v ? v : "?", code ? code : (dns ? dns : "")) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- the run */
+
+static json_t *addresses_json(const struct run *r)
+{
+	json_t *arr = json_array();
+	size_t i, k;
+
+	for (i = 0; arr && i < r->addrs.n; i++) {
+		const struct mw_dnsbl_addr *a = &r->addrs.v[i];
+		json_t *src = json_array();
+
+		for (k = 0; src && k < a->nsources; k++)
+			json_array_append_new(src, json_string(a->sources[k]));
+		json_array_append_new(arr, json_pack("{s:s, s:i, s:s, s:o, s:b}",
+						     "ip", a->text,
+						     "family", a->ip.family == AF_INET ? 4 : 6,
+						     "class", mw_ip_class_name(a->cls),
+						     "sources", src ? src : json_array(),
+						     "queried", a->queried));
+	}
+	return arr;
+}
+
+static json_t *lists_json(const struct run *r)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr && i < r->nlists; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b}",
+						     "zone", r->lists[i]->zone,
+						     "name", r->lists[i]->name,
+						     "delist_url", str_or_null(r->lists[i]->delist_url),
+						     "dead", r->lists[i]->dead));
+	return arr;
+}
+
+static enum mw_err parse_args(struct run *r, int argc, char **argv,
+			      const char **postfix_dir)
+{
+	static const struct option opts[] = {
+		{ "ip", required_argument, NULL, 'i' },
+		{ "list", required_argument, NULL, 'l' },
+		{ "resolver", required_argument, NULL, 'r' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "tries", required_argument, NULL, 'n' },
+		{ "postfix-config", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mw_config *cfg = r->ctx->cfg;
+	const char *resolver = cfg->dnsbl_resolver;
+	char err[128];
+	enum mw_err e;
+	int c, i, have_lists = 0;
+
+	r->timeout_ms = cfg->dnsbl_timeout_ms;
+	r->tries = cfg->dnsbl_tries;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if ((e = add_ip(r, optarg, "--ip", 0)) != MW_OK)
+				return e;
+			break;
+		case 'l': {
+			struct mw_strlist words = { 0 };
+			size_t k;
+
+			if (mw_strlist_add_words(&words, optarg) != MW_OK)
+				return mw_fail(r->ctx, MW_ERR_NOMEM, "out of memory");
+			for (k = 0; k < words.n; k++) {
+				if ((e = add_zone(r, words.v[k], "--list")) != MW_OK) {
+					mw_strlist_clear(&words);
+					return e;
+				}
+			}
+			mw_strlist_clear(&words);
+			have_lists = 1;
+			break;
+		}
+		case 'r':
+			resolver = optarg;
+			break;
+		case 't':
+			if (parse_uint(optarg, 50, 60000, &r->timeout_ms) != 0)
+				return mw_usage(r->ctx, "--timeout takes milliseconds (50-60000)");
+			break;
+		case 'n':
+			if (parse_uint(optarg, 1, 10, &r->tries) != 0)
+				return mw_usage(r->ctx, "--tries takes a number from 1 to 10");
+			break;
+		case 'p':
+			*postfix_dir = optarg;
+			break;
+		default:
+			return mw_usage(r->ctx, "unknown option or missing argument: '%s'",
+					argv[optind - 1]);
+		}
+	}
+	for (i = optind; i < argc; i++)
+		if ((e = add_ip(r, argv[i], "command line", 0)) != MW_OK)
+			return e;
+	if (!r->addrs.n) {
+		for (size_t k = 0; k < cfg->dnsbl_ips.n; k++)
+			if ((e = add_ip(r, cfg->dnsbl_ips.v[k], "config [dnsbl] ips", 1)) != MW_OK)
+				return e;
+	}
+	if (!have_lists) {
+		if (cfg->dnsbl_lists.n) {
+			for (size_t k = 0; k < cfg->dnsbl_lists.n; k++)
+				if ((e = add_zone(r, cfg->dnsbl_lists.v[k],
+						  "[dnsbl] lists")) != MW_OK)
+					return e;
+		} else {
+			const char *const *def;
+			size_t nd = mw_dnsbl_default_lists(&def);
+
+			for (size_t k = 0; k < nd; k++)
+				if ((e = add_zone(r, def[k], "default")) != MW_OK)
+					return e;
+		}
+	}
+	if (r->timeout_ms < 50 || r->timeout_ms > 60000)
+		return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] timeout_ms must be 50-60000");
+	if (r->tries < 1 || r->tries > 10)
+		return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] tries must be 1-10");
+	if (resolver && *resolver &&
+	    mw_dnsbl_resolver_parse(resolver, r->resolver, sizeof(r->resolver),
+				    err, sizeof(err)) != MW_OK) {
+		if (resolver == cfg->dnsbl_resolver)
+			return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] resolver '%s': %s",
+				       resolver, err);
+		return mw_usage(r->ctx, "--resolver '%s': %s", resolver, err);
+	}
+	return MW_OK;
+}
+
+static void discover(struct run *r, const char *postfix_dir)
+{
+	struct mw_strlist notes = { 0 };
+	size_t i;
+
+	r->discovered = 1;
+	mw_dnsbl_discover_mta(postfix_dir, &r->addrs, &notes);
+	(void)mw_dnsbl_discover_netlink(&r->addrs, &notes);
+	for (i = 0; i < notes.n; i++)
+		mw_report_note(r->ctx->report, CHECK, "%s", notes.v[i]);
+	mw_strlist_clear(&notes);
+	if (r->addrs.dropped)
+		mw_report_note(r->ctx->report, CHECK, "%zu more addresses found and not "
+			       "checked (limit %d)", r->addrs.dropped, MW_DNSBL_MAX_IPS);
+}
+
+/* Mark what gets looked up; say why the rest is not. Returns the count. */
+static size_t choose(struct run *r)
+{
+	size_t i, n = 0, nonpublic = 0;
+	char first[MW_DNSBL_IPSTR_MAX] = "";
+
+	for (i = 0; i < r->addrs.n; i++) {
+		struct mw_dnsbl_addr *a = &r->addrs.v[i];
+
+		if (!r->discovered || a->cls == MW_IPC_PUBLIC) {
+			a->queried = 1;
+			n++;
+			if (a->cls != MW_IPC_PUBLIC)
+				mw_report_note(r->ctx->report, CHECK, "%s is a %s address; "
+					       "looked up because it was given", a->text,
+					       mw_ip_class_name(a->cls));
+			continue;
+		}
+		if (!nonpublic++)
+			memcpy(first, a->text, sizeof(first));
+		mw_report_note(r->ctx->report, CHECK, "%s (%s, %s) not looked up: %s; give the "
+			       "public sending address with --ip or [dnsbl] ips", a->text,
+			       mw_ip_class_name(a->cls), a->nsources ? a->sources[0] : "?",
+			       class_advice(a->cls));
+	}
+	if (r->discovered && n == 0) {
+		struct mw_finding f = { 0 };
+		char title[256];
+
+		snprintf(title, sizeof(title), nonpublic ?
+			 "no public sending address found (only %s and other non-public "
+			 "addresses): blocklists could not be checked" :
+			 "no sending address found%s: blocklists could not be checked",
+			 nonpublic ? first : "");
+		f.check = CHECK;
+		f.rule_id = "dnsbl.no-public-ip";
+		f.severity = MW_SEV_LOW;
+		f.title = title;
+		f.remediation = "Find the public address mail leaves from (the NAT's outside "
+				"address, e.g. from a 'Received:' header of a mail sent from "
+				"this host) and give it with --ip or [dnsbl] ips.";
+		(void)mw_report_add(r->ctx->report, &f);
+	}
+	return n;
+}
+
+static enum mw_err lookup(struct run *r, size_t nips)
+{
+	struct mw_dnsbl_resolve_opts ro = {
+		.server = r->resolver[0] ? r->resolver : NULL,
+		.timeout_ms = r->timeout_ms,
+		.tries = r->tries,
+	};
+	struct mw_dnsbl_query *q;
+	json_t *results = json_array(), *data;
+	size_t nq = 0, i, k, count[MW_VERDICT__COUNT] = { 0 };
+	char err[256];
+	enum mw_err e;
+
+	q = calloc(nips * r->nlists + 1, sizeof(*q));
+	if (!q || !results) {
+		free(q);
+		json_decref(results);
+		return mw_fail(r->ctx, MW_ERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < r->addrs.n; i++) {
+		if (!r->addrs.v[i].queried)
+			continue;
+		for (k = 0; k < r->nlists; k++) {
+			q[nq].addr = &r->addrs.v[i];
+			q[nq].list = r->lists[k];
+			if (mw_dnsbl_qname(&r->addrs.v[i].ip, r->lists[k]->zone,
+					   q[nq].qname, sizeof(q[nq].qname)) != MW_OK) {
+				mw_report_error(r->ctx->report, CHECK, NULL, 0, MW_ERR_TOOBIG,
+						"query name for %s under %s is too long",
+						r->addrs.v[i].text, r->lists[k]->zone);
+				continue;
+			}
+			nq++;
+		}
+	}
+	mw_progress(r->ctx, "dnsbl: %zu lookups", nq);
+	e = mw_dnsbl_resolve(q, nq, &ro, &r->elapsed_ms, err, sizeof(err),
+			     r->servers, sizeof(r->servers));
+	mw_progress_done(r->ctx);
+	if (e != MW_OK) {
+		free(q);
+		json_decref(results);
+		if (e == MW_ERR_USAGE)
+			return mw_usage(r->ctx, "%s", err);
+		return mw_fail(r->ctx, e, "%s", err);
+	}
+	for (i = 0; i < nq; i++) {
+		struct mw_dnsbl_judgement j;
+
+		mw_dnsbl_judge(q[i].list, q[i].status, q[i].addrs, q[i].naddrs, &j);
+		count[j.verdict]++;
+		report_result(r, &q[i], &j);
+		json_array_append_new(results, json_pack(
+			"{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:s, s:i}",
+			"ip", q[i].addr->text,
+			"list", q[i].list->zone,
+			"verdict", mw_dnsbl_verdict_name(j.verdict),
+			"code", str_or_null(j.code),
+			"codes", ip4_array(j.codes, j.ncodes),
+			"ignored", ip4_array(j.ignored, j.nignored),
+			"meaning", j.meaning,
+			"txt", str_or_null(q[i].txt_asked ? q[i].txt : NULL),
+			"dns", mw_dns_status_name(q[i].status),
+			"ms", (json_int_t)q[i].ms));
+	}
+	if (nq && count[MW_VERDICT_UNKNOWN] == nq)
+		mw_report_note(r->ctx->report, CHECK, "no lookup got an answer: is the resolver "
+			       "(%s) reachable and working? Try --resolver with a recursive "
+			       "resolver of your own", r->servers[0] ? r->servers : "?");
+	data = json_pack("{s:s, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:{s:i, s:i, s:i, s:i}}",
+			 "resolver", r->servers[0] ? r->servers : "?",
+			 "timeout_ms", (json_int_t)r->timeout_ms,
+			 "tries", (json_int_t)r->tries,
+			 "lookups", (json_int_t)nq,
+			 "elapsed_ms", (json_int_t)r->elapsed_ms,
+			 "lists", lists_json(r),
+			 "addresses", addresses_json(r),
+			 "results", results,
+			 "summary",
+			 "listed", (json_int_t)count[MW_VERDICT_LISTED],
+			 "clean", (json_int_t)count[MW_VERDICT_CLEAN],
+			 "error", (json_int_t)count[MW_VERDICT_ERROR],
+			 "unknown", (json_int_t)count[MW_VERDICT_UNKNOWN]);
+	mw_report_set_data(r->ctx->report, CHECK, data, render);
+	free(q);
+	return MW_OK;
+}
 
 enum mw_err mw_cmd_dnsbl(struct mw_ctx *ctx, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return mw_fail(ctx, MW_ERR_NOTIMPL, "not implemented yet");
+	const char *postfix_dir = NULL;
+	struct run *r = calloc(1, sizeof(*r));
+	enum mw_err e;
+	size_t i, nips;
+
+	if (!r)
+		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
+	r->ctx = ctx;
+	e = parse_args(r, argc, argv, &postfix_dir);
+	if (e != MW_OK)
+		goto out;
+	for (i = 0; i < r->zones.n; i++) {
+		r->lists[i] = mw_dnsbl_list_info(r->zones.v[i], &r->scratch[i]);
+		if (r->lists[i]->dead)
+			mw_report_note(ctx->report, CHECK, "%s: %s", r->lists[i]->zone,
+				       r->lists[i]->dead_note ? r->lists[i]->dead_note
+							      : "the list is shut down");
+	}
+	r->nlists = r->zones.n;
+	if (!r->addrs.n)
+		discover(r, postfix_dir);
+	nips = choose(r);
+	if (nips == 0) {
+		json_t *data = json_pack("{s:s, s:i, s:i, s:i, s:i, s:o, s:o, s:[], s:{s:i, s:i, s:i, s:i}}",
+					 "resolver", r->resolver[0] ? r->resolver : "resolv.conf",
+					 "timeout_ms", (json_int_t)r->timeout_ms,
+					 "tries", (json_int_t)r->tries,
+					 "lookups", (json_int_t)0,
+					 "elapsed_ms", (json_int_t)0,
+					 "lists", lists_json(r),
+					 "addresses", addresses_json(r),
+					 "results",
+					 "summary", "listed", 0, "clean", 0, "error", 0, "unknown", 0);
+
+		mw_report_set_data(ctx->report, CHECK, data, render);
+		goto out;
+	}
+	e = lookup(r, nips);
+out:
+	mw_dnsbl_addrs_free(&r->addrs);
+	mw_strlist_clear(&r->zones);
+	free(r);
+	return e;
 }
