@@ -84,6 +84,13 @@ static int unit_enabled(int rootfd, const char *rootname, char *where, size_t wl
 	return found;
 }
 
+/* Keys of data.firewall that an action may leave null (docs/json-schema.md). */
+static const char *const null_keys[] = {
+	"mode", "table", "uid_set", "ports", "allow_loopback", "users", "change",
+	"present", "matches_policy", "difference", "counters", "persistent", "unit",
+	"ruleset", "removed", NULL,
+};
+
 static json_t *policy_json(const struct fw_policy *p)
 {
 	json_t *users = json_array(), *ports = json_array();
@@ -268,8 +275,15 @@ enum mw_err mw_cmd_firewall(struct mw_ctx *ctx, int argc, char **argv)
 		e = fw_nft_remove(&removed, err, sizeof(err));
 		if (e)
 			return mw_fail(ctx, e, "%s", err);
-		data = json_pack("{s:s,s:s,s:b}", "action", "remove",
-				 "table", FW_FAMILY_NAME " " FW_TABLE, "removed", removed);
+		/* Same keys as the other actions; the policy is not built, so
+		 * that a broken configuration never prevents a removal. */
+		data = json_object();
+		for (c = 0; null_keys[c]; c++)
+			json_object_set_new(data, null_keys[c], json_null());
+		json_object_set_new(data, "action", json_string("remove"));
+		json_object_set_new(data, "table", json_string(FW_FAMILY_NAME " " FW_TABLE));
+		json_object_set_new(data, "present", json_false());
+		json_object_set_new(data, "removed", json_boolean(removed));
 		mw_report_note(ctx->report, CHECK, removed ? "table inet mailwarden deleted" :
 			       "table inet mailwarden was not installed; nothing to remove");
 		mw_report_set_data(ctx->report, CHECK, data, NULL);
@@ -294,16 +308,10 @@ enum mw_err mw_cmd_firewall(struct mw_ctx *ctx, int argc, char **argv)
 		fw_policy_free(&p);
 		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 	}
+	for (c = 0; null_keys[c]; c++)
+		if (!json_object_get(data, null_keys[c]))
+			json_object_set_new(data, null_keys[c], json_null());
 	json_object_set_new(data, "action", json_string(action_names[act]));
-	json_object_set_new(data, "change", json_null());
-	json_object_set_new(data, "present", json_null());
-	json_object_set_new(data, "matches_policy", json_null());
-	json_object_set_new(data, "difference", json_null());
-	json_object_set_new(data, "counters", json_null());
-	json_object_set_new(data, "persistent", json_null());
-	json_object_set_new(data, "unit", json_null());
-	json_object_set_new(data, "ruleset", json_null());
-	json_object_set_new(data, "removed", json_null());
 
 	if (act == A_DRYRUN) {
 		struct mw_buf b;
