@@ -663,7 +663,8 @@ static void compare_elems(const struct fw_policy *p, struct fw_live *l)
 {
 	size_t i;
 
-	qsort(l->uids, l->nuids, sizeof(l->uids[0]), cmp_u32);
+	if (l->nuids > 1)
+		qsort(l->uids, l->nuids, sizeof(l->uids[0]), cmp_u32);
 	for (i = 1; i < l->nports; i++) {
 		size_t j = i;
 
@@ -765,14 +766,17 @@ struct batch {
 	int full;
 };
 
-static void batch_start(struct batch *bt, struct nl *n, char *buf)
+static int batch_start(struct batch *bt, struct nl *n, char *buf)
 {
 	memset(bt, 0, sizeof(*bt));
 	bt->n = n;
 	bt->b = mnl_nlmsg_batch_start(buf, FW_NL_BUF);
+	if (!bt->b)
+		return -1;
 	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), ++n->seq);
 	mnl_nlmsg_batch_next(bt->b);
 	bt->first = n->seq + 1;
+	return 0;
 }
 
 /* Header for the next change; NLM_F_ACK always so that every one is answered. */
@@ -786,6 +790,13 @@ static struct nlmsghdr *batch_msg(struct batch *bt, uint16_t type, uint16_t flag
 	bt->what[bt->count++] = what;
 	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type, NFPROTO_INET,
 				     flags | NLM_F_ACK, ++bt->n->seq);
+}
+
+static void batch_free(struct batch *bt)
+{
+	if (bt->b)
+		mnl_nlmsg_batch_stop(bt->b);
+	bt->b = NULL;
 }
 
 static void batch_next(struct batch *bt)
@@ -1023,7 +1034,11 @@ enum mw_err fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
 		e = MW_ERR_NOMEM;
 		goto out;
 	}
-	batch_start(&bt, &n, buf);
+	if (batch_start(&bt, &n, buf)) {
+		free(buf);
+		e = MW_ERR_NOMEM;
+		goto out;
+	}
 	if (l.present && l.chain_ok && l.sets_ok && l.rules_ok) {
 		/* Same structure: refill the sets, keep the counters. */
 		if (!l.ports_ok)
@@ -1040,6 +1055,7 @@ enum mw_err fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
 	e = batch_send(&bt, &errnum, err, errlen);
 	if (e)
 		*chg = FW_UNCHANGED;
+	batch_free(&bt);
 	free(buf);
 out:
 	fw_live_free(&l);
@@ -1064,9 +1080,14 @@ enum mw_err fw_nft_remove(int *removed, char *err, size_t errlen)
 		nl_close(&n);
 		return MW_ERR_NOMEM;
 	}
-	batch_start(&bt, &n, buf);
+	if (batch_start(&bt, &n, buf)) {
+		free(buf);
+		nl_close(&n);
+		return MW_ERR_NOMEM;
+	}
 	put_table(&bt, NFT_MSG_DELTABLE, 0, "delete table");
 	e = batch_send(&bt, &errnum, err, errlen);
+	batch_free(&bt);
 	if (e == MW_OK) {
 		*removed = 1;
 	} else if (errnum == ENOENT) {
