@@ -164,11 +164,14 @@ check "status with the unit enabled: persistent" \
 check "status with the unit enabled: no not-persistent finding" \
 	[ "$(jget "$tmp/status2.out" '[f["rule_id"] for f in d["findings"]]' | grep -c not-persistent || true)" = 0 ]
 
-mw apply2 firewall --apply "${deny[@]}" --format json
 nft list table inet mailwarden >"$tmp/live2"
+mw apply2 firewall --apply "${deny[@]}" --format json
 check "apply again: change unchanged" [ "$(jget "$tmp/apply2.out" 'd["data"]["firewall"]["change"]')" = unchanged ]
 nft list table inet mailwarden >"$tmp/live2b"
-check "apply again: table byte-identical" cmp -s "$tmp/live2" "$tmp/live2b"
+check "apply again: table byte-identical, counters included" cmp -s "$tmp/live2" "$tmp/live2b"
+check "apply again: counters are not zero (so the comparison means something)" \
+	grep -q "reject with tcp reset" "$tmp/live2b"
+check "apply again: rejected counter still 16" grep -q "counter packets 16 " "$tmp/live2b"
 
 # Same structure, another uid set: only the set is refilled, counters stay.
 sed 's/^block_users = proxy$/block_users = proxy nobody/' "$fix/deny.conf" >"$tmp/deny2.conf"
@@ -189,6 +192,17 @@ check "rejected batch: says so" grep -q "rejected the batch" "$tmp/bad.err"
 nft list ruleset >"$tmp/ruleset.after-bad"
 check "rejected batch: ruleset byte-identical" cmp -s "$tmp/ruleset.before-bad" "$tmp/ruleset.after-bad"
 expect 65534 refused 127.0.0.1:25
+
+# A rejected full replacement (deny-list -> allow-list) changes nothing either.
+nft list ruleset >"$tmp/ruleset.before-bad2"
+set +e
+MAILWARDEN_TEST_BAD_BATCH=1 "$bin" firewall --apply "${allow[@]}" >"$tmp/bad2.out" 2>"$tmp/bad2.err"
+badrc=$?
+set -e
+nft list ruleset >"$tmp/ruleset.after-bad2"
+check "rejected replacement: exit 2" [ "$badrc" = 2 ]
+check "rejected replacement: the deny-list table is still there" grep -q blocked_uids "$tmp/ruleset.after-bad2"
+check "rejected replacement: ruleset byte-identical" cmp -s "$tmp/ruleset.before-bad2" "$tmp/ruleset.after-bad2"
 
 echo "# allow-list mode (replaces the deny-list table)"
 mw dry2 firewall --dry-run "${allow[@]}"
@@ -218,6 +232,23 @@ mw apply5 firewall --apply "${allow[@]}" --format json
 nft list table inet mailwarden >"$tmp/live5b"
 check "allow-list apply again: unchanged" [ "$(jget "$tmp/apply5.out" 'd["data"]["firewall"]["change"]')" = unchanged ]
 check "allow-list apply again: table byte-identical" cmp -s "$tmp/live5" "$tmp/live5b"
+
+# Hand edits are noticed and undone.
+nft add rule inet mailwarden output tcp dport 8080 counter accept
+mw status5 firewall --status "${allow[@]}" --format json
+check "extra rule: status says differs" [ "$(jget "$tmp/status5.out" 'd["data"]["firewall"]["matches_policy"]')" = False ]
+mw apply7 firewall --apply "${allow[@]}" --format json
+check "extra rule: apply replaces the table" [ "$(jget "$tmp/apply7.out" 'd["data"]["firewall"]["change"]')/$(jget "$tmp/apply7.out" 'd["data"]["firewall"]["matches_policy"]')" = replaced/True ]
+nft delete element inet mailwarden allowed_uids '{ 8 }'
+expect 8 refused 127.0.0.1:25
+mw apply8 firewall --apply "${allow[@]}" --format json
+check "deleted element: apply refills the set only" [ "$(jget "$tmp/apply8.out" 'd["data"]["firewall"]["change"]')" = sets-updated ]
+expect 8 ok 127.0.0.1:25
+nft flush chain inet mailwarden output
+mw apply9 firewall --apply "${allow[@]}" --format json
+check "flushed chain: apply replaces the table" [ "$(jget "$tmp/apply9.out" 'd["data"]["firewall"]["change"]')" = replaced ]
+nft list table inet mailwarden >"$tmp/live9"
+check "flushed chain: afterwards equal to --dry-run" cmp -s "$tmp/live9" "$tmp/dry2.out"
 
 echo "# remove"
 mw remove firewall --remove "${deny[@]}" --format json
