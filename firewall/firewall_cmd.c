@@ -118,8 +118,16 @@ static int render_text(FILE *out, const json_t *d, int color)
 	size_t i;
 
 	(void)color;
-	if (fprintf(out, "  action:      %s\n", json_string_value(json_object_get(d, "action"))) < 0 ||
-	    fprintf(out, "  mode:        %s (set %s)\n", json_string_value(json_object_get(d, "mode")),
+	if (fprintf(out, "  action:      %s\n", json_string_value(json_object_get(d, "action"))) < 0)
+		return -1;
+	if (!json_is_string(json_object_get(d, "mode"))) {
+		/* --remove: no policy was built */
+		v = json_object_get(d, "removed");
+		return fprintf(out, "  table:       %s %s\n",
+			       json_string_value(json_object_get(d, "table")),
+			       json_is_true(v) ? "deleted" : "was not installed") < 0 ? -1 : 0;
+	}
+	if (fprintf(out, "  mode:        %s (set %s)\n", json_string_value(json_object_get(d, "mode")),
 		    json_string_value(json_object_get(d, "uid_set"))) < 0 ||
 	    fputs("  ports:      ", out) == EOF)
 		return -1;
@@ -286,7 +294,7 @@ enum mw_err mw_cmd_firewall(struct mw_ctx *ctx, int argc, char **argv)
 		json_object_set_new(data, "removed", json_boolean(removed));
 		mw_report_note(ctx->report, CHECK, removed ? "table inet mailwarden deleted" :
 			       "table inet mailwarden was not installed; nothing to remove");
-		mw_report_set_data(ctx->report, CHECK, data, NULL);
+		mw_report_set_data(ctx->report, CHECK, data, render_text);
 		return MW_OK;
 	}
 
