@@ -35,7 +35,7 @@
 #define SET_ID_PORTS		1
 #define SET_ID_UIDS		2
 #define NL_TIMEOUT_S		5
-#define MAX_BATCH_MSGS		16
+#define MAX_BATCH_MSGS		32
 
 struct nl {
 	struct mnl_socket *sock;
@@ -152,8 +152,8 @@ static struct nftnl_chain *make_chain(void)
 	return c;
 }
 
-/* A named set; with_elems adds the policy's ports or uids. */
-static struct nftnl_set *make_set(const struct fw_policy *p, int uids, int with_elems)
+/* A named set holding the policy's ports or uids number from..to-1. */
+static struct nftnl_set *make_set(const struct fw_policy *p, int uids, size_t from, size_t to)
 {
 	struct nftnl_udata_buf *ud;
 	struct nftnl_set *s = nftnl_set_alloc();
@@ -178,9 +178,7 @@ static struct nftnl_set *make_set(const struct fw_policy *p, int uids, int with_
 	nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud),
 			   nftnl_udata_buf_len(ud));
 	nftnl_udata_buf_free(ud);
-	if (!with_elems)
-		return s;
-	for (i = 0; i < (uids ? p->nusers : p->nports); i++) {
+	for (i = from; i < to; i++) {
 		struct nftnl_set_elem *e = nftnl_set_elem_alloc();
 		uint32_t uid;
 		uint16_t port;
@@ -902,9 +900,15 @@ static void put_table(struct batch *bt, uint16_t type, uint16_t flags, const cha
 	nftnl_table_free(t);
 }
 
+/*
+ * Create the set (create) or flush it, then add its elements, at most
+ * FW_ELEMS_PER_MSG per message so that no message gets near the socket
+ * buffer size; all in the same batch.
+ */
 static void put_set(struct batch *bt, const struct fw_policy *p, int uids, int create)
 {
-	struct nftnl_set *s = make_set(p, uids, 1);
+	size_t n = uids ? p->nusers : p->nports, from;
+	struct nftnl_set *s = make_set(p, uids, 0, 0);
 	struct nlmsghdr *nlh;
 
 	if (!s) {
@@ -917,28 +921,28 @@ static void put_set(struct batch *bt, const struct fw_policy *p, int uids, int c
 		if (!nlh)
 			goto out;
 		nftnl_set_nlmsg_build_payload(nlh, s);
-		batch_next(bt);
 	} else {
 		/* DELSETELEM without elements flushes the set. */
-		struct nftnl_set *empty = make_set(p, uids, 0);
-
 		nlh = batch_msg(bt, NFT_MSG_DELSETELEM, 0,
 				uids ? "flush set uids" : "flush set smtp_ports");
-		if (!empty || !nlh) {
-			nftnl_set_free(empty);
-			bt->full = 1;
-			goto out;
-		}
-		nftnl_set_elems_nlmsg_build_payload(nlh, empty);
-		nftnl_set_free(empty);
-		batch_next(bt);
-	}
-	if (uids ? p->nusers : p->nports) {
-		nlh = batch_msg(bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE,
-				uids ? "add uid elements" : "add port elements");
 		if (!nlh)
 			goto out;
 		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	}
+	batch_next(bt);
+	for (from = 0; from < n; from += FW_ELEMS_PER_MSG) {
+		size_t to = n - from > FW_ELEMS_PER_MSG ? from + FW_ELEMS_PER_MSG : n;
+		struct nftnl_set *chunk = make_set(p, uids, from, to);
+
+		nlh = batch_msg(bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE,
+				uids ? "add uid elements" : "add port elements");
+		if (!chunk || !nlh) {
+			nftnl_set_free(chunk);
+			bt->full = 1;
+			goto out;
+		}
+		nftnl_set_elems_nlmsg_build_payload(nlh, chunk);
+		nftnl_set_free(chunk);
 		batch_next(bt);
 	}
 out:
