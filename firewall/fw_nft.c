@@ -352,8 +352,15 @@ static int table_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if (nftnl_table_nlmsg_parse(nlh, t) == 0 &&
 	    nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY) == NFPROTO_INET &&
-	    strcmp(nftnl_table_get_str(t, NFTNL_TABLE_NAME), FW_TABLE) == 0)
+	    strcmp(nftnl_table_get_str(t, NFTNL_TABLE_NAME), FW_TABLE) == 0) {
 		st->l->present = 1;
+		/* A dormant table is there but none of its rules run. */
+		if (nftnl_table_is_set(t, NFTNL_TABLE_FLAGS) &&
+		    (nftnl_table_get_u32(t, NFTNL_TABLE_FLAGS) & NFT_TABLE_F_DORMANT)) {
+			st->l->dormant = 1;
+			note_diff(st->l, "%s", "the table is dormant: its rules do not run");
+		}
+	}
 	nftnl_table_free(t);
 	return MNL_CB_OK;
 }
@@ -646,7 +653,7 @@ static void payload_rules(struct nlmsghdr *nlh, const struct fw_policy *p, int a
 
 int fw_live_matches(const struct fw_live *l)
 {
-	return l->present && l->chain_ok && l->sets_ok && l->rules_ok &&
+	return l->present && !l->dormant && l->chain_ok && l->sets_ok && l->rules_ok &&
 	       l->ports_ok && l->uids_ok;
 }
 
@@ -1043,7 +1050,7 @@ enum mw_err fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
 		e = MW_ERR_NOMEM;
 		goto out;
 	}
-	if (l.present && l.chain_ok && l.sets_ok && l.rules_ok) {
+	if (l.present && !l.dormant && l.chain_ok && l.sets_ok && l.rules_ok) {
 		/* Same structure: refill the sets, keep the counters. */
 		if (!l.ports_ok)
 			put_set(&bt, p, 0, 0);

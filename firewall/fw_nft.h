@@ -19,6 +19,7 @@
 /* What the kernel holds, compared with a policy. */
 struct fw_live {
 	int present;		/* table inet mailwarden exists */
+	int dormant;		/* ... but with flags dormant (rules inactive) */
 	int chain_ok;		/* output chain: filter hook output prio 0, accept */
 	int sets_ok;		/* exactly the two sets, right key types */
 	int rules_ok;		/* exactly the policy's rules, in order */
