@@ -118,6 +118,12 @@ setpriv --reuid=33 --regid=33 --clear-groups "$bin" firewall --status "${deny[@]
 	>"$tmp/notroot.out" 2>"$tmp/notroot.err" && echo 0 >"$tmp/notroot.rc" || echo $? >"$tmp/notroot.rc"
 check "not root: exit 2" [ "$(rc notroot)" = 2 ]
 check "not root: says CAP_NET_ADMIN" grep -q "CAP_NET_ADMIN" "$tmp/notroot.err"
+set +e
+setpriv --bounding-set=-net_admin "$bin" firewall --apply "${deny[@]}" >"$tmp/nocap.out" 2>"$tmp/nocap.err"
+nocaprc=$?
+set -e
+check "root without CAP_NET_ADMIN: exit 2 naming the capability" \
+	[ "$nocaprc/$(grep -c CAP_NET_ADMIN "$tmp/nocap.err")" = 2/1 ]
 printf '[firewall]\nblock_users = www-data mw-no-such-user\n' >"$tmp/unknown.conf"
 mw unknown firewall --apply --config "$tmp/unknown.conf" --root "$fix/root"
 check "unknown user: exit 2" [ "$(rc unknown)" = 2 ]
