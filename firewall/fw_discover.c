@@ -316,8 +316,13 @@ static enum mw_err check_users(const struct mw_strlist *l, const char *key,
 	return MW_OK;
 }
 
+/*
+ * Add the users of a configuration list. With never (deny-list), root and
+ * the MTA users are left out with a note: blocking them would stop mail.
+ */
 static enum mw_err add_list(struct fw_policy *p, const struct mw_strlist *l,
-			    const char *key, int skip_root, struct mw_report *r)
+			    const char *key, const struct discover *never,
+			    struct mw_report *r)
 {
 	char name[FW_MAX_USER_NAME], src[FW_MAX_SOURCE];
 	enum mw_err e;
@@ -327,8 +332,13 @@ static enum mw_err add_list(struct fw_policy *p, const struct mw_strlist *l,
 	for (i = 0; i < l->n; i++) {
 		if (fw_resolve_user(l->v[i], &uid, name, sizeof(name)))
 			continue;	/* checked before */
-		if (skip_root && uid == 0) {
+		if (never && uid == 0) {
 			mw_report_note(r, CHECK, "%s: root is never blocked", key);
+			continue;
+		}
+		if (never && is_mta_uid(never, uid)) {
+			mw_report_note(r, CHECK, "%s: '%s' is an MTA user (mta_users); never blocked",
+				       key, l->v[i]);
 			continue;
 		}
 		snprintf(src, sizeof(src), "config %s", key);
@@ -384,7 +394,7 @@ enum mw_err fw_policy_build(struct fw_policy *p, const struct mw_config *cfg,
 			if (e)
 				return e;
 		}
-		return add_list(p, &cfg->fw_allow_users, "[firewall] allow_users", 0, r);
+		return add_list(p, &cfg->fw_allow_users, "[firewall] allow_users", NULL, r);
 	}
 
 	if (fw_resolve_user("www-data", &uid, name, sizeof(name)) == 0) {
@@ -394,9 +404,9 @@ enum mw_err fw_policy_build(struct fw_policy *p, const struct mw_config *cfg,
 	} else {
 		mw_report_note(r, CHECK, "user www-data does not exist");
 	}
-	e = add_list(p, &cfg->web_users, "[general] web_users", 1, r);
+	e = add_list(p, &cfg->web_users, "[general] web_users", &d, r);
 	if (!e)
-		e = add_list(p, &cfg->fw_block_users, "[firewall] block_users", 1, r);
+		e = add_list(p, &cfg->fw_block_users, "[firewall] block_users", &d, r);
 	if (e)
 		return e;
 	discover_fpm(&d);

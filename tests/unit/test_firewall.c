@@ -262,18 +262,30 @@ static void test_build_deny(void **state)
 	(void)state;
 	/* root and the MTA user "mail" in block_users are left out */
 	assert_int_equal(build(&p, &cfg, "[general]\nweb_users = news\n"
-			       "[firewall]\nblock_users = root\nmta_users = mail games\n",
+			       "[firewall]\nblock_users = root mail\nmta_users = mail games\n",
 			       r, err, sizeof(err)), MW_OK);
 	/* games (Apache suexec) is also an MTA user here: not blocked */
 	assert_false(fw_policy_has_uid(&p, 5));
 	assert_false(fw_policy_has_uid(&p, 0));
+	assert_false(fw_policy_has_uid(&p, 8));
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (want[i] != 5)
 			assert_true(fw_policy_has_uid(&p, want[i]));
 	assert_int_equal(p.nusers, 6);
 	assert_int_equal(p.nports, 3);
 	assert_int_equal(mw_report_nerrors(r), 0);
-	assert_true(mw_report_nnotes(r) >= 2);
+	{
+		int saw_root = 0, saw_mta = 0;
+
+		for (i = 0; i < mw_report_nnotes(r); i++) {
+			const char *t = mw_report_get_note(r, i)->text;
+
+			saw_root |= strstr(t, "block_users: root is never blocked") != NULL;
+			saw_mta |= strstr(t, "block_users: 'mail' is an MTA user") != NULL;
+		}
+		assert_true(saw_root);
+		assert_true(saw_mta);
+	}
 	fw_policy_free(&p);
 	mw_config_free(&cfg);
 	mw_report_free(r);
