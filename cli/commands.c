@@ -43,7 +43,12 @@ const struct mw_command mw_commands[] = {
 	  "mailwarden logs [FILE...] [--since WHEN] [--until WHEN] [--journal]\n",
 	  mw_cmd_logs },
 	{ "firewall", "nftables egress policy: only the MTA may talk SMTP",
-	  "mailwarden firewall --apply | --remove | --status | --dry-run\n",
+	  "mailwarden firewall --apply | --remove | --status | --dry-run [--root DIR]\n"
+	  "  --dry-run    print the nftables table the policy makes (touches nothing)\n"
+	  "  --apply      install or update table inet mailwarden in one atomic batch\n"
+	  "  --status     is it installed, does it match the policy, blocked attempts\n"
+	  "  --remove     delete table inet mailwarden (only it)\n"
+	  "  --root DIR   read the web-server configuration beneath DIR instead of /\n",
 	  mw_cmd_firewall },
 	{ "quarantine", "list, restore or purge quarantined files",
 	  "mailwarden quarantine list | restore ID | purge ID\n",

@@ -57,6 +57,8 @@ static const struct key_def keys[] = {
 	K("firewall", "allow_users", K_LIST, fw_allow_users),
 	K("firewall", "ports", K_LIST, fw_ports),
 	K("firewall", "allow_root", K_BOOL, fw_allow_root),
+	K("firewall", "allow_loopback", K_BOOL, fw_allow_loopback),
+	K("firewall", "mta_users", K_LIST, fw_mta_users),
 
 	K("nightly", "state_dir", K_STR, state_dir),
 	K("nightly", "mail_to", K_STR, mail_to),
@@ -89,6 +91,9 @@ enum mw_err mw_config_defaults(struct mw_config *cfg)
 	    !cfg->logs_since || !cfg->state_dir || !cfg->mail_to)
 		return MW_ERR_NOMEM;
 	if (mw_strlist_add_words(&cfg->fw_ports, "25 465 587"))
+		return MW_ERR_NOMEM;
+	if (mw_strlist_add_words(&cfg->fw_mta_users,
+				 "postfix Debian-exim exim mail smmsp _smtpd _smtpq"))
 		return MW_ERR_NOMEM;
 	return MW_OK;
 }

@@ -60,6 +60,8 @@ struct mw_config {
 	struct mw_strlist fw_allow_users;	/* allow-list extras */
 	struct mw_strlist fw_ports;
 	int fw_allow_root;
+	int fw_allow_loopback;		/* exempt oif "lo" */
+	struct mw_strlist fw_mta_users;	/* allow-list: MTA users, if they exist */
 
 	/* [nightly] */
 	char *state_dir;
