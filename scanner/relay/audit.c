@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "core/limits.h"
@@ -224,15 +225,35 @@ static void audit_trust_list(struct mw_ctx *ctx, const struct mw_netlist *list,
 
 enum restr_verdict { R_BLOCKS, R_PERMIT_FIRST, R_NO_BLOCK };
 
+/* An access table that answers OK for every key: a permit in disguise. */
+static int always_ok_table(const char *t, size_t n)
+{
+	static const char *const ok[] = {
+		"static:OK", "static:{OK}", "static:PERMIT", "static:{PERMIT}", NULL
+	};
+	size_t i;
+
+	for (i = 0; ok[i]; i++)
+		if (n == strlen(ok[i]) && strncasecmp(t, ok[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Evaluate a restriction list for relaying: does it stop mail to foreign
  * domains (reject_unauth_destination or an unconditional reject/defer)
- * before any unconditional "permit"?
+ * before anything that permits every client? Postfix itself refuses to
+ * run when a literal "permit" precedes the only blocker, so in a running
+ * server the permit usually hides in an access table that says OK to
+ * everyone (check_client_access static:OK) or in permit_tls_all_clientcerts.
+ * *culprit receives the permitting token (static string or NULL).
  */
-static enum restr_verdict restriction_eval(const char *list)
+static enum restr_verdict restriction_eval(const char *list, const char **culprit)
 {
 	const char *p = list ? list : "";
+	int access_next = 0;
 
+	*culprit = NULL;
 	for (;;) {
 		size_t n;
 
@@ -244,9 +265,21 @@ static enum restr_verdict restriction_eval(const char *list)
 		if (IS("reject_unauth_destination") || IS("defer_unauth_destination") ||
 		    IS("reject") || IS("defer") || IS("defer_all"))
 			return R_BLOCKS;
-		if (IS("permit"))
+		if (IS("permit")) {
+			*culprit = "permit";
 			return R_PERMIT_FIRST;
+		}
+		if (IS("permit_tls_all_clientcerts")) {
+			*culprit = "permit_tls_all_clientcerts";
+			return R_PERMIT_FIRST;
+		}
+		if (access_next && always_ok_table(p, n)) {
+			*culprit = "an access table that answers OK for everyone";
+			return R_PERMIT_FIRST;
+		}
 #undef IS
+		access_next = n > 13 && strncmp(p, "check_", 6) == 0 &&
+			      strncmp(p + n - 7, "_access", 7) == 0;
 		p += n;
 	}
 }
@@ -254,7 +287,8 @@ static enum restr_verdict restriction_eval(const char *list)
 static const char fix_restrictions[] =
 	"Set smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, "
 	"reject_unauth_destination (Debian's default with reject instead of defer), remove "
-	"any bare 'permit' before reject_unauth_destination, then run 'postfix reload'. "
+	"any 'permit', 'permit_tls_all_clientcerts' or access table answering OK to "
+	"everyone before reject_unauth_destination, then run 'postfix reload'. "
 	"Clients that must relay authenticate with SMTP AUTH.";
 
 /* Relay restrictions of one smtpd service (NULL = main.cf). */
@@ -263,7 +297,8 @@ static void audit_restrictions(struct mw_ctx *ctx, const struct mw_relay_postfix
 {
 	const char *relay = mw_relay_postfix_param(pf, svc, "smtpd_relay_restrictions");
 	const char *rcpt = mw_relay_postfix_param(pf, svc, "smtpd_recipient_restrictions");
-	enum restr_verdict vr = restriction_eval(relay), vc = restriction_eval(rcpt);
+	const char *cr, *cc;
+	enum restr_verdict vr = restriction_eval(relay, &cr), vc = restriction_eval(rcpt, &cc);
 	const char *svcname = svc ? svc->name : "main.cf";
 	struct where w;
 
@@ -277,25 +312,25 @@ static void audit_restrictions(struct mw_ctx *ctx, const struct mw_relay_postfix
 			json_pack("{s:s, s:s, s:s}", "service", svcname,
 				  "smtpd_relay_restrictions", relay ? relay : "",
 				  "smtpd_recipient_restrictions", rcpt ? rcpt : ""),
-			"open relay: %s lets any client send to any domain "
-			"(no reject_unauth_destination before a permit)",
-			svc ? svc->name : "Postfix");
+			"open relay: %s lets any client send to any domain (%s before "
+			"reject_unauth_destination)", svc ? svc->name : "Postfix",
+			cr ? cr : cc ? cc : "no reject_unauth_destination");
 		return;
 	}
 	if (vr == R_PERMIT_FIRST) {
 		locate(pf, svc, "smtpd_relay_restrictions", &w);
 		finding(ctx, "relay.permit-before-reject", MW_SEV_MEDIUM, &w, fix_restrictions,
-			NULL, "%s: smtpd_relay_restrictions has 'permit' before "
+			NULL, "%s: smtpd_relay_restrictions has %s before "
 			"reject_unauth_destination (only smtpd_recipient_restrictions "
-			"still stops relaying)", svcname);
+			"still stops relaying)", svcname, cr);
 	}
 	if (vc == R_PERMIT_FIRST && relay && *relay) {
 		/* with an empty relay list this was already judged above */
 		locate(pf, svc, "smtpd_recipient_restrictions", &w);
 		finding(ctx, "relay.permit-before-reject", MW_SEV_MEDIUM, &w, fix_restrictions,
-			NULL, "%s: smtpd_recipient_restrictions has 'permit' before "
+			NULL, "%s: smtpd_recipient_restrictions has %s before "
 			"reject_unauth_destination (only smtpd_relay_restrictions "
-			"still stops relaying)", svcname);
+			"still stops relaying)", svcname, cc);
 	}
 }
 
