@@ -182,11 +182,13 @@ static int judge_trusted_entry(const struct mw_netent *e,
 
 /*
  * Judge every entry of an address list that grants trust; one finding for
- * the setting with the worst entry's severity and all entries in details.
+ * the setting with the worst entry's severity (at least floor: an XCLIENT
+ * host can claim any address, so any stranger there is serious) and all
+ * entries in details.
  */
 static void audit_trust_list(struct mw_ctx *ctx, const struct mw_netlist *list,
 			     const struct mw_netlist *local, const struct where *w,
-			     const char *rule, const char *what,
+			     const char *rule, const char *what, int floor,
 			     const char *remediation)
 {
 	json_t *entries = json_array();
@@ -202,6 +204,8 @@ static void audit_trust_list(struct mw_ctx *ctx, const struct mw_netlist *list,
 		sev = judge_trusted_entry(e, local, &why);
 		if (sev < 0)
 			continue;
+		if (sev < floor)
+			sev = floor;
 		json_array_append_new(entries, json_pack("{s:s, s:s, s:s}",
 			"entry", e->text, "severity", mw_severity_name(sev), "why", why));
 		if (sev > worst) {
@@ -497,7 +501,7 @@ json_t *mw_relay_audit_postfix(struct mw_ctx *ctx, const struct mw_relay_postfix
 
 	locate(pf, NULL, "mynetworks", &w);
 	audit_trust_list(ctx, &pf->mynetworks, local_addrs, &w,
-			 "relay.mynetworks-too-wide", "mynetworks",
+			 "relay.mynetworks-too-wide", "mynetworks", MW_SEV_LOW,
 			 "List only loopback and this host in mynetworks, e.g. "
 			 "'mynetworks = 127.0.0.0/8 [::1]/128' (or mynetworks_style = host), "
 			 "then 'postfix reload'. Remote users send with SMTP AUTH on port 587 "
@@ -508,6 +512,7 @@ json_t *mw_relay_audit_postfix(struct mw_ctx *ctx, const struct mw_relay_postfix
 		locate(pf, NULL, "smtpd_authorized_xclient_hosts", &w);
 		audit_trust_list(ctx, &xclient, local_addrs, &w,
 				 "relay.xclient-hosts-too-wide", "smtpd_authorized_xclient_hosts",
+				 MW_SEV_HIGH,
 				 "Allow XCLIENT only from loopback or the one proxy that needs it "
 				 "(smtpd_authorized_xclient_hosts = 127.0.0.1), then 'postfix reload'. "
 				 "An XCLIENT client can claim to be any address, including one in "
