@@ -116,11 +116,17 @@ static void probe_findings(struct mw_ctx *ctx, const struct mw_relay_probe *p,
 	char title[512];
 	size_t i;
 
-	json_array_foreach(json_object_get(j, "variants"), i, v)
-		if (strcmp(json_string_value(json_object_get(v, "verdict")), "relayed") == 0)
-			json_array_append_new(relayed, json_pack("{s:O, s:O}",
-				"mail_from", json_object_get(v, "mail_from"),
-				"rcpt_to", json_object_get(v, "rcpt_to")));
+	json_array_foreach(json_object_get(j, "variants"), i, v) {
+		char pair[2 * MW_RELAY_MAX_ADDR + 40];
+
+		if (strcmp(json_string_value(json_object_get(v, "verdict")), "relayed") != 0)
+			continue;
+		/* nmap's notation, one string per accepted pair */
+		snprintf(pair, sizeof(pair), "MAIL FROM:<%s> -> RCPT TO:<%s>",
+			 json_string_value(json_object_get(v, "mail_from")),
+			 json_string_value(json_object_get(v, "rcpt_to")));
+		json_array_append_new(relayed, json_string_nocheck(pair));
+	}
 	if (!p->connected) {
 		if (!explicit_target && p->conn_status == MW_SMTP_REFUSED)
 			mw_report_note(ctx->report, MW_RELAY_CHECK,

@@ -39,7 +39,11 @@ static int render_probe(FILE *out, const json_t *p, int color)
 		return -1;
 	if (fputc('\n', out) == EOF)
 		return -1;
-	if (g && fprintf(out, "  greeting %lld %s\n", num(g, "code"), str(g, "text")) < 0)
+	if (!g) {
+		/* never got as far as a greeting: nothing else to show */
+		return fprintf(out, "  problem: %s\n", str(p, "error")) < 0 ? -1 : 0;
+	}
+	if (fprintf(out, "  greeting %lld %s\n", num(g, "code"), str(g, "text")) < 0)
 		return -1;
 	if (strcmp(str(p, "viewpoint"), "untrusted") == 0) {
 		if (fprintf(out, "  viewpoint: untrusted client %s (XCLIENT)\n",
