@@ -282,6 +282,17 @@ enum mw_err mw_cmd_relay(struct mw_ctx *ctx, int argc, char **argv)
 		return mw_usage(ctx, "bad target '%s' (want HOST[:PORT] or [IPv6]:PORT)", tspec);
 	if (!*domain || strlen(domain) > 253 || strpbrk(domain, " \t\r\n<>@\"\\!%:"))
 		return mw_usage(ctx, "bad --domain '%s'", domain);
+	if (ctx->cfg->relay_untrusted_ip && *ctx->cfg->relay_untrusted_ip) {
+		struct mw_netent u;
+
+		/* it goes into an XCLIENT command: an address and nothing else */
+		if (mw_net_parse_addr(ctx->cfg->relay_untrusted_ip, &u.family, u.addr,
+				      &u.prefix) != 0 || strchr(ctx->cfg->relay_untrusted_ip, '/') ||
+		    ctx->cfg->relay_untrusted_ip[0] == '[')
+			return mw_fail(ctx, MW_ERR_CONFIG,
+				       "[relay] untrusted_ip '%s' is not an IP address",
+				       ctx->cfg->relay_untrusted_ip);
+	}
 
 	mw_buf_init(&addrs, 64 * 1024);
 	local_addresses(&addrs, pub, &npub, priv, &npriv);

@@ -236,8 +236,9 @@ enum mw_smtp_status mw_smtp_connect(const char *host, const char *port,
 				    struct mw_smtp_conn **out,
 				    char *err, size_t errlen)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_ADDRCONFIG };
+	/* no AI_ADDRCONFIG: glibc ignores loopback for it, and a host with
+	 * only lo (a test namespace) could then not reach 127.0.0.1 by name */
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res = NULL, *ai;
 	struct sockaddr_storage ss;
 	socklen_t sl;
