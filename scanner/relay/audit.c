@@ -146,8 +146,11 @@ static int is_own_address(const struct mw_netent *e, const struct mw_netlist *lo
 static int judge_trusted_entry(const struct mw_netent *e,
 			       const struct mw_netlist *local, const char **why)
 {
+	struct mw_netent v4;
 	unsigned max;
 
+	if (mw_net_ipv4_view(e, &v4))
+		e = &v4;	/* [::ffff:0.0.0.0]/96 is every IPv4 address */
 	if (e->negate)
 		return -1;
 	if (e->kind == MW_NET_ANY) {

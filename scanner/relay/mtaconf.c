@@ -314,6 +314,19 @@ static int v4_within(const unsigned char a[4], unsigned p, unsigned char n0,
 	return p >= np && prefix_match(net, a, np);
 }
 
+int mw_net_ipv4_view(const struct mw_netent *e, struct mw_netent *v4)
+{
+	if (e->kind != MW_NET_ADDR || e->family != AF_INET6 ||
+	    !as_v4(e, v4->addr, &v4->prefix))
+		return 0;
+	v4->kind = MW_NET_ADDR;
+	v4->family = AF_INET;
+	v4->negate = e->negate;
+	v4->text = e->text;
+	memset(v4->addr + 4, 0, 12);
+	return 1;
+}
+
 int mw_net_is_loopback(const struct mw_netent *e)
 {
 	static const unsigned char lo6[16] = { [15] = 1 };

@@ -111,6 +111,10 @@ int mw_net_parse_addr(const char *s, int *family, unsigned char addr[16],
 int mw_net_contains(const struct mw_netent *e, int family,
 		    const unsigned char *addr);
 
+/* An IPv4-mapped IPv6 entry ([::ffff:10.0.0.0]/104) as the IPv4 entry it
+ * stands for (text shared, not copied): 1 and *v4 filled, else 0. */
+int mw_net_ipv4_view(const struct mw_netent *e, struct mw_netent *v4);
+
 /* 1 when the whole network of e is loopback (127/8, ::1, ::ffff:127/104). */
 int mw_net_is_loopback(const struct mw_netent *e);
 /* 1 when the network lies in private/local space (RFC 1918, 100.64/10,

@@ -74,8 +74,16 @@ check "open: critical finding names mynetworks = 0.0.0.0/0 in main.cf with its l
 		and .evidence.line == $(grep -n '^mynetworks = 0.0.0.0/0' "$work/open/etc/main.cf" | cut -d: -f1))] | length == 1"
 check "open: no untrusted open-relay claim from a trusted view" \
 	jqt "$j" '[.findings[] | select(.rule_id == "relay.open-relay")] | length == 0'
-check "open: text output shows the table and the setting" \
-	grep -q "16/16 relayed" "$work/open.txt"
+check "open: text output shows the result line" \
+	grep -q "result: 16/16 relayed, 0 refused, 0 errors" "$work/open.txt"
+check "open: text output names the trusted viewpoint and the mynetworks entry" \
+	grep -qF "viewpoint: TRUSTED client 127.0.0.1, in mynetworks via 0.0.0.0/0" "$work/open.txt"
+# Postfix's own account of the session: "disconnect from ... ehlo=1
+# mail=16 rcpt=16 rset=16 quit=1 commands=50", and no data= anywhere
+check "open: Postfix logged one session with 16 MAIL, 16 RCPT, 16 RSET" \
+	grep -q 'disconnect from localhost\[127.0.0.1\] ehlo=1 mail=16 rcpt=16 rset=16 quit=1' "$work/open/maillog"
+check "open: DATA never sent (no data= or message-id= in the Postfix log)" \
+	sh -c "! grep -qE 'data=|message-id=' '$work/open/maillog'"
 pf_stop "$work/open"
 
 # --- 2. Debian defaults, probed as a stranger through XCLIENT ----------------
@@ -120,6 +128,19 @@ check "permit: audit names smtpd_relay_restrictions with the permit" \
 	jqt "$j" '[.findings[] | select(.rule_id == "relay.open-restrictions" and .severity == "critical"
 		and (.excerpt | startswith("smtpd_relay_restrictions = permit_mynetworks, check_client_access static:OK,")))] | length == 1'
 pf_stop "$work/permit"
+
+# --- errors: nothing listens, bad targets ---------------------------------------
+set +e
+"$MW_BIN" relay --no-config --format json 127.0.0.1:2525 >"$work/down.json" 2>/dev/null
+rc=$?
+"$MW_BIN" relay --no-config '[::1' >/dev/null 2>"$work/usage.err"
+rc_usage=$?
+set -e
+check "down: explicit target with nothing listening exits 2" test "$rc" -eq 2
+check "down: error says connection refused" \
+	jqt "$work/down.json" '[.errors[].message | select(test("127\\.0\\.0\\.1:2525: .*Connection refused"))] | length == 1'
+check "usage: malformed target exits 2 with a message" \
+	sh -c "test $rc_usage -eq 2 && grep -q 'bad target' '$work/usage.err'"
 
 if [ "$fails" -ne 0 ]; then
 	echo "$fails check(s) failed"

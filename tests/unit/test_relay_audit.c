@@ -267,6 +267,17 @@ static void test_audit_mynetworks_wide(void **state)
 	json_decref(j);
 	teardown_pf(&fx);
 
+	/* all of IPv4, written as a mapped IPv6 network */
+	setup_pf(&fx, "mynetworks = [::ffff:127.0.0.0]/104 [::ffff:0.0.0.0]/96\n", "",
+		 base_services);
+	j = mw_relay_audit_postfix(&fx.ctx, &fx.pf, &fx.local);
+	f = find_rule(fx.r, "relay.mynetworks-too-wide");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MW_SEV_CRITICAL);
+	assert_int_equal(json_array_size(json_object_get(f->details, "entries")), 1);
+	json_decref(j);
+	teardown_pf(&fx);
+
 	setup_pf(&fx, "mynetworks = 127.0.0.0/8 192.168.10.0/24\n", "", base_services);
 	j = mw_relay_audit_postfix(&fx.ctx, &fx.pf, &fx.local);
 	f = find_rule(fx.r, "relay.mynetworks-too-wide");
