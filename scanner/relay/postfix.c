@@ -40,15 +40,15 @@ static enum mw_err run_postconf(struct mw_ctx *ctx, const char *prog,
 	struct mw_spawn_result res;
 	struct mw_buf err;
 	enum mw_err e;
-	size_t n = 0;
+	size_t i, n = 0;
 
 	argv[n++] = prog;
 	if (dir) {
 		argv[n++] = "-c";
 		argv[n++] = dir;
 	}
-	while (*args && n + 1 < MAX_ARGV)
-		argv[n++] = *args++;
+	for (i = 0; args[i] && n + 1 < MAX_ARGV; i++)
+		argv[n++] = args[i];
 	argv[n] = NULL;
 	mw_buf_init(out, MW_MAX_CMD_OUTPUT);
 	mw_buf_init(&err, 64 * 1024);

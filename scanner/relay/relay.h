@@ -17,6 +17,8 @@
 #define MW_RELAY_NVARIANTS	16	/* nmap smtp-open-relay's set */
 #define MW_RELAY_MAX_ADDR	320	/* one probe address incl. quotes */
 #define MW_RELAY_MAX_TARGETS	4	/* auto-detected addresses probed */
+#define MW_RELAY_MAX_HOST	256
+#define MW_RELAY_MAX_PORT	8
 #define MW_RELAY_MAX_RECONNECTS	2	/* per target, after a lost session */
 /*
  * Refusals per session before we open a fresh one: Postfix slows every
@@ -30,6 +32,14 @@
 #define MW_RELAY_DEFAULT_DOMAIN	"example.com"
 #define MW_RELAY_FROM_USER	"mailwarden-probe"
 #define MW_RELAY_TO_USER	"relaytest"
+
+/*
+ * Split a target "HOST[:PORT]", "[IPv6]:PORT", "[IPv6]" or a bare IPv6
+ * address into host and port (default 25). Returns 0, or -1 when the
+ * target is malformed or the port is not 1-65535.
+ */
+int mw_relay_parse_target(const char *s, char host[MW_RELAY_MAX_HOST],
+			  char port[MW_RELAY_MAX_PORT]);
 
 struct mw_relay_variant {
 	char from[MW_RELAY_MAX_ADDR];

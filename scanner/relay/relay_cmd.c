@@ -23,39 +23,43 @@
 #define DEFAULT_PORT	"25"
 
 struct target {
-	char host[256];
-	char port[32];
+	char host[MW_RELAY_MAX_HOST];
+	char port[MW_RELAY_MAX_PORT];
 };
 
-/* Split HOST[:PORT], [V6]:PORT or a bare IPv6 address. 0 ok, -1 bad. */
-static int parse_target(const char *s, struct target *t)
+int mw_relay_parse_target(const char *s, char host[MW_RELAY_MAX_HOST],
+			  char port[MW_RELAY_MAX_PORT])
 {
 	const char *colon = strrchr(s, ':'), *rb;
 	size_t hl;
 
-	snprintf(t->port, sizeof(t->port), "%s", DEFAULT_PORT);
+	snprintf(port, MW_RELAY_MAX_PORT, "%s", DEFAULT_PORT);
 	if (s[0] == '[') {
 		rb = strchr(s, ']');
 		if (!rb || rb == s + 1 || (rb[1] && rb[1] != ':') || (rb[1] == ':' && !rb[2]))
 			return -1;
 		hl = (size_t)(rb - s - 1);
+		if (rb[1] == ':' && strlen(rb + 2) >= MW_RELAY_MAX_PORT)
+			return -1;
 		if (rb[1] == ':')
-			snprintf(t->port, sizeof(t->port), "%s", rb + 2);
+			snprintf(port, MW_RELAY_MAX_PORT, "%s", rb + 2);
 		s++;
 	} else if (colon && strchr(s, ':') == colon) {
+		/* exactly one colon: HOST:PORT (more is a bare IPv6 address) */
 		hl = (size_t)(colon - s);
-		if (!colon[1])
+		if (!colon[1] || strlen(colon + 1) >= MW_RELAY_MAX_PORT)
 			return -1;
-		snprintf(t->port, sizeof(t->port), "%s", colon + 1);
+		snprintf(port, MW_RELAY_MAX_PORT, "%s", colon + 1);
 	} else {
 		hl = strlen(s);
 	}
-	if (!hl || hl >= sizeof(t->host))
+	if (!hl || hl >= MW_RELAY_MAX_HOST || memchr(s, '[', hl) || memchr(s, ']', hl) ||
+	    memchr(s, '/', hl))
 		return -1;
-	memcpy(t->host, s, hl);
-	t->host[hl] = '\0';
-	return strspn(t->port, "0123456789") == strlen(t->port) && atoi(t->port) > 0 &&
-	       atoi(t->port) < 65536 ? 0 : -1;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	return port[0] && strspn(port, "0123456789") == strlen(port) && atoi(port) > 0 &&
+	       atoi(port) < 65536 ? 0 : -1;
 }
 
 /*
@@ -278,7 +282,7 @@ enum mw_err mw_cmd_relay(struct mw_ctx *ctx, int argc, char **argv)
 		tspec = argv[optind];
 	else if (ctx->cfg->relay_target && *ctx->cfg->relay_target)
 		tspec = ctx->cfg->relay_target;
-	if (tspec && parse_target(tspec, &given[0]) != 0)
+	if (tspec && mw_relay_parse_target(tspec, given[0].host, given[0].port) != 0)
 		return mw_usage(ctx, "bad target '%s' (want HOST[:PORT] or [IPv6]:PORT)", tspec);
 	if (!*domain || strlen(domain) > 253 || strpbrk(domain, " \t\r\n<>@\"\\!%:"))
 		return mw_usage(ctx, "bad --domain '%s'", domain);

@@ -154,6 +154,36 @@ static void test_variants(void **state)
 	}
 }
 
+static void test_parse_target(void **state)
+{
+	char h[MW_RELAY_MAX_HOST], p[MW_RELAY_MAX_PORT];
+	(void)state;
+
+	assert_int_equal(mw_relay_parse_target("127.0.0.1:2525", h, p), 0);
+	assert_string_equal(h, "127.0.0.1");
+	assert_string_equal(p, "2525");
+	assert_int_equal(mw_relay_parse_target("mx.example.org", h, p), 0);
+	assert_string_equal(h, "mx.example.org");
+	assert_string_equal(p, "25");
+	assert_int_equal(mw_relay_parse_target("[2001:db8::25]:587", h, p), 0);
+	assert_string_equal(h, "2001:db8::25");
+	assert_string_equal(p, "587");
+	assert_int_equal(mw_relay_parse_target("2001:db8::25", h, p), 0);
+	assert_string_equal(h, "2001:db8::25");
+	assert_string_equal(p, "25");
+	assert_int_equal(mw_relay_parse_target("[::1]", h, p), 0);
+	assert_string_equal(h, "::1");
+	assert_int_equal(mw_relay_parse_target("[::1", h, p), -1);
+	assert_int_equal(mw_relay_parse_target("[]:25", h, p), -1);
+	assert_int_equal(mw_relay_parse_target("host:", h, p), -1);
+	assert_int_equal(mw_relay_parse_target("host:0", h, p), -1);
+	assert_int_equal(mw_relay_parse_target("host:65536", h, p), -1);
+	assert_int_equal(mw_relay_parse_target("host:smtp", h, p), -1);
+	assert_int_equal(mw_relay_parse_target(":25", h, p), -1);
+	assert_int_equal(mw_relay_parse_target("", h, p), -1);
+	assert_int_equal(mw_relay_parse_target("[::1]x", h, p), -1);
+}
+
 /* ---- a scripted fake server ---------------------------------------------- */
 
 enum fake_mode { FAKE_SCRIPT, FAKE_SMTP };
@@ -543,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_parse_bad_codes),
 		cmocka_unit_test(test_parse_limits),
 		cmocka_unit_test(test_variants),
+		cmocka_unit_test(test_parse_target),
 		cmocka_unit_test(test_socket_reply_in_pieces),
 		cmocka_unit_test(test_socket_close_mid_reply),
 		cmocka_unit_test(test_socket_overlong_and_garbage),
