@@ -110,8 +110,25 @@ static void local_addresses(struct mw_buf *all, struct target *pub, size_t *npub
 	freeifaddrs(ifa);
 }
 
+/* 1 when addr (numeric) is loopback or one of the host's own addresses. */
+static int target_is_this_host(const char *addr, const struct mw_netlist *local)
+{
+	struct mw_netent h = { .kind = MW_NET_ADDR };
+	size_t i;
+
+	if (mw_net_parse_addr(addr, &h.family, h.addr, &h.prefix) != 0)
+		return 0;
+	if (mw_net_is_loopback(&h))
+		return 1;
+	for (i = 0; i < local->n; i++)
+		if (mw_net_contains(&local->v[i], h.family, h.addr))
+			return 1;
+	return 0;
+}
+
 static void probe_findings(struct mw_ctx *ctx, const struct mw_relay_probe *p,
-			   const struct mw_relay_postfix *pf, int explicit_target,
+			   const struct mw_relay_postfix *pf,
+			   const struct mw_netlist *local, int explicit_target,
 			   const char *untrusted_ip)
 {
 	json_t *j = p->json, *relayed = json_array(), *v;
@@ -155,7 +172,8 @@ static void probe_findings(struct mw_ctx *ctx, const struct mw_relay_probe *p,
 		json_t *m = json_array();
 		int trusted = 0;
 
-		if (pf && pf->present) {
+		/* the local Postfix's mynetworks only speaks for this host */
+		if (pf && pf->present && target_is_this_host(p->peer_addr, local)) {
 			json_decref(m);
 			m = mw_relay_matching_entries(&pf->mynetworks, p->local_addr, &trusted);
 		}
@@ -218,7 +236,8 @@ static void probe_findings(struct mw_ctx *ctx, const struct mw_relay_probe *p,
 
 static int probe_targets(struct mw_ctx *ctx, const struct target *t, size_t n,
 			 int explicit_target, const char *domain,
-			 const struct mw_relay_postfix *pf, json_t *probes)
+			 const struct mw_relay_postfix *pf,
+			 const struct mw_netlist *local, json_t *probes)
 {
 	const struct mw_config *cfg = ctx->cfg;
 	size_t i;
@@ -235,7 +254,7 @@ static int probe_targets(struct mw_ctx *ctx, const struct target *t, size_t n,
 		mw_progress(ctx, "relay: probing %s port %s", t[i].host, t[i].port);
 		if (mw_relay_probe_run(&o, &p) != MW_OK)
 			return -1;
-		probe_findings(ctx, &p, pf, explicit_target, o.untrusted_ip);
+		probe_findings(ctx, &p, pf, local, explicit_target, o.untrusted_ip);
 		json_array_append(probes, p.json);
 		mw_relay_probe_free(&p);
 	}
@@ -318,21 +337,21 @@ enum mw_err mw_cmd_relay(struct mw_ctx *ctx, int argc, char **argv)
 		int rc;
 
 		if (tspec) {
-			rc = probe_targets(ctx, given, 1, 1, domain, &pf, probes);
+			rc = probe_targets(ctx, given, 1, 1, domain, &pf, &local, probes);
 		} else if (npub) {
-			rc = probe_targets(ctx, pub, npub, 0, domain, &pf, probes);
+			rc = probe_targets(ctx, pub, npub, 0, domain, &pf, &local, probes);
 		} else if (npriv) {
 			mw_report_note(ctx->report, MW_RELAY_CHECK,
 				       "no public address on this host; probing its private "
 				       "addresses on port 25");
-			rc = probe_targets(ctx, priv, npriv, 0, domain, &pf, probes);
+			rc = probe_targets(ctx, priv, npriv, 0, domain, &pf, &local, probes);
 		} else {
 			snprintf(given[0].host, sizeof(given[0].host), "127.0.0.1");
 			snprintf(given[0].port, sizeof(given[0].port), DEFAULT_PORT);
 			mw_report_note(ctx->report, MW_RELAY_CHECK,
 				       "no non-loopback address on this host; probing "
 				       "127.0.0.1 port 25");
-			rc = probe_targets(ctx, given, 1, 0, domain, &pf, probes);
+			rc = probe_targets(ctx, given, 1, 0, domain, &pf, &local, probes);
 		}
 		if (rc != 0)
 			e = MW_ERR_NOMEM;
