@@ -386,10 +386,12 @@ enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 	json_object_set_new(s.j, "peer_address", json_string_nocheck(res->peer_addr));
 	json_object_set_new(s.j, "local_address", json_string_nocheck(res->local_addr));
 	json_object_set_new(s.j, "xclient_offered", json_boolean(res->xclient_offered));
-	json_object_set_new(s.j, "viewpoint",
+	/* no session, no viewpoint */
+	json_object_set_new(s.j, "viewpoint", !res->connected ? json_null() :
 			    json_string_nocheck(res->untrusted ? "untrusted" : "trusted"));
-	json_object_set_new(s.j, "client_address",
+	json_object_set_new(s.j, "client_address", !res->connected ? json_null() :
 			    json_string_nocheck(res->untrusted ? o->untrusted_ip : res->local_addr));
+	json_object_set_new(s.j, "trusted_by", json_null());
 	json_object_set_new(s.j, "elapsed_ms", json_integer(res->elapsed_ms));
 	json_object_set_new(s.j, "tested", json_integer((json_int_t)json_array_size(vars)));
 	json_object_set_new(s.j, "relayed", json_integer(res->relayed));
