@@ -17,6 +17,8 @@
 #define MW_RELAY_NVARIANTS	16	/* nmap smtp-open-relay's set */
 #define MW_RELAY_MAX_ADDR	320	/* one probe address incl. quotes */
 #define MW_RELAY_MAX_TARGETS	4	/* auto-detected addresses probed */
+#define MW_RELAY_MAX_EXIM_OUTPUT	(1u << 20)	/* one exim -bP answer */
+#define MW_RELAY_MAX_ADDR_LIST	(64u * 1024)	/* the host's addresses, as text */
 #define MW_RELAY_MAX_HOST	256
 #define MW_RELAY_MAX_PORT	8
 #define MW_RELAY_MAX_RECONNECTS	2	/* per target, after a lost session */

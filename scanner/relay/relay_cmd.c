@@ -317,7 +317,7 @@ enum mw_err mw_cmd_relay(struct mw_ctx *ctx, int argc, char **argv)
 				       ctx->cfg->relay_untrusted_ip);
 	}
 
-	mw_buf_init(&addrs, 64 * 1024);
+	mw_buf_init(&addrs, MW_RELAY_MAX_ADDR_LIST);
 	local_addresses(&addrs, pub, &npub, priv, &npriv);
 	if (mw_netlist_parse_postfix(mw_buf_str(&addrs), &local) != MW_OK) {
 		mw_buf_free(&addrs);

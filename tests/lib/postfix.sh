@@ -143,14 +143,14 @@ pf_port() {
 }
 
 pf_start() {
-	local dir=$1 port i
+	local dir=$1 port _
 	port=$(pf_port "$dir")
 	if ! postfix -c "$dir/etc" start >/dev/null 2>&1; then
 		echo "postfix -c $dir/etc start failed:"
 		pf_log "$dir"
 		return 1
 	fi
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			return 0
 		fi
@@ -162,13 +162,13 @@ pf_start() {
 }
 
 pf_stop() {
-	local dir=$1 pidfile pid i
+	local dir=$1 pidfile pid _
 	[ -e "$dir/etc/main.cf" ] || return 0
 	pidfile=$dir/spool/pid/master.pid
 	pid=$(tr -d ' \n' <"$pidfile" 2>/dev/null || true)
 	postfix -c "$dir/etc" stop >/dev/null 2>&1 || true
 	[ -n "$pid" ] || return 0
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.1
 	done
