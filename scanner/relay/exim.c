@@ -152,8 +152,9 @@ static char *run_bp(const char *prog, const char *const *args)
 		argv[n++] = *args++;
 	argv[n] = NULL;
 	mw_buf_init(&out, MW_RELAY_MAX_EXIM_OUTPUT);
-	if (mw_spawn_capture(argv, NULL, 0, &out, MW_RELAY_MAX_EXIM_OUTPUT, NULL, MW_CMD_TIMEOUT_MS,
-			     &res) != MW_OK || !res.exited || res.status != 0) {
+	if (mw_spawn_capture(argv, NULL, 0, &out, MW_RELAY_MAX_EXIM_OUTPUT, NULL,
+			     MW_CMD_TIMEOUT_MS, &res) != MW_OK || !res.exited ||
+	    res.status != 0) {
 		mw_buf_free(&out);
 		return NULL;
 	}

@@ -51,7 +51,7 @@ static enum mw_err run_postconf(struct mw_ctx *ctx, const char *prog,
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	mw_buf_init(out, MW_MAX_CMD_OUTPUT);
-	mw_buf_init(&err, 64 * 1024);
+	mw_buf_init(&err, 64 * 1024);	/* what mw_spawn_capture keeps of stderr */
 	e = mw_spawn_capture(argv, NULL, 0, out, MW_MAX_CMD_OUTPUT, &err,
 			     MW_CMD_TIMEOUT_MS, &res);
 	if (e != MW_OK) {
