@@ -319,8 +319,10 @@ static void audit_restrictions(struct mw_ctx *ctx, const struct mw_relay_postfix
 			json_pack("{s:s, s:s, s:s}", "service", svcname,
 				  "smtpd_relay_restrictions", relay ? relay : "",
 				  "smtpd_recipient_restrictions", rcpt ? rcpt : ""),
-			"open relay: %s lets any client send to any domain (%s before "
-			"reject_unauth_destination)", svc ? svc->name : "Postfix",
+			"open relay: %s%s%s%s lets any client send to any domain (%s before "
+			"reject_unauth_destination)",
+			svc ? "master.cf service " : "Postfix", svc ? svc->name : "",
+			svc ? "/" : "", svc ? svc->type : "",
 			cr ? cr : cc ? cc : "no reject_unauth_destination");
 		return;
 	}

@@ -6,10 +6,10 @@
 #   2. Debian 12 defaults + smtpd_authorized_xclient_hosts = 127.0.0.1
 #      -> untrusted view through XCLIENT, 0/16 relayed, every refusal is
 #      Debian's "454 4.7.1 <addr>: Relay access denied", 16 variants < 5 s;
-#   3. open restrictions (an access table answering OK to every client before
-#      defer_unauth_destination; Postfix refuses a literal "permit" there) +
+#   3. open restrictions in a master.cf -o override (an access table
+#      answering OK to every client before defer_unauth_destination) +
 #      XCLIENT -> 16/16 relayed for a stranger: critical open-relay finding
-#      and the restriction named by the audit.
+#      and the override named by the audit (master.cf, line).
 set -euo pipefail
 : "${MW_TOP:?}" "${MW_BIN:?}"
 . "$MW_TOP/tests/lib/postfix.sh"
@@ -112,9 +112,14 @@ check "debian: no trusted-only note" \
 check "debian: STARTTLS reported as not offered" jqt "$j" '.data.relay.probes[0].starttls_offered == false'
 pf_stop "$work/debian"
 
-# --- 3. open restrictions, probed as a stranger --------------------------------
-pf_create "$work/permit" 2525 "smtpd_authorized_xclient_hosts = 127.0.0.1" \
-	"smtpd_relay_restrictions = permit_mynetworks, check_client_access static:OK, defer_unauth_destination"
+# --- 3. open restrictions in a master.cf override, probed as a stranger -----
+# main.cf keeps Debian's safe default; the smtpd service itself gets
+# "-o smtpd_relay_restrictions=" with an access table answering OK to every
+# client before defer_unauth_destination (Postfix refuses a literal
+# "permit" there, so this is how such configs look in practice).
+pf_create "$work/permit" 2525 "smtpd_authorized_xclient_hosts = 127.0.0.1"
+pf_smtpd_opts "$work/permit" \
+	-o smtpd_relay_restrictions=permit_mynetworks,check_client_access,static:OK,defer_unauth_destination
 pf_start "$work/permit"
 rc=$(run_relay permit 2525)
 j=$work/permit.json
@@ -124,9 +129,14 @@ check "permit: 16/16 relayed for the untrusted client" \
 	jqt "$j" '.data.relay.probes[0] | .relayed == 16 and .viewpoint == "untrusted"'
 check "permit: critical relay.open-relay finding" \
 	jqt "$j" '[.findings[] | select(.rule_id == "relay.open-relay" and .severity == "critical" and .details.relayed == 16)] | length == 1'
-check "permit: audit names smtpd_relay_restrictions with the permit" \
-	jqt "$j" '[.findings[] | select(.rule_id == "relay.open-restrictions" and .severity == "critical"
-		and (.excerpt | startswith("smtpd_relay_restrictions = permit_mynetworks, check_client_access static:OK,")))] | length == 1'
+check "permit: audit names the master.cf override of service 2525 (line 1)" \
+	jqt "$j" "[.findings[] | select(.rule_id == \"relay.open-restrictions\" and .severity == \"critical\"
+		and .evidence.path == \"$work/permit/etc/master.cf\" and .evidence.line == 1
+		and .excerpt == \"2525 inet: -o smtpd_relay_restrictions=permit_mynetworks,check_client_access,static:OK,defer_unauth_destination\")] | length == 1"
+check "permit: main.cf itself is not blamed" \
+	jqt "$j" '[.findings[] | select(.rule_id == "relay.open-restrictions")] | length == 1'
+check "permit: data lists the override of the smtpd service" \
+	jqt "$j" '.data.relay.postfix.smtpd_services[0].overrides.smtpd_relay_restrictions | startswith("permit_mynetworks,check_client_access,static:OK")'
 pf_stop "$work/permit"
 
 # --- errors: nothing listens, bad targets ---------------------------------------

@@ -25,7 +25,12 @@
 #       to main.cf as a line; Postfix uses the last setting of a parameter,
 #       so extra lines override the defaults.
 #   pf_master_add DIR LINE...
-#       Append lines to DIR/etc/master.cf (e.g. a submission service).
+#       Append lines to DIR/etc/master.cf (a whole service entry; options
+#       for it as following lines that start with blanks).
+#   pf_smtpd_opts DIR OPTION...
+#       Give the test smtpd service (the PORT one) master.cf options, e.g.
+#       pf_smtpd_opts "$d" -o smtpd_relay_restrictions=permit_mynetworks,reject
+#       (no blanks inside a value: use commas).
 #   pf_start DIR
 #       `postfix -c DIR/etc start`, then wait (10 s max) until the smtpd port
 #       accepts connections. On failure prints DIR/maillog and returns 1.
@@ -125,6 +130,17 @@ pf_master_add() {
 	for line in "$@"; do
 		printf '%s\n' "$line" >>"$dir/etc/master.cf"
 	done
+}
+
+pf_smtpd_opts() {
+	local dir=$1 opts
+	shift
+	opts=$*
+	# master.cf continuation lines start with blanks; they go right after
+	# the service line (line 1)
+	awk -v opts="$opts" 'NR == 1 { print; print "  " opts; next } { print }' \
+		"$dir/etc/master.cf" >"$dir/etc/master.cf.new"
+	mv "$dir/etc/master.cf.new" "$dir/etc/master.cf"
 }
 
 pf_postconf() {
