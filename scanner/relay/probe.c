@@ -184,7 +184,7 @@ static int session_open(struct session *s)
 	char err[256], cmd[200];
 	const char *xp, *how;
 	size_t xn;
-	int ok;
+	int ok, xclient_ok;
 
 	st = mw_smtp_connect(o->host, o->port, o->timeout_ms, &s->c, err, sizeof(err));
 	if (st != MW_SMTP_OK) {
@@ -225,6 +225,7 @@ static int session_open(struct session *s)
 			snprintf(s->srvname, sizeof(s->srvname), "%s", s->ip_literal);
 		json_object_set_new(s->j, "server_name", json_string_nocheck(s->srvname));
 	}
+	xclient_ok = 0;
 	res->xclient_offered = mw_smtp_ehlo_has(&r, "XCLIENT", &xp, &xn);
 	if (res->xclient_offered && o->untrusted_ip && has_word(xp, xn, "ADDR")) {
 		/* Postfix XCLIENT: the server judges the rest of the session as
@@ -245,9 +246,15 @@ static int session_open(struct session *s)
 				set_error(res, "EHLO after XCLIENT: %s", how);
 				return 0;
 			}
-			res->untrusted = 1;
+			xclient_ok = 1;
 		}
 	}
+	if (s->opened && xclient_ok != res->untrusted) {
+		/* never mix viewpoints within one result */
+		set_error(res, "%s", "XCLIENT answered differently in a later session");
+		return 0;
+	}
+	res->untrusted = xclient_ok;
 	s->opened = 1;
 	return 1;
 }

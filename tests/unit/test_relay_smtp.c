@@ -200,6 +200,7 @@ struct fake {
 	/* FAKE_SMTP */
 	int no_ehlo;		/* answer EHLO with 502 */
 	int xclient;		/* advertise XCLIENT NAME ADDR */
+	int xclient_once;	/* ... on the first connection only */
 	int max_conns;
 	/* results */
 	int conns;
@@ -254,7 +255,8 @@ static void serve_smtp(struct fake *f, int fd)
 		if (strncmp(line, "EHLO ", 5) == 0) {
 			if (f->no_ehlo)
 				wr(fd, "502 5.5.2 Error: command not recognized\r\n");
-			else if (f->xclient && !xclient_ok)
+			else if (f->xclient && !xclient_ok &&
+				 (!f->xclient_once || f->conns == 1))
 				wr(fd, "250-fake.example\r\n250-PIPELINING\r\n"
 				       "250-XCLIENT NAME ADDR PROTO\r\n250 STARTTLS\r\n");
 			else
@@ -521,6 +523,30 @@ static void test_probe_xclient(void **state)
 	mw_relay_probe_free(&p);
 }
 
+static void test_probe_xclient_changes(void **state)
+{
+	struct fake f = { .mode = FAKE_SMTP, .xclient = 1, .xclient_once = 1,
+			  .max_conns = 1 + 1 + MW_RELAY_MAX_RECONNECTS };
+	struct mw_relay_probe_opts o = { .host = "127.0.0.1", .domain = "example.com",
+					 .untrusted_ip = "192.0.2.1", .timeout_ms = 2000 };
+	struct mw_relay_probe p;
+	(void)state;
+
+	fake_start(&f);
+	o.port = f.port;
+	assert_int_equal(mw_relay_probe_run(&o, &p), MW_OK);
+	fake_join(&f);
+	/* variants 1-11 as a stranger (8 refusals, 3 relayed), then the
+	 * fresh session is not switched: no trusted results mixed in */
+	assert_true(p.untrusted);
+	assert_int_equal(p.relayed, 3);
+	assert_int_equal(p.refused, 8);
+	assert_int_equal(p.errors, 5);
+	assert_non_null(strstr(p.error, "XCLIENT answered differently"));
+	assert_int_equal(f.conns, 1 + 1 + MW_RELAY_MAX_RECONNECTS);
+	mw_relay_probe_free(&p);
+}
+
 static void test_probe_session_lost(void **state)
 {
 	/* greeting and EHLO, then the server hangs up at the first RSET */
@@ -580,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_socket_timeout_and_refused),
 		cmocka_unit_test(test_probe_helo_fallback),
 		cmocka_unit_test(test_probe_xclient),
+		cmocka_unit_test(test_probe_xclient_changes),
 		cmocka_unit_test(test_probe_session_lost),
 		cmocka_unit_test(test_probe_greeting_refused),
 	};
