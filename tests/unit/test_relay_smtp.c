@@ -201,6 +201,8 @@ struct fake {
 	int no_ehlo;		/* answer EHLO with 502 */
 	int xclient;		/* advertise XCLIENT NAME ADDR */
 	int xclient_once;	/* ... on the first connection only */
+	int v6;			/* listen on ::1 instead of 127.0.0.1 */
+	const char *want_xclient;	/* exact XCLIENT command expected */
 	int max_conns;
 	/* results */
 	int conns;
@@ -264,7 +266,8 @@ static void serve_smtp(struct fake *f, int fd)
 		} else if (strncmp(line, "HELO ", 5) == 0) {
 			wr(fd, "250 fake.example\r\n");
 		} else if (strncmp(line, "XCLIENT ", 8) == 0) {
-			if (strcmp(line, "XCLIENT ADDR=192.0.2.1 NAME=[UNAVAILABLE]") == 0) {
+			if (strcmp(line, f->want_xclient ? f->want_xclient :
+				   "XCLIENT ADDR=192.0.2.1 NAME=[UNAVAILABLE]") == 0) {
 				xclient_ok = 1;
 				f->xclients++;
 				wr(fd, "220 fake.example ESMTP test\r\n");
@@ -324,18 +327,29 @@ static void *fake_main(void *arg)
 
 static void fake_start(struct fake *f)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t sl = sizeof(a);
+	struct sockaddr_storage ss;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+	socklen_t sl = sizeof(ss);
 	int one = 1;
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	f->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&ss, 0, sizeof(ss));
+	if (f->v6) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_addr = in6addr_loopback;
+	} else {
+		a4->sin_family = AF_INET;
+		a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	}
+	f->lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(f->lfd >= 0);
 	setsockopt(f->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	assert_int_equal(bind(f->lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(bind(f->lfd, (struct sockaddr *)&ss,
+			      f->v6 ? sizeof(*a6) : sizeof(*a4)), 0);
 	assert_int_equal(listen(f->lfd, 4), 0);
-	assert_int_equal(getsockname(f->lfd, (struct sockaddr *)&a, &sl), 0);
-	snprintf(f->port, sizeof(f->port), "%u", ntohs(a.sin_port));
+	assert_int_equal(getsockname(f->lfd, (struct sockaddr *)&ss, &sl), 0);
+	snprintf(f->port, sizeof(f->port), "%u",
+		 ntohs(f->v6 ? a6->sin6_port : a4->sin_port));
 	assert_int_equal(pthread_create(&f->th, NULL, fake_main, f), 0);
 }
 
@@ -547,6 +561,44 @@ static void test_probe_xclient_changes(void **state)
 	mw_relay_probe_free(&p);
 }
 
+static void test_probe_ipv6(void **state)
+{
+	struct fake f = { .mode = FAKE_SMTP, .xclient = 1, .v6 = 1, .max_conns = 2,
+			  .want_xclient = "XCLIENT ADDR=IPV6:2001:db8::1 NAME=[UNAVAILABLE]" };
+	struct mw_relay_probe_opts o = { .host = "::1", .domain = "example.com",
+					 .untrusted_ip = "2001:db8::1", .timeout_ms = 2000 };
+	struct mw_relay_probe p;
+	int probe = socket(AF_INET6, SOCK_STREAM, 0);
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	char want[64];
+	(void)state;
+
+	/* a host without IPv6 loopback cannot run this one */
+	if (probe < 0 || bind(probe, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		if (probe >= 0)
+			close(probe);
+		skip();
+	}
+	close(probe);
+	fake_start(&f);
+	o.port = f.port;
+	assert_int_equal(mw_relay_probe_run(&o, &p), MW_OK);
+	fake_join(&f);
+	assert_int_equal(f.xclients, 2);
+	assert_false(f.bad_xclient);
+	assert_true(p.untrusted);
+	snprintf(want, sizeof(want), "[::1]:%s", f.port);
+	assert_string_equal(json_string_value(json_object_get(p.json, "target")), want);
+	assert_string_equal(json_string_value(json_object_get(p.json, "peer_address")), "::1");
+	/* RFC 5321 IPv6 address literals in the variants */
+	assert_string_equal(json_string_value(json_object_get(variant(&p, 4), "rcpt_to")),
+			    "relaytest%example.com@[IPv6:::1]");
+	assert_string_equal(json_string_value(json_object_get(variant(&p, 11), "rcpt_to")),
+			    "@[IPv6:::1]:relaytest@example.com");
+	assert_int_equal(p.relayed, 3);
+	mw_relay_probe_free(&p);
+}
+
 static void test_probe_session_lost(void **state)
 {
 	/* greeting and EHLO, then the server hangs up at the first RSET */
@@ -607,6 +659,7 @@ int main(void)
 		cmocka_unit_test(test_probe_helo_fallback),
 		cmocka_unit_test(test_probe_xclient),
 		cmocka_unit_test(test_probe_xclient_changes),
+		cmocka_unit_test(test_probe_ipv6),
 		cmocka_unit_test(test_probe_session_lost),
 		cmocka_unit_test(test_probe_greeting_refused),
 	};
