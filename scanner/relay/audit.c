@@ -298,6 +298,22 @@ static const char fix_restrictions[] =
 	"everyone before reject_unauth_destination, then run 'postfix reload'. "
 	"Clients that must relay authenticate with SMTP AUTH.";
 
+static const char fix_override[] =
+	"In master.cf, drop the service's -o smtpd_relay_restrictions / "
+	"smtpd_recipient_restrictions override or make it end in "
+	"'permit_sasl_authenticated,reject' (submission) or "
+	"'permit_mynetworks,permit_sasl_authenticated,reject_unauth_destination' (port 25), "
+	"with nothing that permits every client before it; then 'postfix reload'.";
+
+/* The fix for a finding located at w: main.cf or a master.cf override. */
+static const char *restriction_fix(const struct where *w)
+{
+	size_t n = strlen(w->path);
+
+	return n >= 9 && strcmp(w->path + n - 9, "master.cf") == 0 ? fix_override
+								  : fix_restrictions;
+}
+
 /* Relay restrictions of one smtpd service (NULL = main.cf). */
 static void audit_restrictions(struct mw_ctx *ctx, const struct mw_relay_postfix *pf,
 			       const struct mw_service *svc)
@@ -315,7 +331,7 @@ static void audit_restrictions(struct mw_ctx *ctx, const struct mw_relay_postfix
 		locate(pf, svc, vr == R_PERMIT_FIRST || vc != R_PERMIT_FIRST ?
 			       "smtpd_relay_restrictions" : "smtpd_recipient_restrictions",
 		       &w);
-		finding(ctx, "relay.open-restrictions", MW_SEV_CRITICAL, &w, fix_restrictions,
+		finding(ctx, "relay.open-restrictions", MW_SEV_CRITICAL, &w, restriction_fix(&w),
 			json_pack("{s:s, s:s, s:s}", "service", svcname,
 				  "smtpd_relay_restrictions", relay ? relay : "",
 				  "smtpd_recipient_restrictions", rcpt ? rcpt : ""),
@@ -328,7 +344,7 @@ static void audit_restrictions(struct mw_ctx *ctx, const struct mw_relay_postfix
 	}
 	if (vr == R_PERMIT_FIRST) {
 		locate(pf, svc, "smtpd_relay_restrictions", &w);
-		finding(ctx, "relay.permit-before-reject", MW_SEV_MEDIUM, &w, fix_restrictions,
+		finding(ctx, "relay.permit-before-reject", MW_SEV_MEDIUM, &w, restriction_fix(&w),
 			NULL, "%s: smtpd_relay_restrictions has %s before "
 			"reject_unauth_destination (only smtpd_recipient_restrictions "
 			"still stops relaying)", svcname, cr);
@@ -336,7 +352,7 @@ static void audit_restrictions(struct mw_ctx *ctx, const struct mw_relay_postfix
 	if (vc == R_PERMIT_FIRST && relay && *relay) {
 		/* with an empty relay list this was already judged above */
 		locate(pf, svc, "smtpd_recipient_restrictions", &w);
-		finding(ctx, "relay.permit-before-reject", MW_SEV_MEDIUM, &w, fix_restrictions,
+		finding(ctx, "relay.permit-before-reject", MW_SEV_MEDIUM, &w, restriction_fix(&w),
 			NULL, "%s: smtpd_recipient_restrictions has %s before "
 			"reject_unauth_destination (only smtpd_relay_restrictions "
 			"still stops relaying)", svcname, cc);

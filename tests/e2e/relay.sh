@@ -72,6 +72,12 @@ check "open: critical finding names mynetworks = 0.0.0.0/0 in main.cf with its l
 	jqt "$j" "[.findings[] | select(.rule_id == \"relay.mynetworks-too-wide\" and .severity == \"critical\"
 		and .excerpt == \"mynetworks = 0.0.0.0/0\" and .evidence.path == \"$work/open/etc/main.cf\"
 		and .evidence.line == $(grep -n '^mynetworks = 0.0.0.0/0' "$work/open/etc/main.cf" | cut -d: -f1))] | length == 1"
+check "open: the mynetworks finding carries the fix" \
+	jqt "$j" '[.findings[] | select(.rule_id == "relay.mynetworks-too-wide" and
+		(.remediation | test("mynetworks = 127\\.0\\.0\\.0/8")))] | length == 1'
+check "open: info finding says it relayed for us as a trusted client" \
+	jqt "$j" '[.findings[] | select(.rule_id == "relay.relayed-trusted" and .severity == "info"
+		and .details.relayed == 16 and .details.viewpoint == "trusted")] | length == 1'
 check "open: no untrusted open-relay claim from a trusted view" \
 	jqt "$j" '[.findings[] | select(.rule_id == "relay.open-relay")] | length == 0'
 check "open: text output shows the result line" \

@@ -334,6 +334,7 @@ static void test_audit_restrictions(void **state)
 	assert_non_null(strstr(f->path, "/master.cf"));
 	assert_string_equal(f->excerpt, "2525 inet: -o smtpd_relay_restrictions="
 					"permit_tls_all_clientcerts, reject");
+	assert_non_null(strstr(f->remediation, "In master.cf"));
 	json_decref(j);
 	teardown_pf(&fx);
 }
