@@ -116,6 +116,16 @@ check "debian: no open-relay, mynetworks or restriction finding" \
 check "debian: no trusted-only note" \
 	jqt "$j" '[.notes[].text | select(test("only covers trusted"))] | length == 0'
 check "debian: STARTTLS reported as not offered" jqt "$j" '.data.relay.probes[0].starttls_offered == false'
+# helper self-check for the other e2e tests: a local submission as www-data
+printf 'Subject: helper check\n\nhello\n' |
+	pf_sendmail "$work/debian" www-data -f www-data@localhost someone@example.com
+for _ in $(seq 1 50); do
+	grep -q 'postfix/discard.*to=<someone@example.com>.*status=sent' "$work/debian/maillog" && break
+	sleep 0.1
+done
+check "helper: pf_sendmail as www-data shows as pickup uid=33 and is discarded" \
+	sh -c "grep -q 'postfix/pickup.*uid=33 from=<www-data@localhost>' '$work/debian/maillog' &&
+	       grep -q 'postfix/discard.*to=<someone@example.com>.*status=sent' '$work/debian/maillog'"
 pf_stop "$work/debian"
 
 # --- 3. open restrictions in a master.cf override, probed as a stranger -----

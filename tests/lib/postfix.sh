@@ -43,6 +43,14 @@
 #       postconf -c DIR/etc ARG... (e.g. pf_postconf "$d" -e 'mynetworks = ...').
 #   pf_log DIR
 #       Print the instance's log (DIR/maillog).
+#   pf_sendmail DIR USER SENDMAIL_ARG...
+#       Submit the message on stdin through the instance's sendmail/postdrop
+#       as USER (e.g. www-data, so that pickup logs uid=33). postdrop accepts
+#       a non-default config directory only from root (or when the host's
+#       /etc/postfix/main.cf lists it in alternate_config_directories), so
+#       this runs sendmail in a private mount namespace where DIR/etc is
+#       bind-mounted over /etc/postfix; the host's /etc is never changed.
+#       Example: printf 'Subject: x\n\nbody\n' | pf_sendmail "$d" www-data -f a@b c@example.com
 #
 # Ports reserved for Postfix in e2e tests: relay 2525-2526, logs 2527,
 # audit 2528-2529 (docs/hacking.md).
@@ -141,6 +149,15 @@ pf_smtpd_opts() {
 	awk -v opts="$opts" 'NR == 1 { print; print "  " opts; next } { print }' \
 		"$dir/etc/master.cf" >"$dir/etc/master.cf.new"
 	mv "$dir/etc/master.cf.new" "$dir/etc/master.cf"
+}
+
+pf_sendmail() {
+	local dir=$1 user=$2
+	shift 2
+	# shellcheck disable=SC2016 # expanded by the inner sh, on purpose
+	unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /etc/postfix &&
+		shift && exec runuser -u "$0" -- /usr/sbin/sendmail "$@"' \
+		"$user" "$dir/etc" "$@"
 }
 
 pf_postconf() {
