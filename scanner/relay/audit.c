@@ -61,7 +61,7 @@ static unsigned long config_line(const char *path, const char *name,
 struct where {
 	char path[MW_MAX_PATH];
 	unsigned long line;
-	char setting[1024];	/* "mynetworks = 0.0.0.0/0" or "submission/inet: -o x=y" */
+	char setting[4096];	/* "mynetworks = 0.0.0.0/0" or "submission inet: -o x=y" */
 };
 
 /* Where a parameter comes from for svc (an -o override or main.cf). */
