@@ -27,7 +27,12 @@ const struct mw_command mw_commands[] = {
 	  "  --list       print every forwarding destination found (inventory)\n",
 	  mw_cmd_forwarders },
 	{ "relay", "open-relay probe (never sends DATA) and MTA relay-config audit",
-	  "mailwarden relay [HOST[:PORT]] [--no-probe] [--no-config]\n",
+	  "mailwarden relay [options] [HOST[:PORT]]\n"
+	  "  (no target: [relay] target, else this host's public addresses, port 25)\n"
+	  "  --no-probe             only audit the MTA configuration\n"
+	  "  --no-config            only probe\n"
+	  "  --postfix-config DIR   audit the Postfix configuration in DIR (postconf -c)\n"
+	  "  --domain DOMAIN        recipient domain of the probe addresses (default example.com)\n",
 	  mw_cmd_relay },
 	{ "dnsbl", "discover sending IPs and check them against DNS blocklists",
 	  "mailwarden dnsbl [IP...] [--ip IP] [--list ZONE] [--resolver IP[:PORT]]\n"

@@ -1,0 +1,492 @@
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/limits.h"
+#include "core/safefile.h"
+#include "scanner/relay/mtaconf.h"
+
+static char *dup_trimmed(const char *s, size_t n)
+{
+	char *d;
+
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* Grow an array of elements of size sz to hold one more, capped. */
+static enum mw_err grow(void **v, size_t *alloc, size_t n, size_t sz)
+{
+	size_t na;
+	void *nv;
+
+	if (n < *alloc)
+		return MW_OK;
+	if (n >= MW_MTACONF_MAX_ENTRIES)
+		return MW_ERR_TOOBIG;
+	na = *alloc ? *alloc * 2 : 16;
+	if (na > MW_MTACONF_MAX_ENTRIES)
+		na = MW_MTACONF_MAX_ENTRIES;
+	nv = realloc(*v, na * sz);
+	if (!nv)
+		return MW_ERR_NOMEM;
+	*v = nv;
+	*alloc = na;
+	return MW_OK;
+}
+
+enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out)
+{
+	struct mw_lines it;
+	const char *line, *eq;
+	size_t n;
+	int overlong;
+	enum mw_err e;
+
+	mw_lines_init(&it, text, len, MW_MAX_LINE);
+	while (mw_lines_next(&it, &line, &n, &overlong)) {
+		struct mw_kv *kv;
+
+		eq = memchr(line, '=', n);
+		if (!eq || eq == line || memchr(line, '\0', n)) {
+			if (n)
+				out->bad_lines++;
+			continue;
+		}
+		e = grow((void **)&out->v, &out->alloc, out->n, sizeof(*out->v));
+		if (e != MW_OK)
+			return e;
+		kv = &out->v[out->n];
+		kv->name = dup_trimmed(line, (size_t)(eq - line));
+		kv->value = dup_trimmed(eq + 1, n - (size_t)(eq - line) - 1);
+		kv->line = it.lineno;
+		if (!kv->name || !kv->value) {
+			free(kv->name);
+			free(kv->value);
+			return MW_ERR_NOMEM;
+		}
+		if (!kv->name[0]) {
+			free(kv->name);
+			free(kv->value);
+			out->bad_lines++;
+			continue;
+		}
+		out->n++;
+	}
+	return MW_OK;
+}
+
+const char *mw_kv_get(const struct mw_kvlist *l, const char *name)
+{
+	size_t i = l->n;
+
+	while (i--)
+		if (strcmp(l->v[i].name, name) == 0)
+			return l->v[i].value;
+	return NULL;
+}
+
+void mw_kv_free(struct mw_kvlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].value);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Next blank-separated word of s[0..n) from *pos; 0 when none is left. */
+static int next_word(const char *s, size_t n, size_t *pos, const char **w,
+		     size_t *wn)
+{
+	size_t p = *pos;
+
+	while (p < n && isspace((unsigned char)s[p]))
+		p++;
+	if (p >= n)
+		return 0;
+	*w = s + p;
+	while (p < n && !isspace((unsigned char)s[p]))
+		p++;
+	*wn = (size_t)(s + p - *w);
+	*pos = p;
+	return 1;
+}
+
+enum mw_err mw_services_parse(const char *text, size_t len,
+			      struct mw_servicelist *out)
+{
+	struct mw_lines it;
+	const char *line, *w[8];
+	size_t n, wn[8], pos;
+	int overlong, i;
+	enum mw_err e;
+
+	mw_lines_init(&it, text, len, MW_MAX_LINE);
+	while (mw_lines_next(&it, &line, &n, &overlong)) {
+		struct mw_service *s;
+
+		pos = 0;
+		if (memchr(line, '\0', n))
+			goto bad;
+		for (i = 0; i < 8; i++)
+			if (!next_word(line, n, &pos, &w[i], &wn[i]))
+				break;
+		if (i == 0)
+			continue;
+		if (i < 8 || w[0][0] == '#')
+			goto bad;
+		e = grow((void **)&out->v, &out->alloc, out->n, sizeof(*out->v));
+		if (e != MW_OK)
+			return e;
+		s = &out->v[out->n];
+		s->name = dup_trimmed(w[0], wn[0]);
+		s->type = dup_trimmed(w[1], wn[1]);
+		s->command = dup_trimmed(w[7], wn[7]);
+		s->args = dup_trimmed(line + pos, n - pos);
+		s->line = it.lineno;
+		if (!s->name || !s->type || !s->command || !s->args) {
+			free(s->name);
+			free(s->type);
+			free(s->command);
+			free(s->args);
+			return MW_ERR_NOMEM;
+		}
+		out->n++;
+		continue;
+bad:
+		out->bad_lines++;
+	}
+	return MW_OK;
+}
+
+void mw_services_free(struct mw_servicelist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].type);
+		free(l->v[i].command);
+		free(l->v[i].args);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+const char *mw_service_port(const char *name)
+{
+	const char *c = strrchr(name, ':');
+
+	/* "[::1]:submission" and "127.0.0.1:smtp" carry a host part */
+	return c ? c + 1 : name;
+}
+
+static void clear_host_bits(unsigned char *a, unsigned bytes, unsigned prefix)
+{
+	unsigned i;
+
+	for (i = 0; i < bytes; i++) {
+		unsigned bit = i * 8;
+
+		if (bit >= prefix)
+			a[i] = 0;
+		else if (prefix - bit < 8)
+			a[i] &= (unsigned char)(0xff << (8 - (prefix - bit)));
+	}
+}
+
+int mw_net_parse_addr(const char *s, int *family, unsigned char addr[16],
+		      unsigned *prefix)
+{
+	char tmp[INET6_ADDRSTRLEN + 8];
+	const char *slash, *end;
+	size_t n = strlen(s), alen;
+	unsigned long pl = 0;
+	unsigned max;
+	char *ep;
+
+	slash = strchr(s, '/');
+	end = slash ? slash : s + n;
+	if (*s == '[') {
+		if (end - s < 2 || end[-1] != ']')
+			return -1;
+		s++;
+		end--;
+	}
+	alen = (size_t)(end - s);
+	if (!alen || alen >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, alen);
+	tmp[alen] = '\0';
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, tmp, addr) == 1) {
+		*family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, tmp, addr) == 1) {
+		*family = AF_INET6;
+		max = 128;
+	} else {
+		return -1;
+	}
+	if (slash) {
+		if (!isdigit((unsigned char)slash[1]))
+			return -1;
+		pl = strtoul(slash + 1, &ep, 10);
+		if (*ep || pl > max)
+			return -1;
+	} else {
+		pl = max;
+	}
+	*prefix = (unsigned)pl;
+	clear_host_bits(addr, max / 8, *prefix);
+	return 0;
+}
+
+static int prefix_match(const unsigned char *net, const unsigned char *a,
+			unsigned prefix)
+{
+	unsigned full = prefix / 8, rest = prefix % 8;
+
+	if (memcmp(net, a, full) != 0)
+		return 0;
+	if (!rest)
+		return 1;
+	return ((net[full] ^ a[full]) & (0xff << (8 - rest))) == 0;
+}
+
+static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+int mw_net_contains(const struct mw_netent *e, int family,
+		    const unsigned char *addr)
+{
+	unsigned char m[16];
+
+	if (e->kind != MW_NET_ADDR)
+		return 0;
+	if (e->family == family)
+		return prefix_match(e->addr, addr, e->prefix);
+	if (e->family == AF_INET6 && family == AF_INET) {
+		memcpy(m, v4mapped, 12);
+		memcpy(m + 12, addr, 4);
+		return prefix_match(e->addr, m, e->prefix);
+	}
+	return 0;
+}
+
+/* The IPv4 view of an entry: 1 with a4/p4 set for IPv4 and mapped IPv6. */
+static int as_v4(const struct mw_netent *e, unsigned char a4[4], unsigned *p4)
+{
+	if (e->family == AF_INET) {
+		memcpy(a4, e->addr, 4);
+		*p4 = e->prefix;
+		return 1;
+	}
+	if (e->prefix >= 96 && memcmp(e->addr, v4mapped, 12) == 0) {
+		memcpy(a4, e->addr + 12, 4);
+		*p4 = e->prefix - 96;
+		return 1;
+	}
+	return 0;
+}
+
+static int v4_within(const unsigned char a[4], unsigned p, unsigned char n0,
+		     unsigned char n1, unsigned np)
+{
+	unsigned char net[4] = { n0, n1, 0, 0 };
+
+	return p >= np && prefix_match(net, a, np);
+}
+
+int mw_net_ipv4_view(const struct mw_netent *e, struct mw_netent *v4)
+{
+	if (e->kind != MW_NET_ADDR || e->family != AF_INET6 ||
+	    !as_v4(e, v4->addr, &v4->prefix))
+		return 0;
+	v4->kind = MW_NET_ADDR;
+	v4->family = AF_INET;
+	v4->negate = e->negate;
+	v4->text = e->text;
+	memset(v4->addr + 4, 0, 12);
+	return 1;
+}
+
+int mw_net_is_loopback(const struct mw_netent *e)
+{
+	static const unsigned char lo6[16] = { [15] = 1 };
+	unsigned char a4[4];
+	unsigned p4;
+
+	if (e->kind != MW_NET_ADDR)
+		return 0;
+	if (as_v4(e, a4, &p4))
+		return v4_within(a4, p4, 127, 0, 8);
+	return e->prefix == 128 && memcmp(e->addr, lo6, 16) == 0;
+}
+
+int mw_net_is_private(const struct mw_netent *e)
+{
+	unsigned char a4[4];
+	unsigned p4;
+
+	if (e->kind != MW_NET_ADDR)
+		return 0;
+	if (mw_net_is_loopback(e))
+		return 1;
+	if (as_v4(e, a4, &p4))
+		return v4_within(a4, p4, 10, 0, 8) ||
+		       v4_within(a4, p4, 172, 16, 12) ||
+		       v4_within(a4, p4, 192, 168, 16) ||
+		       v4_within(a4, p4, 100, 64, 10) ||
+		       v4_within(a4, p4, 169, 254, 16);
+	/* fc00::/7 unique local, fe80::/10 link local */
+	return (e->prefix >= 7 && (e->addr[0] & 0xfe) == 0xfc) ||
+	       (e->prefix >= 10 && e->addr[0] == 0xfe && (e->addr[1] & 0xc0) == 0x80);
+}
+
+static enum mw_err add_entry(struct mw_netlist *l, const char *s, size_t n,
+			     int exim)
+{
+	struct mw_netent *e;
+	enum mw_err err;
+	int neg = 0;
+
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (!n)
+		return MW_OK;
+	err = grow((void **)&l->v, &l->alloc, l->n, sizeof(*l->v));
+	if (err != MW_OK)
+		return err;
+	e = &l->v[l->n];
+	memset(e, 0, sizeof(*e));
+	e->text = dup_trimmed(s, n);
+	if (!e->text)
+		return MW_ERR_NOMEM;
+	l->n++;
+	while (n && *s == '!') {
+		neg = !neg;
+		s++;
+		n--;
+	}
+	e->negate = neg;
+	{
+		char *body = dup_trimmed(s, n);
+
+		if (!body)
+			return MW_ERR_NOMEM;
+		if (mw_net_parse_addr(body, &e->family, e->addr, &e->prefix) == 0) {
+			e->kind = MW_NET_ADDR;
+		} else if (exim && strcmp(body, "*") == 0) {
+			e->kind = MW_NET_ANY;
+		} else if (exim && (strcmp(body, "@") == 0 || strcmp(body, "@[]") == 0)) {
+			e->kind = MW_NET_LOCAL;
+		} else if (body[0] == '/' || body[0] == '+' || strchr(body, ':') ||
+			   strchr(body, ';')) {
+			/* type:table, /file, +named_list, net-lsearch;file;
+			 * anything else with a colon that did not parse as
+			 * an address is a lookup, or a broken address */
+			e->kind = MW_NET_LOOKUP;
+			if (strspn(body, "0123456789abcdefABCDEF:./[]") == strlen(body))
+				l->bad++;
+		} else if (strspn(body, "0123456789./") == strlen(body)) {
+			e->kind = MW_NET_NAME;
+			l->bad++;
+		} else {
+			e->kind = MW_NET_NAME;
+		}
+		free(body);
+	}
+	return MW_OK;
+}
+
+enum mw_err mw_netlist_parse_postfix(const char *s, struct mw_netlist *out)
+{
+	const char *p = s;
+	enum mw_err e;
+
+	for (;;) {
+		size_t n = strcspn(p, " \t\r\n,{}");
+
+		if (n) {
+			e = add_entry(out, p, n, 0);
+			if (e != MW_OK)
+				return e;
+		}
+		if (!p[n])
+			return MW_OK;
+		p += n + 1;
+	}
+}
+
+enum mw_err mw_netlist_parse_exim(const char *s, struct mw_netlist *out)
+{
+	char sep = ':', *item;
+	size_t len, cap;
+	enum mw_err e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (s[0] == '<' && s[1] && !isspace((unsigned char)s[1])) {
+		sep = s[1];
+		s += 2;
+	}
+	cap = strlen(s) + 1;
+	item = malloc(cap);
+	if (!item)
+		return MW_ERR_NOMEM;
+	len = 0;
+	for (;;) {
+		if (*s == sep && sep == ':' && s[1] == ':') {
+			/* "::" is a literal colon in a colon-separated list */
+			item[len++] = ':';
+			s += 2;
+			continue;
+		}
+		if (*s == sep || !*s) {
+			e = add_entry(out, item, len, 1);
+			if (e != MW_OK) {
+				free(item);
+				return e;
+			}
+			len = 0;
+			if (!*s)
+				break;
+			s++;
+			continue;
+		}
+		item[len++] = *s++;
+	}
+	free(item);
+	return MW_OK;
+}
+
+void mw_netlist_free(struct mw_netlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].text);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,182 @@
+/*
+ * Reading the Postfix configuration through postconf(1): the effective
+ * values (defaults included, $name expanded), what main.cf sets
+ * explicitly, the master.cf services and their -o overrides. postconf is
+ * Postfix's own parser, so the audit judges exactly what Postfix runs with.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+#include "core/spawn.h"
+#include "reports/report.h"
+#include "scanner/relay/relay.h"
+
+#define MAX_ARGV	48
+
+/* main.cf parameters the audit looks at (effective values). */
+static const char *const audit_params[] = {
+	"config_directory", "mail_version", "mynetworks", "mynetworks_style",
+	"smtpd_relay_restrictions", "smtpd_recipient_restrictions",
+	"smtpd_client_restrictions", "smtpd_sasl_auth_enable",
+	"smtpd_authorized_xclient_hosts", "smtpd_client_message_rate_limit",
+	"smtpd_client_recipient_rate_limit", "smtpd_client_connection_rate_limit",
+	"smtpd_client_event_limit_exceptions", "smtp_bind_address",
+	"smtp_bind_address6", "inet_interfaces", "relay_domains",
+	"smtpd_tls_security_level", "smtpd_tls_wrappermode",
+	"smtpd_tls_auth_only", "allow_percent_hack", "swap_bangpath",
+	NULL
+};
+
+/* Run postconf with -c dir (if any) and the given arguments. */
+static enum mw_err run_postconf(struct mw_ctx *ctx, const char *prog,
+				const char *dir, const char *const *args,
+				struct mw_buf *out)
+{
+	const char *argv[MAX_ARGV];
+	struct mw_spawn_result res;
+	struct mw_buf err;
+	enum mw_err e;
+	size_t i, n = 0;
+
+	argv[n++] = prog;
+	if (dir) {
+		argv[n++] = "-c";
+		argv[n++] = dir;
+	}
+	for (i = 0; args[i] && n + 1 < MAX_ARGV; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	mw_buf_init(out, MW_MAX_CMD_OUTPUT);
+	mw_buf_init(&err, 64 * 1024);	/* what mw_spawn_capture keeps of stderr */
+	e = mw_spawn_capture(argv, NULL, 0, out, MW_MAX_CMD_OUTPUT, &err,
+			     MW_CMD_TIMEOUT_MS, &res);
+	if (e != MW_OK) {
+		mw_report_error(ctx->report, MW_RELAY_CHECK, prog, 0, e,
+				"cannot run postconf");
+	} else if (res.timed_out || !res.exited || res.status != 0) {
+		const char *m = mw_buf_str(&err);
+		size_t ml = strcspn(m, "\n");
+
+		mw_report_error(ctx->report, MW_RELAY_CHECK, dir ? dir : prog, 0,
+				MW_ERR_CONFIG, "postconf %s failed%s%.*s",
+				args[0] ? args[0] : "",
+				ml ? ": " : "", (int)ml, m);
+		e = MW_ERR_CONFIG;
+	} else if (res.truncated) {
+		mw_report_error(ctx->report, MW_RELAY_CHECK, prog, 0, MW_ERR_TOOBIG,
+				"postconf output larger than %u bytes",
+				(unsigned)MW_MAX_CMD_OUTPUT);
+		e = MW_ERR_TOOBIG;
+	}
+	mw_buf_free(&err);
+	return e;
+}
+
+static enum mw_err parse_into(struct mw_ctx *ctx, struct mw_buf *b,
+			      struct mw_kvlist *kv)
+{
+	enum mw_err e = mw_kv_parse(b->data ? b->data : "", b->len, kv);
+
+	if (e != MW_OK)
+		mw_report_error(ctx->report, MW_RELAY_CHECK, "postconf", 0, e,
+				"cannot parse postconf output");
+	mw_buf_free(b);
+	return e;
+}
+
+enum mw_err mw_relay_postfix_load(struct mw_ctx *ctx, const char *dir,
+				  struct mw_relay_postfix *pf)
+{
+	static const char *const a_n[] = { "-n", "-x", NULL };
+	static const char *const a_m[] = { "-M", NULL };
+	static const char *const a_p[] = { "-P", "-x", NULL };
+	const char *a_x[MAX_ARGV];
+	char prog[MW_MAX_PATH];
+	struct mw_buf b;
+	const char *v;
+	enum mw_err e;
+	size_t i, n = 0;
+
+	memset(pf, 0, sizeof(*pf));
+	if (mw_find_program("postconf", prog, sizeof(prog)) != 0) {
+		if (dir)
+			mw_report_error(ctx->report, MW_RELAY_CHECK, dir, 0,
+					MW_ERR_UNSUPPORTED,
+					"postconf not found; cannot audit Postfix");
+		return MW_OK;
+	}
+	if (!dir && access("/etc/postfix/main.cf", F_OK) != 0) {
+		mw_report_note(ctx->report, MW_RELAY_CHECK,
+			       "Postfix is installed but /etc/postfix/main.cf does not "
+			       "exist: Postfix configuration not audited");
+		return MW_OK;
+	}
+	a_x[n++] = "-x";
+	for (i = 0; audit_params[i] && n + 1 < MAX_ARGV; i++)
+		a_x[n++] = audit_params[i];
+	a_x[n] = NULL;
+
+	if ((e = run_postconf(ctx, prog, dir, a_n, &b)) != MW_OK ||
+	    (e = parse_into(ctx, &b, &pf->explicit_set)) != MW_OK)
+		goto out;
+	if ((e = run_postconf(ctx, prog, dir, a_x, &b)) != MW_OK ||
+	    (e = parse_into(ctx, &b, &pf->effective)) != MW_OK)
+		goto out;
+	if ((e = run_postconf(ctx, prog, dir, a_p, &b)) != MW_OK ||
+	    (e = parse_into(ctx, &b, &pf->overrides)) != MW_OK)
+		goto out;
+	if ((e = run_postconf(ctx, prog, dir, a_m, &b)) != MW_OK)
+		goto out;
+	e = mw_services_parse(b.data ? b.data : "", b.len, &pf->services);
+	mw_buf_free(&b);
+	if (e != MW_OK)
+		goto out;
+	v = mw_kv_get(&pf->effective, "config_directory");
+	pf->config_dir = strdup(dir ? dir : v && *v ? v : "/etc/postfix");
+	if (!pf->config_dir) {
+		e = MW_ERR_NOMEM;
+		goto out;
+	}
+	v = mw_kv_get(&pf->effective, "mynetworks");
+	e = mw_netlist_parse_postfix(v ? v : "", &pf->mynetworks);
+	if (e != MW_OK)
+		goto out;
+	pf->present = 1;
+	return MW_OK;
+out:
+	/* the error is in the report already; the probe still runs */
+	mw_buf_free(&b);
+	mw_relay_postfix_free(pf);
+	return e == MW_ERR_NOMEM ? e : MW_OK;
+}
+
+void mw_relay_postfix_free(struct mw_relay_postfix *pf)
+{
+	free(pf->config_dir);
+	mw_kv_free(&pf->explicit_set);
+	mw_kv_free(&pf->effective);
+	mw_kv_free(&pf->overrides);
+	mw_services_free(&pf->services);
+	mw_netlist_free(&pf->mynetworks);
+	memset(pf, 0, sizeof(*pf));
+}
+
+const char *mw_relay_postfix_param(const struct mw_relay_postfix *pf,
+				   const struct mw_service *svc,
+				   const char *name)
+{
+	char key[512];
+	const char *v;
+
+	if (svc) {
+		snprintf(key, sizeof(key), "%s/%s/%s", svc->name, svc->type, name);
+		v = mw_kv_get(&pf->overrides, key);
+		if (v)
+			return v;
+	}
+	return mw_kv_get(&pf->effective, name);
+}

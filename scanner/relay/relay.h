@@ -1,0 +1,161 @@
+/*
+ * `mailwarden relay`: the open-relay probe (probe.c), the Postfix and Exim
+ * relay-configuration audit (audit.c), and the command that ties them
+ * together (relay_cmd.c). Internal to scanner/relay/.
+ */
+#ifndef MW_RELAY_H
+#define MW_RELAY_H
+
+#include <jansson.h>
+
+#include "core/ctx.h"
+#include "core/error.h"
+#include "scanner/relay/mtaconf.h"
+#include "scanner/relay/smtp.h"
+
+#define MW_RELAY_CHECK		"relay"
+#define MW_RELAY_NVARIANTS	16	/* nmap smtp-open-relay's set */
+#define MW_RELAY_MAX_ADDR	320	/* one probe address incl. quotes */
+#define MW_RELAY_MAX_TARGETS	4	/* auto-detected addresses probed */
+#define MW_RELAY_MAX_EXIM_OUTPUT	(1u << 20)	/* one exim -bP answer */
+#define MW_RELAY_MAX_ADDR_LIST	(64u * 1024)	/* the host's addresses, as text */
+#define MW_RELAY_MAX_HOST	256
+#define MW_RELAY_MAX_PORT	8
+#define MW_RELAY_MAX_RECONNECTS	2	/* per target, after a lost session */
+/*
+ * Refusals per session before we open a fresh one: Postfix slows every
+ * reply by smtpd_error_sleep_time (1 s) once a client passed
+ * smtpd_soft_error_limit (10) errors, which would turn 16 refusals into
+ * 20 s. Staying below the limit keeps the probe under a second locally.
+ */
+#define MW_RELAY_ERRORS_PER_SESSION	8
+/* Recipient domain of the probes: reserved (RFC 2606), never ours, and
+ * nothing is ever delivered because DATA is never sent. */
+#define MW_RELAY_DEFAULT_DOMAIN	"example.com"
+#define MW_RELAY_FROM_USER	"mailwarden-probe"
+#define MW_RELAY_TO_USER	"relaytest"
+
+/*
+ * Split a target "HOST[:PORT]", "[IPv6]:PORT", "[IPv6]" or a bare IPv6
+ * address into host and port (default 25). Returns 0, or -1 when the
+ * target is malformed or the port is not 1-65535.
+ */
+int mw_relay_parse_target(const char *s, char host[MW_RELAY_MAX_HOST],
+			  char port[MW_RELAY_MAX_PORT]);
+
+struct mw_relay_variant {
+	char from[MW_RELAY_MAX_ADDR];
+	char to[MW_RELAY_MAX_ADDR];
+};
+
+/*
+ * Fill the 16 MAIL FROM / RCPT TO pairs of nmap's smtp-open-relay:
+ * null sender, sender in the probe domain, in the server's own name and
+ * at its address literal; recipients plain, with the %-hack, quoted local
+ * parts, user@domain@relay, source routes (@host:user@domain) and UUCP
+ * bang paths. srvname is the name from the server's greeting, ip_literal
+ * the bracketed address of the server ("[192.0.2.1]", "[IPv6:::1]").
+ * Addresses that do not fit are cut (never happens with names <= 253).
+ */
+void mw_relay_variants(const char *domain, const char *srvname,
+		       const char *ip_literal,
+		       struct mw_relay_variant v[MW_RELAY_NVARIANTS]);
+
+struct mw_relay_probe_opts {
+	const char *host;
+	const char *port;
+	const char *domain;		/* recipient domain of the variants */
+	const char *untrusted_ip;	/* XCLIENT ADDR; NULL = no XCLIENT */
+	unsigned timeout_ms;
+};
+
+struct mw_relay_probe {
+	int connected;			/* a session was established */
+	enum mw_smtp_status conn_status;	/* why not, when !connected */
+	int untrusted;			/* XCLIENT accepted: untrusted view */
+	int xclient_offered;
+	unsigned relayed, refused, errors;
+	long elapsed_ms;
+	char local_addr[64];		/* our source address */
+	char peer_addr[64];
+	char error[512];		/* session-level problem, "" if none */
+	json_t *json;			/* data object of this probe (owned) */
+};
+
+/*
+ * Run the probe against one target: greeting, EHLO (HELO fallback),
+ * XCLIENT when advertised and untrusted_ip is set, then per variant RSET,
+ * MAIL FROM, RCPT TO (never DATA), QUIT. One connection at a time; a lost
+ * session is reopened at most MW_RELAY_MAX_RECONNECTS times. Fills res
+ * (res->json always set on MW_OK). Returns MW_ERR_NOMEM only; network
+ * trouble is described in res.
+ */
+enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
+			       struct mw_relay_probe *res);
+void mw_relay_probe_free(struct mw_relay_probe *res);
+
+/* What the local MTA configuration says (filled by mw_relay_postfix_load). */
+struct mw_relay_postfix {
+	int present;			/* postconf ran and answered */
+	char *config_dir;		/* directory of main.cf/master.cf */
+	struct mw_kvlist explicit_set;	/* postconf -n -x */
+	struct mw_kvlist effective;	/* postconf -x NAME... */
+	struct mw_kvlist overrides;	/* postconf -P -x */
+	struct mw_servicelist services;	/* postconf -M */
+	struct mw_netlist mynetworks;
+};
+
+/*
+ * Run postconf (with -c dir when dir is not NULL) and fill pf. When
+ * postconf is not installed, pf->present stays 0 and MW_OK is returned;
+ * when it fails, an error is put into the report (for an explicit dir) or a
+ * note (default directory without main.cf).
+ */
+enum mw_err mw_relay_postfix_load(struct mw_ctx *ctx, const char *dir,
+				  struct mw_relay_postfix *pf);
+void mw_relay_postfix_free(struct mw_relay_postfix *pf);
+
+/* Effective value of a main.cf parameter for one master.cf service: the
+ * service's -o override, else the main.cf value (NULL if unknown). */
+const char *mw_relay_postfix_param(const struct mw_relay_postfix *pf,
+				   const struct mw_service *svc,
+				   const char *name);
+
+/*
+ * Audit the Postfix relay configuration: mynetworks, relay/recipient
+ * restrictions (main.cf and master.cf overrides), SASL on submission,
+ * rate limits, XCLIENT hosts, smtp_bind_address. Each problem is a finding
+ * with the setting, why it is dangerous and the fix. local_addrs are the
+ * host's own addresses (entries equal to one of them are expected).
+ * Returns a JSON object summarising the settings (owned by the caller).
+ */
+json_t *mw_relay_audit_postfix(struct mw_ctx *ctx,
+			       const struct mw_relay_postfix *pf,
+			       const struct mw_netlist *local_addrs);
+
+/*
+ * Audit Exim from the text of `exim -bP acl_smtp_rcpt` and
+ * `exim -bP hostlist relay_from_hosts` (NULL when not available).
+ * Returns a JSON summary (owned by the caller).
+ */
+json_t *mw_relay_audit_exim(struct mw_ctx *ctx, const char *program,
+			    const char *acl_text, const char *hostlist_text,
+			    const struct mw_netlist *local_addrs);
+
+/* Run exim/exim4 -bP when installed; returns its summary or NULL. */
+json_t *mw_relay_exim_run(struct mw_ctx *ctx,
+			  const struct mw_netlist *local_addrs);
+
+/*
+ * Entries of list that contain the host addr (numeric string), as a JSON
+ * array of their text; first-match semantics: the scan stops at the first
+ * matching entry, negated or not (Postfix and Exim both do that).
+ * *trusted is set to 1 when that first match is not negated.
+ */
+json_t *mw_relay_matching_entries(const struct mw_netlist *list,
+				  const char *addr, int *trusted);
+
+/* Text renderer of data.relay (reports/report.h). */
+int mw_relay_render(FILE *out, const json_t *data, int color);
+
+#endif

@@ -1,0 +1,145 @@
+/* Text rendering of data.relay: one block per probe with a table of the
+ * 16 variants, then the relay-relevant MTA settings. Strings arrive
+ * escaped by the report. */
+#include <stdio.h>
+#include <string.h>
+
+#include "scanner/relay/relay.h"
+
+#define C_RED	"\033[31m"
+#define C_GREEN	"\033[32m"
+#define C_DIM	"\033[2m"
+#define C_RESET	"\033[0m"
+
+static const char *str(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static long long num(const json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static int render_probe(FILE *out, const json_t *p, int color)
+{
+	const json_t *v, *g = json_object_get(p, "greeting");
+	const json_t *tb = json_object_get(p, "trusted_by");
+	size_t i;
+
+	if (fprintf(out, "  target %s", str(p, "target")) < 0)
+		return -1;
+	if (json_object_get(p, "server_name") &&
+	    fprintf(out, "  server %s, %s, STARTTLS %s, XCLIENT %s",
+		    str(p, "server_name"), str(p, "hello"),
+		    json_is_true(json_object_get(p, "starttls_offered")) ? "offered" : "not offered",
+		    json_is_true(json_object_get(p, "xclient_offered")) ? "offered" : "not offered") < 0)
+		return -1;
+	if (fputc('\n', out) == EOF)
+		return -1;
+	if (!g) {
+		/* never got as far as a greeting: nothing else to show */
+		return fprintf(out, "  problem: %s\n", str(p, "error")) < 0 ? -1 : 0;
+	}
+	if (fprintf(out, "  greeting %lld %s\n", num(g, "code"), str(g, "text")) < 0)
+		return -1;
+	if (strcmp(str(p, "viewpoint"), "untrusted") == 0) {
+		if (fprintf(out, "  viewpoint: untrusted client %s (XCLIENT)\n",
+			    str(p, "client_address")) < 0)
+			return -1;
+	} else if (fprintf(out, "  viewpoint: TRUSTED client %s%s%s — the result says "
+			   "nothing about strangers\n", str(p, "client_address"),
+			   json_array_size(tb) ? ", in mynetworks via " : "",
+			   json_array_size(tb) ? json_string_value(json_array_get(tb, 0)) : "") < 0) {
+		return -1;
+	}
+	if (fprintf(out, "  result: %s%lld/%lld relayed%s, %lld refused, %lld errors in %lld ms\n",
+		    color && num(p, "relayed") ? C_RED : "", num(p, "relayed"), num(p, "tested"),
+		    color && num(p, "relayed") ? C_RESET : "", num(p, "refused"),
+		    num(p, "errors"), num(p, "elapsed_ms")) < 0)
+		return -1;
+	if (json_is_string(json_object_get(p, "error")) &&
+	    fprintf(out, "  problem: %s\n", str(p, "error")) < 0)
+		return -1;
+	if (!json_array_size(json_object_get(p, "variants")))
+		return 0;
+	if (fprintf(out, "  %2s  %-8s %-34s %-44s %s\n", "#", "verdict", "MAIL FROM",
+		    "RCPT TO", "reply") < 0)
+		return -1;
+	json_array_foreach(json_object_get(p, "variants"), i, v) {
+		char from[300], to[300];
+		const char *verdict = str(v, "verdict");
+		const char *c = !color ? "" : strcmp(verdict, "relayed") == 0 ? C_RED :
+				strcmp(verdict, "refused") == 0 ? C_GREEN : C_DIM;
+		const json_t *code = json_object_get(v, "code");
+		int at;
+
+		snprintf(from, sizeof(from), "<%s>", str(v, "mail_from"));
+		snprintf(to, sizeof(to), "<%s>", str(v, "rcpt_to"));
+		if (fprintf(out, "  %2lld  %s%-8s%s %-34s %-44s ", num(v, "n"), c, verdict,
+			    color ? C_RESET : "", from, to) < 0)
+			return -1;
+		if (json_is_integer(code) && fprintf(out, "%lld ", num(v, "code")) < 0)
+			return -1;
+		at = strcmp(str(v, "stage"), "RCPT") != 0 && strcmp(verdict, "error") != 0;
+		if (fprintf(out, "%s%s%s%s\n", str(v, "text"), at ? " (at " : "",
+			    at ? str(v, "stage") : "", at ? ")" : "") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int render_settings(FILE *out, const char *title, const json_t *o)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_is_object(o))
+		return 0;
+	if (fprintf(out, "  %s:\n", title) < 0)
+		return -1;
+	json_object_foreach((json_t *)o, k, v) {
+		if (json_is_string(v) && fprintf(out, "    %s = %s\n", k, json_string_value(v)) < 0)
+			return -1;
+		if (json_is_boolean(v) &&
+		    fprintf(out, "    %s: %s\n", k, json_is_true(v) ? "yes" : "no") < 0)
+			return -1;
+		if (json_is_array(v) && strcmp(k, "smtpd_services") == 0) {
+			const json_t *s;
+			size_t i;
+
+			json_array_foreach(v, i, s) {
+				const char *ok;
+				json_t *ov;
+
+				if (fprintf(out, "    smtpd service %s/%s", str(s, "service"),
+					    str(s, "type")) < 0)
+					return -1;
+				json_object_foreach(json_object_get(s, "overrides"), ok, ov)
+					if (fprintf(out, " -o %s=%s", ok, json_string_value(ov)) < 0)
+						return -1;
+				if (fputc('\n', out) == EOF)
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int mw_relay_render(FILE *out, const json_t *data, int color)
+{
+	const json_t *p;
+	size_t i;
+
+	json_array_foreach(json_object_get(data, "probes"), i, p) {
+		if (i && fputc('\n', out) == EOF)
+			return -1;
+		if (render_probe(out, p, color) < 0)
+			return -1;
+	}
+	if (render_settings(out, "postfix", json_object_get(data, "postfix")) < 0)
+		return -1;
+	return render_settings(out, "exim", json_object_get(data, "exim"));
+}
