@@ -520,8 +520,11 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 			mw_report_error(out, "audit", ctx->cfg->state_dir, 0, MW_ERR_IO,
 					"state: could not check for resolved findings");
 		mw_state_counts(n.st, &n.open, &acked);
-		snprintf(prefix, sizeof(prefix), "nightly: %s%zu new, %zu resolved",
-			 n.new || n.resolved ? "" : "nothing new; ", n.new, n.resolved);
+		if (n.new || n.resolved)
+			snprintf(prefix, sizeof(prefix), "nightly: %zu new, %zu resolved",
+				 n.new, n.resolved);
+		else
+			snprintf(prefix, sizeof(prefix), "nightly: nothing new");
 	}
 	mw_audit_copy_rest(out, raw);
 
