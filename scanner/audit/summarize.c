@@ -224,6 +224,24 @@ const char *mw_audit_status_name(enum mw_audit_status s)
 	return "?";
 }
 
+/* "7d" -> "in the last 7 days"; anything else -> "since X". */
+static void window_phrase(const char *w, char *dst, size_t len)
+{
+	char *end;
+	long n;
+
+	if (!w) {
+		snprintf(dst, len, "in the log window");
+		return;
+	}
+	n = strtol(w, &end, 10);
+	if (end != w && n > 0 && (!strcmp(end, "d") || !strcmp(end, "h")))
+		snprintf(dst, len, "in the last %ld %s%s", n, *end == 'd' ? "day" : "hour",
+			 n == 1 ? "" : "s");
+	else
+		snprintf(dst, len, "since %s", w);
+}
+
 static const char *or_q(const char *s)
 {
 	return s ? s : "?";
@@ -234,10 +252,33 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			struct step *st, size_t *listed_lists)
 {
 	size_t n = mw_report_nfindings(r), i;
-	const char *window = in->logs_window ? in->logs_window : "log window";
 	int any_cause = 0, web = 0, senders = 0;
 	json_t *lists = json_object(), *dnsbl_lists = json_object();
-	char num[32];
+	json_t *covered = json_object();	/* ids and accounts a correlation names */
+	char num[32], window[96];
+
+	window_phrase(in->logs_window, window, sizeof(window));
+	/* A correlation says it better than its sources: skip their lines. */
+	for (i = 0; i < n; i++) {
+		const struct mw_stored_finding *f = mw_report_finding(r, i);
+		json_t *ev, *e;
+		size_t k;
+
+		if (f->severity < MW_SEV_LOW)
+			continue;
+		if (classify(f) == C_MAILER_SENT) {
+			ev = json_object_get(f->details, "evidence");
+			json_array_foreach(ev, k, e)
+				if (json_is_string(json_object_get(e, "finding_id")))
+					json_object_set_new(covered, json_string_value(
+						json_object_get(e, "finding_id")), json_true());
+		} else if (classify(f) == C_HIJACKED) {
+			if (dstr(f, "sasl_username"))
+				json_object_set_new(covered, dstr(f, "sasl_username"), json_true());
+			if (dstr(f, "owner"))
+				json_object_set_new(covered, dstr(f, "owner"), json_true());
+		}
+	}
 
 	for (i = 0; i < n; i++) {
 		const struct mw_stored_finding *f = mw_report_finding(r, i);
@@ -245,8 +286,11 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 		const char *user = dstr(f, "user"), *owner = dstr(f, "owner");
 		const char *dest = dstr(f, "destination"), *sasl = dstr(f, "sasl_username");
 
+		char fid[MW_FINDING_ID_LEN];
+
 		if (f->severity < MW_SEV_LOW)
 			continue;
+		mw_audit_finding_id(f, fid);
 		switch (c) {
 		case C_MAILER_SENT:
 			group_digits(dint(f, "messages"), num, sizeof(num));
@@ -261,15 +305,17 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			json_t *first = json_array_get(scripts, 0);
 			long long m = dint(f, "messages");
 
+			any_cause = 1;
+			if (json_object_get(covered, fid))
+				break;
 			group_digits(m, num, sizeof(num));
 			step_add(&st[P_STOP], f,
-				 fmt("%s submitted %s mails in the last %s%s%s: stop the "
+				 fmt("%s submitted %s mails %s%s%s: stop the "
 				     "sending site or process", user ? user : or_q(f->title),
 				     m >= 0 ? num : "?", window,
 				     json_is_string(first) ? " via " : "",
 				     json_is_string(first) ? json_string_value(first) : ""));
 			senders++;
-			any_cause = 1;
 			break;
 		}
 		case C_RELAY:
@@ -303,11 +349,13 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 		case C_SASL: {
 			long long ips = dint(f, "ips");
 
+			any_cause = 1;
+			if (sasl && json_object_get(covered, sasl))
+				break;
 			group_digits(ips, num, sizeof(num));
 			step_add(&st[P_RESET], f, fmt("%s: disable SMTP AUTH and reset the "
 						      "password (logins from %s IPs)", or_q(sasl),
 						      ips >= 0 ? num : "many"));
-			any_cause = 1;
 			break;
 		}
 		case C_FORWARDER:
@@ -315,7 +363,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 				 fmt("remove the %s forwarder of %s to %s%s%s", or_q(dstr(f, "source")),
 				     or_q(owner), or_q(dest), f->path ? " in " : "",
 				     f->path ? f->path : ""));
-			if (owner && f->severity >= MW_SEV_MEDIUM)
+			if (owner && f->severity >= MW_SEV_MEDIUM && !json_object_get(covered, owner))
 				step_add(&st[P_RESET], NULL,
 					 fmt("%s: check for account takeover and reset the "
 					     "password (an external forwarder to %s was set up)",
@@ -357,6 +405,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 	*listed_lists = json_object_size(dnsbl_lists);
 	json_decref(lists);
 	json_decref(dnsbl_lists);
+	json_decref(covered);
 
 	if (senders)
 		step_command(&st[P_STOP], "postqueue -p   # review the queue, then "
@@ -390,9 +439,9 @@ static char *likely_cause(struct mw_report *r, const struct mw_audit_input *in,
 {
 	size_t n = mw_report_nfindings(r), i;
 	const struct mw_stored_finding *best[C__COUNT] = { 0 };
-	const char *window = in->logs_window ? in->logs_window : "log window";
-	char num[32], more[64] = "";
+	char num[32], more[64] = "", window[96];
 
+	window_phrase(in->logs_window, window, sizeof(window));
 	for (i = 0; i < n; i++) {
 		const struct mw_stored_finding *f = mw_report_finding(r, i);
 		enum cause c = classify(f);
@@ -410,7 +459,7 @@ static char *likely_cause(struct mw_report *r, const struct mw_audit_input *in,
 		const struct mw_stored_finding *f = best[C_MAILER_SENT];
 
 		group_digits(dint(f, "messages"), num, sizeof(num));
-		return fmt("PHP mailer at %s sending as %s, %s mails in the last %s",
+		return fmt("PHP mailer at %s sending as %s, %s mails %s",
 			   or_q(f->path), or_q(dstr(f, "user")), num, window);
 	}
 	if (best[C_HIJACKED]) {
@@ -433,7 +482,7 @@ static char *likely_cause(struct mw_report *r, const struct mw_audit_input *in,
 		const struct mw_stored_finding *f = best[C_LOCAL_SENDER];
 
 		group_digits(dint(f, "messages"), num, sizeof(num));
-		return fmt("mail submitted by %s, %s mails in the last %s",
+		return fmt("mail submitted by %s, %s mails %s",
 			   dstr(f, "user") ? dstr(f, "user") : f->title,
 			   dint(f, "messages") >= 0 ? num : "?", window);
 	}
