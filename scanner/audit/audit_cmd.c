@@ -410,8 +410,8 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 	}
 	snprintf(msg, sizeof(msg), "mailwarden nightly: %zu new, %zu resolved finding(s)",
 		 n->new, n->resolved);
-	rc = mw_audit_journal(n->new ? mw_audit_journal_priority((enum mw_severity)
-		mw_report_max_severity(out)) : 6, msg, NULL, "audit", NULL);
+	rc = mw_audit_journal(mw_audit_journal_priority(n->new ? (enum mw_severity)
+		mw_report_max_severity(out) : MW_SEV_INFO), msg, NULL, "audit", NULL);
 	if (rc < 0 || jr < 0)
 		mw_report_note(out, "audit", "journal not available (%s): report not logged there",
 			       strerror(-(rc < 0 ? rc : jr)));
