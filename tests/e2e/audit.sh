@@ -81,17 +81,26 @@ if (isset($_POST['emails'])) {
 }
 ?></body></html>
 PHP
+# b.php: the same kind of mailer, so that whatever flags a.php flags it too.
 b_php() {
 	cat <<'PHP'
+<html><head><title>Sender</title></head><body>
+<form method="post"><textarea name="emails"></textarea>
+<input name="from"><input name="subject"><textarea name="message"></textarea>
+<input type="submit" value="Send"></form>
 <?php
 error_reporting(0);
-$to = base64_decode($_POST['t']);
-$subject = base64_decode($_POST['s']);
-$body = base64_decode($_POST['b']);
-$from = base64_decode($_POST['f']);
-foreach (explode("\n", $_POST['emails']) as $rcpt)
-	mail($rcpt, $subject, $body, "From: $from\r\nX-Mailer: Microsoft Office Outlook\r\nMIME-Version: 1.0");
-echo "ok";
+set_time_limit(0);
+if (isset($_POST['emails'])) {
+	$from = base64_decode($_POST['from']);
+	$headers = "From: $from\r\nMIME-Version: 1.0\r\nX-Mailer: Microsoft Office Outlook\r\n";
+	$headers .= "Content-Transfer-Encoding: 8bit\r\n";
+	foreach (explode("\n", $_POST['emails']) as $rcpt) {
+		mail(trim($rcpt), $_POST['subject'], $_POST['message'], $headers);
+		sleep(2);
+	}
+}
+?></body></html>
 PHP
 }
 echo '<?php echo "hello";' >"$tmp/www/site/index.php"
@@ -359,13 +368,21 @@ check "nightly 2: no mail (nothing new)" test "$(mails)" = 1
 b_php >"$web/b.php"
 chown 33:33 "$web/b.php"
 nightly "$tmp/n3.json"
-if [ "${works[scan]}" = 1 ]; then
-	check "nightly 3: exactly one new finding" test "$(N "$tmp/n3.json" .data.audit.nightly.new)" = 1
-	check "nightly 3: it is b.php" \
-		test "$(N "$tmp/n3.json" '[.findings[] | select(.details.nightly == "new")][0].evidence.path')" = "$web/b.php"
+a_found=$(A "[.findings[] | select(.check == \"scan\" and .evidence.path == \"$web/a.php\")] | length")
+if [ "${works[scan]}" = 1 ] && [ "$a_found" -ge 1 ]; then
+	n3=$(N "$tmp/n3.json" .data.audit.nightly.new)
+	# One new file: the new findings are about b.php and nothing else
+	# (one finding, or one per rule that fired on it).
+	check "nightly 3: the new file is reported ($n3 new)" test "$n3" -ge 1
+	check "nightly 3: all new findings are scan findings about b.php" \
+		test "$(N "$tmp/n3.json" "[.findings[] | select(.details.nightly == \"new\") | select(.check != \"scan\" or .evidence.path != \"$web/b.php\")] | length")" = 0
+	check "nightly 3: same count as new findings listed" \
+		test "$(N "$tmp/n3.json" '[.findings[] | select(.details.nightly == "new")] | length')" = "$n3"
+	check "nightly 3: headline says $n3 new" grep -q "nightly: $n3 new" <<<"$(N "$tmp/n3.json" .data.audit.headline)"
 	check "nightly 3: mailed" wait_mails 2
 	bid=$(N "$tmp/n3.json" '[.findings[] | select(.details.nightly == "new")][0].details.finding_id')
 else
+	[ "${works[scan]}" = 1 ] && echo "note: scan works but does not flag a.php; b.php assertions skipped"
 	check "nightly 3: scan unavailable, nothing new" test "$(N "$tmp/n3.json" .data.audit.nightly.new)" = 0
 	bid=
 fi
