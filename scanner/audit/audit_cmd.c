@@ -533,7 +533,9 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 	in.nchecks = NCHECKS;
 	in.logs_window = o.values[V_SINCE].v[0];
 	in.nightly = o.nightly;
-	in.firewall_applied = o.apply && results[NCHECKS - 1].status == MW_AUDIT_OK;
+	for (i = 0; i < NCHECKS; i++)
+		if (!strcmp(results[i].name, "firewall"))
+			in.firewall_applied = o.apply && results[i].status == MW_AUDIT_OK;
 	in.headline_prefix = o.nightly ? prefix : NULL;
 	summary = mw_audit_summarize(out, &in);
 	if (summary && o.nightly)

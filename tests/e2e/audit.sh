@@ -319,6 +319,14 @@ check "--skip relay: no relay error" \
 mw audit --format json "${passthru[@]}" --only dnsbl >"$tmp/only.json" 2>/dev/null || true
 check "--only dnsbl: five checks skipped" \
 	test "$(jq '[.data.audit.checks[] | select(.status == "skipped")] | length' "$tmp/only.json")" = 5
+# --apply: the firewall is enforced (in this test's network namespace only)
+mw audit --format json --apply --only firewall >"$tmp/apply.json" 2>/dev/null || true
+check "--apply: firewall invoked as 'firewall --apply'" \
+	test "$(jq -r '.data.audit.checks[] | select(.name == "firewall") | .argv' "$tmp/apply.json")" = "firewall --apply"
+if [ "$(jq -r '.data.audit.checks[] | select(.name == "firewall") | .status' "$tmp/apply.json")" = ok ]; then
+	check "--apply: the plan says the firewall was enforced by this run" \
+		test "$(jq '[.data.audit.plan[] | select(.phase == "firewall") | .actions[] | select(contains("done by this run"))] | length' "$tmp/apply.json")" = 1
+fi
 rc=0; mw audit --nightly --apply >/dev/null 2>"$tmp/err" || rc=$?
 check "--nightly --apply refused (exit 2)" test $rc = 2
 rc=0; mw audit --only nosuch >/dev/null 2>"$tmp/err" || rc=$?
