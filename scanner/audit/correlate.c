@@ -1,9 +1,9 @@
-#define _GNU_SOURCE
 /*
  * Finding identity and cross-check correlation. All strings compared here
  * are the report's escaped forms on both sides, so a match is a match of
  * the original bytes.
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>

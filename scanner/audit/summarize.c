@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 /*
  * From findings to a verdict: group the findings by cause, pick the most
  * likely cause for the headline, and write the remediation plan in the
@@ -7,6 +6,7 @@
  * strings; the result goes through mw_report_set_data, which escapes
  * again, so the caller unescapes it first (mw_audit_json_unescaped).
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,7 +9,10 @@
 #   - real dnsmasq on 127.0.0.1:5359 serving a fake blocklist zone that
 #     lists 203.0.113.7;
 #   - a --root tree with a .forward to an external address;
-#   - a mail log with PHP mail from uid 33 and SMTP AUTH abuse.
+#   - a mail log with PHP mail from uid 33 and SMTP AUTH abuse;
+#   - a real systemd-journald in a private mount namespace (tmpfs over
+#     /run/systemd and /run/log), so the nightly journal entries can be read
+#     back with journalctl without touching the host's journal.
 #
 # What it asserts always (the audit's own guarantees): every check is
 # invoked with the synthesized argv, a check that cannot run is recorded as
@@ -35,17 +38,18 @@ if [ -z "${MW_AUDIT_IN_NETNS:-}" ]; then
 	for p in unshare ip jq flock /usr/sbin/postfix /usr/sbin/dnsmasq; do
 		command -v "$p" >/dev/null || { echo "missing $p"; exit 77; }
 	done
-	exec unshare -n env MW_AUDIT_IN_NETNS=1 bash "$0" "$@"
+	exec unshare -n -m --propagation private env MW_AUDIT_IN_NETNS=1 bash "$0" "$@"
 fi
 ip link set lo up
 
 tmp=$(mktemp -d /tmp/mw-audit-e2e.XXXXXX)
 chmod 755 "$tmp"
 pf=$tmp/postfix
-dnspid=
+dnspid= jpid=
 cleanup() {
 	postfix -c "$pf/conf" stop >/dev/null 2>&1 || true
 	[ -n "$dnspid" ] && kill "$dnspid" 2>/dev/null || true
+	[ -n "$jpid" ] && kill "$jpid" 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -130,6 +134,27 @@ log=$tmp/mail.log
 	ts=$(LC_ALL=C date -d "@$((now - 600))" '+%b %e %H:%M:%S')
 	echo "$ts mw-audit postfix/smtp[1205]: C0001: to=<user@example.com>, relay=mx.example.com[192.0.2.26]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=5.7.1, status=bounced (host mx.example.com[192.0.2.26] said: 554 5.7.1 Service unavailable; Client host [203.0.113.7] blocked using bl.mw-test; listed (in reply to RCPT TO command))"
 } >"$log"
+
+# ------------------------------------------------------------- journald
+# Private to this mount namespace: tmpfs over its runtime directories.
+journal=0
+if [ -x /lib/systemd/systemd-journald ] && command -v journalctl >/dev/null &&
+   mount -t tmpfs tmpfs /run/systemd 2>/dev/null; then
+	mkdir -p /run/log /run/systemd/journal
+	mount -t tmpfs tmpfs /run/log
+	[ -d /var/log/journal ] && mount -t tmpfs tmpfs /var/log/journal
+	/lib/systemd/systemd-journald >/dev/null 2>&1 &
+	jpid=$!
+	for i in $(seq 1 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
+	[ -S /run/systemd/journal/socket ] && journal=1
+fi
+if [ $journal = 1 ]; then
+	echo "mode: private systemd-journald running -> journal assertions on"
+else
+	echo "mode: no journald here -> journal assertions off"
+fi
+# Entries mailwarden logged, as JSON lines.
+jentries() { journalctl --no-pager -o json SYSLOG_IDENTIFIER=mailwarden 2>/dev/null || true; }
 
 # ------------------------------------------------------------- dnsmasq
 dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --bind-interfaces \
@@ -362,6 +387,17 @@ check "nightly 1: state dir 0700" test "$(stat -c %a "$state")" = 700
 check "nightly 1: findings.db 0600" test "$(stat -c %a "$state/findings.db")" = 600
 check "nightly 1: report mailed through Postfix" wait_mails 1
 check "nightly 1: mail says where it came from" grep -q '^Subject: mailwarden on .*: '"$n1_new"' new' "$tmp/mail/report"
+if [ $journal = 1 ]; then
+	sleep 0.3
+	check "nightly 1: journal has the run summary" \
+		test "$(jentries | jq -s "[.[] | select(.MESSAGE == \"mailwarden nightly: $n1_new new, 0 resolved finding(s)\")] | length")" = 1
+	for id in $(N "$tmp/n1.json" '.findings[] | select(.details.nightly == "new") | .details.finding_id'); do
+		check "nightly 1: journal entry for finding $id" \
+			test "$(jentries | jq -s "[.[] | select(.MAILWARDEN_FINDING_ID == \"$id\")] | length")" = 1
+	done
+	check "nightly 1: notice about a missing journal absent" \
+		test "$(N "$tmp/n1.json" '[.notes[] | select(.text | contains("journal not available"))] | length')" = 0
+fi
 
 # run 2: nothing changed, mail only when new
 write_conf yes "$tmp/sendmail"
@@ -389,6 +425,13 @@ if [ "${works[scan]}" = 1 ] && [ "$a_found" -ge 1 ]; then
 	check "nightly 3: headline says $n3 new" grep -q "nightly: $n3 new" <<<"$(N "$tmp/n3.json" .data.audit.headline)"
 	check "nightly 3: mailed" wait_mails 2
 	bid=$(N "$tmp/n3.json" '[.findings[] | select(.details.nightly == "new")][0].details.finding_id')
+	if [ $journal = 1 ]; then
+		sev=$(N "$tmp/n3.json" '[.findings[] | select(.details.nightly == "new")][0].severity')
+		declare -A prio=([critical]=2 [high]=3 [medium]=4 [low]=5 [info]=6)
+		sleep 0.3
+		check "nightly 3: journal entry for b.php at priority ${prio[$sev]} ($sev)" \
+			test "$(jentries | jq -rs "[.[] | select(.MAILWARDEN_FINDING_ID == \"$bid\")][0].PRIORITY")" = "${prio[$sev]}"
+	fi
 else
 	[ "${works[scan]}" = 1 ] && echo "note: scan works but does not flag a.php; b.php assertions skipped"
 	check "nightly 3: scan unavailable, nothing new" test "$(N "$tmp/n3.json" .data.audit.nightly.new)" = 0
