@@ -14,6 +14,8 @@
 
 struct mw_state {
 	sqlite3 *db;
+	/* observe() runs once per finding: its statements are prepared once */
+	sqlite3_stmt *q_get, *q_insert, *q_update;
 	int dirfd, lockfd;
 	char *dir;
 	int64_t now, run;
@@ -192,6 +194,9 @@ static int meta_set(sqlite3 *db, const char *key, long long v)
 
 static enum mw_err fail_open(struct mw_state *st, enum mw_err e)
 {
+	sqlite3_finalize(st->q_get);
+	sqlite3_finalize(st->q_insert);
+	sqlite3_finalize(st->q_update);
 	if (st->db)
 		sqlite3_close(st->db);
 	if (st->lockfd >= 0)
@@ -300,15 +305,26 @@ static void bind_opt_int(sqlite3_stmt *s, int i, int64_t v)
 		sqlite3_bind_int64(s, i, v);
 }
 
+static int prepare_once(sqlite3 *db, sqlite3_stmt **q, const char *sql)
+{
+	if (*q) {
+		sqlite3_reset(*q);
+		sqlite3_clear_bindings(*q);
+		return 0;
+	}
+	return sqlite3_prepare_v2(db, sql, -1, q, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 enum mw_err mw_state_observe(struct mw_state *st, const struct mw_state_item *it,
 			     enum mw_state_status *status)
 {
 	sqlite3_stmt *s;
 	int rc, found = 0, resolved = 0, acked = 0;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT resolved_at IS NOT NULL, acked FROM findings "
-			       "WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+	if (prepare_once(st->db, &st->q_get, "SELECT resolved_at IS NOT NULL, acked "
+			 "FROM findings WHERE id = ?"))
 		return MW_ERR_IO;
+	s = st->q_get;
 	sqlite3_bind_text(s, 1, it->id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -316,24 +332,26 @@ enum mw_err mw_state_observe(struct mw_state *st, const struct mw_state_item *it
 		resolved = sqlite3_column_int(s, 0);
 		acked = sqlite3_column_int(s, 1);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return MW_ERR_IO;
 	if (!found || resolved) {
 		*status = MW_STATE_NEW;
-		rc = sqlite3_prepare_v2(st->db,
+		rc = prepare_once(st->db, &st->q_insert,
 			"INSERT OR REPLACE INTO findings(id, check_name, rule_id, title, path, "
 			"severity, file_size, file_mtime, first_seen, last_seen, last_run, "
 			"resolved_at, acked) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, "
-			"NULL, 0)", -1, &s, NULL);
+			"NULL, 0)");
+		s = st->q_insert;
 	} else {
 		*status = acked ? MW_STATE_ACKED : MW_STATE_SEEN;
-		rc = sqlite3_prepare_v2(st->db,
+		rc = prepare_once(st->db, &st->q_update,
 			"UPDATE findings SET check_name = ?2, rule_id = ?3, title = ?4, "
 			"path = ?5, severity = ?6, file_size = ?7, file_mtime = ?8, "
-			"last_seen = ?9, last_run = ?10 WHERE id = ?1", -1, &s, NULL);
+			"last_seen = ?9, last_run = ?10 WHERE id = ?1");
+		s = st->q_update;
 	}
-	if (rc != SQLITE_OK)
+	if (rc)
 		return MW_ERR_IO;
 	sqlite3_bind_text(s, 1, it->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, it->check, -1, SQLITE_STATIC);
@@ -349,7 +367,9 @@ enum mw_err mw_state_observe(struct mw_state *st, const struct mw_state_item *it
 	sqlite3_bind_int64(s, 9, st->now);
 	sqlite3_bind_int64(s, 10, st->run);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
+	/* SQLITE_STATIC bindings must not outlive the caller's strings. */
+	sqlite3_clear_bindings(s);
 	return rc == SQLITE_DONE ? MW_OK : MW_ERR_IO;
 }
 
@@ -525,8 +545,6 @@ enum mw_err mw_state_close(struct mw_state *st, int commit)
 		e = MW_ERR_IO;
 	if (!commit || e)
 		exec_sql(st->db, "ROLLBACK");
-	sqlite3_close(st->db);
-	st->db = NULL;
 	fail_open(st, MW_OK);	/* closes the lock: the next run may start */
 	return e;
 }
