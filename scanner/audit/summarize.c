@@ -249,7 +249,7 @@ static const char *or_q(const char *s)
 
 /* The plan: one pass over the findings fills the phase steps. */
 static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
-			struct step *st, size_t *listed_lists)
+			struct step *st, size_t *listed_lists, size_t *cited_lists)
 {
 	size_t n = mw_report_nfindings(r), i;
 	int any_cause = 0, web = 0, senders = 0;
@@ -403,6 +403,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 					     "and request removal", key));
 	}
 	*listed_lists = json_object_size(dnsbl_lists);
+	*cited_lists = json_object_size(lists);
 	json_decref(lists);
 	json_decref(dnsbl_lists);
 	json_decref(covered);
@@ -588,7 +589,7 @@ static json_t *correlations_json(struct mw_report *r)
 json_t *mw_audit_summarize(struct mw_report *r, const struct mw_audit_input *in)
 {
 	struct step st[P__COUNT];
-	size_t cause_count[C__COUNT] = { 0 }, listed = 0, i, nsteps = 0;
+	size_t cause_count[C__COUNT] = { 0 }, listed = 0, cited = 0, i, nsteps = 0;
 	json_t *out = json_object(), *plan = json_array(), *failed = json_array();
 	enum mw_audit_status dst = MW_AUDIT_SKIPPED;
 	char headline[MW_AUDIT_MAX_HEADLINE], *cause;
@@ -603,7 +604,7 @@ json_t *mw_audit_summarize(struct mw_report *r, const struct mw_audit_input *in)
 		st[i].commands = json_array();
 		st[i].ids = json_array();
 	}
-	build_steps(r, in, st, &listed);
+	build_steps(r, in, st, &listed, &cited);
 	cause = likely_cause(r, in, cause_count);
 	json_object_set_new(out, "checks", checks_json(in, failed));
 	dnsbl_known = status_of(in, "dnsbl", &dst) != NULL;
@@ -619,6 +620,9 @@ json_t *mw_audit_summarize(struct mw_report *r, const struct mw_audit_input *in)
 		if (listed)
 			snprintf(headline + l, sizeof(headline) - l, "%slisted on %zu list%s",
 				 sep, listed, listed == 1 ? "" : "s");
+		else if (cited)
+			snprintf(headline + l, sizeof(headline) - l, "%smail refused citing %zu "
+				 "blocklist%s", sep, cited, cited == 1 ? "" : "s");
 		else if (dnsbl_known && dst == MW_AUDIT_OK && !in->nightly)
 			snprintf(headline + l, sizeof(headline) - l,
 				 "%snot listed on the checked lists", sep);

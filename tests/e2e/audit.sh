@@ -116,6 +116,7 @@ mkdir -p "$root/etc" "$root/home/info"
 printf 'root:x:0:0:root:/root:/bin/bash\ninfo:x:1001:1001::/home/info:/bin/bash\n' >"$root/etc/passwd"
 printf 'postmaster: root\n' >"$root/etc/aliases"
 printf 'drop@evil.example\n' >"$root/home/info/.forward"
+chown -R 1001:1001 "$root/home/info"	# as on a real host: the user's own file
 
 # Mail log: PHP mail() from www-data naming a.php, SMTP AUTH abuse of
 # info@mw.test from many IPs, and a remote refusal citing the list.

@@ -309,6 +309,19 @@ static void test_headline_failures_and_clean(void **state)
 			    "run: dnsbl (not implemented), scan (failed)");
 	json_decref(s);
 
+	/* No lookup, but the logs show refusals citing a list. */
+	add_details(r, "logs", "logs.blocklist-rejection", MW_SEV_MEDIUM, "refused", NULL, NULL,
+		    json_pack("{s:s, s:s}", "list", "zen.spamhaus.org", "mx", "mx.example.com"));
+	s = mw_audit_summarize(r, &in);
+	assert_string_equal(jstr(s, "headline"), "mail refused citing 1 blocklist; findings need "
+			    "review; 2 checks could not run: dnsbl (not implemented), scan (failed)");
+	dump = json_dumps(json_object_get(s, "plan"), 0);
+	assert_non_null(strstr(dump, "zen.spamhaus.org was cited in rejections"));
+	free(dump);
+	json_decref(s);
+	mw_report_free(r);
+	r = mw_report_new("audit");
+
 	/* --apply done: the firewall step says so instead of recommending it. */
 	add_scan(r, MAILER, "mailer.x", 33);
 	in = input(all_ok, 6);
