@@ -57,6 +57,10 @@ const char *mw_audit_status_name(enum mw_audit_status s);
 void mw_audit_finding_id(const struct mw_stored_finding *f,
 			 char out[MW_FINDING_ID_LEN]);
 
+/* The same for an error (check, path, line, message), so that a nightly
+ * run can tell a new error from one it has reported before. */
+void mw_audit_error_id(const struct mw_report_error *e, char out[MW_FINDING_ID_LEN]);
+
 /*
  * Correlate evidence across checks in r and append one finding per match
  * (check "audit"):

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -301,7 +302,7 @@ static void run_check(struct mw_ctx *ctx, struct mw_report *raw, const struct ch
 struct nightly {
 	struct mw_state *st;
 	struct mw_report *out;
-	size_t new, seen, acked, resolved, open;
+	size_t new, seen, acked, resolved, open, new_errors;
 	char note[MW_STATE_MAX_NOTE];
 };
 
@@ -393,7 +394,7 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 	FILE *m;
 	int rc, jr = 0;
 
-	if (ctx->cfg->mail_only_new && !n->new && !n->resolved)
+	if (ctx->cfg->mail_only_new && !n->new && !n->resolved && !n->new_errors)
 		return;
 	gethostname(host, sizeof(host) - 1);
 	for (i = 0; i < mw_report_nfindings(out); i++) {
@@ -408,10 +409,18 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 		if (rc < 0)
 			jr = rc;
 	}
-	snprintf(msg, sizeof(msg), "mailwarden nightly: %zu new, %zu resolved finding(s)",
-		 n->new, n->resolved);
-	rc = mw_audit_journal(mw_audit_journal_priority(n->new ? (enum mw_severity)
-		mw_report_max_severity(out) : MW_SEV_INFO), msg, NULL, "audit", NULL);
+	snprintf(msg, sizeof(msg), "mailwarden nightly: %zu new, %zu resolved finding(s)%s",
+		 n->new, n->resolved, n->new_errors ? "; the run had new errors" : "");
+	rc = mw_audit_journal(n->new_errors ? LOG_ERR : mw_audit_journal_priority(n->new ?
+		(enum mw_severity)mw_report_max_severity(out) : MW_SEV_INFO), msg, NULL,
+		"audit", NULL);
+	for (i = 0; i < mw_report_nerrors(out); i++) {
+		const struct mw_report_error *e = mw_report_get_error(out, i);
+
+		snprintf(msg, sizeof(msg), "mailwarden: error [%s] %s%s%s", e->check,
+			 e->path ? e->path : "", e->path ? ": " : "", e->message);
+		mw_audit_journal(LOG_ERR, msg, NULL, e->check, NULL);
+	}
 	if (rc < 0 || jr < 0)
 		mw_report_note(out, "audit", "journal not available (%s): report not logged there",
 			       strerror(-(rc < 0 ? rc : jr)));
@@ -430,8 +439,9 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 		return;
 	}
 	fclose(m);
-	snprintf(subject, sizeof(subject), "mailwarden on %s: %zu new, %zu resolved finding%s",
-		 host, n->new, n->resolved, n->new + n->resolved == 1 ? "" : "s");
+	snprintf(subject, sizeof(subject), "mailwarden on %s: %zu new, %zu resolved finding%s%s",
+		 host, n->new, n->resolved, n->new + n->resolved == 1 ? "" : "s",
+		 n->new_errors ? ", new errors" : "");
 	if (mw_audit_mail(ctx->cfg->sendmail, ctx->cfg->mail_to, subject, body, len,
 			  err, sizeof(err)))
 		mw_report_error(out, "audit", NULL, 0, MW_ERR_IO,
@@ -527,6 +537,23 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 			snprintf(prefix, sizeof(prefix), "nightly: nothing new");
 	}
 	mw_audit_copy_rest(out, raw);
+	if (o.nightly) {
+		size_t ne = mw_report_nerrors(out), k;
+		char (*ids)[MW_FINDING_ID_LEN] = ne ? calloc(ne, sizeof(*ids)) : NULL;
+		const char **sigs = ne ? calloc(ne, sizeof(*sigs)) : NULL;
+
+		if (!ne || (ids && sigs)) {
+			for (k = 0; k < ne; k++) {
+				mw_audit_error_id(mw_report_get_error(out, k), ids[k]);
+				sigs[k] = ids[k];
+			}
+			n.new_errors = mw_state_new_errors(n.st, sigs, ne);
+		} else {
+			n.new_errors = ne;	/* out of memory: rather mail too much */
+		}
+		free(ids);
+		free(sigs);
+	}
 
 	memset(&in, 0, sizeof(in));
 	in.checks = results;
@@ -539,10 +566,11 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 	in.headline_prefix = o.nightly ? prefix : NULL;
 	summary = mw_audit_summarize(out, &in);
 	if (summary && o.nightly)
-		json_object_set_new(summary, "nightly", json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:s?}",
+		json_object_set_new(summary, "nightly", json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}",
 			"state", ctx->cfg->state_dir, "new", (json_int_t)n.new,
 			"seen", (json_int_t)n.seen, "acknowledged", (json_int_t)n.acked,
 			"resolved", (json_int_t)n.resolved, "open", (json_int_t)n.open,
+			"new_errors", (json_int_t)n.new_errors,
 			"fresh_start", n.note[0] ? n.note : NULL));
 	clean = summary ? mw_audit_json_unescaped(summary) : NULL;
 	json_decref(summary);

@@ -62,6 +62,19 @@ void mw_audit_finding_id(const struct mw_stored_finding *f,
 	snprintf(out, MW_FINDING_ID_LEN, "%016llx", (unsigned long long)h);
 }
 
+void mw_audit_error_id(const struct mw_report_error *e, char out[MW_FINDING_ID_LEN])
+{
+	uint64_t h = FNV_OFFSET;
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lu", e->line);
+	h = fnv_add(h, "check", e->check);
+	h = fnv_add(h, "path", e->path);
+	h = fnv_add(h, "line", num);
+	h = fnv_add(h, "message", e->message);
+	snprintf(out, MW_FINDING_ID_LEN, "%016llx", (unsigned long long)h);
+}
+
 /* A string detail, or NULL. */
 static const char *detail_str(const struct mw_stored_finding *f, const char *key)
 {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "scanner/audit/state.h"
 
 struct mw_state {
@@ -518,6 +519,49 @@ enum mw_err mw_state_ack(struct mw_state *st, const char *id, char *title,
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? MW_OK : MW_ERR_IO;
+}
+
+/* Is sig a word of the space-separated list? */
+static int in_list(const char *list, const char *sig)
+{
+	size_t n = strlen(sig);
+	const char *p = list;
+
+	while ((p = strstr(p, sig))) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+size_t mw_state_new_errors(struct mw_state *st, const char *const *sigs, size_t n)
+{
+	char *prev = NULL;
+	sqlite3_stmt *s;
+	struct mw_buf cur;
+	size_t i, fresh = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'errors'", -1, &s,
+			       NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+			prev = strdup((const char *)sqlite3_column_text(s, 0));
+		sqlite3_finalize(s);
+	}
+	mw_buf_init(&cur, 1u << 20);
+	for (i = 0; i < n; i++) {
+		fresh += !prev || !in_list(prev, sigs[i]);
+		mw_buf_printf(&cur, "%s%s", i ? " " : "", sigs[i]);
+	}
+	free(prev);
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta(key, value) "
+			       "VALUES('errors', ?)", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, mw_buf_str(&cur), -1, SQLITE_STATIC);
+		sqlite3_step(s);
+		sqlite3_finalize(s);
+	}
+	mw_buf_free(&cur);
+	return fresh;
 }
 
 void mw_state_counts(struct mw_state *st, size_t *open, size_t *acked)

@@ -84,6 +84,13 @@ enum mw_err mw_state_sweep(struct mw_state *st, const char *const *ran, size_t n
 enum mw_err mw_state_ack(struct mw_state *st, const char *id, char *title,
 			 size_t titlelen, char *err, size_t errlen);
 
+/*
+ * Errors are news too, but only the first time: given the signatures
+ * (hex ids) of this run's errors, returns how many were not among the
+ * previous run's, and stores this run's set for the next one.
+ */
+size_t mw_state_new_errors(struct mw_state *st, const char *const *sigs, size_t n);
+
 /* Counts over the open (unresolved) findings. */
 void mw_state_counts(struct mw_state *st, size_t *open, size_t *acked);
 

@@ -268,6 +268,32 @@ static void test_ack_ahead(void **state)
 	assert_int_equal(mw_state_close(st, 1), MW_OK);
 }
 
+static void test_new_errors(void **state)
+{
+	struct fixture *fx = *state;
+	const char *run1[] = { "aaaa000000000001", "aaaa000000000002" };
+	const char *run2[] = { "aaaa000000000002", "aaaa00000000000" };
+	char note[1024];
+	struct mw_state *st;
+
+	st = open_ok(fx->state, 1000, note, sizeof(note));
+	assert_int_equal(mw_state_new_errors(st, run1, 2), 2);
+	assert_int_equal(mw_state_close(st, 1), MW_OK);
+	st = open_ok(fx->state, 2000, note, sizeof(note));
+	assert_int_equal(mw_state_new_errors(st, run1, 2), 0);	/* same errors: no news */
+	assert_int_equal(mw_state_close(st, 1), MW_OK);
+	st = open_ok(fx->state, 3000, note, sizeof(note));
+	/* a prefix of a known id is another id */
+	assert_int_equal(mw_state_new_errors(st, run2, 2), 1);
+	assert_int_equal(mw_state_close(st, 1), MW_OK);
+	st = open_ok(fx->state, 4000, note, sizeof(note));
+	assert_int_equal(mw_state_new_errors(st, NULL, 0), 0);
+	assert_int_equal(mw_state_close(st, 1), MW_OK);
+	st = open_ok(fx->state, 5000, note, sizeof(note));
+	assert_int_equal(mw_state_new_errors(st, run1, 1), 1);	/* back after a clean run */
+	assert_int_equal(mw_state_close(st, 1), MW_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +304,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsafe_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ack_ahead, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_errors, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
