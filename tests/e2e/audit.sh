@@ -391,7 +391,10 @@ check "nightly 1: mail says where it came from" grep -q '^Subject: mailwarden on
 if [ $journal = 1 ]; then
 	sleep 0.3
 	check "nightly 1: journal has the run summary" \
-		test "$(jentries | jq -s "[.[] | select(.MESSAGE == \"mailwarden nightly: $n1_new new, 0 resolved finding(s)\")] | length")" = 1
+		test "$(jentries | jq -s "[.[] | select(.MESSAGE | startswith(\"mailwarden nightly: $n1_new new, 0 resolved finding(s)\"))] | length")" = 1
+	n1_err=$(N "$tmp/n1.json" '.errors | length')
+	check "nightly 1: each of the $n1_err errors logged at priority 3" \
+		test "$(jentries | jq -s '[.[] | select(.PRIORITY == "3" and (.MESSAGE | startswith("mailwarden: error [")))] | length')" = "$n1_err"
 	for id in $(N "$tmp/n1.json" '.findings[] | select(.details.nightly == "new") | .details.finding_id'); do
 		check "nightly 1: journal entry for finding $id" \
 			test "$(jentries | jq -s "[.[] | select(.MAILWARDEN_FINDING_ID == \"$id\")] | length")" = 1
