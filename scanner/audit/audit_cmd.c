@@ -463,7 +463,7 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 	struct nightly n;
 	enum mw_err e;
 	size_t i, nran = 0;
-	int busy, all_ok = 1;
+	int busy, sources_ok = 0;
 	json_t *summary, *clean;
 
 	memset(&o, 0, sizeof(o));
@@ -512,13 +512,16 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 			continue;
 		}
 		run_check(ctx, raw, d, &lines[i], &results[i], &errs[i]);
-		if (results[i].status == MW_AUDIT_OK)
+		if (results[i].status == MW_AUDIT_OK) {
 			ran[nran++] = d->name;
-		else
-			all_ok = 0;
+			/* logs, scan and forwarders feed the correlations */
+			sources_ok += !strcmp(d->name, "logs") || !strcmp(d->name, "scan") ||
+				      !strcmp(d->name, "forwarders");
+		}
 	}
-	/* Correlations stand or fall with their sources. */
-	if (all_ok)
+	/* Correlations stand or fall with their sources: only when all of
+	 * them ran can a missing correlation count as resolved. */
+	if (sources_ok == 3)
 		ran[nran++] = "audit";
 	mw_audit_correlate(raw);
 
