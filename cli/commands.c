@@ -4,11 +4,23 @@
 
 const struct mw_command mw_commands[] = {
 	{ "audit", "run every check, one prioritized report with a remediation plan",
-	  "mailwarden audit [--apply] [--nightly] [--skip CHECK] [--only CHECK]\n"
-	  "  --apply          also enforce the SMTP egress firewall\n"
-	  "  --nightly        incremental: report only new and resolved findings\n"
-	  "  --skip CHECK     leave out a check (dnsbl, logs, scan, forwarders, relay, firewall)\n"
-	  "  --only CHECK     run only this check (repeatable)\n",
+	  "mailwarden audit [--apply] [--nightly] [--skip CHECK] [--only CHECK] [pass-through]\n"
+	  "  runs dnsbl, logs --since 7d, scan, forwarders, relay, firewall --status\n"
+	  "  --apply          also enforce the SMTP egress firewall (firewall --apply)\n"
+	  "  --nightly        state in [nightly] state_dir: report only new and resolved\n"
+	  "                   findings, scan --incremental, no firewall; mail + journal\n"
+	  "  --skip CHECK     leave out a check (dnsbl, logs, scan, forwarders, relay,\n"
+	  "                   firewall; repeatable)\n"
+	  "  --only CHECK     run only this check (repeatable)\n"
+	  "pass-through options (repeatable where the check takes several):\n"
+	  "  --resolver IP[:PORT]     dnsbl: DNS resolver\n"
+	  "  --ip IP                  dnsbl: check this address instead of discovering\n"
+	  "  --list ZONE              dnsbl: blocklist zone\n"
+	  "  --log FILE               logs: read this log file\n"
+	  "  --since WHEN             logs: window (default 7d, nightly 2d)\n"
+	  "  --web-root PATH          scan: scan PATH instead of the detected roots\n"
+	  "  --root DIR               forwarders: audit DIR as if it were /\n"
+	  "  --relay-target HOST:PORT relay: probe this MTA\n",
 	  mw_cmd_audit },
 	{ "scan", "find PHP mailer shells and webshells in web roots",
 	  "mailwarden scan [options] [PATH...]\n"

@@ -63,6 +63,7 @@ static const struct key_def keys[] = {
 	K("nightly", "state_dir", K_STR, state_dir),
 	K("nightly", "mail_to", K_STR, mail_to),
 	K("nightly", "mail_only_new", K_BOOL, mail_only_new),
+	K("nightly", "sendmail", K_STR, sendmail),
 };
 
 static char *xstrdup_or_null(const char *s)
@@ -87,8 +88,10 @@ enum mw_err mw_config_defaults(struct mw_config *cfg)
 	cfg->state_dir = xstrdup_or_null("/var/lib/mailwarden");
 	cfg->mail_to = xstrdup_or_null("root");
 	cfg->mail_only_new = 1;
+	cfg->sendmail = xstrdup_or_null("/usr/sbin/sendmail");
 	if (!cfg->quarantine_dir || !cfg->relay_untrusted_ip ||
-	    !cfg->logs_since || !cfg->state_dir || !cfg->mail_to)
+	    !cfg->logs_since || !cfg->state_dir || !cfg->mail_to ||
+	    !cfg->sendmail)
 		return MW_ERR_NOMEM;
 	if (mw_strlist_add_words(&cfg->fw_ports, "25 465 587"))
 		return MW_ERR_NOMEM;

@@ -67,6 +67,7 @@ struct mw_config {
 	char *state_dir;
 	char *mail_to;
 	int mail_only_new;
+	char *sendmail;			/* program run as SENDMAIL -t -oi */
 };
 
 /* Fill cfg with built-in defaults. */

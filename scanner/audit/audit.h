@@ -1,0 +1,107 @@
+/*
+ * The audit: run every check into one report, correlate evidence across
+ * checks, and turn the findings into a headline verdict and a numbered
+ * remediation plan. Everything here except the command itself is a pure
+ * function over a report, so the unit tests feed it synthetic findings.
+ */
+#ifndef MW_AUDIT_H
+#define MW_AUDIT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "reports/report.h"
+
+/* Limits of the analysis (everything else is bounded by the report). */
+#define MW_AUDIT_MAX_CORRELATIONS	1000	/* extra audit.* findings */
+#define MW_AUDIT_MAX_PLAN_ITEMS		25	/* targets listed per plan step */
+#define MW_AUDIT_MAX_HEADLINE		512
+#define MW_FINDING_ID_LEN		17	/* 16 hex digits + NUL */
+
+enum mw_audit_status {
+	MW_AUDIT_OK = 0,	/* ran (findings or not) */
+	MW_AUDIT_FAILED,	/* returned an error: recorded in the report */
+	MW_AUDIT_NOTIMPL,	/* answered MW_ERR_NOTIMPL */
+	MW_AUDIT_SKIPPED,	/* --skip/--only, or not run in nightly mode */
+};
+
+/* What the command tells the analysis about one check it ran (or not). */
+struct mw_audit_check {
+	const char *name;		/* "dnsbl", "logs", ... */
+	enum mw_audit_status status;
+	const char *argv;		/* the synthesized command line, joined */
+	const char *error;		/* message when failed/notimpl */
+	double seconds;
+	size_t findings;		/* findings the check added */
+};
+
+struct mw_audit_input {
+	const struct mw_audit_check *checks;
+	size_t nchecks;
+	const char *logs_window;	/* e.g. "7d", shown with mail counts */
+	int nightly;
+	int firewall_applied;		/* --apply given and firewall ran ok */
+	const char *headline_prefix;	/* e.g. "nightly: 1 new", or NULL */
+};
+
+/* "ok", "failed", "not-implemented", "skipped". */
+const char *mw_audit_status_name(enum mw_audit_status s);
+
+/*
+ * Stable identity of a finding across runs: 16 hex digits of a 64-bit
+ * FNV-1a hash over check, rule id, path, ip, list and the identifying
+ * detail keys (owner, destination, source, user, uid, sasl_username, list,
+ * mx, key) — never over counts, lines or titles, which change between runs.
+ */
+void mw_audit_finding_id(const struct mw_stored_finding *f,
+			 char out[MW_FINDING_ID_LEN]);
+
+/* The same for an error (check, path, line, message), so that a nightly
+ * run can tell a new error from one it has reported before. */
+void mw_audit_error_id(const struct mw_report_error *e, char out[MW_FINDING_ID_LEN]);
+
+/*
+ * Correlate evidence across checks in r and append one finding per match
+ * (check "audit"):
+ *   audit.mailer-sent-mail  a logs finding's details.scripts/cwds matches a
+ *                           scan finding's path or its directory;
+ *   audit.hijacked-mailbox  a logs finding's details.sasl_username is the
+ *                           owner of a forwarders finding.
+ * Both carry details.evidence (finding ids and titles of both sides) and a
+ * details.key that keeps their id stable. At most
+ * MW_AUDIT_MAX_CORRELATIONS are added. Returns the number added.
+ */
+size_t mw_audit_correlate(struct mw_report *r);
+
+/*
+ * Build the "audit" data section from the findings in r and the check
+ * table in `in`: headline, verdict, checks, causes (findings grouped by
+ * cause with their ids), correlations and the numbered plan. Returns a new
+ * object (caller owns it), NULL when out of memory. Does not modify r
+ * beyond sorting its findings.
+ */
+json_t *mw_audit_summarize(struct mw_report *r, const struct mw_audit_input *in);
+
+/*
+ * A copy of v with every string (and key) unescaped (core/unescape.h): for
+ * moving escaped report content back into mw_report_add/set_data, which
+ * escape again. NULL when out of memory.
+ */
+json_t *mw_audit_json_unescaped(const json_t *v);
+
+/*
+ * Append to dst a copy of the stored finding f (from another report) with
+ * extra (may be NULL; stolen) merged into its details. Strings are
+ * unescaped first so that dst escapes them exactly once.
+ */
+enum mw_err mw_audit_copy_finding(struct mw_report *dst,
+				  const struct mw_stored_finding *f, json_t *extra);
+
+/* Copy the notes, errors, data sections and incomplete mark of src. */
+void mw_audit_copy_rest(struct mw_report *dst, const struct mw_report *src);
+
+/* Text renderer for data.audit: headline and plan first. */
+int mw_audit_render_text(FILE *out, const json_t *data, int color);
+
+#endif

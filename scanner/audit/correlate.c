@@ -1,0 +1,410 @@
+/*
+ * Finding identity and cross-check correlation. All strings compared here
+ * are the report's escaped forms on both sides, so a match is a match of
+ * the original bytes.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/unescape.h"
+#include "scanner/audit/audit.h"
+
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+
+static uint64_t fnv_add(uint64_t h, const char *tag, const char *s)
+{
+	const unsigned char *p;
+
+	if (!s)
+		return h;
+	/* tag=value\0 keeps "a"+"bc" apart from "ab"+"c". */
+	for (p = (const unsigned char *)tag; *p; p++)
+		h = (h ^ *p) * FNV_PRIME;
+	h = (h ^ '=') * FNV_PRIME;
+	for (p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * FNV_PRIME;
+	return (h ^ 0) * FNV_PRIME;
+}
+
+/* Detail keys that name what a finding is about (not how much). */
+static const char *const id_detail_keys[] = {
+	"owner", "destination", "source", "user", "uid", "sasl_username",
+	"list", "mx", "key",
+};
+
+void mw_audit_finding_id(const struct mw_stored_finding *f,
+			 char out[MW_FINDING_ID_LEN])
+{
+	uint64_t h = FNV_OFFSET;
+	char num[32];
+	size_t i;
+
+	h = fnv_add(h, "check", f->check);
+	h = fnv_add(h, "rule", f->rule_id);
+	h = fnv_add(h, "path", f->path);
+	h = fnv_add(h, "ip", f->ip);
+	h = fnv_add(h, "list", f->list);
+	for (i = 0; f->details && i < sizeof(id_detail_keys) / sizeof(id_detail_keys[0]); i++) {
+		json_t *v = json_object_get(f->details, id_detail_keys[i]);
+
+		if (json_is_string(v)) {
+			h = fnv_add(h, id_detail_keys[i], json_string_value(v));
+		} else if (json_is_integer(v)) {
+			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+			h = fnv_add(h, id_detail_keys[i], num);
+		}
+	}
+	snprintf(out, MW_FINDING_ID_LEN, "%016llx", (unsigned long long)h);
+}
+
+void mw_audit_error_id(const struct mw_report_error *e, char out[MW_FINDING_ID_LEN])
+{
+	uint64_t h = FNV_OFFSET;
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lu", e->line);
+	h = fnv_add(h, "check", e->check);
+	h = fnv_add(h, "path", e->path);
+	h = fnv_add(h, "line", num);
+	h = fnv_add(h, "message", e->message);
+	snprintf(out, MW_FINDING_ID_LEN, "%016llx", (unsigned long long)h);
+}
+
+/* A string detail, or NULL. */
+static const char *detail_str(const struct mw_stored_finding *f, const char *key)
+{
+	json_t *v = f->details ? json_object_get(f->details, key) : NULL;
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Strip PHP's "UID:" prefix of X-PHP-Originating-Script values. */
+static const char *script_name(const char *s)
+{
+	const char *p = s;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p > s && *p == ':' ? p + 1 : s;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* 1 when dir (no trailing slash needed) is the directory holding path. */
+static int is_parent_dir(const char *dir, const char *path)
+{
+	size_t dl = strlen(dir), pl = strlen(path);
+
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	if (dl >= pl || strncmp(dir, path, dl) != 0 || path[dl] != '/')
+		return 0;
+	return strchr(path + dl + 1, '/') == NULL;
+}
+
+/* 1 when the relative script path s names path (a suffix on a '/'). */
+static int is_path_suffix(const char *s, const char *path)
+{
+	size_t sl = strlen(s), pl = strlen(path);
+
+	return sl < pl && path[pl - sl - 1] == '/' && strcmp(path + pl - sl, s) == 0;
+}
+
+/* Does the logs finding's sender identity own the file? */
+static int same_owner(const struct mw_stored_finding *logf,
+		      const struct mw_stored_finding *scanf)
+{
+	json_t *uid = json_object_get(logf->details, "uid");
+	const char *user = detail_str(logf, "user");
+
+	if (!scanf->file.valid)
+		return 0;
+	if (json_is_integer(uid) && json_integer_value(uid) == (json_int_t)scanf->file.uid)
+		return 1;
+	return user && scanf->owner && strcmp(user, scanf->owner) == 0;
+}
+
+enum match_kind { MATCH_NONE = 0, MATCH_NAME_OWNER, MATCH_CWD, MATCH_PATH };
+
+static const char *const match_names[] = {
+	"none", "script name and file owner", "working directory", "script path",
+};
+
+/*
+ * How strongly a logs finding about locally submitted mail points at the
+ * file of a scan finding. Bare script names (PHP puts only the basename
+ * into X-PHP-Originating-Script) count only together with the file owner.
+ */
+static enum match_kind match_script(const struct mw_stored_finding *logf,
+				    const struct mw_stored_finding *scanf,
+				    const char **what)
+{
+	json_t *scripts = json_object_get(logf->details, "scripts");
+	json_t *cwds = json_object_get(logf->details, "cwds");
+	enum match_kind best = MATCH_NONE;
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(scripts, i, v) {
+		const char *s;
+
+		if (!json_is_string(v))
+			continue;
+		s = script_name(json_string_value(v));
+		if (strchr(s, '/')) {
+			if (strcmp(s, scanf->path) == 0 || is_path_suffix(s, scanf->path)) {
+				*what = json_string_value(v);
+				return MATCH_PATH;
+			}
+		} else if (*s && strcmp(s, base_name(scanf->path)) == 0 &&
+			   same_owner(logf, scanf) && best < MATCH_NAME_OWNER) {
+			best = MATCH_NAME_OWNER;
+			*what = json_string_value(v);
+		}
+	}
+	json_array_foreach(cwds, i, v) {
+		if (json_is_string(v) && is_parent_dir(json_string_value(v), scanf->path) &&
+		    best < MATCH_CWD) {
+			best = MATCH_CWD;
+			*what = json_string_value(v);
+		}
+	}
+	return best;
+}
+
+static int is_local_submission(const struct mw_stored_finding *f)
+{
+	return strcmp(f->check, "logs") == 0 && f->details &&
+	       (json_object_get(f->details, "scripts") ||
+		json_object_get(f->details, "cwds"));
+}
+
+static json_t *evidence_entry(const struct mw_stored_finding *f)
+{
+	char id[MW_FINDING_ID_LEN];
+
+	mw_audit_finding_id(f, id);
+	return json_pack("{s:s, s:s, s:s, s:s}", "finding_id", id, "check", f->check,
+			 "rule_id", f->rule_id, "title", f->title);
+}
+
+/*
+ * A correlation finding waiting to be added. Its strings are built from the
+ * report's escaped strings joined with backslash-free literals, so one
+ * unescape of the whole (pending_unescape) gives back the original text and
+ * mw_report_add escapes it exactly once.
+ */
+struct pending {
+	struct mw_finding f;
+	char *title, *path, *remediation;
+	json_t *details;
+};
+
+static void pending_free(struct pending *p)
+{
+	free(p->title);
+	free(p->path);
+	free(p->remediation);
+	json_decref(p->details);
+}
+
+static int replace_unescaped(char **s)
+{
+	char *u;
+
+	if (!*s)
+		return 0;
+	u = mw_unescape_str(*s);
+	if (!u)
+		return -1;
+	free(*s);
+	*s = u;
+	return 0;
+}
+
+static int pending_unescape(struct pending *p)
+{
+	json_t *d;
+
+	if (!p->title || !p->remediation || !p->details)
+		return -1;
+	if (replace_unescaped(&p->title) || replace_unescaped(&p->path))
+		return -1;
+	d = mw_audit_json_unescaped(p->details);
+	if (!d)
+		return -1;
+	json_decref(p->details);
+	p->details = d;
+	p->f.title = p->title;
+	p->f.path = p->path;
+	p->f.remediation = p->remediation;
+	p->f.details = p->details;
+	return 1;
+}
+
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+static int correlate_mailer(const struct mw_stored_finding *logf,
+			    const struct mw_stored_finding *scanf,
+			    struct pending *p)
+{
+	enum match_kind m;
+	const char *what = "";
+	const char *user = detail_str(logf, "user");
+	json_t *msgs = json_object_get(logf->details, "messages");
+	char key[MW_FINDING_ID_LEN * 2 + 2];
+	char lid[MW_FINDING_ID_LEN], sid[MW_FINDING_ID_LEN];
+
+	m = match_script(logf, scanf, &what);
+	if (m == MATCH_NONE)
+		return 0;
+	memset(p, 0, sizeof(*p));
+	mw_audit_finding_id(logf, lid);
+	mw_audit_finding_id(scanf, sid);
+	snprintf(key, sizeof(key), "%s+%s", lid, sid);
+	if (json_is_integer(msgs))
+		p->title = xasprintf("%s sent %" JSON_INTEGER_FORMAT " mails as %s (matched by %s)",
+				     scanf->path, json_integer_value(msgs),
+				     user ? user : "a local user", match_names[m]);
+	else
+		p->title = xasprintf("%s sent mail as %s (matched by %s)", scanf->path,
+				     user ? user : "a local user", match_names[m]);
+	p->path = strdup(scanf->path);
+	p->remediation = strdup("Stop the sender first (suspend the site or its PHP pool), "
+				"then quarantine the file and hold or delete its queued mail.");
+	p->details = json_pack("{s:s, s:s, s:s, s:o, s:[o, o]}", "key", key,
+			       "match", match_names[m], "matched", what,
+			       "messages", json_is_integer(msgs) ? json_incref(msgs) : json_null(),
+			       "evidence", evidence_entry(logf), evidence_entry(scanf));
+	if (p->details && user)
+		json_object_set_new(p->details, "user", json_string(user));
+	p->f.check = "audit";
+	p->f.rule_id = "audit.mailer-sent-mail";
+	p->f.severity = m == MATCH_NAME_OWNER ? MW_SEV_HIGH : MW_SEV_CRITICAL;
+	p->f.title = p->title;
+	p->f.path = p->path;
+	p->f.remediation = p->remediation;
+	p->f.file = scanf->file;
+	p->f.details = p->details;
+	if (!p->path)
+		return -1;
+	return pending_unescape(p);
+}
+
+/* "info@example.org" and "info" name the same mailbox owner. */
+static int same_mailbox(const char *sasl, const char *owner)
+{
+	const char *sa = strchr(sasl, '@'), *oa = strchr(owner, '@');
+	size_t sl = sa ? (size_t)(sa - sasl) : strlen(sasl);
+	size_t ol = oa ? (size_t)(oa - owner) : strlen(owner);
+
+	if (strcmp(sasl, owner) == 0)
+		return 1;
+	if (sa && oa)	/* both qualified: the domains must agree too */
+		return 0;
+	return sl == ol && sl > 0 && strncmp(sasl, owner, sl) == 0;
+}
+
+static int correlate_mailbox(const struct mw_stored_finding *logf,
+			     const struct mw_stored_finding *fwdf,
+			     struct pending *p)
+{
+	const char *sasl = detail_str(logf, "sasl_username");
+	const char *owner = detail_str(fwdf, "owner");
+	const char *dest = detail_str(fwdf, "destination");
+	json_t *ips = json_object_get(logf->details, "ips");
+	char key[MW_FINDING_ID_LEN * 2 + 2];
+	char lid[MW_FINDING_ID_LEN], fid[MW_FINDING_ID_LEN];
+
+	if (!sasl || !owner || !same_mailbox(sasl, owner))
+		return 0;
+	memset(p, 0, sizeof(*p));
+	mw_audit_finding_id(logf, lid);
+	mw_audit_finding_id(fwdf, fid);
+	snprintf(key, sizeof(key), "%s+%s", lid, fid);
+	if (json_is_integer(ips))
+		p->title = xasprintf("mailbox %s is hijacked: SMTP AUTH from %" JSON_INTEGER_FORMAT
+				     " IPs and an external forwarder to %s", sasl,
+				     json_integer_value(ips), dest ? dest : "?");
+	else
+		p->title = xasprintf("mailbox %s is hijacked: SMTP AUTH abuse and an external "
+				     "forwarder to %s", sasl, dest ? dest : "?");
+	p->path = fwdf->path ? strdup(fwdf->path) : NULL;
+	p->remediation = strdup("Reset the account's password and end its sessions, then "
+				"remove the forwarder/filter the attacker added.");
+	p->details = json_pack("{s:s, s:s, s:s, s:s?, s:[o, o]}", "key", key,
+			       "sasl_username", sasl, "owner", owner, "destination", dest,
+			       "evidence", evidence_entry(logf), evidence_entry(fwdf));
+	p->f.check = "audit";
+	p->f.rule_id = "audit.hijacked-mailbox";
+	p->f.severity = MW_SEV_CRITICAL;
+	p->f.title = p->title;
+	p->f.path = p->path;
+	p->f.remediation = p->remediation;
+	p->f.details = p->details;
+	if (fwdf->path && !p->path)
+		return -1;
+	return pending_unescape(p);
+}
+
+size_t mw_audit_correlate(struct mw_report *r)
+{
+	size_t n = mw_report_nfindings(r), i, j, added = 0, np = 0;
+	struct pending *pend;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	pend = calloc(MW_AUDIT_MAX_CORRELATIONS, sizeof(*pend));
+	if (!pend)
+		return 0;
+	for (i = 0; i < n && np < MW_AUDIT_MAX_CORRELATIONS; i++) {
+		const struct mw_stored_finding *a = mw_report_finding(r, i);
+
+		if (strcmp(a->check, "logs") != 0 || !a->details)
+			continue;
+		for (j = 0; j < n && np < MW_AUDIT_MAX_CORRELATIONS; j++) {
+			const struct mw_stored_finding *b = mw_report_finding(r, j);
+
+			rc = 0;
+			if (strcmp(b->check, "scan") == 0 && b->path && is_local_submission(a))
+				rc = correlate_mailer(a, b, &pend[np]);
+			else if (strcmp(b->check, "forwarders") == 0 && b->details)
+				rc = correlate_mailbox(a, b, &pend[np]);
+			if (rc > 0)
+				np++;
+			else if (rc < 0)
+				pending_free(&pend[np]);
+		}
+	}
+	/* Adding re-sorts the report, so add only after the walk. */
+	for (i = 0; i < np; i++) {
+		if (mw_report_add(r, &pend[i].f) == MW_OK)
+			added++;
+		pending_free(&pend[i]);
+	}
+	free(pend);
+	return added;
+}

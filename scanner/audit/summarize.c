@@ -1,0 +1,698 @@
+/*
+ * From findings to a verdict: group the findings by cause, pick the most
+ * likely cause for the headline, and write the remediation plan in the
+ * order an admin should work (stop the sender, quarantine, reset accounts,
+ * remove forwarders, firewall, delist, verify). Works on escaped report
+ * strings; the result goes through mw_report_set_data, which escapes
+ * again, so the caller unescapes it first (mw_audit_json_unescaped).
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/audit/audit.h"
+
+enum cause {
+	C_MAILER_SENT = 0,
+	C_HIJACKED,
+	C_LISTED,
+	C_WEB_MAILER,
+	C_WEBSHELL,
+	C_LOCAL_SENDER,
+	C_SASL,
+	C_FORWARDER,
+	C_RELAY,
+	C_WEB_MALWARE,
+	C_REJECTIONS,
+	C_FIREWALL,
+	C_OTHER,
+	C__COUNT
+};
+
+static const struct {
+	const char *name, *title;
+} causes[C__COUNT] = {
+	[C_MAILER_SENT] = { "mailer-sent-mail", "web mailer that sent mail (scan + logs)" },
+	[C_HIJACKED] = { "hijacked-mailbox", "hijacked mailbox (SMTP AUTH + forwarder)" },
+	[C_LISTED] = { "listed", "sending IP listed on DNS blocklists" },
+	[C_WEB_MAILER] = { "web-mailer", "PHP mailer scripts in web roots" },
+	[C_WEBSHELL] = { "webshell", "webshells in web roots" },
+	[C_LOCAL_SENDER] = { "local-sender", "mail submitted by local or web users" },
+	[C_SASL] = { "sasl-abuse", "SMTP AUTH abuse" },
+	[C_FORWARDER] = { "forwarder", "external forwarders and filter rules" },
+	[C_RELAY] = { "open-relay", "open relay or permissive relay configuration" },
+	[C_WEB_MALWARE] = { "web-malware", "other suspicious files in web roots" },
+	[C_REJECTIONS] = { "rejections", "remote servers refusing our mail" },
+	[C_FIREWALL] = { "firewall", "SMTP egress firewall" },
+	[C_OTHER] = { "other", "other findings" },
+};
+
+#define MAX_IDS_PER_CAUSE 1000
+
+static const char *dstr(const struct mw_stored_finding *f, const char *key)
+{
+	json_t *v = f->details ? json_object_get(f->details, key) : NULL;
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static long long dint(const struct mw_stored_finding *f, const char *key)
+{
+	json_t *v = f->details ? json_object_get(f->details, key) : NULL;
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+static int has(const char *s, const char *needle)
+{
+	return s && strstr(s, needle) != NULL;
+}
+
+static enum cause classify(const struct mw_stored_finding *f)
+{
+	const char *c = f->check;
+
+	if (!strcmp(c, "audit")) {
+		if (!strcmp(f->rule_id, "audit.mailer-sent-mail"))
+			return C_MAILER_SENT;
+		if (!strcmp(f->rule_id, "audit.hijacked-mailbox"))
+			return C_HIJACKED;
+		return C_OTHER;
+	}
+	if (!strcmp(c, "dnsbl"))
+		return !strcmp(f->rule_id, "dnsbl.listed") ? C_LISTED : C_OTHER;
+	if (!strcmp(c, "scan")) {
+		if (has(f->rule_id, "webshell") || has(f->family, "webshell") ||
+		    !strncmp(f->rule_id, "shell", 5))
+			return C_WEBSHELL;
+		if (!strncmp(f->rule_id, "mailer", 6) || (f->family && !strncmp(f->family, "mailer", 6)))
+			return C_WEB_MAILER;
+		return C_WEB_MALWARE;
+	}
+	if (!strcmp(c, "logs")) {
+		if (dstr(f, "sasl_username"))
+			return C_SASL;
+		if (dstr(f, "list"))
+			return C_REJECTIONS;
+		if (f->details && (json_object_get(f->details, "scripts") ||
+				   json_object_get(f->details, "cwds") ||
+				   json_object_get(f->details, "uid") || dstr(f, "user")))
+			return C_LOCAL_SENDER;
+		return C_OTHER;
+	}
+	if (!strcmp(c, "forwarders"))
+		return C_FORWARDER;
+	if (!strcmp(c, "relay"))
+		return C_RELAY;
+	if (!strcmp(c, "firewall"))
+		return C_FIREWALL;
+	return C_OTHER;
+}
+
+/* 14200 -> "14,200" */
+static void group_digits(long long n, char *dst, size_t len)
+{
+	char tmp[32];
+	size_t i, o = 0, l;
+
+	snprintf(tmp, sizeof(tmp), "%lld", n < 0 ? 0 : n);
+	l = strlen(tmp);
+	for (i = 0; i < l && o + 2 < len; i++) {
+		if (i && (l - i) % 3 == 0)
+			dst[o++] = ',';
+		dst[o++] = tmp[i];
+	}
+	dst[o] = '\0';
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+/* Append a string we own (freed here) to a JSON array. */
+static void push(json_t *arr, char *s)
+{
+	if (s)
+		json_array_append_new(arr, json_string(s));
+	free(s);
+}
+
+struct step {
+	const char *phase, *title;
+	json_t *actions;	/* strings */
+	json_t *commands;	/* strings */
+	json_t *ids;		/* finding ids */
+	size_t more;		/* targets left out past the cap */
+};
+
+enum phase { P_STOP, P_QUARANTINE, P_RESET, P_FORWARDERS, P_FIREWALL, P_DELIST,
+	     P_VERIFY, P__COUNT };
+
+static const struct {
+	const char *name, *title;
+} phases[P__COUNT] = {
+	{ "stop-sender", "Stop the sender" },
+	{ "quarantine", "Quarantine the malicious files" },
+	{ "reset-account", "Reset compromised accounts" },
+	{ "remove-forwarders", "Remove forwarders and filter rules" },
+	{ "firewall", "Enforce the SMTP egress firewall" },
+	{ "delist", "Request delisting" },
+	{ "verify", "Verify and keep watching" },
+};
+
+static void step_add(struct step *s, const struct mw_stored_finding *f, char *action)
+{
+	char id[MW_FINDING_ID_LEN];
+
+	if (json_array_size(s->actions) >= MW_AUDIT_MAX_PLAN_ITEMS) {
+		s->more++;
+		free(action);
+		return;
+	}
+	push(s->actions, action);
+	if (f) {
+		mw_audit_finding_id(f, id);
+		json_array_append_new(s->ids, json_string(id));
+	}
+}
+
+static void step_command(struct step *s, const char *cmd)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(s->commands, i, v)
+		if (!strcmp(json_string_value(v), cmd))
+			return;
+	json_array_append_new(s->commands, json_string(cmd));
+}
+
+static const char *status_of(const struct mw_audit_input *in, const char *check,
+			     enum mw_audit_status *st)
+{
+	size_t i;
+
+	for (i = 0; i < in->nchecks; i++) {
+		if (!strcmp(in->checks[i].name, check)) {
+			*st = in->checks[i].status;
+			return check;
+		}
+	}
+	return NULL;
+}
+
+const char *mw_audit_status_name(enum mw_audit_status s)
+{
+	switch (s) {
+	case MW_AUDIT_OK: return "ok";
+	case MW_AUDIT_FAILED: return "failed";
+	case MW_AUDIT_NOTIMPL: return "not-implemented";
+	case MW_AUDIT_SKIPPED: return "skipped";
+	}
+	return "?";
+}
+
+/* "7d" -> "in the last 7 days"; anything else -> "since X". */
+static void window_phrase(const char *w, char *dst, size_t len)
+{
+	char *end;
+	long n;
+
+	if (!w) {
+		snprintf(dst, len, "in the log window");
+		return;
+	}
+	n = strtol(w, &end, 10);
+	if (end != w && n > 0 && (!strcmp(end, "d") || !strcmp(end, "h")))
+		snprintf(dst, len, "in the last %ld %s%s", n, *end == 'd' ? "day" : "hour",
+			 n == 1 ? "" : "s");
+	else
+		snprintf(dst, len, "since %s", w);
+}
+
+static const char *or_q(const char *s)
+{
+	return s ? s : "?";
+}
+
+/* The plan: one pass over the findings fills the phase steps. */
+static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
+			struct step *st, size_t *listed_lists, size_t *cited_lists)
+{
+	size_t n = mw_report_nfindings(r), i;
+	int any_cause = 0, web = 0, senders = 0;
+	json_t *lists = json_object(), *dnsbl_lists = json_object();
+	json_t *covered = json_object();	/* ids and accounts a correlation names */
+	char num[32], window[96];
+
+	window_phrase(in->logs_window, window, sizeof(window));
+	/* A correlation says it better than its sources: skip their lines. */
+	for (i = 0; i < n; i++) {
+		const struct mw_stored_finding *f = mw_report_finding(r, i);
+		json_t *ev, *e;
+		size_t k;
+
+		if (f->severity < MW_SEV_LOW)
+			continue;
+		if (classify(f) == C_MAILER_SENT) {
+			ev = json_object_get(f->details, "evidence");
+			json_array_foreach(ev, k, e)
+				if (json_is_string(json_object_get(e, "finding_id")))
+					json_object_set_new(covered, json_string_value(
+						json_object_get(e, "finding_id")), json_true());
+		} else if (classify(f) == C_HIJACKED) {
+			if (dstr(f, "sasl_username"))
+				json_object_set_new(covered, dstr(f, "sasl_username"), json_true());
+			if (dstr(f, "owner"))
+				json_object_set_new(covered, dstr(f, "owner"), json_true());
+		}
+	}
+
+	for (i = 0; i < n; i++) {
+		const struct mw_stored_finding *f = mw_report_finding(r, i);
+		enum cause c = classify(f);
+		const char *user = dstr(f, "user"), *owner = dstr(f, "owner");
+		const char *dest = dstr(f, "destination"), *sasl = dstr(f, "sasl_username");
+
+		char fid[MW_FINDING_ID_LEN];
+
+		if (f->severity < MW_SEV_LOW)
+			continue;
+		mw_audit_finding_id(f, fid);
+		switch (c) {
+		case C_MAILER_SENT:
+			group_digits(dint(f, "messages"), num, sizeof(num));
+			step_add(&st[P_STOP], f, fmt("%s sent %s mails as %s: suspend the site or "
+						     "its PHP-FPM pool now (chmod 000 the file if "
+						     "in doubt)", or_q(f->path), num, or_q(user)));
+			senders++;
+			any_cause = 1;
+			break;
+		case C_LOCAL_SENDER: {
+			json_t *scripts = json_object_get(f->details, "scripts");
+			json_t *first = json_array_get(scripts, 0);
+			long long m = dint(f, "messages");
+
+			any_cause = 1;
+			if (json_object_get(covered, fid))
+				break;
+			group_digits(m, num, sizeof(num));
+			step_add(&st[P_STOP], f,
+				 fmt("%s submitted %s mails %s%s%s: stop the "
+				     "sending site or process", user ? user : or_q(f->title),
+				     m >= 0 ? num : "?", window,
+				     json_is_string(first) ? " via " : "",
+				     json_is_string(first) ? json_string_value(first) : ""));
+			senders++;
+			break;
+		}
+		case C_RELAY:
+			step_add(&st[P_STOP], f, fmt("close the relay: %s", f->title));
+			senders++;
+			any_cause = 1;
+			break;
+		case C_WEB_MAILER:
+		case C_WEBSHELL:
+		case C_WEB_MALWARE:
+			web = 1;
+			any_cause = 1;
+			if (f->severity >= MW_SEV_HIGH) {
+				step_add(&st[P_QUARANTINE], f,
+					 fmt("%s (%s, %s)", or_q(f->path), f->rule_id,
+					     mw_severity_name(f->severity)));
+				step_command(&st[P_QUARANTINE], "mailwarden scan --quarantine");
+			} else {
+				step_add(&st[P_QUARANTINE], f,
+					 fmt("review %s (%s, %s) and quarantine it if it is "
+					     "not yours", or_q(f->path), f->rule_id,
+					     mw_severity_name(f->severity)));
+			}
+			break;
+		case C_HIJACKED:
+			step_add(&st[P_RESET], f, fmt("%s: reset the password and end its "
+						      "sessions (evidence: SMTP AUTH and forwarder "
+						      "to %s)", or_q(sasl), or_q(dest)));
+			any_cause = 1;
+			break;
+		case C_SASL: {
+			long long ips = dint(f, "ips");
+
+			any_cause = 1;
+			if (sasl && json_object_get(covered, sasl))
+				break;
+			group_digits(ips, num, sizeof(num));
+			step_add(&st[P_RESET], f, fmt("%s: disable SMTP AUTH and reset the "
+						      "password (logins from %s IPs)", or_q(sasl),
+						      ips >= 0 ? num : "many"));
+			break;
+		}
+		case C_FORWARDER:
+			step_add(&st[P_FORWARDERS], f,
+				 fmt("remove the %s forwarder of %s to %s%s%s", or_q(dstr(f, "source")),
+				     or_q(owner), or_q(dest), f->path ? " in " : "",
+				     f->path ? f->path : ""));
+			if (owner && f->severity >= MW_SEV_MEDIUM && !json_object_get(covered, owner))
+				step_add(&st[P_RESET], NULL,
+					 fmt("%s: check for account takeover and reset the "
+					     "password (an external forwarder to %s was set up)",
+					     owner, or_q(dest)));
+			any_cause = 1;
+			break;
+		case C_LISTED:
+			json_object_set_new(dnsbl_lists, or_q(f->list), json_true());
+			if (dstr(f, "delist_url"))
+				step_add(&st[P_DELIST], f, fmt("%s on %s: %s", or_q(f->ip),
+							       or_q(f->list), dstr(f, "delist_url")));
+			else
+				step_add(&st[P_DELIST], f, fmt("%s on %s: use the list's "
+							       "removal page", or_q(f->ip),
+							       or_q(f->list)));
+			break;
+		case C_REJECTIONS:
+			json_object_set_new(lists, dstr(f, "list"), json_true());
+			break;
+		case C_FIREWALL:
+			step_add(&st[P_FIREWALL], f, fmt("%s", f->title));
+			any_cause = 1;
+			break;
+		default:
+			break;
+		}
+	}
+	/* Lists that refused our mail but were not confirmed by a lookup. */
+	{
+		const char *key;
+		json_t *v;
+
+		json_object_foreach(lists, key, v)
+			if (!json_object_get(dnsbl_lists, key))
+				step_add(&st[P_DELIST], NULL,
+					 fmt("%s was cited in rejections: check the listing "
+					     "and request removal", key));
+	}
+	*listed_lists = json_object_size(dnsbl_lists);
+	*cited_lists = json_object_size(lists);
+	json_decref(lists);
+	json_decref(dnsbl_lists);
+	json_decref(covered);
+
+	if (senders)
+		step_command(&st[P_STOP], "postqueue -p   # review the queue, then "
+			     "postsuper -d QUEUEID for the spam");
+	if (web)
+		step_add(&st[P_RESET], NULL, strdup("update the CMS and plugins of the affected "
+						    "sites and change their admin passwords: "
+						    "the files came in through them"));
+	if (in->firewall_applied) {
+		step_add(&st[P_FIREWALL], NULL, strdup("done by this run (--apply): see the "
+						       "firewall section"));
+	} else if (any_cause || json_array_size(st[P_FIREWALL].actions)) {
+		step_add(&st[P_FIREWALL], NULL, strdup("allow only the MTA to talk SMTP so that "
+						       "a new mailer cannot send"));
+		step_command(&st[P_FIREWALL], "mailwarden firewall --apply");
+	}
+	if (json_array_size(st[P_DELIST].actions))
+		step_add(&st[P_DELIST], NULL, strdup("only after the steps above: lists relist "
+						     "repeat offenders quickly"));
+	if (any_cause || json_array_size(st[P_DELIST].actions)) {
+		step_add(&st[P_VERIFY], NULL, strdup("re-run the audit and check that nothing "
+						     "is left"));
+		step_command(&st[P_VERIFY], "mailwarden audit");
+		step_command(&st[P_VERIFY], "systemctl enable --now mailwarden-nightly.timer");
+	}
+}
+
+/* The most likely cause, one phrase, or NULL. */
+static char *likely_cause(struct mw_report *r, const struct mw_audit_input *in,
+			  size_t *cause_count)
+{
+	size_t n = mw_report_nfindings(r), i;
+	const struct mw_stored_finding *best[C__COUNT] = { 0 };
+	char num[32], more[64] = "", window[96];
+
+	window_phrase(in->logs_window, window, sizeof(window));
+	for (i = 0; i < n; i++) {
+		const struct mw_stored_finding *f = mw_report_finding(r, i);
+		enum cause c = classify(f);
+
+		if (f->severity < MW_SEV_LOW)
+			continue;
+		cause_count[c]++;
+		/* Mail counts decide between correlated senders; otherwise the
+		 * report order (severity first) does. */
+		if (!best[c] || ((c == C_MAILER_SENT || c == C_LOCAL_SENDER) &&
+				 dint(f, "messages") > dint(best[c], "messages")))
+			best[c] = f;
+	}
+	if (best[C_MAILER_SENT]) {
+		const struct mw_stored_finding *f = best[C_MAILER_SENT];
+
+		group_digits(dint(f, "messages"), num, sizeof(num));
+		return fmt("PHP mailer at %s sending as %s, %s mails %s",
+			   or_q(f->path), or_q(dstr(f, "user")), num, window);
+	}
+	if (best[C_HIJACKED]) {
+		const struct mw_stored_finding *f = best[C_HIJACKED];
+
+		return fmt("hijacked mailbox %s (SMTP AUTH abuse, forwarder to %s)",
+			   or_q(dstr(f, "sasl_username")), or_q(dstr(f, "destination")));
+	}
+	if (best[C_WEB_MAILER] || best[C_WEBSHELL]) {
+		enum cause c = best[C_WEB_MAILER] ? C_WEB_MAILER : C_WEBSHELL;
+		size_t total = cause_count[C_WEB_MAILER] + cause_count[C_WEBSHELL];
+
+		if (total > 1)
+			snprintf(more, sizeof(more), " and %zu more file%s", total - 1,
+				 total > 2 ? "s" : "");
+		return fmt("%s at %s%s", c == C_WEB_MAILER ? "PHP mailer" : "webshell",
+			   or_q(best[c]->path), more);
+	}
+	if (best[C_LOCAL_SENDER]) {
+		const struct mw_stored_finding *f = best[C_LOCAL_SENDER];
+
+		group_digits(dint(f, "messages"), num, sizeof(num));
+		return fmt("mail submitted by %s, %s mails %s",
+			   dstr(f, "user") ? dstr(f, "user") : f->title,
+			   dint(f, "messages") >= 0 ? num : "?", window);
+	}
+	if (best[C_SASL]) {
+		const struct mw_stored_finding *f = best[C_SASL];
+
+		group_digits(dint(f, "ips"), num, sizeof(num));
+		return fmt("SMTP AUTH abuse of %s from %s IPs", or_q(dstr(f, "sasl_username")),
+			   dint(f, "ips") >= 0 ? num : "many");
+	}
+	if (best[C_FORWARDER]) {
+		const struct mw_stored_finding *f = best[C_FORWARDER];
+
+		return fmt("external forwarder of %s to %s", or_q(dstr(f, "owner")),
+			   or_q(dstr(f, "destination")));
+	}
+	if (best[C_RELAY])
+		return fmt("open relay: %s", best[C_RELAY]->title);
+	if (best[C_WEB_MALWARE])
+		return fmt("suspicious file at %s", or_q(best[C_WEB_MALWARE]->path));
+	return NULL;
+}
+
+static json_t *checks_json(const struct mw_audit_input *in, json_t *failed)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < in->nchecks; i++) {
+		const struct mw_audit_check *c = &in->checks[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:s?, s:f, s:I}",
+						   "name", c->name,
+						   "status", mw_audit_status_name(c->status),
+						   "argv", c->argv, "error", c->error,
+						   "seconds", c->seconds,
+						   "findings", (json_int_t)c->findings));
+		if (c->status == MW_AUDIT_FAILED || c->status == MW_AUDIT_NOTIMPL)
+			json_array_append_new(failed, json_pack("s+", c->name,
+				c->status == MW_AUDIT_NOTIMPL ? " (not implemented)" : " (failed)"));
+	}
+	return a;
+}
+
+static json_t *causes_json(struct mw_report *r)
+{
+	json_t *groups[C__COUNT] = { 0 }, *out = json_array();
+	int maxsev[C__COUNT];
+	size_t count[C__COUNT] = { 0 }, n = mw_report_nfindings(r), i;
+	char id[MW_FINDING_ID_LEN];
+
+	for (i = 0; i < C__COUNT; i++)
+		maxsev[i] = -1;
+	for (i = 0; i < n; i++) {
+		const struct mw_stored_finding *f = mw_report_finding(r, i);
+		enum cause c = classify(f);
+
+		if (!groups[c])
+			groups[c] = json_array();
+		count[c]++;
+		if ((int)f->severity > maxsev[c])
+			maxsev[c] = (int)f->severity;
+		if (json_array_size(groups[c]) < MAX_IDS_PER_CAUSE) {
+			mw_audit_finding_id(f, id);
+			json_array_append_new(groups[c], json_pack("{s:s, s:s, s:s, s:s}",
+				"finding_id", id, "check", f->check,
+				"severity", mw_severity_name(f->severity), "title", f->title));
+		}
+	}
+	for (i = 0; i < C__COUNT; i++) {
+		if (!groups[i])
+			continue;
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:I, s:o}",
+			"cause", causes[i].name, "title", causes[i].title,
+			"severity", mw_severity_name((enum mw_severity)maxsev[i]),
+			"count", (json_int_t)count[i], "findings", groups[i]));
+	}
+	return out;
+}
+
+static json_t *correlations_json(struct mw_report *r)
+{
+	json_t *out = json_array();
+	size_t n = mw_report_nfindings(r), i;
+	char id[MW_FINDING_ID_LEN];
+
+	for (i = 0; i < n; i++) {
+		const struct mw_stored_finding *f = mw_report_finding(r, i);
+		json_t *ev;
+
+		if (strcmp(f->check, "audit") || (classify(f) != C_MAILER_SENT &&
+						   classify(f) != C_HIJACKED))
+			continue;
+		mw_audit_finding_id(f, id);
+		ev = json_object_get(f->details, "evidence");
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:O*}", "finding_id", id,
+						     "rule_id", f->rule_id, "title", f->title,
+						     "evidence", ev));
+	}
+	return out;
+}
+
+json_t *mw_audit_summarize(struct mw_report *r, const struct mw_audit_input *in)
+{
+	struct step st[P__COUNT];
+	size_t cause_count[C__COUNT] = { 0 }, listed = 0, cited = 0, i, nsteps = 0;
+	json_t *out = json_object(), *plan = json_array(), *failed = json_array();
+	enum mw_audit_status dst = MW_AUDIT_SKIPPED;
+	char headline[MW_AUDIT_MAX_HEADLINE], *cause;
+	const char *verdict;
+	int dnsbl_known;
+
+	memset(st, 0, sizeof(st));
+	for (i = 0; i < P__COUNT; i++) {
+		st[i].phase = phases[i].name;
+		st[i].title = phases[i].title;
+		st[i].actions = json_array();
+		st[i].commands = json_array();
+		st[i].ids = json_array();
+	}
+	build_steps(r, in, st, &listed, &cited);
+	cause = likely_cause(r, in, cause_count);
+	json_object_set_new(out, "checks", checks_json(in, failed));
+	dnsbl_known = status_of(in, "dnsbl", &dst) != NULL;
+
+	/* Headline: listed?; likely cause; what could not run. */
+	headline[0] = '\0';
+	if (in->headline_prefix)
+		snprintf(headline, sizeof(headline), "%s", in->headline_prefix);
+	{
+		size_t l = strlen(headline);
+		const char *sep = l ? "; " : "";
+
+		if (listed)
+			snprintf(headline + l, sizeof(headline) - l, "%slisted on %zu list%s",
+				 sep, listed, listed == 1 ? "" : "s");
+		else if (cited)
+			snprintf(headline + l, sizeof(headline) - l, "%smail refused citing %zu "
+				 "blocklist%s", sep, cited, cited == 1 ? "" : "s");
+		else if (dnsbl_known && dst == MW_AUDIT_OK && !in->nightly)
+			snprintf(headline + l, sizeof(headline) - l,
+				 "%snot listed on the checked lists", sep);
+		else if (dnsbl_known && (dst == MW_AUDIT_FAILED || dst == MW_AUDIT_NOTIMPL))
+			snprintf(headline + l, sizeof(headline) - l,
+				 "%sblocklist status unknown", sep);
+	}
+	{
+		size_t l = strlen(headline);
+		const char *sep = l ? "; " : "";
+
+		if (cause)
+			snprintf(headline + l, sizeof(headline) - l, "%slikely cause: %s", sep, cause);
+		else if (mw_report_max_severity(r) >= MW_SEV_LOW && !listed)
+			snprintf(headline + l, sizeof(headline) - l, "%sfindings need review", sep);
+		else if (!listed && !json_array_size(failed))
+			snprintf(headline + l, sizeof(headline) - l, "%sno cause found", sep);
+		else if (listed)
+			snprintf(headline + l, sizeof(headline) - l, "%sno cause found by the "
+				 "checks that ran", sep);
+	}
+	if (json_array_size(failed)) {
+		size_t l = strlen(headline);
+		json_t *v;
+
+		snprintf(headline + l, sizeof(headline) - l, "%s%zu check%s could not run: ",
+			 l ? "; " : "", json_array_size(failed),
+			 json_array_size(failed) == 1 ? "" : "s");
+		json_array_foreach(failed, i, v) {
+			l = strlen(headline);
+			snprintf(headline + l, sizeof(headline) - l, "%s%s", i ? ", " : "",
+				 json_string_value(v));
+		}
+	}
+	free(cause);
+
+	if (json_array_size(failed) || mw_report_nerrors(r))
+		verdict = listed || cause_count[C_MAILER_SENT] || cause_count[C_HIJACKED]
+			  ? (listed ? "listed" : "compromised") : "incomplete";
+	else if (listed)
+		verdict = "listed";
+	else if (cause_count[C_MAILER_SENT] || cause_count[C_HIJACKED] ||
+		 cause_count[C_WEB_MAILER] || cause_count[C_WEBSHELL] ||
+		 cause_count[C_LOCAL_SENDER] || cause_count[C_SASL] || cause_count[C_RELAY])
+		verdict = "compromised";
+	else if (mw_report_max_severity(r) >= MW_SEV_LOW)
+		verdict = "findings";
+	else
+		verdict = "clean";
+
+	for (i = 0; i < P__COUNT; i++) {
+		if (!json_array_size(st[i].actions)) {
+			json_decref(st[i].actions);
+			json_decref(st[i].commands);
+			json_decref(st[i].ids);
+			continue;
+		}
+		if (st[i].more)
+			push(st[i].actions, fmt("... and %zu more (see the causes)", st[i].more));
+		json_array_append_new(plan, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}",
+			"step", (json_int_t)++nsteps, "phase", st[i].phase, "title", st[i].title,
+			"actions", st[i].actions, "commands", st[i].commands,
+			"finding_ids", st[i].ids));
+	}
+	json_object_set_new(out, "headline", json_string(headline));
+	json_object_set_new(out, "verdict", json_string(verdict));
+	json_object_set_new(out, "mode", json_string(in->nightly ? "nightly" : "full"));
+	json_object_set_new(out, "plan", plan);
+	json_object_set_new(out, "causes", causes_json(r));
+	json_object_set_new(out, "correlations", correlations_json(r));
+	json_object_set_new(out, "could_not_run", failed);
+	return out;
+}

@@ -1,0 +1,424 @@
+/*
+ * The audit's pure parts over synthetic reports: finding ids, correlation
+ * of logs with scan and forwarders findings, headline, plan order, the
+ * copy between reports and the text renderer.
+ */
+#include "tests/unit/testutil.h"
+
+#include <jansson.h>
+
+#include "reports/report.h"
+#include "reports/writer.h"
+#include "scanner/audit/audit.h"
+
+#define MAILER "/var/www/x/wp-content/uploads/a.php"
+
+static void add_scan(struct mw_report *r, const char *path, const char *rule, uid_t uid)
+{
+	struct mw_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.check = "scan";
+	f.rule_id = rule;
+	f.severity = MW_SEV_CRITICAL;
+	f.title = "PHP mass mailer";
+	f.family = "mailer/mass-form";
+	f.path = path;
+	f.file.valid = 1;
+	f.file.uid = uid;
+	f.file.gid = uid;
+	f.file.mode = 0100644;
+	f.file.size = 812;
+	f.file.mtime = 1763800000;
+	assert_int_equal(mw_report_add(r, &f), MW_OK);
+}
+
+static void add_details(struct mw_report *r, const char *check, const char *rule,
+			enum mw_severity sev, const char *title, const char *ip,
+			const char *list, json_t *d)
+{
+	struct mw_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.check = check;
+	f.rule_id = rule;
+	f.severity = sev;
+	f.title = title;
+	f.ip = ip;
+	f.list = list;
+	f.details = d;
+	assert_int_equal(mw_report_add(r, &f), MW_OK);
+	json_decref(d);
+}
+
+/* The "554 blacklisted" host: two listings, a mailer that sent 14,200
+ * mails, and a hijacked mailbox with an external forwarder. */
+static struct mw_report *incident_report(const char *script)
+{
+	struct mw_report *r = mw_report_new("audit");
+
+	assert_non_null(r);
+	add_scan(r, MAILER, "mailer.post-recipients-loop", 33);
+	add_scan(r, "/var/www/y/index.php", "webshell.wso", 1000);
+	add_details(r, "logs", "logs.local-submission", MW_SEV_HIGH,
+		    "14200 mails submitted by www-data (uid 33)", NULL, NULL,
+		    json_pack("{s:i, s:s, s:i, s:i, s:[s], s:[s]}", "uid", 33, "user", "www-data",
+			      "messages", 14200, "recipient_domains", 3100,
+			      "scripts", script, "cwds", "/var/www/x"));
+	add_details(r, "logs", "logs.sasl-abuse", MW_SEV_HIGH,
+		    "SMTP AUTH as info@example.org from 37 IPs", NULL, NULL,
+		    json_pack("{s:s, s:i}", "sasl_username", "info@example.org", "ips", 37));
+	add_details(r, "forwarders", "forwarders.external", MW_SEV_HIGH,
+		    "info forwards to drop@evil.example", NULL, NULL,
+		    json_pack("{s:s, s:s, s:s}", "owner", "info", "destination",
+			      "drop@evil.example", "source", "sieve"));
+	add_details(r, "dnsbl", "dnsbl.listed", MW_SEV_HIGH, "203.0.113.7 listed on zen",
+		    "203.0.113.7", "zen.spamhaus.org",
+		    json_pack("{s:s, s:s, s:s, s:s}", "code", "127.0.0.4", "meaning", "XBL",
+			      "txt", "", "delist_url", "https://check.spamhaus.org/"));
+	add_details(r, "dnsbl", "dnsbl.listed", MW_SEV_HIGH, "203.0.113.7 listed on spamcop",
+		    "203.0.113.7", "bl.spamcop.net",
+		    json_pack("{s:s, s:s}", "code", "127.0.0.2", "delist_url",
+			      "https://www.spamcop.net/bl.shtml?203.0.113.7"));
+	add_details(r, "dnsbl", "dnsbl.not-listed", MW_SEV_INFO, "not on b.barracudacentral.org",
+		    "203.0.113.7", "b.barracudacentral.org", NULL);
+	return r;
+}
+
+static const struct mw_audit_check all_ok[] = {
+	{ "dnsbl", MW_AUDIT_OK, "dnsbl", NULL, 0.1, 3 },
+	{ "logs", MW_AUDIT_OK, "logs --since 7d", NULL, 0.1, 2 },
+	{ "scan", MW_AUDIT_OK, "scan", NULL, 0.1, 2 },
+	{ "forwarders", MW_AUDIT_OK, "forwarders", NULL, 0.1, 1 },
+	{ "relay", MW_AUDIT_OK, "relay", NULL, 0.1, 0 },
+	{ "firewall", MW_AUDIT_OK, "firewall --status", NULL, 0.1, 0 },
+};
+
+static struct mw_audit_input input(const struct mw_audit_check *c, size_t n)
+{
+	struct mw_audit_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.checks = c;
+	in.nchecks = n;
+	in.logs_window = "7d";
+	return in;
+}
+
+static const struct mw_stored_finding *find_rule(struct mw_report *r, const char *rule,
+						 size_t nth)
+{
+	size_t i;
+
+	for (i = 0; i < mw_report_nfindings(r); i++) {
+		const struct mw_stored_finding *f = mw_report_finding(r, i);
+
+		if (!strcmp(f->rule_id, rule) && nth-- == 0)
+			return f;
+	}
+	return NULL;
+}
+
+static void test_finding_id_stable(void **state)
+{
+	struct mw_report *a = mw_report_new("x"), *b = mw_report_new("x");
+	char ia[MW_FINDING_ID_LEN], ib[MW_FINDING_ID_LEN], ic[MW_FINDING_ID_LEN];
+
+	(void)state;
+	/* Same subject, different counts and titles: same id. */
+	add_details(a, "logs", "logs.local-submission", MW_SEV_HIGH, "100 mails", NULL, NULL,
+		    json_pack("{s:i, s:s, s:i}", "uid", 33, "user", "www-data", "messages", 100));
+	add_details(b, "logs", "logs.local-submission", MW_SEV_CRITICAL, "9000 mails", NULL,
+		    NULL, json_pack("{s:i, s:s, s:i}", "uid", 33, "user", "www-data",
+				    "messages", 9000));
+	mw_audit_finding_id(mw_report_finding(a, 0), ia);
+	mw_audit_finding_id(mw_report_finding(b, 0), ib);
+	assert_string_equal(ia, ib);
+	assert_int_equal(strlen(ia), 16);
+	/* Another user: another id. */
+	add_details(b, "logs", "logs.local-submission", MW_SEV_HIGH, "100 mails", NULL, NULL,
+		    json_pack("{s:i, s:s}", "uid", 1000, "user", "alice"));
+	mw_audit_finding_id(find_rule(b, "logs.local-submission", 1), ic);
+	assert_string_not_equal(ia, ic);
+	mw_report_free(a);
+	mw_report_free(b);
+}
+
+static void test_correlate_script_path(void **state)
+{
+	struct mw_report *r = incident_report("/var/www/x/wp-content/uploads/a.php");
+	const struct mw_stored_finding *c, *scan, *logs;
+	char sid[MW_FINDING_ID_LEN], lid[MW_FINDING_ID_LEN];
+	json_t *ev;
+
+	(void)state;
+	assert_int_equal(mw_audit_correlate(r), 2);
+	c = find_rule(r, "audit.mailer-sent-mail", 0);
+	assert_non_null(c);
+	assert_null(find_rule(r, "audit.mailer-sent-mail", 1));	/* not the webshell */
+	assert_string_equal(c->path, MAILER);
+	assert_int_equal(c->severity, MW_SEV_CRITICAL);
+	assert_string_equal(json_string_value(json_object_get(c->details, "match")),
+			    "script path");
+	assert_int_equal(json_integer_value(json_object_get(c->details, "messages")), 14200);
+	/* Both pieces of evidence, by id. */
+	scan = find_rule(r, "mailer.post-recipients-loop", 0);
+	logs = find_rule(r, "logs.local-submission", 0);
+	mw_audit_finding_id(scan, sid);
+	mw_audit_finding_id(logs, lid);
+	ev = json_object_get(c->details, "evidence");
+	assert_int_equal(json_array_size(ev), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(ev, 0), "finding_id")), lid);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(ev, 1), "finding_id")), sid);
+
+	c = find_rule(r, "audit.hijacked-mailbox", 0);
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c->details, "destination")),
+			    "drop@evil.example");
+	assert_non_null(strstr(c->title, "37 IPs"));
+	mw_report_free(r);
+}
+
+static void test_correlate_weak_matches(void **state)
+{
+	struct mw_report *r;
+	const struct mw_stored_finding *c;
+	json_t *d;
+
+	(void)state;
+	/* PHP's header carries "uid:basename": counts with the owner match. */
+	r = incident_report("33:a.php");
+	mw_audit_correlate(r);
+	c = find_rule(r, "audit.mailer-sent-mail", 0);
+	assert_non_null(c);
+	assert_string_equal(c->path, MAILER);
+	mw_report_free(r);
+
+	/* A cwd that is the mailer's directory. */
+	r = mw_report_new("audit");
+	add_scan(r, MAILER, "mailer.x", 1000);
+	d = json_pack("{s:i, s:s, s:[s], s:[s]}", "uid", 33, "user", "www-data", "scripts",
+		      "a.php", "cwds", "/var/www/x/wp-content/uploads/");
+	add_details(r, "logs", "logs.local-submission", MW_SEV_HIGH, "t", NULL, NULL, d);
+	assert_int_equal(mw_audit_correlate(r), 1);
+	c = find_rule(r, "audit.mailer-sent-mail", 0);
+	assert_string_equal(json_string_value(json_object_get(c->details, "match")),
+			    "working directory");
+	mw_report_free(r);
+
+	/* Same basename, other owner, other directory: no correlation. */
+	r = mw_report_new("audit");
+	add_scan(r, MAILER, "mailer.x", 1000);
+	add_details(r, "logs", "logs.local-submission", MW_SEV_HIGH, "t", NULL, NULL,
+		    json_pack("{s:i, s:s, s:[s], s:[s]}", "uid", 33, "user", "www-data",
+			      "scripts", "33:a.php", "cwds", "/var/www/other"));
+	/* A mailbox on another domain is another mailbox. */
+	add_details(r, "logs", "logs.sasl-abuse", MW_SEV_HIGH, "t", NULL, NULL,
+		    json_pack("{s:s}", "sasl_username", "info@example.org"));
+	add_details(r, "forwarders", "forwarders.external", MW_SEV_HIGH, "t", NULL, NULL,
+		    json_pack("{s:s, s:s}", "owner", "info@example.net", "destination", "x@y.z"));
+	assert_int_equal(mw_audit_correlate(r), 0);
+	mw_report_free(r);
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static void test_headline_and_plan(void **state)
+{
+	struct mw_report *r = incident_report("33:a.php");
+	struct mw_audit_input in = input(all_ok, 6);
+	const char *order[] = { "stop-sender", "quarantine", "reset-account",
+				"remove-forwarders", "firewall", "delist", "verify" };
+	json_t *s, *plan, *step, *v;
+	size_t i, j;
+	int urls = 0, webshell = 0;
+
+	(void)state;
+	mw_audit_correlate(r);
+	s = mw_audit_summarize(r, &in);
+	assert_non_null(s);
+	assert_string_equal(jstr(s, "verdict"), "listed");
+	assert_string_equal(jstr(s, "headline"),
+			    "listed on 2 lists; likely cause: PHP mailer at " MAILER
+			    " sending as www-data, 14,200 mails in the last 7 days");
+	plan = json_object_get(s, "plan");
+	assert_int_equal(json_array_size(plan), 7);
+	json_array_foreach(plan, i, step) {
+		assert_string_equal(jstr(step, "phase"), order[i]);
+		assert_int_equal(json_integer_value(json_object_get(step, "step")), (int)i + 1);
+		assert_true(json_array_size(json_object_get(step, "actions")) > 0);
+	}
+	/* stop-sender names the mailer and its mail count. */
+	v = json_array_get(json_object_get(json_array_get(plan, 0), "actions"), 0);
+	assert_non_null(strstr(json_string_value(v), MAILER " sent 14,200 mails as www-data"));
+	/* quarantine lists both files. */
+	json_array_foreach(json_object_get(json_array_get(plan, 1), "actions"), j, v)
+		webshell += strstr(json_string_value(v), "/var/www/y/index.php") != NULL;
+	assert_int_equal(webshell, 1);
+	/* reset: the hijacked mailbox comes first, once: the correlation
+	 * replaces the lines of its sources. */
+	v = json_array_get(json_object_get(json_array_get(plan, 2), "actions"), 0);
+	assert_non_null(strstr(json_string_value(v), "info@example.org: reset the password"));
+	json_array_foreach(json_object_get(json_array_get(plan, 2), "actions"), j, v)
+		assert_null(strstr(json_string_value(v), "disable SMTP AUTH"));
+	assert_int_equal(json_array_size(json_object_get(json_array_get(plan, 0), "actions")), 1);
+	/* remove-forwarders names owner and destination. */
+	v = json_array_get(json_object_get(json_array_get(plan, 3), "actions"), 0);
+	assert_non_null(strstr(json_string_value(v), "sieve forwarder of info to drop@evil.example"));
+	/* firewall is recommended with the command. */
+	v = json_array_get(json_object_get(json_array_get(plan, 4), "commands"), 0);
+	assert_string_equal(json_string_value(v), "mailwarden firewall --apply");
+	/* delist carries the URLs from the dnsbl details. */
+	json_array_foreach(json_object_get(json_array_get(plan, 5), "actions"), j, v)
+		urls += strstr(json_string_value(v), "https://check.spamhaus.org/") != NULL ||
+			strstr(json_string_value(v), "https://www.spamcop.net/bl.shtml?203.0.113.7") != NULL;
+	assert_int_equal(urls, 2);
+	/* grouped by cause, correlations listed with their evidence. */
+	assert_int_equal(json_array_size(json_object_get(s, "correlations")), 2);
+	assert_string_equal(jstr(json_array_get(json_object_get(s, "causes"), 0), "cause"),
+			    "mailer-sent-mail");
+	json_decref(s);
+	mw_report_free(r);
+}
+
+static void test_headline_failures_and_clean(void **state)
+{
+	struct mw_audit_check c[6];
+	struct mw_audit_input in;
+	struct mw_report *r = mw_report_new("audit");
+	char *dump;
+	json_t *s;
+
+	(void)state;
+	memcpy(c, all_ok, sizeof(c));
+	in = input(c, 6);
+	s = mw_audit_summarize(r, &in);
+	assert_string_equal(jstr(s, "verdict"), "clean");
+	assert_string_equal(jstr(s, "headline"), "not listed on the checked lists; no cause found");
+	assert_int_equal(json_array_size(json_object_get(s, "plan")), 0);
+	json_decref(s);
+
+	c[0].status = MW_AUDIT_NOTIMPL;
+	c[2].status = MW_AUDIT_FAILED;
+	s = mw_audit_summarize(r, &in);
+	assert_string_equal(jstr(s, "verdict"), "incomplete");
+	assert_string_equal(jstr(s, "headline"), "blocklist status unknown; 2 checks could not "
+			    "run: dnsbl (not implemented), scan (failed)");
+	json_decref(s);
+
+	/* No lookup, but the logs show refusals citing a list. */
+	add_details(r, "logs", "logs.blocklist-rejection", MW_SEV_MEDIUM, "refused", NULL, NULL,
+		    json_pack("{s:s, s:s}", "list", "zen.spamhaus.org", "mx", "mx.example.com"));
+	s = mw_audit_summarize(r, &in);
+	assert_string_equal(jstr(s, "headline"), "mail refused citing 1 blocklist; findings need "
+			    "review; 2 checks could not run: dnsbl (not implemented), scan (failed)");
+	dump = json_dumps(json_object_get(s, "plan"), 0);
+	assert_non_null(strstr(dump, "zen.spamhaus.org was cited in rejections"));
+	free(dump);
+	json_decref(s);
+	mw_report_free(r);
+	r = mw_report_new("audit");
+
+	/* --apply done: the firewall step says so instead of recommending it. */
+	add_scan(r, MAILER, "mailer.x", 33);
+	in = input(all_ok, 6);
+	in.firewall_applied = 1;
+	s = mw_audit_summarize(r, &in);
+	assert_string_equal(jstr(s, "verdict"), "compromised");
+	assert_string_equal(jstr(s, "headline"), "not listed on the checked lists; likely "
+			    "cause: PHP mailer at " MAILER);
+	dump = json_dumps(json_object_get(s, "plan"), 0);
+	assert_non_null(dump);
+	assert_non_null(strstr(dump, "done by this run"));
+	free(dump);
+	json_decref(s);
+	mw_report_free(r);
+}
+
+static void test_copy_roundtrip(void **state)
+{
+	struct mw_report *a = mw_report_new("x"), *b = mw_report_new("x");
+	const char *lines[] = { "line\\with\x01 ctl" };
+	const struct mw_stored_finding *fa, *fb;
+	struct mw_finding f;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.check = "scan";
+	f.rule_id = "mailer.x";
+	f.title = "t\\itle\n";
+	f.path = "/var/www/evil\\name\x1b[2J.php";
+	f.log_lines = lines;
+	f.n_log_lines = 1;
+	f.details = json_pack("{s:s, s:[s]}", "k\\ey", "v\\al\n", "a", "\x01\x7f");
+	assert_int_equal(mw_report_add(a, &f), MW_OK);
+	json_decref(f.details);
+	mw_report_error(a, "scan", "/p\\q", 3, MW_ERR_PARSE, "bad \\ thing");
+	mw_report_set_data(a, "scan", json_pack("{s:s}", "root", "/var/w\\ww"), NULL);
+	fa = mw_report_finding(a, 0);
+	assert_int_equal(mw_audit_copy_finding(b, fa, json_pack("{s:s}", "finding_id", "00")), MW_OK);
+	mw_audit_copy_rest(b, a);
+	fb = mw_report_finding(b, 0);
+	assert_string_equal(fa->path, fb->path);
+	assert_string_equal(fa->title, fb->title);
+	assert_string_equal(fa->log_lines[0], fb->log_lines[0]);
+	assert_string_equal(json_string_value(json_object_get(fb->details, "k\\\\ey")),
+			    json_string_value(json_object_get(fa->details, "k\\\\ey")));
+	assert_string_equal(json_string_value(json_object_get(fb->details, "finding_id")), "00");
+	assert_string_equal(mw_report_get_error(b, 0)->message, mw_report_get_error(a, 0)->message);
+	assert_string_equal(mw_report_get_error(b, 0)->path, "/p\\\\q");
+	assert_string_equal(json_string_value(json_object_get(mw_report_data(b, "scan"), "root")),
+			    "/var/w\\\\ww");
+	mw_report_free(a);
+	mw_report_free(b);
+}
+
+static void test_render_text(void **state)
+{
+	struct mw_report *r = incident_report("/var/www/x/wp-content/uploads/a.php");
+	struct mw_audit_input in = input(all_ok, 6);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	json_t *s;
+	char *h, *p, *c;
+
+	(void)state;
+	mw_audit_correlate(r);
+	s = mw_audit_summarize(r, &in);
+	m = open_memstream(&buf, &len);
+	assert_int_equal(mw_audit_render_text(m, s, 0), 0);
+	fclose(m);
+	h = strstr(buf, "headline: listed on 2 lists");
+	p = strstr(buf, "remediation plan:");
+	c = strstr(buf, "checks:");
+	assert_non_null(h);
+	assert_non_null(p);
+	assert_non_null(c);
+	assert_true(h < p && p < c);
+	assert_non_null(strstr(buf, "  1. Stop the sender\n"));
+	assert_non_null(strstr(buf, "  6. Request delisting\n"));
+	assert_non_null(strstr(buf, "       $ mailwarden firewall --apply\n"));
+	assert_null(strchr(buf, '\033'));
+	free(buf);
+	json_decref(s);
+	mw_report_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_finding_id_stable),
+		cmocka_unit_test(test_correlate_script_path),
+		cmocka_unit_test(test_correlate_weak_matches),
+		cmocka_unit_test(test_headline_and_plan),
+		cmocka_unit_test(test_headline_failures_and_clean),
+		cmocka_unit_test(test_copy_roundtrip),
+		cmocka_unit_test(test_render_text),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
