@@ -496,29 +496,35 @@ static void sasl_failure(struct ml_agg *a, struct ml_str user, struct ml_str ip)
 
 /* --- remote replies ------------------------------------------------------ */
 
-/* "554 5.7.1" / "550" at the start of the reply part after "said: ". */
+/* The SMTP code of a reply: "554 5.7.1" / "550" after the first ": " that
+ * is followed by three digits ("said: 554 ...", "RCPT TO:<x>: 550 ..."). */
 static void reply_code(struct ml_str reply, char *code, size_t len)
 {
-	const char *p = reply.p, *end = reply.p + reply.n, *s;
-	size_t i = 0;
+	const char *p = reply.p, *end = reply.p + reply.n;
+	size_t i;
 
-	s = memmem(p, reply.n, "said: ", 6);
-	if (!s)
-		s = memmem(p, reply.n, "to me: ", 7);
-	if (s)
-		p = memchr(s, ' ', (size_t)(end - s)) + 1;
-	while (p < end && *p == ' ')
-		p++;
-	while (p + i < end && i + 1 < len &&
-	       ((p[i] >= '0' && p[i] <= '9') || p[i] == '.' ||
-		(p[i] == ' ' && i == 3 && p + 4 < end && p[4] >= '0' && p[4] <= '9')))
-		i++;
-	if (i < 3) {
-		code[0] = '\0';
+	code[0] = '\0';
+	for (; p + 5 < end; p++) {
+		if (p[0] != ':' || p[1] != ' ' || p[2] < '2' || p[2] > '5' ||
+		    p[3] < '0' || p[3] > '9' || p[4] < '0' || p[4] > '9')
+			continue;
+		p += 2;
+		i = 3;
+		/* An enhanced status code "5.7.1" after the basic one. */
+		if (p + 4 < end && (p[3] == ' ' || p[3] == '-') && p[4] >= '2' && p[4] <= '5' &&
+		    p + 5 < end && p[5] == '.') {
+			i = 4;
+			while (p + i < end && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.'))
+				i++;
+		}
+		if (i >= len)
+			i = len - 1;
+		memcpy(code, p, i);
+		code[i] = '\0';
+		if (code[3] == '-')
+			code[3] = ' ';
 		return;
 	}
-	memcpy(code, p, i);
-	code[i] = '\0';
 }
 
 /* The remote MX: "host NAME[IP] said" in the reply, else the relay name. */

@@ -519,25 +519,59 @@ static void sasl_findings(struct ml_agg *a, struct mw_ctx *ctx)
 	free(v);
 }
 
+/*
+ * One finding per list: a spam run meets hundreds of MXes, and the person
+ * reading wants to know which lists, how often, and where. details.mx is
+ * the MX that refused most; details.mxes lists up to ten.
+ */
 static void blocklist_findings(struct ml_agg *a, struct mw_ctx *ctx)
 {
 	struct ml_rec **v;
-	size_t n, i;
+	size_t n, i, j, k = 0;
+	char *done = NULL;
 
 	v = ml_tab_sorted(&a->bls, &n);
-	for (i = 0; i < n && i < ML_MAX_FINDINGS_PER_KIND; i++) {
+	if (n)
+		done = calloc(n, 1);
+	for (i = 0; done && i < n && k < ML_MAX_FINDINGS_PER_KIND; i++) {
 		struct bl_rec *b = (struct bl_rec *)v[i];
+		struct ml_samples ev = { { NULL }, 0 };
+		uint64_t total = 0, nmx = 0;
+		int64_t first = b->first, last = b->last;
 		struct mw_finding f;
 		char title[256];
-		json_t *d;
+		json_t *d, *mxes = json_array();
 
+		if (done[i])
+			continue;
+		k++;
+		for (j = i; j < n; j++) {
+			struct bl_rec *o = (struct bl_rec *)v[j];
+			unsigned s;
+
+			if (done[j] || strcmp(o->list, b->list) != 0)
+				continue;
+			done[j] = 1;
+			total += o->r.count;
+			if (nmx++ < 10)
+				json_array_append_new(mxes, json_pack("{s:o, s:I, s:s}", "mx", jstr(o->mx),
+					"rejections", (json_int_t)o->r.count, "code", o->code));
+			if (o->first < first)
+				first = o->first;
+			if (o->last > last)
+				last = o->last;
+			for (s = 0; s < o->samples.n && ev.n < ML_MAX_SAMPLES; s++)
+				ev.line[ev.n++] = o->samples.line[s];
+		}
 		snprintf(title, sizeof(title),
-			 "remote MX %.80s refused our mail %llu time%s: we are listed on %.80s",
-			 b->mx, (unsigned long long)b->r.count, b->r.count == 1 ? "" : "s", b->list);
-		d = json_pack("{s:o, s:o, s:I, s:s, s:o, s:o}",
+			 "%llu message%s refused by %llu remote MX%s: we are listed on %.80s",
+			 (unsigned long long)total, total == 1 ? "" : "s",
+			 (unsigned long long)nmx, nmx == 1 ? "" : "es", b->list);
+		d = json_pack("{s:o, s:o, s:I, s:I, s:s, s:o, s:o, s:o}",
 			      "list", jstr(b->list), "mx", jstr(b->mx),
-			      "rejections", (json_int_t)b->r.count, "code", b->code,
-			      "first", iso_or_null(b->first, 1), "last", iso_or_null(b->last, 1));
+			      "rejections", (json_int_t)total, "mx_count", (json_int_t)nmx,
+			      "code", b->code, "mxes", mxes,
+			      "first", iso_or_null(first, 1), "last", iso_or_null(last, 1));
 		memset(&f, 0, sizeof(f));
 		f.rule_id = "logs.blocklisted";
 		f.severity = MW_SEV_HIGH;
@@ -545,8 +579,9 @@ static void blocklist_findings(struct ml_agg *a, struct mw_ctx *ctx)
 		f.list = b->list;
 		f.remediation = "Stop the source of the spam first (web-user and SASL findings), "
 				"then check the listing (`mailwarden dnsbl`) and request delisting.";
-		add_finding(ctx, &f, &b->samples, d);
+		add_finding(ctx, &f, &ev, d);
 	}
+	free(done);
 	free(v);
 }
 

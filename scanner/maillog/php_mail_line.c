@@ -37,6 +37,17 @@ int ml_parse_php_mail(const char *line, size_t n, struct ml_php_event *ev)
 	}
 	ev->script.p = p;
 	ev->script.n = (size_t)(colon - p);
+	/* Code run by eval() is logged as "FILE(LINE) : eval()'d code":
+	 * the file is what matters. */
+	q = memmem(p, ev->script.n, " : eval()'d code", 16);
+	if (q) {
+		const char *lp = q;
+
+		while (lp > p && lp[-1] != '(')
+			lp--;
+		if (lp > p)
+			ev->script.n = (size_t)(lp - 1 - p);
+	}
 	if (ev->script.n == 0)
 		return -1;
 	p = close + 2;
