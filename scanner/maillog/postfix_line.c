@@ -62,16 +62,18 @@ static size_t queue_id_len(const char *p, size_t n)
  */
 static int field(struct ml_str s, const char *key, struct ml_str *val)
 {
-	size_t kl = strlen(key);
-	const char *p = s.p, *end = s.p + s.n, *hit;
+	size_t kl = strlen(key) - 1;	/* without the '=' */
+	const char *p = s.p, *end = s.p + s.n, *eq;
 
-	while (p < end && (hit = memmem(p, (size_t)(end - p), key, kl))) {
-		const char *v = hit + kl, *q;
+	/* Walk the '=' signs (a handful per line) rather than searching for
+	 * the whole key: this runs several times for every line. */
+	while (p < end && (eq = memchr(p, '=', (size_t)(end - p)))) {
+		const char *hit = eq - kl, *v = eq + 1, *q;
 
-		if (hit != s.p && hit[-1] != ' ' && hit[-1] != ',') {
-			p = hit + 1;
+		p = eq + 1;
+		if (hit < s.p || memcmp(hit, key, kl) != 0 ||
+		    (hit != s.p && hit[-1] != ' ' && hit[-1] != ','))
 			continue;
-		}
 		if (v < end && *v == '<') {
 			v++;
 			for (q = v; q < end; q++) {

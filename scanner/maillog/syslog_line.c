@@ -6,7 +6,7 @@
 
 #include "scanner/maillog/maillog.h"
 
-int64_t ml_civil_to_epoch(int y, int mon, int d, int h, int mi, int s)
+static int64_t days_from_civil(int y, int mon, int d)
 {
 	/* Days from civil (proleptic Gregorian), era-based. */
 	int64_t yy = y - (mon <= 2);
@@ -15,9 +15,22 @@ int64_t ml_civil_to_epoch(int y, int mon, int d, int h, int mi, int s)
 	int64_t mp = (mon + 9) % 12;
 	int64_t doy = (153 * mp + 2) / 5 + d - 1;
 	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	int64_t days = era * 146097 + doe - 719468;
+	return era * 146097 + doe - 719468;
+}
 
-	return days * 86400 + h * 3600 + mi * 60 + s;
+int64_t ml_civil_to_epoch(int y, int mon, int d, int h, int mi, int s)
+{
+	/* Consecutive lines share their day: remember the last one. */
+	static __thread int cy, cm, cd;
+	static __thread int64_t cdays;
+
+	if (y != cy || mon != cm || d != cd) {
+		cdays = days_from_civil(y, mon, d);
+		cy = y;
+		cm = mon;
+		cd = d;
+	}
+	return cdays * 86400 + h * 3600 + mi * 60 + s;
 }
 
 static int digit(char c)

@@ -26,10 +26,19 @@ void ml_tab_init(struct ml_tab *t, size_t rec_size, size_t max, int prune,
 	t->free_rec = free_rec;
 }
 
+#define ML_MAX_SPARE 1024	/* freed records kept per table */
+
 static void free_one(struct ml_tab *t, struct ml_rec *r)
 {
 	if (t->free_rec)
 		t->free_rec(r);
+	if (t->nspare < ML_MAX_SPARE) {
+		/* The record's first word links the spare list. */
+		*(struct ml_rec **)r = t->spare;
+		t->spare = r;
+		t->nspare++;
+		return;
+	}
 	free(r);
 }
 
@@ -42,33 +51,50 @@ void ml_tab_free(struct ml_tab *t)
 			if (t->slot[i])
 				free_one(t, t->slot[i]);
 	free(t->slot);
+	free(t->shash);
+	while (t->spare) {
+		struct ml_rec *r = t->spare;
+
+		t->spare = *(struct ml_rec **)r;
+		free(r);
+	}
+	t->nspare = 0;
 	t->slot = NULL;
+	t->shash = NULL;
 	t->n = 0;
 	t->mask = 0;
 }
 
-static void insert_slot(struct ml_rec **slot, size_t mask, struct ml_rec *r)
+static void insert_slot(struct ml_rec **slot, uint64_t *shash, size_t mask,
+			struct ml_rec *r)
 {
 	size_t i = r->hash & mask;
 
 	while (slot[i])
 		i = (i + 1) & mask;
 	slot[i] = r;
+	shash[i] = r->hash;
 }
 
 static int resize(struct ml_tab *t, size_t nslots)
 {
 	struct ml_rec **ns = calloc(nslots, sizeof(*ns));
+	uint64_t *nh = calloc(nslots, sizeof(*nh));
 	size_t i;
 
-	if (!ns)
+	if (!ns || !nh) {
+		free(ns);
+		free(nh);
 		return -1;
+	}
 	if (t->slot)
 		for (i = 0; i <= t->mask; i++)
 			if (t->slot[i])
-				insert_slot(ns, nslots - 1, t->slot[i]);
+				insert_slot(ns, nh, nslots - 1, t->slot[i]);
 	free(t->slot);
+	free(t->shash);
 	t->slot = ns;
+	t->shash = nh;
 	t->mask = nslots - 1;
 	return 0;
 }
@@ -84,9 +110,12 @@ void *ml_tab_find(const struct ml_tab *t, const char *k, size_t n)
 		n = ML_MAX_KEY;
 	h = ml_hash(k, n);
 	for (i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
-		struct ml_rec *r = t->slot[i];
+		struct ml_rec *r;
 
-		if (r->hash == h && r->klen == n && memcmp(r->key, k, n) == 0)
+		if (t->shash[i] != h)
+			continue;
+		r = t->slot[i];
+		if (r->klen == n && memcmp(r->key, k, n) == 0)
 			return r;
 	}
 	return NULL;
@@ -135,7 +164,7 @@ static void prune_half(struct ml_tab *t)
 				t->slot[i] = NULL;
 			}
 		for (i = 0; i < m; i++)
-			insert_slot(t->slot, t->mask, keep[i]);
+			insert_slot(t->slot, t->shash, t->mask, keep[i]);
 		free(keep);
 	}
 }
@@ -162,14 +191,21 @@ void *ml_tab_get(struct ml_tab *t, const char *k, size_t n)
 		if (resize(t, ns) != 0)
 			return NULL;
 	}
-	r = calloc(1, t->rec_size);
-	if (!r)
-		return NULL;
+	if (t->spare) {
+		r = t->spare;
+		t->spare = *(struct ml_rec **)r;
+		t->nspare--;
+		memset(r, 0, t->rec_size);
+	} else {
+		r = calloc(1, t->rec_size);
+		if (!r)
+			return NULL;
+	}
 	memcpy(r->key, k, n);
 	r->key[n] = '\0';
 	r->klen = (uint16_t)n;
 	r->hash = ml_hash(k, n);
-	insert_slot(t->slot, t->mask, r);
+	insert_slot(t->slot, t->shash, t->mask, r);
 	t->n++;
 	return r;
 }
@@ -190,6 +226,7 @@ void ml_tab_del(struct ml_tab *t, struct ml_rec *r)
 		/* Move back when the home slot k is not in the cyclic (i, j]. */
 		if ((i <= j) ? (k <= i || k > j) : (k <= i && k > j)) {
 			t->slot[i] = t->slot[j];
+			t->shash[i] = t->shash[j];
 			t->slot[j] = NULL;
 			i = j;
 		}

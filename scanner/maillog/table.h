@@ -27,6 +27,9 @@ struct ml_tab {
 	size_t n;
 	size_t mask;		/* slots - 1 */
 	struct ml_rec **slot;
+	uint64_t *shash;	/* hash of slot[i], compared before touching the record */
+	struct ml_rec *spare;	/* freed records kept for reuse (queue ids churn) */
+	size_t nspare;
 	uint64_t pruned;	/* keys dropped by pruning */
 	int prune;		/* 1: prune the lower half when full */
 	void (*free_rec)(struct ml_rec *);	/* frees what a record owns */
