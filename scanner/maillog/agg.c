@@ -901,7 +901,7 @@ static void exim_event(struct ml_agg *a, const struct ml_ex_event *ev)
 static void php_event(struct ml_agg *a, const struct ml_php_event *ev)
 {
 	struct script_rec *s = ml_tab_get(&a->scripts, ev->script.p, ev->script.n);
-	const char *p = ev->to.p, *end = ev->to.p + ev->to.n;
+	const char *p = ev->to.p, *end = ev->to.n ? ev->to.p + ev->to.n : ev->to.p;
 
 	a->php_lines++;
 	if (!s)
