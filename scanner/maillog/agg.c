@@ -192,7 +192,7 @@ static uint64_t hash_lower(struct ml_str s)
 static uint64_t net_hash(struct ml_str ip)
 {
 	size_t i, dots = 0;
-	char sep = memchr(ip.p, ':', ip.n) ? ':' : '.';
+	char sep = ip.n && memchr(ip.p, ':', ip.n) ? ':' : '.';
 
 	for (i = 0; i < ip.n; i++)
 		if (ip.p[i] == sep && ++dots == 2)
@@ -465,7 +465,8 @@ static void sasl_success(struct ml_agg *a, struct ml_str user, struct ml_str ip)
 			size_t n = ip.n < sizeof(s->stuff_ip) - 1 ? ip.n : sizeof(s->stuff_ip) - 1;
 
 			s->stuff_failures = f;
-			memcpy(s->stuff_ip, ip.p, n);
+			if (n)
+				memcpy(s->stuff_ip, ip.p, n);
 			s->stuff_ip[n] = '\0';
 			s->stuff_time = a->cur_time;
 		}
@@ -530,7 +531,7 @@ static void reply_code(struct ml_str reply, char *code, size_t len)
 /* The remote MX: "host NAME[IP] said" in the reply, else the relay name. */
 static struct ml_str mx_of(struct ml_str reply, struct ml_str relay)
 {
-	const char *h = memmem(reply.p, reply.n, "host ", 5);
+	const char *h = reply.n ? memmem(reply.p, reply.n, "host ", 5) : NULL;
 	struct ml_str mx = relay;
 
 	if (h) {
@@ -543,7 +544,7 @@ static struct ml_str mx_of(struct ml_str reply, struct ml_str relay)
 			return mx;
 		}
 	}
-	{
+	if (relay.n) {
 		const char *lb = memchr(relay.p, '[', relay.n);
 
 		if (lb)

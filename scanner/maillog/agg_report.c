@@ -540,11 +540,12 @@ static void blocklist_findings(struct ml_agg *a, struct mw_ctx *ctx)
 		int64_t first = b->first, last = b->last;
 		struct mw_finding f;
 		char title[256];
-		json_t *d, *mxes = json_array();
+		json_t *d, *mxes;
 
 		if (done[i])
 			continue;
 		k++;
+		mxes = json_array();
 		for (j = i; j < n; j++) {
 			struct bl_rec *o = (struct bl_rec *)v[j];
 			unsigned s;
