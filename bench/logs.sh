@@ -35,4 +35,12 @@ echo "logs: $size bytes, $lines lines in ${secs}s wall (${cpu}s CPU): ${mbs} MB/
 ok=1
 awk -v m="$mbs" 'BEGIN { exit !(m >= 200) }' || { echo "logs: below 200 MB/s"; ok=0; }
 awk -v r="$rss_mib" 'BEGIN { exit !(r <= 64) }' || { echo "logs: above 64 MiB RSS"; ok=0; }
+
+# Worst case for memory: every line a new key in every table.
+hbytes=$((bytes / 4))
+"$w/maillog-gen" --hostile "$hbytes" >"$w/hostile.log"
+/usr/bin/time -v -o "$w/time-h.txt" "$bin" logs --no-progress --format json "$w/hostile.log" >/dev/null || true
+hrss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$w/time-h.txt")
+echo "logs: hostile log of $hbytes bytes (a new key in every table on every line): peak RSS ${hrss} MiB"
+awk -v r="$hrss" 'BEGIN { exit !(r <= 64) }' || { echo "logs: hostile log above 64 MiB RSS"; ok=0; }
 [ $ok = 1 ]

@@ -7,6 +7,9 @@
  * failures, connect/disconnect noise.
  *
  *   maillog-gen BYTES > file     (same BYTES -> same file, byte for byte)
+ *   maillog-gen --hostile BYTES  worst case for memory: every line a new
+ *                                SASL user, IP, local user, script, sender
+ *                                and queue id, each with many recipients
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -140,16 +143,44 @@ static void exim_flow(void)
 	OUT("%s [%u] %s Completed\n", ts, pid + 1, id);
 }
 
+static void hostile(void)
+{
+	uint64_t q = qid++, k = rnd();
+	unsigned i;
+
+	tick();
+	OUT("%s web1 postfix/smtpd[1]: %" PRIX64 ": client=unknown[%u.%u.%u.%u], sasl_method=PLAIN, sasl_username=u%" PRIx64 "@example.com\n",
+	    stamp, q, pick(224), pick(256), pick(256), pick(256), k % 100000);
+	OUT("%s web1 postfix/qmgr[2]: %" PRIX64 ": from=<s%" PRIx64 "@x.example>, size=1, nrcpt=1 (queue active)\n", stamp, q, k);
+	OUT("2026-11-01 00:00:00 [%u] cwd=/var/www/s%" PRIx64 "/%0200u 3 args: sendmail -t\n", (unsigned)(k % 99999), k, 0);
+	OUT("2026-11-01 00:00:00 [%u] 1t%04X-%06X-%02X <= a@b U=user%" PRIu64 " P=local S=1 for", (unsigned)(k % 99999),
+	    (unsigned)(q & 0xffff), (unsigned)((q >> 16) & 0xffffff), (unsigned)(q & 0xff), k % 5000);
+	for (i = 0; i < 40; i++)
+		OUT(" r@d%" PRIx64 ".example", rnd());
+	OUT("\n[01-Nov-2026 00:00:00 UTC] mail() on [/var/www/x/%" PRIx64 "/%0150u.php:1]: To: ", k % 10000, 0);
+	for (i = 0; i < 40; i++)
+		OUT("%sr@d%" PRIx64 ".example", i ? ", " : "", rnd());
+	OUT(" -- Headers: X\n");
+}
+
 int main(int argc, char **argv)
 {
 	static char obuf[1 << 20];
+	int worst = 0;
 
+	if (argc == 3 && strcmp(argv[1], "--hostile") == 0) {
+		worst = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: maillog-gen BYTES\n");
+		fprintf(stderr, "usage: maillog-gen [--hostile] BYTES\n");
 		return 2;
 	}
 	target = strtoull(argv[1], NULL, 10);
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	while (worst && written < target)
+		hostile();
 	while (written < target) {
 		unsigned r = pick(100);
 

@@ -58,12 +58,12 @@ struct ml_agg *ml_agg_new(const struct ml_agg_opts *o)
 	a->since = o->since;
 	a->until = o->until;
 	ml_tab_init(&a->senders, sizeof(struct ml_rec), ML_MAX_KEYS, 1, NULL);
-	ml_tab_init(&a->users, sizeof(struct user_rec), ML_MAX_KEYS, 1, free_user);
+	ml_tab_init(&a->users, sizeof(struct user_rec), ML_MAX_USERS, 1, free_user);
 	ml_tab_init(&a->sasl, sizeof(struct sasl_rec), ML_MAX_SASL_USERS, 1, free_sasl);
 	ml_tab_init(&a->ips, sizeof(struct ip_rec), ML_MAX_KEYS, 1, NULL);
 	ml_tab_init(&a->hours, sizeof(struct hour_rec), ML_MAX_HOURS, 1, NULL);
 	ml_tab_init(&a->bls, sizeof(struct bl_rec), 1000, 1, free_bl);
-	ml_tab_init(&a->scripts, sizeof(struct script_rec), ML_MAX_KEYS, 1, free_script);
+	ml_tab_init(&a->scripts, sizeof(struct script_rec), ML_MAX_SCRIPT_KEYS, 1, free_script);
 	ml_tab_init(&a->pfq, sizeof(struct qent), ML_MAX_QUEUE, 0, NULL);
 	ml_tab_init(&a->exq, sizeof(struct qent), ML_MAX_QUEUE, 0, NULL);
 	a->first = INT64_MAX;
@@ -219,6 +219,20 @@ static const char *uid_name(struct ml_agg *a, long uid)
 	return a->uidc[h].name;
 }
 
+/* uid of a user name (-1 unknown), remembered: a passwd lookup opens files. */
+long ml_agg_name_uid(struct ml_agg *a, const char *name)
+{
+	uint64_t h = ml_hash(name, strlen(name));
+	unsigned k = (unsigned)(h % ML_NAME_CACHE);
+	uid_t x;
+
+	if (a->namec[k].hash == h)
+		return a->namec[k].uid;
+	a->namec[k].hash = h;
+	a->namec[k].uid = mw_user_uid(name, &x) == 0 ? (long)x : -1;
+	return a->namec[k].uid;
+}
+
 static int is_web_user(const struct ml_agg *a, long uid, const char *name)
 {
 	if (uid == 33)
@@ -244,12 +258,15 @@ static struct user_rec *user_get(struct ml_agg *a, const char *name, size_t n, l
 		u->known = 1;
 		u->uid = uid;
 		if (uid < 0) {
-			uid_t x;
-
-			if (mw_user_uid(u->r.key, &x) == 0)
-				u->uid = (long)x;
+			/* Exim names: the uid is looked up for the report
+			 * only (passwd lookups open files; a log may name
+			 * many users). uid 33 under another name is web too. */
+			u->uid_pending = 1;
+			u->web = is_web_user(a, -1, u->r.key) ||
+				 strcmp(u->r.key, uid_name(a, 33)) == 0;
+		} else {
+			u->web = is_web_user(a, uid, u->r.key);
 		}
-		u->web = is_web_user(a, u->uid, u->r.key);
 	}
 	return u;
 }
@@ -267,7 +284,7 @@ static void add_str(char **v, uint32_t *cnt, size_t *n, int *more, struct ml_str
 		*more = 1;
 		return;
 	}
-	v[*n] = strndup(s.p, s.n < ML_MAX_SAMPLE_LEN ? s.n : ML_MAX_SAMPLE_LEN);
+	v[*n] = strndup(s.p, s.n < ML_MAX_SCRIPT_LEN ? s.n : ML_MAX_SCRIPT_LEN);
 	if (v[*n])
 		cnt[(*n)++] = 1;
 }
@@ -930,7 +947,7 @@ static void php_event(struct ml_agg *a, const struct ml_php_event *ev)
 			r.n--;
 		if (memchr(r.p, '@', r.n)) {
 			s->recipients++;
-			ml_hset_add(&s->domains, hash_lower(domain_of(r)), ML_MAX_DOMAINS);
+			ml_hset_add(&s->domains, hash_lower(domain_of(r)), ML_MAX_SCRIPT_DOMAINS);
 		}
 		p = c ? c + 1 : end;
 	}

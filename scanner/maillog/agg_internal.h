@@ -9,6 +9,7 @@
 
 #define ML_MAX_SOURCES		256	/* sources listed in the data section */
 #define ML_UID_CACHE		64	/* uid -> name lookups remembered */
+#define ML_NAME_CACHE		1024	/* name -> uid lookups remembered */
 #define ML_SASL_EXAMPLES	8	/* addresses shown per SASL user */
 
 struct ml_samples {
@@ -23,6 +24,7 @@ struct user_rec {
 	struct ml_rec r;
 	int known;		/* uid/web resolved */
 	long uid;		/* -1 unknown */
+	int uid_pending;	/* uid still to be looked up by name */
 	int web;
 	uint64_t recipients;
 	struct ml_hset domains;
@@ -155,6 +157,11 @@ struct ml_agg {
 		char name[33];
 	} uidc[ML_UID_CACHE];
 
+	struct {
+		uint64_t hash;	/* 0 = empty */
+		long uid;	/* -1 = no such user */
+	} namec[ML_NAME_CACHE];
+
 	struct ml_cwd cwds[ML_MAX_CWD_PIDS];
 	unsigned cwd_pos;
 
@@ -171,5 +178,8 @@ struct ml_agg {
 
 	struct ml_samples relay_samples;
 };
+
+/* uid of a local user name (-1 when unknown), cached. */
+long ml_agg_name_uid(struct ml_agg *a, const char *name);
 
 #endif

@@ -648,9 +648,29 @@ static void deferred_finding(struct ml_agg *a, struct mw_ctx *ctx)
 		"deferred", (json_int_t)a->deferred));
 }
 
+/* Look up the uids of the users named in the logs (at most ML_MAX_USERS). */
+static void resolve_uids(struct ml_agg *a)
+{
+	size_t i;
+
+	if (!a->users.slot)
+		return;
+	for (i = 0; i <= a->users.mask; i++) {
+		struct user_rec *u = (struct user_rec *)a->users.slot[i];
+
+		if (u && u->uid_pending) {
+			u->uid = ml_agg_name_uid(a, u->r.key);
+			u->uid_pending = 0;
+		}
+	}
+}
+
 enum mw_err ml_agg_report(struct ml_agg *a, struct mw_ctx *ctx)
 {
-	json_t *d = build_data(a);
+	json_t *d;
+
+	resolve_uids(a);
+	d = build_data(a);
 
 	if (!d)
 		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
