@@ -38,7 +38,7 @@
 #define ML_MAX_SCRIPTS		8		/* script paths / cwds kept per user */
 #define ML_MAX_SCRIPT_LEN	256		/* bytes kept of such a path */
 #define ML_MAX_SAMPLES		3		/* log lines kept as evidence */
-#define ML_MAX_SAMPLE_LEN	300		/* bytes of such a line */
+#define ML_MAX_SAMPLE_LEN	512		/* bytes of such a line */
 #define ML_TOP			20		/* entries in each top list */
 #define ML_MAX_CWD_PIDS		256		/* Exim cwd= lines awaiting their <= */
 #define ML_MAX_FINDINGS_PER_KIND 50		/* findings of one rule */
