@@ -15,12 +15,14 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/progress.h"
 #include "core/safefile.h"
 #include "reports/report.h"
 #include "scanner/maillog/maillog.h"
 
 #define CHECK "logs"
 #define EXPORT_MAX_FIELD (64u << 10)	/* bytes of one export field kept */
+#define PROGRESS_STEP	(64ull << 20)	/* bytes between progress updates */
 
 struct reader {
 	int fd;
@@ -416,9 +418,17 @@ enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
 		ml_agg_begin_source(a, display, r.gz ? "export-gzip" : "export");
 		read_export(&r, a);
 	} else {
+		uint64_t next_progress = PROGRESS_STEP;
+
 		ml_agg_begin_source(a, display, r.gz ? "gzip" : "file");
-		while (next_line(&r, &line, &len, &overlong))
+		while (next_line(&r, &line, &len, &overlong)) {
 			ml_agg_text_line(a, line, len, overlong, &clk, r.lineno);
+			if (r.bytes >= next_progress) {
+				next_progress = r.bytes + PROGRESS_STEP;
+				mw_progress(ctx, "logs: %s: %llu MB", display,
+					    (unsigned long long)(r.bytes >> 20));
+			}
+		}
 	}
 	ml_agg_source_bytes(a, r.bytes);
 	if (r.error)

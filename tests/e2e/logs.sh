@@ -125,6 +125,14 @@ else
 	bad "gzip: aggregates differ"
 fi
 
+# A truncated .gz: what was read counts, the run reports the error (exit 2).
+head -c 3000 mail.log.1.gz >trunc.gz
+run_json trunc.gz
+[ "$(cat rc.txt)" = 2 ] && jq -e '.data.logs.lines.total > 100 and
+	(.errors[0].message | test("truncated gzip"))' out.json >/dev/null &&
+	pass "truncated gzip: lines before the cut counted, error reported, exit 2" ||
+	bad "truncated gzip"
+
 # 5. Exim main log (cwd=, U=, A=, **, ==, relay, authenticator failures) and
 #    PHP mail.log, with a PHP-FPM pool user from --root.
 check_expected exim-php --root root exim-mainlog php-mail.log
