@@ -1073,6 +1073,16 @@ void ml_agg_journal_record(struct ml_agg *a, int64_t time, struct ml_str host,
 	a->cur_lineno = lineno;
 	if (!in_window(a, time))
 		return;
+	if (!ml_is_postfix_ident(ident)) {
+		/* postlogd writing to the unit's stdout: the message is a
+		 * whole syslog-style line of its own. */
+		struct ml_syslog in;
+
+		if (ml_parse_syslog(msg.p, msg.n, NULL, &in) == 0) {
+			ident = in.ident;
+			msg = in.msg;
+		}
+	}
 	dispatch_message(a, ident, msg, NULL, lineno);
 	a->cur_line = NULL;
 }

@@ -484,9 +484,17 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 	if (rc < 0)
 		return MW_ERR_UNSUPPORTED;
 	ml_agg_begin_source(a, dir ? dir : "journald", "journal");
-	/* Postfix and Exim log with facility mail (2). */
+	/* Postfix and Exim log through syslog() with facility mail (2); a
+	 * Postfix run with `start-fg` and maillog_file=/dev/stdout logs as
+	 * its unit's output instead. */
 	sd_journal_set_data_threshold(j, ML_MAX_LINE);
 	sd_journal_add_match(j, "SYSLOG_FACILITY=2", 0);
+	sd_journal_add_disjunction(j);
+	sd_journal_add_match(j, "_SYSTEMD_UNIT=postfix@-.service", 0);
+	sd_journal_add_disjunction(j);
+	sd_journal_add_match(j, "_SYSTEMD_UNIT=postfix.service", 0);
+	sd_journal_add_disjunction(j);
+	sd_journal_add_match(j, "_SYSTEMD_UNIT=exim4.service", 0);
 	if (since != INT64_MIN && since > 0)
 		rc = sd_journal_seek_realtime_usec(j, (uint64_t)since * 1000000ULL);
 	else

@@ -258,6 +258,36 @@ static void test_agg_queue_cap(void **state)
 	mw_report_free(ctx.report);
 }
 
+static void test_agg_journal_stdout(void **state)
+{
+	/* `postfix start-fg` with maillog_file=/dev/stdout: journald keeps
+	 * postlogd's whole line as MESSAGE under the identifier "postfix". */
+	struct mw_strlist web = { 0 };
+	struct ml_agg_opts o = { &web, INT64_MIN, INT64_MAX };
+	struct mw_ctx ctx;
+	struct ml_agg *a;
+	const char *m1 = "Nov 23 16:47:59 web1 postfix/pickup[27563]: 0B943A7202B: uid=33 from=<www-data>";
+	const char *m2 = "0B943A7202C: uid=0 from=<root>";
+	const json_t *d;
+
+	(void)state;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.report = mw_report_new("logs");
+	a = ml_agg_new(&o);
+	ml_agg_begin_source(a, "journald", "journal");
+	ml_agg_journal_record(a, 1795452479, (struct ml_str){ "web1", 4 },
+			      (struct ml_str){ "postfix", 7 }, 1, (struct ml_str){ m1, strlen(m1) }, 1);
+	ml_agg_journal_record(a, 1795452479, (struct ml_str){ "web1", 4 },
+			      (struct ml_str){ "postfix/pickup", 14 }, 2, (struct ml_str){ m2, strlen(m2) }, 2);
+	assert_int_equal(ml_agg_report(a, &ctx), MW_OK);
+	ml_agg_free(a);
+	d = mw_report_data(ctx.report, "logs");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "messages"), "local")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "messages"), "web")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "lines"), "postfix")), 2);
+	mw_report_free(ctx.report);
+}
+
 static void test_fpm_pool_users(void **state)
 {
 	char *dir = make_tmpdir(), p[512];
@@ -298,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_parse_when),
 		cmocka_unit_test(test_agg_join_and_findings),
 		cmocka_unit_test(test_agg_queue_cap),
+		cmocka_unit_test(test_agg_journal_stdout),
 		cmocka_unit_test(test_fpm_pool_users),
 	};
 
