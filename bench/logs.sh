@@ -32,6 +32,7 @@ rss_mib=$(awk -v k="$rss_kb" 'BEGIN { printf "%.1f", k / 1024 }')
 echo "logs: $size bytes, $lines lines in ${secs}s wall (${cpu}s CPU): ${mbs} MB/s wall, ${cpu_mbs} MB/s per CPU second, peak RSS ${rss_mib} MiB"
 # On a shared machine the wall figure includes waiting for a CPU; the CPU
 # figure is what the parser does on a core of its own.
+echo "logs: load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 ok=1
 awk -v m="$mbs" 'BEGIN { exit !(m >= 200) }' || { echo "logs: below 200 MB/s"; ok=0; }
 awk -v r="$rss_mib" 'BEGIN { exit !(r <= 64) }' || { echo "logs: above 64 MiB RSS"; ok=0; }
