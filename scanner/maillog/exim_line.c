@@ -344,6 +344,21 @@ int ml_parse_exim(const char *line, size_t n, int with_time,
 		return -1;
 	ev->addr = t;
 	strip_brackets(&ev->addr);
+	if (ev->kind != EX_ARRIVAL) {
+		/* "=> bob <bob@example.com>": a local delivery names the
+		 * original address next; that one has the domain. */
+		const char *save = p;
+		struct ml_str o;
+
+		if (next_token(&p, end, &o) && o.n > 2 && o.p[0] == '<' &&
+		    (o.p[o.n - 1] == '>' || (o.n > 3 && o.p[o.n - 2] == '>' && o.p[o.n - 1] == ':'))) {
+			o.p++;
+			o.n -= o.p[o.n - 1] == ':' ? 3 : 2;
+			ev->addr = o;
+		} else {
+			p = save;
+		}
+	}
 	if (ev->kind != EX_ARRIVAL && ev->addr.n && ev->addr.p[ev->addr.n - 1] == ':') {
 		/* "** addr: reply" with no fields */
 		ev->addr.n--;
