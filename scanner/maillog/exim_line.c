@@ -352,9 +352,19 @@ int ml_parse_exim(const char *line, size_t n, int with_time,
 
 		if (next_token(&p, end, &o) && o.n > 2 && o.p[0] == '<' &&
 		    (o.p[o.n - 1] == '>' || (o.n > 3 && o.p[o.n - 2] == '>' && o.p[o.n - 1] == ':'))) {
+			size_t cut = o.p[o.n - 1] == ':' ? 3 : 2;
+
 			o.p++;
-			o.n -= o.p[o.n - 1] == ':' ? 3 : 2;
+			o.n -= cut;
 			ev->addr = o;
+			if (cut == 3) {
+				/* "** bob <bob@x>: reply" with no fields */
+				while (p < end && *p == ' ')
+					p++;
+				ev->reply.p = p;
+				ev->reply.n = (size_t)(end - p);
+				return 0;
+			}
 		} else {
 			p = save;
 		}

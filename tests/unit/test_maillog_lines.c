@@ -259,6 +259,10 @@ static void test_exim_delivery_fail(void **state)
 	ex("2026-11-21 09:20:00 [4243] 1tDiMC-0001Cf-4a => bob <bob@example.com> R=local_user T=mail_spool", 1, &ev, 0);
 	assert_int_equal(ev.kind, EX_DELIVERY);
 	assert_str(ev.addr, "bob@example.com");
+	ex("2026-11-21 09:20:00 1tDiMC-0001Cf-4a ** bob <bob@x.example>: Unrouteable address", 1, &ev, 0);
+	assert_int_equal(ev.kind, EX_FAIL);
+	assert_str(ev.addr, "bob@x.example");
+	assert_str(ev.reply, "Unrouteable address");
 
 	ex("2026-11-21 09:15:05 1tDiHK-0001Ce-3z Completed", 1, &ev, 0);
 	assert_int_equal(ev.kind, EX_COMPLETED);
