@@ -57,7 +57,14 @@ const struct mw_command mw_commands[] = {
 	  "  --postfix-config DIR    Postfix configuration directory (postconf -c)\n",
 	  mw_cmd_dnsbl },
 	{ "logs", "mail-log forensics: who sent the spam",
-	  "mailwarden logs [FILE...] [--since WHEN] [--until WHEN] [--journal]\n",
+	  "mailwarden logs [FILE...] [--since WHEN] [--until WHEN] [--journal]\n"
+	  "  (no FILE: journald plus /var/log/mail.log*, maillog*, exim4/mainlog*)\n"
+	  "  --since WHEN       7d, 12h, 2w, today, all, YYYY-MM-DD[ HH:MM] (default: [logs] since,\n"
+	  "                     for FILEs given: everything)\n"
+	  "  --until WHEN       same forms\n"
+	  "  --journal          also read journald when FILEs are given\n"
+	  "  --journal-dir DIR  read the journal files in DIR\n"
+	  "  --root DIR         find logs and PHP-FPM pools beneath DIR\n",
 	  mw_cmd_logs },
 	{ "firewall", "nftables egress policy: only the MTA may talk SMTP",
 	  "mailwarden firewall --apply | --remove | --status | --dry-run [--root DIR]\n"

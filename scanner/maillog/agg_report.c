@@ -1,0 +1,689 @@
+/*
+ * From the aggregates to the report: the data section "logs" (documented in
+ * docs/json-schema.md) with its text renderer, and the findings.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/escape.h"
+#include "reports/report.h"
+#include "reports/writer.h"
+#include "scanner/maillog/agg_internal.h"
+
+#define CHECK "logs"
+
+static json_t *iso_or_null(int64_t t, int valid)
+{
+	char buf[32];
+
+	if (!valid)
+		return json_null();
+	mw_format_time(t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+static json_t *jstr(const char *s)
+{
+	/* Log text may hold invalid UTF-8; the report escapes it later,
+	 * jansson needs valid UTF-8 now. */
+	json_t *v = json_string(s);
+
+	if (!v) {
+		char *e = mw_escape_str(s);
+
+		v = json_string(e ? e : "");
+		free(e);
+	}
+	return v;
+}
+
+static json_t *uid_json(long uid)
+{
+	return uid >= 0 ? json_integer(uid) : json_null();
+}
+
+static json_t *str_list(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, jstr(v[i]));
+	return a;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void add_tops(struct ml_agg *a, json_t *d)
+{
+	struct ml_rec **v;
+	json_t *arr;
+	size_t n, i;
+
+	v = ml_tab_sorted(&a->senders, &n);
+	arr = json_array();
+	for (i = 0; i < n && i < ML_TOP; i++)
+		json_array_append_new(arr, json_pack("{s:o, s:I}", "sender", jstr(v[i]->key),
+						     "messages", (json_int_t)v[i]->count));
+	free(v);
+	json_object_set_new(d, "top_senders", arr);
+
+	v = ml_tab_sorted(&a->users, &n);
+	arr = json_array();
+	for (i = 0; i < n && i < ML_TOP; i++) {
+		struct user_rec *u = (struct user_rec *)v[i];
+
+		json_array_append_new(arr, json_pack("{s:o, s:o, s:b, s:I, s:I, s:I}",
+			"user", jstr(u->r.key), "uid", uid_json(u->uid), "web", u->web,
+			"messages", (json_int_t)u->r.count,
+			"recipients", (json_int_t)u->recipients,
+			"recipient_domains", (json_int_t)u->domains.n));
+	}
+	free(v);
+	json_object_set_new(d, "top_local_users", arr);
+
+	v = ml_tab_sorted(&a->sasl, &n);
+	arr = json_array();
+	for (i = 0; i < n && i < ML_TOP; i++) {
+		struct sasl_rec *s = (struct sasl_rec *)v[i];
+
+		json_array_append_new(arr, json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}",
+			"sasl_username", jstr(s->r.key), "logins", (json_int_t)s->r.count,
+			"ips", (json_int_t)s->ips.n, "failures", (json_int_t)s->failures,
+			"max_ips_per_window", (json_int_t)s->max_ips_window,
+			"max_networks_per_window", (json_int_t)s->max_nets_window));
+	}
+	free(v);
+	json_object_set_new(d, "top_sasl_users", arr);
+
+	v = ml_tab_sorted(&a->ips, &n);
+	arr = json_array();
+	for (i = 0; i < n && i < ML_TOP; i++) {
+		struct ip_rec *r = (struct ip_rec *)v[i];
+
+		json_array_append_new(arr, json_pack("{s:o, s:I, s:I, s:I, s:I}",
+			"ip", jstr(r->r.key), "messages", (json_int_t)r->messages,
+			"rejects", (json_int_t)r->rejects,
+			"relay_denied", (json_int_t)r->relay_denied,
+			"auth_failures", (json_int_t)r->auth_failures));
+	}
+	free(v);
+	json_object_set_new(d, "top_client_ips", arr);
+
+	v = ml_tab_sorted(&a->scripts, &n);
+	arr = json_array();
+	for (i = 0; i < n && i < ML_TOP; i++) {
+		struct script_rec *s = (struct script_rec *)v[i];
+
+		json_array_append_new(arr, json_pack("{s:o, s:I, s:o, s:s}",
+			"script", jstr(s->r.key), "messages", (json_int_t)s->r.count,
+			"uid", uid_json(s->uid),
+			"source", s->from_mail_log ? (s->from_header ? "both" : "php-mail-log")
+						   : "x-php-originating-script"));
+	}
+	free(v);
+	json_object_set_new(d, "scripts", arr);
+
+	v = ml_tab_sorted(&a->bls, &n);
+	arr = json_array();
+	for (i = 0; i < n && i < ML_TOP; i++) {
+		struct bl_rec *b = (struct bl_rec *)v[i];
+
+		json_array_append_new(arr, json_pack("{s:o, s:o, s:I, s:s}",
+			"list", jstr(b->list), "mx", jstr(b->mx),
+			"rejections", (json_int_t)b->r.count, "code", b->code));
+	}
+	free(v);
+	json_object_set_new(d, "blocklist_rejections", arr);
+}
+
+static void add_hourly(struct ml_agg *a, json_t *d)
+{
+	struct ml_rec **v;
+	size_t n, i, k = 0;
+	json_t *arr = json_array();
+	struct hour_rec *peak = NULL;
+	uint64_t *counts;
+
+	v = ml_tab_sorted_by_key(&a->hours, &n);
+	counts = n ? malloc(n * sizeof(*counts)) : NULL;
+	for (i = 0; i < n; i++) {
+		struct hour_rec *h = (struct hour_rec *)v[i];
+
+		json_array_append_new(arr, json_pack("{s:o, s:I, s:I, s:I}",
+			"hour", iso_or_null(h->hour * 3600, 1),
+			"messages", (json_int_t)h->r.count,
+			"deferred", (json_int_t)h->deferred,
+			"bounced", (json_int_t)h->bounced));
+		if (h->r.count && (!peak || h->r.count > peak->r.count))
+			peak = h;
+		if (counts && h->r.count)
+			counts[k++] = h->r.count;
+	}
+	json_object_set_new(d, "hourly", arr);
+	if (peak && counts && k) {
+		qsort(counts, k, sizeof(*counts), cmp_i64);
+		json_object_set_new(d, "spike", json_pack("{s:o, s:I, s:I}",
+			"hour", iso_or_null(peak->hour * 3600, 1),
+			"messages", (json_int_t)peak->r.count,
+			"median", (json_int_t)counts[(k - 1) / 2]));
+	} else {
+		json_object_set_new(d, "spike", json_null());
+	}
+	free(counts);
+	free(v);
+}
+
+static json_t *build_data(struct ml_agg *a)
+{
+	json_t *d = json_object(), *src = json_array();
+	size_t i;
+	int have = a->first <= a->last;
+
+	for (i = 0; i < a->nsources; i++)
+		json_array_append_new(src, json_pack("{s:o, s:s, s:I, s:I, s:I}",
+			"name", jstr(a->sources[i].name ? a->sources[i].name : "?"),
+			"kind", a->sources[i].kind,
+			"lines", (json_int_t)a->sources[i].lines,
+			"bytes", (json_int_t)a->sources[i].bytes,
+			"malformed", (json_int_t)a->sources[i].malformed));
+	json_object_set_new(d, "sources", src);
+	json_object_set_new(d, "window", json_pack("{s:o, s:o, s:o, s:o}",
+		"since", iso_or_null(a->since, a->since != INT64_MIN),
+		"until", iso_or_null(a->until, a->until != INT64_MAX),
+		"first", iso_or_null(a->first, have), "last", iso_or_null(a->last, have)));
+	json_object_set_new(d, "lines", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		"total", (json_int_t)a->lines, "postfix", (json_int_t)a->postfix_lines,
+		"exim", (json_int_t)a->exim_lines, "php", (json_int_t)a->php_lines,
+		"other", (json_int_t)a->other_lines, "malformed", (json_int_t)a->malformed,
+		"overlong", (json_int_t)a->overlong,
+		"out_of_window", (json_int_t)a->out_of_window));
+	json_object_set_new(d, "messages", json_pack(
+		"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		"received", (json_int_t)a->received,
+		"local", (json_int_t)a->local_submissions,
+		"web", (json_int_t)a->web_submissions,
+		"smtpd", (json_int_t)a->smtpd_submissions,
+		"sasl_logins", (json_int_t)a->sasl_logins,
+		"auth_failures", (json_int_t)a->auth_failures,
+		"delivered", (json_int_t)a->delivered,
+		"deferred", (json_int_t)a->deferred,
+		"bounced", (json_int_t)a->bounced,
+		"expired", (json_int_t)a->expired,
+		"rejected", (json_int_t)a->rejected,
+		"relay_denied", (json_int_t)a->relay_denied,
+		"blocklist_rejections", (json_int_t)a->blocklist_rejections,
+		"php_headers", (json_int_t)a->php_headers));
+	json_object_set_new(d, "deferred_queue", json_pack("{s:I, s:I, s:I}",
+		"open_at_end", (json_int_t)a->deferred_open,
+		"max_open", (json_int_t)a->deferred_max_open,
+		"evicted_open", (json_int_t)a->deferred_lost));
+	add_tops(a, d);
+	add_hourly(a, d);
+	json_object_set_new(d, "truncated", json_pack("{s:I, s:I, s:I}",
+		"keys_pruned", (json_int_t)(a->senders.pruned + a->users.pruned +
+					    a->sasl.pruned + a->ips.pruned + a->hours.pruned +
+					    a->bls.pruned + a->scripts.pruned),
+		"queue_evicted", (json_int_t)a->queue_evicted,
+		"sources_dropped", (json_int_t)a->sources_dropped));
+	return d;
+}
+
+/* --- text renderer ------------------------------------------------------- */
+
+static json_int_t geti(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static const char *gets_(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "-";
+}
+
+#define P(...) do { if (fprintf(out, __VA_ARGS__) < 0) return -1; } while (0)
+
+static int render_logs(FILE *out, const json_t *d, int color)
+{
+	const json_t *l = json_object_get(d, "lines"), *m = json_object_get(d, "messages");
+	const json_t *w = json_object_get(d, "window"), *v, *sp;
+	size_t i;
+
+	(void)color;
+	json_array_foreach(json_object_get(d, "sources"), i, v)
+		P("  source:   %s (%s, %" JSON_INTEGER_FORMAT " lines, %" JSON_INTEGER_FORMAT
+		  " malformed)\n", gets_(v, "name"), gets_(v, "kind"), geti(v, "lines"),
+		  geti(v, "malformed"));
+	P("  window:   %s .. %s (lines from %s to %s)\n", gets_(w, "since"), gets_(w, "until"),
+	  gets_(w, "first"), gets_(w, "last"));
+	P("  lines:    %" JSON_INTEGER_FORMAT " (postfix %" JSON_INTEGER_FORMAT ", exim %"
+	  JSON_INTEGER_FORMAT ", php %" JSON_INTEGER_FORMAT ", other %" JSON_INTEGER_FORMAT
+	  ", malformed %" JSON_INTEGER_FORMAT ", overlong %" JSON_INTEGER_FORMAT
+	  ", outside window %" JSON_INTEGER_FORMAT ")\n",
+	  geti(l, "total"), geti(l, "postfix"), geti(l, "exim"), geti(l, "php"),
+	  geti(l, "other"), geti(l, "malformed"), geti(l, "overlong"), geti(l, "out_of_window"));
+	P("  messages: %" JSON_INTEGER_FORMAT " queued (%" JSON_INTEGER_FORMAT " local, %"
+	  JSON_INTEGER_FORMAT " by web users, %" JSON_INTEGER_FORMAT " via SMTP, %"
+	  JSON_INTEGER_FORMAT " SASL logins, %" JSON_INTEGER_FORMAT " auth failures)\n",
+	  geti(m, "received"), geti(m, "local"), geti(m, "web"), geti(m, "smtpd"),
+	  geti(m, "sasl_logins"), geti(m, "auth_failures"));
+	P("  delivery: %" JSON_INTEGER_FORMAT " delivered, %" JSON_INTEGER_FORMAT " deferred, %"
+	  JSON_INTEGER_FORMAT " bounced (%" JSON_INTEGER_FORMAT " blocklist rejections), %"
+	  JSON_INTEGER_FORMAT " expired; %" JSON_INTEGER_FORMAT " rejected here (%"
+	  JSON_INTEGER_FORMAT " relay denied)\n",
+	  geti(m, "delivered"), geti(m, "deferred"), geti(m, "bounced"),
+	  geti(m, "blocklist_rejections"), geti(m, "expired"), geti(m, "rejected"),
+	  geti(m, "relay_denied"));
+	v = json_object_get(d, "deferred_queue");
+	P("  deferred: %" JSON_INTEGER_FORMAT " messages still deferred at the end (at most %"
+	  JSON_INTEGER_FORMAT ")\n", geti(v, "open_at_end"), geti(v, "max_open"));
+	sp = json_object_get(d, "spike");
+	if (json_is_object(sp))
+		P("  spike:    %s with %" JSON_INTEGER_FORMAT " messages (median %" JSON_INTEGER_FORMAT
+		  " per hour)\n", gets_(sp, "hour"), geti(sp, "messages"), geti(sp, "median"));
+
+	if (json_array_size(json_object_get(d, "top_senders"))) {
+		P("\n  %-44s %9s\n", "top senders", "messages");
+		json_array_foreach(json_object_get(d, "top_senders"), i, v)
+			P("  %-44s %9" JSON_INTEGER_FORMAT "\n", gets_(v, "sender"), geti(v, "messages"));
+	}
+	if (json_array_size(json_object_get(d, "top_local_users"))) {
+		P("\n  %-20s %7s %9s %10s %8s %4s\n", "local users", "uid", "messages",
+		  "recipients", "domains", "web");
+		json_array_foreach(json_object_get(d, "top_local_users"), i, v) {
+			const json_t *u = json_object_get(v, "uid");
+			char uid[24] = "-";
+
+			if (json_is_integer(u))
+				snprintf(uid, sizeof(uid), "%" JSON_INTEGER_FORMAT, json_integer_value(u));
+			P("  %-20s %7s %9" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT " %8"
+			  JSON_INTEGER_FORMAT " %4s\n", gets_(v, "user"), uid, geti(v, "messages"),
+			  geti(v, "recipients"), geti(v, "recipient_domains"),
+			  json_is_true(json_object_get(v, "web")) ? "yes" : "no");
+		}
+	}
+	if (json_array_size(json_object_get(d, "top_sasl_users"))) {
+		P("\n  %-32s %7s %5s %8s %12s\n", "SASL users", "logins", "IPs", "failures",
+		  "max IPs/hour");
+		json_array_foreach(json_object_get(d, "top_sasl_users"), i, v)
+			P("  %-32s %7" JSON_INTEGER_FORMAT " %5" JSON_INTEGER_FORMAT " %8"
+			  JSON_INTEGER_FORMAT " %12" JSON_INTEGER_FORMAT "\n", gets_(v, "sasl_username"),
+			  geti(v, "logins"), geti(v, "ips"), geti(v, "failures"),
+			  geti(v, "max_ips_per_window"));
+	}
+	if (json_array_size(json_object_get(d, "top_client_ips"))) {
+		P("\n  %-40s %8s %7s %6s %9s\n", "client IPs", "messages", "rejects", "relay",
+		  "authfail");
+		json_array_foreach(json_object_get(d, "top_client_ips"), i, v)
+			P("  %-40s %8" JSON_INTEGER_FORMAT " %7" JSON_INTEGER_FORMAT " %6"
+			  JSON_INTEGER_FORMAT " %9" JSON_INTEGER_FORMAT "\n", gets_(v, "ip"),
+			  geti(v, "messages"), geti(v, "rejects"), geti(v, "relay_denied"),
+			  geti(v, "auth_failures"));
+	}
+	if (json_array_size(json_object_get(d, "scripts"))) {
+		P("\n  %-56s %8s\n", "scripts", "messages");
+		json_array_foreach(json_object_get(d, "scripts"), i, v)
+			P("  %-56s %8" JSON_INTEGER_FORMAT "\n", gets_(v, "script"), geti(v, "messages"));
+	}
+	if (json_array_size(json_object_get(d, "blocklist_rejections"))) {
+		P("\n  %-28s %-32s %6s %s\n", "blocklisted by", "remote MX", "count", "code");
+		json_array_foreach(json_object_get(d, "blocklist_rejections"), i, v)
+			P("  %-28s %-32s %6" JSON_INTEGER_FORMAT " %s\n", gets_(v, "list"),
+			  gets_(v, "mx"), geti(v, "rejections"), gets_(v, "code"));
+	}
+	if (json_array_size(json_object_get(d, "hourly"))) {
+		const json_t *hr = json_object_get(d, "hourly");
+		json_int_t max = 1;
+		size_t n = json_array_size(hr), from = n > 48 ? n - 48 : 0;
+
+		json_array_foreach(hr, i, v)
+			if (geti(v, "messages") > max)
+				max = geti(v, "messages");
+		P("\n  hourly volume%s\n", from ? " (last 48 hours with mail)" : "");
+		for (i = from; i < n; i++) {
+			char bar[41];
+			json_int_t len;
+
+			v = json_array_get(hr, i);
+			len = geti(v, "messages") * 40 / max;
+			memset(bar, '#', (size_t)len);
+			bar[len] = '\0';
+			P("  %s %8" JSON_INTEGER_FORMAT " %s\n", gets_(v, "hour"), geti(v, "messages"), bar);
+		}
+	}
+	return 0;
+}
+
+/* --- findings ------------------------------------------------------------ */
+
+static enum mw_severity volume_severity(uint64_t messages, uint64_t domains)
+{
+	if (messages >= ML_WEB_HIGH_MESSAGES || domains >= ML_WEB_HIGH_DOMAINS)
+		return MW_SEV_HIGH;
+	if (messages >= ML_WEB_MEDIUM_MESSAGES || domains >= ML_WEB_MEDIUM_DOMAINS)
+		return MW_SEV_MEDIUM;
+	return MW_SEV_INFO;
+}
+
+static void add_finding(struct mw_ctx *ctx, struct mw_finding *f,
+			const struct ml_samples *s, json_t *details)
+{
+	f->check = CHECK;
+	f->log_lines = (const char *const *)s->line;
+	f->n_log_lines = s->n;
+	f->details = details;
+	(void)mw_report_add(ctx->report, f);
+	json_decref(details);
+}
+
+static void web_user_findings(struct ml_agg *a, struct mw_ctx *ctx)
+{
+	struct ml_rec **v;
+	size_t n, i, k = 0;
+
+	v = ml_tab_sorted(&a->users, &n);
+	for (i = 0; i < n && k < ML_MAX_FINDINGS_PER_KIND; i++) {
+		struct user_rec *u = (struct user_rec *)v[i];
+		struct mw_finding f;
+		char title[256], uid[32] = "";
+		json_t *d;
+
+		if (!u->web || !u->r.count)
+			continue;
+		k++;
+		if (u->uid >= 0)
+			snprintf(uid, sizeof(uid), " (uid %ld)", u->uid);
+		snprintf(title, sizeof(title),
+			 "%llu message%s submitted locally by web user %.64s%s to %u recipient domain%s",
+			 (unsigned long long)u->r.count, u->r.count == 1 ? "" : "s", u->r.key, uid,
+			 u->domains.n, u->domains.n == 1 ? "" : "s");
+		d = json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:o}",
+			      "uid", uid_json(u->uid), "user", jstr(u->r.key),
+			      "messages", (json_int_t)u->r.count,
+			      "recipients", (json_int_t)u->recipients,
+			      "recipient_domains", (json_int_t)u->domains.n,
+			      "scripts", str_list(u->scripts, u->nscripts),
+			      "cwds", str_list(u->cwds, u->ncwds));
+		memset(&f, 0, sizeof(f));
+		f.rule_id = "logs.web-user-mail";
+		f.severity = volume_severity(u->r.count, u->domains.n);
+		f.title = title;
+		f.path = u->ncwds ? u->cwds[0] : NULL;
+		f.remediation = "Find the sending script (scripts/cwds, `mailwarden scan`), "
+				"quarantine it, and keep web users away from SMTP "
+				"(`mailwarden firewall --apply`; PHP: disable mail() or "
+				"set mail.add_x_header and mail.log).";
+		add_finding(ctx, &f, &u->samples, d);
+	}
+	free(v);
+}
+
+static void script_findings(struct ml_agg *a, struct mw_ctx *ctx)
+{
+	struct ml_rec **v;
+	size_t n, i, k = 0;
+
+	v = ml_tab_sorted(&a->scripts, &n);
+	for (i = 0; i < n && k < ML_MAX_FINDINGS_PER_KIND; i++) {
+		struct script_rec *s = (struct script_rec *)v[i];
+		struct mw_finding f;
+		char title[256];
+		char *one[1];
+		json_t *d;
+
+		if (!s->from_mail_log)
+			continue;
+		k++;
+		one[0] = s->r.key;
+		snprintf(title, sizeof(title), "PHP script %.160s sent %llu message%s (PHP mail.log)",
+			 s->r.key, (unsigned long long)s->r.count, s->r.count == 1 ? "" : "s");
+		d = json_pack("{s:o, s:n, s:I, s:I, s:I, s:o, s:[]}",
+			      "uid", uid_json(s->uid), "user",
+			      "messages", (json_int_t)s->r.count,
+			      "recipients", (json_int_t)s->recipients,
+			      "recipient_domains", (json_int_t)s->domains.n,
+			      "scripts", str_list(one, 1), "cwds");
+		memset(&f, 0, sizeof(f));
+		f.rule_id = "logs.php-mail-script";
+		f.severity = volume_severity(s->r.count, s->domains.n);
+		f.title = title;
+		f.path = s->r.key;
+		f.remediation = "Check the script (`mailwarden scan PATH`); if it is a mailer, "
+				"quarantine it and find how it was uploaded.";
+		add_finding(ctx, &f, &s->samples, d);
+	}
+	free(v);
+}
+
+static void sasl_findings(struct ml_agg *a, struct mw_ctx *ctx)
+{
+	struct ml_rec **v;
+	size_t n, i, j, k = 0;
+
+	v = ml_tab_sorted(&a->sasl, &n);
+	for (i = 0; i < n && k < ML_MAX_FINDINGS_PER_KIND; i++) {
+		struct sasl_rec *s = (struct sasl_rec *)v[i];
+		int many = s->max_ips_window >= ML_SASL_MANY_IPS ||
+			   s->max_nets_window >= ML_SASL_MANY_NETS;
+		struct mw_finding f;
+		char title[256];
+		json_t *d, *ex;
+
+		if (!many && !s->stuff_failures)
+			continue;
+		k++;
+		ex = json_array();
+		for (j = 0; j < s->nexample; j++)
+			json_array_append_new(ex, jstr(s->example[j]));
+		d = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
+			      "sasl_username", jstr(s->r.key), "ips", (json_int_t)s->ips.n,
+			      "logins", (json_int_t)s->r.count, "failures", (json_int_t)s->failures,
+			      "max_ips_per_window", (json_int_t)s->max_ips_window,
+			      "max_networks_per_window", (json_int_t)s->max_nets_window,
+			      "window_seconds", json_integer(ML_SASL_WINDOW),
+			      "example_ips", ex,
+			      "first", iso_or_null(s->first, s->first != 0));
+		memset(&f, 0, sizeof(f));
+		f.severity = MW_SEV_HIGH;
+		f.title = title;
+		if (s->stuff_failures) {
+			json_object_set_new(d, "failures_before_success",
+					    json_integer((json_int_t)s->stuff_failures));
+			json_object_set_new(d, "success_ip", jstr(s->stuff_ip));
+			json_object_set_new(d, "success_time", iso_or_null(s->stuff_time, 1));
+			f.rule_id = "logs.sasl-stuffing";
+			f.ip = s->stuff_ip;
+			snprintf(title, sizeof(title),
+				 "SASL login %.64s succeeded from %.47s after %llu failed attempts",
+				 s->r.key, s->stuff_ip, (unsigned long long)s->stuff_failures);
+		} else {
+			f.rule_id = "logs.sasl-many-ips";
+			snprintf(title, sizeof(title),
+				 "SASL user %.64s logged in from %u addresses in %u networks within an hour",
+				 s->r.key, s->max_ips_window, s->max_nets_window);
+		}
+		f.remediation = "Treat the mailbox as compromised: change its password, end its "
+				"sessions, check it for forwarders and filter rules "
+				"(`mailwarden forwarders`), and rate-limit or block SMTP AUTH "
+				"from the addresses seen.";
+		add_finding(ctx, &f, &s->samples, d);
+	}
+	free(v);
+}
+
+/*
+ * One finding per list: a spam run meets hundreds of MXes, and the person
+ * reading wants to know which lists, how often, and where. details.mx is
+ * the MX that refused most; details.mxes lists up to ten.
+ */
+static void blocklist_findings(struct ml_agg *a, struct mw_ctx *ctx)
+{
+	struct ml_rec **v;
+	size_t n, i, j, k = 0;
+	char *done = NULL;
+
+	v = ml_tab_sorted(&a->bls, &n);
+	if (n)
+		done = calloc(n, 1);
+	for (i = 0; done && i < n && k < ML_MAX_FINDINGS_PER_KIND; i++) {
+		struct bl_rec *b = (struct bl_rec *)v[i];
+		struct ml_samples ev = { { NULL }, 0 };
+		uint64_t total = 0, nmx = 0;
+		int64_t first = b->first, last = b->last;
+		struct mw_finding f;
+		char title[256];
+		json_t *d, *mxes;
+
+		if (done[i])
+			continue;
+		k++;
+		mxes = json_array();
+		for (j = i; j < n; j++) {
+			struct bl_rec *o = (struct bl_rec *)v[j];
+			unsigned s;
+
+			if (done[j] || strcmp(o->list, b->list) != 0)
+				continue;
+			done[j] = 1;
+			total += o->r.count;
+			if (nmx++ < 10)
+				json_array_append_new(mxes, json_pack("{s:o, s:I, s:s}", "mx", jstr(o->mx),
+					"rejections", (json_int_t)o->r.count, "code", o->code));
+			if (o->first < first)
+				first = o->first;
+			if (o->last > last)
+				last = o->last;
+			for (s = 0; s < o->samples.n && ev.n < ML_MAX_SAMPLES; s++)
+				ev.line[ev.n++] = o->samples.line[s];
+		}
+		snprintf(title, sizeof(title),
+			 "%llu message%s refused by %llu remote MX%s: we are listed on %.80s",
+			 (unsigned long long)total, total == 1 ? "" : "s",
+			 (unsigned long long)nmx, nmx == 1 ? "" : "es", b->list);
+		d = json_pack("{s:o, s:o, s:I, s:I, s:s, s:o, s:o, s:o}",
+			      "list", jstr(b->list), "mx", jstr(b->mx),
+			      "rejections", (json_int_t)total, "mx_count", (json_int_t)nmx,
+			      "code", b->code, "mxes", mxes,
+			      "first", iso_or_null(first, 1), "last", iso_or_null(last, 1));
+		memset(&f, 0, sizeof(f));
+		f.rule_id = "logs.blocklisted";
+		f.severity = MW_SEV_HIGH;
+		f.title = title;
+		f.list = b->list;
+		f.remediation = "Stop the source of the spam first (web-user and SASL findings), "
+				"then check the listing (`mailwarden dnsbl`) and request delisting.";
+		add_finding(ctx, &f, &ev, d);
+	}
+	free(done);
+	free(v);
+}
+
+static void relay_finding(struct ml_agg *a, struct mw_ctx *ctx)
+{
+	struct ml_rec **v;
+	size_t n, i, nips = 0;
+	struct mw_finding f;
+	char title[200];
+	json_t *top, *d;
+	const char *top_ip = NULL;
+
+	if (!a->relay_denied)
+		return;
+	v = ml_tab_sorted(&a->ips, &n);
+	top = json_array();
+	for (i = 0; i < n; i++) {
+		struct ip_rec *r = (struct ip_rec *)v[i];
+
+		if (!r->relay_denied)
+			continue;
+		if (!top_ip)
+			top_ip = r->r.key;
+		if (nips++ < 10)
+			json_array_append_new(top, json_pack("{s:o, s:I}", "ip", jstr(r->r.key),
+							     "attempts", (json_int_t)r->relay_denied));
+	}
+	snprintf(title, sizeof(title), "%llu relay attempt%s refused (Relay access denied) from %zu address%s",
+		 (unsigned long long)a->relay_denied, a->relay_denied == 1 ? "" : "s",
+		 nips, nips == 1 ? "" : "es");
+	d = json_pack("{s:I, s:I, s:o}", "attempts", (json_int_t)a->relay_denied,
+		      "ips", (json_int_t)nips, "top_ips", top);
+	memset(&f, 0, sizeof(f));
+	f.rule_id = "logs.relay-denied";
+	f.severity = a->relay_denied >= ML_RELAY_LOW_ATTEMPTS ? MW_SEV_LOW : MW_SEV_INFO;
+	f.title = title;
+	f.ip = top_ip;
+	f.remediation = "Refused attempts are probes; nothing to fix if `mailwarden relay` "
+			"confirms the server is no open relay.";
+	add_finding(ctx, &f, &a->relay_samples, d);
+	free(v);
+}
+
+static void deferred_finding(struct ml_agg *a, struct mw_ctx *ctx)
+{
+	struct mw_finding f;
+	struct ml_samples none = { { NULL }, 0 };
+	char title[160];
+
+	if (a->deferred_open < ML_DEFERRED_GROWTH)
+		return;
+	snprintf(title, sizeof(title), "deferred queue grew to %llu messages still waiting at the end of the log",
+		 (unsigned long long)a->deferred_open);
+	memset(&f, 0, sizeof(f));
+	f.rule_id = "logs.deferred-growth";
+	f.severity = MW_SEV_MEDIUM;
+	f.title = title;
+	f.remediation = "Look at `postqueue -p` / `exim -bp`: a queue of spam or of mail "
+			"refused because of a listing; remove the spam, fix the cause.";
+	add_finding(ctx, &f, &none, json_pack("{s:I, s:I, s:I}",
+		"open_at_end", (json_int_t)a->deferred_open,
+		"max_open", (json_int_t)a->deferred_max_open,
+		"deferred", (json_int_t)a->deferred));
+}
+
+/* Look up the uids of the users named in the logs (at most ML_MAX_USERS). */
+static void resolve_uids(struct ml_agg *a)
+{
+	size_t i;
+
+	if (!a->users.slot)
+		return;
+	for (i = 0; i <= a->users.mask; i++) {
+		struct user_rec *u = (struct user_rec *)a->users.slot[i];
+
+		if (u && u->uid_pending) {
+			u->uid = ml_agg_name_uid(a, u->r.key);
+			u->uid_pending = 0;
+		}
+	}
+}
+
+enum mw_err ml_agg_report(struct ml_agg *a, struct mw_ctx *ctx)
+{
+	json_t *d;
+
+	resolve_uids(a);
+	d = build_data(a);
+
+	if (!d)
+		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
+	mw_report_set_data(ctx->report, CHECK, d, render_logs);
+	if (a->malformed && a->malformed_first_source)
+		mw_report_note(ctx->report, CHECK, "%llu malformed line%s skipped (first: %s line %lu)",
+			       (unsigned long long)a->malformed, a->malformed == 1 ? "" : "s",
+			       a->malformed_first_source, a->malformed_first_line);
+	web_user_findings(a, ctx);
+	script_findings(a, ctx);
+	sasl_findings(a, ctx);
+	blocklist_findings(a, ctx);
+	relay_finding(a, ctx);
+	deferred_finding(a, ctx);
+	return MW_OK;
+}
