@@ -47,6 +47,9 @@ struct fwd_src {
 	int depth;		/* include depth */
 	int inactive;		/* Sieve script that is not the active one */
 	long require_uid;	/* include from a user file: owner must match */
+	const char *inc_from;	/* the file that included this one */
+	unsigned long inc_line;
+	const char *inc_text;
 };
 
 struct user {
@@ -56,6 +59,13 @@ struct user {
 };
 
 /* ---- reporting ---- */
+
+/* A JSON string of attacker-written bytes: may be invalid UTF-8, which the
+ * report escapes (mw_json_escaped), so jansson must not refuse it. */
+static json_t *jstr(const char *s)
+{
+	return s ? json_stringn_nocheck(s, strlen(s)) : json_null();
+}
 
 /* dst = a "/" b; -1 (dst unusable) when it does not fit. */
 static int path_join(char *dst, size_t len, const char *a, const char *b)
@@ -140,8 +150,8 @@ static void add_finding(struct fwd_run *r, const char *rule,
 	f.remediation = remediation;
 	file_meta(&f.file, st);
 	if (det) {
-		json_object_set_new(det, "owner", owner ? json_string(owner) : json_null());
-		json_object_set_new(det, "destination", dest ? json_string(dest) : json_null());
+		json_object_set_new(det, "owner", jstr(owner));
+		json_object_set_new(det, "destination", jstr(dest));
 		json_object_set_new(det, "source", json_string(source));
 		if (extra)
 			json_object_update(det, extra);
@@ -179,13 +189,20 @@ static void inventory_add(struct fwd_run *r, const struct fwd_src *src,
 	if (!r->list || json_array_size(r->inventory) >= MW_MAX_REPORT_FINDINGS)
 		return;
 	real_path(r, path, rp, sizeof(rp));
-	o = json_pack("{s:s?, s:s, s:s, s:I, s:s, s:s, s:b, s:b, s:b, s:b, s:s?}",
-		      "owner", owner, "source", src->source, "path", rp,
-		      "line", (json_int_t)f->line, "kind", fwd_kind_name(f->kind),
-		      "destination", f->dest, "external", external,
-		      "copy", (int)f->copy, "conditional", (int)f->conditional,
-		      "disabled", (int)(f->disabled || src->inactive),
-		      "finding", rule);
+	o = json_object();
+	if (!o)
+		return;
+	json_object_set_new(o, "owner", jstr(owner));
+	json_object_set_new(o, "source", json_string(src->source));
+	json_object_set_new(o, "path", jstr(rp));
+	json_object_set_new(o, "line", json_integer((json_int_t)f->line));
+	json_object_set_new(o, "kind", json_string(fwd_kind_name(f->kind)));
+	json_object_set_new(o, "destination", jstr(f->dest));
+	json_object_set_new(o, "external", json_boolean(external));
+	json_object_set_new(o, "copy", json_boolean(f->copy));
+	json_object_set_new(o, "conditional", json_boolean(f->conditional));
+	json_object_set_new(o, "disabled", json_boolean(f->disabled || src->inactive));
+	json_object_set_new(o, "finding", rule ? json_string(rule) : json_null());
 	if (o)
 		json_array_append_new(r->inventory, o);
 }
@@ -355,6 +372,9 @@ static void follow_include(struct fwd_run *r, const struct fwd_src *src,
 	}
 	inc.depth++;
 	inc.user_file = 0;
+	inc.inc_from = path;
+	inc.inc_line = f->line;
+	inc.inc_text = f->text;
 	/* a file owned by a user may only pull in that user's files:
 	 * otherwise ":include:/etc/shadow" would make root read it */
 	inc.require_uid = st->st_uid != 0 ? (long)st->st_uid : src->require_uid;
@@ -480,13 +500,25 @@ static void process_file(struct fwd_run *r, const char *path,
 		return;
 	}
 	if (src->require_uid >= 0 && (long)st.st_uid != src->require_uid) {
+		struct stat ist;
+		int ifd;
+
 		close(fd);
+		/* reported on the including file: nothing of the refused one
+		 * (think /etc/shadow) is read or shown, not even its metadata */
+		if (mw_open_beneath(r->rootfd, src->inc_from ? src->inc_from : path,
+				    0, &ifd, &ist) == MW_OK)
+			close(ifd);
+		else
+			memset(&ist, 0, sizeof(ist));
 		add_finding(r, "forwarders.include-refused", MW_SEV_MEDIUM,
-			    "Included file belongs to another user; refused, not read",
-			    path, 0, NULL,
-			    "Find out why a user's mail filter includes a file it "
+			    "Include of a file owned by another user; refused, not read",
+			    src->inc_from ? src->inc_from : path, src->inc_line,
+			    src->inc_text,
+			    "Find out why a user's mail file includes a file it "
 			    "does not own, and remove the include.",
-			    &st, src->owner, NULL, src->source, NULL);
+			    ist.st_ino ? &ist : NULL, src->owner, path,
+			    src->source, NULL);
 		return;
 	}
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
@@ -1083,7 +1115,7 @@ static void set_data(struct fwd_run *r)
 		json_object_set_new(origins, r->local.v[i],
 				    json_string(r->domain_origin.v[i]));
 	}
-	json_object_set_new(data, "root", json_string(r->root[0] ? r->root : "/"));
+	json_object_set_new(data, "root", jstr(r->root[0] ? r->root : "/"));
 	json_object_set_new(data, "local_domains", doms);
 	json_object_set_new(data, "local_domain_sources", origins);
 	json_object_set_new(data, "files_read", json_integer((json_int_t)r->files_read));

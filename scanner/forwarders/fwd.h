@@ -96,6 +96,11 @@ void fwd_set_hide(struct fwd_doc *d, unsigned long line, const char *text,
  * Deleted Items, INBOX.Trash, .Junk/, ...), case-insensitive. */
 int fwd_folder_is_trash(const char *name, size_t n);
 
+/* 1 when a condition text is about spam or viruses ("X-Spam-Flag",
+ * spamtest, "X-Virus"): throwing such mail away is ordinary filtering,
+ * not hiding. */
+int fwd_cond_is_spam(const char *s, size_t n);
+
 const char *fwd_kind_name(enum fwd_kind k);
 
 /*

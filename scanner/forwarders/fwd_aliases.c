@@ -20,8 +20,9 @@
 
 #define FWD_MAX_LOGICAL_LINE (MW_MAX_LINE * 4)
 
-/* Classify one target token and add it as a fact. */
-static void add_target(struct fwd_doc *d, const char *key, size_t klen,
+/* Classify one target token and add it as a fact. Returns 1 when the
+ * token ends the list (":fail: text", ":defer: text", ":blackhole:"). */
+static int add_target(struct fwd_doc *d, const char *key, size_t klen,
 		       const char *t, size_t n, const char *text, size_t tlen,
 		       unsigned long line)
 {
@@ -35,7 +36,7 @@ static void add_target(struct fwd_doc *d, const char *key, size_t klen,
 		fwd_trim(&t, &n);
 	}
 	if (!n)
-		return;
+		return 0;
 	if (n >= 9 && !strncasecmp(t, ":include:", 9)) {
 		t += 9;
 		n -= 9;
@@ -45,7 +46,7 @@ static void add_target(struct fwd_doc *d, const char *key, size_t klen,
 		/* cPanel/Exim ":fail:", ":blackhole:", ":defer:" drop mail */
 		if (n >= 11 && !strncasecmp(t, ":blackhole:", 11))
 			fwd_set_hide(d, line, text, tlen);
-		return;
+		return 1;
 	} else if (t[0] == '|') {
 		t++;
 		n--;
@@ -60,10 +61,11 @@ static void add_target(struct fwd_doc *d, const char *key, size_t klen,
 		n--;
 	}
 	if (!n)
-		return;
+		return 0;
 	f = fwd_add_fact(d, kind, t, n, text, tlen, line);
 	if (f && key && klen)
 		f->key = strndup(key, klen);
+	return 0;
 }
 
 /*
@@ -106,8 +108,9 @@ static void split_targets(struct fwd_doc *d, const char *key, size_t klen,
 			while (i < n && s[i] != ',' && !fwd_isblank(s[i]))
 				i++;
 		}
-		add_target(d, key, klen, s + start, i - start, text, tlen,
-			   line);
+		if (add_target(d, key, klen, s + start, i - start, text, tlen,
+			       line))
+			return;
 	}
 }
 

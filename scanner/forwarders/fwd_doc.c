@@ -142,6 +142,19 @@ int fwd_folder_is_trash(const char *name, size_t n)
 	return 0;
 }
 
+int fwd_cond_is_spam(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 4 <= n; i++) {
+		if (!strncasecmp(s + i, "spam", 4))
+			return 1;
+		if (i + 5 <= n && !strncasecmp(s + i, "virus", 5))
+			return 1;
+	}
+	return 0;
+}
+
 const char *fwd_kind_name(enum fwd_kind k)
 {
 	switch (k) {

@@ -33,6 +33,7 @@ struct eparser {
 	size_t n, a, pos;
 	int failed;
 	int depth;
+	int spam;		/* inside a branch whose condition is about spam */
 };
 
 static void eerr(struct eparser *p, unsigned long line, const char *msg)
@@ -252,6 +253,7 @@ static int eparse_condition(struct eparser *p, const struct etok *kw)
 {
 	int par = 0, words = 0;
 	struct etok *k;
+	size_t start = p->pos;
 
 	while ((k = epeek(p))) {
 		if (!k->quoted && k->len == 1 && k->str[0] == '(')
@@ -262,11 +264,15 @@ static int eparse_condition(struct eparser *p, const struct etok *kw)
 				return -1;
 			}
 		} else if (eis(k, "then") && par == 0) {
-			p->pos++;
 			if (!words) {
 				eerr(p, k->line, "empty condition");
 				return -1;
 			}
+			for (; start < p->pos; start++)
+				if (fwd_cond_is_spam(p->t[start].str,
+						     p->t[start].len))
+					p->spam = 1;
+			p->pos++;
 			return 0;
 		} else if (eis(k, "endif") || eis(k, "elif") || eis(k, "else")) {
 			break;
@@ -281,7 +287,7 @@ static int eparse_condition(struct eparser *p, const struct etok *kw)
 static int eparse_command(struct eparser *p, int cond)
 {
 	struct etok *k = epeek(p), *a, *first = k;
-	int unseen = 0, seen = 0;
+	int unseen = 0, seen = 0, old_spam;
 	const char *lt;
 	size_t ln;
 
@@ -304,8 +310,10 @@ static int eparse_command(struct eparser *p, int cond)
 			eerr(p, k->line, "if nested too deep");
 			return -1;
 		}
+		old_spam = p->spam;
 		if (eparse_condition(p, k) || eparse_block(p, 1))
 			return -1;
+		p->spam = old_spam;
 		for (;;) {
 			struct etok *e = epeek(p);
 
@@ -313,6 +321,7 @@ static int eparse_command(struct eparser *p, int cond)
 				p->pos++;
 				if (eparse_condition(p, e) || eparse_block(p, 1))
 					return -1;
+				p->spam = old_spam;
 			} else if (eis(e, "else")) {
 				p->pos++;
 				if (eparse_block(p, 1))
@@ -364,7 +373,7 @@ static int eparse_command(struct eparser *p, int cond)
 			f->copy = unseen;
 			f->conditional = cond;
 		}
-		if (is_save && fwd_folder_is_trash(a->str, a->len))
+		if (is_save && !p->spam && fwd_folder_is_trash(a->str, a->len))
 			fwd_set_hide(p->d, k->line, lt, ln);
 		/* save takes an optional octal mode */
 		if (is_save && epeek(p) && !epeek(p)->quoted &&

@@ -22,6 +22,8 @@ struct md {
 	unsigned long line;
 	int depth;
 	int cond[FWD_MAX_NEST + 1];
+	int spam[FWD_MAX_NEST + 1];	/* block under a spam condition */
+	int cond_spam;		/* the condition just skipped is about spam */
 	int failed;
 };
 
@@ -120,12 +122,14 @@ static int md_skip_condition(struct md *m, unsigned long kwline)
 {
 	int par = 0;
 	char prev = '(';
+	size_t start;
 
 	md_skip_blanks(m);
 	if (m->i >= m->n || m->s[m->i] != '(') {
 		mderr(m, kwline, "expected '(' and a condition");
 		return -1;
 	}
+	start = m->i;
 	while (m->i < m->n) {
 		char c = m->s[m->i];
 
@@ -158,6 +162,8 @@ static int md_skip_condition(struct md *m, unsigned long kwline)
 			par++;
 		else if (c == ')' && --par == 0) {
 			m->i++;
+			m->cond_spam = fwd_cond_is_spam(m->s + start,
+							m->i - start);
 			return 0;
 		}
 		if (par > FWD_MAX_NEST) {
@@ -237,12 +243,13 @@ static void md_delivery(struct md *m, int copy, unsigned long line,
 			f->copy = copy;
 			f->conditional = cond;
 		}
-		if (!copy && fwd_folder_is_trash(v, vn))
+		if (!copy && !m->spam[m->depth] && fwd_folder_is_trash(v, vn))
 			fwd_set_hide(m->d, line, lt, ln);
 	}
 }
 
-static int md_open_block(struct md *m, int cond, unsigned long kwline)
+static int md_open_block(struct md *m, int cond, int spam,
+			 unsigned long kwline)
 {
 	md_skip_blanks(m);
 	/* the brace may sit on the next line */
@@ -262,6 +269,7 @@ static int md_open_block(struct md *m, int cond, unsigned long kwline)
 	}
 	m->depth++;
 	m->cond[m->depth] = cond || m->cond[m->depth - 1];
+	m->spam[m->depth] = spam || m->spam[m->depth - 1];
 	return 0;
 }
 
@@ -291,6 +299,7 @@ static void md_statement(struct md *m)
 		}
 		m->depth++;
 		m->cond[m->depth] = m->cond[m->depth - 1];
+		m->spam[m->depth] = m->spam[m->depth - 1];
 		return;
 	}
 	if (m->s[m->i] == '\0') {
@@ -321,15 +330,15 @@ static void md_statement(struct md *m)
 	    fwd_word_eq(w, wn, "while")) {
 		if (md_skip_condition(m, line))
 			return;
-		(void)md_open_block(m, 1, line);
+		(void)md_open_block(m, 1, m->cond_spam, line);
 		return;
 	}
 	if (fwd_word_eq(w, wn, "else")) {
-		(void)md_open_block(m, 1, line);
+		(void)md_open_block(m, 1, 0, line);
 		return;
 	}
 	if (fwd_word_eq(w, wn, "exception")) {
-		(void)md_open_block(m, 0, line);
+		(void)md_open_block(m, 0, 0, line);
 		return;
 	}
 	if (fwd_word_eq(w, wn, "include")) {

@@ -22,8 +22,10 @@ struct pm_state {
 	int in_recipe;		/* waiting for conditions/action */
 	int copy;		/* c flag of the pending recipe */
 	int has_cond;
+	int spam_cond;		/* a condition of the recipe is about spam */
 	unsigned long recipe_line;
 	int cond_stack[FWD_MAX_NEST + 1];	/* conditional per block */
+	int spam_stack[FWD_MAX_NEST + 1];	/* spam condition per block */
 };
 
 static void pm_action(struct pm_state *st, const char *s, size_t n,
@@ -31,8 +33,9 @@ static void pm_action(struct pm_state *st, const char *s, size_t n,
 {
 	struct fwd_fact *f;
 	int cond = st->has_cond || st->cond_stack[st->depth];
-	const char *a;
-	size_t an, i;
+	int spam = st->spam_cond || st->spam_stack[st->depth];
+	const char *a, *lt = s;
+	size_t an, i, ln = n;
 
 	if (s[0] == '!') {
 		s++;
@@ -56,7 +59,7 @@ static void pm_action(struct pm_state *st, const char *s, size_t n,
 			/* sendmail options such as -oi before addresses */
 			if (a[0] == '-')
 				continue;
-			f = fwd_add_fact(st->d, FWD_FORWARD, a, an, s, n, line);
+			f = fwd_add_fact(st->d, FWD_FORWARD, a, an, lt, ln, line);
 			if (f) {
 				f->copy = st->copy;
 				f->conditional = cond;
@@ -70,7 +73,7 @@ static void pm_action(struct pm_state *st, const char *s, size_t n,
 			fwd_add_error(st->d, line, "'|' without a command");
 			return;
 		}
-		f = fwd_add_fact(st->d, FWD_PIPE, s, n, s - 1, n + 1, line);
+		f = fwd_add_fact(st->d, FWD_PIPE, s, n, lt, ln, line);
 		if (f) {
 			f->copy = st->copy;
 			f->conditional = cond;
@@ -81,7 +84,7 @@ static void pm_action(struct pm_state *st, const char *s, size_t n,
 			f->copy = st->copy;
 			f->conditional = cond;
 		}
-		if (!st->copy && fwd_folder_is_trash(s, n))
+		if (!st->copy && !spam && fwd_folder_is_trash(s, n))
 			fwd_set_hide(st->d, line, s, n);
 	}
 }
@@ -101,6 +104,7 @@ static void pm_line(struct pm_state *st, const char *s, size_t n,
 		st->in_recipe = 1;
 		st->copy = 0;
 		st->has_cond = 0;
+		st->spam_cond = 0;
 		st->recipe_line = line;
 		for (; i < n && s[i] != ':' && !fwd_isblank(s[i]); i++) {
 			if (s[i] == 'c')
@@ -114,6 +118,8 @@ static void pm_line(struct pm_state *st, const char *s, size_t n,
 	}
 	if (st->in_recipe && s[0] == '*') {
 		st->has_cond = 1;
+		if (fwd_cond_is_spam(s, n))
+			st->spam_cond = 1;
 		return;
 	}
 	if (st->in_recipe) {
@@ -126,6 +132,8 @@ static void pm_line(struct pm_state *st, const char *s, size_t n,
 				return;
 			}
 			st->cond_stack[++st->depth] = cond;
+			st->spam_stack[st->depth] = st->spam_cond ||
+						    st->spam_stack[st->depth - 1];
 			/* "{ ... }" on one line: rest parsed as lines later
 			 * is not supported by procmail either for recipes */
 			s++;

@@ -40,6 +40,7 @@ struct parser {
 	int failed;		/* first syntax error stops the parse */
 	int depth;
 	int stopped;		/* an unconditional stop was seen */
+	int spam;		/* inside a block whose test is about spam */
 };
 
 enum tconst { TC_COND = 0, TC_TRUE, TC_FALSE };
@@ -615,7 +616,7 @@ static void do_action(struct parser *p, struct tok *k, struct arg *args,
 	} else if (tok_is(k, "discard")) {
 		if (nargs)
 			perr(p, k->line, "discard takes no arguments");
-		else if (!disabled)
+		else if (!disabled && !p->spam)
 			fwd_set_hide(p->d, k->line, lt, ln);
 	} else if (tok_is(k, "fileinto")) {
 		struct tok *s;
@@ -634,7 +635,8 @@ static void do_action(struct parser *p, struct tok *k, struct arg *args,
 			f->conditional = conditional;
 			f->disabled = disabled;
 		}
-		if (!disabled && fwd_folder_is_trash(s->str, s->slen))
+		if (!disabled && !p->spam &&
+		    fwd_folder_is_trash(s->str, s->slen))
 			fwd_set_hide(p->d, k->line, lt, ln);
 	} else if (tok_is(k, "vacation")) {
 		if (need_require(p, k, "vacation"))
@@ -749,7 +751,7 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 	}
 	if (is_if || is_elsif || is_else) {
 		enum tconst c = TC_TRUE;
-		int bdis, bcond;
+		int bdis, bcond, old_spam = p->spam, rc;
 		struct tok *b;
 
 		if (is_if) {
@@ -761,9 +763,16 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 				perr(p, k->line, "if/elsif needs a test");
 				return -1;
 			}
+			size_t ts = p->pos;
+			const struct tok *te;
+
 			c = parse_test(p);
 			if (p->failed)
 				return -1;
+			te = &p->toks[p->pos - 1];
+			if (fwd_cond_is_spam(p->toks[ts].s,
+					     (size_t)(te->s + te->n - p->toks[ts].s)))
+				p->spam = 1;
 		}
 		/* A branch never runs after a constant-true one or with a
 		 * constant-false test; it is unconditional only when its
@@ -774,14 +783,18 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 			*chain_false = 0;
 		b = next(p);
 		if (b->type != T_LBRACE) {
+			p->spam = old_spam;
 			perr(p, b->line, "expected '{' after the test");
 			return -1;
 		}
 		if (++p->depth > FWD_MAX_NEST) {
+			p->spam = old_spam;
 			perr(p, b->line, "blocks nested too deep");
 			return -1;
 		}
-		if (parse_commands(p, bcond, bdis, 0))
+		rc = parse_commands(p, bcond, bdis, 0);
+		p->spam = old_spam;
+		if (rc)
 			return -1;
 		p->depth--;
 		b = next(p);
