@@ -813,7 +813,8 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 		return -1;
 	/* a command with a test list/test: only control commands take one */
 	if (peek(p)->type == T_IDENT || peek(p)->type == T_LPAREN) {
-		perr(p, peek(p)->line, "unexpected test or identifier (missing ';'?)");
+		/* reported where the command ends, as sievec does */
+		perr(p, p->toks[p->pos - 1].line, "missing ';' after the command");
 		return -1;
 	}
 	if (tok_is(k, "require")) {
@@ -839,7 +840,8 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 		return -1;
 	}
 	if (k->type != T_SEMI) {
-		perr(p, k->line, "expected ';'");
+		perr(p, p->toks[p->pos > 1 ? p->pos - 2 : 0].line,
+		     "missing ';' after the command");
 		return -1;
 	}
 	return 0;

@@ -177,7 +177,7 @@ static void test_error_lines(void **state)
 	(void)state;
 	parse_str(fwd_parse_sieve, &d, "keep;\n\nredirect \"x\"\nkeep;\n");
 	assert_int_equal(d.nerrs, 1);
-	assert_int_equal(d.errs[0].line, 4);
+	assert_int_equal(d.errs[0].line, 3);
 	fwd_doc_free(&d);
 	parse_str(fwd_parse_sieve, &d, "keep;\n\"x\\\n");
 	assert_int_equal(d.nerrs, 1);
