@@ -172,7 +172,8 @@ static void pf_expand(const struct fwd_run *r, const struct fwd_doc *d,
 
 	if (depth > FWD_MAX_EXPAND_DEPTH)
 		return;
-	while (i < n) {
+	/* "a = $b$b", "b = $c$c", ...: stop at the cap, not after 2^depth */
+	while (i < n && out->len < out->cap) {
 		char name[128], alt[512];
 		size_t s, nl;
 		int mode = 0;	/* 0 value, '?' text if set, ':' text if unset */
