@@ -275,7 +275,6 @@ static void regexp_entry(struct fwd_doc *d, const char *s, size_t n,
 {
 	size_t i = 0, pstart;
 	char delim;
-	struct fwd_fact *f;
 	size_t before;
 
 	while (i < n && fwd_isblank(s[i]))
@@ -314,8 +313,8 @@ static void regexp_entry(struct fwd_doc *d, const char *s, size_t n,
 		i++;		/* flags */
 	before = d->nfacts;
 	split_targets(d, s + pstart, i - pstart, s + i, n - i, s, n, line);
-	for (f = d->facts + before; f < d->facts + d->nfacts; f++)
-		f->pattern = 1;
+	for (; before < d->nfacts; before++)
+		d->facts[before].pattern = 1;
 }
 
 enum mw_err fwd_parse_regexp_table(struct fwd_doc *d, const char *text,

@@ -62,7 +62,7 @@ struct fwd_fact *fwd_add_fact(struct fwd_doc *d, enum fwd_kind kind,
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
 	f->line = line;
-	f->dest = strndup(dest, dlen);
+	f->dest = strndup(dest ? dest : "", dest ? dlen : 0);
 	f->text = strndup(text ? text : "", text ? tlen : 0);
 	if (!f->dest || !f->text) {
 		free(f->dest);

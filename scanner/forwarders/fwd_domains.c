@@ -333,8 +333,9 @@ static void collect_postfix(struct fwd_run *r)
 			mw_report_note(r->rep, "forwarders",
 				       "Postfix settings from postconf -n");
 		} else {
-			mw_report_error(r->rep, "forwarders", NULL, 0, MW_ERR_IO,
-					"postconf -n failed; reading main.cf");
+			/* e.g. Postfix installed but never configured */
+			mw_report_note(r->rep, "forwarders",
+				       "postconf -n failed; reading main.cf if present");
 		}
 	}
 	if (!have) {

@@ -659,7 +659,8 @@ static void do_action(struct parser *p, struct tok *k, struct arg *args,
 			    args[i + 1].type == T_STRING) {
 				method = arg_str(p, &args[i + 1], 0);
 				i++;
-			} else if (tok_is(t, ":options") && i + 1 < nargs) {
+			} else if (tok_is(t, ":options") && i + 1 < nargs &&
+				   args[i + 1].type == T_STRING) {
 				options = &args[i + 1];
 				i++;
 			} else if ((tok_is(t, ":from") || tok_is(t, ":message") ||
