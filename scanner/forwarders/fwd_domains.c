@@ -367,37 +367,57 @@ static void collect_postfix(struct fwd_run *r)
 
 /* ---- Exim ---- */
 
+/*
+ * An Exim domain list. In "domainlist local_domains = a : b : @ :
+ * lsearch;/etc/localdomains" items are ':'-separated and "type;file" is a
+ * lookup whose file lists domains; Debian's dc_other_hostnames separates
+ * with ';' (semi = 1) and has no lookups.
+ */
 static void exim_domain_items(struct fwd_run *r, const char *v, size_t n,
-			      const char *origin)
+			      const char *origin, int semi)
 {
 	size_t i = 0;
 
 	while (i < n) {
 		size_t s;
-		const char *it;
+		const char *it, *sc;
 		size_t il;
 
-		while (i < n && (v[i] == ':' || v[i] == ';' || fwd_isblank(v[i])))
+		while (i < n && (v[i] == ':' || (semi && v[i] == ';') ||
+				 fwd_isblank(v[i])))
 			i++;
 		s = i;
-		while (i < n && v[i] != ':' && v[i] != ';' && !fwd_isblank(v[i]))
+		while (i < n && v[i] != ':' && !(semi && v[i] == ';'))
 			i++;
 		it = v + s;
 		il = i - s;
+		fwd_trim(&it, &il);
 		if (!il)
 			continue;
-		if (il == 1 && it[0] == '@') {
+		sc = semi ? NULL : memchr(it, ';', il);
+		if (sc) {
+			/* "lsearch;/etc/localdomains", "dsearch;/etc/x" */
+			const char *path = sc + 1;
+			size_t pl = il - (size_t)(path - it);
+			char p[MW_MAX_PATH];
+
+			if (pl && path[0] == '/' && pl < sizeof(p) &&
+			    (size_t)(sc - it) == 7 && !strncmp(it, "lsearch", 7)) {
+				snprintf(p, sizeof(p), "%.*s", (int)pl, path);
+				add_domains_from_file(r, p, origin, 1);
+			}
+		} else if (il == 1 && it[0] == '@') {
 			fwd_add_local_domain(r, r->hostname, strlen(r->hostname),
 					     origin);
-		} else if (il > 8 && !strncmp(it, "lsearch", 7)) {
-			/* "lsearch;/etc/localdomains": the ';' split it */
-			continue;
 		} else if (it[0] == '/') {
 			char p[MW_MAX_PATH];
 
-			snprintf(p, sizeof(p), "%.*s", (int)il, it);
-			add_domains_from_file(r, p, origin, 1);
-		} else if (it[0] != '+' && it[0] != '!' && it[0] != '$') {
+			if (il < sizeof(p)) {
+				snprintf(p, sizeof(p), "%.*s", (int)il, it);
+				add_domains_from_file(r, p, origin, 1);
+			}
+		} else if (it[0] != '+' && it[0] != '!' && it[0] != '$' &&
+			   it[0] != '@') {
 			fwd_add_local_domain(r, it, il, origin);
 		}
 	}
@@ -430,7 +450,7 @@ static void collect_exim(struct fwd_run *r)
 					v++;
 					vn -= 2;
 				}
-				exim_domain_items(r, v, vn, "exim dc_other_hostnames");
+				exim_domain_items(r, v, vn, "exim dc_other_hostnames", 1);
 				fwd_add_local_domain(r, r->hostname,
 						     strlen(r->hostname),
 						     "exim dc_other_hostnames");
@@ -455,7 +475,7 @@ static void collect_exim(struct fwd_run *r)
 			    (size_t)(strstr(l, "local_domains") - l) < (size_t)(eq - l)) {
 				exim_domain_items(r, eq + 1,
 						  n - (size_t)(eq + 1 - l),
-						  "exim local_domains");
+						  "exim local_domains", 0);
 			} else if (n > 14 && !strncmp(l, "system_filter", 13) &&
 				   (l[13] == ' ' || l[13] == '=')) {
 				const char *v = eq + 1;
@@ -485,7 +505,7 @@ static void collect_hostname(struct fwd_run *r)
 			r->hostname[0] = '\0';
 		r->hostname[sizeof(r->hostname) - 1] = '\0';
 	} else {
-		mw_buf_init(&b, 4096);
+		mw_buf_init(&b, MW_MAX_TEXT_FILE);
 		if (fwd_read(r, "/etc/hostname", &b, &st, &trunc) == MW_OK && b.len) {
 			const char *s = b.data;
 			size_t n = 0;

@@ -78,7 +78,7 @@ check "inventory marks the Roundcube-disabled rule" \
 	test "$(jq '[.data.forwarders.inventory[] | select(.destination == "old@disabled.example" and .disabled)] | length' "$work/list.json")" -eq 1
 check "local domains from main.cf \$references, vdomains, Exim, panels" \
 	test "$(jq -r '.data.forwarders.local_domains | sort | join(" ")' "$work/out.json")" = \
-	"da.example example.com example.net example.org lists.example.com localhost localhost.example.com mail.example.com shop.example"
+	"da.example example.com example.net example.org eximdom.example eximlist.example lists.example.com localhost localhost.example.com mail.example.com shop.example"
 check "invalid UTF-8 escaped in JSON" grep -q 'alice.\\\\xff@evil-utf8.example' "$work/out.json"
 check "text inventory rendered" grep -q 'EXTERNAL redirect sieve       carol' "$work/out.txt"
 check "text shows the hidden forward" grep -q 'Hidden forward to carol.archive@partner.example' "$work/out.txt"
