@@ -299,10 +299,8 @@ static void judge_fact(struct fwd_run *r, const struct fwd_src *src,
 
 static int seen_before(struct fwd_run *r, const char *path)
 {
-	if (mw_strlist_contains(&r->seen, path, 0))
-		return 1;
-	(void)mw_strlist_add(&r->seen, path);
-	return 0;
+	/* on allocation failure a file may be read twice: harmless */
+	return mw_strset_add(&r->seen, path) == 0;
 }
 
 /* 1 when the last component of path is a symlink (not a directory above). */
@@ -1156,7 +1154,7 @@ static void free_run(struct fwd_run *r)
 	mw_strlist_clear(&r->exim_filters);
 	mw_strlist_clear(&r->sieve_before);
 	mw_strlist_clear(&r->sieve_after);
-	mw_strlist_clear(&r->seen);
+	mw_strset_free(&r->seen);
 	free(r->sieve_loc);
 	free(r->sieve_dir);
 	free(r->sieve_global);
@@ -1175,7 +1173,8 @@ enum mw_err mw_cmd_forwarders(struct mw_ctx *ctx, int argc, char **argv)
 	struct fwd_run r;
 	const char *root = "/";
 	struct user *users;
-	size_t nusers, i, k;
+	struct mw_strset homes = { 0 };
+	size_t nusers, i;
 	int c;
 
 	memset(&r, 0, sizeof(r));
@@ -1223,13 +1222,12 @@ enum mw_err mw_cmd_forwarders(struct mw_ctx *ctx, int argc, char **argv)
 	users = read_users(&r, &nusers);
 	for (i = 0; i < nusers; i++) {
 		/* one home shared by several accounts is read once */
-		for (k = 0; k < i; k++)
-			if (!strcmp(users[k].home, users[i].home))
-				break;
-		if (k < i || !strcmp(users[i].home, "/"))
+		if (mw_strset_add(&homes, users[i].home) == 0 ||
+		    !strcmp(users[i].home, "/"))
 			continue;
 		process_user(&r, &users[i]);
 	}
+	mw_strset_free(&homes);
 	free_users(users, nusers);
 	mw_progress_done(ctx);
 	set_data(&r);

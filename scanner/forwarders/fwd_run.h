@@ -14,6 +14,7 @@
 #include "core/ctx.h"
 #include "core/limits.h"
 #include "core/strlist.h"
+#include "core/strset.h"
 
 struct fwd_run {
 	struct mw_ctx *ctx;
@@ -37,7 +38,7 @@ struct fwd_run {
 	char *sieve_global;		/* sieve_global / sieve_global_dir */
 	struct mw_strlist sieve_before, sieve_after;
 
-	struct mw_strlist seen;		/* files parsed (no double reports) */
+	struct mw_strset seen;		/* files parsed (no double reports) */
 	json_t *inventory;		/* array of destinations */
 	size_t files_read, ndest, nexternal;
 };
