@@ -885,6 +885,63 @@ static struct user *read_users(struct fwd_run *r, size_t *nusers)
 	return u;
 }
 
+/*
+ * Postfix .forward+EXT files (forward_path with a recipient delimiter) and
+ * cPanel per-mailbox filters ~/etc/DOMAIN/MAILBOX/filter (Exim filters
+ * that cPanel generates from filter.yaml next to them).
+ */
+static void process_user_extras(struct fwd_run *r, const struct user *u,
+				const struct fwd_src *base)
+{
+	struct mw_strlist names = { 0 }, doms = { 0 }, boxes = { 0 };
+	struct fwd_src s = *base;
+	char p[MW_MAX_PATH], d[MW_MAX_PATH];
+	size_t i, j;
+
+	/* fwd_list_dir skips dot names, so look at the home listing here */
+	if (fwd_list_dir_all(r, u->home, &names) == MW_OK) {
+		s.fmt = FMT_FORWARD;
+		s.source = "forward";
+		for (i = 0; i < names.n; i++) {
+			const char *n = names.v[i];
+
+			if (strncmp(n, ".forward", 8) || (n[8] != '+' && n[8] != '-') ||
+			    !n[9])
+				continue;
+			if (!path_join(p, sizeof(p), u->home, n))
+				process_file(r, p, &s);
+		}
+	}
+	mw_strlist_clear(&names);
+	if (path_join(d, sizeof(d), u->home, "etc") ||
+	    fwd_list_dir(r, d, 'd', &doms) != MW_OK)
+		return;
+	s.fmt = FMT_EXIM_FILTER;
+	s.source = "cpanel";
+	for (i = 0; i < doms.n; i++) {
+		char dd[MW_MAX_PATH];
+
+		if (!strchr(doms.v[i], '.') || path_join(dd, sizeof(dd), d, doms.v[i]))
+			continue;
+		if (fwd_list_dir(r, dd, 'd', &boxes) != MW_OK)
+			continue;
+		for (j = 0; j < boxes.n; j++) {
+			char box[MW_MAX_PATH], mailbox[512];
+
+			if (path_join(box, sizeof(box), dd, boxes.v[j]) ||
+			    path_join(p, sizeof(p), box, "filter"))
+				continue;
+			/* the filter belongs to the mailbox, not the account */
+			snprintf(mailbox, sizeof(mailbox), "%s@%s", boxes.v[j],
+				 doms.v[i]);
+			s.owner = mailbox;
+			process_file(r, p, &s);
+		}
+		mw_strlist_clear(&boxes);
+	}
+	mw_strlist_clear(&doms);
+}
+
 static void process_user(struct fwd_run *r, const struct user *u)
 {
 	struct fwd_src s;
@@ -929,6 +986,7 @@ static void process_user(struct fwd_run *r, const struct user *u)
 	process_file(r, p, &s);
 
 	process_user_sieve(r, u, &s);
+	process_user_extras(r, u, &s);
 }
 
 /* ---- system-wide sources ---- */

@@ -39,8 +39,23 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static enum mw_err list_dir(struct fwd_run *r, const char *path, int want,
+			    int dotfiles, struct mw_strlist *out);
+
 enum mw_err fwd_list_dir(struct fwd_run *r, const char *path, int want,
 			 struct mw_strlist *out)
+{
+	return list_dir(r, path, want, 0, out);
+}
+
+enum mw_err fwd_list_dir_all(struct fwd_run *r, const char *path,
+			     struct mw_strlist *out)
+{
+	return list_dir(r, path, 'f', 1, out);
+}
+
+static enum mw_err list_dir(struct fwd_run *r, const char *path, int want,
+			    int dotfiles, struct mw_strlist *out)
 {
 	enum mw_err e;
 	struct dirent *de;
@@ -58,13 +73,17 @@ enum mw_err fwd_list_dir(struct fwd_run *r, const char *path, int want,
 	while ((de = readdir(dir)) && out->n < FWD_MAX_DIR_ENTRIES) {
 		struct stat st;
 
-		if (de->d_name[0] == '.')
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    (!dotfiles && de->d_name[0] == '.'))
 			continue;
 		if (want) {
 			if (fstatat(dirfd(dir), de->d_name, &st,
 				    AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
-			if (want == 'f' && !S_ISREG(st.st_mode))
+			/* with dot files (a home): symlinks too, so that a
+			 * symlinked .forward+ext is refused and reported */
+			if (want == 'f' && !S_ISREG(st.st_mode) &&
+			    !(dotfiles && S_ISLNK(st.st_mode)))
 				continue;
 			if (want == 'd' && !S_ISDIR(st.st_mode))
 				continue;

@@ -61,6 +61,10 @@ enum mw_err fwd_read(struct fwd_run *r, const char *path, struct mw_buf *buf,
 enum mw_err fwd_list_dir(struct fwd_run *r, const char *path, int want,
 			 struct mw_strlist *out);
 
+/* Same, but every name including dot files, regular files only. */
+enum mw_err fwd_list_dir_all(struct fwd_run *r, const char *path,
+			     struct mw_strlist *out);
+
 /*
  * Collect the local domains (Postfix via `postconf -n` when auditing "/"
  * and Postfix is installed, else main.cf with $name expansion; Exim

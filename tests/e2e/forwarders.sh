@@ -88,6 +88,9 @@ check "excerpt of the rule in JSON" \
 check "details carry owner/destination/source" \
 	test "$(jq -r '.findings[] | select(.details.destination == "dave.copy@gmail.com") | [.details.owner, .details.source] | join(",")' "$work/out.json")" = "dave,procmail"
 
+check "cPanel per-mailbox filter owned by the mailbox" \
+	test "$(jq -r '.findings[] | select(.details.destination == "phish@collector.example") | .details.owner + "," + .details.source' "$work/out.json")" = "info@shop.example,cpanel"
+
 # allowed_forward_domains and recent_days from the configuration
 cat >"$work/mw.conf" <<CONF
 [general]
