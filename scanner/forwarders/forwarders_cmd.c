@@ -225,7 +225,6 @@ static void judge_fact(struct fwd_run *r, const struct fwd_src *src,
 			dom[0] = '\0';
 	}
 	if (external) {
-		int hidden_discard = d->hide_line && !f->copy && !disabled;
 		int hidden_copy = f->copy && !f->conditional && !disabled &&
 				  f->kind != FWD_NOTIFY &&
 				  fwd_domain_is_freemail(dom);
@@ -233,7 +232,6 @@ static void judge_fact(struct fwd_run *r, const struct fwd_src *src,
 		int recent = is_recent(r, st);
 		enum mw_severity sev;
 
-		(void)hidden_discard;
 		if (disabled) {
 			rule = "forwarders.disabled-external";
 			sev = MW_SEV_INFO;
@@ -570,6 +568,9 @@ static void process_file(struct fwd_run *r, const char *path,
 			    "read it differently from what it looks like.",
 			    &st, s.owner, NULL, s.source, NULL);
 	}
+	if (d.dropped_errs)
+		mw_report_note(r->rep, CHECK, "%s%s: %zu more parse errors not listed",
+			       r->root, path, d.dropped_errs);
 	if (d.truncated)
 		mw_report_error(r->rep, CHECK, path, 0, MW_ERR_LIMIT,
 				"more than %d destinations; the rest not listed",

@@ -15,7 +15,7 @@
 #include "core/strlist.h"
 
 #define FWD_MAX_FACTS		4096	/* facts kept per file */
-#define FWD_MAX_ERRORS		32	/* parse errors kept per file */
+#define FWD_MAX_ERRORS		10	/* parse errors reported per file */
 #define FWD_MAX_INCLUDE_DEPTH	4	/* :include:, INCLUDERC, Sieve include */
 #define FWD_MAX_EXPAND_DEPTH	16	/* $name references in main.cf */
 #define FWD_MAX_NEST		64	/* nested blocks in filter languages */
@@ -75,7 +75,7 @@ void fwd_doc_free(struct fwd_doc *d);
 
 /*
  * Append a fact: dest (dlen bytes, cut at FWD_MAX_DEST) and the rule text
- * (tlen bytes, cut at MW_MAX_EXCERPT * 4) are copied. Returns the new fact
+ * (tlen bytes, cut at MW_MAX_EXCERPT) are copied. Returns the new fact
  * for the caller to set flags on, or NULL (allocation failure or the
  * FWD_MAX_FACTS cap: d->truncated is then set).
  */

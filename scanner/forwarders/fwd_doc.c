@@ -7,7 +7,8 @@
 #include "core/limits.h"
 #include "scanner/forwarders/fwd.h"
 
-#define FWD_MAX_RULE_TEXT (MW_MAX_EXCERPT * 4)
+/* Rule text kept for the report excerpt. */
+#define FWD_MAX_RULE_TEXT MW_MAX_EXCERPT
 
 void fwd_doc_init(struct fwd_doc *d)
 {

@@ -272,12 +272,6 @@ static char *pf_get(const struct fwd_run *r, const struct fwd_doc *d,
 	return mw_buf_steal(&b);
 }
 
-/* Split a Postfix list value on blanks and commas. */
-static void pf_words(const char *v, struct mw_strlist *out)
-{
-	(void)mw_strlist_add_words(out, v);
-}
-
 int fwd_map_spec(const char *spec, const char **type, size_t *tlen,
 		 const char **path)
 {
@@ -311,7 +305,7 @@ static void pf_domain_list(struct fwd_run *r, const struct fwd_doc *d,
 	size_t i;
 
 	snprintf(origin, sizeof(origin), "postfix %s", key);
-	pf_words(v, &w);
+	(void)mw_strlist_add_words(&w, v);
 	for (i = 0; i < w.n; i++) {
 		const char *type, *path;
 		size_t tl;
@@ -365,7 +359,6 @@ static void collect_postfix(struct fwd_run *r)
 		}
 	}
 	if (have) {
-		struct mw_strlist w = { 0 };
 		char *v;
 
 		r->postfix_found = 1;
@@ -373,12 +366,11 @@ static void collect_postfix(struct fwd_run *r)
 		pf_domain_list(r, &d, "virtual_alias_domains");
 		pf_domain_list(r, &d, "virtual_mailbox_domains");
 		v = pf_get(r, &d, "alias_maps");
-		pf_words(v, &r->alias_maps);
+		(void)mw_strlist_add_words(&r->alias_maps, v);
 		free(v);
 		v = pf_get(r, &d, "virtual_alias_maps");
-		pf_words(v, &r->virtual_maps);
+		(void)mw_strlist_add_words(&r->virtual_maps, v);
 		free(v);
-		mw_strlist_clear(&w);
 	}
 	mw_buf_free(&b);
 	fwd_doc_free(&d);

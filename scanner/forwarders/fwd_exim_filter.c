@@ -287,15 +287,14 @@ static int eparse_condition(struct eparser *p, const struct etok *kw)
 static int eparse_command(struct eparser *p, int cond)
 {
 	struct etok *k = epeek(p), *a, *first = k;
-	int unseen = 0, seen = 0, old_spam;
+	int unseen = 0, old_spam;
 	const char *lt;
 	size_t ln;
 
 	while (eis(k, "seen") || eis(k, "unseen") || eis(k, "noerror")) {
+		/* "seen" is the default for deliver/save/pipe */
 		if (eis(k, "unseen"))
 			unseen = 1;
-		if (eis(k, "seen"))
-			seen = 1;
 		p->pos++;
 		k = epeek(p);
 	}
@@ -402,10 +401,8 @@ static int eparse_command(struct eparser *p, int cond)
 		}
 		return 0;
 	}
-	if (eis(k, "finish")) {
-		(void)seen;
+	if (eis(k, "finish"))
 		return 0;
-	}
 	if (eis(k, "testprint") || eis(k, "logwrite"))
 		return earg(p, k) ? 0 : -1;
 	if (eis(k, "logfile")) {

@@ -34,9 +34,13 @@ static void maincf_entry(struct fwd_doc *d, const char *s, size_t n,
 	v = eq + 1;
 	vn = n - (size_t)(v - s);
 	fwd_trim(&v, &vn);
-	if (mw_strlist_addn(&d->keys, k, kn) == MW_OK &&
-	    mw_strlist_addn(&d->values, v, vn) != MW_OK)
-		d->keys.n--, free(d->keys.v[d->keys.n]);
+	if (mw_strlist_addn(&d->keys, k, kn) != MW_OK)
+		return;
+	if (mw_strlist_addn(&d->values, v, vn) != MW_OK) {
+		/* keep keys and values in step */
+		d->keys.n--;
+		free(d->keys.v[d->keys.n]);
+	}
 }
 
 enum mw_err fwd_parse_maincf(struct fwd_doc *d, const char *text, size_t len)
