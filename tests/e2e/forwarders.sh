@@ -41,7 +41,7 @@ touch "$fx/home/alice/.forward" "$fx/etc/valiases/shop.example"
 
 fail=0
 check() {	# check DESCRIPTION COMMAND...
-	if "${@:2}"; then echo "ok   - $1"; else echo "FAIL - $1"; fail=1; fi
+	if "${@:2}" >/dev/null; then echo "ok   - $1"; else echo "FAIL - $1"; fail=1; fi
 }
 
 set +e
@@ -108,6 +108,36 @@ check "configured local_domains count as local" \
 	test "$(jq '[.findings[] | select(.details.destination == "outsider@contractor.example")] | length' "$work/cfg.json")" -eq 0
 check "recent_days = 0 turns the recent rule off" \
 	test "$(jq '[.findings[] | select(.rule_id == "forwarders.recent-external")] | length' "$work/cfg.json")" -eq 0
+
+# Hostile inputs in a second tree: a FIFO where .forward belongs (must not
+# hang), a 5 MiB .forward (capped, reported), terminal escapes in an
+# address (escaped in text and JSON), a Sieve bomb of nested tests, and a
+# home that is a symlink to /etc (never walked).
+h=$work/hostile
+mkdir -p "$h/etc" "$h/home/f" "$h/home/big" "$h/home/esc" "$h/home/deep"
+printf 'f:x:2001:2001::/home/f:/bin/sh\nbig:x:2002:2002::/home/big:/bin/sh\nesc:x:2003:2003::/home/esc:/bin/sh\ndeep:x:2004:2004::/home/deep:/bin/sh\nlink:x:2005:2005::/home/link:/bin/sh\n' >"$h/etc/passwd"
+mkfifo "$h/home/f/.forward"
+head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$h/home/big/.forward"
+printf 'evil\033[2J\033]0;pwned\007@attacker.example\n' >"$h/home/esc/.forward"
+{ printf 'if '; for _ in $(seq 5000); do printf 'not '; done; printf 'true { redirect "x@y.example"; }\n'; } >"$h/home/deep/.dovecot.sieve"
+ln -s ../etc "$h/home/link"
+set +e
+timeout 60 "$MW_BIN" forwarders --format json --root "$h" >"$work/hostile.json" 2>/dev/null
+rc=$?
+timeout 60 "$MW_BIN" forwarders --color never --root "$h" >"$work/hostile.txt" 2>&1
+set -e
+check "hostile tree: finishes with exit 2 (errors reported, not hung)" test "$rc" -eq 2
+check "hostile tree: FIFO refused as not a regular file" \
+	test "$(jq '[.errors[] | select(.path | endswith("/home/f/.forward"))] | length' "$work/hostile.json")" -eq 1
+check "hostile tree: 5 MiB .forward capped and reported" \
+	test "$(jq '[.errors[] | select((.path | endswith("/home/big/.forward")) and (.message | test("only the start")))] | length' "$work/hostile.json")" -eq 1
+check "hostile tree: no raw ESC in text output" bash -c "! grep -q \$'\\033' '$work/hostile.txt'"
+check "hostile tree: escaped address reported" \
+	grep -q 'evil\\\\x1b\[2J' "$work/hostile.json"
+check "hostile tree: Sieve nesting bomb is a parse error, not a crash" \
+	test "$(jq '[.findings[] | select(.rule_id == "forwarders.parse-error" and (.evidence.path | endswith("/home/deep/.dovecot.sieve")))] | length' "$work/hostile.json")" -eq 1
+check "hostile tree: symlinked home not walked" \
+	jq -e '.notes[] | select(.text | test("home /home/link of link is reached through a symbolic link"))' "$work/hostile.json"
 
 # a missing root is a usage/IO error (exit 2), not a clean run
 set +e
