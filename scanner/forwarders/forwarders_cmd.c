@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,24 @@ static void real_path(const struct fwd_run *r, const char *path, char *dst,
 		      size_t len)
 {
 	snprintf(dst, len, "%s%s", r->root, path);
+}
+
+/* An error about a file of the audited tree, shown with its real path. */
+static void fwd_error(struct fwd_run *r, const char *path, unsigned long line,
+		      enum mw_err code, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void fwd_error(struct fwd_run *r, const char *path, unsigned long line,
+		      enum mw_err code, const char *fmt, ...)
+{
+	char rp[MW_MAX_PATH], msg[512];
+	va_list ap;
+
+	real_path(r, path, rp, sizeof(rp));
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	mw_report_error(r->rep, CHECK, rp, line, code, "%s", msg);
 }
 
 static void file_meta(struct mw_file_meta *m, const struct stat *st)
@@ -361,7 +380,7 @@ static void follow_include(struct fwd_run *r, const struct fwd_src *src,
 
 	if (f->disabled || src->depth >= FWD_MAX_INCLUDE_DEPTH) {
 		if (!f->disabled)
-			mw_report_error(r->rep, CHECK, path, f->line, MW_ERR_LIMIT,
+			fwd_error(r, path, f->line, MW_ERR_LIMIT,
 					"includes nested deeper than %d; not followed",
 					FWD_MAX_INCLUDE_DEPTH);
 		return;
@@ -381,8 +400,9 @@ static void follow_include(struct fwd_run *r, const struct fwd_src *src,
 	case FMT_FORWARD:
 		inc.fmt = FMT_LIST;
 		if (f->dest[0] != '/') {
-			mw_report_error(r->rep, CHECK, path, f->line, MW_ERR_PARSE,
-					":include: needs an absolute path");
+			mw_report_note(r->rep, CHECK, "%s%s:%lu: relative "
+				       ":include: not followed", r->root, path,
+				       f->line);
 			return;
 		}
 		snprintf(p, sizeof(p), "%s", f->dest);
@@ -392,8 +412,10 @@ static void follow_include(struct fwd_run *r, const struct fwd_src *src,
 	case FMT_PROCMAIL:
 	case FMT_MAILDROP:
 		if (resolve_user_path(src, f->dest, p, sizeof(p))) {
-			mw_report_error(r->rep, CHECK, path, f->line, MW_ERR_PARSE,
-					"include path with variables not followed");
+			/* $MAILDIR/x.rc and the like: not guessed at */
+			mw_report_note(r->rep, CHECK, "%s%s:%lu: include path "
+				       "with variables not followed", r->root,
+				       path, f->line);
 			return;
 		}
 		break;
@@ -403,9 +425,9 @@ static void follow_include(struct fwd_run *r, const struct fwd_src *src,
 
 		if (!dir || strchr(f->dest, '/') || !f->dest[0] ||
 		    f->dest[0] == '.') {
-			mw_report_error(r->rep, CHECK, path, f->line, MW_ERR_PARSE,
-					"Sieve include of \"%s\" cannot be resolved",
-					f->dest);
+			mw_report_note(r->rep, CHECK, "%s%s:%lu: Sieve include "
+				       "of \"%s\" cannot be resolved", r->root,
+				       path, f->line, f->dest);
 			return;
 		}
 		if (snprintf(p, sizeof(p), "%s/%s%s", dir, f->dest,
@@ -482,7 +504,7 @@ static void process_file(struct fwd_run *r, const char *path,
 		if (last_is_symlink(r, path, NULL, 0))
 			symlink_finding(r, path, src);
 		else
-			mw_report_error(r->rep, CHECK, path, 0, e,
+			fwd_error(r, path, 0, e,
 					"a directory on the path is a symbolic "
 					"link; not followed");
 		return;
@@ -490,7 +512,7 @@ static void process_file(struct fwd_run *r, const char *path,
 	if (e) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return;
-		mw_report_error(r->rep, CHECK, path, 0, e, "cannot open: %s",
+		fwd_error(r, path, 0, e, "cannot open: %s",
 				e == MW_ERR_NOTREG ? "not a regular file" :
 				strerror(errno));
 		return;
@@ -521,14 +543,14 @@ static void process_file(struct fwd_run *r, const char *path,
 	e = mw_read_fd_capped(fd, &b, MW_MAX_TEXT_FILE, &trunc);
 	close(fd);
 	if (e) {
-		mw_report_error(r->rep, CHECK, path, 0, e, "read failed");
+		fwd_error(r, path, 0, e, "read failed");
 		mw_buf_free(&b);
 		return;
 	}
 	r->files_read++;
 	mw_progress(r->ctx, "forwarders: %zu files", r->files_read);
 	if (trunc)
-		mw_report_error(r->rep, CHECK, path, 0, MW_ERR_TOOBIG,
+		fwd_error(r, path, 0, MW_ERR_TOOBIG,
 				"larger than %u bytes; only the start was read",
 				MW_MAX_TEXT_FILE);
 	if (src->user_file && ((src->uid >= 0 && (long)st.st_uid != src->uid &&
@@ -549,7 +571,7 @@ static void process_file(struct fwd_run *r, const char *path,
 	}
 	fwd_doc_init(&d);
 	if (run_parser(src->fmt, &d, b.data ? b.data : "", b.len, &fmt_used)) {
-		mw_report_error(r->rep, CHECK, path, 0, MW_ERR_NOMEM,
+		fwd_error(r, path, 0, MW_ERR_NOMEM,
 				"out of memory while parsing");
 	}
 	if ((int)src->fmt == FMT_FORWARD && fmt_used == FMT_EXIM_FILTER)
@@ -572,7 +594,7 @@ static void process_file(struct fwd_run *r, const char *path,
 		mw_report_note(r->rep, CHECK, "%s%s: %zu more parse errors not listed",
 			       r->root, path, d.dropped_errs);
 	if (d.truncated)
-		mw_report_error(r->rep, CHECK, path, 0, MW_ERR_LIMIT,
+		fwd_error(r, path, 0, MW_ERR_LIMIT,
 				"more than %d destinations; the rest not listed",
 				FWD_MAX_FACTS);
 	for (i = 0; i < d.nfacts; i++) {
@@ -609,7 +631,7 @@ static void read_dovecot(struct fwd_run *r)
 		fwd_doc_init(&d);
 		(void)fwd_parse_dovecot_conf(&d, b.data ? b.data : "", b.len);
 		for (k = 0; k < d.nerrs; k++)
-			mw_report_error(r->rep, CHECK, files[i], d.errs[k].line,
+			fwd_error(r, files[i], d.errs[k].line,
 					MW_ERR_PARSE, "%s", d.errs[k].msg);
 		for (k = 0; k < d.keys.n; k++) {
 			const char *key = d.keys.v[k], *v = d.values.v[k];
@@ -771,11 +793,11 @@ static void process_user_sieve(struct fwd_run *r, const struct user *u,
 				symlink_finding(r, active, &s);
 			}
 		} else if (e == MW_ERR_SYMLINK) {
-			mw_report_error(r->rep, CHECK, active, 0, e,
+			fwd_error(r, active, 0, e,
 					"a directory on the path is a symbolic "
 					"link; not followed");
 		} else if (errno != ENOENT && errno != ENOTDIR) {
-			mw_report_error(r->rep, CHECK, active, 0, e,
+			fwd_error(r, active, 0, e,
 					"cannot open the active Sieve script");
 		}
 	}
@@ -823,7 +845,7 @@ static struct user *read_users(struct fwd_run *r, size_t *nusers)
 	*nusers = 0;
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
 	if (fwd_read(r, "/etc/passwd", &b, &st, &trunc) != MW_OK) {
-		mw_report_error(r->rep, CHECK, "/etc/passwd", 0, MW_ERR_IO,
+		fwd_error(r, "/etc/passwd", 0, MW_ERR_IO,
 				"cannot read the user list: %s", strerror(errno));
 		mw_buf_free(&b);
 		return NULL;
