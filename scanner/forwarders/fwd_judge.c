@@ -60,6 +60,10 @@ int fwd_address_is_external(const char *addr, const struct mw_strlist *local,
 
 	if (fwd_address_domain(addr, dom, sizeof(dom)))
 		return 1;	/* absurdly long domain: not one of ours */
+	/* "$h_reply-to:", "${addr}", "x@${dom}": decided by the message or
+	 * elsewhere in the script, so it cannot be shown to stay here */
+	if (strchr(dom, '$') || (!dom[0] && strchr(addr, '$')))
+		return 1;
 	if (!dom[0])
 		return 0;
 	if (!strcmp(dom, "localhost") || !strcmp(dom, "localhost.localdomain"))

@@ -19,8 +19,9 @@ int fwd_address_domain(const char *addr, char *dst, size_t dstlen);
  * 1 when addr goes off this host: it has a domain, the domain is not in
  * local (MTA and configured local domains, matched case-insensitively,
  * also as a subdomain of an entry starting with '.') and not in allowed.
- * "localhost" and bare local parts are local. A destination that is only
- * a variable ("${x}") is judged on what is written.
+ * "localhost" and bare local parts are local. A destination whose domain
+ * (or, without a domain, whose whole text) holds a variable ("${x}",
+ * Exim "$h_reply-to:") is external: nothing shows that it stays here.
  */
 int fwd_address_is_external(const char *addr, const struct mw_strlist *local,
 			    const struct mw_strlist *allowed);

@@ -41,6 +41,9 @@ struct parser {
 	int depth;
 	int stopped;		/* an unconditional stop was seen */
 	int spam;		/* inside a block whose test is about spam */
+	/* variables (RFC 5229): constant "set" values, last one wins; a
+	 * redirect to "${x}" is judged on what x was set to */
+	struct mw_strlist var_names, var_values;
 };
 
 enum tconst { TC_COND = 0, TC_TRUE, TC_FALSE };
@@ -537,6 +540,43 @@ static enum tconst parse_test(struct parser *p)
 	return TC_COND;
 }
 
+/*
+ * Expand ${name} from constant "set" commands into out (capped). Unknown
+ * names stay as written, so that the judging sees a variable.
+ */
+static void expand_vars(const struct parser *p, const char *s, size_t n,
+			struct mw_buf *out)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		if (s[i] == '$' && i + 1 < n && s[i + 1] == '{') {
+			const char *e = memchr(s + i + 2, '}', n - i - 2);
+
+			if (e) {
+				size_t nl = (size_t)(e - (s + i + 2)), k;
+				const char *val = NULL;
+
+				for (k = p->var_names.n; k-- > 0;)
+					if (strlen(p->var_names.v[k]) == nl &&
+					    !strncasecmp(p->var_names.v[k], s + i + 2, nl)) {
+						val = p->var_values.v[k];
+						break;
+					}
+				if (val) {
+					if (mw_buf_puts(out, val))
+						return;
+					i = (size_t)(e - s) + 1;
+					continue;
+				}
+			}
+		}
+		if (mw_buf_putc(out, s[i]))
+			return;
+		i++;
+	}
+}
+
 /* Add the addresses of a mailto: URI (RFC 6068) as notify facts. */
 static void add_mailto(struct parser *p, const char *uri, size_t n,
 		       const char *lt, size_t ln, unsigned long line,
@@ -603,8 +643,18 @@ static void do_action(struct parser *p, struct tok *k, struct arg *args,
 			return;
 		}
 		s = arg_str(p, pos, 0);
-		f = fwd_add_fact(p->d, FWD_REDIRECT, s->str, s->slen, lt, ln,
-				 k->line);
+		if (has_require(p, "variables") && memchr(s->str, '$', s->slen)) {
+			struct mw_buf b;
+
+			mw_buf_init(&b, FWD_MAX_DEST);
+			expand_vars(p, s->str, s->slen, &b);
+			f = fwd_add_fact(p->d, FWD_REDIRECT, b.data ? b.data : "",
+					 b.len, lt, ln, k->line);
+			mw_buf_free(&b);
+		} else {
+			f = fwd_add_fact(p->d, FWD_REDIRECT, s->str, s->slen,
+					 lt, ln, k->line);
+		}
 		if (f) {
 			f->copy = copy;
 			f->conditional = conditional;
@@ -718,6 +768,34 @@ static void do_action(struct parser *p, struct tok *k, struct arg *args,
 			f->key = strdup(global ? "global" : "personal");
 			f->conditional = conditional;
 			f->disabled = disabled;
+		}
+	} else if (tok_is(k, "set")) {
+		struct arg *sa[2];
+		size_t ns = 0;
+
+		if (need_require(p, k, "variables"))
+			return;
+		for (i = 0; i < nargs && ns < 2; i++)
+			if (args[i].type == T_STRING && !args[i].is_list)
+				sa[ns++] = &args[i];
+		if (ns != 2 || sa[1] != &args[nargs - 1]) {
+			perr(p, k->line, "set needs a name and a value");
+			return;
+		}
+		if (p->var_names.n < FWD_MAX_FACTS) {
+			struct tok *nm = arg_str(p, sa[0], 0), *v = arg_str(p, sa[1], 0);
+			struct mw_buf b;
+
+			/* "${a}${b}" chains resolve through earlier sets */
+			mw_buf_init(&b, FWD_MAX_DEST);
+			expand_vars(p, v->str, v->slen, &b);
+			if (mw_strlist_addn(&p->var_names, nm->str, nm->slen) == MW_OK &&
+			    mw_strlist_addn(&p->var_values, b.data ? b.data : "",
+					    b.len) != MW_OK) {
+				p->var_names.n--;
+				free(p->var_names.v[p->var_names.n]);
+			}
+			mw_buf_free(&b);
 		}
 	} else if (tok_is(k, "stop")) {
 		if (!conditional && !disabled)
@@ -887,5 +965,7 @@ enum mw_err fwd_parse_sieve(struct fwd_doc *d, const char *text, size_t len)
 	for (size_t i = 0; i < p.ntoks; i++)
 		free(p.toks[i].str);
 	free(p.toks);
+	mw_strlist_clear(&p.var_names);
+	mw_strlist_clear(&p.var_values);
 	return MW_OK;
 }

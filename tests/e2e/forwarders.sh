@@ -26,7 +26,7 @@ fx=$work/root
 cp -a "$MW_TOP/tests/fixtures/forwarders" "$fx"
 chown -R 0:0 "$fx"
 chmod -R u+rwX,go+rX,go-w "$fx"
-for u in alice:1001 bob:1002 carol:1003 dave:1004 erin:1005 frank:1006 \
+for u in alice:1001 bob:1002 carol:1003 dave:1004 erin:1005 frank:1006 oscar:1012 \
 	 grace:1007 heidi:1008 ivan:1009 judy:1010 mallory:1011; do
 	chown -R "${u#*:}:${u#*:}" "$fx/home/${u%%:*}"
 done

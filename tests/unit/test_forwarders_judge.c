@@ -36,6 +36,10 @@ static void test_external(void **state)
 	assert_true(fwd_address_is_external("a@gmail.com", &local, &allowed));
 	assert_true(fwd_address_is_external("a@example.com.evil.example", &local, &allowed));
 	assert_true(fwd_address_is_external("a@notexample.com", &local, &allowed));
+	assert_true(fwd_address_is_external("$h_reply-to:", &local, &allowed));
+	assert_true(fwd_address_is_external("${addr}", &local, &allowed));
+	assert_true(fwd_address_is_external("me@${dom}", &local, &allowed));
+	assert_false(fwd_address_is_external("${1}@example.com", &local, &allowed));
 	mw_strlist_clear(&local);
 	mw_strlist_clear(&allowed);
 }

@@ -170,6 +170,29 @@ static void test_notify_and_include(void **state)
 	fwd_doc_free(&d);
 }
 
+static void test_variables(void **state)
+{
+	struct fwd_doc d;
+
+	(void)state;
+	parse_str(fwd_parse_sieve, &d,
+		  "require [\"variables\"];\n"
+		  "set \"dom\" \"exfil.example\";\n"
+		  "set :lower \"who\" \"Boss\";\n"
+		  "set \"addr\" \"${who}@${DOM}\";\n"
+		  "redirect \"${addr}\";\n"
+		  "redirect \"${nothing}\";\n");
+	assert_int_equal(d.nerrs, 0);
+	assert_int_equal(d.nfacts, 2);
+	assert_fact(&d, 0, FWD_REDIRECT, "Boss@exfil.example");
+	assert_fact(&d, 1, FWD_REDIRECT, "${nothing}");
+	fwd_doc_free(&d);
+	/* without require "variables" a set is an error, as in sievec */
+	parse_str(fwd_parse_sieve, &d, "set \"a\" \"b\";\n");
+	assert_int_equal(d.nerrs, 1);
+	fwd_doc_free(&d);
+}
+
 static void test_error_lines(void **state)
 {
 	struct fwd_doc d;
@@ -213,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_stop_makes_rest_unreachable),
 		cmocka_unit_test(test_multiline_and_comments),
 		cmocka_unit_test(test_notify_and_include),
+		cmocka_unit_test(test_variables),
 		cmocka_unit_test(test_error_lines),
 	};
 
