@@ -190,6 +190,13 @@ static int is_recent(const struct fwd_run *r, const struct stat *st)
 	return days && (int64_t)st->st_mtime >= r->now - (int64_t)days * 86400;
 }
 
+static int is_recent_ctime(const struct fwd_run *r, const struct stat *st)
+{
+	unsigned days = r->ctx->cfg ? r->ctx->cfg->recent_days : 14;
+
+	return days && (int64_t)st->st_ctime >= r->now - (int64_t)days * 86400;
+}
+
 static int is_address_kind(enum fwd_kind k)
 {
 	return k == FWD_FORWARD || k == FWD_REDIRECT || k == FWD_NOTIFY;
@@ -284,13 +291,16 @@ static void judge_fact(struct fwd_run *r, const struct fwd_src *src,
 			snprintf(title, sizeof(title), "External %s to %s",
 				 fwd_kind_name(f->kind), f->dest);
 		}
-		extra = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:I}",
+		/* ctime cannot be set back with touch: a recent inode change
+		 * under an old mtime hints at a backdated file */
+		extra = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:I, s:b}",
 				  "kind", fwd_kind_name(f->kind),
 				  "copy", (int)f->copy,
 				  "conditional", (int)f->conditional,
 				  "disabled", disabled, "recent", recent,
 				  "hidden", hidden,
-				  "hide_line", (json_int_t)(hidden ? d->hide_line : 0));
+				  "hide_line", (json_int_t)(hidden ? d->hide_line : 0),
+				  "ctime_recent", is_recent_ctime(r, st));
 		add_finding(r, rule, sev, title, path, f->line, f->text,
 			    removal_step(src->source), st, owner, f->dest,
 			    src->source, extra);

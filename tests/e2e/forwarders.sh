@@ -88,6 +88,8 @@ check "excerpt of the rule in JSON" \
 check "details carry owner/destination/source" \
 	test "$(jq -r '.findings[] | select(.details.destination == "dave.copy@gmail.com") | [.details.owner, .details.source] | join(",")' "$work/out.json")" = "dave,procmail"
 
+check "backdated file (old mtime, new ctime) flagged in details" \
+	test "$(jq -r '.findings[] | select(.details.destination == "carol.archive@partner.example") | [.details.recent, .details.ctime_recent] | map(tostring) | join(",")' "$work/out.json")" = "false,true"
 check "cPanel per-mailbox filter owned by the mailbox" \
 	test "$(jq -r '.findings[] | select(.details.destination == "phish@collector.example") | .details.owner + "," + .details.source' "$work/out.json")" = "info@shop.example,cpanel"
 
