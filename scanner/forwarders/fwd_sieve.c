@@ -230,6 +230,17 @@ static int tokenize(struct parser *p)
 	const char *t = p->text;
 	size_t i = 0;
 	unsigned long line = 1;
+	const char *nul = memchr(t, '\0', p->len);
+
+	/* Dovecot refuses a script with a NUL byte anywhere (strings and
+	 * comments included), so such a script never runs. */
+	if (nul) {
+		for (const char *c = t; c < nul; c++)
+			if (*c == '\n')
+				line++;
+		perr(p, line, "NUL byte in script");
+		return -1;
+	}
 
 	while (i < p->len && !p->failed) {
 		char c = t[i];
@@ -425,6 +436,38 @@ static int parse_args(struct parser *p, struct arg *args, size_t *nargs)
 static struct tok *arg_str(struct parser *p, const struct arg *a, size_t i)
 {
 	return &p->toks[a->tok + (a->is_list ? 2 * i : 0)];
+}
+
+/* Commands of RFC 5228 and the extensions Dovecot Pigeonhole implements;
+ * sievec refuses any other command, so the script would never run. */
+static const char *const known_commands[] = {
+	"require", "if", "elsif", "else", "stop", "keep", "discard",
+	"redirect", "fileinto", "reject", "ereject", "vacation", "notify",
+	"denotify", "set", "include", "return", "global", "addflag",
+	"setflag", "removeflag", "addheader", "deleteheader", "error",
+	"break", "foreverypart", "extracttext", "replace", "enclose",
+	"convert", "debug_log", "pipe", "filter", "execute", "report",
+	NULL
+};
+
+/* Capabilities Pigeonhole knows (plus any "vnd." and "comparator-"). */
+static const char *const known_capabilities[] = {
+	"fileinto", "reject", "ereject", "envelope", "encoded-character",
+	"vacation", "vacation-seconds", "subaddress", "relational", "regex",
+	"imap4flags", "imapflags", "copy", "include", "body", "variables",
+	"enotify", "notify", "environment", "mailbox", "mboxmetadata",
+	"servermetadata", "date", "index", "ihave", "duplicate", "mime",
+	"foreverypart", "extracttext", "editheader", "spamtest",
+	"spamtestplus", "virustest", "imapsieve", "special-use", "extlists",
+	"x-dovecot-exitcode", NULL
+};
+
+static int in_list(const char *const *list, const char *s, size_t n)
+{
+	for (; *list; list++)
+		if (fwd_word_eq(s, n, *list))
+			return 1;
+	return 0;
 }
 
 static int has_require(const struct parser *p, const char *ext)
@@ -888,6 +931,10 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 		return 0;
 	}
 	*chain = -1;
+	if (!in_list(known_commands, k->s, k->n)) {
+		perr(p, k->line, "unknown command");
+		return -1;
+	}
 	if (parse_args(p, args, &nargs))
 		return -1;
 	/* a command with a test list/test: only control commands take one */
@@ -904,6 +951,13 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 		}
 		for (size_t i = 0; i < args[0].nstr; i++) {
 			struct tok *s = arg_str(p, &args[0], i);
+
+			if (!in_list(known_capabilities, s->str, s->slen) &&
+			    (s->slen < 4 || strncasecmp(s->str, "vnd.", 4)) &&
+			    (s->slen < 11 || strncasecmp(s->str, "comparator-", 11))) {
+				perr(p, s->line, "require of an unknown Sieve capability");
+				return -1;
+			}
 
 			if (mw_strlist_addn(&p->d->requires, s->str, s->slen))
 				return -1;
