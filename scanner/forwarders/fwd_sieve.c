@@ -812,6 +812,27 @@ static void do_action(struct parser *p, struct tok *k, struct arg *args,
 			f->conditional = conditional;
 			f->disabled = disabled;
 		}
+	} else if (tok_is(k, "pipe")) {
+		/* vnd.dovecot.pipe: pipe [:copy] [:try] "program" [args];
+		 * the program is the first positional string */
+		struct tok *prog = NULL;
+
+		if (need_require(p, k, "vnd.dovecot.pipe"))
+			return;
+		for (i = 0; i < nargs && !prog; i++)
+			if (args[i].type == T_STRING && !args[i].is_list)
+				prog = arg_str(p, &args[i], 0);
+		if (!prog) {
+			perr(p, k->line, "pipe needs a program name");
+			return;
+		}
+		f = fwd_add_fact(p->d, FWD_PIPE, prog->str, prog->slen, lt, ln,
+				 k->line);
+		if (f) {
+			f->copy = copy;
+			f->conditional = conditional;
+			f->disabled = disabled;
+		}
 	} else if (tok_is(k, "set")) {
 		struct arg *sa[2];
 		size_t ns = 0;

@@ -187,6 +187,14 @@ static void test_variables(void **state)
 	assert_fact(&d, 0, FWD_REDIRECT, "Boss@exfil.example");
 	assert_fact(&d, 1, FWD_REDIRECT, "${nothing}");
 	fwd_doc_free(&d);
+	parse_str(fwd_parse_sieve, &d,
+		  "require [\"vnd.dovecot.pipe\", \"copy\"];\n"
+		  "pipe :copy \"sendout\" [\"x@y.example\"];\n");
+	assert_int_equal(d.nerrs, 0);
+	assert_int_equal(d.nfacts, 1);
+	assert_fact(&d, 0, FWD_PIPE, "sendout");
+	assert_true(d.facts[0].copy);
+	fwd_doc_free(&d);
 	/* without require "variables" a set is an error, as in sievec */
 	parse_str(fwd_parse_sieve, &d, "set \"a\" \"b\";\n");
 	assert_int_equal(d.nerrs, 1);
