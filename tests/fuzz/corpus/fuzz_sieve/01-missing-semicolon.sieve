@@ -1,0 +1,2 @@
+redirect "a@example.org"
+keep;

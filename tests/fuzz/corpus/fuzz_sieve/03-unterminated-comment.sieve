@@ -1,0 +1,2 @@
+/* never closed
+redirect "a@example.org";

@@ -1,0 +1,3 @@
+require ["include"];
+include :global "common";
+include :global :once :optional "missing";

@@ -1,0 +1,3 @@
+require "fileinto";
+if header :contains "subject" "a \"quoted\" \\ word" { fileinto "Junk"; }
+redirect "esc\aped@example.org";

@@ -1,0 +1,2 @@
+require ["notify"];
+notify :method "mailto" :options ["pager@example.org"] :message "$from$: $subject$";

@@ -1,0 +1,2 @@
+require ["copy", "teleport"];
+redirect :copy "a@example.org";
