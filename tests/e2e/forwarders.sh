@@ -24,6 +24,8 @@ work=$(mktemp -d /tmp/mw-fwd-XXXXXX)
 trap 'rm -rf -- "$work"' EXIT
 fx=$work/root
 cp -a "$MW_TOP/tests/fixtures/forwarders" "$fx"
+# git keeps no empty directories: frank's home and two empty sieve dirs
+mkdir -p "$fx/home/frank" "$fx/home/grace/sieve" "$fx/home/heidi/sieve"
 chown -R 0:0 "$fx"
 chmod -R u+rwX,go+rX,go-w "$fx"
 for u in alice:1001 bob:1002 carol:1003 dave:1004 erin:1005 frank:1006 oscar:1012 \
