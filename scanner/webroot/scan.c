@@ -717,7 +717,17 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 		return mw_fail(ctx, MW_ERR_CONFIG, "no signatures directory found "
 			       "(use --signatures DIR or signatures_dir)");
 	mw_sig_set_init(&set);
-	e = mw_sig_open(dir, &set, &db, &notes, err, sizeof(err));
+	{
+		char cdir[MW_MAX_PATH];
+		struct stat sd;
+
+		/* compiled databases live beside the scan cache, root-only */
+		(void)mkdir(ctx->cfg->state_dir, 0700);
+		snprintf(cdir, sizeof(cdir), "%s/sigdb", ctx->cfg->state_dir);
+		e = mw_sig_open(dir, lstat(ctx->cfg->state_dir, &sd) == 0 &&
+				S_ISDIR(sd.st_mode) && sd.st_uid == geteuid() ? cdir : NULL,
+				&set, &db, &notes, err, sizeof(err));
+	}
 	for (i = 0; i < set.nerrors; i++)
 		mw_report_error(ctx->report, CHECK, set.errors[i].file, set.errors[i].line,
 				MW_ERR_PARSE, "%s", set.errors[i].text);
