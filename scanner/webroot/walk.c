@@ -112,7 +112,7 @@ int mw_walk_is_excluded(const struct mw_strlist *exclude, const char *path)
 		const char *e = exclude->v[i];
 
 		if (strpbrk(e, "*?[")) {
-			if (fnmatch(e, path, FNM_PATHNAME) == 0)
+			if (fnmatch(e, path, 0) == 0)
 				return 1;
 			continue;
 		}

@@ -73,7 +73,9 @@ enum mw_err mw_walk(const char *const *roots, size_t nroots,
 		    void *ud, struct mw_walk_stats *stats);
 
 /* 1 when path is excluded by one of the entries (exact path, a parent of
- * path, or an fnmatch pattern with '*', '?' or '['). */
+ * path, or an fnmatch pattern with '*', '?' or '[' matched against the
+ * whole path; '*' also matches '/' so that a cache pattern works at any
+ * depth). */
 int mw_walk_is_excluded(const struct mw_strlist *exclude, const char *path);
 
 #endif
