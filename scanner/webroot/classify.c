@@ -61,7 +61,18 @@ static int script_is_php(const char *p, const char *end)
 	return 0;
 }
 
+int mw_looks_binary(const char *buf, size_t len)
+{
+	return memchr(buf, '\0', len < 512 ? len : 512) != NULL;
+}
+
 long mw_php_tag(const char *buf, size_t len, enum mw_php_class *kind, int *full)
+{
+	return mw_php_tag_ex(buf, len, 1, kind, full);
+}
+
+long mw_php_tag_ex(const char *buf, size_t len, int script,
+		   enum mw_php_class *kind, int *full)
 {
 	const char *p = buf, *end = buf + len, *q;
 
@@ -69,7 +80,11 @@ long mw_php_tag(const char *buf, size_t len, enum mw_php_class *kind, int *full)
 	 * memchr on it is the cheapest pass over files that are not PHP. */
 	while (p < end && (q = memchr(p, '?', (size_t)(end - p))) != NULL) {
 		if (q > buf && q[-1] == '<') {
-			if (q + 1 < end && q[1] == '=') {
+			/* In binary data "<?=" turns up by chance every 16 MB;
+			 * there it must be followed by a blank or a variable. */
+			if (q + 1 < end && q[1] == '=' &&
+			    (script || (q + 2 < end && (q[2] == ' ' || q[2] == '\t' ||
+			     q[2] == '\n' || q[2] == '\r' || q[2] == '$')))) {
 				*kind = MW_PHP_TAG;
 				if (full)
 					*full = 0;
@@ -84,6 +99,8 @@ long mw_php_tag(const char *buf, size_t len, enum mw_php_class *kind, int *full)
 		}
 		p = q + 1;
 	}
+	if (!script)
+		return -1;
 	/* <script language="php"> (PHP 5 only, still seen in old kits) */
 	p = buf;
 	while (p < end && (q = memmem(p, (size_t)(end - p), "cript", 5)) != NULL) {
@@ -105,7 +122,7 @@ enum mw_php_class mw_php_classify(const char *name, const char *buf, size_t len)
 
 	if (mw_php_name(name))
 		return MW_PHP_EXTENSION;
-	if (mw_php_tag(buf, len, &k, NULL) >= 0)
+	if (mw_php_tag_ex(buf, len, !mw_looks_binary(buf, len), &k, NULL) >= 0)
 		return k;
 	return MW_PHP_NO;
 }

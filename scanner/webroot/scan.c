@@ -66,6 +66,7 @@ struct scan_ts {
 	struct scan *s;
 	struct mw_sig_scratch *sc;
 	struct mw_buf buf;
+	char *chunk;		/* MW_SCAN_CARRY + MW_SCAN_CHUNK */
 	magic_t magic;
 	int magic_failed;
 	struct hit hits[MW_SCAN_MAX_HITS];
@@ -98,7 +99,9 @@ static void *ts_init(void *ud)
 		return NULL;
 	ts->s = s;
 	mw_buf_init(&ts->buf, s->cap + 1);
-	if (mw_sig_scratch_new(s->db, &ts->sc)) {
+	ts->chunk = malloc(MW_SCAN_CARRY + MW_SCAN_CHUNK);
+	if (!ts->chunk || mw_sig_scratch_new(s->db, &ts->sc)) {
+		free(ts->chunk);
 		free(ts);
 		return NULL;
 	}
@@ -114,6 +117,7 @@ static void ts_fini(void *ud, void *p)
 		return;
 	mw_sig_scratch_free(ts->sc);
 	mw_buf_free(&ts->buf);
+	free(ts->chunk);
 	if (ts->magic)
 		magic_close(ts->magic);
 	free(ts);
@@ -414,6 +418,69 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 		queue_quarantine(s, path, st, sha, rules);
 }
 
+/*
+ * Read and classify. A PHP name is read whole (capped) into ts->buf. Other
+ * files stream through a small cache-hot chunk and are searched for an open
+ * tag on the way; only when one turns up is the file read whole for
+ * matching, so a large backup never sits in memory. *nread = bytes read.
+ */
+static enum mw_err read_classify(struct scan_ts *ts, int fd, const char *name,
+				 size_t cap, enum mw_php_class *cls,
+				 int *truncated, size_t *nread)
+{
+	size_t carry = 0, total = 0, want, keep;
+	enum mw_php_class k;
+	int script = -1;
+	char probe;
+	ssize_t r;
+	enum mw_err e;
+
+	*truncated = 0;
+	mw_buf_reset(&ts->buf);
+	if (mw_php_name(name)) {
+		*cls = MW_PHP_EXTENSION;
+		e = mw_read_fd_capped(fd, &ts->buf, cap, truncated);
+		*nread = ts->buf.len;
+		return e;
+	}
+	*cls = MW_PHP_NO;
+	for (;;) {
+		want = cap - total < MW_SCAN_CHUNK ? cap - total : MW_SCAN_CHUNK;
+		if (want == 0) {
+			do
+				r = read(fd, &probe, 1);
+			while (r < 0 && errno == EINTR);
+			if (r < 0)
+				return MW_ERR_IO;
+			*truncated = r > 0;
+			break;
+		}
+		r = read(fd, ts->chunk + carry, want);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return MW_ERR_IO;
+		if (r == 0)
+			break;
+		if (script < 0)
+			script = !mw_looks_binary(ts->chunk, (size_t)r);
+		total += (size_t)r;
+		if (mw_php_tag_ex(ts->chunk, carry + (size_t)r, script, &k, NULL) >= 0) {
+			*cls = k;
+			if (lseek(fd, 0, SEEK_SET) != 0)
+				return MW_ERR_IO;
+			e = mw_read_fd_capped(fd, &ts->buf, cap, truncated);
+			*nread = total + ts->buf.len;
+			return e;
+		}
+		keep = carry + (size_t)r < MW_SCAN_CARRY ? carry + (size_t)r : MW_SCAN_CARRY;
+		memmove(ts->chunk, ts->chunk + carry + (size_t)r - keep, keep);
+		carry = keep;
+	}
+	*nread = total;
+	return MW_OK;
+}
+
 static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 {
 	struct scan *s = ud;
@@ -422,6 +489,7 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 	enum mw_php_class cls;
 	enum mw_err e;
 	int fd, truncated = 0;
+	size_t nread = 0;
 	json_t *arr = NULL;
 
 	if (!ts)
@@ -457,8 +525,7 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		close(fd);
 		return;
 	}
-	mw_buf_reset(&ts->buf);
-	e = mw_read_fd_capped(fd, &ts->buf, s->cap, &truncated);
+	e = read_classify(ts, fd, f->name, s->cap, &cls, &truncated, &nread);
 	if (e) {
 		ADD(s, unreadable, 1);
 		scan_error(s, f->path, e, "cannot read: %s",
@@ -466,12 +533,11 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		close(fd);
 		return;
 	}
-	ADD(s, bytes, ts->buf.len);
+	ADD(s, bytes, nread);
 	if (s->cache)
 		arr = json_array();
 	if (truncated)
 		ADD(s, truncated, 1);
-	cls = mw_php_classify(f->name, ts->buf.data ? ts->buf.data : "", ts->buf.len);
 	if (cls == MW_PHP_NO) {
 		ADD(s, not_candidates, 1);
 	} else {

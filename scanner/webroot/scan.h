@@ -19,6 +19,8 @@
 #define MW_SCAN_MAGIC_BYTES	65536	/* bytes shown to libmagic */
 #define MW_SCAN_MAX_HITS	64	/* rule matches kept per file */
 #define MW_SCAN_PROGRESS_EVERY	256	/* files between progress updates */
+#define MW_SCAN_CHUNK		(128 * 1024)	/* streaming read of non-PHP names */
+#define MW_SCAN_CARRY		512	/* bytes kept between chunks */
 
 struct mw_scan_opts {
 	struct mw_strlist roots;	/* empty = auto-detect */
