@@ -42,7 +42,14 @@ const struct mw_command mw_commands[] = {
 	  "mailwarden quarantine list | restore ID | purge ID\n",
 	  mw_cmd_quarantine },
 	{ "signatures", "lint and test the signature rule set",
-	  "mailwarden signatures lint | test [--signatures DIR]\n",
+	  "mailwarden signatures lint | test [--signatures DIR] [--samples DIR] [--corpus DIR]...\n"
+	  "  lint              refuse rules with missing keys, bad regexes or conditions\n"
+	  "  test              lint, then match every rule against its positive and\n"
+	  "                    negative samples\n"
+	  "  --signatures DIR  rule files (default: installed set)\n"
+	  "  --samples DIR     sample tree with malicious/ and clean/ (default tests/samples)\n"
+	  "  --corpus DIR      also run all rules over every file below DIR (repeatable);\n"
+	  "                    matches are findings, the slowest rule/file pair is reported\n",
 	  mw_cmd_signatures },
 	{ "ack", "acknowledge a reviewed finding so nightly runs stay quiet about it",
 	  "mailwarden ack FINDING-ID\n",

@@ -1,0 +1,222 @@
+/*
+ * The signature engine: rule files (signatures/README.md) are parsed into a
+ * rule set, linted, and compiled once into one matcher; matching a buffer is
+ * one function call with a callback per rule that matched (YARA's habit).
+ *
+ * Prefilter: with Vectorscan every rule literal and every pattern goes into
+ * one database (patterns with HS_FLAG_PREFILTER|HS_FLAG_SINGLEMATCH); built
+ * with VECTORSCAN=0 the rule literals are searched with memmem over a
+ * lower-cased copy. A rule is confirmed only when one of its literals
+ * occurs and its condition can still be true given the patterns that
+ * fired; the fired patterns are then confirmed with PCRE2 (JIT) under match,
+ * depth and heap limits.
+ */
+#ifndef MW_SIG_H
+#define MW_SIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/severity.h"
+#include "core/strlist.h"
+
+/* Limits of the rule language and engine (one place, YARA's habit). */
+#define MW_SIG_MAX_RULE_FILE	(4u << 20)	/* bytes per .rules file */
+#define MW_SIG_MAX_RULES	4096		/* rules per set */
+#define MW_SIG_MAX_PATTERNS	64		/* patterns per rule (bit mask) */
+#define MW_SIG_MAX_LITERALS	32		/* literals per rule */
+#define MW_SIG_MAX_SAMPLES	64		/* positive/negative per rule */
+#define MW_SIG_MAX_COND_NODES	256		/* condition expression size */
+#define MW_SIG_MAX_COND_DEPTH	32		/* nesting of parentheses/not */
+#define MW_SIG_MIN_LITERAL	4		/* bytes */
+#define MW_SIG_MAX_VALUE	4096		/* bytes of one key's value */
+#define MW_SIG_MAX_ERRORS	200		/* parse/lint messages kept */
+/* PCRE2 bounds per match: calibrated so that the classic catastrophic
+ * patterns stop within a few ms on a 64 KiB line (tests/unit/test_sig.c). */
+#define MW_SIG_MATCH_LIMIT	1000000u
+#define MW_SIG_DEPTH_LIMIT	10000u
+#define MW_SIG_HEAP_LIMIT_KIB	65536u
+#define MW_SIG_SLOW_MS		100		/* slower than this = finding */
+
+/* Pattern flags (from /REGEX/flags). */
+#define MW_SIG_F_CASELESS	0x1u
+#define MW_SIG_F_DOTALL		0x2u
+#define MW_SIG_F_MULTILINE	0x4u
+#define MW_SIG_F_EXTENDED	0x8u
+
+struct mw_sig_pattern {
+	char *name;
+	char *regex;
+	unsigned flags;
+	unsigned line;
+};
+
+enum mw_cond_op { MW_COND_VAR, MW_COND_NOT, MW_COND_AND, MW_COND_OR, MW_COND_NOF };
+
+/* Condition as a tree in a flat array; children come before parents. */
+struct mw_cond_node {
+	enum mw_cond_op op;
+	unsigned a, b;		/* children (NOT uses a) or VAR index */
+	unsigned n;		/* NOF: how many must hold */
+	uint64_t set;		/* NOF: pattern indexes */
+};
+
+struct mw_sig_rule {
+	char *id, *family, *description, *remediation, *condition;
+	enum mw_severity severity;
+	int has_severity;
+	struct mw_strlist literals, positives, negatives;
+	struct mw_sig_pattern *patterns;
+	unsigned npatterns;
+	struct mw_cond_node *cond;	/* NULL until compiled by lint */
+	unsigned ncond, cond_root;
+	uint64_t positive_mask;	/* patterns that occur outside any "not" */
+	char *file;		/* rule file name as given */
+	unsigned line;		/* line of "rule ID" */
+	int broken;		/* syntax error inside the stanza */
+};
+
+/* A parse or lint problem: shown as "file: line N: text". */
+struct mw_sig_db;
+struct mw_sig_scratch;
+
+struct mw_sig_msg {
+	char *file;
+	unsigned long line;
+	char *text;
+};
+
+struct mw_sig_set {
+	struct mw_sig_rule *rules;
+	size_t nrules, alloc;
+	struct mw_sig_msg *errors;	/* at most MW_SIG_MAX_ERRORS kept */
+	size_t nerrors, errors_alloc, errors_dropped;
+	unsigned char version[32];	/* sha256 over the files read */
+	int have_version;
+};
+
+void mw_sig_set_init(struct mw_sig_set *s);
+void mw_sig_set_free(struct mw_sig_set *s);
+/* Record a problem in s->errors (printf-style text). */
+void mw_sig_set_error(struct mw_sig_set *s, const char *file,
+		      unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* PCRE2 compile options for MW_SIG_F_* flags (engine internal). */
+uint32_t mw_sig_pcre2_options(unsigned flags);
+
+/*
+ * Load dir, lint it and compile the valid rules: the one call the commands
+ * use. Problems of single rules stay in set->errors (the caller reports
+ * them); returns an error with a message in err only when no matcher could
+ * be built (unreadable dir, no valid rule).
+ */
+enum mw_err mw_sig_open(const char *dir, struct mw_sig_set *set,
+			struct mw_sig_db **db, struct mw_strlist *notes,
+			char *err, size_t errlen);
+
+/*
+ * Parse one rule file's text (need not be NUL-terminated) into s. Syntax
+ * errors are appended to s->errors; the run goes
+ * on with the next stanza. Returns MW_ERR_NOMEM only; a syntax error is not
+ * a failure of the call (check s->errors).
+ */
+enum mw_err mw_sig_parse(struct mw_sig_set *s, const char *name,
+			 const char *text, size_t len);
+
+/*
+ * Read every *.rules file in dir (sorted by name, no symlinks, capped at
+ * MW_SIG_MAX_RULE_FILE) into s and record the set's version (sha256 of the
+ * names and contents). MW_ERR_IO when dir cannot be read or holds no rule
+ * file (errno kept); errors of single files go to s->errors.
+ */
+enum mw_err mw_sig_load_dir(struct mw_sig_set *s, const char *dir);
+
+/*
+ * Lint every rule: required keys present (id, family, severity,
+ * description, literal, pattern, positive, negative), id and family syntax,
+ * literal length, unique ids, patterns compile with PCRE2, condition parses
+ * and names only declared patterns. Compiles each valid rule's condition.
+ * Messages go to s->errors; rules with a problem are marked broken.
+ * Returns the number of broken rules.
+ */
+size_t mw_sig_lint(struct mw_sig_set *s);
+
+/*
+ * Parse a condition over the rule's pattern names into rule->cond.
+ * On error writes a message to err and returns MW_ERR_PARSE.
+ */
+enum mw_err mw_cond_compile(struct mw_sig_rule *rule, const char *text,
+			    char *err, size_t errlen);
+
+/* Three-valued evaluation: 0 false, 1 true, 2 unknown (pattern i is true
+ * when bit i of yes is set, unknown when set in maybe, false otherwise). */
+int mw_cond_eval(const struct mw_sig_rule *rule, uint64_t yes, uint64_t maybe);
+
+/* ---- compiled matcher ---- */
+
+/* One rule match on a buffer. offset/line point at the first match of the
+ * first pattern (declaration order) that holds outside any "not". */
+struct mw_sig_hit {
+	const struct mw_sig_rule *rule;
+	size_t offset;
+	unsigned long line;
+};
+
+/* A PCRE2 limit hit or engine failure while confirming rule on a buffer. */
+struct mw_sig_fault {
+	const struct mw_sig_rule *rule;
+	const char *pattern;
+	enum mw_err code;	/* MW_ERR_LIMIT, MW_ERR_INTERNAL */
+	const char *what;	/* "match limit", "depth limit", ... */
+};
+
+/* Callbacks return 0 to go on, non-zero to stop matching this buffer. */
+typedef int (*mw_sig_hit_fn)(void *ud, const struct mw_sig_hit *hit);
+typedef void (*mw_sig_fault_fn)(void *ud, const struct mw_sig_fault *f);
+
+/*
+ * Compile the non-broken rules of s into a matcher. s must outlive the db
+ * (rules are referenced, not copied). A pattern Vectorscan cannot compile
+ * even as a prefilter falls back to its rule's literals (noted in *notes
+ * when given). Returns MW_ERR_PARSE with a message in err when nothing can
+ * be compiled.
+ */
+enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
+			   struct mw_strlist *notes, char *err, size_t errlen);
+void mw_sig_db_free(struct mw_sig_db *db);
+size_t mw_sig_db_nrules(const struct mw_sig_db *db);
+/* "vectorscan" or "memmem" */
+const char *mw_sig_db_prefilter(const struct mw_sig_db *db);
+
+/* Per-thread state (Vectorscan scratch, PCRE2 match data, JIT stack). */
+enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
+			       struct mw_sig_scratch **out);
+void mw_sig_scratch_free(struct mw_sig_scratch *sc);
+
+/*
+ * Match buf[0..len) against every rule: hit() once per matching rule (in
+ * rule order), fault() once per rule whose confirmation hit a limit.
+ * Returns MW_OK, or an error when the prefilter itself failed.
+ * If slowest_ms is given it receives the slowest rule's confirm time and
+ * *slowest_rule that rule (NULL when no rule was confirmed).
+ */
+enum mw_err mw_sig_match(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
+			 const char *buf, size_t len, mw_sig_hit_fn hit,
+			 mw_sig_fault_fn fault, void *ud, double *slowest_ms,
+			 const struct mw_sig_rule **slowest_rule);
+
+/*
+ * Where to find the rule files: config signatures_dir, else opt (the
+ * --signatures value), else MW_DATADIR "/signatures" if it exists, else
+ * "signatures/" next to the running binary. Writes into dst; returns -1
+ * when none exists.
+ */
+int mw_sig_default_dir(const char *cfg_dir, const char *opt, char *dst,
+		       size_t dstlen);
+
+/* Default remediation text for a family. */
+const char *mw_sig_default_remediation(const char *family);
+
+#endif

@@ -1,0 +1,440 @@
+/* Signature engine: rule parser errors, lint, conditions, matcher, limits. */
+#include "tests/unit/testutil.h"
+
+#include <time.h>
+
+#include "core/sha256.h"
+#include "signatures/sig.h"
+
+static int has_error(const struct mw_sig_set *s, unsigned long line,
+		     const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < s->nerrors; i++)
+		if ((line == 0 || s->errors[i].line == line) &&
+		    strstr(s->errors[i].text, needle))
+			return 1;
+	return 0;
+}
+
+static void parse_text(struct mw_sig_set *s, const char *text)
+{
+	mw_sig_set_init(s);
+	assert_int_equal(mw_sig_parse(s, "t.rules", text, strlen(text)), MW_OK);
+}
+
+static const char good_rule[] =
+	"# comment\n"
+	"rule mailer.loop\n"
+	"  family:      mailer/mass-form\n"
+	"  severity:    high   # comment after value\n"
+	"  description: recipients looped into mail()\n"
+	"  literal:     mail(\n"
+	"  pattern:     send  /\\bmail\\s*\\(\\s*\\$/i   # NAME /RE/flags\n"
+	"  pattern:     input /\\$_(?:POST|REQUEST)\\s*\\[/\n"
+	"  pattern:     split /explode\\s*\\(\\s*[\"']\\\\n[\"']/\n"
+	"  pattern:     lib   /class\\s+PHPMailer\\b/\n"
+	"  condition:   send and input and split and not lib\n"
+	"  positive:    mailer/a.php\n"
+	"  negative:    b.php\n"
+	"end\n";
+
+static void test_parse_good(void **state)
+{
+	struct mw_sig_set s;
+	const struct mw_sig_rule *r;
+
+	(void)state;
+	parse_text(&s, good_rule);
+	assert_int_equal(s.nerrors, 0);
+	assert_int_equal(mw_sig_lint(&s), 0);
+	assert_int_equal(s.nrules, 1);
+	r = &s.rules[0];
+	assert_string_equal(r->id, "mailer.loop");
+	assert_int_equal(r->severity, MW_SEV_HIGH);
+	assert_string_equal(r->literals.v[0], "mail(");
+	assert_int_equal(r->npatterns, 4);
+	assert_string_equal(r->patterns[0].regex, "\\bmail\\s*\\(\\s*\\$");
+	assert_int_equal(r->patterns[0].flags, MW_SIG_F_CASELESS);
+	assert_string_equal(r->patterns[2].regex, "explode\\s*\\(\\s*[\"']\\\\n[\"']");
+	/* "lib" only occurs under "not": not a positive pattern */
+	assert_int_equal(r->positive_mask, 0x7);
+	mw_sig_set_free(&s);
+}
+
+static void test_parse_errors(void **state)
+{
+	struct mw_sig_set s;
+
+	(void)state;
+	parse_text(&s,
+		   "rule a.b\n"			/* 1 */
+		   "  family mailer/x\n"		/* 2 no colon */
+		   "  colour: red\n"		/* 3 unknown key */
+		   "  pattern: p /abc\n"		/* 4 unterminated */
+		   "  pattern: Bad /x/\n"		/* 5 bad name */
+		   "  pattern: q /x/z\n"		/* 6 bad flag */
+		   "  literal: \\xZZ\n"		/* 7 bad escape */
+		   "  severity: high\n"		/* 8 */
+		   "  severity: low\n"		/* 9 twice */
+		   "end\n"			/* 10 */
+		   "end\n"			/* 11 end without rule */
+		   "junk\n"			/* 12 outside */
+		   "rule c.d\n"			/* 13 */
+		   "rule e.f\n"			/* 14 missing end before */
+		   "  pattern: r /[/]x/ trailing\n"	/* 15 text after */
+		   );
+	assert_true(has_error(&s, 2, "expected 'key: value'"));
+	assert_true(has_error(&s, 3, "unknown key 'colour'"));
+	assert_true(has_error(&s, 4, "unterminated"));
+	assert_true(has_error(&s, 5, "expected NAME"));
+	assert_true(has_error(&s, 6, "unknown flag 'z'"));
+	assert_true(has_error(&s, 7, "bad \\x escape"));
+	assert_true(has_error(&s, 9, "severity given twice"));
+	assert_true(has_error(&s, 11, "'end' without 'rule'"));
+	assert_true(has_error(&s, 12, "outside a rule"));
+	assert_true(has_error(&s, 14, "missing 'end' before next rule"));
+	assert_true(has_error(&s, 15, "unexpected text after"));
+	assert_true(has_error(&s, 14, "rule e.f: missing 'end'"));
+	assert_string_equal(s.errors[0].file, "t.rules");
+	assert_int_equal(s.nrules, 3);
+	assert_true(s.rules[0].broken);
+	mw_sig_set_free(&s);
+}
+
+static void test_lint_required(void **state)
+{
+	struct mw_sig_set s;
+
+	(void)state;
+	parse_text(&s,
+		   "rule mailer.empty\n"
+		   "end\n"
+		   "rule mailer.weak\n"
+		   "  family: spam/x\n"
+		   "  severity: low\n"
+		   "  description: d\n"
+		   "  literal: eval\n"
+		   "  literal: ab\n"
+		   "  pattern: p /(/\n"
+		   "  condition: p or zz\n"
+		   "  positive: /abs.php\n"
+		   "  negative: ../up.php\n"
+		   "end\n"
+		   "rule mailer.empty\n"
+		   "  family: mailer/x\n  severity: low\n  description: d\n"
+		   "  literal: abcd\n  pattern: p /abcd/\n  positive: a\n  negative: b\n"
+		   "end\n");
+	assert_int_equal(mw_sig_lint(&s), 3);
+	assert_true(has_error(&s, 1, "missing family"));
+	assert_true(has_error(&s, 1, "missing severity"));
+	assert_true(has_error(&s, 1, "missing description"));
+	assert_true(has_error(&s, 1, "missing literal"));
+	assert_true(has_error(&s, 1, "missing pattern"));
+	assert_true(has_error(&s, 1, "missing positive"));
+	assert_true(has_error(&s, 1, "missing negative"));
+	assert_true(has_error(&s, 3, "family 'spam/x'"));
+	assert_true(has_error(&s, 3, "bare PHP keyword"));
+	assert_true(has_error(&s, 3, "shorter than 4"));
+	assert_true(has_error(&s, 9, "pattern p: missing closing parenthesis"));
+	assert_true(has_error(&s, 3, "relative path"));
+	assert_true(has_error(&s, 14, "duplicate id"));
+	mw_sig_set_free(&s);
+}
+
+static struct mw_sig_rule *cond_rule(const char *names)
+{
+	static struct mw_sig_rule r;
+	static struct mw_sig_pattern pats[8];
+	static char nbuf[8][8];
+	unsigned i;
+
+	memset(&r, 0, sizeof(r));
+	r.patterns = pats;
+	for (i = 0; names[i]; i++) {
+		nbuf[i][0] = names[i];
+		nbuf[i][1] = '\0';
+		pats[i].name = nbuf[i];
+	}
+	r.npatterns = i;
+	return &r;
+}
+
+#define BIT(c) ((uint64_t)1 << ((c) - 'a'))
+
+static void test_conditions(void **state)
+{
+	struct mw_sig_rule *r = cond_rule("abcd");
+	char err[256];
+
+	(void)state;
+	assert_int_equal(mw_cond_compile(r, "a and (b or c) and not d", err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_cond_eval(r, BIT('a') | BIT('c'), 0), 1);
+	assert_int_equal(mw_cond_eval(r, BIT('a') | BIT('c') | BIT('d'), 0), 0);
+	assert_int_equal(mw_cond_eval(r, BIT('a'), 0), 0);
+	/* unknown b: undecided; unknown d under not: undecided */
+	assert_int_equal(mw_cond_eval(r, BIT('a'), BIT('b')), 2);
+	assert_int_equal(mw_cond_eval(r, BIT('a') | BIT('b'), BIT('d')), 2);
+	assert_int_equal(r->positive_mask, BIT('a') | BIT('b') | BIT('c'));
+	free(r->cond);
+	r->cond = NULL;
+
+	assert_int_equal(mw_cond_compile(r, "2 of (a, b, c)", err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_cond_eval(r, BIT('a'), 0), 0);
+	assert_int_equal(mw_cond_eval(r, BIT('a') | BIT('c'), 0), 1);
+	assert_int_equal(mw_cond_eval(r, BIT('a'), BIT('b')), 2);
+	free(r->cond);
+	r->cond = NULL;
+
+	assert_int_equal(mw_cond_compile(r, "all", err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_cond_eval(r, BIT('a') | BIT('b') | BIT('c'), 0), 0);
+	assert_int_equal(mw_cond_eval(r, BIT('a') | BIT('b') | BIT('c') | BIT('d'), 0), 1);
+	free(r->cond);
+	r->cond = NULL;
+	assert_int_equal(mw_cond_compile(r, NULL, err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_cond_eval(r, BIT('a'), 0), 0);
+	free(r->cond);
+	r->cond = NULL;
+	assert_int_equal(mw_cond_compile(r, "any", err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_cond_eval(r, BIT('d'), 0), 1);
+	assert_int_equal(mw_cond_eval(r, 0, 0), 0);
+	free(r->cond);
+	r->cond = NULL;
+	assert_int_equal(mw_cond_compile(r, "all of (a,b) or not any of (c, d)",
+					 err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_cond_eval(r, 0, 0), 1);
+	assert_int_equal(mw_cond_eval(r, BIT('c'), 0), 0);
+	assert_int_equal(mw_cond_eval(r, BIT('a') | BIT('b') | BIT('c'), 0), 1);
+	free(r->cond);
+	r->cond = NULL;
+
+	assert_int_equal(mw_cond_compile(r, "a and", err, sizeof(err)), MW_ERR_PARSE);
+	assert_non_null(strstr(err, "unexpected end"));
+	assert_int_equal(mw_cond_compile(r, "a b", err, sizeof(err)), MW_ERR_PARSE);
+	assert_int_equal(mw_cond_compile(r, "4 of (a, b, c)", err, sizeof(err)), MW_ERR_PARSE);
+	assert_int_equal(mw_cond_compile(r, "0 of (a)", err, sizeof(err)), MW_ERR_PARSE);
+	assert_int_equal(mw_cond_compile(r, "1 of (a, a)", err, sizeof(err)), MW_ERR_PARSE);
+	assert_int_equal(mw_cond_compile(r, "(a or b", err, sizeof(err)), MW_ERR_PARSE);
+	assert_int_equal(mw_cond_compile(r, "e", err, sizeof(err)), MW_ERR_PARSE);
+	assert_non_null(strstr(err, "unknown pattern name"));
+	assert_int_equal(mw_cond_compile(r, "a & b", err, sizeof(err)), MW_ERR_PARSE);
+	assert_int_equal(mw_cond_compile(r,
+		"((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))",
+		err, sizeof(err)), MW_ERR_PARSE);
+	assert_non_null(strstr(err, "nested too deeply"));
+	assert_null(r->cond);
+}
+
+struct hits {
+	char ids[8][64];
+	unsigned long lines[8];
+	size_t offs[8];
+	int n, faults;
+	char fault_what[64];
+};
+
+static int on_hit(void *ud, const struct mw_sig_hit *h)
+{
+	struct hits *hs = ud;
+
+	if (hs->n < 8) {
+		snprintf(hs->ids[hs->n], sizeof(hs->ids[0]), "%s", h->rule->id);
+		hs->lines[hs->n] = h->line;
+		hs->offs[hs->n] = h->offset;
+		hs->n++;
+	}
+	return 0;
+}
+
+static void on_fault(void *ud, const struct mw_sig_fault *f)
+{
+	struct hits *hs = ud;
+
+	hs->faults++;
+	snprintf(hs->fault_what, sizeof(hs->fault_what), "%s", f->what);
+}
+
+static struct mw_sig_db *compile_text(struct mw_sig_set *s, const char *text)
+{
+	struct mw_sig_db *db = NULL;
+	char err[256];
+
+	parse_text(s, text);
+	assert_int_equal(mw_sig_lint(s), 0);
+	assert_int_equal(mw_sig_compile(s, &db, NULL, err, sizeof(err)), MW_OK);
+	return db;
+}
+
+static void match(struct mw_sig_db *db, const char *buf, size_t len, struct hits *h)
+{
+	struct mw_sig_scratch *sc;
+
+	memset(h, 0, sizeof(*h));
+	assert_int_equal(mw_sig_scratch_new(db, &sc), MW_OK);
+	assert_int_equal(mw_sig_match(db, sc, buf, len, on_hit, on_fault, h, NULL, NULL),
+			 MW_OK);
+	mw_sig_scratch_free(sc);
+}
+
+static void test_match_combination(void **state)
+{
+	struct mw_sig_set s;
+	struct mw_sig_db *db;
+	struct hits h;
+	const char mailer[] =
+		"<form><textarea name=emails></textarea></form>\n"
+		"<?php\n"
+		"$l = explode(\"\\n\", $_POST['emails']);\n"
+		"foreach ($l as $to) { MAIL($to, $_POST['s'], $_POST['b']); }\n";
+	const char legit[] =
+		"<?php class PHPMailer {}\n"
+		"$l = explode(\"\\n\", $_POST['emails']);\n"
+		"mail($to, 'x', 'y');\n";
+	const char partial[] = "<?php mail($to, $_POST['s'], 'b');\n";
+
+	(void)state;
+	db = compile_text(&s, good_rule);
+	match(db, mailer, sizeof(mailer) - 1, &h);
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.ids[0], "mailer.loop");
+	/* first pattern of the condition that matched: "send", line 4 */
+	assert_int_equal(h.lines[0], 4);
+	assert_memory_equal(mailer + h.offs[0], "MAIL(", 5);
+	match(db, legit, sizeof(legit) - 1, &h);
+	assert_int_equal(h.n, 0);
+	match(db, partial, sizeof(partial) - 1, &h);
+	assert_int_equal(h.n, 0);
+	/* NUL bytes and binary around the code do not hide it */
+	{
+		char bin[4096];
+
+		memset(bin, 0, sizeof(bin));
+		memcpy(bin + 1000, mailer, sizeof(mailer) - 1);
+		match(db, bin, sizeof(bin), &h);
+		assert_int_equal(h.n, 1);
+	}
+	mw_sig_db_free(db);
+	mw_sig_set_free(&s);
+}
+
+static void test_match_literal_gate(void **state)
+{
+	struct mw_sig_set s;
+	struct mw_sig_db *db;
+	struct hits h;
+
+	(void)state;
+	/* The pattern matches but the literal is absent: no match (the
+	 * literal is a promise that every match contains it). */
+	db = compile_text(&s,
+		"rule backdoor.gate\n family: backdoor/x\n severity: low\n"
+		" description: d\n literal: assert(\n pattern: p /\\bsystem\\s*\\(/\n"
+		" positive: a\n negative: b\nend\n");
+	match(db, "system(1)", 9, &h);
+	assert_int_equal(h.n, 0);
+	match(db, "ASSERT( system(1)", 17, &h);
+	assert_int_equal(h.n, 1);
+	mw_sig_db_free(db);
+	mw_sig_set_free(&s);
+}
+
+/* A catastrophic-backtracking pattern on a crafted file must stop at the
+ * PCRE2 limit quickly and report a fault, not hang. */
+static void test_match_limits(void **state)
+{
+	struct mw_sig_set s;
+	struct mw_sig_db *db;
+	struct hits h;
+	struct timespec t0, t1;
+	double ms;
+	size_t n = 65536;
+	char *buf = malloc(n);
+
+	(void)state;
+	assert_non_null(buf);
+	memcpy(buf, "xxxx", 4);
+	memset(buf + 4, 'a', n - 5);
+	buf[n - 1] = '!';
+	db = compile_text(&s,
+		"rule obfuscation.evil\n family: obfuscation/x\n severity: low\n"
+		" description: d\n literal: xxxx\n pattern: p /(\\w+\\s?)*$/\n"
+		" pattern: q /(.*a){25}!/\n condition: p or q\n"
+		" positive: a\n negative: b\nend\n");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	match(db, buf, n, &h);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	assert_int_equal(h.n, 0);
+	assert_true(h.faults >= 1);
+	assert_non_null(strstr(h.fault_what, "limit"));
+	print_message("catastrophic patterns stopped after %.1f ms (%s)\n", ms,
+		      h.fault_what);
+	assert_true(ms < 2000);	/* generous for sanitizer builds */
+	mw_sig_db_free(db);
+	mw_sig_set_free(&s);
+	free(buf);
+}
+
+static void test_load_dir_and_fixtures(void **state)
+{
+	struct mw_sig_set s;
+	struct mw_sig_db *db = NULL;
+	struct mw_strlist notes = { 0 };
+	char dir[1024], err[256];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/rules/good", test_top());
+	mw_sig_set_init(&s);
+	assert_int_equal(mw_sig_open(dir, &s, &db, &notes, err, sizeof(err)), MW_OK);
+	assert_int_equal(s.nerrors, 0);
+	assert_true(s.have_version);
+	assert_int_equal(mw_sig_db_nrules(db), 2);
+	mw_sig_db_free(db);
+	mw_sig_set_free(&s);
+	mw_strlist_clear(&notes);
+
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/rules/bad", test_top());
+	mw_sig_set_init(&s);
+	assert_int_not_equal(mw_sig_open(dir, &s, &db, &notes, err, sizeof(err)), MW_OK);
+	assert_null(db);
+	assert_true(s.nerrors >= 10);
+	mw_sig_set_free(&s);
+
+	mw_sig_set_init(&s);
+	assert_int_equal(mw_sig_load_dir(&s, "/nonexistent/dir"), MW_ERR_IO);
+	mw_sig_set_free(&s);
+}
+
+static void test_sha256(void **state)
+{
+	char hex[65];
+
+	(void)state;
+	mw_sha256_hex("abc", 3, hex);
+	assert_string_equal(hex,
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	mw_sha256_hex("", 0, hex);
+	assert_string_equal(hex,
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	mw_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+	assert_string_equal(hex,
+		"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_lint_required),
+		cmocka_unit_test(test_conditions),
+		cmocka_unit_test(test_match_combination),
+		cmocka_unit_test(test_match_literal_gate),
+		cmocka_unit_test(test_match_limits),
+		cmocka_unit_test(test_load_dir_and_fixtures),
+		cmocka_unit_test(test_sha256),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
