@@ -9,11 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #ifdef MW_HAVE_VECTORSCAN
 #include <hs/hs.h>
 #endif
 
 #include "core/buf.h"
+#include "core/safefile.h"
+#include "core/sha256.h"
 #include "signatures/sig.h"
 
 struct pat_rt {
@@ -115,6 +120,82 @@ static char *literal_regex(const char *l, size_t n)
 	return out;
 }
 
+/*
+ * Vectorscan only pre-filters, so any superset of the pattern will do.
+ * Large counted repeats ({0,20000}, {150,}, {200}) make its compiler
+ * explode in time and memory; they become * or + here (x{m,n} matches a
+ * subset of x*, and for m >= 1 of x+). Returns a malloc'd string.
+ */
+static char *widen_repeats(const char *re)
+{
+	size_t n = strlen(re), i = 0, o = 0;
+	char *out = malloc(n + 1);
+	int in_class = 0;
+
+	if (!out)
+		return NULL;
+	while (i < n) {
+		char c = re[i];
+
+		if (c == '\\' && i + 1 < n) {
+			out[o++] = re[i++];
+			out[o++] = re[i++];
+			continue;
+		}
+		if (in_class) {
+			if (c == ']')
+				in_class = 0;
+			out[o++] = re[i++];
+			continue;
+		}
+		if (c == '[') {
+			in_class = 1;
+			out[o++] = re[i++];
+			if (i < n && re[i] == '^')
+				out[o++] = re[i++];
+			if (i < n && re[i] == ']')
+				out[o++] = re[i++];
+			continue;
+		}
+		if (c == '{' && i > 0) {
+			size_t j = i + 1;
+			unsigned long lo = 0, hi = 0;
+			int has_hi = 0, comma = 0, digits = 0;
+
+			while (j < n && re[j] >= '0' && re[j] <= '9') {
+				lo = lo * 10 + (unsigned long)(re[j] - '0');
+				if (lo > 100000)
+					lo = 100000;
+				j++;
+				digits++;
+			}
+			if (j < n && re[j] == ',') {
+				comma = 1;
+				j++;
+				while (j < n && re[j] >= '0' && re[j] <= '9') {
+					hi = hi * 10 + (unsigned long)(re[j] - '0');
+					if (hi > 100000)
+						hi = 100000;
+					j++;
+					has_hi = 1;
+				}
+			}
+			if (digits && j < n && re[j] == '}') {
+				unsigned long top = comma ? (has_hi ? hi : lo) : lo;
+
+				if (lo > MW_SIG_HS_MAX_REPEAT || top > MW_SIG_HS_MAX_REPEAT) {
+					out[o++] = lo == 0 ? '*' : '+';
+					i = j + 1;
+					continue;
+				}
+			}
+		}
+		out[o++] = re[i++];
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static unsigned hs_flags_for(unsigned f)
 {
 	unsigned o = HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
@@ -129,13 +210,118 @@ static unsigned hs_flags_for(unsigned f)
 }
 
 /*
+ * Compiled databases are kept in cache_dir as "sigdb-<key>.hs": key is the
+ * sha256 of every expression, flag and id plus the Vectorscan version, so a
+ * changed rule set or library never loads a stale database. The file holds
+ * a header, the via_literal flags, then hs_serialize_database() output. It
+ * is trusted only when owned by us and not writable by others.
+ */
+#define HS_CACHE_MAGIC "mailwarden-hsdb-1\n"
+
+static void hs_cache_key(const char *const *expr, const unsigned *flags,
+			 const unsigned *ids, size_t n, const struct mw_sig_db *db,
+			 char out[65])
+{
+	struct mw_sha256 h;
+	unsigned char d[32];
+	const char *ver = hs_version();
+	size_t i;
+
+	mw_sha256_init(&h);
+	mw_sha256_update(&h, ver, strlen(ver) + 1);
+	for (i = 0; i < n; i++) {
+		mw_sha256_update(&h, expr[i], strlen(expr[i]) + 1);
+		mw_sha256_update(&h, &flags[i], sizeof(flags[i]));
+		mw_sha256_update(&h, &ids[i], sizeof(ids[i]));
+	}
+	mw_sha256_update(&h, &db->npats, sizeof(db->npats));
+	mw_sha256_final(&h, d);
+	mw_sha256_tohex(d, out);
+}
+
+static int hs_cache_load(struct mw_sig_db *db, const char *path)
+{
+	struct mw_buf b;
+	struct stat st;
+	size_t hl = strlen(HS_CACHE_MAGIC), i;
+	int fd, trunc;
+
+	if (mw_open_regular_at(AT_FDCWD, path, &fd, &st))
+		return -1;
+	if (st.st_uid != geteuid() || (st.st_mode & 022)) {
+		close(fd);
+		return -1;
+	}
+	mw_buf_init(&b, (size_t)256 << 20);
+	if (mw_read_fd_capped(fd, &b, (size_t)256 << 20, &trunc) || trunc ||
+	    b.len < hl + db->npats || memcmp(b.data, HS_CACHE_MAGIC, hl) != 0) {
+		close(fd);
+		mw_buf_free(&b);
+		return -1;
+	}
+	close(fd);
+	for (i = 0; i < db->npats; i++)
+		db->pats[i].via_literal = b.data[hl + i] == '1';
+	if (hs_deserialize_database(b.data + hl + db->npats, b.len - hl - db->npats,
+				    &db->hs) != HS_SUCCESS) {
+		for (i = 0; i < db->npats; i++)
+			db->pats[i].via_literal = 0;
+		db->hs = NULL;
+		mw_buf_free(&b);
+		return -1;
+	}
+	mw_buf_free(&b);
+	return 0;
+}
+
+/* Best effort: a cache that cannot be written only costs compile time. */
+static void hs_cache_save(const struct mw_sig_db *db, const char *dir,
+			  const char *path)
+{
+	char tmp[MW_SIG_MAX_VALUE], *bytes = NULL;
+	size_t len = 0, i;
+	int fd, ok = 1;
+
+	if (hs_serialize_database(db->hs, &bytes, &len) != HS_SUCCESS)
+		return;
+	(void)mkdir(dir, 0700);
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		free(bytes);
+		return;
+	}
+	if (write(fd, HS_CACHE_MAGIC, strlen(HS_CACHE_MAGIC)) !=
+	    (ssize_t)strlen(HS_CACHE_MAGIC))
+		ok = 0;
+	for (i = 0; ok && i < db->npats; i++)
+		if (write(fd, db->pats[i].via_literal ? "1" : "0", 1) != 1)
+			ok = 0;
+	for (i = 0; ok && i < len;) {
+		ssize_t w = write(fd, bytes + i, len - i);
+
+		if (w <= 0) {
+			ok = 0;
+			break;
+		}
+		i += (size_t)w;
+	}
+	if (close(fd) < 0)
+		ok = 0;
+	if (!ok || rename(tmp, path) < 0)
+		unlink(tmp);
+	free(bytes);
+}
+
+/*
  * One database: ids [0, npats) are patterns (prefilter mode), ids
  * [npats, npats + nlits) the rule literals. A pattern Vectorscan refuses is
  * dropped from the database and gated by its rule's literals instead.
  */
-static enum mw_err build_hs(struct mw_sig_db *db, struct mw_strlist *notes,
-			    char *err, size_t errlen)
+static enum mw_err build_hs(struct mw_sig_db *db, const char *cache_dir,
+			    struct mw_strlist *notes, char *err, size_t errlen)
 {
+	char key[65], cpath[MW_SIG_MAX_VALUE] = "";
 	size_t total = db->npats + db->nlits, i, n;
 	const char **expr = calloc(total, sizeof(*expr));
 	char **owned = calloc(total, sizeof(*owned));
@@ -154,19 +340,27 @@ static enum mw_err build_hs(struct mw_sig_db *db, struct mw_strlist *notes,
 
 		for (p = 0; p < rule->npatterns; p++) {
 			i = db->rules[r].first_pat + p;
+			char *wide = widen_repeats(rule->patterns[p].regex);
+
+			if (!wide) {
+				e = MW_ERR_NOMEM;
+				goto out;
+			}
 			if (rule->patterns[p].flags & MW_SIG_F_EXTENDED) {
-				size_t l = strlen(rule->patterns[p].regex) + 5;
+				size_t l = strlen(wide) + 5;
 
 				owned[i] = malloc(l);
 				if (!owned[i]) {
+					free(wide);
 					e = MW_ERR_NOMEM;
 					goto out;
 				}
-				snprintf(owned[i], l, "(?x)%s", rule->patterns[p].regex);
-				expr[i] = owned[i];
+				snprintf(owned[i], l, "(?x)%s", wide);
+				free(wide);
 			} else {
-				expr[i] = rule->patterns[p].regex;
+				owned[i] = wide;
 			}
+			expr[i] = owned[i];
 			flags[i] = hs_flags_for(rule->patterns[p].flags);
 		}
 	}
@@ -178,6 +372,14 @@ static enum mw_err build_hs(struct mw_sig_db *db, struct mw_strlist *notes,
 		}
 		expr[db->npats + i] = owned[db->npats + i];
 		flags[db->npats + i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+	}
+	if (cache_dir) {
+		for (i = 0; i < total; i++)
+			ids[i] = (unsigned)i;
+		hs_cache_key(expr, flags, ids, total, db, key);
+		snprintf(cpath, sizeof(cpath), "%s/sigdb-%s.hs", cache_dir, key);
+		if (hs_cache_load(db, cpath) == 0)
+			goto out;
 	}
 	for (;;) {
 		const char **ex2 = calloc(total, sizeof(*ex2));
@@ -213,6 +415,8 @@ static enum mw_err build_hs(struct mw_sig_db *db, struct mw_strlist *notes,
 			free(ex2);
 			free(fl2);
 			free(map);
+			if (cpath[0])
+				hs_cache_save(db, cache_dir, cpath);
 			break;
 		}
 		if (ce && ce->expression >= 0 && (size_t)ce->expression < n &&
@@ -256,7 +460,8 @@ out:
 #endif
 
 enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
-			   struct mw_strlist *notes, char *err, size_t errlen)
+			   const char *cache_dir, struct mw_strlist *notes,
+			   char *err, size_t errlen)
 {
 	struct mw_sig_db *db;
 	size_t i, j, np = 0, nl = 0;
@@ -334,13 +539,14 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 		}
 	}
 #ifdef MW_HAVE_VECTORSCAN
-	e = build_hs(db, notes, err, errlen);
+	e = build_hs(db, cache_dir, notes, err, errlen);
 	if (e) {
 		mw_sig_db_free(db);
 		return e;
 	}
 #else
 	(void)notes;
+	(void)cache_dir;
 	for (i = 0; i < db->npats; i++)
 		db->pats[i].via_literal = 1;
 #endif

@@ -38,6 +38,9 @@
 #define MW_SIG_DEPTH_LIMIT	10000u
 #define MW_SIG_HEAP_LIMIT_KIB	65536u
 #define MW_SIG_SLOW_MS		100		/* slower than this = finding */
+/* Counted repeats above this become * or + in the Vectorscan prefilter
+ * (its compiler explodes on {0,20000}); PCRE2 still confirms exactly. */
+#define MW_SIG_HS_MAX_REPEAT	16
 
 /* Pattern flags (from /REGEX/flags). */
 #define MW_SIG_F_CASELESS	0x1u
@@ -107,14 +110,14 @@ void mw_sig_set_error(struct mw_sig_set *s, const char *file,
 uint32_t mw_sig_pcre2_options(unsigned flags);
 
 /*
- * Load dir, lint it and compile the valid rules: the one call the commands
- * use. Problems of single rules stay in set->errors (the caller reports
+ * Load dir, lint it and compile the valid rules (cache_dir as for
+ * mw_sig_compile): the one call the commands use. Problems of single rules stay in set->errors (the caller reports
  * them); returns an error with a message in err only when no matcher could
  * be built (unreadable dir, no valid rule).
  */
-enum mw_err mw_sig_open(const char *dir, struct mw_sig_set *set,
-			struct mw_sig_db **db, struct mw_strlist *notes,
-			char *err, size_t errlen);
+enum mw_err mw_sig_open(const char *dir, const char *cache_dir,
+			struct mw_sig_set *set, struct mw_sig_db **db,
+			struct mw_strlist *notes, char *err, size_t errlen);
 
 /*
  * Parse one rule file's text (need not be NUL-terminated) into s. Syntax
@@ -178,13 +181,15 @@ typedef void (*mw_sig_fault_fn)(void *ud, const struct mw_sig_fault *f);
 
 /*
  * Compile the non-broken rules of s into a matcher. s must outlive the db
- * (rules are referenced, not copied). A pattern Vectorscan cannot compile
+ * (rules are referenced, not copied). cache_dir (may be NULL) keeps
+ * compiled Vectorscan databases between runs. A pattern Vectorscan cannot compile
  * even as a prefilter falls back to its rule's literals (noted in *notes
  * when given). Returns MW_ERR_PARSE with a message in err when nothing can
  * be compiled.
  */
 enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
-			   struct mw_strlist *notes, char *err, size_t errlen);
+			   const char *cache_dir, struct mw_strlist *notes,
+			   char *err, size_t errlen);
 void mw_sig_db_free(struct mw_sig_db *db);
 size_t mw_sig_db_nrules(const struct mw_sig_db *db);
 /* "vectorscan" or "memmem" */

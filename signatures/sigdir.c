@@ -100,9 +100,9 @@ out:
 	return e;
 }
 
-enum mw_err mw_sig_open(const char *dir, struct mw_sig_set *set,
-			struct mw_sig_db **db, struct mw_strlist *notes,
-			char *err, size_t errlen)
+enum mw_err mw_sig_open(const char *dir, const char *cache_dir,
+			struct mw_sig_set *set, struct mw_sig_db **db,
+			struct mw_strlist *notes, char *err, size_t errlen)
 {
 	enum mw_err e;
 
@@ -118,7 +118,7 @@ enum mw_err mw_sig_open(const char *dir, struct mw_sig_set *set,
 		return e;
 	}
 	(void)mw_sig_lint(set);
-	return mw_sig_compile(set, db, notes, err, errlen);
+	return mw_sig_compile(set, db, cache_dir, notes, err, errlen);
 }
 
 static int is_dir(const char *p)

@@ -352,7 +352,7 @@ enum mw_err mw_cmd_signatures(struct mw_ctx *ctx, int argc, char **argv)
 		samples = default_samples(sbuf, sizeof(sbuf));
 
 	mw_sig_set_init(&set);
-	e = mw_sig_open(dir, &set, &db, &notes, err, sizeof(err));
+	e = mw_sig_open(dir, NULL, &set, &db, &notes, err, sizeof(err));
 	report_set_errors(ctx, &set);
 	for (i = 0; i < notes.n; i++)
 		mw_report_note(ctx->report, CHECK, "%s", notes.v[i]);

@@ -262,7 +262,7 @@ static struct mw_sig_db *compile_text(struct mw_sig_set *s, const char *text)
 
 	parse_text(s, text);
 	assert_int_equal(mw_sig_lint(s), 0);
-	assert_int_equal(mw_sig_compile(s, &db, NULL, err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_sig_compile(s, &db, NULL, NULL, err, sizeof(err)), MW_OK);
 	return db;
 }
 
@@ -386,7 +386,7 @@ static void test_load_dir_and_fixtures(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tests/fixtures/rules/good", test_top());
 	mw_sig_set_init(&s);
-	assert_int_equal(mw_sig_open(dir, &s, &db, &notes, err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_sig_open(dir, NULL, &s, &db, &notes, err, sizeof(err)), MW_OK);
 	assert_int_equal(s.nerrors, 0);
 	assert_true(s.have_version);
 	assert_int_equal(mw_sig_db_nrules(db), 2);
@@ -396,7 +396,7 @@ static void test_load_dir_and_fixtures(void **state)
 
 	snprintf(dir, sizeof(dir), "%s/tests/fixtures/rules/bad", test_top());
 	mw_sig_set_init(&s);
-	assert_int_not_equal(mw_sig_open(dir, &s, &db, &notes, err, sizeof(err)), MW_OK);
+	assert_int_not_equal(mw_sig_open(dir, NULL, &s, &db, &notes, err, sizeof(err)), MW_OK);
 	assert_null(db);
 	assert_true(s.nerrors >= 10);
 	mw_sig_set_free(&s);

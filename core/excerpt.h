@@ -1,0 +1,20 @@
+/*
+ * Raw excerpt for the report. mw_excerpt() (core/escape.h) returns an
+ * already escaped string, but mw_report_add() escapes the excerpt again, so
+ * a backslash in the source would show doubled; checks that hand an excerpt
+ * to the report use this one (same cut rules, no escaping).
+ */
+#ifndef MW_EXCERPT_H
+#define MW_EXCERPT_H
+
+#include <stddef.h>
+
+/*
+ * The line of s[0..n) holding offset at, leading blanks skipped, at most
+ * max_bytes bytes around the match with "…" marking a cut; not escaped.
+ * Returns a malloc'd NUL-terminated string (NUL bytes inside are kept as
+ * they are up to the terminator the report stops at) or NULL.
+ */
+char *mw_excerpt_raw(const char *s, size_t n, size_t at, size_t max_bytes);
+
+#endif

@@ -1,0 +1,375 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+#include "scanner/webroot/cache.h"
+
+struct centry {
+	uint64_t dev, ino;
+	uint64_t stamp;		/* hash of size, mtime, ctime */
+	char *findings;		/* NULL = none */
+	char *sha256;
+	int used;
+};
+
+struct pending {
+	struct pending *next;
+	uint64_t dev, ino;
+	int64_t size, mtime_ns, ctime_ns;
+	char *sha256, *findings;
+};
+
+struct mw_scan_cache {
+	sqlite3 *db;
+	char *sigver;
+	struct centry *tab;
+	size_t cap;		/* power of two */
+	unsigned long loaded, written;
+	pthread_mutex_t lock;
+	struct pending *pend;
+};
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static int64_t ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+static uint64_t stamp_of(int64_t size, int64_t mtime_ns, int64_t ctime_ns)
+{
+	return mix((uint64_t)size ^ mix((uint64_t)mtime_ns ^ mix((uint64_t)ctime_ns)));
+}
+
+static struct centry *slot(struct mw_scan_cache *c, uint64_t dev, uint64_t ino)
+{
+	size_t i = mix(dev * 31 + ino) & (c->cap - 1);
+
+	while (c->tab[i].used && (c->tab[i].dev != dev || c->tab[i].ino != ino))
+		i = (i + 1) & (c->cap - 1);
+	return &c->tab[i];
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static const char schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+	"CREATE TABLE IF NOT EXISTS files(dev INTEGER NOT NULL, ino INTEGER NOT NULL,"
+	" size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, sha256 TEXT,"
+	" sigver TEXT, findings TEXT, PRIMARY KEY(dev, ino)) WITHOUT ROWID;";
+
+static char *meta_get(sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key=?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int meta_set(sqlite3 *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int open_db(const char *path, sqlite3 **db)
+{
+	int fd;
+
+	/* Create root-only before SQLite sees it. */
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	(void)fchmod(fd, 0600);
+	close(fd);
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+			    NULL) != SQLITE_OK) {
+		sqlite3_close(*db);
+		*db = NULL;
+		errno = EIO;
+		return -1;
+	}
+	sqlite3_busy_timeout(*db, 2000);
+	return 0;
+}
+
+/* Check the schema and version; 0 ok, -1 unusable (corrupt, foreign). */
+static int check_db(struct mw_scan_cache *c, const char **note)
+{
+	char *schema, *ver;
+	int ok = 0;
+
+	if (exec(c->db, "PRAGMA quick_check") < 0 || exec(c->db, schema_sql) < 0) {
+		*note = "scan cache unreadable (corrupt?): starting fresh";
+		return -1;
+	}
+	schema = meta_get(c->db, "schema");
+	ver = meta_get(c->db, "sigver");
+	if (schema && strcmp(schema, MW_CACHE_SCHEMA) != 0) {
+		*note = "scan cache has another schema: starting fresh";
+		ok = -1;
+	} else if (ver && strcmp(ver, c->sigver) != 0) {
+		*note = "signature set changed since the last run: every file is read again";
+		if (exec(c->db, "DELETE FROM files") < 0)
+			ok = -1;
+	}
+	free(schema);
+	free(ver);
+	if (ok == 0 && (meta_set(c->db, "schema", MW_CACHE_SCHEMA) < 0 ||
+			meta_set(c->db, "sigver", c->sigver) < 0))
+		ok = -1;
+	return ok;
+}
+
+static enum mw_err load_rows(struct mw_scan_cache *c)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 n = 0;
+	size_t cap = 1024;
+	int rc;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM files", -1, &st, NULL) != SQLITE_OK)
+		return MW_ERR_IO;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (n < 0 || n > MW_CACHE_MAX_ROWS)
+		n = 0;
+	while (cap < (size_t)n * 2)
+		cap *= 2;
+	c->tab = calloc(cap, sizeof(*c->tab));
+	if (!c->tab)
+		return MW_ERR_NOMEM;
+	c->cap = cap;
+	if (sqlite3_prepare_v2(c->db, "SELECT dev, ino, size, mtime_ns, ctime_ns, sha256,"
+			       " findings FROM files", -1, &st, NULL) != SQLITE_OK)
+		return MW_ERR_IO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && c->loaded < (unsigned long)n) {
+		uint64_t dev = (uint64_t)sqlite3_column_int64(st, 0);
+		uint64_t ino = (uint64_t)sqlite3_column_int64(st, 1);
+		struct centry *e = slot(c, dev, ino);
+		const unsigned char *sha = sqlite3_column_text(st, 5);
+		const unsigned char *fj = sqlite3_column_text(st, 6);
+
+		e->used = 1;
+		e->dev = dev;
+		e->ino = ino;
+		e->stamp = stamp_of(sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+				    sqlite3_column_int64(st, 4));
+		e->sha256 = sha && strlen((const char *)sha) == 64 ?
+			    strdup((const char *)sha) : NULL;
+		e->findings = fj && *fj ? strdup((const char *)fj) : NULL;
+		c->loaded++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MW_OK : MW_ERR_IO;
+}
+
+static void free_table(struct mw_scan_cache *c)
+{
+	size_t i;
+
+	for (i = 0; c->tab && i < c->cap; i++) {
+		free(c->tab[i].findings);
+		free(c->tab[i].sha256);
+	}
+	free(c->tab);
+	c->tab = NULL;
+	c->cap = 0;
+	c->loaded = 0;
+}
+
+enum mw_err mw_cache_open(const char *state_dir, const char *sigver,
+			  struct mw_scan_cache **out, const char **note,
+			  char *err, size_t errlen)
+{
+	struct mw_scan_cache *c;
+	char path[MW_MAX_PATH];
+	enum mw_err e;
+	struct stat sb;
+
+	*out = NULL;
+	*note = NULL;
+	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", state_dir, strerror(errno));
+		return MW_ERR_IO;
+	}
+	if (lstat(state_dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a directory", state_dir);
+		return MW_ERR_IO;
+	}
+	snprintf(path, sizeof(path), "%s/%s", state_dir, MW_CACHE_FILE);
+	c = calloc(1, sizeof(*c));
+	if (!c || !(c->sigver = strdup(sigver))) {
+		free(c);
+		return MW_ERR_NOMEM;
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	if (open_db(path, &c->db) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (check_db(c, note) < 0 || (e = load_rows(c)) != MW_OK) {
+		/* Unusable: remove and start from nothing. */
+		if (!*note)
+			*note = "scan cache unreadable (corrupt?): starting fresh";
+		free_table(c);
+		sqlite3_close(c->db);
+		c->db = NULL;
+		if (unlink(path) < 0 || open_db(path, &c->db) < 0 ||
+		    check_db(c, note) < 0 || load_rows(c) != MW_OK) {
+			snprintf(err, errlen, "%s: cannot create a fresh cache", path);
+			goto fail;
+		}
+	}
+	exec(c->db, "PRAGMA synchronous=OFF");
+	*out = c;
+	return MW_OK;
+fail:
+	free_table(c);
+	if (c->db)
+		sqlite3_close(c->db);
+	pthread_mutex_destroy(&c->lock);
+	free(c->sigver);
+	free(c);
+	return MW_ERR_IO;
+}
+
+int mw_cache_lookup(struct mw_scan_cache *c, const struct stat *st,
+		    const char **findings, const char **sha256)
+{
+	struct centry *e;
+
+	if (!c || c->cap == 0)
+		return 0;
+	e = slot(c, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
+	if (!e->used || e->stamp != stamp_of(st->st_size, ns(&st->st_mtim),
+					     ns(&st->st_ctim)))
+		return 0;
+	*findings = e->findings;
+	*sha256 = e->sha256;
+	return 1;
+}
+
+enum mw_err mw_cache_put(struct mw_scan_cache *c, const struct stat *st,
+			 const char *sha256, const char *findings)
+{
+	struct pending *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return MW_ERR_NOMEM;
+	p->dev = (uint64_t)st->st_dev;
+	p->ino = (uint64_t)st->st_ino;
+	p->size = st->st_size;
+	p->mtime_ns = ns(&st->st_mtim);
+	p->ctime_ns = ns(&st->st_ctim);
+	p->sha256 = sha256 && *sha256 ? strdup(sha256) : NULL;
+	p->findings = findings ? strdup(findings) : NULL;
+	pthread_mutex_lock(&c->lock);
+	p->next = c->pend;
+	c->pend = p;
+	pthread_mutex_unlock(&c->lock);
+	return MW_OK;
+}
+
+enum mw_err mw_cache_close(struct mw_scan_cache *c, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct pending *p, *n;
+	enum mw_err e = MW_OK;
+
+	if (!c)
+		return MW_OK;
+	if (exec(c->db, "BEGIN") < 0 ||
+	    sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO files(dev, ino, size,"
+			       " mtime_ns, ctime_ns, sha256, sigver, findings)"
+			       " VALUES(?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "scan cache: %s", sqlite3_errmsg(c->db));
+		e = MW_ERR_IO;
+	}
+	for (p = c->pend; p; p = n) {
+		n = p->next;
+		if (!e) {
+			sqlite3_bind_int64(st, 1, (sqlite3_int64)p->dev);
+			sqlite3_bind_int64(st, 2, (sqlite3_int64)p->ino);
+			sqlite3_bind_int64(st, 3, p->size);
+			sqlite3_bind_int64(st, 4, p->mtime_ns);
+			sqlite3_bind_int64(st, 5, p->ctime_ns);
+			if (p->sha256)
+				sqlite3_bind_text(st, 6, p->sha256, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, 6);
+			sqlite3_bind_text(st, 7, c->sigver, -1, SQLITE_STATIC);
+			if (p->findings)
+				sqlite3_bind_text(st, 8, p->findings, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, 8);
+			if (sqlite3_step(st) != SQLITE_DONE) {
+				snprintf(err, errlen, "scan cache: %s", sqlite3_errmsg(c->db));
+				e = MW_ERR_IO;
+			} else {
+				c->written++;
+			}
+			sqlite3_reset(st);
+		}
+		free(p->sha256);
+		free(p->findings);
+		free(p);
+	}
+	sqlite3_finalize(st);
+	if (!e && exec(c->db, "COMMIT") < 0) {
+		snprintf(err, errlen, "scan cache: %s", sqlite3_errmsg(c->db));
+		e = MW_ERR_IO;
+	}
+	sqlite3_close(c->db);
+	free_table(c);
+	pthread_mutex_destroy(&c->lock);
+	free(c->sigver);
+	free(c);
+	return e;
+}
+
+unsigned long mw_cache_loaded(const struct mw_scan_cache *c)
+{
+	return c ? c->loaded : 0;
+}
+
+unsigned long mw_cache_written(const struct mw_scan_cache *c)
+{
+	return c ? c->written : 0;
+}

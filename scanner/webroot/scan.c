@@ -1,0 +1,978 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <magic.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/excerpt.h"
+#include "core/limits.h"
+#include "core/progress.h"
+#include "core/safefile.h"
+#include "core/sha256.h"
+#include "reports/report.h"
+#include "scanner/webroot/cache.h"
+#include "scanner/webroot/classify.h"
+#include "scanner/webroot/docroots.h"
+#include "scanner/webroot/quarantine.h"
+#include "scanner/webroot/scan.h"
+#include "scanner/webroot/walk.h"
+#include "signatures/sig.h"
+
+#define CHECK "scan"
+
+/* A file to quarantine once the walk is over. */
+struct qitem {
+	struct qitem *next;
+	char *path, *sha256, *rules;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct scan {
+	struct mw_ctx *ctx;
+	const struct mw_sig_db *db;
+	struct mw_scan_cache *cache;
+	size_t cap;
+	int cross_fs;
+	int quarantine;
+	enum mw_severity qmin;
+	pthread_mutex_t lock;		/* lists and json below */
+	json_t *symlinks;
+	struct qitem *qlist;
+	unsigned long errors_reported;
+	double slowest_ms;
+	char *slowest_rule, *slowest_file;
+	/* counters, atomics */
+	unsigned long candidates, by_ext, by_tag, not_candidates, bytes,
+		      cached, truncated, unreadable, findings, other_fs_files,
+		      processed, magic_calls, limit_faults;
+};
+
+struct hit {
+	const struct mw_sig_rule *rule;
+	size_t offset;
+	unsigned long line;
+};
+
+struct scan_ts {
+	struct scan *s;
+	struct mw_sig_scratch *sc;
+	struct mw_buf buf;
+	char *chunk;		/* MW_SCAN_CARRY + MW_SCAN_CHUNK */
+	magic_t magic;
+	int magic_failed;
+	struct hit hits[MW_SCAN_MAX_HITS];
+	unsigned nhits;
+	const char *cur_path;
+	unsigned long local_files;
+};
+
+#define ADD(s, field, n) __atomic_add_fetch(&(s)->field, (n), __ATOMIC_RELAXED)
+
+static void scan_error(struct scan *s, const char *path, enum mw_err code,
+		       const char *fmt, const char *arg)
+{
+	unsigned long n = ADD(s, errors_reported, 1);
+
+	if (n <= MW_SCAN_MAX_ERRORS)
+		mw_report_error(s->ctx->report, CHECK, path, 0, code, fmt, arg);
+	else if (n == MW_SCAN_MAX_ERRORS + 1)
+		mw_report_error(s->ctx->report, CHECK, NULL, 0, code,
+				"more than %d errors: the rest are only counted",
+				MW_SCAN_MAX_ERRORS);
+}
+
+static void *ts_init(void *ud)
+{
+	struct scan *s = ud;
+	struct scan_ts *ts = calloc(1, sizeof(*ts));
+
+	if (!ts)
+		return NULL;
+	ts->s = s;
+	mw_buf_init(&ts->buf, s->cap + 1);
+	ts->chunk = malloc(MW_SCAN_CARRY + MW_SCAN_CHUNK);
+	if (!ts->chunk || mw_sig_scratch_new(s->db, &ts->sc)) {
+		free(ts->chunk);
+		free(ts);
+		return NULL;
+	}
+	return ts;
+}
+
+static void ts_fini(void *ud, void *p)
+{
+	struct scan_ts *ts = p;
+
+	(void)ud;
+	if (!ts)
+		return;
+	mw_sig_scratch_free(ts->sc);
+	mw_buf_free(&ts->buf);
+	free(ts->chunk);
+	if (ts->magic)
+		magic_close(ts->magic);
+	free(ts);
+}
+
+/* libmagic's MIME type for buf, loaded per thread on first use (the
+ * default database costs ~300 us a call: content-detected candidates only). */
+static const char *mime_of(struct scan_ts *ts, const char *buf, size_t len)
+{
+	const char *m;
+
+	if (!ts->magic && !ts->magic_failed) {
+		ts->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS |
+				       MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_ELF);
+		if (!ts->magic || magic_load(ts->magic, NULL) != 0) {
+			if (ts->magic)
+				magic_close(ts->magic);
+			ts->magic = NULL;
+			ts->magic_failed = 1;
+		}
+	}
+	if (!ts->magic)
+		return NULL;
+	ADD(ts->s, magic_calls, 1);
+	m = magic_buffer(ts->magic, buf, len > MW_SCAN_MAGIC_BYTES ?
+			 MW_SCAN_MAGIC_BYTES : len);
+	return m;
+}
+
+static int on_hit(void *ud, const struct mw_sig_hit *h)
+{
+	struct scan_ts *ts = ud;
+
+	if (ts->nhits < MW_SCAN_MAX_HITS) {
+		ts->hits[ts->nhits].rule = h->rule;
+		ts->hits[ts->nhits].offset = h->offset;
+		ts->hits[ts->nhits].line = h->line;
+		ts->nhits++;
+	}
+	return 0;
+}
+
+static void on_fault(void *ud, const struct mw_sig_fault *f)
+{
+	struct scan_ts *ts = ud;
+	char msg[512];
+
+	ADD(ts->s, limit_faults, 1);
+	snprintf(msg, sizeof(msg), "rule %s pattern %s stopped at the PCRE2 %s: "
+		 "the file is not fully checked by this rule", f->rule->id,
+		 f->pattern, f->what);
+	scan_error(ts->s, ts->cur_path, f->code, "%s", msg);
+}
+
+static void fill_meta(struct mw_file_meta *m, const struct stat *st,
+		      const char *sha256)
+{
+	memset(m, 0, sizeof(*m));
+	m->valid = 1;
+	if (sha256)
+		snprintf(m->sha256, sizeof(m->sha256), "%s", sha256);
+	m->uid = st->st_uid;
+	m->gid = st->st_gid;
+	m->mode = st->st_mode;
+	m->mtime = (int64_t)st->st_mtim.tv_sec;
+	m->size = (int64_t)st->st_size;
+}
+
+/* Report one finding and remember it in arr (for the cache). */
+static void emit(struct scan *s, const char *path, const struct stat *st,
+		 const char *sha256, json_t *fj, json_t *arr)
+{
+	struct mw_finding f;
+	json_t *details = json_object_get(fj, "details");
+
+	memset(&f, 0, sizeof(f));
+	f.check = CHECK;
+	f.rule_id = json_string_value(json_object_get(fj, "rule_id"));
+	f.severity = (enum mw_severity)json_integer_value(json_object_get(fj, "severity"));
+	f.title = json_string_value(json_object_get(fj, "title"));
+	f.family = json_string_value(json_object_get(fj, "family"));
+	f.path = path;
+	f.line = (unsigned long)json_integer_value(json_object_get(fj, "line"));
+	f.excerpt = json_string_value(json_object_get(fj, "excerpt"));
+	f.remediation = json_string_value(json_object_get(fj, "remediation"));
+	f.details = json_is_object(details) ? details : NULL;
+	fill_meta(&f.file, st, sha256);
+	if (!f.rule_id || !f.title)
+		return;
+	ADD(s, findings, 1);
+	(void)mw_report_add(s->ctx->report, &f);
+	if (arr)
+		json_array_append(arr, fj);
+}
+
+static json_t *finding_json(const char *rule_id, enum mw_severity sev,
+			    const char *title, const char *family,
+			    unsigned long line, const char *excerpt,
+			    const char *remediation, json_t *details)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "rule_id", json_string(rule_id));
+	json_object_set_new(o, "severity", json_integer(sev));
+	json_object_set_new(o, "title", json_string(title));
+	if (family)
+		json_object_set_new(o, "family", json_string(family));
+	if (line)
+		json_object_set_new(o, "line", json_integer((json_int_t)line));
+	if (excerpt)
+		json_object_set_new(o, "excerpt", json_string(excerpt));
+	if (remediation)
+		json_object_set_new(o, "remediation", json_string(remediation));
+	if (details)
+		json_object_set_new(o, "details", details);
+	return o;
+}
+
+/* Replay the findings a previous run stored for an unchanged file. */
+static void replay(struct scan *s, const char *path, const struct stat *st,
+		   const char *fjson, const char *sha256)
+{
+	json_t *arr, *fj;
+	size_t i;
+
+	if (!fjson)
+		return;
+	arr = json_loads(fjson, 0, NULL);
+	if (!json_is_array(arr)) {
+		json_decref(arr);
+		return;
+	}
+	json_array_foreach(arr, i, fj)
+		emit(s, path, st, sha256, fj, NULL);
+	json_decref(arr);
+}
+
+static void queue_quarantine(struct scan *s, const char *path,
+			     const struct stat *st, const char *sha256,
+			     const char *rules)
+{
+	struct qitem *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return;
+	q->path = strdup(path);
+	q->sha256 = strdup(sha256);
+	q->rules = strdup(rules);
+	q->dev = st->st_dev;
+	q->ino = st->st_ino;
+	if (!q->path || !q->sha256 || !q->rules) {
+		free(q->path);
+		free(q->sha256);
+		free(q->rules);
+		free(q);
+		return;
+	}
+	pthread_mutex_lock(&s->lock);
+	q->next = s->qlist;
+	s->qlist = q;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int is_image_mime(const char *m)
+{
+	return m && (strncmp(m, "image/", 6) == 0 || strncmp(m, "audio/", 6) == 0 ||
+		     strncmp(m, "video/", 6) == 0 ||
+		     strcmp(m, "application/pdf") == 0 ||
+		     strcmp(m, "application/zip") == 0 ||
+		     strcmp(m, "application/gzip") == 0);
+}
+
+static unsigned long line_at(const char *buf, size_t off)
+{
+	unsigned long line = 1;
+	const char *p = buf, *end = buf + off, *nl;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		line++;
+		p = nl + 1;
+	}
+	return line;
+}
+
+static void add_rule_id(char *rules, size_t size, const char *id)
+{
+	size_t l = strlen(rules);
+
+	if (l < size)
+		snprintf(rules + l, size - l, "%s%s", l ? "," : "", id);
+}
+
+/* A file larger than the cap: always said, never silently ignored. */
+static void report_truncated(struct scan *s, const char *path,
+			     const struct stat *st, enum mw_php_class cls,
+			     json_t *arr)
+{
+	char title[256];
+	json_t *det = json_object(), *fj;
+
+	snprintf(title, sizeof(title), "file larger than max_file_size: only the "
+		 "first %zu bytes were scanned", s->cap);
+	json_object_set_new(det, "size", json_integer((json_int_t)st->st_size));
+	json_object_set_new(det, "scanned", json_integer((json_int_t)s->cap));
+	json_object_set_new(det, "php_candidate", json_boolean(cls != MW_PHP_NO));
+	fj = finding_json("scan.not-fully-scanned", cls == MW_PHP_EXTENSION ?
+			  MW_SEV_LOW : MW_SEV_INFO, title, NULL, 0, NULL,
+			  "Raise max_file_size (--max-file-size) or check the file "
+			  "by hand.", det);
+	emit(s, path, st, NULL, fj, arr);
+	json_decref(fj);
+}
+
+static void match_candidate(struct scan_ts *ts, int fd, const char *path,
+			    const char *name, const struct stat *st,
+			    enum mw_php_class cls, int truncated, json_t *arr)
+{
+	struct scan *s = ts->s;
+	const char *buf = ts->buf.data ? ts->buf.data : "";
+	size_t len = ts->buf.len;
+	const char *mime = NULL;
+	char sha[65] = "", rules[1024] = "";
+	const struct mw_sig_rule *slow = NULL;
+	double ms = 0;
+	unsigned i;
+	int full_tag = 0, in_image;
+	enum mw_php_class k;
+	long tag_at = -1;
+	json_t *fj;
+
+	ts->nhits = 0;
+	ts->cur_path = path;
+	if (mw_sig_match(s->db, ts->sc, buf, len, on_hit, on_fault, ts, &ms, &slow)) {
+		scan_error(s, path, MW_ERR_INTERNAL, "%s", "signature matcher failed");
+		return;
+	}
+	if (slow && ms > s->slowest_ms) {
+		pthread_mutex_lock(&s->lock);
+		if (ms > s->slowest_ms) {
+			free(s->slowest_rule);
+			free(s->slowest_file);
+			s->slowest_ms = ms;
+			s->slowest_rule = strdup(slow->id);
+			s->slowest_file = strdup(path);
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+	/* Content-detected PHP in a file that is not named PHP: ask libmagic
+	 * what it pretends to be; PHP inside an image is a finding itself. */
+	if (cls != MW_PHP_EXTENSION) {
+		tag_at = mw_php_tag(buf, len, &k, &full_tag);
+		mime = mime_of(ts, buf, len);
+	}
+	in_image = full_tag && tag_at >= 0 && is_image_mime(mime);
+	if (ts->nhits == 0 && !in_image)
+		return;
+	/* sha256 of the whole file, also past the cap */
+	if (!truncated)
+		mw_sha256_hex(buf, len, sha);
+	else if (lseek(fd, 0, SEEK_SET) != 0 || mw_sha256_fd(fd, sha))
+		sha[0] = '\0';
+	for (i = 0; i < ts->nhits; i++) {
+		const struct mw_sig_rule *r = ts->hits[i].rule;
+		char *ex = mw_excerpt_raw(buf, len, ts->hits[i].offset, MW_MAX_EXCERPT);
+		json_t *det = json_object();
+
+		json_object_set_new(det, "classified_by", json_string(mw_php_class_name(cls)));
+		if (mime)
+			json_object_set_new(det, "mime", json_string(mime));
+		fj = finding_json(r->id, r->severity, r->description, r->family,
+				  ts->hits[i].line, ex, r->remediation ? r->remediation :
+				  mw_sig_default_remediation(r->family), det);
+		free(ex);
+		emit(s, path, st, sha[0] ? sha : NULL, fj, arr);
+		json_decref(fj);
+		if (r->severity >= s->qmin)
+			add_rule_id(rules, sizeof(rules), r->id);
+	}
+	if (in_image) {
+		char title[256];
+		char *ex = mw_excerpt_raw(buf, len, (size_t)tag_at, MW_MAX_EXCERPT);
+		json_t *det = json_object();
+
+		snprintf(title, sizeof(title), "%s file with PHP code inside", mime);
+		json_object_set_new(det, "mime", json_string(mime));
+		json_object_set_new(det, "name", json_string(name));
+		fj = finding_json("scan.php-in-image", MW_SEV_MEDIUM, title, NULL,
+				  line_at(buf, (size_t)tag_at), ex,
+				  "PHP code has no business in an image or archive: "
+				  "check how it was uploaded and quarantine it.", det);
+		free(ex);
+		emit(s, path, st, sha[0] ? sha : NULL, fj, arr);
+		json_decref(fj);
+		if (MW_SEV_MEDIUM >= s->qmin)
+			add_rule_id(rules, sizeof(rules), "scan.php-in-image");
+	}
+	if (s->quarantine && rules[0] && sha[0])
+		queue_quarantine(s, path, st, sha, rules);
+}
+
+/*
+ * Open for reading like mw_open_regular_at() (O_NOFOLLOW, O_NONBLOCK so a
+ * FIFO swapped in cannot hang us, fstat, regular files only) minus its two
+ * fcntl calls that clear O_NONBLOCK: it has no effect on regular files, and
+ * at 250k files those calls are measurable. Failures go through
+ * mw_open_regular_at() again for its error classification.
+ */
+static enum mw_err open_regular(int dirfd, const char *name, int *fd_out,
+				struct stat *st)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+			O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return mw_open_regular_at(dirfd, name, fd_out, st);
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return S_ISREG(st->st_mode) ? MW_ERR_IO : MW_ERR_NOTREG;
+	}
+	*fd_out = fd;
+	return MW_OK;
+}
+
+/* read() retrying on EINTR. */
+static ssize_t read_some(int fd, char *p, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, p, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/*
+ * How much to read: st_size capped, so that no extra read() is spent to
+ * see EOF (a file growing meanwhile is read as it was at fstat time). An
+ * empty st_size (procfs-like files) reads to EOF up to the cap.
+ */
+static size_t read_goal(const struct stat *st, size_t cap, int *truncated)
+{
+	*truncated = (uint64_t)st->st_size > cap;
+	if (st->st_size <= 0)
+		return cap;
+	return (uint64_t)st->st_size < cap ? (size_t)st->st_size : cap;
+}
+
+static enum mw_err read_whole(struct mw_buf *b, int fd, size_t goal)
+{
+	ssize_t r;
+	enum mw_err e;
+
+	mw_buf_reset(b);
+	e = mw_buf_reserve(b, goal);
+	if (e)
+		return e;
+	while (b->len < goal) {
+		r = read_some(fd, b->data + b->len, goal - b->len);
+		if (r < 0)
+			return MW_ERR_IO;
+		if (r == 0)
+			break;
+		b->len += (size_t)r;
+	}
+	b->data[b->len] = '\0';
+	return MW_OK;
+}
+
+/*
+ * Read and classify. A PHP name is read whole (capped) into ts->buf. Other
+ * files stream through a small cache-hot chunk and are searched for an open
+ * tag on the way; only when one turns up is the file read whole for
+ * matching, so a large backup never sits in memory. *nread = bytes read.
+ */
+static enum mw_err read_classify(struct scan_ts *ts, int fd, const char *name,
+				 const struct stat *st, size_t cap,
+				 enum mw_php_class *cls, int *truncated,
+				 size_t *nread)
+{
+	size_t carry = 0, total = 0, want, keep, goal;
+	enum mw_php_class k;
+	int script = -1;
+	ssize_t r;
+	enum mw_err e;
+
+	goal = read_goal(st, cap, truncated);
+	if (mw_php_name(name)) {
+		*cls = MW_PHP_EXTENSION;
+		e = read_whole(&ts->buf, fd, goal);
+		*nread = ts->buf.len;
+		return e;
+	}
+	mw_buf_reset(&ts->buf);
+	*cls = MW_PHP_NO;
+	while (total < goal) {
+		want = goal - total < MW_SCAN_CHUNK ? goal - total : MW_SCAN_CHUNK;
+		r = read_some(fd, ts->chunk + carry, want);
+		if (r < 0)
+			return MW_ERR_IO;
+		if (r == 0)
+			break;
+		if (script < 0)
+			script = !mw_looks_binary(ts->chunk, (size_t)r);
+		total += (size_t)r;
+		if (mw_php_tag_ex(ts->chunk, carry + (size_t)r, script, &k, NULL) >= 0) {
+			*cls = k;
+			if (lseek(fd, 0, SEEK_SET) != 0)
+				return MW_ERR_IO;
+			e = read_whole(&ts->buf, fd, goal);
+			*nread = total + ts->buf.len;
+			return e;
+		}
+		keep = carry + (size_t)r < MW_SCAN_CARRY ? carry + (size_t)r : MW_SCAN_CARRY;
+		memmove(ts->chunk, ts->chunk + carry + (size_t)r - keep, keep);
+		carry = keep;
+	}
+	*nread = total;
+	return MW_OK;
+}
+
+static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
+{
+	struct scan *s = ud;
+	struct scan_ts *ts = tsp;
+	struct stat st;
+	enum mw_php_class cls;
+	enum mw_err e;
+	int fd, truncated = 0;
+	size_t nread = 0;
+	json_t *arr = NULL;
+
+	if (!ts)
+		return;
+	if (++ts->local_files % MW_SCAN_PROGRESS_EVERY == 0)
+		mw_progress(s->ctx, "scan: %lu files, %lu PHP candidates, %lu findings",
+			    ADD(s, processed, MW_SCAN_PROGRESS_EVERY),
+			    __atomic_load_n(&s->candidates, __ATOMIC_RELAXED),
+			    __atomic_load_n(&s->findings, __ATOMIC_RELAXED));
+	if (s->cache) {
+		const char *fjson, *sha;
+
+		/* Unchanged since the last run: no open, no read. */
+		if (fstatat(f->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && mw_cache_lookup(s->cache, &st, &fjson, &sha)) {
+			ADD(s, cached, 1);
+			replay(s, f->path, &st, fjson, sha);
+			return;
+		}
+	}
+	e = open_regular(f->dirfd, f->name, &fd, &st);
+	if (e == MW_ERR_SYMLINK || e == MW_ERR_NOTREG) {
+		/* swapped since getdents: the walker's rules still apply */
+		return;
+	}
+	if (e) {
+		ADD(s, unreadable, 1);
+		scan_error(s, f->path, e, "cannot open: %s", strerror(errno));
+		return;
+	}
+	if (st.st_dev != f->dir_dev && !s->cross_fs) {
+		ADD(s, other_fs_files, 1);
+		close(fd);
+		return;
+	}
+	e = read_classify(ts, fd, f->name, &st, s->cap, &cls, &truncated, &nread);
+	if (e) {
+		ADD(s, unreadable, 1);
+		scan_error(s, f->path, e, "cannot read: %s",
+			   e == MW_ERR_IO ? strerror(errno) : mw_strerror(e));
+		close(fd);
+		return;
+	}
+	ADD(s, bytes, nread);
+	if (s->cache)
+		arr = json_array();
+	if (truncated)
+		ADD(s, truncated, 1);
+	if (cls == MW_PHP_NO) {
+		ADD(s, not_candidates, 1);
+	} else {
+		ADD(s, candidates, 1);
+		if (cls == MW_PHP_EXTENSION)
+			ADD(s, by_ext, 1);
+		else
+			ADD(s, by_tag, 1);
+		match_candidate(ts, fd, f->path, f->name, &st, cls, truncated, arr);
+	}
+	if (truncated)
+		report_truncated(s, f->path, &st, cls, arr);
+	if (s->cache) {
+		char *txt = arr && json_array_size(arr) ?
+			    json_dumps(arr, JSON_COMPACT) : NULL;
+
+		(void)mw_cache_put(s->cache, &st, NULL, txt);
+		free(txt);
+	}
+	json_decref(arr);
+	close(fd);
+}
+
+static void on_event(void *ud, enum mw_walk_event ev, const char *path,
+		     int err, const char *detail)
+{
+	struct scan *s = ud;
+	json_t *o;
+
+	switch (ev) {
+	case MW_WALK_SYMLINK:
+		pthread_mutex_lock(&s->lock);
+		if (json_array_size(s->symlinks) < MW_SCAN_MAX_SYMLINK_NOTES)
+			mw_report_note(s->ctx->report, CHECK,
+				       "symbolic link not followed: %s -> %s", path,
+				       detail ? detail : "?");
+		if (json_array_size(s->symlinks) < MW_SCAN_MAX_SYMLINK_DATA) {
+			o = json_object();
+			json_object_set_new(o, "path", json_string(path));
+			json_object_set_new(o, "target", json_string(detail ? detail : ""));
+			json_array_append_new(s->symlinks, o);
+		}
+		pthread_mutex_unlock(&s->lock);
+		break;
+	case MW_WALK_ERROR:
+		if (detail && strcmp(detail, "root") == 0)
+			mw_report_error(s->ctx->report, CHECK, path, 0,
+					mw_err_from_errno(err), "cannot scan: %s",
+					strerror(err));
+		else
+			scan_error(s, path, mw_err_from_errno(err), "cannot read: %s",
+				   strerror(err));
+		break;
+	case MW_WALK_OTHER_FS:
+		mw_report_note(s->ctx->report, CHECK, "not crossing into another "
+			       "filesystem: %s (use --cross-filesystems)", path);
+		break;
+	case MW_WALK_EXCLUDED:
+	case MW_WALK_SPECIAL:
+		break;
+	}
+}
+
+static void load_exclude(struct mw_strlist *dst, const struct mw_strlist *a,
+			 const struct mw_strlist *b)
+{
+	size_t i;
+
+	for (i = 0; a && i < a->n; i++)
+		(void)mw_strlist_add(dst, a->v[i]);
+	for (i = 0; b && i < b->n; i++)
+		(void)mw_strlist_add(dst, b->v[i]);
+}
+
+static void run_quarantine(struct scan *s, json_t *data)
+{
+	struct mw_quarantine *q = NULL;
+	struct qitem *it, *next;
+	char err[1024];
+	long long id;
+	unsigned long n = 0;
+
+	if (s->qlist && mw_quarantine_open(s->ctx->cfg->quarantine_dir, &q, err,
+					   sizeof(err))) {
+		mw_report_error(s->ctx->report, CHECK, s->ctx->cfg->quarantine_dir, 0,
+				MW_ERR_IO, "quarantine unavailable: %s", err);
+	}
+	for (it = s->qlist; it; it = next) {
+		next = it->next;
+		if (q) {
+			if (mw_quarantine_file(q, it->path, it->dev, it->ino, it->sha256,
+					       it->rules, &id, err, sizeof(err)) == MW_OK) {
+				n++;
+				mw_report_note(s->ctx->report, CHECK,
+					       "quarantined %s as id %lld (%s)", it->path,
+					       id, it->rules);
+			} else {
+				mw_report_error(s->ctx->report, CHECK, it->path, 0, MW_ERR_IO,
+						"not quarantined: %s", err);
+			}
+		}
+		free(it->path);
+		free(it->sha256);
+		free(it->rules);
+		free(it);
+	}
+	s->qlist = NULL;
+	mw_quarantine_close(q);
+	json_object_set_new(data, "quarantined", json_integer((json_int_t)n));
+}
+
+/* Text view of data.scan: the counts, not the symlink list. */
+static int render_scan(FILE *out, const json_t *d, int color)
+{
+	const json_t *roots = json_object_get(d, "roots"), *r, *sk, *sl;
+	size_t i;
+
+	(void)color;
+	json_array_foreach(roots, i, r)
+		if (fprintf(out, "  root: %s (%s)\n",
+			    json_string_value(json_object_get(r, "path")),
+			    json_string_value(json_object_get(r, "source"))) < 0)
+			return -1;
+	sk = json_object_get(d, "skipped");
+#define I(o, k) json_integer_value(json_object_get((o), (k)))
+	if (fprintf(out, "  files: %" JSON_INTEGER_FORMAT " in %" JSON_INTEGER_FORMAT
+		    " directories, %" JSON_INTEGER_FORMAT " bytes read, %"
+		    JSON_INTEGER_FORMAT " ms\n", I(d, "files"), I(d, "dirs"),
+		    I(d, "bytes"), I(d, "duration_ms")) < 0 ||
+	    fprintf(out, "  PHP candidates: %" JSON_INTEGER_FORMAT " (%" JSON_INTEGER_FORMAT
+		    " by extension, %" JSON_INTEGER_FORMAT " by content), not PHP: %"
+		    JSON_INTEGER_FORMAT "\n", I(d, "candidates"),
+		    I(d, "candidates_by_extension"), I(d, "candidates_by_content"),
+		    I(d, "not_candidates")) < 0 ||
+	    fprintf(out, "  skipped: %" JSON_INTEGER_FORMAT " unreadable, %"
+		    JSON_INTEGER_FORMAT " truncated, %" JSON_INTEGER_FORMAT
+		    " other filesystem, %" JSON_INTEGER_FORMAT " excluded, %"
+		    JSON_INTEGER_FORMAT " special; %" JSON_INTEGER_FORMAT
+		    " symlinks not followed\n", I(sk, "unreadable"), I(sk, "truncated"),
+		    I(sk, "other_filesystem"), I(sk, "excluded"), I(sk, "special"),
+		    I(d, "symlinks")) < 0 ||
+	    fprintf(out, "  rules: %" JSON_INTEGER_FORMAT " (%s prefilter), threads: %"
+		    JSON_INTEGER_FORMAT "%s", I(d, "rules"),
+		    json_string_value(json_object_get(d, "prefilter")), I(d, "threads"),
+		    json_is_true(json_object_get(d, "incremental")) ? ", incremental" : "") < 0)
+		return -1;
+	if (json_is_true(json_object_get(d, "incremental")) &&
+	    fprintf(out, " (%" JSON_INTEGER_FORMAT " files unchanged)", I(d, "cached")) < 0)
+		return -1;
+	if (json_object_get(d, "quarantined") &&
+	    fprintf(out, ", quarantined: %" JSON_INTEGER_FORMAT, I(d, "quarantined")) < 0)
+		return -1;
+	if (fputc('\n', out) == EOF)
+		return -1;
+	sl = json_object_get(d, "slowest");
+	if (sl && fprintf(out, "  slowest rule: %s, %.1f ms on %s\n",
+			  json_string_value(json_object_get(sl, "rule")),
+			  json_real_value(json_object_get(sl, "ms")),
+			  json_string_value(json_object_get(sl, "file"))) < 0)
+		return -1;
+#undef I
+	return 0;
+}
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Roots: the given paths (realpath'd: an explicit symlink root is the
+ * admin's choice), else config web_roots plus auto-detected ones. */
+static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
+			 struct mw_strlist *roots, json_t *jroots)
+{
+	struct mw_strlist why = { 0 }, skipped = { 0 };
+	char real[PATH_MAX];
+	size_t i;
+	json_t *r;
+
+	if (o->roots.n) {
+		for (i = 0; i < o->roots.n; i++) {
+			const char *p = o->roots.v[i];
+			struct stat st;
+
+			if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode) && realpath(p, real)) {
+				mw_report_note(ctx->report, CHECK, "root %s is a symbolic link "
+					       "to %s: scanning the target", p, real);
+				p = real;
+			}
+			(void)mw_strlist_add(roots, p);
+			r = json_object();
+			json_object_set_new(r, "path", json_string(p));
+			json_object_set_new(r, "source", json_string("command line"));
+			json_array_append_new(jroots, r);
+		}
+		return 0;
+	}
+	for (i = 0; i < ctx->cfg->web_roots.n; i++) {
+		(void)mw_strlist_add(roots, ctx->cfg->web_roots.v[i]);
+		mw_report_note(ctx->report, CHECK, "document root %s (config web_roots)",
+			       ctx->cfg->web_roots.v[i]);
+		r = json_object();
+		json_object_set_new(r, "path", json_string(ctx->cfg->web_roots.v[i]));
+		json_object_set_new(r, "source", json_string("config web_roots"));
+		json_array_append_new(jroots, r);
+	}
+	(void)mw_docroots_detect("", roots, &why, &skipped);
+	for (i = ctx->cfg->web_roots.n; i < roots->n; i++) {
+		const char *w = why.v[i - ctx->cfg->web_roots.n];
+
+		mw_report_note(ctx->report, CHECK, "document root %s (%s)", roots->v[i], w);
+		r = json_object();
+		json_object_set_new(r, "path", json_string(roots->v[i]));
+		json_object_set_new(r, "source", json_string(w));
+		json_array_append_new(jroots, r);
+	}
+	for (i = 0; i < skipped.n; i++)
+		mw_report_note(ctx->report, CHECK, "not scanned: %s", skipped.v[i]);
+	mw_strlist_clear(&why);
+	mw_strlist_clear(&skipped);
+	return 0;
+}
+
+enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
+{
+	struct mw_strlist roots = { 0 }, exclude = { 0 }, notes = { 0 };
+	struct mw_walk_opts wo;
+	struct mw_walk_ops ops = { ts_init, ts_fini, on_file, on_event };
+	struct mw_walk_stats ws;
+	struct mw_sig_set set;
+	struct mw_sig_db *db = NULL;
+	struct scan s;
+	char dir[MW_MAX_PATH], err[1024], ver[65] = "";
+	json_t *data, *jroots, *skipped;
+	double t0 = mono_ms();
+	enum mw_err e;
+	size_t i;
+
+	if (mw_sig_default_dir(ctx->cfg->signatures_dir, o->signatures, dir, sizeof(dir)))
+		return mw_fail(ctx, MW_ERR_CONFIG, "no signatures directory found "
+			       "(use --signatures DIR or signatures_dir)");
+	mw_sig_set_init(&set);
+	{
+		char cdir[MW_MAX_PATH];
+		struct stat sd;
+
+		/* compiled databases live beside the scan cache, root-only */
+		(void)mkdir(ctx->cfg->state_dir, 0700);
+		snprintf(cdir, sizeof(cdir), "%s/sigdb", ctx->cfg->state_dir);
+		e = mw_sig_open(dir, lstat(ctx->cfg->state_dir, &sd) == 0 &&
+				S_ISDIR(sd.st_mode) && sd.st_uid == geteuid() ? cdir : NULL,
+				&set, &db, &notes, err, sizeof(err));
+	}
+	for (i = 0; i < set.nerrors; i++)
+		mw_report_error(ctx->report, CHECK, set.errors[i].file, set.errors[i].line,
+				MW_ERR_PARSE, "%s", set.errors[i].text);
+	for (i = 0; i < notes.n; i++)
+		mw_report_note(ctx->report, CHECK, "%s", notes.v[i]);
+	mw_strlist_clear(&notes);
+	if (e) {
+		mw_sig_set_free(&set);
+		return mw_fail(ctx, e, "%s", err);
+	}
+	if (set.have_version)
+		mw_sha256_tohex(set.version, ver);
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	s.db = db;
+	s.cap = o->max_file_size ? o->max_file_size : ctx->cfg->max_file_size;
+	if (s.cap == 0)
+		s.cap = MW_MAX_SCAN_FILE;
+	s.cross_fs = o->cross_filesystems || ctx->cfg->cross_filesystems;
+	s.quarantine = o->quarantine;
+	s.qmin = ctx->cfg->quarantine_min_severity;
+	s.symlinks = json_array();
+	pthread_mutex_init(&s.lock, NULL);
+
+	data = json_object();
+	jroots = json_array();
+	collect_roots(ctx, o, &roots, jroots);
+	json_object_set_new(data, "roots", jroots);
+	if (roots.n == 0)
+		mw_report_note(ctx->report, CHECK, "no document root found: nothing scanned "
+			       "(give PATH or set web_roots)");
+
+	if (o->incremental) {
+		const char *note = NULL;
+
+		if (mw_cache_open(ctx->cfg->state_dir, ver, &s.cache, &note, err,
+				  sizeof(err)))
+			mw_report_error(ctx->report, CHECK, ctx->cfg->state_dir, 0, MW_ERR_IO,
+					"incremental cache unavailable, scanning everything: %s",
+					err);
+		if (note)
+			mw_report_note(ctx->report, CHECK, "%s", note);
+	}
+
+	load_exclude(&exclude, &ctx->cfg->exclude, &o->exclude);
+	memset(&wo, 0, sizeof(wo));
+	wo.exclude = &exclude;
+	wo.cross_filesystems = s.cross_fs;
+	wo.threads = o->threads ? o->threads : ctx->cfg->threads;
+	memset(&ws, 0, sizeof(ws));
+	e = mw_walk((const char *const *)roots.v, roots.n, &wo, &ops, &s, &ws);
+	mw_progress_done(ctx);
+	if (e)
+		mw_report_error(ctx->report, CHECK, NULL, 0, e, "walk failed: %s",
+				mw_strerror(e));
+
+	if (s.quarantine)
+		run_quarantine(&s, data);
+	if (s.cache) {
+		json_object_set_new(data, "cache_loaded",
+				    json_integer((json_int_t)mw_cache_loaded(s.cache)));
+		if (mw_cache_close(s.cache, err, sizeof(err)))
+			mw_report_error(ctx->report, CHECK, ctx->cfg->state_dir, 0,
+					MW_ERR_IO, "%s", err);
+	}
+
+	json_object_set_new(data, "files", json_integer((json_int_t)ws.files));
+	json_object_set_new(data, "dirs", json_integer((json_int_t)ws.dirs));
+	json_object_set_new(data, "candidates", json_integer((json_int_t)s.candidates));
+	json_object_set_new(data, "candidates_by_extension", json_integer((json_int_t)s.by_ext));
+	json_object_set_new(data, "candidates_by_content", json_integer((json_int_t)s.by_tag));
+	json_object_set_new(data, "not_candidates", json_integer((json_int_t)s.not_candidates));
+	json_object_set_new(data, "bytes", json_integer((json_int_t)s.bytes));
+	json_object_set_new(data, "duration_ms", json_integer((json_int_t)(mono_ms() - t0)));
+	skipped = json_object();
+	json_object_set_new(skipped, "other_filesystem",
+			    json_integer((json_int_t)(ws.other_fs + s.other_fs_files)));
+	json_object_set_new(skipped, "excluded", json_integer((json_int_t)ws.excluded));
+	json_object_set_new(skipped, "special", json_integer((json_int_t)ws.special));
+	json_object_set_new(skipped, "unreadable", json_integer((json_int_t)(ws.errors +
+								 s.unreadable)));
+	json_object_set_new(skipped, "truncated", json_integer((json_int_t)s.truncated));
+	json_object_set_new(data, "skipped", skipped);
+	json_object_set_new(data, "symlinks", json_integer((json_int_t)ws.symlinks));
+	json_object_set_new(data, "symlink_list", s.symlinks);
+	s.symlinks = NULL;
+	if (ws.symlinks > MW_SCAN_MAX_SYMLINK_NOTES)
+		mw_report_note(ctx->report, CHECK, "%lu more symbolic links not followed "
+			       "(data.scan.symlink_list)", ws.symlinks - MW_SCAN_MAX_SYMLINK_NOTES);
+	json_object_set_new(data, "incremental", json_boolean(o->incremental));
+	json_object_set_new(data, "cached", json_integer((json_int_t)s.cached));
+	json_object_set_new(data, "libmagic_calls", json_integer((json_int_t)s.magic_calls));
+	json_object_set_new(data, "limit_faults", json_integer((json_int_t)s.limit_faults));
+	json_object_set_new(data, "threads", json_integer((json_int_t)(wo.threads ? wo.threads :
+				(unsigned)sysconf(_SC_NPROCESSORS_ONLN))));
+	json_object_set_new(data, "max_file_size", json_integer((json_int_t)s.cap));
+	json_object_set_new(data, "signatures_dir", json_string(dir));
+	json_object_set_new(data, "rules", json_integer((json_int_t)mw_sig_db_nrules(db)));
+	json_object_set_new(data, "signature_version", json_string(ver));
+	json_object_set_new(data, "prefilter", json_string(mw_sig_db_prefilter(db)));
+	if (s.slowest_rule) {
+		json_t *sl = json_object();
+
+		json_object_set_new(sl, "rule", json_string(s.slowest_rule));
+		json_object_set_new(sl, "file", json_string(s.slowest_file));
+		json_object_set_new(sl, "ms", json_real(s.slowest_ms));
+		json_object_set_new(data, "slowest", sl);
+	}
+	mw_report_set_data(ctx->report, CHECK, data, render_scan);
+
+	free(s.slowest_rule);
+	free(s.slowest_file);
+	json_decref(s.symlinks);
+	pthread_mutex_destroy(&s.lock);
+	mw_strlist_clear(&roots);
+	mw_strlist_clear(&exclude);
+	mw_sig_db_free(db);
+	mw_sig_set_free(&set);
+	return MW_OK;
+}
