@@ -6,18 +6,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/limits.h"
 #include "scanner/webroot/cache.h"
 
+/* 32 bytes: a quarter of a million of them are probed at random, so the
+ * table is kept small and on huge pages (TLB misses dominate otherwise). */
 struct centry {
-	uint64_t dev, ino;
+	uint64_t ino;
 	uint64_t stamp;		/* hash of size, mtime, ctime */
+	uint32_t dev;		/* folded st_dev */
+	uint32_t extra;		/* 0 = used, no extra; else index + 1 into
+				 * c->extra; UINT32_MAX = free slot */
+};
+
+struct cextra {
 	char *findings;		/* NULL = none */
 	char *sha256;
-	int used;
 };
 
 struct pending {
@@ -32,6 +40,9 @@ struct mw_scan_cache {
 	char *sigver;
 	struct centry *tab;
 	size_t cap;		/* power of two */
+	size_t tab_bytes;	/* mmap'ed size */
+	struct cextra *extra;
+	size_t nextra, extra_alloc;
 	unsigned long loaded, written;
 	pthread_mutex_t lock;
 	struct pending *pend;
@@ -57,13 +68,37 @@ static uint64_t stamp_of(int64_t size, int64_t mtime_ns, int64_t ctime_ns)
 	return mix((uint64_t)size ^ mix((uint64_t)mtime_ns ^ mix((uint64_t)ctime_ns)));
 }
 
+#define FREE_SLOT UINT32_MAX
+
+static uint32_t fold_dev(uint64_t dev)
+{
+	return (uint32_t)(dev ^ (dev >> 32));
+}
+
 static struct centry *slot(struct mw_scan_cache *c, uint64_t dev, uint64_t ino)
 {
-	size_t i = mix(dev * 31 + ino) & (c->cap - 1);
+	uint32_t d = fold_dev(dev);
+	size_t i = mix(((uint64_t)d << 40) ^ ino) & (c->cap - 1);
 
-	while (c->tab[i].used && (c->tab[i].dev != dev || c->tab[i].ino != ino))
+	while (c->tab[i].extra != FREE_SLOT && (c->tab[i].dev != d || c->tab[i].ino != ino))
 		i = (i + 1) & (c->cap - 1);
 	return &c->tab[i];
+}
+
+static struct centry *alloc_table(size_t cap, size_t *bytes)
+{
+	struct centry *t;
+	size_t i;
+
+	*bytes = cap * sizeof(*t);
+	t = mmap(NULL, *bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	if (t == MAP_FAILED)
+		return NULL;
+	(void)madvise(t, *bytes, MADV_HUGEPAGE);
+	for (i = 0; i < cap; i++)
+		t[i].extra = FREE_SLOT;
+	return t;
 }
 
 static int exec(sqlite3 *db, const char *sql)
@@ -172,7 +207,7 @@ static enum mw_err load_rows(struct mw_scan_cache *c)
 		n = 0;
 	while (cap < (size_t)n * 2)
 		cap *= 2;
-	c->tab = calloc(cap, sizeof(*c->tab));
+	c->tab = alloc_table(cap, &c->tab_bytes);
 	if (!c->tab)
 		return MW_ERR_NOMEM;
 	c->cap = cap;
@@ -186,14 +221,26 @@ static enum mw_err load_rows(struct mw_scan_cache *c)
 		const unsigned char *sha = sqlite3_column_text(st, 5);
 		const unsigned char *fj = sqlite3_column_text(st, 6);
 
-		e->used = 1;
-		e->dev = dev;
+		e->dev = fold_dev(dev);
 		e->ino = ino;
 		e->stamp = stamp_of(sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
 				    sqlite3_column_int64(st, 4));
-		e->sha256 = sha && strlen((const char *)sha) == 64 ?
-			    strdup((const char *)sha) : NULL;
-		e->findings = fj && *fj ? strdup((const char *)fj) : NULL;
+		e->extra = 0;
+		if ((sha && strlen((const char *)sha) == 64) || (fj && *fj)) {
+			if (c->nextra == c->extra_alloc) {
+				size_t na = c->extra_alloc ? c->extra_alloc * 2 : 64;
+				struct cextra *nx = realloc(c->extra, na * sizeof(*nx));
+
+				if (!nx)
+					break;
+				c->extra = nx;
+				c->extra_alloc = na;
+			}
+			c->extra[c->nextra].sha256 = sha && strlen((const char *)sha) == 64 ?
+				strdup((const char *)sha) : NULL;
+			c->extra[c->nextra].findings = fj && *fj ? strdup((const char *)fj) : NULL;
+			e->extra = (uint32_t)++c->nextra;
+		}
 		c->loaded++;
 	}
 	sqlite3_finalize(st);
@@ -204,11 +251,15 @@ static void free_table(struct mw_scan_cache *c)
 {
 	size_t i;
 
-	for (i = 0; c->tab && i < c->cap; i++) {
-		free(c->tab[i].findings);
-		free(c->tab[i].sha256);
+	for (i = 0; i < c->nextra; i++) {
+		free(c->extra[i].findings);
+		free(c->extra[i].sha256);
 	}
-	free(c->tab);
+	free(c->extra);
+	c->extra = NULL;
+	c->nextra = c->extra_alloc = 0;
+	if (c->tab)
+		munmap(c->tab, c->tab_bytes);
 	c->tab = NULL;
 	c->cap = 0;
 	c->loaded = 0;
@@ -278,11 +329,11 @@ int mw_cache_lookup(struct mw_scan_cache *c, const struct stat *st,
 	if (!c || c->cap == 0)
 		return 0;
 	e = slot(c, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
-	if (!e->used || e->stamp != stamp_of(st->st_size, ns(&st->st_mtim),
-					     ns(&st->st_ctim)))
+	if (e->extra == FREE_SLOT || e->stamp != stamp_of(st->st_size, ns(&st->st_mtim),
+							  ns(&st->st_ctim)))
 		return 0;
-	*findings = e->findings;
-	*sha256 = e->sha256;
+	*findings = e->extra ? c->extra[e->extra - 1].findings : NULL;
+	*sha256 = e->extra ? c->extra[e->extra - 1].sha256 : NULL;
 	return 1;
 }
 

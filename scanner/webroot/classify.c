@@ -1,6 +1,9 @@
 #define _GNU_SOURCE
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "scanner/webroot/classify.h"
 
@@ -71,47 +74,69 @@ long mw_php_tag(const char *buf, size_t len, enum mw_php_class *kind, int *full)
 	return mw_php_tag_ex(buf, len, 1, kind, full);
 }
 
+/*
+ * Next "<?" -- or, when script is set, also "<s"/"<S" -- at or after p.
+ * Every byte of every file goes through here, so on x86-64 it compares 16
+ * byte pairs at a time (SSE2): in random image data a hit comes every 64 KiB
+ * instead of every 256 bytes for a memchr on one character.
+ */
+static const char *next_open(const char *p, const char *end, int script)
+{
+#ifdef __SSE2__
+	const __m128i lt = _mm_set1_epi8('<'), qm = _mm_set1_epi8('?');
+	const __m128i s = _mm_set1_epi8('s'), bit = _mm_set1_epi8(0x20);
+
+	while (end - p >= 17) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+		__m128i hit = _mm_cmpeq_epi8(b, qm);
+		unsigned m;
+
+		if (script)
+			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_or_si128(b, bit), s));
+		m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, lt), hit));
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	for (; end - p >= 2; p++)
+		if (p[0] == '<' && (p[1] == '?' || (script && lower((unsigned char)p[1]) == 's')))
+			return p;
+	return NULL;
+}
+
 long mw_php_tag_ex(const char *buf, size_t len, int script,
 		   enum mw_php_class *kind, int *full)
 {
 	const char *p = buf, *end = buf + len, *q;
 
-	/* '?' is rarer than '<' in markup and as common in binary data:
-	 * memchr on it is the cheapest pass over files that are not PHP. */
-	while (p < end && (q = memchr(p, '?', (size_t)(end - p))) != NULL) {
-		if (q > buf && q[-1] == '<') {
+	while ((q = next_open(p, end, script)) != NULL) {
+		if (q[1] == '?') {
 			/* In binary data "<?=" turns up by chance every 16 MB;
 			 * there it must be followed by a blank or a variable. */
-			if (q + 1 < end && q[1] == '=' &&
-			    (script || (q + 2 < end && (q[2] == ' ' || q[2] == '\t' ||
-			     q[2] == '\n' || q[2] == '\r' || q[2] == '$')))) {
+			if (q + 2 < end && q[2] == '=' &&
+			    (script || (q + 3 < end && (q[3] == ' ' || q[3] == '\t' ||
+			     q[3] == '\n' || q[3] == '\r' || q[3] == '$')))) {
 				*kind = MW_PHP_TAG;
 				if (full)
 					*full = 0;
-				return (long)(q - 1 - buf);
+				return (long)(q - buf);
 			}
-			if (word_ci(q + 1, end, "php")) {
+			if (word_ci(q + 2, end, "php")) {
 				*kind = MW_PHP_TAG;
 				if (full)
 					*full = 1;
-				return (long)(q - 1 - buf);
+				return (long)(q - buf);
 			}
-		}
-		p = q + 1;
-	}
-	if (!script)
-		return -1;
-	/* <script language="php"> (PHP 5 only, still seen in old kits) */
-	p = buf;
-	while (p < end && (q = memmem(p, (size_t)(end - p), "cript", 5)) != NULL) {
-		if (q - buf >= 2 && q[-2] == '<' && lower((unsigned char)q[-1]) == 's' &&
-		    script_is_php(q + 5, end)) {
+		} else if (word_ci(q + 2, end, "cript") && script_is_php(q + 7, end)) {
+			/* <script language="php"> (PHP 5 only, still seen in old kits) */
 			*kind = MW_PHP_SCRIPT_TAG;
 			if (full)
 				*full = 1;
-			return (long)(q - 2 - buf);
+			return (long)(q - buf);
 		}
-		p = q + 5;
+		p = q + 1;
 	}
 	return -1;
 }

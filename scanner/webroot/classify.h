@@ -9,8 +9,8 @@
  *      (any case) or "<?=" anywhere (in binary files -- a NUL in the first
  *      512 bytes -- "<?=" must be followed by a blank or '$', since random
  *      image bytes hold "<?=" every 16 MB), or, in text files, <script
- *      language="php"> (lower-case or capitalised "script"; that form only
- *      runs on PHP 5, so binary files are not searched for it).
+ *      language="php"> in any case (that form only runs on PHP 5, so binary
+ *      files are not searched for it).
  *
  * Everything else is not content-matched, only counted. libmagic is not
  * called here: the scanner asks it only about content-detected candidates

@@ -295,7 +295,8 @@ enum mw_err mw_quarantine_file(struct mw_quarantine *q, const char *path,
 	*id = sqlite3_last_insert_rowid(q->db);
 	snprintf(name, sizeof(name), "%lld.q", *id);
 
-	if (renameat(pfd, base, q->dfd, name) == 0) {
+	/* never replace a stale "<id>.q" left by an index that was reset */
+	if (renameat2(pfd, base, q->dfd, name, RENAME_NOREPLACE) == 0) {
 		moved = 1;
 		/* Renamed the file we checked, not one swapped in meanwhile? */
 		if (fstatat(q->dfd, name, &st2, AT_SYMLINK_NOFOLLOW) < 0 ||
@@ -305,7 +306,8 @@ enum mw_err mw_quarantine_file(struct mw_quarantine *q, const char *path,
 			e = MW_ERR_IO;
 			goto fail_row;
 		}
-	} else if (errno == EXDEV) {
+	} else if (errno == EXDEV || errno == EINVAL) {
+		/* other filesystem, or one without RENAME_NOREPLACE */
 		if (copy_verified(fd, q->dfd, name, 0400, sha256) < 0) {
 			set_err(err, errlen, "copy into quarantine failed: %s",
 				strerror(errno));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/escape.h"
 #include "core/excerpt.h"
 #include "core/limits.h"
 #include "core/progress.h"
@@ -187,12 +188,72 @@ static void fill_meta(struct mw_file_meta *m, const struct stat *st,
 	m->size = (int64_t)st->st_size;
 }
 
+/* A JSON string for text that should be UTF-8 (rule texts): invalid bytes
+ * come out escaped rather than making the value vanish. */
+static json_t *jstr(const char *v)
+{
+	json_t *j = json_string(v);
+	char *e;
+
+	if (j)
+		return j;
+	e = mw_escape_str(v);
+	j = e ? json_string(e) : NULL;
+	free(e);
+	return j;
+}
+
+/*
+ * Excerpts are attacker bytes, often not UTF-8: kept hex-encoded in the
+ * finding JSON (and so in the cache) and decoded for the report, which does
+ * the escaping.
+ */
+static json_t *hex_of(const char *v)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(v), i;
+	char *h = malloc(2 * n + 1);
+	json_t *j;
+
+	if (!h)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		h[2 * i] = hex[(unsigned char)v[i] >> 4];
+		h[2 * i + 1] = hex[(unsigned char)v[i] & 15];
+	}
+	h[2 * n] = '\0';
+	j = json_string(h);
+	free(h);
+	return j;
+}
+
+static char *unhex(const char *h)
+{
+	size_t n = h ? strlen(h) / 2 : 0, i;
+	char *out = h ? malloc(n + 1) : NULL;
+	unsigned hi, lo;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		hi = (unsigned)(h[2 * i] <= '9' ? h[2 * i] - '0' : h[2 * i] - 'a' + 10);
+		lo = (unsigned)(h[2 * i + 1] <= '9' ? h[2 * i + 1] - '0' :
+				h[2 * i + 1] - 'a' + 10);
+		out[i] = (char)((hi & 15) << 4 | (lo & 15));
+		if (!out[i])
+			out[i] = ' ';
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* Report one finding and remember it in arr (for the cache). */
 static void emit(struct scan *s, const char *path, const struct stat *st,
 		 const char *sha256, json_t *fj, json_t *arr)
 {
 	struct mw_finding f;
 	json_t *details = json_object_get(fj, "details");
+	char *excerpt = unhex(json_string_value(json_object_get(fj, "excerpt_hex")));
 
 	memset(&f, 0, sizeof(f));
 	f.check = CHECK;
@@ -202,16 +263,17 @@ static void emit(struct scan *s, const char *path, const struct stat *st,
 	f.family = json_string_value(json_object_get(fj, "family"));
 	f.path = path;
 	f.line = (unsigned long)json_integer_value(json_object_get(fj, "line"));
-	f.excerpt = json_string_value(json_object_get(fj, "excerpt"));
+	f.excerpt = excerpt;
 	f.remediation = json_string_value(json_object_get(fj, "remediation"));
 	f.details = json_is_object(details) ? details : NULL;
 	fill_meta(&f.file, st, sha256);
-	if (!f.rule_id || !f.title)
-		return;
-	ADD(s, findings, 1);
-	(void)mw_report_add(s->ctx->report, &f);
-	if (arr)
-		json_array_append(arr, fj);
+	if (f.rule_id && f.title) {
+		ADD(s, findings, 1);
+		(void)mw_report_add(s->ctx->report, &f);
+		if (arr)
+			json_array_append(arr, fj);
+	}
+	free(excerpt);
 }
 
 static json_t *finding_json(const char *rule_id, enum mw_severity sev,
@@ -221,17 +283,17 @@ static json_t *finding_json(const char *rule_id, enum mw_severity sev,
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "rule_id", json_string(rule_id));
+	json_object_set_new(o, "rule_id", jstr(rule_id));
 	json_object_set_new(o, "severity", json_integer(sev));
-	json_object_set_new(o, "title", json_string(title));
+	json_object_set_new(o, "title", jstr(title));
 	if (family)
-		json_object_set_new(o, "family", json_string(family));
+		json_object_set_new(o, "family", jstr(family));
 	if (line)
 		json_object_set_new(o, "line", json_integer((json_int_t)line));
 	if (excerpt)
-		json_object_set_new(o, "excerpt", json_string(excerpt));
+		json_object_set_new(o, "excerpt_hex", hex_of(excerpt));
 	if (remediation)
-		json_object_set_new(o, "remediation", json_string(remediation));
+		json_object_set_new(o, "remediation", jstr(remediation));
 	if (details)
 		json_object_set_new(o, "details", details);
 	return o;
@@ -333,7 +395,7 @@ static void report_truncated(struct scan *s, const char *path,
 }
 
 static void match_candidate(struct scan_ts *ts, int fd, const char *path,
-			    const char *name, const struct stat *st,
+			    const struct stat *st,
 			    enum mw_php_class cls, int truncated, json_t *arr)
 {
 	struct scan *s = ts->s;
@@ -404,7 +466,6 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 
 		snprintf(title, sizeof(title), "%s file with PHP code inside", mime);
 		json_object_set_new(det, "mime", json_string(mime));
-		json_object_set_new(det, "name", json_string(name));
 		fj = finding_json("scan.php-in-image", MW_SEV_MEDIUM, title, NULL,
 				  line_at(buf, (size_t)tag_at), ex,
 				  "PHP code has no business in an image or archive: "
@@ -553,8 +614,11 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 	size_t nread = 0;
 	json_t *arr = NULL;
 
-	if (!ts)
+	if (!ts) {
+		/* the worker could not set up: say so for every file it gets */
+		scan_error(s, f->path, MW_ERR_NOMEM, "%s", "not scanned: out of memory");
 		return;
+	}
 	if (++ts->local_files % MW_SCAN_PROGRESS_EVERY == 0)
 		mw_progress(s->ctx, "scan: %lu files, %lu PHP candidates, %lu findings",
 			    ADD(s, processed, MW_SCAN_PROGRESS_EVERY),
@@ -607,7 +671,7 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 			ADD(s, by_ext, 1);
 		else
 			ADD(s, by_tag, 1);
-		match_candidate(ts, fd, f->path, f->name, &st, cls, truncated, arr);
+		match_candidate(ts, fd, f->path, &st, cls, truncated, arr);
 	}
 	if (truncated)
 		report_truncated(s, f->path, &st, cls, arr);

@@ -261,7 +261,28 @@ static void test_classify(void **state)
 	assert_false(full);
 	assert_int_equal(mw_php_classify("old.htm",
 		"<html><SCRIPT LANGUAGE = 'php'> echo 1; </script>", 49),
-		MW_PHP_NO);	/* upper-case "SCRIPT": see classify.h */
+		MW_PHP_SCRIPT_TAG);
+	/* binary content: the script form is not looked for */
+	assert_int_equal(mw_php_classify("x.bin",
+		"\0\0<script language=php>", 25), MW_PHP_NO);
+	/* a tag across the SIMD block edge and at the very end */
+	{
+		char b[64];
+
+		memset(b, 'x', sizeof(b));
+		memcpy(b + 15, "<?php", 5);
+		assert_int_equal(mw_php_tag(b, sizeof(b), &k, &full), 15);
+		memset(b, 'x', sizeof(b));
+		memcpy(b + 59, "<?php", 5);
+		assert_int_equal(mw_php_tag(b, sizeof(b), &k, &full), 59);
+		memcpy(b + 59, "<?xml", 5);
+		assert_int_equal(mw_php_tag(b, sizeof(b), &k, &full), -1);
+		memset(b, 0, sizeof(b));
+		memcpy(b + 30, "<?=x", 4);
+		assert_int_equal(mw_php_tag_ex(b, sizeof(b), 0, &k, &full), -1);
+		memcpy(b + 30, "<?=$x", 5);
+		assert_int_equal(mw_php_tag_ex(b, sizeof(b), 0, &k, &full), 30);
+	}
 	assert_int_equal(mw_php_classify("old.htm",
 		"<html><script language = 'PHP'> echo 1; </script>", 49),
 		MW_PHP_SCRIPT_TAG);
