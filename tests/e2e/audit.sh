@@ -215,6 +215,8 @@ state=$tmp/state
 conf=$tmp/mailwarden.conf
 write_conf() {	# write_conf MAIL_ONLY_NEW SENDMAIL
 	cat >"$conf" <<CF
+[scan]
+signatures_dir = $MW_TOP/signatures
 [nightly]
 state_dir = $state
 mail_to = report@mw.test
