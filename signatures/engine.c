@@ -695,28 +695,38 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 			lit_fired = 1;
 	if (!lit_fired)
 		return 0;
-	for (i = 0; i < r->npatterns; i++) {
-		const struct pat_rt *p = &db->pats[rt->first_pat + i];
-
-		if (p->via_literal || sc->fired[rt->first_pat + i])
-			maybe |= (uint64_t)1 << i;
-	}
+	/*
+	 * Once a literal made the rule a candidate, every pattern may match:
+	 * Vectorscan 5.4.9 has been seen to drop a prefilter match when
+	 * several patterns share a prefix, so "did not fire" only orders the
+	 * work (reported patterns first) and does not decide a rule in which
+	 * another pattern was confirmed.
+	 */
+	maybe = r->npatterns >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << r->npatterns) - 1;
 	v = mw_cond_eval(r, yes, maybe);
-	for (i = 0; v == 2 && i < r->npatterns; i++) {
-		bit = (uint64_t)1 << i;
-		if (!(maybe & bit))
+	for (i = 0; v == 2 && i < 2 * r->npatterns; i++) {
+		unsigned k = i % r->npatterns;
+		const struct pat_rt *p = &db->pats[rt->first_pat + k];
+		int reported = p->via_literal || sc->fired[rt->first_pat + k];
+
+		bit = (uint64_t)1 << k;
+		if (!(maybe & bit) || (i < r->npatterns) != reported)
 			continue;
+		/* Second pass (unreported patterns) only for a rule that some
+		 * confirmed pattern already makes a real candidate: keeps the
+		 * cost of distrust to the files that matter. */
+		if (i >= r->npatterns && !yes)
+			break;
 		maybe &= ~bit;
-		rc = pcre2_match(db->pats[rt->first_pat + i].code, (PCRE2_SPTR)buf,
-				 len, 0, 0, sc->md, sc->mctx);
+		rc = pcre2_match(p->code, (PCRE2_SPTR)buf, len, 0, 0, sc->md, sc->mctx);
 		if (rc >= 0) {
 			yes |= bit;
-			offs[i] = pcre2_get_ovector_pointer(sc->md)[0];
+			offs[k] = pcre2_get_ovector_pointer(sc->md)[0];
 		} else if (rc != PCRE2_ERROR_NOMATCH) {
 			struct mw_sig_fault f;
 
 			f.rule = r;
-			f.pattern = r->patterns[i].name;
+			f.pattern = r->patterns[k].name;
 			f.code = rc == PCRE2_ERROR_NOMEMORY ? MW_ERR_NOMEM : MW_ERR_LIMIT;
 			f.what = pcre2_limit_name(rc);
 			if (fault)

@@ -339,6 +339,41 @@ static void test_match_literal_gate(void **state)
 	mw_sig_set_free(&s);
 }
 
+/*
+ * Vectorscan 5.4.9 drops the prefilter report of a pattern when several
+ * patterns in the database share a "$var =" prefix and the match starts 64
+ * or more bytes into the buffer. A rule with another confirmed pattern must
+ * still be decided by PCRE2, not by the missing report.
+ */
+static void test_match_prefilter_miss(void **state)
+{
+	struct mw_sig_set s;
+	struct mw_sig_db *db;
+	struct hits h;
+	char buf[512];
+	int n;
+
+	(void)state;
+	db = compile_text(&s,
+		"rule webshell.headers\n family: webshell/x\n severity: high\n"
+		" description: d\n literal: getallheaders\n"
+		" pattern: h /\\$\\w+\\s*=\\s*getallheaders/\n"
+		" positive: a\n negative: b\nend\n"
+		"rule webshell.varfunc\n family: webshell/x\n severity: high\n"
+		" description: d\n literal: $_GET\n"
+		" pattern: get /\\$_GET\\[/\n"
+		" pattern: call /\\$\\w+\\s*=\\s*\\$_GET[\\s\\S]{0,400}?\\$\\w+\\s*\\(\\s*\\$_GET/\n"
+		" condition: get and call\n"
+		" positive: a\n negative: b\nend\n");
+	memset(buf, 'x', 100);
+	n = 100 + snprintf(buf + 100, sizeof(buf) - 100, "$f = $_GET['x'];\n$f($_GET['y']);\n");
+	match(db, buf, (size_t)n, &h);
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.ids[0], "webshell.varfunc");
+	mw_sig_db_free(db);
+	mw_sig_set_free(&s);
+}
+
 /* A catastrophic-backtracking pattern on a crafted file must stop at the
  * PCRE2 limit quickly and report a fault, not hang. */
 static void test_match_limits(void **state)
@@ -431,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_conditions),
 		cmocka_unit_test(test_match_combination),
 		cmocka_unit_test(test_match_literal_gate),
+		cmocka_unit_test(test_match_prefilter_miss),
 		cmocka_unit_test(test_match_limits),
 		cmocka_unit_test(test_load_dir_and_fixtures),
 		cmocka_unit_test(test_sha256),
