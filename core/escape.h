@@ -23,11 +23,4 @@ enum mw_err mw_escape_append(struct mw_buf *out, const char *s, size_t n);
 char *mw_escape_dup(const char *s, size_t n);
 char *mw_escape_str(const char *s);
 
-/*
- * Excerpt around a match: at most max_chars output characters taken from
- * the line containing offset `at` in s[0..n), leading blanks skipped, then
- * escaped; "…" marks a cut. Returns a malloc'd string or NULL.
- */
-char *mw_excerpt(const char *s, size_t n, size_t at, size_t max_chars);
-
 #endif

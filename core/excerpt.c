@@ -3,7 +3,7 @@
 
 #include "core/excerpt.h"
 
-char *mw_excerpt_raw(const char *s, size_t n, size_t at, size_t max_bytes)
+char *mw_excerpt(const char *s, size_t n, size_t at, size_t max_bytes)
 {
 	static const char ell[] = "\xe2\x80\xa6";
 	size_t start, end, len, o = 0, i;

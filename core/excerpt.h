@@ -1,8 +1,7 @@
 /*
- * Raw excerpt for the report. mw_excerpt() (core/escape.h) returns an
- * already escaped string, but mw_report_add() escapes the excerpt again, so
- * a backslash in the source would show doubled; checks that hand an excerpt
- * to the report use this one (same cut rules, no escaping).
+ * Excerpts of matched text for findings. Not escaped: mw_report_add()
+ * escapes every string it stores, so escaping here would show a backslash
+ * in the source doubled.
  */
 #ifndef MW_EXCERPT_H
 #define MW_EXCERPT_H
@@ -15,6 +14,6 @@
  * Returns a malloc'd NUL-terminated string (NUL bytes inside are kept as
  * they are up to the terminator the report stops at) or NULL.
  */
-char *mw_excerpt_raw(const char *s, size_t n, size_t at, size_t max_bytes);
+char *mw_excerpt(const char *s, size_t n, size_t at, size_t max_bytes);
 
 #endif

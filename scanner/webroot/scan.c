@@ -444,7 +444,7 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 		sha[0] = '\0';
 	for (i = 0; i < ts->nhits; i++) {
 		const struct mw_sig_rule *r = ts->hits[i].rule;
-		char *ex = mw_excerpt_raw(buf, len, ts->hits[i].offset, MW_MAX_EXCERPT);
+		char *ex = mw_excerpt(buf, len, ts->hits[i].offset, MW_MAX_EXCERPT);
 		json_t *det = json_object();
 
 		json_object_set_new(det, "classified_by", json_string(mw_php_class_name(cls)));
@@ -461,7 +461,7 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 	}
 	if (in_image) {
 		char title[256];
-		char *ex = mw_excerpt_raw(buf, len, (size_t)tag_at, MW_MAX_EXCERPT);
+		char *ex = mw_excerpt(buf, len, (size_t)tag_at, MW_MAX_EXCERPT);
 		json_t *det = json_object();
 
 		snprintf(title, sizeof(title), "%s file with PHP code inside", mime);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "core/excerpt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,8 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_clean(s);
 	free(s);
 	s = mw_excerpt((const char *)data, size, size / 2, 40);
-	if (s)
-		check_clean(s);
+	if (s) {
+		char *e = mw_escape_str(s);
+
+		/* cut on a character boundary: at most 40 bytes + 2 ellipses */
+		if (strlen(s) > 46)
+			abort();
+		if (e)
+			check_clean(e);
+		free(e);
+	}
 	free(s);
 	return 0;
 }

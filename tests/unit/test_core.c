@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/escape.h"
+#include "core/excerpt.h"
 #include "core/safefile.h"
 #include "core/spawn.h"
 #include "core/strlist.h"
@@ -58,6 +59,10 @@ static void test_excerpt_long_line(void **state)
 	free(e);
 	e = mw_excerpt("  first\n\tsecond line\r\nthird", 27, 10, 160);
 	assert_string_equal(e, "second line");
+	free(e);
+	/* raw: the report escapes, so a backslash stays single here */
+	e = mw_excerpt("a\\b\0c", 5, 0, 160);
+	assert_string_equal(e, "a\\b c");
 	free(e);
 }
 
