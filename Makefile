@@ -140,8 +140,9 @@ fuzz: fuzz-build
 	    -artifact_prefix=build/fuzz/ build/fuzz/corpus/$$n tests/fuzz/corpus/$$n; \
 	done
 
+# Scan (tree, floor reader, grep), log parsing (2 GB log), DNSBL timing.
 bench: all
-	bench/run
+	@rc=0; bench/run || rc=1; bench/logs.sh || rc=1; bench/dnsbl.sh || rc=1; exit $$rc
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
