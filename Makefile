@@ -74,7 +74,7 @@ E2E      := $(sort $(wildcard tests/e2e/*.sh))
 all: mailwarden
 
 mailwarden: $(BUILD)/mailwarden
-	cp $< $@
+	cp -f $< $@
 
 $(BUILD)/mailwarden: $(OBJ) | banned
 	@$(if $(Q),echo "  LD    $@")

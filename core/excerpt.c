@@ -55,3 +55,15 @@ char *mw_excerpt(const char *s, size_t n, size_t at, size_t max_bytes)
 	out[o] = '\0';
 	return out;
 }
+
+unsigned long mw_line_of(const char *buf, size_t off)
+{
+	unsigned long line = 1;
+	const char *p = buf, *end = buf + off, *nl;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		line++;
+		p = nl + 1;
+	}
+	return line;
+}

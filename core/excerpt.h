@@ -16,4 +16,7 @@
  */
 char *mw_excerpt(const char *s, size_t n, size_t at, size_t max_bytes);
 
+/* 1-based number of the line holding byte offset off of buf. */
+unsigned long mw_line_of(const char *buf, size_t off);
+
 #endif

@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/safefile.h"
 #include "core/sha256.h"
+#include "core/excerpt.h"
 #include "signatures/sig.h"
 
 struct pat_rt {
@@ -620,18 +621,6 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static unsigned long line_of(const char *buf, size_t off)
-{
-	unsigned long line = 1;
-	const char *p = buf, *end = buf + off, *nl;
-
-	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		line++;
-		p = nl + 1;
-	}
-	return line;
-}
-
 static enum mw_err prefilter(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 			     const char *buf, size_t len)
 {
@@ -748,7 +737,7 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	}
 	if (h.offset > len)
 		h.offset = len;
-	h.line = line_of(buf, h.offset);
+	h.line = mw_line_of(buf, h.offset);
 	return hit ? hit(ud, &h) : 0;
 }
 

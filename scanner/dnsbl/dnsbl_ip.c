@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/netaddr.h"
 #include "scanner/dnsbl/dnsbl.h"
 
 #define DNS_NAME_MAX	253
@@ -78,19 +79,6 @@ int mw_ip_equal(const struct mw_ip *a, const struct mw_ip *b)
 	       memcmp(a->a, b->a, a->family == AF_INET ? 4 : 16) == 0;
 }
 
-/* 1 when the first bits of a equal those of prefix. */
-static int in_prefix(const unsigned char *a, const unsigned char *prefix,
-		     unsigned bits)
-{
-	unsigned full = bits / 8, rest = bits % 8;
-
-	if (memcmp(a, prefix, full) != 0)
-		return 0;
-	if (!rest)
-		return 1;
-	return ((a[full] ^ prefix[full]) & (0xff << (8 - rest))) == 0;
-}
-
 struct range {
 	unsigned char prefix[16];
 	unsigned bits;
@@ -142,7 +130,7 @@ enum mw_ip_class mw_ip_classify(const struct mw_ip *ip)
 		n = sizeof(v6_ranges) / sizeof(v6_ranges[0]);
 	}
 	for (i = 0; i < n; i++)
-		if (in_prefix(ip->a, r[i].prefix, r[i].bits))
+		if (mw_prefix_match(ip->a, r[i].prefix, r[i].bits))
 			return r[i].cls;
 	return MW_IPC_PUBLIC;
 }

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "core/limits.h"
+#include "core/netaddr.h"
 #include "core/safefile.h"
 #include "scanner/relay/mtaconf.h"
 
@@ -259,18 +260,6 @@ int mw_net_parse_addr(const char *s, int *family, unsigned char addr[16],
 	return 0;
 }
 
-static int prefix_match(const unsigned char *net, const unsigned char *a,
-			unsigned prefix)
-{
-	unsigned full = prefix / 8, rest = prefix % 8;
-
-	if (memcmp(net, a, full) != 0)
-		return 0;
-	if (!rest)
-		return 1;
-	return ((net[full] ^ a[full]) & (0xff << (8 - rest))) == 0;
-}
-
 static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 int mw_net_contains(const struct mw_netent *e, int family,
@@ -281,11 +270,11 @@ int mw_net_contains(const struct mw_netent *e, int family,
 	if (e->kind != MW_NET_ADDR)
 		return 0;
 	if (e->family == family)
-		return prefix_match(e->addr, addr, e->prefix);
+		return mw_prefix_match(e->addr, addr, e->prefix);
 	if (e->family == AF_INET6 && family == AF_INET) {
 		memcpy(m, v4mapped, 12);
 		memcpy(m + 12, addr, 4);
-		return prefix_match(e->addr, m, e->prefix);
+		return mw_prefix_match(e->addr, m, e->prefix);
 	}
 	return 0;
 }
@@ -311,7 +300,7 @@ static int v4_within(const unsigned char a[4], unsigned p, unsigned char n0,
 {
 	unsigned char net[4] = { n0, n1, 0, 0 };
 
-	return p >= np && prefix_match(net, a, np);
+	return p >= np && mw_prefix_match(net, a, np);
 }
 
 int mw_net_ipv4_view(const struct mw_netent *e, struct mw_netent *v4)

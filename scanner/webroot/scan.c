@@ -353,18 +353,6 @@ static int is_image_mime(const char *m)
 		     strcmp(m, "application/gzip") == 0);
 }
 
-static unsigned long line_at(const char *buf, size_t off)
-{
-	unsigned long line = 1;
-	const char *p = buf, *end = buf + off, *nl;
-
-	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		line++;
-		p = nl + 1;
-	}
-	return line;
-}
-
 static void add_rule_id(char *rules, size_t size, const char *id)
 {
 	size_t l = strlen(rules);
@@ -467,7 +455,7 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 		snprintf(title, sizeof(title), "%s file with PHP code inside", mime);
 		json_object_set_new(det, "mime", json_string(mime));
 		fj = finding_json("scan.php-in-image", MW_SEV_MEDIUM, title, NULL,
-				  line_at(buf, (size_t)tag_at), ex,
+				  mw_line_of(buf, (size_t)tag_at), ex,
 				  "PHP code has no business in an image or archive: "
 				  "check how it was uploaded and quarantine it.", det);
 		free(ex);
