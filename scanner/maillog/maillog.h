@@ -63,6 +63,9 @@ struct ml_str {
 	size_t n;
 };
 
+/* The decimal number in s (digits only, at most 10^9), or -1. */
+long ml_str_long(struct ml_str s);
+
 /* --- timestamps ---------------------------------------------------------- */
 
 /*

@@ -95,21 +95,6 @@ static int field(struct ml_str s, const char *key, struct ml_str *val)
 	return -1;
 }
 
-static long to_long(struct ml_str s)
-{
-	long v = 0;
-	size_t i;
-
-	if (s.n == 0)
-		return -1;
-	for (i = 0; i < s.n; i++) {
-		if (s.p[i] < '0' || s.p[i] > '9' || v > 100000000L)
-			return -1;
-		v = v * 10 + (s.p[i] - '0');
-	}
-	return v;
-}
-
 /* "host[ip]" (optionally ":port" after) at p: split into host and ip. */
 static int split_host_ip(struct ml_str s, struct ml_str *host, struct ml_str *ip)
 {
@@ -207,7 +192,7 @@ static int parse_queue_line(struct ml_str svc, struct ml_str m,
 
 	if (starts(m, "uid=")) {
 		ev->kind = PF_PICKUP;
-		if (field(m, "uid=", &v) != 0 || (ev->uid = to_long(v)) < 0)
+		if (field(m, "uid=", &v) != 0 || (ev->uid = ml_str_long(v)) < 0)
 			return -1;
 		if (field(m, "from=", &ev->from) == -2)
 			return -1;
@@ -236,7 +221,7 @@ static int parse_queue_line(struct ml_str svc, struct ml_str m,
 		}
 		ev->kind = PF_QMGR_FROM;
 		if (field(m, "nrcpt=", &v) == 0)
-			ev->nrcpt = to_long(v);
+			ev->nrcpt = ml_str_long(v);
 		return 0;
 	}
 	if (m.n == 7 && memcmp(m.p, "removed", 7) == 0) {
@@ -368,4 +353,19 @@ int ml_parse_postfix(struct ml_str ident, struct ml_str msg,
 	}
 	ev->kind = PF_OTHER;
 	return 0;
+}
+
+long ml_str_long(struct ml_str s)
+{
+	long v = 0;
+	size_t i;
+
+	if (s.n == 0)
+		return -1;
+	for (i = 0; i < s.n; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9' || v > 100000000L)
+			return -1;
+		v = v * 10 + (s.p[i] - '0');
+	}
+	return v;
 }

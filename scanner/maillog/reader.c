@@ -457,21 +457,6 @@ static int jget(sd_journal *j, const char *field, struct ml_str *out)
 	return 0;
 }
 
-static long str_long(struct ml_str s)
-{
-	long v = 0;
-	size_t i;
-
-	if (!s.n)
-		return -1;
-	for (i = 0; i < s.n; i++) {
-		if (s.p[i] < '0' || s.p[i] > '9' || v > 100000000L)
-			return -1;
-		v = v * 10 + (s.p[i] - '0');
-	}
-	return v;
-}
-
 enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 			    const char *dir, int64_t since, int64_t until)
 {
@@ -521,7 +506,7 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 		    !(ident.n >= 4 && memcmp(ident.p, "exim", 4) == 0))
 			continue;
 		if (jget(j, "SYSLOG_PID", &pid) == 0 || jget(j, "_PID", &pid) == 0)
-			p = str_long(pid);
+			p = ml_str_long(pid);
 		(void)jget(j, "_HOSTNAME", &host);
 		/* The data of one field may be unmapped by the next
 		 * sd_journal_get_data(); keep copies of the short ones. */
