@@ -68,6 +68,19 @@ static int add_target(struct fwd_doc *d, const char *key, size_t klen,
 	return 0;
 }
 
+
+/*
+ * s[i] is an opening '"': the index just past its closing quote (a
+ * backslash escapes the next byte), or n + 1 when the quote is unterminated.
+ */
+static size_t skip_quoted(const char *s, size_t n, size_t i)
+{
+	for (i++; i < n && s[i] != '"'; i++)
+		if (s[i] == '\\' && i + 1 < n)
+			i++;
+	return i < n ? i + 1 : n + 1;
+}
+
 /*
  * Split a target list on commas (and, outside quotes and pipes, blanks).
  * A "|command" token runs to the next comma: Postfix and sendmail both
@@ -86,17 +99,11 @@ static void split_targets(struct fwd_doc *d, const char *key, size_t klen,
 			break;
 		start = i;
 		if (s[i] == '"') {
-			i++;
-			while (i < n && s[i] != '"') {
-				if (s[i] == '\\' && i + 1 < n)
-					i++;
-				i++;
-			}
-			if (i >= n) {
+			i = skip_quoted(s, n, i);
+			if (i > n) {
 				fwd_add_error(d, line, "unterminated quote");
 				return;
 			}
-			i++;
 			/* "user name"@domain */
 			while (i < n && s[i] != ',' && !fwd_isblank(s[i]))
 				i++;
@@ -180,17 +187,11 @@ static void alias_entry(struct fwd_doc *d, const char *s, size_t n,
 		i++;
 	kstart = i;
 	if (i < n && s[i] == '"') {
-		i++;
-		while (i < n && s[i] != '"') {
-			if (s[i] == '\\' && i + 1 < n)
-				i++;
-			i++;
-		}
-		if (i >= n) {
+		i = skip_quoted(s, n, i);
+		if (i > n) {
 			fwd_add_error(d, line, "unterminated quote in alias name");
 			return;
 		}
-		i++;
 		kend = i;
 		while (i < n && fwd_isblank(s[i]))
 			i++;
