@@ -25,6 +25,9 @@
 struct pat_rt {
 	pcre2_code *code;
 	int via_literal;	/* no prefilter of its own: rule literals gate it */
+	unsigned same_as;	/* first pattern with the same regex and flags:
+				 * rules repeat "send" etc., a file's answer
+				 * is computed once */
 };
 
 struct rule_rt {
@@ -47,8 +50,12 @@ struct mw_sig_db {
 #endif
 };
 
+enum { MEMO_UNKNOWN = 0, MEMO_MATCH, MEMO_NOMATCH };
+
 struct mw_sig_scratch {
 	unsigned char *fired;	/* npats + nlits flags */
+	unsigned char *memo;	/* per pattern, this file: MEMO_* */
+	size_t *memo_off;	/* match offset when MEMO_MATCH */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
@@ -520,6 +527,17 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 			}
 			/* Without JIT PCRE2 interprets: slower, same limits. */
 			(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+			p->same_as = (unsigned)(db->npats - 1);
+			for (size_t q = 0; q < db->nrules; q++) {
+				const struct rule_rt *o = &db->rules[q];
+				unsigned m;
+
+				for (m = 0; m < o->r->npatterns && p->same_as == db->npats - 1; m++)
+					if (o->first_pat + m < db->npats - 1 &&
+					    o->r->patterns[m].flags == r->patterns[j].flags &&
+					    !strcmp(o->r->patterns[m].regex, r->patterns[j].regex))
+						p->same_as = o->first_pat + m;
+			}
 		}
 		for (j = 0; j < r->literals.n; j++) {
 			size_t l = strlen(r->literals.v[j]), k;
@@ -560,6 +578,8 @@ void mw_sig_scratch_free(struct mw_sig_scratch *sc)
 	if (!sc)
 		return;
 	free(sc->fired);
+	free(sc->memo);
+	free(sc->memo_off);
 	pcre2_match_data_free(sc->md);
 	pcre2_match_context_free(sc->mctx);
 	pcre2_jit_stack_free(sc->jit);
@@ -580,10 +600,12 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 		return MW_ERR_NOMEM;
 	mw_buf_init(&sc->lower, (size_t)1 << 40);
 	sc->fired = calloc(db->npats + db->nlits + 1, 1);
+	sc->memo = calloc(db->npats + 1, 1);
+	sc->memo_off = calloc(db->npats + 1, sizeof(*sc->memo_off));
 	sc->md = pcre2_match_data_create(1, NULL);
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (!sc->fired || !sc->md || !sc->mctx || !sc->jit) {
+	if (!sc->fired || !sc->memo || !sc->memo_off || !sc->md || !sc->mctx || !sc->jit) {
 		mw_sig_scratch_free(sc);
 		return MW_ERR_NOMEM;
 	}
@@ -625,6 +647,7 @@ static enum mw_err prefilter(const struct mw_sig_db *db, struct mw_sig_scratch *
 			     const char *buf, size_t len)
 {
 	memset(sc->fired, 0, db->npats + db->nlits);
+	memset(sc->memo, MEMO_UNKNOWN, db->npats);
 #ifdef MW_HAVE_VECTORSCAN
 	if (len > 0xffffffffu)
 		len = 0xffffffffu;
@@ -707,10 +730,23 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		if (i >= r->npatterns && !yes)
 			break;
 		maybe &= ~bit;
+		if (sc->memo[p->same_as] == MEMO_MATCH) {
+			yes |= bit;
+			offs[k] = sc->memo_off[p->same_as];
+			v = mw_cond_eval(r, yes, maybe);
+			continue;
+		}
+		if (sc->memo[p->same_as] == MEMO_NOMATCH) {
+			v = mw_cond_eval(r, yes, maybe);
+			continue;
+		}
 		rc = pcre2_match(p->code, (PCRE2_SPTR)buf, len, 0, 0, sc->md, sc->mctx);
+		if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
+			sc->memo[p->same_as] = rc >= 0 ? MEMO_MATCH : MEMO_NOMATCH;
 		if (rc >= 0) {
 			yes |= bit;
 			offs[k] = pcre2_get_ovector_pointer(sc->md)[0];
+			sc->memo_off[p->same_as] = offs[k];
 		} else if (rc != PCRE2_ERROR_NOMATCH) {
 			struct mw_sig_fault f;
 
