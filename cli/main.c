@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "core/config.h"
+#include "core/escape.h"
 #include "core/progress.h"
 #include "core/version.h"
 #include "reports/report.h"
@@ -227,8 +228,11 @@ static int run_command(const struct mw_command *cmd, const struct common_opts *c
 	mw_report_finish(ctx.report);
 	if (e) {
 		const char *msg = ctx.errmsg[0] ? ctx.errmsg : mw_strerror(e);
+		/* The message may quote a path or a value from a scanned file. */
+		char *safe = mw_escape_str(msg);
 
-		fprintf(stderr, "mailwarden %s: %s\n", cmd->name, msg);
+		fprintf(stderr, "mailwarden %s: %s\n", cmd->name, safe ? safe : mw_strerror(e));
+		free(safe);
 		if (e == MW_ERR_USAGE)
 			fprintf(stderr, "Try 'mailwarden %s --help'.\n", cmd->name);
 		mw_report_error(ctx.report, cmd->name, NULL, 0, e, "%s", msg);

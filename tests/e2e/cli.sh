@@ -52,6 +52,17 @@ printf '[scan]\nthreads = 2\n' >"$tmp/ww.conf"
 chmod 666 "$tmp/ww.conf"
 expect 2 "world-writable config refused" -- "$MW" --config "$tmp/ww.conf" signatures lint
 
+# a command's failure message is escaped on stderr: a path with an escape
+# sequence and a newline must not reach the terminal raw
+bad=$'\e[2Jevil\nname'
+expect 2 "missing rule directory with a hostile name" -- "$MW" scan --no-progress --signatures "$tmp/$bad" "$tmp"
+grep_out err 'x1b\[2Jevil\\nname: cannot read rule files' "the failure names the escaped path"
+if grep -q $'\e' "$tmp/err" "$tmp/out"; then
+	echo "FAIL: raw ESC byte printed"; fails=$((fails + 1))
+else
+	echo "ok: no raw ESC byte in the output"
+fi
+
 # a full disk or closed pipe on stdout is an error (exit 2), not success
 set +e
 "$MW" --help >/dev/full 2>/dev/null; rc=$?
