@@ -10,8 +10,8 @@
  *
  * "all"/"any" alone mean all/any of the rule's patterns. Evaluation is
  * three-valued so that the matcher can skip a rule before confirming any
- * pattern with PCRE2 (a pattern the prefilter did not see is certainly
- * false; one it saw is unknown until confirmed).
+ * pattern with PCRE2 (a pattern whose literal gate is absent is certainly
+ * false; the others are unknown until confirmed).
  */
 #include <ctype.h>
 #include <stdio.h>

@@ -22,9 +22,22 @@
 #include "core/excerpt.h"
 #include "signatures/sig.h"
 
+/* How a pattern is confirmed, cheapest first (the order confirm_rule()
+ * tries them in). */
+enum pat_cost {
+	COST_ANCHORED,		/* only where a factor starts (acode), or
+				 * anchored by itself (\A...) */
+	COST_FACTOR,		/* whole file, when a factor occurs */
+	COST_ALWAYS,		/* whole file, no factor known */
+};
+
 struct pat_rt {
 	pcre2_code *code;
-	int via_literal;	/* no prefilter of its own: rule literals gate it */
+	pcre2_code *acode;	/* PCRE2_ANCHORED twin when factors are prefixes */
+	enum pat_cost cost;
+	unsigned first_ref;	/* gate set g: db->refs[first_ref + ...], */
+	unsigned nrefs[MW_SIG_MAX_GATES];	/* nrefs[g] of them */
+	unsigned ngates;	/* 0: no gate, always confirmed with PCRE2 */
 	unsigned same_as;	/* first pattern with the same regex and flags:
 				 * rules repeat "send" etc., a file's answer
 				 * is computed once */
@@ -33,7 +46,7 @@ struct pat_rt {
 struct rule_rt {
 	const struct mw_sig_rule *r;
 	unsigned first_pat;	/* index into db->pats, npatterns of them */
-	unsigned first_lit;	/* index into db->lits */
+	unsigned first_ref;	/* its literals: db->refs[first_ref..+nlits) */
 	unsigned nlits;
 };
 
@@ -42,9 +55,13 @@ struct mw_sig_db {
 	size_t nrules;
 	struct pat_rt *pats;
 	size_t npats;
-	char **lits;		/* lower-cased rule literals */
+	char **lits;		/* distinct lower-cased strings: rule literals
+				 * and pattern factors */
 	size_t *litlen;
-	size_t nlits;
+	unsigned char *litpos;	/* 1: some anchored pattern needs its offsets */
+	size_t nlits, alits;
+	unsigned *refs;		/* indexes into lits */
+	size_t nrefs, arefs;
 #ifdef MW_HAVE_VECTORSCAN
 	hs_database_t *hs;
 #endif
@@ -52,8 +69,14 @@ struct mw_sig_db {
 
 enum { MEMO_UNKNOWN = 0, MEMO_MATCH, MEMO_NOMATCH };
 
+/* Offsets kept per literal and file; a literal seen more often sends its
+ * anchored patterns back to a whole-file search. */
+#define MAX_OCC 128
+
 struct mw_sig_scratch {
-	unsigned char *fired;	/* npats + nlits flags */
+	unsigned *count;	/* per literal: occurrences in this file */
+	uint32_t *occ;		/* per literal: MAX_OCC end offsets */
+	size_t nlits;
 	unsigned char *memo;	/* per pattern, this file: MEMO_* */
 	size_t *memo_off;	/* match offset when MEMO_MATCH */
 	pcre2_match_data *md;
@@ -71,8 +94,10 @@ void mw_sig_db_free(struct mw_sig_db *db)
 
 	if (!db)
 		return;
-	for (i = 0; i < db->npats; i++)
+	for (i = 0; i < db->npats; i++) {
 		pcre2_code_free(db->pats[i].code);
+		pcre2_code_free(db->pats[i].acode);
+	}
 	for (i = 0; i < db->nlits; i++)
 		free(db->lits[i]);
 #ifdef MW_HAVE_VECTORSCAN
@@ -82,6 +107,8 @@ void mw_sig_db_free(struct mw_sig_db *db)
 	free(db->rules);
 	free(db->lits);
 	free(db->litlen);
+	free(db->litpos);
+	free(db->refs);
 	free(db);
 }
 
@@ -129,106 +156,15 @@ static char *literal_regex(const char *l, size_t n)
 }
 
 /*
- * Vectorscan only pre-filters, so any superset of the pattern will do.
- * Large counted repeats ({0,20000}, {150,}, {200}) make its compiler
- * explode in time and memory; they become * or + here (x{m,n} matches a
- * subset of x*, and for m >= 1 of x+). Returns a malloc'd string.
- */
-static char *widen_repeats(const char *re)
-{
-	size_t n = strlen(re), i = 0, o = 0;
-	char *out = malloc(n + 1);
-	int in_class = 0;
-
-	if (!out)
-		return NULL;
-	while (i < n) {
-		char c = re[i];
-
-		if (c == '\\' && i + 1 < n) {
-			out[o++] = re[i++];
-			out[o++] = re[i++];
-			continue;
-		}
-		if (in_class) {
-			if (c == ']')
-				in_class = 0;
-			out[o++] = re[i++];
-			continue;
-		}
-		if (c == '[') {
-			in_class = 1;
-			out[o++] = re[i++];
-			if (i < n && re[i] == '^')
-				out[o++] = re[i++];
-			if (i < n && re[i] == ']')
-				out[o++] = re[i++];
-			continue;
-		}
-		if (c == '{' && i > 0) {
-			size_t j = i + 1;
-			unsigned long lo = 0, hi = 0;
-			int has_hi = 0, comma = 0, digits = 0;
-
-			while (j < n && re[j] >= '0' && re[j] <= '9') {
-				lo = lo * 10 + (unsigned long)(re[j] - '0');
-				if (lo > 100000)
-					lo = 100000;
-				j++;
-				digits++;
-			}
-			if (j < n && re[j] == ',') {
-				comma = 1;
-				j++;
-				while (j < n && re[j] >= '0' && re[j] <= '9') {
-					hi = hi * 10 + (unsigned long)(re[j] - '0');
-					if (hi > 100000)
-						hi = 100000;
-					j++;
-					has_hi = 1;
-				}
-			}
-			if (digits && j < n && re[j] == '}') {
-				unsigned long top = comma ? (has_hi ? hi : lo) : lo;
-
-				if (lo > MW_SIG_HS_MAX_REPEAT || top > MW_SIG_HS_MAX_REPEAT) {
-					out[o++] = lo == 0 ? '*' : '+';
-					i = j + 1;
-					continue;
-				}
-			}
-		}
-		out[o++] = re[i++];
-	}
-	out[o] = '\0';
-	return out;
-}
-
-static unsigned hs_flags_for(unsigned f)
-{
-	unsigned o = HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
-
-	if (f & MW_SIG_F_CASELESS)
-		o |= HS_FLAG_CASELESS;
-	if (f & MW_SIG_F_DOTALL)
-		o |= HS_FLAG_DOTALL;
-	if (f & MW_SIG_F_MULTILINE)
-		o |= HS_FLAG_MULTILINE;
-	return o;
-}
-
-/*
  * Compiled databases are kept in cache_dir as "sigdb-<key>.hs": key is the
- * sha256 of every expression, flag and id plus the Vectorscan version, so a
- * changed rule set or library never loads a stale database. The file holds
- * a header, the via_literal flags, then hs_serialize_database() output. It
- * is trusted only when owned by us and not writable by others.
+ * sha256 of every literal plus the Vectorscan version, so a changed rule set
+ * or library never loads a stale database. The file holds a header, then
+ * hs_serialize_database() output. It is trusted only when owned by us and
+ * not writable by others.
  */
-#define HS_CACHE_MAGIC "mailwarden-hsdb-1\n"
+#define HS_CACHE_MAGIC "mailwarden-hsdb-2\n"
 
-static void hs_cache_key(const char *const *expr, const unsigned *flags,
-			 const unsigned *ids, size_t n, const struct mw_sig_db *db,
-			 char out[65])
+static void hs_cache_key(const struct mw_sig_db *db, char out[65])
 {
 	struct mw_sha256 h;
 	unsigned char d[32];
@@ -237,12 +173,10 @@ static void hs_cache_key(const char *const *expr, const unsigned *flags,
 
 	mw_sha256_init(&h);
 	mw_sha256_update(&h, ver, strlen(ver) + 1);
-	for (i = 0; i < n; i++) {
-		mw_sha256_update(&h, expr[i], strlen(expr[i]) + 1);
-		mw_sha256_update(&h, &flags[i], sizeof(flags[i]));
-		mw_sha256_update(&h, &ids[i], sizeof(ids[i]));
+	for (i = 0; i < db->nlits; i++) {
+		mw_sha256_update(&h, db->lits[i], db->litlen[i] + 1);
+		mw_sha256_update(&h, &db->litpos[i], 1);
 	}
-	mw_sha256_update(&h, &db->npats, sizeof(db->npats));
 	mw_sha256_final(&h, d);
 	mw_sha256_tohex(d, out);
 }
@@ -251,8 +185,8 @@ static int hs_cache_load(struct mw_sig_db *db, const char *path)
 {
 	struct mw_buf b;
 	struct stat st;
-	size_t hl = strlen(HS_CACHE_MAGIC), i;
-	int fd, trunc;
+	size_t hl = strlen(HS_CACHE_MAGIC);
+	int fd, trunc, ok;
 
 	if (mw_open_regular_at(AT_FDCWD, path, &fd, &st))
 		return -1;
@@ -261,25 +195,14 @@ static int hs_cache_load(struct mw_sig_db *db, const char *path)
 		return -1;
 	}
 	mw_buf_init(&b, (size_t)256 << 20);
-	if (mw_read_fd_capped(fd, &b, (size_t)256 << 20, &trunc) || trunc ||
-	    b.len < hl + db->npats || memcmp(b.data, HS_CACHE_MAGIC, hl) != 0) {
-		close(fd);
-		mw_buf_free(&b);
-		return -1;
-	}
+	ok = mw_read_fd_capped(fd, &b, (size_t)256 << 20, &trunc) == MW_OK && !trunc &&
+	     b.len > hl && memcmp(b.data, HS_CACHE_MAGIC, hl) == 0 &&
+	     hs_deserialize_database(b.data + hl, b.len - hl, &db->hs) == HS_SUCCESS;
 	close(fd);
-	for (i = 0; i < db->npats; i++)
-		db->pats[i].via_literal = b.data[hl + i] == '1';
-	if (hs_deserialize_database(b.data + hl + db->npats, b.len - hl - db->npats,
-				    &db->hs) != HS_SUCCESS) {
-		for (i = 0; i < db->npats; i++)
-			db->pats[i].via_literal = 0;
-		db->hs = NULL;
-		mw_buf_free(&b);
-		return -1;
-	}
 	mw_buf_free(&b);
-	return 0;
+	if (!ok)
+		db->hs = NULL;
+	return ok ? 0 : -1;
 }
 
 /* Best effort: a cache that cannot be written only costs compile time. */
@@ -302,9 +225,6 @@ static void hs_cache_save(const struct mw_sig_db *db, const char *dir,
 	if (write(fd, HS_CACHE_MAGIC, strlen(HS_CACHE_MAGIC)) !=
 	    (ssize_t)strlen(HS_CACHE_MAGIC))
 		ok = 0;
-	for (i = 0; ok && i < db->npats; i++)
-		if (write(fd, db->pats[i].via_literal ? "1" : "0", 1) != 1)
-			ok = 0;
 	for (i = 0; ok && i < len;) {
 		ssize_t w = write(fd, bytes + i, len - i);
 
@@ -322,142 +242,55 @@ static void hs_cache_save(const struct mw_sig_db *db, const char *dir,
 }
 
 /*
- * One database: ids [0, npats) are patterns (prefilter mode), ids
- * [npats, npats + nlits) the rule literals. A pattern Vectorscan refuses is
- * dropped from the database and gated by its rule's literals instead.
+ * One literal database: id i is db->lits[i], caseless, reported once --
+ * or at every occurrence when an anchored pattern needs the offsets. Pure
+ * literals take Vectorscan's literal matchers (FDR/Teddy), the part of it
+ * with the simplest contract; the regexes themselves stay with PCRE2.
  */
 static enum mw_err build_hs(struct mw_sig_db *db, const char *cache_dir,
-			    struct mw_strlist *notes, char *err, size_t errlen)
+			    char *err, size_t errlen)
 {
 	char key[65], cpath[MW_SIG_MAX_VALUE] = "";
-	size_t total = db->npats + db->nlits, i, n;
-	const char **expr = calloc(total, sizeof(*expr));
-	char **owned = calloc(total, sizeof(*owned));
-	unsigned *flags = calloc(total, sizeof(*flags));
-	unsigned *ids = calloc(total, sizeof(*ids));
+	const char **expr = calloc(db->nlits, sizeof(*expr));
+	char **owned = calloc(db->nlits, sizeof(*owned));
+	unsigned *flags = calloc(db->nlits, sizeof(*flags));
+	unsigned *ids = calloc(db->nlits, sizeof(*ids));
 	hs_compile_error_t *ce = NULL;
 	enum mw_err e = MW_OK;
-	size_t r, p, attempts = 0;
+	size_t i;
 
 	if (!expr || !owned || !flags || !ids) {
 		e = MW_ERR_NOMEM;
 		goto out;
 	}
-	for (r = 0; r < db->nrules; r++) {
-		const struct mw_sig_rule *rule = db->rules[r].r;
-
-		for (p = 0; p < rule->npatterns; p++) {
-			i = db->rules[r].first_pat + p;
-			char *wide = widen_repeats(rule->patterns[p].regex);
-
-			if (!wide) {
-				e = MW_ERR_NOMEM;
-				goto out;
-			}
-			if (rule->patterns[p].flags & MW_SIG_F_EXTENDED) {
-				size_t l = strlen(wide) + 5;
-
-				owned[i] = malloc(l);
-				if (!owned[i]) {
-					free(wide);
-					e = MW_ERR_NOMEM;
-					goto out;
-				}
-				snprintf(owned[i], l, "(?x)%s", wide);
-				free(wide);
-			} else {
-				owned[i] = wide;
-			}
-			expr[i] = owned[i];
-			flags[i] = hs_flags_for(rule->patterns[p].flags);
-		}
-	}
-	for (i = 0; i < db->nlits; i++) {
-		owned[db->npats + i] = literal_regex(db->lits[i], db->litlen[i]);
-		if (!owned[db->npats + i]) {
-			e = MW_ERR_NOMEM;
-			goto out;
-		}
-		expr[db->npats + i] = owned[db->npats + i];
-		flags[db->npats + i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
-	}
 	if (cache_dir) {
-		for (i = 0; i < total; i++)
-			ids[i] = (unsigned)i;
-		hs_cache_key(expr, flags, ids, total, db, key);
+		hs_cache_key(db, key);
 		snprintf(cpath, sizeof(cpath), "%s/sigdb-%s.hs", cache_dir, key);
 		if (hs_cache_load(db, cpath) == 0)
 			goto out;
 	}
-	for (;;) {
-		const char **ex2 = calloc(total, sizeof(*ex2));
-		unsigned *fl2 = calloc(total, sizeof(*fl2));
-		size_t *map = calloc(total, sizeof(*map));
-
-		if (!ex2 || !fl2 || !map) {
-			free(ex2);
-			free(fl2);
-			free(map);
+	for (i = 0; i < db->nlits; i++) {
+		owned[i] = literal_regex(db->lits[i], db->litlen[i]);
+		if (!owned[i]) {
 			e = MW_ERR_NOMEM;
 			goto out;
 		}
-		for (i = 0, n = 0; i < total; i++) {
-			if (i < db->npats && db->pats[i].via_literal)
-				continue;
-			ex2[n] = expr[i];
-			fl2[n] = flags[i];
-			ids[n] = (unsigned)i;
-			map[n] = i;
-			n++;
-		}
-		if (n == 0) {
-			free(ex2);
-			free(fl2);
-			free(map);
-			snprintf(err, errlen, "no expression for the prefilter");
-			e = MW_ERR_PARSE;
-			goto out;
-		}
-		if (hs_compile_multi(ex2, fl2, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
-				     &db->hs, &ce) == HS_SUCCESS) {
-			free(ex2);
-			free(fl2);
-			free(map);
-			if (cpath[0])
-				hs_cache_save(db, cache_dir, cpath);
-			break;
-		}
-		if (ce && ce->expression >= 0 && (size_t)ce->expression < n &&
-		    map[ce->expression] < db->npats && attempts++ < db->npats) {
-			size_t bad = map[ce->expression];
-
-			db->pats[bad].via_literal = 1;
-			if (notes) {
-				char msg[512];
-
-				snprintf(msg, sizeof(msg), "pattern %zu: Vectorscan: %s; "
-					 "gated by the rule's literals instead", bad,
-					 ce->message);
-				(void)mw_strlist_add(notes, msg);
-			}
-			hs_free_compile_error(ce);
-			ce = NULL;
-			free(ex2);
-			free(fl2);
-			free(map);
-			continue;
-		}
+		expr[i] = owned[i];
+		flags[i] = HS_FLAG_CASELESS | (db->litpos[i] ? 0 : HS_FLAG_SINGLEMATCH);
+		ids[i] = (unsigned)i;
+	}
+	if (hs_compile_multi(expr, flags, ids, (unsigned)db->nlits, HS_MODE_BLOCK,
+			     NULL, &db->hs, &ce) != HS_SUCCESS) {
 		snprintf(err, errlen, "Vectorscan: %s", ce ? ce->message : "compile failed");
 		hs_free_compile_error(ce);
-		free(ex2);
-		free(fl2);
-		free(map);
 		e = MW_ERR_PARSE;
 		goto out;
 	}
+	if (cpath[0])
+		hs_cache_save(db, cache_dir, cpath);
 out:
 	if (owned)
-		for (i = 0; i < total; i++)
+		for (i = 0; i < db->nlits; i++)
 			free(owned[i]);
 	free(owned);
 	free(expr);
@@ -467,12 +300,126 @@ out:
 }
 #endif
 
+/* Index of literal l (lower-cased, n bytes) in db->lits, added if new;
+ * the index is appended to db->refs. */
+static enum mw_err add_ref(struct mw_sig_db *db, const char *l, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < db->nlits; i++)
+		if (db->litlen[i] == n && memcmp(db->lits[i], l, n) == 0)
+			break;
+	if (i == db->nlits) {
+		if (db->nlits == db->alits) {
+			size_t na = db->alits ? 2 * db->alits : 64;
+			char **nl = realloc(db->lits, na * sizeof(*nl));
+			unsigned char *np;
+			size_t *nn;
+
+			if (!nl)
+				return MW_ERR_NOMEM;
+			db->lits = nl;
+			nn = realloc(db->litlen, na * sizeof(*nn));
+			if (!nn)
+				return MW_ERR_NOMEM;
+			db->litlen = nn;
+			np = realloc(db->litpos, na);
+			if (!np)
+				return MW_ERR_NOMEM;
+			db->litpos = np;
+			db->alits = na;
+		}
+		db->lits[i] = malloc(n + 1);
+		if (!db->lits[i])
+			return MW_ERR_NOMEM;
+		for (k = 0; k < n; k++)
+			db->lits[i][k] = (char)((l[k] >= 'A' && l[k] <= 'Z') ? l[k] + 32 : l[k]);
+		db->lits[i][n] = '\0';
+		db->litlen[i] = n;
+		db->litpos[i] = 0;
+		db->nlits++;
+	}
+	if (db->nrefs == db->arefs) {
+		size_t na = db->arefs ? 2 * db->arefs : 256;
+		unsigned *nr = realloc(db->refs, na * sizeof(*nr));
+
+		if (!nr)
+			return MW_ERR_NOMEM;
+		db->refs = nr;
+		db->arefs = na;
+	}
+	db->refs[db->nrefs++] = (unsigned)i;
+	return MW_OK;
+}
+
+/* Compile pattern j of rule r into p (PCRE2 program, factors, twin). */
+static enum mw_err compile_pattern(struct mw_sig_db *db, const struct mw_sig_rule *r,
+				   unsigned j, struct pat_rt *p, char *err, size_t errlen)
+{
+	struct mw_sig_gate g;
+	PCRE2_SIZE off;
+	size_t q, k;
+	int ec;
+	unsigned m, self = (unsigned)(p - db->pats);
+	uint32_t opts = 0;
+	int anchored;
+	enum mw_err e = MW_OK;
+
+	p->code = pcre2_compile((PCRE2_SPTR)r->patterns[j].regex, PCRE2_ZERO_TERMINATED,
+				mw_sig_pcre2_options(r->patterns[j].flags), &ec, &off, NULL);
+	if (!p->code) {
+		snprintf(err, errlen, "rule %s pattern %s does not compile",
+			 r->id, r->patterns[j].name);
+		return MW_ERR_PARSE;
+	}
+	/* Without JIT PCRE2 interprets: slower, same limits. */
+	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+	p->same_as = self;
+	for (q = 0; q < db->nrules && p->same_as == self; q++) {
+		const struct rule_rt *o = &db->rules[q];
+
+		for (m = 0; m < o->r->npatterns && p->same_as == self; m++)
+			if (o->first_pat + m < self &&
+			    o->r->patterns[m].flags == r->patterns[j].flags &&
+			    !strcmp(o->r->patterns[m].regex, r->patterns[j].regex))
+				p->same_as = o->first_pat + m;
+	}
+	p->first_ref = (unsigned)db->nrefs;
+	p->ngates = mw_sig_factors(r->patterns[j].regex, r->patterns[j].flags, &g);
+	for (m = 0; m < p->ngates; m++) {
+		p->nrefs[m] = (unsigned)g.sets[m].n;
+		for (k = 0; k < g.sets[m].n && !e; k++)
+			e = add_ref(db, g.sets[m].v[k], strlen(g.sets[m].v[k]));
+	}
+	anchored = g.anchored;
+	mw_sig_gate_clear(&g);
+	if (e)
+		return e;
+	p->cost = p->ngates ? COST_FACTOR : COST_ALWAYS;
+	if (pcre2_pattern_info(p->code, PCRE2_INFO_ALLOPTIONS, &opts) == 0 &&
+	    (opts & PCRE2_ANCHORED))
+		p->cost = COST_ANCHORED;
+	else if (anchored) {
+		p->acode = pcre2_compile((PCRE2_SPTR)r->patterns[j].regex,
+					 PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED |
+					 mw_sig_pcre2_options(r->patterns[j].flags),
+					 &ec, &off, NULL);
+		if (p->acode) {
+			(void)pcre2_jit_compile(p->acode, PCRE2_JIT_COMPLETE);
+			p->cost = COST_ANCHORED;
+			for (k = 0; k < p->nrefs[0]; k++)
+				db->litpos[db->refs[p->first_ref + k]] = 1;
+		}
+	}
+	return MW_OK;
+}
+
 enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 			   const char *cache_dir, struct mw_strlist *notes,
 			   char *err, size_t errlen)
 {
 	struct mw_sig_db *db;
-	size_t i, j, np = 0, nl = 0;
+	size_t i, j, np = 0;
 	enum mw_err e = MW_OK;
 
 	*out = NULL;
@@ -482,7 +429,6 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 	for (i = 0; i < s->nrules; i++)
 		if (!s->rules[i].broken && s->rules[i].cond) {
 			np += s->rules[i].npatterns;
-			nl += s->rules[i].literals.n;
 			db->nrules++;
 		}
 	if (db->nrules == 0) {
@@ -492,14 +438,12 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 	}
 	db->rules = calloc(db->nrules, sizeof(*db->rules));
 	db->pats = calloc(np ? np : 1, sizeof(*db->pats));
-	db->lits = calloc(nl ? nl : 1, sizeof(*db->lits));
-	db->litlen = calloc(nl ? nl : 1, sizeof(*db->litlen));
-	if (!db->rules || !db->pats || !db->lits || !db->litlen) {
+	if (!db->rules || !db->pats) {
 		mw_sig_db_free(db);
 		return MW_ERR_NOMEM;
 	}
 	db->nrules = 0;
-	for (i = 0; i < s->nrules; i++) {
+	for (i = 0; i < s->nrules && !e; i++) {
 		const struct mw_sig_rule *r = &s->rules[i];
 		struct rule_rt *rt;
 
@@ -508,76 +452,37 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 		rt = &db->rules[db->nrules++];
 		rt->r = r;
 		rt->first_pat = (unsigned)db->npats;
-		rt->first_lit = (unsigned)db->nlits;
-		rt->nlits = (unsigned)r->literals.n;
-		for (j = 0; j < r->npatterns; j++) {
+		for (j = 0; j < r->npatterns && !e; j++) {
 			struct pat_rt *p = &db->pats[db->npats++];
-			PCRE2_SIZE off;
-			int ec;
 
-			p->code = pcre2_compile((PCRE2_SPTR)r->patterns[j].regex,
-						PCRE2_ZERO_TERMINATED,
-						mw_sig_pcre2_options(r->patterns[j].flags),
-						&ec, &off, NULL);
-			if (!p->code) {
-				snprintf(err, errlen, "rule %s pattern %s does not compile",
-					 r->id, r->patterns[j].name);
-				mw_sig_db_free(db);
-				return MW_ERR_PARSE;
-			}
-			/* Without JIT PCRE2 interprets: slower, same limits. */
-			(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
-			p->same_as = (unsigned)(db->npats - 1);
-			for (size_t q = 0; q < db->nrules; q++) {
-				const struct rule_rt *o = &db->rules[q];
-				unsigned m;
-
-				for (m = 0; m < o->r->npatterns && p->same_as == db->npats - 1; m++)
-					if (o->first_pat + m < db->npats - 1 &&
-					    o->r->patterns[m].flags == r->patterns[j].flags &&
-					    !strcmp(o->r->patterns[m].regex, r->patterns[j].regex))
-						p->same_as = o->first_pat + m;
-			}
+			e = compile_pattern(db, r, (unsigned)j, p, err, errlen);
 		}
-		for (j = 0; j < r->literals.n; j++) {
-			size_t l = strlen(r->literals.v[j]), k;
-			char *c = malloc(l + 1);
-
-			if (!c) {
-				mw_sig_db_free(db);
-				return MW_ERR_NOMEM;
-			}
-			for (k = 0; k < l; k++)
-				c[k] = (char)((r->literals.v[j][k] >= 'A' &&
-					       r->literals.v[j][k] <= 'Z') ?
-					      r->literals.v[j][k] + 32 : r->literals.v[j][k]);
-			c[l] = '\0';
-			db->lits[db->nlits] = c;
-			db->litlen[db->nlits] = l;
-			db->nlits++;
-		}
+		rt->first_ref = (unsigned)db->nrefs;
+		rt->nlits = (unsigned)r->literals.n;
+		for (j = 0; j < r->literals.n && !e; j++)
+			e = add_ref(db, r->literals.v[j], strlen(r->literals.v[j]));
 	}
 #ifdef MW_HAVE_VECTORSCAN
-	e = build_hs(db, cache_dir, notes, err, errlen);
+	if (!e)
+		e = build_hs(db, cache_dir, err, errlen);
+#else
+	(void)cache_dir;
+#endif
+	(void)notes;
 	if (e) {
 		mw_sig_db_free(db);
 		return e;
 	}
-#else
-	(void)notes;
-	(void)cache_dir;
-	for (i = 0; i < db->npats; i++)
-		db->pats[i].via_literal = 1;
-#endif
 	*out = db;
-	return e;
+	return MW_OK;
 }
 
 void mw_sig_scratch_free(struct mw_sig_scratch *sc)
 {
 	if (!sc)
 		return;
-	free(sc->fired);
+	free(sc->count);
+	free(sc->occ);
 	free(sc->memo);
 	free(sc->memo_off);
 	pcre2_match_data_free(sc->md);
@@ -599,13 +504,15 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 	if (!sc)
 		return MW_ERR_NOMEM;
 	mw_buf_init(&sc->lower, (size_t)1 << 40);
-	sc->fired = calloc(db->npats + db->nlits + 1, 1);
+	sc->nlits = db->nlits;
+	sc->count = calloc(db->nlits + 1, sizeof(*sc->count));
+	sc->occ = calloc((db->nlits + 1) * MAX_OCC, sizeof(*sc->occ));
 	sc->memo = calloc(db->npats + 1, 1);
 	sc->memo_off = calloc(db->npats + 1, sizeof(*sc->memo_off));
 	sc->md = pcre2_match_data_create(1, NULL);
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (!sc->fired || !sc->memo || !sc->memo_off || !sc->md || !sc->mctx || !sc->jit) {
+	if (!sc->count || !sc->occ || !sc->memo || !sc->memo_off || !sc->md || !sc->mctx || !sc->jit) {
 		mw_sig_scratch_free(sc);
 		return MW_ERR_NOMEM;
 	}
@@ -623,14 +530,24 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 	return MW_OK;
 }
 
+/* Literal id occurs in the file, ending at byte offset end. */
+static void seen(struct mw_sig_scratch *sc, unsigned id, size_t end)
+{
+	unsigned c = sc->count[id];
+
+	if (c < MAX_OCC)
+		sc->occ[(size_t)id * MAX_OCC + c] = (uint32_t)end;
+	if (c <= MAX_OCC)
+		sc->count[id] = c + 1;
+}
+
 #ifdef MW_HAVE_VECTORSCAN
 static int on_hs_match(unsigned id, unsigned long long from,
 		       unsigned long long to, unsigned flags, void *ctx)
 {
 	(void)from;
-	(void)to;
 	(void)flags;
-	((unsigned char *)ctx)[id] = 1;
+	seen(ctx, id, (size_t)to);
 	return 0;
 }
 #endif
@@ -646,30 +563,40 @@ static double now_ms(void)
 static enum mw_err prefilter(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 			     const char *buf, size_t len)
 {
-	memset(sc->fired, 0, db->npats + db->nlits);
+	size_t i;
+
+	memset(sc->count, 0, db->nlits * sizeof(*sc->count));
 	memset(sc->memo, MEMO_UNKNOWN, db->npats);
+	if (len > 0xffffffffu) {
+		/* beyond 32-bit offsets: every literal "everywhere", so every
+		 * pattern gets a whole-file search */
+		for (i = 0; i < db->nlits; i++)
+			sc->count[i] = MAX_OCC + 1;
+		return MW_OK;
+	}
 #ifdef MW_HAVE_VECTORSCAN
-	if (len > 0xffffffffu)
-		len = 0xffffffffu;
-	if (hs_scan(db->hs, buf, (unsigned)len, 0, sc->hs, on_hs_match,
-		    sc->fired) != HS_SUCCESS)
+	(void)i;
+	if (hs_scan(db->hs, buf, (unsigned)len, 0, sc->hs, on_hs_match, sc) != HS_SUCCESS)
 		return MW_ERR_INTERNAL;
 #else
-	{
-		size_t i;
+	mw_buf_reset(&sc->lower);
+	if (mw_buf_reserve(&sc->lower, len))
+		return MW_ERR_NOMEM;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
 
-		mw_buf_reset(&sc->lower);
-		if (mw_buf_reserve(&sc->lower, len))
-			return MW_ERR_NOMEM;
-		for (i = 0; i < len; i++) {
-			unsigned char c = (unsigned char)buf[i];
+		sc->lower.data[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	sc->lower.len = len;
+	for (i = 0; i < db->nlits; i++) {
+		const char *at = sc->lower.data, *end = at + len, *q;
 
-			sc->lower.data[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		while ((q = memmem(at, (size_t)(end - at), db->lits[i], db->litlen[i]))) {
+			seen(sc, (unsigned)i, (size_t)(q - sc->lower.data) + db->litlen[i]);
+			if (!db->litpos[i] || sc->count[i] > MAX_OCC)
+				break;
+			at = q + 1;
 		}
-		sc->lower.len = len;
-		for (i = 0; i < db->nlits; i++)
-			if (memmem(sc->lower.data, len, db->lits[i], db->litlen[i]))
-				sc->fired[db->npats + i] = 1;
 	}
 #endif
 	return MW_OK;
@@ -687,9 +614,104 @@ static const char *pcre2_limit_name(int rc)
 	}
 }
 
+/* Does any of the n literals behind refs occur in this file? */
+static int any_fired(const struct mw_sig_db *db, const struct mw_sig_scratch *sc,
+		     unsigned first, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (sc->count[db->refs[first + i]])
+			return 1;
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
- * Confirm one rule whose prefilter fired. Patterns are confirmed in
- * declaration order until the condition is decided.
+ * A pattern whose every match starts with one of its factors, tried
+ * anchored at each place a factor starts, leftmost first: the same first
+ * match as a search of the whole file, for a fraction of the work. A factor
+ * seen more than MAX_OCC times sends it back to the whole-file search.
+ * Returns like pcre2_match(); a limit hit at one place is returned only if
+ * no later place matches.
+ */
+static int match_at_factors(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
+			    const struct pat_rt *p, const char *buf, size_t len)
+{
+	uint32_t starts[MW_SIG_MAX_FACTORS * MAX_OCC];
+	size_t n = 0, i;
+	unsigned r, c;
+	int rc, worst = PCRE2_ERROR_NOMATCH;
+
+	for (r = 0; r < p->nrefs[0]; r++) {
+		unsigned lit = db->refs[p->first_ref + r];
+
+		if (sc->count[lit] > MAX_OCC || p->nrefs[0] > MW_SIG_MAX_FACTORS)
+			return pcre2_match(p->code, (PCRE2_SPTR)buf, len, 0, 0, sc->md,
+					   sc->mctx);
+		for (c = 0; c < sc->count[lit]; c++)
+			starts[n++] = sc->occ[(size_t)lit * MAX_OCC + c] -
+				      (uint32_t)db->litlen[lit];
+	}
+	qsort(starts, n, sizeof(starts[0]), cmp_u32);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && starts[i] == starts[i - 1])
+			continue;
+		rc = pcre2_match(p->acode, (PCRE2_SPTR)buf, len, starts[i], 0, sc->md,
+				 sc->mctx);
+		if (rc >= 0)
+			return rc;
+		if (rc != PCRE2_ERROR_NOMATCH)
+			worst = rc;
+	}
+	return worst;
+}
+
+/* Pattern k of rule rt on buf with PCRE2, once per file (memo): 1 if it
+ * matches (*off = where), 0 if not or if a limit stopped it (reported). */
+static int pattern_matches(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
+			   const struct rule_rt *rt, unsigned k, const char *buf,
+			   size_t len, mw_sig_fault_fn fault, void *ud, size_t *off)
+{
+	const struct pat_rt *p = &db->pats[rt->first_pat + k];
+	int rc;
+
+	if (sc->memo[p->same_as] == MEMO_UNKNOWN) {
+		rc = p->acode ? match_at_factors(db, sc, p, buf, len) :
+		     pcre2_match(p->code, (PCRE2_SPTR)buf, len, 0, 0, sc->md, sc->mctx);
+		if (rc >= 0) {
+			sc->memo[p->same_as] = MEMO_MATCH;
+			sc->memo_off[p->same_as] = pcre2_get_ovector_pointer(sc->md)[0];
+		} else if (rc == PCRE2_ERROR_NOMATCH) {
+			sc->memo[p->same_as] = MEMO_NOMATCH;
+		} else {
+			struct mw_sig_fault f;
+
+			f.rule = rt->r;
+			f.pattern = rt->r->patterns[k].name;
+			f.code = rc == PCRE2_ERROR_NOMEMORY ? MW_ERR_NOMEM : MW_ERR_LIMIT;
+			f.what = pcre2_limit_name(rc);
+			if (fault)
+				fault(ud, &f);
+			return 0;	/* undecidable: counted as not matching */
+		}
+	}
+	*off = sc->memo_off[p->same_as];
+	return sc->memo[p->same_as] == MEMO_MATCH;
+}
+
+/*
+ * Confirm one rule, a candidate: one of its literals occurs. A
+ * pattern none of whose factors occurs cannot match (mw_sig_factors), so it
+ * is false without PCRE2. The rest are confirmed with PCRE2 until the
+ * three-valued condition is decided, cheapest first (enum pat_cost), each
+ * class in declaration order.
  */
 static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 			const struct rule_rt *rt, const char *buf, size_t len,
@@ -697,77 +719,51 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 {
 	const struct mw_sig_rule *r = rt->r;
 	uint64_t yes = 0, maybe = 0, bit;
-	size_t offs[MW_SIG_MAX_PATTERNS];
 	struct mw_sig_hit h;
-	unsigned i, lit_fired = 0;
-	int v, rc;
+	unsigned i, k;
+	size_t off;
+	int v;
 
-	for (i = 0; i < rt->nlits; i++)
-		if (sc->fired[db->npats + rt->first_lit + i])
-			lit_fired = 1;
-	if (!lit_fired)
-		return 0;
-	/*
-	 * Once a literal made the rule a candidate, every pattern may match:
-	 * Vectorscan 5.4.9 has been seen to drop a prefilter match when
-	 * several patterns share a prefix, so "did not fire" only orders the
-	 * work (reported patterns first) and does not decide a rule in which
-	 * another pattern was confirmed.
-	 */
-	maybe = r->npatterns >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << r->npatterns) - 1;
-	v = mw_cond_eval(r, yes, maybe);
-	for (i = 0; v == 2 && i < 2 * r->npatterns; i++) {
-		unsigned k = i % r->npatterns;
+	for (k = 0; k < r->npatterns; k++) {
 		const struct pat_rt *p = &db->pats[rt->first_pat + k];
-		int reported = p->via_literal || sc->fired[rt->first_pat + k];
+		unsigned g, at = p->first_ref, open = 1;
 
+		for (g = 0; g < p->ngates && open; g++) {
+			open = any_fired(db, sc, at, p->nrefs[g]);
+			at += p->nrefs[g];
+		}
+		if (open)
+			maybe |= (uint64_t)1 << k;
+	}
+	v = mw_cond_eval(r, yes, maybe);
+	for (i = 0; v == 2 && i < (COST_ALWAYS + 1) * r->npatterns; i++) {
+		k = i % r->npatterns;
 		bit = (uint64_t)1 << k;
-		if (!(maybe & bit) || (i < r->npatterns) != reported)
+		if (!(maybe & bit) ||
+		    db->pats[rt->first_pat + k].cost != (enum pat_cost)(i / r->npatterns))
 			continue;
-		/* Second pass (unreported patterns) only for a rule that some
-		 * confirmed pattern already makes a real candidate: keeps the
-		 * cost of distrust to the files that matter. */
-		if (i >= r->npatterns && !yes)
-			break;
 		maybe &= ~bit;
-		if (sc->memo[p->same_as] == MEMO_MATCH) {
+		if (pattern_matches(db, sc, rt, k, buf, len, fault, ud, &off))
 			yes |= bit;
-			offs[k] = sc->memo_off[p->same_as];
-			v = mw_cond_eval(r, yes, maybe);
-			continue;
-		}
-		if (sc->memo[p->same_as] == MEMO_NOMATCH) {
-			v = mw_cond_eval(r, yes, maybe);
-			continue;
-		}
-		rc = pcre2_match(p->code, (PCRE2_SPTR)buf, len, 0, 0, sc->md, sc->mctx);
-		if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
-			sc->memo[p->same_as] = rc >= 0 ? MEMO_MATCH : MEMO_NOMATCH;
-		if (rc >= 0) {
-			yes |= bit;
-			offs[k] = pcre2_get_ovector_pointer(sc->md)[0];
-			sc->memo_off[p->same_as] = offs[k];
-		} else if (rc != PCRE2_ERROR_NOMATCH) {
-			struct mw_sig_fault f;
-
-			f.rule = r;
-			f.pattern = r->patterns[k].name;
-			f.code = rc == PCRE2_ERROR_NOMEMORY ? MW_ERR_NOMEM : MW_ERR_LIMIT;
-			f.what = pcre2_limit_name(rc);
-			if (fault)
-				fault(ud, &f);
-			/* Undecidable pattern: counted as not matching. */
-		}
 		v = mw_cond_eval(r, yes, maybe);
 	}
 	if (v != 1)
 		return 0;
+	/* Where: the first match of the first pattern, in declaration order,
+	 * that occurs outside a "not" and matches -- whatever order decided. */
 	h.rule = r;
 	h.offset = 0;
-	for (i = 0; i < r->npatterns; i++) {
-		bit = (uint64_t)1 << i;
-		if ((yes & bit) && (r->positive_mask & bit)) {
-			h.offset = offs[i];
+	for (k = 0; k < r->npatterns; k++) {
+		bit = (uint64_t)1 << k;
+		if (!(r->positive_mask & bit))
+			continue;
+		if (yes & bit) {	/* confirmed above */
+			h.offset = sc->memo_off[db->pats[rt->first_pat + k].same_as];
+			break;
+		}
+		if ((maybe & bit) &&	/* not looked at yet */
+		    pattern_matches(db, sc, rt, k, buf, len, fault, ud, &off)) {
+			h.offset = off;
 			break;
 		}
 	}
@@ -794,13 +790,19 @@ enum mw_err mw_sig_match(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	if (e)
 		return e;
 	for (i = 0; i < db->nrules && !stop; i++) {
+		const struct rule_rt *rt = &db->rules[i];
+
+		/* the literal gate first: timing every rule costs more than
+		 * most rules take */
+		if (!any_fired(db, sc, rt->first_ref, rt->nlits))
+			continue;
 		t0 = slowest_ms ? now_ms() : 0;
-		stop = confirm_rule(db, sc, &db->rules[i], buf, len, hit, fault, ud);
+		stop = confirm_rule(db, sc, rt, buf, len, hit, fault, ud);
 		if (slowest_ms) {
 			dt = now_ms() - t0;
 			if (dt > worst || !worst_rule) {
 				worst = dt;
-				worst_rule = db->rules[i].r;
+				worst_rule = rt->r;
 			}
 		}
 	}

@@ -3,13 +3,14 @@
  * rule set, linted, and compiled once into one matcher; matching a buffer is
  * one function call with a callback per rule that matched (YARA's habit).
  *
- * Prefilter: with Vectorscan every rule literal and every pattern goes into
- * one database (patterns with HS_FLAG_PREFILTER|HS_FLAG_SINGLEMATCH); built
- * with VECTORSCAN=0 the rule literals are searched with memmem over a
+ * Prefilter: every rule literal and every literal gate of a pattern
+ * (mw_sig_factors: strings one of which every match contains) go into one
+ * Vectorscan literal database -- built with VECTORSCAN=0, memmem over a
  * lower-cased copy. A rule is confirmed only when one of its literals
- * occurs and its condition can still be true given the patterns that
- * fired; the fired patterns are then confirmed with PCRE2 (JIT) under match,
- * depth and heap limits.
+ * occurs; a pattern with a gate set none of whose strings occurs is false
+ * without PCRE2; the others are confirmed with PCRE2 (JIT) under match,
+ * depth and heap limits, a pattern whose matches start with a gate string
+ * only where one starts.
  */
 #ifndef MW_SIG_H
 #define MW_SIG_H
@@ -30,6 +31,9 @@
 #define MW_SIG_MAX_COND_NODES	256		/* condition expression size */
 #define MW_SIG_MAX_COND_DEPTH	32		/* nesting of parentheses/not */
 #define MW_SIG_MIN_LITERAL	4		/* bytes */
+#define MW_SIG_MIN_FACTOR	3		/* bytes, a pattern's gate */
+#define MW_SIG_MAX_FACTORS	32		/* strings in one gate set */
+#define MW_SIG_MAX_GATES	3		/* gate sets per pattern */
 #define MW_SIG_MAX_VALUE	4096		/* bytes of one key's value */
 #define MW_SIG_MAX_ERRORS	200		/* parse/lint messages kept */
 /* PCRE2 bounds per match: calibrated so that the classic catastrophic
@@ -38,9 +42,6 @@
 #define MW_SIG_DEPTH_LIMIT	10000u
 #define MW_SIG_HEAP_LIMIT_KIB	65536u
 #define MW_SIG_SLOW_MS		100		/* slower than this = finding */
-/* Counted repeats above this become * or + in the Vectorscan prefilter
- * (its compiler explodes on {0,20000}); PCRE2 still confirms exactly. */
-#define MW_SIG_HS_MAX_REPEAT	16
 
 /* Pattern flags (from /REGEX/flags). */
 #define MW_SIG_F_CASELESS	0x1u
@@ -105,6 +106,26 @@ void mw_sig_set_free(struct mw_sig_set *s);
 void mw_sig_set_error(struct mw_sig_set *s, const char *file,
 		      unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/*
+ * Literal gates of a pattern: each set holds lower-cased strings of at least
+ * MW_SIG_MIN_FACTOR bytes such that every match of the regex contains one of
+ * them (compared ASCII case-insensitively); every set holds at once. When
+ * anchored is set, every match moreover starts with a string of sets[0].
+ * The engine skips PCRE2 for a pattern with a set none of whose strings
+ * occurs, and tries an anchored pattern only where one starts: so the
+ * analysis must never claim too much. Syntax it does not model gives no set.
+ */
+struct mw_sig_gate {
+	struct mw_strlist sets[MW_SIG_MAX_GATES];
+	unsigned nsets;
+	int anchored;
+};
+
+/* Fill g (need not be initialised; free with mw_sig_gate_clear) for regex
+ * with MW_SIG_F_* flags; returns g->nsets. */
+unsigned mw_sig_factors(const char *regex, unsigned flags, struct mw_sig_gate *g);
+void mw_sig_gate_clear(struct mw_sig_gate *g);
 
 /* PCRE2 compile options for MW_SIG_F_* flags (engine internal). */
 uint32_t mw_sig_pcre2_options(unsigned flags);

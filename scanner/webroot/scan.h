@@ -16,7 +16,7 @@
 #define MW_SCAN_MAX_ERRORS	1000	/* per-file errors kept in the report */
 #define MW_SCAN_MAX_SYMLINK_NOTES 20	/* symlinks listed as notes */
 #define MW_SCAN_MAX_SYMLINK_DATA 1000	/* symlinks listed in data.scan */
-#define MW_SCAN_MAGIC_BYTES	65536	/* bytes shown to libmagic */
+#define MW_SCAN_MAGIC_BYTES	16384	/* bytes shown to libmagic */
 #define MW_SCAN_MAX_HITS	64	/* rule matches kept per file */
 #define MW_SCAN_PROGRESS_EVERY	256	/* files between progress updates */
 #define MW_SCAN_CHUNK		(128 * 1024)	/* streaming read of non-PHP names */

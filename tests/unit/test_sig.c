@@ -1,9 +1,19 @@
 /* Signature engine: rule parser errors, lint, conditions, matcher, limits. */
 #include "tests/unit/testutil.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/sha256.h"
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "core/buf.h"
+#include "core/safefile.h"
 #include "signatures/sig.h"
 
 static int has_error(const struct mw_sig_set *s, unsigned long line,
@@ -441,6 +451,162 @@ static void test_load_dir_and_fixtures(void **state)
 	mw_sig_set_free(&s);
 }
 
+/* "set|set..." rendering of a gate, strings of a set joined by ','. */
+static void gate_text(const struct mw_sig_gate *g, char *out, size_t n)
+{
+	size_t i, l = 0;
+	unsigned k;
+
+	out[0] = '\0';
+	for (k = 0; k < g->nsets; k++)
+		for (i = 0; i < g->sets[k].n; i++)
+			l += (size_t)snprintf(out + l, l < n ? n - l : 0, "%s%s",
+					      i ? "," : (k ? "|" : ""), g->sets[k].v[i]);
+}
+
+static void test_factors_table(void **state)
+{
+	static const struct { const char *re; unsigned flags; const char *want; int anchored; } t[] = {
+		{ "(?<![\\w$>:])(?:mb_send_|imap_)?mail\\s*\\((?!\\s*\\))", 1,
+		  "mb_send_mail,imap_mail,mail", 1 },
+		{ "\\b(?:eval|assert)\\s*\\(\\s*@?\\$_(?:POST|GET)\\b", 1,
+		  "eval,assert|$_post,$_get", 1 },
+		{ "\\$(\\w+)\\s*=\\s*\\$_GET[\\s\\S]{0,400}?\\$\\1\\s*\\(", 0, "$_get", 0 },
+		{ "\\bfor(?:each)?\\s*\\(|\\bwhile\\s*\\(", 1, "for,while", 1 },
+		{ "[Mm][Aa][Ii][Ll]\\x20?\\(", 0, "mail (,mail(", 1 },
+		{ "x(?:abc)*y", 0, "", 0 },		/* nothing of 3+ bytes */
+		{ "(?:abc)?def", 0, "abcdef,def", 1 },
+		{ "ab(?#c)?cd", 0, "", 0 },		/* comments: not modelled */
+		{ "(?x) eval \\(", 0, "", 0 },		/* extended: not modelled */
+		{ "a\\Qeval\\E", 0, "", 0 },
+		{ "(?<name>passthru)\\s*\\(", 1, "passthru", 1 },
+		{ "[^\\n]{0,10}system\\(", 0, "system(", 0 },
+		{ "\\x{41}\\x42C\\t", 0, "abc\t", 1 },
+		{ "foo{2}", 0, "foo", 1 },	/* starts "fo" + one of the two o */
+		{ "foo{2,x", 0, "", 0 },	/* odd braces: not modelled */
+	};
+	struct mw_sig_gate g;
+	char got[2048];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		(void)mw_sig_factors(t[i].re, t[i].flags, &g);
+		gate_text(&g, got, sizeof(got));
+		if (strcmp(got, t[i].want) != 0 || g.anchored != t[i].anchored)
+			print_error("%s: got \"%s\" anchored=%d\n", t[i].re, got, g.anchored);
+		assert_string_equal(got, t[i].want);
+		assert_int_equal(g.anchored, t[i].anchored);
+		mw_sig_gate_clear(&g);
+	}
+}
+
+static int occurs_ci(const char *hay, size_t n, const char *needle)
+{
+	size_t l = strlen(needle), i;
+
+	for (i = 0; l <= n && i <= n - l; i++)
+		if (strncasecmp(hay + i, needle, l) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every pattern of the shipped rules against every sample it matches: the
+ * gates it derives must hold there (the engine relies on them). */
+static unsigned check_dir(const struct mw_sig_set *s, const char *dir, pcre2_match_data *md,
+			  unsigned *matches)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	unsigned files = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		char path[2048];
+		struct mw_buf b;
+		struct stat st;
+		int fd, trunc;
+		size_t r;
+		unsigned k, m, i;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			files += check_dir(s, path, md, matches);
+			continue;
+		}
+		if (mw_open_regular_at(AT_FDCWD, path, &fd, &st))
+			continue;
+		mw_buf_init(&b, 1 << 24);
+		assert_int_equal(mw_read_fd_capped(fd, &b, 1 << 24, &trunc), MW_OK);
+		close(fd);
+		files++;
+		for (r = 0; r < s->nrules; r++)
+			for (k = 0; k < s->rules[r].npatterns; k++) {
+				const struct mw_sig_pattern *p = &s->rules[r].patterns[k];
+				struct mw_sig_gate g;
+				pcre2_code *c;
+				PCRE2_SIZE off;
+				int ec, ok;
+
+				c = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED,
+						  mw_sig_pcre2_options(p->flags), &ec, &off, NULL);
+				assert_non_null(c);
+				if (pcre2_match(c, (PCRE2_SPTR)b.data, b.len, 0, 0, md, NULL) < 0) {
+					pcre2_code_free(c);
+					continue;
+				}
+				(*matches)++;
+				(void)mw_sig_factors(p->regex, p->flags, &g);
+				for (m = 0; m < g.nsets; m++) {
+					for (ok = 0, i = 0; i < g.sets[m].n && !ok; i++)
+						ok = occurs_ci(b.data, b.len, g.sets[m].v[i]);
+					if (!ok)
+						print_error("%s: pattern %s gate %u absent\n", path, p->name, m);
+					assert_true(ok);
+				}
+				if (g.anchored) {
+					size_t at = pcre2_get_ovector_pointer(md)[0];
+
+					for (ok = 0, i = 0; i < g.sets[0].n && !ok; i++)
+						ok = strncasecmp(b.data + at, g.sets[0].v[i],
+								 strlen(g.sets[0].v[i])) == 0;
+					if (!ok)
+						print_error("%s: pattern %s match not at a prefix\n", path, p->name);
+					assert_true(ok);
+				}
+				mw_sig_gate_clear(&g);
+				pcre2_code_free(c);
+			}
+		mw_buf_free(&b);
+	}
+	closedir(d);
+	return files;
+}
+
+static void test_factors_sound_on_samples(void **state)
+{
+	struct mw_sig_set s;
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	char dir[1024];
+	unsigned files, matches = 0;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/signatures", test_top());
+	mw_sig_set_init(&s);
+	assert_int_equal(mw_sig_load_dir(&s, dir), MW_OK);
+	assert_true(s.nrules >= 30);
+	snprintf(dir, sizeof(dir), "%s/tests/samples", test_top());
+	files = check_dir(&s, dir, md, &matches);
+	print_message("%u samples, %u (pattern, sample) matches: every gate held\n",
+		      files, matches);
+	assert_true(files >= 150);
+	assert_true(matches >= 500);
+	pcre2_match_data_free(md);
+	mw_sig_set_free(&s);
+}
+
 static void test_sha256(void **state)
 {
 	char hex[65];
@@ -470,6 +636,8 @@ int main(void)
 		cmocka_unit_test(test_match_limits),
 		cmocka_unit_test(test_load_dir_and_fixtures),
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_factors_table),
+		cmocka_unit_test(test_factors_sound_on_samples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
