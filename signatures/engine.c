@@ -76,7 +76,6 @@ enum { MEMO_UNKNOWN = 0, MEMO_MATCH, MEMO_NOMATCH };
 struct mw_sig_scratch {
 	unsigned *count;	/* per literal: occurrences in this file */
 	uint32_t *occ;		/* per literal: MAX_OCC end offsets */
-	size_t nlits;
 	unsigned char *memo;	/* per pattern, this file: MEMO_* */
 	size_t *memo_off;	/* match offset when MEMO_MATCH */
 	pcre2_match_data *md;
@@ -504,7 +503,6 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 	if (!sc)
 		return MW_ERR_NOMEM;
 	mw_buf_init(&sc->lower, (size_t)1 << 40);
-	sc->nlits = db->nlits;
 	sc->count = calloc(db->nlits + 1, sizeof(*sc->count));
 	sc->occ = calloc((db->nlits + 1) * MAX_OCC, sizeof(*sc->occ));
 	sc->memo = calloc(db->npats + 1, 1);

@@ -203,10 +203,9 @@ typedef void (*mw_sig_fault_fn)(void *ud, const struct mw_sig_fault *f);
 /*
  * Compile the non-broken rules of s into a matcher. s must outlive the db
  * (rules are referenced, not copied). cache_dir (may be NULL) keeps
- * compiled Vectorscan databases between runs. A pattern Vectorscan cannot compile
- * even as a prefilter falls back to its rule's literals (noted in *notes
- * when given). Returns MW_ERR_PARSE with a message in err when nothing can
- * be compiled.
+ * compiled Vectorscan databases between runs. notes (may be NULL) receives
+ * remarks on the rule set (none at present). Returns MW_ERR_PARSE with a
+ * message in err when nothing can be compiled.
  */
 enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 			   const char *cache_dir, struct mw_strlist *notes,
