@@ -337,7 +337,7 @@ static int simple_escape(int e)
 static void parse_class(struct walk *w, struct info *r)
 {
 	unsigned char in[256];
-	int neg = 0, big = 0, prev = -1, c, e, first = 1;
+	int neg = 0, big = 0, c, e, first = 1;
 	unsigned i, n;
 
 	memset(in, 0, sizeof(in));
@@ -365,7 +365,6 @@ static void parse_class(struct walk *w, struct info *r)
 			}
 			w->p = q + 2;
 			big = 1;
-			prev = -1;
 			continue;
 		}
 		if (c == '\\') {
@@ -387,7 +386,6 @@ static void parse_class(struct walk *w, struct info *r)
 				w->p++;
 			} else if (strchr("dDsSwWhHvVN", e)) {
 				big = 1;
-				prev = -1;
 				w->p++;
 				continue;
 			} else if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
@@ -416,13 +414,10 @@ static void parse_class(struct walk *w, struct info *r)
 			}
 			for (i = (unsigned)c; i <= (unsigned)hi; i++)
 				in[i] = 1;
-			prev = -1;
 			continue;
 		}
 		in[c] = 1;
-		prev = c;
 	}
-	(void)prev;
 	w->p++;				/* ']' */
 	set_unknown(r);
 	if (neg || big)
