@@ -69,6 +69,33 @@ int mw_looks_binary(const char *buf, size_t len)
 	return memchr(buf, '\0', len < 512 ? len : 512) != NULL;
 }
 
+int mw_media_hint(const char *buf, size_t len)
+{
+	static const struct { const char *sig; unsigned char n, at; } sigs[] = {
+		{ "GIF8", 4, 0 }, { "\x89PNG", 4, 0 }, { "\xff\xd8\xff", 3, 0 },
+		{ "BM", 2, 0 }, { "II*", 3, 0 }, { "MM\0*", 4, 0 },
+		{ "RIFF", 4, 0 }, { "%PDF", 4, 0 }, { "PK\3\4", 4, 0 },
+		{ "PK\5\6", 4, 0 }, { "\x1f\x8b", 2, 0 }, { "ID3", 3, 0 },
+		{ "\xff\xfb", 2, 0 }, { "\xff\xf3", 2, 0 }, { "\xff\xf2", 2, 0 },
+		{ "OggS", 4, 0 }, { "fLaC", 4, 0 }, { "\x1a\x45\xdf\xa3", 4, 0 },
+		{ "ftyp", 4, 4 }, { "8BPS", 4, 0 }, { "FORM", 4, 0 }, { "MThd", 4, 0 },
+		{ "FLV", 3, 0 }, { "gimp xcf", 8, 0 }, { "\x76\x2f\x31\x01", 4, 0 },
+		{ "#?RADIANCE", 10, 0 }, { "P1", 2, 0 }, { "P4", 2, 0 },
+		{ "P5", 2, 0 }, { "P6", 2, 0 }, { "/* XPM", 6, 0 },
+		{ "#define ", 8, 0 }, { "7z\xbc\xaf", 4, 0 }, { "Rar!", 4, 0 },
+		{ "BZh", 3, 0 }, { "\xfd" "7zXZ", 5, 0 },
+	};
+	size_t i, head = len < 1024 ? len : 1024;
+
+	if (mw_looks_binary(buf, len))
+		return 1;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (len >= (size_t)sigs[i].at + sigs[i].n &&
+		    memcmp(buf + sigs[i].at, sigs[i].sig, sigs[i].n) == 0)
+			return 1;
+	return memmem(buf, head, "<svg", 4) != NULL || memmem(buf, head, "<SVG", 4) != NULL;
+}
+
 long mw_php_tag(const char *buf, size_t len, enum mw_php_class *kind, int *full)
 {
 	return mw_php_tag_ex(buf, len, 1, kind, full);

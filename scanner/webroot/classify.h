@@ -14,7 +14,8 @@
  *
  * Everything else is not content-matched, only counted. libmagic is not
  * called here: the scanner asks it only about content-detected candidates
- * (to say "image/gif with PHP code inside").
+ * that match a rule or that mw_media_hint() says may be media (to say
+ * "image/gif with PHP code inside").
  */
 #ifndef MW_CLASSIFY_H
 #define MW_CLASSIFY_H
@@ -44,6 +45,17 @@ long mw_php_tag_ex(const char *buf, size_t len, int script,
 		   enum mw_php_class *kind, int *full);
 /* 1 when the first bytes hold a NUL: images, archives, backups. */
 int mw_looks_binary(const char *buf, size_t len);
+
+/*
+ * 1 when libmagic could call buf an image, audio, video, PDF or archive
+ * (what "PHP inside an image" needs): a NUL in the first bytes, a known
+ * signature at the start (GIF8, PNG, JPEG, BMP, TIFF, ICO, RIFF, PDF, ZIP,
+ * gzip, ID3/MPEG audio, Ogg, FLAC, Matroska, ISO media "ftyp", PSD, ...),
+ * or SVG markup near the start. Plain text (scripts, Markdown, JavaScript)
+ * gives 0: libmagic costs 0.5-2 ms a call on text and would only say
+ * text/something.
+ */
+int mw_media_hint(const char *buf, size_t len);
 
 /* Rule 1 then rule 2. */
 enum mw_php_class mw_php_classify(const char *name, const char *buf, size_t len);

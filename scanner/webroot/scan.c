@@ -126,7 +126,8 @@ static void ts_fini(void *ud, void *p)
 }
 
 /* libmagic's MIME type for buf, loaded per thread on first use (the
- * default database costs ~300 us a call: content-detected candidates only). */
+ * default database costs 0.03-2 ms a call: content-detected candidates that
+ * matched a rule or that mw_media_hint() flags, only). */
 static const char *mime_of(struct scan_ts *ts, const char *buf, size_t len)
 {
 	const char *m;
@@ -417,10 +418,13 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 		pthread_mutex_unlock(&s->lock);
 	}
 	/* Content-detected PHP in a file that is not named PHP: ask libmagic
-	 * what it pretends to be; PHP inside an image is a finding itself. */
+	 * what it pretends to be when that is evidence for a finding or may
+	 * be one itself (PHP inside an image); not for every README with a
+	 * code sample in it. */
 	if (cls != MW_PHP_EXTENSION) {
 		tag_at = mw_php_tag(buf, len, &k, &full_tag);
-		mime = mime_of(ts, buf, len);
+		if (ts->nhits || mw_media_hint(buf, len))
+			mime = mime_of(ts, buf, len);
 	}
 	in_image = full_tag && tag_at >= 0 && is_image_mime(mime);
 	if (ts->nhits == 0 && !in_image)

@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
+#include <magic.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -295,6 +297,85 @@ static void test_classify(void **state)
 	assert_int_equal(mw_php_classify("a.txt", "<?ph", 4), MW_PHP_NO);
 }
 
+/* libmagic as the oracle for mw_media_hint(): every file it calls media
+ * must be flagged (a miss would hide "PHP inside an image"). */
+static magic_t hint_magic;
+static unsigned hint_media, hint_files;
+
+static int hint_one(const char *path, const struct stat *st, int type,
+		    struct FTW *ftw)
+{
+	char buf[16384];
+	const char *m;
+	ssize_t n;
+	int fd;
+
+	(void)st;
+	(void)ftw;
+	if (type != FTW_F || hint_files >= 3000)
+		return 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0)
+		return 0;
+	hint_files++;
+	m = magic_buffer(hint_magic, buf, (size_t)n);
+	if (m && (!strncmp(m, "image/", 6) || !strncmp(m, "audio/", 6) ||
+		  !strncmp(m, "video/", 6) || !strcmp(m, "application/pdf") ||
+		  !strcmp(m, "application/zip") || !strcmp(m, "application/gzip"))) {
+		hint_media++;
+		if (!mw_media_hint(buf, (size_t)n))
+			fail_msg("%s is %s to libmagic but not a media hint", path, m);
+	}
+	return 0;
+}
+
+static void test_media_hint(void **state)
+{
+	static const char *const dirs[] = {
+		"/usr/share/wordpress/wp-includes", "/usr/share/wordpress/wp-admin/images",
+		"/usr/share/phpmyadmin/themes", "/usr/share/roundcube/skins",
+		"/usr/share/mediawiki/resources", "/usr/share/pixmaps", "/usr/share/icons",
+		"tests/samples",
+	};
+	static const char gif_text[] = "GIF89a;<?php system($_GET['c']); ?>";
+	static const char svg[] = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><?php echo 1; ?></svg>";
+	static const char *const text[] = {
+		"#!/bin/sh\nphp -r '<?php echo 1;'\n",
+		"# Install\n\n```php\n<?php require 'vendor/autoload.php';\n```\n",
+		"/* jQuery plugin */\nvar t = '<?php echo $x ?>';\n",
+		"<?php\n// a PHP file without a PHP name\necho 1;\n",
+	};
+	size_t i;
+
+	(void)state;
+	assert_true(mw_media_hint(gif_text, sizeof(gif_text) - 1));
+	assert_true(mw_media_hint(svg, sizeof(svg) - 1));
+	assert_true(mw_media_hint("\x89PNG\r\n\x1a\n", 8));
+	assert_true(mw_media_hint("....ftypisom", 12));
+	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+		assert_false(mw_media_hint(text[i], strlen(text[i])));
+
+	hint_magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS |
+				MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_ELF);
+	assert_non_null(hint_magic);
+	assert_int_equal(magic_load(hint_magic, NULL), 0);
+	/* what libmagic makes of the synthetic cases, too */
+	assert_string_equal(magic_buffer(hint_magic, gif_text, sizeof(gif_text) - 1),
+			    "image/gif");
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		(void)nftw(dirs[i], hint_one, 16, FTW_PHYS);
+	magic_close(hint_magic);
+	print_message("media hint: %u of %u files are media to libmagic\n", hint_media, hint_files);
+	/* the images Debian's PHP apps ship (installed for make check) */
+	if (hint_media < 50)
+		fail_msg("only %u media files among %u: is wordpress installed?",
+			 hint_media, hint_files);
+}
+
 static void stat_of(const char *p, struct stat *st)
 {
 	assert_int_equal(lstat(p, st), 0);
@@ -557,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_walk_tree),
 		cmocka_unit_test(test_walk_unreadable),
 		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_media_hint),
 		cmocka_unit_test(test_quarantine_roundtrip),
 		cmocka_unit_test(test_quarantine_cross_fs),
 		cmocka_unit_test(test_cache),
