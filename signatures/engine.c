@@ -25,15 +25,20 @@
 /* How a pattern is confirmed, cheapest first (the order confirm_rule()
  * tries them in). */
 enum pat_cost {
-	COST_ANCHORED,		/* only where a factor starts (acode), or
-				 * anchored by itself (\A...) */
+	COST_ANCHORED,		/* only where a factor starts or in the window
+				 * before one (acode), or anchored by itself
+				 * (\A...) */
 	COST_FACTOR,		/* whole file, when a factor occurs */
 	COST_ALWAYS,		/* whole file, no factor known */
 };
 
 struct pat_rt {
 	pcre2_code *code;
-	pcre2_code *acode;	/* PCRE2_ANCHORED twin when factors are prefixes */
+	pcre2_code *acode;	/* when gate set 0 bounds where a match starts:
+				 * PCRE2_ANCHORED twin (reach 0: its strings
+				 * are prefixes) or PCRE2_USE_OFFSET_LIMIT twin
+				 * searched in the reach bytes before one */
+	unsigned reach;
 	enum pat_cost cost;
 	unsigned first_ref;	/* gate set g: db->refs[first_ref + ...], */
 	unsigned nrefs[MW_SIG_MAX_GATES];	/* nrefs[g] of them */
@@ -45,6 +50,7 @@ struct pat_rt {
 
 struct rule_rt {
 	const struct mw_sig_rule *r;
+	uint64_t required;	/* patterns without which the condition is false */
 	unsigned first_pat;	/* index into db->pats, npatterns of them */
 	unsigned first_ref;	/* its literals: db->refs[first_ref..+nlits) */
 	unsigned nlits;
@@ -80,6 +86,7 @@ struct mw_sig_scratch {
 	size_t *memo_off;	/* match offset when MEMO_MATCH */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
+	pcre2_match_context *wctx;	/* mctx plus an offset limit */
 	pcre2_jit_stack *jit;
 	struct mw_buf lower;	/* memmem prefilter: lower-cased copy */
 #ifdef MW_HAVE_VECTORSCAN
@@ -362,6 +369,7 @@ static enum mw_err compile_pattern(struct mw_sig_db *db, const struct mw_sig_rul
 	unsigned m, self = (unsigned)(p - db->pats);
 	uint32_t opts = 0;
 	int anchored;
+	unsigned reach;
 	enum mw_err e = MW_OK;
 
 	p->code = pcre2_compile((PCRE2_SPTR)r->patterns[j].regex, PCRE2_ZERO_TERMINATED,
@@ -391,6 +399,7 @@ static enum mw_err compile_pattern(struct mw_sig_db *db, const struct mw_sig_rul
 			e = add_ref(db, g.sets[m].v[k], strlen(g.sets[m].v[k]));
 	}
 	anchored = g.anchored;
+	reach = g.reach;
 	mw_sig_gate_clear(&g);
 	if (e)
 		return e;
@@ -400,10 +409,12 @@ static enum mw_err compile_pattern(struct mw_sig_db *db, const struct mw_sig_rul
 		p->cost = COST_ANCHORED;
 	else if (anchored) {
 		p->acode = pcre2_compile((PCRE2_SPTR)r->patterns[j].regex,
-					 PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED |
+					 PCRE2_ZERO_TERMINATED,
+					 (reach ? PCRE2_USE_OFFSET_LIMIT : PCRE2_ANCHORED) |
 					 mw_sig_pcre2_options(r->patterns[j].flags),
 					 &ec, &off, NULL);
 		if (p->acode) {
+			p->reach = reach;
 			(void)pcre2_jit_compile(p->acode, PCRE2_JIT_COMPLETE);
 			p->cost = COST_ANCHORED;
 			for (k = 0; k < p->nrefs[0]; k++)
@@ -450,6 +461,13 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 			continue;
 		rt = &db->rules[db->nrules++];
 		rt->r = r;
+		for (j = 0; j < r->npatterns; j++) {
+			uint64_t bit = (uint64_t)1 << j, all = r->npatterns == 64 ? ~(uint64_t)0 :
+				       ((uint64_t)1 << r->npatterns) - 1;
+
+			if (mw_cond_eval(r, 0, all & ~bit) == 0)
+				rt->required |= bit;
+		}
 		rt->first_pat = (unsigned)db->npats;
 		for (j = 0; j < r->npatterns && !e; j++) {
 			struct pat_rt *p = &db->pats[db->npats++];
@@ -486,6 +504,7 @@ void mw_sig_scratch_free(struct mw_sig_scratch *sc)
 	free(sc->memo_off);
 	pcre2_match_data_free(sc->md);
 	pcre2_match_context_free(sc->mctx);
+	pcre2_match_context_free(sc->wctx);
 	pcre2_jit_stack_free(sc->jit);
 	mw_buf_free(&sc->lower);
 #ifdef MW_HAVE_VECTORSCAN
@@ -510,7 +529,8 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 	sc->md = pcre2_match_data_create(1, NULL);
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (!sc->count || !sc->occ || !sc->memo || !sc->memo_off || !sc->md || !sc->mctx || !sc->jit) {
+	if (!sc->count || !sc->occ || !sc->memo || !sc->memo_off || !sc->md || !sc->mctx ||
+	    !sc->jit) {
 		mw_sig_scratch_free(sc);
 		return MW_ERR_NOMEM;
 	}
@@ -518,6 +538,11 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 	pcre2_set_depth_limit(sc->mctx, MW_SIG_DEPTH_LIMIT);
 	pcre2_set_heap_limit(sc->mctx, MW_SIG_HEAP_LIMIT_KIB);
 	pcre2_jit_stack_assign(sc->mctx, NULL, sc->jit);
+	sc->wctx = pcre2_match_context_copy(sc->mctx);
+	if (!sc->wctx) {
+		mw_sig_scratch_free(sc);
+		return MW_ERR_NOMEM;
+	}
 #ifdef MW_HAVE_VECTORSCAN
 	if (hs_alloc_scratch(db->hs, &sc->hs) != HS_SUCCESS) {
 		mw_sig_scratch_free(sc);
@@ -632,12 +657,13 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /*
- * A pattern whose every match starts with one of its factors, tried
- * anchored at each place a factor starts, leftmost first: the same first
- * match as a search of the whole file, for a fraction of the work. A factor
- * seen more than MAX_OCC times sends it back to the whole-file search.
- * Returns like pcre2_match(); a limit hit at one place is returned only if
- * no later place matches.
+ * A pattern whose every match has one of its set-0 factors starting at most
+ * reach bytes after the match's start: searched only in [start - reach,
+ * start] of each place a factor starts, leftmost first (reach 0: one
+ * anchored attempt there), so the same first match as a search of the
+ * whole file for a fraction of the work. A factor seen more than MAX_OCC
+ * times sends it back to the whole-file search. Returns like pcre2_match();
+ * a limit hit at one place is returned only if no later place matches.
  */
 static int match_at_factors(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 			    const struct pat_rt *p, const char *buf, size_t len)
@@ -661,8 +687,20 @@ static int match_at_factors(const struct mw_sig_db *db, struct mw_sig_scratch *s
 	for (i = 0; i < n; i++) {
 		if (i > 0 && starts[i] == starts[i - 1])
 			continue;
-		rc = pcre2_match(p->acode, (PCRE2_SPTR)buf, len, starts[i], 0, sc->md,
-				 sc->mctx);
+		if (p->reach == 0) {
+			rc = pcre2_match(p->acode, (PCRE2_SPTR)buf, len, starts[i], 0,
+					 sc->md, sc->mctx);
+		} else {
+			/* from the window's start, or where the previous
+			 * window ended: no place is searched twice */
+			uint32_t from = starts[i] > p->reach ? starts[i] - p->reach : 0;
+
+			if (i > 0 && from <= starts[i - 1])
+				from = starts[i - 1] + 1;
+			pcre2_set_offset_limit(sc->wctx, starts[i]);
+			rc = pcre2_match(p->acode, (PCRE2_SPTR)buf, len, from, 0, sc->md,
+					 sc->wctx);
+		}
 		if (rc >= 0)
 			return rc;
 		if (rc != PCRE2_ERROR_NOMATCH)
@@ -708,8 +746,9 @@ static int pattern_matches(const struct mw_sig_db *db, struct mw_sig_scratch *sc
  * Confirm one rule, a candidate: one of its literals occurs. A
  * pattern none of whose factors occurs cannot match (mw_sig_factors), so it
  * is false without PCRE2. The rest are confirmed with PCRE2 until the
- * three-valued condition is decided, cheapest first (enum pat_cost), each
- * class in declaration order.
+ * three-valued condition is decided, cheapest first (enum pat_cost); within
+ * a class the required patterns (false: the condition is false) first, each
+ * group in declaration order.
  */
 static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 			const struct rule_rt *rt, const char *buf, size_t len,
@@ -734,11 +773,12 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 			maybe |= (uint64_t)1 << k;
 	}
 	v = mw_cond_eval(r, yes, maybe);
-	for (i = 0; v == 2 && i < (COST_ALWAYS + 1) * r->npatterns; i++) {
+	for (i = 0; v == 2 && i < (COST_ALWAYS + 1) * 2 * r->npatterns; i++) {
 		k = i % r->npatterns;
 		bit = (uint64_t)1 << k;
 		if (!(maybe & bit) ||
-		    db->pats[rt->first_pat + k].cost != (enum pat_cost)(i / r->npatterns))
+		    db->pats[rt->first_pat + k].cost != (enum pat_cost)(i / (2 * r->npatterns)) ||
+		    ((rt->required & bit) != 0) != ((i / r->npatterns) % 2 == 0))
 			continue;
 		maybe &= ~bit;
 		if (pattern_matches(db, sc, rt, k, buf, len, fault, ud, &off))

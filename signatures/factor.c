@@ -7,6 +7,9 @@
  *   req    - up to MW_SIG_MAX_GATES sets of strings, each such that every
  *            match contains one of its strings (all of them hold at once).
  *   prefix - a set of strings one of which every match starts with.
+ *   maxlen - the longest match, and for each req set its reach: how far
+ *            after the match's start one of its strings can start at most
+ *            (so the engine can search only a window before an occurrence).
  * Concatenation multiplies exact sets and keeps the best factor of its parts;
  * alternation unites them; a repeat with a minimum of zero loses both. A
  * construct the walk does not know makes the whole pattern factor-less, so a
@@ -23,6 +26,7 @@
 #define FS_MAX	MW_SIG_MAX_FACTORS	/* strings per set */
 #define FS_LEN	40	/* bytes per string */
 #define MAX_DEPTH 16	/* group nesting (each level costs ~30 KB of stack) */
+#define LEN_INF	(~0ul)	/* unbounded length or reach */
 
 struct fset {
 	unsigned n;
@@ -34,7 +38,21 @@ struct info {
 	int exact_ok, prefix_ok;
 	unsigned nreq;
 	struct fset exact, prefix, req[MW_SIG_MAX_GATES];	/* req: best first */
+	unsigned long reach[MW_SIG_MAX_GATES];	/* of req[i] */
+	unsigned long maxlen;
 };
+
+static unsigned long add_len(unsigned long a, unsigned long b)
+{
+	return a == LEN_INF || b == LEN_INF || a + b < a ? LEN_INF : a + b;
+}
+
+static unsigned long mul_len(unsigned long a, unsigned long n)
+{
+	if (a == 0 || n == 0)
+		return 0;
+	return a == LEN_INF || n == LEN_INF || a > LEN_INF / n ? LEN_INF : a * n;
+}
 
 struct walk {
 	const char *p, *end;
@@ -89,9 +107,18 @@ static void set_empty(struct info *r)
 	r->prefix.n = 1;
 }
 
+/* Nothing known, not even how long a match is. */
 static void set_unknown(struct info *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->maxlen = LEN_INF;
+}
+
+/* Some single byte: ".", "\w", a large class. */
+static void set_any(struct info *r)
+{
+	set_unknown(r);
+	r->maxlen = 1;
 }
 
 static void set_char(struct info *r, int c)
@@ -100,6 +127,7 @@ static void set_char(struct info *r, int c)
 	r->exact.s[0][0] = (char)lower(c);
 	r->exact.len[0] = 1;
 	r->prefix = r->exact;
+	r->maxlen = 1;
 }
 
 /* out = every a + b (a from x, b from y); -1 if it does not fit. */
@@ -153,35 +181,46 @@ static int better(const struct fset *f, const struct fset *g)
 	return fs_score(f) > fs_score(g) || (fs_score(f) == fs_score(g) && f->n < g->n);
 }
 
-/* The best single requirement of a node: its first req or its exact set. */
-static const struct fset *best(const struct info *a)
+/* The best single requirement of a node: its first req or its exact set
+ * (whose strings start where the node does: reach 0). */
+static const struct fset *best(const struct info *a, unsigned long *reach)
 {
 	const struct fset *f = a->nreq ? &a->req[0] : NULL;
 
-	if (a->exact_ok && fs_score(&a->exact) > 0 && (!f || better(&a->exact, f)))
+	*reach = a->nreq ? a->reach[0] : 0;
+	if (a->exact_ok && fs_score(&a->exact) > 0 && (!f || better(&a->exact, f))) {
 		f = &a->exact;
+		*reach = 0;
+	}
 	return f && fs_score(f) > 0 ? f : NULL;
 }
 
-/* Add requirement f to r, keeping the MW_SIG_MAX_GATES best. */
-static void pick(struct info *r, const struct fset *f)
+/* Add requirement f with its reach to r, keeping the MW_SIG_MAX_GATES best
+ * (of equal sets, the nearer reach). */
+static void pick(struct info *r, const struct fset *f, unsigned long reach)
 {
 	unsigned i, j;
 
 	if (!f || fs_score(f) == 0)
 		return;
 	for (i = 0; i < r->nreq; i++)
-		if (fs_equal(&r->req[i], f))
+		if (fs_equal(&r->req[i], f)) {
+			if (reach < r->reach[i])
+				r->reach[i] = reach;
 			return;
+		}
 	for (i = 0; i < r->nreq && !better(f, &r->req[i]); i++)
 		;
 	if (i == MW_SIG_MAX_GATES)
 		return;
 	if (r->nreq < MW_SIG_MAX_GATES)
 		r->nreq++;
-	for (j = r->nreq - 1; j > i; j--)
+	for (j = r->nreq - 1; j > i; j--) {
 		r->req[j] = r->req[j - 1];
+		r->reach[j] = r->reach[j - 1];
+	}
 	r->req[i] = *f;
+	r->reach[i] = reach;
 }
 
 static void concat(struct info *r, const struct info *b)
@@ -190,6 +229,7 @@ static void concat(struct info *r, const struct info *b)
 	unsigned i;
 
 	set_unknown(r);
+	r->maxlen = add_len(a.maxlen, b->maxlen);
 	r->exact_ok = a.exact_ok && b->exact_ok && !cross(&r->exact, &a.exact, &b->exact);
 	if (!r->exact_ok)
 		r->exact.n = 0;
@@ -204,35 +244,40 @@ static void concat(struct info *r, const struct info *b)
 	}
 	/* the joined exact set implies everything its parts required */
 	if (r->exact_ok) {
-		pick(r, &r->exact);
+		pick(r, &r->exact, 0);
 		return;
 	}
+	/* b's strings start after a's match: at most a.maxlen later */
 	for (i = 0; i < a.nreq; i++)
-		pick(r, &a.req[i]);
+		pick(r, &a.req[i], a.reach[i]);
 	for (i = 0; i < b->nreq; i++)
-		pick(r, &b->req[i]);
+		pick(r, &b->req[i], add_len(a.maxlen, b->reach[i]));
 	if (a.exact_ok)
-		pick(r, &a.exact);
+		pick(r, &a.exact, 0);
 	if (b->exact_ok)
-		pick(r, &b->exact);
+		pick(r, &b->exact, a.maxlen);
 }
 
 static void alternate(struct info *r, const struct info *b)
 {
 	struct info a = *r;
 	const struct fset *fa, *fb;
+	unsigned long ra, rb;
 
 	set_unknown(r);
+	r->maxlen = a.maxlen > b->maxlen ? a.maxlen : b->maxlen;
 	r->exact_ok = a.exact_ok && b->exact_ok && !unite(&r->exact, &a.exact, &b->exact);
 	if (!r->exact_ok)
 		r->exact.n = 0;
 	r->prefix_ok = a.prefix_ok && b->prefix_ok && !unite(&r->prefix, &a.prefix, &b->prefix);
 	if (!r->prefix_ok)
 		r->prefix.n = 0;
-	fa = best(&a);
-	fb = best(b);
-	if (fa && fb && !unite(&r->req[0], fa, fb))
+	fa = best(&a, &ra);
+	fb = best(b, &rb);
+	if (fa && fb && !unite(&r->req[0], fa, fb)) {
 		r->nreq = 1;
+		r->reach[0] = ra > rb ? ra : rb;
+	}
 }
 
 static void repeat(struct info *r, unsigned long min, unsigned long max)
@@ -240,6 +285,7 @@ static void repeat(struct info *r, unsigned long min, unsigned long max)
 	struct info a = *r;
 
 	set_unknown(r);
+	a.maxlen = mul_len(a.maxlen, max);
 	if (min == 0) {
 		struct info e;
 
@@ -256,10 +302,11 @@ static void repeat(struct info *r, unsigned long min, unsigned long max)
 		*r = a;
 		return;
 	}
+	/* the first repetition's requirements, at the same reach */
 	*r = a;
 	r->exact_ok = 0;
 	if (a.exact_ok)
-		pick(r, &a.exact);
+		pick(r, &a.exact, 0);
 }
 
 static int peek(const struct walk *w, size_t k)
@@ -419,7 +466,7 @@ static void parse_class(struct walk *w, struct info *r)
 		in[c] = 1;
 	}
 	w->p++;				/* ']' */
-	set_unknown(r);
+	set_any(r);
 	if (neg || big)
 		return;
 	for (i = 'A'; i <= 'Z'; i++)
@@ -543,8 +590,13 @@ static void parse_escape(struct walk *w, struct info *r)
 		set_char(r, simple_escape(e));
 	} else if (strchr("bBAzZG", e)) {
 		set_empty(r);
-	} else if (strchr("dDsSwWhHvVRXC", e)) {
-		set_unknown(r);
+	} else if (strchr("dDsSwWhHvVC", e)) {
+		set_any(r);
+	} else if (e == 'R') {
+		set_any(r);
+		r->maxlen = 2;			/* \r\n */
+	} else if (e == 'X') {
+		set_unknown(r);			/* a grapheme cluster */
 	} else if (e >= '1' && e <= '9' && !is_digit(peek(w, 0))) {
 		set_unknown(r);			/* back reference */
 	} else if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
@@ -632,7 +684,7 @@ static void parse_concat(struct walk *w, struct info *r)
 			parse_escape(w, &atom);
 			break;
 		case '.':
-			set_unknown(&atom);
+			set_any(&atom);
 			break;
 		case '^':
 		case '$':
@@ -727,13 +779,14 @@ void mw_sig_gate_clear(struct mw_sig_gate *g)
 		mw_strlist_clear(&g->sets[i]);
 	g->nsets = 0;
 	g->anchored = 0;
+	g->reach = 0;
 }
 
 unsigned mw_sig_factors(const char *regex, unsigned flags, struct mw_sig_gate *g)
 {
 	struct walk w;
 	struct info *r;
-	unsigned i;
+	unsigned i, first = MW_SIG_MAX_GATES;
 
 	memset(g, 0, sizeof(*g));
 	if (flags & MW_SIG_F_EXTENDED)
@@ -755,10 +808,19 @@ unsigned mw_sig_factors(const char *regex, unsigned flags, struct mw_sig_gate *g
 	    add_gate(g, &r->prefix, 1) == 0)
 		g->anchored = 1;
 	if (r->exact_ok)
-		pick(r, &r->exact);
-	for (i = 0; i < r->nreq && g->nsets < MW_SIG_MAX_GATES; i++)
+		pick(r, &r->exact, 0);
+	/* else the best set within MW_SIG_MAX_REACH of the start: it goes
+	 * first and bounds where a match can start */
+	for (i = 0; i < r->nreq && !g->anchored; i++)
 		if (fs_score(&r->req[i]) >= MW_SIG_MIN_FACTOR &&
-		    !(g->anchored && fs_equal(&r->req[i], &r->prefix)))
+		    r->reach[i] <= MW_SIG_MAX_REACH && add_gate(g, &r->req[i], 0) == 0) {
+			g->anchored = 1;
+			g->reach = (unsigned)r->reach[i];
+			first = i;
+		}
+	for (i = 0; i < r->nreq && g->nsets < MW_SIG_MAX_GATES; i++)
+		if (fs_score(&r->req[i]) >= MW_SIG_MIN_FACTOR && i != first &&
+		    !(g->anchored && g->reach == 0 && fs_equal(&r->req[i], &r->prefix)))
 			(void)add_gate(g, &r->req[i], 0);
 	free(r);
 	return g->nsets;

@@ -34,6 +34,7 @@
 #define MW_SIG_MIN_FACTOR	3		/* bytes, a pattern's gate */
 #define MW_SIG_MAX_FACTORS	32		/* strings in one gate set */
 #define MW_SIG_MAX_GATES	3		/* gate sets per pattern */
+#define MW_SIG_MAX_REACH	1024		/* bytes, an anchor set's window */
 #define MW_SIG_MAX_VALUE	4096		/* bytes of one key's value */
 #define MW_SIG_MAX_ERRORS	200		/* parse/lint messages kept */
 /* PCRE2 bounds per match: calibrated so that the classic catastrophic
@@ -111,15 +112,19 @@ void mw_sig_set_error(struct mw_sig_set *s, const char *file,
  * Literal gates of a pattern: each set holds lower-cased strings of at least
  * MW_SIG_MIN_FACTOR bytes such that every match of the regex contains one of
  * them (compared ASCII case-insensitively); every set holds at once. When
- * anchored is set, every match moreover starts with a string of sets[0].
- * The engine skips PCRE2 for a pattern with a set none of whose strings
- * occurs, and tries an anchored pattern only where one starts: so the
- * analysis must never claim too much. Syntax it does not model gives no set.
+ * anchored is set, every match moreover has a string of sets[0] starting at
+ * most reach bytes after the match's own start (reach 0: every match starts
+ * with one; reach <= MW_SIG_MAX_REACH). The engine skips PCRE2 for a pattern
+ * with a set none of whose strings occurs, and searches an anchored pattern
+ * only in the windows of reach bytes before where a sets[0] string starts:
+ * so the analysis must never claim too much. Syntax it does not model gives
+ * no set.
  */
 struct mw_sig_gate {
 	struct mw_strlist sets[MW_SIG_MAX_GATES];
 	unsigned nsets;
 	int anchored;
+	unsigned reach;
 };
 
 /* Fill g (need not be initialised; free with mw_sig_gate_clear) for regex

@@ -2,9 +2,10 @@
  * libFuzzer target: the literal-gate analysis of a regex (mw_sig_factors)
  * checked for soundness against PCRE2 itself. Input: REGEX NUL SUBJECT.
  * Whenever PCRE2 finds a match in SUBJECT, every gate set must have a string
- * in SUBJECT (ASCII case-insensitively), and for an anchored gate the match
- * must start with a string of sets[0]; otherwise the engine would skip a
- * real match, and the target aborts.
+ * in SUBJECT (ASCII case-insensitively), and for an anchored gate a string
+ * of sets[0] must start within reach bytes of the match's start (at it, for
+ * reach 0); otherwise the engine would skip a real match, and the target
+ * aborts.
  */
 #define _GNU_SOURCE
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -78,13 +79,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();	/* a gate set absent from a match */
 		}
 		if (g.anchored) {
+			size_t q;
+
 			ok = 0;
-			for (i = 0; i < g.sets[0].n && !ok; i++)
-				ok = strlen(g.sets[0].v[i]) <= slen - at &&
-				     strncasecmp(subj + at, g.sets[0].v[i],
-						 strlen(g.sets[0].v[i])) == 0;
+			for (q = at; q <= at + g.reach && q < slen && !ok; q++)
+				for (i = 0; i < g.sets[0].n && !ok; i++)
+					ok = strlen(g.sets[0].v[i]) <= slen - q &&
+					     strncasecmp(subj + q, g.sets[0].v[i],
+							 strlen(g.sets[0].v[i])) == 0;
 			if (!ok)
-				abort();	/* a match not starting with a prefix */
+				abort();	/* no anchor string within reach */
 		}
 	}
 	mw_sig_gate_clear(&g);

@@ -125,7 +125,7 @@ static void test_lint_required(void **state)
 		   "  family: spam/x\n"
 		   "  severity: low\n"
 		   "  description: d\n"
-		   "  literal: eval\n"
+		   "  literal: foreach\n"
 		   "  literal: ab\n"
 		   "  pattern: p /(/\n"
 		   "  condition: p or zz\n"
@@ -466,24 +466,37 @@ static void gate_text(const struct mw_sig_gate *g, char *out, size_t n)
 
 static void test_factors_table(void **state)
 {
-	static const struct { const char *re; unsigned flags; const char *want; int anchored; } t[] = {
+	static const struct {
+		const char *re;
+		unsigned flags;
+		const char *want;
+		int anchored;
+		unsigned reach;
+	} t[] = {
 		{ "(?<![\\w$>:])(?:mb_send_|imap_)?mail\\s*\\((?!\\s*\\))", 1,
-		  "mb_send_mail,imap_mail,mail", 1 },
+		  "mb_send_mail,imap_mail,mail", 1, 0 },
 		{ "\\b(?:eval|assert)\\s*\\(\\s*@?\\$_(?:POST|GET)\\b", 1,
-		  "eval,assert|$_post,$_get", 1 },
-		{ "\\$(\\w+)\\s*=\\s*\\$_GET[\\s\\S]{0,400}?\\$\\1\\s*\\(", 0, "$_get", 0 },
-		{ "\\bfor(?:each)?\\s*\\(|\\bwhile\\s*\\(", 1, "for,while", 1 },
-		{ "[Mm][Aa][Ii][Ll]\\x20?\\(", 0, "mail (,mail(", 1 },
-		{ "x(?:abc)*y", 0, "", 0 },		/* nothing of 3+ bytes */
-		{ "(?:abc)?def", 0, "abcdef,def", 1 },
-		{ "ab(?#c)?cd", 0, "", 0 },		/* comments: not modelled */
-		{ "(?x) eval \\(", 0, "", 0 },		/* extended: not modelled */
-		{ "a\\Qeval\\E", 0, "", 0 },
-		{ "(?<name>passthru)\\s*\\(", 1, "passthru", 1 },
-		{ "[^\\n]{0,10}system\\(", 0, "system(", 0 },
-		{ "\\x{41}\\x42C\\t", 0, "abc\t", 1 },
-		{ "foo{2}", 0, "foo", 1 },	/* starts "fo" + one of the two o */
-		{ "foo{2,x", 0, "", 0 },	/* odd braces: not modelled */
+		  "eval,assert|$_post,$_get", 1, 0 },
+		{ "\\$(\\w+)\\s*=\\s*\\$_GET[\\s\\S]{0,400}?\\$\\1\\s*\\(", 0, "$_get", 0, 0 },
+		{ "\\bfor(?:each)?\\s*\\(|\\bwhile\\s*\\(", 1, "for,while", 1, 0 },
+		{ "[Mm][Aa][Ii][Ll]\\x20?\\(", 0, "mail (,mail(", 1, 0 },
+		{ "x(?:abc)*y", 0, "", 0, 0 },		/* nothing of 3+ bytes */
+		{ "(?:abc)?def", 0, "abcdef,def", 1, 0 },
+		{ "ab(?#c)?cd", 0, "", 0, 0 },		/* comments: not modelled */
+		{ "(?x) eval \\(", 0, "", 0, 0 },	/* extended: not modelled */
+		{ "a\\Qeval\\E", 0, "", 0, 0 },
+		{ "(?<name>passthru)\\s*\\(", 1, "passthru", 1, 0 },
+		{ "\\x{41}\\x42C\\t", 0, "abc\t", 1, 0 },
+		{ "foo{2}", 0, "foo", 1, 0 },	/* starts "fo" + one of the two o */
+		{ "foo{2,x", 0, "", 0, 0 },	/* odd braces: not modelled */
+		/* windows: the longest a match can run before the string */
+		{ "[^\\n]{0,10}system\\(", 0, "system(", 1, 10 },
+		{ "\\$\\w{1,40}\\s{0,8}\\(\\s?@?base64_decode\\(", 1, "base64_decode(", 1, 51 },
+		{ "(?<=x)eval\\(|\\$\\w{1,4}\\(gzinflate", 1, "eval(,(gzinflate", 1, 5 },
+		{ "\\R{2}(?:ab|cd){3}\\.{0,2}zzz", 0, "zzz", 1, 12 },
+		{ "\\$\\w+\\(gzinflate", 1, "(gzinflate", 0, 0 },	/* unbounded */
+		{ "[ \\t]{1100}eval\\(", 1, "eval(", 0, 0 },	/* beyond the limit */
+		{ "(?:\\w{3}|x*)eval", 1, "eval", 0, 0 },
 	};
 	struct mw_sig_gate g;
 	char got[2048];
@@ -493,10 +506,13 @@ static void test_factors_table(void **state)
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		(void)mw_sig_factors(t[i].re, t[i].flags, &g);
 		gate_text(&g, got, sizeof(got));
-		if (strcmp(got, t[i].want) != 0 || g.anchored != t[i].anchored)
-			print_error("%s: got \"%s\" anchored=%d\n", t[i].re, got, g.anchored);
+		if (strcmp(got, t[i].want) != 0 || g.anchored != t[i].anchored ||
+		    g.reach != t[i].reach)
+			print_error("%s: got \"%s\" anchored=%d reach=%u\n", t[i].re, got,
+				    g.anchored, g.reach);
 		assert_string_equal(got, t[i].want);
 		assert_int_equal(g.anchored, t[i].anchored);
+		assert_int_equal(g.reach, t[i].reach);
 		mw_sig_gate_clear(&g);
 	}
 }
@@ -514,7 +530,7 @@ static int occurs_ci(const char *hay, size_t n, const char *needle)
 /* Every pattern of the shipped rules against every sample it matches: the
  * gates it derives must hold there (the engine relies on them). */
 static unsigned check_dir(const struct mw_sig_set *s, const char *dir, pcre2_match_data *md,
-			  unsigned *matches)
+			  unsigned *matches, unsigned *anchored)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -533,7 +549,7 @@ static unsigned check_dir(const struct mw_sig_set *s, const char *dir, pcre2_mat
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			files += check_dir(s, path, md, matches);
+			files += check_dir(s, path, md, matches, anchored);
 			continue;
 		}
 		if (mw_open_regular_at(AT_FDCWD, path, &fd, &st))
@@ -567,14 +583,18 @@ static unsigned check_dir(const struct mw_sig_set *s, const char *dir, pcre2_mat
 					assert_true(ok);
 				}
 				if (g.anchored) {
-					size_t at = pcre2_get_ovector_pointer(md)[0];
+					size_t at = pcre2_get_ovector_pointer(md)[0], q;
 
-					for (ok = 0, i = 0; i < g.sets[0].n && !ok; i++)
-						ok = strncasecmp(b.data + at, g.sets[0].v[i],
-								 strlen(g.sets[0].v[i])) == 0;
+					ok = 0;
+					for (q = at; q <= at + g.reach && q < b.len && !ok; q++)
+						for (i = 0; i < g.sets[0].n && !ok; i++)
+							ok = strncasecmp(b.data + q, g.sets[0].v[i],
+									 strlen(g.sets[0].v[i])) == 0;
 					if (!ok)
-						print_error("%s: pattern %s match not at a prefix\n", path, p->name);
+						print_error("%s: pattern %s: no anchor within %u bytes of the match\n",
+							    path, p->name, g.reach);
 					assert_true(ok);
+					(*anchored)++;
 				}
 				mw_sig_gate_clear(&g);
 				pcre2_code_free(c);
@@ -590,7 +610,7 @@ static void test_factors_sound_on_samples(void **state)
 	struct mw_sig_set s;
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	char dir[1024];
-	unsigned files, matches = 0;
+	unsigned files, matches = 0, anchored = 0;
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/signatures", test_top());
@@ -598,11 +618,12 @@ static void test_factors_sound_on_samples(void **state)
 	assert_int_equal(mw_sig_load_dir(&s, dir), MW_OK);
 	assert_true(s.nrules >= 30);
 	snprintf(dir, sizeof(dir), "%s/tests/samples", test_top());
-	files = check_dir(&s, dir, md, &matches);
-	print_message("%u samples, %u (pattern, sample) matches: every gate held\n",
-		      files, matches);
+	files = check_dir(&s, dir, md, &matches, &anchored);
+	print_message("%u samples, %u (pattern, sample) matches: every gate held, "
+		      "%u anchored within reach\n", files, matches, anchored);
 	assert_true(files >= 150);
 	assert_true(matches >= 500);
+	assert_true(anchored >= matches / 2);
 	pcre2_match_data_free(md);
 	mw_sig_set_free(&s);
 }
