@@ -66,11 +66,13 @@ static int family_is_valid(const char *f)
 	return 1;
 }
 
-/* A literal made of one PHP keyword is in every PHP file: useless. */
+/* A literal made of one PHP keyword is in nearly every PHP file: useless.
+ * (eval and exec are not here: 34 and 51 per MB of the Debian PHP apps,
+ * a usable gate for the rules about them.) */
 static int literal_is_keyword(const char *l)
 {
 	static const char *const kw[] = {
-		"echo", "eval", "exec", "function", "return", "array", "isset",
+		"echo", "function", "return", "array", "isset",
 		"include", "require", "class", "public", "private", "protected",
 		"static", "while", "foreach", "print", "global", "empty", "unset",
 		"else", "elseif", "switch", "case", "break", "continue", "new",
