@@ -2,7 +2,7 @@
 #include <string.h>
 #include <strings.h>
 #ifdef __SSE2__
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "scanner/webroot/classify.h"
@@ -103,16 +103,54 @@ long mw_php_tag(const char *buf, size_t len, enum mw_php_class *kind, int *full)
 
 /*
  * Next "<?" -- or, when script is set, also "<s"/"<S" -- at or after p.
- * Every byte of every file goes through here, so on x86-64 it compares 16
- * byte pairs at a time (SSE2): in random image data a hit comes every 64 KiB
- * instead of every 256 bytes for a memchr on one character.
+ * Every byte of every file goes through here, so on x86-64 it compares byte
+ * pairs a block at a time (32 with AVX2 when the CPU has it, else 16 with
+ * SSE2): in random image data a hit comes every 64 KiB instead of every 256
+ * bytes for a memchr on one character.
  */
+#ifdef __SSE2__
+__attribute__((target("avx2")))
+static const char *next_open_avx2(const char *p, const char *end, int script)
+{
+	const __m256i lt = _mm256_set1_epi8('<'), qm = _mm256_set1_epi8('?');
+	const __m256i s = _mm256_set1_epi8('s'), bit = _mm256_set1_epi8(0x20);
+
+	while (end - p >= 33) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(p + 1));
+		__m256i hit = _mm256_cmpeq_epi8(b, qm);
+		unsigned m;
+
+		if (script)
+			hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(_mm256_or_si256(b, bit), s));
+		m = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a, lt), hit));
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 32;
+	}
+	return p;
+}
+#endif
+
 static const char *next_open(const char *p, const char *end, int script)
 {
 #ifdef __SSE2__
+	static int avx2 = -1;
 	const __m128i lt = _mm_set1_epi8('<'), qm = _mm_set1_epi8('?');
 	const __m128i s = _mm_set1_epi8('s'), bit = _mm_set1_epi8(0x20);
 
+	int has = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
+
+	if (has < 0) {
+		has = __builtin_cpu_supports("avx2") ? 1 : 0;
+		__atomic_store_n(&avx2, has, __ATOMIC_RELAXED);
+	}
+	if (has) {
+		/* a hit, or where fewer than 33 bytes are left */
+		p = next_open_avx2(p, end, script);
+		if (end - p >= 33)
+			return p;
+	}
 	while (end - p >= 17) {
 		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));

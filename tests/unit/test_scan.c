@@ -285,6 +285,23 @@ static void test_classify(void **state)
 		memcpy(b + 30, "<?=$x", 5);
 		assert_int_equal(mw_php_tag_ex(b, sizeof(b), 0, &k, &full), 30);
 	}
+	/* every place in and around the 16- and 32-byte blocks, with a
+	 * near miss ("<x", "?") before it */
+	{
+		char b[160];
+		long at;
+
+		for (at = 0; at + 5 <= (long)sizeof(b); at++) {
+			memset(b, 'x', sizeof(b));
+			if (at >= 3)
+				memcpy(b + at - 3, "<x?", 3);
+			memcpy(b + at, "<?php", 5);
+			if (mw_php_tag(b, sizeof(b), &k, &full) != at)
+				fail_msg("tag at %ld found at %ld", at, mw_php_tag(b, sizeof(b), &k, &full));
+			memcpy(b + at, "<ScRi", 5);
+			assert_int_equal(mw_php_tag_ex(b, (size_t)at + 5, 1, &k, &full), -1);
+		}
+	}
 	assert_int_equal(mw_php_classify("old.htm",
 		"<html><script language = 'PHP'> echo 1; </script>", 49),
 		MW_PHP_SCRIPT_TAG);
