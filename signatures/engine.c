@@ -10,6 +10,9 @@
 #include <string.h>
 #include <time.h>
 #include <fcntl.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef MW_HAVE_VECTORSCAN
@@ -65,6 +68,12 @@ struct mw_sig_db {
 				 * and pattern factors */
 	size_t *litlen;
 	unsigned char *litpos;	/* 1: some anchored pattern needs its offsets */
+	unsigned char *weak;	/* 1: common in PHP (common_literal()): not
+				 * in the Vectorscan database, looked for
+				 * only when a pattern needs it */
+	unsigned *weak_ids;
+	size_t nweak;
+	size_t maxlit;		/* longest literal, bytes */
 	size_t nlits, alits;
 	unsigned *refs;		/* indexes into lits */
 	size_t nrefs, arefs;
@@ -79,9 +88,27 @@ enum { MEMO_UNKNOWN = 0, MEMO_MATCH, MEMO_NOMATCH };
  * anchored patterns back to a whole-file search. */
 #define MAX_OCC 128
 
+/*
+ * Vectorscan 5.4.9 (AVX-512 machine, databases of a few literals) misses
+ * literals that end in the last ~32 bytes of a block-mode buffer at some
+ * buffer alignments: 11,618 of 379,840 scans in a test of planted literals,
+ * none once 64 zero bytes follow the data. So the last HS_TAIL bytes (plus
+ * the longest literal) are scanned again from a copy with HS_PAD zero bytes
+ * after it, and each occurrence is taken from exactly one of the two scans,
+ * by where it ends (test_match_buffer_tail).
+ */
+#define HS_TAIL 256
+#define HS_PAD 64
+
+enum { WEAK_UNKNOWN = 0, WEAK_EXISTS, WEAK_FULL };
+
 struct mw_sig_scratch {
 	unsigned *count;	/* per literal: occurrences in this file */
 	uint32_t *occ;		/* per literal: MAX_OCC end offsets */
+	unsigned char *state;	/* per weak literal: WEAK_*, what count holds */
+	const char *buf;	/* the file being matched */
+	size_t len;
+	char *tail;		/* HS_TAIL + maxlit + HS_PAD bytes */
 	unsigned char *memo;	/* per pattern, this file: MEMO_* */
 	size_t *memo_off;	/* match offset when MEMO_MATCH */
 	pcre2_match_data *md;
@@ -114,6 +141,8 @@ void mw_sig_db_free(struct mw_sig_db *db)
 	free(db->lits);
 	free(db->litlen);
 	free(db->litpos);
+	free(db->weak);
+	free(db->weak_ids);
 	free(db->refs);
 	free(db);
 }
@@ -182,6 +211,7 @@ static void hs_cache_key(const struct mw_sig_db *db, char out[65])
 	for (i = 0; i < db->nlits; i++) {
 		mw_sha256_update(&h, db->lits[i], db->litlen[i] + 1);
 		mw_sha256_update(&h, &db->litpos[i], 1);
+		mw_sha256_update(&h, &db->weak[i], 1);
 	}
 	mw_sha256_final(&h, d);
 	mw_sha256_tohex(d, out);
@@ -263,7 +293,7 @@ static enum mw_err build_hs(struct mw_sig_db *db, const char *cache_dir,
 	unsigned *ids = calloc(db->nlits, sizeof(*ids));
 	hs_compile_error_t *ce = NULL;
 	enum mw_err e = MW_OK;
-	size_t i;
+	size_t i, n = 0;
 
 	if (!expr || !owned || !flags || !ids) {
 		e = MW_ERR_NOMEM;
@@ -276,16 +306,20 @@ static enum mw_err build_hs(struct mw_sig_db *db, const char *cache_dir,
 			goto out;
 	}
 	for (i = 0; i < db->nlits; i++) {
-		owned[i] = literal_regex(db->lits[i], db->litlen[i]);
-		if (!owned[i]) {
+		if (db->weak[i])
+			continue;
+		owned[n] = literal_regex(db->lits[i], db->litlen[i]);
+		if (!owned[n]) {
 			e = MW_ERR_NOMEM;
 			goto out;
 		}
-		expr[i] = owned[i];
-		flags[i] = HS_FLAG_CASELESS | (db->litpos[i] ? 0 : HS_FLAG_SINGLEMATCH);
-		ids[i] = (unsigned)i;
+		expr[n] = owned[n];
+		flags[n] = HS_FLAG_CASELESS | (db->litpos[i] ? 0 : HS_FLAG_SINGLEMATCH);
+		ids[n++] = (unsigned)i;
 	}
-	if (hs_compile_multi(expr, flags, ids, (unsigned)db->nlits, HS_MODE_BLOCK,
+	if (n == 0)
+		goto out;	/* only common strings: nothing to scan for */
+	if (hs_compile_multi(expr, flags, ids, (unsigned)n, HS_MODE_BLOCK,
 			     NULL, &db->hs, &ce) != HS_SUCCESS) {
 		snprintf(err, errlen, "Vectorscan: %s", ce ? ce->message : "compile failed");
 		hs_free_compile_error(ce);
@@ -296,7 +330,7 @@ static enum mw_err build_hs(struct mw_sig_db *db, const char *cache_dir,
 		hs_cache_save(db, cache_dir, cpath);
 out:
 	if (owned)
-		for (i = 0; i < db->nlits; i++)
+		for (i = 0; i < n; i++)
 			free(owned[i]);
 	free(owned);
 	free(expr);
@@ -305,6 +339,41 @@ out:
 	return e;
 }
 #endif
+
+/*
+ * Strings too common in PHP to be worth a Vectorscan report: each costs
+ * ~50 ns per occurrence there, and a set holding one is open in nearly every
+ * file anyway. Occurrences per MB of the PHP files of Debian's WordPress,
+ * phpMyAdmin, Roundcube and MediaWiki (86.5 MiB, ASCII case-insensitive),
+ * every string of 3+ bytes measured at 300 or more: the 3125, this 2634,
+ * str 2272, ret 1969, get 1829, return 1803, for 1726, name 1513, param
+ * 1470, array 1380, string 1290, res 1289, set 1251, function 1141, int
+ * 1092, val 1041, data 891, user 884, type 868, php 821, post 789, public
+ * 767, page 686, file 667, value 663, err 659, text 641, opt 614, key 587,
+ * class 583, null 560, out 550, error 532, false 523, var 514, true 500,
+ * new 500, url 471, query 468, arg 465, html 424, self 393, else 369, list
+ * 352, len 346, conf 346, obj 324, path 318, from 317, result 305. Dropping
+ * the nine of them the shipped rules use took Vectorscan from 1.38 to 0.90
+ * ns per byte on that corpus.
+ */
+static int common_literal(const char *l)
+{
+	static const char *const common[] = {
+		"the", "this", "str", "ret", "get", "return", "for", "name",
+		"param", "array", "string", "res", "set", "function", "int", "val",
+		"data", "user", "type", "php", "post", "public", "page", "file",
+		"value", "err", "text", "opt", "key", "class", "null", "out",
+		"error", "false", "var", "true", "new", "url", "query", "arg",
+		"html", "self", "else", "list", "len", "conf", "obj", "path",
+		"from", "result",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		if (strcmp(l, common[i]) == 0)
+			return 1;
+	return 0;
+}
 
 /* Index of literal l (lower-cased, n bytes) in db->lits, added if new;
  * the index is appended to db->refs. */
@@ -479,6 +548,20 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 		for (j = 0; j < r->literals.n && !e; j++)
 			e = add_ref(db, r->literals.v[j], strlen(r->literals.v[j]));
 	}
+	if (!e) {
+		db->weak = calloc(db->nlits + 1, 1);
+		db->weak_ids = calloc(db->nlits + 1, sizeof(*db->weak_ids));
+		if (!db->weak || !db->weak_ids)
+			e = MW_ERR_NOMEM;
+		for (i = 0; !e && i < db->nlits; i++) {
+			if (db->litlen[i] > db->maxlit)
+				db->maxlit = db->litlen[i];
+			if (common_literal(db->lits[i])) {
+				db->weak[i] = 1;
+				db->weak_ids[db->nweak++] = (unsigned)i;
+			}
+		}
+	}
 #ifdef MW_HAVE_VECTORSCAN
 	if (!e)
 		e = build_hs(db, cache_dir, err, errlen);
@@ -500,6 +583,8 @@ void mw_sig_scratch_free(struct mw_sig_scratch *sc)
 		return;
 	free(sc->count);
 	free(sc->occ);
+	free(sc->state);
+	free(sc->tail);
 	free(sc->memo);
 	free(sc->memo_off);
 	pcre2_match_data_free(sc->md);
@@ -523,14 +608,16 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 		return MW_ERR_NOMEM;
 	mw_buf_init(&sc->lower, (size_t)1 << 40);
 	sc->count = calloc(db->nlits + 1, sizeof(*sc->count));
+	sc->state = calloc(db->nlits + 1, 1);
+	sc->tail = calloc(HS_TAIL + db->maxlit + HS_PAD, 1);
 	sc->occ = calloc((db->nlits + 1) * MAX_OCC, sizeof(*sc->occ));
 	sc->memo = calloc(db->npats + 1, 1);
 	sc->memo_off = calloc(db->npats + 1, sizeof(*sc->memo_off));
 	sc->md = pcre2_match_data_create(1, NULL);
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (!sc->count || !sc->occ || !sc->memo || !sc->memo_off || !sc->md || !sc->mctx ||
-	    !sc->jit) {
+	if (!sc->count || !sc->occ || !sc->state || !sc->tail || !sc->memo || !sc->memo_off || !sc->md ||
+	    !sc->mctx || !sc->jit) {
 		mw_sig_scratch_free(sc);
 		return MW_ERR_NOMEM;
 	}
@@ -544,7 +631,7 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 		return MW_ERR_NOMEM;
 	}
 #ifdef MW_HAVE_VECTORSCAN
-	if (hs_alloc_scratch(db->hs, &sc->hs) != HS_SUCCESS) {
+	if (db->hs && hs_alloc_scratch(db->hs, &sc->hs) != HS_SUCCESS) {
 		mw_sig_scratch_free(sc);
 		return MW_ERR_NOMEM;
 	}
@@ -565,13 +652,48 @@ static void seen(struct mw_sig_scratch *sc, unsigned id, size_t end)
 }
 
 #ifdef MW_HAVE_VECTORSCAN
+/* One of the two scans of prefilter(): occurrences ending in (lo, hi] of
+ * the file; its buffer starts at file offset shift. */
+struct hs_part {
+	struct mw_sig_scratch *sc;
+	size_t lo, hi, shift;
+};
+
 static int on_hs_match(unsigned id, unsigned long long from,
 		       unsigned long long to, unsigned flags, void *ctx)
 {
+	const struct hs_part *part = ctx;
+	size_t end = (size_t)to + part->shift;
+
 	(void)from;
 	(void)flags;
-	seen(ctx, id, (size_t)to);
+	if (end > part->lo && end <= part->hi)
+		seen(part->sc, id, end);
 	return 0;
+}
+
+static enum mw_err hs_both(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
+			   const char *buf, size_t len)
+{
+	struct hs_part part = { sc, 0, len, 0 };
+	size_t from = 0;
+
+	if (len > HS_TAIL + db->maxlit) {
+		part.hi = len - HS_TAIL;
+		if (hs_scan(db->hs, buf, (unsigned)len, 0, sc->hs, on_hs_match,
+			    &part) != HS_SUCCESS)
+			return MW_ERR_INTERNAL;
+		from = len - HS_TAIL - db->maxlit;
+		part.lo = len - HS_TAIL;
+		part.hi = len;
+	}
+	part.shift = from;
+	memcpy(sc->tail, buf + from, len - from);
+	memset(sc->tail + (len - from), 0, HS_PAD);
+	if (hs_scan(db->hs, sc->tail, (unsigned)(len - from + HS_PAD), 0, sc->hs,
+		    on_hs_match, &part) != HS_SUCCESS)
+		return MW_ERR_INTERNAL;
+	return MW_OK;
 }
 #endif
 
@@ -590,16 +712,21 @@ static enum mw_err prefilter(const struct mw_sig_db *db, struct mw_sig_scratch *
 
 	memset(sc->count, 0, db->nlits * sizeof(*sc->count));
 	memset(sc->memo, MEMO_UNKNOWN, db->npats);
+	sc->buf = buf;
+	sc->len = len;
+	for (i = 0; i < db->nweak; i++)
+		sc->state[db->weak_ids[i]] = WEAK_UNKNOWN;
 	if (len > 0xffffffffu) {
 		/* beyond 32-bit offsets: every literal "everywhere", so every
 		 * pattern gets a whole-file search */
-		for (i = 0; i < db->nlits; i++)
+		for (i = 0; i < db->nlits; i++) {
 			sc->count[i] = MAX_OCC + 1;
+			sc->state[i] = WEAK_FULL;
+		}
 		return MW_OK;
 	}
 #ifdef MW_HAVE_VECTORSCAN
-	(void)i;
-	if (hs_scan(db->hs, buf, (unsigned)len, 0, sc->hs, on_hs_match, sc) != HS_SUCCESS)
+	if (db->hs && hs_both(db, sc, buf, len) != MW_OK)
 		return MW_ERR_INTERNAL;
 #else
 	mw_buf_reset(&sc->lower);
@@ -614,6 +741,8 @@ static enum mw_err prefilter(const struct mw_sig_db *db, struct mw_sig_scratch *
 	for (i = 0; i < db->nlits; i++) {
 		const char *at = sc->lower.data, *end = at + len, *q;
 
+		if (db->weak[i])
+			continue;
 		while ((q = memmem(at, (size_t)(end - at), db->lits[i], db->litlen[i]))) {
 			seen(sc, (unsigned)i, (size_t)(q - sc->lower.data) + db->litlen[i]);
 			if (!db->litpos[i] || sc->count[i] > MAX_OCC)
@@ -637,15 +766,107 @@ static const char *pcre2_limit_name(int rc)
 	}
 }
 
-/* Does any of the n literals behind refs occur in this file? */
-static int any_fired(const struct mw_sig_db *db, const struct mw_sig_scratch *sc,
+static int ci_byte(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/*
+ * First place at or after p where lit (n >= 1 bytes, lower-cased) occurs,
+ * ASCII case-insensitively, or NULL. On x86-64 it compares 16 pairs of
+ * first/second bytes at a time (a letter folded with 0x20, anything else
+ * exactly), then the rest of the string at each place both agree.
+ */
+static const char *ci_find(const char *p, const char *end, const char *lit, size_t n)
+{
+	const unsigned char l0 = (unsigned char)lit[0];
+	size_t k;
+
+	if ((size_t)(end - p) < n)
+		return NULL;
+#ifdef __SSE2__
+	if (n >= 2) {
+		const unsigned char l1 = (unsigned char)lit[1];
+		const __m128i c0 = _mm_set1_epi8((char)l0), c1 = _mm_set1_epi8((char)l1);
+		const __m128i f0 = _mm_set1_epi8(l0 >= 'a' && l0 <= 'z' ? 0x20 : 0);
+		const __m128i f1 = _mm_set1_epi8(l1 >= 'a' && l1 <= 'z' ? 0x20 : 0);
+
+		while (end - p >= 17) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+				_mm_cmpeq_epi8(_mm_or_si128(a, f0), c0),
+				_mm_cmpeq_epi8(_mm_or_si128(b, f1), c1)));
+
+			while (m) {
+				const char *q = p + __builtin_ctz(m);
+
+				m &= m - 1;
+				if ((size_t)(end - q) < n)
+					return NULL;
+				for (k = 2; k < n && ci_byte((unsigned char)q[k]) ==
+				     (unsigned char)lit[k]; k++)
+					;
+				if (k == n)
+					return q;
+			}
+			p += 16;
+		}
+	}
+#endif
+	for (; (size_t)(end - p) >= n; p++) {
+		for (k = 0; k < n && ci_byte((unsigned char)p[k]) == (unsigned char)lit[k]; k++)
+			;
+		if (k == n)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * Occurrences of literal lit in the file (see seen()). A weak literal is
+ * looked for now: to its first occurrence when only whether it occurs
+ * matters, or to MAX_OCC + 1 of them when full (a window search needs the
+ * offsets).
+ */
+static unsigned lit_count(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
+			  unsigned lit, int full)
+{
+	const char *p, *end, *q;
+
+	if (!db->weak[lit] || sc->state[lit] == WEAK_FULL ||
+	    (sc->state[lit] == WEAK_EXISTS && !full))
+		return sc->count[lit];
+	sc->count[lit] = 0;
+	p = sc->buf;
+	end = sc->buf + sc->len;
+	while ((q = ci_find(p, end, db->lits[lit], db->litlen[lit])) != NULL) {
+		seen(sc, lit, (size_t)(q - sc->buf) + db->litlen[lit]);
+		if (!full || sc->count[lit] > MAX_OCC)
+			break;
+		p = q + 1;
+	}
+	sc->state[lit] = full || !q ? WEAK_FULL : WEAK_EXISTS;
+	return sc->count[lit];
+}
+
+/* Does any of the n literals behind refs occur in this file? The ones
+ * Vectorscan reported first, then the common ones. */
+static int any_fired(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		     unsigned first, unsigned n)
 {
-	unsigned i;
+	unsigned i, lit;
 
-	for (i = 0; i < n; i++)
-		if (sc->count[db->refs[first + i]])
+	for (i = 0; i < n; i++) {
+		lit = db->refs[first + i];
+		if (!db->weak[lit] && sc->count[lit])
 			return 1;
+	}
+	for (i = 0; i < n; i++) {
+		lit = db->refs[first + i];
+		if (db->weak[lit] && lit_count(db, sc, lit, 0))
+			return 1;
+	}
 	return 0;
 }
 
@@ -676,7 +897,7 @@ static int match_at_factors(const struct mw_sig_db *db, struct mw_sig_scratch *s
 	for (r = 0; r < p->nrefs[0]; r++) {
 		unsigned lit = db->refs[p->first_ref + r];
 
-		if (sc->count[lit] > MAX_OCC || p->nrefs[0] > MW_SIG_MAX_FACTORS)
+		if (lit_count(db, sc, lit, 1) > MAX_OCC || p->nrefs[0] > MW_SIG_MAX_FACTORS)
 			return pcre2_match(p->code, (PCRE2_SPTR)buf, len, 0, 0, sc->md,
 					   sc->mctx);
 		for (c = 0; c < sc->count[lit]; c++)

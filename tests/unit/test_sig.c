@@ -350,6 +350,113 @@ static void test_match_literal_gate(void **state)
 }
 
 /*
+ * Vectorscan 5.4.9 misses, at some buffer alignments, literals of a small
+ * database that end in the last bytes of the buffer (engine.c, HS_TAIL).
+ * A literal at the very end (and 1..40 bytes before it), at every
+ * alignment, in files short and long, must still make its rule match.
+ */
+static void test_match_buffer_tail(void **state)
+{
+	/* small databases where Vectorscan alone missed such literals */
+	static const struct { const char *rule, *plant; } t[] = {
+		{ " literal: addaddress\n literal: mailsent\n pattern: p /addaddress/i\n"
+		  " pattern: q /mailsent/i\n condition: p or q\n", "AddAddress" },
+		{ " literal: addaddress\n literal: mailsent\n pattern: p /addaddress/i\n"
+		  " pattern: q /mailsent/i\n condition: p or q\n", "MAILSENT" },
+		{ " literal: convert_uudecode\n literal: fputs\n"
+		  " pattern: p /convert_uudecode/i\n", "convert_uudecode" },
+		{ " literal: exploit\n literal: evilkit\n pattern: p /exploit/i\n", "eXploit" },
+	};
+	char *mem = aligned_alloc(64, 4096), text[1024];
+	size_t i, len, back, off, runs = 0, n;
+
+	(void)state;
+	assert_non_null(mem);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct mw_sig_set s;
+		struct mw_sig_db *db;
+		struct mw_sig_scratch *sc;
+		struct hits h;
+
+		n = strlen(t[i].plant);
+		snprintf(text, sizeof(text), "rule webshell.tail\n family: webshell/x\n"
+			 " severity: low\n description: d\n%s positive: a\n negative: b\nend\n",
+			 t[i].rule);
+		db = compile_text(&s, text);
+		assert_int_equal(mw_sig_scratch_new(db, &sc), MW_OK);
+		for (len = n; len < 1400; len += 37)
+			for (back = 0; back <= 40 && back + n <= len; back += 5)
+				for (off = 0; off < 64; off++) {
+					char *b = mem + off;
+
+					memset(b, 'x', len);
+					memcpy(b + len - back - n, t[i].plant, n);
+					memset(&h, 0, sizeof(h));
+					assert_int_equal(mw_sig_match(db, sc, b, len, on_hit, on_fault,
+								      &h, NULL, NULL), MW_OK);
+					if (h.n != 1)
+						fail_msg("%s missed: length %zu, %zu bytes after, "
+							 "alignment %zu", t[i].plant, len, back, off);
+					assert_int_equal(h.offs[0], len - back - n);
+					runs++;
+				}
+		mw_sig_scratch_free(sc);
+		mw_sig_db_free(db);
+		mw_sig_set_free(&s);
+	}
+	print_message("%zu buffers, the literal found in each\n", runs);
+	free(mem);
+}
+
+/*
+ * Strings common in PHP ("class", "the") are not in the Vectorscan database
+ * but looked for when a pattern needs them: whether one occurs (a gate) or
+ * where (a window), in any case, at every offset, past MAX_OCC places.
+ */
+static void test_match_common_literals(void **state)
+{
+	struct mw_sig_set s;
+	struct mw_sig_db *db;
+	struct hits h;
+	char buf[8192];
+	size_t k, n;
+
+	(void)state;
+	db = compile_text(&s,
+		"rule webshell.evil-class\n family: webshell/x\n severity: low\n"
+		" description: d\n literal: exploit\n pattern: p /\\bclass\\s+Evil\\w*\\s*\\{/i\n"
+		" positive: a\n negative: b\nend\n"
+		"rule webshell.evil-the\n family: webshell/x\n severity: low\n"
+		" description: d\n literal: evilkit\n pattern: q /evilkit.{0,200}\\bthe\\b/is\n"
+		" positive: a\n negative: b\nend\n");
+	for (k = 0; k < 40; k++) {
+		n = (size_t)snprintf(buf, sizeof(buf), "exploit;%*s cLaSs  Evil {", (int)k, "");
+		match(db, buf, n, &h);
+		assert_int_equal(h.n, 1);
+		assert_memory_equal(buf + h.offs[0], "cLaSs", 5);
+	}
+	/* 200 other places: beyond what is kept, so the whole file */
+	for (n = 0, k = 0; k < 200; k++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "class A%zu {}\n", k);
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "exploit CLASS EvilX {");
+	match(db, buf, n, &h);
+	assert_int_equal(h.n, 1);
+	assert_memory_equal(buf + h.offs[0], "CLASS EvilX", 11);
+	match(db, "exploit klass Evil {", 20, &h);
+	assert_int_equal(h.n, 0);
+	match(db, "exploit Evil { clas", 19, &h);
+	assert_int_equal(h.n, 0);
+	/* a gate of one common string: absent, present in capitals */
+	match(db, "evilkit: end of it", 18, &h);
+	assert_int_equal(h.n, 0);
+	match(db, "evilkit: at THE end", 19, &h);
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.ids[0], "webshell.evil-the");
+	mw_sig_db_free(db);
+	mw_sig_set_free(&s);
+}
+
+/*
  * Vectorscan 5.4.9 drops the prefilter report of a pattern when several
  * patterns in the database share a "$var =" prefix and the match starts 64
  * or more bytes into the buffer. A rule with another confirmed pattern must
@@ -654,6 +761,8 @@ int main(void)
 		cmocka_unit_test(test_match_combination),
 		cmocka_unit_test(test_match_literal_gate),
 		cmocka_unit_test(test_match_prefilter_miss),
+		cmocka_unit_test(test_match_common_literals),
+		cmocka_unit_test(test_match_buffer_tail),
 		cmocka_unit_test(test_match_limits),
 		cmocka_unit_test(test_load_dir_and_fixtures),
 		cmocka_unit_test(test_sha256),
