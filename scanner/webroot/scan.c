@@ -498,6 +498,19 @@ static enum mw_err open_regular(int dirfd, const char *name, int *fd_out,
 	return MW_OK;
 }
 
+/* openat() alone, for files stat-ed only if they turn out to matter. */
+static enum mw_err open_plain(int dirfd, const char *name, int *fd_out)
+{
+	struct stat st;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+			O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return mw_open_regular_at(dirfd, name, fd_out, &st);
+	*fd_out = fd;
+	return MW_OK;
+}
+
 /* read() retrying on EINTR. */
 static ssize_t read_some(int fd, char *p, size_t n)
 {
@@ -544,55 +557,95 @@ static enum mw_err read_whole(struct mw_buf *b, int fd, size_t goal)
 }
 
 /*
- * Read and classify. A PHP name is read whole (capped) into ts->buf. Other
- * files stream through a small cache-hot chunk and are searched for an open
- * tag on the way; only when one turns up is the file read whole for
- * matching, so a large backup never sits in memory. *nread = bytes read.
+ * A file without a PHP name streams through a small cache-hot chunk and is
+ * searched for an open tag on the way, up to goal bytes or the end: a read
+ * shorter than asked for is the end of a regular file (the workers block
+ * signals, so none is cut short). No fstat: most such files are images and
+ * caches that turn out not to be candidates, and a stat call each is
+ * measurable at 200k files. *cls is the tag found (MW_PHP_NO if none),
+ * *total the bytes read, *more 1 when goal bytes were read without seeing
+ * the end.
  */
-static enum mw_err read_classify(struct scan_ts *ts, int fd, const char *name,
-				 const struct stat *st, size_t cap,
-				 enum mw_php_class *cls, int *truncated,
-				 size_t *nread)
+static enum mw_err stream_tag(struct scan_ts *ts, int fd, size_t goal,
+			      enum mw_php_class *cls, size_t *total, int *more)
 {
-	size_t carry = 0, total = 0, want, keep, goal;
+	size_t carry = 0, want, keep;
 	enum mw_php_class k;
 	int script = -1;
 	ssize_t r;
-	enum mw_err e;
 
-	goal = read_goal(st, cap, truncated);
-	if (mw_php_name(name)) {
-		*cls = MW_PHP_EXTENSION;
-		e = read_whole(&ts->buf, fd, goal);
-		*nread = ts->buf.len;
-		return e;
-	}
-	mw_buf_reset(&ts->buf);
 	*cls = MW_PHP_NO;
-	while (total < goal) {
-		want = goal - total < MW_SCAN_CHUNK ? goal - total : MW_SCAN_CHUNK;
+	*total = 0;
+	*more = 0;
+	while (*total < goal) {
+		want = goal - *total < MW_SCAN_CHUNK ? goal - *total : MW_SCAN_CHUNK;
 		r = read_some(fd, ts->chunk + carry, want);
 		if (r < 0)
 			return MW_ERR_IO;
 		if (r == 0)
-			break;
+			return MW_OK;
 		if (script < 0)
 			script = !mw_looks_binary(ts->chunk, (size_t)r);
-		total += (size_t)r;
+		*total += (size_t)r;
 		if (mw_php_tag_ex(ts->chunk, carry + (size_t)r, script, &k, NULL) >= 0) {
 			*cls = k;
-			if (lseek(fd, 0, SEEK_SET) != 0)
-				return MW_ERR_IO;
-			e = read_whole(&ts->buf, fd, goal);
-			*nread = total + ts->buf.len;
-			return e;
+			return MW_OK;
 		}
+		if ((size_t)r < want)
+			return MW_OK;
 		keep = carry + (size_t)r < MW_SCAN_CARRY ? carry + (size_t)r : MW_SCAN_CARRY;
 		memmove(ts->chunk, ts->chunk + carry + (size_t)r - keep, keep);
 		carry = keep;
 	}
-	*nread = total;
+	*more = 1;
 	return MW_OK;
+}
+
+/*
+ * Read and classify. A PHP name is read whole (capped) into ts->buf. Other
+ * files stream (stream_tag); only when a tag turns up is the file read whole
+ * for matching, so a large backup never sits in memory. st is filled here
+ * (fstat) when it was not known (*have_st 0) and is needed: a candidate, or
+ * a file that reached the cap. *nread = bytes read.
+ */
+static enum mw_err read_classify(struct scan_ts *ts, int fd, const char *name,
+				 struct stat *st, int *have_st, size_t cap,
+				 enum mw_php_class *cls, int *truncated,
+				 size_t *nread)
+{
+	size_t goal, total;
+	int more;
+	enum mw_err e;
+
+	*truncated = 0;
+	mw_buf_reset(&ts->buf);
+	if (*have_st && mw_php_name(name)) {
+		*cls = MW_PHP_EXTENSION;
+		goal = read_goal(st, cap, truncated);
+		e = read_whole(&ts->buf, fd, goal);
+		*nread = ts->buf.len;
+		return e;
+	}
+	goal = *have_st ? read_goal(st, cap, truncated) : cap;
+	e = stream_tag(ts, fd, goal, cls, &total, &more);
+	*nread = total;
+	if (e || (*cls == MW_PHP_NO && !more))
+		return e;
+	if (!*have_st) {
+		if (fstat(fd, st) < 0)
+			return MW_ERR_IO;
+		if (!S_ISREG(st->st_mode))
+			return MW_ERR_NOTREG;
+		*have_st = 1;
+		goal = read_goal(st, cap, truncated);
+	}
+	if (*cls == MW_PHP_NO)
+		return MW_OK;
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return MW_ERR_IO;
+	e = read_whole(&ts->buf, fd, goal);
+	*nread = total + ts->buf.len;
+	return e;
 }
 
 static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
@@ -602,7 +655,7 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 	struct stat st;
 	enum mw_php_class cls;
 	enum mw_err e;
-	int fd, truncated = 0;
+	int fd, truncated = 0, have_st;
 	size_t nread = 0;
 	json_t *arr = NULL;
 
@@ -627,7 +680,11 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 			return;
 		}
 	}
-	e = open_regular(f->dirfd, f->name, &fd, &st);
+	/* PHP names need their size to be read whole, the cache its key;
+	 * the rest is stat-ed only if it turns out to matter */
+	have_st = s->cache || mw_php_name(f->name);
+	e = have_st ? open_regular(f->dirfd, f->name, &fd, &st) :
+	    open_plain(f->dirfd, f->name, &fd);
 	if (e == MW_ERR_SYMLINK || e == MW_ERR_NOTREG) {
 		/* swapped since getdents: the walker's rules still apply */
 		return;
@@ -637,12 +694,22 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		scan_error(s, f->path, e, "cannot open: %s", strerror(errno));
 		return;
 	}
-	if (st.st_dev != f->dir_dev && !s->cross_fs) {
+	if (have_st && st.st_dev != f->dir_dev && !s->cross_fs) {
 		ADD(s, other_fs_files, 1);
 		close(fd);
 		return;
 	}
-	e = read_classify(ts, fd, f->name, &st, s->cap, &cls, &truncated, &nread);
+	e = read_classify(ts, fd, f->name, &st, &have_st, s->cap, &cls, &truncated, &nread);
+	if (e == MW_ERR_NOTREG) {
+		close(fd);
+		return;
+	}
+	if (have_st && st.st_dev != f->dir_dev && !s->cross_fs) {
+		/* a file bind-mounted from elsewhere: seen only now */
+		ADD(s, other_fs_files, 1);
+		close(fd);
+		return;
+	}
 	if (e) {
 		ADD(s, unreadable, 1);
 		scan_error(s, f->path, e, "cannot read: %s",

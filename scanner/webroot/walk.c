@@ -5,6 +5,7 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -603,6 +604,7 @@ enum mw_err mw_walk(const char *const *roots, size_t nroots,
 		    void *ud, struct mw_walk_stats *stats)
 {
 	pthread_t tids[MW_WALK_MAX_THREADS];
+	sigset_t all, old;
 	struct walker w;
 	unsigned nt, i, started;
 	enum mw_err e = MW_OK;
@@ -622,11 +624,20 @@ enum mw_err mw_walk(const char *const *roots, size_t nroots,
 		e = walk_one(&w, roots[r]);
 		if (e || !w.head)
 			continue;
+		/* Workers block the asynchronous signals (the main thread
+		 * takes them), so no read of theirs is ever cut short. */
+		sigfillset(&all);
+		sigdelset(&all, SIGSEGV);
+		sigdelset(&all, SIGBUS);
+		sigdelset(&all, SIGFPE);
+		sigdelset(&all, SIGILL);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
 		for (i = 0, started = 0; i < nt; i++)
 			if (pthread_create(&tids[i], NULL, worker, &w) == 0)
 				started++;
 			else
 				break;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		if (started == 0) {
 			/* no thread: run the walk on this one */
 			worker(&w);
