@@ -383,8 +383,14 @@ static void report_truncated(struct scan *s, const char *path,
 	json_decref(fj);
 }
 
+/*
+ * Match a candidate read into ts->buf and report its findings. st is
+ * filled here (fstat) when it was not known (*have_st 0) and a finding needs
+ * the file's owner, mode and times; a file that then turns out to be on
+ * another filesystem than its directory is skipped like one stat-ed before.
+ */
 static void match_candidate(struct scan_ts *ts, int fd, const char *path,
-			    const struct stat *st,
+			    struct stat *st, int *have_st, dev_t dir_dev,
 			    enum mw_php_class cls, int truncated, json_t *arr)
 {
 	struct scan *s = ts->s;
@@ -429,6 +435,19 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 	in_image = full_tag && tag_at >= 0 && is_image_mime(mime);
 	if (ts->nhits == 0 && !in_image)
 		return;
+	if (!*have_st) {
+		if (fstat(fd, st) < 0) {
+			scan_error(s, path, MW_ERR_IO, "cannot stat: %s", strerror(errno));
+			return;
+		}
+		if (!S_ISREG(st->st_mode))
+			return;		/* swapped for something else meanwhile */
+		*have_st = 1;
+		if (st->st_dev != dir_dev && !s->cross_fs) {
+			ADD(s, other_fs_files, 1);
+			return;
+		}
+	}
 	/* sha256 of the whole file, also past the cap */
 	if (!truncated)
 		mw_sha256_hex(buf, len, sha);
@@ -602,11 +621,50 @@ static enum mw_err stream_tag(struct scan_ts *ts, int fd, size_t goal,
 }
 
 /*
+ * Read up to limit bytes into b without knowing the size: into the room the
+ * buffer already has (it keeps the largest file so far), at least 64 KiB at
+ * a time; a short read is the end (see stream_tag). *more is 1 when limit
+ * bytes were read without seeing the end.
+ */
+static enum mw_err read_upto(struct mw_buf *b, int fd, size_t limit, int *more)
+{
+	size_t want;
+	ssize_t r;
+	enum mw_err e;
+
+	mw_buf_reset(b);
+	*more = 0;
+	for (;;) {
+		if (b->len >= limit) {
+			*more = 1;
+			break;
+		}
+		want = b->alloc > b->len + 1 ? b->alloc - b->len - 1 : 0;
+		if (want < 65536)
+			want = 65536;
+		if (want > limit - b->len)
+			want = limit - b->len;
+		e = mw_buf_reserve(b, want);
+		if (e)
+			return e;
+		r = read_some(fd, b->data + b->len, want);
+		if (r < 0)
+			return MW_ERR_IO;
+		b->len += (size_t)r;
+		if ((size_t)r < want)
+			break;
+	}
+	b->data[b->len] = '\0';
+	return MW_OK;
+}
+
+/*
  * Read and classify. A PHP name is read whole (capped) into ts->buf. Other
  * files stream (stream_tag); only when a tag turns up is the file read whole
  * for matching, so a large backup never sits in memory. st is filled here
- * (fstat) when it was not known (*have_st 0) and is needed: a candidate, or
- * a file that reached the cap. *nread = bytes read.
+ * (fstat) when it was not known (*have_st 0) and is needed now: a file that
+ * reached the cap, or a streamed candidate (read again to its size).
+ * *nread = bytes read.
  */
 static enum mw_err read_classify(struct scan_ts *ts, int fd, const char *name,
 				 struct stat *st, int *have_st, size_t cap,
@@ -619,10 +677,21 @@ static enum mw_err read_classify(struct scan_ts *ts, int fd, const char *name,
 
 	*truncated = 0;
 	mw_buf_reset(&ts->buf);
-	if (*have_st && mw_php_name(name)) {
+	if (mw_php_name(name)) {
 		*cls = MW_PHP_EXTENSION;
-		goal = read_goal(st, cap, truncated);
-		e = read_whole(&ts->buf, fd, goal);
+		if (*have_st) {
+			e = read_whole(&ts->buf, fd, read_goal(st, cap, truncated));
+		} else {
+			e = read_upto(&ts->buf, fd, cap, &more);
+			if (!e && more) {
+				if (fstat(fd, st) < 0)
+					return MW_ERR_IO;
+				if (!S_ISREG(st->st_mode))
+					return MW_ERR_NOTREG;
+				*have_st = 1;
+				*truncated = (uint64_t)st->st_size > cap;
+			}
+		}
 		*nread = ts->buf.len;
 		return e;
 	}
@@ -680,9 +749,9 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 			return;
 		}
 	}
-	/* PHP names need their size to be read whole, the cache its key;
-	 * the rest is stat-ed only if it turns out to matter */
-	have_st = s->cache || mw_php_name(f->name);
+	/* the cache needs its key; otherwise a file is stat-ed only if it
+	 * turns out to matter (a finding, a candidate to read again, the cap) */
+	have_st = s->cache != NULL;
 	e = have_st ? open_regular(f->dirfd, f->name, &fd, &st) :
 	    open_plain(f->dirfd, f->name, &fd);
 	if (e == MW_ERR_SYMLINK || e == MW_ERR_NOTREG) {
@@ -730,7 +799,8 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 			ADD(s, by_ext, 1);
 		else
 			ADD(s, by_tag, 1);
-		match_candidate(ts, fd, f->path, &st, cls, truncated, arr);
+		match_candidate(ts, fd, f->path, &st, &have_st, f->dir_dev, cls, truncated,
+				arr);
 	}
 	if (truncated)
 		report_truncated(s, f->path, &st, cls, arr);

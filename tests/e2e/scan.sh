@@ -88,6 +88,29 @@ set -e
 	fail "oversized PHP file not reported (exit $rc)"
 rm "$site/big.php"
 ok "oversized PHP file reported as not fully scanned"
+head -c 1024 /dev/zero | tr '\0' 'a' >"$site/exact.php"
+cp "$site/exact.php" "$site/exact.txt"
+set +e
+mw scan --format json --max-file-size 1k "$site/exact.php" "$site/exact.txt" >"$work/exact.json"; rc=$?
+set -e
+[ $rc -eq 0 ] || fail "files of exactly max_file_size reported (exit $rc)"
+rm "$site/exact.php" "$site/exact.txt"
+ok "files of exactly max_file_size are not 'not fully scanned'"
+
+# --- the code at the end of a long file: several reads (PHP name, no stat
+# before reading) and the streaming tag search (other name) both get there
+{ head -c 300000 /dev/zero | tr '\0' '\n'; cat "$samples/malicious/mailer/form-explode-loop.php"; } >"$site/long.php"
+{ head -c 300000 /dev/zero | tr '\0' ' '; cat "$samples/malicious/mailer/form-explode-loop.php"; } >"$site/long.txt"
+set +e
+mw scan --format json "$site/long.php" "$site/long.txt" >"$work/long.json"; rc=$?
+set -e
+[ $rc -eq 1 ] || fail "long files: exit $rc, want 1"
+[ "$(jget "$work/long.json" 'sorted(f["evidence"]["path"].rsplit("/",1)[1] for f in d["findings"] if f["rule_id"] == "mailer.test-post-loop")')" = "['long.php', 'long.txt']" ] ||
+	fail "mailer at the end of a 300 KB file not found in both"
+[ "$(jget "$work/long.json" '[f["file"]["size"] for f in d["findings"] if f["evidence"]["path"].endswith("long.php")][0]')" = "$(stat -c %s "$site/long.php")" ] ||
+	fail "size of long.php wrong in the finding"
+rm "$site/long.php" "$site/long.txt"
+ok "mailer after 300 KB found in a .php and a .txt, with the file's size"
 
 # --- quarantine and restore
 { printf 'GIF89a\x01\x00'; cat "$samples/malicious/mailer/form-explode-loop.php"; } >"$mailer"
