@@ -110,10 +110,21 @@ tests-build: $(BUILD)/mailwarden $(UNIT_BIN)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check:
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/check SAN=$(CHECK_SAN) tests-build
+	@$(MAKE) --no-print-directory -j$(JOBS) memmem-test
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-build
 	MW_BIN=$(CURDIR)/build/check/mailwarden MW_TOP=$(CURDIR) \
-	  tests/run $(UNIT_SRC:tests/unit/%.c=build/check/tests/%) $(E2E) \
+	  tests/run $(UNIT_SRC:tests/unit/%.c=build/check/tests/%) \
+	  build/check/tests/test_sig_memmem $(E2E) \
 	  $(FUZZ_BIN:%=fuzz-regress:%)
+
+# The matcher's fallback without Vectorscan (make VECTORSCAN=0): its unit
+# tests, built on their own, run by make check as test_sig_memmem.
+.PHONY: memmem-test
+memmem-test:
+	@$(MAKE) --no-print-directory BUILD=build/check-memmem VECTORSCAN=0 \
+	  SAN=$(CHECK_SAN) build/check-memmem/tests/test_sig
+	@mkdir -p build/check/tests
+	cp -f build/check-memmem/tests/test_sig build/check/tests/test_sig_memmem
 
 unit:
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/check SAN=$(CHECK_SAN) tests-build
