@@ -85,6 +85,13 @@ static struct centry *slot(struct mw_scan_cache *c, uint64_t dev, uint64_t ino)
 	return &c->tab[i];
 }
 
+void mw_cache_prefetch(const struct mw_scan_cache *c, uint64_t dev, uint64_t ino)
+{
+	if (c && c->tab)
+		__builtin_prefetch(&c->tab[mix(((uint64_t)fold_dev(dev) << 40) ^ ino) &
+					   (c->cap - 1)]);
+}
+
 static struct centry *alloc_table(size_t cap, size_t *bytes)
 {
 	struct centry *t;

@@ -40,6 +40,9 @@ enum mw_err mw_cache_open(const char *state_dir, const char *sigver,
  * *sha256 (hex or NULL) when the file is unchanged; 0 otherwise.
  * Thread-safe against other lookups and mw_cache_put.
  */
+/* Fetch the table slot of (dev, ino) into the CPU cache ahead of a lookup
+ * (the table is probed at random: a miss costs more than the probe). */
+void mw_cache_prefetch(const struct mw_scan_cache *c, uint64_t dev, uint64_t ino);
 int mw_cache_lookup(struct mw_scan_cache *c, const struct stat *st,
 		    const char **findings, const char **sha256);
 

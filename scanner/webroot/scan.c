@@ -741,7 +741,9 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 	if (s->cache) {
 		const char *fjson, *sha;
 
-		/* Unchanged since the last run: no open, no read. */
+		/* Unchanged since the last run: no open, no read. The slot is
+		 * fetched while the kernel looks the file up. */
+		mw_cache_prefetch(s->cache, f->dir_dev, f->ino);
 		if (fstatat(f->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISREG(st.st_mode) && mw_cache_lookup(s->cache, &st, &fjson, &sha)) {
 			ADD(s, cached, 1);

@@ -157,16 +157,19 @@ static void event(struct walker *w, enum mw_walk_event ev, const char *path,
 		w->ops->event(w->ud, ev, path, err, detail);
 }
 
-/* Run file() for each name in a batch; path built in a thread buffer. */
+/* Run file() for each entry of a batch (see batch_add); path built in a
+ * thread buffer. */
 static void process_files(struct walker *w, void *ts, struct dnode *dir,
 			  const char *names, unsigned n, char *pbuf)
 {
 	struct mw_walk_file f;
-	const char *name = names;
+	const char *name = names + sizeof(uint64_t);
+	uint64_t ino;
 	size_t nl;
 	unsigned i;
 
-	for (i = 0; i < n; i++, name += nl + 1) {
+	for (i = 0; i < n; i++, name += nl + 1 + sizeof(uint64_t)) {
+		memcpy(&ino, name - sizeof(uint64_t), sizeof(ino));
 		nl = strlen(name);
 		if (dir->pathlen + 1 + nl >= MW_WALK_MAX_PATH) {
 			INC(w, errors);
@@ -190,6 +193,7 @@ static void process_files(struct walker *w, void *ts, struct dnode *dir,
 		f.name = name;
 		f.path = pbuf;
 		f.dir_dev = dir->dev;
+		f.ino = ino;
 		w->ops->file(w->ud, ts, &f);
 	}
 }
@@ -200,9 +204,11 @@ struct batch {
 	unsigned n;
 };
 
-static int batch_add(struct batch *b, const char *name)
+/* A batch entry: the directory entry's inode number (8 bytes, unaligned),
+ * then the name and its NUL. */
+static int batch_add(struct batch *b, uint64_t ino, const char *name)
 {
-	size_t l = strlen(name) + 1;
+	size_t l = sizeof(ino) + strlen(name) + 1;
 
 	if (b->len + l > b->alloc) {
 		size_t na = b->alloc ? b->alloc * 2 : 2048;
@@ -216,7 +222,8 @@ static int batch_add(struct batch *b, const char *name)
 		b->buf = nb;
 		b->alloc = na;
 	}
-	memcpy(b->buf + b->len, name, l);
+	memcpy(b->buf + b->len, &ino, sizeof(ino));
+	memcpy(b->buf + b->len + sizeof(ino), name, l - sizeof(ino));
 	b->len += l;
 	b->n++;
 	return 0;
@@ -342,7 +349,7 @@ static void enumerate(struct walker *w, void *ts, struct dnode *dir,
 				push_dir(w, dir, de->d_name);
 				break;
 			case DT_REG:
-				if (batch_add(&b, de->d_name) < 0) {
+				if (batch_add(&b, de->d_ino, de->d_name) < 0) {
 					fail_nomem(w);
 					break;
 				}
@@ -546,8 +553,13 @@ static enum mw_err walk_one(struct walker *w, const char *root)
 		}
 		node = node_new(fd, clean, len, NULL, st.st_dev);
 		it = node ? calloc(1, sizeof(*it)) : NULL;
-		if (it)
-			it->names = strdup(name);
+		if (it) {
+			/* a batch of one entry (batch_add's layout) */
+			struct batch one = { 0 };
+
+			if (batch_add(&one, (uint64_t)st.st_ino, name) == 0)
+				it->names = one.buf;
+		}
 		if (!it || !it->names) {
 			if (it)
 				free(it);

@@ -14,6 +14,7 @@
 #define MW_WALK_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "core/error.h"
@@ -40,6 +41,8 @@ struct mw_walk_file {
 	const char *name;
 	const char *path;
 	dev_t dir_dev;		/* st_dev of the directory holding it */
+	uint64_t ino;		/* d_ino from the directory: a hint (the file
+				 * may have been replaced since) */
 };
 
 struct mw_walk_ops {
