@@ -621,8 +621,8 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 	sc->md = pcre2_match_data_create(1, NULL);
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (!sc->count || !sc->occ || !sc->starts || !sc->state || !sc->tail || !sc->memo || !sc->memo_off || !sc->md ||
-	    !sc->mctx || !sc->jit) {
+	if (!sc->count || !sc->occ || !sc->starts || !sc->state || !sc->tail ||
+	    !sc->memo || !sc->memo_off || !sc->md || !sc->mctx || !sc->jit) {
 		mw_sig_scratch_free(sc);
 		return MW_ERR_NOMEM;
 	}

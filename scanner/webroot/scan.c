@@ -634,6 +634,9 @@ static enum mw_err read_upto(struct mw_buf *b, int fd, size_t limit, int *more)
 
 	mw_buf_reset(b);
 	*more = 0;
+	e = mw_buf_reserve(b, 0);	/* room for the NUL even at limit 0 */
+	if (e)
+		return e;
 	for (;;) {
 		if (b->len >= limit) {
 			*more = 1;
