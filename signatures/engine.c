@@ -20,6 +20,7 @@
 #endif
 
 #include "core/buf.h"
+#include "core/ascii.h"
 #include "core/safefile.h"
 #include "core/sha256.h"
 #include "core/excerpt.h"
@@ -411,7 +412,7 @@ static enum mw_err add_ref(struct mw_sig_db *db, const char *l, size_t n)
 		if (!db->lits[i])
 			return MW_ERR_NOMEM;
 		for (k = 0; k < n; k++)
-			db->lits[i][k] = (char)((l[k] >= 'A' && l[k] <= 'Z') ? l[k] + 32 : l[k]);
+			db->lits[i][k] = (char)mw_ascii_lower((unsigned char)l[k]);
 		db->lits[i][n] = '\0';
 		db->litlen[i] = n;
 		db->litpos[i] = 0;
@@ -740,7 +741,7 @@ static enum mw_err prefilter(const struct mw_sig_db *db, struct mw_sig_scratch *
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
-		sc->lower.data[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		sc->lower.data[i] = (char)mw_ascii_lower(c);
 	}
 	sc->lower.len = len;
 	for (i = 0; i < db->nlits; i++) {
@@ -769,11 +770,6 @@ static const char *pcre2_limit_name(int rc)
 	case PCRE2_ERROR_NOMEMORY: return "memory";
 	default: return "PCRE2 error";
 	}
-}
-
-static int ci_byte(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
 /*
@@ -809,7 +805,7 @@ static const char *ci_find(const char *p, const char *end, const char *lit, size
 				m &= m - 1;
 				if ((size_t)(end - q) < n)
 					return NULL;
-				for (k = 2; k < n && ci_byte((unsigned char)q[k]) ==
+				for (k = 2; k < n && mw_ascii_lower((unsigned char)q[k]) ==
 				     (unsigned char)lit[k]; k++)
 					;
 				if (k == n)
@@ -820,7 +816,7 @@ static const char *ci_find(const char *p, const char *end, const char *lit, size
 	}
 #endif
 	for (; (size_t)(end - p) >= n; p++) {
-		for (k = 0; k < n && ci_byte((unsigned char)p[k]) == (unsigned char)lit[k]; k++)
+		for (k = 0; k < n && mw_ascii_lower((unsigned char)p[k]) == (unsigned char)lit[k]; k++)
 			;
 		if (k == n)
 			return p;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "signatures/sig.h"
+#include "core/ascii.h"
 
 #define FS_MAX	MW_SIG_MAX_FACTORS	/* strings per set */
 #define FS_LEN	40	/* bytes per string */
@@ -58,11 +59,6 @@ struct walk {
 	const char *p, *end;
 	int fail, depth;
 };
-
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
 
 /* Shortest string of the set: how selective it is as a gate (0 if empty). */
 static unsigned fs_score(const struct fset *f)
@@ -124,7 +120,7 @@ static void set_any(struct info *r)
 static void set_char(struct info *r, int c)
 {
 	set_empty(r);
-	r->exact.s[0][0] = (char)lower(c);
+	r->exact.s[0][0] = (char)mw_ascii_lower(c);
 	r->exact.len[0] = 1;
 	r->prefix = r->exact;
 	r->maxlen = 1;
@@ -323,7 +319,7 @@ static int hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = lower(c);
+	c = mw_ascii_lower(c);
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "core/users.h"
 #include "scanner/maillog/agg_internal.h"
 
@@ -183,7 +184,7 @@ static uint64_t hash_lower(struct ml_str s)
 	for (i = 0; i < n; i++) {
 		char c = s.p[i];
 
-		buf[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+		buf[i] = (char)mw_ascii_lower((unsigned char)c);
 	}
 	return ml_hash(buf, n);
 }

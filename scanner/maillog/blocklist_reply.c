@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "scanner/maillog/maillog.h"
 
 #define REPLY_SCAN 1024		/* bytes of a reply examined */
@@ -53,7 +54,7 @@ int ml_reply_blocklist(const char *reply, size_t n, char *list, size_t listlen)
 	for (i = 0; i < n; i++) {
 		char c = reply[i];
 
-		low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+		low[i] = (char)mw_ascii_lower((unsigned char)c);
 	}
 	low[n] = '\0';
 	for (k = 0; k < sizeof(name_before) / sizeof(name_before[0]); k++) {

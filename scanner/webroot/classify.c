@@ -6,6 +6,7 @@
 #endif
 
 #include "scanner/webroot/classify.h"
+#include "core/ascii.h"
 
 static const char *const php_ext[] = {
 	"php", "php3", "php4", "php5", "php6", "php7", "php8", "phtml", "pht",
@@ -26,15 +27,10 @@ int mw_php_name(const char *name)
 	return strcasestr(name, ".php.") != NULL || strcasestr(name, ".phtml.") != NULL;
 }
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 static int word_ci(const char *p, const char *end, const char *w)
 {
 	for (; *w; w++, p++)
-		if (p >= end || lower((unsigned char)*p) != *w)
+		if (p >= end || mw_ascii_lower((unsigned char)*p) != *w)
 			return 0;
 	return 1;
 }
@@ -166,7 +162,7 @@ static const char *next_open(const char *p, const char *end, int script)
 	}
 #endif
 	for (; end - p >= 2; p++)
-		if (p[0] == '<' && (p[1] == '?' || (script && lower((unsigned char)p[1]) == 's')))
+		if (p[0] == '<' && (p[1] == '?' || (script && mw_ascii_lower((unsigned char)p[1]) == 's')))
 			return p;
 	return NULL;
 }
