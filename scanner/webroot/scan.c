@@ -727,7 +727,7 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 	struct stat st;
 	enum mw_php_class cls;
 	enum mw_err e;
-	int fd, truncated = 0, have_st;
+	int fd, truncated = 0, have_st, had_st;
 	size_t nread = 0;
 	json_t *arr = NULL;
 
@@ -773,12 +773,13 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		close(fd);
 		return;
 	}
+	had_st = have_st;
 	e = read_classify(ts, fd, f->name, &st, &have_st, s->cap, &cls, &truncated, &nread);
 	if (e == MW_ERR_NOTREG) {
 		close(fd);
 		return;
 	}
-	if (have_st && st.st_dev != f->dir_dev && !s->cross_fs) {
+	if (!had_st && have_st && st.st_dev != f->dir_dev && !s->cross_fs) {
 		/* a file bind-mounted from elsewhere: seen only now */
 		ADD(s, other_fs_files, 1);
 		close(fd);
