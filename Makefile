@@ -138,7 +138,7 @@ fuzz-build:
 
 fuzz-bins: $(FUZZ_BIN)
 
-build/fuzz/tests/%: tests/fuzz/%.c $(LIBOBJ)
+build/fuzz/tests/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBOBJ) $(ALL_LDFLAGS) $(ALL_LDLIBS)

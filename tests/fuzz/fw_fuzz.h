@@ -1,0 +1,45 @@
+/*
+ * Shared by the fuzz targets of firewall/fw_parse.h (Apache, nginx, PHP-FPM
+ * pools): callbacks that abort on a broken promise of the parser, and an
+ * exact-size copy of the input without a NUL, so that reading past it is an
+ * ASan error.
+ */
+#ifndef MW_FW_FUZZ_H
+#define MW_FW_FUZZ_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "firewall/fw_limits.h"
+#include "firewall/fw_parse.h"
+
+static inline void fw_fuzz_user(void *arg, const char *name, unsigned long line,
+				const char *directive)
+{
+	(void)arg;
+	/* Names are NUL-terminated, capped, and come with a real line. */
+	if (strlen(name) >= FW_MAX_USER_NAME || !*name || line == 0 || !directive)
+		abort();
+}
+
+static inline void fw_fuzz_problem(void *arg, unsigned long line, const char *msg)
+{
+	(void)arg;
+	if (line == 0 || !msg)
+		abort();
+}
+
+static const struct fw_parse_cb fw_fuzz_cb = { NULL, fw_fuzz_user, fw_fuzz_problem };
+
+/* The input as a malloc'ed buffer of exactly size bytes (NULL: no memory). */
+static inline char *fw_fuzz_copy(const uint8_t *data, size_t size)
+{
+	char *buf = malloc(size ? size : 1);
+
+	if (buf)
+		memcpy(buf, data, size);
+	return buf;
+}
+
+#endif
