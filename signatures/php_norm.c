@@ -1,0 +1,1009 @@
+/*
+ * The normalised view; see php_norm.h for the contract and
+ * signatures/README.md for the exact canonical form.
+ *
+ * Tokens go onto a small stack of items; before each token is pushed the
+ * top of the stack is reduced with that token as lookahead (constant
+ * folding of the shapes listed at reduce()); items that fall off the
+ * bottom of the stack, and everything at the end, are emitted. Folding
+ * only ever looks at the top six items, so deep nesting simply stops
+ * folding; nothing recurses.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ascii.h"
+#include "core/buf.h"
+#include "signatures/php_decode.h"
+#include "signatures/php_lex.h"
+#include "signatures/php_norm.h"
+
+#define STACK_MAX	256	/* items; the bottom FLUSH_AT are emitted when full */
+#define STACK_KEEP	32
+#define VAR_SLOTS	512	/* hash slots, at most MW_PHP_MAX_VARS used */
+#define VAR_NAME_MAX	64
+#define MAX_NORM_INPUT	((size_t)1 << 30)	/* bytes: offsets fit in 32 bits */
+
+enum { IT_LIT, IT_TOK };
+enum { SRC_RAW, SRC_VAL, SRC_STATIC };
+
+struct item {
+	uint8_t kind;		/* IT_* */
+	uint8_t tk;		/* enum mw_php_tok, IT_TOK */
+	uint8_t src;		/* SRC_*, IT_TOK */
+	uint8_t lower;		/* emit lower-cased (a name before "(") */
+	uint8_t depth;		/* decoders applied, IT_LIT */
+	uint8_t chain[MW_PHP_MAX_DEPTH];
+	size_t raw_off;		/* where the item starts in the buffer */
+	size_t off, len;	/* SRC_RAW: buffer; SRC_VAL/IT_LIT: n->vals */
+	const char *stat;	/* SRC_STATIC */
+};
+
+struct var {
+	char name[VAR_NAME_MAX];
+	size_t nlen;
+	int used, known;
+	size_t off, len;	/* value in n->vals */
+	int pending;		/* ".=" seen: off/len hold the old value */
+};
+
+struct layer_rec {
+	size_t off, len, raw_off;
+	unsigned depth;
+	uint8_t chain[MW_PHP_MAX_DEPTH];
+};
+
+struct mw_php_norm {
+	const char *buf;
+	size_t len;
+	struct mw_buf out, vals, tmp;
+	uint32_t *map;		/* pairs: view offset, raw offset */
+	size_t nmap, amap;
+	struct item st[STACK_MAX];
+	size_t nst;
+	struct var vars[VAR_SLOTS];
+	size_t nvars;
+	struct layer_rec lrec[MW_PHP_MAX_LAYERS];
+	struct mw_php_layer layers[MW_PHP_MAX_LAYERS];
+	size_t nlayers;
+	unsigned caps;
+	size_t budget, decoded, out_cap;
+	int last_word;		/* last emitted byte is a word byte */
+};
+
+struct mw_php_norm *mw_php_norm_new(void)
+{
+	struct mw_php_norm *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	mw_buf_init(&n->out, (size_t)1 << 31);
+	mw_buf_init(&n->vals, MW_PHP_MAX_VALUES);
+	mw_buf_init(&n->tmp, MW_PHP_MAX_LIT);
+	return n;
+}
+
+void mw_php_norm_free(struct mw_php_norm *n)
+{
+	if (!n)
+		return;
+	mw_buf_free(&n->out);
+	mw_buf_free(&n->vals);
+	mw_buf_free(&n->tmp);
+	free(n->map);
+	free(n);
+}
+
+void mw_php_norm_trim(struct mw_php_norm *n, size_t keep)
+{
+	if (n->out.alloc > keep) {
+		mw_buf_free(&n->out);
+		mw_buf_init(&n->out, (size_t)1 << 31);
+	}
+	if (n->vals.alloc > keep) {
+		mw_buf_free(&n->vals);
+		mw_buf_init(&n->vals, MW_PHP_MAX_VALUES);
+	}
+	if (n->tmp.alloc > keep) {
+		mw_buf_free(&n->tmp);
+		mw_buf_init(&n->tmp, MW_PHP_MAX_LIT);
+	}
+	if (n->amap * 2 * sizeof(uint32_t) > keep) {
+		free(n->map);
+		n->map = NULL;
+		n->amap = n->nmap = 0;
+	}
+}
+
+static int is_word(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+static const char *item_text(const struct mw_php_norm *n, const struct item *it,
+			     size_t *len)
+{
+	*len = it->len;
+	if (it->kind == IT_TOK && it->src == SRC_RAW)
+		return n->buf + it->off;
+	if (it->kind == IT_TOK && it->src == SRC_STATIC)
+		return it->stat;
+	return n->vals.data ? n->vals.data + it->off : "";
+}
+
+/* Token text equals s (ASCII case-insensitive for names). */
+static int is(const struct mw_php_norm *n, const struct item *it, const char *s)
+{
+	size_t len, k, sl = strlen(s);
+	const char *t;
+
+	if (!it || it->kind != IT_TOK || (it->tk != MW_PT_OP && it->tk != MW_PT_IDENT))
+		return 0;
+	t = item_text(n, it, &len);
+	if (len != sl)
+		return 0;
+	for (k = 0; k < len; k++)
+		if (mw_ascii_lower((unsigned char)t[k]) != (unsigned char)s[k])
+			return 0;
+	return 1;
+}
+
+static struct item *top(struct mw_php_norm *n, size_t k)
+{
+	return n->nst >= k ? &n->st[n->nst - k] : NULL;
+}
+
+/* ---- output ---- */
+
+static void map_add(struct mw_php_norm *n, size_t raw_off)
+{
+	if (n->nmap == n->amap) {
+		size_t na = n->amap ? n->amap * 2 : 4096;
+		uint32_t *m = realloc(n->map, na * 2 * sizeof(*m));
+
+		if (!m)
+			return;		/* the map only gets coarser */
+		n->map = m;
+		n->amap = na;
+	}
+	n->map[2 * n->nmap] = (uint32_t)n->out.len;
+	n->map[2 * n->nmap + 1] = (uint32_t)raw_off;
+	n->nmap++;
+}
+
+static void out_bytes(struct mw_php_norm *n, const char *p, size_t len)
+{
+	if (n->caps & MW_PHP_CAP_OUTPUT)
+		return;
+	if (n->out.len + len > n->out_cap || mw_buf_append(&n->out, p, len)) {
+		n->caps |= MW_PHP_CAP_OUTPUT;
+		return;
+	}
+	if (len)
+		n->last_word = is_word((unsigned char)p[len - 1]);
+}
+
+static void out_lit(struct mw_php_norm *n, const char *v, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char chunk[512];
+	size_t i, k = 0;
+
+	chunk[k++] = '\'';
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (k > sizeof(chunk) - 8) {
+			out_bytes(n, chunk, k);
+			k = 0;
+		}
+		if (c == '\\' || c == '\'') {
+			chunk[k++] = '\\';
+			chunk[k++] = (char)c;
+		} else if (c == '\n') {
+			chunk[k++] = '\\';
+			chunk[k++] = 'n';
+		} else if (c == '\r') {
+			chunk[k++] = '\\';
+			chunk[k++] = 'r';
+		} else if (c == '\t') {
+			chunk[k++] = '\\';
+			chunk[k++] = 't';
+		} else if (c < 0x20 || c >= 0x7f) {
+			chunk[k++] = '\\';
+			chunk[k++] = 'x';
+			chunk[k++] = hex[c >> 4];
+			chunk[k++] = hex[c & 15];
+		} else {
+			chunk[k++] = (char)c;
+		}
+	}
+	chunk[k++] = '\'';
+	out_bytes(n, chunk, k);
+}
+
+/* Keep a decoded literal that looks like code as a layer. */
+static void keep_layer(struct mw_php_norm *n, const struct item *it)
+{
+	struct layer_rec *l;
+
+	if (!mw_php_looks_like_code(n->vals.data + it->off, it->len))
+		return;
+	if (n->nlayers == MW_PHP_MAX_LAYERS) {
+		n->caps |= MW_PHP_CAP_LAYERS;
+		return;
+	}
+	l = &n->lrec[n->nlayers++];
+	l->off = it->off;
+	l->len = it->len;
+	l->raw_off = it->raw_off;
+	l->depth = it->depth;
+	memcpy(l->chain, it->chain, sizeof(l->chain));
+}
+
+static void emit(struct mw_php_norm *n, const struct item *it)
+{
+	size_t len, k;
+	const char *t;
+	char small[64];
+
+	map_add(n, it->raw_off);
+	if (it->kind == IT_LIT) {
+		if (it->depth)
+			keep_layer(n, it);
+		out_lit(n, n->vals.data ? n->vals.data + it->off : "", it->len);
+		return;
+	}
+	t = item_text(n, it, &len);
+	switch (it->tk) {
+	case MW_PT_HTML:
+		out_bytes(n, t, len);
+		n->last_word = 0;
+		return;
+	case MW_PT_OPEN:
+		out_bytes(n, "<?php ", 6);
+		n->last_word = 0;
+		return;
+	case MW_PT_OPEN_ECHO:
+		out_bytes(n, "<?php echo ", 11);
+		n->last_word = 0;
+		return;
+	case MW_PT_CLOSE:
+		out_bytes(n, "?>", 2);
+		return;
+	case MW_PT_CAST:
+		small[0] = '(';
+		for (k = 1; len && k < sizeof(small) - 2 && --len; t++)
+			if (is_word((unsigned char)t[1]))
+				small[k++] = (char)mw_ascii_lower((unsigned char)t[1]);
+		small[k++] = ')';
+		out_bytes(n, small, k);
+		return;
+	default:
+		break;
+	}
+	if (len && n->last_word && is_word((unsigned char)t[0]))
+		out_bytes(n, " ", 1);
+	if (it->lower) {
+		for (k = 0; k < len; k += sizeof(small)) {
+			size_t m = len - k < sizeof(small) ? len - k : sizeof(small), j;
+
+			for (j = 0; j < m; j++)
+				small[j] = (char)mw_ascii_lower((unsigned char)t[k + j]);
+			out_bytes(n, small, m);
+		}
+	} else {
+		out_bytes(n, t, len);
+	}
+	if (it->tk == MW_PT_OP && len == 1 && t[0] == ';') {
+		out_bytes(n, "\n", 1);
+		n->last_word = 0;
+	}
+}
+
+static void flush_bottom(struct mw_php_norm *n, size_t count)
+{
+	size_t i;
+
+	if (count > n->nst)
+		count = n->nst;
+	for (i = 0; i < count; i++)
+		emit(n, &n->st[i]);
+	memmove(n->st, n->st + count, (n->nst - count) * sizeof(n->st[0]));
+	n->nst -= count;
+}
+
+/* ---- variables holding a literal ---- */
+
+static struct var *var_slot(struct mw_php_norm *n, const char *name, size_t len,
+			    int create)
+{
+	uint32_t h = 2166136261u;
+	size_t i, k;
+
+	if (len == 0 || len > VAR_NAME_MAX)
+		return NULL;
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	for (k = 0; k < VAR_SLOTS; k++) {
+		struct var *v = &n->vars[(h + k) % VAR_SLOTS];
+
+		if (!v->used) {
+			if (!create || n->nvars >= MW_PHP_MAX_VARS)
+				return NULL;
+			v->used = 1;
+			memcpy(v->name, name, len);
+			v->nlen = len;
+			n->nvars++;
+			return v;
+		}
+		if (v->nlen == len && memcmp(v->name, name, len) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+static struct var *var_of(struct mw_php_norm *n, const struct item *it, int create)
+{
+	size_t len;
+	const char *t;
+
+	if (!it || it->kind != IT_TOK || it->tk != MW_PT_VAR)
+		return NULL;
+	t = item_text(n, it, &len);
+	return var_slot(n, t, len, create);
+}
+
+/* The literal value behind an item: a literal, or a variable known to hold
+ * one. */
+static int value_of(struct mw_php_norm *n, const struct item *it, size_t *off,
+		    size_t *len, unsigned *depth, const uint8_t **chain)
+{
+	struct var *v;
+	static const uint8_t none[MW_PHP_MAX_DEPTH];
+
+	if (!it)
+		return 0;
+	if (it->kind == IT_LIT) {
+		*off = it->off;
+		*len = it->len;
+		*depth = it->depth;
+		*chain = it->chain;
+		return 1;
+	}
+	v = var_of(n, it, 0);
+	if (!v || !v->known)
+		return 0;
+	*off = v->off;
+	*len = v->len;
+	*depth = 0;
+	*chain = none;
+	return 1;
+}
+
+/* ---- folding ---- */
+
+static int assign_op(const struct mw_php_norm *n, const struct item *it)
+{
+	static const char *const a[] = { "=", "+=", "-=", "*=", "/=", ".=", "%=",
+					 "&=", "|=", "^=", "<<=", ">>=", "**=", "?\?=" };
+	size_t i;
+
+	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+		if (is(n, it, a[i]))
+			return 1;
+	return 0;
+}
+
+/* Binding strength of a binary operator item (PHP 8), 0 if none. */
+static int prec(const struct mw_php_norm *n, const struct item *it)
+{
+	static const struct { const char *op; int p; } t[] = {
+		{ "or", 1 }, { "xor", 2 }, { "and", 3 }, { "?", 5 }, { ":", 5 },
+		{ "??", 6 }, { "||", 7 }, { "&&", 8 }, { "|", 9 }, { "^", 10 },
+		{ "&", 11 }, { "==", 12 }, { "!=", 12 }, { "===", 12 }, { "!==", 12 },
+		{ "<>", 12 }, { "<=>", 12 }, { "<", 13 }, { "<=", 13 }, { ">", 13 },
+		{ ">=", 13 }, { ".", 14 }, { "<<", 15 }, { ">>", 15 }, { "+", 16 },
+		{ "-", 16 }, { "*", 17 }, { "/", 17 }, { "%", 17 },
+		{ "instanceof", 18 }, { "!", 19 }, { "~", 20 }, { "@", 20 },
+		{ "++", 20 }, { "--", 20 }, { "**", 21 },
+	};
+	size_t i;
+
+	if (assign_op(n, it))
+		return 4;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (is(n, it, t[i].op))
+			return t[i].p;
+	return 0;
+}
+
+static int opener(const struct mw_php_norm *n, const struct item *it)
+{
+	static const char *const o[] = { "(", "[", "{", ",", ";", "=>", "return",
+					 "echo", "print", "yield", "case", "include",
+					 "include_once", "require", "require_once" };
+	size_t i;
+
+	if (it->kind == IT_TOK && (it->tk == MW_PT_OPEN || it->tk == MW_PT_OPEN_ECHO ||
+				   it->tk == MW_PT_CLOSE || it->tk == MW_PT_HTML))
+		return 1;
+	for (i = 0; i < sizeof(o) / sizeof(o[0]); i++)
+		if (is(n, it, o[i]))
+			return 1;
+	return 0;
+}
+
+/* May "a OP b" (OP of strength p, text op) fold, given the item before a
+ * (left, may be NULL) and the lookahead (la, NULL at the end)? */
+static int may_fold(const struct mw_php_norm *n, const struct item *left,
+		    const struct item *la, int p, const char *op)
+{
+	int q;
+
+	if (left && !opener(n, left)) {
+		q = prec(n, left);
+		if (q == 0 || q > p || (q == p && !is(n, left, op)))
+			return 0;
+	}
+	if (!la)
+		return 1;
+	if (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)
+		return 1;
+	if (is(n, la, ")") || is(n, la, "]") || is(n, la, "}") || is(n, la, ",") ||
+	    is(n, la, ";") || is(n, la, "=>"))
+		return 1;
+	q = prec(n, la);
+	return q != 0 && q <= p && q != 19 && q != 20;
+}
+
+/* Budget check: may a fold produce extra bytes? */
+static int room_for(struct mw_php_norm *n, size_t extra)
+{
+	if (extra > MW_PHP_MAX_LIT || n->vals.len + extra > MW_PHP_MAX_VALUES) {
+		n->caps |= MW_PHP_CAP_VALUES;
+		return 0;
+	}
+	return 1;
+}
+
+/* A new literal from a+b (bytes of the value arena): no copy when b
+ * already follows a, one copy when a ends the arena. */
+static int concat(struct mw_php_norm *n, size_t ao, size_t al, size_t bo, size_t bl,
+		  size_t *ro)
+{
+	if (!room_for(n, al + bl))
+		return 0;
+	if (ao + al == bo) {
+		*ro = ao;
+		return 1;
+	}
+	if (ao + al == n->vals.len) {
+		if (mw_buf_reserve(&n->vals, bl))
+			return 0;
+		memmove(n->vals.data + n->vals.len, n->vals.data + bo, bl);
+		n->vals.len += bl;
+		n->vals.data[n->vals.len] = '\0';
+		*ro = ao;
+		return 1;
+	}
+	if (mw_buf_reserve(&n->vals, al + bl))
+		return 0;
+	*ro = n->vals.len;
+	memmove(n->vals.data + n->vals.len, n->vals.data + ao, al);
+	memmove(n->vals.data + n->vals.len + al, n->vals.data + bo, bl);
+	n->vals.len += al + bl;
+	n->vals.data[n->vals.len] = '\0';
+	return 1;
+}
+
+static void make_lit(struct item *it, size_t raw_off, size_t off, size_t len)
+{
+	memset(it, 0, sizeof(*it));
+	it->kind = IT_LIT;
+	it->raw_off = raw_off;
+	it->off = off;
+	it->len = len;
+}
+
+/* Replace the top k items by one. */
+static void replace_top(struct mw_php_norm *n, size_t k, const struct item *it)
+{
+	n->nst -= k;
+	n->st[n->nst++] = *it;
+}
+
+static int valid_name(const char *s, size_t len, int ns)
+{
+	size_t i;
+
+	if (len == 0 || len > VAR_NAME_MAX || !(is_word((unsigned char)s[0]) ||
+						 (ns && s[0] == '\\')) ||
+	    (s[0] >= '0' && s[0] <= '9'))
+		return 0;
+	for (i = 1; i < len; i++)
+		if (!is_word((unsigned char)s[i]) && !(ns && s[i] == '\\'))
+			return 0;
+	return 1;
+}
+
+static int parse_int(const char *s, size_t len, long *v)
+{
+	size_t i = 0;
+	int base = 10, neg = 0, any = 0;
+	long x = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	if (i + 1 < len && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+		base = 16;
+		i += 2;
+	} else if (i + 1 < len && s[i] == '0' && (s[i + 1] == 'b' || s[i + 1] == 'B')) {
+		base = 2;
+		i += 2;
+	} else if (i + 1 < len && s[i] == '0' && (s[i + 1] == 'o' || s[i + 1] == 'O')) {
+		base = 8;
+		i += 2;
+	} else if (i + 1 < len && s[i] == '0') {
+		base = 8;
+	}
+	for (; i < len; i++) {
+		int c = (unsigned char)s[i], d;
+
+		if (c == '_')
+			continue;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			break;
+		if (d >= base)
+			break;
+		x = (x * base + d) & 0xffffff;
+		any = 1;
+	}
+	*v = neg ? -x : x;
+	return any;
+}
+
+/* f(arg) with f a decoder and arg a literal (or a variable holding one). */
+static int fold_call(struct mw_php_norm *n, enum mw_php_fn fn, const struct item *first,
+		     const struct item *arg, size_t k)
+{
+	size_t ao, al, start;
+	unsigned depth;
+	const uint8_t *chain;
+	struct item r;
+	enum mw_err e;
+	uint8_t ch[MW_PHP_MAX_DEPTH];
+
+	if (!value_of(n, arg, &ao, &al, &depth, &chain))
+		return 0;
+	memcpy(ch, chain, sizeof(ch));
+	if (mw_php_fn_decodes(fn)) {
+		if (depth >= MW_PHP_MAX_DEPTH) {
+			n->caps |= MW_PHP_CAP_DEPTH;
+			return 0;
+		}
+		if (n->decoded >= n->budget) {
+			n->caps |= MW_PHP_CAP_DECODED;
+			return 0;
+		}
+		ch[depth++] = (uint8_t)fn;
+	}
+	if (!room_for(n, al))
+		return 0;
+	/* decode from a copy: the output goes to the same arena */
+	mw_buf_reset(&n->tmp);
+	if (mw_buf_append(&n->tmp, n->vals.data + ao, al))
+		return 0;
+	start = n->vals.len;
+	e = mw_php_apply(fn, n->tmp.data ? n->tmp.data : "", al, &n->vals,
+			 n->budget - n->decoded);
+	if (e) {
+		if (e == MW_ERR_TOOBIG)
+			n->caps |= (fn == MW_FN_GZINFLATE || fn == MW_FN_GZUNCOMPRESS ||
+				    fn == MW_FN_GZDECODE) ? MW_PHP_CAP_RATIO : MW_PHP_CAP_VALUES;
+		n->vals.len = start;
+		if (n->vals.data)
+			n->vals.data[start] = '\0';
+		return 0;
+	}
+	if (mw_php_fn_decodes(fn))
+		n->decoded += n->vals.len - start;
+	make_lit(&r, first->raw_off, start, n->vals.len - start);
+	r.depth = (uint8_t)depth;
+	memcpy(r.chain, ch, sizeof(r.chain));
+	replace_top(n, k, &r);
+	return 1;
+}
+
+static int fold_chr(struct mw_php_norm *n, const struct item *first,
+		    const struct item *arg)
+{
+	long v;
+	size_t len, ao, al;
+	unsigned depth;
+	const uint8_t *chain;
+	const char *t;
+	struct item r;
+	char c;
+
+	if (arg->kind == IT_TOK && arg->tk == MW_PT_NUMBER) {
+		t = item_text(n, arg, &len);
+		if (!parse_int(t, len, &v))
+			return 0;
+	} else if (value_of(n, arg, &ao, &al, &depth, &chain)) {
+		if (!parse_int(n->vals.data + ao, al, &v))
+			return 0;
+	} else {
+		return 0;
+	}
+	v %= 256;
+	if (v < 0)
+		v += 256;
+	c = (char)v;
+	if (!room_for(n, 1) || mw_buf_append(&n->vals, &c, 1))
+		return 0;
+	make_lit(&r, first->raw_off, n->vals.len - 1, 1);
+	replace_top(n, 4, &r);
+	return 1;
+}
+
+static int not_call_context(const struct mw_php_norm *n, const struct item *before)
+{
+	return !(is(n, before, "->") || is(n, before, "?->") || is(n, before, "::") ||
+		 is(n, before, "function") || is(n, before, "new") ||
+		 is(n, before, "const") || is(n, before, "fn"));
+}
+
+/*
+ * One reduction at the top of the stack with lookahead la (NULL: end).
+ * Shapes (L: a literal, or a variable known to hold one):
+ *   dec ( L )            decoder of a literal (php_decode.h), chr(N)
+ *   pack ( 'H*' , L )    hex2bin
+ *   ( L )                grouping, when not a call's argument list
+ *   L . L    L ^ L       when precedence allows (may_fold)
+ *   $ { L }   $ $v       variable variables with a name known
+ *   $v (  /  'name' (    call through a variable or string
+ *   $v = L ;   $v .= L ; remember what $v holds
+ * Returns 1 if something changed.
+ */
+static int reduce(struct mw_php_norm *n, const struct item *la)
+{
+	struct item *t1 = top(n, 1), *t2 = top(n, 2), *t3 = top(n, 3), *t4 = top(n, 4),
+		    *t5 = top(n, 5), *t6 = top(n, 6);
+	size_t ao, al, bo, bl, ro, len;
+	unsigned ad, bd;
+	const uint8_t *ac, *bc;
+	const char *t;
+	struct item r;
+	struct var *v;
+
+	if (!t1)
+		return 0;
+	/* calls and groups closed by ")" */
+	if (t4 && is(n, t1, ")") && is(n, t3, "(") && t4->kind == IT_TOK &&
+	    t4->tk == MW_PT_IDENT && (!t5 || not_call_context(n, t5))) {
+		t = item_text(n, t4, &len);
+		if (len == 3 && mw_ascii_lower((unsigned char)t[0]) == 'c' &&
+		    mw_ascii_lower((unsigned char)t[1]) == 'h' &&
+		    mw_ascii_lower((unsigned char)t[2]) == 'r')
+			return fold_chr(n, t4, t2);
+		{
+			enum mw_php_fn fn = mw_php_fn_lookup(t, len);
+
+			if (fn != MW_FN_NONE && fn != MW_FN_PACK_H)
+				return fold_call(n, fn, t4, t2, 4);
+		}
+	}
+	if (t6 && is(n, t1, ")") && is(n, t3, ",") && is(n, t5, "(") &&
+	    is(n, t6, "pack") && t4->kind == IT_LIT && t4->len == 2 &&
+	    memcmp(n->vals.data + t4->off, "H*", 2) == 0 &&
+	    (!top(n, 7) || not_call_context(n, top(n, 7))))
+		return fold_call(n, MW_FN_PACK_H, t6, t2, 6);
+	if (t3 && is(n, t1, ")") && t2->kind == IT_LIT && is(n, t3, "(") &&
+	    (!t4 || (t4->kind == IT_TOK && t4->tk != MW_PT_IDENT && t4->tk != MW_PT_VAR &&
+		     t4->tk != MW_PT_DOLLAR && !is(n, t4, ")") && !is(n, t4, "]") &&
+		     !is(n, t4, "}")))) {
+		r = *t2;
+		r.raw_off = t3->raw_off;
+		replace_top(n, 3, &r);
+		return 1;
+	}
+	/* L . L and L ^ L */
+	if (t3 && (is(n, t2, ".") || is(n, t2, "^")) &&
+	    may_fold(n, t4, la, is(n, t2, ".") ? 14 : 10, is(n, t2, ".") ? "." : "^") &&
+	    value_of(n, t3, &ao, &al, &ad, &ac) && value_of(n, t1, &bo, &bl, &bd, &bc)) {
+		if (is(n, t2, ".")) {
+			if (!concat(n, ao, al, bo, bl, &ro))
+				return 0;
+			make_lit(&r, t3->raw_off, ro, al + bl);
+		} else {
+			size_t m = al < bl ? al : bl, i;
+
+			if (!room_for(n, m) || mw_buf_reserve(&n->vals, m))
+				return 0;
+			for (i = 0; i < m; i++)
+				n->vals.data[n->vals.len + i] = (char)(n->vals.data[ao + i] ^
+								       n->vals.data[bo + i]);
+			make_lit(&r, t3->raw_off, n->vals.len, m);
+			n->vals.len += m;
+			n->vals.data[n->vals.len] = '\0';
+		}
+		r.depth = (uint8_t)(ad > bd ? ad : bd);
+		memcpy(r.chain, ad > bd ? ac : bc, sizeof(r.chain));
+		replace_top(n, 3, &r);
+		return 1;
+	}
+	/* ${L} and $$v */
+	if (t4 && is(n, t1, "}") && t2->kind == IT_LIT && is(n, t3, "{") &&
+	    t4->kind == IT_TOK && t4->tk == MW_PT_DOLLAR &&
+	    valid_name(n->vals.data + t2->off, t2->len, 0)) {
+		ao = t2->off;
+		al = t2->len;
+		bo = t4->raw_off;
+		goto make_var;
+	}
+	if (t2 && t2->kind == IT_TOK && t2->tk == MW_PT_DOLLAR && t1->tk == MW_PT_VAR &&
+	    t1->kind == IT_TOK && (v = var_of(n, t1, 0)) && v->known &&
+	    valid_name(n->vals.data + v->off, v->len, 0)) {
+		ao = v->off;
+		al = v->len;
+		bo = t2->raw_off;
+		if (!room_for(n, al + 1) || mw_buf_reserve(&n->vals, al + 1))
+			return 0;
+		memset(&r, 0, sizeof(r));
+		r.kind = IT_TOK;
+		r.tk = MW_PT_VAR;
+		r.src = SRC_VAL;
+		r.raw_off = bo;
+		r.off = n->vals.len;
+		r.len = al + 1;
+		n->vals.data[n->vals.len] = '$';
+		memmove(n->vals.data + n->vals.len + 1, n->vals.data + ao, al);
+		n->vals.len += al + 1;
+		n->vals.data[n->vals.len] = '\0';
+		replace_top(n, 2, &r);
+		return 1;
+	}
+	/* a call through a variable or a string holding a function name */
+	if (la && is(n, la, "(") && (!t2 || not_call_context(n, t2)) &&
+	    ((t1->kind == IT_TOK && t1->tk == MW_PT_VAR && (!t2 || !(t2->kind == IT_TOK &&
+							       t2->tk == MW_PT_DOLLAR))) ||
+	     (t1->kind == IT_LIT && (!t2 || opener(n, t2) || prec(n, t2)))) &&
+	    value_of(n, t1, &ao, &al, &ad, &ac) &&
+	    valid_name(n->vals.data + ao, al, 1)) {
+		memset(&r, 0, sizeof(r));
+		r.kind = IT_TOK;
+		r.tk = MW_PT_IDENT;
+		r.src = SRC_VAL;
+		r.lower = 1;
+		r.raw_off = t1->raw_off;
+		r.off = ao;
+		r.len = al;
+		replace_top(n, 1, &r);
+		return 1;
+	}
+	/* remember $v = L; and $v .= L; */
+	if (t3 && la && (is(n, la, ";") || (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)) &&
+	    t1->kind == IT_LIT && (is(n, t2, "=") || is(n, t2, ".=")) &&
+	    (!t4 || is(n, t4, ";") || is(n, t4, "{") || is(n, t4, "}") ||
+	     (t4->kind == IT_TOK && (t4->tk == MW_PT_OPEN || t4->tk == MW_PT_CLOSE ||
+				     t4->tk == MW_PT_HTML))) &&
+	    (v = var_of(n, t3, 1)) != NULL) {
+		if (is(n, t2, "=")) {
+			v->known = 1;
+			v->off = t1->off;
+			v->len = t1->len;
+		} else if (v->pending && concat(n, v->off, v->len, t1->off, t1->len, &ro)) {
+			v->len += t1->len;
+			v->off = ro;
+			v->known = 1;
+		}
+		v->pending = 0;
+		return 0;	/* nothing on the stack changed */
+	}
+	return 0;
+make_var:
+	if (!room_for(n, al + 1) || mw_buf_reserve(&n->vals, al + 1))
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.kind = IT_TOK;
+	r.tk = MW_PT_VAR;
+	r.src = SRC_VAL;
+	r.raw_off = bo;
+	r.off = n->vals.len;
+	r.len = al + 1;
+	n->vals.data[n->vals.len] = '$';
+	memmove(n->vals.data + n->vals.len + 1, n->vals.data + ao, al);
+	n->vals.len += al + 1;
+	n->vals.data[n->vals.len] = '\0';
+	replace_top(n, 4, &r);
+	return 1;
+}
+
+/* Before pushing it: forget what a variable held when it is assigned
+ * anything (a literal assignment is remembered again at its ";"). */
+static void before_push(struct mw_php_norm *n, struct item *it)
+{
+	struct item *t1 = top(n, 1);
+	struct var *v;
+
+	if (!t1)
+		return;
+	if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR &&
+	    (assign_op(n, it) || is(n, it, "++") || is(n, it, "--")) &&
+	    (v = var_of(n, t1, 0)) != NULL) {
+		v->pending = is(n, it, ".=") && v->known;
+		v->known = 0;
+	}
+	if (it->kind == IT_TOK && it->tk == MW_PT_VAR &&
+	    (is(n, t1, "as") || is(n, t1, "=>") || is(n, t1, "&")) &&
+	    (v = var_of(n, it, 0)) != NULL)
+		v->known = v->pending = 0;
+	if (is(n, it, "(") && t1->kind == IT_TOK && t1->tk == MW_PT_IDENT)
+		t1->lower = 1;
+}
+
+static void push(struct mw_php_norm *n, struct item *it)
+{
+	int guard;
+
+	/* each reduction removes items, so this ends; the guard is a belt */
+	for (guard = 0; guard < 64 && reduce(n, it); guard++)
+		;
+	if (!it)
+		return;
+	before_push(n, it);
+	if (n->nst == STACK_MAX)
+		flush_bottom(n, STACK_MAX - STACK_KEEP);
+	n->st[n->nst++] = *it;
+}
+
+/* A token to an item; string literals get their value in n->vals. */
+static int to_item(struct mw_php_norm *n, const struct mw_php_token *t,
+		   struct item *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->raw_off = t->start;
+	if (t->kind == MW_PT_STRING && !(t->flags & MW_PT_F_BACKTICK)) {
+		size_t start = n->vals.len;
+
+		if (room_for(n, t->len) &&
+		    mw_php_string_value(n->buf, t, &n->vals) == MW_OK) {
+			it->kind = IT_LIT;
+			it->off = start;
+			it->len = n->vals.len - start;
+			return 1;
+		}
+		n->vals.len = start;
+		if (n->vals.data)
+			n->vals.data[start] = '\0';
+	}
+	it->kind = IT_TOK;
+	it->tk = (uint8_t)t->kind;
+	it->src = SRC_RAW;
+	it->off = t->start;
+	it->len = t->len;
+	return 1;
+}
+
+enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
+			     int in_php, size_t decode_budget, size_t *decoded)
+{
+	struct mw_php_lexer lx;
+	struct mw_php_token t;
+	struct item it;
+	size_t i;
+
+	n->buf = buf ? buf : "";
+	n->len = buf ? len : 0;
+	mw_buf_reset(&n->out);
+	mw_buf_reset(&n->vals);
+	n->nmap = n->nst = n->nlayers = n->nvars = 0;
+	n->caps = 0;
+	n->budget = decode_budget;
+	n->decoded = 0;
+	n->last_word = 0;
+	n->out_cap = n->len * 4 + 65536;
+	memset(n->vars, 0, sizeof(n->vars));
+	if (n->len > MAX_NORM_INPUT) {
+		n->len = MAX_NORM_INPUT;
+		n->caps |= MW_PHP_CAP_OUTPUT;
+	}
+	if (mw_buf_reserve(&n->out, n->len + 16))
+		return MW_ERR_NOMEM;
+	mw_php_lex_init(&lx, n->buf, n->len, in_php);
+	while (mw_php_lex_next(&lx, &t)) {
+		if (t.kind == MW_PT_WS || t.kind == MW_PT_COMMENT)
+			continue;
+		to_item(n, &t, &it);
+		push(n, &it);
+	}
+	push(n, NULL);
+	flush_bottom(n, n->nst);
+	if (lx.capped) {
+		/* the rest as it is, so that raw patterns' text is there */
+		n->caps |= MW_PHP_CAP_TOKENS;
+		map_add(n, lx.pos);
+		out_bytes(n, n->buf + lx.pos, n->len - lx.pos);
+	}
+	if (!n->out.data && mw_buf_reserve(&n->out, 1))
+		return MW_ERR_NOMEM;
+	n->out.data[n->out.len] = '\0';
+	for (i = 0; i < n->nlayers; i++) {
+		struct mw_php_layer *l = &n->layers[i];
+
+		l->data = n->vals.data + n->lrec[i].off;
+		l->len = n->lrec[i].len;
+		l->raw_off = n->lrec[i].raw_off;
+		l->depth = n->lrec[i].depth;
+		memcpy(l->chain, n->lrec[i].chain, sizeof(l->chain));
+	}
+	if (decoded)
+		*decoded = n->decoded;
+	return MW_OK;
+}
+
+const char *mw_php_norm_text(const struct mw_php_norm *n, size_t *len)
+{
+	*len = n->out.len;
+	return n->out.data ? n->out.data : "";
+}
+
+size_t mw_php_norm_raw_offset(const struct mw_php_norm *n, size_t off)
+{
+	size_t lo = 0, hi = n->nmap;
+
+	if (n->nmap == 0)
+		return 0;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (n->map[2 * mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return n->map[2 * lo + 1] < n->len ? n->map[2 * lo + 1] : n->len;
+}
+
+unsigned mw_php_norm_caps(const struct mw_php_norm *n)
+{
+	return n->caps;
+}
+
+size_t mw_php_norm_nlayers(const struct mw_php_norm *n)
+{
+	return n->nlayers;
+}
+
+const struct mw_php_layer *mw_php_norm_layer(const struct mw_php_norm *n, size_t i)
+{
+	return i < n->nlayers ? &n->layers[i] : NULL;
+}
+
+int mw_php_looks_like_code(const char *data, size_t len)
+{
+	size_t i, print = 0, punct = 0, n = len < 4096 ? len : 4096;
+
+	if (len < 8)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' || c >= 0x80)
+			print++;
+		if (c == ';' || c == '(' || c == '$' || c == '<' || c == '=')
+			punct++;
+	}
+	return print * 100 >= n * 95 && punct > 0;
+}
