@@ -24,6 +24,8 @@
 #include "core/safefile.h"
 #include "core/sha256.h"
 #include "core/excerpt.h"
+#include "signatures/php_decode.h"
+#include "signatures/php_norm.h"
 #include "signatures/sig.h"
 
 /* How a pattern is confirmed, cheapest first (the order confirm_rule()
@@ -47,9 +49,10 @@ struct pat_rt {
 	unsigned first_ref;	/* gate set g: db->refs[first_ref + ...], */
 	unsigned nrefs[MW_SIG_MAX_GATES];	/* nrefs[g] of them */
 	unsigned ngates;	/* 0: no gate, always confirmed with PCRE2 */
-	unsigned same_as;	/* first pattern with the same regex and flags:
-				 * rules repeat "send" etc., a file's answer
-				 * is computed once */
+	unsigned same_as;	/* first pattern with the same regex, flags and
+				 * view: rules repeat "send" etc., a file's
+				 * answer is computed once */
+	int view;		/* MW_SIG_VIEW_* */
 };
 
 struct rule_rt {
@@ -58,6 +61,8 @@ struct rule_rt {
 	unsigned first_pat;	/* index into db->pats, npatterns of them */
 	unsigned first_ref;	/* its literals: db->refs[first_ref..+nlits) */
 	unsigned nlits;
+	int any_norm;		/* some pattern is matched on the view */
+	int any_raw;		/* some pattern is matched on the bytes */
 };
 
 struct mw_sig_db {
@@ -78,6 +83,9 @@ struct mw_sig_db {
 	size_t nlits, alits;
 	unsigned *refs;		/* indexes into lits */
 	size_t nrefs, arefs;
+	unsigned first_ind, nind;	/* refs of the view's trigger strings
+					 * (obfuscation indicators, literals
+					 * of rules with a norm pattern) */
 #ifdef MW_HAVE_VECTORSCAN
 	hs_database_t *hs;
 #endif
@@ -108,13 +116,38 @@ enum { MEMO_UNKNOWN = 0, MEMO_MATCH, MEMO_NOMATCH };
 
 enum { WEAK_UNKNOWN = 0, WEAK_EXISTS, WEAK_FULL };
 
+/* A decoded layer waiting to be scanned: bytes in sc->lbuf. */
+struct layer_q {
+	size_t off, len;
+	size_t root_off;	/* where its outermost literal starts in the file */
+	unsigned depth;		/* decoders applied from the file's bytes */
+	char chain[MW_PHP_MAX_DEPTH * 24];
+};
+
 struct mw_sig_scratch {
+	/* count/occ/state/buf/len: the view being looked at (use_view()),
+	 * one of the two sets below */
 	unsigned *count;	/* per literal: occurrences in this file */
 	uint32_t *occ;		/* per literal: MAX_OCC end offsets */
-	uint32_t *starts;	/* match_at_factors(): MW_SIG_MAX_FACTORS * MAX_OCC */
 	unsigned char *state;	/* per weak literal: WEAK_*, what count holds */
-	const char *buf;	/* the file being matched */
+	const char *buf;	/* the text being matched */
 	size_t len;
+	unsigned *vcount[2];
+	uint32_t *vocc[2];
+	unsigned char *vstate[2];
+	const char *vbuf[2];
+	size_t vlen[2];
+	int have_norm;		/* vbuf[1] holds this buffer's view */
+	uint32_t *starts;	/* match_at_factors(): MW_SIG_MAX_FACTORS * MAX_OCC */
+	struct mw_php_norm *norm;
+	struct mw_buf lbuf;	/* bytes of the queued layers */
+	struct layer_q lq[MW_SIG_MAX_LAYERS];
+	size_t nlq;
+	const struct layer_q *layer;	/* the layer being matched, or NULL */
+	const char *root;	/* the file */
+	size_t root_len, decoded;
+	unsigned caps;		/* MW_SIG_CAP_* of the last mw_sig_match() */
+	unsigned char *hit_rule;	/* per rule: reported for this file */
 	char *tail;		/* HS_TAIL + maxlit + HS_PAD bytes */
 	unsigned char *memo;	/* per pattern, this file: MEMO_* */
 	size_t *memo_off;	/* match offset when MEMO_MATCH */
@@ -382,6 +415,21 @@ static int common_literal(const char *l)
 	return 0;
 }
 
+/*
+ * Strings in a file's bytes that make it worth lexing and normalising
+ * (with the literals of rules that have a norm pattern): the decoders the
+ * view folds, the string builders (chr, pack, escapes), variable
+ * variables and the evaluators packed payloads end in. A file without any
+ * of them has a view with nothing folded that a raw pattern could miss but
+ * the comment- and whitespace-splitting its rules' literals would show.
+ */
+static const char *const view_triggers[] = {
+	"eval", "assert", "base64_decode", "gzinflate", "gzuncompress", "gzdecode",
+	"str_rot13", "strrev", "hex2bin", "urldecode", "convert_uu", "pack(",
+	"chr(", "\\x", "create_function", "preg_replace", "${", "$$",
+	"call_user_func",
+};
+
 /* Index of literal l (lower-cased, n bytes) in db->lits, added if new;
  * the index is appended to db->refs. */
 static enum mw_err add_ref(struct mw_sig_db *db, const char *l, size_t n)
@@ -458,12 +506,14 @@ static enum mw_err compile_pattern(struct mw_sig_db *db, const struct mw_sig_rul
 	/* Without JIT PCRE2 interprets: slower, same limits. */
 	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 	p->same_as = self;
+	p->view = r->patterns[j].view;
 	for (q = 0; q < db->nrules && p->same_as == self; q++) {
 		const struct rule_rt *o = &db->rules[q];
 
 		for (m = 0; m < o->r->npatterns && p->same_as == self; m++)
 			if (o->first_pat + m < self &&
 			    o->r->patterns[m].flags == r->patterns[j].flags &&
+			    o->r->patterns[m].view == r->patterns[j].view &&
 			    !strcmp(o->r->patterns[m].regex, r->patterns[j].regex))
 				p->same_as = o->first_pat + m;
 	}
@@ -549,12 +599,29 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 			struct pat_rt *p = &db->pats[db->npats++];
 
 			e = compile_pattern(db, r, (unsigned)j, p, err, errlen);
+			if (r->patterns[j].view == MW_SIG_VIEW_NORM)
+				rt->any_norm = 1;
+			else
+				rt->any_raw = 1;
 		}
 		rt->first_ref = (unsigned)db->nrefs;
 		rt->nlits = (unsigned)r->literals.n;
 		for (j = 0; j < r->literals.n && !e; j++)
 			e = add_ref(db, r->literals.v[j], strlen(r->literals.v[j]));
 	}
+	/* what makes a file worth its view: obfuscation indicators, and
+	 * the literals of rules that look at the view */
+	db->first_ind = (unsigned)db->nrefs;
+	for (i = 0; i < sizeof(view_triggers) / sizeof(view_triggers[0]) && !e; i++)
+		e = add_ref(db, view_triggers[i], strlen(view_triggers[i]));
+	for (i = 0; i < db->nrules && !e; i++) {
+		const struct rule_rt *rt = &db->rules[i];
+
+		for (j = 0; rt->any_norm && j < rt->nlits && !e; j++)
+			e = add_ref(db, db->lits[db->refs[rt->first_ref + j]],
+				    db->litlen[db->refs[rt->first_ref + j]]);
+	}
+	db->nind = (unsigned)db->nrefs - db->first_ind;
 	if (!e) {
 		db->weak = calloc(db->nlits + 1, 1);
 		db->weak_ids = calloc(db->nlits + 1, sizeof(*db->weak_ids));
@@ -588,10 +655,16 @@ void mw_sig_scratch_free(struct mw_sig_scratch *sc)
 {
 	if (!sc)
 		return;
-	free(sc->count);
-	free(sc->occ);
+	free(sc->vcount[0]);
+	free(sc->vcount[1]);
+	free(sc->vocc[0]);
+	free(sc->vocc[1]);
+	free(sc->vstate[0]);
+	free(sc->vstate[1]);
 	free(sc->starts);
-	free(sc->state);
+	free(sc->hit_rule);
+	mw_php_norm_free(sc->norm);
+	mw_buf_free(&sc->lbuf);
 	free(sc->tail);
 	free(sc->memo);
 	free(sc->memo_off);
@@ -610,22 +683,35 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 			       struct mw_sig_scratch **out)
 {
 	struct mw_sig_scratch *sc = calloc(1, sizeof(*sc));
+	int i;
 
 	*out = NULL;
 	if (!sc)
 		return MW_ERR_NOMEM;
 	mw_buf_init(&sc->lower, (size_t)1 << 40);
-	sc->count = calloc(db->nlits + 1, sizeof(*sc->count));
-	sc->state = calloc(db->nlits + 1, 1);
+	mw_buf_init(&sc->lbuf, MW_SIG_DECODE_BUDGET);
+	for (i = 0; i < 2; i++) {
+		sc->vcount[i] = calloc(db->nlits + 1, sizeof(*sc->count));
+		sc->vstate[i] = calloc(db->nlits + 1, 1);
+		sc->vocc[i] = calloc((db->nlits + 1) * MAX_OCC, sizeof(*sc->occ));
+		if (!sc->vcount[i] || !sc->vstate[i] || !sc->vocc[i]) {
+			mw_sig_scratch_free(sc);
+			return MW_ERR_NOMEM;
+		}
+	}
+	sc->count = sc->vcount[0];
+	sc->state = sc->vstate[0];
+	sc->occ = sc->vocc[0];
+	sc->norm = mw_php_norm_new();
+	sc->hit_rule = calloc(db->nrules + 1, 1);
 	sc->starts = calloc((size_t)MW_SIG_MAX_FACTORS * MAX_OCC, sizeof(*sc->starts));
 	sc->tail = calloc(HS_TAIL + db->maxlit + HS_PAD, 1);
-	sc->occ = calloc((db->nlits + 1) * MAX_OCC, sizeof(*sc->occ));
 	sc->memo = calloc(db->npats + 1, 1);
 	sc->memo_off = calloc(db->npats + 1, sizeof(*sc->memo_off));
 	sc->md = pcre2_match_data_create(1, NULL);
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (!sc->count || !sc->occ || !sc->starts || !sc->state || !sc->tail ||
+	if (!sc->norm || !sc->hit_rule || !sc->starts || !sc->tail ||
 	    !sc->memo || !sc->memo_off || !sc->md || !sc->mctx || !sc->jit) {
 		mw_sig_scratch_free(sc);
 		return MW_ERR_NOMEM;
@@ -647,6 +733,16 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 #endif
 	*out = sc;
 	return MW_OK;
+}
+
+/* Look at view v (MW_SIG_VIEW_*) of the buffer from now on. */
+static void use_view(struct mw_sig_scratch *sc, int v)
+{
+	sc->count = sc->vcount[v];
+	sc->occ = sc->vocc[v];
+	sc->state = sc->vstate[v];
+	sc->buf = sc->vbuf[v];
+	sc->len = sc->vlen[v];
 }
 
 /* Literal id occurs in the file, ending at byte offset end. */
@@ -934,15 +1030,23 @@ static int match_at_factors(const struct mw_sig_db *db, struct mw_sig_scratch *s
 	return worst;
 }
 
-/* Pattern k of rule rt on buf with PCRE2, once per file (memo): 1 if it
- * matches (*off = where), 0 if not or if a limit stopped it (reported). */
+/* Pattern k of rule rt on its view with PCRE2, once per buffer (memo): 1
+ * if it matches (*off = where, in that view), 0 if not or if a limit
+ * stopped it (reported). */
 static int pattern_matches(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
-			   const struct rule_rt *rt, unsigned k, const char *buf,
-			   size_t len, mw_sig_fault_fn fault, void *ud, size_t *off)
+			   const struct rule_rt *rt, unsigned k,
+			   mw_sig_fault_fn fault, void *ud, size_t *off)
 {
 	const struct pat_rt *p = &db->pats[rt->first_pat + k];
+	const char *buf;
+	size_t len;
 	int rc;
 
+	if (p->view == MW_SIG_VIEW_NORM && !sc->have_norm)
+		return 0;
+	use_view(sc, p->view);
+	buf = sc->buf;
+	len = sc->len;
 	if (sc->memo[p->same_as] == MEMO_UNKNOWN) {
 		rc = p->acode ? match_at_factors(db, sc, p, buf, len) :
 		     pcre2_match(p->code, (PCRE2_SPTR)buf, len, 0, 0, sc->md, sc->mctx);
@@ -976,8 +1080,8 @@ static int pattern_matches(const struct mw_sig_db *db, struct mw_sig_scratch *sc
  * group in declaration order.
  */
 static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
-			const struct rule_rt *rt, const char *buf, size_t len,
-			mw_sig_hit_fn hit, mw_sig_fault_fn fault, void *ud)
+			const struct rule_rt *rt, mw_sig_hit_fn hit,
+			mw_sig_fault_fn fault, void *ud)
 {
 	const struct mw_sig_rule *r = rt->r;
 	uint64_t yes = 0, maybe = 0, bit;
@@ -990,6 +1094,9 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		const struct pat_rt *p = &db->pats[rt->first_pat + k];
 		unsigned g, at = p->first_ref, open = 1;
 
+		if (p->view == MW_SIG_VIEW_NORM && !sc->have_norm)
+			continue;	/* no view: false */
+		use_view(sc, p->view);
 		for (g = 0; g < p->ngates && open; g++) {
 			open = any_fired(db, sc, at, p->nrefs[g]);
 			at += p->nrefs[g];
@@ -1006,7 +1113,7 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		    ((rt->required & bit) != 0) != ((i / r->npatterns) % 2 == 0))
 			continue;
 		maybe &= ~bit;
-		if (pattern_matches(db, sc, rt, k, buf, len, fault, ud, &off))
+		if (pattern_matches(db, sc, rt, k, fault, ud, &off))
 			yes |= bit;
 		v = mw_cond_eval(r, yes, maybe);
 	}
@@ -1016,24 +1123,165 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	 * that occurs outside a "not" and matches -- whatever order decided. */
 	h.rule = r;
 	h.offset = 0;
+	h.view = MW_SIG_VIEW_RAW;
 	for (k = 0; k < r->npatterns; k++) {
 		bit = (uint64_t)1 << k;
 		if (!(r->positive_mask & bit))
 			continue;
 		if (yes & bit) {	/* confirmed above */
 			h.offset = sc->memo_off[db->pats[rt->first_pat + k].same_as];
+			h.view = db->pats[rt->first_pat + k].view;
 			break;
 		}
 		if ((maybe & bit) &&	/* not looked at yet */
-		    pattern_matches(db, sc, rt, k, buf, len, fault, ud, &off)) {
+		    pattern_matches(db, sc, rt, k, fault, ud, &off)) {
 			h.offset = off;
+			h.view = db->pats[rt->first_pat + k].view;
 			break;
 		}
 	}
-	if (h.offset > len)
-		h.offset = len;
-	h.line = mw_line_of(buf, h.offset);
+	if (h.view == MW_SIG_VIEW_NORM)
+		h.offset = mw_php_norm_raw_offset(sc->norm, h.offset);
+	if (h.offset > sc->vlen[0])
+		h.offset = sc->vlen[0];
+	h.layer = NULL;
+	if (sc->layer) {
+		/* a finding inside a decoded layer: at its literal in the file */
+		h.layer = sc->layer->chain;
+		h.offset = sc->layer->root_off;
+	}
+	if (h.offset > sc->root_len)
+		h.offset = sc->root_len;
+	h.line = mw_line_of(sc->root, h.offset);
+	sc->hit_rule[rt - db->rules] = 1;
 	return hit ? hit(ud, &h) : 0;
+}
+
+/* Worth a view: in code already (a decoded layer) or a PHP tag, and one
+ * of the trigger strings in the bytes. */
+static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
+		      const char *buf, size_t len, int in_php)
+{
+	if (db->nind == 0 || !any_fired(db, sc, db->first_ind, db->nind))
+		return 0;
+	return in_php || memmem(buf, len, "<?", 2) != NULL;
+}
+
+/* Decoded layers of the view just matched go to the queue, behind the
+ * chain of the layer they were found in. */
+static void queue_layers(struct mw_sig_scratch *sc)
+{
+	size_t i, n = mw_php_norm_nlayers(sc->norm);
+	unsigned base = sc->layer ? sc->layer->depth : 0;
+
+	for (i = 0; i < n; i++) {
+		const struct mw_php_layer *l = mw_php_norm_layer(sc->norm, i);
+		struct layer_q *q;
+		size_t at, k;
+		unsigned d;
+
+		if (base + l->depth > MW_PHP_MAX_DEPTH) {
+			sc->caps |= MW_SIG_CAP_DEPTH;
+			continue;
+		}
+		if (sc->nlq == MW_SIG_MAX_LAYERS) {
+			sc->caps |= MW_SIG_CAP_LAYERS;
+			return;
+		}
+		at = sc->lbuf.len;
+		if (mw_buf_append(&sc->lbuf, l->data, l->len)) {
+			sc->caps |= MW_SIG_CAP_DECODED;
+			return;
+		}
+		q = &sc->lq[sc->nlq++];
+		q->off = at;
+		q->len = l->len;
+		q->depth = base + l->depth;
+		q->root_off = sc->layer ? sc->layer->root_off : l->raw_off;
+		k = 0;
+		q->chain[0] = '\0';
+		if (sc->layer)
+			k = (size_t)snprintf(q->chain, sizeof(q->chain), "%s", sc->layer->chain);
+		for (d = 0; d < l->depth && k < sizeof(q->chain); d++)
+			k += (size_t)snprintf(q->chain + k, sizeof(q->chain) - k, "%s%s",
+					      k ? " > " : "",
+					      mw_php_fn_name((enum mw_php_fn)l->chain[d]));
+	}
+}
+
+/* Match one buffer (the file, or a decoded layer of it) against every rule
+ * not yet reported for the file. */
+static enum mw_err match_buffer(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
+				const char *buf, size_t len, int in_php,
+				mw_sig_hit_fn hit, mw_sig_fault_fn fault, void *ud,
+				double *worst, const struct mw_sig_rule **worst_rule,
+				int timed, int *stop)
+{
+	double t0, dt;
+	enum mw_err e;
+	size_t i;
+
+	sc->vbuf[0] = buf;
+	sc->vlen[0] = len;
+	sc->have_norm = 0;
+	use_view(sc, MW_SIG_VIEW_RAW);
+	e = prefilter(db, sc, buf, len);
+	if (e)
+		return e;
+	if (wants_view(db, sc, buf, len, in_php)) {
+		size_t used = 0, budget = sc->decoded < MW_SIG_DECODE_BUDGET ?
+			      MW_SIG_DECODE_BUDGET - sc->decoded : 0;
+
+		if (mw_php_normalise(sc->norm, buf, len, in_php, budget, &used) == MW_OK) {
+			sc->decoded += used;
+			sc->caps |= mw_php_norm_caps(sc->norm);
+			sc->vbuf[1] = mw_php_norm_text(sc->norm, &sc->vlen[1]);
+			use_view(sc, MW_SIG_VIEW_NORM);
+			e = prefilter(db, sc, sc->vbuf[1], sc->vlen[1]);
+			if (e)
+				return e;
+			sc->have_norm = 1;
+		}
+	}
+	for (i = 0; i < db->nrules && !*stop; i++) {
+		const struct rule_rt *rt = &db->rules[i];
+		int open;
+
+		if (sc->hit_rule[i] || (!rt->any_raw && !sc->have_norm))
+			continue;
+		/* the literal gate first: timing every rule costs more than
+		 * most rules take; it opens on either view */
+		use_view(sc, MW_SIG_VIEW_RAW);
+		open = any_fired(db, sc, rt->first_ref, rt->nlits);
+		if (!open && sc->have_norm) {
+			use_view(sc, MW_SIG_VIEW_NORM);
+			open = any_fired(db, sc, rt->first_ref, rt->nlits);
+		}
+		if (!open)
+			continue;
+		t0 = timed ? now_ms() : 0;
+		*stop = confirm_rule(db, sc, rt, hit, fault, ud);
+		if (timed) {
+			dt = now_ms() - t0;
+			if (dt > *worst || !*worst_rule) {
+				*worst = dt;
+				*worst_rule = rt->r;
+			}
+		}
+	}
+	if (sc->have_norm)
+		queue_layers(sc);
+	return MW_OK;
+}
+
+/* Decoded code starts in PHP unless it starts with a tag or HTML. */
+static int layer_in_php(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+		i++;
+	return !(i < n && p[i] == '<');
 }
 
 enum mw_err mw_sig_match(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
@@ -1041,37 +1289,74 @@ enum mw_err mw_sig_match(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 			 mw_sig_fault_fn fault, void *ud, double *slowest_ms,
 			 const struct mw_sig_rule **slowest_rule)
 {
-	double t0, dt, worst = 0;
+	double worst = 0, start = now_ms();
 	const struct mw_sig_rule *worst_rule = NULL;
 	enum mw_err e;
-	size_t i;
+	size_t q;
 	int stop = 0;
 
 	if (!buf)
 		buf = "";
-	e = prefilter(db, sc, buf, len);
-	if (e)
-		return e;
-	for (i = 0; i < db->nrules && !stop; i++) {
-		const struct rule_rt *rt = &db->rules[i];
+	sc->caps = 0;
+	sc->decoded = 0;
+	sc->nlq = 0;
+	sc->layer = NULL;
+	sc->root = buf;
+	sc->root_len = len;
+	mw_buf_reset(&sc->lbuf);
+	memset(sc->hit_rule, 0, db->nrules);
+	e = match_buffer(db, sc, buf, len, 0, hit, fault, ud, &worst, &worst_rule,
+			 slowest_ms != NULL, &stop);
+	for (q = 0; !e && !stop && q < sc->nlq; q++) {
+		const char *lb;
 
-		/* the literal gate first: timing every rule costs more than
-		 * most rules take */
-		if (!any_fired(db, sc, rt->first_ref, rt->nlits))
-			continue;
-		t0 = slowest_ms ? now_ms() : 0;
-		stop = confirm_rule(db, sc, rt, buf, len, hit, fault, ud);
-		if (slowest_ms) {
-			dt = now_ms() - t0;
-			if (dt > worst || !worst_rule) {
-				worst = dt;
-				worst_rule = rt->r;
-			}
+		if (now_ms() - start > MW_SIG_DECODE_MS) {
+			sc->caps |= MW_SIG_CAP_TIME;
+			break;
 		}
+		sc->layer = &sc->lq[q];
+		lb = sc->lbuf.data + sc->lq[q].off;
+		e = match_buffer(db, sc, lb, sc->lq[q].len, layer_in_php(lb, sc->lq[q].len),
+				 hit, fault, ud, &worst, &worst_rule, slowest_ms != NULL,
+				 &stop);
+	}
+	sc->layer = NULL;
+	/* a huge file's arenas are not kept for the rest of the run */
+	mw_php_norm_trim(sc->norm, (size_t)8 << 20);
+	if (sc->lbuf.alloc > ((size_t)8 << 20)) {
+		mw_buf_free(&sc->lbuf);
+		mw_buf_init(&sc->lbuf, MW_SIG_DECODE_BUDGET);
 	}
 	if (slowest_ms)
 		*slowest_ms = worst;
 	if (slowest_rule)
 		*slowest_rule = worst_rule;
-	return MW_OK;
+	return e;
+}
+
+unsigned mw_sig_scratch_caps(const struct mw_sig_scratch *sc)
+{
+	return sc->caps;
+}
+
+const char *mw_sig_caps_text(unsigned caps, char *buf, size_t n)
+{
+	static const struct { unsigned bit; const char *what; } t[] = {
+		{ MW_SIG_CAP_TOKENS, "token cap" },
+		{ MW_SIG_CAP_VALUES, "literal arena cap" },
+		{ MW_SIG_CAP_DEPTH, "decode depth cap" },
+		{ MW_SIG_CAP_DECODED, "decoded bytes cap" },
+		{ MW_SIG_CAP_RATIO, "inflate ratio cap" },
+		{ MW_SIG_CAP_OUTPUT, "view size cap" },
+		{ MW_SIG_CAP_LAYERS, "layer count cap" },
+		{ MW_SIG_CAP_TIME, "decode time budget" },
+	};
+	size_t i, k = 0;
+
+	if (n)
+		buf[0] = '\0';
+	for (i = 0; i < sizeof(t) / sizeof(t[0]) && n; i++)
+		if ((caps & t[i].bit) && k < n)
+			k += (size_t)snprintf(buf + k, n - k, "%s%s", k ? ", " : "", t[i].what);
+	return buf;
 }

@@ -203,8 +203,10 @@ static int valid_name_char(int c, int first)
 }
 
 /*
- * "NAME /REGEX/FLAGS [# comment]". The regex ends at the first '/' that is
- * neither escaped nor inside a character class.
+ * "NAME [raw|norm] /REGEX/FLAGS [# comment]". The regex ends at the first
+ * '/' that is neither escaped nor inside a character class. The view word
+ * says which text the regex is matched against: the file's bytes (raw,
+ * the default) or its normalised view (norm, README.md).
  */
 static void parse_pattern(struct parser *p, const char *v, size_t n)
 {
@@ -212,7 +214,7 @@ static void parse_pattern(struct parser *p, const char *v, size_t n)
 	struct mw_sig_pattern *pat, *np;
 	size_t i = 0, ns, ne, rs, re;
 	unsigned flags = 0;
-	int in_class = 0;
+	int in_class = 0, view = MW_SIG_VIEW_RAW;
 
 	ns = i;
 	while (i < n && valid_name_char((unsigned char)v[i], i == ns))
@@ -224,6 +226,26 @@ static void parse_pattern(struct parser *p, const char *v, size_t n)
 	}
 	while (i < n && is_blank((unsigned char)v[i]))
 		i++;
+	if (i < n && v[i] != '/') {
+		size_t ws = i;
+
+		while (i < n && !is_blank((unsigned char)v[i]) && v[i] != '/')
+			i++;
+		if (i - ws == 4 && memcmp(v + ws, "norm", 4) == 0)
+			view = MW_SIG_VIEW_NORM;
+		else if (!(i - ws == 3 && memcmp(v + ws, "raw", 3) == 0)) {
+			perr(p, p->line, "pattern %.*s: unknown view '%.*s' (raw or norm)",
+			     (int)(ne - ns), v + ns, (int)(i - ws), v + ws);
+			return;
+		}
+		if (i >= n || !is_blank((unsigned char)v[i])) {
+			perr(p, p->line, "pattern %.*s: expected a blank after the view",
+			     (int)(ne - ns), v + ns);
+			return;
+		}
+		while (i < n && is_blank((unsigned char)v[i]))
+			i++;
+	}
 	if (i >= n || v[i] != '/') {
 		perr(p, p->line, "pattern %.*s: regex must be written /REGEX/FLAGS",
 		     (int)(ne - ns), v + ns);
@@ -296,6 +318,7 @@ static void parse_pattern(struct parser *p, const char *v, size_t n)
 	pat->name = strndup(v + ns, ne - ns);
 	pat->regex = strndup(v + rs, re - rs);
 	pat->flags = flags;
+	pat->view = view;
 	pat->line = (unsigned)p->line;
 	if (!pat->name || !pat->regex) {
 		free(pat->name);

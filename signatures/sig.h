@@ -43,6 +43,21 @@
 #define MW_SIG_DEPTH_LIMIT	10000u
 #define MW_SIG_HEAP_LIMIT_KIB	65536u
 #define MW_SIG_SLOW_MS		100		/* slower than this = finding */
+/* Decode-and-rescan, per file (README.md, "Decoded layers"). */
+#define MW_SIG_DECODE_BUDGET	(16u << 20)	/* bytes decoders may produce */
+#define MW_SIG_DECODE_MS	1000		/* then the layers left are skipped */
+#define MW_SIG_MAX_LAYERS	64		/* decoded layers scanned */
+
+/* Caps hit while matching one file (mw_sig_scratch_caps); the first seven
+ * are php_norm.h's MW_PHP_CAP_* bits. */
+#define MW_SIG_CAP_TOKENS	0x01u
+#define MW_SIG_CAP_VALUES	0x02u
+#define MW_SIG_CAP_DEPTH	0x04u
+#define MW_SIG_CAP_DECODED	0x08u
+#define MW_SIG_CAP_RATIO	0x10u
+#define MW_SIG_CAP_OUTPUT	0x20u
+#define MW_SIG_CAP_LAYERS	0x40u
+#define MW_SIG_CAP_TIME		0x80u
 
 /* Pattern flags (from /REGEX/flags). */
 #define MW_SIG_F_CASELESS	0x1u
@@ -50,10 +65,15 @@
 #define MW_SIG_F_MULTILINE	0x4u
 #define MW_SIG_F_EXTENDED	0x8u
 
+/* Which text a pattern is matched against (signatures/README.md). */
+#define MW_SIG_VIEW_RAW		0	/* the file's bytes (default) */
+#define MW_SIG_VIEW_NORM	1	/* the normalised view of its PHP */
+
 struct mw_sig_pattern {
 	char *name;
 	char *regex;
 	unsigned flags;
+	int view;		/* MW_SIG_VIEW_* */
 	unsigned line;
 };
 
@@ -186,11 +206,17 @@ int mw_cond_eval(const struct mw_sig_rule *rule, uint64_t yes, uint64_t maybe);
 /* ---- compiled matcher ---- */
 
 /* One rule match on a buffer. offset/line point at the first match of the
- * first pattern (declaration order) that holds outside any "not". */
+ * first pattern (declaration order) that holds outside any "not" -- in the
+ * file's bytes also for a norm pattern (the view maps back), and at the
+ * outermost literal for a match inside a decoded layer. */
 struct mw_sig_hit {
 	const struct mw_sig_rule *rule;
 	size_t offset;
 	unsigned long line;
+	int view;		/* MW_SIG_VIEW_* of that pattern */
+	const char *layer;	/* "base64_decode > gzinflate" for a match in a
+				 * decoded layer, else NULL; valid until the
+				 * next mw_sig_match() with the scratch */
 };
 
 /* A PCRE2 limit hit or engine failure while confirming rule on a buffer. */
@@ -227,7 +253,12 @@ void mw_sig_scratch_free(struct mw_sig_scratch *sc);
 
 /*
  * Match buf[0..len) against every rule: hit() once per matching rule (in
- * rule order), fault() once per rule whose confirmation hit a limit.
+ * rule order; a rule found in the file is not reported again from a
+ * decoded layer), fault() once per rule whose confirmation hit a limit.
+ * A PHP file with a trigger string (engine.c) is also normalised for the
+ * norm patterns, and the literals it decodes that look like code are
+ * matched again, with every rule, up to MW_PHP_MAX_DEPTH decoders deep,
+ * within MW_SIG_DECODE_BUDGET bytes and MW_SIG_DECODE_MS.
  * Returns MW_OK, or an error when the prefilter itself failed.
  * If slowest_ms is given it receives the slowest rule's confirm time and
  * *slowest_rule that rule (NULL when no rule was confirmed).
@@ -236,6 +267,12 @@ enum mw_err mw_sig_match(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 			 const char *buf, size_t len, mw_sig_hit_fn hit,
 			 mw_sig_fault_fn fault, void *ud, double *slowest_ms,
 			 const struct mw_sig_rule **slowest_rule);
+
+/* Caps hit by the last mw_sig_match() with sc: MW_SIG_CAP_* bits; a file
+ * with caps was not fully seen through and the caller says so. */
+unsigned mw_sig_scratch_caps(const struct mw_sig_scratch *sc);
+/* "decode depth cap, inflate ratio cap" for caps, into buf. */
+const char *mw_sig_caps_text(unsigned caps, char *buf, size_t n);
 
 /*
  * Where to find the rule files: config signatures_dir, else opt (the

@@ -62,6 +62,8 @@ struct hit {
 	const struct mw_sig_rule *rule;
 	size_t offset;
 	unsigned long line;
+	int view;		/* MW_SIG_VIEW_* of the pattern that placed it */
+	char layer[160];	/* decoders of a layer it was found in, or "" */
 };
 
 struct scan_ts {
@@ -158,6 +160,9 @@ static int on_hit(void *ud, const struct mw_sig_hit *h)
 		ts->hits[ts->nhits].rule = h->rule;
 		ts->hits[ts->nhits].offset = h->offset;
 		ts->hits[ts->nhits].line = h->line;
+		ts->hits[ts->nhits].view = h->view;
+		snprintf(ts->hits[ts->nhits].layer, sizeof(ts->hits[0].layer), "%s",
+			 h->layer ? h->layer : "");
 		ts->nhits++;
 	}
 	return 0;
@@ -400,7 +405,7 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 	char sha[65] = "", rules[1024] = "";
 	const struct mw_sig_rule *slow = NULL;
 	double ms = 0;
-	unsigned i;
+	unsigned i, caps;
 	int full_tag = 0, in_image;
 	enum mw_php_class k;
 	long tag_at = -1;
@@ -433,7 +438,8 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 			mime = mime_of(ts, buf, len);
 	}
 	in_image = full_tag && tag_at >= 0 && is_image_mime(mime);
-	if (ts->nhits == 0 && !in_image)
+	caps = mw_sig_scratch_caps(ts->sc);
+	if (ts->nhits == 0 && !in_image && !caps)
 		return;
 	if (!*have_st) {
 		if (fstat(fd, st) < 0) {
@@ -461,6 +467,10 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 		json_object_set_new(det, "classified_by", json_string(mw_php_class_name(cls)));
 		if (mime)
 			json_object_set_new(det, "mime", json_string(mime));
+		if (ts->hits[i].view == MW_SIG_VIEW_NORM)
+			json_object_set_new(det, "view", json_string("norm"));
+		if (ts->hits[i].layer[0])
+			json_object_set_new(det, "layer", json_string(ts->hits[i].layer));
 		fj = finding_json(r->id, r->severity, r->description, r->family,
 				  ts->hits[i].line, ex, r->remediation ? r->remediation :
 				  mw_sig_default_remediation(r->family), det);
@@ -469,6 +479,21 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 		json_decref(fj);
 		if (r->severity >= s->qmin)
 			add_rule_id(rules, sizeof(rules), r->id);
+	}
+	if (caps) {
+		/* decode-and-rescan stopped at a cap: said, never silent */
+		char what[256];
+		json_t *det = json_object();
+
+		mw_sig_caps_text(caps, what, sizeof(what));
+		json_object_set_new(det, "caps", json_string(what));
+		json_object_set_new(det, "php_candidate", json_boolean(cls != MW_PHP_NO));
+		fj = finding_json("scan.not-fully-scanned", MW_SEV_LOW,
+				  "obfuscated PHP not fully decoded: a decode cap was hit",
+				  NULL, 0, NULL, "Look at the file by hand: it packs code "
+				  "deeper or bigger than the scanner unpacks.", det);
+		emit(s, path, st, sha[0] ? sha : NULL, fj, arr);
+		json_decref(fj);
 	}
 	if (in_image) {
 		char title[256];
