@@ -1,0 +1,911 @@
+/*
+ * Taint pass over the normalised view; see php_flow.h for the contract and
+ * signatures/README.md ("Data-flow facts") for what rules see.
+ *
+ * The view is lexed once into a token array (whitespace, comments and
+ * inline HTML dropped). Function definitions are summarised first: each
+ * body is analysed with its parameters marked as pseudo-sources, and what
+ * they reach (a sink and its argument position, or the return value) is
+ * kept, for up to MW_FLOW_ROUNDS rounds so that wrappers of wrappers are
+ * seen. Then the whole file is analysed once with real sources, and every
+ * sink call (or call of a summarised wrapper) whose arguments carry a real
+ * source becomes a fact. Every token visit is counted against a budget.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ascii.h"
+#include "signatures/php_flow.h"
+#include "signatures/php_lex.h"
+
+/* Sources: bits 0-6 real, 8-15 the parameters of the function analysed. */
+#define S_POST		0x01u
+#define S_GET		0x02u
+#define S_REQUEST	0x04u
+#define S_COOKIE	0x08u
+#define S_FILES		0x10u
+#define S_HEADER	0x20u
+#define S_INPUT		0x40u
+#define S_REAL		0x7fu
+#define S_PARAM(i)	(0x100u << (i))
+#define S_PARAMS	0xff00u
+
+#define VAR_SLOTS	(2 * MW_FLOW_MAX_VARS)
+#define FUNC_SLOTS	(2 * MW_FLOW_MAX_FUNCS)
+#define FACT_SLOTS	(2 * MW_FLOW_MAX_FACTS)
+#define MAX_ARGS	5	/* argument positions a fact shows */
+#define MAX_REACH	16	/* (parameter, sink, position) per function */
+#define SINK_DYNAMIC	0xfe	/* $tainted(...) */
+
+struct ftok {
+	uint8_t kind;		/* enum mw_php_tok */
+	uint8_t flags;
+	uint32_t start, len;
+};
+
+enum sink_class { SK_CODE, SK_CMD, SK_MAIL, SK_FILE, SK_NET };
+
+static const struct sink {
+	const char *name;
+	uint8_t nargs;		/* argument positions shown in the fact */
+	uint8_t cls;
+} sinks[] = {
+	{ "eval", 1, SK_CODE }, { "assert", 1, SK_CODE },
+	{ "create_function", 2, SK_CODE }, { "include", 1, SK_CODE },
+	{ "include_once", 1, SK_CODE }, { "require", 1, SK_CODE },
+	{ "require_once", 1, SK_CODE }, { "call_user_func", 1, SK_CODE },
+	{ "call_user_func_array", 1, SK_CODE }, { "array_map", 1, SK_CODE },
+	{ "preg_replace", 2, SK_CODE },
+	{ "system", 1, SK_CMD }, { "exec", 1, SK_CMD }, { "shell_exec", 1, SK_CMD },
+	{ "passthru", 1, SK_CMD }, { "popen", 1, SK_CMD }, { "proc_open", 1, SK_CMD },
+	{ "pcntl_exec", 1, SK_CMD },
+	{ "mail", 5, SK_MAIL }, { "mb_send_mail", 5, SK_MAIL },
+	{ "file_put_contents", 2, SK_FILE }, { "fwrite", 2, SK_FILE },
+	{ "fputs", 2, SK_FILE }, { "move_uploaded_file", 2, SK_FILE },
+	{ "copy", 2, SK_FILE }, { "rename", 2, SK_FILE }, { "unlink", 1, SK_FILE },
+	{ "rmdir", 1, SK_FILE }, { "mkdir", 1, SK_FILE }, { "chmod", 2, SK_FILE },
+	{ "touch", 1, SK_FILE }, { "readfile", 1, SK_FILE }, { "fopen", 1, SK_FILE },
+	{ "scandir", 1, SK_FILE }, { "opendir", 1, SK_FILE },
+	{ "highlight_file", 1, SK_FILE }, { "show_source", 1, SK_FILE },
+	{ "file_get_contents", 1, SK_FILE },
+	{ "fsockopen", 2, SK_NET }, { "pfsockopen", 2, SK_NET },
+	{ "stream_socket_client", 1, SK_NET },
+};
+#define NSINKS (sizeof(sinks) / sizeof(sinks[0]))
+#define SINK_SHELL_EXEC 13	/* index of shell_exec: backticks */
+
+/* Calls whose result is harmless whatever their argument: numbers,
+ * booleans, hashes, escaping for the shell. Their arguments carry no
+ * taint. */
+static const char *const sanitisers[] = {
+	"intval", "floatval", "boolval", "abs", "absint", "count", "sizeof",
+	"strlen", "mb_strlen", "isset", "empty", "is_numeric", "is_array",
+	"is_string", "is_int", "is_file", "is_dir", "file_exists", "in_array",
+	"array_key_exists", "preg_match", "preg_match_all", "md5", "sha1",
+	"crc32", "hash", "password_hash", "password_verify", "escapeshellarg",
+	"escapeshellcmd", "htmlspecialchars", "htmlentities", "strip_tags",
+	"esc_html", "esc_attr", "esc_url", "esc_sql", "sanitize_key",
+	"sanitize_file_name", "sanitize_text_field", "sanitize_email",
+	"is_email", "filter_var", "ctype_digit", "ctype_alnum", "strcmp",
+	"strcasecmp", "hash_equals", "json_encode", "var_export", "serialize",
+	"urlencode", "rawurlencode", "settype", "gettype", "round",
+};
+
+struct var_ent {
+	uint32_t off, len, gen;
+	uint16_t bits;
+};
+
+struct reach {
+	uint8_t param, sink, pos;
+};
+
+struct func {
+	uint32_t name_off, name_len;
+	uint32_t param[MW_FLOW_MAX_PARAMS];	/* token index of each $param */
+	uint32_t nparams;
+	uint32_t body, end;		/* tokens (body, end) exclusive */
+	uint16_t ret;			/* real sources returned */
+	struct reach reach[MAX_REACH];
+	uint32_t nreach;
+	int slot_used;
+};
+
+struct fact_key {
+	uint8_t sink, used;
+	uint16_t args[MAX_ARGS];
+};
+
+struct mw_php_flow {
+	const char *v;
+	size_t vlen;
+	struct ftok *tok;
+	size_t ntok, atok;
+	struct var_ent vars[VAR_SLOTS];
+	uint32_t gen, nvars;
+	struct func funcs[MW_FLOW_MAX_FUNCS];
+	uint32_t nfuncs;
+	int32_t fslot[FUNC_SLOTS];	/* index into funcs, -1 free */
+	struct fact_key facts[FACT_SLOTS];
+	uint32_t nfacts;
+	/* per run */
+	size_t work, budget;
+	int capped, changed;
+	struct func *cur;		/* summary being built, NULL: facts */
+	struct mw_buf *out;
+	mw_flow_fact_fn fact;
+	void *ud;
+	enum mw_err err;
+};
+
+struct mw_php_flow *mw_php_flow_new(void)
+{
+	return calloc(1, sizeof(struct mw_php_flow));
+}
+
+void mw_php_flow_free(struct mw_php_flow *f)
+{
+	if (!f)
+		return;
+	free(f->tok);
+	free(f);
+}
+
+/* ---- tokens ---- */
+
+static const char *txt(const struct mw_php_flow *f, size_t i, size_t *len)
+{
+	*len = f->tok[i].len;
+	return f->v + f->tok[i].start;
+}
+
+static int is_op(const struct mw_php_flow *f, size_t i, const char *s)
+{
+	size_t n = strlen(s), l;
+	const char *t;
+
+	if (i >= f->ntok || f->tok[i].kind != MW_PT_OP)
+		return 0;
+	t = txt(f, i, &l);
+	return l == n && memcmp(t, s, n) == 0;
+}
+
+static int ident_eq(const struct mw_php_flow *f, size_t i, const char *s)
+{
+	size_t n = strlen(s), l, k;
+	const char *t;
+
+	if (i >= f->ntok || f->tok[i].kind != MW_PT_IDENT)
+		return 0;
+	t = txt(f, i, &l);
+	if (l != n)
+		return 0;
+	for (k = 0; k < n; k++)
+		if (mw_ascii_lower((unsigned char)t[k]) != (unsigned char)s[k])
+			return 0;
+	return 1;
+}
+
+static int spend(struct mw_php_flow *f)
+{
+	if (++f->work > f->budget) {
+		f->capped = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* Index of the token that closes the bracket opened at i (or ntok). */
+static size_t closing(struct mw_php_flow *f, size_t i)
+{
+	int depth = 0;
+
+	for (; i < f->ntok && spend(f); i++) {
+		if (f->tok[i].kind != MW_PT_OP || f->tok[i].len != 1)
+			continue;
+		switch (f->v[f->tok[i].start]) {
+		case '(': case '[': case '{':
+			depth++;
+			break;
+		case ')': case ']': case '}':
+			if (--depth <= 0)
+				return i;
+			break;
+		}
+	}
+	return f->ntok;
+}
+
+static enum mw_err lex_view(struct mw_php_flow *f)
+{
+	struct mw_php_lexer lx;
+	struct mw_php_token t;
+
+	f->ntok = 0;
+	mw_php_lex_init(&lx, f->v, f->vlen, 0);
+	while (mw_php_lex_next(&lx, &t)) {
+		if (t.kind == MW_PT_WS || t.kind == MW_PT_COMMENT || t.kind == MW_PT_HTML ||
+		    t.kind == MW_PT_OPEN || t.kind == MW_PT_OPEN_ECHO)
+			continue;
+		if (t.start > UINT32_MAX || t.len > UINT32_MAX)
+			break;
+		if (f->ntok == MW_FLOW_MAX_TOKENS) {
+			f->capped = 1;
+			break;
+		}
+		if (f->ntok == f->atok) {
+			size_t n = f->atok ? f->atok * 2 : 4096;
+			struct ftok *p = realloc(f->tok, n * sizeof(*p));
+
+			if (!p)
+				return MW_ERR_NOMEM;
+			f->tok = p;
+			f->atok = n;
+		}
+		f->tok[f->ntok].kind = (uint8_t)t.kind;
+		f->tok[f->ntok].flags = (uint8_t)t.flags;
+		f->tok[f->ntok].start = (uint32_t)t.start;
+		f->tok[f->ntok].len = (uint32_t)t.len;
+		f->ntok++;
+	}
+	if (lx.capped)
+		f->capped = 1;
+	return MW_OK;
+}
+
+/* ---- variables ---- */
+
+static uint32_t hash_bytes(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (unsigned char)*p++) * 16777619u;
+	return h;
+}
+
+static struct var_ent *var_find(struct mw_php_flow *f, const char *name,
+				size_t len, int create)
+{
+	uint32_t h = hash_bytes(name, len), k;
+
+	for (k = 0; k < VAR_SLOTS; k++) {
+		struct var_ent *e = &f->vars[(h + k) % VAR_SLOTS];
+
+		if (e->gen != f->gen) {
+			if (!create)
+				return NULL;
+			if (f->nvars == MW_FLOW_MAX_VARS) {
+				f->capped = 1;
+				return NULL;
+			}
+			f->nvars++;
+			e->gen = f->gen;
+			e->off = (uint32_t)(name - f->v);
+			e->len = (uint32_t)len;
+			e->bits = 0;
+			return e;
+		}
+		if (e->len == len && memcmp(f->v + e->off, name, len) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static void vars_reset(struct mw_php_flow *f)
+{
+	if (++f->gen == 0) {
+		memset(f->vars, 0, sizeof(f->vars));
+		f->gen = 1;
+	}
+	f->nvars = 0;
+}
+
+static uint16_t superglobal(const char *t, size_t l)
+{
+	static const struct { const char *n; uint16_t b; } sg[] = {
+		{ "$_POST", S_POST }, { "$_GET", S_GET }, { "$_REQUEST", S_REQUEST },
+		{ "$_COOKIE", S_COOKIE }, { "$_FILES", S_FILES },
+		{ "$HTTP_POST_VARS", S_POST }, { "$HTTP_GET_VARS", S_GET },
+		{ "$HTTP_COOKIE_VARS", S_COOKIE }, { "$HTTP_POST_FILES", S_FILES },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(sg) / sizeof(sg[0]); i++)
+		if (strlen(sg[i].n) == l && memcmp(sg[i].n, t, l) == 0)
+			return sg[i].b;
+	return 0;
+}
+
+/* Taint of the variable token at i ($_SERVER only for the request's own
+ * headers, URI and query string). */
+static uint16_t var_bits(struct mw_php_flow *f, size_t i)
+{
+	size_t l, sl;
+	const char *t = txt(f, i, &l), *s;
+	uint16_t b = superglobal(t, l);
+	struct var_ent *e;
+
+	if (b)
+		return b;
+	if (l == 8 && memcmp(t, "$_SERVER", 8) == 0) {
+		if (is_op(f, i + 1, "[") && i + 2 < f->ntok && f->tok[i + 2].kind == MW_PT_STRING) {
+			s = txt(f, i + 2, &sl);
+			if ((sl > 6 && memcmp(s + 1, "HTTP_", 5) == 0) ||
+			    (sl > 12 && memcmp(s + 1, "QUERY_STRING", 12) == 0) ||
+			    (sl > 11 && memcmp(s + 1, "REQUEST_URI", 11) == 0))
+				return S_HEADER;
+		}
+		return 0;
+	}
+	e = var_find(f, t, l, 0);
+	return e ? e->bits : 0;
+}
+
+static void var_taint(struct mw_php_flow *f, size_t i, uint16_t bits)
+{
+	size_t l;
+	const char *t = txt(f, i, &l);
+	struct var_ent *e;
+
+	if (!bits || superglobal(t, l))
+		return;
+	e = var_find(f, t, l, 1);
+	if (e)
+		e->bits |= bits;
+}
+
+static int name_byte(int c)
+{
+	return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* $name and {$name inside an interpolated string. */
+static uint16_t string_bits(struct mw_php_flow *f, size_t i)
+{
+	size_t l, k = 0, n;
+	const char *t = txt(f, i, &l);
+	uint16_t b = 0;
+	struct var_ent *e;
+
+	while (k < l && spend(f)) {
+		if (t[k] != '$' || (k && t[k - 1] == '\\')) {
+			k++;
+			continue;
+		}
+		for (n = 1; k + n < l && name_byte((unsigned char)t[k + n]); n++)
+			;
+		if (n > 1) {
+			b |= superglobal(t + k, n);
+			if (n == 8 && memcmp(t + k, "$_SERVER", 8) == 0 && k + n + 6 < l &&
+			    memmem(t + k + n, l - k - n < 24 ? l - k - n : 24, "HTTP_", 5))
+				b |= S_HEADER;
+			/* the string's bytes are in the view: a table key */
+			if ((e = var_find(f, t + k, n, 0)) != NULL)
+				b |= e->bits;
+		}
+		k += n;
+	}
+	return b;
+}
+
+/* ---- functions ---- */
+
+/* FNV-1a of the ASCII-lower-cased name: PHP function names are caseless. */
+static uint32_t hash_name(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (uint32_t)mw_ascii_lower((unsigned char)*p++)) * 16777619u;
+	return h;
+}
+
+static int name_eq(const char *a, const char *b, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (mw_ascii_lower((unsigned char)a[j]) != mw_ascii_lower((unsigned char)b[j]))
+			return 0;
+	return 1;
+}
+
+/* The summarised function called name, or NULL; *slot receives the free
+ * slot where it would go (-1: table full). */
+static struct func *func_lookup(struct mw_php_flow *f, const char *name, size_t len,
+				long *slot)
+{
+	uint32_t h = hash_name(name, len), k;
+
+	*slot = -1;
+	for (k = 0; k < FUNC_SLOTS; k++) {
+		uint32_t at = (h + k) % FUNC_SLOTS;
+		int32_t x = f->fslot[at];
+
+		if (x < 0) {
+			*slot = (long)at;
+			return NULL;
+		}
+		if (f->funcs[x].name_len == len && name_eq(f->v + f->funcs[x].name_off, name, len))
+			return &f->funcs[x];
+	}
+	return NULL;
+}
+
+static void func_add(struct mw_php_flow *f, size_t i)
+{
+	size_t name = i + 1, k, close, body;
+	struct func *fn;
+	long slot;
+
+	if (is_op(f, name, "&"))
+		name++;
+	if (name >= f->ntok || f->tok[name].kind != MW_PT_IDENT || !is_op(f, name + 1, "("))
+		return;		/* a closure: analysed in place */
+	if (f->nfuncs == MW_FLOW_MAX_FUNCS) {
+		f->capped = 1;
+		return;
+	}
+	fn = &f->funcs[f->nfuncs];
+	memset(fn, 0, sizeof(*fn));
+	fn->name_off = f->tok[name].start;
+	fn->name_len = f->tok[name].len;
+	close = closing(f, name + 1);
+	for (k = name + 2; k < close; k++)
+		if (f->tok[k].kind == MW_PT_VAR && (is_op(f, k - 1, "(") || is_op(f, k - 1, ",") ||
+		    is_op(f, k - 1, "&") || is_op(f, k - 1, "...") || f->tok[k - 1].kind == MW_PT_IDENT)) {
+			if (fn->nparams < MW_FLOW_MAX_PARAMS)
+				fn->param[fn->nparams++] = (uint32_t)k;
+		}
+	for (body = close + 1; body < f->ntok && !is_op(f, body, "{") && !is_op(f, body, ";") &&
+	     body < close + 16; body++)
+		;
+	if (!is_op(f, body, "{"))
+		return;		/* abstract or interface method */
+	fn->body = (uint32_t)body;
+	fn->end = (uint32_t)closing(f, body);
+	/* methods of the same name in several classes: the first one */
+	if (!func_lookup(f, f->v + fn->name_off, fn->name_len, &slot) && slot >= 0)
+		f->fslot[slot] = (int32_t)f->nfuncs++;
+}
+
+static struct func *func_at(struct mw_php_flow *f, size_t i)
+{
+	size_t l;
+	const char *t = txt(f, i, &l);
+	long slot;
+
+	return func_lookup(f, t, l, &slot);
+}
+
+/* ---- expressions ---- */
+
+static int sanitiser(struct mw_php_flow *f, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(sanitisers) / sizeof(sanitisers[0]); k++)
+		if (ident_eq(f, i, sanitisers[k]))
+			return 1;
+	return 0;
+}
+
+static int sink_of(struct mw_php_flow *f, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < NSINKS; k++)
+		if (ident_eq(f, i, sinks[k].name))
+			return (int)k;
+	return -1;
+}
+
+enum stop { STOP_STMT, STOP_ARG, STOP_AS };
+
+/*
+ * Taint of the expression starting at token i, up to (not including) the
+ * token where it stops: ";" (STOP_STMT), "," (STOP_ARG), "as" (STOP_AS) at
+ * its own depth, or a bracket it did not open. *end receives that index.
+ */
+static uint16_t expr_bits(struct mw_php_flow *f, size_t i, enum stop mode, size_t *end)
+{
+	uint16_t b = 0;
+	int depth = 0;
+	size_t l;
+	const char *t;
+
+	for (; i < f->ntok && spend(f); i++) {
+		const struct ftok *k = &f->tok[i];
+
+		switch (k->kind) {
+		case MW_PT_CLOSE:	/* ends a statement like ";" */
+			if (depth == 0)
+				goto done;
+			break;
+		case MW_PT_OP:
+			t = txt(f, i, &l);
+			if (l == 1 && (*t == '(' || *t == '[' || *t == '{')) {
+				depth++;
+			} else if (l == 1 && (*t == ')' || *t == ']' || *t == '}')) {
+				if (--depth < 0)
+					goto done;
+			} else if (depth == 0 && l == 1 && *t == ';') {
+				goto done;
+			} else if (depth == 0 && mode == STOP_ARG && l == 1 && *t == ',') {
+				goto done;
+			}
+			break;
+		case MW_PT_VAR:
+			b |= var_bits(f, i);
+			break;
+		case MW_PT_ISTRING:
+			b |= string_bits(f, i);
+			break;
+		case MW_PT_CAST:
+			t = txt(f, i, &l);
+			if (l > 2 && (t[1] == 'i' || t[1] == 'f' || t[1] == 'b' || t[1] == 'd'))
+				i++;	/* (int)$x: the next operand carries nothing */
+			break;
+		case MW_PT_IDENT:
+			if (mode == STOP_AS && depth == 0 && ident_eq(f, i, "as"))
+				goto done;
+			if (!is_op(f, i + 1, "("))
+				break;
+			if (sanitiser(f, i)) {
+				i = closing(f, i + 1);
+				if (i >= f->ntok)
+					goto done;
+				break;
+			}
+			if (ident_eq(f, i, "getallheaders") || ident_eq(f, i, "apache_request_headers")) {
+				b |= S_HEADER;
+			} else if (ident_eq(f, i, "file_get_contents") && i + 2 < f->ntok &&
+				   f->tok[i + 2].kind == MW_PT_STRING) {
+				t = txt(f, i + 2, &l);
+				if (l >= 13 && mw_ascii_lower((unsigned char)t[1]) == 'p' &&
+				    memcmp(t + 1, "php://input", 11) == 0)
+					b |= S_INPUT;
+			} else if (!(i && (is_op(f, i - 1, "->") || is_op(f, i - 1, "::") ||
+					   ident_eq(f, i - 1, "function")))) {
+				struct func *fn = func_at(f, i);
+
+				if (fn)
+					b |= fn->ret;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+done:
+	*end = i;
+	return b;
+}
+
+/* ---- facts and summaries ---- */
+
+static void put_source(struct mw_buf *o, uint16_t b)
+{
+	const char *s = "0";
+
+	if (b & S_POST)
+		s = "$_POST";
+	else if (b & S_GET)
+		s = "$_GET";
+	else if (b & S_REQUEST)
+		s = "$_REQUEST";
+	else if (b & S_COOKIE)
+		s = "$_COOKIE";
+	else if (b & S_HEADER)
+		s = "$_SERVER['HTTP_']";
+	else if (b & S_INPUT)
+		s = "$_REQUEST";
+	else if (b & S_FILES)
+		s = "$_FILES";
+	mw_buf_puts(o, s);
+}
+
+static void emit_fact(struct mw_php_flow *f, unsigned sink, const uint16_t *args,
+		      size_t nargs, size_t view_off)
+{
+	struct fact_key key;
+	uint32_t h, k;
+	size_t a, start;
+
+	memset(&key, 0, sizeof(key));
+	key.sink = (uint8_t)sink;
+	key.used = 1;
+	for (a = 0; a < nargs && a < MAX_ARGS; a++)
+		key.args[a] = args[a] & S_REAL;
+	h = hash_bytes((const char *)&key, sizeof(key));
+	for (k = 0; k < FACT_SLOTS; k++) {
+		struct fact_key *e = &f->facts[(h + k) % FACT_SLOTS];
+
+		if (!e->used) {
+			if (f->nfacts == MW_FLOW_MAX_FACTS) {
+				f->capped = 1;
+				return;
+			}
+			*e = key;
+			f->nfacts++;
+			break;
+		}
+		if (memcmp(e, &key, sizeof(key)) == 0)
+			return;		/* said already */
+	}
+	if (k == FACT_SLOTS)
+		return;
+	start = f->out->len;
+	if (sink == SINK_DYNAMIC) {
+		put_source(f->out, args[0]);
+		mw_buf_puts(f->out, "(0");
+	} else {
+		mw_buf_puts(f->out, sinks[sink].name);
+		mw_buf_putc(f->out, '(');
+		for (a = 0; a < nargs; a++) {
+			if (a)
+				mw_buf_putc(f->out, ',');
+			put_source(f->out, args[a]);
+		}
+	}
+	if (mw_buf_puts(f->out, ");\n")) {
+		f->err = MW_ERR_TOOBIG;
+		f->out->len = start;
+		return;
+	}
+	if (f->fact)
+		f->fact(f->ud, start, view_off);
+}
+
+static void add_reach(struct mw_php_flow *f, uint16_t bits, unsigned sink, unsigned pos)
+{
+	struct func *fn = f->cur;
+	unsigned p, r;
+
+	for (p = 0; p < MW_FLOW_MAX_PARAMS; p++) {
+		if (!(bits & S_PARAM(p)))
+			continue;
+		for (r = 0; r < fn->nreach; r++)
+			if (fn->reach[r].param == p && fn->reach[r].sink == sink &&
+			    fn->reach[r].pos == pos)
+				break;
+		if (r < fn->nreach)
+			continue;
+		if (fn->nreach == MAX_REACH)
+			return;
+		fn->reach[fn->nreach++] = (struct reach){ (uint8_t)p, (uint8_t)sink, (uint8_t)pos };
+		f->changed = 1;
+	}
+}
+
+/* A sink (or SINK_DYNAMIC) called at token at with argument taints args. */
+static void sink_call(struct mw_php_flow *f, unsigned sink, const uint16_t *args,
+		      size_t nargs, size_t at)
+{
+	size_t a, shown = sink == SINK_DYNAMIC ? 1 : sinks[sink].nargs;
+	uint16_t any = 0, row[MAX_ARGS] = { 0 };
+
+	for (a = 0; a < nargs && a < shown && a < MAX_ARGS; a++) {
+		row[a] = args[a];
+		any |= args[a];
+	}
+	if (f->cur) {
+		for (a = 0; a < shown && a < MAX_ARGS; a++)
+			if (row[a] & S_PARAMS)
+				add_reach(f, row[a], sink, (unsigned)a);
+		return;
+	}
+	if (any & S_REAL)
+		emit_fact(f, sink, row, shown, f->tok[at].start);
+}
+
+/* The call at token at of a summarised function. */
+static void wrapper_call(struct mw_php_flow *f, const struct func *fn,
+			 const uint16_t *args, size_t nargs, size_t at)
+{
+	uint32_t r;
+	uint16_t row[MAX_ARGS];
+
+	for (r = 0; r < fn->nreach; r++) {
+		const struct reach *x = &fn->reach[r];
+
+		if (x->param >= nargs || !args[x->param] || x->pos >= MAX_ARGS)
+			continue;
+		memset(row, 0, sizeof(row));
+		row[x->pos] = args[x->param];
+		sink_call(f, x->sink, row, x->sink == SINK_DYNAMIC ? 1 : sinks[x->sink].nargs, at);
+	}
+}
+
+/* Arguments of the call whose "(" is at open: taint per position. */
+static size_t call_args(struct mw_php_flow *f, size_t open, uint16_t *args, size_t max)
+{
+	size_t k = open + 1, end, n = 0;
+
+	if (is_op(f, k, ")"))
+		return 0;
+	while (k < f->ntok && !f->capped) {
+		uint16_t b = expr_bits(f, k, STOP_ARG, &end);
+
+		if (n < max)
+			args[n] = b;
+		n++;
+		if (!is_op(f, end, ","))
+			break;
+		k = end + 1;
+	}
+	return n < max ? n : max;
+}
+
+/* Is the operator at i an assignment (=, .=, +=, ??= ...)? */
+static int assign_op(const struct mw_php_flow *f, size_t i)
+{
+	size_t l;
+	const char *t;
+
+	if (i >= f->ntok || f->tok[i].kind != MW_PT_OP)
+		return 0;
+	t = txt(f, i, &l);
+	if (!l || t[l - 1] != '=')
+		return 0;
+	if (l == 1)
+		return 1;
+	return !(t[0] == '=' || t[0] == '!' || t[0] == '<' || t[0] == '>');
+}
+
+static void analyse(struct mw_php_flow *f, size_t from, size_t to)
+{
+	uint16_t args[MW_FLOW_MAX_PARAMS];
+	size_t i, j, end, n;
+
+	for (i = from; i < to && !f->capped && spend(f); i++) {
+		const struct ftok *t = &f->tok[i];
+
+		switch (t->kind) {
+		case MW_PT_VAR:
+			j = i + 1;
+			while (is_op(f, j, "[") && j < to)
+				j = closing(f, j) + 1;
+			if (assign_op(f, j)) {
+				var_taint(f, i, expr_bits(f, j + 1, STOP_STMT, &end));
+			} else if (is_op(f, i + 1, "(")) {
+				uint16_t b = var_bits(f, i);
+
+				if (b) {
+					args[0] = b;
+					sink_call(f, SINK_DYNAMIC, args, 1, i);
+				}
+			}
+			break;
+		case MW_PT_ISTRING:
+			if (t->flags & MW_PT_F_BACKTICK) {
+				args[0] = string_bits(f, i);
+				if (args[0])
+					sink_call(f, SINK_SHELL_EXEC, args, 1, i);
+			}
+			break;
+		case MW_PT_IDENT: {
+			int s;
+
+			if (ident_eq(f, i, "foreach") && is_op(f, i + 1, "(")) {
+				uint16_t b = expr_bits(f, i + 2, STOP_AS, &end);
+
+				for (j = end + 1; j < to && !is_op(f, j, ")") && spend(f); j++)
+					if (f->tok[j].kind == MW_PT_VAR)
+						var_taint(f, j, b);
+				break;
+			}
+			if (ident_eq(f, i, "return") && f->cur) {
+				f->cur->ret |= expr_bits(f, i + 1, STOP_STMT, &end) & S_REAL;
+				break;
+			}
+			if (ident_eq(f, i, "include") || ident_eq(f, i, "include_once") ||
+			    ident_eq(f, i, "require") || ident_eq(f, i, "require_once")) {
+				args[0] = expr_bits(f, i + 1, STOP_STMT, &end);
+				sink_call(f, (unsigned)sink_of(f, i), args, 1, i);
+				break;
+			}
+			if (!is_op(f, i + 1, "(") || (i && ident_eq(f, i - 1, "function")) ||
+			    (i && ident_eq(f, i - 1, "new")))
+				break;
+			if (i && (is_op(f, i - 1, "->") || is_op(f, i - 1, "::") ||
+				  is_op(f, i - 1, "?->"))) {
+				struct func *fn = func_at(f, i);
+
+				if (fn) {
+					n = call_args(f, i + 1, args, MW_FLOW_MAX_PARAMS);
+					wrapper_call(f, fn, args, n, i);
+				}
+				break;
+			}
+			s = sink_of(f, i);
+			if (s >= 0) {
+				n = call_args(f, i + 1, args, MW_FLOW_MAX_PARAMS);
+				sink_call(f, (unsigned)s, args, n, i);
+			} else {
+				struct func *fn = func_at(f, i);
+
+				if (fn) {
+					n = call_args(f, i + 1, args, MW_FLOW_MAX_PARAMS);
+					wrapper_call(f, fn, args, n, i);
+				}
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
+			    struct mw_buf *out, mw_flow_fact_fn fact, void *ud,
+			    int *capped)
+{
+	enum mw_err e;
+	size_t i, round;
+	uint32_t k;
+	int summaries_capped, lexed_capped;
+
+	f->v = view;
+	f->vlen = len;
+	f->capped = 0;
+	f->work = 0;
+	f->out = out;
+	f->fact = fact;
+	f->ud = ud;
+	f->err = MW_OK;
+	f->nfuncs = 0;
+	f->nfacts = 0;
+	f->cur = NULL;
+	memset(f->fslot, 0xff, sizeof(f->fslot));
+	memset(f->facts, 0, sizeof(f->facts));
+	if ((e = lex_view(f)) != MW_OK)
+		return e;
+	lexed_capped = f->capped;
+	f->capped = 0;
+	f->budget = (size_t)MW_FLOW_WORK * (f->ntok + 16);
+
+	for (i = 0; i + 1 < f->ntok && !f->capped; i++)
+		if (ident_eq(f, i, "function"))
+			func_add(f, i);
+	for (round = 0; round < MW_FLOW_ROUNDS && !f->capped; round++) {
+		f->changed = 0;
+		for (k = 0; k < f->nfuncs && !f->capped; k++) {
+			struct func *fn = &f->funcs[k];
+			uint32_t p;
+
+			if (!fn->end)
+				continue;
+			vars_reset(f);
+			for (p = 0; p < fn->nparams; p++)
+				var_taint(f, fn->param[p], (uint16_t)S_PARAM(p));
+			f->cur = fn;
+			{
+				uint16_t before = fn->ret;
+
+				analyse(f, fn->body + 1, fn->end);
+				if (fn->ret != before)
+					f->changed = 1;
+			}
+		}
+		f->cur = NULL;
+		if (!f->changed)
+			break;
+	}
+	/* The file itself gets a budget of its own: summaries that ran out
+	 * only make the facts fewer. */
+	summaries_capped = f->capped;
+	f->capped = 0;
+	f->work = 0;
+	f->cur = NULL;
+	vars_reset(f);
+	analyse(f, 0, f->ntok);
+	if (capped)
+		*capped = f->capped || summaries_capped || lexed_capped;
+	return f->err;
+}
