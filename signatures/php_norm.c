@@ -608,9 +608,13 @@ static int fold_call(struct mw_php_norm *n, enum mw_php_fn fn, const struct item
 	e = mw_php_apply(fn, n->tmp.data ? n->tmp.data : "", al, &n->vals,
 			 n->budget - n->decoded);
 	if (e) {
-		if (e == MW_ERR_TOOBIG)
-			n->caps |= (fn == MW_FN_GZINFLATE || fn == MW_FN_GZUNCOMPRESS ||
-				    fn == MW_FN_GZDECODE) ? MW_PHP_CAP_RATIO : MW_PHP_CAP_VALUES;
+		if (e == MW_ERR_TOOBIG && (fn == MW_FN_GZINFLATE || fn == MW_FN_GZUNCOMPRESS ||
+					   fn == MW_FN_GZDECODE))
+			/* which of the two bounds mw_php_apply() was given */
+			n->caps |= n->budget - n->decoded < al * MW_PHP_MAX_INFLATE_RATIO + 4096 ?
+				   MW_PHP_CAP_DECODED : MW_PHP_CAP_RATIO;
+		else if (e == MW_ERR_TOOBIG)
+			n->caps |= MW_PHP_CAP_VALUES;
 		n->vals.len = start;
 		if (n->vals.data)
 			n->vals.data[start] = '\0';
@@ -1002,7 +1006,7 @@ int mw_php_looks_like_code(const char *data, size_t len)
 
 		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' || c >= 0x80)
 			print++;
-		if (c == ';' || c == '(' || c == '$' || c == '<' || c == '=')
+		if (c == ';' || c == '(' || c == '$' || c == '<')
 			punct++;
 	}
 	return print * 100 >= n * 95 && punct > 0;
