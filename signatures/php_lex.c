@@ -362,8 +362,11 @@ static size_t op_at(const struct mw_php_lexer *lx, size_t i)
 	size_t k;
 
 	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
-		size_t n = strlen(ops[k]);
+		size_t n;
 
+		if (ops[k][0] != lx->buf[i])
+			continue;
+		n = strlen(ops[k]);
 		if (lx->len - i >= n && memcmp(lx->buf + i, ops[k], n) == 0)
 			return n;
 	}

@@ -28,8 +28,135 @@
 enum { IT_LIT, IT_TOK };
 enum { SRC_RAW, SRC_VAL, SRC_STATIC };
 
+/* Operators and keywords reduce() looks at: id = index + 1, binding
+ * strength (PHP 8, 0: not a binary operator), may start an operand. */
+static const struct { const char *text; uint8_t prec, opens; } optab[] = {
+	{ "(", 0, 1 },
+	{ ")", 0, 0 },
+	{ "[", 0, 1 },
+	{ "]", 0, 0 },
+	{ "{", 0, 1 },
+	{ "}", 0, 0 },
+	{ ",", 0, 1 },
+	{ ";", 0, 1 },
+	{ "=>", 0, 1 },
+	{ "->", 0, 0 },
+	{ "?->", 0, 0 },
+	{ "::", 0, 0 },
+	{ "=", 4, 0 },
+	{ "+=", 4, 0 },
+	{ "-=", 4, 0 },
+	{ "*=", 4, 0 },
+	{ "/=", 4, 0 },
+	{ ".=", 4, 0 },
+	{ "%=", 4, 0 },
+	{ "&=", 4, 0 },
+	{ "|=", 4, 0 },
+	{ "^=", 4, 0 },
+	{ "<<=", 4, 0 },
+	{ ">>=", 4, 0 },
+	{ "**=", 4, 0 },
+	{ "?\?=", 4, 0 },
+	{ "or", 1, 0 },
+	{ "xor", 2, 0 },
+	{ "and", 3, 0 },
+	{ "?", 5, 0 },
+	{ ":", 5, 0 },
+	{ "??", 6, 0 },
+	{ "||", 7, 0 },
+	{ "&&", 8, 0 },
+	{ "|", 9, 0 },
+	{ "^", 10, 0 },
+	{ "&", 11, 0 },
+	{ "==", 12, 0 },
+	{ "!=", 12, 0 },
+	{ "===", 12, 0 },
+	{ "!==", 12, 0 },
+	{ "<>", 12, 0 },
+	{ "<=>", 12, 0 },
+	{ "<", 13, 0 },
+	{ "<=", 13, 0 },
+	{ ">", 13, 0 },
+	{ ">=", 13, 0 },
+	{ ".", 14, 0 },
+	{ "<<", 15, 0 },
+	{ ">>", 15, 0 },
+	{ "+", 16, 0 },
+	{ "-", 16, 0 },
+	{ "*", 17, 0 },
+	{ "/", 17, 0 },
+	{ "%", 17, 0 },
+	{ "instanceof", 18, 0 },
+	{ "!", 19, 0 },
+	{ "~", 20, 0 },
+	{ "@", 20, 0 },
+	{ "++", 20, 0 },
+	{ "--", 20, 0 },
+	{ "**", 21, 0 },
+	{ "return", 0, 1 },
+	{ "echo", 0, 1 },
+	{ "print", 0, 1 },
+	{ "yield", 0, 1 },
+	{ "case", 0, 1 },
+	{ "include", 0, 1 },
+	{ "include_once", 0, 1 },
+	{ "require", 0, 1 },
+	{ "require_once", 0, 1 },
+	{ "as", 0, 0 },
+	{ "const", 0, 0 },
+	{ "fn", 0, 0 },
+	{ "function", 0, 0 },
+	{ "new", 0, 0 },
+	{ "pack", 0, 0 },
+	{ "chr", 0, 0 },
+};
+
+enum {
+	OP_NONE = 0,
+	OP_LPAR = 1,
+	OP_RPAR = 2,
+	OP_LBRK = 3,
+	OP_RBRK = 4,
+	OP_LBRACE = 5,
+	OP_RBRACE = 6,
+	OP_COMMA = 7,
+	OP_SEMI = 8,
+	OP_DARROW = 9,
+	OP_ARROW = 10,
+	OP_NULLSAFE = 11,
+	OP_DCOLON = 12,
+	OP_ASSIGN = 13,
+	OP_CATASSIGN = 18,
+	OP_K_OR = 27,
+	OP_K_XOR = 28,
+	OP_K_AND = 29,
+	OP_XOR = 36,
+	OP_AMP = 37,
+	OP_DOT = 48,
+	OP_K_INSTANCEOF = 56,
+	OP_INC = 60,
+	OP_DEC = 61,
+	OP_K_RETURN = 63,
+	OP_K_ECHO = 64,
+	OP_K_PRINT = 65,
+	OP_K_YIELD = 66,
+	OP_K_CASE = 67,
+	OP_K_INCLUDE = 68,
+	OP_K_INCLUDE_ONCE = 69,
+	OP_K_REQUIRE = 70,
+	OP_K_REQUIRE_ONCE = 71,
+	OP_K_AS = 72,
+	OP_K_CONST = 73,
+	OP_K_FN = 74,
+	OP_K_FUNCTION = 75,
+	OP_K_NEW = 76,
+	OP_K_PACK = 77,
+	OP_K_CHR = 78,
+};
+
 struct item {
 	uint8_t kind;		/* IT_* */
+	uint8_t op;		/* OP_* / index + 1 into optab, 0 if none */
 	uint8_t tk;		/* enum mw_php_tok, IT_TOK */
 	uint8_t src;		/* SRC_*, IT_TOK */
 	uint8_t lower;		/* emit lower-cased (a name before "(") */
@@ -133,22 +260,7 @@ static const char *item_text(const struct mw_php_norm *n, const struct item *it,
 	return n->vals.data ? n->vals.data + it->off : "";
 }
 
-/* Token text equals s (ASCII case-insensitive for names). */
-static int is(const struct mw_php_norm *n, const struct item *it, const char *s)
-{
-	size_t len, k, sl = strlen(s);
-	const char *t;
-
-	if (!it || it->kind != IT_TOK || (it->tk != MW_PT_OP && it->tk != MW_PT_IDENT))
-		return 0;
-	t = item_text(n, it, &len);
-	if (len != sl)
-		return 0;
-	for (k = 0; k < len; k++)
-		if (mw_ascii_lower((unsigned char)t[k]) != (unsigned char)s[k])
-			return 0;
-	return 1;
-}
+#define OPIS(it, o) ((it) != NULL && (it)->op == (o))
 
 static struct item *top(struct mw_php_norm *n, size_t k)
 {
@@ -385,77 +497,44 @@ static int value_of(struct mw_php_norm *n, const struct item *it, size_t *off,
 
 /* ---- folding ---- */
 
-static int assign_op(const struct mw_php_norm *n, const struct item *it)
+static int assign_op(const struct item *it)
 {
-	static const char *const a[] = { "=", "+=", "-=", "*=", "/=", ".=", "%=",
-					 "&=", "|=", "^=", "<<=", ">>=", "**=", "?\?=" };
-	size_t i;
-
-	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++)
-		if (is(n, it, a[i]))
-			return 1;
-	return 0;
+	return it->op && optab[it->op - 1].prec == 4;
 }
 
 /* Binding strength of a binary operator item (PHP 8), 0 if none. */
-static int prec(const struct mw_php_norm *n, const struct item *it)
+static int prec(const struct item *it)
 {
-	static const struct { const char *op; int p; } t[] = {
-		{ "or", 1 }, { "xor", 2 }, { "and", 3 }, { "?", 5 }, { ":", 5 },
-		{ "??", 6 }, { "||", 7 }, { "&&", 8 }, { "|", 9 }, { "^", 10 },
-		{ "&", 11 }, { "==", 12 }, { "!=", 12 }, { "===", 12 }, { "!==", 12 },
-		{ "<>", 12 }, { "<=>", 12 }, { "<", 13 }, { "<=", 13 }, { ">", 13 },
-		{ ">=", 13 }, { ".", 14 }, { "<<", 15 }, { ">>", 15 }, { "+", 16 },
-		{ "-", 16 }, { "*", 17 }, { "/", 17 }, { "%", 17 },
-		{ "instanceof", 18 }, { "!", 19 }, { "~", 20 }, { "@", 20 },
-		{ "++", 20 }, { "--", 20 }, { "**", 21 },
-	};
-	size_t i;
-
-	if (assign_op(n, it))
-		return 4;
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (is(n, it, t[i].op))
-			return t[i].p;
-	return 0;
+	return it->op ? optab[it->op - 1].prec : 0;
 }
 
-static int opener(const struct mw_php_norm *n, const struct item *it)
+static int opener(const struct item *it)
 {
-	static const char *const o[] = { "(", "[", "{", ",", ";", "=>", "return",
-					 "echo", "print", "yield", "case", "include",
-					 "include_once", "require", "require_once" };
-	size_t i;
-
 	if (it->kind == IT_TOK && (it->tk == MW_PT_OPEN || it->tk == MW_PT_OPEN_ECHO ||
 				   it->tk == MW_PT_CLOSE || it->tk == MW_PT_HTML))
 		return 1;
-	for (i = 0; i < sizeof(o) / sizeof(o[0]); i++)
-		if (is(n, it, o[i]))
-			return 1;
-	return 0;
+	return it->op && optab[it->op - 1].opens;
 }
 
 /* May "a OP b" (OP of strength p, text op) fold, given the item before a
  * (left, may be NULL) and the lookahead (la, NULL at the end)? */
-static int may_fold(const struct mw_php_norm *n, const struct item *left,
-		    const struct item *la, int p, const char *op)
+static int may_fold(const struct item *left, const struct item *la, int p, int op)
 {
 	int q;
 
-	if (left && !opener(n, left)) {
-		q = prec(n, left);
-		if (q == 0 || q > p || (q == p && !is(n, left, op)))
+	if (left && !opener(left)) {
+		q = prec(left);
+		if (q == 0 || q > p || (q == p && left->op != op))
 			return 0;
 	}
 	if (!la)
 		return 1;
 	if (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)
 		return 1;
-	if (is(n, la, ")") || is(n, la, "]") || is(n, la, "}") || is(n, la, ",") ||
-	    is(n, la, ";") || is(n, la, "=>"))
+	if (OPIS(la, OP_RPAR) || OPIS(la, OP_RBRK) || OPIS(la, OP_RBRACE) || OPIS(la, OP_COMMA) ||
+	    OPIS(la, OP_SEMI) || OPIS(la, OP_DARROW))
 		return 1;
-	q = prec(n, la);
+	q = prec(la);
 	return q != 0 && q <= p && q != 19 && q != 20;
 }
 
@@ -608,9 +687,13 @@ static int fold_call(struct mw_php_norm *n, enum mw_php_fn fn, const struct item
 	e = mw_php_apply(fn, n->tmp.data ? n->tmp.data : "", al, &n->vals,
 			 n->budget - n->decoded);
 	if (e) {
-		if (e == MW_ERR_TOOBIG)
-			n->caps |= (fn == MW_FN_GZINFLATE || fn == MW_FN_GZUNCOMPRESS ||
-				    fn == MW_FN_GZDECODE) ? MW_PHP_CAP_RATIO : MW_PHP_CAP_VALUES;
+		if (e == MW_ERR_TOOBIG && (fn == MW_FN_GZINFLATE || fn == MW_FN_GZUNCOMPRESS ||
+					   fn == MW_FN_GZDECODE))
+			/* which of the two bounds mw_php_apply() was given */
+			n->caps |= n->budget - n->decoded < al * MW_PHP_MAX_INFLATE_RATIO + 4096 ?
+				   MW_PHP_CAP_DECODED : MW_PHP_CAP_RATIO;
+		else if (e == MW_ERR_TOOBIG)
+			n->caps |= MW_PHP_CAP_VALUES;
 		n->vals.len = start;
 		if (n->vals.data)
 			n->vals.data[start] = '\0';
@@ -657,11 +740,11 @@ static int fold_chr(struct mw_php_norm *n, const struct item *first,
 	return 1;
 }
 
-static int not_call_context(const struct mw_php_norm *n, const struct item *before)
+static int not_call_context(const struct item *before)
 {
-	return !(is(n, before, "->") || is(n, before, "?->") || is(n, before, "::") ||
-		 is(n, before, "function") || is(n, before, "new") ||
-		 is(n, before, "const") || is(n, before, "fn"));
+	return !(OPIS(before, OP_ARROW) || OPIS(before, OP_NULLSAFE) || OPIS(before, OP_DCOLON) ||
+		 OPIS(before, OP_K_FUNCTION) || OPIS(before, OP_K_NEW) ||
+		 OPIS(before, OP_K_CONST) || OPIS(before, OP_K_FN));
 }
 
 /*
@@ -690,8 +773,8 @@ static int reduce(struct mw_php_norm *n, const struct item *la)
 	if (!t1)
 		return 0;
 	/* calls and groups closed by ")" */
-	if (t4 && is(n, t1, ")") && is(n, t3, "(") && t4->kind == IT_TOK &&
-	    t4->tk == MW_PT_IDENT && (!t5 || not_call_context(n, t5))) {
+	if (t4 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_LPAR) && t4->kind == IT_TOK &&
+	    t4->tk == MW_PT_IDENT && (!t5 || not_call_context(t5))) {
 		t = item_text(n, t4, &len);
 		if (len == 3 && mw_ascii_lower((unsigned char)t[0]) == 'c' &&
 		    mw_ascii_lower((unsigned char)t[1]) == 'h' &&
@@ -704,25 +787,25 @@ static int reduce(struct mw_php_norm *n, const struct item *la)
 				return fold_call(n, fn, t4, t2, 4);
 		}
 	}
-	if (t6 && is(n, t1, ")") && is(n, t3, ",") && is(n, t5, "(") &&
-	    is(n, t6, "pack") && t4->kind == IT_LIT && t4->len == 2 &&
+	if (t6 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_COMMA) && OPIS(t5, OP_LPAR) &&
+	    OPIS(t6, OP_K_PACK) && t4->kind == IT_LIT && t4->len == 2 &&
 	    memcmp(n->vals.data + t4->off, "H*", 2) == 0 &&
-	    (!top(n, 7) || not_call_context(n, top(n, 7))))
+	    (!top(n, 7) || not_call_context(top(n, 7))))
 		return fold_call(n, MW_FN_PACK_H, t6, t2, 6);
-	if (t3 && is(n, t1, ")") && t2->kind == IT_LIT && is(n, t3, "(") &&
+	if (t3 && OPIS(t1, OP_RPAR) && t2->kind == IT_LIT && OPIS(t3, OP_LPAR) &&
 	    (!t4 || (t4->kind == IT_TOK && t4->tk != MW_PT_IDENT && t4->tk != MW_PT_VAR &&
-		     t4->tk != MW_PT_DOLLAR && !is(n, t4, ")") && !is(n, t4, "]") &&
-		     !is(n, t4, "}")))) {
+		     t4->tk != MW_PT_DOLLAR && !OPIS(t4, OP_RPAR) && !OPIS(t4, OP_RBRK) &&
+		     !OPIS(t4, OP_RBRACE)))) {
 		r = *t2;
 		r.raw_off = t3->raw_off;
 		replace_top(n, 3, &r);
 		return 1;
 	}
 	/* L . L and L ^ L */
-	if (t3 && (is(n, t2, ".") || is(n, t2, "^")) &&
-	    may_fold(n, t4, la, is(n, t2, ".") ? 14 : 10, is(n, t2, ".") ? "." : "^") &&
+	if (t3 && (OPIS(t2, OP_DOT) || OPIS(t2, OP_XOR)) &&
+	    may_fold(t4, la, OPIS(t2, OP_DOT) ? 14 : 10, t2->op) &&
 	    value_of(n, t3, &ao, &al, &ad, &ac) && value_of(n, t1, &bo, &bl, &bd, &bc)) {
-		if (is(n, t2, ".")) {
+		if (OPIS(t2, OP_DOT)) {
 			if (!concat(n, ao, al, bo, bl, &ro))
 				return 0;
 			make_lit(&r, t3->raw_off, ro, al + bl);
@@ -744,7 +827,7 @@ static int reduce(struct mw_php_norm *n, const struct item *la)
 		return 1;
 	}
 	/* ${L} and $$v */
-	if (t4 && is(n, t1, "}") && t2->kind == IT_LIT && is(n, t3, "{") &&
+	if (t4 && OPIS(t1, OP_RBRACE) && t2->kind == IT_LIT && OPIS(t3, OP_LBRACE) &&
 	    t4->kind == IT_TOK && t4->tk == MW_PT_DOLLAR &&
 	    valid_name(n->vals.data + t2->off, t2->len, 0)) {
 		ao = t2->off;
@@ -775,10 +858,10 @@ static int reduce(struct mw_php_norm *n, const struct item *la)
 		return 1;
 	}
 	/* a call through a variable or a string holding a function name */
-	if (la && is(n, la, "(") && (!t2 || not_call_context(n, t2)) &&
+	if (la && OPIS(la, OP_LPAR) && (!t2 || not_call_context(t2)) &&
 	    ((t1->kind == IT_TOK && t1->tk == MW_PT_VAR && (!t2 || !(t2->kind == IT_TOK &&
 							       t2->tk == MW_PT_DOLLAR))) ||
-	     (t1->kind == IT_LIT && (!t2 || opener(n, t2) || prec(n, t2)))) &&
+	     (t1->kind == IT_LIT && (!t2 || opener(t2) || prec(t2)))) &&
 	    value_of(n, t1, &ao, &al, &ad, &ac) &&
 	    valid_name(n->vals.data + ao, al, 1)) {
 		memset(&r, 0, sizeof(r));
@@ -793,13 +876,13 @@ static int reduce(struct mw_php_norm *n, const struct item *la)
 		return 1;
 	}
 	/* remember $v = L; and $v .= L; */
-	if (t3 && la && (is(n, la, ";") || (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)) &&
-	    t1->kind == IT_LIT && (is(n, t2, "=") || is(n, t2, ".=")) &&
-	    (!t4 || is(n, t4, ";") || is(n, t4, "{") || is(n, t4, "}") ||
+	if (t3 && la && (OPIS(la, OP_SEMI) || (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)) &&
+	    t1->kind == IT_LIT && (OPIS(t2, OP_ASSIGN) || OPIS(t2, OP_CATASSIGN)) &&
+	    (!t4 || OPIS(t4, OP_SEMI) || OPIS(t4, OP_LBRACE) || OPIS(t4, OP_RBRACE) ||
 	     (t4->kind == IT_TOK && (t4->tk == MW_PT_OPEN || t4->tk == MW_PT_CLOSE ||
 				     t4->tk == MW_PT_HTML))) &&
 	    (v = var_of(n, t3, 1)) != NULL) {
-		if (is(n, t2, "=")) {
+		if (OPIS(t2, OP_ASSIGN)) {
 			v->known = 1;
 			v->off = t1->off;
 			v->len = t1->len;
@@ -840,16 +923,16 @@ static void before_push(struct mw_php_norm *n, struct item *it)
 	if (!t1)
 		return;
 	if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR &&
-	    (assign_op(n, it) || is(n, it, "++") || is(n, it, "--")) &&
+	    (assign_op(it) || OPIS(it, OP_INC) || OPIS(it, OP_DEC)) &&
 	    (v = var_of(n, t1, 0)) != NULL) {
-		v->pending = is(n, it, ".=") && v->known;
+		v->pending = OPIS(it, OP_CATASSIGN) && v->known;
 		v->known = 0;
 	}
 	if (it->kind == IT_TOK && it->tk == MW_PT_VAR &&
-	    (is(n, t1, "as") || is(n, t1, "=>") || is(n, t1, "&")) &&
+	    (OPIS(t1, OP_K_AS) || OPIS(t1, OP_DARROW) || OPIS(t1, OP_AMP)) &&
 	    (v = var_of(n, it, 0)) != NULL)
 		v->known = v->pending = 0;
-	if (is(n, it, "(") && t1->kind == IT_TOK && t1->tk == MW_PT_IDENT)
+	if (OPIS(it, OP_LPAR) && t1->kind == IT_TOK && t1->tk == MW_PT_IDENT)
 		t1->lower = 1;
 }
 
@@ -866,6 +949,30 @@ static void push(struct mw_php_norm *n, struct item *it)
 	if (n->nst == STACK_MAX)
 		flush_bottom(n, STACK_MAX - STACK_KEEP);
 	n->st[n->nst++] = *it;
+}
+
+/* The optab id of an operator or keyword token (keywords ASCII
+ * case-insensitive), 0 if none. */
+static uint8_t classify(const char *t, size_t len, int ident)
+{
+	size_t i, k;
+
+	if (len == 0 || len > 12)
+		return 0;
+	for (i = 0; i < sizeof(optab) / sizeof(optab[0]); i++) {
+		const char *o = optab[i].text;
+
+		if ((unsigned char)o[0] != (ident ? mw_ascii_lower((unsigned char)t[0]) :
+					   (unsigned char)t[0]))
+			continue;
+		for (k = 1; k < len && o[k] &&
+		     (unsigned char)o[k] == (ident ? mw_ascii_lower((unsigned char)t[k]) :
+					     (unsigned char)t[k]); k++)
+			;
+		if (k == len && o[k] == '\0')
+			return (uint8_t)(i + 1);
+	}
+	return 0;
 }
 
 /* A token to an item; string literals get their value in n->vals. */
@@ -893,6 +1000,8 @@ static int to_item(struct mw_php_norm *n, const struct mw_php_token *t,
 	it->src = SRC_RAW;
 	it->off = t->start;
 	it->len = t->len;
+	if (t->kind == MW_PT_OP || t->kind == MW_PT_IDENT)
+		it->op = classify(n->buf + t->start, t->len, t->kind == MW_PT_IDENT);
 	return 1;
 }
 
@@ -1002,7 +1111,7 @@ int mw_php_looks_like_code(const char *data, size_t len)
 
 		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' || c >= 0x80)
 			print++;
-		if (c == ';' || c == '(' || c == '$' || c == '<' || c == '=')
+		if (c == ';' || c == '(' || c == '$' || c == '<')
 			punct++;
 	}
 	return print * 100 >= n * 95 && punct > 0;
