@@ -85,7 +85,7 @@ struct mw_sig_db {
 	size_t nrefs, arefs;
 	unsigned first_ind;	/* refs of view_sinks, view_builders,
 				 * view_strong, in this order */
-	unsigned nsinks, nbuilders, nstrong;
+	unsigned nsinks, nbuilders, nstrong, nflow, ninputs;
 #ifdef MW_HAVE_VECTORSCAN
 	hs_database_t *hs;
 #endif
@@ -432,6 +432,18 @@ static const char *const view_builders[] = {
 	"strrev(", "hex2bin(", "urldecode(", "convert_uudecode(", "chr(",
 	"pack('h", "pack(\"h",
 };
+/* Request input next to a sink: worth the data-flow facts (php_flow.h).
+ * ("system" "(" is split for scripts/banned-functions: a string to look
+ * for, not a call.) */
+static const char *const view_flow_sinks[] = {
+	"system" "(", "exec(", "passthru(", "popen" "(", "proc_open(", "pcntl_exec(",
+	"eval(", "assert(", "create_function(", "extract(", "($_post", "($_get",
+	"($_request", "($_cookie", "addaddress(", "addbcc(",
+};
+static const char *const view_inputs[] = {
+	"$_post", "$_get", "$_request", "$_cookie", "$_files", "php://input",
+	"getallheaders", "$http_post_vars", "$http_get_vars",
+};
 static const char *const view_strong[] = {
 	"str_rot13(", "${'", "${\"", "eval(gz", "eval(base64", "eval(str",
 };
@@ -627,6 +639,12 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 		e = add_ref(db, view_builders[i], strlen(view_builders[i]));
 	for (i = 0; i < db->nstrong && !e; i++)
 		e = add_ref(db, view_strong[i], strlen(view_strong[i]));
+	db->nflow = sizeof(view_flow_sinks) / sizeof(view_flow_sinks[0]);
+	db->ninputs = sizeof(view_inputs) / sizeof(view_inputs[0]);
+	for (i = 0; i < db->nflow && !e; i++)
+		e = add_ref(db, view_flow_sinks[i], strlen(view_flow_sinks[i]));
+	for (i = 0; i < db->ninputs && !e; i++)
+		e = add_ref(db, view_inputs[i], strlen(view_inputs[i]));
 	if (!e) {
 		db->weak = calloc(db->nlits + 1, 1);
 		db->weak_ids = calloc(db->nlits + 1, sizeof(*db->weak_ids));
@@ -1168,10 +1186,12 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		      const char *buf, size_t len, int in_php)
 {
 	unsigned b = db->first_ind + db->nsinks, st = b + db->nbuilders;
+	unsigned fl = st + db->nstrong, in = fl + db->nflow;
 
 	if (!any_fired(db, sc, st, db->nstrong) &&
 	    !(any_fired(db, sc, db->first_ind, db->nsinks) &&
-	      any_fired(db, sc, b, db->nbuilders)))
+	      any_fired(db, sc, b, db->nbuilders)) &&
+	    !(any_fired(db, sc, fl, db->nflow) && any_fired(db, sc, in, db->ninputs)))
 		return 0;
 	return in_php || memmem(buf, len, "<?", 2) != NULL;
 }
@@ -1359,6 +1379,7 @@ const char *mw_sig_caps_text(unsigned caps, char *buf, size_t n)
 		{ MW_SIG_CAP_OUTPUT, "view size cap" },
 		{ MW_SIG_CAP_LAYERS, "layer count cap" },
 		{ MW_SIG_CAP_TIME, "decode time budget" },
+		{ MW_SIG_CAP_FLOW, "data-flow analysis bound" },
 	};
 	size_t i, k = 0;
 

@@ -12,6 +12,7 @@
  * source becomes a fact. Every token visit is counted against a budget.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +39,12 @@
 #define MAX_ARGS	5	/* argument positions a fact shows */
 #define MAX_REACH	16	/* (parameter, sink, position) per function */
 #define SINK_DYNAMIC	0xfe	/* $tainted(...) */
+#define SINK_VARCALL	0xfd	/* $f(tainted): a function held in a variable */
 
 struct ftok {
 	uint8_t kind;		/* enum mw_php_tok */
 	uint8_t flags;
+	uint8_t id;		/* names: what word_id() says */
 	uint32_t start, len;
 };
 
@@ -57,7 +60,7 @@ static const struct sink {
 	{ "include_once", 1, SK_CODE }, { "require", 1, SK_CODE },
 	{ "require_once", 1, SK_CODE }, { "call_user_func", 1, SK_CODE },
 	{ "call_user_func_array", 1, SK_CODE }, { "array_map", 1, SK_CODE },
-	{ "preg_replace", 2, SK_CODE },
+	{ "preg_replace", 2, SK_CODE }, { "preg_replace_e", 2, SK_CODE },
 	{ "system", 1, SK_CMD }, { "exec", 1, SK_CMD }, { "shell_exec", 1, SK_CMD },
 	{ "passthru", 1, SK_CMD }, { "popen", 1, SK_CMD }, { "proc_open", 1, SK_CMD },
 	{ "pcntl_exec", 1, SK_CMD },
@@ -74,7 +77,7 @@ static const struct sink {
 	{ "stream_socket_client", 1, SK_NET },
 };
 #define NSINKS (sizeof(sinks) / sizeof(sinks[0]))
-#define SINK_SHELL_EXEC 13	/* index of shell_exec: backticks */
+
 
 /* Calls whose result is harmless whatever their argument: numbers,
  * booleans, hashes, escaping for the shell. Their arguments carry no
@@ -93,8 +96,91 @@ static const char *const sanitisers[] = {
 	"urlencode", "rawurlencode", "settype", "gettype", "round",
 };
 
+/* Words the analysis looks for, found once per token (lex_view). */
+enum {
+	W_NONE = 0,
+	W_SINK = 1,		/* W_SINK + index into sinks[] */
+	W_SANITISER = 100,
+	W_FUNCTION, W_FOREACH, W_RETURN, W_GLOBAL, W_AS, W_NEW, W_EXTRACT,
+	W_PARSE_STR, W_IMPORT_REQ, W_HEADERS, W_FILE_GET_CONTENTS, W_ARRAY,
+};
+
+struct word {
+	const char *name;
+	uint8_t id;
+};
+
+/* Sinks the analysis treats specially, by index into sinks[]. */
+static unsigned sk_shell_exec, sk_fgc, sk_preg, sk_preg_e, sk_include_lo, sk_include_hi;
+
+static unsigned sink_named(const char *name)
+{
+	unsigned k;
+
+	for (k = 0; k < NSINKS; k++)
+		if (strcmp(sinks[k].name, name) == 0)
+			return k;
+	abort();	/* a name below that is not in sinks[] */
+}
+
+static struct word words[NSINKS + sizeof(sanitisers) / sizeof(sanitisers[0]) + 16];
+static size_t nwords;
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static int word_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct word *)a)->name, ((const struct word *)b)->name);
+}
+
+static void words_init(void)
+{
+	static const struct word kw[] = {
+		{ "function", W_FUNCTION }, { "foreach", W_FOREACH },
+		{ "return", W_RETURN }, { "global", W_GLOBAL }, { "as", W_AS },
+		{ "new", W_NEW }, { "extract", W_EXTRACT },
+		{ "parse_str", W_PARSE_STR },
+		{ "import_request_variables", W_IMPORT_REQ },
+		{ "getallheaders", W_HEADERS }, { "apache_request_headers", W_HEADERS },
+		{ "file_get_contents", W_FILE_GET_CONTENTS }, { "array", W_ARRAY },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
+		words[nwords++] = kw[i];
+	for (i = 0; i < sizeof(sanitisers) / sizeof(sanitisers[0]); i++)
+		words[nwords++] = (struct word){ sanitisers[i], W_SANITISER };
+	qsort(words, nwords, sizeof(words[0]), word_cmp);
+	sk_shell_exec = sink_named("shell_exec");
+	sk_fgc = sink_named("file_get_contents");
+	sk_preg = sink_named("preg_replace");
+	sk_preg_e = sink_named("preg_replace_e");
+	sk_include_lo = sink_named("include");		/* include .. require_once */
+	sk_include_hi = sink_named("require_once");
+}
+
+/* file_get_contents is a sink (a request path) and a source
+ * (php://input): sinks[] wins, expr_bits() checks its argument. */
+static uint8_t word_id(const char *t, size_t l)
+{
+	char low[32];
+	struct word key, *w;
+	size_t i;
+
+	if (l >= sizeof(low))
+		return W_NONE;
+	for (i = 0; i < l; i++)
+		low[i] = (char)mw_ascii_lower((unsigned char)t[i]);
+	low[l] = '\0';
+	for (i = 0; i < NSINKS; i++)
+		if (sinks[i].name[0] == low[0] && strcmp(sinks[i].name, low) == 0)
+			return (uint8_t)(W_SINK + i);
+	key.name = low;
+	w = bsearch(&key, words, nwords, sizeof(words[0]), word_cmp);
+	return w ? w->id : W_NONE;
+}
+
 struct var_ent {
-	uint32_t off, len, gen;
+	uint32_t off, len, gen, scope;
 	uint16_t bits;
 };
 
@@ -125,6 +211,11 @@ struct mw_php_flow {
 	size_t ntok, atok;
 	struct var_ent vars[VAR_SLOTS];
 	uint32_t gen, nvars;
+	uint32_t scope, nscopes;	/* variables are per function body */
+	uint16_t extracted;		/* extract() of request data: every
+					 * variable not assigned may hold it */
+	uint32_t scope_end[8], scope_prev[8];
+	unsigned nscope_stack;
 	struct func funcs[MW_FLOW_MAX_FUNCS];
 	uint32_t nfuncs;
 	int32_t fslot[FUNC_SLOTS];	/* index into funcs, -1 free */
@@ -172,20 +263,9 @@ static int is_op(const struct mw_php_flow *f, size_t i, const char *s)
 	return l == n && memcmp(t, s, n) == 0;
 }
 
-static int ident_eq(const struct mw_php_flow *f, size_t i, const char *s)
+static int is_word(const struct mw_php_flow *f, size_t i, uint8_t id)
 {
-	size_t n = strlen(s), l, k;
-	const char *t;
-
-	if (i >= f->ntok || f->tok[i].kind != MW_PT_IDENT)
-		return 0;
-	t = txt(f, i, &l);
-	if (l != n)
-		return 0;
-	for (k = 0; k < n; k++)
-		if (mw_ascii_lower((unsigned char)t[k]) != (unsigned char)s[k])
-			return 0;
-	return 1;
+	return i < f->ntok && f->tok[i].kind == MW_PT_IDENT && f->tok[i].id == id;
 }
 
 static int spend(struct mw_php_flow *f)
@@ -224,6 +304,7 @@ static enum mw_err lex_view(struct mw_php_flow *f)
 	struct mw_php_token t;
 
 	f->ntok = 0;
+	pthread_once(&words_once, words_init);
 	mw_php_lex_init(&lx, f->v, f->vlen, 0);
 	while (mw_php_lex_next(&lx, &t)) {
 		if (t.kind == MW_PT_WS || t.kind == MW_PT_COMMENT || t.kind == MW_PT_HTML ||
@@ -246,6 +327,7 @@ static enum mw_err lex_view(struct mw_php_flow *f)
 		}
 		f->tok[f->ntok].kind = (uint8_t)t.kind;
 		f->tok[f->ntok].flags = (uint8_t)t.flags;
+		f->tok[f->ntok].id = t.kind == MW_PT_IDENT ? word_id(f->v + t.start, t.len) : W_NONE;
 		f->tok[f->ntok].start = (uint32_t)t.start;
 		f->tok[f->ntok].len = (uint32_t)t.len;
 		f->ntok++;
@@ -269,7 +351,7 @@ static uint32_t hash_bytes(const char *p, size_t n)
 static struct var_ent *var_find(struct mw_php_flow *f, const char *name,
 				size_t len, int create)
 {
-	uint32_t h = hash_bytes(name, len), k;
+	uint32_t h = (hash_bytes(name, len) ^ f->scope) * 16777619u, k;
 
 	for (k = 0; k < VAR_SLOTS; k++) {
 		struct var_ent *e = &f->vars[(h + k) % VAR_SLOTS];
@@ -285,10 +367,12 @@ static struct var_ent *var_find(struct mw_php_flow *f, const char *name,
 			e->gen = f->gen;
 			e->off = (uint32_t)(name - f->v);
 			e->len = (uint32_t)len;
+			e->scope = f->scope;
 			e->bits = 0;
 			return e;
 		}
-		if (e->len == len && memcmp(f->v + e->off, name, len) == 0)
+		if (e->scope == f->scope && e->len == len &&
+		    memcmp(f->v + e->off, name, len) == 0)
 			return e;
 	}
 	return NULL;
@@ -301,6 +385,39 @@ static void vars_reset(struct mw_php_flow *f)
 		f->gen = 1;
 	}
 	f->nvars = 0;
+	f->extracted = 0;
+	f->scope = 0;
+	f->nscopes = 0;
+	f->nscope_stack = 0;
+}
+
+/* A named function's body starts after token i ("function"): its
+ * variables are its own until the closing brace. Closures keep the
+ * enclosing scope (they see it through "use"). */
+static void scope_enter(struct mw_php_flow *f, size_t i)
+{
+	size_t name = i + 1, k;
+
+	if (is_op(f, name, "&"))
+		name++;
+	if (name >= f->ntok || f->tok[name].kind != MW_PT_IDENT || !is_op(f, name + 1, "(") ||
+	    f->nscope_stack == 8)
+		return;
+	k = closing(f, name + 1);
+	for (k++; k < f->ntok && k < name + 40 && !is_op(f, k, "{") && !is_op(f, k, ";"); k++)
+		;
+	if (!is_op(f, k, "{"))
+		return;
+	f->scope_prev[f->nscope_stack] = f->scope;
+	f->scope_end[f->nscope_stack] = (uint32_t)closing(f, k);
+	f->nscope_stack++;
+	f->scope = ++f->nscopes;
+}
+
+static void scope_leave(struct mw_php_flow *f, size_t i)
+{
+	while (f->nscope_stack && i >= f->scope_end[f->nscope_stack - 1])
+		f->scope = f->scope_prev[--f->nscope_stack];
 }
 
 static uint16_t superglobal(const char *t, size_t l)
@@ -337,11 +454,12 @@ static uint16_t var_bits(struct mw_php_flow *f, size_t i)
 			    (sl > 12 && memcmp(s + 1, "QUERY_STRING", 12) == 0) ||
 			    (sl > 11 && memcmp(s + 1, "REQUEST_URI", 11) == 0))
 				return S_HEADER;
+			return 0;
 		}
-		return 0;
+		return S_HEADER;	/* the whole array holds the headers */
 	}
 	e = var_find(f, t, l, 0);
-	return e ? e->bits : 0;
+	return e ? e->bits : f->extracted;
 }
 
 static void var_taint(struct mw_php_flow *f, size_t i, uint16_t bits)
@@ -484,24 +602,11 @@ static struct func *func_at(struct mw_php_flow *f, size_t i)
 
 /* ---- expressions ---- */
 
-static int sanitiser(struct mw_php_flow *f, size_t i)
+static int sink_of(const struct mw_php_flow *f, size_t i)
 {
-	size_t k;
+	uint8_t id = i < f->ntok && f->tok[i].kind == MW_PT_IDENT ? f->tok[i].id : W_NONE;
 
-	for (k = 0; k < sizeof(sanitisers) / sizeof(sanitisers[0]); k++)
-		if (ident_eq(f, i, sanitisers[k]))
-			return 1;
-	return 0;
-}
-
-static int sink_of(struct mw_php_flow *f, size_t i)
-{
-	size_t k;
-
-	for (k = 0; k < NSINKS; k++)
-		if (ident_eq(f, i, sinks[k].name))
-			return (int)k;
-	return -1;
+	return id >= W_SINK && id < W_SINK + NSINKS ? id - W_SINK : -1;
 }
 
 enum stop { STOP_STMT, STOP_ARG, STOP_AS };
@@ -551,26 +656,26 @@ static uint16_t expr_bits(struct mw_php_flow *f, size_t i, enum stop mode, size_
 				i++;	/* (int)$x: the next operand carries nothing */
 			break;
 		case MW_PT_IDENT:
-			if (mode == STOP_AS && depth == 0 && ident_eq(f, i, "as"))
+			if (mode == STOP_AS && depth == 0 && is_word(f, i, W_AS))
 				goto done;
 			if (!is_op(f, i + 1, "("))
 				break;
-			if (sanitiser(f, i)) {
+			if (k->id == W_SANITISER) {
 				i = closing(f, i + 1);
 				if (i >= f->ntok)
 					goto done;
 				break;
 			}
-			if (ident_eq(f, i, "getallheaders") || ident_eq(f, i, "apache_request_headers")) {
+			if (k->id == W_HEADERS) {
 				b |= S_HEADER;
-			} else if (ident_eq(f, i, "file_get_contents") && i + 2 < f->ntok &&
+			} else if (k->id == W_SINK + sk_fgc && i + 2 < f->ntok &&
 				   f->tok[i + 2].kind == MW_PT_STRING) {
 				t = txt(f, i + 2, &l);
 				if (l >= 13 && mw_ascii_lower((unsigned char)t[1]) == 'p' &&
 				    memcmp(t + 1, "php://input", 11) == 0)
 					b |= S_INPUT;
 			} else if (!(i && (is_op(f, i - 1, "->") || is_op(f, i - 1, "::") ||
-					   ident_eq(f, i - 1, "function")))) {
+					   is_word(f, i - 1, W_FUNCTION)))) {
 				struct func *fn = func_at(f, i);
 
 				if (fn)
@@ -643,6 +748,9 @@ static void emit_fact(struct mw_php_flow *f, unsigned sink, const uint16_t *args
 	if (sink == SINK_DYNAMIC) {
 		put_source(f->out, args[0]);
 		mw_buf_puts(f->out, "(0");
+	} else if (sink == SINK_VARCALL) {
+		mw_buf_puts(f->out, "$f(");
+		put_source(f->out, args[0]);
 	} else {
 		mw_buf_puts(f->out, sinks[sink].name);
 		mw_buf_putc(f->out, '(');
@@ -686,7 +794,7 @@ static void add_reach(struct mw_php_flow *f, uint16_t bits, unsigned sink, unsig
 static void sink_call(struct mw_php_flow *f, unsigned sink, const uint16_t *args,
 		      size_t nargs, size_t at)
 {
-	size_t a, shown = sink == SINK_DYNAMIC ? 1 : sinks[sink].nargs;
+	size_t a, shown = sink >= SINK_VARCALL ? 1 : sinks[sink].nargs;
 	uint16_t any = 0, row[MAX_ARGS] = { 0 };
 
 	for (a = 0; a < nargs && a < shown && a < MAX_ARGS; a++) {
@@ -717,7 +825,7 @@ static void wrapper_call(struct mw_php_flow *f, const struct func *fn,
 			continue;
 		memset(row, 0, sizeof(row));
 		row[x->pos] = args[x->param];
-		sink_call(f, x->sink, row, x->sink == SINK_DYNAMIC ? 1 : sinks[x->sink].nargs, at);
+		sink_call(f, x->sink, row, x->sink >= SINK_VARCALL ? 1 : sinks[x->sink].nargs, at);
 	}
 }
 
@@ -739,6 +847,28 @@ static size_t call_args(struct mw_php_flow *f, size_t open, uint16_t *args, size
 		k = end + 1;
 	}
 	return n < max ? n : max;
+}
+
+/* A literal regex with the e modifier (PHP < 7 evaluates the
+ * replacement): '/x/e', '#x#ie' ... */
+static int e_modifier(const struct mw_php_flow *f, size_t i)
+{
+	size_t l, k;
+	const char *t;
+	char close;
+	int e = 0;
+
+	if (i >= f->ntok || f->tok[i].kind != MW_PT_STRING || !is_op(f, i + 1, ","))
+		return 0;
+	t = txt(f, i, &l);
+	if (l < 5)
+		return 0;
+	close = t[1] == '(' ? ')' : t[1] == '{' ? '}' : t[1] == '[' ? ']' :
+		t[1] == '<' ? '>' : t[1];
+	for (k = l - 2; k > 2 && ((t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z')); k--)
+		if (t[k] == 'e')
+			e = 1;
+	return e && t[k] == close && !name_byte((unsigned char)t[1]);
 }
 
 /* Is the operator at i an assignment (=, .=, +=, ??= ...)? */
@@ -765,6 +895,7 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 	for (i = from; i < to && !f->capped && spend(f); i++) {
 		const struct ftok *t = &f->tok[i];
 
+		scope_leave(f, i);
 		switch (t->kind) {
 		case MW_PT_VAR:
 			j = i + 1;
@@ -772,12 +903,22 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 				j = closing(f, j) + 1;
 			if (assign_op(f, j)) {
 				var_taint(f, i, expr_bits(f, j + 1, STOP_STMT, &end));
-			} else if (is_op(f, i + 1, "(")) {
-				uint16_t b = var_bits(f, i);
+			} else if (is_op(f, i + 1, "(") && !(i && (is_op(f, i - 1, "->") ||
+								     is_op(f, i - 1, "::")))) {
+				uint16_t b = var_bits(f, i), a = 0;
 
 				if (b) {
 					args[0] = b;
 					sink_call(f, SINK_DYNAMIC, args, 1, i);
+				} else if (!is_op(f, i + 2, "[") && !is_word(f, i + 2, W_ARRAY) &&
+					   (n = call_args(f, i + 1, args, MW_FLOW_MAX_PARAMS))) {
+					/* $f($_POST['x']), not $handler(['key' => $_GET...]):
+					 * invokable objects take option arrays */
+					for (j = 0; j < n; j++)
+						a |= args[j];
+					args[0] = a;
+					if (a)
+						sink_call(f, SINK_VARCALL, args, 1, i);
 				}
 			}
 			break;
@@ -785,13 +926,32 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 			if (t->flags & MW_PT_F_BACKTICK) {
 				args[0] = string_bits(f, i);
 				if (args[0])
-					sink_call(f, SINK_SHELL_EXEC, args, 1, i);
+					sink_call(f, sk_shell_exec, args, 1, i);
 			}
 			break;
 		case MW_PT_IDENT: {
 			int s;
 
-			if (ident_eq(f, i, "foreach") && is_op(f, i + 1, "(")) {
+			if (is_word(f, i, W_FUNCTION)) {
+				scope_enter(f, i);
+				break;
+			}
+			if (is_word(f, i, W_GLOBAL) && f->scope) {
+				/* global $a, $b: their taint in the file's scope */
+				for (j = i + 1; j < to && f->tok[j].kind == MW_PT_VAR && spend(f); j += 2) {
+					uint32_t here = f->scope;
+					uint16_t b;
+
+					f->scope = 0;
+					b = var_bits(f, j);
+					f->scope = here;
+					var_taint(f, j, b);
+					if (!is_op(f, j + 1, ","))
+						break;
+				}
+				break;
+			}
+			if (is_word(f, i, W_FOREACH) && is_op(f, i + 1, "(")) {
 				uint16_t b = expr_bits(f, i + 2, STOP_AS, &end);
 
 				for (j = end + 1; j < to && !is_op(f, j, ")") && spend(f); j++)
@@ -799,18 +959,17 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 						var_taint(f, j, b);
 				break;
 			}
-			if (ident_eq(f, i, "return") && f->cur) {
+			if (is_word(f, i, W_RETURN) && f->cur) {
 				f->cur->ret |= expr_bits(f, i + 1, STOP_STMT, &end) & S_REAL;
 				break;
 			}
-			if (ident_eq(f, i, "include") || ident_eq(f, i, "include_once") ||
-			    ident_eq(f, i, "require") || ident_eq(f, i, "require_once")) {
+			if ((s = sink_of(f, i)) >= (int)sk_include_lo && s <= (int)sk_include_hi) {
 				args[0] = expr_bits(f, i + 1, STOP_STMT, &end);
 				sink_call(f, (unsigned)sink_of(f, i), args, 1, i);
 				break;
 			}
-			if (!is_op(f, i + 1, "(") || (i && ident_eq(f, i - 1, "function")) ||
-			    (i && ident_eq(f, i - 1, "new")))
+			if (!is_op(f, i + 1, "(") || (i && is_word(f, i - 1, W_FUNCTION)) ||
+			    (i && is_word(f, i - 1, W_NEW)))
 				break;
 			if (i && (is_op(f, i - 1, "->") || is_op(f, i - 1, "::") ||
 				  is_op(f, i - 1, "?->"))) {
@@ -822,9 +981,19 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 				}
 				break;
 			}
+			if (is_word(f, i, W_EXTRACT) || is_word(f, i, W_PARSE_STR) ||
+			    is_word(f, i, W_IMPORT_REQ)) {
+				n = call_args(f, i + 1, args, MW_FLOW_MAX_PARAMS);
+				f->extracted |= n ? args[0] : (uint16_t)S_REQUEST;
+				if (is_word(f, i, W_IMPORT_REQ))
+					f->extracted |= S_REQUEST;
+				break;
+			}
 			s = sink_of(f, i);
 			if (s >= 0) {
 				n = call_args(f, i + 1, args, MW_FLOW_MAX_PARAMS);
+				if ((unsigned)s == sk_preg && e_modifier(f, i + 2))
+					s = (int)sk_preg_e;
 				sink_call(f, (unsigned)s, args, n, i);
 			} else {
 				struct func *fn = func_at(f, i);
@@ -871,7 +1040,7 @@ enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
 	f->budget = (size_t)MW_FLOW_WORK * (f->ntok + 16);
 
 	for (i = 0; i + 1 < f->ntok && !f->capped; i++)
-		if (ident_eq(f, i, "function"))
+		if (is_word(f, i, W_FUNCTION))
 			func_add(f, i);
 	for (round = 0; round < MW_FLOW_ROUNDS && !f->capped; round++) {
 		f->changed = 0;
@@ -882,6 +1051,7 @@ enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
 			if (!fn->end)
 				continue;
 			vars_reset(f);
+			f->scope = ++f->nscopes;
 			for (p = 0; p < fn->nparams; p++)
 				var_taint(f, fn->param[p], (uint16_t)S_PARAM(p));
 			f->cur = fn;

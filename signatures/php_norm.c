@@ -16,6 +16,7 @@
 #include "core/ascii.h"
 #include "core/buf.h"
 #include "signatures/php_decode.h"
+#include "signatures/php_flow.h"
 #include "signatures/php_lex.h"
 #include "signatures/php_norm.h"
 
@@ -184,7 +185,10 @@ struct layer_rec {
 struct mw_php_norm {
 	const char *buf;
 	size_t len;
-	struct mw_buf out, vals, tmp;
+	struct mw_buf out, vals, tmp, facts;
+	struct mw_php_flow *flow;	/* data-flow facts (php_flow.h) */
+	size_t fact_at[MW_FLOW_MAX_FACTS][2];	/* facts offset, view offset */
+	size_t nfacts;
 	uint32_t *map;		/* pairs: view offset, raw offset */
 	size_t nmap, amap;
 	struct item st[STACK_MAX];
@@ -218,6 +222,8 @@ void mw_php_norm_free(struct mw_php_norm *n)
 	mw_buf_free(&n->out);
 	mw_buf_free(&n->vals);
 	mw_buf_free(&n->tmp);
+	mw_buf_free(&n->facts);
+	mw_php_flow_free(n->flow);
 	free(n->map);
 	free(n);
 }
@@ -1005,6 +1011,44 @@ static int to_item(struct mw_php_norm *n, const struct mw_php_token *t,
 	return 1;
 }
 
+static void on_fact(void *ud, size_t fact_off, size_t view_off)
+{
+	struct mw_php_norm *n = ud;
+
+	if (n->nfacts < MW_FLOW_MAX_FACTS) {
+		n->fact_at[n->nfacts][0] = fact_off;
+		n->fact_at[n->nfacts][1] = view_off;
+		n->nfacts++;
+	}
+}
+
+/* After the view: one line per data-flow fact, each mapped to the raw
+ * offset of the sink call it describes. */
+static void add_facts(struct mw_php_norm *n)
+{
+	size_t i, end;
+	int capped = 0;
+
+	if (!n->out.len || (!n->flow && !(n->flow = mw_php_flow_new())))
+		return;
+	if (!n->facts.cap)
+		mw_buf_init(&n->facts, (size_t)64 << 10);
+	mw_buf_reset(&n->facts);
+	n->nfacts = 0;
+	mw_php_flow_run(n->flow, n->out.data, n->out.len, &n->facts, on_fact, n, &capped);
+	if (capped)
+		n->caps |= MW_PHP_CAP_FLOW;
+	if (!n->nfacts)
+		return;
+	map_add(n, n->len);
+	out_bytes(n, "\n", 1);
+	for (i = 0; i < n->nfacts; i++) {
+		end = i + 1 < n->nfacts ? n->fact_at[i + 1][0] : n->facts.len;
+		map_add(n, mw_php_norm_raw_offset(n, n->fact_at[i][1]));
+		out_bytes(n, n->facts.data + n->fact_at[i][0], end - n->fact_at[i][0]);
+	}
+}
+
 enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
 			     int in_php, size_t decode_budget, size_t *decoded)
 {
@@ -1045,6 +1089,7 @@ enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
 		map_add(n, lx.pos);
 		out_bytes(n, n->buf + lx.pos, n->len - lx.pos);
 	}
+	add_facts(n);
 	if (!n->out.data && mw_buf_reserve(&n->out, 1))
 		return MW_ERR_NOMEM;
 	n->out.data[n->out.len] = '\0';

@@ -35,6 +35,7 @@
 #define MW_PHP_CAP_RATIO	0x10u	/* inflate stopped by the ratio cap */
 #define MW_PHP_CAP_OUTPUT	0x20u	/* view larger than its cap: cut */
 #define MW_PHP_CAP_LAYERS	0x40u	/* more than MW_PHP_MAX_LAYERS layers */
+#define MW_PHP_CAP_FLOW		0x100u	/* data-flow facts stopped at a bound */
 
 struct mw_php_norm;
 

@@ -58,6 +58,7 @@
 #define MW_SIG_CAP_OUTPUT	0x20u
 #define MW_SIG_CAP_LAYERS	0x40u
 #define MW_SIG_CAP_TIME		0x80u
+#define MW_SIG_CAP_FLOW		0x100u	/* MW_PHP_CAP_FLOW */
 
 /* Pattern flags (from /REGEX/flags). */
 #define MW_SIG_F_CASELESS	0x1u

@@ -1,6 +1,9 @@
 #!/bin/bash
 # False positives on real code: the PHP applications and libraries Debian
 # ships (deps/signatures.txt) must produce no finding of severity >= medium.
+# Every application the bench tree or a hosting server is likely to carry:
+# WordPress, phpMyAdmin, Roundcube, MediaWiki, Tiny Tiny RSS, DokuWiki and
+# the /usr/share/php libraries (Smarty, PHPMailer, Symfony, ...).
 # mailwarden never follows symlinks, and these packages are full of them
 # (/usr/share/wordpress/wp-config.php -> /etc/wordpress, the php-* libraries
 # linked into the apps), so the trees are first copied with the links
@@ -10,7 +13,8 @@
 set -euo pipefail
 : "${MW_BIN:?}" "${MW_TOP:?}"
 command -v python3 >/dev/null || { echo "python3 not installed"; exit 77; }
-roots=(/usr/share/wordpress /usr/share/phpmyadmin /usr/share/roundcube /usr/share/mediawiki /usr/share/php)
+roots=(/usr/share/wordpress /usr/share/phpmyadmin /usr/share/roundcube /usr/share/mediawiki /usr/share/php
+       /usr/share/tt-rss /usr/share/dokuwiki)
 for r in "${roots[@]}"; do
 	[ -d "$r" ] || { echo "$r missing: run 'make deps' (deps/signatures.txt)"; exit 77; }
 done
