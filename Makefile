@@ -4,6 +4,7 @@
 #   make check      build with ASan+UBSan and run every test (SANITIZE= to turn off)
 #   make fuzz       build the libFuzzer targets and run each FUZZ_SECONDS
 #   make bench      reproducible benchmarks (bench/README.md)
+#   make corpus     CORPUS=DIR: detection on the real-malware corpus (tests/corpus/measure)
 #   make install    PREFIX=/usr/local DESTDIR=
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -68,7 +69,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/tests/%)
 E2E      := $(sort $(wildcard tests/e2e/*.sh))
 
-.PHONY: all deps check unit fuzz fuzz-build fuzz-regress bench install uninstall \
+.PHONY: all deps check unit fuzz fuzz-build fuzz-regress bench corpus install uninstall \
         clean banned tests-build
 
 all: mailwarden
@@ -154,6 +155,15 @@ fuzz: fuzz-build
 # Scan (tree, floor reader, grep), log parsing (2 GB log), DNSBL timing.
 bench: all
 	@rc=0; bench/run || rc=1; bench/logs.sh || rc=1; bench/dnsbl.sh || rc=1; exit $$rc
+
+# Detection on the real-malware corpus (../shared/corpus/build.sh makes it,
+# outside the repository): measure.sh's line and a per-rule table. Not part
+# of make check, which must not need the corpus.
+CORPUS ?=
+MEASURE ?= ../shared/corpus/measure.sh
+corpus: all
+	@test -n "$(CORPUS)" || { echo "usage: make corpus CORPUS=DIR [MEASURE=path/to/measure.sh]" >&2; exit 2; }
+	tests/corpus/measure "$(CORPUS)" "$(MEASURE)"
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
