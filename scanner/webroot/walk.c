@@ -607,6 +607,7 @@ static enum mw_err walk_one(struct walker *w, const char *root)
 		event(w, MW_WALK_SPECIAL, clean, 0, NULL);
 		return MW_OK;
 	}
+	it->next = w->head;
 	w->head = it;
 	return MW_OK;
 }
@@ -631,11 +632,12 @@ enum mw_err mw_walk(const char *const *roots, size_t nroots,
 	nt = o->threads ? o->threads : default_threads();
 	if (nt > MW_WALK_MAX_THREADS)
 		nt = MW_WALK_MAX_THREADS;
-	/* Roots one after the other: st_dev of each root bounds its walk. */
-	for (r = 0; r < nroots && !e; r++) {
+	/* Every root is queued first and one set of workers takes them all:
+	 * a list of 28,000 files is one pool, not 28,000 (each root's items
+	 * carry its st_dev, which bounds its walk). */
+	for (r = 0; r < nroots && !e; r++)
 		e = walk_one(&w, roots[r]);
-		if (e || !w.head)
-			continue;
+	if (!e && w.head) {
 		/* Workers block the asynchronous signals (the main thread
 		 * takes them), so no read of theirs is ever cut short. */
 		sigfillset(&all);
