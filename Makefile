@@ -104,7 +104,14 @@ banned:
 deps:
 	scripts/install-deps
 
-tests-build: $(BUILD)/mailwarden $(UNIT_BIN)
+tests-build: $(BUILD)/mailwarden $(UNIT_BIN) $(BUILD)/bench/php-norm
+
+# Lexer/normaliser throughput and token dumps (bench/README.md,
+# tests/e2e/php-tokens.sh).
+$(BUILD)/bench/php-norm: bench/php-norm.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJ) $(ALL_LDFLAGS) $(ALL_LDLIBS)
 
 # The one test entry point. Unit tests (cmocka), then end-to-end scripts
 # against real Postfix/dnsmasq/nftables, then the fuzzers over their seeds.

@@ -1,7 +1,9 @@
 /*
  * Lexer and normaliser throughput over the files named on stdin (one path
- * a line), or the normalised view of one file (-p FILE). bench/README.md
- * has the figures; built by "make build/release/bench/php-norm".
+ * a line); the normalised view and layers of one file (-p FILE); or its
+ * tokens, one "START LEN KIND" line each (-t, paths on stdin, for
+ * tests/e2e/php-tokens.sh). bench/README.md has the figures; built by
+ * "make tests-build" as $(BUILD)/bench/php-norm.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -55,6 +57,25 @@ int main(int argc, char **argv)
 
 	if (!nm)
 		return 2;
+	if (argc == 2 && strcmp(argv[1], "-t") == 0) {
+		/* paths on stdin: "== PATH" then its tokens */
+		while (fgets(line, sizeof(line), stdin)) {
+			struct mw_php_lexer lx;
+			struct mw_php_token t;
+			char *b;
+
+			line[strcspn(line, "\n")] = '\0';
+			printf("== %s\n", line);
+			if (!(b = slurp(line, &len)))
+				continue;
+			mw_php_lex_init(&lx, b, len, 0);
+			while (mw_php_lex_next(&lx, &t))
+				printf("%zu %zu %s\n", t.start, t.len, mw_php_tok_name(t.kind));
+			free(b);
+		}
+		mw_php_norm_free(nm);
+		return ferror(stdout) ? 2 : 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "-p") == 0) {
 		char *b = slurp(argv[2], &len);
 		const char *v;

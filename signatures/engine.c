@@ -1180,14 +1180,17 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	return hit ? hit(ud, &h) : 0;
 }
 
-/* Worth a view: in code already (a decoded layer) or a PHP tag, and an
- * evaluator with a builder, or a strong sign (view_sinks ...). */
+/* Worth a view: a decoded layer in code or with a PHP tag; a file with a
+ * PHP tag and an evaluator with a builder, or a strong sign (view_sinks
+ * ...). */
 static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		      const char *buf, size_t len, int in_php)
 {
 	unsigned b = db->first_ind + db->nsinks, st = b + db->nbuilders;
 	unsigned fl = st + db->nstrong, in = fl + db->nflow;
 
+	if (sc->layer)	/* decoded from a packed file: always worth one */
+		return in_php || memmem(buf, len, "<?", 2) != NULL;
 	if (!any_fired(db, sc, st, db->nstrong) &&
 	    !(any_fired(db, sc, db->first_ind, db->nsinks) &&
 	      any_fired(db, sc, b, db->nbuilders)) &&

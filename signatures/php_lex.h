@@ -15,7 +15,10 @@
  * (short_open_tag is Off on Debian, but attackers' hosts may have it on;
  * seeing more code is the safe side) except "<?xml"; <script
  * language="php"> is an open tag (PHP 5 only); keywords, names and
- * namespaced names are one kind (MW_PT_IDENT); operators are MW_PT_OP.
+ * namespaced names are one kind (MW_PT_IDENT); operators are MW_PT_OP;
+ * "yield from" is two names. tests/e2e/php-tokens.sh compares kinds and
+ * boundaries with token_get_all() over Debian's PHP applications (15,043
+ * files: all identical but the 23 with "yield from").
  */
 #ifndef MW_PHP_LEX_H
 #define MW_PHP_LEX_H

@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "core/safefile.h"
+#include "signatures/php_norm.h"
 #include "signatures/sig.h"
 
 static int has_error(const struct mw_sig_set *s, unsigned long line,
@@ -642,6 +643,8 @@ static unsigned check_dir(const struct mw_sig_set *s, const char *dir, pcre2_mat
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	unsigned files = 0;
+	struct mw_php_norm *nm = mw_php_norm_new();
+	struct mw_buf view;
 
 	assert_non_null(d);
 	while ((e = readdir(d)) != NULL) {
@@ -665,6 +668,10 @@ static unsigned check_dir(const struct mw_sig_set *s, const char *dir, pcre2_mat
 		assert_int_equal(mw_read_fd_capped(fd, &b, 1 << 24, &trunc), MW_OK);
 		close(fd);
 		files++;
+		/* a norm pattern is matched against the file's view */
+		assert_int_equal(mw_php_normalise(nm, b.data ? b.data : "", b.len, 0,
+						  MW_SIG_DECODE_BUDGET, NULL), MW_OK);
+		view.data = (char *)mw_php_norm_text(nm, &view.len);
 		for (r = 0; r < s->nrules; r++)
 			for (k = 0; k < s->rules[r].npatterns; k++) {
 				const struct mw_sig_pattern *p = &s->rules[r].patterns[k];
@@ -672,11 +679,12 @@ static unsigned check_dir(const struct mw_sig_set *s, const char *dir, pcre2_mat
 				pcre2_code *c;
 				PCRE2_SIZE off;
 				int ec, ok;
+				const struct mw_buf *t = p->view == MW_SIG_VIEW_NORM ? &view : &b;
 
 				c = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED,
 						  mw_sig_pcre2_options(p->flags), &ec, &off, NULL);
 				assert_non_null(c);
-				if (pcre2_match(c, (PCRE2_SPTR)b.data, b.len, 0, 0, md, NULL) < 0) {
+				if (pcre2_match(c, (PCRE2_SPTR)t->data, t->len, 0, 0, md, NULL) < 0) {
 					pcre2_code_free(c);
 					continue;
 				}
@@ -684,7 +692,7 @@ static unsigned check_dir(const struct mw_sig_set *s, const char *dir, pcre2_mat
 				(void)mw_sig_factors(p->regex, p->flags, &g);
 				for (m = 0; m < g.nsets; m++) {
 					for (ok = 0, i = 0; i < g.sets[m].n && !ok; i++)
-						ok = occurs_ci(b.data, b.len, g.sets[m].v[i]);
+						ok = occurs_ci(t->data, t->len, g.sets[m].v[i]);
 					if (!ok)
 						print_error("%s: pattern %s gate %u absent\n", path, p->name, m);
 					assert_true(ok);
@@ -693,9 +701,9 @@ static unsigned check_dir(const struct mw_sig_set *s, const char *dir, pcre2_mat
 					size_t at = pcre2_get_ovector_pointer(md)[0], q;
 
 					ok = 0;
-					for (q = at; q <= at + g.reach && q < b.len && !ok; q++)
+					for (q = at; q <= at + g.reach && q < t->len && !ok; q++)
 						for (i = 0; i < g.sets[0].n && !ok; i++)
-							ok = strncasecmp(b.data + q, g.sets[0].v[i],
+							ok = strncasecmp(t->data + q, g.sets[0].v[i],
 									 strlen(g.sets[0].v[i])) == 0;
 					if (!ok)
 						print_error("%s: pattern %s: no anchor within %u bytes of the match\n",
@@ -709,6 +717,7 @@ static unsigned check_dir(const struct mw_sig_set *s, const char *dir, pcre2_mat
 		mw_buf_free(&b);
 	}
 	closedir(d);
+	mw_php_norm_free(nm);
 	return files;
 }
 
