@@ -102,7 +102,7 @@ enum {
 	W_SINK = 1,		/* W_SINK + index into sinks[] */
 	W_SANITISER = 100,
 	W_FUNCTION, W_FOREACH, W_RETURN, W_GLOBAL, W_AS, W_NEW, W_EXTRACT,
-	W_PARSE_STR, W_IMPORT_REQ, W_HEADERS, W_FILE_GET_CONTENTS, W_ARRAY,
+	W_PARSE_STR, W_IMPORT_REQ, W_HEADERS, W_FILE_GET_CONTENTS, W_ARRAY, W_USE,
 };
 
 struct word {
@@ -142,6 +142,7 @@ static void words_init(void)
 		{ "import_request_variables", W_IMPORT_REQ },
 		{ "getallheaders", W_HEADERS }, { "apache_request_headers", W_HEADERS },
 		{ "file_get_contents", W_FILE_GET_CONTENTS }, { "array", W_ARRAY },
+		{ "use", W_USE },
 	};
 	size_t i;
 
@@ -223,7 +224,9 @@ struct mw_php_flow {
 	uint32_t nfacts;
 	/* per run */
 	size_t work, budget;
-	int capped, changed;
+	int capped;		/* the work budget ran out: stop */
+	int bounded;		/* a table or the token cap was full */
+	int changed;
 	struct func *cur;		/* summary being built, NULL: facts */
 	struct mw_buf *out;
 	mw_flow_fact_fn fact;
@@ -313,7 +316,7 @@ static enum mw_err lex_view(struct mw_php_flow *f)
 		if (t.start > UINT32_MAX || t.len > UINT32_MAX)
 			break;
 		if (f->ntok == MW_FLOW_MAX_TOKENS) {
-			f->capped = 1;
+			f->bounded = 1;
 			break;
 		}
 		if (f->ntok == f->atok) {
@@ -333,7 +336,7 @@ static enum mw_err lex_view(struct mw_php_flow *f)
 		f->ntok++;
 	}
 	if (lx.capped)
-		f->capped = 1;
+		f->bounded = 1;
 	return MW_OK;
 }
 
@@ -360,7 +363,7 @@ static struct var_ent *var_find(struct mw_php_flow *f, const char *name,
 			if (!create)
 				return NULL;
 			if (f->nvars == MW_FLOW_MAX_VARS) {
-				f->capped = 1;
+				f->bounded = 1;
 				return NULL;
 			}
 			f->nvars++;
@@ -565,7 +568,7 @@ static void func_add(struct mw_php_flow *f, size_t i)
 	if (name >= f->ntok || f->tok[name].kind != MW_PT_IDENT || !is_op(f, name + 1, "("))
 		return;		/* a closure: analysed in place */
 	if (f->nfuncs == MW_FLOW_MAX_FUNCS) {
-		f->capped = 1;
+		f->bounded = 1;
 		return;
 	}
 	fn = &f->funcs[f->nfuncs];
@@ -658,6 +661,21 @@ static uint16_t expr_bits(struct mw_php_flow *f, size_t i, enum stop mode, size_
 		case MW_PT_IDENT:
 			if (mode == STOP_AS && depth == 0 && is_word(f, i, W_AS))
 				goto done;
+			if (k->id == W_FUNCTION) {
+				/* a closure's value is code, not its body's data:
+				 * the body is analysed where it stands */
+				size_t body = closing(f, i + 1);
+
+				if (is_word(f, body + 1, W_USE))
+					body = closing(f, body + 2);
+				while (body + 1 < f->ntok && !is_op(f, body + 1, "{") && body < i + 64)
+					body++;
+				if (is_op(f, body + 1, "{"))
+					i = closing(f, body + 1);
+				if (i >= f->ntok)
+					goto done;
+				break;
+			}
 			if (!is_op(f, i + 1, "("))
 				break;
 			if (k->id == W_SANITISER) {
@@ -732,7 +750,7 @@ static void emit_fact(struct mw_php_flow *f, unsigned sink, const uint16_t *args
 
 		if (!e->used) {
 			if (f->nfacts == MW_FLOW_MAX_FACTS) {
-				f->capped = 1;
+				f->bounded = 1;
 				return;
 			}
 			*e = key;
@@ -1018,11 +1036,12 @@ enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
 	enum mw_err e;
 	size_t i, round;
 	uint32_t k;
-	int summaries_capped, lexed_capped;
+	int summaries_capped;
 
 	f->v = view;
 	f->vlen = len;
 	f->capped = 0;
+	f->bounded = 0;
 	f->work = 0;
 	f->out = out;
 	f->fact = fact;
@@ -1035,8 +1054,6 @@ enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
 	memset(f->facts, 0, sizeof(f->facts));
 	if ((e = lex_view(f)) != MW_OK)
 		return e;
-	lexed_capped = f->capped;
-	f->capped = 0;
 	f->budget = (size_t)MW_FLOW_WORK * (f->ntok + 16);
 
 	for (i = 0; i + 1 < f->ntok && !f->capped; i++)
@@ -1076,6 +1093,6 @@ enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
 	vars_reset(f);
 	analyse(f, 0, f->ntok);
 	if (capped)
-		*capped = f->capped || summaries_capped || lexed_capped;
+		*capped = f->capped || summaries_capped || f->bounded;
 	return f->err;
 }

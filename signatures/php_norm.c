@@ -1135,6 +1135,12 @@ unsigned mw_php_norm_caps(const struct mw_php_norm *n)
 	return n->caps;
 }
 
+const char *mw_php_norm_facts(const struct mw_php_norm *n, size_t *len)
+{
+	*len = n->nfacts ? n->facts.len : 0;
+	return n->nfacts && n->facts.data ? n->facts.data : "";
+}
+
 size_t mw_php_norm_nlayers(const struct mw_php_norm *n)
 {
 	return n->nlayers;

@@ -70,6 +70,8 @@ const char *mw_php_norm_text(const struct mw_php_norm *n, size_t *len);
 /* Raw offset of the item that produced view byte off. */
 size_t mw_php_norm_raw_offset(const struct mw_php_norm *n, size_t off);
 unsigned mw_php_norm_caps(const struct mw_php_norm *n);
+/* The data-flow facts (php_flow.h) the view ends with, "" when none. */
+const char *mw_php_norm_facts(const struct mw_php_norm *n, size_t *len);
 size_t mw_php_norm_nlayers(const struct mw_php_norm *n);
 const struct mw_php_layer *mw_php_norm_layer(const struct mw_php_norm *n, size_t i);
 

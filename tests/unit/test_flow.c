@@ -1,0 +1,197 @@
+/* The data-flow facts of signatures/php_flow.c, on the normalised view. */
+#include "tests/unit/testutil.h"
+
+#include "core/buf.h"
+#include "signatures/php_flow.h"
+#include "signatures/php_norm.h"
+
+struct run {
+	int capped;
+};
+
+/* Facts of PHP source src, as the scanner gets them: normalised, the
+ * facts at the end of the view. */
+static char *facts_of(const char *src, struct run *r)
+{
+	struct mw_php_norm *n = mw_php_norm_new();
+	const char *facts, *v;
+	size_t fl, vl, used = 0;
+	char *s;
+
+	assert_non_null(n);
+	assert_int_equal(mw_php_normalise(n, src, strlen(src), 0, 1 << 20, &used), MW_OK);
+	facts = mw_php_norm_facts(n, &fl);
+	v = mw_php_norm_text(n, &vl);
+	/* they are the view's last bytes */
+	assert_true(fl <= vl);
+	assert_memory_equal(v + vl - fl, facts, fl);
+	r->capped = (mw_php_norm_caps(n) & MW_PHP_CAP_FLOW) != 0;
+	s = strndup(facts, fl);
+	mw_php_norm_free(n);
+	return s;
+}
+
+#define EXPECT(src, want) do {						\
+	struct run r_;							\
+	char *got_ = facts_of(src, &r_);				\
+	assert_string_equal(got_, want);				\
+	free(got_);							\
+} while (0)
+
+static void test_assignments(void **state)
+{
+	(void)state;
+	EXPECT("<?php $c = ($_REQUEST['x']); system($c);", "system($_REQUEST);\n");
+	EXPECT("<?php $a = $_GET['a']; $b = \"ls $a\"; $d = $b . ' 2>&1'; passthru($d);",
+	       "passthru($_GET);\n");
+	EXPECT("<?php $a = $b = $_POST['x']; exec($b); exec($a);", "exec($_POST);\n");
+	EXPECT("<?php $q['k'] = $_COOKIE['c']; shell_exec($q['k']);",
+	       "shell_exec($_COOKIE);\n");
+	/* nothing from the request: no fact */
+	EXPECT("<?php $c = 'uptime'; system($c); $x = $_POST['a'];", "");
+	/* direct code is in the view already; the fact says it once more */
+	EXPECT("<?php eval($_POST['e']);", "eval($_POST);\n");
+}
+
+static void test_sanitisers_and_methods(void **state)
+{
+	(void)state;
+	EXPECT("<?php $n = intval($_GET['n']); exec('convert -resize ' . $n);", "");
+	EXPECT("<?php system('ls ' . escapeshellarg($_GET['d']));", "");
+	EXPECT("<?php $s = (int)$_GET['s']; system(\"sleep $s\");", "");
+	EXPECT("<?php if (isset($_POST['go'])) { exec('true'); }", "");
+	/* a PDO statement is not a command */
+	EXPECT("<?php $db->exec($_POST['sql']); $st::system($_POST['x']);", "");
+}
+
+static void test_wrappers(void **state)
+{
+	(void)state;
+	/* used before it is defined */
+	EXPECT("<?php echo ex($_GET['c']); function ex($in) { ob_start(); passthru($in); return ob_get_clean(); }",
+	       "passthru($_GET);\n");
+	/* a wrapper of a wrapper, second parameter */
+	EXPECT("<?php function a($x, $y) { b($y); } function b($z) { shell_exec($z . ' 2>&1'); }"
+	       " a(1, $_POST['p']);", "shell_exec($_POST);\n");
+	/* a function that returns request data is a source */
+	EXPECT("<?php function g() { return $_COOKIE['k']; } $v = g(); assert($v);",
+	       "assert($_COOKIE);\n");
+	/* a method wrapper */
+	EXPECT("<?php class S { function run($c) { return `$c`; } } $s = new S; $s->run($_REQUEST['c']);",
+	       "shell_exec($_REQUEST);\n");
+	/* parameters untainted at the call: nothing */
+	EXPECT("<?php function ex($in) { system($in); } ex('id');", "");
+}
+
+static void test_scopes(void **state)
+{
+	(void)state;
+	/* $cmd of the file is not the function's $cmd */
+	EXPECT("<?php $cmd = $_GET['c']; function f() { $cmd = 'date'; system($cmd); } f();", "");
+	/* unless the function says global */
+	EXPECT("<?php $cmd = $_GET['c']; function f() { global $cmd; system($cmd); } f();",
+	       "system($_GET);\n");
+	/* a closure sees the enclosing scope */
+	EXPECT("<?php $c = $_POST['c']; $run = function () use ($c) { exec($c); }; $run();",
+	       "exec($_POST);\n");
+}
+
+static void test_other_flows(void **state)
+{
+	(void)state;
+	EXPECT("<?php foreach ($_POST as $k => $v) { eval($v); }", "eval($_POST);\n");
+	EXPECT("<?php @extract($_REQUEST); @die($ctime($atime));", "$_REQUEST(0);\n");
+	EXPECT("<?php $k = substr_replace('asxx', 'sert', 2); $k($_POST['v']);",
+	       "$f($_POST);\n");
+	/* an invokable object given an options array is not a function call on
+	 * request data */
+	EXPECT("<?php $h = $c->get('x'); $h(['id' => $_GET['id']]);", "");
+	EXPECT("<?php $e = $_SERVER['HTTP_X_CODE']; eval($e); $r = $_SERVER['DOCUMENT_ROOT']; eval($r);",
+	       "eval($_SERVER['HTTP_']);\n");
+	EXPECT("<?php $all = array_values($_SERVER); eval($all[3]);", "eval($_SERVER['HTTP_']);\n");
+	EXPECT("<?php $b = file_get_contents('php://input'); eval($b);", "eval($_REQUEST);\n");
+	EXPECT("<?php $h = getallheaders(); assert($h['X']);", "assert($_SERVER['HTTP_']);\n");
+	EXPECT("<?php $r = $_GET['r']; preg_replace('/x/e', $r, 'x'); preg_replace('/x/', $r, 'x');",
+	       "preg_replace_e(0,$_GET);\npreg_replace(0,$_GET);\n");
+	EXPECT("<?php $to = $_POST['to']; mail($to, 'hi', $body, $h);",
+	       "mail($_POST,0,0,0,0);\n");
+	EXPECT("<?php $p = $_GET['f']; $fh = fopen($p, 'w'); fwrite($fh, $_POST['c']);",
+	       "fopen($_GET);\nfwrite($_GET,$_POST);\n");
+}
+
+static void test_facts_in_view_and_map(void **state)
+{
+	static const char src[] = "<?php\n$c = $_GET['c'];\n\n\nsystem($c);\n";
+	struct mw_php_norm *n = mw_php_norm_new();
+	const char *v, *at;
+	size_t vl, used = 0, raw;
+
+	(void)state;
+	assert_int_equal(mw_php_normalise(n, src, strlen(src), 0, 1 << 20, &used), MW_OK);
+	v = mw_php_norm_text(n, &vl);
+	at = strstr(v, "\nsystem($_GET);\n");
+	assert_non_null(at);
+	/* the fact maps back to the sink call on line 5 */
+	raw = mw_php_norm_raw_offset(n, (size_t)(at + 1 - v));
+	assert_int_equal(raw, (size_t)(strstr(src, "system") - src));
+	mw_php_norm_free(n);
+}
+
+static void test_dedup_and_bounds(void **state)
+{
+	struct mw_buf src;
+	struct run r;
+	char *got;
+	size_t i;
+
+	(void)state;
+	EXPECT("<?php $a = $_GET['a']; system($a); system($a); system($_GET['b']);",
+	       "system($_GET);\n");
+	/* a million tokens: bounded, capped, no crash */
+	mw_buf_init(&src, (size_t)64 << 20);
+	assert_int_equal(mw_buf_puts(&src, "<?php $x = $_GET['x'];"), MW_OK);
+	for (i = 0; i < 200000; i++)
+		assert_int_equal(mw_buf_puts(&src, "$x=f($x);"), MW_OK);
+	assert_int_equal(mw_buf_puts(&src, "system($x);"), MW_OK);
+	got = facts_of(mw_buf_str(&src), &r);
+	assert_true(r.capped);
+	free(got);
+	mw_buf_reset(&src);
+	/* deep nesting: each call's arguments are read once, within budget */
+	assert_int_equal(mw_buf_puts(&src, "<?php system("), MW_OK);
+	for (i = 0; i < 50000; i++)
+		assert_int_equal(mw_buf_puts(&src, "f("), MW_OK);
+	assert_int_equal(mw_buf_puts(&src, "$_GET['x']"), MW_OK);
+	for (i = 0; i < 50000; i++)
+		assert_int_equal(mw_buf_putc(&src, ')'), MW_OK);
+	assert_int_equal(mw_buf_puts(&src, ");"), MW_OK);
+	got = facts_of(mw_buf_str(&src), &r);
+	assert_string_equal(got, "system($_GET);\n");
+	free(got);
+	/* many functions, each a wrapper: the table's bound */
+	mw_buf_reset(&src);
+	assert_int_equal(mw_buf_puts(&src, "<?php "), MW_OK);
+	for (i = 0; i < MW_FLOW_MAX_FUNCS + 50; i++)
+		assert_int_equal(mw_buf_printf(&src, "function w%zu($a){system($a);}", i), MW_OK);
+	assert_int_equal(mw_buf_puts(&src, "w3($_POST['c']);"), MW_OK);
+	got = facts_of(mw_buf_str(&src), &r);
+	assert_string_equal(got, "system($_POST);\n");
+	assert_true(r.capped);
+	free(got);
+	mw_buf_free(&src);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_assignments),
+		cmocka_unit_test(test_sanitisers_and_methods),
+		cmocka_unit_test(test_wrappers),
+		cmocka_unit_test(test_scopes),
+		cmocka_unit_test(test_other_flows),
+		cmocka_unit_test(test_facts_in_view_and_map),
+		cmocka_unit_test(test_dedup_and_bounds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
