@@ -191,6 +191,7 @@ struct mw_php_norm {
 	size_t nst;
 	struct var vars[VAR_SLOTS];
 	size_t nvars;
+	uint16_t used_slot[MW_PHP_MAX_VARS];	/* which vars[] to clear */
 	struct layer_rec lrec[MW_PHP_MAX_LAYERS];
 	struct mw_php_layer layers[MW_PHP_MAX_LAYERS];
 	size_t nlayers;
@@ -448,7 +449,7 @@ static struct var *var_slot(struct mw_php_norm *n, const char *name, size_t len,
 			v->used = 1;
 			memcpy(v->name, name, len);
 			v->nlen = len;
-			n->nvars++;
+			n->used_slot[n->nvars++] = (uint16_t)((h + k) % VAR_SLOTS);
 			return v;
 		}
 		if (v->nlen == len && memcmp(v->name, name, len) == 0)
@@ -1017,13 +1018,14 @@ enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
 	n->len = buf ? len : 0;
 	mw_buf_reset(&n->out);
 	mw_buf_reset(&n->vals);
+	for (i = 0; i < n->nvars; i++)
+		memset(&n->vars[n->used_slot[i]], 0, sizeof(n->vars[0]));
 	n->nmap = n->nst = n->nlayers = n->nvars = 0;
 	n->caps = 0;
 	n->budget = decode_budget;
 	n->decoded = 0;
 	n->last_word = 0;
 	n->out_cap = n->len * 4 + 65536;
-	memset(n->vars, 0, sizeof(n->vars));
 	if (n->len > MAX_NORM_INPUT) {
 		n->len = MAX_NORM_INPUT;
 		n->caps |= MW_PHP_CAP_OUTPUT;
