@@ -25,6 +25,8 @@ static const struct {
 	{ "strtolower", MW_FN_STRTOLOWER },
 	{ "strtoupper", MW_FN_STRTOUPPER },
 	{ "pack", MW_FN_PACK_H },
+	{ "str_replace", MW_FN_STR_REPLACE },
+	{ "strtr", MW_FN_STRTR },
 };
 
 enum mw_php_fn mw_php_fn_lookup(const char *name, size_t n)

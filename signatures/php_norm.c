@@ -741,6 +741,87 @@ static int fold_chr(struct mw_php_norm *n, const struct item *first,
 	return 1;
 }
 
+/*
+ * str_replace(search, replace, subject) and strtr(subject, from, to) of
+ * three literals (packers strip junk from a blob with them): the top
+ * eight items. Counted as a decoder: the result may be a layer.
+ */
+static int fold_call3(struct mw_php_norm *n, enum mw_php_fn fn, const struct item *first,
+		      const struct item *a, const struct item *b, const struct item *c)
+{
+	size_t o[3], l[3], i, start, k;
+	unsigned d[3], depth;
+	const uint8_t *ch[3];
+	const struct item *args[3] = { a, b, c };
+	struct item r;
+	uint8_t chain[MW_PHP_MAX_DEPTH];
+	const char *v;
+
+	for (i = 0; i < 3; i++)
+		if (!value_of(n, args[i], &o[i], &l[i], &d[i], &ch[i]))
+			return 0;
+	/* the blob is the subject: its chain goes on */
+	k = fn == MW_FN_STR_REPLACE ? 2 : 0;
+	depth = d[k];
+	memcpy(chain, ch[k], sizeof(chain));
+	if (depth >= MW_PHP_MAX_DEPTH) {
+		n->caps |= MW_PHP_CAP_DEPTH;
+		return 0;
+	}
+	chain[depth++] = (uint8_t)fn;
+	if (!room_for(n, l[k] * (fn == MW_FN_STR_REPLACE && l[0] && l[1] > l[0] ?
+				 l[1] / l[0] + 1 : 1)))
+		return 0;
+	/* work from a copy: the arena may move while it grows */
+	mw_buf_reset(&n->tmp);
+	for (i = 0; i < 3; i++)
+		if (mw_buf_append(&n->tmp, n->vals.data + o[i], l[i]))
+			return 0;
+	v = n->tmp.data;
+	start = n->vals.len;
+	if (fn == MW_FN_STR_REPLACE) {
+		const char *se = v, *re = v + l[0], *su = v + l[0] + l[1];
+
+		for (i = 0; i < l[2];) {
+			if (l[0] && l[2] - i >= l[0] && memcmp(su + i, se, l[0]) == 0) {
+				if (mw_buf_append(&n->vals, re, l[1]))
+					goto full;
+				i += l[0];
+			} else {
+				if (mw_buf_append(&n->vals, su + i, 1))
+					goto full;
+				i++;
+			}
+		}
+	} else {
+		unsigned char map[256];
+		const char *su = v, *from = v + l[0], *to = v + l[0] + l[1];
+		size_t m = l[1] < l[2] ? l[1] : l[2];
+
+		for (i = 0; i < 256; i++)
+			map[i] = (unsigned char)i;
+		for (i = 0; i < m; i++)
+			map[(unsigned char)from[i]] = (unsigned char)to[i];
+		if (mw_buf_reserve(&n->vals, l[0]))
+			goto full;
+		for (i = 0; i < l[0]; i++)
+			n->vals.data[n->vals.len++] = (char)map[(unsigned char)su[i]];
+		n->vals.data[n->vals.len] = '\0';
+	}
+	n->decoded += n->vals.len - start;
+	make_lit(&r, first->raw_off, start, n->vals.len - start);
+	r.depth = (uint8_t)depth;
+	memcpy(r.chain, chain, sizeof(r.chain));
+	replace_top(n, 8, &r);
+	return 1;
+full:
+	n->caps |= MW_PHP_CAP_VALUES;
+	n->vals.len = start;
+	if (n->vals.data)
+		n->vals.data[start] = '\0';
+	return 0;
+}
+
 static int not_call_context(const struct item *before)
 {
 	return !(OPIS(before, OP_ARROW) || OPIS(before, OP_NULLSAFE) || OPIS(before, OP_DCOLON) ||
@@ -784,9 +865,22 @@ static int reduce(struct mw_php_norm *n, const struct item *la)
 		{
 			enum mw_php_fn fn = mw_php_fn_lookup(t, len);
 
-			if (fn != MW_FN_NONE && fn != MW_FN_PACK_H)
+			if (fn != MW_FN_NONE && fn != MW_FN_PACK_H && fn != MW_FN_STR_REPLACE &&
+			    fn != MW_FN_STRTR)
 				return fold_call(n, fn, t4, t2, 4);
 		}
+	}
+	if (n->nst >= 8 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_COMMA) && OPIS(t5, OP_COMMA) &&
+	    OPIS(top(n, 7), OP_LPAR) && top(n, 8)->kind == IT_TOK &&
+	    top(n, 8)->tk == MW_PT_IDENT && (!top(n, 9) || not_call_context(top(n, 9)))) {
+		enum mw_php_fn fn;
+
+		t = item_text(n, top(n, 8), &len);
+		fn = mw_php_fn_lookup(t, len);
+		if ((fn == MW_FN_STR_REPLACE || fn == MW_FN_STRTR) &&
+		    n->decoded < n->budget &&
+		    fold_call3(n, fn, top(n, 8), top(n, 6), t4, t2))
+			return 1;
 	}
 	if (t6 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_COMMA) && OPIS(t5, OP_LPAR) &&
 	    OPIS(t6, OP_K_PACK) && t4->kind == IT_LIT && t4->len == 2 &&

@@ -392,6 +392,12 @@ static void test_view_folds(void **state)
 	VIEW_EQ("strtolower('EVAL')", "'eval'");
 	VIEW_EQ("'ABC' ^ \"\\x24\\x34\\x22\"", "'eva'");
 	VIEW_EQ("('ev'.'al')", "'eval'");
+	VIEW_EQ("str_replace('xq', '', 'evxqaxql')", "'eval'");
+	VIEW_EQ("STR_REPLACE('_', 'a', 'ev_l')", "'eval'");
+	VIEW_EQ("strtr('riny', 'nopqrstuvwxyzabcdefghijklm', 'abcdefghijklmnopqrstuvwxyz')",
+		"'eval'");
+	VIEW_EQ("$o->str_replace('a', 'b', 'c')", "$o->str_replace('a','b','c')");
+	VIEW_EQ("str_replace($a, '', 'x')", "str_replace($a,'','x')");
 	VIEW_EQ("strrev('la'.'ve')", "'eval'");
 	VIEW_EQ("${'_PO'.'ST'}['x']", "$_POST['x']");
 	VIEW_EQ("${\"_\\x47ET\"}", "$_GET");
