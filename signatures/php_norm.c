@@ -24,6 +24,10 @@
 #define VAR_SLOTS	512	/* hash slots, at most MW_PHP_MAX_VARS used */
 #define VAR_NAME_MAX	64
 #define MAX_NORM_INPUT	((size_t)1 << 30)	/* bytes: offsets fit in 32 bits */
+/* Bytes the decoders may be handed per buffer, failures included: a
+ * million hex2bin($v) of a megabyte of junk produce nothing but would
+ * copy a terabyte. */
+#define MAX_WORK	((size_t)64 << 20)
 
 enum { IT_LIT, IT_TOK };
 enum { SRC_RAW, SRC_VAL, SRC_STATIC };
@@ -197,6 +201,7 @@ struct mw_php_norm {
 	size_t nlayers;
 	unsigned caps;
 	size_t budget, decoded, out_cap;
+	size_t work;		/* bytes decoders were given: MAX_WORK */
 	int last_word;		/* last emitted byte is a word byte */
 };
 
@@ -666,6 +671,11 @@ static int fold_call(struct mw_php_norm *n, enum mw_php_fn fn, const struct item
 
 	if (!value_of(n, arg, &ao, &al, &depth, &chain))
 		return 0;
+	if (n->work + al > MAX_WORK) {
+		n->caps |= MW_PHP_CAP_DECODED;
+		return 0;
+	}
+	n->work += al;
 	memcpy(ch, chain, sizeof(ch));
 	if (mw_php_fn_decodes(fn)) {
 		if (depth >= MW_PHP_MAX_DEPTH) {
@@ -760,6 +770,11 @@ static int fold_call3(struct mw_php_norm *n, enum mw_php_fn fn, const struct ite
 	for (i = 0; i < 3; i++)
 		if (!value_of(n, args[i], &o[i], &l[i], &d[i], &ch[i]))
 			return 0;
+	if (n->work + l[0] + l[1] + l[2] > MAX_WORK) {
+		n->caps |= MW_PHP_CAP_DECODED;
+		return 0;
+	}
+	n->work += l[0] + l[1] + l[2];
 	/* the blob is the subject: its chain goes on */
 	k = fn == MW_FN_STR_REPLACE ? 2 : 0;
 	depth = d[k];
@@ -782,15 +797,19 @@ static int fold_call3(struct mw_php_norm *n, enum mw_php_fn fn, const struct ite
 	if (fn == MW_FN_STR_REPLACE) {
 		const char *se = v, *re = v + l[0], *su = v + l[0] + l[1];
 
+		/* memmem (two-way, linear) between matches, not a compare at
+		 * every byte: a long search string cannot make it quadratic */
 		for (i = 0; i < l[2];) {
-			if (l[0] && l[2] - i >= l[0] && memcmp(su + i, se, l[0]) == 0) {
+			const char *m = l[0] ? memmem(su + i, l[2] - i, se, l[0]) : NULL;
+			size_t upto = m ? (size_t)(m - su) : l[2];
+
+			if (mw_buf_append(&n->vals, su + i, upto - i))
+				goto full;
+			i = upto;
+			if (m) {
 				if (mw_buf_append(&n->vals, re, l[1]))
 					goto full;
 				i += l[0];
-			} else {
-				if (mw_buf_append(&n->vals, su + i, 1))
-					goto full;
-				i++;
 			}
 		}
 	} else {
@@ -1118,8 +1137,11 @@ enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
 	n->caps = 0;
 	n->budget = decode_budget;
 	n->decoded = 0;
+	n->work = 0;
 	n->last_word = 0;
 	n->out_cap = n->len * 4 + 65536;
+	if (n->out_cap > ((size_t)1 << 31) - 1)
+		n->out_cap = ((size_t)1 << 31) - 1;	/* 32-bit map offsets */
 	if (n->len > MAX_NORM_INPUT) {
 		n->len = MAX_NORM_INPUT;
 		n->caps |= MW_PHP_CAP_OUTPUT;

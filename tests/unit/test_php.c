@@ -594,6 +594,20 @@ static void test_view_bombs(void **state)
 	mw_php_norm_text(nm, &len);
 	assert_int_equal(len, strlen("<?php $x='a'") + 300000 + strlen(";\n"));
 	mw_buf_free(&b);
+	/* a million failing decodes of a big literal: bounded work */
+	mw_buf_init(&b, 64 << 20);
+	mw_buf_puts(&b, "<?php $v = '");
+	for (i = 0; i < (1u << 20); i++)
+		mw_buf_putc(&b, 'z');
+	mw_buf_puts(&b, "';\n");
+	for (i = 0; i < 200000; i++)
+		mw_buf_puts(&b, "hex2bin($v);str_replace('zy','',$v);");
+	t0 = now_s();
+	assert_int_equal(mw_php_normalise(nm, b.data, b.len, 0, 16 << 20, NULL), MW_OK);
+	assert_true(mw_php_norm_caps(nm) & MW_PHP_CAP_DECODED);
+	print_message("200k failing decodes of 1 MiB: %.2f s\n", now_s() - t0);
+	assert_true(now_s() - t0 < 10);
+	mw_buf_free(&b);
 	/* 64 MiB of zeros packed 1000:1: stopped by the ratio cap */
 	{
 		char *zero = calloc(1, 64 << 20), *lit;
