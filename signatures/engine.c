@@ -1357,10 +1357,11 @@ enum mw_err mw_sig_match(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 				 &stop);
 	}
 	sc->layer = NULL;
-	/* a huge file's arenas are not kept for the rest of the run */
+	/* a big file's arenas are not kept for the rest of the run: the
+	 * scan's RSS budget is 64 MiB for all threads */
 	if (sc->norm)
-		mw_php_norm_trim(sc->norm, (size_t)8 << 20);
-	if (sc->lbuf.alloc > ((size_t)8 << 20)) {
+		mw_php_norm_trim(sc->norm, (size_t)1 << 20);
+	if (sc->lbuf.alloc > ((size_t)1 << 20)) {
 		mw_buf_free(&sc->lbuf);
 		mw_buf_init(&sc->lbuf, MW_SIG_DECODE_BUDGET);
 	}
