@@ -55,6 +55,8 @@ const char *mw_php_fn_name(enum mw_php_fn fn)
 
 	if (fn == MW_FN_PACK_H)
 		return "pack('H*')";
+	if (fn == MW_FN_EVAL)
+		return "eval";
 	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
 		if (fns[i].fn == fn)
 			return fns[i].name;

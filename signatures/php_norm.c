@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/ascii.h"
 #include "core/buf.h"
@@ -165,6 +166,7 @@ struct item {
 	uint8_t src;		/* SRC_*, IT_TOK */
 	uint8_t lower;		/* emit lower-cased (a name before "(") */
 	uint8_t depth;		/* decoders applied, IT_LIT */
+	uint8_t folded;		/* IT_LIT made by a fold, not written so */
 	uint8_t chain[MW_PHP_MAX_DEPTH];
 	size_t raw_off;		/* where the item starts in the buffer */
 	size_t off, len;	/* SRC_RAW: buffer; SRC_VAL/IT_LIT: n->vals */
@@ -588,6 +590,7 @@ static void make_lit(struct item *it, size_t raw_off, size_t off, size_t len)
 {
 	memset(it, 0, sizeof(*it));
 	it->kind = IT_LIT;
+	it->folded = 1;
 	it->raw_off = raw_off;
 	it->off = off;
 	it->len = len;
@@ -881,6 +884,15 @@ static int reduce(struct mw_php_norm *n, const struct item *la)
 		    mw_ascii_lower((unsigned char)t[1]) == 'h' &&
 		    mw_ascii_lower((unsigned char)t[2]) == 'r')
 			return fold_chr(n, t4, t2);
+		/* eval('...') of a literal folded from pieces (chr() lists,
+		 * escapes, concatenation) is code: a layer of its own */
+		if (t2->kind == IT_LIT && t2->depth == 0 && t2->folded &&
+		    ((len == 4 && strncasecmp(t, "eval", 4) == 0) ||
+		     (len == 6 && strncasecmp(t, "assert", 6) == 0))) {
+			t2->depth = 1;
+			t2->chain[0] = (uint8_t)MW_FN_EVAL;
+			return 0;
+		}
 		{
 			enum mw_php_fn fn = mw_php_fn_lookup(t, len);
 
@@ -1103,6 +1115,9 @@ static int to_item(struct mw_php_norm *n, const struct mw_php_token *t,
 			it->kind = IT_LIT;
 			it->off = start;
 			it->len = n->vals.len - start;
+			/* escapes in double quotes hide text like a fold */
+			it->folded = !(t->flags & (MW_PT_F_SQ | MW_PT_F_NOWDOC)) &&
+				     memchr(n->buf + t->start, '\\', t->len) != NULL;
 			return 1;
 		}
 		n->vals.len = start;

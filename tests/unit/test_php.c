@@ -541,6 +541,30 @@ static void test_view_layers(void **state)
 	}
 }
 
+/* eval() of a literal assembled from pieces or escapes is a layer; of a
+ * literal written as it is, not (its code is in the bytes already) */
+static void test_view_eval_literal(void **state)
+{
+	const struct mw_php_layer *l;
+
+	(void)state;
+	view_of("<?php eval(chr(109).chr(97).chr(105).chr(108).'($_POST[1]);');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	l = mw_php_norm_layer(nm, 0);
+	assert_int_equal(l->depth, 1);
+	assert_int_equal(l->chain[0], MW_FN_EVAL);
+	assert_int_equal(l->len, strlen("mail($_POST[1]);"));
+	assert_memory_equal(l->data, "mail($_POST[1]);", l->len);
+	view_of("<?php @ASSERT(\"\\x6dail(\\$_GET[1]);\");", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	view_of("<?php eval('mail($_POST[1]);');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 0);
+	view_of("<?php eval(\"mail(\\$_POST[1]);\");", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	view_of("<?php foo(chr(109).chr(97).chr(105).chr(108).'($_POST[1]);');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 0);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -895,6 +919,7 @@ int main(void)
 		cmocka_unit_test(test_view_no_fold),
 		cmocka_unit_test(test_view_map),
 		cmocka_unit_test(test_view_layers),
+		cmocka_unit_test(test_view_eval_literal),
 		cmocka_unit_test(test_view_bombs),
 		cmocka_unit_test(test_engine_views),
 		cmocka_unit_test(test_rule_syntax),
