@@ -706,26 +706,25 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 			       struct mw_sig_scratch **out)
 {
 	struct mw_sig_scratch *sc = calloc(1, sizeof(*sc));
-	int i;
 
 	*out = NULL;
 	if (!sc)
 		return MW_ERR_NOMEM;
 	mw_buf_init(&sc->lower, (size_t)1 << 40);
 	mw_buf_init(&sc->lbuf, MW_SIG_DECODE_BUDGET);
-	for (i = 0; i < 2; i++) {
-		sc->vcount[i] = calloc(db->nlits + 1, sizeof(*sc->count));
-		sc->vstate[i] = calloc(db->nlits + 1, 1);
-		sc->vocc[i] = calloc((db->nlits + 1) * MAX_OCC, sizeof(*sc->occ));
-		if (!sc->vcount[i] || !sc->vstate[i] || !sc->vocc[i]) {
-			mw_sig_scratch_free(sc);
-			return MW_ERR_NOMEM;
-		}
+	/* the view's set (vcount[1] ...) and the normaliser come with the
+	 * first file that needs them (view_state()): most threads of most
+	 * runs never do */
+	sc->vcount[0] = calloc(db->nlits + 1, sizeof(*sc->count));
+	sc->vstate[0] = calloc(db->nlits + 1, 1);
+	sc->vocc[0] = calloc((db->nlits + 1) * MAX_OCC, sizeof(*sc->occ));
+	if (!sc->vcount[0] || !sc->vstate[0] || !sc->vocc[0]) {
+		mw_sig_scratch_free(sc);
+		return MW_ERR_NOMEM;
 	}
 	sc->count = sc->vcount[0];
 	sc->state = sc->vstate[0];
 	sc->occ = sc->vocc[0];
-	sc->norm = mw_php_norm_new();
 	sc->hit_rule = calloc(db->nrules + 1, 1);
 	sc->starts = calloc((size_t)MW_SIG_MAX_FACTORS * MAX_OCC, sizeof(*sc->starts));
 	sc->tail = calloc(HS_TAIL + db->maxlit + HS_PAD, 1);
@@ -734,7 +733,7 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 	sc->md = pcre2_match_data_create(1, NULL);
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (!sc->norm || !sc->hit_rule || !sc->starts || !sc->tail ||
+	if (!sc->hit_rule || !sc->starts || !sc->tail ||
 	    !sc->memo || !sc->memo_off || !sc->md || !sc->mctx || !sc->jit) {
 		mw_sig_scratch_free(sc);
 		return MW_ERR_NOMEM;
@@ -1199,6 +1198,29 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	return in_php || memmem(buf, len, "<?", 2) != NULL;
 }
 
+/* The view's literal counts and the normaliser, made on first use. */
+static enum mw_err view_state(const struct mw_sig_db *db, struct mw_sig_scratch *sc)
+{
+	if (sc->norm)
+		return MW_OK;
+	sc->vcount[1] = calloc(db->nlits + 1, sizeof(*sc->count));
+	sc->vstate[1] = calloc(db->nlits + 1, 1);
+	sc->vocc[1] = calloc((db->nlits + 1) * MAX_OCC, sizeof(*sc->occ));
+	sc->norm = mw_php_norm_new();
+	if (!sc->vcount[1] || !sc->vstate[1] || !sc->vocc[1] || !sc->norm) {
+		free(sc->vcount[1]);
+		free(sc->vstate[1]);
+		free(sc->vocc[1]);
+		mw_php_norm_free(sc->norm);
+		sc->vcount[1] = NULL;
+		sc->vstate[1] = NULL;
+		sc->vocc[1] = NULL;
+		sc->norm = NULL;
+		return MW_ERR_NOMEM;
+	}
+	return MW_OK;
+}
+
 /* Decoded layers of the view just matched go to the queue, behind the
  * chain of the layer they were found in. */
 static void queue_layers(struct mw_sig_scratch *sc)
@@ -1264,6 +1286,8 @@ static enum mw_err match_buffer(const struct mw_sig_db *db, struct mw_sig_scratc
 		size_t used = 0, budget = sc->decoded < MW_SIG_DECODE_BUDGET ?
 			      MW_SIG_DECODE_BUDGET - sc->decoded : 0;
 
+		if ((e = view_state(db, sc)) != MW_OK)
+			return e;
 		if (mw_php_normalise(sc->norm, buf, len, in_php, budget, &used) == MW_OK) {
 			sc->decoded += used;
 			sc->caps |= mw_php_norm_caps(sc->norm);
@@ -1353,9 +1377,11 @@ enum mw_err mw_sig_match(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 				 &stop);
 	}
 	sc->layer = NULL;
-	/* a huge file's arenas are not kept for the rest of the run */
-	mw_php_norm_trim(sc->norm, (size_t)8 << 20);
-	if (sc->lbuf.alloc > ((size_t)8 << 20)) {
+	/* a big file's arenas are not kept for the rest of the run: the
+	 * scan's RSS budget is 64 MiB for all threads */
+	if (sc->norm)
+		mw_php_norm_trim(sc->norm, (size_t)1 << 20);
+	if (sc->lbuf.alloc > ((size_t)1 << 20)) {
 		mw_buf_free(&sc->lbuf);
 		mw_buf_init(&sc->lbuf, MW_SIG_DECODE_BUDGET);
 	}

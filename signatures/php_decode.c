@@ -25,6 +25,8 @@ static const struct {
 	{ "strtolower", MW_FN_STRTOLOWER },
 	{ "strtoupper", MW_FN_STRTOUPPER },
 	{ "pack", MW_FN_PACK_H },
+	{ "str_replace", MW_FN_STR_REPLACE },
+	{ "strtr", MW_FN_STRTR },
 };
 
 enum mw_php_fn mw_php_fn_lookup(const char *name, size_t n)
@@ -53,6 +55,8 @@ const char *mw_php_fn_name(enum mw_php_fn fn)
 
 	if (fn == MW_FN_PACK_H)
 		return "pack('H*')";
+	if (fn == MW_FN_EVAL)
+		return "eval";
 	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
 		if (fns[i].fn == fn)
 			return fns[i].name;

@@ -24,6 +24,10 @@ enum mw_php_fn {
 	MW_FN_STR_ROT13, MW_FN_STRREV, MW_FN_HEX2BIN, MW_FN_URLDECODE,
 	MW_FN_RAWURLDECODE, MW_FN_CONVERT_UUDECODE, MW_FN_STRTOLOWER,
 	MW_FN_STRTOUPPER, MW_FN_PACK_H,
+	/* three literal arguments, folded by php_norm.c (not mw_php_apply) */
+	MW_FN_STR_REPLACE, MW_FN_STRTR,
+	/* not a decoder: a folded literal given to eval()/assert() is code */
+	MW_FN_EVAL,
 };
 
 /* The decoder named by a PHP function name (ASCII case-insensitive, a

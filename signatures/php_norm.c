@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/ascii.h"
 #include "core/buf.h"
@@ -25,6 +26,10 @@
 #define VAR_SLOTS	512	/* hash slots, at most MW_PHP_MAX_VARS used */
 #define VAR_NAME_MAX	64
 #define MAX_NORM_INPUT	((size_t)1 << 30)	/* bytes: offsets fit in 32 bits */
+/* Bytes the decoders may be handed per buffer, failures included: a
+ * million hex2bin($v) of a megabyte of junk produce nothing but would
+ * copy a terabyte. */
+#define MAX_WORK	((size_t)64 << 20)
 
 enum { IT_LIT, IT_TOK };
 enum { SRC_RAW, SRC_VAL, SRC_STATIC };
@@ -162,6 +167,7 @@ struct item {
 	uint8_t src;		/* SRC_*, IT_TOK */
 	uint8_t lower;		/* emit lower-cased (a name before "(") */
 	uint8_t depth;		/* decoders applied, IT_LIT */
+	uint8_t folded;		/* IT_LIT made by a fold, not written so */
 	uint8_t chain[MW_PHP_MAX_DEPTH];
 	size_t raw_off;		/* where the item starts in the buffer */
 	size_t off, len;	/* SRC_RAW: buffer; SRC_VAL/IT_LIT: n->vals */
@@ -195,11 +201,13 @@ struct mw_php_norm {
 	size_t nst;
 	struct var vars[VAR_SLOTS];
 	size_t nvars;
+	uint16_t used_slot[MW_PHP_MAX_VARS];	/* which vars[] to clear */
 	struct layer_rec lrec[MW_PHP_MAX_LAYERS];
 	struct mw_php_layer layers[MW_PHP_MAX_LAYERS];
 	size_t nlayers;
 	unsigned caps;
 	size_t budget, decoded, out_cap;
+	size_t work;		/* bytes decoders were given: MAX_WORK */
 	int last_word;		/* last emitted byte is a word byte */
 };
 
@@ -454,7 +462,7 @@ static struct var *var_slot(struct mw_php_norm *n, const char *name, size_t len,
 			v->used = 1;
 			memcpy(v->name, name, len);
 			v->nlen = len;
-			n->nvars++;
+			n->used_slot[n->nvars++] = (uint16_t)((h + k) % VAR_SLOTS);
 			return v;
 		}
 		if (v->nlen == len && memcmp(v->name, name, len) == 0)
@@ -588,6 +596,7 @@ static void make_lit(struct item *it, size_t raw_off, size_t off, size_t len)
 {
 	memset(it, 0, sizeof(*it));
 	it->kind = IT_LIT;
+	it->folded = 1;
 	it->raw_off = raw_off;
 	it->off = off;
 	it->len = len;
@@ -671,6 +680,11 @@ static int fold_call(struct mw_php_norm *n, enum mw_php_fn fn, const struct item
 
 	if (!value_of(n, arg, &ao, &al, &depth, &chain))
 		return 0;
+	if (n->work + al > MAX_WORK) {
+		n->caps |= MW_PHP_CAP_DECODED;
+		return 0;
+	}
+	n->work += al;
 	memcpy(ch, chain, sizeof(ch));
 	if (mw_php_fn_decodes(fn)) {
 		if (depth >= MW_PHP_MAX_DEPTH) {
@@ -746,6 +760,96 @@ static int fold_chr(struct mw_php_norm *n, const struct item *first,
 	return 1;
 }
 
+/*
+ * str_replace(search, replace, subject) and strtr(subject, from, to) of
+ * three literals (packers strip junk from a blob with them): the top
+ * eight items. Counted as a decoder: the result may be a layer.
+ */
+static int fold_call3(struct mw_php_norm *n, enum mw_php_fn fn, const struct item *first,
+		      const struct item *a, const struct item *b, const struct item *c)
+{
+	size_t o[3], l[3], i, start, k;
+	unsigned d[3], depth;
+	const uint8_t *ch[3];
+	const struct item *args[3] = { a, b, c };
+	struct item r;
+	uint8_t chain[MW_PHP_MAX_DEPTH];
+	const char *v;
+
+	for (i = 0; i < 3; i++)
+		if (!value_of(n, args[i], &o[i], &l[i], &d[i], &ch[i]))
+			return 0;
+	if (n->work + l[0] + l[1] + l[2] > MAX_WORK) {
+		n->caps |= MW_PHP_CAP_DECODED;
+		return 0;
+	}
+	n->work += l[0] + l[1] + l[2];
+	/* the blob is the subject: its chain goes on */
+	k = fn == MW_FN_STR_REPLACE ? 2 : 0;
+	depth = d[k];
+	memcpy(chain, ch[k], sizeof(chain));
+	if (depth >= MW_PHP_MAX_DEPTH) {
+		n->caps |= MW_PHP_CAP_DEPTH;
+		return 0;
+	}
+	chain[depth++] = (uint8_t)fn;
+	if (!room_for(n, l[k] * (fn == MW_FN_STR_REPLACE && l[0] && l[1] > l[0] ?
+				 l[1] / l[0] + 1 : 1)))
+		return 0;
+	/* work from a copy: the arena may move while it grows */
+	mw_buf_reset(&n->tmp);
+	for (i = 0; i < 3; i++)
+		if (mw_buf_append(&n->tmp, n->vals.data + o[i], l[i]))
+			return 0;
+	v = n->tmp.data;
+	start = n->vals.len;
+	if (fn == MW_FN_STR_REPLACE) {
+		const char *se = v, *re = v + l[0], *su = v + l[0] + l[1];
+
+		/* memmem (two-way, linear) between matches, not a compare at
+		 * every byte: a long search string cannot make it quadratic */
+		for (i = 0; i < l[2];) {
+			const char *m = l[0] ? memmem(su + i, l[2] - i, se, l[0]) : NULL;
+			size_t upto = m ? (size_t)(m - su) : l[2];
+
+			if (mw_buf_append(&n->vals, su + i, upto - i))
+				goto full;
+			i = upto;
+			if (m) {
+				if (mw_buf_append(&n->vals, re, l[1]))
+					goto full;
+				i += l[0];
+			}
+		}
+	} else {
+		unsigned char map[256];
+		const char *su = v, *from = v + l[0], *to = v + l[0] + l[1];
+		size_t m = l[1] < l[2] ? l[1] : l[2];
+
+		for (i = 0; i < 256; i++)
+			map[i] = (unsigned char)i;
+		for (i = 0; i < m; i++)
+			map[(unsigned char)from[i]] = (unsigned char)to[i];
+		if (mw_buf_reserve(&n->vals, l[0]))
+			goto full;
+		for (i = 0; i < l[0]; i++)
+			n->vals.data[n->vals.len++] = (char)map[(unsigned char)su[i]];
+		n->vals.data[n->vals.len] = '\0';
+	}
+	n->decoded += n->vals.len - start;
+	make_lit(&r, first->raw_off, start, n->vals.len - start);
+	r.depth = (uint8_t)depth;
+	memcpy(r.chain, chain, sizeof(r.chain));
+	replace_top(n, 8, &r);
+	return 1;
+full:
+	n->caps |= MW_PHP_CAP_VALUES;
+	n->vals.len = start;
+	if (n->vals.data)
+		n->vals.data[start] = '\0';
+	return 0;
+}
+
 static int not_call_context(const struct item *before)
 {
 	return !(OPIS(before, OP_ARROW) || OPIS(before, OP_NULLSAFE) || OPIS(before, OP_DCOLON) ||
@@ -786,12 +890,34 @@ static int reduce(struct mw_php_norm *n, const struct item *la)
 		    mw_ascii_lower((unsigned char)t[1]) == 'h' &&
 		    mw_ascii_lower((unsigned char)t[2]) == 'r')
 			return fold_chr(n, t4, t2);
+		/* eval('...') of a literal folded from pieces (chr() lists,
+		 * escapes, concatenation) is code: a layer of its own */
+		if (t2->kind == IT_LIT && t2->depth == 0 && t2->folded &&
+		    ((len == 4 && strncasecmp(t, "eval", 4) == 0) ||
+		     (len == 6 && strncasecmp(t, "assert", 6) == 0))) {
+			t2->depth = 1;
+			t2->chain[0] = (uint8_t)MW_FN_EVAL;
+			return 0;
+		}
 		{
 			enum mw_php_fn fn = mw_php_fn_lookup(t, len);
 
-			if (fn != MW_FN_NONE && fn != MW_FN_PACK_H)
+			if (fn != MW_FN_NONE && fn != MW_FN_PACK_H && fn != MW_FN_STR_REPLACE &&
+			    fn != MW_FN_STRTR)
 				return fold_call(n, fn, t4, t2, 4);
 		}
+	}
+	if (n->nst >= 8 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_COMMA) && OPIS(t5, OP_COMMA) &&
+	    OPIS(top(n, 7), OP_LPAR) && top(n, 8)->kind == IT_TOK &&
+	    top(n, 8)->tk == MW_PT_IDENT && (!top(n, 9) || not_call_context(top(n, 9)))) {
+		enum mw_php_fn fn;
+
+		t = item_text(n, top(n, 8), &len);
+		fn = mw_php_fn_lookup(t, len);
+		if ((fn == MW_FN_STR_REPLACE || fn == MW_FN_STRTR) &&
+		    n->decoded < n->budget &&
+		    fold_call3(n, fn, top(n, 8), top(n, 6), t4, t2))
+			return 1;
 	}
 	if (t6 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_COMMA) && OPIS(t5, OP_LPAR) &&
 	    OPIS(t6, OP_K_PACK) && t4->kind == IT_LIT && t4->len == 2 &&
@@ -995,6 +1121,9 @@ static int to_item(struct mw_php_norm *n, const struct mw_php_token *t,
 			it->kind = IT_LIT;
 			it->off = start;
 			it->len = n->vals.len - start;
+			/* escapes in double quotes hide text like a fold */
+			it->folded = !(t->flags & (MW_PT_F_SQ | MW_PT_F_NOWDOC)) &&
+				     memchr(n->buf + t->start, '\\', t->len) != NULL;
 			return 1;
 		}
 		n->vals.len = start;
@@ -1061,13 +1190,17 @@ enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
 	n->len = buf ? len : 0;
 	mw_buf_reset(&n->out);
 	mw_buf_reset(&n->vals);
+	for (i = 0; i < n->nvars; i++)
+		memset(&n->vars[n->used_slot[i]], 0, sizeof(n->vars[0]));
 	n->nmap = n->nst = n->nlayers = n->nvars = 0;
 	n->caps = 0;
 	n->budget = decode_budget;
 	n->decoded = 0;
+	n->work = 0;
 	n->last_word = 0;
 	n->out_cap = n->len * 4 + 65536;
-	memset(n->vars, 0, sizeof(n->vars));
+	if (n->out_cap > ((size_t)1 << 31) - 1)
+		n->out_cap = ((size_t)1 << 31) - 1;	/* 32-bit map offsets */
 	if (n->len > MAX_NORM_INPUT) {
 		n->len = MAX_NORM_INPUT;
 		n->caps |= MW_PHP_CAP_OUTPUT;

@@ -392,6 +392,12 @@ static void test_view_folds(void **state)
 	VIEW_EQ("strtolower('EVAL')", "'eval'");
 	VIEW_EQ("'ABC' ^ \"\\x24\\x34\\x22\"", "'eva'");
 	VIEW_EQ("('ev'.'al')", "'eval'");
+	VIEW_EQ("str_replace('xq', '', 'evxqaxql')", "'eval'");
+	VIEW_EQ("STR_REPLACE('_', 'a', 'ev_l')", "'eval'");
+	VIEW_EQ("strtr('riny', 'nopqrstuvwxyzabcdefghijklm', 'abcdefghijklmnopqrstuvwxyz')",
+		"'eval'");
+	VIEW_EQ("$o->str_replace('a', 'b', 'c')", "$o->str_replace('a','b','c')");
+	VIEW_EQ("str_replace($a, '', 'x')", "str_replace($a,'','x')");
 	VIEW_EQ("strrev('la'.'ve')", "'eval'");
 	VIEW_EQ("${'_PO'.'ST'}['x']", "$_POST['x']");
 	VIEW_EQ("${\"_\\x47ET\"}", "$_GET");
@@ -535,6 +541,30 @@ static void test_view_layers(void **state)
 	}
 }
 
+/* eval() of a literal assembled from pieces or escapes is a layer; of a
+ * literal written as it is, not (its code is in the bytes already) */
+static void test_view_eval_literal(void **state)
+{
+	const struct mw_php_layer *l;
+
+	(void)state;
+	view_of("<?php eval(chr(109).chr(97).chr(105).chr(108).'($_POST[1]);');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	l = mw_php_norm_layer(nm, 0);
+	assert_int_equal(l->depth, 1);
+	assert_int_equal(l->chain[0], MW_FN_EVAL);
+	assert_int_equal(l->len, strlen("mail($_POST[1]);"));
+	assert_memory_equal(l->data, "mail($_POST[1]);", l->len);
+	view_of("<?php @ASSERT(\"\\x6dail(\\$_GET[1]);\");", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	view_of("<?php eval('mail($_POST[1]);');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 0);
+	view_of("<?php eval(\"mail(\\$_POST[1]);\");", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	view_of("<?php foo(chr(109).chr(97).chr(105).chr(108).'($_POST[1]);');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 0);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -587,6 +617,20 @@ static void test_view_bombs(void **state)
 	assert_int_equal(mw_php_normalise(nm, b.data, b.len, 0, 16 << 20, &used), MW_OK);
 	mw_php_norm_text(nm, &len);
 	assert_int_equal(len, strlen("<?php $x='a'") + 300000 + strlen(";\n"));
+	mw_buf_free(&b);
+	/* a million failing decodes of a big literal: bounded work */
+	mw_buf_init(&b, 64 << 20);
+	mw_buf_puts(&b, "<?php $v = '");
+	for (i = 0; i < (1u << 20); i++)
+		mw_buf_putc(&b, 'z');
+	mw_buf_puts(&b, "';\n");
+	for (i = 0; i < 200000; i++)
+		mw_buf_puts(&b, "hex2bin($v);str_replace('zy','',$v);");
+	t0 = now_s();
+	assert_int_equal(mw_php_normalise(nm, b.data, b.len, 0, 16 << 20, NULL), MW_OK);
+	assert_true(mw_php_norm_caps(nm) & MW_PHP_CAP_DECODED);
+	print_message("200k failing decodes of 1 MiB: %.2f s\n", now_s() - t0);
+	assert_true(now_s() - t0 < 10);
 	mw_buf_free(&b);
 	/* 64 MiB of zeros packed 1000:1: stopped by the ratio cap */
 	{
@@ -877,6 +921,7 @@ int main(void)
 		cmocka_unit_test(test_view_no_fold),
 		cmocka_unit_test(test_view_map),
 		cmocka_unit_test(test_view_layers),
+		cmocka_unit_test(test_view_eval_literal),
 		cmocka_unit_test(test_view_bombs),
 		cmocka_unit_test(test_engine_views),
 		cmocka_unit_test(test_rule_syntax),
