@@ -85,7 +85,7 @@ struct mw_sig_db {
 	size_t nrefs, arefs;
 	unsigned first_ind;	/* refs of view_sinks, view_builders,
 				 * view_strong, in this order */
-	unsigned nsinks, nbuilders, nstrong, nflow, ninputs;
+	unsigned nsinks, nbuilders, nstrong, nflow, ninputs, nmail, nheaders;
 #ifdef MW_HAVE_VECTORSCAN
 	hs_database_t *hs;
 #endif
@@ -444,6 +444,13 @@ static const char *const view_inputs[] = {
 	"$_post", "$_get", "$_request", "$_cookie", "$_files", "php://input",
 	"getallheaders", "$http_post_vars", "$http_get_vars",
 };
+/* mail() next to request input and a hand-built header: the facts show
+ * whether the recipient and headers come from the request (0.4 MB of
+ * the 157 MB of clean PHP, where mail( with input alone is 4.9 MB). */
+static const char *const view_mail[] = { "mail(" };
+static const char *const view_headers[] = {
+	"from:", "bcc:", "mime-version", "x-mailer", "reply-to:",
+};
 static const char *const view_strong[] = {
 	"str_rot13(", "${'", "${\"", "eval(gz", "eval(base64", "eval(str",
 };
@@ -645,6 +652,12 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 		e = add_ref(db, view_flow_sinks[i], strlen(view_flow_sinks[i]));
 	for (i = 0; i < db->ninputs && !e; i++)
 		e = add_ref(db, view_inputs[i], strlen(view_inputs[i]));
+	db->nmail = sizeof(view_mail) / sizeof(view_mail[0]);
+	db->nheaders = sizeof(view_headers) / sizeof(view_headers[0]);
+	for (i = 0; i < db->nmail && !e; i++)
+		e = add_ref(db, view_mail[i], strlen(view_mail[i]));
+	for (i = 0; i < db->nheaders && !e; i++)
+		e = add_ref(db, view_headers[i], strlen(view_headers[i]));
 	if (!e) {
 		db->weak = calloc(db->nlits + 1, 1);
 		db->weak_ids = calloc(db->nlits + 1, sizeof(*db->weak_ids));
@@ -1186,14 +1199,17 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		      const char *buf, size_t len, int in_php)
 {
 	unsigned b = db->first_ind + db->nsinks, st = b + db->nbuilders;
-	unsigned fl = st + db->nstrong, in = fl + db->nflow;
+	unsigned fl = st + db->nstrong, in = fl + db->nflow, ml = in + db->ninputs;
+	unsigned hd = ml + db->nmail;
 
 	if (sc->layer)	/* decoded from a packed file: always worth one */
 		return in_php || memmem(buf, len, "<?", 2) != NULL;
 	if (!any_fired(db, sc, st, db->nstrong) &&
 	    !(any_fired(db, sc, db->first_ind, db->nsinks) &&
 	      any_fired(db, sc, b, db->nbuilders)) &&
-	    !(any_fired(db, sc, fl, db->nflow) && any_fired(db, sc, in, db->ninputs)))
+	    !(any_fired(db, sc, in, db->ninputs) &&
+	      (any_fired(db, sc, fl, db->nflow) ||
+	       (any_fired(db, sc, ml, db->nmail) && any_fired(db, sc, hd, db->nheaders)))))
 		return 0;
 	return in_php || memmem(buf, len, "<?", 2) != NULL;
 }

@@ -649,6 +649,13 @@ static uint16_t expr_bits(struct mw_php_flow *f, size_t i, enum stop mode, size_
 			break;
 		case MW_PT_VAR:
 			b |= var_bits(f, i);
+			/* $list[$key]: the key selects an element of the
+			 * variable, it is not data of its own */
+			while (is_op(f, i + 1, "[") && i + 1 < f->ntok) {
+				i = closing(f, i + 1);
+				if (i >= f->ntok)
+					goto done;
+			}
 			break;
 		case MW_PT_ISTRING:
 			b |= string_bits(f, i);
@@ -829,21 +836,35 @@ static void sink_call(struct mw_php_flow *f, unsigned sink, const uint16_t *args
 		emit_fact(f, sink, row, shown, f->tok[at].start);
 }
 
-/* The call at token at of a summarised function. */
+/* The call at token at of a summarised function: one fact per sink it
+ * reaches, its columns filled from every parameter that reaches them. */
 static void wrapper_call(struct mw_php_flow *f, const struct func *fn,
 			 const uint16_t *args, size_t nargs, size_t at)
 {
-	uint32_t r;
+	uint32_t r, q;
 	uint16_t row[MAX_ARGS];
 
 	for (r = 0; r < fn->nreach; r++) {
 		const struct reach *x = &fn->reach[r];
+		int first = 1, any = 0;
 
-		if (x->param >= nargs || !args[x->param] || x->pos >= MAX_ARGS)
-			continue;
+		for (q = 0; q < r; q++)
+			if (fn->reach[q].sink == x->sink)
+				first = 0;
+		if (!first)
+			continue;	/* this sink's row was made already */
 		memset(row, 0, sizeof(row));
-		row[x->pos] = args[x->param];
-		sink_call(f, x->sink, row, x->sink >= SINK_VARCALL ? 1 : sinks[x->sink].nargs, at);
+		for (q = r; q < fn->nreach; q++) {
+			const struct reach *y = &fn->reach[q];
+
+			if (y->sink != x->sink || y->param >= nargs || y->pos >= MAX_ARGS ||
+			    !args[y->param])
+				continue;
+			row[y->pos] |= args[y->param];
+			any = 1;
+		}
+		if (any)
+			sink_call(f, x->sink, row, x->sink >= SINK_VARCALL ? 1 : sinks[x->sink].nargs, at);
 	}
 }
 

@@ -47,6 +47,10 @@ static void test_assignments(void **state)
 	EXPECT("<?php $a = $b = $_POST['x']; exec($b); exec($a);", "exec($_POST);\n");
 	EXPECT("<?php $q['k'] = $_COOKIE['c']; shell_exec($q['k']);",
 	       "shell_exec($_COOKIE);\n");
+	/* a request key selects from a server-side array: not data */
+	EXPECT("<?php $to = array('a' => 'x@example.org'); $d = $_POST['d']; mail($to[$d], 's', 'b');",
+	       "");
+	EXPECT("<?php $to = $_POST['list']; mail($to[0], 's', 'b');", "mail($_POST,0,0,0,0);\n");
 	/* nothing from the request: no fact */
 	EXPECT("<?php $c = 'uptime'; system($c); $x = $_POST['a'];", "");
 	/* direct code is in the view already; the fact says it once more */
@@ -115,6 +119,9 @@ static void test_other_flows(void **state)
 	       "preg_replace_e(0,$_GET);\npreg_replace(0,$_GET);\n");
 	EXPECT("<?php $to = $_POST['to']; mail($to, 'hi', $body, $h);",
 	       "mail($_POST,0,0,0,0);\n");
+	/* a wrapper's columns in one fact */
+	EXPECT("<?php function s($f, $t, $j) { return mail(\"$t\", $j, 'x', \"From: $f\"); }"
+	       " s($_POST['f'], $_POST['t'], 'hi');", "mail($_POST,0,0,$_POST,0);\n");
 	EXPECT("<?php $p = $_GET['f']; $fh = fopen($p, 'w'); fwrite($fh, $_POST['c']);",
 	       "fopen($_GET);\nfwrite($_GET,$_POST);\n");
 }
