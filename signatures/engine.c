@@ -439,6 +439,10 @@ static const char *const view_flow_sinks[] = {
 	"system" "(", "exec(", "passthru(", "popen" "(", "proc_open(", "pcntl_exec(",
 	"eval(", "assert(", "create_function(", "extract(", "($_post", "($_get",
 	"($_request", "($_cookie", "addaddress(", "addbcc(",
+	/* callers of a callback that legit code rarely gives request data */
+	"register_shutdown_function(", "register_tick_function(", "uasort(",
+	"uksort(", "array_reduce(", "iterator_apply(", "forward_static_call",
+	"array_walk_recursive(",
 };
 static const char *const view_inputs[] = {
 	"$_post", "$_get", "$_request", "$_cookie", "$_files", "php://input",

@@ -30,6 +30,9 @@
 #define S_HEADER	0x20u
 #define S_INPUT		0x40u
 #define S_REAL		0x7fu
+#define S_INDIRECT	0x80u	/* came through an array element written or a
+				 * foreach: for callbacks, not the request's
+				 * own choice of function */
 #define S_PARAM(i)	(0x100u << (i))
 #define S_PARAMS	0xff00u
 
@@ -40,6 +43,24 @@
 #define MAX_REACH	16	/* (parameter, sink, position) per function */
 #define SINK_DYNAMIC	0xfe	/* $tainted(...) */
 #define SINK_VARCALL	0xfd	/* $f(tainted): a function held in a variable */
+#define SINK_CALLBACK	0xfc	/* callback(function, data) of the table below */
+
+/* Functions that call a callback they are given: where the callback is
+ * and where its data starts (every other argument from there on). */
+static const struct cbfunc {
+	const char *name;
+	uint8_t cb, data;
+} cbfuncs[] = {
+	{ "call_user_func", 0, 1 }, { "call_user_func_array", 0, 1 },
+	{ "forward_static_call", 0, 1 }, { "forward_static_call_array", 0, 1 },
+	{ "register_shutdown_function", 0, 1 }, { "register_tick_function", 0, 1 },
+	{ "array_map", 0, 1 }, { "array_filter", 1, 0 }, { "array_walk", 1, 0 },
+	{ "array_walk_recursive", 1, 0 }, { "array_reduce", 1, 0 },
+	{ "usort", 1, 0 }, { "uasort", 1, 0 }, { "uksort", 1, 0 },
+	{ "iterator_apply", 1, 0 }, { "preg_replace_callback", 1, 2 },
+	{ "ob_start", 0, 1 }, { "set_error_handler", 0, 1 },
+};
+#define NCBFUNCS (sizeof(cbfuncs) / sizeof(cbfuncs[0]))
 
 struct ftok {
 	uint8_t kind;		/* enum mw_php_tok */
@@ -58,8 +79,7 @@ static const struct sink {
 	{ "eval", 1, SK_CODE }, { "assert", 1, SK_CODE },
 	{ "create_function", 2, SK_CODE }, { "include", 1, SK_CODE },
 	{ "include_once", 1, SK_CODE }, { "require", 1, SK_CODE },
-	{ "require_once", 1, SK_CODE }, { "call_user_func", 1, SK_CODE },
-	{ "call_user_func_array", 1, SK_CODE }, { "array_map", 1, SK_CODE },
+	{ "require_once", 1, SK_CODE },
 	{ "preg_replace", 2, SK_CODE }, { "preg_replace_e", 2, SK_CODE },
 	{ "system", 1, SK_CMD }, { "exec", 1, SK_CMD }, { "shell_exec", 1, SK_CMD },
 	{ "passthru", 1, SK_CMD }, { "popen", 1, SK_CMD }, { "proc_open", 1, SK_CMD },
@@ -100,6 +120,7 @@ static const char *const sanitisers[] = {
 enum {
 	W_NONE = 0,
 	W_SINK = 1,		/* W_SINK + index into sinks[] */
+	W_CALLBACK = 60,	/* W_CALLBACK + index into cbfuncs[] */
 	W_SANITISER = 100,
 	W_FUNCTION, W_FOREACH, W_RETURN, W_GLOBAL, W_AS, W_NEW, W_EXTRACT,
 	W_PARSE_STR, W_IMPORT_REQ, W_HEADERS, W_FILE_GET_CONTENTS, W_ARRAY, W_USE,
@@ -175,6 +196,9 @@ static uint8_t word_id(const char *t, size_t l)
 	for (i = 0; i < NSINKS; i++)
 		if (sinks[i].name[0] == low[0] && strcmp(sinks[i].name, low) == 0)
 			return (uint8_t)(W_SINK + i);
+	for (i = 0; i < NCBFUNCS; i++)
+		if (cbfuncs[i].name[0] == low[0] && strcmp(cbfuncs[i].name, low) == 0)
+			return (uint8_t)(W_CALLBACK + i);
 	key.name = low;
 	w = bsearch(&key, words, nwords, sizeof(words[0]), word_cmp);
 	return w ? w->id : W_NONE;
@@ -215,6 +239,8 @@ struct mw_php_flow {
 	uint32_t scope, nscopes;	/* variables are per function body */
 	uint16_t extracted;		/* extract() of request data: every
 					 * variable not assigned may hold it */
+	struct { uint32_t off, len; uint16_t bits; } keys[64];
+	unsigned nkeys;			/* $_GET['cmd'] ... keys read */
 	uint32_t scope_end[8], scope_prev[8];
 	unsigned nscope_stack;
 	struct func funcs[MW_FLOW_MAX_FUNCS];
@@ -308,6 +334,7 @@ static enum mw_err lex_view(struct mw_php_flow *f)
 
 	f->ntok = 0;
 	pthread_once(&words_once, words_init);
+	f->nkeys = 0;
 	mw_php_lex_init(&lx, f->v, f->vlen, 0);
 	while (mw_php_lex_next(&lx, &t)) {
 		if (t.kind == MW_PT_WS || t.kind == MW_PT_COMMENT || t.kind == MW_PT_HTML ||
@@ -439,6 +466,37 @@ static uint16_t superglobal(const char *t, size_t l)
 	return 0;
 }
 
+/* register_globals: at file level, $cmd read before any assignment in a
+ * file that reads $_GET['cmd'] is that request value. */
+static uint16_t register_global(const struct mw_php_flow *f, const char *name, size_t len)
+{
+	unsigned k;
+
+	for (k = 0; k < f->nkeys; k++)
+		if (f->keys[k].len == len && memcmp(f->v + f->keys[k].off, name, len) == 0)
+			return f->keys[k].bits;
+	return 0;
+}
+
+/* Remember the key of $_GET['key'] (tokens at i, i+1, i+2). */
+static void note_key(struct mw_php_flow *f, size_t i)
+{
+	size_t l, kl;
+	const char *t = txt(f, i, &l), *k;
+	uint16_t b = superglobal(t, l);
+
+	if (!b || b == S_FILES || !is_op(f, i + 1, "[") || i + 2 >= f->ntok ||
+	    f->tok[i + 2].kind != MW_PT_STRING || f->nkeys == 64)
+		return;
+	k = txt(f, i + 2, &kl);
+	if (kl < 3 || kl > 66)
+		return;
+	f->keys[f->nkeys].off = (uint32_t)(k + 1 - f->v);
+	f->keys[f->nkeys].len = (uint32_t)(kl - 2);
+	f->keys[f->nkeys].bits = b;
+	f->nkeys++;
+}
+
 /* Taint of the variable token at i ($_SERVER only for the request's own
  * headers, URI and query string). */
 static uint16_t var_bits(struct mw_php_flow *f, size_t i)
@@ -462,7 +520,9 @@ static uint16_t var_bits(struct mw_php_flow *f, size_t i)
 		return S_HEADER;	/* the whole array holds the headers */
 	}
 	e = var_find(f, t, l, 0);
-	return e ? e->bits : f->extracted;
+	if (e)
+		return e->bits;
+	return f->extracted | (f->scope ? 0 : register_global(f, t + 1, l - 1));
 }
 
 static void var_taint(struct mw_php_flow *f, size_t i, uint16_t bits)
@@ -471,9 +531,9 @@ static void var_taint(struct mw_php_flow *f, size_t i, uint16_t bits)
 	const char *t = txt(f, i, &l);
 	struct var_ent *e;
 
-	if (!bits || superglobal(t, l))
+	if (superglobal(t, l))
 		return;
-	e = var_find(f, t, l, 1);
+	e = var_find(f, t, l, 1);	/* also untainted: it is assigned */
 	if (e)
 		e->bits |= bits;
 }
@@ -647,8 +707,16 @@ static uint16_t expr_bits(struct mw_php_flow *f, size_t i, enum stop mode, size_
 				goto done;
 			}
 			break;
-		case MW_PT_VAR:
-			b |= var_bits(f, i);
+		case MW_PT_VAR: {
+			uint16_t vb = var_bits(f, i);
+			size_t vl;
+			const char *vt = txt(f, i, &vl);
+
+			/* an element of a tainted array of ours ($hooks['cb']) is
+			 * data, but not the request choosing it */
+			if (vb && is_op(f, i + 1, "[") && !superglobal(vt, vl))
+				vb |= S_INDIRECT;
+			b |= vb;
 			/* $list[$key]: the key selects an element of the
 			 * variable, it is not data of its own */
 			while (is_op(f, i + 1, "[") && i + 1 < f->ntok) {
@@ -657,8 +725,15 @@ static uint16_t expr_bits(struct mw_php_flow *f, size_t i, enum stop mode, size_
 					goto done;
 			}
 			break;
+		}
 		case MW_PT_ISTRING:
 			b |= string_bits(f, i);
+			break;
+		case MW_PT_STRING:
+			/* include('php://input'), fopen('php://input') */
+			t = txt(f, i, &l);
+			if (l == 13 && memcmp(t, "'php://input'", 13) == 0)
+				b |= S_INPUT;
 			break;
 		case MW_PT_CAST:
 			t = txt(f, i, &l);
@@ -718,6 +793,14 @@ done:
 
 /* ---- facts and summaries ---- */
 
+/* Argument columns a fact of this sink shows. */
+static size_t sink_cols(unsigned sink)
+{
+	if (sink == SINK_CALLBACK)
+		return 2;
+	return sink >= SINK_CALLBACK ? 1 : sinks[sink].nargs;
+}
+
 static void put_source(struct mw_buf *o, uint16_t b)
 {
 	const char *s = "0";
@@ -776,6 +859,11 @@ static void emit_fact(struct mw_php_flow *f, unsigned sink, const uint16_t *args
 	} else if (sink == SINK_VARCALL) {
 		mw_buf_puts(f->out, "$f(");
 		put_source(f->out, args[0]);
+	} else if (sink == SINK_CALLBACK) {
+		mw_buf_puts(f->out, "callback(");
+		put_source(f->out, args[0]);
+		mw_buf_putc(f->out, ',');
+		put_source(f->out, args[1]);
 	} else {
 		mw_buf_puts(f->out, sinks[sink].name);
 		mw_buf_putc(f->out, '(');
@@ -819,12 +907,16 @@ static void add_reach(struct mw_php_flow *f, uint16_t bits, unsigned sink, unsig
 static void sink_call(struct mw_php_flow *f, unsigned sink, const uint16_t *args,
 		      size_t nargs, size_t at)
 {
-	size_t a, shown = sink >= SINK_VARCALL ? 1 : sinks[sink].nargs;
+	size_t a, shown = sink_cols(sink);
 	uint16_t any = 0, row[MAX_ARGS] = { 0 };
 
 	for (a = 0; a < nargs && a < shown && a < MAX_ARGS; a++) {
 		row[a] = args[a];
-		any |= args[a];
+		/* fopen('php://input'): reading the body, not a path the
+		 * request chose (include('php://input') runs it: kept) */
+		if (a == 0 && sink < NSINKS && sinks[sink].cls == SK_FILE)
+			row[a] &= (uint16_t)~S_INPUT;
+		any |= row[a];
 	}
 	if (f->cur) {
 		for (a = 0; a < shown && a < MAX_ARGS; a++)
@@ -864,7 +956,7 @@ static void wrapper_call(struct mw_php_flow *f, const struct func *fn,
 			any = 1;
 		}
 		if (any)
-			sink_call(f, x->sink, row, x->sink >= SINK_VARCALL ? 1 : sinks[x->sink].nargs, at);
+			sink_call(f, x->sink, row, sink_cols(x->sink), at);
 	}
 }
 
@@ -910,6 +1002,37 @@ static int e_modifier(const struct mw_php_flow *f, size_t i)
 	return e && t[k] == close && !name_byte((unsigned char)t[1]);
 }
 
+/*
+ * Is argument k of the call whose "(" is at open an element of a
+ * variable's array ($control['callback'], $hooks[$name])? Frameworks call
+ * callbacks registered on their side, picked by request data; that is not
+ * the request choosing a function. A superglobal's element is the request.
+ */
+static int registered_callback(struct mw_php_flow *f, size_t open, unsigned k)
+{
+	size_t i = open + 1, l;
+	unsigned arg = 0;
+	int depth = 0;
+	const char *t;
+
+	for (; i < f->ntok && arg < k && spend(f); i++) {
+		if (f->tok[i].kind != MW_PT_OP || f->tok[i].len != 1)
+			continue;
+		t = f->v + f->tok[i].start;
+		if (*t == '(' || *t == '[' || *t == '{')
+			depth++;
+		else if (*t == ')' || *t == ']' || *t == '}') {
+			if (--depth < 0)
+				return 0;
+		} else if (*t == ',' && depth == 0)
+			arg++;
+	}
+	if (i + 1 >= f->ntok || f->tok[i].kind != MW_PT_VAR || !is_op(f, i + 1, "["))
+		return 0;
+	t = txt(f, i, &l);
+	return superglobal(t, l) == 0 && !(l == 8 && memcmp(t, "$_SERVER", 8) == 0);
+}
+
 /* Is the operator at i an assignment (=, .=, +=, ??= ...)? */
 static int assign_op(const struct mw_php_flow *f, size_t i)
 {
@@ -941,7 +1064,9 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 			while (is_op(f, j, "[") && j < to)
 				j = closing(f, j) + 1;
 			if (assign_op(f, j)) {
-				var_taint(f, i, expr_bits(f, j + 1, STOP_STMT, &end));
+				uint16_t b = expr_bits(f, j + 1, STOP_STMT, &end);
+
+				var_taint(f, i, b && j > i + 1 ? b | S_INDIRECT : b);
 			} else if (is_op(f, i + 1, "(") && !(i && (is_op(f, i - 1, "->") ||
 								     is_op(f, i - 1, "::")))) {
 				uint16_t b = var_bits(f, i), a = 0;
@@ -995,7 +1120,7 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 
 				for (j = end + 1; j < to && !is_op(f, j, ")") && spend(f); j++)
 					if (f->tok[j].kind == MW_PT_VAR)
-						var_taint(f, j, b);
+						var_taint(f, j, b ? b | S_INDIRECT : 0);
 				break;
 			}
 			if (is_word(f, i, W_RETURN) && f->cur) {
@@ -1026,6 +1151,22 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 				f->extracted |= n ? args[0] : (uint16_t)S_REQUEST;
 				if (is_word(f, i, W_IMPORT_REQ))
 					f->extracted |= S_REQUEST;
+				break;
+			}
+			if (t->id >= W_CALLBACK && t->id < W_CALLBACK + NCBFUNCS) {
+				const struct cbfunc *cf = &cbfuncs[t->id - W_CALLBACK];
+				uint16_t row[2] = { 0, 0 };
+
+				n = call_args(f, i + 1, args, MW_FLOW_MAX_PARAMS);
+				for (j = 0; j < n; j++) {
+					if (j == cf->cb)
+						row[0] |= args[j];
+					else if (j >= cf->data)
+						row[1] |= args[j];
+				}
+				if ((row[0] & (S_REAL | S_PARAMS)) && !(row[0] & S_INDIRECT) &&
+				    !registered_callback(f, i + 1, cf->cb))
+					sink_call(f, SINK_CALLBACK, row, 2, i);
 				break;
 			}
 			s = sink_of(f, i);
@@ -1076,6 +1217,9 @@ enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
 	if ((e = lex_view(f)) != MW_OK)
 		return e;
 	f->budget = (size_t)MW_FLOW_WORK * (f->ntok + 16);
+	for (i = 0; i + 2 < f->ntok; i++)
+		if (f->tok[i].kind == MW_PT_VAR)
+			note_key(f, i);
 
 	for (i = 0; i + 1 < f->ntok && !f->capped; i++)
 		if (is_word(f, i, W_FUNCTION))

@@ -114,6 +114,16 @@ static void test_other_flows(void **state)
 	       "eval($_SERVER['HTTP_']);\n");
 	EXPECT("<?php $all = array_values($_SERVER); eval($all[3]);", "eval($_SERVER['HTTP_']);\n");
 	EXPECT("<?php $b = file_get_contents('php://input'); eval($b);", "eval($_REQUEST);\n");
+	EXPECT("<?php include('php://input');", "include($_REQUEST);\n");
+	/* register_globals: $_GET['cmd'] is read, the bare $cmd is run */
+	EXPECT("<?php if (isset($_GET['cmd'])) { system($cmd); }", "system($_GET);\n");
+	EXPECT("<?php $n = intval($_GET['n']); if (isset($_GET['n'])) { system('sleep ' . $n); }", "");
+	/* the request names the callback and gives its data */
+	EXPECT("<?php $w = $_REQUEST['w']; $a = array($_REQUEST['v']); uasort($a, base64_decode($w));",
+	       "callback($_REQUEST,$_REQUEST);\n");
+	/* a callback registered on our side, picked by request data: not one */
+	EXPECT("<?php $hooks['x'] = $_POST['h']; $cb = $hooks['x']; call_user_func($cb, $_POST['d']);"
+	       " call_user_func($registry[$_GET['k']], $_POST['d']);", "");
 	EXPECT("<?php $h = getallheaders(); assert($h['X']);", "assert($_SERVER['HTTP_']);\n");
 	EXPECT("<?php $r = $_GET['r']; preg_replace('/x/e', $r, 'x'); preg_replace('/x/', $r, 'x');",
 	       "preg_replace_e(0,$_GET);\npreg_replace(0,$_GET);\n");
