@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/commands.h"
+#include "core/escape.h"
 #include "reports/report.h"
 #include "scanner/webroot/quarantine.h"
 
@@ -38,6 +39,30 @@ static int render_list(FILE *out, const json_t *data, int color)
 	return 0;
 }
 
+/* Raw bytes (a path need not be UTF-8) escaped once, here, for the data
+ * section that both writers print as is. */
+static json_t *escaped(const char *s)
+{
+	char *e = mw_escape_str(s ? s : "");
+	json_t *j = e ? json_string(e) : NULL;
+
+	free(e);
+	return j ? j : json_string("?");
+}
+
+void mw_quarantine_report_repairs(struct mw_report *r, const char *check,
+				  const struct mw_quarantine *q, const char *dir)
+{
+	const struct mw_strlist *l = mw_quarantine_notes(q);
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		mw_report_note(r, check, "quarantine: %s", l->v[i]);
+	l = mw_quarantine_problems(q);
+	for (i = 0; i < l->n; i++)
+		mw_report_error(r, check, dir, 0, MW_ERR_IO, "%s", l->v[i]);
+}
+
 static json_t *item_json(const struct mw_quarantine_item *it)
 {
 	char when[32], mode[8];
@@ -49,10 +74,12 @@ static json_t *item_json(const struct mw_quarantine_item *it)
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(mode, sizeof(mode), "%04o", (unsigned)it->mode & 07777);
 	json_object_set_new(o, "id", json_integer(it->id));
-	json_object_set_new(o, "path", json_string(it->path));
-	json_object_set_new(o, "state", json_string(it->state));
-	json_object_set_new(o, "sha256", json_string(it->sha256));
-	json_object_set_new(o, "rules", json_string(it->rules));
+	json_object_set_new(o, "path", escaped(it->path));
+	json_object_set_new(o, "state", escaped(it->state));
+	json_object_set_new(o, "sha256", escaped(it->sha256));
+	json_object_set_new(o, "sha256_bytes", it->hashed ?
+			    json_integer((json_int_t)it->hashed) : json_null());
+	json_object_set_new(o, "rules", escaped(it->rules));
 	json_object_set_new(o, "uid", json_integer(it->uid));
 	json_object_set_new(o, "gid", json_integer(it->gid));
 	json_object_set_new(o, "mode", json_string(mode));
@@ -93,6 +120,7 @@ enum mw_err mw_cmd_quarantine(struct mw_ctx *ctx, int argc, char **argv)
 	e = mw_quarantine_open(ctx->cfg->quarantine_dir, &q, err, sizeof(err));
 	if (e)
 		return mw_fail(ctx, e, "%s", err);
+	mw_quarantine_report_repairs(ctx->report, CHECK, q, ctx->cfg->quarantine_dir);
 	if (strcmp(verb, "list") == 0) {
 		e = mw_quarantine_list(q, &items, &n);
 		if (!e) {

@@ -34,6 +34,7 @@
 struct qitem {
 	struct qitem *next;
 	char *path, *sha256, *rules;
+	uint64_t hashed;	/* bytes sha256 covers, 0 = whole file */
 	dev_t dev;
 	ino_t ino;
 };
@@ -321,12 +322,13 @@ static void replay(struct scan *s, const char *path, const struct stat *st,
 
 static void queue_quarantine(struct scan *s, const char *path,
 			     const struct stat *st, const char *sha256,
-			     const char *rules)
+			     uint64_t hashed, const char *rules)
 {
 	struct qitem *q = calloc(1, sizeof(*q));
 
 	if (!q)
 		return;
+	q->hashed = hashed;
 	q->path = strdup(path);
 	q->sha256 = strdup(sha256);
 	q->rules = strdup(rules);
@@ -488,7 +490,7 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 			add_rule_id(rules, sizeof(rules), "scan.php-in-image");
 	}
 	if (s->quarantine && rules[0] && sha[0])
-		queue_quarantine(s, path, st, sha, rules);
+		queue_quarantine(s, path, st, sha, truncated ? s->cap : 0, rules);
 }
 
 /*
@@ -501,8 +503,8 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 static enum mw_err open_regular(int dirfd, const char *name, int *fd_out,
 				struct stat *st)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-			O_CLOEXEC | O_NOCTTY);
+	int fd = mw_openat_noatime(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+				   O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0)
 		return mw_open_regular_at(dirfd, name, fd_out, st);
@@ -521,8 +523,8 @@ static enum mw_err open_regular(int dirfd, const char *name, int *fd_out,
 static enum mw_err open_plain(int dirfd, const char *name, int *fd_out)
 {
 	struct stat st;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-			O_CLOEXEC | O_NOCTTY);
+	int fd = mw_openat_noatime(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+				   O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0)
 		return mw_open_regular_at(dirfd, name, fd_out, &st);
@@ -885,18 +887,23 @@ static void run_quarantine(struct scan *s, json_t *data)
 		mw_report_error(s->ctx->report, CHECK, s->ctx->cfg->quarantine_dir, 0,
 				MW_ERR_IO, "quarantine unavailable: %s", err);
 	}
+	if (q)
+		mw_quarantine_report_repairs(s->ctx->report, CHECK, q,
+					     s->ctx->cfg->quarantine_dir);
 	for (it = s->qlist; it; it = next) {
 		next = it->next;
 		if (q) {
 			if (mw_quarantine_file(q, it->path, it->dev, it->ino, it->sha256,
-					       it->rules, &id, err, sizeof(err)) == MW_OK) {
+					       it->hashed, it->rules, &id, err,
+					       sizeof(err)) == MW_OK) {
 				n++;
 				mw_report_note(s->ctx->report, CHECK,
 					       "quarantined %s as id %lld (%s)", it->path,
 					       id, it->rules);
 			} else {
 				mw_report_error(s->ctx->report, CHECK, it->path, 0, MW_ERR_IO,
-						"not quarantined: %s", err);
+						"%s: %s", id ? "quarantine not completed" :
+						"not quarantined", err);
 			}
 		}
 		free(it->path);

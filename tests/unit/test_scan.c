@@ -428,9 +428,9 @@ static void test_quarantine_roundtrip(void **state)
 	assert_int_equal(st2.st_mode & 07777, 0700);
 	/* wrong inode: refused */
 	assert_int_not_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino + 1,
-						sha, "r.one", &id, err, sizeof(err)), MW_OK);
+						sha, 0, "r.one", &id, err, sizeof(err)), MW_OK);
 	assert_non_null(strstr(err, "replaced"));
-	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha,
+	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha, 0,
 					    "r.one,r.two", &id, err, sizeof(err)), MW_OK);
 	assert_true(id > 0);
 	assert_int_equal(access(victim, F_OK), -1);
@@ -475,7 +475,7 @@ static void test_quarantine_roundtrip(void **state)
 
 	/* quarantine again, then purge */
 	stat_of(victim, &st);
-	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha,
+	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha, 0,
 					    "r.one", &id2, err, sizeof(err)), MW_OK);
 	assert_true(id2 > id);
 	assert_int_equal(mw_quarantine_purge(q, id2, err, sizeof(err)), MW_OK);
@@ -519,7 +519,7 @@ static void test_quarantine_cross_fs(void **state)
 	}
 	mw_sha256_hex("<?php eval($_POST[1]);", 22, sha);
 	assert_int_equal(mw_quarantine_open(qdir, &q, err, sizeof(err)), MW_OK);
-	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha,
+	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha, 0,
 					    "r", &id, err, sizeof(err)), MW_OK);
 	assert_int_equal(access(victim, F_OK), -1);
 	assert_int_equal(mw_quarantine_restore(q, id, err, sizeof(err)), MW_OK);
