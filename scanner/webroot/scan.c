@@ -56,7 +56,7 @@ struct scan {
 	/* counters, atomics */
 	unsigned long candidates, by_ext, by_tag, not_candidates, bytes,
 		      cached, truncated, unreadable, findings, other_fs_files,
-		      processed, magic_calls, limit_faults;
+		      processed, magic_calls, limit_faults, vanished;
 };
 
 struct hit {
@@ -85,12 +85,9 @@ static void scan_error(struct scan *s, const char *path, enum mw_err code,
 {
 	unsigned long n = ADD(s, errors_reported, 1);
 
+	/* past the cap only counted; the total is reported at the end */
 	if (n <= MW_SCAN_MAX_ERRORS)
 		mw_report_error(s->ctx->report, CHECK, path, 0, code, fmt, arg);
-	else if (n == MW_SCAN_MAX_ERRORS + 1)
-		mw_report_error(s->ctx->report, CHECK, NULL, 0, code,
-				"more than %d errors: the rest are only counted",
-				MW_SCAN_MAX_ERRORS);
 }
 
 static void *ts_init(void *ud)
@@ -765,6 +762,11 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		/* swapped since getdents: the walker's rules still apply */
 		return;
 	}
+	if (e && errno == ENOENT) {
+		/* deleted since getdents: live sites churn */
+		ADD(s, vanished, 1);
+		return;
+	}
 	if (e) {
 		ADD(s, unreadable, 1);
 		scan_error(s, f->path, e, "cannot open: %s", strerror(errno));
@@ -859,6 +861,7 @@ static void on_event(void *ud, enum mw_walk_event ev, const char *path,
 		break;
 	case MW_WALK_EXCLUDED:
 	case MW_WALK_SPECIAL:
+	case MW_WALK_VANISHED:		/* counted by the walker */
 		break;
 	}
 }
@@ -872,6 +875,39 @@ static void load_exclude(struct mw_strlist *dst, const struct mw_strlist *a,
 		(void)mw_strlist_add(dst, a->v[i]);
 	for (i = 0; b && i < b->n; i++)
 		(void)mw_strlist_add(dst, b->v[i]);
+}
+
+/* The tool's own directories are never scanned: a quarantine_dir inside a
+ * web root would otherwise be re-quarantined from every run. */
+static void exclude_own_dirs(struct mw_ctx *ctx, const struct mw_strlist *roots,
+			     struct mw_strlist *exclude)
+{
+	const char *own[2] = { ctx->cfg->quarantine_dir, ctx->cfg->state_dir };
+	const char *what[2] = { "quarantine_dir", "state_dir" };
+	char dir[MW_MAX_PATH];
+	size_t i, j, l, rl;
+
+	for (i = 0; i < 2; i++) {
+		if (!own[i] || own[i][0] != '/')
+			continue;
+		l = strlen(own[i]);
+		while (l > 1 && own[i][l - 1] == '/')
+			l--;
+		if (l >= sizeof(dir))
+			continue;
+		memcpy(dir, own[i], l);
+		dir[l] = '\0';
+		(void)mw_strlist_add(exclude, dir);
+		for (j = 0; j < roots->n; j++) {
+			rl = strlen(roots->v[j]);
+			while (rl > 1 && roots->v[j][rl - 1] == '/')
+				rl--;
+			if (l > rl && strncmp(dir, roots->v[j], rl) == 0 &&
+			    (dir[rl] == '/' || rl == 1))
+				mw_report_note(ctx->report, CHECK, "%s %s is inside %s: "
+					       "not scanned", what[i], dir, roots->v[j]);
+		}
+	}
 }
 
 static void run_quarantine(struct scan *s, json_t *data)
@@ -942,9 +978,10 @@ static int render_scan(FILE *out, const json_t *d, int color)
 	    fprintf(out, "  skipped: %" JSON_INTEGER_FORMAT " unreadable, %"
 		    JSON_INTEGER_FORMAT " truncated, %" JSON_INTEGER_FORMAT
 		    " other filesystem, %" JSON_INTEGER_FORMAT " excluded, %"
-		    JSON_INTEGER_FORMAT " special; %" JSON_INTEGER_FORMAT
-		    " symlinks not followed\n", I(sk, "unreadable"), I(sk, "truncated"),
-		    I(sk, "other_filesystem"), I(sk, "excluded"), I(sk, "special"),
+		    JSON_INTEGER_FORMAT " special, %" JSON_INTEGER_FORMAT
+		    " vanished; %" JSON_INTEGER_FORMAT " symlinks not followed\n",
+		    I(sk, "unreadable"), I(sk, "truncated"), I(sk, "other_filesystem"),
+		    I(sk, "excluded"), I(sk, "special"), I(sk, "vanished"),
 		    I(d, "symlinks")) < 0 ||
 	    fprintf(out, "  rules: %" JSON_INTEGER_FORMAT " (%s prefilter), threads: %"
 		    JSON_INTEGER_FORMAT "%s", I(d, "rules"),
@@ -1107,6 +1144,7 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	}
 
 	load_exclude(&exclude, &ctx->cfg->exclude, &o->exclude);
+	exclude_own_dirs(ctx, &roots, &exclude);
 	memset(&wo, 0, sizeof(wo));
 	wo.exclude = &exclude;
 	wo.cross_filesystems = s.cross_fs;
@@ -1118,6 +1156,12 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 		mw_report_error(ctx->report, CHECK, NULL, 0, e, "walk failed: %s",
 				mw_strerror(e));
 
+	if (s.errors_reported > MW_SCAN_MAX_ERRORS)
+		mw_report_error(ctx->report, CHECK, NULL, 0, MW_ERR_IO, "%lu per-file errors "
+				"in all: %lu past the first %d are not listed",
+				s.errors_reported, s.errors_reported - MW_SCAN_MAX_ERRORS,
+				MW_SCAN_MAX_ERRORS);
+	json_object_set_new(data, "file_errors", json_integer((json_int_t)s.errors_reported));
 	if (s.quarantine)
 		run_quarantine(&s, data);
 	if (s.cache) {
@@ -1144,6 +1188,8 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	json_object_set_new(skipped, "unreadable", json_integer((json_int_t)(ws.errors +
 								 s.unreadable)));
 	json_object_set_new(skipped, "truncated", json_integer((json_int_t)s.truncated));
+	json_object_set_new(skipped, "vanished", json_integer((json_int_t)(ws.vanished +
+								 s.vanished)));
 	json_object_set_new(data, "skipped", skipped);
 	json_object_set_new(data, "symlinks", json_integer((json_int_t)ws.symlinks));
 	json_object_set_new(data, "symlink_list", s.symlinks);

@@ -317,6 +317,12 @@ static void enumerate(struct walker *w, void *ts, struct dnode *dir,
 		n = syscall(SYS_getdents64, dir->fd, dents, MW_WALK_DENTS_BUF);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == ENOENT) {
+			/* the directory was removed while being read */
+			INC(w, vanished);
+			event(w, MW_WALK_VANISHED, dir->path, errno, NULL);
+			break;
+		}
 		if (n < 0) {
 			INC(w, errors);
 			event(w, MW_WALK_ERROR, dir->path, errno, "reading directory");
@@ -335,9 +341,15 @@ static void enumerate(struct walker *w, void *ts, struct dnode *dir,
 
 				if (fstatat(dir->fd, de->d_name, &st,
 					    AT_SYMLINK_NOFOLLOW) < 0) {
-					INC(w, errors);
+					int gone = errno == ENOENT;
+
 					child_path(dir, de->d_name, pbuf);
-					event(w, MW_WALK_ERROR, pbuf, errno, "stat");
+					if (gone)
+						INC(w, vanished);
+					else
+						INC(w, errors);
+					event(w, gone ? MW_WALK_VANISHED : MW_WALK_ERROR, pbuf,
+					      errno, "stat");
 					continue;
 				}
 				type = S_ISDIR(st.st_mode) ? DT_DIR :
@@ -395,6 +407,11 @@ static void open_and_enumerate(struct walker *w, void *ts, struct dnode *parent,
 	if (e == MW_ERR_SYMLINK) {
 		/* replaced by a symlink since getdents: still not followed */
 		report_symlink(w, parent, name, pbuf);
+		return;
+	}
+	if (e && errno == ENOENT) {
+		INC(w, vanished);
+		event(w, MW_WALK_VANISHED, pbuf, ENOENT, NULL);
 		return;
 	}
 	if (e) {
