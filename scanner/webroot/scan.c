@@ -76,6 +76,7 @@ struct scan_ts {
 	unsigned nhits;
 	const char *cur_path;
 	unsigned long local_files;
+	char sha[65];		/* file.sha256 of the last match, for the cache */
 };
 
 #define ADD(s, field, n) __atomic_add_fetch(&(s)->field, (n), __ATOMIC_RELAXED)
@@ -298,11 +299,23 @@ static json_t *finding_json(const char *rule_id, enum mw_severity sev,
 	return o;
 }
 
-/* Replay the findings a previous run stored for an unchanged file. */
+static void queue_quarantine(struct scan *s, const char *path,
+			     const struct stat *st, const char *sha256,
+			     uint64_t hashed, const char *rules);
+static void add_rule_id(char *rules, size_t size, const char *id);
+
+/*
+ * Replay the findings a previous run stored for an unchanged file: the same
+ * findings (sha256 included) with the same actions, so a file first flagged
+ * without --quarantine is quarantined by `--incremental --quarantine`.
+ */
 static void replay(struct scan *s, const char *path, const struct stat *st,
 		   const char *fjson, const char *sha256)
 {
-	json_t *arr, *fj;
+	json_t *arr, *fj, *hb;
+	char rules[1024] = "";
+	const char *id;
+	uint64_t hashed = 0;
 	size_t i;
 
 	if (!fjson)
@@ -312,9 +325,19 @@ static void replay(struct scan *s, const char *path, const struct stat *st,
 		json_decref(arr);
 		return;
 	}
-	json_array_foreach(arr, i, fj)
+	json_array_foreach(arr, i, fj) {
 		emit(s, path, st, sha256, fj, NULL);
+		id = json_string_value(json_object_get(fj, "rule_id"));
+		hb = json_object_get(json_object_get(fj, "details"), "sha256_bytes");
+		if (json_is_integer(hb) && json_integer_value(hb) > 0)
+			hashed = (uint64_t)json_integer_value(hb);
+		if (id && strcmp(id, "scan.not-fully-scanned") != 0 &&
+		    json_integer_value(json_object_get(fj, "severity")) >= (json_int_t)s->qmin)
+			add_rule_id(rules, sizeof(rules), id);
+	}
 	json_decref(arr);
+	if (s->quarantine && rules[0] && sha256 && sha256[0])
+		queue_quarantine(s, path, st, sha256, hashed, rules);
 }
 
 static void queue_quarantine(struct scan *s, const char *path,
@@ -447,17 +470,19 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 			return;
 		}
 	}
-	/* sha256 of the whole file, also past the cap */
-	if (!truncated)
-		mw_sha256_hex(buf, len, sha);
-	else if (lseek(fd, 0, SEEK_SET) != 0 || mw_sha256_fd(fd, sha))
-		sha[0] = '\0';
+	/* sha256 of the bytes read: the whole file up to the cap, only the
+	 * first cap bytes of a larger one (details.sha256_bytes says so) — a
+	 * sparse 16 TiB file is not read to its end */
+	mw_sha256_hex(buf, len, sha);
+	memcpy(ts->sha, sha, sizeof(sha));
 	for (i = 0; i < ts->nhits; i++) {
 		const struct mw_sig_rule *r = ts->hits[i].rule;
 		char *ex = mw_excerpt(buf, len, ts->hits[i].offset, MW_MAX_EXCERPT);
 		json_t *det = json_object();
 
 		json_object_set_new(det, "classified_by", json_string(mw_php_class_name(cls)));
+		if (truncated)
+			json_object_set_new(det, "sha256_bytes", json_integer((json_int_t)len));
 		if (mime)
 			json_object_set_new(det, "mime", json_string(mime));
 		fj = finding_json(r->id, r->severity, r->description, r->family,
@@ -476,6 +501,8 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 
 		snprintf(title, sizeof(title), "%s file with PHP code inside", mime);
 		json_object_set_new(det, "mime", json_string(mime));
+		if (truncated)
+			json_object_set_new(det, "sha256_bytes", json_integer((json_int_t)len));
 		fj = finding_json("scan.php-in-image", MW_SEV_MEDIUM, title, NULL,
 				  mw_line_of(buf, (size_t)tag_at), ex,
 				  "PHP code has no business in an image or archive: "
@@ -487,7 +514,7 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 			add_rule_id(rules, sizeof(rules), "scan.php-in-image");
 	}
 	if (s->quarantine && rules[0] && sha[0])
-		queue_quarantine(s, path, st, sha, truncated ? s->cap : 0, rules);
+		queue_quarantine(s, path, st, sha, truncated ? len : 0, rules);
 }
 
 /*
@@ -778,6 +805,7 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		return;
 	}
 	had_st = have_st;
+	ts->sha[0] = '\0';
 	e = read_classify(ts, fd, f->name, &st, &have_st, s->cap, &cls, &truncated, &nread);
 	if (e == MW_ERR_NOTREG) {
 		close(fd);
@@ -818,7 +846,7 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		char *txt = arr && json_array_size(arr) ?
 			    json_dumps(arr, JSON_COMPACT) : NULL;
 
-		(void)mw_cache_put(s->cache, &st, NULL, txt);
+		(void)mw_cache_put(s->cache, &st, ts->sha[0] ? ts->sha : NULL, txt);
 		free(txt);
 	}
 	json_decref(arr);

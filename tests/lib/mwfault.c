@@ -10,12 +10,16 @@
  *   swap-file          after a restore's rename/link puts the file back, an
  *   swap-fifo          "attacker" replaces it with a root-owned 0600 file
  *                      or a FIFO (what a by-path chown/chmod would then hit)
+ *   vanish             a name containing "vanish" is deleted (file or empty
+ *                      directory) just before openat(): a live site's churn
+ *                      between getdents and open
  *
  * The quarantine's own names are "<digits>.q" and "<digits>.meta".
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -91,4 +95,21 @@ int unlinkat(int dirfd, const char *path, int flags)
 	    mode_is("kill-after-unlink"))
 		kill(getpid(), SIGKILL);
 	return (int)rc;
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (strstr(path, "vanish") && mode_is("vanish")) {
+		syscall(SYS_unlinkat, dirfd, path, 0);
+		syscall(SYS_unlinkat, dirfd, path, AT_REMOVEDIR);
+	}
+	return (int)syscall(SYS_openat, dirfd, path, flags, mode);
 }
