@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "cli/commands.h"
-#include "core/escape.h"
 #include "reports/report.h"
 #include "scanner/webroot/quarantine.h"
 
@@ -39,17 +38,6 @@ static int render_list(FILE *out, const json_t *data, int color)
 	return 0;
 }
 
-/* Raw bytes (a path need not be UTF-8) escaped once, here, for the data
- * section that both writers print as is. */
-static json_t *escaped(const char *s)
-{
-	char *e = mw_escape_str(s ? s : "");
-	json_t *j = e ? json_string(e) : NULL;
-
-	free(e);
-	return j ? j : json_string("?");
-}
-
 void mw_quarantine_report_repairs(struct mw_report *r, const char *check,
 				  const struct mw_quarantine *q, const char *dir)
 {
@@ -74,12 +62,12 @@ static json_t *item_json(const struct mw_quarantine_item *it)
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(mode, sizeof(mode), "%04o", (unsigned)it->mode & 07777);
 	json_object_set_new(o, "id", json_integer(it->id));
-	json_object_set_new(o, "path", escaped(it->path));
-	json_object_set_new(o, "state", escaped(it->state));
-	json_object_set_new(o, "sha256", escaped(it->sha256));
+	json_object_set_new(o, "path", mw_json_raw(it->path));
+	json_object_set_new(o, "state", mw_json_raw(it->state));
+	json_object_set_new(o, "sha256", mw_json_raw(it->sha256));
 	json_object_set_new(o, "sha256_bytes", it->hashed ?
 			    json_integer((json_int_t)it->hashed) : json_null());
-	json_object_set_new(o, "rules", escaped(it->rules));
+	json_object_set_new(o, "rules", mw_json_raw(it->rules));
 	json_object_set_new(o, "uid", json_integer(it->uid));
 	json_object_set_new(o, "gid", json_integer(it->gid));
 	json_object_set_new(o, "mode", json_string(mode));
@@ -128,7 +116,7 @@ enum mw_err mw_cmd_quarantine(struct mw_ctx *ctx, int argc, char **argv)
 			arr = json_array();
 			for (i = 0; i < n; i++)
 				json_array_append_new(arr, item_json(&items[i]));
-			json_object_set_new(data, "dir", json_string(ctx->cfg->quarantine_dir));
+			json_object_set_new(data, "dir", mw_json_raw(ctx->cfg->quarantine_dir));
 			json_object_set_new(data, "items", arr);
 			mw_report_set_data(ctx->report, CHECK, data, render_list);
 			mw_quarantine_items_free(items, n);

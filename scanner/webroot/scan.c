@@ -868,8 +868,8 @@ static void on_event(void *ud, enum mw_walk_event ev, const char *path,
 				       detail ? detail : "?");
 		if (json_array_size(s->symlinks) < MW_SCAN_MAX_SYMLINK_DATA) {
 			o = json_object();
-			json_object_set_new(o, "path", json_string(path));
-			json_object_set_new(o, "target", json_string(detail ? detail : ""));
+			json_object_set_new(o, "path", mw_json_raw(path));
+			json_object_set_new(o, "target", mw_json_raw(detail ? detail : ""));
 			json_array_append_new(s->symlinks, o);
 		}
 		pthread_mutex_unlock(&s->lock);
@@ -1064,7 +1064,7 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 			}
 			(void)mw_strlist_add(roots, p);
 			r = json_object();
-			json_object_set_new(r, "path", json_string(p));
+			json_object_set_new(r, "path", mw_json_raw(p));
 			json_object_set_new(r, "source", json_string("command line"));
 			json_array_append_new(jroots, r);
 		}
@@ -1075,7 +1075,7 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 		mw_report_note(ctx->report, CHECK, "document root %s (config web_roots)",
 			       ctx->cfg->web_roots.v[i]);
 		r = json_object();
-		json_object_set_new(r, "path", json_string(ctx->cfg->web_roots.v[i]));
+		json_object_set_new(r, "path", mw_json_raw(ctx->cfg->web_roots.v[i]));
 		json_object_set_new(r, "source", json_string("config web_roots"));
 		json_array_append_new(jroots, r);
 	}
@@ -1085,8 +1085,8 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 
 		mw_report_note(ctx->report, CHECK, "document root %s (%s)", roots->v[i], w);
 		r = json_object();
-		json_object_set_new(r, "path", json_string(roots->v[i]));
-		json_object_set_new(r, "source", json_string(w));
+		json_object_set_new(r, "path", mw_json_raw(roots->v[i]));
+		json_object_set_new(r, "source", mw_json_raw(w));
 		json_array_append_new(jroots, r);
 	}
 	for (i = 0; i < skipped.n; i++)
@@ -1232,7 +1232,7 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	json_object_set_new(data, "threads", json_integer((json_int_t)(wo.threads ? wo.threads :
 				(unsigned)sysconf(_SC_NPROCESSORS_ONLN))));
 	json_object_set_new(data, "max_file_size", json_integer((json_int_t)s.cap));
-	json_object_set_new(data, "signatures_dir", json_string(dir));
+	json_object_set_new(data, "signatures_dir", mw_json_raw(dir));
 	json_object_set_new(data, "rules", json_integer((json_int_t)mw_sig_db_nrules(db)));
 	json_object_set_new(data, "signature_version", json_string(ver));
 	json_object_set_new(data, "prefilter", json_string(mw_sig_db_prefilter(db)));
@@ -1240,7 +1240,7 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 		json_t *sl = json_object();
 
 		json_object_set_new(sl, "rule", json_string(s.slowest_rule));
-		json_object_set_new(sl, "file", json_string(s.slowest_file));
+		json_object_set_new(sl, "file", mw_json_raw(s.slowest_file));
 		json_object_set_new(sl, "ms", json_real(s.slowest_ms));
 		json_object_set_new(data, "slowest", sl);
 	}

@@ -178,3 +178,26 @@ sha=$(sha256sum <"$mailer_src" | cut -d' ' -f1)
 	fail "finding from the cache has no or a wrong sha256"
 [ ! -e "$work/www21/m.php" ] || fail "a finding from the cache was not quarantined"
 ok "a cached finding has its sha256 and is quarantined like a fresh one"
+
+# --- item 16: paths that are not UTF-8 are escaped, never "(null)" or dropped
+root16=$(printf '%s/www16/r\xff' "$work")
+mkdir -p "$root16"
+cp "$mailer_src" "$root16/$(printf 'm\x1b.php')"
+ln -s /etc "$root16/$(printf 'l\xfe')"
+set +e
+mw scan --quarantine --format json "$root16" >"$work/u.json"; rc=$?
+set -e
+[ $rc -eq 1 ] || fail "scan of a non-UTF-8 root: exit $rc: $(errors "$work/u.json")"
+esc_root="$work/www16/r\\xff"
+[ "$(jget "$work/u.json" 'd["data"]["scan"]["roots"][0]["path"]')" = "$esc_root" ] ||
+	fail "root path in JSON: $(jget "$work/u.json" 'd["data"]["scan"]["roots"]')"
+[ "$(jget "$work/u.json" '"|".join(s["path"] for s in d["data"]["scan"]["symlink_list"])')" = "$esc_root/l\\xfe" ] ||
+	fail "symlink list: $(jget "$work/u.json" 'd["data"]["scan"]["symlink_list"]')"
+"$MW_BIN" quarantine list --config "$work/mw.conf" --format json >"$work/l16.json"
+[ "$(jget "$work/l16.json" '"|".join(i["path"] for i in d["data"]["quarantine"]["items"] if "www16" in i["path"])')" = "$esc_root/m\\x1b.php" ] ||
+	fail "quarantine list JSON: $(jget "$work/l16.json" 'd["data"]["quarantine"]["items"]')"
+"$MW_BIN" quarantine list --config "$work/mw.conf" >"$work/l16.txt"
+! grep -q "(null)" "$work/l16.txt" || fail "quarantine list prints (null)"
+grep -qF "$esc_root/m\\x1b.php" "$work/l16.txt" || fail "quarantine list text: $(cat "$work/l16.txt")"
+! grep -q "$(printf '\x1b')" "$work/l16.txt" || fail "a raw ESC reached the terminal"
+ok "non-UTF-8 and control bytes in roots, symlinks and the quarantine list: escaped once"
