@@ -65,3 +65,16 @@ set -e
 errors "$work/j2.json" | grep -q "truncated journal file: 1048576 bytes" ||
 	fail "truncation not said: $(errors "$work/j2.json")"
 ok "a garbage and a truncated journal file: exit 2 with the reason; a good one reads clean"
+
+# --- item 18: an ESC next to a byte that is not UTF-8 is escaped once
+printf 'Nov 20 08:00:00 web1 postfix/pickup[1]: 3A1B2C: uid=33 from=<\033[2Jevil\377>\nNov 20 08:00:00 web1 postfix/qmgr[1]: 3A1B2C: from=<\033[2Jevil\377>, size=1, nrcpt=1 (queue active)\n' >"$work/hostile.log"
+set +e
+mw --since all "$work/hostile.log" >"$work/h.json"
+"$MW_BIN" logs --config "$work/empty.conf" --no-progress --since all "$work/hostile.log" >"$work/h.txt" 2>&1
+set -e
+grep -qF '\\x1b' "$work/h.json" || fail "no escaped ESC in the JSON"
+! grep -qF '\\\\x1b' "$work/h.json" || fail "ESC escaped twice in the JSON: $(grep -oF '\\\\x1b[2Jevil' "$work/h.json" | head -1)"
+grep -qF '\x1b[2Jevil\xff' "$work/h.txt" || fail "text output: $(grep -a evil "$work/h.txt" | head -2)"
+! grep -qF '\\x1b' "$work/h.txt" || fail "ESC escaped twice in the text output"
+! grep -q $'\033' "$work/h.txt" || fail "raw ESC in the text output"
+ok "log text with an ESC and an invalid byte: escaped once, in JSON and text"
