@@ -98,16 +98,47 @@ int mw_q_lock_down(int fd)
 enum mw_err mw_q_open_parent(struct mw_quarantine *q, const char *path,
 			       int *pfd, char *base, size_t baselen)
 {
-	char dir[MW_MAX_PATH];
-	const char *slash = strrchr(path, '/');
+	char chunk[MW_QUARANTINE_PATH_CHUNK + 1];
+	const char *slash = strrchr(path, '/'), *p = path, *cut;
+	enum mw_err e;
+	size_t dirlen, n;
+	int cur = q->rootfd, next;
 
 	*pfd = -1;
-	if (path[0] != '/' || !slash || !slash[1] || strlen(slash + 1) >= baselen ||
-	    (size_t)(slash - path) >= sizeof(dir))
+	if (path[0] != '/' || !slash || !slash[1] || strlen(slash + 1) >= baselen)
 		return MW_ERR_USAGE;
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	dirlen = (size_t)(slash - path);
 	snprintf(base, baselen, "%s", slash + 1);
-	return mw_open_beneath(q->rootfd, dir[0] ? dir : "/", 1, pfd, NULL);
+	if (dirlen == 0)
+		return mw_open_beneath(q->rootfd, "/", 1, pfd, NULL);
+	/* A path past PATH_MAX (the walker goes to MW_WALK_MAX_PATH) is opened
+	 * a chunk of whole components at a time, each beneath the last: the
+	 * same no-symlink, no-".." rules, no ENAMETOOLONG. */
+	while (p < path + dirlen) {
+		n = (size_t)(path + dirlen - p);
+		if (n > MW_QUARANTINE_PATH_CHUNK) {
+			cut = p + MW_QUARANTINE_PATH_CHUNK;
+			while (cut > p && *cut != '/')
+				cut--;
+			if (cut == p) {
+				if (cur != q->rootfd)
+					close(cur);
+				return MW_ERR_USAGE;	/* a component over NAME_MAX */
+			}
+			n = (size_t)(cut - p);
+		}
+		memcpy(chunk, p, n);
+		chunk[n] = '\0';
+		e = mw_open_beneath(cur, chunk, 1, &next, NULL);
+		if (cur != q->rootfd)
+			close(cur);
+		if (e)
+			return e;
+		cur = next;
+		p += n;
+	}
+	*pfd = cur;
+	return MW_OK;
 }
 
 /* ------------------------------------------------------------------ */

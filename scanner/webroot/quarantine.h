@@ -31,6 +31,8 @@
 #define MW_QUARANTINE_INDEX "index.sqlite"
 /* Room kept free beyond a copied file: its .meta and the index journal. */
 #define MW_QUARANTINE_RESERVE	(1u << 20)
+/* Longest piece of a path opened in one call (below PATH_MAX). */
+#define MW_QUARANTINE_PATH_CHUNK 2048
 
 struct mw_quarantine;
 

@@ -1042,13 +1042,28 @@ static double mono_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* cwd + "/" + p without "./" prefixes; 0 when it does not fit. */
+static int absolute_root(const char *p, char *out, size_t n)
+{
+	char cwd[PATH_MAX];
+
+	while (p[0] == '.' && p[1] == '/')
+		for (p += 2; *p == '/'; p++)
+			;
+	if (strcmp(p, ".") == 0)
+		p = "";
+	if (!getcwd(cwd, sizeof(cwd)))
+		return 0;
+	return (size_t)snprintf(out, n, "%s%s%s", cwd, cwd[1] && *p ? "/" : "", p) < n;
+}
+
 /* Roots: the given paths (realpath'd: an explicit symlink root is the
  * admin's choice), else config web_roots plus auto-detected ones. */
 static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 			 struct mw_strlist *roots, json_t *jroots)
 {
 	struct mw_strlist why = { 0 }, skipped = { 0 };
-	char real[PATH_MAX];
+	char real[PATH_MAX], absroot[PATH_MAX];
 	size_t i;
 	json_t *r;
 
@@ -1057,6 +1072,10 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 			const char *p = o->roots.v[i];
 			struct stat st;
 
+			/* relative: made absolute, so that findings name the file
+			 * and the quarantine (which resolves from "/") finds it */
+			if (p[0] != '/' && absolute_root(p, absroot, sizeof(absroot)))
+				p = absroot;
 			if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode) && realpath(p, real)) {
 				mw_report_note(ctx->report, CHECK, "root %s is a symbolic link "
 					       "to %s: scanning the target", p, real);

@@ -201,3 +201,45 @@ esc_root="$work/www16/r\\xff"
 grep -qF "$esc_root/m\\x1b.php" "$work/l16.txt" || fail "quarantine list text: $(cat "$work/l16.txt")"
 ! grep -q "$(printf '\x1b')" "$work/l16.txt" || fail "a raw ESC reached the terminal"
 ok "non-UTF-8 and control bytes in roots, symlinks and the quarantine list: escaped once"
+
+# --- item 19: a relative root, and a mailer past PATH_MAX (4096 bytes)
+conf "$work/state/quarantine"
+mkdir -p "$work/www19"
+cp "$mailer_src" "$work/www19/rel.php"
+long=$(printf 'd%.0s' $(seq 1 200))
+(
+	cd "$work/www19"
+	for i in $(seq 1 25); do mkdir "$long$i"; cd "$long$i"; done
+	cp "$mailer_src" deep.php
+)
+deep_len=$(python3 -c "import sys; print(len(sys.argv[1]) + 25 * 202 + 9)" "$work/www19")
+[ "$deep_len" -gt 4096 ] || fail "test tree not deep enough ($deep_len)"
+set +e
+(cd "$work" && "$MW_BIN" scan --quarantine --config "$work/mw.conf" --signatures "$rules" \
+	--no-progress --format json www19 >"$work/r19.json"); rc=$?
+set -e
+[ $rc -eq 1 ] || fail "relative root with a deep mailer: exit $rc: $(errors "$work/r19.json" | head -c 600)"
+[ "$(jget "$work/r19.json" 'd["data"]["scan"]["roots"][0]["path"]')" = "$work/www19" ] ||
+	fail "the relative root was not made absolute"
+[ "$(jget "$work/r19.json" 'd["data"]["scan"]["quarantined"]')" = 2 ] ||
+	fail "not both quarantined: $(errors "$work/r19.json" | head -c 600)"
+[ ! -e "$work/www19/rel.php" ] || fail "rel.php still in place"
+python3 - "$work/www19" "$long" <<'PY' || fail "deep.php still in place"
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+for i in range(1, 26):
+    nfd = os.open(sys.argv[2] + str(i), os.O_RDONLY, dir_fd=fd); os.close(fd); fd = nfd
+sys.exit(1 if os.path.exists("/proc/self/fd/%d/deep.php" % fd) else 0)
+PY
+"$MW_BIN" quarantine list --config "$work/mw.conf" --format json >"$work/l19.json"
+id=$(jget "$work/l19.json" '[i["id"] for i in d["data"]["quarantine"]["items"] if i["path"].endswith("/deep.php") and i["state"] == "quarantined"][0]')
+"$MW_BIN" quarantine restore "$id" --config "$work/mw.conf" >"$work/r19.txt" 2>&1 ||
+	fail "restore past PATH_MAX: $(cat "$work/r19.txt")"
+python3 - "$work/www19" "$long" <<'PY' || fail "deep.php not restored"
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+for i in range(1, 26):
+    nfd = os.open(sys.argv[2] + str(i), os.O_RDONLY, dir_fd=fd); os.close(fd); fd = nfd
+os.stat("deep.php", dir_fd=fd)
+PY
+ok "relative root made absolute; a mailer at $deep_len bytes of path quarantined and restored"
