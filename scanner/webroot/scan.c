@@ -884,8 +884,9 @@ static void on_event(void *ud, enum mw_walk_event ev, const char *path,
 				   strerror(err));
 		break;
 	case MW_WALK_OTHER_FS:
-		mw_report_note(s->ctx->report, CHECK, "not crossing into another "
-			       "filesystem: %s (use --cross-filesystems)", path);
+		mw_report_note(s->ctx->report, CHECK, "not crossing into %s: %s "
+			       "(use --cross-filesystems)", detail ? "a bind mount of "
+			       "the same filesystem" : "another filesystem", path);
 		break;
 	case MW_WALK_EXCLUDED:
 	case MW_WALK_SPECIAL:

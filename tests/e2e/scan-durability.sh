@@ -243,3 +243,22 @@ for i in range(1, 26):
 os.stat("deep.php", dir_fd=fd)
 PY
 ok "relative root made absolute; a mailer at $deep_len bytes of path quarantined and restored"
+
+# --- item 8: a bind mount of the same filesystem inside a root
+mkdir -p "$work/www8/site/inner" "$work/outside8"
+cp "$mailer_src" "$work/outside8/m.php"
+echo '<?php echo 1;' >"$work/www8/site/index.php"
+mount --bind "$work/outside8" "$work/www8/site/inner"
+[ "$(stat -c %d "$work/www8/site/inner")" = "$(stat -c %d "$work/www8/site")" ] ||
+	fail "the bind mount is on another device: not the case under test"
+set +e
+mw scan --format json "$work/www8" >"$work/b8.json"; rc=$?
+mw scan --cross-filesystems --format json "$work/www8" >"$work/b8x.json"; rcx=$?
+set -e
+umount "$work/www8/site/inner"
+[ $rc -eq 0 ] || fail "bind mount entered silently: exit $rc, findings $(jget "$work/b8.json" '[f["evidence"]["path"] for f in d["findings"]]')"
+notes "$work/b8.json" | grep -q "not crossing into a bind mount of the same filesystem: $work/www8/site/inner" ||
+	fail "bind mount not reported: $(notes "$work/b8.json")"
+[ "$(jget "$work/b8.json" 'd["data"]["scan"]["skipped"]["other_filesystem"]')" = 1 ] || fail "not counted as another filesystem"
+[ $rcx -eq 1 ] || fail "--cross-filesystems does not enter the bind mount (exit $rcx)"
+ok "a bind mount of the same filesystem is reported like another filesystem; --cross-filesystems enters it"
