@@ -1060,10 +1060,48 @@ static int absolute_root(const char *p, char *out, size_t n)
 
 /* Roots: the given paths (realpath'd: an explicit symlink root is the
  * admin's choice), else config web_roots plus auto-detected ones. */
+/* 1 when path is one of roots or lies inside one. */
+static int root_covered(const struct mw_strlist *roots, const char *path)
+{
+	size_t i, l;
+
+	for (i = 0; i < roots->n; i++) {
+		l = strlen(roots->v[i]);
+		if (strncmp(path, roots->v[i], l) == 0 && (path[l] == '\0' || path[l] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* A web root that is a symbolic link out of its directory (or to nothing):
+ * not scanned, and a finding, so that "0 findings" never hides it. */
+static void report_root_outside(struct mw_ctx *ctx, const char *path,
+				const char *reason, const char *source)
+{
+	struct mw_finding f;
+	json_t *det = json_object();
+
+	json_object_set_new(det, "reason", mw_json_raw(reason));
+	if (source)
+		json_object_set_new(det, "source", json_string(source));
+	memset(&f, 0, sizeof(f));
+	f.check = CHECK;
+	f.rule_id = "scan.docroot-symlink";
+	f.severity = MW_SEV_MEDIUM;
+	f.title = "web root is a symbolic link leading out of its directory: not scanned";
+	f.path = path;
+	f.remediation = "See where it points and why; if the target is a web root, "
+			"scan it by name (mailwarden scan TARGET) or list it in web_roots.";
+	f.details = det;
+	(void)mw_report_add(ctx->report, &f);
+	json_decref(det);
+}
+
 static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 			 struct mw_strlist *roots, json_t *jroots)
 {
-	struct mw_strlist why = { 0 }, skipped = { 0 };
+	struct mw_strlist why = { 0 }, skipped = { 0 }, det = { 0 }, out = { 0 },
+			  out_why = { 0 };
 	char real[PATH_MAX], absroot[PATH_MAX];
 	size_t i;
 	json_t *r;
@@ -1091,28 +1129,49 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 		return 0;
 	}
 	for (i = 0; i < ctx->cfg->web_roots.n; i++) {
-		(void)mw_strlist_add(roots, ctx->cfg->web_roots.v[i]);
-		mw_report_note(ctx->report, CHECK, "document root %s (config web_roots)",
-			       ctx->cfg->web_roots.v[i]);
+		const char *p = ctx->cfg->web_roots.v[i];
+		char reason[2 * MW_MAX_PATH];
+		int rr = mw_docroot_resolve("", p, real, sizeof(real), reason,
+					    sizeof(reason));
+
+		if (rr < 0) {
+			report_root_outside(ctx, p, reason, "config web_roots");
+			continue;
+		}
+		if (rr > 0) {
+			mw_report_note(ctx->report, CHECK, "web root %s is a symbolic link "
+				       "to %s: scanning the target", p, real);
+			p = real;
+		}
+		(void)mw_strlist_add(roots, p);
+		mw_report_note(ctx->report, CHECK, "document root %s (config web_roots)", p);
 		r = json_object();
-		json_object_set_new(r, "path", mw_json_raw(ctx->cfg->web_roots.v[i]));
+		json_object_set_new(r, "path", mw_json_raw(p));
 		json_object_set_new(r, "source", json_string("config web_roots"));
 		json_array_append_new(jroots, r);
 	}
-	(void)mw_docroots_detect("", roots, &why, &skipped);
-	for (i = ctx->cfg->web_roots.n; i < roots->n; i++) {
-		const char *w = why.v[i - ctx->cfg->web_roots.n];
+	(void)mw_docroots_detect("", &det, &why, &skipped, &out, &out_why);
+	for (i = 0; i < det.n; i++) {
+		const char *w = why.v[i];
 
-		mw_report_note(ctx->report, CHECK, "document root %s (%s)", roots->v[i], w);
+		if (root_covered(roots, det.v[i]))
+			continue;
+		(void)mw_strlist_add(roots, det.v[i]);
+		mw_report_note(ctx->report, CHECK, "document root %s (%s)", det.v[i], w);
 		r = json_object();
-		json_object_set_new(r, "path", mw_json_raw(roots->v[i]));
+		json_object_set_new(r, "path", mw_json_raw(det.v[i]));
 		json_object_set_new(r, "source", mw_json_raw(w));
 		json_array_append_new(jroots, r);
 	}
 	for (i = 0; i < skipped.n; i++)
 		mw_report_note(ctx->report, CHECK, "not scanned: %s", skipped.v[i]);
+	for (i = 0; i < out.n; i++)
+		report_root_outside(ctx, out.v[i], out_why.v[i], NULL);
+	mw_strlist_clear(&det);
 	mw_strlist_clear(&why);
 	mw_strlist_clear(&skipped);
+	mw_strlist_clear(&out);
+	mw_strlist_clear(&out_why);
 	return 0;
 }
 

@@ -262,3 +262,39 @@ notes "$work/b8.json" | grep -q "not crossing into a bind mount of the same file
 [ "$(jget "$work/b8.json" 'd["data"]["scan"]["skipped"]["other_filesystem"]')" = 1 ] || fail "not counted as another filesystem"
 [ $rcx -eq 1 ] || fail "--cross-filesystems does not enter the bind mount (exit $rcx)"
 ok "a bind mount of the same filesystem is reported like another filesystem; --cross-filesystems enters it"
+
+# --- item 13: a symlinked ~/public_html or web root is resolved or reported
+# Auto-detection looks at the real system: in this mount namespace, empty
+# tmpfs over the places it reads, and a /home of our own.
+for d in /home /var/www /srv/www /etc/apache2/sites-enabled /etc/nginx/sites-enabled \
+	/etc/nginx/conf.d /etc/php; do
+	[ -d "$d" ] && mount -t tmpfs -o size=8m mw-mask "$d"
+done
+mkdir -p /home/mwu/www/site /home/mwv /home/mwcfg/real
+cp "$mailer_src" /home/mwu/www/site/contact.php
+ln -s www/site /home/mwu/public_html
+ln -s /etc /home/mwv/public_html
+cp "$mailer_src" /home/mwcfg/real/form.php
+ln -s /home/mwcfg/real /home/mwcfg/site
+cat >"$work/mw13.conf" <<CONF
+[scan]
+web_roots = /home/mwcfg/site
+[nightly]
+state_dir = $work/state
+CONF
+set +e
+"$MW_BIN" scan --config "$work/mw13.conf" --signatures "$rules" --no-progress --format json >"$work/d13.json"; rc=$?
+set -e
+[ $rc -eq 1 ] || fail "auto-detected roots: exit $rc: $(errors "$work/d13.json")"
+[ "$(jget "$work/d13.json" 'sorted(f["evidence"]["path"] for f in d["findings"] if f["rule_id"] == "mailer.test-post-loop")')" = \
+	"['/home/mwcfg/real/form.php', '/home/mwu/www/site/contact.php']" ] ||
+	fail "mailers behind symlinked roots not found: $(jget "$work/d13.json" '[f["evidence"]["path"] for f in d["findings"]]')"
+[ "$(jget "$work/d13.json" '[f["severity"] for f in d["findings"] if f["rule_id"] == "scan.docroot-symlink" and f["evidence"]["path"] == "/home/mwv/public_html"]')" = "['medium']" ] ||
+	fail "public_html -> /etc is not a finding: $(jget "$work/d13.json" '[(f["rule_id"], f["evidence"]["path"]) for f in d["findings"]]')"
+! jget "$work/d13.json" '[f["evidence"]["path"] for f in d["findings"]]' | grep -q "/etc/" ||
+	fail "something under /etc was scanned"
+for d in /etc/php /etc/nginx/conf.d /etc/nginx/sites-enabled /etc/apache2/sites-enabled \
+	/srv/www /var/www /home; do
+	umount "$d" 2>/dev/null || true
+done
+ok "symlinked public_html and web_roots inside their directory scanned; one leading to /etc is a finding"
