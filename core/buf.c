@@ -47,6 +47,9 @@ enum mw_err mw_buf_reserve(struct mw_buf *b, size_t n)
 		return MW_ERR_NOMEM;
 	b->data = p;
 	b->alloc = nalloc;
+	/* "always NUL-terminated": also when nothing is appended after this
+	 * (an empty file read into it must read as "", not as heap garbage) */
+	b->data[b->len] = '\0';
 	return MW_OK;
 }
 

@@ -43,14 +43,24 @@ static enum mw_err classify_open_failure(int dirfd, const char *name)
 	return mw_err_from_errno(saved);
 }
 
+int mw_openat_noatime(int dirfd, const char *name, int flags)
+{
+	int fd = openat(dirfd, name, flags | O_NOATIME);
+
+	/* EPERM: neither the owner nor CAP_FOWNER (a scan as another user) */
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dirfd, name, flags);
+	return fd;
+}
+
 enum mw_err mw_open_regular_at(int dirfd, const char *name, int *fd_out,
 			       struct stat *st)
 {
 	struct stat sb;
 	int fd, fl;
 
-	fd = openat(dirfd, name,
-		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	fd = mw_openat_noatime(dirfd, name,
+			       O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return classify_open_failure(dirfd, name);
 	if (fstat(fd, &sb) < 0) {

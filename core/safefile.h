@@ -14,7 +14,14 @@
 #include "core/error.h"
 
 /*
+ * openat() with O_NOATIME where permitted (the owner, or CAP_FOWNER as root
+ * has), without it otherwise: reading a suspect file must not destroy the
+ * atime an investigator uses to see when a mailer was last run.
+ */
+int mw_openat_noatime(int dirfd, const char *name, int flags);
+/*
  * Open name relative to dirfd (AT_FDCWD allowed) read-only with O_NOFOLLOW,
+ * O_NOATIME where permitted (mw_openat_noatime),
  * O_NONBLOCK (a FIFO must not hang us) and O_CLOEXEC, then fstat it.
  * Regular files only: a symlink gives MW_ERR_SYMLINK, a FIFO/device/dir
  * gives MW_ERR_NOTREG. On success *fd_out is open and st filled (if given).

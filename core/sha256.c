@@ -152,3 +152,33 @@ enum mw_err mw_sha256_fd(int fd, char out[65])
 	mw_sha256_tohex(d, out);
 	return MW_OK;
 }
+
+enum mw_err mw_sha256_fd_upto(int fd, uint64_t cap, char out[65])
+{
+	struct mw_sha256 c;
+	unsigned char d[32], buf[65536];
+	uint64_t off = 0;
+	size_t want;
+	ssize_t r;
+
+	mw_sha256_init(&c);
+	for (;;) {
+		want = sizeof(buf);
+		if (cap && cap - off < want)
+			want = (size_t)(cap - off);
+		if (want == 0)
+			break;
+		r = pread(fd, buf, want, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return MW_ERR_IO;
+		if (r == 0)
+			break;
+		mw_sha256_update(&c, buf, (size_t)r);
+		off += (uint64_t)r;
+	}
+	mw_sha256_final(&c, d);
+	mw_sha256_tohex(d, out);
+	return MW_OK;
+}

@@ -26,5 +26,12 @@ void mw_sha256_hex(const void *data, size_t n, char out[65]);
 void mw_sha256_tohex(const unsigned char d[32], char out[65]);
 /* Digest of everything readable from fd (from its current offset). */
 enum mw_err mw_sha256_fd(int fd, char out[65]);
+/*
+ * Digest of the first cap bytes of fd (all of it when cap is 0), read with
+ * pread from offset 0 so the fd's offset does not matter. How a finding's
+ * file.sha256 is computed for a file larger than the scan's read cap: a
+ * sparse 16 TiB file must not be read whole (issue 19, item 9).
+ */
+enum mw_err mw_sha256_fd_upto(int fd, uint64_t cap, char out[65]);
 
 #endif

@@ -815,12 +815,26 @@ static void batch_next(struct batch *bt)
  * every answer before sendmsg returns, after a failure included (it
  * reports all errors of the batch, then aborts it).
  */
+/*
+ * The kernel refused one message of a batch (so none was applied): its own
+ * reason, and where it was. The caller checked CAP_NET_ADMIN before, so an
+ * EPERM here is not about privileges; the usual cause is a table another
+ * process created with nft's "flags owner".
+ */
+static void batch_refusal(int errnum, const char *at, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "nftables rejected the batch at '%s': %s (errno %d)%s; "
+		 "nothing was changed", at, strerror(errnum), errnum,
+		 errnum == EPERM ? " - e.g. table inet mailwarden locked by another "
+		 "process (nft 'flags owner')" : "");
+}
+
 static enum mw_err batch_send(struct batch *bt, int *errnum, char *err, size_t errlen)
 {
 	struct nl *n = bt->n;
 	unsigned acked = 0;
 	int failed = 0, fd = mnl_socket_get_fd(n->sock);
-	char *rbuf, what[160];
+	char *rbuf;
 
 	*errnum = 0;
 	if (bt->full) {
@@ -869,17 +883,13 @@ static enum mw_err batch_send(struct batch *bt, int *errnum, char *err, size_t e
 			if (ne->error && !failed) {
 				failed = 1;
 				*errnum = -ne->error;
-				snprintf(what, sizeof(what),
-					 "nftables rejected the batch at '%s'; nothing was changed",
-					 bt->what[idx]);
-				nl_errno(*errnum, what, err, errlen);
+				batch_refusal(*errnum, bt->what[idx], err, errlen);
 			}
 		}
 	}
 	free(rbuf);
 	if (failed) {
 		switch (*errnum) {
-		case EPERM: case EACCES: return MW_ERR_PRIV;
 		case EOPNOTSUPP: case EPROTONOSUPPORT: case EAFNOSUPPORT:
 			return MW_ERR_UNSUPPORTED;
 		default: return MW_ERR_NET;
@@ -1003,29 +1013,9 @@ static void put_everything(struct batch *bt, const struct fw_policy *p)
 	}
 }
 
-/* Test hook: a rule for a chain that does not exist makes the kernel refuse. */
-static void put_bad_message(struct batch *bt)
-{
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct nlmsghdr *nlh = batch_msg(bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND,
-					 "test: rule in a missing chain");
-
-	if (!r || !nlh) {
-		bt->full = 1;
-	} else {
-		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
-		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TABLE);
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "mailwarden-no-such-chain");
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		batch_next(bt);
-	}
-	nftnl_rule_free(r);
-}
-
 enum mw_err fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
 			 char *err, size_t errlen)
 {
-	const char *bad = getenv("MAILWARDEN_TEST_BAD_BATCH");
 	struct fw_live l;
 	struct batch bt;
 	struct nl n;
@@ -1061,8 +1051,6 @@ enum mw_err fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
 		put_everything(&bt, p);
 		*chg = l.present ? FW_REPLACED : FW_INSTALLED;
 	}
-	if (bad && strcmp(bad, "1") == 0)
-		put_bad_message(&bt);
 	e = batch_send(&bt, &errnum, err, errlen);
 	if (e)
 		*chg = FW_UNCHANGED;

@@ -61,8 +61,8 @@ const char *fw_change_name(enum fw_change c);
  * does; the set contents when only they differ; otherwise "add table,
  * delete table, add table with everything" so that the old table is
  * replaced atomically whether or not it existed. *chg says which.
- * Environment MAILWARDEN_TEST_BAD_BATCH=1 appends a message the kernel
- * rejects (for the test that a rejected batch changes nothing).
+ * A refused batch changes nothing; err then holds the kernel's reason and
+ * the message it refused.
  */
 enum mw_err fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
 			 char *err, size_t errlen);

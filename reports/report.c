@@ -157,6 +157,11 @@ json_t *mw_json_escaped(const json_t *v)
 	}
 }
 
+json_t *mw_json_raw(const char *s)
+{
+	return s ? json_stringn_nocheck(s, strlen(s)) : json_null();
+}
+
 enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 {
 	struct mw_stored_finding s;

@@ -141,6 +141,13 @@ const json_t *mw_report_data(const struct mw_report *r, const char *check);
 /* Escape every string in a JSON value, recursively (returns a new ref). */
 json_t *mw_json_escaped(const json_t *v);
 
+/*
+ * A JSON string holding raw bytes (a path need not be UTF-8; json_string()
+ * would return NULL and the value vanish). Only for data handed to
+ * mw_report_set_data(), which escapes it once; never dumped as is.
+ */
+json_t *mw_json_raw(const char *s);
+
 /* Severity of the highest finding, or -1 when none. */
 int mw_report_max_severity(const struct mw_report *r);
 

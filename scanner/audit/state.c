@@ -163,18 +163,36 @@ static int open_db(struct mw_state *st, int create, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Keep the unusable database as findings.db.broken-TIME; a second one in the
+ * same second gets ".1", ".2", ...: never replace an earlier copy (it is
+ * what someone may need to see what went wrong). Its journal goes with it.
+ */
 static int move_aside(struct mw_state *st, char *newname, size_t len)
 {
-	char j[64];
+	char j[64], jnew[200];
+	int i, rc = -1;
 
-	snprintf(newname, len, "%s.broken-%lld", MW_STATE_DB, (long long)st->now);
-	if (renameat(st->dirfd, MW_STATE_DB, st->dirfd, newname) != 0 &&
-	    unlinkat(st->dirfd, MW_STATE_DB, 0) != 0)
+	for (i = 0; i < MW_STATE_MAX_BROKEN; i++) {
+		if (i == 0)
+			snprintf(newname, len, "%s.broken-%lld", MW_STATE_DB,
+				 (long long)st->now);
+		else
+			snprintf(newname, len, "%s.broken-%lld.%d", MW_STATE_DB,
+				 (long long)st->now, i);
+		rc = renameat2(st->dirfd, MW_STATE_DB, st->dirfd, newname,
+			       RENAME_NOREPLACE);
+		if (rc == 0 || errno != EEXIST)
+			break;
+	}
+	if (rc != 0 && unlinkat(st->dirfd, MW_STATE_DB, 0) != 0)
 		return -1;
 	/* A journal left beside the broken file belongs to it, not to the
 	 * fresh one. */
 	snprintf(j, sizeof(j), "%s-journal", MW_STATE_DB);
-	unlinkat(st->dirfd, j, 0);
+	snprintf(jnew, sizeof(jnew), "%s-journal", newname);
+	if (rc != 0 || renameat2(st->dirfd, j, st->dirfd, jnew, RENAME_NOREPLACE) != 0)
+		unlinkat(st->dirfd, j, 0);
 	return 0;
 }
 

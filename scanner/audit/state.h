@@ -19,6 +19,7 @@
 #define MW_STATE_LOCK		"lock"
 #define MW_STATE_SCHEMA		1	/* bump when the tables change */
 #define MW_STATE_MAX_NOTE	1024
+#define MW_STATE_MAX_BROKEN	1000	/* .broken-TIME.N copies kept per second */
 #define MW_FINDING_HEX		16	/* digits of a full finding id */
 
 struct mw_state;

@@ -59,6 +59,19 @@ struct user {
 	char *home;
 };
 
+/*
+ * Could uid read a file with this owner and mode? Its own file by the owner
+ * bits, anyone else's by the "other" bits only (the user's groups are not
+ * known here: a group-readable root file counts as unreadable, which errs
+ * on the side of not showing it).
+ */
+static int owner_could_read(const struct stat *st, long uid)
+{
+	if ((long)st->st_uid == uid)
+		return (st->st_mode & S_IRUSR) != 0;
+	return (st->st_mode & S_IROTH) != 0;
+}
+
 /* ---- reporting ---- */
 
 /* A JSON string of attacker-written bytes: may be invalid UTF-8, which the
@@ -504,7 +517,7 @@ static void process_file(struct fwd_run *r, const char *path,
 	struct mw_buf b;
 	struct stat st;
 	enum mw_err e;
-	int fd, trunc = 0, fmt_used;
+	int fd, trunc = 0, fmt_used, stopped = 0;
 	size_t i;
 
 	if (seen_before(r, path))
@@ -549,6 +562,26 @@ static void process_file(struct fwd_run *r, const char *path,
 			    src->source, NULL);
 		return;
 	}
+	if (src->user_file && src->uid >= 0 && !owner_could_read(&st, src->uid)) {
+		char title[256];
+
+		close(fd);
+		/* root reads what the user cannot: a ~/.forward hard-linked to
+		 * /etc/shadow (protected_hardlinks=0, or an image under --root)
+		 * would print the hashes. Nothing of it is read or shown. */
+		snprintf(title, sizeof(title), "%s file its user cannot read (owner uid "
+			 "%lu, mode %04o, %lu links): not read", s.source,
+			 (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777),
+			 (unsigned long)st.st_nlink);
+		add_finding(r, "forwarders.unreadable-by-owner", MW_SEV_HIGH, title,
+			    path, 0, NULL,
+			    "The delivery agent, reading as the user, ignores this "
+			    "file; a link count above 1 points to a hard link to a "
+			    "protected file. Find the other name (find / -samefile) "
+			    "and remove this one.", NULL, src->owner, NULL,
+			    src->source, NULL);
+		return;
+	}
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
 	e = mw_read_fd_capped(fd, &b, MW_MAX_TEXT_FILE, &trunc);
 	close(fd);
@@ -584,6 +617,14 @@ static void process_file(struct fwd_run *r, const char *path,
 		fwd_error(r, path, 0, MW_ERR_NOMEM,
 				"out of memory while parsing");
 	}
+	/* a filter parse that stopped early keeps what it found, and a line
+	 * scan adds every forward a grep would see past that point */
+	if ((fmt_used == FMT_SIEVE || fmt_used == FMT_EXIM_FILTER) &&
+	    (d.nerrs || d.dropped_errs))
+		stopped = 1 + (int)fwd_scan_actions(&d, b.data ? b.data : "", b.len,
+						    fmt_used == FMT_SIEVE ? "redirect" :
+						    "deliver", fmt_used == FMT_SIEVE ?
+						    FWD_REDIRECT : FWD_FORWARD);
 	if ((int)src->fmt == FMT_FORWARD && fmt_used == FMT_EXIM_FILTER)
 		s.source = "exim-filter";
 	else if ((int)src->fmt == FMT_FORWARD && fmt_used == FMT_SIEVE)
@@ -603,6 +644,19 @@ static void process_file(struct fwd_run *r, const char *path,
 	if (d.dropped_errs)
 		mw_report_note(r->rep, CHECK, "%s%s: %zu more parse errors not listed",
 			       r->root, path, d.dropped_errs);
+	if (stopped) {
+		char title[384];
+
+		snprintf(title, sizeof(title), "%s file not fully audited: the parser "
+			 "stopped at line %lu (%s); %d forward(s) found by a line scan",
+			 s.source, d.nerrs ? d.errs[0].line : 0,
+			 d.nerrs ? d.errs[0].msg : "errors", stopped - 1);
+		add_finding(r, "forwarders.not-fully-audited", MW_SEV_MEDIUM, title,
+			    path, d.nerrs ? d.errs[0].line : 0, NULL,
+			    "Read the file by hand: rules after the point where the "
+			    "parse stopped are only seen by a line scan for "
+			    "redirect/deliver.", &st, s.owner, NULL, s.source, NULL);
+	}
 	if (d.truncated)
 		fwd_error(r, path, 0, MW_ERR_LIMIT,
 				"more than %d destinations; the rest not listed",

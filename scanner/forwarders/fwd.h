@@ -58,6 +58,9 @@ struct fwd_doc {
 	size_t nerrs, aerrs;
 	size_t dropped_errs;	/* errors beyond FWD_MAX_ERRORS */
 	int truncated;		/* more facts than FWD_MAX_FACTS */
+	/* Number of facts fwd_scan_actions() added after a parse that
+	 * stopped early (0: none, or no scan). */
+	size_t scanned_facts;
 	/* The original is thrown away or hidden: discard, /dev/null, a
 	 * Trash/Junk folder. First such line (0 = none). */
 	unsigned long hide_line;
@@ -102,6 +105,18 @@ int fwd_folder_is_trash(const char *name, size_t n);
 int fwd_cond_is_spam(const char *s, size_t n);
 
 const char *fwd_kind_name(enum fwd_kind k);
+
+/*
+ * The fallback after a filter parse that stopped early (a syntax error, a
+ * limit): every line holding verb as a word ("redirect", "deliver"), with
+ * its ":tag"s and an "unseen" before it, gives a fact of kind for the
+ * next quoted string or word, unless the parser already has that fact.
+ * Such facts count as conditional (the condition around them is unknown).
+ * A script cut off by a token cap so still yields every forward a grep
+ * would see. Returns the number added (also in d->scanned_facts).
+ */
+size_t fwd_scan_actions(struct fwd_doc *d, const char *text, size_t len,
+			const char *verb, enum fwd_kind kind);
 
 /*
  * The parsers. Each takes the whole file (text, len; may hold NUL bytes,

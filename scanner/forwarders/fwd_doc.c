@@ -178,3 +178,85 @@ const char *fwd_doc_get(const struct fwd_doc *d, const char *key)
 			return d->values.v[i];
 	return NULL;
 }
+
+static int word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+static int has_fact(const struct fwd_doc *d, enum fwd_kind kind,
+		    const char *dest, size_t dlen)
+{
+	size_t i;
+
+	for (i = 0; i < d->nfacts; i++)
+		if (d->facts[i].kind == kind && strlen(d->facts[i].dest) == dlen &&
+		    memcmp(d->facts[i].dest, dest, dlen) == 0)
+			return 1;
+	return 0;
+}
+
+size_t fwd_scan_actions(struct fwd_doc *d, const char *text, size_t len,
+			const char *verb, enum fwd_kind kind)
+{
+	size_t vl = strlen(verb), added = 0, i, ls, le, j, ds, dl;
+	unsigned long line = 1;
+	int copy;
+	struct fwd_fact *f;
+
+	for (ls = 0; ls < len; ls = le + 1, line++) {
+		const char *nl = memchr(text + ls, '\n', len - ls);
+
+		le = nl ? (size_t)(nl - text) : len;
+		for (i = ls; i + vl <= le; i++) {
+			if (strncasecmp(text + i, verb, vl) != 0 ||
+			    (i > ls && word_char(text[i - 1])) ||
+			    (i + vl < le && word_char(text[i + vl])))
+				continue;
+			copy = 0;
+			/* "unseen deliver" (Exim): the original stays too */
+			if (i >= ls + 7 && strncasecmp(text + i - 7, "unseen ", 7) == 0)
+				copy = 1;
+			j = i + vl;
+			for (;;) {
+				while (j < le && (text[j] == ' ' || text[j] == '\t'))
+					j++;
+				if (j < le && text[j] == ':') {
+					ds = j;
+					while (j < le && text[j] != ' ' && text[j] != '\t' &&
+					       text[j] != '"')
+						j++;
+					if (j - ds == 5 && strncasecmp(text + ds, ":copy", 5) == 0)
+						copy = 1;
+					continue;
+				}
+				break;
+			}
+			if (j < le && text[j] == '"') {
+				ds = ++j;
+				while (j < le && text[j] != '"')
+					j += text[j] == '\\' && j + 1 < le ? 2 : 1;
+				dl = j - ds;
+			} else {
+				ds = j;
+				while (j < le && text[j] != ' ' && text[j] != '\t' &&
+				       text[j] != ';' && text[j] != '}' && text[j] != '#')
+					j++;
+				dl = j - ds;
+			}
+			if (dl == 0 || has_fact(d, kind, text + ds, dl))
+				continue;
+			f = fwd_add_fact(d, kind, text + ds, dl, text + ls, le - ls, line);
+			if (!f)
+				return added;
+			f->conditional = 1;
+			f->copy = copy;
+			added++;
+			d->scanned_facts++;
+		}
+		if (!nl)
+			break;
+	}
+	return added;
+}

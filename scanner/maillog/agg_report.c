@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/escape.h"
 #include "reports/report.h"
 #include "reports/writer.h"
 #include "scanner/maillog/agg_internal.h"
@@ -25,17 +24,10 @@ static json_t *iso_or_null(int64_t t, int valid)
 
 static json_t *jstr(const char *s)
 {
-	/* Log text may hold invalid UTF-8; the report escapes it later,
-	 * jansson needs valid UTF-8 now. */
-	json_t *v = json_string(s);
-
-	if (!v) {
-		char *e = mw_escape_str(s);
-
-		v = json_string(e ? e : "");
-		free(e);
-	}
-	return v;
+	/* Log text may hold invalid UTF-8: raw bytes here, escaped once by
+	 * the report (mw_report_set_data, details); escaping here too gave
+	 * "\\x1b" for an ESC next to a byte that is not UTF-8. */
+	return mw_json_raw(s);
 }
 
 static json_t *uid_json(long uid)

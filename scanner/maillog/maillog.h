@@ -24,6 +24,13 @@
  */
 #define ML_MAX_LINE		MW_MAX_LINE	/* longer lines are cut and counted */
 #define ML_READ_CHUNK		(1u << 20)	/* bytes per read() / gzread() */
+/* A rotated .gz is inflated up to ML_MAX_INFLATED bytes, and past
+ * ML_GZIP_RATIO_AFTER only while it stays under ML_MAX_GZIP_RATIO (mail
+ * logs compress 10-30x; zeros, a bomb's filler, ~1000x): a 10 GiB bomb
+ * took 23 s and would have counted as a clean log. */
+#define ML_MAX_INFLATED		(8ull << 30)
+#define ML_MAX_GZIP_RATIO	200
+#define ML_GZIP_RATIO_AFTER	(64u << 20)
 #define ML_MAX_KEY		127		/* stored key bytes (sender, user, ip) */
 #define ML_MAX_KEYS		20000		/* distinct keys per aggregate table */
 #define ML_MAX_SASL_USERS	2000		/* SASL users tracked (records are larger) */

@@ -5,8 +5,10 @@
  * plus one line, whatever the file size.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/limits.h"
 #include "core/progress.h"
 #include "core/safefile.h"
 #include "reports/report.h"
@@ -34,7 +37,33 @@ struct reader {
 	uint64_t bytes;		/* bytes of log text read */
 	unsigned long lineno;
 	const char *errmsg;
+	int capped;		/* stopped at a decompression cap */
+	char capmsg[200];
 };
+
+/* Past a cap: stop reading this gzip file and say why (an error: the
+ * file was not read whole). */
+static int gzip_over_cap(struct reader *r)
+{
+	off_t in = gzoffset(r->gz);
+	uint64_t raw = in > 0 ? (uint64_t)in : 1;
+
+	if (r->bytes > ML_MAX_INFLATED)
+		snprintf(r->capmsg, sizeof(r->capmsg), "gzip: stopped after %llu MiB "
+			 "inflated (cap %llu MiB)", (unsigned long long)(r->bytes >> 20),
+			 (unsigned long long)(ML_MAX_INFLATED >> 20));
+	else if (r->bytes > ML_GZIP_RATIO_AFTER && r->bytes / raw > ML_MAX_GZIP_RATIO)
+		snprintf(r->capmsg, sizeof(r->capmsg), "gzip: stopped after %llu MiB "
+			 "inflated from %llu KiB (ratio %llu, cap %d): a decompression "
+			 "bomb or not a log", (unsigned long long)(r->bytes >> 20),
+			 (unsigned long long)(raw >> 10),
+			 (unsigned long long)(r->bytes / raw), ML_MAX_GZIP_RATIO);
+	else
+		return 0;
+	r->capped = 1;
+	r->eof = 1;
+	return 1;
+}
 
 static int refill(struct reader *r)
 {
@@ -94,6 +123,8 @@ static int refill(struct reader *r)
 	}
 	r->end += (size_t)got;
 	r->bytes += (uint64_t)got;
+	if (r->gz)
+		(void)gzip_over_cap(r);	/* this chunk is still used */
 	return 1;
 }
 
@@ -435,11 +466,14 @@ enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
 		mw_report_error(ctx->report, CHECK, display, r.lineno, MW_ERR_IO,
 				"read error after %lu lines: %s", r.lineno,
 				r.errmsg ? r.errmsg : "unknown");
+	if (r.capped)
+		mw_report_error(ctx->report, CHECK, display, r.lineno, MW_ERR_LIMIT,
+				"not fully read, %lu lines: %s", r.lineno, r.capmsg);
 	if (r.gz)
 		gzclose(r.gz);
 	close(fd);
 	free(r.buf);
-	return r.error ? MW_ERR_IO : MW_OK;
+	return r.error ? MW_ERR_IO : r.capped ? MW_ERR_LIMIT : MW_OK;
 }
 
 /* --- journald ------------------------------------------------------------ */
@@ -457,11 +491,105 @@ static int jget(sd_journal *j, const char *field, struct ml_str *out)
 	return 0;
 }
 
+/*
+ * sd-journal skips a file it cannot use without a word, so a corrupt or
+ * truncated journal read as "0 lines". Check each journal file's header
+ * first: the signature, and a file at least as long as its header says
+ * (header_size + arena_size, little-endian at offsets 88 and 96 of
+ * systemd's struct Header). Returns the number of bad files (each an
+ * error in the report).
+ */
+#define JOURNAL_HEADER_MIN	104
+#define JOURNAL_MAX_FILES	10000
+
+static uint64_t le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int journal_name(const char *n)
+{
+	size_t l = strlen(n);
+
+	return (l > 8 && strcmp(n + l - 8, ".journal") == 0) ||
+	       (l > 9 && strcmp(n + l - 9, ".journal~") == 0);
+}
+
+static unsigned check_journal_file(struct mw_ctx *ctx, int dirfd, const char *name,
+				   const char *display)
+{
+	unsigned char h[JOURNAL_HEADER_MIN];
+	struct stat st;
+	uint64_t want;
+	ssize_t got;
+	int fd;
+
+	if (mw_open_regular_at(dirfd, name, &fd, &st) != MW_OK)
+		return 0;	/* not a regular file: sd-journal does not read it */
+	do
+		got = pread(fd, h, sizeof(h), 0);
+	while (got < 0 && errno == EINTR);
+	close(fd);
+	if (got != (ssize_t)sizeof(h) || memcmp(h, "LPKSHHRH", 8) != 0) {
+		mw_report_error(ctx->report, CHECK, display, 0, MW_ERR_PARSE,
+				"not a journal file (no journal header): its entries, if "
+				"any, were not read");
+		return 1;
+	}
+	want = le64(h + 88) + le64(h + 96);
+	if ((uint64_t)st.st_size < want) {
+		mw_report_error(ctx->report, CHECK, display, 0, MW_ERR_PARSE,
+				"truncated journal file: %llu bytes, its header says %llu: "
+				"entries past the cut were not read",
+				(unsigned long long)st.st_size, (unsigned long long)want);
+		return 1;
+	}
+	return 0;
+}
+
+/* The journal files in dir and in its subdirectories (machine ids). */
+static unsigned check_journal_dir(struct mw_ctx *ctx, int parent, const char *name,
+				  const char *path, int depth, unsigned *seen)
+{
+	struct dirent *de;
+	char sub[MW_MAX_PATH];
+	unsigned bad = 0;
+	int fd;
+	DIR *d;
+
+	if (mw_open_dir_at(parent, name, &fd) != MW_OK)
+		return 0;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) && *seen < JOURNAL_MAX_FILES) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		if (journal_name(de->d_name)) {
+			(*seen)++;
+			bad += check_journal_file(ctx, dirfd(d), de->d_name, sub);
+		} else if (depth == 0 && de->d_type == DT_DIR) {
+			bad += check_journal_dir(ctx, dirfd(d), de->d_name, sub, 1, seen);
+		}
+	}
+	closedir(d);
+	return bad;
+}
+
 enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 			    const char *dir, int64_t since, int64_t until)
 {
 	sd_journal *j = NULL;
 	unsigned long n = 0;
+	unsigned seen = 0;
 	int rc;
 
 	rc = dir ? sd_journal_open_directory(&j, dir, 0)
@@ -469,6 +597,14 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 	if (rc < 0)
 		return MW_ERR_UNSUPPORTED;
 	ml_agg_begin_source(a, dir ? dir : "journald", "journal");
+	if (dir) {
+		(void)check_journal_dir(ctx, AT_FDCWD, dir, dir, 0, &seen);
+	} else {
+		(void)check_journal_dir(ctx, AT_FDCWD, "/var/log/journal",
+					"/var/log/journal", 0, &seen);
+		(void)check_journal_dir(ctx, AT_FDCWD, "/run/log/journal",
+					"/run/log/journal", 0, &seen);
+	}
 	/* Postfix and Exim log through syslog() with facility mail (2); a
 	 * Postfix run with `start-fg` and maillog_file=/dev/stdout logs as
 	 * its unit's output instead. */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +17,75 @@
 #include "scanner/webroot/docroots.h"
 
 struct found {
-	struct mw_strlist *roots, *why, *skipped;
+	struct mw_strlist *roots, *why, *skipped, *outside, *outside_why;
 	const char *sysroot;
 	int oom;
 };
 
+int mw_docroot_resolve(const char *sysroot, const char *full, char *out,
+		       size_t outlen, char *why, size_t whylen)
+{
+	char target[MW_MAX_PATH], cand[2 * MW_MAX_PATH], real[PATH_MAX],
+	     base[MW_MAX_PATH], breal[PATH_MAX];
+	const char *slash;
+	struct stat st;
+	ssize_t n;
+	size_t bl, sl = strlen(sysroot);
+
+	if (lstat(full, &st) < 0 || !S_ISLNK(st.st_mode))
+		return 0;
+	n = readlink(full, target, sizeof(target) - 1);
+	if (n <= 0) {
+		snprintf(why, whylen, "unreadable symbolic link");
+		return -1;
+	}
+	target[n] = '\0';
+	slash = strrchr(full, '/');
+	if (!slash || slash == full)
+		snprintf(base, sizeof(base), "/");
+	else
+		snprintf(base, sizeof(base), "%.*s", (int)(slash - full), full);
+	/* under --root style sysroots an absolute target means the image's */
+	if (target[0] == '/')
+		snprintf(cand, sizeof(cand), "%s%s", sysroot, target);
+	else
+		snprintf(cand, sizeof(cand), "%s/%s", base, target);
+	if (!realpath(cand, real)) {
+		snprintf(why, whylen, "symbolic link to %s: %s", target, strerror(errno));
+		return -1;
+	}
+	if (!realpath(base, breal)) {
+		snprintf(why, whylen, "%s: %s", base, strerror(errno));
+		return -1;
+	}
+	bl = strlen(breal);
+	/* the target must stay in the directory holding the link (a home for
+	 * public_html, the site directory for a release symlink) */
+	if (strncmp(real, breal, bl) != 0 || (real[bl] != '/' && !(bl == 1 && real[0] == '/')) ||
+	    (sl && strncmp(real, sysroot, sl) != 0)) {
+		snprintf(why, whylen, "symbolic link to %s, outside %s", real + (sl &&
+			 strncmp(real, sysroot, sl) == 0 ? sl : 0), base + sl);
+		return -1;
+	}
+	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(why, whylen, "symbolic link to %s, not a directory", real + sl);
+		return -1;
+	}
+	if ((size_t)snprintf(out, outlen, "%s", real) >= outlen) {
+		snprintf(why, whylen, "symbolic link target too long");
+		return -1;
+	}
+	return 1;
+}
+
 /* Add sysroot+path unless it is missing, a symlink, or already covered. */
 static void add_root(struct found *f, const char *path, const char *why)
 {
-	char full[MW_MAX_PATH], msg[MW_MAX_PATH + 256];
+	char full[MW_MAX_PATH], msg[3 * MW_MAX_PATH], real[PATH_MAX],
+	     reason[2 * MW_MAX_PATH], nwhy[3 * MW_MAX_PATH];
 	struct stat st;
 	size_t i, l;
+	int r;
 
 	if (path[0] != '/')
 		return;
@@ -44,8 +103,22 @@ static void add_root(struct found *f, const char *path, const char *why)
 		return;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		snprintf(msg, sizeof(msg), "%s: symbolic link, not followed (%s)", full, why);
-		if (mw_strlist_add(f->skipped, msg))
+		/* resolved once, kept only inside the directory holding it;
+		 * else reported (a finding), never silently dropped */
+		r = mw_docroot_resolve(f->sysroot, full, real, sizeof(real), reason,
+				       sizeof(reason));
+		if (r < 0) {
+			snprintf(msg, sizeof(msg), "%s (%s)", reason, why);
+			if (mw_strlist_add(f->outside, full) || mw_strlist_add(f->outside_why, msg))
+				f->oom = 1;
+			return;
+		}
+		snprintf(nwhy, sizeof(nwhy), "%s; %s is a symbolic link to it", why, full);
+		for (i = 0; i < f->roots->n; i++)
+			if (strcmp(f->roots->v[i], real) == 0)
+				return;
+		if (f->roots->n < MW_DOCROOTS_MAX &&
+		    (mw_strlist_add(f->roots, real) || mw_strlist_add(f->why, nwhy)))
 			f->oom = 1;
 		return;
 	}
@@ -160,9 +233,11 @@ static void fold_nested(struct found *f)
 }
 
 enum mw_err mw_docroots_detect(const char *sysroot, struct mw_strlist *roots,
-			       struct mw_strlist *why, struct mw_strlist *skipped)
+			       struct mw_strlist *why, struct mw_strlist *skipped,
+			       struct mw_strlist *outside, struct mw_strlist *outside_why)
 {
-	struct found f = { roots, why, skipped, sysroot ? sysroot : "", 0 };
+	struct found f = { roots, why, skipped, outside, outside_why,
+			   sysroot ? sysroot : "", 0 };
 	char pat[MW_MAX_PATH];
 	glob_t g;
 	size_t i;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,23 +17,10 @@
 #include "core/safefile.h"
 #include "core/sha256.h"
 #include "scanner/webroot/quarantine.h"
+#include "scanner/webroot/quarantine_impl.h"
+#include "scanner/webroot/quarantine_meta.h"
 
-struct mw_quarantine {
-	int dfd;
-	int rootfd;
-	sqlite3 *db;
-};
-
-static const char schema_sql[] =
-	"CREATE TABLE IF NOT EXISTS items(id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" path TEXT NOT NULL, uid INTEGER, gid INTEGER, mode INTEGER,"
-	" atime_ns INTEGER, mtime_ns INTEGER, size INTEGER, sha256 TEXT,"
-	" rules TEXT, quarantined_at INTEGER, state TEXT NOT NULL);";
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void mw_q_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -40,127 +29,129 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* mkdir -p; the last component 0700. */
-static int mkdir_p(const char *dir)
+static int64_t ns(const struct timespec *t)
 {
-	char tmp[MW_MAX_PATH];
-	size_t i, l = strlen(dir);
-
-	if (l == 0 || l >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, dir, l + 1);
-	for (i = 1; i < l; i++) {
-		if (tmp[i] != '/')
-			continue;
-		tmp[i] = '\0';
-		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-			return -1;
-		tmp[i] = '/';
-	}
-	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
 }
 
-enum mw_err mw_quarantine_open(const char *dir, struct mw_quarantine **out,
-			       char *err, size_t errlen)
+/* The record's file: "<id>.q" / "<id>.meta". */
+void mw_q_name(char *out, size_t n, long long id, const char *ext)
 {
-	struct mw_quarantine *q;
+	snprintf(out, n, "%lld.%s", id, ext);
+}
+
+static int exec_int(sqlite3 *db, const char *sql, long long a, const char *s)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (s) {
+		sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, a);
+	} else {
+		sqlite3_bind_int64(st, 1, a);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int mw_q_set_state(struct mw_quarantine *q, long long id, const char *state)
+{
+	return exec_int(q->db, "UPDATE items SET state=? WHERE id=?", id, state);
+}
+
+int mw_q_delete_row(struct mw_quarantine *q, long long id)
+{
+	return exec_int(q->db, "DELETE FROM items WHERE id=?", id, NULL);
+}
+
+/* The stored copy holds the recorded bytes (the first `hashed` of them
+ * when the record hashed only those, plus the size). */
+int mw_q_copy_matches(int fd, const char *sha, uint64_t hashed, int64_t size)
+{
 	struct stat st;
-	int fd;
+	char got[65];
 
-	*out = NULL;
-	if (!dir || dir[0] != '/') {
-		set_err(err, errlen, "quarantine_dir must be an absolute path");
-		return MW_ERR_CONFIG;
-	}
-	if (mkdir_p(dir) < 0) {
-		set_err(err, errlen, "%s: %s", dir, strerror(errno));
-		return MW_ERR_IO;
-	}
-	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		set_err(err, errlen, "%s: not a directory (or a symlink)", dir);
-		return MW_ERR_IO;
-	}
-	if (st.st_uid != geteuid()) {
-		set_err(err, errlen, "%s: owned by uid %lu, not by us", dir,
-			(unsigned long)st.st_uid);
-		return MW_ERR_IO;
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fchmod(fd, 0700) < 0) {
-		set_err(err, errlen, "%s: %s", dir, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return MW_ERR_IO;
-	}
-	q = calloc(1, sizeof(*q));
-	if (!q) {
-		close(fd);
-		return MW_ERR_NOMEM;
-	}
-	q->dfd = fd;
-	q->rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	{
-		char path[MW_MAX_PATH];
-		int ifd;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, MW_QUARANTINE_INDEX);
-		ifd = openat(fd, MW_QUARANTINE_INDEX, O_RDWR | O_CREAT | O_NOFOLLOW |
-			     O_CLOEXEC, 0600);
-		if (ifd >= 0)
-			close(ifd);
-		if (ifd < 0 || q->rootfd < 0 ||
-		    sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE |
-				    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK ||
-		    sqlite3_exec(q->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
-			set_err(err, errlen, "%s: %s", path, q->db ? sqlite3_errmsg(q->db) :
-				strerror(errno));
-			mw_quarantine_close(q);
-			return MW_ERR_IO;
-		}
-		sqlite3_busy_timeout(q->db, 5000);
-	}
-	*out = q;
-	return MW_OK;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if (hashed && st.st_size != size)
+		return 0;
+	return mw_sha256_fd_upto(fd, hashed, got) == MW_OK && strcmp(got, sha) == 0;
 }
 
-void mw_quarantine_close(struct mw_quarantine *q)
+/* Nothing executable, user-owned or privileged stays in quarantine. chown
+ * clears security.capability; the ACL would keep named users' entries. */
+int mw_q_lock_down(int fd)
 {
-	if (!q)
-		return;
-	if (q->db)
-		sqlite3_close(q->db);
-	if (q->rootfd >= 0)
-		close(q->rootfd);
-	close(q->dfd);
-	free(q);
+	if (fchown(fd, 0, 0) < 0 || fchmod(fd, 0400) < 0)
+		return -1;
+	(void)fremovexattr(fd, "system.posix_acl_access");
+	(void)fremovexattr(fd, "security.capability");
+	return 0;
 }
 
 /* Open the parent directory of an absolute path from "/" without
  * following any symlink; base receives the last component. */
-static enum mw_err open_parent(struct mw_quarantine *q, const char *path,
+enum mw_err mw_q_open_parent(struct mw_quarantine *q, const char *path,
 			       int *pfd, char *base, size_t baselen)
 {
-	char dir[MW_MAX_PATH];
-	const char *slash = strrchr(path, '/');
+	char chunk[MW_QUARANTINE_PATH_CHUNK + 1];
+	const char *slash = strrchr(path, '/'), *p = path, *cut;
+	enum mw_err e;
+	size_t dirlen, n;
+	int cur = q->rootfd, next;
 
+	*pfd = -1;
 	if (path[0] != '/' || !slash || !slash[1] || strlen(slash + 1) >= baselen)
 		return MW_ERR_USAGE;
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	dirlen = (size_t)(slash - path);
 	snprintf(base, baselen, "%s", slash + 1);
-	return mw_open_beneath(q->rootfd, dir[0] ? dir : "/", 1, pfd, NULL);
+	if (dirlen == 0)
+		return mw_open_beneath(q->rootfd, "/", 1, pfd, NULL);
+	/* A path past PATH_MAX (the walker goes to MW_WALK_MAX_PATH) is opened
+	 * a chunk of whole components at a time, each beneath the last: the
+	 * same no-symlink, no-".." rules, no ENAMETOOLONG. */
+	while (p < path + dirlen) {
+		n = (size_t)(path + dirlen - p);
+		if (n > MW_QUARANTINE_PATH_CHUNK) {
+			cut = p + MW_QUARANTINE_PATH_CHUNK;
+			while (cut > p && *cut != '/')
+				cut--;
+			if (cut == p) {
+				if (cur != q->rootfd)
+					close(cur);
+				return MW_ERR_USAGE;	/* a component over NAME_MAX */
+			}
+			n = (size_t)(cut - p);
+		}
+		memcpy(chunk, p, n);
+		chunk[n] = '\0';
+		e = mw_open_beneath(cur, chunk, 1, &next, NULL);
+		if (cur != q->rootfd)
+			close(cur);
+		if (e)
+			return e;
+		cur = next;
+		p += n;
+	}
+	*pfd = cur;
+	return MW_OK;
 }
 
-static int copy_fd(int from, int to)
+/* ------------------------------------------------------------------ */
+/* Moving files                                                        */
+
+static int copy_fd(int from, int to, uint64_t size)
 {
 	char buf[65536];
 	ssize_t r, w, off;
+	uint64_t done = 0;
 
-	if (lseek(from, 0, SEEK_SET) != 0)
-		return -1;
 	for (;;) {
-		r = read(from, buf, sizeof(buf));
+		r = pread(from, buf, sizeof(buf), (off_t)done);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -176,189 +167,209 @@ static int copy_fd(int from, int to)
 			if (w <= 0)
 				return -1;
 		}
+		done += (uint64_t)r;
+		/* a file growing meanwhile is not followed forever */
+		if (done > size + sizeof(buf))
+			break;
 	}
 	return fsync(to);
 }
 
-static int hash_at(int dirfd, const char *name, char out[65])
+/* Room for size bytes plus MW_QUARANTINE_RESERVE on fd's filesystem, as
+ * an unprivileged writer sees it (f_bavail): root could dip into the
+ * reserved blocks, but filling them is what made the index update after a
+ * copy fail. 0 with the numbers in err when there is not. */
+static int has_room(int fd, int64_t size, char *err, size_t errlen, const char *what)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	int rc;
+	struct statvfs vs;
+	unsigned long long avail, need;
 
-	if (fd < 0)
-		return -1;
-	rc = mw_sha256_fd(fd, out) == MW_OK ? 0 : -1;
-	close(fd);
-	return rc;
-}
-
-/* Copy fd to dirfd/name (new file, mode), fsync, verify hash. */
-static int copy_verified(int fd, int dirfd, const char *name, mode_t mode,
-			 const char *sha)
-{
-	char got[65];
-	int out;
-
-	out = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		     O_CLOEXEC, mode);
-	if (out < 0)
-		return -1;
-	if (copy_fd(fd, out) < 0) {
-		close(out);
-		unlinkat(dirfd, name, 0);
-		return -1;
+	if (fstatvfs(fd, &vs) < 0) {
+		mw_q_err(err, errlen, "cannot tell the free space of %s: %s", what,
+			strerror(errno));
+		return 0;
 	}
-	close(out);
-	if (hash_at(dirfd, name, got) < 0 || strcmp(got, sha) != 0) {
-		unlinkat(dirfd, name, 0);
-		errno = EIO;
-		return -1;
+	avail = (unsigned long long)vs.f_bavail * vs.f_frsize;
+	need = (unsigned long long)(size > 0 ? size : 0) + MW_QUARANTINE_RESERVE;
+	if (avail < need) {
+		mw_q_err(err, errlen, "not enough free space in %s for a copy: %llu bytes "
+			"needed (file + %u reserve), %llu free", what, need,
+			MW_QUARANTINE_RESERVE, avail);
+		return 0;
 	}
-	return 0;
-}
-
-static int64_t ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
-}
-
-static void delete_row(struct mw_quarantine *q, long long id)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(q->db, "DELETE FROM items WHERE id=?", -1, &st, NULL)
-	    == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
+	return 1;
 }
 
 enum mw_err mw_quarantine_file(struct mw_quarantine *q, const char *path,
 			       dev_t dev, ino_t ino, const char *sha256,
-			       const char *rules, long long *id,
+			       uint64_t hashed, const char *rules, long long *id,
 			       char *err, size_t errlen)
 {
-	char base[NAME_MAX + 1], name[64], got[65];
-	struct stat st, st2;
+	char base[NAME_MAX + 1], name[64];
+	struct stat st, st2, qst;
+	struct mw_qmeta m;
 	sqlite3_stmt *ins = NULL;
 	enum mw_err e;
-	int pfd = -1, fd = -1, moved = 0;
+	int pfd = -1, fd = -1, out = -1, same_fs;
 
 	*id = 0;
-	e = open_parent(q, path, &pfd, base, sizeof(base));
+	memset(&m, 0, sizeof(m));
+	e = mw_q_open_parent(q, path, &pfd, base, sizeof(base));
 	if (e) {
-		set_err(err, errlen, "cannot open the directory without following "
+		mw_q_err(err, errlen, "cannot open the directory without following "
 			"symlinks: %s", mw_strerror(e));
 		return MW_ERR_IO;
 	}
 	e = mw_open_regular_at(pfd, base, &fd, &st);
 	if (e) {
-		set_err(err, errlen, "cannot open: %s", mw_strerror(e));
+		mw_q_err(err, errlen, "cannot open: %s", mw_strerror(e));
 		goto fail;
 	}
+	e = MW_ERR_IO;
 	if (st.st_dev != dev || st.st_ino != ino) {
-		set_err(err, errlen, "the file was replaced since it was scanned");
-		e = MW_ERR_IO;
+		mw_q_err(err, errlen, "the file was replaced since it was scanned");
 		goto fail;
 	}
-	if (mw_sha256_fd(fd, got) || strcmp(got, sha256) != 0) {
-		set_err(err, errlen, "the file changed since it was scanned");
-		e = MW_ERR_IO;
+	if (!mw_q_copy_matches(fd, sha256, hashed, hashed ? st.st_size : 0)) {
+		mw_q_err(err, errlen, "the file changed since it was scanned");
 		goto fail;
 	}
-	if (sqlite3_prepare_v2(q->db, "INSERT INTO items(path, uid, gid, mode, atime_ns,"
-			       " mtime_ns, size, sha256, rules, quarantined_at, state)"
-			       " VALUES(?,?,?,?,?,?,?,?,?,?,'moving')", -1, &ins, NULL)
+	if (mw_qmeta_read_xattrs(fd, &m, err, errlen) < 0)
+		goto fail;	/* it could not be given back whole */
+	if (fstat(q->dfd, &qst) < 0) {
+		mw_q_err(err, errlen, "quarantine directory: %s", strerror(errno));
+		goto fail;
+	}
+	same_fs = qst.st_dev == st.st_dev;
+	if (!same_fs && hashed) {
+		mw_q_err(err, errlen, "larger than the scan's read cap (%lld bytes) and "
+			"quarantine_dir is on another filesystem: not copying it (put "
+			"quarantine_dir on the web root's filesystem to move it)",
+			(long long)st.st_size);
+		goto fail;
+	}
+	if (!same_fs && !has_room(q->dfd, st.st_size, err, errlen, "quarantine_dir"))
+		goto fail;
+
+	/* 1. the record, committed (synchronous=FULL) */
+	if (sqlite3_prepare_v2(q->db, "INSERT INTO items(id, path, uid, gid, mode,"
+			       " atime_ns, mtime_ns, size, sha256, rules, quarantined_at,"
+			       " state, hashed) VALUES(max(ifnull((SELECT seq FROM"
+			       " sqlite_sequence WHERE name='items'), 0), ifnull((SELECT"
+			       " max(id) FROM items), 0), ?) + 1,"
+			       " ?,?,?,?,?,?,?,?,?,?,'moving',?)", -1, &ins, NULL)
 	    != SQLITE_OK) {
-		set_err(err, errlen, "index: %s", sqlite3_errmsg(q->db));
-		e = MW_ERR_IO;
+		mw_q_err(err, errlen, "index: %s", sqlite3_errmsg(q->db));
 		goto fail;
 	}
-	sqlite3_bind_text(ins, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(ins, 2, st.st_uid);
-	sqlite3_bind_int64(ins, 3, st.st_gid);
-	sqlite3_bind_int64(ins, 4, st.st_mode & 07777);
-	sqlite3_bind_int64(ins, 5, ns(&st.st_atim));
-	sqlite3_bind_int64(ins, 6, ns(&st.st_mtim));
-	sqlite3_bind_int64(ins, 7, st.st_size);
-	sqlite3_bind_text(ins, 8, sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 9, rules, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(ins, 10, (sqlite3_int64)time(NULL));
+	m.path = (char *)path;
+	m.rules = (char *)rules;
+	snprintf(m.sha256, sizeof(m.sha256), "%s", sha256);
+	m.hashed = hashed;
+	m.uid = st.st_uid;
+	m.gid = st.st_gid;
+	m.mode = st.st_mode & 07777;
+	m.atime_ns = ns(&st.st_atim);
+	m.mtime_ns = ns(&st.st_mtim);
+	m.size = st.st_size;
+	m.when = (int64_t)time(NULL);
+	sqlite3_bind_int64(ins, 1, q->disk_max_id);
+	sqlite3_bind_text(ins, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 3, m.uid);
+	sqlite3_bind_int64(ins, 4, m.gid);
+	sqlite3_bind_int64(ins, 5, m.mode);
+	sqlite3_bind_int64(ins, 6, m.atime_ns);
+	sqlite3_bind_int64(ins, 7, m.mtime_ns);
+	sqlite3_bind_int64(ins, 8, m.size);
+	sqlite3_bind_text(ins, 9, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 10, rules, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 11, m.when);
+	sqlite3_bind_int64(ins, 12, (sqlite3_int64)hashed);
 	if (sqlite3_step(ins) != SQLITE_DONE) {
-		set_err(err, errlen, "index: %s", sqlite3_errmsg(q->db));
+		mw_q_err(err, errlen, "index: %s", sqlite3_errmsg(q->db));
 		sqlite3_finalize(ins);
-		e = MW_ERR_IO;
 		goto fail;
 	}
 	sqlite3_finalize(ins);
-	*id = sqlite3_last_insert_rowid(q->db);
-	snprintf(name, sizeof(name), "%lld.q", *id);
+	m.id = sqlite3_last_insert_rowid(q->db);
 
-	/* never replace a stale "<id>.q" left by an index that was reset */
-	if (renameat2(pfd, base, q->dfd, name, RENAME_NOREPLACE) == 0) {
-		moved = 1;
+	/* 2. the metadata beside it, on disk */
+	if (mw_qmeta_write(q->dfd, &m) < 0) {
+		mw_q_err(err, errlen, "cannot write %lld.meta: %s", m.id, strerror(errno));
+		mw_q_forget(q, m.id, 0);
+		goto fail;
+	}
+
+	/* 3. the move; never replace a stale "<id>.q" */
+	mw_q_name(name, sizeof(name), m.id, "q");
+	if (same_fs && renameat2(pfd, base, q->dfd, name, RENAME_NOREPLACE) == 0) {
 		/* Renamed the file we checked, not one swapped in meanwhile? */
 		if (fstatat(q->dfd, name, &st2, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    st2.st_dev != dev || st2.st_ino != ino) {
 			(void)renameat2(q->dfd, name, pfd, base, RENAME_NOREPLACE);
-			set_err(err, errlen, "the file was replaced during the move");
-			e = MW_ERR_IO;
-			goto fail_row;
+			mw_q_err(err, errlen, "the file was replaced during the move");
+			mw_q_forget(q, m.id, 0);
+			goto fail;
 		}
-	} else if (errno == EXDEV || errno == EINVAL) {
-		/* other filesystem, or one without RENAME_NOREPLACE */
-		if (copy_verified(fd, q->dfd, name, 0400, sha256) < 0) {
-			set_err(err, errlen, "copy into quarantine failed: %s",
-				strerror(errno));
-			e = MW_ERR_IO;
-			goto fail_row;
+		if (fsync(q->dfd) < 0 || fsync(pfd) < 0) {
+			mw_q_err(err, errlen, "moved, but fsync failed: %s", strerror(errno));
+			*id = m.id;
+			goto fail;	/* the record stays "moving": recovered next time */
+		}
+		out = fd;
+		fd = -1;
+	} else if (!same_fs || errno == EXDEV || errno == EINVAL) {
+		out = openat(q->dfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+			     O_CLOEXEC, 0400);
+		if (out < 0 || copy_fd(fd, out, (uint64_t)st.st_size) < 0 ||
+		    !mw_q_copy_matches(out, sha256, hashed, hashed ? st.st_size : 0) ||
+		    fsync(q->dfd) < 0) {
+			mw_q_err(err, errlen, "copy into quarantine failed: %s",
+				strerror(errno ? errno : EIO));
+			mw_q_forget(q, m.id, out >= 0);
+			goto fail;
 		}
 		if (fstatat(pfd, base, &st2, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    st2.st_dev != dev || st2.st_ino != ino || unlinkat(pfd, base, 0) < 0) {
-			unlinkat(q->dfd, name, 0);
-			set_err(err, errlen, "could not remove the original: %s",
+			mw_q_err(err, errlen, "could not remove the original: %s",
 				strerror(errno ? errno : EIO));
-			e = MW_ERR_IO;
-			goto fail_row;
+			mw_q_forget(q, m.id, 1);
+			goto fail;
 		}
-		moved = 1;
+		(void)fsync(pfd);
 	} else {
-		set_err(err, errlen, "cannot move into quarantine: %s", strerror(errno));
-		e = MW_ERR_IO;
-		goto fail_row;
+		mw_q_err(err, errlen, "cannot move into quarantine: %s", strerror(errno));
+		mw_q_forget(q, m.id, 0);
+		goto fail;
 	}
-	/* Nothing executable or user-owned stays behind. */
-	if (fchownat(q->dfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    fchmodat(q->dfd, name, 0400, 0) < 0) {
-		set_err(err, errlen, "cannot lock down the quarantined copy: %s",
-			strerror(errno));
-		e = MW_ERR_IO;
-		/* moved already: keep the record so it can be restored */
+	*id = m.id;
+	/* 4. nothing executable or user-owned stays behind; then done */
+	if (mw_q_lock_down(out) < 0) {
+		mw_q_err(err, errlen, "moved as id %lld, but cannot lock down the copy: %s",
+			m.id, strerror(errno));
+		goto fail;
 	}
-	{
-		sqlite3_stmt *up;
-
-		if (sqlite3_prepare_v2(q->db, "UPDATE items SET state='quarantined' WHERE id=?",
-				       -1, &up, NULL) == SQLITE_OK) {
-			sqlite3_bind_int64(up, 1, *id);
-			sqlite3_step(up);
-			sqlite3_finalize(up);
-		}
+	if (mw_q_set_state(q, m.id, "quarantined") < 0) {
+		mw_q_err(err, errlen, "moved as id %lld, but the index was not updated "
+			"(%s): the next quarantine command finishes it", m.id,
+			sqlite3_errmsg(q->db));
+		goto fail;
 	}
-	close(fd);
-	close(pfd);
-	return e;
-fail_row:
-	if (!moved)
-		delete_row(q, *id);
-	*id = 0;
+	e = MW_OK;
 fail:
+	m.path = NULL;
+	m.rules = NULL;
+	mw_qmeta_clear(&m);
+	if (out >= 0)
+		close(out);
 	if (fd >= 0)
 		close(fd);
 	close(pfd);
-	return e ? e : MW_ERR_IO;
+	return e;
 }
+
+/* ------------------------------------------------------------------ */
+/* Restore, purge, list                                                */
 
 static void item_clear(struct mw_quarantine_item *it)
 {
@@ -377,45 +388,55 @@ static int load_item(struct mw_quarantine *q, long long id,
 
 	memset(it, 0, sizeof(*it));
 	if (sqlite3_prepare_v2(q->db, "SELECT id, path, uid, gid, mode, atime_ns, mtime_ns,"
-			       " size, sha256, rules, quarantined_at, state FROM items"
-			       " WHERE id=?", -1, &st, NULL) != SQLITE_OK)
+			       " size, sha256, rules, quarantined_at, state, hashed"
+			       " FROM items WHERE id=?", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		it->id = sqlite3_column_int64(st, 0);
-		it->path = strdup((const char *)sqlite3_column_text(st, 1));
+		it->path = mw_q_col_dup(st, 1);
 		it->uid = (uid_t)sqlite3_column_int64(st, 2);
 		it->gid = (gid_t)sqlite3_column_int64(st, 3);
 		it->mode = (mode_t)sqlite3_column_int64(st, 4);
 		it->atime_ns = sqlite3_column_int64(st, 5);
 		it->mtime_ns = sqlite3_column_int64(st, 6);
 		it->size = sqlite3_column_int64(st, 7);
-		it->sha256 = strdup(sqlite3_column_text(st, 8) ?
-				    (const char *)sqlite3_column_text(st, 8) : "");
-		it->rules = strdup(sqlite3_column_text(st, 9) ?
-				   (const char *)sqlite3_column_text(st, 9) : "");
+		it->sha256 = mw_q_col_dup(st, 8);
+		it->rules = mw_q_col_dup(st, 9);
 		it->when = sqlite3_column_int64(st, 10);
-		it->state = strdup((const char *)sqlite3_column_text(st, 11));
+		it->state = mw_q_col_dup(st, 11);
+		it->hashed = (uint64_t)sqlite3_column_int64(st, 12);
 		rc = it->path && it->sha256 && it->rules && it->state ? 0 : -1;
 	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static void set_state(struct mw_quarantine *q, long long id, const char *state)
+/* Owner, mode, xattrs, times: on the descriptor, in that order (chown
+ * clears set-id bits and capabilities that the later steps set again). */
+static int apply_meta(int fd, const struct mw_quarantine_item *it,
+		      const struct mw_qmeta *m, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
+	struct timespec times[2];
 
-	if (sqlite3_prepare_v2(q->db, "UPDATE items SET state=? WHERE id=?", -1, &st,
-			       NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, id);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
+	times[0].tv_sec = (time_t)(it->atime_ns / 1000000000);
+	times[0].tv_nsec = (long)(it->atime_ns % 1000000000);
+	times[1].tv_sec = (time_t)(it->mtime_ns / 1000000000);
+	times[1].tv_nsec = (long)(it->mtime_ns % 1000000000);
+	if (fchown(fd, it->uid, it->gid) < 0 || fchmod(fd, it->mode & 07777) < 0) {
+		mw_q_err(err, errlen, "cannot set owner/mode: %s", strerror(errno));
+		return -1;
 	}
+	if (m && mw_qmeta_apply_xattrs(fd, m, err, errlen) < 0)
+		return -1;
+	if (futimens(fd, times) < 0) {
+		mw_q_err(err, errlen, "cannot set times: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
-/* Move dirfd/name to pfd/base without ever replacing an existing file. */
+/* Give dirfd/name its place without replacing anything. */
 static int place_noreplace(int dirfd, const char *name, int pfd, const char *base)
 {
 	if (renameat2(dirfd, name, pfd, base, RENAME_NOREPLACE) == 0)
@@ -429,93 +450,146 @@ static int place_noreplace(int dirfd, const char *name, int pfd, const char *bas
 	return 0;
 }
 
+/* Link an O_TMPFILE fd in as pfd/base (fails on EEXIST). */
+static int link_tmpfile(int fd, int pfd, const char *base)
+{
+	char proc[64];
+
+	if (linkat(fd, "", pfd, base, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOENT && errno != EPERM)
+		return -1;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, pfd, base, AT_SYMLINK_FOLLOW);
+}
+
+/*
+ * Across filesystems: a copy that gets owner, mode, xattrs and times while
+ * it has no name (O_TMPFILE) or a root-only temporary one, then its name.
+ */
+static enum mw_err restore_copy(int src, int pfd,
+				const char *base, const struct mw_quarantine_item *it,
+				const struct mw_qmeta *m, char *err, size_t errlen)
+{
+	char tmp[96];
+	int out, named = 0;
+
+	if (it->hashed) {
+		mw_q_err(err, errlen, "larger than the scan's read cap and stored on "
+			"another filesystem: not copying it back");
+		return MW_ERR_IO;
+	}
+	if (!has_room(pfd, it->size, err, errlen, "the original directory"))
+		return MW_ERR_IO;
+	out = openat(pfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (out < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		snprintf(tmp, sizeof(tmp), ".mailwarden-restore-%lld", it->id);
+		out = openat(pfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			     0600);
+		named = 1;
+	}
+	if (out < 0 || copy_fd(src, out, (uint64_t)it->size) < 0 ||
+	    !mw_q_copy_matches(out, it->sha256, 0, 0)) {
+		mw_q_err(err, errlen, "copy back failed: %s", strerror(errno ? errno : EIO));
+		goto fail;
+	}
+	if (apply_meta(out, it, m, err, errlen) < 0 || fsync(out) < 0)
+		goto fail;
+	if (named ? place_noreplace(pfd, tmp, pfd, base) : link_tmpfile(out, pfd, base)) {
+		mw_q_err(err, errlen, "%s: %s", it->path, errno == EEXIST ?
+			"exists again: not overwriting it" : strerror(errno));
+		goto fail;
+	}
+	close(out);
+	(void)fsync(pfd);
+	return MW_OK;
+fail:
+	if (named && out >= 0)
+		unlinkat(pfd, tmp, 0);
+	if (out >= 0)
+		close(out);
+	return MW_ERR_IO;
+}
+
 enum mw_err mw_quarantine_restore(struct mw_quarantine *q, long long id,
 				  char *err, size_t errlen)
 {
 	struct mw_quarantine_item it;
-	char base[NAME_MAX + 1], name[64], tmp[96], got[65];
-	struct timespec times[2];
-	struct stat st;
+	struct mw_qmeta m;
+	char base[NAME_MAX + 1], name[64], mname[64];
+	struct stat st, pst, sst;
 	enum mw_err e = MW_OK;
-	int pfd = -1, fd = -1, src;
+	int pfd = -1, src = -1, have_meta;
 
+	memset(&m, 0, sizeof(m));
 	if (load_item(q, id, &it) < 0) {
 		item_clear(&it);
-		set_err(err, errlen, "no quarantine record %lld", id);
+		mw_q_err(err, errlen, "no quarantine record %lld", id);
 		return MW_ERR_USAGE;
 	}
 	if (strcmp(it.state, "quarantined") != 0) {
-		set_err(err, errlen, "record %lld is %s, nothing to restore", id, it.state);
+		mw_q_err(err, errlen, "record %lld is %s, nothing to restore", id, it.state);
 		e = MW_ERR_USAGE;
 		goto out;
 	}
-	snprintf(name, sizeof(name), "%lld.q", id);
-	if (hash_at(q->dfd, name, got) < 0 || strcmp(got, it.sha256) != 0) {
-		set_err(err, errlen, "stored copy %s missing or altered", name);
+	mw_q_name(name, sizeof(name), id, "q");
+	mw_q_name(mname, sizeof(mname), id, "meta");
+	have_meta = mw_qmeta_load(q->dfd, mname, &m) == 0;
+	src = openat(q->dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (src < 0 || !mw_q_copy_matches(src, it.sha256, it.hashed, it.size) ||
+	    fstat(src, &sst) < 0) {
+		mw_q_err(err, errlen, "stored copy %s missing or altered", name);
 		e = MW_ERR_IO;
 		goto out;
 	}
-	e = open_parent(q, it.path, &pfd, base, sizeof(base));
-	if (e) {
-		set_err(err, errlen, "%s: directory gone or reached through a symlink (%s)",
-			it.path, mw_strerror(e));
+	e = mw_q_open_parent(q, it.path, &pfd, base, sizeof(base));
+	if (e || fstat(pfd, &pst) < 0) {
+		mw_q_err(err, errlen, "%s: directory gone or reached through a symlink (%s)",
+			it.path, mw_strerror(e ? e : MW_ERR_IO));
 		e = MW_ERR_IO;
 		goto out;
 	}
 	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
-		set_err(err, errlen, "%s exists again: not overwriting it", it.path);
+		mw_q_err(err, errlen, "%s exists again: not overwriting it", it.path);
 		e = MW_ERR_IO;
 		goto out;
 	}
-	if (place_noreplace(q->dfd, name, pfd, base) < 0) {
-		if (errno == EEXIST) {
-			set_err(err, errlen, "%s exists again: not overwriting it", it.path);
+	if (pst.st_dev == sst.st_dev) {
+		/* the stored file gets everything back while it is still in the
+		 * root-only directory, then its name */
+		if (apply_meta(src, &it, have_meta ? &m : NULL, err, errlen) < 0 ||
+		    fsync(src) < 0) {
+			(void)mw_q_lock_down(src);
 			e = MW_ERR_IO;
 			goto out;
 		}
-		if (errno != EXDEV) {
-			set_err(err, errlen, "cannot move back: %s", strerror(errno));
-			e = MW_ERR_IO;
-			goto out;
-		}
-		/* other filesystem: copy beside the target, then place it */
-		snprintf(tmp, sizeof(tmp), ".mailwarden-restore-%lld", id);
-		src = openat(q->dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (src < 0 || copy_verified(src, pfd, tmp, 0600, it.sha256) < 0) {
-			set_err(err, errlen, "copy back failed: %s", strerror(errno));
-			if (src >= 0)
-				close(src);
-			e = MW_ERR_IO;
-			goto out;
-		}
-		close(src);
-		if (place_noreplace(pfd, tmp, pfd, base) < 0) {
-			set_err(err, errlen, "%s: %s", it.path, errno == EEXIST ?
+		if (place_noreplace(q->dfd, name, pfd, base) < 0) {
+			mw_q_err(err, errlen, "%s: %s", it.path, errno == EEXIST ?
 				"exists again: not overwriting it" : strerror(errno));
-			unlinkat(pfd, tmp, 0);
+			(void)mw_q_lock_down(src);
 			e = MW_ERR_IO;
 			goto out;
 		}
+		(void)fsync(pfd);
+	} else {
+		e = restore_copy(src, pfd, base, &it, have_meta ? &m : NULL, err, errlen);
+		if (e)
+			goto out;
 		unlinkat(q->dfd, name, 0);
 	}
-	fd = openat(pfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	times[0].tv_sec = (time_t)(it.atime_ns / 1000000000);
-	times[0].tv_nsec = (long)(it.atime_ns % 1000000000);
-	times[1].tv_sec = (time_t)(it.mtime_ns / 1000000000);
-	times[1].tv_nsec = (long)(it.mtime_ns % 1000000000);
-	/* chown first: it clears set-id bits that chmod then sets again */
-	if (fd < 0 || fchown(fd, it.uid, it.gid) < 0 || fchmod(fd, it.mode & 07777) < 0 ||
-	    futimens(fd, times) < 0) {
-		set_err(err, errlen, "restored, but owner/mode/times not set: %s",
-			strerror(errno));
+	(void)unlinkat(q->dfd, mname, 0);
+	(void)fsync(q->dfd);
+	if (mw_q_set_state(q, id, "restored") < 0) {
+		mw_q_err(err, errlen, "restored, but the index was not updated: %s",
+			sqlite3_errmsg(q->db));
 		e = MW_ERR_IO;
 	}
-	set_state(q, id, "restored");
 out:
-	if (fd >= 0)
-		close(fd);
+	if (src >= 0)
+		close(src);
 	if (pfd >= 0)
 		close(pfd);
+	mw_qmeta_clear(&m);
 	item_clear(&it);
 	return e;
 }
@@ -529,19 +603,26 @@ enum mw_err mw_quarantine_purge(struct mw_quarantine *q, long long id,
 
 	if (load_item(q, id, &it) < 0) {
 		item_clear(&it);
-		set_err(err, errlen, "no quarantine record %lld", id);
+		mw_q_err(err, errlen, "no quarantine record %lld", id);
 		return MW_ERR_USAGE;
 	}
 	if (strcmp(it.state, "quarantined") != 0) {
-		set_err(err, errlen, "record %lld is %s, nothing to purge", id, it.state);
+		mw_q_err(err, errlen, "record %lld is %s, nothing to purge", id, it.state);
 		e = MW_ERR_USAGE;
 	} else {
-		snprintf(name, sizeof(name), "%lld.q", id);
+		mw_q_name(name, sizeof(name), id, "q");
 		if (unlinkat(q->dfd, name, 0) < 0 && errno != ENOENT) {
-			set_err(err, errlen, "%s: %s", name, strerror(errno));
+			mw_q_err(err, errlen, "%s: %s", name, strerror(errno));
 			e = MW_ERR_IO;
 		} else {
-			set_state(q, id, "purged");
+			mw_q_name(name, sizeof(name), id, "meta");
+			(void)unlinkat(q->dfd, name, 0);
+			(void)fsync(q->dfd);
+			if (mw_q_set_state(q, id, "purged") < 0) {
+				mw_q_err(err, errlen, "purged, but the index was not "
+					"updated: %s", sqlite3_errmsg(q->db));
+				e = MW_ERR_IO;
+			}
 		}
 	}
 	item_clear(&it);
@@ -557,8 +638,9 @@ enum mw_err mw_quarantine_list(struct mw_quarantine *q,
 
 	*items = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(q->db, "SELECT id FROM items WHERE state != 'moving'"
-			       " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	/* every record, "moving" and "damaged" ones too: nothing is hidden */
+	if (sqlite3_prepare_v2(q->db, "SELECT id FROM items ORDER BY id", -1, &st,
+			       NULL) != SQLITE_OK)
 		return MW_ERR_IO;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (cnt == alloc) {

@@ -38,6 +38,19 @@ static int render_list(FILE *out, const json_t *data, int color)
 	return 0;
 }
 
+void mw_quarantine_report_repairs(struct mw_report *r, const char *check,
+				  const struct mw_quarantine *q, const char *dir)
+{
+	const struct mw_strlist *l = mw_quarantine_notes(q);
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		mw_report_note(r, check, "quarantine: %s", l->v[i]);
+	l = mw_quarantine_problems(q);
+	for (i = 0; i < l->n; i++)
+		mw_report_error(r, check, dir, 0, MW_ERR_IO, "%s", l->v[i]);
+}
+
 static json_t *item_json(const struct mw_quarantine_item *it)
 {
 	char when[32], mode[8];
@@ -49,10 +62,12 @@ static json_t *item_json(const struct mw_quarantine_item *it)
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(mode, sizeof(mode), "%04o", (unsigned)it->mode & 07777);
 	json_object_set_new(o, "id", json_integer(it->id));
-	json_object_set_new(o, "path", json_string(it->path));
-	json_object_set_new(o, "state", json_string(it->state));
-	json_object_set_new(o, "sha256", json_string(it->sha256));
-	json_object_set_new(o, "rules", json_string(it->rules));
+	json_object_set_new(o, "path", mw_json_raw(it->path));
+	json_object_set_new(o, "state", mw_json_raw(it->state));
+	json_object_set_new(o, "sha256", mw_json_raw(it->sha256));
+	json_object_set_new(o, "sha256_bytes", it->hashed ?
+			    json_integer((json_int_t)it->hashed) : json_null());
+	json_object_set_new(o, "rules", mw_json_raw(it->rules));
 	json_object_set_new(o, "uid", json_integer(it->uid));
 	json_object_set_new(o, "gid", json_integer(it->gid));
 	json_object_set_new(o, "mode", json_string(mode));
@@ -93,6 +108,7 @@ enum mw_err mw_cmd_quarantine(struct mw_ctx *ctx, int argc, char **argv)
 	e = mw_quarantine_open(ctx->cfg->quarantine_dir, &q, err, sizeof(err));
 	if (e)
 		return mw_fail(ctx, e, "%s", err);
+	mw_quarantine_report_repairs(ctx->report, CHECK, q, ctx->cfg->quarantine_dir);
 	if (strcmp(verb, "list") == 0) {
 		e = mw_quarantine_list(q, &items, &n);
 		if (!e) {
@@ -100,7 +116,7 @@ enum mw_err mw_cmd_quarantine(struct mw_ctx *ctx, int argc, char **argv)
 			arr = json_array();
 			for (i = 0; i < n; i++)
 				json_array_append_new(arr, item_json(&items[i]));
-			json_object_set_new(data, "dir", json_string(ctx->cfg->quarantine_dir));
+			json_object_set_new(data, "dir", mw_json_raw(ctx->cfg->quarantine_dir));
 			json_object_set_new(data, "items", arr);
 			mw_report_set_data(ctx->report, CHECK, data, render_list);
 			mw_quarantine_items_free(items, n);

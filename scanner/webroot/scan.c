@@ -34,6 +34,7 @@
 struct qitem {
 	struct qitem *next;
 	char *path, *sha256, *rules;
+	uint64_t hashed;	/* bytes sha256 covers, 0 = whole file */
 	dev_t dev;
 	ino_t ino;
 };
@@ -55,7 +56,7 @@ struct scan {
 	/* counters, atomics */
 	unsigned long candidates, by_ext, by_tag, not_candidates, bytes,
 		      cached, truncated, unreadable, findings, other_fs_files,
-		      processed, magic_calls, limit_faults;
+		      processed, magic_calls, limit_faults, vanished;
 };
 
 struct hit {
@@ -77,6 +78,7 @@ struct scan_ts {
 	unsigned nhits;
 	const char *cur_path;
 	unsigned long local_files;
+	char sha[65];		/* file.sha256 of the last match, for the cache */
 };
 
 #define ADD(s, field, n) __atomic_add_fetch(&(s)->field, (n), __ATOMIC_RELAXED)
@@ -86,12 +88,9 @@ static void scan_error(struct scan *s, const char *path, enum mw_err code,
 {
 	unsigned long n = ADD(s, errors_reported, 1);
 
+	/* past the cap only counted; the total is reported at the end */
 	if (n <= MW_SCAN_MAX_ERRORS)
 		mw_report_error(s->ctx->report, CHECK, path, 0, code, fmt, arg);
-	else if (n == MW_SCAN_MAX_ERRORS + 1)
-		mw_report_error(s->ctx->report, CHECK, NULL, 0, code,
-				"more than %d errors: the rest are only counted",
-				MW_SCAN_MAX_ERRORS);
 }
 
 static void *ts_init(void *ud)
@@ -305,11 +304,23 @@ static json_t *finding_json(const char *rule_id, enum mw_severity sev,
 	return o;
 }
 
-/* Replay the findings a previous run stored for an unchanged file. */
+static void queue_quarantine(struct scan *s, const char *path,
+			     const struct stat *st, const char *sha256,
+			     uint64_t hashed, const char *rules);
+static void add_rule_id(char *rules, size_t size, const char *id);
+
+/*
+ * Replay the findings a previous run stored for an unchanged file: the same
+ * findings (sha256 included) with the same actions, so a file first flagged
+ * without --quarantine is quarantined by `--incremental --quarantine`.
+ */
 static void replay(struct scan *s, const char *path, const struct stat *st,
 		   const char *fjson, const char *sha256)
 {
-	json_t *arr, *fj;
+	json_t *arr, *fj, *hb;
+	char rules[1024] = "";
+	const char *id;
+	uint64_t hashed = 0;
 	size_t i;
 
 	if (!fjson)
@@ -319,19 +330,30 @@ static void replay(struct scan *s, const char *path, const struct stat *st,
 		json_decref(arr);
 		return;
 	}
-	json_array_foreach(arr, i, fj)
+	json_array_foreach(arr, i, fj) {
 		emit(s, path, st, sha256, fj, NULL);
+		id = json_string_value(json_object_get(fj, "rule_id"));
+		hb = json_object_get(json_object_get(fj, "details"), "sha256_bytes");
+		if (json_is_integer(hb) && json_integer_value(hb) > 0)
+			hashed = (uint64_t)json_integer_value(hb);
+		if (id && strcmp(id, "scan.not-fully-scanned") != 0 &&
+		    json_integer_value(json_object_get(fj, "severity")) >= (json_int_t)s->qmin)
+			add_rule_id(rules, sizeof(rules), id);
+	}
 	json_decref(arr);
+	if (s->quarantine && rules[0] && sha256 && sha256[0])
+		queue_quarantine(s, path, st, sha256, hashed, rules);
 }
 
 static void queue_quarantine(struct scan *s, const char *path,
 			     const struct stat *st, const char *sha256,
-			     const char *rules)
+			     uint64_t hashed, const char *rules)
 {
 	struct qitem *q = calloc(1, sizeof(*q));
 
 	if (!q)
 		return;
+	q->hashed = hashed;
 	q->path = strdup(path);
 	q->sha256 = strdup(sha256);
 	q->rules = strdup(rules);
@@ -454,17 +476,19 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 			return;
 		}
 	}
-	/* sha256 of the whole file, also past the cap */
-	if (!truncated)
-		mw_sha256_hex(buf, len, sha);
-	else if (lseek(fd, 0, SEEK_SET) != 0 || mw_sha256_fd(fd, sha))
-		sha[0] = '\0';
+	/* sha256 of the bytes read: the whole file up to the cap, only the
+	 * first cap bytes of a larger one (details.sha256_bytes says so) — a
+	 * sparse 16 TiB file is not read to its end */
+	mw_sha256_hex(buf, len, sha);
+	memcpy(ts->sha, sha, sizeof(sha));
 	for (i = 0; i < ts->nhits; i++) {
 		const struct mw_sig_rule *r = ts->hits[i].rule;
 		char *ex = mw_excerpt(buf, len, ts->hits[i].offset, MW_MAX_EXCERPT);
 		json_t *det = json_object();
 
 		json_object_set_new(det, "classified_by", json_string(mw_php_class_name(cls)));
+		if (truncated)
+			json_object_set_new(det, "sha256_bytes", json_integer((json_int_t)len));
 		if (mime)
 			json_object_set_new(det, "mime", json_string(mime));
 		if (ts->hits[i].view == MW_SIG_VIEW_NORM)
@@ -502,6 +526,8 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 
 		snprintf(title, sizeof(title), "%s file with PHP code inside", mime);
 		json_object_set_new(det, "mime", json_string(mime));
+		if (truncated)
+			json_object_set_new(det, "sha256_bytes", json_integer((json_int_t)len));
 		fj = finding_json("scan.php-in-image", MW_SEV_MEDIUM, title, NULL,
 				  mw_line_of(buf, (size_t)tag_at), ex,
 				  "PHP code has no business in an image or archive: "
@@ -513,7 +539,7 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 			add_rule_id(rules, sizeof(rules), "scan.php-in-image");
 	}
 	if (s->quarantine && rules[0] && sha[0])
-		queue_quarantine(s, path, st, sha, rules);
+		queue_quarantine(s, path, st, sha, truncated ? len : 0, rules);
 }
 
 /*
@@ -526,8 +552,8 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 static enum mw_err open_regular(int dirfd, const char *name, int *fd_out,
 				struct stat *st)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-			O_CLOEXEC | O_NOCTTY);
+	int fd = mw_openat_noatime(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+				   O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0)
 		return mw_open_regular_at(dirfd, name, fd_out, st);
@@ -546,8 +572,8 @@ static enum mw_err open_regular(int dirfd, const char *name, int *fd_out,
 static enum mw_err open_plain(int dirfd, const char *name, int *fd_out)
 {
 	struct stat st;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-			O_CLOEXEC | O_NOCTTY);
+	int fd = mw_openat_noatime(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+				   O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0)
 		return mw_open_regular_at(dirfd, name, fd_out, &st);
@@ -788,6 +814,11 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		/* swapped since getdents: the walker's rules still apply */
 		return;
 	}
+	if (e && errno == ENOENT) {
+		/* deleted since getdents: live sites churn */
+		ADD(s, vanished, 1);
+		return;
+	}
 	if (e) {
 		ADD(s, unreadable, 1);
 		scan_error(s, f->path, e, "cannot open: %s", strerror(errno));
@@ -799,6 +830,7 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		return;
 	}
 	had_st = have_st;
+	ts->sha[0] = '\0';
 	e = read_classify(ts, fd, f->name, &st, &have_st, s->cap, &cls, &truncated, &nread);
 	if (e == MW_ERR_NOTREG) {
 		close(fd);
@@ -839,7 +871,7 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		char *txt = arr && json_array_size(arr) ?
 			    json_dumps(arr, JSON_COMPACT) : NULL;
 
-		(void)mw_cache_put(s->cache, &st, NULL, txt);
+		(void)mw_cache_put(s->cache, &st, ts->sha[0] ? ts->sha : NULL, txt);
 		free(txt);
 	}
 	json_decref(arr);
@@ -861,8 +893,8 @@ static void on_event(void *ud, enum mw_walk_event ev, const char *path,
 				       detail ? detail : "?");
 		if (json_array_size(s->symlinks) < MW_SCAN_MAX_SYMLINK_DATA) {
 			o = json_object();
-			json_object_set_new(o, "path", json_string(path));
-			json_object_set_new(o, "target", json_string(detail ? detail : ""));
+			json_object_set_new(o, "path", mw_json_raw(path));
+			json_object_set_new(o, "target", mw_json_raw(detail ? detail : ""));
 			json_array_append_new(s->symlinks, o);
 		}
 		pthread_mutex_unlock(&s->lock);
@@ -877,11 +909,13 @@ static void on_event(void *ud, enum mw_walk_event ev, const char *path,
 				   strerror(err));
 		break;
 	case MW_WALK_OTHER_FS:
-		mw_report_note(s->ctx->report, CHECK, "not crossing into another "
-			       "filesystem: %s (use --cross-filesystems)", path);
+		mw_report_note(s->ctx->report, CHECK, "not crossing into %s: %s "
+			       "(use --cross-filesystems)", detail ? "a bind mount of "
+			       "the same filesystem" : "another filesystem", path);
 		break;
 	case MW_WALK_EXCLUDED:
 	case MW_WALK_SPECIAL:
+	case MW_WALK_VANISHED:		/* counted by the walker */
 		break;
 	}
 }
@@ -897,6 +931,39 @@ static void load_exclude(struct mw_strlist *dst, const struct mw_strlist *a,
 		(void)mw_strlist_add(dst, b->v[i]);
 }
 
+/* The tool's own directories are never scanned: a quarantine_dir inside a
+ * web root would otherwise be re-quarantined from every run. */
+static void exclude_own_dirs(struct mw_ctx *ctx, const struct mw_strlist *roots,
+			     struct mw_strlist *exclude)
+{
+	const char *own[2] = { ctx->cfg->quarantine_dir, ctx->cfg->state_dir };
+	const char *what[2] = { "quarantine_dir", "state_dir" };
+	char dir[MW_MAX_PATH];
+	size_t i, j, l, rl;
+
+	for (i = 0; i < 2; i++) {
+		if (!own[i] || own[i][0] != '/')
+			continue;
+		l = strlen(own[i]);
+		while (l > 1 && own[i][l - 1] == '/')
+			l--;
+		if (l >= sizeof(dir))
+			continue;
+		memcpy(dir, own[i], l);
+		dir[l] = '\0';
+		(void)mw_strlist_add(exclude, dir);
+		for (j = 0; j < roots->n; j++) {
+			rl = strlen(roots->v[j]);
+			while (rl > 1 && roots->v[j][rl - 1] == '/')
+				rl--;
+			if (l > rl && strncmp(dir, roots->v[j], rl) == 0 &&
+			    (dir[rl] == '/' || rl == 1))
+				mw_report_note(ctx->report, CHECK, "%s %s is inside %s: "
+					       "not scanned", what[i], dir, roots->v[j]);
+		}
+	}
+}
+
 static void run_quarantine(struct scan *s, json_t *data)
 {
 	struct mw_quarantine *q = NULL;
@@ -910,18 +977,23 @@ static void run_quarantine(struct scan *s, json_t *data)
 		mw_report_error(s->ctx->report, CHECK, s->ctx->cfg->quarantine_dir, 0,
 				MW_ERR_IO, "quarantine unavailable: %s", err);
 	}
+	if (q)
+		mw_quarantine_report_repairs(s->ctx->report, CHECK, q,
+					     s->ctx->cfg->quarantine_dir);
 	for (it = s->qlist; it; it = next) {
 		next = it->next;
 		if (q) {
 			if (mw_quarantine_file(q, it->path, it->dev, it->ino, it->sha256,
-					       it->rules, &id, err, sizeof(err)) == MW_OK) {
+					       it->hashed, it->rules, &id, err,
+					       sizeof(err)) == MW_OK) {
 				n++;
 				mw_report_note(s->ctx->report, CHECK,
 					       "quarantined %s as id %lld (%s)", it->path,
 					       id, it->rules);
 			} else {
 				mw_report_error(s->ctx->report, CHECK, it->path, 0, MW_ERR_IO,
-						"not quarantined: %s", err);
+						"%s: %s", id ? "quarantine not completed" :
+						"not quarantined", err);
 			}
 		}
 		free(it->path);
@@ -960,9 +1032,10 @@ static int render_scan(FILE *out, const json_t *d, int color)
 	    fprintf(out, "  skipped: %" JSON_INTEGER_FORMAT " unreadable, %"
 		    JSON_INTEGER_FORMAT " truncated, %" JSON_INTEGER_FORMAT
 		    " other filesystem, %" JSON_INTEGER_FORMAT " excluded, %"
-		    JSON_INTEGER_FORMAT " special; %" JSON_INTEGER_FORMAT
-		    " symlinks not followed\n", I(sk, "unreadable"), I(sk, "truncated"),
-		    I(sk, "other_filesystem"), I(sk, "excluded"), I(sk, "special"),
+		    JSON_INTEGER_FORMAT " special, %" JSON_INTEGER_FORMAT
+		    " vanished; %" JSON_INTEGER_FORMAT " symlinks not followed\n",
+		    I(sk, "unreadable"), I(sk, "truncated"), I(sk, "other_filesystem"),
+		    I(sk, "excluded"), I(sk, "special"), I(sk, "vanished"),
 		    I(d, "symlinks")) < 0 ||
 	    fprintf(out, "  rules: %" JSON_INTEGER_FORMAT " (%s prefilter), threads: %"
 		    JSON_INTEGER_FORMAT "%s", I(d, "rules"),
@@ -995,13 +1068,66 @@ static double mono_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* cwd + "/" + p without "./" prefixes; 0 when it does not fit. */
+static int absolute_root(const char *p, char *out, size_t n)
+{
+	char cwd[PATH_MAX];
+
+	while (p[0] == '.' && p[1] == '/')
+		for (p += 2; *p == '/'; p++)
+			;
+	if (strcmp(p, ".") == 0)
+		p = "";
+	if (!getcwd(cwd, sizeof(cwd)))
+		return 0;
+	return (size_t)snprintf(out, n, "%s%s%s", cwd, cwd[1] && *p ? "/" : "", p) < n;
+}
+
 /* Roots: the given paths (realpath'd: an explicit symlink root is the
  * admin's choice), else config web_roots plus auto-detected ones. */
+/* 1 when path is one of roots or lies inside one. */
+static int root_covered(const struct mw_strlist *roots, const char *path)
+{
+	size_t i, l;
+
+	for (i = 0; i < roots->n; i++) {
+		l = strlen(roots->v[i]);
+		if (strncmp(path, roots->v[i], l) == 0 && (path[l] == '\0' || path[l] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* A web root that is a symbolic link out of its directory (or to nothing):
+ * not scanned, and a finding, so that "0 findings" never hides it. */
+static void report_root_outside(struct mw_ctx *ctx, const char *path,
+				const char *reason, const char *source)
+{
+	struct mw_finding f;
+	json_t *det = json_object();
+
+	json_object_set_new(det, "reason", mw_json_raw(reason));
+	if (source)
+		json_object_set_new(det, "source", json_string(source));
+	memset(&f, 0, sizeof(f));
+	f.check = CHECK;
+	f.rule_id = "scan.docroot-symlink";
+	f.severity = MW_SEV_MEDIUM;
+	f.title = "web root is a symbolic link leading out of its directory: not scanned";
+	f.path = path;
+	f.remediation = "See where it points and why; if the target is a web root, "
+			"scan it by name (mailwarden scan TARGET) or list it in web_roots.";
+	f.details = det;
+	(void)mw_report_add(ctx->report, &f);
+	json_decref(det);
+}
+
 static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 			 struct mw_strlist *roots, json_t *jroots)
 {
-	struct mw_strlist why = { 0 }, skipped = { 0 };
-	char real[PATH_MAX];
+	struct mw_strlist why = { 0 }, skipped = { 0 }, det = { 0 }, out = { 0 },
+			  out_why = { 0 };
+	char real[PATH_MAX], absroot[PATH_MAX];
 	size_t i;
 	json_t *r;
 
@@ -1010,6 +1136,10 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 			const char *p = o->roots.v[i];
 			struct stat st;
 
+			/* relative: made absolute, so that findings name the file
+			 * and the quarantine (which resolves from "/") finds it */
+			if (p[0] != '/' && absolute_root(p, absroot, sizeof(absroot)))
+				p = absroot;
 			if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode) && realpath(p, real)) {
 				mw_report_note(ctx->report, CHECK, "root %s is a symbolic link "
 					       "to %s: scanning the target", p, real);
@@ -1017,35 +1147,56 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 			}
 			(void)mw_strlist_add(roots, p);
 			r = json_object();
-			json_object_set_new(r, "path", json_string(p));
+			json_object_set_new(r, "path", mw_json_raw(p));
 			json_object_set_new(r, "source", json_string("command line"));
 			json_array_append_new(jroots, r);
 		}
 		return 0;
 	}
 	for (i = 0; i < ctx->cfg->web_roots.n; i++) {
-		(void)mw_strlist_add(roots, ctx->cfg->web_roots.v[i]);
-		mw_report_note(ctx->report, CHECK, "document root %s (config web_roots)",
-			       ctx->cfg->web_roots.v[i]);
+		const char *p = ctx->cfg->web_roots.v[i];
+		char reason[2 * MW_MAX_PATH];
+		int rr = mw_docroot_resolve("", p, real, sizeof(real), reason,
+					    sizeof(reason));
+
+		if (rr < 0) {
+			report_root_outside(ctx, p, reason, "config web_roots");
+			continue;
+		}
+		if (rr > 0) {
+			mw_report_note(ctx->report, CHECK, "web root %s is a symbolic link "
+				       "to %s: scanning the target", p, real);
+			p = real;
+		}
+		(void)mw_strlist_add(roots, p);
+		mw_report_note(ctx->report, CHECK, "document root %s (config web_roots)", p);
 		r = json_object();
-		json_object_set_new(r, "path", json_string(ctx->cfg->web_roots.v[i]));
+		json_object_set_new(r, "path", mw_json_raw(p));
 		json_object_set_new(r, "source", json_string("config web_roots"));
 		json_array_append_new(jroots, r);
 	}
-	(void)mw_docroots_detect("", roots, &why, &skipped);
-	for (i = ctx->cfg->web_roots.n; i < roots->n; i++) {
-		const char *w = why.v[i - ctx->cfg->web_roots.n];
+	(void)mw_docroots_detect("", &det, &why, &skipped, &out, &out_why);
+	for (i = 0; i < det.n; i++) {
+		const char *w = why.v[i];
 
-		mw_report_note(ctx->report, CHECK, "document root %s (%s)", roots->v[i], w);
+		if (root_covered(roots, det.v[i]))
+			continue;
+		(void)mw_strlist_add(roots, det.v[i]);
+		mw_report_note(ctx->report, CHECK, "document root %s (%s)", det.v[i], w);
 		r = json_object();
-		json_object_set_new(r, "path", json_string(roots->v[i]));
-		json_object_set_new(r, "source", json_string(w));
+		json_object_set_new(r, "path", mw_json_raw(det.v[i]));
+		json_object_set_new(r, "source", mw_json_raw(w));
 		json_array_append_new(jroots, r);
 	}
 	for (i = 0; i < skipped.n; i++)
 		mw_report_note(ctx->report, CHECK, "not scanned: %s", skipped.v[i]);
+	for (i = 0; i < out.n; i++)
+		report_root_outside(ctx, out.v[i], out_why.v[i], NULL);
+	mw_strlist_clear(&det);
 	mw_strlist_clear(&why);
 	mw_strlist_clear(&skipped);
+	mw_strlist_clear(&out);
+	mw_strlist_clear(&out_why);
 	return 0;
 }
 
@@ -1125,6 +1276,7 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	}
 
 	load_exclude(&exclude, &ctx->cfg->exclude, &o->exclude);
+	exclude_own_dirs(ctx, &roots, &exclude);
 	memset(&wo, 0, sizeof(wo));
 	wo.exclude = &exclude;
 	wo.cross_filesystems = s.cross_fs;
@@ -1136,6 +1288,12 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 		mw_report_error(ctx->report, CHECK, NULL, 0, e, "walk failed: %s",
 				mw_strerror(e));
 
+	if (s.errors_reported > MW_SCAN_MAX_ERRORS)
+		mw_report_error(ctx->report, CHECK, NULL, 0, MW_ERR_IO, "%lu per-file errors "
+				"in all: %lu past the first %d are not listed",
+				s.errors_reported, s.errors_reported - MW_SCAN_MAX_ERRORS,
+				MW_SCAN_MAX_ERRORS);
+	json_object_set_new(data, "file_errors", json_integer((json_int_t)s.errors_reported));
 	if (s.quarantine)
 		run_quarantine(&s, data);
 	if (s.cache) {
@@ -1162,6 +1320,8 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	json_object_set_new(skipped, "unreadable", json_integer((json_int_t)(ws.errors +
 								 s.unreadable)));
 	json_object_set_new(skipped, "truncated", json_integer((json_int_t)s.truncated));
+	json_object_set_new(skipped, "vanished", json_integer((json_int_t)(ws.vanished +
+								 s.vanished)));
 	json_object_set_new(data, "skipped", skipped);
 	json_object_set_new(data, "symlinks", json_integer((json_int_t)ws.symlinks));
 	json_object_set_new(data, "symlink_list", s.symlinks);
@@ -1176,7 +1336,7 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	json_object_set_new(data, "threads", json_integer((json_int_t)(wo.threads ? wo.threads :
 				(unsigned)sysconf(_SC_NPROCESSORS_ONLN))));
 	json_object_set_new(data, "max_file_size", json_integer((json_int_t)s.cap));
-	json_object_set_new(data, "signatures_dir", json_string(dir));
+	json_object_set_new(data, "signatures_dir", mw_json_raw(dir));
 	json_object_set_new(data, "rules", json_integer((json_int_t)mw_sig_db_nrules(db)));
 	json_object_set_new(data, "signature_version", json_string(ver));
 	json_object_set_new(data, "prefilter", json_string(mw_sig_db_prefilter(db)));
@@ -1184,7 +1344,7 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 		json_t *sl = json_object();
 
 		json_object_set_new(sl, "rule", json_string(s.slowest_rule));
-		json_object_set_new(sl, "file", json_string(s.slowest_file));
+		json_object_set_new(sl, "file", mw_json_raw(s.slowest_file));
 		json_object_set_new(sl, "ms", json_real(s.slowest_ms));
 		json_object_set_new(data, "slowest", sl);
 	}

@@ -21,6 +21,7 @@ struct dnode {
 	int fd;
 	int refs;		/* atomic */
 	dev_t dev;
+	uint64_t mnt_id;	/* statx mount id, 0 when unknown */
 	size_t pathlen;
 	char path[];		/* NUL-terminated */
 };
@@ -100,7 +101,20 @@ static struct dnode *node_new(int fd, const char *parent, size_t plen,
 	n->fd = fd;
 	n->refs = 1;
 	n->dev = dev;
+	n->mnt_id = 0;
 	return n;
+}
+
+/* The mount a directory fd is on (0 when the kernel cannot say): a bind
+ * mount of the same filesystem has the same st_dev but its own mount id. */
+static uint64_t mount_id(int fd)
+{
+	struct statx sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0 ||
+	    !(sx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return sx.stx_mnt_id;
 }
 
 int mw_walk_is_excluded(const struct mw_strlist *exclude, const char *path)
@@ -317,6 +331,12 @@ static void enumerate(struct walker *w, void *ts, struct dnode *dir,
 		n = syscall(SYS_getdents64, dir->fd, dents, MW_WALK_DENTS_BUF);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == ENOENT) {
+			/* the directory was removed while being read */
+			INC(w, vanished);
+			event(w, MW_WALK_VANISHED, dir->path, errno, NULL);
+			break;
+		}
 		if (n < 0) {
 			INC(w, errors);
 			event(w, MW_WALK_ERROR, dir->path, errno, "reading directory");
@@ -335,9 +355,15 @@ static void enumerate(struct walker *w, void *ts, struct dnode *dir,
 
 				if (fstatat(dir->fd, de->d_name, &st,
 					    AT_SYMLINK_NOFOLLOW) < 0) {
-					INC(w, errors);
+					int gone = errno == ENOENT;
+
 					child_path(dir, de->d_name, pbuf);
-					event(w, MW_WALK_ERROR, pbuf, errno, "stat");
+					if (gone)
+						INC(w, vanished);
+					else
+						INC(w, errors);
+					event(w, gone ? MW_WALK_VANISHED : MW_WALK_ERROR, pbuf,
+					      errno, "stat");
 					continue;
 				}
 				type = S_ISDIR(st.st_mode) ? DT_DIR :
@@ -377,6 +403,7 @@ static void open_and_enumerate(struct walker *w, void *ts, struct dnode *parent,
 {
 	struct dnode *dir;
 	struct stat st;
+	uint64_t mnt;
 	enum mw_err e;
 	int fd;
 
@@ -397,6 +424,11 @@ static void open_and_enumerate(struct walker *w, void *ts, struct dnode *parent,
 		report_symlink(w, parent, name, pbuf);
 		return;
 	}
+	if (e && errno == ENOENT) {
+		INC(w, vanished);
+		event(w, MW_WALK_VANISHED, pbuf, ENOENT, NULL);
+		return;
+	}
 	if (e) {
 		INC(w, errors);
 		event(w, MW_WALK_ERROR, pbuf, errno, "opening directory");
@@ -414,12 +446,23 @@ static void open_and_enumerate(struct walker *w, void *ts, struct dnode *parent,
 		close(fd);
 		return;
 	}
+	mnt = mount_id(fd);
+	if (mnt && parent->mnt_id && mnt != parent->mnt_id && !w->o->cross_filesystems) {
+		/* same filesystem mounted again here: entered as silently as a
+		 * plain directory before, so a tree could appear twice or a
+		 * bind-mounted outside tree pass for part of the site */
+		INC(w, other_fs);
+		event(w, MW_WALK_OTHER_FS, pbuf, 0, "bind mount");
+		close(fd);
+		return;
+	}
 	dir = node_new(fd, parent->path, parent->pathlen, name, st.st_dev);
 	if (!dir) {
 		close(fd);
 		fail_nomem(w);
 		return;
 	}
+	dir->mnt_id = mnt;
 	enumerate(w, ts, dir, dents, pbuf);
 	node_unref(dir);
 }
@@ -592,6 +635,8 @@ static enum mw_err walk_one(struct walker *w, const char *root)
 			return MW_OK;
 		}
 		node = node_new(fd, clean, len, NULL, st.st_dev);
+		if (node)
+			node->mnt_id = mount_id(fd);
 		it = node ? calloc(1, sizeof(*it)) : NULL;
 		if (!it) {
 			if (node)

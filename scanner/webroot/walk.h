@@ -29,9 +29,13 @@
 enum mw_walk_event {
 	MW_WALK_SYMLINK,	/* not followed; target in detail */
 	MW_WALK_ERROR,		/* could not read/open; errno in err */
-	MW_WALK_OTHER_FS,	/* directory on another filesystem, not entered */
+	MW_WALK_OTHER_FS,	/* directory on another filesystem, not entered;
+				 * detail "bind mount": the same filesystem
+				 * mounted again (another mount id) */
 	MW_WALK_EXCLUDED,	/* excluded by configuration/--exclude */
 	MW_WALK_SPECIAL,	/* FIFO, socket, device: not read */
+	MW_WALK_VANISHED,	/* deleted between getdents and open/stat:
+				 * live sites churn, not an error */
 };
 
 /* A regular file (by d_type) to process: open it with
@@ -56,7 +60,8 @@ struct mw_walk_ops {
 };
 
 struct mw_walk_stats {
-	unsigned long dirs, files, symlinks, special, other_fs, excluded, errors;
+	unsigned long dirs, files, symlinks, special, other_fs, excluded, errors,
+		      vanished;
 };
 
 struct mw_walk_opts {

@@ -1,4 +1,4 @@
-/* libFuzzer target: the Exim filter parser. The input is not NUL-terminated on purpose:
+/* libFuzzer target: the Exim filter parser, and the line scan. The input is not NUL-terminated on purpose:
  * the parsers take (text, len) and must never read past it. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fwd_doc_init(&d);
 	(void)fwd_parse_exim_filter(&d, (const char *)data, size);
+	/* the fallback line scan after a parse that stopped early */
+	(void)fwd_scan_actions(&d, (const char *)data, size, "deliver", FWD_FORWARD);
 	for (size_t i = 0; i < d.nfacts; i++)
 		if (!d.facts[i].dest || !d.facts[i].text)
 			abort();

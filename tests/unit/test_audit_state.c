@@ -188,6 +188,30 @@ static void test_garbage_db_fresh_start(void **state)
 	assert_int_equal(access(path, F_OK), 0);
 }
 
+/* Two corruptions in the same second: both broken copies are kept. */
+static void test_two_broken_copies_same_second(void **state)
+{
+	struct fixture *fx = *state;
+	char note[1024], path[4300];
+	struct mw_state *st;
+	int round;
+
+	st = open_ok(fx->state, 1000, note, sizeof(note));
+	assert_int_equal(mw_state_close(st, 1), MW_OK);
+	for (round = 0; round < 2; round++) {
+		snprintf(path, sizeof(path), "%s/%s", fx->state, MW_STATE_DB);
+		write_file(path, round ? "second junk, not SQLite" : "first junk, not SQLite",
+			   round ? 23 : 22);
+		st = open_ok(fx->state, 3000, note, sizeof(note));
+		assert_non_null(strstr(note, "was unusable"));
+		assert_int_equal(mw_state_close(st, 1), MW_OK);
+	}
+	snprintf(path, sizeof(path), "%s/%s.broken-3000", fx->state, MW_STATE_DB);
+	assert_int_equal(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/%s.broken-3000.1", fx->state, MW_STATE_DB);
+	assert_int_equal(access(path, F_OK), 0);
+}
+
 static void test_foreign_schema_fresh_start(void **state)
 {
 	struct fixture *fx = *state;
@@ -300,6 +324,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unchanged_file_stays_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_db_fresh_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_broken_copies_same_second, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_schema_fresh_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsafe_dir, setup, teardown),

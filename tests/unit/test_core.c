@@ -81,6 +81,11 @@ static void test_buf_cap(void **state)
 	assert_string_equal(mw_buf_str(&b), "42-ok");
 	assert_int_equal(mw_buf_printf(&b, "%s", "too long!!"), MW_ERR_TOOBIG);
 	mw_buf_free(&b);
+	/* room reserved, nothing appended (an empty file read): still "" */
+	mw_buf_init(&b, 100);
+	assert_int_equal(mw_buf_reserve(&b, 50), MW_OK);
+	assert_string_equal(mw_buf_str(&b), "");
+	mw_buf_free(&b);
 }
 
 static void test_safefile_refuses_symlink(void **state)

@@ -428,9 +428,9 @@ static void test_quarantine_roundtrip(void **state)
 	assert_int_equal(st2.st_mode & 07777, 0700);
 	/* wrong inode: refused */
 	assert_int_not_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino + 1,
-						sha, "r.one", &id, err, sizeof(err)), MW_OK);
+						sha, 0, "r.one", &id, err, sizeof(err)), MW_OK);
 	assert_non_null(strstr(err, "replaced"));
-	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha,
+	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha, 0,
 					    "r.one,r.two", &id, err, sizeof(err)), MW_OK);
 	assert_true(id > 0);
 	assert_int_equal(access(victim, F_OK), -1);
@@ -475,7 +475,7 @@ static void test_quarantine_roundtrip(void **state)
 
 	/* quarantine again, then purge */
 	stat_of(victim, &st);
-	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha,
+	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha, 0,
 					    "r.one", &id2, err, sizeof(err)), MW_OK);
 	assert_true(id2 > id);
 	assert_int_equal(mw_quarantine_purge(q, id2, err, sizeof(err)), MW_OK);
@@ -519,7 +519,7 @@ static void test_quarantine_cross_fs(void **state)
 	}
 	mw_sha256_hex("<?php eval($_POST[1]);", 22, sha);
 	assert_int_equal(mw_quarantine_open(qdir, &q, err, sizeof(err)), MW_OK);
-	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha,
+	assert_int_equal(mw_quarantine_file(q, victim, st.st_dev, st.st_ino, sha, 0,
 					    "r", &id, err, sizeof(err)), MW_OK);
 	assert_int_equal(access(victim, F_OK), -1);
 	assert_int_equal(mw_quarantine_restore(q, id, err, sizeof(err)), MW_OK);
@@ -589,13 +589,15 @@ static void test_docroots(void **state)
 {
 	char *top = make_tmpdir();
 	char p[4096];
-	struct mw_strlist roots = { 0 }, why = { 0 }, skipped = { 0 };
+	struct mw_strlist roots = { 0 }, why = { 0 }, skipped = { 0 }, out = { 0 },
+			  out_why = { 0 };
 	static const char *const dirs[] = {
 		"/etc", "/etc/apache2", "/etc/apache2/sites-enabled", "/etc/nginx",
 		"/etc/nginx/sites-enabled", "/etc/php", "/etc/php/8.2",
 		"/etc/php/8.2/fpm", "/etc/php/8.2/fpm/pool.d", "/srv", "/srv/a",
 		"/srv/b", "/srv/pool", "/var", "/var/www", "/var/www/html", "/home",
 		"/home/u", "/home/u/public_html", "/home/v", "/elsewhere",
+		"/home/w", "/home/w/sites", "/home/w/sites/one", "/home/x",
 	};
 	size_t i;
 
@@ -613,11 +615,17 @@ static void test_docroots(void **state)
 	mkfile(p, "site.conf", "[site]\nuser = siteuser\nchdir = /srv/pool\n");
 	snprintf(p, sizeof(p), "%s/home/v/public_html", top);
 	assert_int_equal(symlink("/etc", p), 0);
+	/* inside the home: scanned (relative and image-absolute targets) */
+	snprintf(p, sizeof(p), "%s/home/w/public_html", top);
+	assert_int_equal(symlink("sites/one", p), 0);
+	snprintf(p, sizeof(p), "%s/home/x/public_html", top);
+	assert_int_equal(symlink("/home/w/sites", p), 0);	/* another home */
 
-	assert_int_equal(mw_docroots_detect(top, &roots, &why, &skipped), MW_OK);
-	/* /srv/a, /srv/b, /srv/pool, /var/www (html folded), /home/u/public_html */
-	assert_int_equal(roots.n, 5);
-	assert_int_equal(why.n, 5);
+	assert_int_equal(mw_docroots_detect(top, &roots, &why, &skipped, &out, &out_why), MW_OK);
+	/* /srv/a, /srv/b, /srv/pool, /var/www (html folded), /home/u/public_html,
+	 * /home/w/sites/one (through /home/w/public_html) */
+	assert_int_equal(roots.n, 6);
+	assert_int_equal(why.n, 6);
 	for (i = 0; i < roots.n; i++) {
 		if (strstr(roots.v[i], "/srv/a")) {
 			assert_non_null(strstr(why.v[i], "apache: DocumentRoot in "
@@ -628,20 +636,27 @@ static void test_docroots(void **state)
 			assert_non_null(strstr(why.v[i], "pool user siteuser"));
 		} else if (strstr(roots.v[i], "/var/www")) {
 			assert_false(strstr(roots.v[i], "/html") != NULL);
+		} else if (strstr(roots.v[i], "/home/w/sites/one")) {
+			assert_non_null(strstr(why.v[i], "/home/w/public_html is a "
+					       "symbolic link to it"));
 		} else {
 			assert_non_null(strstr(roots.v[i], "/home/u/public_html"));
 		}
 	}
 	assert_true(has_suffix(&skipped, "(apache: DocumentRoot in /etc/apache2/"
 			       "sites-enabled/a.conf line 4)"));
-	{
-		int sym = 0;
-
-		for (i = 0; i < skipped.n; i++)
-			if (strstr(skipped.v[i], "/home/v/public_html: symbolic link"))
-				sym = 1;
-		assert_true(sym);
+	/* out of the home, or into another one: reported, not scanned */
+	assert_int_equal(out.n, 2);
+	assert_int_equal(out_why.n, 2);
+	for (i = 0; i < out.n; i++) {
+		if (strstr(out.v[i], "/home/v/public_html"))
+			assert_non_null(strstr(out_why.v[i], "symbolic link to /etc, outside "
+					       "/home/v"));
+		else
+			assert_non_null(strstr(out.v[i], "/home/x/public_html"));
 	}
+	mw_strlist_clear(&out);
+	mw_strlist_clear(&out_why);
 	mw_strlist_clear(&roots);
 	mw_strlist_clear(&why);
 	mw_strlist_clear(&skipped);
