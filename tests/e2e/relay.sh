@@ -281,6 +281,18 @@ check "partial: viewpoint untrusted from the configuration: $CLI not in mynetwor
 check "partial: critical open-relay finding for 1/16" \
 	jqt "$j" '[.findings[] | select(.rule_id == "relay.open-relay" and .severity == "critical"
 		and .details.relayed == 1 and .details.viewpoint == "untrusted")] | length == 1'
+check "sender access: critical finding names main.cf, its line, the table and the OK entry's line" \
+	jqt "$j" "[.findings[] | select(.rule_id == \"relay.access-ok-before-reject\" and .severity == \"critical\"
+		and .evidence.path == \"$work/ns-sender/etc/main.cf\"
+		and .evidence.line == $(grep -n '^smtpd_relay_restrictions = permit_mynetworks check_sender' "$work/ns-sender/etc/main.cf" | cut -d: -f1)
+		and .details.table_path == \"$work/ns-sender/etc/sender_access\" and .details.table_line == 2
+		and .details.key == \"mw-test.localdomain\" and .details.action == \"OK\"
+		and (.title | test(\"check_sender_access hash:.*answers OK for 'mw-test.localdomain'.*line 2\"))
+		and (.details.client_controls | test(\"sender\")))] | length == 1"
+check "sender access: the open-relay fix names that finding, not 'the other findings'" \
+	jqt "$j" '[.findings[] | select(.rule_id == "relay.open-relay" and
+		(.remediation | test("relay\\.access-ok-before-reject \\(.*/main\\.cf:[0-9]+\\)"))
+		and (.remediation | test("named in the other") | not))] | length == 1'
 check "partial without config: still critical (unknown viewpoint)" \
 	jqt "$work/ns-sender-nc.json" '[.findings[] | select(.rule_id == "relay.open-relay" and .severity == "critical"
 		and .details.relayed == 1 and .details.viewpoint == "unknown")] | length == 1'
