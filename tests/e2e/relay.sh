@@ -298,6 +298,69 @@ check "partial without config: still critical (unknown viewpoint)" \
 		and .details.relayed == 1 and .details.viewpoint == "unknown")] | length == 1'
 pf_stop "$work/ns-sender"
 
+# --- 6. item 2: the default target is this host's own public address ----------
+# Inside the server namespace 192.0.2.25 is the host's public address, so
+# `mailwarden relay` without a target probes it. XCLIENT is allowed from
+# 127.0.0.1 only: the probe must come from loopback and speak as a
+# stranger (it came from 192.0.2.25, was called "trusted", and was told to
+# add the smtpd_authorized_xclient_hosts = 127.0.0.1 it already had).
+pf_create "$work/ns-self" 25 "inet_interfaces = all" "smtpd_authorized_xclient_hosts = 127.0.0.1"
+ns_pf_start "$work/ns-self"
+set +e
+ip netns exec "$ns_srv" "$MW_BIN" relay --format json --no-progress \
+	--postfix-config "$work/ns-self/etc" >"$work/ns-self.json" 2>/dev/null
+rc=$?
+set -e
+j=$work/ns-self.json
+jq -c '.notes' "$j"
+check "self: exit 1 (the low rate-limit finding only)" test "$rc" -eq 1
+check "self: probed $SRV:25 from loopback, XCLIENT accepted, untrusted" \
+	jqt "$j" ".data.relay.probes[0] | .target == \"$SRV:25\" and .local_address == \"127.0.0.1\"
+		and .xclient_sent and .viewpoint == \"untrusted\" and .refused == 16"
+check "self: 'not an open relay from this viewpoint', no relay finding" \
+	jqt "$j" '([.notes[].text | select(test("not an open relay from this viewpoint"))] | length == 1)
+		and ([.findings[] | select(.rule_id | test("open-relay|relayed-trusted"))] | length == 0)'
+check "self: never advises the smtpd_authorized_xclient_hosts it already has" \
+	jqt "$j" '[.notes[].text, .findings[].remediation | select(test("smtpd_authorized_xclient_hosts = 127"))] | length == 0'
+pf_stop "$work/ns-self"
+# Same host, mynetworks = the host's subnet and no XCLIENT: the probe from
+# 192.0.2.25 is provably trusted (info), and only then is the XCLIENT
+# setting advised.
+pf_create "$work/ns-self2" 25 "inet_interfaces = all" "mynetworks = 127.0.0.0/8 192.0.2.0/24"
+ns_pf_start "$work/ns-self2"
+set +e
+ip netns exec "$ns_srv" "$MW_BIN" relay --format json --no-progress \
+	--postfix-config "$work/ns-self2/etc" >"$work/ns-self2.json" 2>/dev/null
+set -e
+j=$work/ns-self2.json
+check "self, subnet trusted: viewpoint trusted via 192.0.2.0/24, 16/16 is info" \
+	jqt "$j" '(.data.relay.probes[0] | .viewpoint == "trusted" and .trusted_by == ["192.0.2.0/24"] and .relayed == 16)
+		and ([.findings[] | select(.rule_id == "relay.relayed-trusted" and .severity == "info")] | length == 1)'
+check "self, subnet trusted: advice to allow XCLIENT from loopback (not set yet)" \
+	jqt "$j" '[.notes[].text | select(test("only covers trusted clients.*smtpd_authorized_xclient_hosts = 127\\.0\\.0\\.1"))] | length == 1'
+pf_stop "$work/ns-self2"
+
+# --- 7. item 4: an MTA that hangs up after a few errors --------------------------
+# smtpd_hard_error_limit = 3: after three refusals Postfix answers the next
+# command with "421 4.7.0 ... Error: too many errors" and closes, as a stock
+# Exim does after smtp_max_synprot_errors. Every lost variant must be
+# retried on a fresh session: 16/16 tested, no errors, exit 1 (not 2).
+pf_create "$work/hangup" 2525 "smtpd_authorized_xclient_hosts = 127.0.0.1" \
+	"smtpd_hard_error_limit = 3"
+pf_start "$work/hangup"
+rc=$(run_relay hangup 2525)
+j=$work/hangup.json
+check "hangup: exit 1, not 2" test "$rc" -eq 1
+check "hangup: 16 refused, 0 errors, untrusted" \
+	jqt "$j" '.data.relay.probes[0] | .refused == 16 and .errors == 0 and .viewpoint == "untrusted"'
+check "hangup: lost variants retried on fresh sessions (>= 5 sessions)" \
+	jqt "$j" '.data.relay.probes[0] | .retried >= 4 and .sessions >= 5'
+check "hangup: Postfix really hung up (too many errors in its log)" \
+	grep -q "too many errors" "$work/hangup/maillog"
+check "hangup: no run error" jqt "$j" '.errors | length == 0'
+echo "hangup: $(jq -c '.data.relay.probes[0] | {sessions, retried, elapsed_ms}' "$j")"
+pf_stop "$work/hangup"
+
 # --- errors: nothing listens, bad targets ---------------------------------------
 set +e
 "$MW_BIN" relay --no-config --format json 127.0.0.1:2525 >"$work/down.json" 2>/dev/null
