@@ -666,8 +666,12 @@ enum mw_err mw_cmd_relay(struct mw_ctx *ctx, int argc, char **argv)
 	memset(&pf, 0, sizeof(pf));
 	memset(&ex, 0, sizeof(ex));
 	/* the configuration first: the probe's verdict is judged against it */
-	if (!no_config && (mw_relay_postfix_load(ctx, pf_dir, &pf) != MW_OK ||
-			   mw_relay_exim_load(ctx, exim_prog, &ex) != MW_OK)) {
+	/* an MTA named on the command line is the one to judge: then the
+	 * host's other MTA is left alone */
+	if (!no_config && (((pf_dir || !exim_prog) &&
+			    mw_relay_postfix_load(ctx, pf_dir, &pf) != MW_OK) ||
+			   ((exim_prog || !pf_dir) &&
+			    mw_relay_exim_load(ctx, exim_prog, &ex) != MW_OK))) {
 		json_decref(data);
 		json_decref(probes);
 		mw_relay_postfix_free(&pf);

@@ -121,6 +121,14 @@ check "open: Postfix logged one session with 16 MAIL, 16 RCPT, 16 RSET" \
 	grep -q 'disconnect from localhost\[127.0.0.1\] ehlo=1 mail=16 rcpt=16 rset=16 quit=1' "$work/open/maillog"
 check "open: DATA never sent (no data= or message-id= in the Postfix log)" \
 	sh -c "! grep -qE 'data=|message-id=' '$work/open/maillog'"
+# audit passes --postfix-config through to the relay check (item 6)
+set +e
+"$MW_BIN" audit --only relay --format json --no-progress --postfix-config "$work/open/etc" \
+	--relay-target 127.0.0.1:2525 >"$work/audit-open.json" 2>/dev/null
+set -e
+check "audit --postfix-config: the relay check audited that configuration" \
+	jqt "$work/audit-open.json" "[.findings[] | select(.rule_id == \"relay.mynetworks-too-wide\"
+		and .evidence.path == \"$work/open/etc/main.cf\")] | length == 1"
 pf_stop "$work/open"
 
 # --- 2. Debian defaults, probed as a stranger through XCLIENT ----------------
