@@ -230,6 +230,23 @@ static void audit_trust_list(struct mw_ctx *ctx, const struct mw_netlist *list,
 		"%s trusts %s: %s", what, worst_text, worst_why);
 }
 
+/* Length of the restriction-list token at p: blanks and commas end it,
+ * except inside { } (inline:{ a=OK, b=REJECT } is one table). */
+static size_t token_len(const char *p)
+{
+	size_t n = 0;
+	int depth = 0;
+
+	while (p[n] && (depth || !strchr(" \t,", p[n]))) {
+		if (p[n] == '{')
+			depth++;
+		else if (p[n] == '}' && depth)
+			depth--;
+		n++;
+	}
+	return n;
+}
+
 enum restr_verdict { R_BLOCKS, R_PERMIT_FIRST, R_NO_BLOCK };
 
 /* An access table that answers OK for every key: a permit in disguise. */
@@ -265,7 +282,7 @@ static enum restr_verdict restriction_eval(const char *list, const char **culpri
 		size_t n;
 
 		p += strspn(p, " \t,");
-		n = strcspn(p, " \t,");
+		n = token_len(p);
 		if (!n)
 			return R_NO_BLOCK;
 #define IS(w) (n == sizeof(w) - 1 && strncmp(p, w, n) == 0)
@@ -380,9 +397,12 @@ static int action_permits(const char *a, size_t n)
 		return 1;
 	if (n >= 6 && strncasecmp(a, "permit", 6) == 0)
 		return 1;
+	/* all-numerical is OK; "550 text" is a reject with that code */
+	while (n && isspace((unsigned char)a[n - 1]))
+		n--;
 	for (i = 0; i < n && isdigit((unsigned char)a[i]); i++)
 		;
-	return i && (i == n || isspace((unsigned char)a[i]));
+	return i && i == n;
 }
 
 static void copy_field(char *dst, const char *src, size_t n)
@@ -421,6 +441,7 @@ static int table_first_ok(const char *path, int regex, int client_keys, struct o
 	struct mw_buf b;
 	const char *l;
 	size_t n;
+	unsigned long pending_line = 0;
 	int overlong, found = 0;
 
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
@@ -432,8 +453,22 @@ static int table_first_ok(const char *path, int regex, int client_keys, struct o
 	while (!found && mw_lines_next(&it, &l, &n, &overlong)) {
 		size_t k = 0, ks, ke;
 
+		if (n && isspace((unsigned char)l[0]) && pending_line) {
+			/* "key" alone, its action on a continuation line */
+			while (k < n && isspace((unsigned char)l[k]))
+				k++;
+			if (action_permits(l + k, n - k) &&
+			    !(client_keys && !regex && key_is_address(ok->key))) {
+				copy_field(ok->action, l + k, n - k);
+				ok->line = pending_line;
+				found = 1;
+			}
+			pending_line = 0;
+			continue;
+		}
+		pending_line = 0;
 		if (!n || l[0] == '#' || isspace((unsigned char)l[0]))
-			continue;	/* continuation lines only add to an action */
+			continue;
 		if (regex) {
 			char delim = l[0] == '!' && n > 1 ? l[1] : l[0];
 
@@ -456,6 +491,11 @@ static int table_first_ok(const char *path, int regex, int client_keys, struct o
 		}
 		while (k < n && isspace((unsigned char)l[k]))
 			k++;
+		if (k == n) {
+			copy_field(ok->key, l + ks, ke - ks);
+			pending_line = it.lineno;
+			continue;
+		}
 		if (!action_permits(l + k, n - k))
 			continue;
 		copy_field(ok->key, l + ks, ke - ks);
@@ -563,13 +603,13 @@ static void audit_access_before_block(struct mw_ctx *ctx, const char *svcname,
 
 	for (;;) {
 		struct ok_entry ok;
-		char tpath[MW_MAX_PATH];
+		char tpath[MW_MAX_PATH], loc[MW_MAX_PATH + 32];
 		const char *why = NULL;
 		size_t n;
 		int rc;
 
 		p += strspn(p, " \t,");
-		n = strcspn(p, " \t,");
+		n = token_len(p);
 		if (!n)
 			return;
 #define IS(x) (n == sizeof(x) - 1 && strncmp(p, x, n) == 0)
@@ -581,6 +621,10 @@ static void audit_access_before_block(struct mw_ctx *ctx, const char *svcname,
 			rc = table_can_permit(p, n, strncmp(restr, "check_client_access",
 							     restr_len) == 0,
 					      &ok, tpath, sizeof(tpath), &why);
+			if (tpath[0])
+				snprintf(loc, sizeof(loc), "%s line %lu", tpath, ok.line);
+			else
+				snprintf(loc, sizeof(loc), "written in the restriction");
 			if (rc > 0 && !(strncasecmp(p, "static:", 7) == 0)) {
 				/* static:OK is judged by audit_restrictions */
 				finding(ctx, "relay.access-ok-before-reject",
@@ -591,11 +635,11 @@ static void audit_access_before_block(struct mw_ctx *ctx, const char *svcname,
 						  "check", restr, restr_len, "table_path", tpath,
 						  "table_line", (int)ok.line, "key", ok.key,
 						  "action", ok.action, "client_controls", input),
-					"%s%s: %.*s %.*s answers %s for '%s' (%s line %lu) before "
-					"the relay check: any client that claims %s '%s' can relay",
+					"%s%s: %.*s %.*s answers %s for '%s' (%s) before the relay "
+					"check: any client that claims %s '%s' can relay",
 					other_blocks ? "" : "open relay: ", name,
 					(int)restr_len, restr, (int)n, p, ok.action, ok.key,
-					tpath, ok.line, input, ok.key);
+					loc, input, ok.key);
 			} else if (rc < 0) {
 				finding(ctx, "relay.access-unknown-before-reject", MW_SEV_MEDIUM, w,
 					fix_access,
@@ -625,7 +669,7 @@ static int restriction_has_access(const char *list)
 		size_t n;
 
 		p += strspn(p, " \t,");
-		n = strcspn(p, " \t,");
+		n = token_len(p);
 		if (!n)
 			return 0;
 		if ((n == 25 && strncmp(p, "reject_unauth_destination", n) == 0) ||
