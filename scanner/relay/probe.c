@@ -171,14 +171,12 @@ static void record_extensions(struct session *s, const struct mw_smtp_reply *r)
 			    json_boolean(mw_smtp_ehlo_has(r, "STARTTLS", NULL, NULL)));
 }
 
-/*
- * The client address the server echoes in a greeting or EHLO line
- * ("Hello name [192.0.2.7]", Exim and Sendmail do), into dst; "" if none.
- */
-static void echoed_address(const char *text, char *dst, size_t len)
+void mw_relay_echoed_address(const char *text, char *dst, size_t len)
 {
 	const char *p = text;
 
+	if (len)
+		dst[0] = '\0';
 	while ((p = strchr(p, '[')) != NULL) {
 		const char *e = strchr(++p, ']');
 		char a[64];
@@ -255,7 +253,7 @@ static int session_open(struct session *s)
 		json_object_set_new(s->j, "greeting", reply_json(r.code, r.text));
 		server_name(r.text, s->srvname, sizeof(s->srvname));
 		snprintf(res->mta, sizeof(res->mta), "%s", mta_of_greeting(r.text));
-		echoed_address(r.text, res->echoed_addr, sizeof(res->echoed_addr));
+		mw_relay_echoed_address(r.text, res->echoed_addr, sizeof(res->echoed_addr));
 	}
 	if (r.code != 220) {
 		set_error(res, "server refused the session: %s", r.text);
@@ -275,7 +273,7 @@ static int session_open(struct session *s)
 			snprintf(s->srvname, sizeof(s->srvname), "%s", s->ip_literal);
 		json_object_set_new(s->j, "server_name", json_string_nocheck(s->srvname));
 		if (!res->echoed_addr[0])
-			echoed_address(r.text, res->echoed_addr, sizeof(res->echoed_addr));
+			mw_relay_echoed_address(r.text, res->echoed_addr, sizeof(res->echoed_addr));
 	}
 	xclient_ok = 0;
 	res->xclient_offered = mw_smtp_ehlo_has(&r, "XCLIENT", &xp, &xn);

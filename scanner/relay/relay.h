@@ -110,6 +110,13 @@ struct mw_relay_probe {
  * (res->json always set on MW_OK). Returns MW_ERR_NOMEM only; network
  * trouble is described in res.
  */
+/*
+ * The client address a server echoes in a greeting or EHLO reply text
+ * ("Hello name [192.0.2.7]", "[IPv6:2001:db8::7]"; Exim and Sendmail do)
+ * into dst (len bytes); "" when there is none. Pure; fuzzed.
+ */
+void mw_relay_echoed_address(const char *text, char *dst, size_t len);
+
 enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 			       struct mw_relay_probe *res);
 void mw_relay_probe_free(struct mw_relay_probe *res);

@@ -630,6 +630,22 @@ static void test_probe_session_lost(void **state)
 	mw_relay_probe_free(&p);
 }
 
+static void test_echoed_address(void **state)
+{
+	char a[64];
+	(void)state;
+
+	mw_relay_echoed_address("mx.example Hello probe.example [198.51.100.66]\nSIZE", a, sizeof(a));
+	assert_string_equal(a, "198.51.100.66");
+	mw_relay_echoed_address("x Hello [IPv6:2001:db8::7], pleased", a, sizeof(a));
+	assert_string_equal(a, "2001:db8::7");
+	/* not addresses: networks, names, unterminated, nothing */
+	mw_relay_echoed_address("x [10.0.0.0/8] [mx.example] [192.0.2.1", a, sizeof(a));
+	assert_string_equal(a, "");
+	mw_relay_echoed_address("mw-test.localdomain", a, sizeof(a));
+	assert_string_equal(a, "");
+}
+
 static void test_probe_hangup_retried(void **state)
 {
 	/* the server hangs up after every third refusal: each variant lost
@@ -694,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_probe_xclient_changes),
 		cmocka_unit_test(test_probe_ipv6),
 		cmocka_unit_test(test_probe_session_lost),
+		cmocka_unit_test(test_echoed_address),
 		cmocka_unit_test(test_probe_hangup_retried),
 		cmocka_unit_test(test_probe_greeting_refused),
 	};
