@@ -566,6 +566,13 @@ static int probe_targets(const struct relay_env *env, const struct target *t, si
 		mw_progress(ctx, "relay: probing %s port %s", t[i].host, t[i].port);
 		if (mw_relay_probe_run(&o, &p) != MW_OK)
 			return -1;
+		if (!p.connected && o.source_ip) {
+			/* loopback could not reach it: from the kernel's choice */
+			mw_relay_probe_free(&p);
+			o.source_ip = NULL;
+			if (mw_relay_probe_run(&o, &p) != MW_OK)
+				return -1;
+		}
 		probe_findings(env, &p, explicit_target);
 		json_array_append(probes, p.json);
 		mw_relay_probe_free(&p);
