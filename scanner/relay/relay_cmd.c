@@ -330,14 +330,15 @@ static void stranger_advice(const struct relay_env *env, const struct mw_relay_p
 		snprintf(dst, len, "The server offers XCLIENT without the ADDR attribute: "
 			 "probe from a machine outside mynetworks.");
 	} else if (env->pf && env->pf->present && xclient_allows(env->pf, "127.0.0.1")) {
+		char host[MW_RELAY_MAX_HOST], port[MW_RELAY_MAX_PORT];
+		const char *t = json_string_value(json_object_get(p->json, "target"));
+
+		if (!t || mw_relay_parse_target(t, host, port) != 0)
+			snprintf(port, sizeof(port), "%s", DEFAULT_PORT);
 		snprintf(dst, len, "smtpd_authorized_xclient_hosts already allows 127.0.0.1, "
 			 "but the probe came from %s: probe from loopback "
 			 "('mailwarden relay 127.0.0.1:%s' when smtpd listens there), or from a "
-			 "machine outside mynetworks.", p->local_addr,
-			 json_string_value(json_object_get(p->json, "target")) &&
-			 strrchr(json_string_value(json_object_get(p->json, "target")), ':') ?
-			 strrchr(json_string_value(json_object_get(p->json, "target")), ':') + 1 :
-			 "25");
+			 "machine outside mynetworks.", p->local_addr, port);
 	} else if (strcmp(w->mta, "postfix") == 0 || (env->pf && env->pf->present)) {
 		snprintf(dst, len, "To probe as a stranger, allow XCLIENT from loopback for "
 			 "the test (smtpd_authorized_xclient_hosts = 127.0.0.1 in main.cf, "

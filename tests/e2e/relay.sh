@@ -346,6 +346,21 @@ check "self, subnet trusted: viewpoint trusted via 192.0.2.0/24, 16/16 is info" 
 		and ([.findings[] | select(.rule_id == "relay.relayed-trusted" and .severity == "info")] | length == 1)'
 check "self, subnet trusted: advice to allow XCLIENT from loopback (not set yet)" \
 	jqt "$j" '[.notes[].text | select(test("only covers trusted clients.*smtpd_authorized_xclient_hosts = 127\\.0\\.0\\.1"))] | length == 1'
+# XCLIENT allowed from loopback, but an explicit target probed from the
+# host's own address: the advice is to probe from loopback, not to add the
+# setting again.
+pf_postconf "$work/ns-self2" -e "smtpd_authorized_xclient_hosts = 127.0.0.1"
+postfix -c "$work/ns-self2/etc" reload >/dev/null 2>&1
+sleep 1
+set +e
+ip netns exec "$ns_srv" "$MW_BIN" relay --format json --no-progress \
+	--postfix-config "$work/ns-self2/etc" "$SRV:25" >"$work/ns-self3.json" 2>/dev/null
+set -e
+j=$work/ns-self3.json
+check "self, XCLIENT set, explicit target: trusted, advice to probe from loopback only" \
+	jqt "$j" '(.data.relay.probes[0].viewpoint == "trusted") and
+		([.notes[].text | select(test("already allows 127\\.0\\.0\\.1.*mailwarden relay 127\\.0\\.0\\.1:25"))] | length == 1) and
+		([.notes[].text, .findings[].remediation | select(test("smtpd_authorized_xclient_hosts = 127"))] | length == 0)'
 pf_stop "$work/ns-self2"
 
 # --- 7. item 4: an MTA that hangs up after a few errors --------------------------
