@@ -428,6 +428,57 @@ static int key_is_address(const char *k)
 	       strspn(k, "0123456789abcdefABCDEF:") == strlen(k);
 }
 
+/* Which keys of a table cannot open a relay. */
+struct key_filter {
+	int client;	/* check_client_access: address keys are trust by address */
+	int recipient;	/* check_recipient_access: local-domain keys are local mail */
+	const struct mw_relay_postfix *pf;
+};
+
+/* 1 when domain d (length n) is in one of the domain lists Postfix
+ * delivers locally or relays on purpose for (effective values). */
+static int domain_is_ours(const struct mw_relay_postfix *pf, const char *d, size_t n)
+{
+	static const char *const lists[] = {
+		"mydestination", "virtual_mailbox_domains", "virtual_alias_domains",
+		"relay_domains", NULL
+	};
+	size_t i;
+
+	for (i = 0; pf && lists[i]; i++) {
+		const char *p = mw_kv_get(&pf->effective, lists[i]);
+
+		while (p && *p) {
+			size_t l;
+
+			p += strspn(p, " \t,");
+			l = strcspn(p, " \t,");
+			if (l == n && strncasecmp(p, d, n) == 0)
+				return 1;
+			p += l;
+		}
+	}
+	return 0;
+}
+
+static int key_ignored(const struct key_filter *kf, const char *key, int regex)
+{
+	const char *at;
+
+	if (regex)
+		return 0;
+	if (kf->client && key_is_address(key))
+		return 1;
+	if (kf->recipient) {
+		/* "user@domain" or "domain": mail to our own domains is not
+		 * relayed; "user@" matches every domain and is reported */
+		at = strrchr(key, '@');
+		at = at ? at + 1 : key;
+		return *at && domain_is_ours(kf->pf, at, strlen(at));
+	}
+	return 0;
+}
+
 /*
  * Find the first entry of a table source file that permits. regexp: and
  * pcre: lines are "/pattern/flags action"; indexed tables (hash, lmdb,
@@ -435,7 +486,8 @@ static int key_is_address(const char *k)
  * continuation lines starting with blanks. Returns 1 and fills *ok when
  * one is found, 0 when none, -1 when the file cannot be read.
  */
-static int table_first_ok(const char *path, int regex, int client_keys, struct ok_entry *ok)
+static int table_first_ok(const char *path, int regex, const struct key_filter *kf,
+			  struct ok_entry *ok)
 {
 	struct mw_lines it;
 	struct mw_buf b;
@@ -458,7 +510,7 @@ static int table_first_ok(const char *path, int regex, int client_keys, struct o
 			while (k < n && isspace((unsigned char)l[k]))
 				k++;
 			if (action_permits(l + k, n - k) &&
-			    !(client_keys && !regex && key_is_address(ok->key))) {
+			    !key_ignored(kf, ok->key, regex)) {
 				copy_field(ok->action, l + k, n - k);
 				ok->line = pending_line;
 				found = 1;
@@ -499,7 +551,7 @@ static int table_first_ok(const char *path, int regex, int client_keys, struct o
 		if (!action_permits(l + k, n - k))
 			continue;
 		copy_field(ok->key, l + ks, ke - ks);
-		if (client_keys && !regex && key_is_address(ok->key))
+		if (key_ignored(kf, ok->key, regex))
 			continue;
 		copy_field(ok->action, l + k, n - k);
 		ok->line = it.lineno;
@@ -513,7 +565,7 @@ static int table_first_ok(const char *path, int regex, int client_keys, struct o
  * Judge one lookup table: 1 when it can answer OK (*ok filled, *tpath the
  * file), 0 when it cannot, -1 when mailwarden cannot tell (*why says so).
  */
-static int table_can_permit(const char *tab, size_t n, int client_keys,
+static int table_can_permit(const char *tab, size_t n, const struct key_filter *kf,
 			    struct ok_entry *ok, char *tpath, size_t tplen,
 			    const char **why)
 {
@@ -548,7 +600,7 @@ static int table_can_permit(const char *tab, size_t n, int client_keys,
 			if (eq && action_permits(eq + 1, en - (size_t)(eq + 1 - p))) {
 				copy_field(ok->key, p, (size_t)(eq - p));
 				copy_field(ok->action, eq + 1, en - (size_t)(eq + 1 - p));
-				if (!(client_keys && key_is_address(ok->key)))
+				if (!key_ignored(kf, ok->key, 0))
 					return 1;
 			}
 			p += en;
@@ -567,7 +619,7 @@ static int table_can_permit(const char *tab, size_t n, int client_keys,
 		const char *file = strchr(t, ':') + 1;
 
 		snprintf(tpath, tplen, "%s", file);
-		rc = table_first_ok(file, regex, client_keys, ok);
+		rc = table_first_ok(file, regex, kf, ok);
 		if (rc < 0)
 			*why = "its source file cannot be read";
 		return rc;
@@ -592,9 +644,10 @@ static const char fix_access[] =
  * attacker-chosen input. other_blocks: the other list stops relaying
  * anyway (the finding is then medium instead of critical).
  */
-static void audit_access_before_block(struct mw_ctx *ctx, const char *svcname,
-				      const char *name, const char *list,
-				      const struct where *w, int other_blocks)
+static void audit_access_before_block(struct mw_ctx *ctx, const struct mw_relay_postfix *pf,
+				      const char *svcname, const char *name,
+				      const char *list, const struct where *w,
+				      int other_blocks)
 {
 	const char *p = list ? list : "";
 	const char *input = NULL;
@@ -618,9 +671,15 @@ static void audit_access_before_block(struct mw_ctx *ctx, const char *svcname,
 			return;
 #undef IS
 		if (input) {
-			rc = table_can_permit(p, n, strncmp(restr, "check_client_access",
-							     restr_len) == 0,
-					      &ok, tpath, sizeof(tpath), &why);
+			struct key_filter kf = {
+				.client = restr_len == 19 &&
+					  strncmp(restr, "check_client_access", 19) == 0,
+				.recipient = restr_len == 22 &&
+					     strncmp(restr, "check_recipient_access", 22) == 0,
+				.pf = pf,
+			};
+
+			rc = table_can_permit(p, n, &kf, &ok, tpath, sizeof(tpath), &why);
 			if (tpath[0])
 				snprintf(loc, sizeof(loc), "%s line %lu", tpath, ok.line);
 			else
@@ -698,13 +757,13 @@ static void audit_restrictions(struct mw_ctx *ctx, const struct mw_relay_postfix
 		/* relay happens only when neither list stops it */
 		if (relay && *relay) {
 			locate(pf, svc, "smtpd_relay_restrictions", &w);
-			audit_access_before_block(ctx, svcname, "smtpd_relay_restrictions",
+			audit_access_before_block(ctx, pf, svcname, "smtpd_relay_restrictions",
 						  relay, &w, vc == R_BLOCKS &&
 						  !restriction_has_access(rcpt));
 		}
 		if (rcpt && *rcpt) {
 			locate(pf, svc, "smtpd_recipient_restrictions", &w);
-			audit_access_before_block(ctx, svcname, "smtpd_recipient_restrictions",
+			audit_access_before_block(ctx, pf, svcname, "smtpd_recipient_restrictions",
 						  rcpt, &w, vr == R_BLOCKS &&
 						  !restriction_has_access(relay));
 		}

@@ -418,6 +418,31 @@ static void test_audit_access_tables_read(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->severity, MW_SEV_MEDIUM);
 	teardown_pf(&fx);
+
+	/* recipient OKs for our own domains are local mail, not relaying;
+	 * "postmaster@" matches every domain */
+	{
+		const char rcpts[] = "mw.example OK\ninfo@mw.example OK\n"
+				     "backup.example OK\npostmaster@ OK\n";
+
+		snprintf(path, sizeof(path), "%s/rcpts", dir);
+		write_file(path, rcpts, sizeof(rcpts) - 1);
+	}
+	snprintf(eff, sizeof(eff),
+		 "mynetworks = 127.0.0.0/8\n"
+		 "mydestination = mw.example, localhost\n"
+		 "relay_domains = backup.example\n"
+		 "smtpd_relay_restrictions =\n"
+		 "smtpd_recipient_restrictions = permit_mynetworks check_recipient_access "
+		 "hash:%s/rcpts reject_unauth_destination\n", dir);
+	setup_pf(&fx, eff, "", base_services);
+	j = mw_relay_audit_postfix(&fx.ctx, &fx.pf, &fx.local);
+	json_decref(j);
+	assert_int_equal(count_rule(fx.r, "relay.access-ok-before-reject"), 1);
+	f = find_rule(fx.r, "relay.access-ok-before-reject");
+	assert_non_null(strstr(f->title, "'postmaster@'"));
+	assert_non_null(strstr(f->title, "rcpts line 4"));
+	teardown_pf(&fx);
 	rm_rf(dir);
 	free(dir);
 }
