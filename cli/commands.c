@@ -20,7 +20,9 @@ const struct mw_command mw_commands[] = {
 	  "  --since WHEN             logs: window (default 7d, nightly 2d)\n"
 	  "  --web-root PATH          scan: scan PATH instead of the detected roots\n"
 	  "  --root DIR               forwarders: audit DIR as if it were /\n"
-	  "  --relay-target HOST:PORT relay: probe this MTA\n",
+	  "  --relay-target HOST:PORT relay: probe this MTA\n"
+	  "  --postfix-config DIR     relay: audit the Postfix configuration in DIR\n"
+	  "  --exim PROGRAM           relay: audit the Exim that PROGRAM runs\n",
 	  mw_cmd_audit },
 	{ "scan", "find PHP mailer shells and webshells in web roots",
 	  "mailwarden scan [options] [PATH...]\n"
@@ -44,6 +46,12 @@ const struct mw_command mw_commands[] = {
 	  "  --no-probe             only audit the MTA configuration\n"
 	  "  --no-config            only probe\n"
 	  "  --postfix-config DIR   audit the Postfix configuration in DIR (postconf -c)\n"
+	  "  --exim PROGRAM         audit the Exim that PROGRAM runs (exim -bP); with\n"
+	  "                         --postfix-config or --exim only the MTAs given are\n"
+	  "                         read, and they are taken as the target's configuration\n"
+	  "  --xclient-addr IP      XCLIENT ADDR to probe as (default [relay] untrusted_ip,\n"
+	  "                         192.0.2.1)\n"
+	  "  --no-xclient           never send XCLIENT\n"
 	  "  --domain DOMAIN        recipient domain of the probe addresses (default example.com)\n",
 	  mw_cmd_relay },
 	{ "dnsbl", "discover sending IPs and check them against DNS blocklists",

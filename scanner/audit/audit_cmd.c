@@ -57,6 +57,7 @@ static const struct check_def {
 enum arg_src {
 	V_NONE = 0,	/* a flag without value */
 	V_RESOLVER, V_IP, V_LIST, V_SINCE, V_LOG, V_WEB_ROOT, V_ROOT, V_RELAY_TARGET,
+	V_POSTFIX_CONFIG, V_EXIM,
 	V__COUNT
 };
 
@@ -84,6 +85,8 @@ static const struct argv_rule {
 	{ "scan",	W_ALWAYS,	NULL,		V_WEB_ROOT },
 	{ "forwarders",	W_ALWAYS,	"--root",	V_ROOT },
 	{ "relay",	W_ALWAYS,	NULL,		V_RELAY_TARGET },
+	{ "relay",	W_ALWAYS,	"--postfix-config", V_POSTFIX_CONFIG },
+	{ "relay",	W_ALWAYS,	"--exim",	V_EXIM },
 	{ "firewall",	W_NO_APPLY,	"--status",	V_NONE },
 	{ "firewall",	W_APPLY,	"--apply",	V_NONE },
 };
@@ -127,6 +130,8 @@ static enum mw_err parse_opts(struct mw_ctx *ctx, int argc, char **argv,
 		{ "ip", required_argument, NULL, V_IP + 1000 },
 		{ "list", required_argument, NULL, V_LIST + 1000 },
 		{ "relay-target", required_argument, NULL, V_RELAY_TARGET + 1000 },
+		{ "postfix-config", required_argument, NULL, V_POSTFIX_CONFIG + 1000 },
+		{ "exim", required_argument, NULL, V_EXIM + 1000 },
 		{ "log", required_argument, NULL, V_LOG + 1000 },
 		{ "web-root", required_argument, NULL, V_WEB_ROOT + 1000 },
 		{ "since", required_argument, NULL, V_SINCE + 1000 },
@@ -159,7 +164,8 @@ static enum mw_err parse_opts(struct mw_ctx *ctx, int argc, char **argv,
 			if (c < 1000 || c - 1000 >= V__COUNT)
 				return mw_usage(ctx, "bad option");
 			if (c - 1000 == V_ROOT || c - 1000 == V_RELAY_TARGET ||
-			    c - 1000 == V_RESOLVER || c - 1000 == V_SINCE)
+			    c - 1000 == V_RESOLVER || c - 1000 == V_SINCE ||
+			    c - 1000 == V_POSTFIX_CONFIG || c - 1000 == V_EXIM)
 				mw_strlist_clear(&o->values[c - 1000]);	/* last one wins */
 			if (mw_strlist_add(&o->values[c - 1000], optarg))
 				return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");

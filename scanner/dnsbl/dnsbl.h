@@ -183,6 +183,31 @@ void mw_dnsbl_judge(const struct mw_dnsbl_list *list, enum mw_dns_status st,
 		    const uint32_t *addrs, size_t naddrs,
 		    struct mw_dnsbl_judgement *out);
 
+/* How a list answers its RFC 5782 test points (127.0.0.2 must be listed,
+ * 127.0.0.1 must not). */
+enum mw_dnsbl_health {
+	MW_LIST_OK = 0,
+	MW_LIST_WILDCARD,	/* lists 127.0.0.1: answers for everything */
+	MW_LIST_NO_TESTPOINT,	/* does not list 127.0.0.2 */
+	MW_LIST_ERROR,		/* error codes (Spamhaus 127.255.255.x, ...) */
+	MW_LIST_NO_ANSWER,	/* timeouts, SERVFAIL, REFUSED */
+	MW_LIST__COUNT
+};
+
+/* "ok", "wildcard", "no-test-point", "error", "no-answer" */
+const char *mw_dnsbl_health_name(enum mw_dnsbl_health h);
+
+/*
+ * Judge a list from the lookups of its test points: st2/a2/n2 for
+ * 127.0.0.2, st1/a1/n1 for 127.0.0.1 (A answers in host byte order). A
+ * list answering for 127.0.0.1 is a wildcard (dead) list whatever it says
+ * for 127.0.0.2. why receives one sentence for a person.
+ */
+enum mw_dnsbl_health mw_dnsbl_health(const struct mw_dnsbl_list *list,
+				     enum mw_dns_status st2, const uint32_t *a2, size_t n2,
+				     enum mw_dns_status st1, const uint32_t *a1, size_t n1,
+				     char *why, size_t whylen);
+
 /* ------------------------------------------------------------------ answers */
 
 /*

@@ -34,6 +34,11 @@ struct run {
 	unsigned timeout_ms, tries;
 	long elapsed_ms;
 	int discovered;
+	/* RFC 5782 test points, looked up once per list and run */
+	struct mw_dnsbl_addr tp_addr[2];	/* 127.0.0.2, 127.0.0.1 */
+	enum mw_dnsbl_health health[MW_DNSBL_MAX_LISTS];
+	char health_why[MW_DNSBL_MAX_LISTS][MW_DNSBL_MEANING_MAX];
+	const struct mw_dnsbl_query *tp_q[MW_DNSBL_MAX_LISTS][2];
 };
 
 static const char listed_fix[] =
@@ -231,6 +236,57 @@ static void report_result(struct run *r, const struct mw_dnsbl_query *q,
 	json_decref(d);
 }
 
+/* One finding for a list whose test points say its answers cannot be
+ * trusted (instead of one per address). */
+static void report_list(struct run *r, size_t k)
+{
+	static const char *const rule[MW_LIST__COUNT] = {
+		NULL, "dnsbl.list-wildcard", "dnsbl.list-no-test-point", "dnsbl.list-error",
+		"dnsbl.list-no-answer"
+	};
+	static const char *const what[MW_LIST__COUNT] = {
+		NULL, "answers for every address (wildcard or dead list): none of its answers "
+		"is a listing",
+		"does not list its test point 127.0.0.2: its \"not listed\" answers cannot be trusted",
+		"answers its test points with an error: it could not be checked",
+		"did not answer its test points: it could not be checked"
+	};
+	const struct mw_dnsbl_list *l = r->lists[k];
+	enum mw_dnsbl_health h = r->health[k];
+	struct mw_finding f = { 0 };
+	char title[512], fix[1024];
+
+	if (h == MW_LIST_OK)
+		return;
+	f.check = CHECK;
+	f.rule_id = rule[h];
+	f.severity = MW_SEV_LOW;
+	f.list = l->zone;
+	snprintf(title, sizeof(title), "%s %s", l->zone, what[h]);
+	if (h == MW_LIST_WILDCARD || h == MW_LIST_NO_TESTPOINT)
+		snprintf(fix, sizeof(fix), "Remove %s from --list / [dnsbl] lists if it is shut "
+			 "down; otherwise check that the resolver reaches it unmodified "
+			 "(--resolver with a recursive resolver of your own).", l->zone);
+	else if (h == MW_LIST_NO_ANSWER)
+		snprintf(fix, sizeof(fix), "Check again later or through another resolver "
+			 "(--resolver); raise [dnsbl] timeout_ms if the resolver is slow; remove "
+			 "%s from the lists if it is shut down.", l->zone);
+	else {
+		struct mw_dnsbl_judgement j;
+		const struct mw_dnsbl_query *t = r->tp_q[k][1]->status == MW_DNS_ANSWER ?
+						 r->tp_q[k][1] : r->tp_q[k][0];
+
+		mw_dnsbl_judge(l, t->status, t->addrs, t->naddrs, &j);
+		error_fix(&j, fix, sizeof(fix));
+	}
+	f.title = title;
+	f.remediation = fix;
+	f.details = json_pack("{s:s, s:s, s:s}", "health", mw_dnsbl_health_name(h),
+			      "meaning", r->health_why[k], "list_name", l->name);
+	(void)mw_report_add(r->ctx->report, &f);
+	json_decref(f.details);
+}
+
 /* --------------------------------------------------------------- text view */
 
 static int render(FILE *out, const json_t *data, int color)
@@ -271,6 +327,15 @@ static int render(FILE *out, const json_t *data, int color)
 			if (fprintf(out, "%s%s", k ? ", " : "", json_string_value(s)) < 0)
 				return -1;
 		if (fputc('\n', out) == EOF)
+			return -1;
+	}
+	json_array_foreach(json_object_get(data, "lists"), i, a) {
+		const char *h = json_string_value(json_object_get(a, "health"));
+
+		if (h && strcmp(h, "ok") != 0 &&
+		    fprintf(out, "  list %s: %s (%s)\n",
+			    json_string_value(json_object_get(a, "zone")), h,
+			    json_string_value(json_object_get(a, "health_reason"))) < 0)
 			return -1;
 	}
 	if (!json_array_size(results))
@@ -335,12 +400,22 @@ static json_t *lists_json(const struct run *r)
 	json_t *arr = json_array();
 	size_t i;
 
-	for (i = 0; arr && i < r->nlists; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b}",
-						     "zone", r->lists[i]->zone,
-						     "name", r->lists[i]->name,
-						     "delist_url", str_or_null(r->lists[i]->delist_url),
-						     "dead", r->lists[i]->dead));
+	for (i = 0; arr && i < r->nlists; i++) {
+		const struct mw_dnsbl_query *t2 = r->tp_q[i][0], *t1 = r->tp_q[i][1];
+
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b, s:o, s:o, s:o}",
+			"zone", r->lists[i]->zone,
+			"name", r->lists[i]->name,
+			"delist_url", str_or_null(r->lists[i]->delist_url),
+			"dead", r->lists[i]->dead,
+			"health", t2 ? json_string(mw_dnsbl_health_name(r->health[i])) : json_null(),
+			"health_reason", t2 ? json_string(r->health_why[i]) : json_null(),
+			"test_points", !t2 ? json_null() : json_pack("{s:{s:s, s:o}, s:{s:s, s:o}}",
+				"127.0.0.2", "dns", mw_dns_status_name(t2->status),
+				"answers", ip4_array(t2->addrs, t2->naddrs),
+				"127.0.0.1", "dns", mw_dns_status_name(t1->status),
+				"answers", ip4_array(t1->addrs, t1->naddrs))));
+	}
 	return arr;
 }
 
@@ -507,6 +582,37 @@ static size_t choose(struct run *r)
 	return n;
 }
 
+static void results_json_add(json_t *results, const struct mw_dnsbl_query *q,
+			     const struct mw_dnsbl_judgement *j)
+{
+	json_array_append_new(results, json_pack(
+		"{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:s, s:i}",
+		"ip", q->addr->text,
+		"list", q->list->zone,
+		"verdict", mw_dnsbl_verdict_name(j->verdict),
+		"code", str_or_null(j->code),
+		"codes", ip4_array(j->codes, j->ncodes),
+		"ignored", ip4_array(j->ignored, j->nignored),
+		"meaning", j->meaning,
+		"txt", str_or_null(q->txt_asked ? q->txt : NULL),
+		"dns", mw_dns_status_name(q->status),
+		"ms", (json_int_t)q->ms));
+}
+
+/* Set up the two RFC 5782 test-point "addresses" looked up under every list. */
+static void test_points_init(struct run *r)
+{
+	static const char *const tp[2] = { "127.0.0.2", "127.0.0.1" };
+	size_t t;
+
+	for (t = 0; t < 2; t++) {
+		memset(&r->tp_addr[t], 0, sizeof(r->tp_addr[t]));
+		(void)mw_ip_parse(tp[t], &r->tp_addr[t].ip, NULL, 0);
+		snprintf(r->tp_addr[t].text, sizeof(r->tp_addr[t].text), "%s", tp[t]);
+		r->tp_addr[t].cls = MW_IPC_LOOPBACK;
+	}
+}
+
 static enum mw_err lookup(struct run *r, size_t nips)
 {
 	struct mw_dnsbl_resolve_opts ro = {
@@ -516,12 +622,16 @@ static enum mw_err lookup(struct run *r, size_t nips)
 	};
 	struct mw_dnsbl_query *q;
 	json_t *results = json_array(), *data;
-	size_t nq = 0, i, k, count[MW_VERDICT__COUNT] = { 0 };
+	size_t nq = 0, nip_q, answered = 0, i, k, count[MW_VERDICT__COUNT] = { 0 };
+	enum mw_dnsbl_verdict *results_verdict;
 	char err[256];
 	enum mw_err e;
 
-	q = calloc(nips * r->nlists + 1, sizeof(*q));
-	if (!q || !results) {
+	test_points_init(r);
+	q = calloc(nips * r->nlists + 2 * r->nlists + 1, sizeof(*q));
+	results_verdict = calloc(nips * r->nlists + 1, sizeof(*results_verdict));
+	if (!q || !results || !results_verdict) {
+		free(results_verdict);
 		free(q);
 		json_decref(results);
 		return mw_fail(r->ctx, MW_ERR_NOMEM, "out of memory");
@@ -542,45 +652,99 @@ static enum mw_err lookup(struct run *r, size_t nips)
 			nq++;
 		}
 	}
+	nip_q = nq;
+	/* RFC 5782 test points of every list, in the same parallel batch */
+	for (k = 0; k < r->nlists; k++) {
+		size_t t;
+
+		for (t = 0; t < 2; t++) {
+			q[nq].addr = &r->tp_addr[t];
+			q[nq].list = r->lists[k];
+			if (mw_dnsbl_qname(&r->tp_addr[t].ip, r->lists[k]->zone, q[nq].qname,
+					   sizeof(q[nq].qname)) != MW_OK)
+				break;
+			nq++;
+		}
+	}
 	mw_progress(r->ctx, "dnsbl: %zu lookups", nq);
 	e = mw_dnsbl_resolve(q, nq, &ro, &r->elapsed_ms, err, sizeof(err),
 			     r->servers, sizeof(r->servers));
 	mw_progress_done(r->ctx);
 	if (e != MW_OK) {
+		free(results_verdict);
 		free(q);
 		json_decref(results);
 		if (e == MW_ERR_USAGE)
 			return mw_usage(r->ctx, "%s", err);
 		return mw_fail(r->ctx, e, "%s", err);
 	}
-	for (i = 0; i < nq; i++) {
+	for (i = nip_q; i + 1 < nq; i += 2) {
+		for (k = 0; k < r->nlists && r->lists[k] != q[i].list; k++)
+			;
+		if (k == r->nlists)
+			continue;
+		r->tp_q[k][0] = &q[i];
+		r->tp_q[k][1] = &q[i + 1];
+		r->health[k] = mw_dnsbl_health(q[i].list, q[i].status, q[i].addrs,
+					       q[i].naddrs, q[i + 1].status, q[i + 1].addrs,
+					       q[i + 1].naddrs, r->health_why[k],
+					       sizeof(r->health_why[k]));
+	}
+	for (i = 0; i < nip_q; i++) {
 		struct mw_dnsbl_judgement j;
 
 		mw_dnsbl_judge(q[i].list, q[i].status, q[i].addrs, q[i].naddrs, &j);
+		if (q[i].status != MW_DNS_TIMEOUT && q[i].status != MW_DNS_UNREACHABLE &&
+		    q[i].status != MW_DNS_SERVFAIL && q[i].status != MW_DNS_REFUSED &&
+		    q[i].status != MW_DNS_OTHER)
+			answered++;
+		for (k = 0; k < r->nlists && r->lists[k] != q[i].list; k++)
+			;
+		if (k < r->nlists && r->tp_q[k][0] && r->health[k] == MW_LIST_WILDCARD &&
+		    j.verdict != MW_VERDICT_CLEAN && j.verdict != MW_VERDICT_UNKNOWN) {
+			/* a list that answers for everything lists nobody */
+			j.verdict = MW_VERDICT_ERROR;
+			snprintf(j.meaning, sizeof(j.meaning), "not a listing: %s",
+				 r->health_why[k]);
+		}
+		results_verdict[i] = j.verdict;
 		count[j.verdict]++;
-		report_result(r, &q[i], &j);
-		json_array_append_new(results, json_pack(
-			"{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:s, s:i}",
-			"ip", q[i].addr->text,
-			"list", q[i].list->zone,
-			"verdict", mw_dnsbl_verdict_name(j.verdict),
-			"code", str_or_null(j.code),
-			"codes", ip4_array(j.codes, j.ncodes),
-			"ignored", ip4_array(j.ignored, j.nignored),
-			"meaning", j.meaning,
-			"txt", str_or_null(q[i].txt_asked ? q[i].txt : NULL),
-			"dns", mw_dns_status_name(q[i].status),
-			"ms", (json_int_t)q[i].ms));
+		results_json_add(results, &q[i], &j);
 	}
-	if (nq && count[MW_VERDICT_UNKNOWN] == nq)
-		mw_report_note(r->ctx->report, CHECK, "no lookup got an answer: is the resolver "
-			       "(%s) reachable and working? Try --resolver with a recursive "
-			       "resolver of your own", r->servers[0] ? r->servers : "?");
-	data = json_pack("{s:s, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:{s:i, s:i, s:i, s:i}}",
+	if (nip_q && !answered) {
+		/* nothing was checked: an error, never a clean or a findings run */
+		mw_report_error(r->ctx->report, CHECK, NULL, 0, MW_ERR_NET,
+				"no lookup got an answer from the resolver (%s): the blocklists "
+				"could not be checked; is it reachable and working? Try --resolver "
+				"with a recursive resolver of your own",
+				r->servers[0] ? r->servers : "?");
+	} else {
+		for (k = 0; k < r->nlists; k++)
+			if (r->tp_q[k][0])
+				report_list(r, k);
+		for (i = 0; i < nip_q; i++) {
+			struct mw_dnsbl_judgement j;
+
+			for (k = 0; k < r->nlists && r->lists[k] != q[i].list; k++)
+				;
+			mw_dnsbl_judge(q[i].list, q[i].status, q[i].addrs, q[i].naddrs, &j);
+			j.verdict = results_verdict[i];
+			/* a list judged as a whole gets one finding, not one per
+			 * address; only a listing from a list that works still
+			 * stands on its own */
+			if (k < r->nlists && r->tp_q[k][0] && r->health[k] != MW_LIST_OK &&
+			    r->health[k] != MW_LIST_NO_TESTPOINT &&
+			    j.verdict != MW_VERDICT_LISTED)
+				continue;
+			report_result(r, &q[i], &j);
+		}
+	}
+	data = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:{s:i, s:i, s:i, s:i}}",
 			 "resolver", r->servers[0] ? r->servers : "?",
 			 "timeout_ms", (json_int_t)r->timeout_ms,
 			 "tries", (json_int_t)r->tries,
-			 "lookups", (json_int_t)nq,
+			 "lookups", (json_int_t)nip_q,
+			 "test_point_lookups", (json_int_t)(nq - nip_q),
 			 "elapsed_ms", (json_int_t)r->elapsed_ms,
 			 "lists", lists_json(r),
 			 "addresses", addresses_json(r),
@@ -591,6 +755,9 @@ static enum mw_err lookup(struct run *r, size_t nips)
 			 "error", (json_int_t)count[MW_VERDICT_ERROR],
 			 "unknown", (json_int_t)count[MW_VERDICT_UNKNOWN]);
 	mw_report_set_data(r->ctx->report, CHECK, data, render);
+	/* data holds copies: the test-point pointers must not outlive q */
+	memset(r->tp_q, 0, sizeof(r->tp_q));
+	free(results_verdict);
 	free(q);
 	return MW_OK;
 }

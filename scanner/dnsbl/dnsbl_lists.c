@@ -364,3 +364,61 @@ void mw_dnsbl_judge(const struct mw_dnsbl_list *list, enum mw_dns_status st,
 			    list->dead_note ? list->dead_note : "the list is shut down");
 	}
 }
+
+const char *mw_dnsbl_health_name(enum mw_dnsbl_health h)
+{
+	static const char *const names[MW_LIST__COUNT] = {
+		"ok", "wildcard", "no-test-point", "error", "no-answer"
+	};
+
+	return (unsigned)h < MW_LIST__COUNT ? names[h] : "?";
+}
+
+enum mw_dnsbl_health mw_dnsbl_health(const struct mw_dnsbl_list *list,
+				     enum mw_dns_status st2, const uint32_t *a2, size_t n2,
+				     enum mw_dns_status st1, const uint32_t *a1, size_t n1,
+				     char *why, size_t whylen)
+{
+	struct mw_dnsbl_judgement j2, j1;
+	char ip[16];
+	size_t i;
+
+	/* 127.0.0.1 must never be listed (RFC 5782 5): a list that answers
+	 * for it answers for everything, and its "listings" mean nothing */
+	mw_dnsbl_judge(list, st1, a1, n1, &j1);
+	if (st1 == MW_DNS_ANSWER) {
+		for (i = 0; i < n1 && i < MW_DNSBL_MAX_ANSWERS; i++) {
+			if ((a1[i] >> 24) != 127 || (list->spamhaus &&
+			    (a1[i] & 0xffffff00u) == IP4(127, 255, 255, 0)))
+				continue;
+			fmt_ip4(a1[i], ip, sizeof(ip));
+			snprintf(why, whylen, "it answers %s for its test point 127.0.0.1, which "
+				 "no working list lists (RFC 5782): a wildcard or dead list, so no "
+				 "answer from it is a listing", ip);
+			return MW_LIST_WILDCARD;
+		}
+		snprintf(why, whylen, "its test point 127.0.0.1 got an error answer: %s",
+			 j1.meaning);
+		return MW_LIST_ERROR;
+	}
+	mw_dnsbl_judge(list, st2, a2, n2, &j2);
+	switch (j2.verdict) {
+	case MW_VERDICT_LISTED:
+		snprintf(why, whylen, "test points answer as RFC 5782 says (127.0.0.2 listed "
+			 "as %s, 127.0.0.1 %s)", j2.code, mw_dns_status_name(st1));
+		return MW_LIST_OK;
+	case MW_VERDICT_CLEAN:
+		snprintf(why, whylen, "it does not list its test point 127.0.0.2 (%s): its "
+			 "\"not listed\" answers cannot be trusted (a dead list, or a resolver "
+			 "that does not reach it)", mw_dns_status_name(st2));
+		return MW_LIST_NO_TESTPOINT;
+	case MW_VERDICT_ERROR:
+		snprintf(why, whylen, "its test point 127.0.0.2 got an error answer: %s",
+			 j2.meaning);
+		return MW_LIST_ERROR;
+	default:
+		snprintf(why, whylen, "its test points got no answer (%s): %s",
+			 mw_dns_status_name(st2), j2.meaning);
+		return MW_LIST_NO_ANSWER;
+	}
+}

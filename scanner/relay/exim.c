@@ -139,46 +139,100 @@ json_t *mw_relay_audit_exim(struct mw_ctx *ctx, const char *program,
 	return j;
 }
 
-static char *run_bp(const char *prog, const char *const *args)
+/*
+ * Run PROG -bP ARG. Returns the output (caller frees) when Exim answered,
+ * NULL otherwise with the reason in why: *undefined is set when Exim says
+ * a named list does not exist (a list nobody defined trusts nobody).
+ */
+static char *run_bp(const char *prog, const char *arg, char *why, size_t whylen,
+		    int *undefined)
 {
-	const char *argv[6];
+	const char *argv[4] = { prog, "-bP", arg, NULL };
 	struct mw_spawn_result res;
-	struct mw_buf out;
-	size_t n = 0;
+	struct mw_buf out, err;
+	const char *o, *m;
+	enum mw_err e;
 
-	argv[n++] = prog;
-	argv[n++] = "-bP";
-	while (*args && n < 5)
-		argv[n++] = *args++;
-	argv[n] = NULL;
+	*undefined = 0;
+	why[0] = '\0';
 	mw_buf_init(&out, MW_RELAY_MAX_EXIM_OUTPUT);
-	if (mw_spawn_capture(argv, NULL, 0, &out, MW_RELAY_MAX_EXIM_OUTPUT, NULL,
-			     MW_CMD_TIMEOUT_MS, &res) != MW_OK || !res.exited ||
-	    res.status != 0) {
-		mw_buf_free(&out);
-		return NULL;
+	mw_buf_init(&err, 64 * 1024);
+	e = mw_spawn_capture(argv, NULL, 0, &out, MW_RELAY_MAX_EXIM_OUTPUT, &err,
+			     MW_CMD_TIMEOUT_MS, &res);
+	if (e == MW_OK && res.exited && res.status == 0 && !res.truncated) {
+		mw_buf_free(&err);
+		return mw_buf_steal(&out);
 	}
-	return mw_buf_steal(&out);
+	o = mw_buf_str(&out);
+	m = *mw_buf_str(&err) ? mw_buf_str(&err) : o;
+	if (e != MW_OK)
+		snprintf(why, whylen, "cannot run it: %s", mw_strerror(e));
+	else if (res.timed_out)
+		snprintf(why, whylen, "no answer in %u ms", (unsigned)MW_CMD_TIMEOUT_MS);
+	else if (res.truncated)
+		snprintf(why, whylen, "answer larger than %u bytes",
+			 (unsigned)MW_RELAY_MAX_EXIM_OUTPUT);
+	else
+		snprintf(why, whylen, "%s %d%s%.*s", res.exited ? "exit status" : "signal",
+			 res.status, *m ? ": " : "", (int)strcspn(m, "\n"), m);
+	*undefined = e == MW_OK && res.exited && strstr(o, "list called") &&
+		     strstr(o, "exists");
+	mw_buf_free(&out);
+	mw_buf_free(&err);
+	return NULL;
 }
 
-json_t *mw_relay_exim_run(struct mw_ctx *ctx, const struct mw_netlist *local_addrs)
+enum mw_err mw_relay_exim_load(struct mw_ctx *ctx, const char *program,
+			       struct mw_relay_exim *ex)
 {
-	static const char *const a_acl[] = { "acl_smtp_rcpt", NULL };
-	static const char *const a_hosts[] = { "hostlist", "relay_from_hosts", NULL };
-	char prog[MW_MAX_PATH];
-	char *acl, *hosts;
-	json_t *j;
+	char why[512];
+	int undefined;
 
-	if (mw_find_program("exim4", prog, sizeof(prog)) != 0 &&
-	    mw_find_program("exim", prog, sizeof(prog)) != 0)
-		return NULL;
-	acl = run_bp(prog, a_acl);
-	hosts = run_bp(prog, a_hosts);
-	if (!acl && !hosts)
-		mw_report_error(ctx->report, MW_RELAY_CHECK, prog, 0, MW_ERR_CONFIG,
-				"'%s -bP' failed: Exim configuration not audited", prog);
-	j = mw_relay_audit_exim(ctx, prog, acl, hosts, local_addrs);
-	free(acl);
-	free(hosts);
-	return j;
+	memset(ex, 0, sizeof(*ex));
+	if (program) {
+		snprintf(ex->program, sizeof(ex->program), "%s", program);
+	} else if (mw_find_program("exim4", ex->program, sizeof(ex->program)) != 0 &&
+		   mw_find_program("exim", ex->program, sizeof(ex->program)) != 0) {
+		return MW_OK;
+	}
+	ex->present = 1;
+	ex->acl_text = run_bp(ex->program, "acl_smtp_rcpt", why, sizeof(why), &undefined);
+	if (!ex->acl_text) {
+		mw_report_error(ctx->report, MW_RELAY_CHECK, ex->program, 0, MW_ERR_CONFIG,
+				"'%s -bP acl_smtp_rcpt' failed (%s): Exim configuration not "
+				"audited", ex->program, why);
+		ex->present = 0;
+		return MW_OK;
+	}
+	/* "+name" prints a named list; "-bP hostlist NAME" is refused by 4.96 */
+	ex->hosts_text = run_bp(ex->program, "+relay_from_hosts", why, sizeof(why),
+				&undefined);
+	if (!ex->hosts_text && undefined) {
+		ex->hosts_undefined = 1;
+		mw_report_note(ctx->report, MW_RELAY_CHECK,
+			       "%s: no relay_from_hosts list is defined", ex->program);
+	} else if (!ex->hosts_text) {
+		ex->hosts_failed = 1;
+		mw_report_error(ctx->report, MW_RELAY_CHECK, ex->program, 0, MW_ERR_CONFIG,
+				"'%s -bP +relay_from_hosts' failed (%s): relay_from_hosts "
+				"not audited", ex->program, why);
+	} else {
+		char name[256];
+		char *v = first_value(ex->hosts_text, name, sizeof(name));
+
+		if (v && mw_netlist_parse_exim(v, &ex->hosts) != MW_OK) {
+			free(v);
+			return MW_ERR_NOMEM;
+		}
+		free(v);
+	}
+	return MW_OK;
+}
+
+void mw_relay_exim_free(struct mw_relay_exim *ex)
+{
+	free(ex->acl_text);
+	free(ex->hosts_text);
+	mw_netlist_free(&ex->hosts);
+	memset(ex, 0, sizeof(*ex));
 }

@@ -28,6 +28,7 @@ static const char *const audit_params[] = {
 	"smtp_bind_address6", "inet_interfaces", "relay_domains",
 	"smtpd_tls_security_level", "smtpd_tls_wrappermode",
 	"smtpd_tls_auth_only", "allow_percent_hack", "swap_bangpath",
+	"mydestination", "virtual_mailbox_domains", "virtual_alias_domains",
 	NULL
 };
 

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -170,6 +171,49 @@ static void record_extensions(struct session *s, const struct mw_smtp_reply *r)
 			    json_boolean(mw_smtp_ehlo_has(r, "STARTTLS", NULL, NULL)));
 }
 
+void mw_relay_echoed_address(const char *text, char *dst, size_t len)
+{
+	const char *p = text;
+
+	if (len)
+		dst[0] = '\0';
+	while ((p = strchr(p, '[')) != NULL) {
+		const char *e = strchr(++p, ']');
+		char a[64];
+		unsigned char addr[16];
+		unsigned prefix;
+		int fam;
+		size_t n;
+
+		if (!e)
+			return;
+		n = (size_t)(e - p);
+		if (n > 5 && strncasecmp(p, "IPv6:", 5) == 0) {
+			p += 5;
+			n -= 5;
+		}
+		if (n && n < sizeof(a)) {
+			memcpy(a, p, n);
+			a[n] = '\0';
+			if (!strchr(a, '/') && mw_net_parse_addr(a, &fam, addr, &prefix) == 0) {
+				snprintf(dst, len, "%s", a);
+				return;
+			}
+		}
+		p = e;
+	}
+}
+
+/* Which MTA a greeting names: Postfix's and Exim's default banners do. */
+static const char *mta_of_greeting(const char *text)
+{
+	if (strcasestr(text, " Postfix"))
+		return "postfix";
+	if (strcasestr(text, " Exim "))
+		return "exim";
+	return "";
+}
+
 /*
  * Open a session: connect, greeting, EHLO/HELO, XCLIENT when possible and
  * EHLO again. Returns 1 when MAIL/RCPT can be sent, 0 otherwise (reason
@@ -186,13 +230,15 @@ static int session_open(struct session *s)
 	size_t xn;
 	int ok, xclient_ok;
 
-	st = mw_smtp_connect(o->host, o->port, o->timeout_ms, &s->c, err, sizeof(err));
+	st = mw_smtp_connect_from(o->host, o->port, o->source_ip, o->timeout_ms, &s->c,
+				  err, sizeof(err));
 	if (st != MW_SMTP_OK) {
 		res->conn_status = st;
 		set_error(res, "%s", err);
 		return 0;
 	}
 	res->connected = 1;
+	res->sessions++;
 	snprintf(res->local_addr, sizeof(res->local_addr), "%s", mw_smtp_local_addr(s->c));
 	snprintf(res->peer_addr, sizeof(res->peer_addr), "%s", mw_smtp_peer_addr(s->c));
 	snprintf(s->ip_literal, sizeof(s->ip_literal),
@@ -206,6 +252,8 @@ static int session_open(struct session *s)
 	if (!s->opened) {
 		json_object_set_new(s->j, "greeting", reply_json(r.code, r.text));
 		server_name(r.text, s->srvname, sizeof(s->srvname));
+		snprintf(res->mta, sizeof(res->mta), "%s", mta_of_greeting(r.text));
+		mw_relay_echoed_address(r.text, res->echoed_addr, sizeof(res->echoed_addr));
 	}
 	if (r.code != 220) {
 		set_error(res, "server refused the session: %s", r.text);
@@ -224,20 +272,26 @@ static int session_open(struct session *s)
 		if (!s->srvname[0])
 			snprintf(s->srvname, sizeof(s->srvname), "%s", s->ip_literal);
 		json_object_set_new(s->j, "server_name", json_string_nocheck(s->srvname));
+		if (!res->echoed_addr[0])
+			mw_relay_echoed_address(r.text, res->echoed_addr, sizeof(res->echoed_addr));
 	}
 	xclient_ok = 0;
 	res->xclient_offered = mw_smtp_ehlo_has(&r, "XCLIENT", &xp, &xn);
-	if (res->xclient_offered && o->untrusted_ip && has_word(xp, xn, "ADDR")) {
+	res->xclient_addr = res->xclient_offered && has_word(xp, xn, "ADDR");
+	if (res->xclient_addr && o->untrusted_ip) {
 		/* Postfix XCLIENT: the server judges the rest of the session as
 		 * if it came from this address; IPv6 needs the IPV6: tag */
 		snprintf(cmd, sizeof(cmd), "XCLIENT ADDR=%s%s%s",
 			 strchr(o->untrusted_ip, ':') ? "IPV6:" : "", o->untrusted_ip,
 			 has_word(xp, xn, "NAME") ? " NAME=[UNAVAILABLE]" : "");
 		st = mw_smtp_command(s->c, cmd, &r);
+		res->xclient_sent = 1;
 		if (st != MW_SMTP_OK) {
 			set_error(res, "XCLIENT: %s", mw_smtp_strstatus(st));
 			return 0;
 		}
+		if (!s->opened)
+			res->xclient_code = r.code;
 		if (!s->opened)
 			json_object_set_new(s->j, "xclient_reply", reply_json(r.code, r.text));
 		if (r.code == 220) {
@@ -306,8 +360,9 @@ static const char *run_variant(struct session *s, const struct mw_relay_variant 
 	json_object_set_new(vj, "code", json_integer(r.code));
 	json_object_set_new(vj, "text", json_string_nocheck(r.text));
 	if (r.code == 421) {
-		/* the server is closing the session */
+		/* the server is closing the session: no verdict on this one */
 		*lost = 1;
+		return "error";
 	}
 	if (strcmp(stage, "RCPT") == 0 && r.code / 100 == 2)
 		return "relayed";
@@ -346,46 +401,60 @@ enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 			json_t *vj = json_pack("{s:i, s:s, s:s}", "n", i + 1,
 					       "mail_from", v[i].from,
 					       "rcpt_to", v[i].to);
-			const char *verdict;
-			int lost = 0;
+			const char *verdict = "error";
+			int attempt, lost = 0;
 
 			if (!vj)
 				break;
-			if (!up && reconnects < MW_RELAY_MAX_RECONNECTS &&
-			    res->connected) {
-				reconnects++;
-				session_close(&s, 0);
-				up = session_open(&s);
-			}
-			if (up && session_errors >= MW_RELAY_ERRORS_PER_SESSION) {
-				session_close(&s, 1);
-				session_errors = 0;
-				up = session_open(&s);
-			}
-			if (up) {
+			for (attempt = 0; attempt < 2; attempt++) {
+				if (!up && reconnects < MW_RELAY_MAX_RECONNECTS &&
+				    res->connected && res->sessions < MW_RELAY_MAX_SESSIONS) {
+					reconnects++;
+					session_close(&s, 0);
+					session_errors = 0;
+					up = session_open(&s);
+				}
+				if (up && session_errors >= MW_RELAY_ERRORS_PER_SESSION &&
+				    res->sessions < MW_RELAY_MAX_SESSIONS) {
+					session_close(&s, 1);
+					session_errors = 0;
+					up = session_open(&s);
+				}
+				if (!up) {
+					verdict = "error";
+					json_object_set_new(vj, "stage", json_string_nocheck("connect"));
+					json_object_set_new(vj, "code", json_null());
+					json_object_set_new(vj, "text",
+							    json_string_nocheck("session lost"));
+					break;
+				}
 				verdict = run_variant(&s, &v[i], vj, &lost);
-				if (strcmp(verdict, "relayed") != 0)
-					session_errors++;
-			} else {
-				verdict = "error";
-				json_object_set_new(vj, "stage", json_string_nocheck("connect"));
-				json_object_set_new(vj, "code", json_null());
-				json_object_set_new(vj, "text", json_string_nocheck("session lost"));
+				if (!lost)
+					break;
+				/* the server hung up: this variant gets a fresh
+				 * session, once */
+				up = 0;
+				if (attempt == 0) {
+					res->retried++;
+					json_object_set_new(vj, "retried", json_true());
+				}
 			}
 			json_object_set_new(vj, "verdict", json_string_nocheck(verdict));
-			if (strcmp(verdict, "relayed") == 0)
+			if (strcmp(verdict, "relayed") == 0) {
 				res->relayed++;
-			else if (strcmp(verdict, "refused") == 0)
+				reconnects = 0;
+			} else if (strcmp(verdict, "refused") == 0) {
 				res->refused++;
-			else
+				session_errors++;
+				reconnects = 0;
+			} else {
 				res->errors++;
-			json_array_append_new(vars, vj);
-			if (lost) {
-				up = 0;
-				set_error(res, "session lost at variant %s: %s",
+				set_error(res, "%s %s: %s", lost ? "session lost at variant" :
+					  "variant",
 					  json_string_value(json_object_get(vj, "rcpt_to")),
 					  json_string_value(json_object_get(vj, "text")));
 			}
+			json_array_append_new(vars, vj);
 		}
 	}
 	session_close(&s, up);
@@ -393,11 +462,20 @@ enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 	json_object_set_new(s.j, "peer_address", json_string_nocheck(res->peer_addr));
 	json_object_set_new(s.j, "local_address", json_string_nocheck(res->local_addr));
 	json_object_set_new(s.j, "xclient_offered", json_boolean(res->xclient_offered));
-	/* no session, no viewpoint */
+	json_object_set_new(s.j, "echoed_address", res->echoed_addr[0] ?
+			    json_string_nocheck(res->echoed_addr) : json_null());
+	json_object_set_new(s.j, "mta", res->mta[0] ? json_string_nocheck(res->mta) : json_null());
+	json_object_set_new(s.j, "xclient_sent", json_boolean(res->xclient_sent));
+	json_object_set_new(s.j, "sessions", json_integer(res->sessions));
+	json_object_set_new(s.j, "retried", json_integer(res->retried));
+	/* the viewpoint is decided by the caller from the evidence
+	 * (mw_relay_viewpoint); XCLIENT acceptance is the part known here */
 	json_object_set_new(s.j, "viewpoint", !res->connected ? json_null() :
-			    json_string_nocheck(res->untrusted ? "untrusted" : "trusted"));
+			    json_string_nocheck(res->untrusted ? "untrusted" : "unknown"));
 	json_object_set_new(s.j, "client_address", !res->connected ? json_null() :
-			    json_string_nocheck(res->untrusted ? o->untrusted_ip : res->local_addr));
+			    json_string_nocheck(res->untrusted ? o->untrusted_ip :
+						res->echoed_addr[0] ? res->echoed_addr :
+						res->local_addr));
 	json_object_set_new(s.j, "trusted_by", json_null());
 	json_object_set_new(s.j, "elapsed_ms", json_integer(res->elapsed_ms));
 	json_object_set_new(s.j, "tested", json_integer((json_int_t)json_array_size(vars)));

@@ -10,6 +10,7 @@
 
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/limits.h"
 #include "scanner/relay/mtaconf.h"
 #include "scanner/relay/smtp.h"
 
@@ -21,7 +22,16 @@
 #define MW_RELAY_MAX_ADDR_LIST	(64u * 1024)	/* the host's addresses, as text */
 #define MW_RELAY_MAX_HOST	256
 #define MW_RELAY_MAX_PORT	8
-#define MW_RELAY_MAX_RECONNECTS	2	/* per target, after a lost session */
+/*
+ * Fresh sessions in a row that may fail to get one verdict before the
+ * probe gives up on a target. A session that produced a verdict resets the
+ * count, so an MTA that hangs up after a few refusals (Exim after
+ * smtp_max_synprot_errors, Postfix after smtpd_hard_error_limit) is
+ * followed to the last variant, while one that never lets us test is not
+ * hammered.
+ */
+#define MW_RELAY_MAX_RECONNECTS	2
+#define MW_RELAY_MAX_SESSIONS	(2 * MW_RELAY_NVARIANTS)	/* per target */
 /*
  * Refusals per session before we open a fresh one: Postfix slows every
  * reply by smtpd_error_sleep_time (1 s) once a client passed
@@ -66,6 +76,7 @@ struct mw_relay_probe_opts {
 	const char *port;
 	const char *domain;		/* recipient domain of the variants */
 	const char *untrusted_ip;	/* XCLIENT ADDR; NULL = no XCLIENT */
+	const char *source_ip;		/* bind to this local address; NULL = any */
 	unsigned timeout_ms;
 };
 
@@ -74,10 +85,18 @@ struct mw_relay_probe {
 	enum mw_smtp_status conn_status;	/* why not, when !connected */
 	int untrusted;			/* XCLIENT accepted: untrusted view */
 	int xclient_offered;
+	int xclient_addr;		/* ... with the ADDR attribute */
+	int xclient_sent;		/* we sent XCLIENT */
+	int xclient_code;		/* its reply code (0: not sent) */
+	unsigned sessions;		/* SMTP sessions opened */
+	unsigned retried;		/* variants retried after a lost session */
 	unsigned relayed, refused, errors;
 	long elapsed_ms;
 	char local_addr[64];		/* our source address */
 	char peer_addr[64];
+	char echoed_addr[64];		/* our address as the server echoed it
+					 * ("Hello x [192.0.2.7]"), "" if not */
+	char mta[16];			/* "postfix", "exim" (from the greeting) or "" */
 	char error[512];		/* session-level problem, "" if none */
 	json_t *json;			/* data object of this probe (owned) */
 };
@@ -85,11 +104,19 @@ struct mw_relay_probe {
 /*
  * Run the probe against one target: greeting, EHLO (HELO fallback),
  * XCLIENT when advertised and untrusted_ip is set, then per variant RSET,
- * MAIL FROM, RCPT TO (never DATA), QUIT. One connection at a time; a lost
- * session is reopened at most MW_RELAY_MAX_RECONNECTS times. Fills res
+ * MAIL FROM, RCPT TO (never DATA), QUIT. One connection at a time; a
+ * variant whose session was lost (closed, 421) is retried once on a fresh
+ * session (see MW_RELAY_MAX_RECONNECTS, MW_RELAY_MAX_SESSIONS). Fills res
  * (res->json always set on MW_OK). Returns MW_ERR_NOMEM only; network
  * trouble is described in res.
  */
+/*
+ * The client address a server echoes in a greeting or EHLO reply text
+ * ("Hello name [192.0.2.7]", "[IPv6:2001:db8::7]"; Exim and Sendmail do)
+ * into dst (len bytes); "" when there is none. Pure; fuzzed.
+ */
+void mw_relay_echoed_address(const char *text, char *dst, size_t len);
+
 enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 			       struct mw_relay_probe *res);
 void mw_relay_probe_free(struct mw_relay_probe *res);
@@ -135,16 +162,32 @@ json_t *mw_relay_audit_postfix(struct mw_ctx *ctx,
 
 /*
  * Audit Exim from the text of `exim -bP acl_smtp_rcpt` and
- * `exim -bP hostlist relay_from_hosts` (NULL when not available).
+ * `exim -bP +relay_from_hosts` (NULL when not available).
  * Returns a JSON summary (owned by the caller).
  */
 json_t *mw_relay_audit_exim(struct mw_ctx *ctx, const char *program,
 			    const char *acl_text, const char *hostlist_text,
 			    const struct mw_netlist *local_addrs);
 
-/* Run exim/exim4 -bP when installed; returns its summary or NULL. */
-json_t *mw_relay_exim_run(struct mw_ctx *ctx,
-			  const struct mw_netlist *local_addrs);
+/* What `exim -bP` says (filled by mw_relay_exim_load). */
+struct mw_relay_exim {
+	int present;			/* Exim found and answered */
+	char program[MW_MAX_PATH];
+	char *acl_text;			/* exim -bP acl_smtp_rcpt */
+	char *hosts_text;		/* exim -bP +relay_from_hosts, or NULL */
+	int hosts_undefined;		/* no such list in the configuration */
+	int hosts_failed;		/* the query failed (an error is reported) */
+	struct mw_netlist hosts;	/* relay_from_hosts, parsed */
+};
+
+/*
+ * Ask program (NULL: exim4 or exim in the PATH; none found = not present,
+ * MW_OK) with -bP. A query that fails is an error in the report, never a
+ * pass; an undefined relay_from_hosts is a note. Returns MW_ERR_NOMEM only.
+ */
+enum mw_err mw_relay_exim_load(struct mw_ctx *ctx, const char *program,
+			       struct mw_relay_exim *ex);
+void mw_relay_exim_free(struct mw_relay_exim *ex);
 
 /*
  * Entries of list that contain the host addr (numeric string), as a JSON

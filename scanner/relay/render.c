@@ -45,20 +45,35 @@ static int render_probe(FILE *out, const json_t *p, int color)
 	}
 	if (fprintf(out, "  greeting %lld %s\n", num(g, "code"), str(g, "text")) < 0)
 		return -1;
+	/* the viewpoint and the evidence it was decided from */
 	if (strcmp(str(p, "viewpoint"), "untrusted") == 0) {
-		if (fprintf(out, "  viewpoint: untrusted client %s (XCLIENT)\n",
-			    str(p, "client_address")) < 0)
+		if (fprintf(out, "  viewpoint: untrusted client %s (%s)\n",
+			    str(p, "client_address"), str(p, "viewpoint_reason")) < 0)
 			return -1;
-	} else if (fprintf(out, "  viewpoint: TRUSTED client %s%s%s — the result says "
-			   "nothing about strangers\n", str(p, "client_address"),
-			   json_array_size(tb) ? ", in mynetworks via " : "",
-			   json_array_size(tb) ? json_string_value(json_array_get(tb, 0)) : "") < 0) {
+	} else if (strcmp(str(p, "viewpoint"), "trusted") == 0) {
+		if (fprintf(out, "  viewpoint: TRUSTED client %s, in %s via %s — %s\n",
+			    str(p, "client_address"), str(p, "trust_list"),
+			    json_string_value(json_array_get(tb, 0)),
+			    json_is_true(json_object_get(p, "trusts_everyone")) ?
+			    "an entry that trusts every address" :
+			    "the result says nothing about strangers") < 0)
+			return -1;
+	} else if (fprintf(out, "  viewpoint: unknown, client %s (%s)\n",
+			   str(p, "client_address"), str(p, "viewpoint_reason")) < 0) {
 		return -1;
 	}
 	if (fprintf(out, "  result: %s%lld/%lld relayed%s, %lld refused, %lld errors in %lld ms\n",
 		    color && num(p, "relayed") ? C_RED : "", num(p, "relayed"), num(p, "tested"),
 		    color && num(p, "relayed") ? C_RESET : "", num(p, "refused"),
 		    num(p, "errors"), num(p, "elapsed_ms")) < 0)
+		return -1;
+	if (json_is_string(json_object_get(p, "verdict")) &&
+	    fprintf(out, "  verdict: %s\n", str(p, "verdict")) < 0)
+		return -1;
+	if (num(p, "retried") && fprintf(out, "  the server closed the session %lld time%s; "
+					 "those variants were retried on %lld sessions\n",
+					 num(p, "retried"), num(p, "retried") == 1 ? "" : "s",
+					 num(p, "sessions")) < 0)
 		return -1;
 	if (json_is_string(json_object_get(p, "error")) &&
 	    fprintf(out, "  problem: %s\n", str(p, "error")) < 0)

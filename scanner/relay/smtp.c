@@ -196,16 +196,24 @@ static void addr_string(const struct sockaddr *sa, char *dst, size_t len)
 		dst[0] = '\0';
 }
 
-/* Non-blocking connect with a deadline; returns 0, or -1 with errno. */
-static int connect_one(const struct addrinfo *ai, unsigned timeout_ms)
+/* Non-blocking connect with a deadline, from src when given (same
+ * family as ai); returns the fd, or -1 with errno. */
+static int connect_one(const struct addrinfo *ai, const struct sockaddr_storage *src,
+		       socklen_t srclen, unsigned timeout_ms)
 {
 	int fd, soerr = 0;
 	socklen_t sl = sizeof(soerr);
 
+	if (src && src->ss_family != ai->ai_family) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    ai->ai_protocol);
 	if (fd < 0)
 		return -1;
+	if (src && bind(fd, (const struct sockaddr *)src, srclen) != 0)
+		goto fail;
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		return fd;
 	if (errno != EINPROGRESS)
@@ -236,25 +244,57 @@ enum mw_smtp_status mw_smtp_connect(const char *host, const char *port,
 				    struct mw_smtp_conn **out,
 				    char *err, size_t errlen)
 {
+	return mw_smtp_connect_from(host, port, NULL, timeout_ms, out, err, errlen);
+}
+
+/* A numeric source address as a sockaddr with port 0; -1 if not one. */
+static int source_sockaddr(const char *src, struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, src, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		*len = sizeof(*s4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, src, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		*len = sizeof(*s6);
+		return 0;
+	}
+	return -1;
+}
+
+enum mw_smtp_status mw_smtp_connect_from(const char *host, const char *port,
+					 const char *source, unsigned timeout_ms,
+					 struct mw_smtp_conn **out,
+					 char *err, size_t errlen)
+{
 	/* no AI_ADDRCONFIG: glibc ignores loopback for it, and a host with
 	 * only lo (a test namespace) could then not reach 127.0.0.1 by name */
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res = NULL, *ai;
-	struct sockaddr_storage ss;
-	socklen_t sl;
+	struct sockaddr_storage ss, src;
+	socklen_t sl, srclen = 0;
 	struct mw_smtp_conn *c;
 	enum mw_smtp_status st = MW_SMTP_IO;
 	int fd = -1, rc, saved = 0;
 
 	*out = NULL;
 	err[0] = '\0';
+	if (source && source_sockaddr(source, &src, &srclen) != 0) {
+		snprintf(err, errlen, "source address '%s' is not an IP address", source);
+		return MW_SMTP_BAD_COMMAND;
+	}
 	rc = getaddrinfo(host, port, &hints, &res);
 	if (rc != 0) {
 		snprintf(err, errlen, "%s: %s", host, gai_strerror(rc));
 		return MW_SMTP_RESOLVE;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
-		fd = connect_one(ai, timeout_ms);
+		fd = connect_one(ai, source ? &src : NULL, srclen, timeout_ms);
 		if (fd >= 0)
 			break;
 		saved = errno;
@@ -265,8 +305,8 @@ enum mw_smtp_status mw_smtp_connect(const char *host, const char *port,
 			st = MW_SMTP_REFUSED;
 		else if (saved == ETIMEDOUT)
 			st = MW_SMTP_TIMEOUT;
-		snprintf(err, errlen, "connect to %s port %s: %s", host, port,
-			 strerror(saved));
+		snprintf(err, errlen, "connect to %s port %s%s%s: %s", host, port,
+			 source ? " from " : "", source ? source : "", strerror(saved));
 		return st;
 	}
 	c = calloc(1, sizeof(*c));

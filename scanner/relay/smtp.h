@@ -89,6 +89,16 @@ enum mw_smtp_status mw_smtp_connect(const char *host, const char *port,
 				    char *err, size_t errlen);
 
 /*
+ * The same, with the connection bound to the numeric local address source
+ * first (NULL: the kernel's choice). Only addresses of source's family are
+ * tried. A source that is not an address gives MW_SMTP_BAD_COMMAND.
+ */
+enum mw_smtp_status mw_smtp_connect_from(const char *host, const char *port,
+					 const char *source, unsigned timeout_ms,
+					 struct mw_smtp_conn **out,
+					 char *err, size_t errlen);
+
+/*
  * Read one reply; waits at most the connection's timeout for the whole
  * reply. After any status other than MW_SMTP_OK the connection is not
  * usable any more (the reply stream is out of step).

@@ -41,7 +41,10 @@ zones=(zen.spamhaus.org bl.spamcop.net b.barracudacentral.org psbl.surriel.com
 args=(--keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts
       --listen-address=127.0.0.1 --bind-interfaces --port="$port" --pid-file=
       --cache-size=0 --log-facility="$tmp/dnsmasq.log" --log-queries)
-for z in "${zones[@]}"; do args+=(--local="/$z/"); done
+for z in "${zones[@]}"; do
+	# RFC 5782 test points: 127.0.0.2 listed, 127.0.0.1 not
+	args+=(--local="/$z/" --host-record="2.0.0.127.$z,127.0.0.2")
+done
 args+=(
 	# Spamhaus ZEN: XBL + PBL with a TXT reason, public-resolver refusal,
 	# rate limit, CSS for the IPv6 address
@@ -70,6 +73,12 @@ args+=(
 	--host-record="25.114.0.203.zen.spamhaus.org,127.0.0.2"
 	# a list whose servers never answer
 	--server="/dead.example/127.0.0.1#$dead_port"
+	# a dead list whose domain now answers 127.0.0.2 for every name,
+	# its test point 127.0.0.1 included (what AHBL and SpamCannibal did)
+	--address="/wild.example/127.0.0.2"
+	# a list that does not list its test point 127.0.0.2, but lists A
+	--local="/notp.example/"
+	--host-record="$rA.notp.example,127.0.0.2"
 )
 "$dnsmasq" "${args[@]}" &
 dpid=$!
@@ -171,14 +180,50 @@ assert "answer outside 127/8 reported as misbehaving resolver" \
 assert "127.0.0.1 is not a listing" \
 	"[.findings[] | select(.evidence.ip == \"$C\" and .evidence.list == \"dnsbl-1.uceprotect.net\")][0] |
 	 .rule_id == \"dnsbl.error\" and (.details.meaning | test(\"never a valid listing\"))"
-assert "timeouts are low 'unknown' findings" \
-	'[.findings[] | select(.rule_id == "dnsbl.unknown")] | length == 4 and all(.severity == "low" and .evidence.list == "dead.example")'
+assert "a list that never answers: one finding for the list, not one per address" \
+	'([.findings[] | select(.evidence.list == "dead.example")] | length == 1) and
+	 ([.findings[] | select(.rule_id == "dnsbl.list-no-answer")] | length == 1) and
+	 ([.findings[] | select(.rule_id == "dnsbl.unknown")] | length == 0)'
+assert "test points: 6 default zones healthy, dead.example no answer, zem error" \
+	'(.data.dnsbl.lists | map({(.zone): .health}) | add) as $h |
+	 ([$h["zen.spamhaus.org","bl.spamcop.net","b.barracudacentral.org","psbl.surriel.com",
+	   "dnsbl-1.uceprotect.net","bl.mailspike.net"]] | all(. == "ok")) and
+	 $h["dead.example"] == "no-answer" and $h["zem.spamhaus.org"] == "error" and
+	 .data.dnsbl.test_point_lookups == 16'
+assert "typo zone: one list finding instead of four" \
+	'[.findings[] | select(.evidence.list == "zem.spamhaus.org")] | length == 1 and .[0].rule_id == "dnsbl.list-error"'
 assert "given addresses are listed with their sources" \
 	".data.dnsbl.addresses | map({(.ip): .sources}) | add |
 	 .[\"$A\"] == [\"command line\"] and .[\"$C\"] == [\"--ip\"] and .[\"$D\"] == [\"--ip\"]"
 assert "resolver shown" ".data.dnsbl.resolver == \"127.0.0.1:$port\""
 # the dead list bounds the run: 2 tries x 400 ms, plus the TXT round trips
 assert "whole run bounded by the timeout budget (< 1500 ms)" '.data.dnsbl.elapsed_ms < 1500'
+
+# Issue 18 item 8: RFC 5782 test points. wild.example answers 127.0.0.2
+# for everything, its test point 127.0.0.1 included: a wildcard (dead)
+# list, so none of its answers is a listing; one finding for the list,
+# not one per address. notp.example does not list 127.0.0.2: one finding
+# that its "not listed" answers cannot be trusted; its listing of A stands.
+rc=0
+"$bin" dnsbl --config "$conf" --format json --resolver "127.0.0.1:$port" \
+	--list "bl.spamcop.net wild.example notp.example" "$A" "$B" "$C" "$D" >"$out" || rc=$?
+table=$(jq -r '.data.dnsbl.results[] | "\(.ip) \(.list) \(.verdict) \(.code // "-")"' "$out")
+for ip in "$A" "$B" "$C" "$D"; do check "$ip" wild.example error 127.0.0.2; done
+check "$A" bl.spamcop.net listed 127.0.0.2
+check "$A" notp.example listed 127.0.0.2
+assert "wildcard list: never a listing, one dnsbl.list-wildcard finding" \
+	'([.findings[] | select(.evidence.list == "wild.example")] | length == 1) and
+	 ([.findings[] | select(.rule_id == "dnsbl.list-wildcard" and .evidence.list == "wild.example"
+	   and (.details.meaning | test("test point 127.0.0.1")))] | length == 1) and
+	 ([.findings[] | select(.rule_id == "dnsbl.listed" and .evidence.list == "wild.example")] | length == 0)'
+assert "wildcard list: health and test points in the data" \
+	'.data.dnsbl.lists[] | select(.zone == "wild.example") | .health == "wildcard" and
+	 .test_points["127.0.0.1"].answers == ["127.0.0.2"]'
+assert "no test point: one finding for the list, the listing of A stands" \
+	'([.findings[] | select(.rule_id == "dnsbl.list-no-test-point" and .evidence.list == "notp.example")] | length == 1) and
+	 ([.findings[] | select(.rule_id == "dnsbl.listed" and .evidence.list == "notp.example")] | length == 1)'
+assert "test points looked up once per list (3 lists x 2)" '.data.dnsbl.test_point_lookups == 6 and .data.dnsbl.lookups == 12'
+assert "wildcard run: exit 1 (the real listings)" "$rc == 1"
 
 # The text renderer shows the verdict table.
 "$bin" dnsbl --config "$conf" --no-progress --resolver "127.0.0.1:$port" --list zen.spamhaus.org \
@@ -253,26 +298,37 @@ if unshare -n true 2>/dev/null; then
 		 (.sources | index("route to the internet") != null) and .queried'
 	assert "netns: loopback and link-local never listed" \
 		'[.data.dnsbl.addresses[] | select(.class == "loopback" or .class == "link-local")] | length == 0'
-	assert "netns: 2 addresses looked up, resolver unreachable -> unknown" \
-		'.data.dnsbl.lookups == 2 and .data.dnsbl.summary.unknown == 2'
+	assert "netns: 2 addresses looked up, resolver unreachable -> unknown, exit 2" \
+		".data.dnsbl.lookups == 2 and .data.dnsbl.summary.unknown == 2 and $rc == 2"
 else
 	echo "FAIL  unshare -n not possible here (root and util-linux needed)"; fail=1
 fi
 
-# A resolver port where nothing listens: every lookup unknown, with a note.
+# Issue 18 item 7: a resolver port where nothing listens. No lookup got an
+# answer, so nothing was checked: exit 2 with an error saying so (it was
+# exit 1 with "0 errors").
 rc=0
 "$bin" dnsbl --config "$conf" --format json --resolver "127.0.0.1:$dead_port" \
-	--list zen.spamhaus.org 203.0.113.99 >"$out" || rc=$?
-assert "unreachable resolver: unknown + note" \
-	'.data.dnsbl.summary.unknown == 1 and ([.notes[].text | select(test("no lookup got an answer"))] | length == 1)'
+	--list "zen.spamhaus.org bl.spamcop.net" 203.0.113.99 >"$out" 2>"$tmp/err" || rc=$?
+assert "unreachable resolver: exit 2, error says the blocklists could not be checked" \
+	"$rc == 2 and .exit_code == 2 and .data.dnsbl.summary.unknown == 2 and
+	 ([.errors[].message | select(test(\"no lookup got an answer.*the blocklists could not be checked\"))] | length == 1)"
+assert "unreachable resolver: no per-lookup or per-list noise" '.findings | length == 0'
+"$bin" dnsbl --config "$conf" --no-progress --resolver "127.0.0.1:$dead_port" \
+	--list zen.spamhaus.org 203.0.113.99 >"$tmp/out.txt" 2>&1 || true
+if grep -q "could not be checked" "$tmp/out.txt" && ! grep -q ", 0 errors" "$tmp/out.txt"; then
+	echo "ok    unreachable resolver: text output says so, not '0 errors'"
+else
+	echo "FAIL  unreachable resolver text"; cat "$tmp/out.txt"; fail=1
+fi
 
 # A zone dnsmasq has no data and no upstream for: it answers REFUSED.
 rc=0
 "$bin" dnsbl --config "$conf" --format json --resolver "127.0.0.1:$port" \
 	--list refused.example 203.0.113.99 >"$out" || rc=$?
-assert "REFUSED answer: unknown, low finding" \
-	'.data.dnsbl.results[0].verdict == "unknown" and .data.dnsbl.results[0].dns == "REFUSED" and
-	 .findings[0].rule_id == "dnsbl.unknown" and .findings[0].severity == "low"'
+assert "REFUSED for every lookup: unknown, nothing checked, exit 2" \
+	".data.dnsbl.results[0].verdict == \"unknown\" and .data.dnsbl.results[0].dns == \"REFUSED\" and
+	 $rc == 2 and (.errors | length == 1)"
 
 # Bad input is a usage error (exit 2) with a clear message.
 rc=0

@@ -27,6 +27,17 @@ static void judge_all(enum mw_dns_status st, const uint32_t *a, size_t n)
 			abort();
 		if (strlen(j.meaning) >= sizeof(j.meaning))
 			abort();
+		{
+			char why[512];
+
+			/* the same answer for both test points, and swapped */
+			if (mw_dnsbl_health(mw_dnsbl_list_info(zones[i], &scratch), st, a, n,
+					    st, a, n, why, sizeof(why)) >= MW_LIST__COUNT ||
+			    mw_dnsbl_health(mw_dnsbl_list_info(zones[i], &scratch),
+					    MW_DNS_NXDOMAIN, NULL, 0, st, a, n, why,
+					    sizeof(why)) >= MW_LIST__COUNT)
+				abort();
+		}
 	}
 }
 

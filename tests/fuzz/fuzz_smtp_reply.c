@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "scanner/relay/relay.h"
 #include "scanner/relay/smtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,6 +30,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (params < r.text || params + plen > r.text + strlen(r.text)))
 			__builtin_trap();
 		(void)mw_smtp_ehlo_has(&r, "STARTTLS", NULL, NULL);
+		{
+			char echoed[64];
+
+			echoed[0] = 'x';
+			mw_relay_echoed_address(r.text, echoed, sizeof(echoed));
+			if (!memchr(echoed, '\0', sizeof(echoed)))
+				__builtin_trap();
+		}
 		p += used;
 		size -= used;
 	}

@@ -398,6 +398,40 @@ static size_t build_reply(unsigned char *p, int rcode, int type,
 	return o;
 }
 
+static void test_list_health(void **state)
+{
+	struct mw_dnsbl_list s1, s2;
+	const struct mw_dnsbl_list *zen = mw_dnsbl_list_info("zen.spamhaus.org", &s1);
+	const struct mw_dnsbl_list *other = mw_dnsbl_list_info("bl.example", &s2);
+	uint32_t two = IP4(127, 0, 0, 2), typo = IP4(127, 255, 255, 252);
+	uint32_t pub = IP4(127, 255, 255, 254), outside = IP4(192, 0, 2, 99);
+	char why[512];
+	(void)state;
+
+	/* RFC 5782: 127.0.0.2 listed, 127.0.0.1 not */
+	assert_int_equal(mw_dnsbl_health(other, MW_DNS_ANSWER, &two, 1, MW_DNS_NXDOMAIN,
+					 NULL, 0, why, sizeof(why)), MW_LIST_OK);
+	/* answering for 127.0.0.1 makes it a wildcard whatever else it says */
+	assert_int_equal(mw_dnsbl_health(other, MW_DNS_ANSWER, &two, 1, MW_DNS_ANSWER,
+					 &two, 1, why, sizeof(why)), MW_LIST_WILDCARD);
+	assert_non_null(strstr(why, "127.0.0.1"));
+	assert_int_equal(mw_dnsbl_health(other, MW_DNS_NXDOMAIN, NULL, 0, MW_DNS_ANSWER,
+					 &two, 1, why, sizeof(why)), MW_LIST_WILDCARD);
+	assert_int_equal(mw_dnsbl_health(other, MW_DNS_NXDOMAIN, NULL, 0, MW_DNS_NXDOMAIN,
+					 NULL, 0, why, sizeof(why)), MW_LIST_NO_TESTPOINT);
+	assert_int_equal(mw_dnsbl_health(other, MW_DNS_TIMEOUT, NULL, 0, MW_DNS_TIMEOUT,
+					 NULL, 0, why, sizeof(why)), MW_LIST_NO_ANSWER);
+	/* Spamhaus error codes (typo, public resolver) are errors, not wildcards */
+	assert_int_equal(mw_dnsbl_health(zen, MW_DNS_ANSWER, &typo, 1, MW_DNS_ANSWER,
+					 &typo, 1, why, sizeof(why)), MW_LIST_ERROR);
+	assert_int_equal(mw_dnsbl_health(zen, MW_DNS_ANSWER, &pub, 1, MW_DNS_NXDOMAIN,
+					 NULL, 0, why, sizeof(why)), MW_LIST_ERROR);
+	/* a resolver that rewrites NXDOMAIN into an address */
+	assert_int_equal(mw_dnsbl_health(other, MW_DNS_ANSWER, &two, 1, MW_DNS_ANSWER,
+					 &outside, 1, why, sizeof(why)), MW_LIST_ERROR);
+	assert_string_equal(mw_dnsbl_health_name(MW_LIST_WILDCARD), "wildcard");
+}
+
 static void test_decode_a(void **state)
 {
 	unsigned char buf[512];
@@ -597,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_multi_sorted),
 		cmocka_unit_test(test_verdict_dns_status),
 		cmocka_unit_test(test_verdict_dead_and_lists),
+		cmocka_unit_test(test_list_health),
 		cmocka_unit_test(test_decode_a),
 		cmocka_unit_test(test_decode_txt),
 		cmocka_unit_test(test_parse_postconf),

@@ -339,6 +339,114 @@ static void test_audit_restrictions(void **state)
 	teardown_pf(&fx);
 }
 
+/* Count findings of one rule. */
+static size_t count_rule(struct mw_report *r, const char *rule)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < mw_report_nfindings(r); i++)
+		n += strcmp(mw_report_finding(r, i)->rule_id, rule) == 0;
+	return n;
+}
+
+static void test_audit_access_tables_read(void **state)
+{
+	const struct mw_stored_finding *f;
+	struct fixture fx;
+	char eff[8192], path[4300], *dir = make_tmpdir();
+	const char helo[] = "# HELO names we like\n/^mail\\.partner\\.example$/  REJECT\n"
+			    "/\\.trusted\\.example$/ OK\n";
+	const char clients[] = "192.0.2.7 OK\n10.1.0.0/16 OK\n";
+	const char senders[] = "# relaying senders\nlocal.example\n  OK\nother.example 550 no\n"
+			       "boss@local.example 2\n";
+	json_t *j;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/helo.pcre", dir);
+	write_file(path, helo, sizeof(helo) - 1);
+	snprintf(path, sizeof(path), "%s/clients", dir);
+	write_file(path, clients, sizeof(clients) - 1);
+	snprintf(path, sizeof(path), "%s/senders", dir);
+	write_file(path, senders, sizeof(senders) - 1);
+	snprintf(eff, sizeof(eff),
+		 "mynetworks = 127.0.0.0/8\n"
+		 "smtpd_relay_restrictions = permit_mynetworks "
+		 "check_client_access hash:%s/clients "
+		 "check_helo_access pcre:%s/helo.pcre "
+		 "check_sender_access inline:{ postmaster@localhost=REJECT, boss@mw.example=OK } "
+		 "check_recipient_access proxy:mysql:/etc/postfix/rcpt.cf "
+		 "check_sender_access hash:%s/senders "
+		 "reject_unauth_destination "
+		 "check_helo_access static:OK\n"
+		 "smtpd_recipient_restrictions =\n", dir, dir, dir);
+	setup_pf(&fx, eff, "", base_services);
+	j = mw_relay_audit_postfix(&fx.ctx, &fx.pf, &fx.local);
+	json_decref(j);
+	/* client addresses are trust by address, not attacker input */
+	assert_int_equal(count_rule(fx.r, "relay.access-ok-before-reject"), 3);
+	f = find_rule(fx.r, "relay.access-ok-before-reject");
+	assert_int_equal(f->severity, MW_SEV_CRITICAL);
+	assert_int_equal(f->line, 2);	/* smtpd_relay_restrictions in main.cf */
+	assert_non_null(strstr(f->title, "check_helo_access pcre:"));
+	assert_non_null(strstr(f->title, "line 3"));
+	assert_string_equal(json_string_value(json_object_get(f->details, "action")), "OK");
+	/* the inline table and the hash table's first OK (continued key
+	 * line skipped, "2" is OK as well but later) */
+	assert_int_equal(mw_report_finding(fx.r, 1)->severity, MW_SEV_CRITICAL);
+	assert_non_null(strstr(mw_report_finding(fx.r, 1)->title, "boss@mw.example"));
+	assert_non_null(strstr(mw_report_finding(fx.r, 2)->title, "'local.example' ("));
+	assert_non_null(strstr(mw_report_finding(fx.r, 2)->title, "senders line 2)"));
+	/* the proxied SQL table cannot be read: medium, says so */
+	f = find_rule(fx.r, "relay.access-unknown-before-reject");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MW_SEV_MEDIUM);
+	/* static:OK after the blocker is harmless */
+	assert_null(find_rule(fx.r, "relay.open-restrictions"));
+	teardown_pf(&fx);
+
+	/* the same OK with a recipient list that blocks: medium */
+	snprintf(eff, sizeof(eff),
+		 "mynetworks = 127.0.0.0/8\n"
+		 "smtpd_relay_restrictions = permit_mynetworks check_sender_access "
+		 "hash:%s/senders defer_unauth_destination\n"
+		 "smtpd_recipient_restrictions = permit_mynetworks reject_unauth_destination\n",
+		 dir);
+	setup_pf(&fx, eff, "", base_services);
+	j = mw_relay_audit_postfix(&fx.ctx, &fx.pf, &fx.local);
+	json_decref(j);
+	f = find_rule(fx.r, "relay.access-ok-before-reject");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MW_SEV_MEDIUM);
+	teardown_pf(&fx);
+
+	/* recipient OKs for our own domains are local mail, not relaying;
+	 * "postmaster@" matches every domain */
+	{
+		const char rcpts[] = "mw.example OK\ninfo@mw.example OK\n"
+				     "backup.example OK\npostmaster@ OK\n";
+
+		snprintf(path, sizeof(path), "%s/rcpts", dir);
+		write_file(path, rcpts, sizeof(rcpts) - 1);
+	}
+	snprintf(eff, sizeof(eff),
+		 "mynetworks = 127.0.0.0/8\n"
+		 "mydestination = mw.example, localhost\n"
+		 "relay_domains = backup.example\n"
+		 "smtpd_relay_restrictions =\n"
+		 "smtpd_recipient_restrictions = permit_mynetworks check_recipient_access "
+		 "hash:%s/rcpts reject_unauth_destination\n", dir);
+	setup_pf(&fx, eff, "", base_services);
+	j = mw_relay_audit_postfix(&fx.ctx, &fx.pf, &fx.local);
+	json_decref(j);
+	assert_int_equal(count_rule(fx.r, "relay.access-ok-before-reject"), 1);
+	f = find_rule(fx.r, "relay.access-ok-before-reject");
+	assert_non_null(strstr(f->title, "'postmaster@'"));
+	assert_non_null(strstr(f->title, "rcpts line 4"));
+	teardown_pf(&fx);
+	rm_rf(dir);
+	free(dir);
+}
+
 static void test_audit_submission_and_xclient(void **state)
 {
 	const struct mw_stored_finding *f;
@@ -420,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_audit_restrictions),
 		cmocka_unit_test(test_audit_submission_and_xclient),
 		cmocka_unit_test(test_audit_exim),
+		cmocka_unit_test(test_audit_access_tables_read),
 	};
 
 	return cmocka_run_group_tests_name("relay_audit", tests, NULL, NULL);

@@ -203,6 +203,7 @@ struct fake {
 	int xclient_once;	/* ... on the first connection only */
 	int v6;			/* listen on ::1 instead of 127.0.0.1 */
 	const char *want_xclient;	/* exact XCLIENT command expected */
+	int hangup_after;	/* close after this many refusals (Exim) */
 	int max_conns;
 	/* results */
 	int conns;
@@ -249,7 +250,7 @@ static int rd_line(int fd, char *buf, size_t len)
 static void serve_smtp(struct fake *f, int fd)
 {
 	char line[1100];
-	int xclient_ok = 0;
+	int xclient_ok = 0, refusals = 0;
 
 	wr(fd, "220 fake.example ESMTP test\r\n");
 	while (rd_line(fd, line, sizeof(line)) == 0) {
@@ -281,10 +282,16 @@ static void serve_smtp(struct fake *f, int fd)
 			wr(fd, "250 2.1.0 Ok\r\n");
 		} else if (strncmp(line, "RCPT TO:", 8) == 0) {
 			/* this server falls for the %-hack only */
-			if (strchr(line, '%'))
+			if (strchr(line, '%')) {
 				wr(fd, "250 2.1.5 Ok\r\n");
-			else
+			} else if (f->hangup_after && ++refusals >= f->hangup_after) {
+				/* Exim's smtp_max_synprot_errors: last reply, then gone */
+				wr(fd, "501-5.1.3 bad address\r\n"
+				       "501 Too many syntax or protocol errors\r\n");
+				break;
+			} else {
 				wr(fd, "554 5.7.1 Relay access denied\r\n");
+			}
 		} else if (strcmp(line, "DATA") == 0) {
 			f->data_seen = 1;
 			wr(fd, "354 go ahead\r\n");
@@ -623,6 +630,48 @@ static void test_probe_session_lost(void **state)
 	mw_relay_probe_free(&p);
 }
 
+static void test_echoed_address(void **state)
+{
+	char a[64];
+	(void)state;
+
+	mw_relay_echoed_address("mx.example Hello probe.example [198.51.100.66]\nSIZE", a, sizeof(a));
+	assert_string_equal(a, "198.51.100.66");
+	mw_relay_echoed_address("x Hello [IPv6:2001:db8::7], pleased", a, sizeof(a));
+	assert_string_equal(a, "2001:db8::7");
+	/* not addresses: networks, names, unterminated, nothing */
+	mw_relay_echoed_address("x [10.0.0.0/8] [mx.example] [192.0.2.1", a, sizeof(a));
+	assert_string_equal(a, "");
+	mw_relay_echoed_address("mw-test.localdomain", a, sizeof(a));
+	assert_string_equal(a, "");
+}
+
+static void test_probe_hangup_retried(void **state)
+{
+	/* the server hangs up after every third refusal: each variant lost
+	 * that way gets a fresh session and all 16 are tested */
+	struct fake f = { .mode = FAKE_SMTP, .hangup_after = 3, .max_conns = 10 };
+	struct mw_relay_probe_opts o = { .host = "127.0.0.1", .domain = "example.com",
+					 .timeout_ms = 2000 };
+	struct mw_relay_probe p;
+	(void)state;
+
+	fake_start(&f);
+	o.port = f.port;
+	assert_int_equal(mw_relay_probe_run(&o, &p), MW_OK);
+	fake_join(&f);
+	assert_int_equal(p.relayed, 3);
+	assert_int_equal(p.refused, 13);
+	assert_int_equal(p.errors, 0);
+	assert_int_equal(p.error[0], '\0');
+	/* 13 refusals, 3 per session: sessions 1-4 hang up, the 5th ends */
+	assert_int_equal(p.sessions, 5);
+	assert_int_equal(f.conns, 5);
+	assert_int_equal(p.retried, 4);
+	assert_false(f.data_seen);
+	mw_relay_probe_free(&p);
+}
+
 static void test_probe_greeting_refused(void **state)
 {
 	static const char *const chunks[] = { "554 5.7.1 go away\r\n", NULL };
@@ -661,6 +710,8 @@ int main(void)
 		cmocka_unit_test(test_probe_xclient_changes),
 		cmocka_unit_test(test_probe_ipv6),
 		cmocka_unit_test(test_probe_session_lost),
+		cmocka_unit_test(test_echoed_address),
+		cmocka_unit_test(test_probe_hangup_retried),
 		cmocka_unit_test(test_probe_greeting_refused),
 	};
 
