@@ -31,7 +31,9 @@ const struct mw_command mw_commands[] = {
 	  "  --cross-filesystems   do not stop at mount points\n"
 	  "  --threads N           worker threads (default: number of cores)\n"
 	  "  --max-file-size SIZE  bytes read per file (default 16M)\n"
-	  "  --signatures DIR      rule files (default: installed set)\n",
+	  "  --signatures DIR      rule files (default: installed set)\n"
+	  "  --files-from FILE     also scan the paths listed in FILE (- = stdin;\n"
+	  "                        NUL- or newline-separated); never the detected roots\n",
 	  mw_cmd_scan },
 	{ "forwarders", "audit aliases, .forward, Sieve, procmail, maildrop, panel forwarders",
 	  "mailwarden forwarders [--root DIR] [--list]\n"
