@@ -95,4 +95,42 @@ set -e
 [ $rc -eq 2 ] && grep -q 'nope' "$work/nope.err" || fail "missing list: exit $rc, want 2 naming it"
 ok "a missing --files-from file is an error (exit 2)"
 
+# --- item 22: --min-severity, scan and another command
+set +e
+mw scan --min-severity critical "$site" >"$work/m.txt"; rc=$?
+mw scan --min-severity critical --format json "$site" >"$work/m.json"; rcj=$?
+mw scan --min-severity high --format json "$site" >"$work/h.json"; rch=$?
+mw scan --min-severity bogus "$site" >/dev/null 2>&1; rcb=$?
+set -e
+[ $rc -eq 0 ] && [ $rcj -eq 0 ] || fail "--min-severity critical with a high finding: exit $rc/$rcj, want 0"
+grep -q '1 finding below critical not shown' "$work/m.txt" || fail "hidden findings not said"
+[ "$(jget "$work/m.json" 'd["summary"]["hidden"], d["summary"]["min_severity"], len(d["findings"])')" = "(1, 'critical', 0)" ] ||
+	fail "JSON summary of --min-severity: $(jget "$work/m.json" 'd["summary"]')"
+[ $rch -eq 1 ] && [ "$(jget "$work/h.json" 'len(d["findings"])')" = 1 ] || fail "--min-severity high hid a high finding"
+[ $rcb -eq 2 ] || fail "--min-severity bogus: exit $rcb, want 2"
+fwd=$MW_TOP/tests/fixtures/forwarders
+set +e
+"$MW_BIN" forwarders --root "$fwd" --config "$work/mw.conf" --format json >"$work/f-all.json"; rca=$?
+"$MW_BIN" --min-severity critical forwarders --root "$fwd" --config "$work/mw.conf" --format json >"$work/f-crit.json"; rcc=$?
+set -e
+[ $rca -eq 1 ] || fail "forwarders fixture: exit $rca, want 1"
+jget "$work/f-crit.json" 'all(f["severity"] == "critical" for f in d["findings"])' | grep -qx True ||
+	fail "forwarders --min-severity critical shows lower findings"
+[ "$(jget "$work/f-crit.json" 'd["summary"]["hidden"] + len(d["findings"])')" = "$(jget "$work/f-all.json" 'len(d["findings"])')" ] ||
+	fail "forwarders: shown + hidden != all"
+ok "--min-severity: scan and forwarders show only LEVEL and above, the exit status follows, JSON counts the hidden"
+
+# --- item 22: --state-dir; the configured state_dir is never written
+set +e
+mw scan --incremental "$site" >"$work/s0.txt" 2>&1; rc0=$?
+mw scan --incremental --state-dir "$work/st" "$site" >"$work/s1.txt" 2>&1; rc1=$?
+mw scan --incremental --state-dir "$work/st" --format json "$site" >"$work/s2.json" 2>/dev/null; rc2=$?
+mw scan --state-dir relative "$site" >/dev/null 2>&1; rcr=$?
+set -e
+[ $rc0 -eq 2 ] || { cat "$work/s0.txt"; fail "incremental with an unwritable state_dir: exit $rc0, want 2"; }
+[ $rc1 -eq 1 ] && [ $rc2 -eq 1 ] || { cat "$work/s1.txt"; fail "--state-dir: exit $rc1/$rc2, want 1"; }
+[ -f "$work/st/scan-cache.sqlite" ] || fail "--state-dir: no cache in it"
+[ "$(jget "$work/s2.json" 'd["data"]["scan"]["cached"]')" = 3 ] || fail "--state-dir: second run did not use the cache"
+[ $rcr -eq 2 ] || fail "--state-dir relative: exit $rcr, want 2"
+ok "--state-dir DIR holds the scan cache; the configured state_dir is not needed"
 echo "all scan command-line checks passed"
