@@ -42,6 +42,7 @@ struct fwd_src {
 	const char *source;	/* "aliases", "sieve", ... (details.source) */
 	const char *owner;	/* mailbox user; NULL: the alias key */
 	long uid;		/* owning user, -1 for system files */
+	long gid;		/* the user's primary group, -1 unknown */
 	const char *home;	/* for ~, $HOME and relative includes */
 	const char *sieve_dir;	/* personal Sieve scripts of this user */
 	int user_file;		/* per-user file: ownership/mode checked */
@@ -55,7 +56,7 @@ struct fwd_src {
 
 struct user {
 	char *name;
-	long uid;
+	long uid, gid;
 	char *home;
 };
 
@@ -146,6 +147,31 @@ static const char *removal_step(const char *source)
 	       "file); then reset the account password and end its sessions.";
 }
 
+/*
+ * The audit's finding id hashes rule, path, owner and destination, not the
+ * line (lines move when a file is edited). The second and later findings
+ * with the same four (ten parse errors in one file, one address on two
+ * lines) get details.key "#2", "#3", ... so that every id stays unique.
+ */
+static void add_occurrence_key(struct fwd_run *r, json_t *det, const char *rule,
+			       const char *path, const char *owner, const char *dest)
+{
+	char base[MW_MAX_PATH + 2 * FWD_MAX_DEST + 128], key[sizeof(base) + 16];
+	unsigned n;
+
+	snprintf(base, sizeof(base), "%s|%s|%s|%s", rule, path, owner ? owner : "",
+		 dest ? dest : "");
+	if (mw_strset_add(&r->finding_keys, base) != 0)
+		return;		/* the first (or out of memory) */
+	for (n = 2; n < 1000000; n++) {
+		snprintf(key, sizeof(key), "%s#%u", base, n);
+		if (mw_strset_add(&r->finding_keys, key) != 0)
+			break;
+	}
+	snprintf(key, sizeof(key), "#%u", n);
+	json_object_set_new(det, "key", json_string(key));
+}
+
 static void add_finding(struct fwd_run *r, const char *rule,
 			enum mw_severity sev, const char *title,
 			const char *path, unsigned long line,
@@ -174,6 +200,7 @@ static void add_finding(struct fwd_run *r, const char *rule,
 		json_object_set_new(det, "source", json_string(source));
 		if (extra)
 			json_object_update(det, extra);
+		add_occurrence_key(r, det, rule, rp, owner, dest);
 	}
 	json_decref(extra);
 	f.details = det;
@@ -233,6 +260,44 @@ static void inventory_add(struct fwd_run *r, const struct fwd_src *src,
 		json_array_append_new(r->inventory, o);
 }
 
+/* Formats a user (or an attacker with the user's password) writes: a
+ * forward there without a local copy takes the whole mailbox away. */
+static int is_user_filter(enum fwd_format fmt)
+{
+	return fmt == FMT_FORWARD || fmt == FMT_SIEVE || fmt == FMT_PROCMAIL ||
+	       fmt == FMT_MAILDROP || fmt == FMT_EXIM_FILTER;
+}
+
+/*
+ * 1 when the file keeps a local copy besides fact f: a Sieve "keep", or
+ * another unconditional delivery that stays here (a local address, a
+ * folder that is not trash, a standard delivery program).
+ */
+static int keeps_local_copy(const struct fwd_run *r, const struct fwd_doc *d,
+			    const struct fwd_fact *f)
+{
+	const struct mw_config *cfg = r->ctx->cfg;
+	size_t i;
+
+	if (d->keeps)
+		return 1;
+	for (i = 0; i < d->nfacts; i++) {
+		const struct fwd_fact *g = &d->facts[i];
+
+		if (g == f || g->disabled || g->conditional)
+			continue;
+		if ((g->kind == FWD_FORWARD || g->kind == FWD_REDIRECT) &&
+		    !fwd_address_is_external(g->dest, &r->local,
+					     cfg ? &cfg->allowed_forward_domains : NULL))
+			return 1;
+		if (g->kind == FWD_FILE && !fwd_folder_is_trash(g->dest, strlen(g->dest)))
+			return 1;
+		if (g->kind == FWD_PIPE && fwd_pipe_is_standard(g->dest))
+			return 1;
+	}
+	return 0;
+}
+
 static void judge_fact(struct fwd_run *r, const struct fwd_src *src,
 		       const char *path, const struct stat *st,
 		       const struct fwd_doc *d, const struct fwd_fact *f)
@@ -251,10 +316,16 @@ static void judge_fact(struct fwd_run *r, const struct fwd_src *src,
 			dom[0] = '\0';
 	}
 	if (external) {
+		int notify = f->kind == FWD_NOTIFY;
 		int hidden_copy = f->copy && !f->conditional && !disabled &&
-				  f->kind != FWD_NOTIFY &&
-				  fwd_domain_is_freemail(dom);
-		int hidden = (d->hide_line && !disabled) || hidden_copy;
+				  !notify && fwd_domain_is_freemail(dom);
+		/* hidden is decided per rule: an unrelated "devnull:
+		 * /dev/null" alias hides nothing of the other aliases */
+		const struct fwd_hide *hide = disabled || notify ? NULL :
+					      fwd_hide_for(d, f);
+		int hidden = hide || hidden_copy;
+		int all_mail = !notify && !disabled && !f->copy && !f->conditional &&
+			       is_user_filter(src->fmt) && !keeps_local_copy(r, d, f);
 		int recent = is_recent(r, st);
 		enum mw_severity sev;
 
@@ -269,15 +340,28 @@ static void judge_fact(struct fwd_run *r, const struct fwd_src *src,
 		} else if (hidden) {
 			rule = "forwarders.hidden-forward";
 			sev = MW_SEV_HIGH;
-			if (d->hide_line)
+			if (hide)
 				snprintf(title, sizeof(title),
-					 "Hidden forward to %s: mail goes out and "
-					 "is thrown away or filed into trash (line %lu)",
-					 f->dest, d->hide_line);
+					 "Hidden forward to %s: mail goes out and the "
+					 "original is thrown away or kept from the "
+					 "mailbox (line %lu)", f->dest, hide->line);
 			else
 				snprintf(title, sizeof(title),
 					 "Hidden forward: a copy of all mail goes "
 					 "to the free-mail address %s", f->dest);
+		} else if (notify) {
+			/* enotify mailto:, Exim "mail to": a notice about the
+			 * mail, not the mail */
+			rule = "forwarders.external-notify";
+			sev = MW_SEV_MEDIUM;
+			snprintf(title, sizeof(title), "External notification to %s "
+				 "about incoming mail", f->dest);
+		} else if (all_mail) {
+			rule = "forwarders.forward-all-external";
+			sev = MW_SEV_HIGH;
+			snprintf(title, sizeof(title), "All mail %s to %s, no local "
+				 "copy kept", f->kind == FWD_REDIRECT ? "redirected" :
+				 "forwarded", f->dest);
 		} else if (recent) {
 			rule = "forwarders.recent-external";
 			sev = MW_SEV_HIGH;
@@ -293,14 +377,15 @@ static void judge_fact(struct fwd_run *r, const struct fwd_src *src,
 		}
 		/* ctime cannot be set back with touch: a recent inode change
 		 * under an old mtime hints at a backdated file */
-		extra = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:I, s:b}",
+		extra = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:I, s:b, s:b}",
 				  "kind", fwd_kind_name(f->kind),
 				  "copy", (int)f->copy,
 				  "conditional", (int)f->conditional,
 				  "disabled", disabled, "recent", recent,
 				  "hidden", hidden,
-				  "hide_line", (json_int_t)(hidden ? d->hide_line : 0),
-				  "ctime_recent", is_recent_ctime(r, st));
+				  "hide_line", (json_int_t)(hide ? hide->line : 0),
+				  "ctime_recent", is_recent_ctime(r, st),
+				  "all_mail", all_mail);
 		add_finding(r, rule, sev, title, path, f->line, f->text,
 			    removal_step(src->source), st, owner, f->dest,
 			    src->source, extra);
@@ -453,11 +538,68 @@ static void follow_include(struct fwd_run *r, const struct fwd_src *src,
 	process_file(r, p, &inc);
 }
 
-static void symlink_finding(struct fwd_run *r, const char *path,
-			    const struct fwd_src *src)
+/*
+ * Whether the user of src could read the file a symlink at path points to
+ * (target as read from the link): -1 unknown (not a user file, no such
+ * file, not reachable without symlinks), 0 no, 1 yes. Only the target's
+ * metadata is looked at, beneath the audited root.
+ */
+static int user_can_read_target(struct fwd_run *r, const char *path,
+				const char *target, const struct fwd_src *src,
+				struct stat *tst)
 {
-	char title[MW_MAX_PATH + 64];
+	char full[MW_MAX_PATH], dir[MW_MAX_PATH];
+	const char *slash;
+	int fd, n;
 
+	if (!src->user_file || src->uid < 0 || !target[0])
+		return -1;
+	if (target[0] == '/') {
+		n = snprintf(full, sizeof(full), "%s", target);
+	} else {
+		slash = strrchr(path, '/');
+		n = snprintf(full, sizeof(full), "%.*s/%s",
+			     (int)(slash ? slash - path : 0), path, target);
+	}
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return -1;
+	slash = strrchr(full, '/');
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - full), full);
+	if (mw_open_beneath(r->rootfd, dir[0] ? dir : "/", 1, &fd, NULL))
+		return -1;
+	n = fstatat(fd, slash + 1, tst, AT_SYMLINK_NOFOLLOW);
+	close(fd);
+	if (n < 0 || S_ISLNK(tst->st_mode))
+		return -1;
+	if ((long)tst->st_uid == src->uid)
+		return (tst->st_mode & S_IRUSR) != 0;
+	if (src->gid >= 0 && (long)tst->st_gid == src->gid)
+		return (tst->st_mode & S_IRGRP) != 0;
+	return (tst->st_mode & S_IROTH) != 0;
+}
+
+static void symlink_finding(struct fwd_run *r, const char *path,
+			    const char *target, const struct fwd_src *src)
+{
+	char title[MW_MAX_PATH + 128];
+	struct stat tst;
+
+	if (user_can_read_target(r, path, target, src, &tst) == 0) {
+		/* ~/.forward -> /etc/shadow: a delivery agent running as
+		 * root reads for the user what the user may not read */
+		snprintf(title, sizeof(title),
+			 "Symbolic link where a %s file belongs points to %s, "
+			 "which its user cannot read (mode %04o, uid %lu); "
+			 "refused, not read", src->source, target,
+			 (unsigned)(tst.st_mode & 07777), (unsigned long)tst.st_uid);
+		add_finding(r, "forwarders.symlink-to-private", MW_SEV_HIGH, title,
+			    path, 0, NULL,
+			    "Remove the link and find out who made it: it makes a "
+			    "delivery agent running as root read (and maybe mail "
+			    "out) a file the user has no right to.",
+			    NULL, src->owner, target, src->source, NULL);
+		return;
+	}
 	snprintf(title, sizeof(title),
 		 "Symbolic link where a %s file belongs; refused, not read",
 		 src->source);
@@ -496,6 +638,68 @@ static enum mw_err run_parser(enum fwd_format fmt, struct fwd_doc *d,
 	return MW_ERR_INTERNAL;
 }
 
+/* A plain forward list with a destination no address can be. */
+static int list_is_garbage(const struct fwd_doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nfacts; i++)
+		if (d->facts[i].kind == FWD_FORWARD &&
+		    fwd_dest_is_garbage(d->facts[i].dest))
+			return 1;
+	return 0;
+}
+
+/*
+ * One finding for a file that is binary or not of its format (a PHP or
+ * HTML file where a .forward belongs): nothing in it is judged, no
+ * addresses are made from garbage. What looks like an external address in
+ * it is listed in details.addresses and makes the finding high, so that
+ * padding a real forward with garbage does not hide it.
+ */
+static void not_a_mail_file(struct fwd_run *r, const char *path,
+			    const struct stat *st, const struct fwd_src *src,
+			    const struct mw_buf *b, int binary)
+{
+	const struct mw_config *cfg = r->ctx->cfg;
+	struct mw_strlist found = { 0 };
+	json_t *extra = json_object(), *addrs = json_array();
+	size_t i, next = 0;
+	char title[512], first[MW_MAX_EXCERPT + 1];
+	const char *nl;
+
+	fwd_find_addresses(b->data ? b->data : "", b->len, &found, 10);
+	for (i = 0; i < found.n; i++) {
+		if (!fwd_address_is_external(found.v[i], &r->local,
+					     cfg ? &cfg->allowed_forward_domains : NULL))
+			continue;
+		next++;
+		json_array_append_new(addrs, jstr(found.v[i]));
+	}
+	if (next)
+		snprintf(title, sizeof(title), "%s where a %s file belongs; %zu "
+			 "external address%s in it (details.addresses)",
+			 binary ? "Binary file" : "Not a forward file", src->source,
+			 next, next == 1 ? "" : "es");
+	else
+		snprintf(title, sizeof(title), "%s where a %s file belongs; "
+			 "nothing in it was taken as a destination",
+			 binary ? "Binary file" : "Not a forward file", src->source);
+	json_object_set_new(extra, "binary", json_boolean(binary));
+	json_object_set_new(extra, "addresses", addrs);
+	/* the first line, escaped by the report, shows what it is */
+	nl = b->len ? memchr(b->data, '\n', b->len) : NULL;
+	snprintf(first, sizeof(first), "%.*s", (int)(nl ? (size_t)(nl - b->data) :
+			       b->len > MW_MAX_EXCERPT ? MW_MAX_EXCERPT : b->len),
+		 b->len ? b->data : "");
+	add_finding(r, "forwarders.not-a-mail-file", next ? MW_SEV_HIGH : MW_SEV_MEDIUM,
+		    title, path, 0, first[0] ? first : NULL,
+		    "Look at the file and at who wrote it; the delivery agent may "
+		    "still read it. Remove it or replace it with a real one.",
+		    st, src->owner, NULL, src->source, extra);
+	mw_strlist_clear(&found);
+}
+
 static void process_file(struct fwd_run *r, const char *path,
 			 const struct fwd_src *src)
 {
@@ -511,8 +715,10 @@ static void process_file(struct fwd_run *r, const char *path,
 		return;
 	e = mw_open_beneath(r->rootfd, path, 0, &fd, &st);
 	if (e == MW_ERR_SYMLINK) {
-		if (last_is_symlink(r, path, NULL, 0))
-			symlink_finding(r, path, src);
+		char target[MW_MAX_PATH];
+
+		if (last_is_symlink(r, path, target, sizeof(target)))
+			symlink_finding(r, path, target, src);
 		else
 			fwd_error(r, path, 0, e,
 					"a directory on the path is a symbolic "
@@ -559,10 +765,24 @@ static void process_file(struct fwd_run *r, const char *path,
 	}
 	r->files_read++;
 	mw_progress(r->ctx, "forwarders: %zu files", r->files_read);
-	if (trunc)
-		fwd_error(r, path, 0, MW_ERR_TOOBIG,
-				"larger than %u bytes; only the start was read",
-				MW_MAX_TEXT_FILE);
+	if (trunc) {
+		/* a finding, not an error: a nightly audit must not exit 2
+		 * for ever because a user made a big file */
+		char title[256];
+
+		snprintf(title, sizeof(title), "%s file larger than %u bytes (%lld): "
+			 "only the start was read", s.source, MW_MAX_TEXT_FILE,
+			 (long long)st.st_size);
+		add_finding(r, "forwarders.oversized", MW_SEV_MEDIUM, title, path, 0,
+			    NULL, "Look at what the file holds: no mail filter is this "
+			    "big. Move it away if it is not one.",
+			    &st, src->owner, NULL, src->source, NULL);
+	}
+	if (fwd_text_is_binary(b.data ? b.data : "", b.len)) {
+		not_a_mail_file(r, path, &st, src, &b, 1);
+		mw_buf_free(&b);
+		return;
+	}
 	if (src->user_file && ((src->uid >= 0 && (long)st.st_uid != src->uid &&
 				st.st_uid != 0) || (st.st_mode & 022))) {
 		char title[256];
@@ -589,7 +809,15 @@ static void process_file(struct fwd_run *r, const char *path,
 	else if ((int)src->fmt == FMT_FORWARD && fmt_used == FMT_SIEVE)
 		s.source = "sieve";
 	s.fmt = (enum fwd_format)fmt_used;
-	for (i = 0; i < d.nerrs; i++) {
+	if ((s.fmt == FMT_FORWARD || s.fmt == FMT_LIST) && list_is_garbage(&d)) {
+		not_a_mail_file(r, path, &st, src, &b, 0);
+		fwd_doc_free(&d);
+		mw_buf_free(&b);
+		return;
+	}
+	/* an oversized file is one finding (above): its cut and overlong
+	 * lines are not parse errors of their own */
+	for (i = 0; i < d.nerrs && !trunc; i++) {
 		char title[384];
 
 		snprintf(title, sizeof(title), "Cannot parse %s file: %s",
@@ -600,7 +828,7 @@ static void process_file(struct fwd_run *r, const char *path,
 			    "read it differently from what it looks like.",
 			    &st, s.owner, NULL, s.source, NULL);
 	}
-	if (d.dropped_errs)
+	if (d.dropped_errs && !trunc)
 		mw_report_note(r->rep, CHECK, "%s%s: %zu more parse errors not listed",
 			       r->root, path, d.dropped_errs);
 	if (d.truncated)
@@ -800,7 +1028,7 @@ static void process_user_sieve(struct fwd_run *r, const struct user *u,
 				(void)seen_before(r, active);
 			} else {
 				(void)seen_before(r, active);
-				symlink_finding(r, active, &s);
+				symlink_finding(r, active, target, &s);
 			}
 		} else if (e == MW_ERR_SYMLINK) {
 			fwd_error(r, active, 0, e,
@@ -865,7 +1093,7 @@ static struct user *read_users(struct fwd_run *r, size_t *nusers)
 		const char *f[7];
 		size_t fl[7], k = 0, j, s = 0;
 		char *end;
-		long uid;
+		long uid, gid;
 
 		if (!len || l[0] == '#' || l[0] == '+' || l[0] == '-' ||
 		    memchr(l, '\0', len))
@@ -889,6 +1117,10 @@ static struct user *read_users(struct fwd_run *r, size_t *nusers)
 			uid = strtol(num, &end, 10);
 			if (!num[0] || *end || uid < 0)
 				continue;
+			snprintf(num, sizeof(num), "%.*s", (int)(fl[3] < 20 ? fl[3] : 20), f[3]);
+			gid = strtol(num, &end, 10);
+			if (!num[0] || *end || gid < 0)
+				gid = -1;
 		}
 		if (n == a) {
 			size_t na = a ? a * 2 : 32;
@@ -902,6 +1134,7 @@ static struct user *read_users(struct fwd_run *r, size_t *nusers)
 		u[n].name = strndup(f[0], fl[0]);
 		u[n].home = strndup(f[5], fl[5]);
 		u[n].uid = uid;
+		u[n].gid = gid;
 		if (!u[n].name || !u[n].home) {
 			free(u[n].name);
 			free(u[n].home);
@@ -999,6 +1232,7 @@ static void process_user(struct fwd_run *r, const struct user *u)
 	memset(&s, 0, sizeof(s));
 	s.owner = u->name;
 	s.uid = u->uid;
+	s.gid = u->gid;
 	s.home = u->home;
 	s.user_file = 1;
 	s.require_uid = -1;
@@ -1032,6 +1266,7 @@ static void process_maps(struct fwd_run *r, const struct mw_strlist *maps,
 
 	memset(&s, 0, sizeof(s));
 	s.uid = -1;
+	s.gid = -1;
 	s.require_uid = -1;
 	for (i = 0; i < maps->n; i++) {
 		const char *type, *path;
@@ -1061,6 +1296,7 @@ static void process_panels(struct fwd_run *r)
 
 	memset(&s, 0, sizeof(s));
 	s.uid = -1;
+	s.gid = -1;
 	s.require_uid = -1;
 	s.source = "cpanel";
 	if (fwd_list_dir(r, "/etc/valiases", 'f', &names) == MW_OK) {
@@ -1106,6 +1342,7 @@ static void process_system(struct fwd_run *r)
 
 	memset(&s, 0, sizeof(s));
 	s.uid = -1;
+	s.gid = -1;
 	s.require_uid = -1;
 	if (!r->postfix_found)
 		(void)mw_strlist_add(&r->alias_maps, "hash:/etc/aliases");
@@ -1246,6 +1483,7 @@ static void free_run(struct fwd_run *r)
 	mw_strlist_clear(&r->sieve_before);
 	mw_strlist_clear(&r->sieve_after);
 	mw_strset_free(&r->seen);
+	mw_strset_free(&r->finding_keys);
 	free(r->sieve_loc);
 	free(r->sieve_dir);
 	free(r->sieve_global);

@@ -39,6 +39,8 @@ struct fwd_run {
 	struct mw_strlist sieve_before, sieve_after;
 
 	struct mw_strset seen;		/* files parsed (no double reports) */
+	struct mw_strset finding_keys;	/* rule, path, owner, destination of
+					 * the findings so far (unique ids) */
 	json_t *inventory;		/* array of destinations */
 	size_t files_read, ndest, nexternal;
 };
