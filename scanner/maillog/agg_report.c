@@ -53,6 +53,31 @@ static json_t *str_list(char *const *v, size_t n)
 	return a;
 }
 
+/*
+ * A user's scripts (or working directories) most mails first, as names
+ * (into *names) and as {script, messages} objects (returned): the top
+ * script is the one to blame, not the first one seen.
+ */
+static json_t *counted_list(char *const *v, const uint32_t *cnt, size_t n,
+			    const char *key, json_t **names)
+{
+	size_t order[ML_MAX_SCRIPTS], i, j;
+	json_t *a = json_array();
+
+	*names = json_array();
+	for (i = 0; i < n && i < ML_MAX_SCRIPTS; i++) {
+		for (j = i; j > 0 && cnt[order[j - 1]] < cnt[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (i = 0; i < n && i < ML_MAX_SCRIPTS; i++) {
+		json_array_append_new(*names, jstr(v[order[i]]));
+		json_array_append_new(a, json_pack("{s:o, s:I}", key, jstr(v[order[i]]),
+						   "messages", (json_int_t)cnt[order[i]]));
+	}
+	return a;
+}
+
 static int cmp_i64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -394,7 +419,7 @@ static void web_user_findings(struct ml_agg *a, struct mw_ctx *ctx)
 		struct user_rec *u = (struct user_rec *)v[i];
 		struct mw_finding f;
 		char title[256], uid[32] = "";
-		json_t *d;
+		json_t *d, *sc, *cc, *scripts, *cwds;
 
 		if (!u->web || !u->r.count)
 			continue;
@@ -405,18 +430,21 @@ static void web_user_findings(struct ml_agg *a, struct mw_ctx *ctx)
 			 "%llu message%s submitted locally by web user %.64s%s to %u recipient domain%s",
 			 (unsigned long long)u->r.count, u->r.count == 1 ? "" : "s", u->r.key, uid,
 			 u->domains.n, u->domains.n == 1 ? "" : "s");
-		d = json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:o}",
+		sc = counted_list(u->scripts, u->script_count, u->nscripts, "script",
+				  &scripts);
+		cc = counted_list(u->cwds, u->cwd_count, u->ncwds, "cwd", &cwds);
+		d = json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o}",
 			      "uid", uid_json(u->uid), "user", jstr(u->r.key),
 			      "messages", (json_int_t)u->r.count,
 			      "recipients", (json_int_t)u->recipients,
 			      "recipient_domains", (json_int_t)u->domains.n,
-			      "scripts", str_list(u->scripts, u->nscripts),
-			      "cwds", str_list(u->cwds, u->ncwds));
+			      "scripts", scripts, "cwds", cwds,
+			      "script_counts", sc, "cwd_counts", cc);
 		memset(&f, 0, sizeof(f));
 		f.rule_id = "logs.web-user-mail";
 		f.severity = volume_severity(u->r.count, u->domains.n);
 		f.title = title;
-		f.path = u->ncwds ? u->cwds[0] : NULL;
+		f.path = json_string_value(json_array_get(cwds, 0));	/* the top one */
 		f.remediation = "Find the sending script (scripts/cwds, `mailwarden scan`), "
 				"quarantine it, and keep web users away from SMTP "
 				"(`mailwarden firewall --apply`; PHP: disable mail() or "
