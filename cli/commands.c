@@ -17,7 +17,8 @@ const struct mw_command mw_commands[] = {
 	  "  --ip IP                  dnsbl: check this address instead of discovering\n"
 	  "  --list ZONE              dnsbl: blocklist zone\n"
 	  "  --log FILE               logs: read this log file\n"
-	  "  --since WHEN             logs: window (default 7d, nightly 2d)\n"
+	  "  --since WHEN             logs: window (default 7d; with --log: all;\n"
+	  "                           nightly 2d)\n"
 	  "  --web-root PATH          scan: scan PATH instead of the detected roots\n"
 	  "  --root DIR               forwarders: audit DIR as if it were /\n"
 	  "  --relay-target HOST:PORT relay: probe this MTA\n",

@@ -473,8 +473,12 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 	e = parse_opts(ctx, argc, argv, &o);
 	if (e)
 		goto done;
+	/* The 7-day default is for the journal and the system's logs: a log
+	 * file given with --log is read whole (issue 18 item 15), except by
+	 * the nightly run, which looks at what is new. */
 	if (!o.values[V_SINCE].n &&
-	    mw_strlist_add(&o.values[V_SINCE], o.nightly ? LOGS_WINDOW_NIGHTLY : LOGS_WINDOW_FULL)) {
+	    mw_strlist_add(&o.values[V_SINCE], o.nightly ? LOGS_WINDOW_NIGHTLY :
+			   o.values[V_LOG].n ? "all" : LOGS_WINDOW_FULL)) {
 		e = mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 		goto done;
 	}
