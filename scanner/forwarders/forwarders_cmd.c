@@ -850,8 +850,9 @@ static void process_file(struct fwd_run *r, const char *path,
 static void read_dovecot(struct fwd_run *r)
 {
 	static const char *const files[] = {
-		"/etc/dovecot/dovecot.conf", "/etc/dovecot/conf.d/90-sieve.conf",
-		"/etc/dovecot/local.conf",
+		"/etc/dovecot/dovecot.conf", "/etc/dovecot/conf.d/10-mail.conf",
+		"/etc/dovecot/conf.d/auth-static.conf.ext",
+		"/etc/dovecot/conf.d/90-sieve.conf", "/etc/dovecot/local.conf",
 	};
 	size_t i, k;
 
@@ -890,6 +891,16 @@ static void read_dovecot(struct fwd_run *r)
 				(void)mw_strlist_add(&r->sieve_before, v);
 			} else if (!strncmp(key, "sieve_after", 11)) {
 				(void)mw_strlist_add(&r->sieve_after, v);
+			} else if (!strcmp(key, "mail_home") && strchr(v, '%')) {
+				free(r->mail_home);
+				r->mail_home = strdup(v);
+			} else if (!strcmp(key, "args") && !r->mail_home &&
+				   strstr(v, "home=") && strchr(v, '%')) {
+				/* userdb static: args = uid=vmail home=/var/vmail/%d/%n */
+				const char *h = strstr(v, "home=") + 5;
+				size_t hl = strcspn(h, " \t");
+
+				r->mail_home = strndup(h, hl);
 			}
 		}
 		fwd_doc_free(&d);
@@ -1083,8 +1094,14 @@ static struct user *read_users(struct fwd_run *r, size_t *nusers)
 	*nusers = 0;
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
 	if (fwd_read(r, "/etc/passwd", &b, &st, &trunc) != MW_OK) {
-		fwd_error(r, "/etc/passwd", 0, MW_ERR_IO,
-				"cannot read the user list: %s", strerror(errno));
+		/* an image without /etc/passwd (a mail store, a container) still
+		 * has its aliases, virtual users and system files audited */
+		if (errno == ENOENT && r->root[0])
+			mw_report_note(r->rep, CHECK, "no %s/etc/passwd: no system user's "
+				       "files audited", r->root);
+		else
+			fwd_error(r, "/etc/passwd", 0, MW_ERR_IO,
+				  "cannot read the user list: %s", strerror(errno));
 		mw_buf_free(&b);
 		return NULL;
 	}
@@ -1254,6 +1271,93 @@ static void process_user(struct fwd_run *r, const struct user *u)
 
 	process_user_sieve(r, u, &s);
 	process_user_extras(r, u, &s);
+}
+
+/* ---- virtual mailbox users (issue 18 item 12) ---- */
+
+/*
+ * Walk a home template such as "/var/vmail/%d/%n" level by level: the fixed
+ * part is a directory, every "%d"/"%n"/"%u" component is each subdirectory
+ * there (a domain must hold a dot). For each home found, its user is
+ * audited like a system user: name user@domain, uid the home's owner.
+ */
+static void walk_vhomes(struct fwd_run *r, const char *tmpl, const char *dir,
+			const char *dom, const char *name, struct mw_strset *homes,
+			size_t *nfound)
+{
+	struct mw_strlist subs = { 0 };
+	char next[MW_MAX_PATH], login[512];
+	const char *pct = strchr(tmpl, '%'), *rest;
+	size_t i, fixed;
+
+	if (*nfound >= FWD_MAX_USERS)
+		return;
+	if (!pct) {
+		struct user u;
+		struct stat st;
+		int fd;
+
+		if (snprintf(next, sizeof(next), "%s%s", dir, tmpl) >= (int)sizeof(next) ||
+		    mw_open_beneath(r->rootfd, next, 1, &fd, &st))
+			return;
+		close(fd);
+		while (strlen(next) > 1 && next[strlen(next) - 1] == '/')
+			next[strlen(next) - 1] = '\0';
+		if (mw_strset_add(homes, next) == 0)
+			return;
+		snprintf(login, sizeof(login), "%s%s%s", name ? name : "", dom ? "@" : "",
+			 dom ? dom : "");
+		u.name = login;
+		u.uid = (long)st.st_uid;
+		u.gid = (long)st.st_gid;
+		u.home = next;
+		(*nfound)++;
+		process_user(r, &u);
+		return;
+	}
+	/* the fixed part up to the component holding the variable */
+	fixed = (size_t)(pct - tmpl);
+	while (fixed && tmpl[fixed - 1] != '/')
+		fixed--;
+	if (fixed != (size_t)(pct - tmpl))
+		return;		/* "user-%n": not a whole component */
+	if (snprintf(next, sizeof(next), "%s%.*s", dir, (int)fixed, tmpl) >= (int)sizeof(next))
+		return;
+	rest = strchr(pct, '/');
+	if (fwd_list_dir(r, next[0] ? next : "/", 'd', &subs) != MW_OK)
+		return;
+	for (i = 0; i < subs.n && *nfound < FWD_MAX_USERS; i++) {
+		char sub[MW_MAX_PATH];
+		const char *v = pct + 1;
+		int is_dom, is_user;
+
+		if (*v == 'L')		/* %Ld, %Ln: lower-cased, the same here */
+			v++;
+		is_dom = *v == 'd' || !strncmp(v, "{domain}", 8);
+		is_user = *v == 'n' || *v == 'u' || !strncmp(v, "{user}", 6) ||
+			  !strncmp(v, "{username}", 10);
+		if (!is_dom && !is_user)
+			break;
+		if (is_dom && !strchr(subs.v[i], '.'))
+			continue;
+		if (snprintf(sub, sizeof(sub), "%s%s/", next, subs.v[i]) >= (int)sizeof(sub))
+			continue;
+		walk_vhomes(r, rest ? rest + 1 : "", sub, is_dom ? subs.v[i] : dom,
+			    is_user ? subs.v[i] : name, homes, nfound);
+	}
+	mw_strlist_clear(&subs);
+}
+
+static void process_virtual_users(struct fwd_run *r, struct mw_strset *homes)
+{
+	size_t n = 0;
+
+	if (!r->mail_home || r->mail_home[0] != '/')
+		return;
+	walk_vhomes(r, r->mail_home, "", NULL, NULL, homes, &n);
+	if (n)
+		mw_report_note(r->rep, CHECK, "%zu virtual mailbox%s under %s (Dovecot "
+			       "mail_home) audited", n, n == 1 ? "" : "es", r->mail_home);
 }
 
 /* ---- system-wide sources ---- */
@@ -1487,6 +1591,7 @@ static void free_run(struct fwd_run *r)
 	free(r->sieve_loc);
 	free(r->sieve_dir);
 	free(r->sieve_global);
+	free(r->mail_home);
 	json_decref(r->inventory);
 	if (r->rootfd >= 0)
 		close(r->rootfd);
@@ -1549,6 +1654,7 @@ enum mw_err mw_cmd_forwarders(struct mw_ctx *ctx, int argc, char **argv)
 	read_dovecot(&r);
 	process_system(&r);
 	users = read_users(&r, &nusers);
+	process_virtual_users(&r, &homes);
 	for (i = 0; i < nusers; i++) {
 		/* one home shared by several accounts is read once */
 		if (mw_strset_add(&homes, users[i].home) == 0 ||

@@ -37,6 +37,7 @@ struct fwd_run {
 	char *sieve_dir;		/* legacy sieve_dir */
 	char *sieve_global;		/* sieve_global / sieve_global_dir */
 	struct mw_strlist sieve_before, sieve_after;
+	char *mail_home;		/* Dovecot mail_home or userdb home= */
 
 	struct mw_strset seen;		/* files parsed (no double reports) */
 	struct mw_strset finding_keys;	/* rule, path, owner, destination of

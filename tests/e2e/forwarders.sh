@@ -211,6 +211,29 @@ check "13: all mail to an external domain, no local copy: high though old" \
 	test "$(vf /home/only/.forward)" = "forwarders.forward-all-external high only@external.example"
 check "13: with a local copy it stays medium" \
 	test "$(vf /home/keep/.forward)" = "forwarders.external medium keep@external.example"
+
+# Issue 18 item 12: virtual mailbox users under Dovecot's mail_home, in an
+# image without /etc/passwd (the Sieve script is one sievec compiles:
+# tests/fixtures/sieve/valid/01-redirect.sieve).
+vm=$work/vmail
+mkdir -p "$vm/etc/dovecot/conf.d" "$vm/var/vmail/example.net/jane/sieve" "$vm/var/vmail/example.net/joe"
+printf 'mail_location = maildir:~/Maildir\nmail_home = /var/vmail/%%d/%%n\n' >"$vm/etc/dovecot/conf.d/10-mail.conf"
+printf 'plugin {\n  sieve = file:~/sieve;active=~/.dovecot.sieve\n}\n' >"$vm/etc/dovecot/conf.d/90-sieve.conf"
+printf 'ops: ops@external.example\n' >"$vm/etc/aliases"
+cp "$MW_TOP/tests/fixtures/sieve/valid/01-redirect.sieve" "$vm/var/vmail/example.net/jane/sieve/fwd.sieve"
+ln -s sieve/fwd.sieve "$vm/var/vmail/example.net/jane/.dovecot.sieve"
+chown -R 5000:5000 "$vm/var/vmail"
+set +e
+"$MW_BIN" forwarders --format json --root "$vm" >"$work/vm.json" 2>/dev/null; vmrc=$?
+set -e
+check "12: no /etc/passwd: exit 1, no error, a note" \
+	test "$vmrc" -eq 1 -a "$(jq '.errors | length' "$work/vm.json")" -eq 0 -a \
+	"$(jq '[.notes[] | select(.text | test("no .*/etc/passwd"))] | length' "$work/vm.json")" -eq 1
+check "12: the virtual user's Sieve redirect is found, owned by jane@example.net" \
+	test "$(jq -r '.findings[] | select(.evidence.path | endswith("/var/vmail/example.net/jane/sieve/fwd.sieve")) | "\(.rule_id) \(.details.owner) \(.details.destination)"' "$work/vm.json")" = \
+	"forwarders.forward-all-external jane@example.net someone@example.org"
+check "12: the aliases are still audited" \
+	test "$(jq '[.findings[] | select(.details.destination == "ops@external.example")] | length' "$work/vm.json")" -eq 1
 check "hostile tree: Sieve nesting bomb is a parse error, not a crash" \
 	test "$(jq '[.findings[] | select(.rule_id == "forwarders.parse-error" and (.evidence.path | endswith("/home/deep/.dovecot.sieve")))] | length' "$work/hostile.json")" -eq 1
 check "hostile tree: symlinked home not walked" \
