@@ -460,7 +460,9 @@ size_t mw_audit_correlate(struct mw_report *r)
 	for (i = 0; i < n && np < MW_AUDIT_MAX_CORRELATIONS; i++) {
 		const struct mw_stored_finding *a = mw_report_finding(r, i);
 
-		if (strcmp(a->check, "scan") != 0 || !a->path ||
+		/* info findings are context ("mail() with request input":
+		 * every contact form), never a sender to stop */
+		if (strcmp(a->check, "scan") != 0 || !a->path || a->severity < MW_SEV_LOW ||
 		    json_object_get(done, a->path))
 			continue;
 		json_object_set_new(done, a->path, json_true());
@@ -468,7 +470,8 @@ size_t mw_audit_correlate(struct mw_report *r)
 		for (j = i; j < n; j++) {
 			const struct mw_stored_finding *b = mw_report_finding(r, j);
 
-			if (!strcmp(b->check, "scan") && b->path && !strcmp(b->path, a->path))
+			if (!strcmp(b->check, "scan") && b->path && !strcmp(b->path, a->path) &&
+			    b->severity >= MW_SEV_LOW)
 				scans[nscans++] = b;
 		}
 		rc = correlate_file(r, n, scans, nscans, &pend[np]);
