@@ -220,6 +220,7 @@ static int run_command(const struct mw_command *cmd, const struct common_opts *c
 			"high or critical\n", cmd->name);
 		return EXIT_ERROR;
 	}
+	ctx.min_severity = min_sev;
 	if (co->state_dir && co->state_dir[0] != '/') {
 		fprintf(stderr, "mailwarden %s: --state-dir takes an absolute path\n",
 			cmd->name);

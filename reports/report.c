@@ -337,7 +337,7 @@ void mw_report_set_times(struct mw_report *r, int64_t started, int64_t finished)
 
 void mw_report_hide_below(struct mw_report *r, enum mw_severity min)
 {
-	size_t i, out = 0;
+	size_t i, out = 0, removed = 0;
 
 	if (min <= MW_SEV_INFO)
 		return;
@@ -346,16 +346,17 @@ void mw_report_hide_below(struct mw_report *r, enum mw_severity min)
 	for (i = 0; i < r->nfindings; i++) {
 		if (r->findings[i].severity < min) {
 			free_finding(&r->findings[i]);
-			r->hidden++;
+			removed++;
 		} else {
 			r->findings[out++] = r->findings[i];
 		}
 	}
 	r->nfindings = out;
+	r->hidden += removed;
 	pthread_mutex_unlock(&r->lock);
-	if (r->hidden)
+	if (removed)
 		mw_report_note(r, r->command, "%zu finding%s below %s not shown "
-			       "(--min-severity)", r->hidden, r->hidden == 1 ? "" : "s",
+			       "(--min-severity)", removed, removed == 1 ? "" : "s",
 			       mw_severity_name(min));
 }
 

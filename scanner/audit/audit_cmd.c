@@ -396,6 +396,9 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 
 	if (ctx->cfg->mail_only_new && !n->new && !n->resolved && !n->new_errors)
 		return;
+	/* the mail and the journal show what the terminal would show; the
+	 * state has recorded every finding already */
+	mw_report_hide_below(out, (enum mw_severity)ctx->min_severity);
 	gethostname(host, sizeof(host) - 1);
 	for (i = 0; i < mw_report_nfindings(out); i++) {
 		const struct mw_stored_finding *f = mw_report_finding(out, i);
