@@ -924,17 +924,26 @@ static void expand_location(const char *loc, const struct user *u, char *path,
 		p += 5;
 	/* expand variables into tmp first */
 	for (; *p && o + 1 < sizeof(tmp); p++) {
-		const char *add = NULL;
+		const char *add = NULL, *at = u ? strchr(u->name, '@') : NULL;
+		int addlen = -1;
 
 		if (*p == '~' && (p == loc || p[-1] == ':' || p[-1] == '=' ||
 				  p == loc + 5))
 			add = u ? u->home : "";
-		else if (*p == '%' && (p[1] == 'u' || p[1] == 'n'))
+		else if (*p == '%' && p[1] == 'u')
 			add = u ? u->name : "";
+		else if (*p == '%' && p[1] == 'n') {
+			/* a virtual user "jane@example.net": %n is "jane" */
+			add = u ? u->name : "";
+			addlen = at ? (int)(at - u->name) : -1;
+		} else if (*p == '%' && p[1] == 'd')
+			add = at ? at + 1 : "";
 		else if (*p == '%' && p[1] == 'h')
 			add = u ? u->home : "";
 		if (add) {
-			o += (size_t)snprintf(tmp + o, sizeof(tmp) - o, "%s", add);
+			o += (size_t)(addlen >= 0 ?
+				      snprintf(tmp + o, sizeof(tmp) - o, "%.*s", addlen, add) :
+				      snprintf(tmp + o, sizeof(tmp) - o, "%s", add));
 			if (*p == '%')
 				p++;
 			if (o >= sizeof(tmp))

@@ -218,7 +218,7 @@ check "13: with a local copy it stays medium" \
 vm=$work/vmail
 mkdir -p "$vm/etc/dovecot/conf.d" "$vm/var/vmail/example.net/jane/sieve" "$vm/var/vmail/example.net/joe"
 printf 'mail_location = maildir:~/Maildir\nmail_home = /var/vmail/%%d/%%n\n' >"$vm/etc/dovecot/conf.d/10-mail.conf"
-printf 'plugin {\n  sieve = file:~/sieve;active=~/.dovecot.sieve\n}\n' >"$vm/etc/dovecot/conf.d/90-sieve.conf"
+printf 'plugin {\n  sieve = file:/var/vmail/%%d/%%n/sieve;active=/var/vmail/%%d/%%n/.dovecot.sieve\n}\n' >"$vm/etc/dovecot/conf.d/90-sieve.conf"
 printf 'ops: ops@external.example\n' >"$vm/etc/aliases"
 cp "$MW_TOP/tests/fixtures/sieve/valid/01-redirect.sieve" "$vm/var/vmail/example.net/jane/sieve/fwd.sieve"
 ln -s sieve/fwd.sieve "$vm/var/vmail/example.net/jane/.dovecot.sieve"
