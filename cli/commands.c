@@ -17,7 +17,8 @@ const struct mw_command mw_commands[] = {
 	  "  --ip IP                  dnsbl: check this address instead of discovering\n"
 	  "  --list ZONE              dnsbl: blocklist zone\n"
 	  "  --log FILE               logs: read this log file\n"
-	  "  --since WHEN             logs: window (default 7d, nightly 2d)\n"
+	  "  --since WHEN             logs: window (default 7d; with --log: all;\n"
+	  "                           nightly 2d)\n"
 	  "  --web-root PATH          scan: scan PATH instead of the detected roots\n"
 	  "  --root DIR               forwarders: audit DIR as if it were /\n"
 	  "  --relay-target HOST:PORT relay: probe this MTA\n"
@@ -33,7 +34,9 @@ const struct mw_command mw_commands[] = {
 	  "  --cross-filesystems   do not stop at mount points\n"
 	  "  --threads N           worker threads (default: number of cores)\n"
 	  "  --max-file-size SIZE  bytes read per file (default 16M)\n"
-	  "  --signatures DIR      rule files (default: installed set)\n",
+	  "  --signatures DIR      rule files (default: installed set)\n"
+	  "  --files-from FILE     also scan the paths listed in FILE (- = stdin;\n"
+	  "                        NUL- or newline-separated); never the detected roots\n",
 	  mw_cmd_scan },
 	{ "forwarders", "audit aliases, .forward, Sieve, procmail, maildrop, panel forwarders",
 	  "mailwarden forwarders [--root DIR] [--list]\n"

@@ -27,6 +27,10 @@ static const char common_usage[] =
 	"  --quiet, -q               only findings and errors\n"
 	"  --no-progress             no progress line on a terminal\n"
 	"  --color auto|always|never colour in text output (default auto)\n"
+	"  --min-severity LEVEL      show only findings of LEVEL or above (info, low,\n"
+	"                            medium, high, critical); the exit status follows\n"
+	"  --state-dir DIR           state (scan cache, compiled rules, nightly state)\n"
+	"                            in DIR instead of [nightly] state_dir\n"
 	"  --help, -h                this help\n"
 	"exit status: 0 nothing found, 1 findings, 2 error (run incomplete)\n";
 
@@ -51,6 +55,8 @@ struct common_opts {
 	const char *format;
 	const char *color;
 	const char *config;
+	const char *min_severity;
+	const char *state_dir;
 	int quiet, no_progress, help;
 };
 
@@ -100,7 +106,9 @@ static int strip_common(int argc, char **argv, struct common_opts *o,
 		if (take_value(argv, argc, &i, "--format", &v) ||
 		    take_value(argv, argc, &i, "--color", &v) ||
 		    take_value(argv, argc, &i, "--colour", &v) ||
-		    take_value(argv, argc, &i, "--config", &v)) {
+		    take_value(argv, argc, &i, "--config", &v) ||
+		    take_value(argv, argc, &i, "--min-severity", &v) ||
+		    take_value(argv, argc, &i, "--state-dir", &v)) {
 			if (!v) {
 				fprintf(stderr, "mailwarden %s: option '%s' needs a value\n", cmd, a);
 				return -1;
@@ -109,6 +117,10 @@ static int strip_common(int argc, char **argv, struct common_opts *o,
 				o->format = v;
 			else if (strncmp(a, "--config", 8) == 0)
 				o->config = v;
+			else if (strncmp(a, "--min-severity", 14) == 0)
+				o->min_severity = v;
+			else if (strncmp(a, "--state-dir", 11) == 0)
+				o->state_dir = v;
 			else
 				o->color = v;
 			continue;
@@ -130,6 +142,7 @@ static int strip_common(int argc, char **argv, struct common_opts *o,
 static int takes_value(const char *a)
 {
 	return !strcmp(a, "--format") || !strcmp(a, "--config") ||
+	       !strcmp(a, "--min-severity") || !strcmp(a, "--state-dir") ||
 	       !strcmp(a, "--color") || !strcmp(a, "--colour");
 }
 
@@ -176,7 +189,7 @@ static int run_command(const struct mw_command *cmd, const struct common_opts *c
 	struct mw_ctx ctx;
 	char err[1024];
 	enum mw_err e;
-	int code;
+	int code, min_sev = MW_SEV_INFO;
 
 	if (argc < 0)
 		return EXIT_ERROR;
@@ -202,6 +215,17 @@ static int run_command(const struct mw_command *cmd, const struct common_opts *c
 	}
 	if (ctx.format != MW_FMT_TEXT)
 		ctx.color = 0;
+	if (co->min_severity && (min_sev = mw_severity_parse(co->min_severity)) < 0) {
+		fprintf(stderr, "mailwarden %s: --min-severity takes info, low, medium, "
+			"high or critical\n", cmd->name);
+		return EXIT_ERROR;
+	}
+	ctx.min_severity = min_sev;
+	if (co->state_dir && co->state_dir[0] != '/') {
+		fprintf(stderr, "mailwarden %s: --state-dir takes an absolute path\n",
+			cmd->name);
+		return EXIT_ERROR;
+	}
 	ctx.progress = !co->quiet && !co->no_progress && isatty(STDERR_FILENO);
 
 	if (mw_config_defaults(&cfg)) {
@@ -215,6 +239,17 @@ static int run_command(const struct mw_command *cmd, const struct common_opts *c
 		mw_config_free(&cfg);
 		return EXIT_ERROR;
 	}
+	if (co->state_dir) {
+		char *dir = strdup(co->state_dir);
+
+		if (!dir) {
+			fprintf(stderr, "mailwarden: out of memory\n");
+			mw_config_free(&cfg);
+			return EXIT_ERROR;
+		}
+		free(cfg.state_dir);
+		cfg.state_dir = dir;
+	}
 	ctx.cfg = &cfg;
 	ctx.report = mw_report_new(cmd->name);
 	if (!ctx.report) {
@@ -225,6 +260,8 @@ static int run_command(const struct mw_command *cmd, const struct common_opts *c
 
 	e = cmd->run(&ctx, argc, argv);
 	mw_progress_done(&ctx);
+	/* After the run: the audit correlates every finding, whatever is shown. */
+	mw_report_hide_below(ctx.report, (enum mw_severity)min_sev);
 	mw_report_finish(ctx.report);
 	if (e) {
 		const char *msg = ctx.errmsg[0] ? ctx.errmsg : mw_strerror(e);

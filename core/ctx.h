@@ -24,6 +24,8 @@ struct mw_ctx {
 	int quiet;
 	int progress;		/* resolved: 1 = show a progress line */
 	const char *config_path;	/* --config, NULL = default */
+	int min_severity;	/* --min-severity (enum mw_severity); the CLI
+				 * applies it to the report after the run */
 	const char *command;		/* subcommand name */
 	FILE *out;		/* stdout; for commands with own_output */
 	int own_output;		/* set by a command that printed its primary

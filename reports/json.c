@@ -75,6 +75,15 @@ static json_t *summary_json(struct mw_report *r)
 	json_object_set_new(s, "findings", json_integer((json_int_t)mw_report_nfindings(r)));
 	json_object_set_new(s, "by_severity", by);
 	json_object_set_new(s, "errors", json_integer((json_int_t)mw_report_nerrors(r)));
+	{
+		enum mw_severity min;
+		size_t hidden = mw_report_hidden(r, &min);
+
+		if (min > MW_SEV_INFO) {
+			json_object_set_new(s, "min_severity", json_string(mw_severity_name(min)));
+			json_object_set_new(s, "hidden", json_integer((json_int_t)hidden));
+		}
+	}
 	return s;
 }
 

@@ -32,6 +32,8 @@ struct mw_report {
 	int64_t started, finished;
 	int fixed_times;
 	size_t dropped;		/* findings past the cap */
+	size_t hidden;		/* findings below min_severity, removed */
+	enum mw_severity min_severity;
 };
 
 static void *grow(void *p, size_t *alloc, size_t n, size_t elem)
@@ -336,6 +338,38 @@ void mw_report_set_times(struct mw_report *r, int64_t started, int64_t finished)
 	r->started = started;
 	r->finished = finished;
 	r->fixed_times = 1;
+}
+
+void mw_report_hide_below(struct mw_report *r, enum mw_severity min)
+{
+	size_t i, out = 0, removed = 0;
+
+	if (min <= MW_SEV_INFO)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->min_severity = min;
+	for (i = 0; i < r->nfindings; i++) {
+		if (r->findings[i].severity < min) {
+			free_finding(&r->findings[i]);
+			removed++;
+		} else {
+			r->findings[out++] = r->findings[i];
+		}
+	}
+	r->nfindings = out;
+	r->hidden += removed;
+	pthread_mutex_unlock(&r->lock);
+	if (removed)
+		mw_report_note(r, r->command, "%zu finding%s below %s not shown "
+			       "(--min-severity)", removed, removed == 1 ? "" : "s",
+			       mw_severity_name(min));
+}
+
+size_t mw_report_hidden(const struct mw_report *r, enum mw_severity *min)
+{
+	if (min)
+		*min = r->min_severity;
+	return r->hidden;
 }
 
 void mw_report_finish(struct mw_report *r)

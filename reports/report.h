@@ -111,6 +111,15 @@ void mw_report_set_data(struct mw_report *r, const char *check, json_t *data,
 /* Mark the run incomplete (e.g. interrupted): exit code becomes 2. */
 void mw_report_set_incomplete(struct mw_report *r, const char *why);
 
+/*
+ * --min-severity: remove the findings below min (after the run, so that the
+ * audit has correlated them), count them and say so in a note. The exit
+ * status and every writer then see only what is left.
+ */
+void mw_report_hide_below(struct mw_report *r, enum mw_severity min);
+/* Findings removed by mw_report_hide_below, and its level (info = none). */
+size_t mw_report_hidden(const struct mw_report *r, enum mw_severity *min);
+
 /* Fixed timestamps for reproducible output (tests). */
 void mw_report_set_times(struct mw_report *r, int64_t started, int64_t finished);
 void mw_report_finish(struct mw_report *r);

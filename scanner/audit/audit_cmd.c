@@ -402,6 +402,9 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 
 	if (ctx->cfg->mail_only_new && !n->new && !n->resolved && !n->new_errors)
 		return;
+	/* the mail and the journal show what the terminal would show; the
+	 * state has recorded every finding already */
+	mw_report_hide_below(out, (enum mw_severity)ctx->min_severity);
 	gethostname(host, sizeof(host) - 1);
 	for (i = 0; i < mw_report_nfindings(out); i++) {
 		const struct mw_stored_finding *f = mw_report_finding(out, i);
@@ -479,8 +482,12 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 	e = parse_opts(ctx, argc, argv, &o);
 	if (e)
 		goto done;
+	/* The 7-day default is for the journal and the system's logs: a log
+	 * file given with --log is read whole (issue 18 item 15), except by
+	 * the nightly run, which looks at what is new. */
 	if (!o.values[V_SINCE].n &&
-	    mw_strlist_add(&o.values[V_SINCE], o.nightly ? LOGS_WINDOW_NIGHTLY : LOGS_WINDOW_FULL)) {
+	    mw_strlist_add(&o.values[V_SINCE], o.nightly ? LOGS_WINDOW_NIGHTLY :
+			   o.values[V_LOG].n ? "all" : LOGS_WINDOW_FULL)) {
 		e = mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 		goto done;
 	}

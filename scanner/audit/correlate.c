@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "core/unescape.h"
 #include "scanner/audit/audit.h"
 
@@ -266,43 +267,108 @@ static char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-static int correlate_mailer(const struct mw_stored_finding *logf,
-			    const struct mw_stored_finding *scanf,
-			    struct pending *p)
+/*
+ * Mails of one script from a logs finding: a PHP mail.log finding is about
+ * one script (its messages); a web-user finding counts per script in
+ * details.script_counts. what is the matched script or directory. -1 when
+ * the finding does not say (a working-directory match only).
+ */
+static long long script_messages(const struct mw_stored_finding *logf,
+				 enum match_kind m, const char *what)
 {
-	enum match_kind m;
-	const char *what = "";
-	const char *user = detail_str(logf, "user");
+	json_t *counts = json_object_get(logf->details, "script_counts");
+	json_t *scripts = json_object_get(logf->details, "scripts");
 	json_t *msgs = json_object_get(logf->details, "messages");
-	char key[MW_FINDING_ID_LEN * 2 + 2];
-	char lid[MW_FINDING_ID_LEN], sid[MW_FINDING_ID_LEN];
+	json_t *v;
+	size_t i;
 
-	m = match_script(logf, scanf, &what);
-	if (m == MATCH_NONE)
+	if (m == MATCH_CWD || m == MATCH_NONE)
+		return -1;
+	if (!counts && json_array_size(scripts) == 1 && json_is_integer(msgs))
+		return (long long)json_integer_value(msgs);
+	json_array_foreach(counts, i, v)
+		if (json_is_string(json_object_get(v, "script")) &&
+		    strcmp(json_string_value(json_object_get(v, "script")), what) == 0 &&
+		    json_is_integer(json_object_get(v, "messages")))
+			return (long long)json_integer_value(json_object_get(v, "messages"));
+	return -1;
+}
+
+/*
+ * One correlation per file (issue 18 item 18): every scan finding on path
+ * (scans[0..nscans), the first the most severe) against every logs finding
+ * about local submissions. The mails counted are the file's own (its
+ * script's count, the largest one any logs finding gives: PHP mail.log and
+ * the X-PHP-Originating-Script header count the same mails), never the
+ * total of the user it ran as. Returns 1 with p filled, 0 when no logs
+ * finding points at the file, -1 on allocation failure.
+ */
+static int correlate_file(struct mw_report *r, size_t nall,
+			  const struct mw_stored_finding *const *scans, size_t nscans,
+			  struct pending *p)
+{
+	const struct mw_stored_finding *scanf = scans[0];
+	enum match_kind best = MATCH_NONE;
+	const char *best_what = "", *user = NULL;
+	long long msgs = -1;
+	json_t *evidence = json_array();
+	char key[MW_MAX_PATH + 8], *who;
+	size_t i;
+
+	if (!evidence)
+		return -1;
+	for (i = 0; i < nall; i++) {
+		const struct mw_stored_finding *logf = mw_report_finding(r, i);
+		const char *what = "";
+		enum match_kind m;
+		long long c;
+
+		if (!is_local_submission(logf))
+			continue;
+		m = match_script(logf, scanf, &what);
+		if (m == MATCH_NONE)
+			continue;
+		json_array_append_new(evidence, evidence_entry(logf));
+		c = script_messages(logf, m, what);
+		if (c > msgs)
+			msgs = c;
+		if (m > best) {
+			best = m;
+			best_what = what;
+		}
+		if (!user && detail_str(logf, "user"))
+			user = detail_str(logf, "user");
+	}
+	if (best == MATCH_NONE) {
+		json_decref(evidence);
 		return 0;
+	}
+	for (i = 0; i < nscans; i++)
+		json_array_append_new(evidence, evidence_entry(scans[i]));
+	/* who the file sends as: the log's user, else the file's owner */
+	if (!user)
+		user = scanf->owner;
+	who = user ? xasprintf("as %s", user) : strdup("as unknown owner");
 	memset(p, 0, sizeof(*p));
-	mw_audit_finding_id(logf, lid);
-	mw_audit_finding_id(scanf, sid);
-	snprintf(key, sizeof(key), "%s+%s", lid, sid);
-	if (json_is_integer(msgs))
-		p->title = xasprintf("%s sent %" JSON_INTEGER_FORMAT " mails as %s (matched by %s)",
-				     scanf->path, json_integer_value(msgs),
-				     user ? user : "a local user", match_names[m]);
+	snprintf(key, sizeof(key), "file:%s", scanf->path);
+	if (msgs >= 0)
+		p->title = xasprintf("%s sent %lld mails %s (matched by %s)", scanf->path,
+				     msgs, who ? who : "", match_names[best]);
 	else
-		p->title = xasprintf("%s sent mail as %s (matched by %s)", scanf->path,
-				     user ? user : "a local user", match_names[m]);
+		p->title = xasprintf("%s sent mail %s (matched by %s)", scanf->path,
+				     who ? who : "", match_names[best]);
+	free(who);
 	p->path = strdup(scanf->path);
 	p->remediation = strdup("Stop the sender first (suspend the site or its PHP pool), "
 				"then quarantine the file and hold or delete its queued mail.");
-	p->details = json_pack("{s:s, s:s, s:s, s:o, s:[o, o]}", "key", key,
-			       "match", match_names[m], "matched", what,
-			       "messages", json_is_integer(msgs) ? json_incref(msgs) : json_null(),
-			       "evidence", evidence_entry(logf), evidence_entry(scanf));
-	if (p->details && user)
-		json_object_set_new(p->details, "user", json_string(user));
+	p->details = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o}", "key", key,
+			       "match", match_names[best], "matched", best_what,
+			       "messages", msgs >= 0 ? json_integer(msgs) : json_null(),
+			       "user", user ? user : "unknown owner",
+			       "evidence", evidence);
 	p->f.check = "audit";
 	p->f.rule_id = "audit.mailer-sent-mail";
-	p->f.severity = m == MATCH_NAME_OWNER ? MW_SEV_HIGH : MW_SEV_CRITICAL;
+	p->f.severity = best == MATCH_NAME_OWNER ? MW_SEV_HIGH : MW_SEV_CRITICAL;
 	p->f.title = p->title;
 	p->f.path = p->path;
 	p->f.remediation = p->remediation;
@@ -371,15 +437,49 @@ static int correlate_mailbox(const struct mw_stored_finding *logf,
 
 size_t mw_audit_correlate(struct mw_report *r)
 {
-	size_t n = mw_report_nfindings(r), i, j, added = 0, np = 0;
+	size_t n = mw_report_nfindings(r), i, j, added = 0, np = 0, nscans;
+	const struct mw_stored_finding **scans;
 	struct pending *pend;
+	json_t *done;
 	int rc;
 
 	if (n == 0)
 		return 0;
 	pend = calloc(MW_AUDIT_MAX_CORRELATIONS, sizeof(*pend));
-	if (!pend)
+	scans = calloc(n, sizeof(*scans));
+	done = json_object();
+	if (!pend || !scans || !done) {
+		free(pend);
+		free(scans);
+		json_decref(done);
 		return 0;
+	}
+	/* Mailers: one correlation per file, whatever number of scan and
+	 * logs findings name it. The report is sorted by severity, so the
+	 * first scan finding of a path is its most severe. */
+	for (i = 0; i < n && np < MW_AUDIT_MAX_CORRELATIONS; i++) {
+		const struct mw_stored_finding *a = mw_report_finding(r, i);
+
+		/* info findings are context ("mail() with request input":
+		 * every contact form), never a sender to stop */
+		if (strcmp(a->check, "scan") != 0 || !a->path || a->severity < MW_SEV_LOW ||
+		    json_object_get(done, a->path))
+			continue;
+		json_object_set_new(done, a->path, json_true());
+		nscans = 0;
+		for (j = i; j < n; j++) {
+			const struct mw_stored_finding *b = mw_report_finding(r, j);
+
+			if (!strcmp(b->check, "scan") && b->path && !strcmp(b->path, a->path) &&
+			    b->severity >= MW_SEV_LOW)
+				scans[nscans++] = b;
+		}
+		rc = correlate_file(r, n, scans, nscans, &pend[np]);
+		if (rc > 0)
+			np++;
+		else if (rc < 0)
+			pending_free(&pend[np]);
+	}
 	for (i = 0; i < n && np < MW_AUDIT_MAX_CORRELATIONS; i++) {
 		const struct mw_stored_finding *a = mw_report_finding(r, i);
 
@@ -388,11 +488,9 @@ size_t mw_audit_correlate(struct mw_report *r)
 		for (j = 0; j < n && np < MW_AUDIT_MAX_CORRELATIONS; j++) {
 			const struct mw_stored_finding *b = mw_report_finding(r, j);
 
-			rc = 0;
-			if (strcmp(b->check, "scan") == 0 && b->path && is_local_submission(a))
-				rc = correlate_mailer(a, b, &pend[np]);
-			else if (strcmp(b->check, "forwarders") == 0 && b->details)
-				rc = correlate_mailbox(a, b, &pend[np]);
+			if (strcmp(b->check, "forwarders") != 0 || !b->details)
+				continue;
+			rc = correlate_mailbox(a, b, &pend[np]);
 			if (rc > 0)
 				np++;
 			else if (rc < 0)
@@ -406,5 +504,7 @@ size_t mw_audit_correlate(struct mw_report *r)
 		pending_free(&pend[i]);
 	}
 	free(pend);
+	free(scans);
+	json_decref(done);
 	return added;
 }

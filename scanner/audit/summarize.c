@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "scanner/audit/audit.h"
 
@@ -149,8 +150,22 @@ static void push(json_t *arr, char *s)
 	free(s);
 }
 
+/* A line of a step before the cap: ranked, so that the cap drops the
+ * weakest evidence and never a high or critical cause. */
+struct item {
+	int rank;		/* lower first (RANK_*) */
+	int sev;		/* severity of its finding, -1 for advice */
+	size_t seq;		/* arrival */
+	char *action;
+	char id[MW_FINDING_ID_LEN];	/* "" when none */
+};
+
+enum { RANK_HIJACKED = 0, RANK_SASL, RANK_OWNER_HIGH, RANK_OWNER, RANK_DEFAULT };
+
 struct step {
 	const char *phase, *title;
+	struct item *items;
+	size_t nitems, aitems;
 	json_t *actions;	/* strings */
 	json_t *commands;	/* strings */
 	json_t *ids;		/* finding ids */
@@ -172,20 +187,121 @@ static const struct {
 	{ "verify", "Verify and keep watching" },
 };
 
+/*
+ * Add a line to a step (action is ours, freed here). idf: the finding whose
+ * id the step lists (NULL: none); sev: its severity, -1 for advice that is
+ * always kept.
+ */
+static void step_push(struct step *s, const struct mw_stored_finding *idf, int sev,
+		      int rank, char *action)
+{
+	struct item *it;
+
+	if (!action)
+		return;
+	if (s->nitems == s->aitems) {
+		size_t na = s->aitems ? s->aitems * 2 : 16;
+		struct item *ni = realloc(s->items, na * sizeof(*ni));
+
+		if (!ni) {
+			free(action);
+			return;
+		}
+		s->items = ni;
+		s->aitems = na;
+	}
+	it = &s->items[s->nitems];
+	it->rank = rank;
+	it->sev = sev;
+	it->seq = s->nitems;
+	it->action = action;
+	it->id[0] = '\0';
+	if (idf)
+		mw_audit_finding_id(idf, it->id);
+	s->nitems++;
+}
+
 static void step_add(struct step *s, const struct mw_stored_finding *f, char *action)
 {
-	char id[MW_FINDING_ID_LEN];
+	step_push(s, f, f ? (int)f->severity : -1, RANK_DEFAULT, action);
+}
 
-	if (json_array_size(s->actions) >= MW_AUDIT_MAX_PLAN_ITEMS) {
-		s->more++;
-		free(action);
-		return;
+static int cmp_item(const void *pa, const void *pb)
+{
+	const struct item *a = pa, *b = pb;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if ((a->sev < 0) != (b->sev < 0))	/* advice after the causes */
+		return a->sev < 0 ? 1 : -1;
+	if (a->sev != b->sev)
+		return a->sev > b->sev ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Order the lines by evidence and apply the cap: advice and high or
+ * critical causes are always listed, the rest up to
+ * MW_AUDIT_MAX_PLAN_ITEMS; what is left out is counted in more. */
+static void step_finish(struct step *s)
+{
+	size_t i, listed = 0;
+
+	if (s->nitems > 1)
+		qsort(s->items, s->nitems, sizeof(*s->items), cmp_item);
+	for (i = 0; i < s->nitems; i++) {
+		struct item *it = &s->items[i];
+
+		if (it->sev < 0 || it->sev >= MW_SEV_HIGH || listed < MW_AUDIT_MAX_PLAN_ITEMS) {
+			push(s->actions, it->action);
+			if (it->id[0])
+				json_array_append_new(s->ids, json_string(it->id));
+			listed++;
+		} else {
+			free(it->action);
+			s->more++;
+		}
 	}
-	push(s->actions, action);
-	if (f) {
-		mw_audit_finding_id(f, id);
-		json_array_append_new(s->ids, json_string(id));
-	}
+	free(s->items);
+	s->items = NULL;
+	s->nitems = s->aitems = 0;
+}
+
+/*
+ * A forwarder finding whose owner is a login that can be reset: a user's
+ * own filter file (.forward, Sieve, procmail, maildrop, Exim filter, a
+ * cPanel mailbox filter) with an external destination. Not an alias key,
+ * a domain (panel domain filters), "(system filter)", a pipe or garbage.
+ */
+static int owner_is_account(const struct mw_stored_finding *f, const char *owner)
+{
+	static const char *const user_sources[] = {
+		"forward", "sieve", "procmail", "maildrop", "exim-filter", "cpanel",
+	};
+	static const char *const dest_rules[] = {
+		"forwarders.hidden-forward", "forwarders.forward-all-external",
+		"forwarders.recent-external", "forwarders.external",
+	};
+	const char *src = dstr(f, "source"), *p;
+	size_t i;
+	int ok = 0;
+
+	if (!owner || !*owner || !src)
+		return 0;
+	for (i = 0; i < sizeof(dest_rules) / sizeof(dest_rules[0]); i++)
+		ok |= !strcmp(f->rule_id, dest_rules[i]);
+	if (!ok)
+		return 0;
+	ok = 0;
+	for (i = 0; i < sizeof(user_sources) / sizeof(user_sources[0]); i++)
+		ok |= !strcmp(src, user_sources[i]);
+	if (!ok || (f->path && strstr(f->path, "/etc/valiases/")))
+		return 0;
+	for (p = owner; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("._@+-", *p)))
+			return 0;
+	/* a bare domain ("shop.example") is a panel's, not a login */
+	return strchr(owner, '@') || !strchr(owner, '.');
 }
 
 static void step_command(struct step *s, const char *cmd)
@@ -234,6 +350,10 @@ static void window_phrase(const char *w, char *dst, size_t len)
 		snprintf(dst, len, "in the log window");
 		return;
 	}
+	if (!strcmp(w, "all")) {
+		snprintf(dst, len, "in the whole log");
+		return;
+	}
 	n = strtol(w, &end, 10);
 	if (end != w && n > 0 && (!strcmp(end, "d") || !strcmp(end, "h")))
 		snprintf(dst, len, "in the last %ld %s%s", n, *end == 'd' ? "day" : "hour",
@@ -255,6 +375,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 	int any_cause = 0, web = 0, senders = 0;
 	json_t *lists = json_object(), *dnsbl_lists = json_object();
 	json_t *covered = json_object();	/* ids and accounts a correlation names */
+	json_t *reset_accounts = json_object();	/* accounts in the reset step */
 	char num[32], window[96];
 
 	window_phrase(in->logs_window, window, sizeof(window));
@@ -294,9 +415,12 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 		switch (c) {
 		case C_MAILER_SENT:
 			group_digits(dint(f, "messages"), num, sizeof(num));
-			step_add(&st[P_STOP], f, fmt("%s sent %s mails as %s: suspend the site or "
+			step_add(&st[P_STOP], f, fmt("%s sent %s%s as %s: suspend the site or "
 						     "its PHP-FPM pool now (chmod 000 the file if "
-						     "in doubt)", or_q(f->path), num, or_q(user)));
+						     "in doubt)", or_q(f->path),
+						     dint(f, "messages") >= 0 ? num : "mail",
+						     dint(f, "messages") >= 0 ? " mails" : "",
+						     user ? user : "unknown owner"));
 			senders++;
 			any_cause = 1;
 			break;
@@ -341,21 +465,30 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			}
 			break;
 		case C_HIJACKED:
-			step_add(&st[P_RESET], f, fmt("%s: reset the password and end its "
-						      "sessions (evidence: SMTP AUTH and forwarder "
-						      "to %s)", or_q(sasl), or_q(dest)));
 			any_cause = 1;
+			if (sasl && json_object_get(reset_accounts, sasl))
+				break;
+			if (sasl)
+				json_object_set_new(reset_accounts, sasl, json_true());
+			step_push(&st[P_RESET], f, (int)f->severity, RANK_HIJACKED,
+				  fmt("%s: reset the password and end its sessions "
+				      "(evidence: SMTP AUTH and forwarder to %s)",
+				      or_q(sasl), or_q(dest)));
 			break;
 		case C_SASL: {
 			long long ips = dint(f, "ips");
 
 			any_cause = 1;
-			if (sasl && json_object_get(covered, sasl))
+			if (sasl && (json_object_get(covered, sasl) ||
+				     json_object_get(reset_accounts, sasl)))
 				break;
+			if (sasl)
+				json_object_set_new(reset_accounts, sasl, json_true());
 			group_digits(ips, num, sizeof(num));
-			step_add(&st[P_RESET], f, fmt("%s: disable SMTP AUTH and reset the "
-						      "password (logins from %s IPs)", or_q(sasl),
-						      ips >= 0 ? num : "many"));
+			step_push(&st[P_RESET], f, (int)f->severity, RANK_SASL,
+				  fmt("%s: disable SMTP AUTH and reset the password "
+				      "(logins from %s IPs)", or_q(sasl),
+				      ips >= 0 ? num : "many"));
 			break;
 		}
 		case C_FORWARDER:
@@ -363,11 +496,16 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 				 fmt("remove the %s forwarder of %s to %s%s%s", or_q(dstr(f, "source")),
 				     or_q(owner), or_q(dest), f->path ? " in " : "",
 				     f->path ? f->path : ""));
-			if (owner && f->severity >= MW_SEV_MEDIUM && !json_object_get(covered, owner))
-				step_add(&st[P_RESET], NULL,
-					 fmt("%s: check for account takeover and reset the "
-					     "password (an external forwarder to %s was set up)",
-					     owner, or_q(dest)));
+			if (f->severity >= MW_SEV_MEDIUM && owner_is_account(f, owner) &&
+			    !json_object_get(covered, owner) &&
+			    !json_object_get(reset_accounts, owner)) {
+				json_object_set_new(reset_accounts, owner, json_true());
+				step_push(&st[P_RESET], NULL, (int)f->severity,
+					  f->severity >= MW_SEV_HIGH ? RANK_OWNER_HIGH : RANK_OWNER,
+					  fmt("%s: check for account takeover and reset the "
+					      "password (an external forwarder to %s was set up)",
+					      owner, or_q(dest)));
+			}
 			any_cause = 1;
 			break;
 		case C_LISTED:
@@ -407,6 +545,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 	json_decref(lists);
 	json_decref(dnsbl_lists);
 	json_decref(covered);
+	json_decref(reset_accounts);
 
 	if (senders)
 		step_command(&st[P_STOP], "postqueue -p   # review the queue, then "
@@ -418,15 +557,15 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 	if (in->firewall_applied) {
 		step_add(&st[P_FIREWALL], NULL, strdup("done by this run (--apply): see the "
 						       "firewall section"));
-	} else if (any_cause || json_array_size(st[P_FIREWALL].actions)) {
+	} else if (any_cause || st[P_FIREWALL].nitems) {
 		step_add(&st[P_FIREWALL], NULL, strdup("allow only the MTA to talk SMTP so that "
 						       "a new mailer cannot send"));
 		step_command(&st[P_FIREWALL], "mailwarden firewall --apply");
 	}
-	if (json_array_size(st[P_DELIST].actions))
+	if (st[P_DELIST].nitems)
 		step_add(&st[P_DELIST], NULL, strdup("only after the steps above: lists relist "
 						     "repeat offenders quickly"));
-	if (any_cause || json_array_size(st[P_DELIST].actions)) {
+	if (any_cause || st[P_DELIST].nitems) {
 		step_add(&st[P_VERIFY], NULL, strdup("re-run the audit and check that nothing "
 						     "is left"));
 		step_command(&st[P_VERIFY], "mailwarden audit");
@@ -434,13 +573,85 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 	}
 }
 
-/* The most likely cause, one phrase, or NULL. */
+/* "open relay: X" must not become "open relay: open relay: X". */
+static const char *strip_prefix(const char *title, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncasecmp(title, prefix, n) == 0 ? title + n : title;
+}
+
+/* One phrase for cause c, whose best finding is f. */
+static char *cause_phrase(enum cause c, const struct mw_stored_finding *f,
+			  const size_t *cause_count, const struct mw_stored_finding *const *best,
+			  const char *window)
+{
+	char num[32], more[64] = "";
+
+	switch (c) {
+	case C_MAILER_SENT:
+		group_digits(dint(f, "messages"), num, sizeof(num));
+		if (dint(f, "messages") < 0)
+			return fmt("PHP mailer at %s sending as %s %s", or_q(f->path),
+				   dstr(f, "user") ? dstr(f, "user") : "unknown owner", window);
+		return fmt("PHP mailer at %s sending as %s, %s mails %s",
+			   or_q(f->path), dstr(f, "user") ? dstr(f, "user") : "unknown owner",
+			   num, window);
+	case C_HIJACKED:
+		return fmt("hijacked mailbox %s (SMTP AUTH abuse, forwarder to %s)",
+			   or_q(dstr(f, "sasl_username")), or_q(dstr(f, "destination")));
+	case C_WEB_MAILER:
+	case C_WEBSHELL: {
+		enum cause b = best[C_WEB_MAILER] ? C_WEB_MAILER : C_WEBSHELL;
+		size_t total = cause_count[C_WEB_MAILER] + cause_count[C_WEBSHELL];
+
+		if (total > 1)
+			snprintf(more, sizeof(more), " and %zu more file%s", total - 1,
+				 total > 2 ? "s" : "");
+		return fmt("%s at %s%s", b == C_WEB_MAILER ? "PHP mailer" : "webshell",
+			   or_q(best[b]->path), more);
+	}
+	case C_LOCAL_SENDER: {
+		json_t *top = json_array_get(json_object_get(f->details, "scripts"), 0);
+
+		group_digits(dint(f, "messages"), num, sizeof(num));
+		return fmt("mail submitted by %s, %s mails %s%s%s",
+			   dstr(f, "user") ? dstr(f, "user") : f->title,
+			   dint(f, "messages") >= 0 ? num : "?", window,
+			   json_is_string(top) ? ", top script " : "",
+			   json_is_string(top) ? json_string_value(top) : "");
+	}
+	case C_SASL:
+		group_digits(dint(f, "ips"), num, sizeof(num));
+		return fmt("SMTP AUTH abuse of %s from %s IPs", or_q(dstr(f, "sasl_username")),
+			   dint(f, "ips") >= 0 ? num : "many");
+	case C_FORWARDER:
+		return fmt("external forwarder of %s to %s", or_q(dstr(f, "owner")),
+			   or_q(dstr(f, "destination")));
+	case C_RELAY:
+		return fmt("open relay: %s", strip_prefix(f->title, "open relay: "));
+	case C_WEB_MALWARE:
+		return fmt("suspicious file at %s", or_q(f->path));
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * The most likely cause, one phrase, followed by every other cause with a
+ * critical finding ("; also open relay: ..."), or NULL.
+ */
 static char *likely_cause(struct mw_report *r, const struct mw_audit_input *in,
 			  size_t *cause_count)
 {
+	static const enum cause order[] = {
+		C_MAILER_SENT, C_HIJACKED, C_WEB_MAILER, C_LOCAL_SENDER, C_SASL,
+		C_FORWARDER, C_RELAY, C_WEB_MALWARE,
+	};
 	size_t n = mw_report_nfindings(r), i;
 	const struct mw_stored_finding *best[C__COUNT] = { 0 };
-	char num[32], more[64] = "", window[96];
+	char window[96], *out = NULL, *ph, *joined;
+	int primary = -1, webdone = 0;
 
 	window_phrase(in->logs_window, window, sizeof(window));
 	for (i = 0; i < n; i++) {
@@ -456,55 +667,47 @@ static char *likely_cause(struct mw_report *r, const struct mw_audit_input *in,
 				 dint(f, "messages") > dint(best[c], "messages")))
 			best[c] = f;
 	}
-	if (best[C_MAILER_SENT]) {
-		const struct mw_stored_finding *f = best[C_MAILER_SENT];
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		enum cause c = order[i];
+		const struct mw_stored_finding *f = best[c];
 
-		group_digits(dint(f, "messages"), num, sizeof(num));
-		return fmt("PHP mailer at %s sending as %s, %s mails %s",
-			   or_q(f->path), or_q(dstr(f, "user")), num, window);
+		if (c == C_WEB_MAILER && !f)
+			f = best[C_WEBSHELL];
+		if (!f)
+			continue;
+		/* Besides the first: every critical cause, and SMTP AUTH abuse
+		 * (a stolen account) - not what the first already tells: the
+		 * correlated mailer's files and senders, the hijacked
+		 * mailbox's logins and forwarder. */
+		if (primary >= 0 && f->severity < MW_SEV_CRITICAL &&
+		    !(c == C_SASL && f->severity >= MW_SEV_HIGH))
+			continue;
+		if (primary >= 0 && best[C_MAILER_SENT] &&
+		    (c == C_WEB_MAILER || c == C_LOCAL_SENDER))
+			continue;
+		if (primary >= 0 && best[C_HIJACKED] && (c == C_SASL || c == C_FORWARDER))
+			continue;
+		if (c == C_WEB_MAILER) {
+			if (webdone)
+				continue;
+			webdone = 1;
+		}
+		ph = cause_phrase(c, f, cause_count, best, window);
+		if (!ph)
+			continue;
+		if (primary < 0) {
+			primary = (int)c;
+			out = ph;
+			continue;
+		}
+		joined = fmt("%s; also %s", out, ph);
+		free(ph);
+		if (joined) {
+			free(out);
+			out = joined;
+		}
 	}
-	if (best[C_HIJACKED]) {
-		const struct mw_stored_finding *f = best[C_HIJACKED];
-
-		return fmt("hijacked mailbox %s (SMTP AUTH abuse, forwarder to %s)",
-			   or_q(dstr(f, "sasl_username")), or_q(dstr(f, "destination")));
-	}
-	if (best[C_WEB_MAILER] || best[C_WEBSHELL]) {
-		enum cause c = best[C_WEB_MAILER] ? C_WEB_MAILER : C_WEBSHELL;
-		size_t total = cause_count[C_WEB_MAILER] + cause_count[C_WEBSHELL];
-
-		if (total > 1)
-			snprintf(more, sizeof(more), " and %zu more file%s", total - 1,
-				 total > 2 ? "s" : "");
-		return fmt("%s at %s%s", c == C_WEB_MAILER ? "PHP mailer" : "webshell",
-			   or_q(best[c]->path), more);
-	}
-	if (best[C_LOCAL_SENDER]) {
-		const struct mw_stored_finding *f = best[C_LOCAL_SENDER];
-
-		group_digits(dint(f, "messages"), num, sizeof(num));
-		return fmt("mail submitted by %s, %s mails %s",
-			   dstr(f, "user") ? dstr(f, "user") : f->title,
-			   dint(f, "messages") >= 0 ? num : "?", window);
-	}
-	if (best[C_SASL]) {
-		const struct mw_stored_finding *f = best[C_SASL];
-
-		group_digits(dint(f, "ips"), num, sizeof(num));
-		return fmt("SMTP AUTH abuse of %s from %s IPs", or_q(dstr(f, "sasl_username")),
-			   dint(f, "ips") >= 0 ? num : "many");
-	}
-	if (best[C_FORWARDER]) {
-		const struct mw_stored_finding *f = best[C_FORWARDER];
-
-		return fmt("external forwarder of %s to %s", or_q(dstr(f, "owner")),
-			   or_q(dstr(f, "destination")));
-	}
-	if (best[C_RELAY])
-		return fmt("open relay: %s", best[C_RELAY]->title);
-	if (best[C_WEB_MALWARE])
-		return fmt("suspicious file at %s", or_q(best[C_WEB_MALWARE]->path));
-	return NULL;
+	return out;
 }
 
 static json_t *checks_json(const struct mw_audit_input *in, json_t *failed)
@@ -674,6 +877,7 @@ json_t *mw_audit_summarize(struct mw_report *r, const struct mw_audit_input *in)
 		verdict = "clean";
 
 	for (i = 0; i < P__COUNT; i++) {
+		step_finish(&st[i]);
 		if (!json_array_size(st[i].actions)) {
 			json_decref(st[i].actions);
 			json_decref(st[i].commands);

@@ -5,6 +5,9 @@
  * filters), judge each destination against the local domains, and report
  * external, recent, hidden and piped ones. Files are opened beneath the
  * audited root without following symlinks, read capped, parsed from memory.
+ * Here: the command, the system-wide sources and reading one file; the
+ * users and their homes are in fwd_users.c, the verdict on each
+ * destination and the findings in fwd_report.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,320 +34,16 @@
 
 #define CHECK "forwarders"
 
-/* How a file is parsed, and what it is called in the report. */
-enum fwd_format {
-	FMT_ALIASES, FMT_LIST, FMT_VIRTUAL, FMT_REGEXP, FMT_FORWARD,
-	FMT_EXIM_FILTER, FMT_SIEVE, FMT_PROCMAIL, FMT_MAILDROP
-};
-
-struct fwd_src {
-	enum fwd_format fmt;
-	const char *source;	/* "aliases", "sieve", ... (details.source) */
-	const char *owner;	/* mailbox user; NULL: the alias key */
-	long uid;		/* owning user, -1 for system files */
-	const char *home;	/* for ~, $HOME and relative includes */
-	const char *sieve_dir;	/* personal Sieve scripts of this user */
-	int user_file;		/* per-user file: ownership/mode checked */
-	int depth;		/* include depth */
-	int inactive;		/* Sieve script that is not the active one */
-	long require_uid;	/* include from a user file: owner must match */
-	const char *inc_from;	/* the file that included this one */
-	unsigned long inc_line;
-	const char *inc_text;
-};
-
-struct user {
-	char *name;
-	long uid;
-	char *home;
-};
-
-/*
- * Could uid read a file with this owner and mode? Its own file by the owner
- * bits, anyone else's by the "other" bits only (the user's groups are not
- * known here: a group-readable root file counts as unreadable, which errs
- * on the side of not showing it).
- */
-static int owner_could_read(const struct stat *st, long uid)
-{
-	if ((long)st->st_uid == uid)
-		return (st->st_mode & S_IRUSR) != 0;
-	return (st->st_mode & S_IROTH) != 0;
-}
-
-/* ---- reporting ---- */
-
-/* A JSON string of attacker-written bytes: may be invalid UTF-8, which the
- * report escapes (mw_json_escaped), so jansson must not refuse it. */
-static json_t *jstr(const char *s)
-{
-	return s ? json_stringn_nocheck(s, strlen(s)) : json_null();
-}
-
-/* dst = a "/" b; -1 (dst unusable) when it does not fit. */
-static int path_join(char *dst, size_t len, const char *a, const char *b)
-{
-	int n = snprintf(dst, len, "%s/%s", a, b);
-
-	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
-static void real_path(const struct fwd_run *r, const char *path, char *dst,
-		      size_t len)
-{
-	snprintf(dst, len, "%s%s", r->root, path);
-}
-
-/* An error about a file of the audited tree, shown with its real path. */
-static void fwd_error(struct fwd_run *r, const char *path, unsigned long line,
-		      enum mw_err code, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static void fwd_error(struct fwd_run *r, const char *path, unsigned long line,
-		      enum mw_err code, const char *fmt, ...)
-{
-	char rp[MW_MAX_PATH], msg[512];
-	va_list ap;
-
-	real_path(r, path, rp, sizeof(rp));
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	mw_report_error(r->rep, CHECK, rp, line, code, "%s", msg);
-}
-
-static void file_meta(struct mw_file_meta *m, const struct stat *st)
-{
-	memset(m, 0, sizeof(*m));
-	if (!st)
-		return;
-	m->valid = 1;
-	m->uid = st->st_uid;
-	m->gid = st->st_gid;
-	m->mode = st->st_mode;
-	m->mtime = (int64_t)st->st_mtime;
-	m->size = (int64_t)st->st_size;
-}
-
-static const char *removal_step(const char *source)
-{
-	if (!strcmp(source, "aliases"))
-		return "Remove the entry from this aliases file and run newaliases.";
-	if (!strcmp(source, "virtual"))
-		return "Remove the entry from this table, then run postmap on it "
-		       "(not needed for regexp/pcre) and postfix reload.";
-	if (!strcmp(source, "cpanel"))
-		return "Delete the forwarder/filter in cPanel (Email > Forwarders "
-		       "or Email Filters) or remove this line; then reset the "
-		       "mailbox password and end its sessions.";
-	if (!strcmp(source, "directadmin"))
-		return "Delete the forwarder/filter in DirectAdmin (E-Mail Manager "
-		       "> Forwarders or Filters) or remove this line; then reset "
-		       "the mailbox password and end its sessions.";
-	if (!strcmp(source, "sieve"))
-		return "Delete the rule from this Sieve script (Roundcube: "
-		       "Settings > Filters) or the script itself; then reset the "
-		       "mailbox password and end its sessions.";
-	if (!strcmp(source, "procmail"))
-		return "Remove the recipe from this procmailrc; then reset the "
-		       "account password and end its sessions.";
-	if (!strcmp(source, "maildrop"))
-		return "Remove the to/cc statement from this mailfilter; then "
-		       "reset the account password and end its sessions.";
-	if (!strcmp(source, "exim-filter"))
-		return "Remove the deliver/pipe/mail command from this Exim "
-		       "filter; then reset the account password and end its "
-		       "sessions.";
-	return "Remove the address from this .forward file (or delete the "
-	       "file); then reset the account password and end its sessions.";
-}
-
-static void add_finding(struct fwd_run *r, const char *rule,
-			enum mw_severity sev, const char *title,
-			const char *path, unsigned long line,
-			const char *excerpt, const char *remediation,
-			const struct stat *st, const char *owner,
-			const char *dest, const char *source, json_t *extra)
-{
-	struct mw_finding f;
-	char rp[MW_MAX_PATH];
-	json_t *det = json_object();
-
-	real_path(r, path, rp, sizeof(rp));
-	memset(&f, 0, sizeof(f));
-	f.check = CHECK;
-	f.rule_id = rule;
-	f.severity = sev;
-	f.title = title;
-	f.path = rp;
-	f.line = line;
-	f.excerpt = excerpt;
-	f.remediation = remediation;
-	file_meta(&f.file, st);
-	if (det) {
-		json_object_set_new(det, "owner", jstr(owner));
-		json_object_set_new(det, "destination", jstr(dest));
-		json_object_set_new(det, "source", json_string(source));
-		if (extra)
-			json_object_update(det, extra);
-	}
-	json_decref(extra);
-	f.details = det;
-	(void)mw_report_add(r->rep, &f);
-	json_decref(det);
-}
-
-/* ---- judging ---- */
-
-static int is_recent(const struct fwd_run *r, const struct stat *st)
-{
-	unsigned days = r->ctx->cfg ? r->ctx->cfg->recent_days : 14;
-
-	return days && (int64_t)st->st_mtime >= r->now - (int64_t)days * 86400;
-}
-
-static int is_recent_ctime(const struct fwd_run *r, const struct stat *st)
-{
-	unsigned days = r->ctx->cfg ? r->ctx->cfg->recent_days : 14;
-
-	return days && (int64_t)st->st_ctime >= r->now - (int64_t)days * 86400;
-}
-
-static int is_address_kind(enum fwd_kind k)
-{
-	return k == FWD_FORWARD || k == FWD_REDIRECT || k == FWD_NOTIFY;
-}
-
-static void inventory_add(struct fwd_run *r, const struct fwd_src *src,
-			  const char *path, const struct fwd_fact *f,
-			  const char *owner, int external, const char *rule)
-{
-	json_t *o;
-	char rp[MW_MAX_PATH];
-
-	r->ndest++;
-	if (external)
-		r->nexternal++;
-	if (!r->list || json_array_size(r->inventory) >= MW_MAX_REPORT_FINDINGS)
-		return;
-	real_path(r, path, rp, sizeof(rp));
-	o = json_object();
-	if (!o)
-		return;
-	json_object_set_new(o, "owner", jstr(owner));
-	json_object_set_new(o, "source", json_string(src->source));
-	json_object_set_new(o, "path", jstr(rp));
-	json_object_set_new(o, "line", json_integer((json_int_t)f->line));
-	json_object_set_new(o, "kind", json_string(fwd_kind_name(f->kind)));
-	json_object_set_new(o, "destination", jstr(f->dest));
-	json_object_set_new(o, "external", json_boolean(external));
-	json_object_set_new(o, "copy", json_boolean(f->copy));
-	json_object_set_new(o, "conditional", json_boolean(f->conditional));
-	json_object_set_new(o, "disabled", json_boolean(f->disabled || src->inactive));
-	json_object_set_new(o, "finding", rule ? json_string(rule) : json_null());
-	if (o)
-		json_array_append_new(r->inventory, o);
-}
-
-static void judge_fact(struct fwd_run *r, const struct fwd_src *src,
-		       const char *path, const struct stat *st,
-		       const struct fwd_doc *d, const struct fwd_fact *f)
-{
-	const struct mw_config *cfg = r->ctx->cfg;
-	const char *owner = src->owner ? src->owner : f->key;
-	const char *rule = NULL;
-	char title[512], dom[256];
-	json_t *extra;
-	int external = 0, disabled = f->disabled || src->inactive;
-
-	if (is_address_kind(f->kind)) {
-		external = fwd_address_is_external(f->dest, &r->local,
-						   cfg ? &cfg->allowed_forward_domains : NULL);
-		if (fwd_address_domain(f->dest, dom, sizeof(dom)))
-			dom[0] = '\0';
-	}
-	if (external) {
-		int hidden_copy = f->copy && !f->conditional && !disabled &&
-				  f->kind != FWD_NOTIFY &&
-				  fwd_domain_is_freemail(dom);
-		int hidden = (d->hide_line && !disabled) || hidden_copy;
-		int recent = is_recent(r, st);
-		enum mw_severity sev;
-
-		if (disabled) {
-			rule = "forwarders.disabled-external";
-			sev = MW_SEV_INFO;
-			snprintf(title, sizeof(title),
-				 "%s rule would %s mail to %s",
-				 src->inactive ? "Inactive" : "Disabled",
-				 f->kind == FWD_REDIRECT ? "redirect" : "forward",
-				 f->dest);
-		} else if (hidden) {
-			rule = "forwarders.hidden-forward";
-			sev = MW_SEV_HIGH;
-			if (d->hide_line)
-				snprintf(title, sizeof(title),
-					 "Hidden forward to %s: mail goes out and "
-					 "is thrown away or filed into trash (line %lu)",
-					 f->dest, d->hide_line);
-			else
-				snprintf(title, sizeof(title),
-					 "Hidden forward: a copy of all mail goes "
-					 "to the free-mail address %s", f->dest);
-		} else if (recent) {
-			rule = "forwarders.recent-external";
-			sev = MW_SEV_HIGH;
-			snprintf(title, sizeof(title),
-				 "External %s to %s added or changed in the "
-				 "last %u days", fwd_kind_name(f->kind), f->dest,
-				 cfg ? cfg->recent_days : 14);
-		} else {
-			rule = "forwarders.external";
-			sev = MW_SEV_MEDIUM;
-			snprintf(title, sizeof(title), "External %s to %s",
-				 fwd_kind_name(f->kind), f->dest);
-		}
-		/* ctime cannot be set back with touch: a recent inode change
-		 * under an old mtime hints at a backdated file */
-		extra = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:I, s:b}",
-				  "kind", fwd_kind_name(f->kind),
-				  "copy", (int)f->copy,
-				  "conditional", (int)f->conditional,
-				  "disabled", disabled, "recent", recent,
-				  "hidden", hidden,
-				  "hide_line", (json_int_t)(hidden ? d->hide_line : 0),
-				  "ctime_recent", is_recent_ctime(r, st));
-		add_finding(r, rule, sev, title, path, f->line, f->text,
-			    removal_step(src->source), st, owner, f->dest,
-			    src->source, extra);
-	} else if (f->kind == FWD_PIPE && !fwd_pipe_is_standard(f->dest)) {
-		rule = disabled ? "forwarders.disabled-pipe" : "forwarders.pipe";
-		snprintf(title, sizeof(title),
-			 "%sail piped to a program outside the standard MTA "
-			 "and panel paths: %s", disabled ? "Disabled rule: m" : "M",
-			 f->dest);
-		extra = json_pack("{s:s, s:b, s:b}", "kind", "pipe",
-				  "copy", (int)f->copy, "disabled", disabled);
-		add_finding(r, rule, disabled ? MW_SEV_INFO : MW_SEV_HIGH,
-			    title, path, f->line, f->text,
-			    "Find out what the program does before removing the "
-			    "pipe; a program that sends mail on is a forwarder.",
-			    st, owner, f->dest, src->source, extra);
-	}
-	if (f->kind != FWD_INCLUDE)
-		inventory_add(r, src, path, f, owner, external, rule);
-}
-
 /* ---- sources ---- */
 
-static int seen_before(struct fwd_run *r, const char *path)
+int fwd_seen_before(struct fwd_run *r, const char *path)
 {
 	/* on allocation failure a file may be read twice: harmless */
 	return mw_strset_add(&r->seen, path) == 0;
 }
 
 /* 1 when the last component of path is a symlink (not a directory above). */
-static int last_is_symlink(struct fwd_run *r, const char *path, char *target,
+int fwd_last_is_symlink(struct fwd_run *r, const char *path, char *target,
 			   size_t tlen)
 {
 	char dir[MW_MAX_PATH];
@@ -369,9 +68,6 @@ static int last_is_symlink(struct fwd_run *r, const char *path, char *target,
 	close(fd);
 	return rc;
 }
-
-static void process_file(struct fwd_run *r, const char *path,
-			 const struct fwd_src *src);
 
 /* Expand ~, $HOME, ${HOME} at the start and make relative paths home-based. */
 static int resolve_user_path(const struct fwd_src *src, const char *p,
@@ -463,18 +159,75 @@ static void follow_include(struct fwd_run *r, const struct fwd_src *src,
 	default:
 		return;
 	}
-	process_file(r, p, &inc);
+	fwd_process_file(r, p, &inc);
 }
 
-static void symlink_finding(struct fwd_run *r, const char *path,
-			    const struct fwd_src *src)
+/*
+ * Whether the user of src could read the file a symlink at path points to
+ * (target as read from the link): -1 unknown (not a user file, no such
+ * file, not reachable without symlinks), 0 no, 1 yes. Only the target's
+ * metadata is looked at, beneath the audited root.
+ */
+static int user_can_read_target(struct fwd_run *r, const char *path,
+				const char *target, const struct fwd_src *src,
+				struct stat *tst)
 {
-	char title[MW_MAX_PATH + 64];
+	char full[MW_MAX_PATH], dir[MW_MAX_PATH];
+	const char *slash;
+	int fd, n;
 
+	if (!src->user_file || src->uid < 0 || !target[0])
+		return -1;
+	if (target[0] == '/') {
+		n = snprintf(full, sizeof(full), "%s", target);
+	} else {
+		slash = strrchr(path, '/');
+		n = snprintf(full, sizeof(full), "%.*s/%s",
+			     (int)(slash ? slash - path : 0), path, target);
+	}
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return -1;
+	slash = strrchr(full, '/');
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - full), full);
+	if (mw_open_beneath(r->rootfd, dir[0] ? dir : "/", 1, &fd, NULL))
+		return -1;
+	n = fstatat(fd, slash + 1, tst, AT_SYMLINK_NOFOLLOW);
+	close(fd);
+	if (n < 0 || S_ISLNK(tst->st_mode))
+		return -1;
+	if ((long)tst->st_uid == src->uid)
+		return (tst->st_mode & S_IRUSR) != 0;
+	if (src->gid >= 0 && (long)tst->st_gid == src->gid)
+		return (tst->st_mode & S_IRGRP) != 0;
+	return (tst->st_mode & S_IROTH) != 0;
+}
+
+void fwd_symlink_finding(struct fwd_run *r, const char *path,
+			    const char *target, const struct fwd_src *src)
+{
+	char title[MW_MAX_PATH + 128];
+	struct stat tst;
+
+	if (user_can_read_target(r, path, target, src, &tst) == 0) {
+		/* ~/.forward -> /etc/shadow: a delivery agent running as
+		 * root reads for the user what the user may not read */
+		snprintf(title, sizeof(title),
+			 "Symbolic link where a %s file belongs points to %s, "
+			 "which its user cannot read (mode %04o, uid %lu); "
+			 "refused, not read", src->source, target,
+			 (unsigned)(tst.st_mode & 07777), (unsigned long)tst.st_uid);
+		fwd_add_finding(r, "forwarders.symlink-to-private", MW_SEV_HIGH, title,
+			    path, 0, NULL,
+			    "Remove the link and find out who made it: it makes a "
+			    "delivery agent running as root read (and maybe mail "
+			    "out) a file the user has no right to.",
+			    NULL, src->owner, target, src->source, NULL);
+		return;
+	}
 	snprintf(title, sizeof(title),
 		 "Symbolic link where a %s file belongs; refused, not read",
 		 src->source);
-	add_finding(r, "forwarders.symlink", MW_SEV_MEDIUM, title, path, 0,
+	fwd_add_finding(r, "forwarders.symlink", MW_SEV_MEDIUM, title, path, 0,
 		    NULL,
 		    "Replace the link with a regular file owned by the user, or "
 		    "remove it; a mail delivery agent running as root would "
@@ -509,7 +262,82 @@ static enum mw_err run_parser(enum fwd_format fmt, struct fwd_doc *d,
 	return MW_ERR_INTERNAL;
 }
 
-static void process_file(struct fwd_run *r, const char *path,
+/* A plain forward list with a destination no address can be. */
+static int list_is_garbage(const struct fwd_doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nfacts; i++)
+		if (d->facts[i].kind == FWD_FORWARD &&
+		    fwd_dest_is_garbage(d->facts[i].dest))
+			return 1;
+	return 0;
+}
+
+/*
+ * One finding for a file that is binary or not of its format (a PHP or
+ * HTML file where a .forward belongs): nothing in it is judged, no
+ * addresses are made from garbage. What looks like an external address in
+ * it is listed in details.addresses and makes the finding high, so that
+ * padding a real forward with garbage does not hide it.
+ */
+static void not_a_mail_file(struct fwd_run *r, const char *path,
+			    const struct stat *st, const struct fwd_src *src,
+			    const struct mw_buf *b, int binary)
+{
+	const struct mw_config *cfg = r->ctx->cfg;
+	struct mw_strlist found = { 0 };
+	json_t *extra = json_object(), *addrs = json_array();
+	size_t i, next = 0;
+	char title[512], first[MW_MAX_EXCERPT + 1];
+	const char *nl;
+
+	fwd_find_addresses(b->data ? b->data : "", b->len, &found, 10);
+	for (i = 0; i < found.n; i++) {
+		if (!fwd_address_is_external(found.v[i], &r->local,
+					     cfg ? &cfg->allowed_forward_domains : NULL))
+			continue;
+		next++;
+		json_array_append_new(addrs, fwd_jstr(found.v[i]));
+	}
+	if (next)
+		snprintf(title, sizeof(title), "%s where a %s file belongs; %zu "
+			 "external address%s in it (details.addresses)",
+			 binary ? "Binary file" : "Not a forward file", src->source,
+			 next, next == 1 ? "" : "es");
+	else
+		snprintf(title, sizeof(title), "%s where a %s file belongs; "
+			 "nothing in it was taken as a destination",
+			 binary ? "Binary file" : "Not a forward file", src->source);
+	json_object_set_new(extra, "binary", json_boolean(binary));
+	json_object_set_new(extra, "addresses", addrs);
+	/* the first line, escaped by the report, shows what it is */
+	nl = b->len ? memchr(b->data, '\n', b->len) : NULL;
+	snprintf(first, sizeof(first), "%.*s", (int)(nl ? (size_t)(nl - b->data) :
+			       b->len > MW_MAX_EXCERPT ? MW_MAX_EXCERPT : b->len),
+		 b->len ? b->data : "");
+	fwd_add_finding(r, "forwarders.not-a-mail-file", next ? MW_SEV_HIGH : MW_SEV_MEDIUM,
+		    title, path, 0, first[0] ? first : NULL,
+		    "Look at the file and at who wrote it; the delivery agent may "
+		    "still read it. Remove it or replace it with a real one.",
+		    st, src->owner, NULL, src->source, extra);
+	mw_strlist_clear(&found);
+}
+
+/*
+ * Could uid read a file with this owner and mode? Its own file by the owner
+ * bits, anyone else's by the "other" bits only (the user's groups are not
+ * known here: a group-readable root file counts as unreadable, which errs
+ * on the side of not showing it).
+ */
+static int owner_could_read(const struct stat *st, long uid)
+{
+	if ((long)st->st_uid == uid)
+		return (st->st_mode & S_IRUSR) != 0;
+	return (st->st_mode & S_IROTH) != 0;
+}
+
+void fwd_process_file(struct fwd_run *r, const char *path,
 			 const struct fwd_src *src)
 {
 	struct fwd_src s = *src;
@@ -520,12 +348,14 @@ static void process_file(struct fwd_run *r, const char *path,
 	int fd, trunc = 0, fmt_used, stopped = 0;
 	size_t i;
 
-	if (seen_before(r, path))
+	if (fwd_seen_before(r, path))
 		return;
 	e = mw_open_beneath(r->rootfd, path, 0, &fd, &st);
 	if (e == MW_ERR_SYMLINK) {
-		if (last_is_symlink(r, path, NULL, 0))
-			symlink_finding(r, path, src);
+		char target[MW_MAX_PATH];
+
+		if (fwd_last_is_symlink(r, path, target, sizeof(target)))
+			fwd_symlink_finding(r, path, target, src);
 		else
 			fwd_error(r, path, 0, e,
 					"a directory on the path is a symbolic "
@@ -552,7 +382,7 @@ static void process_file(struct fwd_run *r, const char *path,
 			close(ifd);
 		else
 			memset(&ist, 0, sizeof(ist));
-		add_finding(r, "forwarders.include-refused", MW_SEV_MEDIUM,
+		fwd_add_finding(r, "forwarders.include-refused", MW_SEV_MEDIUM,
 			    "Include of a file owned by another user; refused, not read",
 			    src->inc_from ? src->inc_from : path, src->inc_line,
 			    src->inc_text,
@@ -573,7 +403,7 @@ static void process_file(struct fwd_run *r, const char *path,
 			 "%lu, mode %04o, %lu links): not read", s.source,
 			 (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777),
 			 (unsigned long)st.st_nlink);
-		add_finding(r, "forwarders.unreadable-by-owner", MW_SEV_HIGH, title,
+		fwd_add_finding(r, "forwarders.unreadable-by-owner", MW_SEV_HIGH, title,
 			    path, 0, NULL,
 			    "The delivery agent, reading as the user, ignores this "
 			    "file; a link count above 1 points to a hard link to a "
@@ -592,10 +422,24 @@ static void process_file(struct fwd_run *r, const char *path,
 	}
 	r->files_read++;
 	mw_progress(r->ctx, "forwarders: %zu files", r->files_read);
-	if (trunc)
-		fwd_error(r, path, 0, MW_ERR_TOOBIG,
-				"larger than %u bytes; only the start was read",
-				MW_MAX_TEXT_FILE);
+	if (trunc) {
+		/* a finding, not an error: a nightly audit must not exit 2
+		 * for ever because a user made a big file */
+		char title[256];
+
+		snprintf(title, sizeof(title), "%s file larger than %u bytes (%lld): "
+			 "only the start was read", s.source, MW_MAX_TEXT_FILE,
+			 (long long)st.st_size);
+		fwd_add_finding(r, "forwarders.oversized", MW_SEV_MEDIUM, title, path, 0,
+			    NULL, "Look at what the file holds: no mail filter is this "
+			    "big. Move it away if it is not one.",
+			    &st, src->owner, NULL, src->source, NULL);
+	}
+	if (fwd_text_is_binary(b.data ? b.data : "", b.len)) {
+		not_a_mail_file(r, path, &st, src, &b, 1);
+		mw_buf_free(&b);
+		return;
+	}
 	if (src->user_file && ((src->uid >= 0 && (long)st.st_uid != src->uid &&
 				st.st_uid != 0) || (st.st_mode & 022))) {
 		char title[256];
@@ -605,7 +449,7 @@ static void process_file(struct fwd_run *r, const char *path,
 			 (st.st_mode & 022) ? "writable by group or others" :
 			 "not owned by its user",
 			 (unsigned)(st.st_mode & 07777), (unsigned long)st.st_uid);
-		add_finding(r, "forwarders.unsafe-file", MW_SEV_MEDIUM, title,
+		fwd_add_finding(r, "forwarders.unsafe-file", MW_SEV_MEDIUM, title,
 			    path, 0, NULL,
 			    "chown the file to its user and chmod 0600 (or 0644); "
 			    "Postfix and OpenSMTPD ignore such files, other "
@@ -630,18 +474,26 @@ static void process_file(struct fwd_run *r, const char *path,
 	else if ((int)src->fmt == FMT_FORWARD && fmt_used == FMT_SIEVE)
 		s.source = "sieve";
 	s.fmt = (enum fwd_format)fmt_used;
-	for (i = 0; i < d.nerrs; i++) {
+	if ((s.fmt == FMT_FORWARD || s.fmt == FMT_LIST) && list_is_garbage(&d)) {
+		not_a_mail_file(r, path, &st, src, &b, 0);
+		fwd_doc_free(&d);
+		mw_buf_free(&b);
+		return;
+	}
+	/* an oversized file is one finding (above): its cut and overlong
+	 * lines are not parse errors of their own */
+	for (i = 0; i < d.nerrs && !trunc; i++) {
 		char title[384];
 
 		snprintf(title, sizeof(title), "Cannot parse %s file: %s",
 			 s.source, d.errs[i].msg);
-		add_finding(r, "forwarders.parse-error", MW_SEV_LOW, title, path,
+		fwd_add_finding(r, "forwarders.parse-error", MW_SEV_LOW, title, path,
 			    d.errs[i].line, NULL,
 			    "Fix or remove the broken part; the mail system may "
 			    "read it differently from what it looks like.",
 			    &st, s.owner, NULL, s.source, NULL);
 	}
-	if (d.dropped_errs)
+	if (d.dropped_errs && !trunc)
 		mw_report_note(r->rep, CHECK, "%s%s: %zu more parse errors not listed",
 			       r->root, path, d.dropped_errs);
 	if (stopped) {
@@ -651,7 +503,7 @@ static void process_file(struct fwd_run *r, const char *path,
 			 "stopped at line %lu (%s); %d forward(s) found by a line scan",
 			 s.source, d.nerrs ? d.errs[0].line : 0,
 			 d.nerrs ? d.errs[0].msg : "errors", stopped - 1);
-		add_finding(r, "forwarders.not-fully-audited", MW_SEV_MEDIUM, title,
+		fwd_add_finding(r, "forwarders.not-fully-audited", MW_SEV_MEDIUM, title,
 			    path, d.nerrs ? d.errs[0].line : 0, NULL,
 			    "Read the file by hand: rules after the point where the "
 			    "parse stopped are only seen by a line scan for "
@@ -665,415 +517,10 @@ static void process_file(struct fwd_run *r, const char *path,
 		if (d.facts[i].kind == FWD_INCLUDE)
 			follow_include(r, &s, path, &st, &d.facts[i]);
 		else
-			judge_fact(r, &s, path, &st, &d, &d.facts[i]);
+			fwd_judge_fact(r, &s, path, &st, &d, &d.facts[i]);
 	}
 	fwd_doc_free(&d);
 	mw_buf_free(&b);
-}
-
-/* ---- Dovecot Sieve layout ---- */
-
-static void read_dovecot(struct fwd_run *r)
-{
-	static const char *const files[] = {
-		"/etc/dovecot/dovecot.conf", "/etc/dovecot/conf.d/90-sieve.conf",
-		"/etc/dovecot/local.conf",
-	};
-	size_t i, k;
-
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		struct fwd_doc d;
-		struct mw_buf b;
-		struct stat st;
-		int trunc;
-
-		mw_buf_init(&b, MW_MAX_TEXT_FILE);
-		if (fwd_read(r, files[i], &b, &st, &trunc) != MW_OK) {
-			mw_buf_free(&b);
-			continue;
-		}
-		fwd_doc_init(&d);
-		(void)fwd_parse_dovecot_conf(&d, b.data ? b.data : "", b.len);
-		for (k = 0; k < d.nerrs; k++)
-			fwd_error(r, files[i], d.errs[k].line,
-					MW_ERR_PARSE, "%s", d.errs[k].msg);
-		for (k = 0; k < d.keys.n; k++) {
-			const char *key = d.keys.v[k], *v = d.values.v[k];
-
-			if (!*v)
-				continue;
-			if (!strcmp(key, "sieve")) {
-				free(r->sieve_loc);
-				r->sieve_loc = strdup(v);
-			} else if (!strcmp(key, "sieve_dir")) {
-				free(r->sieve_dir);
-				r->sieve_dir = strdup(v);
-			} else if (!strcmp(key, "sieve_global") ||
-				   !strcmp(key, "sieve_global_dir")) {
-				free(r->sieve_global);
-				r->sieve_global = strdup(v);
-			} else if (!strncmp(key, "sieve_before", 12)) {
-				(void)mw_strlist_add(&r->sieve_before, v);
-			} else if (!strncmp(key, "sieve_after", 11)) {
-				(void)mw_strlist_add(&r->sieve_after, v);
-			}
-		}
-		fwd_doc_free(&d);
-		mw_buf_free(&b);
-	}
-}
-
-/*
- * Dovecot location "file:~/sieve;active=~/.dovecot.sieve" (or a bare path)
- * into the storage path and the active-script path, %u/%n/%h and ~ expanded.
- */
-static void expand_location(const char *loc, const struct user *u, char *path,
-			    size_t plen, char *active, size_t alen)
-{
-	char tmp[MW_MAX_PATH];
-	const char *p = loc, *semi;
-	size_t o = 0;
-
-	path[0] = active[0] = '\0';
-	if (!strncmp(p, "file:", 5))
-		p += 5;
-	/* expand variables into tmp first */
-	for (; *p && o + 1 < sizeof(tmp); p++) {
-		const char *add = NULL;
-
-		if (*p == '~' && (p == loc || p[-1] == ':' || p[-1] == '=' ||
-				  p == loc + 5))
-			add = u ? u->home : "";
-		else if (*p == '%' && (p[1] == 'u' || p[1] == 'n'))
-			add = u ? u->name : "";
-		else if (*p == '%' && p[1] == 'h')
-			add = u ? u->home : "";
-		if (add) {
-			o += (size_t)snprintf(tmp + o, sizeof(tmp) - o, "%s", add);
-			if (*p == '%')
-				p++;
-			if (o >= sizeof(tmp))
-				o = sizeof(tmp) - 1;
-			continue;
-		}
-		tmp[o++] = *p;
-	}
-	tmp[o] = '\0';
-	semi = strchr(tmp, ';');
-	snprintf(path, plen, "%.*s", (int)(semi ? (size_t)(semi - tmp) : strlen(tmp)), tmp);
-	while (semi) {
-		const char *opt = semi + 1;
-
-		semi = strchr(opt, ';');
-		if (!strncmp(opt, "active=", 7))
-			snprintf(active, alen, "%.*s",
-				 (int)(semi ? (size_t)(semi - opt - 7) : strlen(opt + 7)),
-				 opt + 7);
-	}
-}
-
-static int has_suffix(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
-/* A Sieve location that is a file or a directory of *.sieve scripts. */
-static void process_sieve_location(struct fwd_run *r, const char *loc,
-				   const struct fwd_src *src)
-{
-	struct mw_strlist names = { 0 };
-	char p[MW_MAX_PATH];
-	size_t i;
-
-	if (fwd_list_dir(r, loc, 'f', &names) == MW_OK) {
-		for (i = 0; i < names.n; i++) {
-			if (!has_suffix(names.v[i], ".sieve"))
-				continue;
-			if (path_join(p, sizeof(p), loc, names.v[i]))
-				continue;
-			process_file(r, p, src);
-		}
-		mw_strlist_clear(&names);
-		return;
-	}
-	process_file(r, loc, src);
-}
-
-static void process_user_sieve(struct fwd_run *r, const struct user *u,
-			       const struct fwd_src *base)
-{
-	struct fwd_src s = *base;
-	struct mw_strlist names = { 0 };
-	char dir[MW_MAX_PATH], active[MW_MAX_PATH], p[MW_MAX_PATH];
-	char target[MW_MAX_PATH], active_name[MW_MAX_PATH];
-	const char *loc = r->sieve_loc ? r->sieve_loc :
-			  "file:~/sieve;active=~/.dovecot.sieve";
-	struct stat st;
-	size_t i;
-	int fd;
-
-	expand_location(loc, u, dir, sizeof(dir), active, sizeof(active));
-	if (!active[0] && r->sieve_loc) {
-		/* "sieve = ~/.dovecot.sieve" with a legacy sieve_dir */
-		snprintf(active, sizeof(active), "%s", dir);
-		if (r->sieve_dir)
-			expand_location(r->sieve_dir, u, dir, sizeof(dir), p,
-					sizeof(p));
-		else
-			snprintf(dir, sizeof(dir), "%s/sieve", u->home);
-	}
-	s.fmt = FMT_SIEVE;
-	s.source = "sieve";
-	s.sieve_dir = dir;
-	active_name[0] = '\0';
-	/* The active script: Dovecot makes it a symlink into the storage
-	 * directory. Such a link is not followed; the script it names is read
-	 * from the directory. Any other symlink is refused and reported. */
-	if (active[0]) {
-		enum mw_err e = mw_open_beneath(r->rootfd, active, 0, &fd, &st);
-
-		if (e == MW_OK) {
-			close(fd);
-			process_file(r, active, &s);
-		} else if (e == MW_ERR_SYMLINK &&
-			   last_is_symlink(r, active, target, sizeof(target))) {
-			const char *dbase = strrchr(dir, '/');
-			const char *slash = strrchr(target, '/');
-			size_t dl = dbase ? strlen(dbase + 1) : 0;
-
-			/* "sieve/NAME.sieve" relative to the link's folder */
-			if (dbase && slash && !strstr(target, "..") &&
-			    target[0] != '/' &&
-			    (size_t)(slash - target) == dl &&
-			    !strncmp(target, dbase + 1, dl) &&
-			    has_suffix(slash + 1, ".sieve")) {
-				snprintf(active_name, sizeof(active_name), "%s",
-					 slash + 1);
-				(void)seen_before(r, active);
-			} else {
-				(void)seen_before(r, active);
-				symlink_finding(r, active, &s);
-			}
-		} else if (e == MW_ERR_SYMLINK) {
-			fwd_error(r, active, 0, e,
-					"a directory on the path is a symbolic "
-					"link; not followed");
-		} else if (errno != ENOENT && errno != ENOTDIR) {
-			fwd_error(r, active, 0, e,
-					"cannot open the active Sieve script");
-		}
-	}
-	if (active_name[0] && !path_join(p, sizeof(p), dir, active_name)) {
-		process_file(r, p, &s);
-	}
-	/* Scripts in the storage that are not active (nor included) never
-	 * run: reported as inactive. */
-	if (fwd_list_dir(r, dir, 0, &names) == MW_OK) {
-		s.inactive = 1;
-		for (i = 0; i < names.n; i++) {
-			if (!has_suffix(names.v[i], ".sieve"))
-				continue;
-			if (path_join(p, sizeof(p), dir, names.v[i]))
-				continue;
-			process_file(r, p, &s);
-		}
-	}
-	mw_strlist_clear(&names);
-}
-
-/* ---- users ---- */
-
-static void free_users(struct user *u, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(u[i].name);
-		free(u[i].home);
-	}
-	free(u);
-}
-
-/* Users with a home from ROOT/etc/passwd (also on the live system, so that
- * the audit of "/" and of an image behave the same). */
-static struct user *read_users(struct fwd_run *r, size_t *nusers)
-{
-	struct mw_buf b;
-	struct stat st;
-	struct mw_lines it;
-	struct user *u = NULL;
-	size_t n = 0, a = 0, len;
-	const char *l;
-	int ov, trunc;
-
-	*nusers = 0;
-	mw_buf_init(&b, MW_MAX_TEXT_FILE);
-	if (fwd_read(r, "/etc/passwd", &b, &st, &trunc) != MW_OK) {
-		fwd_error(r, "/etc/passwd", 0, MW_ERR_IO,
-				"cannot read the user list: %s", strerror(errno));
-		mw_buf_free(&b);
-		return NULL;
-	}
-	mw_lines_init(&it, b.data ? b.data : "", b.len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &l, &len, &ov) && n < FWD_MAX_USERS) {
-		const char *f[7];
-		size_t fl[7], k = 0, j, s = 0;
-		char *end;
-		long uid;
-
-		if (!len || l[0] == '#' || l[0] == '+' || l[0] == '-' ||
-		    memchr(l, '\0', len))
-			continue;
-		for (j = 0; j <= len && k < 7; j++) {
-			if (j == len || l[j] == ':') {
-				f[k] = l + s;
-				fl[k++] = j - s;
-				s = j + 1;
-			}
-		}
-		if (k != 7 || !fl[0] || fl[5] < 2 || f[5][0] != '/')
-			continue;
-		if (fwd_word_eq(f[5], fl[5], "/nonexistent") ||
-		    fwd_word_eq(f[5], fl[5], "/dev/null"))
-			continue;
-		{
-			char num[24];
-
-			snprintf(num, sizeof(num), "%.*s", (int)(fl[2] < 20 ? fl[2] : 20), f[2]);
-			uid = strtol(num, &end, 10);
-			if (!num[0] || *end || uid < 0)
-				continue;
-		}
-		if (n == a) {
-			size_t na = a ? a * 2 : 32;
-			struct user *nu = realloc(u, na * sizeof(*nu));
-
-			if (!nu)
-				break;
-			u = nu;
-			a = na;
-		}
-		u[n].name = strndup(f[0], fl[0]);
-		u[n].home = strndup(f[5], fl[5]);
-		u[n].uid = uid;
-		if (!u[n].name || !u[n].home) {
-			free(u[n].name);
-			free(u[n].home);
-			break;
-		}
-		/* "/home/bob/" and "/home/bob" are one home */
-		while (strlen(u[n].home) > 1 &&
-		       u[n].home[strlen(u[n].home) - 1] == '/')
-			u[n].home[strlen(u[n].home) - 1] = '\0';
-		n++;
-	}
-	mw_buf_free(&b);
-	*nusers = n;
-	return u;
-}
-
-/*
- * Postfix .forward+EXT files (forward_path with a recipient delimiter) and
- * cPanel per-mailbox filters ~/etc/DOMAIN/MAILBOX/filter (Exim filters
- * that cPanel generates from filter.yaml next to them).
- */
-static void process_user_extras(struct fwd_run *r, const struct user *u,
-				const struct fwd_src *base)
-{
-	struct mw_strlist names = { 0 }, doms = { 0 }, boxes = { 0 };
-	struct fwd_src s = *base;
-	char p[MW_MAX_PATH], d[MW_MAX_PATH];
-	size_t i, j;
-
-	/* fwd_list_dir skips dot names, so look at the home listing here */
-	if (fwd_list_dir_all(r, u->home, &names) == MW_OK) {
-		s.fmt = FMT_FORWARD;
-		s.source = "forward";
-		for (i = 0; i < names.n; i++) {
-			const char *n = names.v[i];
-
-			if (strncmp(n, ".forward", 8) || (n[8] != '+' && n[8] != '-') ||
-			    !n[9])
-				continue;
-			if (!path_join(p, sizeof(p), u->home, n))
-				process_file(r, p, &s);
-		}
-	}
-	mw_strlist_clear(&names);
-	if (path_join(d, sizeof(d), u->home, "etc") ||
-	    fwd_list_dir(r, d, 'd', &doms) != MW_OK)
-		return;
-	s.fmt = FMT_EXIM_FILTER;
-	s.source = "cpanel";
-	for (i = 0; i < doms.n; i++) {
-		char dd[MW_MAX_PATH];
-
-		if (!strchr(doms.v[i], '.') || path_join(dd, sizeof(dd), d, doms.v[i]))
-			continue;
-		if (fwd_list_dir(r, dd, 'd', &boxes) != MW_OK)
-			continue;
-		for (j = 0; j < boxes.n; j++) {
-			char box[MW_MAX_PATH], mailbox[512];
-
-			if (path_join(box, sizeof(box), dd, boxes.v[j]) ||
-			    path_join(p, sizeof(p), box, "filter"))
-				continue;
-			/* the filter belongs to the mailbox, not the account */
-			snprintf(mailbox, sizeof(mailbox), "%s@%s", boxes.v[j],
-				 doms.v[i]);
-			s.owner = mailbox;
-			process_file(r, p, &s);
-		}
-		mw_strlist_clear(&boxes);
-	}
-	mw_strlist_clear(&doms);
-}
-
-static void process_user(struct fwd_run *r, const struct user *u)
-{
-	struct fwd_src s;
-	char p[MW_MAX_PATH];
-	enum mw_err e;
-	int fd;
-
-	/* A home that is missing or reached through a symlink (/bin on
-	 * merged-/usr Debian) holds nothing a delivery agent would read
-	 * safely; one note instead of an error per file. */
-	e = mw_open_beneath(r->rootfd, u->home, 1, &fd, NULL);
-	if (e == MW_ERR_SYMLINK) {
-		mw_report_note(r->rep, CHECK,
-			       "home %s of %s is reached through a symbolic "
-			       "link; not audited", u->home, u->name);
-		return;
-	}
-	if (e)
-		return;
-	close(fd);
-
-	memset(&s, 0, sizeof(s));
-	s.owner = u->name;
-	s.uid = u->uid;
-	s.home = u->home;
-	s.user_file = 1;
-	s.require_uid = -1;
-
-	snprintf(p, sizeof(p), "%s/.forward", u->home);
-	s.fmt = FMT_FORWARD;
-	s.source = "forward";
-	process_file(r, p, &s);
-
-	snprintf(p, sizeof(p), "%s/.procmailrc", u->home);
-	s.fmt = FMT_PROCMAIL;
-	s.source = "procmail";
-	process_file(r, p, &s);
-
-	snprintf(p, sizeof(p), "%s/.mailfilter", u->home);
-	s.fmt = FMT_MAILDROP;
-	s.source = "maildrop";
-	process_file(r, p, &s);
-
-	process_user_sieve(r, u, &s);
-	process_user_extras(r, u, &s);
 }
 
 /* ---- system-wide sources ---- */
@@ -1086,6 +533,7 @@ static void process_maps(struct fwd_run *r, const struct mw_strlist *maps,
 
 	memset(&s, 0, sizeof(s));
 	s.uid = -1;
+	s.gid = -1;
 	s.require_uid = -1;
 	for (i = 0; i < maps->n; i++) {
 		const char *type, *path;
@@ -1102,7 +550,7 @@ static void process_maps(struct fwd_run *r, const struct mw_strlist *maps,
 			s.fmt = FMT_REGEXP;
 		else
 			s.fmt = is_virtual ? FMT_VIRTUAL : FMT_ALIASES;
-		process_file(r, path, &s);
+		fwd_process_file(r, path, &s);
 	}
 }
 
@@ -1115,13 +563,14 @@ static void process_panels(struct fwd_run *r)
 
 	memset(&s, 0, sizeof(s));
 	s.uid = -1;
+	s.gid = -1;
 	s.require_uid = -1;
 	s.source = "cpanel";
 	if (fwd_list_dir(r, "/etc/valiases", 'f', &names) == MW_OK) {
 		s.fmt = FMT_ALIASES;
 		for (i = 0; i < names.n; i++) {
 			snprintf(p, sizeof(p), "/etc/valiases/%s", names.v[i]);
-			process_file(r, p, &s);
+			fwd_process_file(r, p, &s);
 		}
 	}
 	mw_strlist_clear(&names);
@@ -1130,7 +579,7 @@ static void process_panels(struct fwd_run *r)
 		for (i = 0; i < names.n; i++) {
 			snprintf(p, sizeof(p), "/etc/vfilters/%s", names.v[i]);
 			s.owner = names.v[i];
-			process_file(r, p, &s);
+			fwd_process_file(r, p, &s);
 		}
 		s.owner = NULL;
 	}
@@ -1143,11 +592,11 @@ static void process_panels(struct fwd_run *r)
 			snprintf(p, sizeof(p), "/etc/virtual/%s/aliases", names.v[i]);
 			s.fmt = FMT_ALIASES;
 			s.owner = NULL;
-			process_file(r, p, &s);
+			fwd_process_file(r, p, &s);
 			snprintf(p, sizeof(p), "/etc/virtual/%s/filter", names.v[i]);
 			s.fmt = FMT_EXIM_FILTER;
 			s.owner = names.v[i];
-			process_file(r, p, &s);
+			fwd_process_file(r, p, &s);
 		}
 	}
 	mw_strlist_clear(&names);
@@ -1160,6 +609,7 @@ static void process_system(struct fwd_run *r)
 
 	memset(&s, 0, sizeof(s));
 	s.uid = -1;
+	s.gid = -1;
 	s.require_uid = -1;
 	if (!r->postfix_found)
 		(void)mw_strlist_add(&r->alias_maps, "hash:/etc/aliases");
@@ -1168,16 +618,16 @@ static void process_system(struct fwd_run *r)
 	/* Exim reads /etc/aliases through its system_aliases router */
 	s.fmt = FMT_ALIASES;
 	s.source = "aliases";
-	process_file(r, "/etc/aliases", &s);
+	fwd_process_file(r, "/etc/aliases", &s);
 	s.fmt = FMT_EXIM_FILTER;
 	s.source = "exim-filter";
 	s.owner = "(system filter)";
 	for (i = 0; i < r->exim_filters.n; i++)
-		process_file(r, r->exim_filters.v[i], &s);
+		fwd_process_file(r, r->exim_filters.v[i], &s);
 	s.fmt = FMT_PROCMAIL;
 	s.source = "procmail";
 	s.owner = "(all users)";
-	process_file(r, "/etc/procmailrc", &s);
+	fwd_process_file(r, "/etc/procmailrc", &s);
 	s.fmt = FMT_SIEVE;
 	s.source = "sieve";
 	s.owner = "(all users)";
@@ -1185,16 +635,16 @@ static void process_system(struct fwd_run *r)
 	for (i = 0; i < r->sieve_before.n; i++) {
 		char p[MW_MAX_PATH], a[MW_MAX_PATH];
 
-		expand_location(r->sieve_before.v[i], NULL, p, sizeof(p), a, sizeof(a));
+		fwd_expand_location(r->sieve_before.v[i], NULL, p, sizeof(p), a, sizeof(a));
 		if (p[0] == '/')
-			process_sieve_location(r, p, &s);
+			fwd_process_sieve_location(r, p, &s);
 	}
 	for (i = 0; i < r->sieve_after.n; i++) {
 		char p[MW_MAX_PATH], a[MW_MAX_PATH];
 
-		expand_location(r->sieve_after.v[i], NULL, p, sizeof(p), a, sizeof(a));
+		fwd_expand_location(r->sieve_after.v[i], NULL, p, sizeof(p), a, sizeof(a));
 		if (p[0] == '/')
-			process_sieve_location(r, p, &s);
+			fwd_process_sieve_location(r, p, &s);
 	}
 	process_panels(r);
 }
@@ -1274,7 +724,7 @@ static void set_data(struct fwd_run *r)
 		json_object_set_new(origins, r->local.v[i],
 				    json_string(r->domain_origin.v[i]));
 	}
-	json_object_set_new(data, "root", jstr(r->root[0] ? r->root : "/"));
+	json_object_set_new(data, "root", fwd_jstr(r->root[0] ? r->root : "/"));
 	json_object_set_new(data, "local_domains", doms);
 	json_object_set_new(data, "local_domain_sources", origins);
 	json_object_set_new(data, "files_read", json_integer((json_int_t)r->files_read));
@@ -1300,9 +750,11 @@ static void free_run(struct fwd_run *r)
 	mw_strlist_clear(&r->sieve_before);
 	mw_strlist_clear(&r->sieve_after);
 	mw_strset_free(&r->seen);
+	mw_strset_free(&r->finding_keys);
 	free(r->sieve_loc);
 	free(r->sieve_dir);
 	free(r->sieve_global);
+	free(r->mail_home);
 	json_decref(r->inventory);
 	if (r->rootfd >= 0)
 		close(r->rootfd);
@@ -1317,7 +769,7 @@ enum mw_err mw_cmd_forwarders(struct mw_ctx *ctx, int argc, char **argv)
 	};
 	struct fwd_run r;
 	const char *root = "/";
-	struct user *users;
+	struct fwd_user *users;
 	struct mw_strset homes = { 0 };
 	size_t nusers, i;
 	int c;
@@ -1362,18 +814,19 @@ enum mw_err mw_cmd_forwarders(struct mw_ctx *ctx, int argc, char **argv)
 			       r.root);
 
 	fwd_collect_domains(&r);
-	read_dovecot(&r);
+	fwd_read_dovecot(&r);
 	process_system(&r);
-	users = read_users(&r, &nusers);
+	users = fwd_read_users(&r, &nusers);
+	fwd_process_virtual_users(&r, &homes);
 	for (i = 0; i < nusers; i++) {
 		/* one home shared by several accounts is read once */
 		if (mw_strset_add(&homes, users[i].home) == 0 ||
 		    !strcmp(users[i].home, "/"))
 			continue;
-		process_user(&r, &users[i]);
+		fwd_process_user(&r, &users[i]);
 	}
 	mw_strset_free(&homes);
-	free_users(users, nusers);
+	fwd_free_users(users, nusers);
 	mw_progress_done(ctx);
 	set_data(&r);
 	free_run(&r);

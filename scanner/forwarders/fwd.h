@@ -23,6 +23,7 @@
 #define FWD_MAX_USERS		100000
 #define FWD_MAX_DIR_ENTRIES	10000	/* entries read per directory */
 #define FWD_MAX_DEST		1024	/* bytes kept of one destination */
+#define FWD_MAX_HIDES		64	/* hiding statements kept per file */
 
 enum fwd_kind {
 	FWD_FORWARD,	/* mail goes on to an address (alias, .forward, !addr) */
@@ -43,6 +44,18 @@ struct fwd_fact {
 	unsigned disabled : 1;	/* can never run (Roundcube "if false") */
 	unsigned pattern : 1;	/* key is a regexp/pcre table pattern */
 	char *key;		/* alias/map key (local part, address); NULL */
+	unsigned rule;		/* the rule it belongs to (fwd_rule_begin);
+				 * 0 = the file's unconditional top level */
+};
+
+/* A statement that throws the original away or hides it (discard,
+ * /dev/null, a trash folder, Exim "seen finish"), see fwd_hide_for. */
+struct fwd_hide {
+	unsigned rule;
+	unsigned long line;
+	char *text;
+	long fact;		/* index of the fact that is the hide itself
+				 * (Exim "deliver" is "seen"), -1 none */
 };
 
 struct fwd_perr {
@@ -62,9 +75,15 @@ struct fwd_doc {
 	 * stopped early (0: none, or no scan). */
 	size_t scanned_facts;
 	/* The original is thrown away or hidden: discard, /dev/null, a
-	 * Trash/Junk folder. First such line (0 = none). */
+	 * Trash/Junk folder. First such line (0 = none); every one (capped)
+	 * with its rule in hides. */
 	unsigned long hide_line;
 	char *hide_text;
+	struct fwd_hide hides[FWD_MAX_HIDES];
+	size_t nhides;
+	/* Rules: the parser brackets each alias entry, table entry or
+	 * conditional block with fwd_rule_begin/fwd_rule_end. */
+	unsigned cur_rule, last_rule;
 	/* Sieve: "keep" seen (the original stays visible). */
 	int keeps;
 	/* Set by the Sieve parser: extensions named in require. */
@@ -91,9 +110,29 @@ struct fwd_fact *fwd_add_fact(struct fwd_doc *d, enum fwd_kind kind,
 void fwd_add_error(struct fwd_doc *d, unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Remember the first line that hides or drops the original. */
+/* Remember a line that hides or drops the original, in the current rule. */
 void fwd_set_hide(struct fwd_doc *d, unsigned long line, const char *text,
 		  size_t tlen);
+
+/* A fact that itself keeps the mail from the mailbox (Exim's "deliver"
+ * without "unseen"): it hides the other forwards of its rule, not itself.
+ * Not counted in hide_line. */
+void fwd_set_hide_by(struct fwd_doc *d, const struct fwd_fact *f);
+
+/* Start a new rule (facts and hides added until fwd_rule_end belong to
+ * it); returns the enclosing rule for fwd_rule_end. */
+unsigned fwd_rule_begin(struct fwd_doc *d);
+void fwd_rule_end(struct fwd_doc *d, unsigned outer);
+
+/*
+ * The hide that applies to fact f, other than f itself (Exim's "deliver"
+ * is itself "seen"): one at the file's top level hides every forward; one
+ * in a rule hides that rule's forwards and the unconditional ones (which
+ * see the same mail), never another rule's (another alias, another
+ * conditional block). NULL when none.
+ */
+const struct fwd_hide *fwd_hide_for(const struct fwd_doc *d,
+				    const struct fwd_fact *f);
 
 /* 1 when a folder/mailbox name means trash or spam (Trash, Junk, Spam,
  * Deleted Items, INBOX.Trash, .Junk/, ...), case-insensitive. */
@@ -156,6 +195,31 @@ enum mw_err fwd_parse_dovecot_conf(struct fwd_doc *d, const char *text,
 /* 1 when the .forward text is an Exim filter ("# Exim filter" on the
  * first line, case-insensitive), 2 when it is "# Sieve filter", else 0. */
 int fwd_forward_filter_type(const char *text, size_t len);
+
+/*
+ * 1 when text is not a text file at all: more than 1 in 10 of its first
+ * FWD_SNIFF_BYTES bytes are control characters (NUL included, blanks not)
+ * or not UTF-8 (one stray NUL byte is a parse error of the format). Such a file gets one finding and is not parsed:
+ * no addresses are made from garbage.
+ */
+#define FWD_SNIFF_BYTES		65536
+int fwd_text_is_binary(const char *text, size_t len);
+
+/*
+ * 1 when a destination taken from a plain .forward list cannot be an
+ * address, "|command", "/file" or ":include:": control bytes or
+ * characters no address holds outside quotes ( ( ) < > ; { } [ ] $ ` ),
+ * as when a PHP or HTML file sits where a .forward belongs.
+ */
+int fwd_dest_is_garbage(const char *dest);
+
+/*
+ * Copy into out (up to max entries, deduplicated) the strings in text that
+ * look like plain addresses: local@domain.tld with the usual characters.
+ * For showing what a file that is not a forward file holds.
+ */
+void fwd_find_addresses(const char *text, size_t len, struct mw_strlist *out,
+			size_t max);
 
 /* Value of key in a parsed key/value doc, or NULL (last definition). */
 const char *fwd_doc_get(const struct fwd_doc *d, const char *key);

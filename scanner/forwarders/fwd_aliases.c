@@ -178,8 +178,22 @@ enum mw_err fwd_for_logical_lines(struct fwd_doc *d, const char *text,
 	return MW_OK;
 }
 
+static void alias_entry_rule(struct fwd_doc *d, const char *s, size_t n,
+			     unsigned long line);
+
+/* Every entry is a rule of its own: "devnull: /dev/null" hides nothing
+ * but its own mail, "bob: x@ext, /dev/null" hides bob's forward. */
 static void alias_entry(struct fwd_doc *d, const char *s, size_t n,
 			unsigned long line)
+{
+	unsigned outer = fwd_rule_begin(d);
+
+	alias_entry_rule(d, s, n, line);
+	fwd_rule_end(d, outer);
+}
+
+static void alias_entry_rule(struct fwd_doc *d, const char *s, size_t n,
+			     unsigned long line)
 {
 	size_t i = 0, kstart, kend;
 
@@ -251,6 +265,7 @@ static void virtual_entry(struct fwd_doc *d, const char *s, size_t n,
 			  unsigned long line)
 {
 	size_t i = 0, kstart;
+	unsigned outer;
 
 	kstart = i;
 	while (i < n && !fwd_isblank(s[i]))
@@ -259,7 +274,9 @@ static void virtual_entry(struct fwd_doc *d, const char *s, size_t n,
 		fwd_add_error(d, line, "table entry without a value");
 		return;
 	}
+	outer = fwd_rule_begin(d);
 	split_targets(d, s + kstart, i - kstart, s + i, n - i, s, n, line);
+	fwd_rule_end(d, outer);
 }
 
 enum mw_err fwd_parse_virtual(struct fwd_doc *d, const char *text, size_t len)
@@ -277,6 +294,7 @@ static void regexp_entry(struct fwd_doc *d, const char *s, size_t n,
 	size_t i = 0, pstart;
 	char delim;
 	size_t before;
+	unsigned outer;
 
 	while (i < n && fwd_isblank(s[i]))
 		i++;
@@ -313,7 +331,9 @@ static void regexp_entry(struct fwd_doc *d, const char *s, size_t n,
 	while (i < n && !fwd_isblank(s[i]))
 		i++;		/* flags */
 	before = d->nfacts;
+	outer = fwd_rule_begin(d);
 	split_targets(d, s + pstart, i - pstart, s + i, n - i, s, n, line);
+	fwd_rule_end(d, outer);
 	for (; before < d->nfacts; before++)
 		d->facts[before].pattern = 1;
 }

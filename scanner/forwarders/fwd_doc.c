@@ -29,6 +29,8 @@ void fwd_doc_free(struct fwd_doc *d)
 		free(d->errs[i].msg);
 	free(d->errs);
 	free(d->hide_text);
+	for (i = 0; i < d->nhides; i++)
+		free(d->hides[i].text);
 	mw_strlist_clear(&d->requires);
 	mw_strlist_clear(&d->keys);
 	mw_strlist_clear(&d->values);
@@ -63,6 +65,7 @@ struct fwd_fact *fwd_add_fact(struct fwd_doc *d, enum fwd_kind kind,
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
 	f->line = line;
+	f->rule = d->cur_rule;
 	f->dest = strndup(dest ? dest : "", dest ? dlen : 0);
 	f->text = strndup(text ? text : "", text ? tlen : 0);
 	if (!f->dest || !f->text) {
@@ -102,15 +105,64 @@ void fwd_add_error(struct fwd_doc *d, unsigned long line, const char *fmt, ...)
 		d->nerrs++;
 }
 
+static void add_hide(struct fwd_doc *d, unsigned long line, const char *text,
+		     size_t tlen, long fact)
+{
+	struct fwd_hide *h;
+
+	if (d->nhides >= FWD_MAX_HIDES)
+		return;
+	h = &d->hides[d->nhides];
+	h->text = strndup(text ? text : "", text ? tlen : 0);
+	if (!h->text)
+		return;
+	h->rule = d->cur_rule;
+	h->line = line ? line : 1;
+	h->fact = fact;
+	d->nhides++;
+}
+
 void fwd_set_hide(struct fwd_doc *d, unsigned long line, const char *text,
 		  size_t tlen)
 {
-	if (d->hide_line)
-		return;
 	if (tlen > FWD_MAX_RULE_TEXT)
 		tlen = FWD_MAX_RULE_TEXT;
+	add_hide(d, line, text, tlen, -1);
+	if (d->hide_line)
+		return;
 	d->hide_line = line ? line : 1;
 	d->hide_text = strndup(text ? text : "", text ? tlen : 0);
+}
+
+void fwd_set_hide_by(struct fwd_doc *d, const struct fwd_fact *f)
+{
+	add_hide(d, f->line, f->text, strlen(f->text), (long)(f - d->facts));
+}
+
+unsigned fwd_rule_begin(struct fwd_doc *d)
+{
+	unsigned outer = d->cur_rule;
+
+	d->cur_rule = ++d->last_rule;
+	return outer;
+}
+
+void fwd_rule_end(struct fwd_doc *d, unsigned outer)
+{
+	d->cur_rule = outer;
+}
+
+const struct fwd_hide *fwd_hide_for(const struct fwd_doc *d,
+				    const struct fwd_fact *f)
+{
+	size_t i;
+
+	for (i = 0; i < d->nhides; i++)
+		if ((d->hides[i].rule == 0 || f->rule == 0 ||
+		     d->hides[i].rule == f->rule) &&
+		    d->hides[i].fact != (long)(f - d->facts))
+			return &d->hides[i];
+	return NULL;
 }
 
 /* Folder names that mean "the user will not look here". Matched on the

@@ -248,6 +248,21 @@ static void add_list(struct eparser *p, enum fwd_kind kind, const char *s,
 
 static int eparse_block(struct eparser *p, int cond);
 
+/* A branch of an if: at the top level a rule of its own (with what is
+ * nested in it), so that its "seen finish" hides only its own forwards. */
+static int eparse_rule_block(struct eparser *p)
+{
+	unsigned outer;
+	int rc;
+
+	if (p->depth != 1)
+		return eparse_block(p, 1);
+	outer = fwd_rule_begin(p->d);
+	rc = eparse_block(p, 1);
+	fwd_rule_end(p->d, outer);
+	return rc;
+}
+
 /* Condition up to "then"; parentheses must balance. */
 static int eparse_condition(struct eparser *p, const struct etok *kw)
 {
@@ -287,7 +302,7 @@ static int eparse_condition(struct eparser *p, const struct etok *kw)
 static int eparse_command(struct eparser *p, int cond)
 {
 	struct etok *k = epeek(p), *a, *first = k;
-	int unseen = 0, old_spam;
+	int unseen = 0, seen = 0, old_spam;
 	const char *lt;
 	size_t ln;
 
@@ -295,6 +310,8 @@ static int eparse_command(struct eparser *p, int cond)
 		/* "seen" is the default for deliver/save/pipe */
 		if (eis(k, "unseen"))
 			unseen = 1;
+		else if (eis(k, "seen"))
+			seen = 1;
 		p->pos++;
 		k = epeek(p);
 	}
@@ -310,7 +327,7 @@ static int eparse_command(struct eparser *p, int cond)
 			return -1;
 		}
 		old_spam = p->spam;
-		if (eparse_condition(p, k) || eparse_block(p, 1))
+		if (eparse_condition(p, k) || eparse_rule_block(p))
 			return -1;
 		p->spam = old_spam;
 		for (;;) {
@@ -318,12 +335,12 @@ static int eparse_command(struct eparser *p, int cond)
 
 			if (eis(e, "elif")) {
 				p->pos++;
-				if (eparse_condition(p, e) || eparse_block(p, 1))
+				if (eparse_condition(p, e) || eparse_rule_block(p))
 					return -1;
 				p->spam = old_spam;
 			} else if (eis(e, "else")) {
 				p->pos++;
-				if (eparse_block(p, 1))
+				if (eparse_rule_block(p))
 					return -1;
 				e = epeek(p);
 				if (!eis(e, "endif")) {
@@ -352,6 +369,10 @@ static int eparse_command(struct eparser *p, int cond)
 		if (f) {
 			f->copy = unseen;
 			f->conditional = cond;
+			/* a "seen" delivery elsewhere: the mail does not reach
+			 * the mailbox, which hides any other forward */
+			if (!unseen && !p->spam)
+				fwd_set_hide_by(p->d, f);
 		}
 		while (eis(epeek(p), "errors_to") || eis(epeek(p), "return_path")) {
 			p->pos++;
@@ -401,8 +422,13 @@ static int eparse_command(struct eparser *p, int cond)
 		}
 		return 0;
 	}
-	if (eis(k, "finish"))
+	if (eis(k, "finish")) {
+		/* "seen finish": filtering ends and the message counts as
+		 * delivered, so the mailbox never gets it */
+		if (seen && !p->spam)
+			fwd_set_hide(p->d, k->line, lt, ln);
 		return 0;
+	}
 	if (eis(k, "testprint") || eis(k, "logwrite"))
 		return earg(p, k) ? 0 : -1;
 	if (eis(k, "logfile")) {

@@ -36,6 +36,11 @@ static void pm_action(struct pm_state *st, const char *s, size_t n,
 	int spam = st->spam_cond || st->spam_stack[st->depth];
 	const char *a, *lt = s;
 	size_t an, i, ln = n;
+	/* a conditional recipe at the top is a rule of its own: its
+	 * /dev/null hides only its own forwards (an unconditional one,
+	 * rule 0, hides the whole file's) */
+	int own_rule = st->depth == 0 && st->has_cond;
+	unsigned outer = own_rule ? fwd_rule_begin(st->d) : 0;
 
 	if (s[0] == '!') {
 		s++;
@@ -43,7 +48,7 @@ static void pm_action(struct pm_state *st, const char *s, size_t n,
 		fwd_trim(&s, &n);
 		if (!n) {
 			fwd_add_error(st->d, line, "'!' without an address");
-			return;
+			goto out;
 		}
 		/* addresses separated by blanks (commas tolerated) */
 		i = 0;
@@ -71,7 +76,7 @@ static void pm_action(struct pm_state *st, const char *s, size_t n,
 		fwd_trim(&s, &n);
 		if (!n) {
 			fwd_add_error(st->d, line, "'|' without a command");
-			return;
+			goto out;
 		}
 		f = fwd_add_fact(st->d, FWD_PIPE, s, n, lt, ln, line);
 		if (f) {
@@ -87,6 +92,9 @@ static void pm_action(struct pm_state *st, const char *s, size_t n,
 		if (!st->copy && !spam && fwd_folder_is_trash(s, n))
 			fwd_set_hide(st->d, line, s, n);
 	}
+out:
+	if (own_rule)
+		fwd_rule_end(st->d, outer);
 }
 
 static void pm_line(struct pm_state *st, const char *s, size_t n,

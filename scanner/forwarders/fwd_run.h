@@ -13,8 +13,10 @@
 #include "core/buf.h"
 #include "core/ctx.h"
 #include "core/limits.h"
+#include "core/severity.h"
 #include "core/strlist.h"
 #include "core/strset.h"
+#include "scanner/forwarders/fwd.h"
 
 struct fwd_run {
 	struct mw_ctx *ctx;
@@ -37,11 +39,114 @@ struct fwd_run {
 	char *sieve_dir;		/* legacy sieve_dir */
 	char *sieve_global;		/* sieve_global / sieve_global_dir */
 	struct mw_strlist sieve_before, sieve_after;
+	char *mail_home;		/* Dovecot mail_home or userdb home= */
 
 	struct mw_strset seen;		/* files parsed (no double reports) */
+	struct mw_strset finding_keys;	/* rule, path, owner, destination of
+					 * the findings so far (unique ids) */
 	json_t *inventory;		/* array of destinations */
 	size_t files_read, ndest, nexternal;
 };
+
+/* How a file is parsed, and what it is called in the report. */
+enum fwd_format {
+	FMT_ALIASES, FMT_LIST, FMT_VIRTUAL, FMT_REGEXP, FMT_FORWARD,
+	FMT_EXIM_FILTER, FMT_SIEVE, FMT_PROCMAIL, FMT_MAILDROP
+};
+
+struct fwd_src {
+	enum fwd_format fmt;
+	const char *source;	/* "aliases", "sieve", ... (details.source) */
+	const char *owner;	/* mailbox user; NULL: the alias key */
+	long uid;		/* owning user, -1 for system files */
+	long gid;		/* the user's primary group, -1 unknown */
+	const char *home;	/* for ~, $HOME and relative includes */
+	const char *sieve_dir;	/* personal Sieve scripts of this user */
+	int user_file;		/* per-user file: ownership/mode checked */
+	int depth;		/* include depth */
+	int inactive;		/* Sieve script that is not the active one */
+	long require_uid;	/* include from a user file: owner must match */
+	const char *inc_from;	/* the file that included this one */
+	unsigned long inc_line;
+	const char *inc_text;
+};
+
+struct fwd_user {
+	char *name;
+	long uid, gid;
+	char *home;
+};
+
+/* ---- fwd_report.c: judging a destination, reporting ---- */
+
+/* A JSON string of attacker-written bytes (escaped by the report). */
+json_t *fwd_jstr(const char *s);
+/* The path as it is on the host: the root prefixed. */
+void fwd_real_path(const struct fwd_run *r, const char *path, char *dst,
+		   size_t len);
+/*
+ * Report a finding about path (line 0: the file) with its metadata (st may
+ * be NULL), owner, destination and source in details; extra (may be NULL)
+ * is merged into details and released.
+ */
+void fwd_add_finding(struct fwd_run *r, const char *rule,
+		     enum mw_severity sev, const char *title,
+		     const char *path, unsigned long line,
+		     const char *excerpt, const char *remediation,
+		     const struct stat *st, const char *owner,
+		     const char *dest, const char *source, json_t *extra);
+/* Judge one fact of a parsed file and report it (and list it with --list). */
+void fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
+		    const char *path, const struct stat *st,
+		    const struct fwd_doc *d, const struct fwd_fact *f);
+
+/* ---- forwarders_cmd.c: reading one file ---- */
+
+/*
+ * Read the mail file at path (beneath the root, no symlink followed) as
+ * src says, parse it, judge every destination and report. A file already
+ * read in this run is skipped.
+ */
+void fwd_process_file(struct fwd_run *r, const char *path,
+		      const struct fwd_src *src);
+/* 1 when path was seen before in this run (and remember it). */
+int fwd_seen_before(struct fwd_run *r, const char *path);
+/* 1 when the last component of path is a symlink; its target into target. */
+int fwd_last_is_symlink(struct fwd_run *r, const char *path, char *target,
+			size_t tlen);
+/* The finding for a symlink where a mail file belongs (target as read). */
+void fwd_symlink_finding(struct fwd_run *r, const char *path,
+			 const char *target, const struct fwd_src *src);
+/* An error about a file of the audited tree, shown with its real path. */
+void fwd_error(struct fwd_run *r, const char *path, unsigned long line,
+	       enum mw_err code, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* dst = a "/" b; -1 (dst unusable) when it does not fit. */
+int fwd_path_join(char *dst, size_t len, const char *a, const char *b);
+
+/* ---- fwd_users.c: users and the Sieve layout ---- */
+
+/* Dovecot's Sieve and mail_home settings into r (defaults when absent). */
+void fwd_read_dovecot(struct fwd_run *r);
+/*
+ * A Dovecot location "file:~/sieve;active=~/.dovecot.sieve" (or a bare
+ * path) into the storage path and the active-script path; ~, %h, %u, %n,
+ * %d expanded for u (NULL: none).
+ */
+void fwd_expand_location(const char *loc, const struct fwd_user *u, char *path,
+			 size_t plen, char *active, size_t alen);
+/* A Sieve location that is a file or a directory of *.sieve scripts. */
+void fwd_process_sieve_location(struct fwd_run *r, const char *loc,
+				const struct fwd_src *src);
+/* Users with a home from ROOT/etc/passwd (caller frees with fwd_free_users);
+ * a missing one under --root is a note. */
+struct fwd_user *fwd_read_users(struct fwd_run *r, size_t *nusers);
+void fwd_free_users(struct fwd_user *u, size_t n);
+/* Every mail file of one user's home. */
+void fwd_process_user(struct fwd_run *r, const struct fwd_user *u);
+/* The virtual mailbox users under Dovecot's mail_home; their homes are
+ * added to homes. */
+void fwd_process_virtual_users(struct fwd_run *r, struct mw_strset *homes);
 
 /*
  * Open path (absolute, taken relative to the audited root) without

@@ -935,7 +935,17 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 			perr(p, b->line, "blocks nested too deep");
 			return -1;
 		}
-		rc = parse_commands(p, bcond, bdis, 0);
+		/* a conditional branch at the top is a rule of its own (with
+		 * what is nested in it): its discard hides only its own
+		 * redirects; a top-level discard hides the whole script's */
+		if (p->depth == 1 && bcond) {
+			unsigned outer = fwd_rule_begin(p->d);
+
+			rc = parse_commands(p, bcond, bdis, 0);
+			fwd_rule_end(p->d, outer);
+		} else {
+			rc = parse_commands(p, bcond, bdis, 0);
+		}
 		p->spam = old_spam;
 		if (rc)
 			return -1;

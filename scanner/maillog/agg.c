@@ -58,6 +58,7 @@ struct ml_agg *ml_agg_new(const struct ml_agg_opts *o)
 	a->web_users = o->web_users;
 	a->since = o->since;
 	a->until = o->until;
+	a->newest_seen = INT64_MIN;
 	ml_tab_init(&a->senders, sizeof(struct ml_rec), ML_MAX_KEYS, 1, NULL);
 	ml_tab_init(&a->users, sizeof(struct user_rec), ML_MAX_USERS, 1, free_user);
 	ml_tab_init(&a->sasl, sizeof(struct sasl_rec), ML_MAX_SASL_USERS, 1, free_sasl);
@@ -958,6 +959,10 @@ static void php_event(struct ml_agg *a, const struct ml_php_event *ev)
 
 static int in_window(struct ml_agg *a, int64_t t)
 {
+	if (a->cur)
+		a->cur->recognized++;
+	if (t > a->newest_seen)
+		a->newest_seen = t;
 	if (t < a->since || t > a->until) {
 		a->out_of_window++;
 		return 0;
@@ -1046,11 +1051,27 @@ void ml_agg_text_line(struct ml_agg *a, const char *line, size_t n,
 		struct ml_php_event pe;
 
 		if (ml_parse_php_mail(line, n, &pe) == 0) {
+			/* PHP's own stamp puts the line in or out of the window */
+			if (pe.has_time) {
+				if (!pe.time_is_utc && clk)
+					pe.time -= clk->tz_offset;
+				if (!in_window(a, pe.time))
+					return;
+			} else if (a->cur) {
+				a->cur->recognized++;
+			}
 			php_event(a, &pe);
 			return;
 		}
 	}
 	ml_agg_malformed(a, lineno);
+}
+
+void ml_agg_source_counts(const struct ml_agg *a, uint64_t *lines,
+			  uint64_t *recognized)
+{
+	*lines = a->cur ? a->cur->lines : 0;
+	*recognized = a->cur ? a->cur->recognized : 0;
 }
 
 void ml_agg_journal_record(struct ml_agg *a, int64_t time, struct ml_str host,

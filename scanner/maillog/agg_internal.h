@@ -128,6 +128,7 @@ struct ml_source {
 	char *name;
 	char kind[16];
 	uint64_t lines, bytes, malformed;
+	uint64_t recognized;	/* lines of a known shape (in the window or not) */
 };
 
 struct ml_agg {
@@ -168,6 +169,7 @@ struct ml_agg {
 	/* counters */
 	uint64_t lines, postfix_lines, exim_lines, php_lines, other_lines;
 	uint64_t malformed, overlong, out_of_window;
+	int64_t newest_seen;	/* newest stamp of any line, INT64_MIN none */
 	uint64_t received, local_submissions, web_submissions, smtpd_submissions;
 	uint64_t delivered, deferred, bounced, expired, rejected, relay_denied;
 	uint64_t sasl_logins, auth_failures, blocklist_rejections, php_headers;

@@ -2,15 +2,26 @@
  * From the aggregates to the report: the data section "logs" (documented in
  * docs/json-schema.md) with its text renderer, and the findings.
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "reports/report.h"
 #include "reports/writer.h"
 #include "scanner/maillog/agg_internal.h"
 
 #define CHECK "logs"
+
+/* 1 when the relative or bare script name rel names the full path. */
+static int path_ends_with(const char *full, const char *rel)
+{
+	size_t fl = strlen(full), rl = strlen(rel);
+
+	return rl && rl < fl && full[fl - rl - 1] == '/' && strcmp(full + fl - rl, rel) == 0;
+}
 
 static json_t *iso_or_null(int64_t t, int valid)
 {
@@ -42,6 +53,31 @@ static json_t *str_list(char *const *v, size_t n)
 
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, jstr(v[i]));
+	return a;
+}
+
+/*
+ * A user's scripts (or working directories) most mails first, as names
+ * (into *names) and as {script, messages} objects (returned): the top
+ * script is the one to blame, not the first one seen.
+ */
+static json_t *counted_list(char *const *v, const uint32_t *cnt, size_t n,
+			    const char *key, json_t **names)
+{
+	size_t order[ML_MAX_SCRIPTS], i, j;
+	json_t *a = json_array();
+
+	*names = json_array();
+	for (i = 0; i < n && i < ML_MAX_SCRIPTS; i++) {
+		for (j = i; j > 0 && cnt[order[j - 1]] < cnt[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (i = 0; i < n && i < ML_MAX_SCRIPTS; i++) {
+		json_array_append_new(*names, jstr(v[order[i]]));
+		json_array_append_new(a, json_pack("{s:o, s:I}", key, jstr(v[order[i]]),
+						   "messages", (json_int_t)cnt[order[i]]));
+	}
 	return a;
 }
 
@@ -110,14 +146,56 @@ static void add_tops(struct ml_agg *a, json_t *d)
 
 	v = ml_tab_sorted(&a->scripts, &n);
 	arr = json_array();
-	for (i = 0; i < n && i < ML_TOP; i++) {
-		struct script_rec *s = (struct script_rec *)v[i];
+	{
+		/* A header's bare or relative name and the mail.log's full
+		 * path of the same script count the same mails: one row. */
+		size_t *into = n ? calloc(n, sizeof(*into)) : NULL, shown = 0;
 
-		json_array_append_new(arr, json_pack("{s:o, s:I, s:o, s:s}",
-			"script", jstr(s->r.key), "messages", (json_int_t)s->r.count,
-			"uid", uid_json(s->uid),
-			"source", s->from_mail_log ? (s->from_header ? "both" : "php-mail-log")
-						   : "x-php-originating-script"));
+		for (i = 0; into && i < n; i++) {
+			struct script_rec *s = (struct script_rec *)v[i];
+			size_t j;
+
+			if (s->from_mail_log || s->r.key[0] == '/')
+				continue;
+			for (j = 0; j < n; j++) {
+				struct script_rec *t = (struct script_rec *)v[j];
+
+				if (j != i && t->from_mail_log && t->r.key[0] == '/' &&
+				    path_ends_with(t->r.key, s->r.key) &&
+				    (s->uid < 0 || t->uid < 0 || s->uid == t->uid)) {
+					into[i] = j + 1;
+					break;
+				}
+			}
+		}
+		for (i = 0; i < n && shown < ML_TOP; i++) {
+			struct script_rec *s = (struct script_rec *)v[i];
+			json_t *also = json_array();
+			uint64_t count = s->r.count;
+			int header = s->from_header;
+			size_t j;
+
+			if (into && into[i])
+				continue;
+			for (j = 0; into && j < n; j++) {
+				struct script_rec *b = (struct script_rec *)v[j];
+
+				if (into[j] != i + 1)
+					continue;
+				json_array_append_new(also, jstr(b->r.key));
+				if (b->r.count > count)
+					count = b->r.count;
+				header = 1;
+			}
+			shown++;
+			json_array_append_new(arr, json_pack("{s:o, s:I, s:o, s:s, s:o}",
+				"script", jstr(s->r.key), "messages", (json_int_t)count,
+				"uid", uid_json(s->uid),
+				"source", s->from_mail_log ? (header ? "both" : "php-mail-log")
+							   : "x-php-originating-script",
+				"also_as", also));
+		}
+		free(into);
 	}
 	free(v);
 	json_object_set_new(d, "scripts", arr);
@@ -322,8 +400,13 @@ static int render_logs(FILE *out, const json_t *d, int color)
 	}
 	if (json_array_size(json_object_get(d, "scripts"))) {
 		P("\n  %-56s %8s\n", "scripts", "messages");
-		json_array_foreach(json_object_get(d, "scripts"), i, v)
-			P("  %-56s %8" JSON_INTEGER_FORMAT "\n", gets_(v, "script"), geti(v, "messages"));
+		json_array_foreach(json_object_get(d, "scripts"), i, v) {
+			const json_t *also = json_object_get(v, "also_as");
+
+			P("  %-56s %8" JSON_INTEGER_FORMAT "%s%s\n", gets_(v, "script"),
+			  geti(v, "messages"), json_array_size(also) ? "  also logged as " : "",
+			  json_array_size(also) ? json_string_value(json_array_get(also, 0)) : "");
+		}
 	}
 	if (json_array_size(json_object_get(d, "blocklist_rejections"))) {
 		P("\n  %-28s %-32s %6s %s\n", "blocklisted by", "remote MX", "count", "code");
@@ -356,6 +439,64 @@ static int render_logs(FILE *out, const json_t *d, int color)
 
 /* --- findings ------------------------------------------------------------ */
 
+/*
+ * A script no site keeps where it sends from: under an upload, cache or
+ * temp directory, or a hidden or image-like name (".x.php",
+ * "logo.gif.php", "favicon.ico"). Sending mail from there is high
+ * whatever the volume: mailers are dropped into such places.
+ */
+int ml_script_is_suspicious(const char *path)
+{
+	static const char *const dirs[] = {
+		"upload", "uploads", "cache", "tmp", "temp", "files",
+	};
+	static const char *const image[] = {
+		".jpg", ".jpeg", ".png", ".gif", ".ico", ".bmp", ".svg", ".webp",
+	};
+	const char *p = path, *c;
+	size_t i, n;
+
+	while (*p) {
+		while (*p == '/')
+			p++;
+		c = p;
+		while (*p && *p != '/')
+			p++;
+		n = (size_t)(p - c);
+		if (!n)
+			break;
+		if (c[0] == '.' && !(n == 1 || (n == 2 && c[1] == '.')))
+			return 1;	/* a hidden directory or file */
+		if (*p == '/') {
+			for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+				if (strlen(dirs[i]) == n && !strncasecmp(c, dirs[i], n))
+					return 1;
+			continue;
+		}
+		for (i = 0; i < sizeof(image) / sizeof(image[0]); i++) {
+			size_t el = strlen(image[i]);
+			const char *hit = c;
+
+			while ((hit = strcasestr(hit, image[i])) && hit < c + n) {
+				if (hit + el == c + n || hit[el] == '.')
+					return 1;
+				hit++;
+			}
+		}
+	}
+	return 0;
+}
+
+static int any_suspicious(char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ml_script_is_suspicious(v[i]))
+			return 1;
+	return 0;
+}
+
 static enum mw_severity volume_severity(uint64_t messages, uint64_t domains)
 {
 	if (messages >= ML_WEB_HIGH_MESSAGES || domains >= ML_WEB_HIGH_DOMAINS)
@@ -386,7 +527,7 @@ static void web_user_findings(struct ml_agg *a, struct mw_ctx *ctx)
 		struct user_rec *u = (struct user_rec *)v[i];
 		struct mw_finding f;
 		char title[256], uid[32] = "";
-		json_t *d;
+		json_t *d, *sc, *cc, *scripts, *cwds;
 
 		if (!u->web || !u->r.count)
 			continue;
@@ -397,18 +538,25 @@ static void web_user_findings(struct ml_agg *a, struct mw_ctx *ctx)
 			 "%llu message%s submitted locally by web user %.64s%s to %u recipient domain%s",
 			 (unsigned long long)u->r.count, u->r.count == 1 ? "" : "s", u->r.key, uid,
 			 u->domains.n, u->domains.n == 1 ? "" : "s");
-		d = json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:o}",
+		sc = counted_list(u->scripts, u->script_count, u->nscripts, "script",
+				  &scripts);
+		cc = counted_list(u->cwds, u->cwd_count, u->ncwds, "cwd", &cwds);
+		d = json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o}",
 			      "uid", uid_json(u->uid), "user", jstr(u->r.key),
 			      "messages", (json_int_t)u->r.count,
 			      "recipients", (json_int_t)u->recipients,
 			      "recipient_domains", (json_int_t)u->domains.n,
-			      "scripts", str_list(u->scripts, u->nscripts),
-			      "cwds", str_list(u->cwds, u->ncwds));
+			      "scripts", scripts, "cwds", cwds,
+			      "script_counts", sc, "cwd_counts", cc);
 		memset(&f, 0, sizeof(f));
 		f.rule_id = "logs.web-user-mail";
 		f.severity = volume_severity(u->r.count, u->domains.n);
+		if (any_suspicious(u->scripts, u->nscripts) || any_suspicious(u->cwds, u->ncwds)) {
+			f.severity = MW_SEV_HIGH;
+			json_object_set_new(d, "suspicious_location", json_true());
+		}
 		f.title = title;
-		f.path = u->ncwds ? u->cwds[0] : NULL;
+		f.path = json_string_value(json_array_get(cwds, 0));	/* the top one */
 		f.remediation = "Find the sending script (scripts/cwds, `mailwarden scan`), "
 				"quarantine it, and keep web users away from SMTP "
 				"(`mailwarden firewall --apply`; PHP: disable mail() or "
@@ -446,6 +594,10 @@ static void script_findings(struct ml_agg *a, struct mw_ctx *ctx)
 		memset(&f, 0, sizeof(f));
 		f.rule_id = "logs.php-mail-script";
 		f.severity = volume_severity(s->r.count, s->domains.n);
+		if (ml_script_is_suspicious(s->r.key)) {
+			f.severity = MW_SEV_HIGH;
+			json_object_set_new(d, "suspicious_location", json_true());
+		}
 		f.title = title;
 		f.path = s->r.key;
 		f.remediation = "Check the script (`mailwarden scan PATH`); if it is a mailer, "
@@ -657,6 +809,62 @@ static void resolve_uids(struct ml_agg *a)
 	}
 }
 
+/*
+ * Evidence left out by --since/--until is said, never silently dropped:
+ * a note with the count and the age of the newest line; when nothing at
+ * all was in the window, an info finding too (so that "no cause found" is
+ * read with it).
+ */
+static void window_report(struct ml_agg *a, struct mw_ctx *ctx)
+{
+	char since[32] = "", until[32] = "", window[80], age[64] = "";
+	int64_t now = (int64_t)time(NULL);
+	int none_in = a->first > a->last;
+
+	if (!a->out_of_window)
+		return;
+	if (a->since != INT64_MIN)
+		mw_format_time(a->since, since, sizeof(since));
+	if (a->until != INT64_MAX)
+		mw_format_time(a->until, until, sizeof(until));
+	snprintf(window, sizeof(window), "%s%s%s%s", since[0] ? "since " : "", since,
+		 since[0] && until[0] ? " " : "", until[0] ? "until " : "");
+	if (until[0])
+		snprintf(window + strlen(window), sizeof(window) - strlen(window), "%s", until);
+	if (a->newest_seen != INT64_MIN) {
+		int64_t d = (now - a->newest_seen) / 86400;
+
+		if (d >= 1)
+			snprintf(age, sizeof(age), "; the newest line is %lld day%s old",
+				 (long long)d, d == 1 ? "" : "s");
+		else {
+			char t[32];
+
+			mw_format_time(a->newest_seen, t, sizeof(t));
+			snprintf(age, sizeof(age), "; the newest line is from %s", t);
+		}
+	}
+	mw_report_note(ctx->report, CHECK, "%llu line%s outside the window %s%s",
+		       (unsigned long long)a->out_of_window, a->out_of_window == 1 ? "" : "s",
+		       window, age);
+	if (none_in) {
+		struct mw_finding f;
+		char title[256];
+
+		snprintf(title, sizeof(title), "No log line in the window %s: %llu line%s "
+			 "outside it%s", window, (unsigned long long)a->out_of_window,
+			 a->out_of_window == 1 ? "" : "s", age);
+		memset(&f, 0, sizeof(f));
+		f.check = CHECK;
+		f.rule_id = "logs.outside-window";
+		f.severity = MW_SEV_INFO;
+		f.title = title;
+		f.remediation = "Widen the window (--since 30d, --since all) to see what "
+				"these lines say; nothing in them was looked at.";
+		(void)mw_report_add(ctx->report, &f);
+	}
+}
+
 enum mw_err ml_agg_report(struct ml_agg *a, struct mw_ctx *ctx)
 {
 	json_t *d;
@@ -671,6 +879,7 @@ enum mw_err ml_agg_report(struct ml_agg *a, struct mw_ctx *ctx)
 		mw_report_note(ctx->report, CHECK, "%llu malformed line%s skipped (first: %s line %lu)",
 			       (unsigned long long)a->malformed, a->malformed == 1 ? "" : "s",
 			       a->malformed_first_source, a->malformed_first_line);
+	window_report(a, ctx);
 	web_user_findings(a, ctx);
 	script_findings(a, ctx);
 	sasl_findings(a, ctx);

@@ -204,6 +204,9 @@ struct ml_php_event {
 	struct ml_str script;	/* /var/www/site/x.php */
 	long script_line;
 	struct ml_str to;	/* recipient list as logged */
+	int64_t time;		/* of "[23-Nov-2026 10:00:01 UTC]", UTC seconds */
+	int has_time;		/* 0: no stamp at the start of the line */
+	int time_is_utc;	/* the zone was UTC (else: local time) */
 };
 
 /* Find "mail() on [PATH:LINE]: To: ..." in a line; 0 found, -1 not. */
@@ -251,6 +254,14 @@ void ml_agg_journal_record(struct ml_agg *a, int64_t time, struct ml_str host,
 
 /* Count a record that could not be parsed (e.g. a broken export record). */
 void ml_agg_malformed(struct ml_agg *a, unsigned long lineno);
+
+/* 1 when a sending script lies under an upload/cache/temp directory or has
+ * a hidden or image-like name (high whatever its volume). */
+int ml_script_is_suspicious(const char *path);
+
+/* Lines of the current source, and how many were of a known shape. */
+void ml_agg_source_counts(const struct ml_agg *a, uint64_t *lines,
+			  uint64_t *recognized);
 
 /*
  * Produce the data section "logs" and the findings into ctx->report.

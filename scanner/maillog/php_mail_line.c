@@ -8,6 +8,41 @@
 
 #include "scanner/maillog/maillog.h"
 
+/*
+ * "[23-Nov-2026 10:00:01 UTC] ..." at the start of a line: PHP's own stamp
+ * (its date.timezone; a zone other than UTC is taken as local time).
+ */
+static void php_stamp(const char *line, size_t n, struct ml_php_event *ev)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int d, y, h, mi, sec, mon;
+	const char *m;
+
+	if (n < 22 || line[0] != '[' || line[3] != '-' || line[7] != '-' ||
+	    line[12] != ' ' || line[15] != ':' || line[18] != ':')
+		return;
+#define D2(p) (((p)[0] - '0') * 10 + ((p)[1] - '0'))
+	for (int i = 1; i < 21; i++)
+		if (i != 3 && i != 7 && i != 12 && i != 15 && i != 18 &&
+		    !(i >= 4 && i <= 6) && (line[i] < '0' || line[i] > '9'))
+			return;
+	m = memmem(months, 36, line + 4, 3);
+	if (!m || (m - months) % 3)
+		return;
+	mon = (int)(m - months) / 3 + 1;
+	d = D2(line + 1);
+	y = D2(line + 8) * 100 + D2(line + 10);
+	h = D2(line + 13);
+	mi = D2(line + 16);
+	sec = D2(line + 19);
+#undef D2
+	if (d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return;
+	ev->time = ml_civil_to_epoch(y, mon, d, h, mi, sec);
+	ev->has_time = 1;
+	ev->time_is_utc = n >= 26 && memcmp(line + 21, " UTC]", 5) == 0;
+}
+
 int ml_parse_php_mail(const char *line, size_t n, struct ml_php_event *ev)
 {
 	const char *end = line + n, *p, *close, *colon, *q;
@@ -15,6 +50,7 @@ int ml_parse_php_mail(const char *line, size_t n, struct ml_php_event *ev)
 
 	memset(ev, 0, sizeof(*ev));
 	ev->script_line = -1;
+	php_stamp(line, n, ev);
 	p = memmem(line, n, "mail() on [", 11);
 	if (!p)
 		return -1;

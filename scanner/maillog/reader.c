@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,6 +362,98 @@ static void read_export(struct reader *r, struct ml_agg *a)
 		free(f[i].v);
 }
 
+/* --- journalctl -o json ----------------------------------------------- */
+
+/* A string field, or MESSAGE as journalctl writes bytes that are not UTF-8:
+ * an array of numbers (into buf, capped). */
+static int json_field(json_t *o, const char *key, char *buf, size_t cap,
+		      struct ml_str *out)
+{
+	json_t *v = json_object_get(o, key), *e;
+	size_t i, n = 0;
+
+	if (json_is_string(v)) {
+		out->p = json_string_value(v);
+		out->n = json_string_length(v);
+		return 0;
+	}
+	if (!json_is_array(v))
+		return -1;
+	json_array_foreach(v, i, e) {
+		if (!json_is_integer(e) || n >= cap)
+			break;
+		buf[n++] = (char)json_integer_value(e);
+	}
+	out->p = buf;
+	out->n = n;
+	return 0;
+}
+
+/* One line of `journalctl -o json` (one object per line). */
+static void json_record(struct ml_agg *a, const char *line, size_t len,
+			unsigned long lineno)
+{
+	char bytes[ML_MAX_LINE];
+	struct ml_str host = { "", 0 }, ident = { "", 0 }, msg, t, pid;
+	json_error_t err;
+	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
+	int64_t usec = 0;
+	long p = -1;
+	size_t i;
+
+	if (!json_is_object(o) || json_field(o, "MESSAGE", bytes, sizeof(bytes), &msg) ||
+	    !json_is_string(json_object_get(o, "__REALTIME_TIMESTAMP"))) {
+		ml_agg_malformed(a, lineno);
+		json_decref(o);
+		return;
+	}
+	t.p = json_string_value(json_object_get(o, "__REALTIME_TIMESTAMP"));
+	t.n = strlen(t.p);
+	for (i = 0; i < t.n; i++) {
+		if (t.p[i] < '0' || t.p[i] > '9' || usec > INT64_MAX / 10 - 10) {
+			ml_agg_malformed(a, lineno);
+			json_decref(o);
+			return;
+		}
+		usec = usec * 10 + (t.p[i] - '0');
+	}
+	(void)json_field(o, "_HOSTNAME", NULL, 0, &host);
+	(void)json_field(o, "SYSLOG_IDENTIFIER", NULL, 0, &ident);
+	if (json_field(o, "SYSLOG_PID", NULL, 0, &pid) == 0 ||
+	    json_field(o, "_PID", NULL, 0, &pid) == 0)
+		p = ml_str_long(pid);
+	ml_agg_journal_record(a, usec / 1000000, host, ident, p, msg, lineno);
+	json_decref(o);
+}
+
+/* `journalctl -o json`: an object that starts with a journal field. */
+static int looks_json(const char *p, size_t n)
+{
+	return n > 2 && p[0] == '{' && p[1] == '"' &&
+	       (memmem(p, n < 4096 ? n : 4096, "\"__REALTIME_TIMESTAMP\"", 22) ||
+		memmem(p, n < 4096 ? n : 4096, "\"__CURSOR\"", 10));
+}
+
+/* What a file none of whose lines could be read looks like, for the error. */
+static const char *guess_format(const char *p, size_t n)
+{
+	size_t i, bad = 0;
+
+	if (!n)
+		return "empty";
+	for (i = 0; i < n && i < 512; i++)
+		if (((unsigned char)p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' &&
+		     p[i] != '\r') || (unsigned char)p[i] == 0x7f)
+			bad++;
+	if (bad * 10 > (n < 512 ? n : 512))
+		return "binary data";
+	if (p[0] == '{' || p[0] == '[')
+		return "JSON, but not journalctl -o json";
+	if (p[0] == '<')
+		return "XML or HTML";
+	return "text in an unknown format";
+}
+
 /* --- files ------------------------------------------------------------- */
 
 static void clock_for(const struct stat *st, struct ml_clock *clk)
@@ -411,6 +504,9 @@ enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
 	int overlong, fd;
 	enum mw_err e;
 	ssize_t got;
+	char head[80];
+	size_t headlen = 0;
+	uint64_t nlines = 0, known = 0;
 
 	e = mw_open_regular_at(dirfd, name, &fd, &st);
 	if (e != MW_OK) {
@@ -445,9 +541,25 @@ enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
 		gzbuffer(r.gz, 256u << 10);
 	}
 	(void)refill(&r);
+	{
+		size_t hn = r.end - r.start < sizeof(head) ? r.end - r.start : sizeof(head);
+
+		memcpy(head, r.buf + r.start, hn);
+		headlen = hn;
+	}
 	if (looks_export(r.buf + r.start, r.end - r.start)) {
 		ml_agg_begin_source(a, display, r.gz ? "export-gzip" : "export");
 		read_export(&r, a);
+	} else if (looks_json(r.buf + r.start, r.end - r.start)) {
+		ml_agg_begin_source(a, display, r.gz ? "json-gzip" : "json");
+		while (next_line(&r, &line, &len, &overlong)) {
+			if (!len)
+				continue;
+			if (overlong)
+				ml_agg_malformed(a, r.lineno);
+			else
+				json_record(a, line, len, r.lineno);
+		}
 	} else {
 		uint64_t next_progress = PROGRESS_STEP;
 
@@ -462,6 +574,21 @@ enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
 		}
 	}
 	ml_agg_source_bytes(a, r.bytes);
+	ml_agg_source_counts(a, &nlines, &known);
+	if (!r.error && nlines && !known) {
+		/* Nothing read is not "nothing found": say what it looked like */
+		const char *nl = memchr(head, '\n', headlen);
+
+		mw_report_error(ctx->report, CHECK, display, 0, MW_ERR_PARSE,
+				"none of its %llu lines is in a format mailwarden reads "
+				"(%s; first line: %.*s); readable: syslog and journalctl "
+				"-o short/short-iso/short-precise/json/export, Exim main "
+				"log, PHP mail.log", (unsigned long long)nlines,
+				guess_format(head, headlen),
+				(int)(nl ? (size_t)(nl - head) : headlen < 80 ? headlen : 80),
+				head);
+		e = MW_ERR_PARSE;
+	}
 	if (r.error)
 		mw_report_error(ctx->report, CHECK, display, r.lineno, MW_ERR_IO,
 				"read error after %lu lines: %s", r.lineno,
@@ -473,7 +600,7 @@ enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
 		gzclose(r.gz);
 	close(fd);
 	free(r.buf);
-	return r.error ? MW_ERR_IO : r.capped ? MW_ERR_LIMIT : MW_OK;
+	return r.error ? MW_ERR_IO : r.capped ? MW_ERR_LIMIT : e;
 }
 
 /* --- journald ------------------------------------------------------------ */

@@ -1013,11 +1013,36 @@ static int render_scan(FILE *out, const json_t *d, int color)
 	size_t i;
 
 	(void)color;
-	json_array_foreach(roots, i, r)
-		if (fprintf(out, "  root: %s (%s)\n",
-			    json_string_value(json_object_get(r, "path")),
-			    json_string_value(json_object_get(r, "source"))) < 0)
+	if (json_is_true(json_object_get(d, "roots_given"))) {
+		/* 28,000 files from a list are not 28,000 header lines */
+		size_t n = json_array_size(roots);
+
+		if (n == 0 && fputs("  roots: none (no files given)\n", out) == EOF)
 			return -1;
+		if (n == 1 && fprintf(out, "  root: %s (%s)\n",
+				      json_string_value(json_object_get(
+					      json_array_get(roots, 0), "path")),
+				      json_string_value(json_object_get(
+					      json_array_get(roots, 0), "source"))) < 0)
+			return -1;
+		if (n > 1) {
+			const char *first = json_string_value(json_object_get(
+				json_array_get(roots, 0), "source"));
+			const char *last = json_string_value(json_object_get(
+				json_array_get(roots, n - 1), "source"));
+
+			if (fprintf(out, "  roots: %zu paths given (%s%s%s)\n", n, first,
+				    strcmp(first, last) ? ", " : "",
+				    strcmp(first, last) ? last : "") < 0)
+				return -1;
+		}
+	} else {
+		json_array_foreach(roots, i, r)
+			if (fprintf(out, "  root: %s (%s)\n",
+				    json_string_value(json_object_get(r, "path")),
+				    json_string_value(json_object_get(r, "source"))) < 0)
+				return -1;
+	}
 	sk = json_object_get(d, "skipped");
 #define I(o, k) json_integer_value(json_object_get((o), (k)))
 	if (fprintf(out, "  files: %" JSON_INTEGER_FORMAT " in %" JSON_INTEGER_FORMAT
@@ -1131,16 +1156,21 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 	size_t i;
 	json_t *r;
 
-	if (o->roots.n) {
+	if (o->explicit_roots) {
+		/* Given paths, even none (an empty --files-from): never the
+		 * detected roots. Only a symlink typed on the command line is
+		 * followed; one in a list (find's output) is not. */
 		for (i = 0; i < o->roots.n; i++) {
 			const char *p = o->roots.v[i];
+			int listed = i >= o->noperands;
 			struct stat st;
 
 			/* relative: made absolute, so that findings name the file
 			 * and the quarantine (which resolves from "/") finds it */
 			if (p[0] != '/' && absolute_root(p, absroot, sizeof(absroot)))
 				p = absroot;
-			if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode) && realpath(p, real)) {
+			if (!listed && lstat(p, &st) == 0 && S_ISLNK(st.st_mode) &&
+			    realpath(p, real)) {
 				mw_report_note(ctx->report, CHECK, "root %s is a symbolic link "
 					       "to %s: scanning the target", p, real);
 				p = real;
@@ -1148,7 +1178,8 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 			(void)mw_strlist_add(roots, p);
 			r = json_object();
 			json_object_set_new(r, "path", mw_json_raw(p));
-			json_object_set_new(r, "source", json_string("command line"));
+			json_object_set_new(r, "source", json_string(listed ? "--files-from" :
+								      "command line"));
 			json_array_append_new(jroots, r);
 		}
 		return 0;
@@ -1259,7 +1290,12 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	jroots = json_array();
 	collect_roots(ctx, o, &roots, jroots);
 	json_object_set_new(data, "roots", jroots);
-	if (roots.n == 0)
+	json_object_set_new(data, "roots_given", json_boolean(o->explicit_roots));
+	if (o->files_from)
+		json_object_set_new(data, "files_from", json_string(o->files_from));
+	if (roots.n == 0 && o->explicit_roots)
+		mw_report_note(ctx->report, CHECK, "no files given: nothing scanned");
+	else if (roots.n == 0)
 		mw_report_note(ctx->report, CHECK, "no document root found: nothing scanned "
 			       "(give PATH or set web_roots)");
 

@@ -23,7 +23,12 @@
 #define MW_SCAN_CARRY		512	/* bytes kept between chunks */
 
 struct mw_scan_opts {
-	struct mw_strlist roots;	/* empty = auto-detect */
+	struct mw_strlist roots;	/* empty = auto-detect, unless explicit_roots */
+	int explicit_roots;		/* PATHs or --files-from given: an empty
+					 * list scans nothing */
+	const char *files_from;		/* --files-from FILE, for the report */
+	size_t noperands;		/* roots.v[0..noperands) came from argv,
+					 * the rest from --files-from */
 	struct mw_strlist exclude;	/* besides config exclude */
 	const char *signatures;		/* --signatures, NULL = default */
 	unsigned threads;		/* 0 = config, then cores */

@@ -2,12 +2,19 @@
  * mailwarden scan [options] [PATH...]
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
+#include "core/limits.h"
 #include "scanner/webroot/scan.h"
+
+/* A --files-from list: 64 MiB of names is some 500,000 paths. */
+#define MW_FILES_FROM_MAX	(64u << 20)
 
 /* "16M", "512k", "1G" or bytes; 0 on error. */
 static size_t parse_size(const char *v)
@@ -32,6 +39,74 @@ static size_t parse_size(const char *v)
 	return (size_t)(n * mul);
 }
 
+/*
+ * Read the list of paths in name ("-" = standard input) into out: entries
+ * separated by NUL when the list holds a NUL byte (find -print0), else by
+ * newline; empty entries are skipped, a longer one than MW_MAX_PATH is an
+ * error. Returns MW_OK, or an error with a message in ctx.
+ */
+static enum mw_err read_files_from(struct mw_ctx *ctx, const char *name,
+				   struct mw_strlist *out)
+{
+	size_t len = 0, cap = 0, i, start;
+	char *buf = NULL, *nb, sep;
+	enum mw_err e = MW_OK;
+	ssize_t n;
+	int fd;
+
+	fd = strcmp(name, "-") == 0 ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mw_fail(ctx, mw_err_from_errno(errno), "--files-from %s: %s",
+			       name, strerror(errno));
+	for (;;) {
+		if (len == cap) {
+			if (cap >= MW_FILES_FROM_MAX) {
+				e = mw_fail(ctx, MW_ERR_LIMIT, "--files-from %s: longer "
+					    "than %u bytes", name, MW_FILES_FROM_MAX);
+				goto out;
+			}
+			cap = cap ? cap * 2 : 65536;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				e = mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
+				goto out;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = mw_fail(ctx, mw_err_from_errno(errno), "--files-from %s: %s",
+				    name, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	sep = len && memchr(buf, '\0', len) ? '\0' : '\n';
+	for (i = start = 0; i <= len; i++) {
+		if (i < len && buf[i] != sep)
+			continue;
+		if (i - start > MW_MAX_PATH) {
+			e = mw_fail(ctx, MW_ERR_LIMIT, "--files-from %s: entry %zu bytes "
+				    "long (at most %d)", name, i - start, MW_MAX_PATH);
+			goto out;
+		}
+		if (i > start && mw_strlist_addn(out, buf + start, i - start)) {
+			e = mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		start = i + 1;
+	}
+out:
+	if (fd != STDIN_FILENO)
+		close(fd);
+	free(buf);
+	return e;
+}
+
 enum mw_err mw_cmd_scan(struct mw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -42,9 +117,11 @@ enum mw_err mw_cmd_scan(struct mw_ctx *ctx, int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-file-size", required_argument, NULL, 'm' },
 		{ "signatures", required_argument, NULL, 's' },
+		{ "files-from", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mw_scan_opts o;
+	const char *files_from = NULL;
 	enum mw_err e;
 	char *end;
 	unsigned long t;
@@ -59,6 +136,13 @@ enum mw_err mw_cmd_scan(struct mw_ctx *ctx, int argc, char **argv)
 		case 'i': o.incremental = 1; break;
 		case 'x': o.cross_filesystems = 1; break;
 		case 's': o.signatures = optarg; break;
+		case 'f':
+			if (files_from) {
+				mw_strlist_clear(&o.exclude);
+				return mw_usage(ctx, "--files-from given twice");
+			}
+			files_from = optarg;
+			break;
 		case 'e':
 			if (mw_strlist_add(&o.exclude, optarg))
 				goto nomem;
@@ -88,6 +172,17 @@ enum mw_err mw_cmd_scan(struct mw_ctx *ctx, int argc, char **argv)
 	for (; optind < argc; optind++)
 		if (mw_strlist_add(&o.roots, argv[optind]))
 			goto nomem;
+	o.noperands = o.roots.n;
+	if (files_from) {
+		o.files_from = files_from;
+		e = read_files_from(ctx, files_from, &o.roots);
+		if (e) {
+			mw_strlist_clear(&o.roots);
+			mw_strlist_clear(&o.exclude);
+			return e;
+		}
+	}
+	o.explicit_roots = o.roots.n > 0 || files_from;
 	e = mw_scan_run(ctx, &o);
 	mw_strlist_clear(&o.roots);
 	mw_strlist_clear(&o.exclude);

@@ -35,6 +35,7 @@ done
 chown 33:33 "$fx/var/www/.forward"
 chown 4242 "$fx/home/mallory/.forward"
 chmod 0666 "$fx/home/heidi/.forward"
+chmod 0640 "$fx/etc/shadow"	# frank may not read it: his links to it are high
 ln -s ../../etc/shadow "$fx/home/frank/.forward"
 ln -s /etc/shadow "$fx/home/frank/.dovecot.sieve"
 ln -s sieve/roundcube.sieve "$fx/home/ivan/.dovecot.sieve"
@@ -133,11 +134,106 @@ set -e
 check "hostile tree: finishes with exit 2 (errors reported, not hung)" test "$rc" -eq 2
 check "hostile tree: FIFO refused as not a regular file" \
 	test "$(jq '[.errors[] | select(.path | endswith("/home/f/.forward"))] | length' "$work/hostile.json")" -eq 1
-check "hostile tree: 5 MiB .forward capped and reported" \
-	test "$(jq '[.errors[] | select((.path | endswith("/home/big/.forward")) and (.message | test("only the start")))] | length' "$work/hostile.json")" -eq 1
+check "hostile tree: 5 MiB .forward is one medium finding, not an error" \
+	test "$(jq -c '[([.findings[] | select(.evidence.path | endswith("/home/big/.forward")) | [.rule_id, .severity]]),
+		([.errors[] | select(.path | endswith("/home/big/.forward"))] | length)]' "$work/hostile.json")" = \
+	'[[["forwarders.oversized","medium"]],0]'
+check "hostile tree: only the FIFO is an error" \
+	test "$(jq '.errors | length' "$work/hostile.json")" -eq 1
 check "hostile tree: no raw ESC in text output" bash -c "! grep -q \$'\\033' '$work/hostile.txt'"
 check "hostile tree: escaped address reported" \
 	grep -q 'evil\\\\x1b\[2J' "$work/hostile.json"
+check "hostile tree: escape sequences make a not-a-forward-file finding, no address" \
+	test "$(jq -c '[.findings[] | select(.evidence.path | endswith("/home/esc/.forward")) | [.rule_id, .severity]]' "$work/hostile.json")" = \
+	'[["forwarders.not-a-mail-file","medium"]]'
+
+# Issue 18, items 9-11 and 13, in a third tree (a real Postfix-style
+# /etc/aliases, .forward files of every kind, Exim filters, a Sieve script
+# that Dovecot's sievec compiles: tests/fixtures/sieve/valid/13-enotify-hidden-replies.sieve).
+v=$work/verdicts
+mkdir -p "$v/etc"
+users="rand php ten exf exif exseen exfin only keep"
+uid=3000
+: >"$v/etc/passwd"
+for u in $users; do
+	uid=$((uid + 1)); mkdir -p "$v/home/$u"
+	printf '%s:x:%d:%d::/home/%s:/bin/sh\n' "$u" "$uid" "$uid" "$u" >>"$v/etc/passwd"
+done
+cat >"$v/etc/aliases" <<'ALIASES'
+devnull: /dev/null
+bob: bob@external.example
+carl: carl@external.example, /dev/null
+ALIASES
+# 9: random bytes (fixed seed) and a PHP file where .forward belongs
+python3 -c 'import random,sys; random.seed(18); sys.stdout.buffer.write(bytes(random.getrandbits(8) for _ in range(4096)))' >"$v/home/rand/.forward"
+printf '<?php\nforeach (explode("\\n", $_POST["to"]) as $t) { mail($t, $s, $b); }\n' >"$v/home/php/.forward"
+# 9: ten parse errors in one file: ten findings, ten ids
+for i in $(seq 10); do printf ':0\n'; done >"$v/home/ten/.procmailrc"
+# 10: enotify is a notification
+cp "$MW_TOP/tests/fixtures/sieve/valid/13-enotify-hidden-replies.sieve" "$v/home/exf/.dovecot.sieve"
+# 11: Exim filters that swallow the original
+printf '# Exim filter\nunseen deliver spy@external.example\nseen finish\n' >"$v/home/exseen/.forward"
+printf '# Exim filter\nif $h_subject: contains "invoice" then\n  unseen deliver inv@external.example\n  seen finish\nendif\n' >"$v/home/exfin/.forward"
+printf '# Exim filter\nunseen deliver copy@external.example\nif $h_subject: contains "x" then\n  save /dev/null\nendif\n' >"$v/home/exif/.forward"
+# 13: all mail out, no local copy (old file); with a local copy it stays medium
+printf 'only@external.example\n' >"$v/home/only/.forward"
+printf 'keep@external.example\n\\keep\n' >"$v/home/keep/.forward"
+for u in $users; do chown -R "$(grep "^$u:" "$v/etc/passwd" | cut -d: -f3)" "$v/home/$u"; done
+find "$v" -exec touch -h -d '2020-01-01 00:00:00 UTC' {} +
+set +e
+"$MW_BIN" forwarders --format json --root "$v" >"$work/v.json" 2>"$work/v.err"; vrc=$?
+"$MW_BIN" audit --only forwarders --root "$v" --format json >"$work/va.json" 2>/dev/null
+set -e
+vf() {	# vf USER-OR-PATH-SUFFIX -> "rule_id severity destination" lines, sorted
+	jq -r --arg p "$1" '.findings[] | select(.evidence.path | endswith($p)) |
+		"\(.rule_id) \(.severity) \(.details.destination // "-")"' "$work/v.json" | LC_ALL=C sort
+}
+check "verdicts tree: exit 1, no errors" test "$vrc" -eq 1 -a "$(jq '.errors | length' "$work/v.json")" -eq 0
+check "9: random bytes are one medium finding, no address" \
+	test "$(vf /home/rand/.forward)" = "forwarders.not-a-mail-file medium -"
+check "9: a PHP file as .forward is one medium finding" \
+	test "$(vf /home/php/.forward)" = "forwarders.not-a-mail-file medium -"
+check "9: ten parse errors, ten distinct finding ids" \
+	test "$(jq '[.findings[] | select(.rule_id == "forwarders.parse-error" and (.evidence.path | endswith("/home/ten/.procmailrc"))) | .details.finding_id] | unique | length' "$work/va.json")" -eq 10
+check "9: every finding id unique in the audit" \
+	test "$(jq '[.findings[] | .details.finding_id] | (unique | length) == length' "$work/va.json")" = true
+check "10: a devnull alias does not hide the other aliases" \
+	test "$(vf /etc/aliases)" = "$(printf 'forwarders.external medium bob@external.example\nforwarders.hidden-forward high carl@external.example')"
+check "10: enotify mailto: is a medium notification" \
+	test "$(vf /home/exf/.dovecot.sieve)" = "forwarders.external-notify medium pager@alerts.example"
+check "11: unseen deliver + seen finish is a hidden forward" \
+	test "$(vf /home/exseen/.forward)" = "forwarders.hidden-forward high spy@external.example"
+check "11: the same inside one if block" \
+	test "$(vf /home/exfin/.forward)" = "forwarders.hidden-forward high inv@external.example"
+check "11: a conditional save /dev/null hides the unconditional copy" \
+	test "$(vf /home/exif/.forward)" = "forwarders.hidden-forward high copy@external.example"
+check "13: all mail to an external domain, no local copy: high though old" \
+	test "$(vf /home/only/.forward)" = "forwarders.forward-all-external high only@external.example"
+check "13: with a local copy it stays medium" \
+	test "$(vf /home/keep/.forward)" = "forwarders.external medium keep@external.example"
+
+# Issue 18 item 12: virtual mailbox users under Dovecot's mail_home, in an
+# image without /etc/passwd (the Sieve script is one sievec compiles:
+# tests/fixtures/sieve/valid/01-redirect.sieve).
+vm=$work/vmail
+mkdir -p "$vm/etc/dovecot/conf.d" "$vm/var/vmail/example.net/jane/sieve" "$vm/var/vmail/example.net/joe"
+printf 'mail_location = maildir:~/Maildir\nmail_home = /var/vmail/%%d/%%n\n' >"$vm/etc/dovecot/conf.d/10-mail.conf"
+printf 'plugin {\n  sieve = file:/var/vmail/%%d/%%n/sieve;active=/var/vmail/%%d/%%n/.dovecot.sieve\n}\n' >"$vm/etc/dovecot/conf.d/90-sieve.conf"
+printf 'ops: ops@external.example\n' >"$vm/etc/aliases"
+cp "$MW_TOP/tests/fixtures/sieve/valid/01-redirect.sieve" "$vm/var/vmail/example.net/jane/sieve/fwd.sieve"
+ln -s sieve/fwd.sieve "$vm/var/vmail/example.net/jane/.dovecot.sieve"
+chown -R 5000:5000 "$vm/var/vmail"
+set +e
+"$MW_BIN" forwarders --format json --root "$vm" >"$work/vm.json" 2>/dev/null; vmrc=$?
+set -e
+check "12: no /etc/passwd: exit 1, no error, a note" \
+	test "$vmrc" -eq 1 -a "$(jq '.errors | length' "$work/vm.json")" -eq 0 -a \
+	"$(jq '[.notes[] | select(.text | test("no .*/etc/passwd"))] | length' "$work/vm.json")" -eq 1
+check "12: the virtual user's Sieve redirect is found, owned by jane@example.net" \
+	test "$(jq -r '.findings[] | select(.evidence.path | endswith("/var/vmail/example.net/jane/sieve/fwd.sieve")) | "\(.rule_id) \(.details.owner) \(.details.destination)"' "$work/vm.json")" = \
+	"forwarders.forward-all-external jane@example.net someone@example.org"
+check "12: the aliases are still audited" \
+	test "$(jq '[.findings[] | select(.details.destination == "ops@external.example")] | length' "$work/vm.json")" -eq 1
 check "hostile tree: Sieve nesting bomb is a parse error, not a crash" \
 	test "$(jq '[.findings[] | select(.rule_id == "forwarders.parse-error" and (.evidence.path | endswith("/home/deep/.dovecot.sieve")))] | length' "$work/hostile.json")" -eq 1
 check "hostile tree: symlinked home not walked" \

@@ -91,6 +91,11 @@ if [ -n "$jr" ]; then
 	same_as_captured "sd-journal (--journal-dir)" --journal-dir journal --since all
 	jq -e '.data.logs.sources[0].kind == "journal"' out.json >/dev/null &&
 		pass "sd-journal: source kind journal" || bad "sd-journal: source kind"
+	# Issue 18 item 14: what the real journalctl writes with -o json
+	journalctl --file journal/system.journal -o json >journal.json
+	same_as_captured "journalctl -o json (real journalctl)" journal.json
+	jq -e '.data.logs.sources[0].kind == "json"' out.json >/dev/null &&
+		pass "journalctl -o json: source kind json" || bad "journalctl -o json: source kind"
 else
 	bad "systemd-journal-remote missing (deps/logs.txt): journald path untested"
 fi
@@ -181,6 +186,51 @@ run_json link.log
 rc=0
 "$bin" logs --since yesterday-ish quiet.log >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] && pass "bad --since: exit 2" || bad "bad --since: exit $rc"
+
+# 10. Issue 18 item 14: a file of which nothing parses is an error that
+# names what it looks like, never a clean run.
+printf '<html><body>not a log</body></html>\n<p>x</p>\n' >page.html
+run_json page.html
+[ "$(cat rc.txt)" = 2 ] && jq -e '.errors[0].path == "page.html" and
+	(.errors[0].message | test("none of its 2 lines is in a format mailwarden reads \\(XML or HTML"))' out.json >/dev/null &&
+	pass "unreadable format: exit 2 naming it (XML or HTML)" || { bad "unreadable format"; cat out.json; }
+printf '{"a": 1}\n{"b": 2}\n' >other.json
+run_json other.json
+[ "$(cat rc.txt)" = 2 ] && jq -e '.errors[0].message | test("JSON, but not journalctl -o json")' out.json >/dev/null &&
+	pass "JSON that is not the journal's: exit 2 naming it" || bad "foreign JSON"
+
+# 11. Issue 18 item 15: lines outside --since are said, with the age of
+# the newest one; an empty window is an info finding, exit 0.
+run_json --since 2026-12-01 postfix-compromise.log
+nl=$(jq '.data.logs.lines.out_of_window' out.json)
+[ "$(cat rc.txt)" = 0 ] && [ "$nl" -gt 100 ] &&
+	jq -e --arg n "$nl" '[.notes[] | select(.text | test("^" + $n + " lines outside the window since 2026-12-01T00:00:00Z; the newest line is [0-9]+ days old$"))] | length == 1' out.json >/dev/null &&
+	jq -e '[.findings[] | select(.rule_id == "logs.outside-window" and .severity == "info")] | length == 1' out.json >/dev/null &&
+	pass "window: $nl lines outside said, with the newest line's age; info finding" ||
+	{ bad "window note"; jq '.notes, [.findings[].rule_id]' out.json; }
+
+# 12. Issue 18 item 16: PHP mail.log stamps are in the window; the scripts
+# table joins the header's bare name and mail.log's full path; a script in
+# an upload/cache dir or with an image-like name is high at any volume.
+run_json --since '2026-11-21 10:00:02' php-mail.log
+jq -e '.data.logs.lines.php == 2 and .data.logs.lines.out_of_window == 1' out.json >/dev/null &&
+	pass "PHP mail.log: stamps parsed, the window applies (2 in, 1 out)" ||
+	{ bad "PHP mail.log window"; jq '.data.logs.lines' out.json; }
+: >join.log
+for i in 1 2 3; do
+	q=$(printf 'C0FFEE%02d' "$i")
+	printf 'Nov 20 10:00:0%d web1 postfix/pickup[10]: %s: uid=33 from=<www-data>\n' "$i" "$q" >>join.log
+	printf 'Nov 20 10:00:0%d web1 postfix/cleanup[11]: %s: warning: header X-PHP-Originating-Script: 33:wp-cache.php from local; from=<www-data@web1.example.test>\n' "$i" "$q" >>join.log
+	printf 'Nov 20 10:00:0%d web1 postfix/qmgr[12]: %s: from=<www-data@web1.example.test>, size=438, nrcpt=1 (queue active)\n' "$i" "$q" >>join.log
+	printf '[20-Nov-2026 10:00:0%d UTC] mail() on [/var/www/site/wp-content/cache/wp-cache.php:7]: To: v%d@victim.example -- Headers: From: x@y.example\n' "$i" "$i" >>php-join.log
+done
+run_json join.log php-join.log
+jq -e '(.data.logs.scripts | length) == 1 and .data.logs.scripts[0].script == "/var/www/site/wp-content/cache/wp-cache.php"
+	and .data.logs.scripts[0].messages == 3 and .data.logs.scripts[0].also_as == ["wp-cache.php"]' out.json >/dev/null &&
+	pass "scripts table: bare name and full path are one row of 3 mails" ||
+	{ bad "scripts join"; jq '.data.logs.scripts' out.json; }
+jq -e '[.findings[] | select(.rule_id == "logs.php-mail-script")][0] | .severity == "high" and .details.suspicious_location' out.json >/dev/null &&
+	pass "3 mails from a script under cache/: high" || bad "cache script severity"
 
 # 9. Hostile text: no raw control characters reach the terminal.
 printf 'Nov 20 08:00:00 web1 postfix/pickup[1]: 3A1B2C: uid=33 from=<\033[2Jevil\033]0;x\007>\nNov 20 08:00:00 web1 postfix/qmgr[1]: 3A1B2C: from=<\033[2Jevil>, size=1, nrcpt=1 (queue active)\n' >hostile.log

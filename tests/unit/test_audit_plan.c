@@ -243,7 +243,9 @@ static void test_headline_and_plan(void **state)
 	assert_string_equal(jstr(s, "verdict"), "listed");
 	assert_string_equal(jstr(s, "headline"),
 			    "listed on 2 lists; likely cause: PHP mailer at " MAILER
-			    " sending as www-data, 14,200 mails in the last 7 days");
+			    " sending as www-data, 14,200 mails in the last 7 days; also "
+			    "hijacked mailbox info@example.org (SMTP AUTH abuse, forwarder "
+			    "to drop@evil.example)");
 	plan = json_object_get(s, "plan");
 	assert_int_equal(json_array_size(plan), 7);
 	json_array_foreach(plan, i, step) {
@@ -408,6 +410,164 @@ static void test_render_text(void **state)
 	mw_report_free(r);
 }
 
+static json_t *plan_step(json_t *s, const char *phase)
+{
+	json_t *step;
+	size_t i;
+
+	json_array_foreach(json_object_get(s, "plan"), i, step)
+		if (!strcmp(jstr(step, "phase"), phase))
+			return step;
+	return NULL;
+}
+
+/* Issue 18 item 17: the hijacked SASL account is in "Reset compromised
+ * accounts" first, however many forwarder owners there are; aliases,
+ * domains, system filters and garbage are no accounts; the cap never
+ * drops a high cause. */
+static void test_reset_ranked_and_capped(void **state)
+{
+	struct mw_report *r = mw_report_new("audit");
+	struct mw_audit_input in = input(all_ok, 6);
+	json_t *s, *acts, *v;
+	char owner[32], *dump;
+	size_t i, highs = 0;
+
+	(void)state;
+	for (i = 0; i < 40; i++) {
+		snprintf(owner, sizeof(owner), "user%02zu", i);
+		add_details(r, "forwarders", "forwarders.external",
+			    i < 30 ? MW_SEV_MEDIUM : MW_SEV_HIGH, "fwd", NULL, NULL,
+			    json_pack("{s:s, s:s, s:s}", "owner", owner,
+				      "destination", "x@ext.example", "source", "forward"));
+	}
+	add_details(r, "forwarders", "forwarders.recent-external", MW_SEV_HIGH, "alias", NULL,
+		    NULL, json_pack("{s:s, s:s, s:s}", "owner", "webmaster", "destination",
+				    "w@ext.example", "source", "aliases"));
+	add_details(r, "forwarders", "forwarders.hidden-forward", MW_SEV_HIGH, "dom", NULL,
+		    NULL, json_pack("{s:s, s:s, s:s}", "owner", "shop.example", "destination",
+				    "d@ext.example", "source", "cpanel"));
+	add_details(r, "forwarders", "forwarders.external", MW_SEV_HIGH, "sys", NULL,
+		    NULL, json_pack("{s:s, s:s, s:s}", "owner", "(system filter)",
+				    "destination", "s@ext.example", "source", "exim-filter"));
+	add_details(r, "forwarders", "forwarders.pipe", MW_SEV_HIGH, "pipe", NULL,
+		    NULL, json_pack("{s:s, s:s, s:s}", "owner", "piper", "destination",
+				    "/tmp/x.sh", "source", "forward"));
+	add_details(r, "logs", "logs.sasl-many-ips", MW_SEV_HIGH,
+		    "SASL user victim@example.org logged in from 12 addresses", NULL, NULL,
+		    json_pack("{s:s, s:i, s:i}", "sasl_username", "victim@example.org",
+			      "ips", 12, "logins", 35));
+	s = mw_audit_summarize(r, &in);
+	acts = json_object_get(plan_step(s, "reset-account"), "actions");
+	assert_non_null(strstr(json_string_value(json_array_get(acts, 0)),
+			       "victim@example.org: disable SMTP AUTH"));
+	/* the ten high owners come next, all of them */
+	for (i = 1; i <= 10; i++)
+		highs += strstr(json_string_value(json_array_get(acts, i)), "user3") != NULL;
+	assert_int_equal(highs, 10);
+	dump = json_dumps(acts, 0);
+	assert_null(strstr(dump, "webmaster:"));
+	assert_null(strstr(dump, "shop.example:"));
+	assert_null(strstr(dump, "(system filter)"));
+	assert_null(strstr(dump, "piper:"));
+	assert_non_null(strstr(dump, "... and 16 more"));
+	free(dump);
+	json_array_foreach(acts, i, v)
+		assert_non_null(json_string_value(v));
+	json_decref(s);
+	mw_report_free(r);
+}
+
+/* Issue 18 item 18: one file, one line; its own mails, not its user's. */
+static void test_one_line_per_file(void **state)
+{
+	const char *cache = "/var/www/site/wp-content/cache/wp-cache.php";
+	struct mw_report *r = mw_report_new("audit");
+	struct mw_audit_input in = input(all_ok, 6);
+	const struct mw_stored_finding *c;
+	json_t *s, *acts;
+
+	(void)state;
+	add_scan(r, cache, "mailer.post-recipients-loop", 33);
+	add_scan(r, cache, "mailer.hand-built-headers", 33);
+	add_details(r, "logs", "logs.php-mail-script", MW_SEV_HIGH,
+		    "PHP script sent 40 messages", NULL, NULL,
+		    json_pack("{s:n, s:n, s:i, s:[s], s:[]}", "uid", "user", "messages", 40,
+			      "scripts", cache, "cwds"));
+	add_details(r, "logs", "logs.web-user-mail", MW_SEV_HIGH,
+		    "42 messages by www-data", NULL, NULL,
+		    json_pack("{s:i, s:s, s:i, s:[s, s], s:[], s:[{s:s, s:i}, {s:s, s:i}]}",
+			      "uid", 33, "user", "www-data", "messages", 42,
+			      "scripts", "wp-cache.php", "contact.php", "cwds",
+			      "script_counts", "script", "wp-cache.php", "messages", 40,
+			      "script", "contact.php", "messages", 2));
+	assert_int_equal(mw_audit_correlate(r), 1);
+	c = find_rule(r, "audit.mailer-sent-mail", 0);
+	assert_non_null(c);
+	assert_int_equal(json_integer_value(json_object_get(c->details, "messages")), 40);
+	assert_string_equal(json_string_value(json_object_get(c->details, "user")), "www-data");
+	assert_int_equal(json_array_size(json_object_get(c->details, "evidence")), 4);
+	s = mw_audit_summarize(r, &in);
+	acts = json_object_get(plan_step(s, "stop-sender"), "actions");
+	assert_int_equal(json_array_size(acts), 1);
+	assert_non_null(strstr(json_string_value(json_array_get(acts, 0)),
+			       "wp-cache.php sent 40 mails as www-data"));
+	json_decref(s);
+	mw_report_free(r);
+
+	/* Nobody known: "unknown owner", never "?". */
+	r = mw_report_new("audit");
+	{
+		struct mw_finding f;
+
+		memset(&f, 0, sizeof(f));
+		f.check = "scan";
+		f.rule_id = "mailer.x";
+		f.severity = MW_SEV_CRITICAL;
+		f.title = "m";
+		f.path = cache;
+		assert_int_equal(mw_report_add(r, &f), MW_OK);
+	}
+	add_details(r, "logs", "logs.php-mail-script", MW_SEV_HIGH, "t", NULL, NULL,
+		    json_pack("{s:n, s:n, s:i, s:[s], s:[]}", "uid", "user", "messages", 40,
+			      "scripts", cache, "cwds"));
+	assert_int_equal(mw_audit_correlate(r), 1);
+	s = mw_audit_summarize(r, &in);
+	acts = json_object_get(plan_step(s, "stop-sender"), "actions");
+	assert_non_null(strstr(json_string_value(json_array_get(acts, 0)),
+			       "sent 40 mails as unknown owner"));
+	json_decref(s);
+	mw_report_free(r);
+}
+
+/* Issue 18 items 19 and 20: the top script is named; every critical cause
+ * is in the headline, without doubled prefixes; "all" is the whole log. */
+static void test_headline_every_critical_cause(void **state)
+{
+	struct mw_report *r = mw_report_new("audit");
+	struct mw_audit_input in = input(all_ok, 6);
+	json_t *s;
+
+	(void)state;
+	in.logs_window = "all";
+	add_details(r, "logs", "logs.web-user-mail", MW_SEV_HIGH, "t", NULL, NULL,
+		    json_pack("{s:i, s:s, s:i, s:[s, s], s:[]}", "uid", 33, "user",
+			      "www-data", "messages", 42, "scripts", "wp-cache.php",
+			      "contact.php", "cwds"));
+	add_details(r, "relay", "relay.open-relay", MW_SEV_CRITICAL,
+		    "open relay: 16/16 variants relayed for a stranger", NULL, NULL, NULL);
+	add_details(r, "logs", "logs.sasl-many-ips", MW_SEV_HIGH, "t", NULL, NULL,
+		    json_pack("{s:s, s:i}", "sasl_username", "victim@example.org", "ips", 12));
+	s = mw_audit_summarize(r, &in);
+	assert_string_equal(jstr(s, "headline"),
+			    "not listed on the checked lists; likely cause: mail submitted by "
+			    "www-data, 42 mails in the whole log, top script wp-cache.php; also "
+			    "SMTP AUTH abuse of victim@example.org from 12 IPs; also open relay: "
+			    "16/16 variants relayed for a stranger");
+	json_decref(s);
+	mw_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +578,9 @@ int main(void)
 		cmocka_unit_test(test_headline_failures_and_clean),
 		cmocka_unit_test(test_copy_roundtrip),
 		cmocka_unit_test(test_render_text),
+		cmocka_unit_test(test_reset_ranked_and_capped),
+		cmocka_unit_test(test_one_line_per_file),
+		cmocka_unit_test(test_headline_every_critical_cause),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

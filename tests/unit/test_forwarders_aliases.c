@@ -214,6 +214,61 @@ static void test_trash_names(void **state)
 	assert_false(fwd_cond_is_spam("Subject: Re:", 12));
 }
 
+/* Issue 18 item 10: a hide belongs to its alias entry, not the file. */
+static void test_hide_per_rule(void **state)
+{
+	struct fwd_doc d;
+
+	(void)state;
+	parse_str(fwd_parse_aliases, &d,
+		  "devnull: /dev/null\n"
+		  "bob: bob@ext.example\n"
+		  "carl: carl@ext.example, /dev/null\n");
+	assert_int_equal(d.nfacts, 4);
+	assert_int_equal(d.nhides, 2);
+	assert_null(fwd_hide_for(&d, &d.facts[1]));	/* bob */
+	assert_non_null(fwd_hide_for(&d, &d.facts[2]));	/* carl */
+	assert_int_equal(fwd_hide_for(&d, &d.facts[2])->line, 3);
+	fwd_doc_free(&d);
+	/* a .forward is one rule: the /dev/null hides the address */
+	parse_str(fwd_parse_forward, &d, "x@ext.example\n/dev/null\n");
+	assert_non_null(fwd_hide_for(&d, &d.facts[0]));
+	fwd_doc_free(&d);
+}
+
+/* Issue 18 item 9: garbage is not parsed into addresses. */
+static void test_binary_and_garbage(void **state)
+{
+	char rnd[4096];
+	struct mw_strlist l = { 0 };
+	unsigned x = 18;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rnd); i++) {
+		x = x * 1103515245u + 12345u;
+		rnd[i] = (char)(x >> 16);
+	}
+	assert_true(fwd_text_is_binary(rnd, sizeof(rnd)));
+#define LIT(s) s, sizeof(s) - 1
+	assert_false(fwd_text_is_binary(LIT("a@b.example\n\\a\n")));
+	/* one stray NUL or invalid byte in a text file is not binary */
+	assert_false(fwd_text_is_binary(LIT("alice@example.com\nbad\0line@x.example\n")));
+	assert_false(fwd_text_is_binary(LIT("alice.\xff@evil.example\n")));
+	assert_true(fwd_dest_is_garbage("mail($t,"));
+	assert_true(fwd_dest_is_garbage("<?php"));
+	assert_true(fwd_dest_is_garbage("evil\x1b[2J@x.example"));
+	assert_false(fwd_dest_is_garbage("bob@example.com"));
+	assert_false(fwd_dest_is_garbage("\"john doe\"@example.com"));
+	assert_false(fwd_dest_is_garbage("/usr/bin/php /x/$y.php"));
+	fwd_find_addresses(LIT("x spy@evil.example, a@b, c@d.e1 <k@mail.co.uk>."), &l, 10);
+#undef LIT
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0], "spy@evil.example");
+	assert_string_equal(l.v[1], "k@mail.co.uk");
+	mw_strlist_clear(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +282,8 @@ int main(void)
 		cmocka_unit_test(test_maincf),
 		cmocka_unit_test(test_dovecot_conf),
 		cmocka_unit_test(test_trash_names),
+		cmocka_unit_test(test_hide_per_rule),
+		cmocka_unit_test(test_binary_and_garbage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

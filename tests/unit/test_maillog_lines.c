@@ -310,6 +310,17 @@ static void test_php_mail_log(void **state)
 	(void)state;
 	assert_int_equal(ml_parse_php_mail(a, strlen(a), &ev), 0);
 	assert_str(ev.script, "/var/www/site2/inc/send.php");
+	/* issue 18 item 16: the stamp is read */
+	assert_true(ev.has_time && ev.time_is_utc);
+	assert_int_equal(ev.time, ml_civil_to_epoch(2026, 11, 21, 10, 0, 1));
+	assert_true(ml_script_is_suspicious("/var/www/s/wp-content/uploads/x.php"));
+	assert_true(ml_script_is_suspicious("/var/www/s/wp-content/cache/wp-cache.php"));
+	assert_true(ml_script_is_suspicious("/var/www/s/.well-known/a.php"));
+	assert_true(ml_script_is_suspicious("logo.gif.php"));
+	assert_true(ml_script_is_suspicious("favicon.ico"));
+	assert_false(ml_script_is_suspicious("/var/www/s/wp-content/plugins/contact/send.php"));
+	assert_false(ml_script_is_suspicious("wp-cache.php"));
+	assert_false(ml_script_is_suspicious("gifts.php"));
 	assert_int_equal(ev.script_line, 88);
 	assert_str(ev.to, "a@one.example");
 	assert_int_equal(ml_parse_php_mail(b, strlen(b), &ev), 0);

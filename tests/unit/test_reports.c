@@ -99,6 +99,43 @@ static void test_exit_codes(void **state)
 	mw_report_free(r);
 }
 
+/* --min-severity: removed after the run, counted, said once per cut; the
+ * exit status and the JSON summary follow (issue 18 item 22). */
+static void test_hide_below(void **state)
+{
+	struct mw_report *r = sample_report();
+	enum mw_severity min;
+	json_t *j;
+
+	(void)state;
+	mw_report_hide_below(r, MW_SEV_CRITICAL);
+	assert_int_equal(mw_report_nfindings(r), 1);
+	assert_int_equal(mw_report_hidden(r, &min), 2);
+	assert_int_equal(min, MW_SEV_CRITICAL);
+	assert_int_equal(mw_report_nnotes(r), 2);
+	assert_string_equal(mw_report_get_note(r, 1)->text,
+			    "2 findings below critical not shown (--min-severity)");
+	mw_report_hide_below(r, MW_SEV_CRITICAL);	/* the nightly mail, then the CLI */
+	assert_int_equal(mw_report_nnotes(r), 2);
+	j = mw_report_to_json(r, "h");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "summary"),
+							   "hidden")), 2);
+	json_decref(j);
+	mw_report_free(r);
+
+	r = mw_report_new("x");
+	{
+		struct mw_finding f = { .check = "x", .rule_id = "x", .title = "t",
+					.severity = MW_SEV_MEDIUM };
+
+		mw_report_add(r, &f);
+	}
+	assert_int_equal(mw_report_exit_code(r), 1);
+	mw_report_hide_below(r, MW_SEV_HIGH);
+	assert_int_equal(mw_report_exit_code(r), 0);
+	mw_report_free(r);
+}
+
 static void test_json_roundtrip(void **state)
 {
 	(void)state;
@@ -205,6 +242,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_hide_below),
 		cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_jsonl_lines_parse),
 		cmocka_unit_test(test_text_golden),
