@@ -1211,7 +1211,7 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	if (!any_fired(db, sc, st, db->nstrong) &&
 	    !(any_fired(db, sc, db->first_ind, db->nsinks) &&
 	      any_fired(db, sc, b, db->nbuilders)) &&
-	    !(any_fired(db, sc, in, db->ninputs) &&
+	    !(len <= MW_SIG_FLOW_VIEW_MAX && any_fired(db, sc, in, db->ninputs) &&
 	      (any_fired(db, sc, fl, db->nflow) ||
 	       (any_fired(db, sc, ml, db->nmail) && any_fired(db, sc, hd, db->nheaders)))))
 		return 0;

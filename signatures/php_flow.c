@@ -281,15 +281,19 @@ static const char *txt(const struct mw_php_flow *f, size_t i, size_t *len)
 	return f->v + f->tok[i].start;
 }
 
+/* Operator token i is s (1 to 3 bytes; no strlen: this is the hot path). */
 static int is_op(const struct mw_php_flow *f, size_t i, const char *s)
 {
-	size_t n = strlen(s), l;
+	const struct ftok *k;
 	const char *t;
 
-	if (i >= f->ntok || f->tok[i].kind != MW_PT_OP)
+	if (i >= f->ntok || (k = &f->tok[i])->kind != MW_PT_OP || k->len > 3)
 		return 0;
-	t = txt(f, i, &l);
-	return l == n && memcmp(t, s, n) == 0;
+	t = f->v + k->start;
+	if (t[0] != s[0])
+		return 0;
+	return k->len == 1 ? s[1] == '\0' :
+	       t[1] == s[1] && (k->len == 2 ? s[2] == '\0' : s[2] == t[2] && s[3] == '\0');
 }
 
 static int is_word(const struct mw_php_flow *f, size_t i, uint8_t id)

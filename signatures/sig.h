@@ -47,6 +47,11 @@
 #define MW_SIG_DECODE_BUDGET	(16u << 20)	/* bytes decoders may produce */
 #define MW_SIG_DECODE_MS	1000		/* then the layers left are skipped */
 #define MW_SIG_MAX_LAYERS	64		/* decoded layers scanned */
+/* A view made only for its data-flow facts (request input next to a sink,
+ * no sign of packing): files up to this size. Real webshells and mailers
+ * are smaller (95 % under 167 KB in the corpus); the big clean files with
+ * both are libraries and editor grammars. */
+#define MW_SIG_FLOW_VIEW_MAX	(256u << 10)
 
 /* Caps hit while matching one file (mw_sig_scratch_caps); the first seven
  * are php_norm.h's MW_PHP_CAP_* bits. */
