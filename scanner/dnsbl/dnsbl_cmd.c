@@ -719,9 +719,19 @@ static enum mw_err lookup(struct run *r, size_t nips)
 				"with a recursive resolver of your own",
 				r->servers[0] ? r->servers : "?");
 	} else {
-		for (k = 0; k < r->nlists; k++)
+		size_t usable = 0;
+
+		for (k = 0; k < r->nlists; k++) {
 			if (r->tp_q[k][0])
 				report_list(r, k);
+			usable += !r->tp_q[k][0] || r->health[k] == MW_LIST_OK ||
+				  r->health[k] == MW_LIST_NO_TESTPOINT;
+		}
+		if (!usable)
+			mw_report_error(r->ctx->report, CHECK, NULL, 0, MW_ERR_NET,
+					"none of the %zu blocklists answered its test points "
+					"usefully (wildcard, error or no answer): the blocklists "
+					"could not be checked", r->nlists);
 		for (i = 0; i < nip_q; i++) {
 			struct mw_dnsbl_judgement j;
 

@@ -224,6 +224,13 @@ assert "no test point: one finding for the list, the listing of A stands" \
 	 ([.findings[] | select(.rule_id == "dnsbl.listed" and .evidence.list == "notp.example")] | length == 1)'
 assert "test points looked up once per list (3 lists x 2)" '.data.dnsbl.test_point_lookups == 6 and .data.dnsbl.lookups == 12'
 assert "wildcard run: exit 1 (the real listings)" "$rc == 1"
+# Only unusable lists: nothing was checked, exit 2.
+rc=0
+"$bin" dnsbl --config "$conf" --format json --resolver "127.0.0.1:$port" \
+	--list "wild.example zem.spamhaus.org" "$A" >"$out" || rc=$?
+assert "only wildcard/error lists: exit 2, the blocklists could not be checked" \
+	"$rc == 2 and ([.errors[].message | select(test(\"none of the 2 blocklists.*could not be checked\"))] | length == 1)
+	 and ([.findings[] | select(.rule_id == \"dnsbl.listed\")] | length == 0)"
 
 # The text renderer shows the verdict table.
 "$bin" dnsbl --config "$conf" --no-progress --resolver "127.0.0.1:$port" --list zen.spamhaus.org \
