@@ -85,7 +85,7 @@ struct mw_sig_db {
 	size_t nrefs, arefs;
 	unsigned first_ind;	/* refs of view_sinks, view_builders,
 				 * view_strong, in this order */
-	unsigned nsinks, nbuilders, nstrong, nflow, ninputs, nmail, nheaders;
+	unsigned nsinks, nbuilders, nstrong, nflow, ninputs, nmail, nheaders, nwriters;
 #ifdef MW_HAVE_VECTORSCAN
 	hs_database_t *hs;
 #endif
@@ -455,6 +455,11 @@ static const char *const view_mail[] = { "mail(" };
 static const char *const view_headers[] = {
 	"from:", "bcc:", "mime-version", "x-mailer", "reply-to:",
 };
+/* A file writer next to a decoder: droppers write a decoded payload (the
+ * layer is then scanned); 2 MB of the 157 MB of clean PHP. */
+static const char *const view_writers[] = {
+	"file_put_contents(", "fwrite(", "fputs(",
+};
 static const char *const view_strong[] = {
 	"str_rot13(", "${'", "${\"", "eval(gz", "eval(base64", "eval(str",
 };
@@ -662,6 +667,9 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 		e = add_ref(db, view_mail[i], strlen(view_mail[i]));
 	for (i = 0; i < db->nheaders && !e; i++)
 		e = add_ref(db, view_headers[i], strlen(view_headers[i]));
+	db->nwriters = sizeof(view_writers) / sizeof(view_writers[0]);
+	for (i = 0; i < db->nwriters && !e; i++)
+		e = add_ref(db, view_writers[i], strlen(view_writers[i]));
 	if (!e) {
 		db->weak = calloc(db->nlits + 1, 1);
 		db->weak_ids = calloc(db->nlits + 1, sizeof(*db->weak_ids));
@@ -1204,7 +1212,7 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 {
 	unsigned b = db->first_ind + db->nsinks, st = b + db->nbuilders;
 	unsigned fl = st + db->nstrong, in = fl + db->nflow, ml = in + db->ninputs;
-	unsigned hd = ml + db->nmail;
+	unsigned hd = ml + db->nmail, wr = hd + db->nheaders;
 
 	if (sc->layer)	/* decoded from a packed file: always worth one */
 		return in_php || memmem(buf, len, "<?", 2) != NULL;
@@ -1213,7 +1221,9 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	      any_fired(db, sc, b, db->nbuilders)) &&
 	    !(len <= MW_SIG_FLOW_VIEW_MAX && any_fired(db, sc, in, db->ninputs) &&
 	      (any_fired(db, sc, fl, db->nflow) ||
-	       (any_fired(db, sc, ml, db->nmail) && any_fired(db, sc, hd, db->nheaders)))))
+	       (any_fired(db, sc, ml, db->nmail) && any_fired(db, sc, hd, db->nheaders)))) &&
+	    !(len <= MW_SIG_FLOW_VIEW_MAX && any_fired(db, sc, wr, db->nwriters) &&
+	      any_fired(db, sc, b, db->nbuilders)))
 		return 0;
 	return in_php || memmem(buf, len, "<?", 2) != NULL;
 }
