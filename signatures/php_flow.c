@@ -800,7 +800,7 @@ done:
 /* Argument columns a fact of this sink shows. */
 static size_t sink_cols(unsigned sink)
 {
-	if (sink == SINK_CALLBACK)
+	if (sink == SINK_CALLBACK || sink == SINK_DYNAMIC)
 		return 2;
 	return sink >= SINK_CALLBACK ? 1 : sinks[sink].nargs;
 }
@@ -859,7 +859,8 @@ static void emit_fact(struct mw_php_flow *f, unsigned sink, const uint16_t *args
 	start = f->out->len;
 	if (sink == SINK_DYNAMIC) {
 		put_source(f->out, args[0]);
-		mw_buf_puts(f->out, "(0");
+		mw_buf_putc(f->out, '(');
+		put_source(f->out, args[1]);
 	} else if (sink == SINK_VARCALL) {
 		mw_buf_puts(f->out, "$f(");
 		put_source(f->out, args[0]);
@@ -1072,12 +1073,21 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 
 				var_taint(f, i, b && j > i + 1 ? b | S_INDIRECT : b);
 			} else if (is_op(f, i + 1, "(") && !(i && (is_op(f, i - 1, "->") ||
-								     is_op(f, i - 1, "::")))) {
+								     is_op(f, i - 1, "::") ||
+								     is_word(f, i - 1, W_NEW)))) {
 				uint16_t b = var_bits(f, i), a = 0;
 
-				if (b) {
-					args[0] = b;
-					sink_call(f, SINK_DYNAMIC, args, 1, i);
+				if (b && !(b & S_INDIRECT)) {
+					uint16_t row[2];
+
+					/* the name, then the arguments' sources */
+					row[0] = b;
+					row[1] = 0;
+					n = is_op(f, i + 2, "[") || is_word(f, i + 2, W_ARRAY) ? 0 :
+					    call_args(f, i + 1, args, MW_FLOW_MAX_PARAMS);
+					for (j = 0; j < n; j++)
+						row[1] |= args[j];
+					sink_call(f, SINK_DYNAMIC, row, 2, i);
 				} else if (!is_op(f, i + 2, "[") && !is_word(f, i + 2, W_ARRAY) &&
 					   (n = call_args(f, i + 1, args, MW_FLOW_MAX_PARAMS))) {
 					/* $f($_POST['x']), not $handler(['key' => $_GET...]):

@@ -104,7 +104,8 @@ static void test_other_flows(void **state)
 {
 	(void)state;
 	EXPECT("<?php foreach ($_POST as $k => $v) { eval($v); }", "eval($_POST);\n");
-	EXPECT("<?php @extract($_REQUEST); @die($ctime($atime));", "$_REQUEST(0);\n");
+	EXPECT("<?php @extract($_REQUEST); @die($ctime($atime));", "$_REQUEST($_REQUEST);\n");
+	EXPECT("<?php $c = base64_decode('YQ==') . $_GET['n']; @$c($_POST['x']);", "$_GET($_POST);\n");
 	EXPECT("<?php $k = substr_replace('asxx', 'sert', 2); $k($_POST['v']);",
 	       "$f($_POST);\n");
 	/* an invokable object given an options array is not a function call on
