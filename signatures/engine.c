@@ -461,7 +461,7 @@ static const char *const view_writers[] = {
 	"file_put_contents(", "fwrite(", "fputs(",
 };
 static const char *const view_strong[] = {
-	"str_rot13(", "${'", "${\"", "eval(gz", "eval(base64", "eval(str",
+	"create_function(", "str_rot13(", "${'", "${\"", "eval(gz", "eval(base64", "eval(str",
 };
 
 /* Index of literal l (lower-cased, n bytes) in db->lits, added if new;
