@@ -697,7 +697,7 @@ struct hits {
 	char ids[8][64];
 	unsigned long lines[8];
 	int views[8];
-	char layers[8][160];
+	char layers[8][256];
 	int n;
 };
 
@@ -849,7 +849,40 @@ static void test_engine_views(void **state)
 		assert_int_equal(h.lines[k], 2);
 		free(lit);
 	}
-	/* more than MW_PHP_MAX_DEPTH decoders through nested layers: capped,
+	/* six layers of eval(gzinflate(base64_decode(...))), twelve decoders:
+	 * found, the whole chain said */
+	{
+		struct mw_buf cur;
+		unsigned char *z;
+		size_t zl;
+		char *lit, *src;
+		int i;
+
+		mw_buf_init(&cur, 1 << 24);
+		mw_buf_puts(&cur, "mail($_POST['to'], 's', 'b');");
+		for (i = 0; i < 6; i++) {
+			z = zpack(cur.data, cur.len, -15, &zl);
+			lit = b64(z, zl);
+			free(z);
+			mw_buf_reset(&cur);
+			mw_buf_printf(&cur, "eval(gzinflate(base64_decode('%s')));", lit);
+			free(lit);
+		}
+		src = malloc(cur.len + 16);
+		assert_non_null(src);
+		snprintf(src, cur.len + 16, "<?php\n%s", cur.data);
+		match_src(db, src, &h, &caps);
+		k = find_hit(&h, "mailer.raw-post-mail");
+		assert_true(k >= 0);
+		assert_int_equal(h.lines[k], 2);
+		assert_string_equal(h.layers[k], "base64_decode > gzinflate > base64_decode > "
+				    "gzinflate > base64_decode > gzinflate > base64_decode > "
+				    "gzinflate > base64_decode > gzinflate > base64_decode > gzinflate");
+		assert_int_equal(caps, 0);
+		free(src);
+		mw_buf_free(&cur);
+	}
+	/* more than MW_SIG_MAX_LAYER_LEVEL layers inside layers: capped,
 	 * reported */
 	{
 		struct mw_buf cur;
