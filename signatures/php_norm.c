@@ -166,7 +166,6 @@ struct item {
 	uint8_t src;		/* SRC_*, IT_TOK */
 	uint8_t lower;		/* emit lower-cased (a name before "(") */
 	uint8_t depth;		/* decoders applied, IT_LIT */
-	uint8_t folded;		/* IT_LIT made by a fold, not written so */
 	uint8_t chain[MW_PHP_MAX_DEPTH];
 	size_t raw_off;		/* where the item starts in the buffer */
 	size_t off, len;	/* SRC_RAW: buffer; SRC_VAL/IT_LIT: n->vals */
@@ -590,7 +589,6 @@ static void make_lit(struct item *it, size_t raw_off, size_t off, size_t len)
 {
 	memset(it, 0, sizeof(*it));
 	it->kind = IT_LIT;
-	it->folded = 1;
 	it->raw_off = raw_off;
 	it->off = off;
 	it->len = len;
@@ -884,9 +882,10 @@ static int reduce(struct mw_php_norm *n, const struct item *la)
 		    mw_ascii_lower((unsigned char)t[1]) == 'h' &&
 		    mw_ascii_lower((unsigned char)t[2]) == 'r')
 			return fold_chr(n, t4, t2);
-		/* eval('...') of a literal folded from pieces (chr() lists,
-		 * escapes, concatenation) is code: a layer of its own */
-		if (t2->kind == IT_LIT && t2->depth == 0 && t2->folded &&
+		/* eval('...') of a literal is code: a layer of its own (its
+		 * bytes may be folded from pieces or escaped, or hold a packed
+		 * call behind escaped quotes) */
+		if (t2->kind == IT_LIT && t2->depth == 0 &&
 		    ((len == 4 && strncasecmp(t, "eval", 4) == 0) ||
 		     (len == 6 && strncasecmp(t, "assert", 6) == 0))) {
 			t2->depth = 1;
@@ -1115,9 +1114,6 @@ static int to_item(struct mw_php_norm *n, const struct mw_php_token *t,
 			it->kind = IT_LIT;
 			it->off = start;
 			it->len = n->vals.len - start;
-			/* escapes in double quotes hide text like a fold */
-			it->folded = !(t->flags & (MW_PT_F_SQ | MW_PT_F_NOWDOC)) &&
-				     memchr(n->buf + t->start, '\\', t->len) != NULL;
 			return 1;
 		}
 		n->vals.len = start;

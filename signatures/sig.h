@@ -47,7 +47,7 @@
 #define MW_SIG_DECODE_BUDGET	(16u << 20)	/* bytes decoders may produce */
 #define MW_SIG_DECODE_MS	1000		/* then the layers left are skipped */
 #define MW_SIG_MAX_LAYERS	64		/* decoded layers scanned */
-#define MW_SIG_MAX_LAYER_LEVEL	8		/* layers inside layers (each up
+#define MW_SIG_MAX_LAYER_LEVEL	32		/* layers inside layers (each up
 						 * to MW_PHP_MAX_DEPTH decoders) */
 
 /* Caps hit while matching one file (mw_sig_scratch_caps); the first seven
