@@ -120,8 +120,9 @@ enum { WEAK_UNKNOWN = 0, WEAK_EXISTS, WEAK_FULL };
 struct layer_q {
 	size_t off, len;
 	size_t root_off;	/* where its outermost literal starts in the file */
-	unsigned depth;		/* decoders applied from the file's bytes */
-	char chain[MW_PHP_MAX_DEPTH * 24];
+	unsigned level;		/* 1: decoded from the file's bytes, 2: from
+				 * such a layer ... */
+	char chain[256];	/* decoders from the file's bytes, cut if long */
 };
 
 struct mw_sig_scratch {
@@ -1256,7 +1257,7 @@ static enum mw_err view_state(const struct mw_sig_db *db, struct mw_sig_scratch 
 static void queue_layers(struct mw_sig_scratch *sc)
 {
 	size_t i, n = mw_php_norm_nlayers(sc->norm);
-	unsigned base = sc->layer ? sc->layer->depth : 0;
+	unsigned level = sc->layer ? sc->layer->level + 1 : 1;
 
 	for (i = 0; i < n; i++) {
 		const struct mw_php_layer *l = mw_php_norm_layer(sc->norm, i);
@@ -1264,7 +1265,7 @@ static void queue_layers(struct mw_sig_scratch *sc)
 		size_t at, k;
 		unsigned d;
 
-		if (base + l->depth > MW_PHP_MAX_DEPTH) {
+		if (level > MW_SIG_MAX_LAYER_LEVEL) {
 			sc->caps |= MW_SIG_CAP_DEPTH;
 			continue;
 		}
@@ -1280,7 +1281,7 @@ static void queue_layers(struct mw_sig_scratch *sc)
 		q = &sc->lq[sc->nlq++];
 		q->off = at;
 		q->len = l->len;
-		q->depth = base + l->depth;
+		q->level = level;
 		q->root_off = sc->layer ? sc->layer->root_off : l->raw_off;
 		k = 0;
 		q->chain[0] = '\0';

@@ -53,6 +53,9 @@
  * both are libraries and editor grammars. */
 #define MW_SIG_FLOW_VIEW_MAX	(256u << 10)
 
+#define MW_SIG_MAX_LAYER_LEVEL	32		/* layers inside layers (each up
+						 * to MW_PHP_MAX_DEPTH decoders) */
+
 /* Caps hit while matching one file (mw_sig_scratch_caps); the first seven
  * are php_norm.h's MW_PHP_CAP_* bits. */
 #define MW_SIG_CAP_TOKENS	0x01u
@@ -263,7 +266,7 @@ void mw_sig_scratch_free(struct mw_sig_scratch *sc);
  * decoded layer), fault() once per rule whose confirmation hit a limit.
  * A PHP file with a trigger string (engine.c) is also normalised for the
  * norm patterns, and the literals it decodes that look like code are
- * matched again, with every rule, up to MW_PHP_MAX_DEPTH decoders deep,
+ * matched again, with every rule, up to MW_SIG_MAX_LAYER_LEVEL layers deep,
  * within MW_SIG_DECODE_BUDGET bytes and MW_SIG_DECODE_MS.
  * Returns MW_OK, or an error when the prefilter itself failed.
  * If slowest_ms is given it receives the slowest rule's confirm time and

@@ -64,7 +64,7 @@ struct hit {
 	size_t offset;
 	unsigned long line;
 	int view;		/* MW_SIG_VIEW_* of the pattern that placed it */
-	char layer[160];	/* decoders of a layer it was found in, or "" */
+	char layer[256];	/* decoders of a layer it was found in, or "" */
 };
 
 struct scan_ts {

@@ -1,0 +1,748 @@
+/*
+ * Constant folding on the normaliser's item stack (php_norm.c pushes, this
+ * reduces): the shapes are listed at mw_php_reduce(); signatures/README.md
+ * says what each fold means for rules. Only the top items are looked at,
+ * nothing recurses, every fold is bounded by the caps of php_norm.h.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/ascii.h"
+#include "signatures/php_norm_int.h"
+
+/* Operators and keywords reduce() looks at: id = index + 1, binding
+ * strength (PHP 8, 0: not a binary operator), may start an operand. */
+const struct optab_entry mw_php_optab[] = {
+	{ "(", 0, 1 },
+	{ ")", 0, 0 },
+	{ "[", 0, 1 },
+	{ "]", 0, 0 },
+	{ "{", 0, 1 },
+	{ "}", 0, 0 },
+	{ ",", 0, 1 },
+	{ ";", 0, 1 },
+	{ "=>", 0, 1 },
+	{ "->", 0, 0 },
+	{ "?->", 0, 0 },
+	{ "::", 0, 0 },
+	{ "=", 4, 0 },
+	{ "+=", 4, 0 },
+	{ "-=", 4, 0 },
+	{ "*=", 4, 0 },
+	{ "/=", 4, 0 },
+	{ ".=", 4, 0 },
+	{ "%=", 4, 0 },
+	{ "&=", 4, 0 },
+	{ "|=", 4, 0 },
+	{ "^=", 4, 0 },
+	{ "<<=", 4, 0 },
+	{ ">>=", 4, 0 },
+	{ "**=", 4, 0 },
+	{ "?\?=", 4, 0 },
+	{ "or", 1, 0 },
+	{ "xor", 2, 0 },
+	{ "and", 3, 0 },
+	{ "?", 5, 0 },
+	{ ":", 5, 0 },
+	{ "??", 6, 0 },
+	{ "||", 7, 0 },
+	{ "&&", 8, 0 },
+	{ "|", 9, 0 },
+	{ "^", 10, 0 },
+	{ "&", 11, 0 },
+	{ "==", 12, 0 },
+	{ "!=", 12, 0 },
+	{ "===", 12, 0 },
+	{ "!==", 12, 0 },
+	{ "<>", 12, 0 },
+	{ "<=>", 12, 0 },
+	{ "<", 13, 0 },
+	{ "<=", 13, 0 },
+	{ ">", 13, 0 },
+	{ ">=", 13, 0 },
+	{ ".", 14, 0 },
+	{ "<<", 15, 0 },
+	{ ">>", 15, 0 },
+	{ "+", 16, 0 },
+	{ "-", 16, 0 },
+	{ "*", 17, 0 },
+	{ "/", 17, 0 },
+	{ "%", 17, 0 },
+	{ "instanceof", 18, 0 },
+	{ "!", 19, 0 },
+	{ "~", 20, 0 },
+	{ "@", 20, 0 },
+	{ "++", 20, 0 },
+	{ "--", 20, 0 },
+	{ "**", 21, 0 },
+	{ "return", 0, 1 },
+	{ "echo", 0, 1 },
+	{ "print", 0, 1 },
+	{ "yield", 0, 1 },
+	{ "case", 0, 1 },
+	{ "include", 0, 1 },
+	{ "include_once", 0, 1 },
+	{ "require", 0, 1 },
+	{ "require_once", 0, 1 },
+	{ "as", 0, 0 },
+	{ "const", 0, 0 },
+	{ "fn", 0, 0 },
+	{ "function", 0, 0 },
+	{ "new", 0, 0 },
+	{ "pack", 0, 0 },
+	{ "chr", 0, 0 },
+};
+
+/* The optab id of an operator or keyword token (keywords ASCII
+ * case-insensitive), 0 if none. */
+uint8_t mw_php_op_id(const char *t, size_t len, int ident)
+{
+	size_t i, k;
+
+	if (len == 0 || len > 12)
+		return 0;
+	for (i = 0; i < sizeof(mw_php_optab) / sizeof(mw_php_optab[0]); i++) {
+		const char *o = mw_php_optab[i].text;
+
+		if ((unsigned char)o[0] != (ident ? mw_ascii_lower((unsigned char)t[0]) :
+					   (unsigned char)t[0]))
+			continue;
+		for (k = 1; k < len && o[k] &&
+		     (unsigned char)o[k] == (ident ? mw_ascii_lower((unsigned char)t[k]) :
+					     (unsigned char)t[k]); k++)
+			;
+		if (k == len && o[k] == '\0')
+			return (uint8_t)(i + 1);
+	}
+	return 0;
+}
+
+/* ---- variables holding a literal ---- */
+
+static struct var *var_slot(struct mw_php_norm *n, const char *name, size_t len,
+			    int create)
+{
+	uint32_t h = 2166136261u;
+	size_t i, k;
+
+	if (len == 0 || len > VAR_NAME_MAX)
+		return NULL;
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	for (k = 0; k < VAR_SLOTS; k++) {
+		struct var *v = &n->vars[(h + k) % VAR_SLOTS];
+
+		if (!v->used) {
+			if (!create || n->nvars >= MW_PHP_MAX_VARS)
+				return NULL;
+			v->used = 1;
+			memcpy(v->name, name, len);
+			v->nlen = len;
+			n->used_slot[n->nvars++] = (uint16_t)((h + k) % VAR_SLOTS);
+			return v;
+		}
+		if (v->nlen == len && memcmp(v->name, name, len) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+static struct var *var_of(struct mw_php_norm *n, const struct item *it, int create)
+{
+	size_t len;
+	const char *t;
+
+	if (!it || it->kind != IT_TOK || it->tk != MW_PT_VAR)
+		return NULL;
+	t = item_text(n, it, &len);
+	return var_slot(n, t, len, create);
+}
+
+/* The literal value behind an item: a literal, or a variable known to hold
+ * one. */
+static int value_of(struct mw_php_norm *n, const struct item *it, size_t *off,
+		    size_t *len, unsigned *depth, const uint8_t **chain)
+{
+	struct var *v;
+	static const uint8_t none[MW_PHP_MAX_DEPTH];
+
+	if (!it)
+		return 0;
+	if (it->kind == IT_LIT) {
+		*off = it->off;
+		*len = it->len;
+		*depth = it->depth;
+		*chain = it->chain;
+		return 1;
+	}
+	v = var_of(n, it, 0);
+	if (!v || !v->known)
+		return 0;
+	*off = v->off;
+	*len = v->len;
+	*depth = 0;
+	*chain = none;
+	return 1;
+}
+
+/* ---- folding ---- */
+
+static int assign_op(const struct item *it)
+{
+	return it->op && mw_php_optab[it->op - 1].prec == 4;
+}
+
+/* Binding strength of a binary operator item (PHP 8), 0 if none. */
+static int prec(const struct item *it)
+{
+	return it->op ? mw_php_optab[it->op - 1].prec : 0;
+}
+
+static int opener(const struct item *it)
+{
+	if (it->kind == IT_TOK && (it->tk == MW_PT_OPEN || it->tk == MW_PT_OPEN_ECHO ||
+				   it->tk == MW_PT_CLOSE || it->tk == MW_PT_HTML))
+		return 1;
+	return it->op && mw_php_optab[it->op - 1].opens;
+}
+
+/* May "a OP b" (OP of strength p, text op) fold, given the item before a
+ * (left, may be NULL) and the lookahead (la, NULL at the end)? */
+static int may_fold(const struct item *left, const struct item *la, int p, int op)
+{
+	int q;
+
+	if (left && !opener(left)) {
+		q = prec(left);
+		if (q == 0 || q > p || (q == p && left->op != op))
+			return 0;
+	}
+	if (!la)
+		return 1;
+	if (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)
+		return 1;
+	if (OPIS(la, OP_RPAR) || OPIS(la, OP_RBRK) || OPIS(la, OP_RBRACE) || OPIS(la, OP_COMMA) ||
+	    OPIS(la, OP_SEMI) || OPIS(la, OP_DARROW))
+		return 1;
+	q = prec(la);
+	return q != 0 && q <= p && q != 19 && q != 20;
+}
+
+/* Budget check: may a fold produce extra bytes? */
+int mw_php_room_for(struct mw_php_norm *n, size_t extra)
+{
+	if (extra > MW_PHP_MAX_LIT || n->vals.len + extra > MW_PHP_MAX_VALUES) {
+		n->caps |= MW_PHP_CAP_VALUES;
+		return 0;
+	}
+	return 1;
+}
+
+/* A new literal from a+b (bytes of the value arena): no copy when b
+ * already follows a, one copy when a ends the arena. */
+static int concat(struct mw_php_norm *n, size_t ao, size_t al, size_t bo, size_t bl,
+		  size_t *ro)
+{
+	if (!mw_php_room_for(n, al + bl))
+		return 0;
+	if (ao + al == bo) {
+		*ro = ao;
+		return 1;
+	}
+	if (ao + al == n->vals.len) {
+		if (mw_buf_reserve(&n->vals, bl))
+			return 0;
+		memmove(n->vals.data + n->vals.len, n->vals.data + bo, bl);
+		n->vals.len += bl;
+		n->vals.data[n->vals.len] = '\0';
+		*ro = ao;
+		return 1;
+	}
+	if (mw_buf_reserve(&n->vals, al + bl))
+		return 0;
+	*ro = n->vals.len;
+	memmove(n->vals.data + n->vals.len, n->vals.data + ao, al);
+	memmove(n->vals.data + n->vals.len + al, n->vals.data + bo, bl);
+	n->vals.len += al + bl;
+	n->vals.data[n->vals.len] = '\0';
+	return 1;
+}
+
+static void make_lit(struct item *it, size_t raw_off, size_t off, size_t len)
+{
+	memset(it, 0, sizeof(*it));
+	it->kind = IT_LIT;
+	it->raw_off = raw_off;
+	it->off = off;
+	it->len = len;
+}
+
+/* Replace the top k items by one. */
+static void replace_top(struct mw_php_norm *n, size_t k, const struct item *it)
+{
+	n->nst -= k;
+	n->st[n->nst++] = *it;
+}
+
+static int valid_name(const char *s, size_t len, int ns)
+{
+	size_t i;
+
+	if (len == 0 || len > VAR_NAME_MAX || !(is_word((unsigned char)s[0]) ||
+						 (ns && s[0] == '\\')) ||
+	    (s[0] >= '0' && s[0] <= '9'))
+		return 0;
+	for (i = 1; i < len; i++)
+		if (!is_word((unsigned char)s[i]) && !(ns && s[i] == '\\'))
+			return 0;
+	return 1;
+}
+
+static int parse_int(const char *s, size_t len, long *v)
+{
+	size_t i = 0;
+	int base = 10, neg = 0, any = 0;
+	long x = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	if (i + 1 < len && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+		base = 16;
+		i += 2;
+	} else if (i + 1 < len && s[i] == '0' && (s[i + 1] == 'b' || s[i + 1] == 'B')) {
+		base = 2;
+		i += 2;
+	} else if (i + 1 < len && s[i] == '0' && (s[i + 1] == 'o' || s[i + 1] == 'O')) {
+		base = 8;
+		i += 2;
+	} else if (i + 1 < len && s[i] == '0') {
+		base = 8;
+	}
+	for (; i < len; i++) {
+		int c = (unsigned char)s[i], d;
+
+		if (c == '_')
+			continue;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			break;
+		if (d >= base)
+			break;
+		x = (x * base + d) & 0xffffff;
+		any = 1;
+	}
+	*v = neg ? -x : x;
+	return any;
+}
+
+/* f(arg) with f a decoder and arg a literal (or a variable holding one). */
+static int fold_call(struct mw_php_norm *n, enum mw_php_fn fn, const struct item *first,
+		     const struct item *arg, size_t k)
+{
+	size_t ao, al, start;
+	unsigned depth;
+	const uint8_t *chain;
+	struct item r;
+	enum mw_err e;
+	uint8_t ch[MW_PHP_MAX_DEPTH];
+
+	if (!value_of(n, arg, &ao, &al, &depth, &chain))
+		return 0;
+	if (n->work + al > MAX_WORK) {
+		n->caps |= MW_PHP_CAP_DECODED;
+		return 0;
+	}
+	n->work += al;
+	memcpy(ch, chain, sizeof(ch));
+	if (mw_php_fn_decodes(fn)) {
+		if (depth >= MW_PHP_MAX_DEPTH) {
+			n->caps |= MW_PHP_CAP_DEPTH;
+			return 0;
+		}
+		if (n->decoded >= n->budget) {
+			n->caps |= MW_PHP_CAP_DECODED;
+			return 0;
+		}
+		ch[depth++] = (uint8_t)fn;
+	}
+	if (!mw_php_room_for(n, al))
+		return 0;
+	/* decode from a copy: the output goes to the same arena */
+	mw_buf_reset(&n->tmp);
+	if (mw_buf_append(&n->tmp, n->vals.data + ao, al))
+		return 0;
+	start = n->vals.len;
+	e = mw_php_apply(fn, n->tmp.data ? n->tmp.data : "", al, &n->vals,
+			 n->budget - n->decoded);
+	if (e) {
+		if (e == MW_ERR_TOOBIG && (fn == MW_FN_GZINFLATE || fn == MW_FN_GZUNCOMPRESS ||
+					   fn == MW_FN_GZDECODE))
+			/* which of the two bounds mw_php_apply() was given */
+			n->caps |= n->budget - n->decoded < al * MW_PHP_MAX_INFLATE_RATIO + 4096 ?
+				   MW_PHP_CAP_DECODED : MW_PHP_CAP_RATIO;
+		else if (e == MW_ERR_TOOBIG)
+			n->caps |= MW_PHP_CAP_VALUES;
+		n->vals.len = start;
+		if (n->vals.data)
+			n->vals.data[start] = '\0';
+		return 0;
+	}
+	if (mw_php_fn_decodes(fn))
+		n->decoded += n->vals.len - start;
+	make_lit(&r, first->raw_off, start, n->vals.len - start);
+	r.depth = (uint8_t)depth;
+	memcpy(r.chain, ch, sizeof(r.chain));
+	replace_top(n, k, &r);
+	return 1;
+}
+
+static int fold_chr(struct mw_php_norm *n, const struct item *first,
+		    const struct item *arg)
+{
+	long v;
+	size_t len, ao, al;
+	unsigned depth;
+	const uint8_t *chain;
+	const char *t;
+	struct item r;
+	char c;
+
+	if (arg->kind == IT_TOK && arg->tk == MW_PT_NUMBER) {
+		t = item_text(n, arg, &len);
+		if (!parse_int(t, len, &v))
+			return 0;
+	} else if (value_of(n, arg, &ao, &al, &depth, &chain)) {
+		if (!parse_int(n->vals.data + ao, al, &v))
+			return 0;
+	} else {
+		return 0;
+	}
+	v %= 256;
+	if (v < 0)
+		v += 256;
+	c = (char)v;
+	if (!mw_php_room_for(n, 1) || mw_buf_append(&n->vals, &c, 1))
+		return 0;
+	make_lit(&r, first->raw_off, n->vals.len - 1, 1);
+	replace_top(n, 4, &r);
+	return 1;
+}
+
+/*
+ * str_replace(search, replace, subject) and strtr(subject, from, to) of
+ * three literals (packers strip junk from a blob with them): the top
+ * eight items. Counted as a decoder: the result may be a layer.
+ */
+static int fold_call3(struct mw_php_norm *n, enum mw_php_fn fn, const struct item *first,
+		      const struct item *a, const struct item *b, const struct item *c)
+{
+	size_t o[3], l[3], i, start, k;
+	unsigned d[3], depth;
+	const uint8_t *ch[3];
+	const struct item *args[3] = { a, b, c };
+	struct item r;
+	uint8_t chain[MW_PHP_MAX_DEPTH];
+	const char *v;
+
+	for (i = 0; i < 3; i++)
+		if (!value_of(n, args[i], &o[i], &l[i], &d[i], &ch[i]))
+			return 0;
+	if (n->work + l[0] + l[1] + l[2] > MAX_WORK) {
+		n->caps |= MW_PHP_CAP_DECODED;
+		return 0;
+	}
+	n->work += l[0] + l[1] + l[2];
+	/* the blob is the subject: its chain goes on */
+	k = fn == MW_FN_STR_REPLACE ? 2 : 0;
+	depth = d[k];
+	memcpy(chain, ch[k], sizeof(chain));
+	if (depth >= MW_PHP_MAX_DEPTH) {
+		n->caps |= MW_PHP_CAP_DEPTH;
+		return 0;
+	}
+	chain[depth++] = (uint8_t)fn;
+	if (!mw_php_room_for(n, l[k] * (fn == MW_FN_STR_REPLACE && l[0] && l[1] > l[0] ?
+				 l[1] / l[0] + 1 : 1)))
+		return 0;
+	/* work from a copy: the arena may move while it grows */
+	mw_buf_reset(&n->tmp);
+	for (i = 0; i < 3; i++)
+		if (mw_buf_append(&n->tmp, n->vals.data + o[i], l[i]))
+			return 0;
+	v = n->tmp.data;
+	start = n->vals.len;
+	if (fn == MW_FN_STR_REPLACE) {
+		const char *se = v, *re = v + l[0], *su = v + l[0] + l[1];
+
+		/* memmem (two-way, linear) between matches, not a compare at
+		 * every byte: a long search string cannot make it quadratic */
+		for (i = 0; i < l[2];) {
+			const char *m = l[0] ? memmem(su + i, l[2] - i, se, l[0]) : NULL;
+			size_t upto = m ? (size_t)(m - su) : l[2];
+
+			if (mw_buf_append(&n->vals, su + i, upto - i))
+				goto full;
+			i = upto;
+			if (m) {
+				if (mw_buf_append(&n->vals, re, l[1]))
+					goto full;
+				i += l[0];
+			}
+		}
+	} else {
+		unsigned char map[256];
+		const char *su = v, *from = v + l[0], *to = v + l[0] + l[1];
+		size_t m = l[1] < l[2] ? l[1] : l[2];
+
+		for (i = 0; i < 256; i++)
+			map[i] = (unsigned char)i;
+		for (i = 0; i < m; i++)
+			map[(unsigned char)from[i]] = (unsigned char)to[i];
+		if (mw_buf_reserve(&n->vals, l[0]))
+			goto full;
+		for (i = 0; i < l[0]; i++)
+			n->vals.data[n->vals.len++] = (char)map[(unsigned char)su[i]];
+		n->vals.data[n->vals.len] = '\0';
+	}
+	n->decoded += n->vals.len - start;
+	make_lit(&r, first->raw_off, start, n->vals.len - start);
+	r.depth = (uint8_t)depth;
+	memcpy(r.chain, chain, sizeof(r.chain));
+	replace_top(n, 8, &r);
+	return 1;
+full:
+	n->caps |= MW_PHP_CAP_VALUES;
+	n->vals.len = start;
+	if (n->vals.data)
+		n->vals.data[start] = '\0';
+	return 0;
+}
+
+static int not_call_context(const struct item *before)
+{
+	return !(OPIS(before, OP_ARROW) || OPIS(before, OP_NULLSAFE) || OPIS(before, OP_DCOLON) ||
+		 OPIS(before, OP_K_FUNCTION) || OPIS(before, OP_K_NEW) ||
+		 OPIS(before, OP_K_CONST) || OPIS(before, OP_K_FN));
+}
+
+/*
+ * One reduction at the top of the stack with lookahead la (NULL: end).
+ * Shapes (L: a literal, or a variable known to hold one):
+ *   dec ( L )            decoder of a literal (php_decode.h), chr(N)
+ *   pack ( 'H*' , L )    hex2bin
+ *   ( L )                grouping, when not a call's argument list
+ *   L . L    L ^ L       when precedence allows (may_fold)
+ *   $ { L }   $ $v       variable variables with a name known
+ *   $v (  /  'name' (    call through a variable or string
+ *   $v = L ;   $v .= L ; remember what $v holds
+ * Returns 1 if something changed.
+ */
+int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
+{
+	struct item *t1 = top(n, 1), *t2 = top(n, 2), *t3 = top(n, 3), *t4 = top(n, 4),
+		    *t5 = top(n, 5), *t6 = top(n, 6);
+	size_t ao, al, bo, bl, ro, len;
+	unsigned ad, bd;
+	const uint8_t *ac, *bc;
+	const char *t;
+	struct item r;
+	struct var *v;
+
+	if (!t1)
+		return 0;
+	/* calls and groups closed by ")" */
+	if (t4 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_LPAR) && t4->kind == IT_TOK &&
+	    t4->tk == MW_PT_IDENT && (!t5 || not_call_context(t5))) {
+		t = item_text(n, t4, &len);
+		if (len == 3 && mw_ascii_lower((unsigned char)t[0]) == 'c' &&
+		    mw_ascii_lower((unsigned char)t[1]) == 'h' &&
+		    mw_ascii_lower((unsigned char)t[2]) == 'r')
+			return fold_chr(n, t4, t2);
+		/* eval('...') of a literal is code: a layer of its own (its
+		 * bytes may be folded from pieces or escaped, or hold a packed
+		 * call behind escaped quotes) */
+		if (t2->kind == IT_LIT && t2->depth == 0 &&
+		    ((len == 4 && strncasecmp(t, "eval", 4) == 0) ||
+		     (len == 6 && strncasecmp(t, "assert", 6) == 0))) {
+			t2->depth = 1;
+			t2->chain[0] = (uint8_t)MW_FN_EVAL;
+			return 0;
+		}
+		{
+			enum mw_php_fn fn = mw_php_fn_lookup(t, len);
+
+			if (fn != MW_FN_NONE && fn != MW_FN_PACK_H && fn != MW_FN_STR_REPLACE &&
+			    fn != MW_FN_STRTR)
+				return fold_call(n, fn, t4, t2, 4);
+		}
+	}
+	if (n->nst >= 8 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_COMMA) && OPIS(t5, OP_COMMA) &&
+	    OPIS(top(n, 7), OP_LPAR) && top(n, 8)->kind == IT_TOK &&
+	    top(n, 8)->tk == MW_PT_IDENT && (!top(n, 9) || not_call_context(top(n, 9)))) {
+		enum mw_php_fn fn;
+
+		t = item_text(n, top(n, 8), &len);
+		fn = mw_php_fn_lookup(t, len);
+		if ((fn == MW_FN_STR_REPLACE || fn == MW_FN_STRTR) &&
+		    n->decoded < n->budget &&
+		    fold_call3(n, fn, top(n, 8), top(n, 6), t4, t2))
+			return 1;
+	}
+	if (t6 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_COMMA) && OPIS(t5, OP_LPAR) &&
+	    OPIS(t6, OP_K_PACK) && t4->kind == IT_LIT && t4->len == 2 &&
+	    memcmp(n->vals.data + t4->off, "H*", 2) == 0 &&
+	    (!top(n, 7) || not_call_context(top(n, 7))))
+		return fold_call(n, MW_FN_PACK_H, t6, t2, 6);
+	if (t3 && OPIS(t1, OP_RPAR) && t2->kind == IT_LIT && OPIS(t3, OP_LPAR) &&
+	    (!t4 || (t4->kind == IT_TOK && t4->tk != MW_PT_IDENT && t4->tk != MW_PT_VAR &&
+		     t4->tk != MW_PT_DOLLAR && !OPIS(t4, OP_RPAR) && !OPIS(t4, OP_RBRK) &&
+		     !OPIS(t4, OP_RBRACE)))) {
+		r = *t2;
+		r.raw_off = t3->raw_off;
+		replace_top(n, 3, &r);
+		return 1;
+	}
+	/* L . L and L ^ L */
+	if (t3 && (OPIS(t2, OP_DOT) || OPIS(t2, OP_XOR)) &&
+	    may_fold(t4, la, OPIS(t2, OP_DOT) ? 14 : 10, t2->op) &&
+	    value_of(n, t3, &ao, &al, &ad, &ac) && value_of(n, t1, &bo, &bl, &bd, &bc)) {
+		if (OPIS(t2, OP_DOT)) {
+			if (!concat(n, ao, al, bo, bl, &ro))
+				return 0;
+			make_lit(&r, t3->raw_off, ro, al + bl);
+		} else {
+			size_t m = al < bl ? al : bl, i;
+
+			if (!mw_php_room_for(n, m) || mw_buf_reserve(&n->vals, m))
+				return 0;
+			for (i = 0; i < m; i++)
+				n->vals.data[n->vals.len + i] = (char)(n->vals.data[ao + i] ^
+								       n->vals.data[bo + i]);
+			make_lit(&r, t3->raw_off, n->vals.len, m);
+			n->vals.len += m;
+			n->vals.data[n->vals.len] = '\0';
+		}
+		r.depth = (uint8_t)(ad > bd ? ad : bd);
+		memcpy(r.chain, ad > bd ? ac : bc, sizeof(r.chain));
+		replace_top(n, 3, &r);
+		return 1;
+	}
+	/* ${L} and $$v */
+	if (t4 && OPIS(t1, OP_RBRACE) && t2->kind == IT_LIT && OPIS(t3, OP_LBRACE) &&
+	    t4->kind == IT_TOK && t4->tk == MW_PT_DOLLAR &&
+	    valid_name(n->vals.data + t2->off, t2->len, 0)) {
+		ao = t2->off;
+		al = t2->len;
+		bo = t4->raw_off;
+		goto make_var;
+	}
+	if (t2 && t2->kind == IT_TOK && t2->tk == MW_PT_DOLLAR && t1->tk == MW_PT_VAR &&
+	    t1->kind == IT_TOK && (v = var_of(n, t1, 0)) && v->known &&
+	    valid_name(n->vals.data + v->off, v->len, 0)) {
+		ao = v->off;
+		al = v->len;
+		bo = t2->raw_off;
+		if (!mw_php_room_for(n, al + 1) || mw_buf_reserve(&n->vals, al + 1))
+			return 0;
+		memset(&r, 0, sizeof(r));
+		r.kind = IT_TOK;
+		r.tk = MW_PT_VAR;
+		r.src = SRC_VAL;
+		r.raw_off = bo;
+		r.off = n->vals.len;
+		r.len = al + 1;
+		n->vals.data[n->vals.len] = '$';
+		memmove(n->vals.data + n->vals.len + 1, n->vals.data + ao, al);
+		n->vals.len += al + 1;
+		n->vals.data[n->vals.len] = '\0';
+		replace_top(n, 2, &r);
+		return 1;
+	}
+	/* a call through a variable or a string holding a function name */
+	if (la && OPIS(la, OP_LPAR) && (!t2 || not_call_context(t2)) &&
+	    ((t1->kind == IT_TOK && t1->tk == MW_PT_VAR && (!t2 || !(t2->kind == IT_TOK &&
+							       t2->tk == MW_PT_DOLLAR))) ||
+	     (t1->kind == IT_LIT && (!t2 || opener(t2) || prec(t2)))) &&
+	    value_of(n, t1, &ao, &al, &ad, &ac) &&
+	    valid_name(n->vals.data + ao, al, 1)) {
+		memset(&r, 0, sizeof(r));
+		r.kind = IT_TOK;
+		r.tk = MW_PT_IDENT;
+		r.src = SRC_VAL;
+		r.lower = 1;
+		r.raw_off = t1->raw_off;
+		r.off = ao;
+		r.len = al;
+		replace_top(n, 1, &r);
+		return 1;
+	}
+	/* remember $v = L; and $v .= L; */
+	if (t3 && la && (OPIS(la, OP_SEMI) || (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)) &&
+	    t1->kind == IT_LIT && (OPIS(t2, OP_ASSIGN) || OPIS(t2, OP_CATASSIGN)) &&
+	    (!t4 || OPIS(t4, OP_SEMI) || OPIS(t4, OP_LBRACE) || OPIS(t4, OP_RBRACE) ||
+	     (t4->kind == IT_TOK && (t4->tk == MW_PT_OPEN || t4->tk == MW_PT_CLOSE ||
+				     t4->tk == MW_PT_HTML))) &&
+	    (v = var_of(n, t3, 1)) != NULL) {
+		if (OPIS(t2, OP_ASSIGN)) {
+			v->known = 1;
+			v->off = t1->off;
+			v->len = t1->len;
+		} else if (v->pending && concat(n, v->off, v->len, t1->off, t1->len, &ro)) {
+			v->len += t1->len;
+			v->off = ro;
+			v->known = 1;
+		}
+		v->pending = 0;
+		return 0;	/* nothing on the stack changed */
+	}
+	return 0;
+make_var:
+	if (!mw_php_room_for(n, al + 1) || mw_buf_reserve(&n->vals, al + 1))
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.kind = IT_TOK;
+	r.tk = MW_PT_VAR;
+	r.src = SRC_VAL;
+	r.raw_off = bo;
+	r.off = n->vals.len;
+	r.len = al + 1;
+	n->vals.data[n->vals.len] = '$';
+	memmove(n->vals.data + n->vals.len + 1, n->vals.data + ao, al);
+	n->vals.len += al + 1;
+	n->vals.data[n->vals.len] = '\0';
+	replace_top(n, 4, &r);
+	return 1;
+}
+
+/* Before pushing it: forget what a variable held when it is assigned
+ * anything (a literal assignment is remembered again at its ";"). */
+void mw_php_before_push(struct mw_php_norm *n, struct item *it)
+{
+	struct item *t1 = top(n, 1);
+	struct var *v;
+
+	if (!t1)
+		return;
+	if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR &&
+	    (assign_op(it) || OPIS(it, OP_INC) || OPIS(it, OP_DEC)) &&
+	    (v = var_of(n, t1, 0)) != NULL) {
+		v->pending = OPIS(it, OP_CATASSIGN) && v->known;
+		v->known = 0;
+	}
+	if (it->kind == IT_TOK && it->tk == MW_PT_VAR &&
+	    (OPIS(t1, OP_K_AS) || OPIS(t1, OP_DARROW) || OPIS(t1, OP_AMP)) &&
+	    (v = var_of(n, it, 0)) != NULL)
+		v->known = v->pending = 0;
+	if (OPIS(it, OP_LPAR) && t1->kind == IT_TOK && t1->tk == MW_PT_IDENT)
+		t1->lower = 1;
+}
+

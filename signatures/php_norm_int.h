@@ -1,0 +1,167 @@
+/*
+ * Internals shared by php_norm.c (tokens in, view out) and php_fold.c
+ * (constant folding on the item stack): not an interface for anyone else.
+ */
+#ifndef MW_PHP_NORM_INT_H
+#define MW_PHP_NORM_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "signatures/php_decode.h"
+#include "signatures/php_lex.h"
+#include "signatures/php_flow.h"
+#include "signatures/php_norm.h"
+
+#define STACK_MAX	256	/* items; the bottom FLUSH_AT are emitted when full */
+#define STACK_KEEP	32
+#define VAR_SLOTS	512	/* hash slots, at most MW_PHP_MAX_VARS used */
+#define VAR_NAME_MAX	64
+#define MAX_NORM_INPUT	((size_t)1 << 30)	/* bytes: offsets fit in 32 bits */
+/* Bytes the decoders may be handed per buffer, failures included: a
+ * million hex2bin($v) of a megabyte of junk produce nothing but would
+ * copy a terabyte. */
+#define MAX_WORK	((size_t)64 << 20)
+
+enum { IT_LIT, IT_TOK };
+enum { SRC_RAW, SRC_VAL, SRC_STATIC };
+
+struct optab_entry {
+	const char *text;
+	uint8_t prec, opens;
+};
+/* Operators and keywords the folds look at (php_fold.c): id = index + 1,
+ * binding strength (PHP 8, 0: not a binary operator), may start an
+ * operand. */
+extern const struct optab_entry mw_php_optab[];
+
+enum {
+	OP_NONE = 0,
+	OP_LPAR = 1,
+	OP_RPAR = 2,
+	OP_LBRK = 3,
+	OP_RBRK = 4,
+	OP_LBRACE = 5,
+	OP_RBRACE = 6,
+	OP_COMMA = 7,
+	OP_SEMI = 8,
+	OP_DARROW = 9,
+	OP_ARROW = 10,
+	OP_NULLSAFE = 11,
+	OP_DCOLON = 12,
+	OP_ASSIGN = 13,
+	OP_CATASSIGN = 18,
+	OP_K_OR = 27,
+	OP_K_XOR = 28,
+	OP_K_AND = 29,
+	OP_XOR = 36,
+	OP_AMP = 37,
+	OP_DOT = 48,
+	OP_K_INSTANCEOF = 56,
+	OP_INC = 60,
+	OP_DEC = 61,
+	OP_K_RETURN = 63,
+	OP_K_ECHO = 64,
+	OP_K_PRINT = 65,
+	OP_K_YIELD = 66,
+	OP_K_CASE = 67,
+	OP_K_INCLUDE = 68,
+	OP_K_INCLUDE_ONCE = 69,
+	OP_K_REQUIRE = 70,
+	OP_K_REQUIRE_ONCE = 71,
+	OP_K_AS = 72,
+	OP_K_CONST = 73,
+	OP_K_FN = 74,
+	OP_K_FUNCTION = 75,
+	OP_K_NEW = 76,
+	OP_K_PACK = 77,
+	OP_K_CHR = 78,
+};
+
+struct item {
+	uint8_t kind;		/* IT_* */
+	uint8_t op;		/* OP_* / index + 1 into optab, 0 if none */
+	uint8_t tk;		/* enum mw_php_tok, IT_TOK */
+	uint8_t src;		/* SRC_*, IT_TOK */
+	uint8_t lower;		/* emit lower-cased (a name before "(") */
+	uint8_t depth;		/* decoders applied, IT_LIT */
+	uint8_t chain[MW_PHP_MAX_DEPTH];
+	size_t raw_off;		/* where the item starts in the buffer */
+	size_t off, len;	/* SRC_RAW: buffer; SRC_VAL/IT_LIT: n->vals */
+	const char *stat;	/* SRC_STATIC */
+};
+
+struct var {
+	char name[VAR_NAME_MAX];
+	size_t nlen;
+	int used, known;
+	size_t off, len;	/* value in n->vals */
+	int pending;		/* ".=" seen: off/len hold the old value */
+};
+
+struct layer_rec {
+	size_t off, len, raw_off;
+	unsigned depth;
+	uint8_t chain[MW_PHP_MAX_DEPTH];
+};
+
+struct mw_php_norm {
+	const char *buf;
+	size_t len;
+	struct mw_buf out, vals, tmp, facts;
+	struct mw_php_flow *flow;	/* data-flow facts (php_flow.h) */
+	size_t fact_at[MW_FLOW_MAX_FACTS][2];	/* facts offset, view offset */
+	size_t nfacts;
+	uint32_t *map;		/* pairs: view offset, raw offset */
+	size_t nmap, amap;
+	struct item st[STACK_MAX];
+	size_t nst;
+	struct var vars[VAR_SLOTS];
+	size_t nvars;
+	uint16_t used_slot[MW_PHP_MAX_VARS];	/* which vars[] to clear */
+	struct layer_rec lrec[MW_PHP_MAX_LAYERS];
+	struct mw_php_layer layers[MW_PHP_MAX_LAYERS];
+	size_t nlayers;
+	unsigned caps;
+	size_t budget, decoded, out_cap;
+	size_t work;		/* bytes decoders were given: MAX_WORK */
+	int last_word;		/* last emitted byte is a word byte */
+};
+
+static inline int is_word(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+static inline const char *item_text(const struct mw_php_norm *n,
+				     const struct item *it, size_t *len)
+{
+	*len = it->len;
+	if (it->kind == IT_TOK && it->src == SRC_RAW)
+		return n->buf + it->off;
+	if (it->kind == IT_TOK && it->src == SRC_STATIC)
+		return it->stat;
+	return n->vals.data ? n->vals.data + it->off : "";
+}
+
+#define OPIS(it, o) ((it) != NULL && (it)->op == (o))
+
+static inline struct item *top(struct mw_php_norm *n, size_t k)
+{
+	return n->nst >= k ? &n->st[n->nst - k] : NULL;
+}
+
+/* php_fold.c */
+/* The optab id of an operator or keyword token, 0 if none. */
+uint8_t mw_php_op_id(const char *t, size_t len, int ident);
+/* May a fold add extra bytes of literal values? Sets a cap if not. */
+int mw_php_room_for(struct mw_php_norm *n, size_t extra);
+/* One reduction at the top of the stack with lookahead la (NULL: the
+ * end): 1 if the stack changed. */
+int mw_php_reduce(struct mw_php_norm *n, const struct item *la);
+/* Bookkeeping before it is pushed (variables assigned, names called). */
+void mw_php_before_push(struct mw_php_norm *n, struct item *it);
+
+#endif
