@@ -19,9 +19,14 @@ struct key_def {
 	const char *key;
 	enum key_type type;
 	size_t offset;
+	unsigned long long min, max;	/* K_UINT, K_SIZE; 0, 0: the type's */
 };
 
-#define K(sec, name, type, field) { sec, name, type, offsetof(struct mw_config, field) }
+#define K(sec, name, type, field) { sec, name, type, offsetof(struct mw_config, field), 0, 0 }
+/* Numbers with a range: a timeout of 0 or of days is refused at load time
+ * instead of making a probe hang or never wait (issue 19, item 10). */
+#define KR(sec, name, type, field, lo, hi) \
+	{ sec, name, type, offsetof(struct mw_config, field), lo, hi }
 
 static const struct key_def keys[] = {
 	K("general", "local_domains", K_LIST, local_domains),
@@ -30,24 +35,24 @@ static const struct key_def keys[] = {
 
 	K("scan", "web_roots", K_LIST, web_roots),
 	K("scan", "exclude", K_LIST, exclude),
-	K("scan", "max_file_size", K_SIZE, max_file_size),
-	K("scan", "threads", K_UINT, threads),
+	KR("scan", "max_file_size", K_SIZE, max_file_size, 1ull << 10, 1ull << 30),
+	KR("scan", "threads", K_UINT, threads, 0, 64),	/* 0: cores; MW_WALK_MAX_THREADS */
 	K("scan", "cross_filesystems", K_BOOL, cross_filesystems),
 	K("scan", "signatures_dir", K_STR, signatures_dir),
 	K("scan", "quarantine_min_severity", K_SEVERITY, quarantine_min_severity),
 	K("scan", "quarantine_dir", K_STR, quarantine_dir),
 
-	K("forwarders", "recent_days", K_UINT, recent_days),
+	KR("forwarders", "recent_days", K_UINT, recent_days, 0, 3650),
 
 	K("relay", "target", K_STR, relay_target),
-	K("relay", "timeout_ms", K_UINT, relay_timeout_ms),
+	KR("relay", "timeout_ms", K_UINT, relay_timeout_ms, 100, 120000),
 	K("relay", "untrusted_ip", K_STR, relay_untrusted_ip),
 
 	K("dnsbl", "lists", K_LIST, dnsbl_lists),
 	K("dnsbl", "ips", K_LIST, dnsbl_ips),
 	K("dnsbl", "resolver", K_STR, dnsbl_resolver),
-	K("dnsbl", "timeout_ms", K_UINT, dnsbl_timeout_ms),
-	K("dnsbl", "tries", K_UINT, dnsbl_tries),
+	KR("dnsbl", "timeout_ms", K_UINT, dnsbl_timeout_ms, 50, 60000),
+	KR("dnsbl", "tries", K_UINT, dnsbl_tries, 1, 10),
 
 	K("logs", "since", K_STR, logs_since),
 	K("logs", "files", K_LIST, log_files),
@@ -158,6 +163,21 @@ static void fail(struct parse_state *ps, const char *fmt, const char *a,
 	ps->failed = 1;
 }
 
+static int in_range(struct parse_state *ps, const struct key_def *k,
+		    unsigned long long v, const char *value)
+{
+	char range[96];
+
+	if (!k->max || (v >= k->min && v <= k->max))
+		return 1;
+	snprintf(range, sizeof(range), "%llu..%llu", k->min, k->max);
+	if (!ps->failed)
+		snprintf(ps->msg, sizeof(ps->msg), "%s: '%s' out of range (%s%s)", k->key,
+			 value, range, k->type == K_SIZE ? " bytes" : "");
+	ps->failed = 1;
+	return 0;
+}
+
 static int set_value(struct parse_state *ps, size_t ki, const char *value)
 {
 	const struct key_def *k = &keys[ki];
@@ -200,14 +220,22 @@ static int set_value(struct parse_state *ps, size_t ki, const char *value)
 			fail(ps, "%s: not a valid number: '%s'", k->key, value);
 			return 0;
 		}
+		if (!in_range(ps, k, ul, value))
+			return 0;
 		*(unsigned *)base = (unsigned)ul;
 		return 1;
-	case K_SIZE:
-		if (parse_size(value, (size_t *)base)) {
+	case K_SIZE: {
+		size_t sz;
+
+		if (parse_size(value, &sz)) {
 			fail(ps, "%s: not a valid size (e.g. 16M): '%s'", k->key, value);
 			return 0;
 		}
+		if (!in_range(ps, k, sz, value))
+			return 0;
+		*(size_t *)base = sz;
 		return 1;
+	}
 	case K_BOOL:
 		v = parse_bool(value);
 		if (v < 0) {

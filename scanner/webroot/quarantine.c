@@ -554,12 +554,20 @@ enum mw_err mw_quarantine_restore(struct mw_quarantine *q, long long id,
 		e = MW_ERR_IO;
 		goto out;
 	}
+	/* like a quarantine, a transaction: "restoring" committed first, so
+	 * that the next open finishes or rolls back a restore cut short */
+	if (mw_q_set_state(q, id, "restoring") < 0) {
+		mw_q_err(err, errlen, "index: %s", sqlite3_errmsg(q->db));
+		e = MW_ERR_IO;
+		goto out;
+	}
 	if (pst.st_dev == sst.st_dev) {
 		/* the stored file gets everything back while it is still in the
 		 * root-only directory, then its name */
 		if (apply_meta(src, &it, have_meta ? &m : NULL, err, errlen) < 0 ||
 		    fsync(src) < 0) {
 			(void)mw_q_lock_down(src);
+			(void)mw_q_set_state(q, id, "quarantined");
 			e = MW_ERR_IO;
 			goto out;
 		}
@@ -567,14 +575,17 @@ enum mw_err mw_quarantine_restore(struct mw_quarantine *q, long long id,
 			mw_q_err(err, errlen, "%s: %s", it.path, errno == EEXIST ?
 				"exists again: not overwriting it" : strerror(errno));
 			(void)mw_q_lock_down(src);
+			(void)mw_q_set_state(q, id, "quarantined");
 			e = MW_ERR_IO;
 			goto out;
 		}
 		(void)fsync(pfd);
 	} else {
 		e = restore_copy(src, pfd, base, &it, have_meta ? &m : NULL, err, errlen);
-		if (e)
+		if (e) {
+			(void)mw_q_set_state(q, id, "quarantined");
 			goto out;
+		}
 		unlinkat(q->dfd, name, 0);
 	}
 	(void)unlinkat(q->dfd, mname, 0);

@@ -200,24 +200,115 @@ static void recover_one(struct mw_quarantine *q, long long id)
 	row_clear(&r);
 }
 
-static void recover_moving(struct mw_quarantine *q)
+/* Ids of the records in state, after `after`, at most 256. */
+static size_t ids_in_state(struct mw_quarantine *q, const char *state, long long after,
+			   long long ids[256])
 {
 	sqlite3_stmt *st;
-	long long ids[256];
-	size_t n = 0, i;
+	size_t n = 0;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT id FROM items WHERE state=? AND id>?"
+			       " ORDER BY id LIMIT 256", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, after);
+	while (n < 256 && sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void recover_moving(struct mw_quarantine *q)
+{
+	long long ids[256], last = 0;
+	size_t n, i;
 
 	do {
-		n = 0;
-		if (sqlite3_prepare_v2(q->db, "SELECT id FROM items WHERE state='moving'"
-				       " ORDER BY id LIMIT 256", -1, &st, NULL) != SQLITE_OK)
-			return;
-		while (n < 256 && sqlite3_step(st) == SQLITE_ROW)
-			ids[n++] = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		n = ids_in_state(q, "moving", last, ids);
 		for (i = 0; i < n; i++)
 			recover_one(q, ids[i]);
-		/* every one of them left "moving" (finished, rolled back or
-		 * damaged), so the next batch is new */
+		if (n)
+			last = ids[n - 1];
+	} while (n == 256);
+}
+
+/*
+ * A record left "restoring": finished when the original path holds the
+ * recorded bytes again (the stored copy and .meta go), rolled back when the
+ * stored copy is still whole (locked down again: a restore on the same
+ * filesystem gives it back its owner and mode before the rename).
+ */
+static void recover_restore(struct mw_quarantine *q, long long id)
+{
+	char name[64], mname[64], base[NAME_MAX + 1];
+	struct row r;
+	struct stat st;
+	int pfd = -1, fd = -1, qfd, back = 0;
+
+	if (load_row(q, id, &r) < 0)
+		return;
+	mw_q_name(name, sizeof(name), id, "q");
+	mw_q_name(mname, sizeof(mname), id, "meta");
+	if (mw_q_open_parent(q, r.path, &pfd, base, sizeof(base)) == MW_OK &&
+	    mw_open_regular_at(pfd, base, &fd, &st) == MW_OK) {
+		back = mw_q_copy_matches(fd, r.sha256, r.hashed, r.size);
+		close(fd);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	qfd = openat(q->dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (back && mw_q_set_state(q, id, "restored") == 0) {
+		if (qfd >= 0)
+			(void)unlinkat(q->dfd, name, 0);
+		(void)unlinkat(q->dfd, mname, 0);
+		(void)fsync(q->dfd);
+		add_msg(&q->notes, "finished the interrupted restore of %s (id %lld)",
+			r.path, id);
+	} else if (!back && qfd >= 0 && mw_q_copy_matches(qfd, r.sha256, r.hashed, r.size) &&
+		   mw_q_lock_down(qfd) == 0 && mw_q_set_state(q, id, "quarantined") == 0) {
+		add_msg(&q->notes, "rolled back the interrupted restore of %s (id %lld): "
+			"still in quarantine", r.path, id);
+	} else if (!back) {
+		(void)mw_q_set_state(q, id, "damaged");
+		add_msg(&q->problems, "id %lld (%s): interrupted restore left neither "
+			"the file at its path nor a complete stored copy", id, r.path);
+	}
+	if (qfd >= 0)
+		close(qfd);
+	row_clear(&r);
+}
+
+/* A "quarantined" record whose stored file is gone (by hand): said. */
+static void check_one_stored(struct mw_quarantine *q, long long id)
+{
+	char name[64];
+
+	mw_q_name(name, sizeof(name), id, "q");
+	if (faccessat(q->dfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+		return;
+	(void)mw_q_set_state(q, id, "damaged");
+	add_msg(&q->problems, "id %lld: the stored copy %s is missing", id, name);
+}
+
+static void check_stored(struct mw_quarantine *q)
+{
+	long long ids[256], last = 0;
+	size_t n, i;
+
+	do {
+		n = ids_in_state(q, "restoring", last, ids);
+		for (i = 0; i < n; i++)
+			recover_restore(q, ids[i]);
+		if (n)
+			last = ids[n - 1];
+	} while (n == 256);
+	last = 0;
+	do {
+		n = ids_in_state(q, "quarantined", last, ids);
+		for (i = 0; i < n; i++)
+			check_one_stored(q, ids[i]);
+		if (n)
+			last = ids[n - 1];
 	} while (n == 256);
 }
 
@@ -518,6 +609,7 @@ enum mw_err mw_quarantine_open(const char *dir, struct mw_quarantine **out,
 	}
 	import_from_disk(q, fresh);
 	recover_moving(q);
+	check_stored(q);
 	*out = q;
 	return MW_OK;
 }

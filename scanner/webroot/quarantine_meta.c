@@ -329,31 +329,24 @@ static int parse_line(struct mw_qmeta *m, const char *line, size_t len)
 	return 0;
 }
 
-int mw_qmeta_load(int dfd, const char *name, struct mw_qmeta *m)
+int mw_qmeta_parse(const char *text, size_t len, struct mw_qmeta *m)
 {
-	struct mw_buf b;
 	struct mw_lines it;
 	const char *line;
-	size_t len, i;
-	int over, trunc = 0, first = 1, rc = 0;
+	size_t n, i;
+	int over, first = 1, rc = 0;
 
 	memset(m, 0, sizeof(*m));
-	mw_buf_init(&b, MW_QMETA_MAX_SIZE);
-	if (mw_read_file_at(dfd, name, &b, MW_QMETA_MAX_SIZE, &trunc, NULL) || trunc) {
-		mw_buf_free(&b);
-		return -1;
-	}
-	mw_lines_init(&it, b.data ? b.data : "", b.len, MW_QMETA_MAX_SIZE);
-	while (rc == 0 && mw_lines_next(&it, &line, &len, &over)) {
+	mw_lines_init(&it, text, len, MW_QMETA_MAX_SIZE);
+	while (rc == 0 && mw_lines_next(&it, &line, &n, &over)) {
 		if (first) {
-			rc = len == strlen(META_MAGIC) && !memcmp(line, META_MAGIC, len) ? 0 : -1;
+			rc = n == strlen(META_MAGIC) && !memcmp(line, META_MAGIC, n) ? 0 : -1;
 			first = 0;
 			continue;
 		}
-		if (len)
-			rc = parse_line(m, line, len);
+		if (n)
+			rc = parse_line(m, line, n);
 	}
-	mw_buf_free(&b);
 	for (i = 0; rc == 0 && i < m->nxattrs; i++)
 		if (!m->xattrs[i].value)
 			rc = -1;
@@ -367,4 +360,20 @@ int mw_qmeta_load(int dfd, const char *name, struct mw_qmeta *m)
 		return -1;
 	}
 	return 0;
+}
+
+int mw_qmeta_load(int dfd, const char *name, struct mw_qmeta *m)
+{
+	struct mw_buf b;
+	int trunc = 0, rc;
+
+	memset(m, 0, sizeof(*m));
+	mw_buf_init(&b, MW_QMETA_MAX_SIZE);
+	if (mw_read_file_at(dfd, name, &b, MW_QMETA_MAX_SIZE, &trunc, NULL) || trunc) {
+		mw_buf_free(&b);
+		return -1;
+	}
+	rc = mw_qmeta_parse(b.data ? b.data : "", b.len, m);
+	mw_buf_free(&b);
+	return rc;
 }

@@ -56,6 +56,9 @@ int mw_qmeta_write(int dfd, const struct mw_qmeta *m);
 /* Parse dfd/<name>. -1 when missing or malformed. Free with mw_qmeta_clear. */
 int mw_qmeta_load(int dfd, const char *name, struct mw_qmeta *m);
 
+/* The same from text[0..len) (no NUL needed; the fuzz target's entry). */
+int mw_qmeta_parse(const char *text, size_t len, struct mw_qmeta *m);
+
 void mw_qmeta_clear(struct mw_qmeta *m);
 
 #endif

@@ -255,7 +255,34 @@ for kind in file fifo; do
 done
 ok "restore race: a file or FIFO swapped in keeps its owner and mode, nothing hangs"
 
+# --- 7b. kill -9 after a restore put the file back: finished on the next start
+for qd in "$work/state/quarantine" "$work/big/q"; do
+	conf "$qd"
+	plant "$work/www7b/k.php"
+	cp -p "$work/www7b/k.php" "$work/orig-k.php"
+	set +e
+	scanq "$work/www7b" >/dev/null; rc=$?
+	set -e
+	[ $rc -eq 1 ] || fail "quarantine of k.php ($qd): exit $rc"
+	list
+	id=$(qid "$work/www7b/k.php")
+	set +e
+	faulty kill-after-restore "$MW_BIN" quarantine restore "$id" --config "$work/mw.conf" \
+		--no-progress >/dev/null 2>&1; rc=$?
+	set -e
+	[ $rc -eq 137 ] || fail "the fault shim did not kill the restore (exit $rc)"
+	cmp -s "$work/www7b/k.php" "$work/orig-k.php" || fail "k.php not back after the killed restore"
+	list
+	notes "$work/list.json" | grep -q "finished the interrupted restore of $work/www7b/k.php (id $id)" ||
+		fail "interrupted restore not finished ($qd): $(notes "$work/list.json")"
+	[ "$(jget "$work/list.json" "[i['state'] for i in d['data']['quarantine']['items'] if i['id'] == $id][0]")" = restored ] ||
+		fail "record of the interrupted restore is not 'restored'"
+	rm -f "$work/www7b/k.php"
+done
+ok "kill -9 after a restore's rename or link: the record is finished on the next start"
+
 # --- 8. a second run waits for the first instead of failing
+conf "$work/state/quarantine"
 flock "$work/state/quarantine" sleep 3 &
 lockpid=$!
 sleep 0.5

@@ -7,6 +7,8 @@
  *   kill-after-move    SIGKILL just after the rename into quarantine
  *   kill-after-unlink  SIGKILL just after the original (a "*.php") is
  *                      unlinked: the copy across filesystems
+ *   kill-after-restore SIGKILL just after a restore's rename/link gave the
+ *                      file its name back, before the record is updated
  *   swap-file          after a restore's rename/link puts the file back, an
  *   swap-fifo          "attacker" replaces it with a root-owned 0600 file
  *                      or a FIFO (what a by-path chown/chmod would then hit)
@@ -74,6 +76,8 @@ int renameat2(int od, const char *op, int nd, const char *np, unsigned int flags
 		kill(getpid(), SIGKILL);
 	if (rc == 0 && out_of_q && (mode_is("swap-file") || mode_is("swap-fifo")))
 		swap(nd, np);
+	if (rc == 0 && out_of_q && mode_is("kill-after-restore"))
+		kill(getpid(), SIGKILL);
 	return (int)rc;
 }
 
@@ -83,6 +87,8 @@ int linkat(int od, const char *op, int nd, const char *np, int flags)
 
 	if (rc == 0 && !is_qname(np) && (mode_is("swap-file") || mode_is("swap-fifo")))
 		swap(nd, np);
+	if (rc == 0 && !is_qname(np) && mode_is("kill-after-restore"))
+		kill(getpid(), SIGKILL);
 	return (int)rc;
 }
 

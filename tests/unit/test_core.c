@@ -250,6 +250,23 @@ static void test_config_errors(void **state)
 	assert_int_equal(mw_config_parse(&c, "t.conf", "[scan]\nthreads = -3\n", err, sizeof(err)),
 			 MW_ERR_CONFIG);
 	assert_string_equal(err, "t.conf: line 2: threads: not a valid number: '-3'");
+	/* numbers are range-checked: a 0 ms timeout would never wait, days of
+	 * one would stretch a probe past the nightly unit's timeout */
+	assert_int_equal(mw_config_parse(&c, "t.conf", "[relay]\ntimeout_ms = 0\n", err,
+					 sizeof(err)), MW_ERR_CONFIG);
+	assert_string_equal(err, "t.conf: line 2: timeout_ms: '0' out of range (100..120000)");
+	assert_int_equal(mw_config_parse(&c, "t.conf", "[relay]\ntimeout_ms = 999999999\n",
+					 err, sizeof(err)), MW_ERR_CONFIG);
+	assert_int_equal(mw_config_parse(&c, "t.conf", "[dnsbl]\ntries = 0\n", err,
+					 sizeof(err)), MW_ERR_CONFIG);
+	assert_int_equal(mw_config_parse(&c, "t.conf", "[scan]\nthreads = 5000\n", err,
+					 sizeof(err)), MW_ERR_CONFIG);
+	assert_int_equal(mw_config_parse(&c, "t.conf", "[scan]\nmax_file_size = 1\n", err,
+					 sizeof(err)), MW_ERR_CONFIG);
+	assert_string_equal(err, "t.conf: line 2: max_file_size: '1' out of range "
+			    "(1024..1073741824 bytes)");
+	assert_int_equal(mw_config_parse(&c, "t.conf", "[relay]\ntimeout_ms = 3000\n", err,
+					 sizeof(err)), MW_OK);
 	assert_int_equal(mw_config_parse(&c, "t.conf", "[scan]\nthis is not ini\n", err, sizeof(err)),
 			 MW_ERR_CONFIG);
 	assert_non_null(strstr(err, "t.conf: line 2: syntax error"));
