@@ -1,18 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "core/unescape.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 char *mw_unescape_dup(const char *s, size_t n, size_t *len)
 {
@@ -33,8 +23,8 @@ char *mw_unescape_dup(const char *s, size_t n, size_t *len)
 		case 't': out[o++] = '\t'; i += 2; continue;
 		case '\\': out[o++] = '\\'; i += 2; continue;
 		case 'x':
-			if (i + 3 < n && (hi = hexval(s[i + 2])) >= 0 &&
-			    (lo = hexval(s[i + 3])) >= 0) {
+			if (i + 3 < n && (hi = mw_ascii_hexval((unsigned char)s[i + 2])) >= 0 &&
+			    (lo = mw_ascii_hexval((unsigned char)s[i + 3])) >= 0) {
 				out[o++] = (char)(hi << 4 | lo);
 				i += 4;
 				continue;

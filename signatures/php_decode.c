@@ -111,17 +111,6 @@ static enum mw_err base64(const char *in, size_t n, struct mw_buf *out)
 	return MW_OK;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static enum mw_err hex2bin(const char *in, size_t n, struct mw_buf *out)
 {
 	size_t i;
@@ -132,7 +121,7 @@ static enum mw_err hex2bin(const char *in, size_t n, struct mw_buf *out)
 	if ((e = mw_buf_reserve(out, n / 2)) != MW_OK)
 		return e;
 	for (i = 0; i < n; i += 2) {
-		int h = hexval((unsigned char)in[i]), l = hexval((unsigned char)in[i + 1]);
+		int h = mw_ascii_hexval((unsigned char)in[i]), l = mw_ascii_hexval((unsigned char)in[i + 1]);
 
 		if (h < 0 || l < 0)
 			return MW_ERR_PARSE;
@@ -154,10 +143,10 @@ static enum mw_err urldec(const char *in, size_t n, int plus, struct mw_buf *out
 
 		if (c == '+' && plus) {
 			c = ' ';
-		} else if (c == '%' && i + 2 < n + 0 && hexval((unsigned char)in[i + 1]) >= 0 &&
-			   hexval((unsigned char)in[i + 2]) >= 0) {
-			c = (char)(hexval((unsigned char)in[i + 1]) * 16 +
-				   hexval((unsigned char)in[i + 2]));
+		} else if (c == '%' && i + 2 < n + 0 && mw_ascii_hexval((unsigned char)in[i + 1]) >= 0 &&
+			   mw_ascii_hexval((unsigned char)in[i + 2]) >= 0) {
+			c = (char)(mw_ascii_hexval((unsigned char)in[i + 1]) * 16 +
+				   mw_ascii_hexval((unsigned char)in[i + 2]));
 			i += 2;
 		}
 		out->data[out->len++] = c;

@@ -551,17 +551,6 @@ const char *mw_php_tok_name(enum mw_php_tok k)
 
 /* ---- string values ---- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static enum mw_err put_utf8(struct mw_buf *out, unsigned long cp)
 {
 	char u[4];
@@ -621,10 +610,10 @@ static enum mw_err dq_value(const char *s, size_t n, int dq, struct mw_buf *out)
 				e = dq ? mw_buf_putc(out, '"') : mw_buf_append(out, "\\\"", 2);
 			break;
 		case 'x':
-			if (i < n && hexval((unsigned char)s[i]) >= 0) {
-				v = hexval((unsigned char)s[i++]);
-				if (i < n && hexval((unsigned char)s[i]) >= 0)
-					v = v * 16 + hexval((unsigned char)s[i++]);
+			if (i < n && mw_ascii_hexval((unsigned char)s[i]) >= 0) {
+				v = mw_ascii_hexval((unsigned char)s[i++]);
+				if (i < n && mw_ascii_hexval((unsigned char)s[i]) >= 0)
+					v = v * 16 + mw_ascii_hexval((unsigned char)s[i++]);
 				e = e ? e : mw_buf_putc(out, (char)v);
 			} else if (!e) {
 				e = mw_buf_append(out, "\\x", 2);
@@ -635,8 +624,8 @@ static enum mw_err dq_value(const char *s, size_t n, int dq, struct mw_buf *out)
 				unsigned long cp = 0;
 				size_t j = i + 1;
 
-				while (j < n && hexval((unsigned char)s[j]) >= 0 && j - i <= 8)
-					cp = cp * 16 + (unsigned long)hexval((unsigned char)s[j++]);
+				while (j < n && mw_ascii_hexval((unsigned char)s[j]) >= 0 && j - i <= 8)
+					cp = cp * 16 + (unsigned long)mw_ascii_hexval((unsigned char)s[j++]);
 				if (j < n && s[j] == '}' && j > i + 1 && cp <= 0x10ffff) {
 					e = e ? e : put_utf8(out, cp);
 					i = j + 1;
