@@ -86,6 +86,7 @@ struct mw_sig_db {
 	unsigned first_ind;	/* refs of view_sinks, view_builders,
 				 * view_strong, in this order */
 	unsigned nsinks, nbuilders, nstrong, nflow, ninputs, nmail, nheaders, nwriters;
+	unsigned ndyncall;
 #ifdef MW_HAVE_VECTORSCAN
 	hs_database_t *hs;
 #endif
@@ -438,8 +439,7 @@ static const char *const view_builders[] = {
  * for, not a call.) */
 static const char *const view_flow_sinks[] = {
 	"system" "(", "exec(", "passthru(", "popen" "(", "proc_open(", "pcntl_exec(",
-	"eval(", "assert(", "create_function(", "extract(", "($_post", "($_get",
-	"($_request", "($_cookie", "addaddress(", "addbcc(",
+	"eval(", "assert(", "create_function(", "extract(", "addaddress(", "addbcc(",
 	/* callers of a callback that legit code rarely gives request data */
 	"register_shutdown_function(", "register_tick_function(", "uasort(",
 	"uksort(", "array_reduce(", "iterator_apply(", "forward_static_call",
@@ -461,6 +461,15 @@ static const char *const view_headers[] = {
 static const char *const view_writers[] = {
 	"file_put_contents(", "fwrite(", "fputs(",
 };
+/* A call with request data as its first argument, "$f($_POST[...])":
+ * common in clean code as isset($_POST..., so only in small files (real
+ * one-line shells are tiny); 1.6 MB of the bench tree's 132 MB. */
+static const char *const view_dyncall[] = {
+	"($_post", "($_get", "($_request", "($_cookie",
+};
+/* The last VIEW_PACKED of view_strong are an evaluator over a decoder in
+ * one breath. */
+#define VIEW_PACKED 3
 static const char *const view_strong[] = {
 	"create_function(", "str_rot13(", "${'", "${\"", "eval(gz", "eval(base64", "eval(str",
 };
@@ -671,6 +680,9 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 	db->nwriters = sizeof(view_writers) / sizeof(view_writers[0]);
 	for (i = 0; i < db->nwriters && !e; i++)
 		e = add_ref(db, view_writers[i], strlen(view_writers[i]));
+	db->ndyncall = sizeof(view_dyncall) / sizeof(view_dyncall[0]);
+	for (i = 0; i < db->ndyncall && !e; i++)
+		e = add_ref(db, view_dyncall[i], strlen(view_dyncall[i]));
 	if (!e) {
 		db->weak = calloc(db->nlits + 1, 1);
 		db->weak_ids = calloc(db->nlits + 1, sizeof(*db->weak_ids));
@@ -1213,18 +1225,26 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 {
 	unsigned b = db->first_ind + db->nsinks, st = b + db->nbuilders;
 	unsigned fl = st + db->nstrong, in = fl + db->nflow, ml = in + db->ninputs;
-	unsigned hd = ml + db->nmail, wr = hd + db->nheaders;
+	unsigned hd = ml + db->nmail, wr = hd + db->nheaders, dc = wr + db->nwriters;
+	int packed, sign;
 
 	if (sc->layer)	/* decoded from a packed file: always worth one */
 		return in_php || memmem(buf, len, "<?", 2) != NULL;
-	if (!any_fired(db, sc, st, db->nstrong) &&
-	    !(any_fired(db, sc, db->first_ind, db->nsinks) &&
-	      any_fired(db, sc, b, db->nbuilders)) &&
-	    !(len <= MW_SIG_FLOW_VIEW_MAX && any_fired(db, sc, in, db->ninputs) &&
-	      (any_fired(db, sc, fl, db->nflow) ||
-	       (any_fired(db, sc, ml, db->nmail) && any_fired(db, sc, hd, db->nheaders)))) &&
-	    !(len <= MW_SIG_FLOW_VIEW_MAX && any_fired(db, sc, wr, db->nwriters) &&
-	      any_fired(db, sc, b, db->nbuilders)))
+	/* an evaluator over a decoder in one breath (eval(gz...): packed,
+	 * at any size */
+	packed = any_fired(db, sc, st + db->nstrong - VIEW_PACKED, VIEW_PACKED);
+	/* every other sign only in files up to MW_SIG_VIEW_PLAIN_MAX: the
+	 * big clean files with them are libraries, grammars and editors */
+	sign = len <= MW_SIG_VIEW_PLAIN_MAX &&
+	       (any_fired(db, sc, st, db->nstrong - VIEW_PACKED) ||
+		(any_fired(db, sc, db->first_ind, db->nsinks) &&
+		 any_fired(db, sc, b, db->nbuilders)) ||
+		(any_fired(db, sc, in, db->ninputs) &&
+		 (any_fired(db, sc, fl, db->nflow) ||
+		  (any_fired(db, sc, ml, db->nmail) && any_fired(db, sc, hd, db->nheaders)))) ||
+		(any_fired(db, sc, wr, db->nwriters) && any_fired(db, sc, b, db->nbuilders)) ||
+		(len <= MW_SIG_VIEW_DYNCALL_MAX && any_fired(db, sc, dc, db->ndyncall)));
+	if (!packed && !sign)
 		return 0;
 	return in_php || memmem(buf, len, "<?", 2) != NULL;
 }
