@@ -86,7 +86,7 @@ struct mw_sig_db {
 	unsigned first_ind;	/* refs of view_sinks, view_builders,
 				 * view_strong, in this order */
 	unsigned nsinks, nbuilders, nstrong, nflow, ninputs, nmail, nheaders, nwriters;
-	unsigned ndyncall;
+	unsigned ndyncall, nsmall;
 #ifdef MW_HAVE_VECTORSCAN
 	hs_database_t *hs;
 #endif
@@ -440,10 +440,6 @@ static const char *const view_builders[] = {
 static const char *const view_flow_sinks[] = {
 	"system" "(", "exec(", "passthru(", "popen" "(", "proc_open(", "pcntl_exec(",
 	"eval(", "assert(", "create_function(", "extract(", "addaddress(", "addbcc(",
-	/* callers of a callback that legit code rarely gives request data */
-	"register_shutdown_function(", "register_tick_function(", "uasort(",
-	"uksort(", "array_reduce(", "iterator_apply(", "forward_static_call",
-	"array_walk_recursive(",
 };
 static const char *const view_inputs[] = {
 	"$_post", "$_get", "$_request", "$_cookie", "$_files", "php://input",
@@ -467,11 +463,19 @@ static const char *const view_writers[] = {
 static const char *const view_dyncall[] = {
 	"($_post", "($_get", "($_request", "($_cookie",
 };
+/* Signs that count in files up to MW_SIG_VIEW_SMALL_MAX only: callers of a
+ * callback (with request input: the request may name the function) and
+ * ${'...'} names; the bench tree's apps have them in ~20 MB of files. */
+static const char *const view_small[] = {
+	"register_shutdown_function(", "register_tick_function(", "uasort(",
+	"uksort(", "array_reduce(", "iterator_apply(", "forward_static_call",
+	"array_walk_recursive(", "${'", "${\"",
+};
 /* The last VIEW_PACKED of view_strong are an evaluator over a decoder in
  * one breath. */
 #define VIEW_PACKED 3
 static const char *const view_strong[] = {
-	"create_function(", "str_rot13(", "${'", "${\"", "eval(gz", "eval(base64", "eval(str",
+	"create_function(", "str_rot13(", "eval(gz", "eval(base64", "eval(str",
 };
 
 /* Index of literal l (lower-cased, n bytes) in db->lits, added if new;
@@ -683,6 +687,9 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 	db->ndyncall = sizeof(view_dyncall) / sizeof(view_dyncall[0]);
 	for (i = 0; i < db->ndyncall && !e; i++)
 		e = add_ref(db, view_dyncall[i], strlen(view_dyncall[i]));
+	db->nsmall = sizeof(view_small) / sizeof(view_small[0]);
+	for (i = 0; i < db->nsmall && !e; i++)
+		e = add_ref(db, view_small[i], strlen(view_small[i]));
 	if (!e) {
 		db->weak = calloc(db->nlits + 1, 1);
 		db->weak_ids = calloc(db->nlits + 1, sizeof(*db->weak_ids));
@@ -1226,6 +1233,7 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	unsigned b = db->first_ind + db->nsinks, st = b + db->nbuilders;
 	unsigned fl = st + db->nstrong, in = fl + db->nflow, ml = in + db->ninputs;
 	unsigned hd = ml + db->nmail, wr = hd + db->nheaders, dc = wr + db->nwriters;
+	unsigned sm = dc + db->ndyncall;
 	int packed, sign;
 
 	if (sc->layer)	/* decoded from a packed file: always worth one */
@@ -1243,7 +1251,8 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		 (any_fired(db, sc, fl, db->nflow) ||
 		  (any_fired(db, sc, ml, db->nmail) && any_fired(db, sc, hd, db->nheaders)))) ||
 		(any_fired(db, sc, wr, db->nwriters) && any_fired(db, sc, b, db->nbuilders)) ||
-		(len <= MW_SIG_VIEW_DYNCALL_MAX && any_fired(db, sc, dc, db->ndyncall)));
+		(len <= MW_SIG_VIEW_DYNCALL_MAX && any_fired(db, sc, dc, db->ndyncall)) ||
+		(len <= MW_SIG_VIEW_SMALL_MAX && any_fired(db, sc, sm, db->nsmall)));
 	if (!packed && !sign)
 		return 0;
 	return in_php || memmem(buf, len, "<?", 2) != NULL;

@@ -53,7 +53,8 @@
  * grammars and editor modes (on the bench tree the view went from 7.6 %
  * to 2.3 % of the PHP bytes). */
 #define MW_SIG_VIEW_PLAIN_MAX	(256u << 10)
-#define MW_SIG_VIEW_DYNCALL_MAX	(32u << 10)	/* "($_post" alone: small files */
+#define MW_SIG_VIEW_DYNCALL_MAX	(8u << 10)	/* "($_post" alone: small files */
+#define MW_SIG_VIEW_SMALL_MAX	(32u << 10)	/* callback callers, ${' */
 
 #define MW_SIG_MAX_LAYER_LEVEL	32		/* layers inside layers (each up
 						 * to MW_PHP_MAX_DEPTH decoders) */
