@@ -46,6 +46,8 @@ static const struct key_def keys[] = {
 
 	K("relay", "target", K_STR, relay_target),
 	KR("relay", "timeout_ms", K_UINT, relay_timeout_ms, 100, 120000),
+	KR("relay", "probe_deadline_s", K_UINT, relay_probe_deadline_s, 1, 3600),
+	KR("relay", "run_deadline_s", K_UINT, relay_run_deadline_s, 1, 86400),
 	K("relay", "untrusted_ip", K_STR, relay_untrusted_ip),
 
 	K("dnsbl", "lists", K_LIST, dnsbl_lists),
@@ -84,6 +86,8 @@ enum mw_err mw_config_defaults(struct mw_config *cfg)
 	cfg->quarantine_dir = xstrdup_or_null("/var/lib/mailwarden/quarantine");
 	cfg->recent_days = 14;
 	cfg->relay_timeout_ms = 3000;
+	cfg->relay_probe_deadline_s = 30;
+	cfg->relay_run_deadline_s = 120;
 	cfg->relay_untrusted_ip = xstrdup_or_null("192.0.2.1");
 	cfg->dnsbl_timeout_ms = 500;
 	cfg->dnsbl_tries = 2;

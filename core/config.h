@@ -41,6 +41,8 @@ struct mw_config {
 	/* [relay] */
 	char *relay_target;		/* HOST[:PORT], NULL = auto */
 	unsigned relay_timeout_ms;
+	unsigned relay_probe_deadline_s;	/* one target, all variants */
+	unsigned relay_run_deadline_s;	/* all probes of one run */
 	char *relay_untrusted_ip;	/* address used with XCLIENT */
 
 	/* [dnsbl] */

@@ -93,7 +93,20 @@ struct session {
 	char srvname[EHLO_NAME_MAX + 1];
 	char ip_literal[80];
 	int opened;			/* greeting/EHLO info recorded once */
+	int stopped;			/* the probe's deadline passed */
 };
+
+/*
+ * 1 (and the probe stopped) when a step failed because the probe ran out
+ * of time: the deadline is ours, not a fault of the server.
+ */
+static int out_of_time(struct session *s, enum mw_smtp_status st)
+{
+	if (st == MW_SMTP_DEADLINE ||
+	    (st != MW_SMTP_OK && s->o->deadline > 0 && mono_ms() >= s->o->deadline))
+		s->stopped = 1;
+	return s->stopped;
+}
 
 static void set_error(struct mw_relay_probe *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -119,8 +132,10 @@ static const char *hello_and_extensions(struct session *s,
 	*ok = 0;
 	snprintf(cmd, sizeof(cmd), "EHLO %s", s->o->domain);
 	st = mw_smtp_command(s->c, cmd, ehlo);
-	if (st != MW_SMTP_OK)
+	if (st != MW_SMTP_OK) {
+		(void)out_of_time(s, st);
 		return mw_smtp_strstatus(st);
+	}
 	if (ehlo->code / 100 == 2) {
 		*ok = 1;
 		return "EHLO";
@@ -128,8 +143,10 @@ static const char *hello_and_extensions(struct session *s,
 	/* RFC 5321 4.1.4: a server without EHLO answers 500/502; fall back */
 	snprintf(cmd, sizeof(cmd), "HELO %s", s->o->domain);
 	st = mw_smtp_command(s->c, cmd, ehlo);
-	if (st != MW_SMTP_OK)
+	if (st != MW_SMTP_OK) {
+		(void)out_of_time(s, st);
 		return mw_smtp_strstatus(st);
+	}
 	if (ehlo->code / 100 != 2)
 		return "HELO refused";
 	*ok = 2;
@@ -230,9 +247,11 @@ static int session_open(struct session *s)
 	size_t xn;
 	int ok, xclient_ok;
 
-	st = mw_smtp_connect_from(o->host, o->port, o->source_ip, o->timeout_ms, &s->c,
-				  err, sizeof(err));
+	st = mw_smtp_connect_by(o->host, o->port, o->source_ip, o->timeout_ms, o->deadline,
+				&s->c, err, sizeof(err));
 	if (st != MW_SMTP_OK) {
+		if (out_of_time(s, st))
+			return 0;
 		res->conn_status = st;
 		set_error(res, "%s", err);
 		return 0;
@@ -246,6 +265,8 @@ static int session_open(struct session *s)
 		 res->peer_addr);
 	st = mw_smtp_read_reply(s->c, &r);
 	if (st != MW_SMTP_OK) {
+		if (out_of_time(s, st))
+			return 0;
 		set_error(res, "greeting: %s", mw_smtp_strstatus(st));
 		return 0;
 	}
@@ -261,6 +282,8 @@ static int session_open(struct session *s)
 	}
 	how = hello_and_extensions(s, &r, &ok);
 	if (!ok) {
+		if (s->stopped)
+			return 0;
 		set_error(res, "EHLO/HELO: %s", how);
 		return 0;
 	}
@@ -287,6 +310,8 @@ static int session_open(struct session *s)
 		st = mw_smtp_command(s->c, cmd, &r);
 		res->xclient_sent = 1;
 		if (st != MW_SMTP_OK) {
+			if (out_of_time(s, st))
+				return 0;
 			set_error(res, "XCLIENT: %s", mw_smtp_strstatus(st));
 			return 0;
 		}
@@ -297,6 +322,8 @@ static int session_open(struct session *s)
 		if (r.code == 220) {
 			how = hello_and_extensions(s, &r, &ok);
 			if (!ok) {
+				if (s->stopped)
+					return 0;
 				set_error(res, "EHLO after XCLIENT: %s", how);
 				return 0;
 			}
@@ -324,7 +351,8 @@ static void session_close(struct session *s, int polite)
 
 /*
  * One variant: RSET, MAIL FROM, RCPT TO. Returns the verdict; *lost is set
- * when the session is gone (the variant is then an error).
+ * when the session is gone (the variant is then an error). NULL when the
+ * probe ran out of time (s->stopped): the variant was not tested.
  */
 static const char *run_variant(struct session *s, const struct mw_relay_variant *v,
 			       json_t *vj, int *lost)
@@ -350,6 +378,8 @@ static const char *run_variant(struct session *s, const struct mw_relay_variant 
 		else
 			st = mw_smtp_command(s->c, cmd, &r);
 	}
+	if (st != MW_SMTP_OK && out_of_time(s, st))
+		return NULL;
 	json_object_set_new(vj, "stage", json_string_nocheck(stage));
 	if (st != MW_SMTP_OK) {
 		*lost = 1;
@@ -377,8 +407,8 @@ enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 	struct mw_relay_variant v[MW_RELAY_NVARIANTS];
 	struct session s = { .o = o, .res = res };
 	long long t0 = mono_ms();
-	json_t *vars;
-	int i, up, reconnects = 0, session_errors = 0;
+	json_t *vars, *untested;
+	int i = 0, up, reconnects = 0, session_errors = 0;
 	char target[300];
 
 	memset(res, 0, sizeof(*res));
@@ -398,15 +428,19 @@ enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 	if (s.opened) {
 		mw_relay_variants(o->domain, s.srvname, s.ip_literal, v);
 		for (i = 0; i < MW_RELAY_NVARIANTS; i++) {
-			json_t *vj = json_pack("{s:i, s:s, s:s}", "n", i + 1,
-					       "mail_from", v[i].from,
-					       "rcpt_to", v[i].to);
+			json_t *vj;
 			const char *verdict = "error";
 			int attempt, lost = 0;
 
+			if (o->deadline > 0 && mono_ms() >= o->deadline)
+				s.stopped = 1;
+			if (s.stopped)
+				break;
+			vj = json_pack("{s:i, s:s, s:s}", "n", i + 1, "mail_from", v[i].from,
+				       "rcpt_to", v[i].to);
 			if (!vj)
 				break;
-			for (attempt = 0; attempt < 2; attempt++) {
+			for (attempt = 0; attempt < 2 && !s.stopped; attempt++) {
 				if (!up && reconnects < MW_RELAY_MAX_RECONNECTS &&
 				    res->connected && res->sessions < MW_RELAY_MAX_SESSIONS) {
 					reconnects++;
@@ -420,6 +454,8 @@ enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 					session_errors = 0;
 					up = session_open(&s);
 				}
+				if (s.stopped)
+					break;
 				if (!up) {
 					verdict = "error";
 					json_object_set_new(vj, "stage", json_string_nocheck("connect"));
@@ -429,7 +465,7 @@ enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 					break;
 				}
 				verdict = run_variant(&s, &v[i], vj, &lost);
-				if (!lost)
+				if (!verdict || !lost)
 					break;
 				/* the server hung up: this variant gets a fresh
 				 * session, once */
@@ -438,6 +474,11 @@ enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 					res->retried++;
 					json_object_set_new(vj, "retried", json_true());
 				}
+			}
+			if (s.stopped) {
+				/* cut off half-way: not tested, not an error */
+				json_decref(vj);
+				break;
 			}
 			json_object_set_new(vj, "verdict", json_string_nocheck(verdict));
 			if (strcmp(verdict, "relayed") == 0) {
@@ -457,8 +498,27 @@ enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 			json_array_append_new(vars, vj);
 		}
 	}
-	session_close(&s, up);
+	/* a step cut off by the deadline leaves the reply stream out of step */
+	session_close(&s, up && !s.stopped);
 	res->elapsed_ms = (long)(mono_ms() - t0);
+	untested = json_array();
+	if (s.stopped) {
+		int from = s.opened ? i + 1 : 1;
+
+		res->not_tested_from = from;
+		for (i = from; i <= MW_RELAY_NVARIANTS; i++)
+			json_array_append_new(untested, json_integer(i));
+		if (from == MW_RELAY_NVARIANTS)
+			snprintf(res->stopped, sizeof(res->stopped), "probe stopped after %ld s: "
+				 "variant %d not tested (%s reached)",
+				 (res->elapsed_ms + 500) / 1000, from,
+				 o->deadline_what ? o->deadline_what : "deadline");
+		else
+			snprintf(res->stopped, sizeof(res->stopped), "probe stopped after %ld s: "
+				 "variants %d-%d not tested (%s reached)",
+				 (res->elapsed_ms + 500) / 1000, from, MW_RELAY_NVARIANTS,
+				 o->deadline_what ? o->deadline_what : "deadline");
+	}
 	json_object_set_new(s.j, "peer_address", json_string_nocheck(res->peer_addr));
 	json_object_set_new(s.j, "local_address", json_string_nocheck(res->local_addr));
 	json_object_set_new(s.j, "xclient_offered", json_boolean(res->xclient_offered));
@@ -483,6 +543,9 @@ enum mw_err mw_relay_probe_run(const struct mw_relay_probe_opts *o,
 	json_object_set_new(s.j, "refused", json_integer(res->refused));
 	json_object_set_new(s.j, "errors", json_integer(res->errors));
 	json_object_set_new(s.j, "error", res->error[0] ? json_string_nocheck(res->error) : json_null());
+	json_object_set_new(s.j, "stopped", res->stopped[0] ?
+			    json_string_nocheck(res->stopped) : json_null());
+	json_object_set_new(s.j, "not_tested", untested);
 	json_object_set_new(s.j, "variants", vars);
 	return MW_OK;
 }

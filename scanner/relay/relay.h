@@ -77,7 +77,16 @@ struct mw_relay_probe_opts {
 	const char *domain;		/* recipient domain of the variants */
 	const char *untrusted_ip;	/* XCLIENT ADDR; NULL = no XCLIENT */
 	const char *source_ip;		/* bind to this local address; NULL = any */
-	unsigned timeout_ms;
+	unsigned timeout_ms;		/* per step: connect, one reply, one send */
+	/*
+	 * Overall end of this probe, all variants and reconnects included
+	 * (CLOCK_MONOTONIC ms as from mw_smtp_now_ms(); 0 = none): a server
+	 * answering every step just under timeout_ms would otherwise stretch
+	 * one probe to minutes. deadline_what names the limit in the message
+	 * ("[relay] probe_deadline_s = 30").
+	 */
+	long long deadline;
+	const char *deadline_what;
 };
 
 struct mw_relay_probe {
@@ -98,6 +107,10 @@ struct mw_relay_probe {
 					 * ("Hello x [192.0.2.7]"), "" if not */
 	char mta[16];			/* "postfix", "exim" (from the greeting) or "" */
 	char error[512];		/* session-level problem, "" if none */
+	int not_tested_from;		/* 1-based first variant the deadline cut
+					 * off (it and all after it); 0 = none */
+	char stopped[256];		/* "probe stopped after N s: variants X-Y
+					 * not tested (...)", "" if not stopped */
 	json_t *json;			/* data object of this probe (owned) */
 };
 
@@ -106,7 +119,10 @@ struct mw_relay_probe {
  * XCLIENT when advertised and untrusted_ip is set, then per variant RSET,
  * MAIL FROM, RCPT TO (never DATA), QUIT. One connection at a time; a
  * variant whose session was lost (closed, 421) is retried once on a fresh
- * session (see MW_RELAY_MAX_RECONNECTS, MW_RELAY_MAX_SESSIONS). Fills res
+ * session (see MW_RELAY_MAX_RECONNECTS, MW_RELAY_MAX_SESSIONS). Every
+ * wait ends at o->deadline at the latest; then the probe stops, and the
+ * variants not tested are named in res->stopped (never counted as passed
+ * or as errors of the server). Fills res
  * (res->json always set on MW_OK). Returns MW_ERR_NOMEM only; network
  * trouble is described in res.
  */

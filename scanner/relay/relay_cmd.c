@@ -442,7 +442,14 @@ static void probe_findings(const struct relay_env *env, const struct mw_relay_pr
 			 json_string_value(json_object_get(v, "rcpt_to")));
 		json_array_append_new(relayed, json_string_nocheck(pair));
 	}
+	if (p->stopped[0])
+		mw_report_error(ctx->report, MW_RELAY_CHECK, NULL, 0, MW_ERR_NET,
+				"%s: %s", target, p->stopped);
 	if (!p->connected) {
+		if (p->stopped[0]) {
+			json_decref(relayed);
+			return;
+		}
 		if (!explicit_target && p->conn_status == MW_SMTP_REFUSED)
 			mw_report_note(ctx->report, MW_RELAY_CHECK,
 				       "%s: nothing listens there (%s); not probed",
@@ -481,7 +488,7 @@ static void probe_findings(const struct relay_env *env, const struct mw_relay_pr
 		mw_report_note(ctx->report, MW_RELAY_CHECK,
 			       "%s: viewpoint unknown: %s; a relay from here counts as an "
 			       "open relay. %s", target, w.why, advice);
-	if (!p->relayed && p->refused && !p->errors) {
+	if (!p->relayed && p->refused && !p->errors && !p->not_tested_from) {
 		char verdict[256];
 
 		snprintf(verdict, sizeof(verdict), "%s: not an open relay from this viewpoint "
@@ -495,7 +502,8 @@ static void probe_findings(const struct relay_env *env, const struct mw_relay_pr
 	f.details = json_pack("{s:s, s:s, s:s, s:s, s:s*, s:i, s:i, s:O}", "target", target,
 			      "viewpoint", vp_name[w.vp], "client_address", w.client,
 			      "viewpoint_reason", w.why, "mta", *w.mta ? w.mta : NULL,
-			      "relayed", p->relayed, "tested", MW_RELAY_NVARIANTS,
+			      "relayed", p->relayed, "tested", p->not_tested_from ?
+			      p->not_tested_from - 1 : MW_RELAY_NVARIANTS,
 			      "relayed_variants", relayed);
 	if (p->relayed && w.vp == VP_TRUSTED && !w.trusts_everyone) {
 		snprintf(title, sizeof(title),
@@ -548,15 +556,30 @@ static const char *self_probe_source(const struct relay_env *env, const char *ho
 	return NULL;
 }
 
+/*
+ * Probe each target, each within [relay] probe_deadline_s and all of them
+ * within [relay] run_deadline_s (counted from the first probe): a target
+ * the run's budget does not reach any more is stopped at once and reported
+ * as not tested, never skipped in silence.
+ */
 static int probe_targets(const struct relay_env *env, const struct target *t, size_t n,
 			 int explicit_target, const char *domain, json_t *probes)
 {
 	struct mw_ctx *ctx = env->ctx;
 	const struct mw_config *cfg = ctx->cfg;
+	unsigned probe_s = cfg->relay_probe_deadline_s ? cfg->relay_probe_deadline_s : 30;
+	unsigned run_s = cfg->relay_run_deadline_s ? cfg->relay_run_deadline_s : 120;
+	long long run_end = mw_smtp_now_ms() + 1000LL * run_s;
+	char probe_what[64], run_what[64];
 	size_t i;
 
+	snprintf(probe_what, sizeof(probe_what), "[relay] probe_deadline_s = %u", probe_s);
+	snprintf(run_what, sizeof(run_what), "[relay] run_deadline_s = %u", run_s);
 	for (i = 0; i < n; i++) {
+		long long probe_end = mw_smtp_now_ms() + 1000LL * probe_s;
 		struct mw_relay_probe_opts o = {
+			.deadline = probe_end < run_end ? probe_end : run_end,
+			.deadline_what = probe_end < run_end ? probe_what : run_what,
 			.host = t[i].host, .port = t[i].port, .domain = domain,
 			.untrusted_ip = env->untrusted_ip,
 			.source_ip = explicit_target ? NULL : self_probe_source(env, t[i].host),
@@ -567,7 +590,7 @@ static int probe_targets(const struct relay_env *env, const struct target *t, si
 		mw_progress(ctx, "relay: probing %s port %s", t[i].host, t[i].port);
 		if (mw_relay_probe_run(&o, &p) != MW_OK)
 			return -1;
-		if (!p.connected && o.source_ip) {
+		if (!p.connected && o.source_ip && !p.stopped[0]) {
 			/* loopback could not reach it: from the kernel's choice */
 			mw_relay_probe_free(&p);
 			o.source_ip = NULL;

@@ -41,7 +41,8 @@ static int render_probe(FILE *out, const json_t *p, int color)
 		return -1;
 	if (!g) {
 		/* never got as far as a greeting: nothing else to show */
-		return fprintf(out, "  problem: %s\n", str(p, "error")) < 0 ? -1 : 0;
+		return fprintf(out, "  problem: %s\n", json_is_string(json_object_get(p, "stopped")) ?
+			       str(p, "stopped") : str(p, "error")) < 0 ? -1 : 0;
 	}
 	if (fprintf(out, "  greeting %lld %s\n", num(g, "code"), str(g, "text")) < 0)
 		return -1;
@@ -77,6 +78,9 @@ static int render_probe(FILE *out, const json_t *p, int color)
 		return -1;
 	if (json_is_string(json_object_get(p, "error")) &&
 	    fprintf(out, "  problem: %s\n", str(p, "error")) < 0)
+		return -1;
+	if (json_is_string(json_object_get(p, "stopped")) &&
+	    fprintf(out, "  problem: %s\n", str(p, "stopped")) < 0)
 		return -1;
 	if (!json_array_size(json_object_get(p, "variants")))
 		return 0;

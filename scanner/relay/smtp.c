@@ -17,6 +17,7 @@
 struct mw_smtp_conn {
 	int fd;
 	unsigned timeout_ms;
+	long long deadline;		/* overall, CLOCK_MONOTONIC ms; 0 = none */
 	int family;
 	size_t len;			/* bytes buffered in buf */
 	char buf[MW_SMTP_MAX_REPLY_BYTES];
@@ -36,6 +37,7 @@ static const char *const status_text[MW_SMTP__COUNT] = {
 	[MW_SMTP_NUL] = "NUL byte in reply",
 	[MW_SMTP_CLOSED] = "connection closed by the server",
 	[MW_SMTP_TIMEOUT] = "timed out",
+	[MW_SMTP_DEADLINE] = "overall deadline reached",
 	[MW_SMTP_REFUSED] = "connection refused",
 	[MW_SMTP_RESOLVE] = "cannot resolve host",
 	[MW_SMTP_BAD_COMMAND] = "refused to send a malformed command",
@@ -164,6 +166,21 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+long long mw_smtp_now_ms(void)
+{
+	return now_ms();
+}
+
+/* The end of one step: timeout_ms from now, or the overall deadline when
+ * that comes first. *by_deadline tells which one it is. */
+static long long step_end(unsigned timeout_ms, long long deadline, int *by_deadline)
+{
+	long long end = now_ms() + timeout_ms;
+
+	*by_deadline = deadline > 0 && deadline <= end;
+	return *by_deadline ? deadline : end;
+}
+
 /* Wait for events on fd until deadline; 1 ready, 0 timeout, -1 error. */
 static int wait_fd(int fd, short events, long long deadline)
 {
@@ -199,9 +216,9 @@ static void addr_string(const struct sockaddr *sa, char *dst, size_t len)
 /* Non-blocking connect with a deadline, from src when given (same
  * family as ai); returns the fd, or -1 with errno. */
 static int connect_one(const struct addrinfo *ai, const struct sockaddr_storage *src,
-		       socklen_t srclen, unsigned timeout_ms)
+		       socklen_t srclen, unsigned timeout_ms, long long deadline)
 {
-	int fd, soerr = 0;
+	int fd, soerr = 0, by_deadline;
 	socklen_t sl = sizeof(soerr);
 
 	if (src && src->ss_family != ai->ai_family) {
@@ -218,9 +235,10 @@ static int connect_one(const struct addrinfo *ai, const struct sockaddr_storage 
 		return fd;
 	if (errno != EINPROGRESS)
 		goto fail;
-	switch (wait_fd(fd, POLLOUT, now_ms() + timeout_ms)) {
+	switch (wait_fd(fd, POLLOUT, step_end(timeout_ms, deadline, &by_deadline))) {
 	case 0:
-		errno = ETIMEDOUT;
+		/* ETIME: our own deadline, not the peer's silence */
+		errno = by_deadline ? ETIME : ETIMEDOUT;
 		goto fail;
 	case -1:
 		goto fail;
@@ -244,7 +262,15 @@ enum mw_smtp_status mw_smtp_connect(const char *host, const char *port,
 				    struct mw_smtp_conn **out,
 				    char *err, size_t errlen)
 {
-	return mw_smtp_connect_from(host, port, NULL, timeout_ms, out, err, errlen);
+	return mw_smtp_connect_by(host, port, NULL, timeout_ms, 0, out, err, errlen);
+}
+
+enum mw_smtp_status mw_smtp_connect_from(const char *host, const char *port,
+					 const char *source, unsigned timeout_ms,
+					 struct mw_smtp_conn **out,
+					 char *err, size_t errlen)
+{
+	return mw_smtp_connect_by(host, port, source, timeout_ms, 0, out, err, errlen);
 }
 
 /* A numeric source address as a sockaddr with port 0; -1 if not one. */
@@ -267,10 +293,10 @@ static int source_sockaddr(const char *src, struct sockaddr_storage *ss, socklen
 	return -1;
 }
 
-enum mw_smtp_status mw_smtp_connect_from(const char *host, const char *port,
-					 const char *source, unsigned timeout_ms,
-					 struct mw_smtp_conn **out,
-					 char *err, size_t errlen)
+enum mw_smtp_status mw_smtp_connect_by(const char *host, const char *port,
+				       const char *source, unsigned timeout_ms,
+				       long long deadline, struct mw_smtp_conn **out,
+				       char *err, size_t errlen)
 {
 	/* no AI_ADDRCONFIG: glibc ignores loopback for it, and a host with
 	 * only lo (a test namespace) could then not reach 127.0.0.1 by name */
@@ -294,13 +320,22 @@ enum mw_smtp_status mw_smtp_connect_from(const char *host, const char *port,
 		return MW_SMTP_RESOLVE;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
-		fd = connect_one(ai, source ? &src : NULL, srclen, timeout_ms);
+		if (deadline > 0 && now_ms() >= deadline) {
+			saved = ETIME;
+			break;
+		}
+		fd = connect_one(ai, source ? &src : NULL, srclen, timeout_ms, deadline);
 		if (fd >= 0)
 			break;
 		saved = errno;
 	}
 	if (fd < 0) {
 		freeaddrinfo(res);
+		if (saved == ETIME) {
+			snprintf(err, errlen, "connect to %s port %s: %s", host, port,
+				 status_text[MW_SMTP_DEADLINE]);
+			return MW_SMTP_DEADLINE;
+		}
 		if (saved == ECONNREFUSED)
 			st = MW_SMTP_REFUSED;
 		else if (saved == ETIMEDOUT)
@@ -318,6 +353,7 @@ enum mw_smtp_status mw_smtp_connect_from(const char *host, const char *port,
 	}
 	c->fd = fd;
 	c->timeout_ms = timeout_ms;
+	c->deadline = deadline;
 	c->family = ai->ai_family;
 	addr_string(ai->ai_addr, c->peer, sizeof(c->peer));
 	freeaddrinfo(res);
@@ -328,10 +364,16 @@ enum mw_smtp_status mw_smtp_connect_from(const char *host, const char *port,
 	return MW_SMTP_OK;
 }
 
+void mw_smtp_set_deadline(struct mw_smtp_conn *c, long long deadline)
+{
+	c->deadline = deadline;
+}
+
 enum mw_smtp_status mw_smtp_read_reply(struct mw_smtp_conn *c,
 				       struct mw_smtp_reply *r)
 {
-	long long deadline = now_ms() + c->timeout_ms;
+	int by_deadline;
+	long long deadline = step_end(c->timeout_ms, c->deadline, &by_deadline);
 	enum mw_smtp_status st;
 	size_t used;
 	ssize_t n;
@@ -347,7 +389,7 @@ enum mw_smtp_status mw_smtp_read_reply(struct mw_smtp_conn *c,
 			return st;
 		switch (wait_fd(c->fd, POLLIN, deadline)) {
 		case 0:
-			return MW_SMTP_TIMEOUT;
+			return by_deadline ? MW_SMTP_DEADLINE : MW_SMTP_TIMEOUT;
 		case -1:
 			return MW_SMTP_IO;
 		}
@@ -366,7 +408,8 @@ enum mw_smtp_status mw_smtp_read_reply(struct mw_smtp_conn *c,
 static enum mw_smtp_status send_all(struct mw_smtp_conn *c, const char *p,
 				    size_t n)
 {
-	long long deadline = now_ms() + c->timeout_ms;
+	int by_deadline;
+	long long deadline = step_end(c->timeout_ms, c->deadline, &by_deadline);
 	ssize_t w;
 
 	while (n) {
@@ -379,8 +422,12 @@ static enum mw_smtp_status send_all(struct mw_smtp_conn *c, const char *p,
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && errno == EAGAIN) {
-			if (wait_fd(c->fd, POLLOUT, deadline) <= 0)
-				return MW_SMTP_TIMEOUT;
+			switch (wait_fd(c->fd, POLLOUT, deadline)) {
+			case 0:
+				return by_deadline ? MW_SMTP_DEADLINE : MW_SMTP_TIMEOUT;
+			case -1:
+				return MW_SMTP_IO;
+			}
 			continue;
 		}
 		return errno == EPIPE || errno == ECONNRESET ? MW_SMTP_CLOSED

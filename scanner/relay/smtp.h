@@ -33,6 +33,7 @@ enum mw_smtp_status {
 	MW_SMTP_NUL,		/* NUL byte inside a reply */
 	MW_SMTP_CLOSED,		/* peer closed the connection */
 	MW_SMTP_TIMEOUT,
+	MW_SMTP_DEADLINE,	/* the connection's overall deadline passed */
 	MW_SMTP_REFUSED,	/* connect: nothing listens */
 	MW_SMTP_RESOLVE,	/* HOST could not be resolved */
 	MW_SMTP_BAD_COMMAND,	/* command with CR, LF or NUL, or too long */
@@ -99,8 +100,33 @@ enum mw_smtp_status mw_smtp_connect_from(const char *host, const char *port,
 					 char *err, size_t errlen);
 
 /*
- * Read one reply; waits at most the connection's timeout for the whole
- * reply. After any status other than MW_SMTP_OK the connection is not
+ * The same, and never waiting past deadline (CLOCK_MONOTONIC ms as from
+ * mw_smtp_now_ms(); 0 = none): each address's connect waits at most
+ * min(now + timeout_ms, deadline). A deadline already passed connects to
+ * nothing. The connection keeps the deadline (mw_smtp_set_deadline).
+ * Running out of it gives MW_SMTP_DEADLINE, not MW_SMTP_TIMEOUT, so the
+ * caller can tell a slow step from an exhausted budget. Name resolution
+ * (getaddrinfo) is not bounded by it.
+ */
+enum mw_smtp_status mw_smtp_connect_by(const char *host, const char *port,
+				       const char *source, unsigned timeout_ms,
+				       long long deadline, struct mw_smtp_conn **out,
+				       char *err, size_t errlen);
+
+/* CLOCK_MONOTONIC in milliseconds: the clock of the deadlines here. */
+long long mw_smtp_now_ms(void);
+
+/*
+ * Set the connection's overall deadline (0 = none). Every later wait of
+ * mw_smtp_read_reply, mw_smtp_command and mw_smtp_quit ends at
+ * min(step timeout, deadline), with MW_SMTP_DEADLINE when the deadline
+ * was the earlier one.
+ */
+void mw_smtp_set_deadline(struct mw_smtp_conn *c, long long deadline);
+
+/*
+ * Read one reply; waits at most the connection's timeout (and never past
+ * its deadline) for the whole reply. After any status other than MW_SMTP_OK the connection is not
  * usable any more (the reply stream is out of step).
  */
 enum mw_smtp_status mw_smtp_read_reply(struct mw_smtp_conn *c,

@@ -49,6 +49,7 @@ cleanup() {
 	for d in "$work"/ns-*; do [ -d "$d" ] && pf_stop "$d"; done
 	ip netns del "$ns_srv" 2>/dev/null || true
 	ip netns del "$ns_cli" 2>/dev/null || true
+	[ -n "${slow_pid:-}" ] && kill "$slow_pid" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -383,6 +384,60 @@ check "hangup: Postfix really hung up (too many errors in its log)" \
 check "hangup: no run error" jqt "$j" '.errors | length == 0'
 echo "hangup: $(jq -c '.data.relay.probes[0] | {sessions, retried, elapsed_ms}' "$j")"
 pf_stop "$work/hangup"
+
+# --- issue 19, item 10: a server that answers every step just under the timeout
+# Each reply 250 ms late against a 300 ms step timeout: without an overall
+# deadline the 16 variants took ~13 s here (146 s with the 3 s default).
+# With probe_deadline_s = 2 the probe stops at 2 s, exits 2 and names the
+# variants it did not test; it never prints "not an open relay".
+cat >"$work/slow-smtp.py" <<'PY'
+import asyncio, sys
+async def handle(r, w):
+    await asyncio.sleep(0.25)
+    w.write(b"220 slow.example ESMTP\r\n")
+    while True:
+        line = await r.readline()
+        if not line:
+            break
+        await asyncio.sleep(0.25)
+        if line.upper().startswith(b"RCPT"):
+            w.write(b"554 5.7.1 Relay access denied\r\n")
+        else:
+            w.write(b"250 ok\r\n")
+        try:
+            await w.drain()
+        except ConnectionError:
+            break
+    w.close()
+async def main():
+    srv = await asyncio.start_server(handle, "127.0.0.1", int(sys.argv[1]))
+    print("ready", flush=True)
+    async with srv:
+        await srv.serve_forever()
+asyncio.run(main())
+PY
+python3 "$work/slow-smtp.py" 2526 >"$work/slow.out" 2>&1 &
+slow_pid=$!
+for _ in $(seq 50); do grep -q ready "$work/slow.out" && break; sleep 0.1; done
+printf '[relay]\ntimeout_ms = 300\nprobe_deadline_s = 2\n' >"$work/slow.conf"
+t0=$(date +%s%N)
+set +e
+"$MW_BIN" --config "$work/slow.conf" relay --no-config --format json --no-progress \
+	127.0.0.1:2526 >"$work/slow.json" 2>/dev/null
+rc=$?
+set -e
+wall_ms=$((($(date +%s%N) - t0) / 1000000))
+kill "$slow_pid" 2>/dev/null || true
+slow_pid=
+echo "slow server: exit $rc after $wall_ms ms"
+check "slow: exit 2" test "$rc" -eq 2
+check "slow: stopped within 3.5 s (deadline 2 s; ~13 s without it)" test "$wall_ms" -lt 3500
+check "slow: error names the variants not tested" \
+	jqt "$work/slow.json" '[.errors[].message | select(test("127\\.0\\.0\\.1:2526: probe stopped after 2 s: variants [0-9]+-16 not tested"))] | length == 1'
+check "slow: not_tested lists them, tested + not_tested = 16" \
+	jqt "$work/slow.json" '.data.relay.probes[0] | (.not_tested | length) > 0 and .tested + (.not_tested | length) == 16'
+check "slow: no verdict of 'not an open relay'" \
+	jqt "$work/slow.json" '.data.relay.probes[0].verdict == null'
 
 # --- errors: nothing listens, bad targets ---------------------------------------
 set +e

@@ -257,6 +257,15 @@ static void test_config_errors(void **state)
 	assert_string_equal(err, "t.conf: line 2: timeout_ms: '0' out of range (100..120000)");
 	assert_int_equal(mw_config_parse(&c, "t.conf", "[relay]\ntimeout_ms = 999999999\n",
 					 err, sizeof(err)), MW_ERR_CONFIG);
+	assert_int_equal(mw_config_parse(&c, "t.conf", "[relay]\nprobe_deadline_s = 0\n",
+					 err, sizeof(err)), MW_ERR_CONFIG);
+	assert_string_equal(err, "t.conf: line 2: probe_deadline_s: '0' out of range (1..3600)");
+	assert_int_equal(mw_config_parse(&c, "t.conf", "[relay]\nrun_deadline_s = 86401\n",
+					 err, sizeof(err)), MW_ERR_CONFIG);
+	assert_int_equal(mw_config_parse(&c, "t.conf", "[relay]\nprobe_deadline_s = 2\n"
+					 "run_deadline_s = 10\n", err, sizeof(err)), MW_OK);
+	assert_int_equal(c.relay_probe_deadline_s, 2);
+	assert_int_equal(c.relay_run_deadline_s, 10);
 	assert_int_equal(mw_config_parse(&c, "t.conf", "[dnsbl]\ntries = 0\n", err,
 					 sizeof(err)), MW_ERR_CONFIG);
 	assert_int_equal(mw_config_parse(&c, "t.conf", "[scan]\nthreads = 5000\n", err,

@@ -204,6 +204,7 @@ struct fake {
 	int v6;			/* listen on ::1 instead of 127.0.0.1 */
 	const char *want_xclient;	/* exact XCLIENT command expected */
 	int hangup_after;	/* close after this many refusals (Exim) */
+	int delay_ms;		/* wait this long before every reply */
 	int max_conns;
 	/* results */
 	int conns;
@@ -252,9 +253,13 @@ static void serve_smtp(struct fake *f, int fd)
 	char line[1100];
 	int xclient_ok = 0, refusals = 0;
 
+	if (f->delay_ms)
+		usleep((useconds_t)f->delay_ms * 1000);
 	wr(fd, "220 fake.example ESMTP test\r\n");
 	while (rd_line(fd, line, sizeof(line)) == 0) {
 		f->cmds++;
+		if (f->delay_ms)
+			usleep((useconds_t)f->delay_ms * 1000);
 		if (strncmp(line, "EHLO ", 5) == 0) {
 			if (f->no_ehlo)
 				wr(fd, "502 5.5.2 Error: command not recognized\r\n");
@@ -470,6 +475,36 @@ static void test_socket_timeout_and_refused(void **state)
 					 sizeof(err)), MW_SMTP_RESOLVE);
 }
 
+static void test_socket_deadline(void **state)
+{
+	static const char *const chunks[] = { "220-slow\r\n", NULL };
+	struct fake f = { .mode = FAKE_SCRIPT, .chunks = chunks, .hold_ms = 800 };
+	struct mw_smtp_reply r;
+	struct mw_smtp_conn *c;
+	char err[256];
+	long long t0;
+	(void)state;
+
+	/* the step may wait 2 s, the overall deadline only 200 ms: the
+	 * deadline wins and says so */
+	fake_start(&f);
+	c = connect_fake(&f, 2000);
+	t0 = mw_smtp_now_ms();
+	mw_smtp_set_deadline(c, t0 + 200);
+	assert_int_equal(mw_smtp_read_reply(c, &r), MW_SMTP_DEADLINE);
+	assert_true(mw_smtp_now_ms() - t0 < 700);
+	mw_smtp_close(c);
+	fake_join(&f);
+
+	/* a deadline already passed connects to nothing */
+	c = NULL;
+	assert_int_equal(mw_smtp_connect_by("127.0.0.1", f.port, NULL, 1000,
+					    mw_smtp_now_ms() - 1, &c, err, sizeof(err)),
+			 MW_SMTP_DEADLINE);
+	assert_null(c);
+	assert_non_null(strstr(err, "overall deadline reached"));
+}
+
 static json_t *variant(const struct mw_relay_probe *p, int i)
 {
 	return json_array_get(json_object_get(p->json, "variants"), (size_t)i);
@@ -672,6 +707,69 @@ static void test_probe_hangup_retried(void **state)
 	mw_relay_probe_free(&p);
 }
 
+static void test_probe_slow_server_deadline(void **state)
+{
+	/* every reply 250 ms late, just under the 300 ms step timeout: without
+	 * an overall deadline one probe takes ~13 s (two sessions, 3 steps per
+	 * variant); with a 2 s deadline it stops at 2 s and says what it left */
+	struct fake f = { .mode = FAKE_SMTP, .delay_ms = 250, .max_conns = 1 };
+	struct mw_relay_probe_opts o = { .host = "127.0.0.1", .domain = "example.com",
+					 .timeout_ms = 300,
+					 .deadline_what = "[relay] probe_deadline_s = 2" };
+	struct mw_relay_probe p;
+	long long t0, wall;
+	char want[64];
+	(void)state;
+
+	fake_start(&f);
+	o.port = f.port;
+	t0 = mw_smtp_now_ms();
+	o.deadline = t0 + 2000;
+	assert_int_equal(mw_relay_probe_run(&o, &p), MW_OK);
+	wall = mw_smtp_now_ms() - t0;
+	fake_join(&f);
+	print_message("slow server: probe stopped after %lld ms, at variant %d\n", wall,
+		      p.not_tested_from);
+	assert_true(wall >= 1900);
+	assert_true(wall < 2500);
+	assert_true(p.connected);
+	/* greeting + EHLO 0.5 s, then 0.75 s per variant: the 2nd would end
+	 * right at 2 s, so the deadline cuts the 2nd or the 3rd */
+	assert_true(p.not_tested_from >= 2 && p.not_tested_from <= 4);
+	snprintf(want, sizeof(want), "variants %d-16 not tested", p.not_tested_from);
+	assert_non_null(strstr(p.stopped, "probe stopped after 2 s: "));
+	assert_non_null(strstr(p.stopped, want));
+	assert_non_null(strstr(p.stopped, "[relay] probe_deadline_s = 2 reached"));
+	/* what was tested is kept; what was not is neither a pass nor an error */
+	assert_int_equal(json_array_size(json_object_get(p.json, "variants")),
+			 (size_t)p.not_tested_from - 1);
+	assert_int_equal(json_array_size(json_object_get(p.json, "not_tested")),
+			 (size_t)(MW_RELAY_NVARIANTS - p.not_tested_from + 1));
+	assert_int_equal(p.relayed + p.refused, (unsigned)p.not_tested_from - 1);
+	assert_int_equal(p.errors, 0);
+	assert_string_equal(json_string_value(json_object_get(p.json, "stopped")), p.stopped);
+	mw_relay_probe_free(&p);
+}
+
+static void test_probe_run_deadline_passed(void **state)
+{
+	/* the run's budget is spent before this target: nothing is tried */
+	struct mw_relay_probe_opts o = { .host = "127.0.0.1", .port = "1",
+					 .domain = "example.com", .timeout_ms = 300,
+					 .deadline_what = "[relay] run_deadline_s = 120" };
+	struct mw_relay_probe p;
+	(void)state;
+
+	o.deadline = mw_smtp_now_ms() - 1;
+	assert_int_equal(mw_relay_probe_run(&o, &p), MW_OK);
+	assert_false(p.connected);
+	assert_int_equal(p.not_tested_from, 1);
+	assert_non_null(strstr(p.stopped, "variants 1-16 not tested "
+			       "([relay] run_deadline_s = 120 reached)"));
+	assert_int_equal(p.error[0], '\0');
+	mw_relay_probe_free(&p);
+}
+
 static void test_probe_greeting_refused(void **state)
 {
 	static const char *const chunks[] = { "554 5.7.1 go away\r\n", NULL };
@@ -705,6 +803,7 @@ int main(void)
 		cmocka_unit_test(test_socket_close_mid_reply),
 		cmocka_unit_test(test_socket_overlong_and_garbage),
 		cmocka_unit_test(test_socket_timeout_and_refused),
+		cmocka_unit_test(test_socket_deadline),
 		cmocka_unit_test(test_probe_helo_fallback),
 		cmocka_unit_test(test_probe_xclient),
 		cmocka_unit_test(test_probe_xclient_changes),
@@ -713,6 +812,8 @@ int main(void)
 		cmocka_unit_test(test_echoed_address),
 		cmocka_unit_test(test_probe_hangup_retried),
 		cmocka_unit_test(test_probe_greeting_refused),
+		cmocka_unit_test(test_probe_slow_server_deadline),
+		cmocka_unit_test(test_probe_run_deadline_passed),
 	};
 
 	return cmocka_run_group_tests_name("relay_smtp", tests, NULL, NULL);
