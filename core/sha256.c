@@ -131,28 +131,6 @@ void mw_sha256_hex(const void *data, size_t n, char out[65])
 	mw_sha256_tohex(d, out);
 }
 
-enum mw_err mw_sha256_fd(int fd, char out[65])
-{
-	struct mw_sha256 c;
-	unsigned char d[32], buf[65536];
-	ssize_t r;
-
-	mw_sha256_init(&c);
-	for (;;) {
-		r = read(fd, buf, sizeof(buf));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return MW_ERR_IO;
-		if (r == 0)
-			break;
-		mw_sha256_update(&c, buf, (size_t)r);
-	}
-	mw_sha256_final(&c, d);
-	mw_sha256_tohex(d, out);
-	return MW_OK;
-}
-
 enum mw_err mw_sha256_fd_upto(int fd, uint64_t cap, char out[65])
 {
 	struct mw_sha256 c;

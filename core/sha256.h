@@ -24,8 +24,6 @@ void mw_sha256_final(struct mw_sha256 *c, unsigned char out[32]);
 /* One-shot digest as 64 lowercase hex digits plus NUL. */
 void mw_sha256_hex(const void *data, size_t n, char out[65]);
 void mw_sha256_tohex(const unsigned char d[32], char out[65]);
-/* Digest of everything readable from fd (from its current offset). */
-enum mw_err mw_sha256_fd(int fd, char out[65]);
 /*
  * Digest of the first cap bytes of fd (all of it when cap is 0), read with
  * pread from offset 0 so the fd's offset does not matter. How a finding's
