@@ -534,6 +534,31 @@ static int not_call_context(const struct item *before)
 		 OPIS(before, OP_K_CONST) || OPIS(before, OP_K_FN));
 }
 
+/* Replace the top k items with the variable "$" + vals[ao..ao+al) (a name
+ * held or built as a literal: ${'_PO'.'ST'}, $$v), placed at raw_off. 1 if
+ * done, 0 when the value arena is full. */
+static int var_item(struct mw_php_norm *n, size_t ao, size_t al, size_t raw_off,
+		    size_t k)
+{
+	struct item r;
+
+	if (!mw_php_room_for(n, al + 1) || mw_buf_reserve(&n->vals, al + 1))
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.kind = IT_TOK;
+	r.tk = MW_PT_VAR;
+	r.src = SRC_VAL;
+	r.raw_off = raw_off;
+	r.off = n->vals.len;
+	r.len = al + 1;
+	n->vals.data[n->vals.len] = '$';
+	memmove(n->vals.data + n->vals.len + 1, n->vals.data + ao, al);
+	n->vals.len += al + 1;
+	n->vals.data[n->vals.len] = '\0';
+	replace_top(n, k, &r);
+	return 1;
+}
+
 /*
  * One reduction at the top of the stack with lookahead la (NULL: end).
  * Shapes (L: a literal, or a variable known to hold one):
@@ -648,24 +673,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	if (t2 && t2->kind == IT_TOK && t2->tk == MW_PT_DOLLAR && t1->tk == MW_PT_VAR &&
 	    t1->kind == IT_TOK && (v = var_of(n, t1, 0)) && v->known &&
 	    valid_name(n->vals.data + v->off, v->len, 0)) {
-		ao = v->off;
-		al = v->len;
-		bo = t2->raw_off;
-		if (!mw_php_room_for(n, al + 1) || mw_buf_reserve(&n->vals, al + 1))
-			return 0;
-		memset(&r, 0, sizeof(r));
-		r.kind = IT_TOK;
-		r.tk = MW_PT_VAR;
-		r.src = SRC_VAL;
-		r.raw_off = bo;
-		r.off = n->vals.len;
-		r.len = al + 1;
-		n->vals.data[n->vals.len] = '$';
-		memmove(n->vals.data + n->vals.len + 1, n->vals.data + ao, al);
-		n->vals.len += al + 1;
-		n->vals.data[n->vals.len] = '\0';
-		replace_top(n, 2, &r);
-		return 1;
+		return var_item(n, v->off, v->len, t2->raw_off, 2);
 	}
 	/* a call through a variable or a string holding a function name */
 	if (la && OPIS(la, OP_LPAR) && (!t2 || not_call_context(t2)) &&
@@ -706,21 +714,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	}
 	return 0;
 make_var:
-	if (!mw_php_room_for(n, al + 1) || mw_buf_reserve(&n->vals, al + 1))
-		return 0;
-	memset(&r, 0, sizeof(r));
-	r.kind = IT_TOK;
-	r.tk = MW_PT_VAR;
-	r.src = SRC_VAL;
-	r.raw_off = bo;
-	r.off = n->vals.len;
-	r.len = al + 1;
-	n->vals.data[n->vals.len] = '$';
-	memmove(n->vals.data + n->vals.len + 1, n->vals.data + ao, al);
-	n->vals.len += al + 1;
-	n->vals.data[n->vals.len] = '\0';
-	replace_top(n, 4, &r);
-	return 1;
+	return var_item(n, ao, al, bo, 4);
 }
 
 /* Before pushing it: forget what a variable held when it is assigned
