@@ -1,17 +1,16 @@
 /*
- * `mailwarden forwarders [--root DIR] [--list]`: find every place where mail
+ * The forwarders check (forwarders.h): find every place where mail
  * can leave this host by forwarding (aliases, virtual maps, .forward, Exim
  * filters, Sieve, procmail, maildrop, cPanel and DirectAdmin forwarders and
  * filters), judge each destination against the local domains, and report
  * external, recent, hidden and piped ones. Files are opened beneath the
  * audited root without following symlinks, read capped, parsed from memory.
- * Here: the command, the system-wide sources and reading one file; the
+ * Here: the run, the system-wide sources and reading one file; the
  * users and their homes are in fwd_users.c, the verdict on each
  * destination and the findings in fwd_report.c.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
@@ -21,12 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
 #include "core/config.h"
 #include "core/limits.h"
 #include "core/progress.h"
 #include "core/safefile.h"
 #include "reports/report.h"
+#include "scanner/forwarders/forwarders.h"
 #include "scanner/forwarders/fwd.h"
 #include "scanner/forwarders/fwd_judge.h"
 #include "scanner/forwarders/fwd_run.h"
@@ -760,42 +759,22 @@ static void free_run(struct fwd_run *r)
 		close(r->rootfd);
 }
 
-enum mw_err mw_cmd_forwarders(struct mw_ctx *ctx, int argc, char **argv)
+enum mw_err mw_forwarders_run(struct mw_ctx *ctx, const struct mw_forwarders_opts *o,
+			      struct mw_report *report)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "list", no_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct fwd_run r;
-	const char *root = "/";
+	const char *root = o->root ? o->root : "/";
 	struct fwd_user *users;
 	struct mw_strset homes = { 0 };
 	size_t nusers, i;
-	int c;
 
 	memset(&r, 0, sizeof(r));
 	r.rootfd = -1;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			root = optarg;
-			break;
-		case 'l':
-			r.list = 1;
-			break;
-		default:
-			return mw_usage(ctx, "unknown option %s", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return mw_usage(ctx, "unexpected argument %s", argv[optind]);
+	r.list = o->list;
 	if (!*root || strlen(root) >= sizeof(r.root))
 		return mw_usage(ctx, "--root needs a directory");
 	r.ctx = ctx;
-	r.rep = ctx->report;
+	r.rep = report;
 	r.now = (int64_t)time(NULL);
 	r.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (r.rootfd < 0)
@@ -831,4 +810,16 @@ enum mw_err mw_cmd_forwarders(struct mw_ctx *ctx, int argc, char **argv)
 	set_data(&r);
 	free_run(&r);
 	return MW_OK;
+}
+
+enum mw_err mw_forwarders_opts_describe(const struct mw_forwarders_opts *o,
+					struct mw_buf *b)
+{
+	enum mw_err e = mw_buf_puts(b, "forwarders");
+
+	if (!e && o->root)
+		e = mw_buf_printf(b, " --root %s", o->root);
+	if (!e && o->list)
+		e = mw_buf_puts(b, " --list");
+	return e;
 }

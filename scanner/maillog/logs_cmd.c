@@ -1,13 +1,12 @@
 /*
- * `mailwarden logs [FILE...] [--since WHEN] [--until WHEN] [--journal]`:
- * pick the sources (files given, the config's files, or journald plus the
- * usual log files), stream them through the aggregator, report.
+ * The logs check (maillog.h, mw_logs_run): pick the sources (files given,
+ * the config's files, or journald plus the usual log files), stream them
+ * through the aggregator, report.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
 #include "core/progress.h"
 #include "core/safefile.h"
 #include "reports/report.h"
@@ -286,20 +284,13 @@ int ml_parse_when(const char *s, int64_t now, int64_t *out)
 	return 0;
 }
 
-enum mw_err mw_cmd_logs(struct mw_ctx *ctx, int argc, char **argv)
+static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o)
 {
-	static const struct option opts[] = {
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "journal", no_argument, NULL, 'j' },
-		{ "journal-dir", required_argument, NULL, 'J' },
-		{ "root", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *since_s = NULL, *until_s = NULL, *jdir = NULL, *root = "/";
+	const char *since_s = o->since, *until_s = o->until, *jdir = o->journal_dir;
+	const char *root = o->root ? o->root : "/";
 	static const char *const var_log[] = { "mail.log", "maillog", NULL };
 	static const char *const exim_log[] = { "mainlog", NULL };
-	int want_journal = 0, c, rootfd = -1, sources = 0, fds[4];
+	int want_journal = o->journal || jdir, rootfd = -1, sources = 0, fds[4];
 	int64_t now = (int64_t)time(NULL), since = INT64_MIN, until = INT64_MAX;
 	struct mw_strlist web = { 0 };
 	struct ml_agg_opts ao;
@@ -309,20 +300,7 @@ enum mw_err mw_cmd_logs(struct mw_ctx *ctx, int argc, char **argv)
 	enum mw_err e = MW_OK;
 	int files_given;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': since_s = optarg; break;
-		case 'u': until_s = optarg; break;
-		case 'j': want_journal = 1; break;
-		case 'J': jdir = optarg; want_journal = 1; break;
-		case 'r': root = optarg; break;
-		default:
-			return mw_usage(ctx, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	files_given = optind < argc;
+	files_given = o->nfiles > 0;
 	/* Explicit files are read whole unless a window is asked for; journald
 	 * and the files found take the configured window (default 7d). */
 	if (!since_s && !files_given && ctx->cfg && ctx->cfg->logs_since)
@@ -371,9 +349,9 @@ enum mw_err mw_cmd_logs(struct mw_ctx *ctx, int argc, char **argv)
 		e = MW_OK;
 	}
 	if (files_given) {
-		for (i = (size_t)optind; i < (size_t)argc; i++) {
-			mw_progress(ctx, "logs: %s", argv[i]);
-			if (ml_read_file(a, ctx, AT_FDCWD, argv[i], argv[i]) == MW_OK)
+		for (i = 0; i < o->nfiles; i++) {
+			mw_progress(ctx, "logs: %s", o->files[i]);
+			if (ml_read_file(a, ctx, AT_FDCWD, o->files[i], o->files[i]) == MW_OK)
 				sources++;
 		}
 	} else if (ctx->cfg && ctx->cfg->log_files.n) {
@@ -412,5 +390,37 @@ out:
 	ml_agg_free(a);
 	mw_strlist_clear(&web);
 	close(rootfd);
+	return e;
+}
+
+enum mw_err mw_logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
+			struct mw_report *report)
+{
+	struct mw_report *saved = ctx->report;
+	enum mw_err e;
+
+	ctx->report = report;
+	e = logs_run(ctx, o);
+	ctx->report = saved;
+	return e;
+}
+
+enum mw_err mw_logs_opts_describe(const struct mw_logs_opts *o, struct mw_buf *b)
+{
+	enum mw_err e = mw_buf_puts(b, "logs");
+	size_t i;
+
+	if (!e && o->since)
+		e = mw_buf_printf(b, " --since %s", o->since);
+	if (!e && o->until)
+		e = mw_buf_printf(b, " --until %s", o->until);
+	if (!e && o->journal_dir)
+		e = mw_buf_printf(b, " --journal-dir %s", o->journal_dir);
+	else if (!e && o->journal)
+		e = mw_buf_puts(b, " --journal");
+	if (!e && o->root)
+		e = mw_buf_printf(b, " --root %s", o->root);
+	for (i = 0; !e && i < o->nfiles; i++)
+		e = mw_buf_printf(b, " %s", o->files[i]);
 	return e;
 }

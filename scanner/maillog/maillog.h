@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/limits.h"
@@ -286,6 +287,32 @@ enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
  */
 enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 			    const char *dir, int64_t since, int64_t until);
+
+/* --- the check ------------------------------------------------------------ */
+
+struct mw_logs_opts {
+	const char *const *files;	/* log files to read; none = journald and
+					 * the config's or the usual log files */
+	size_t nfiles;
+	const char *since, *until;	/* ml_parse_when forms; NULL since = [logs]
+					 * since, or everything for files given */
+	int journal;			/* also read journald when files are given */
+	const char *journal_dir;	/* read the journal files in DIR (implies
+					 * journal) */
+	const char *root;		/* logs and PHP-FPM pools beneath; NULL = / */
+};
+
+/*
+ * Run the logs check into report (check and data section "logs").
+ * MW_OK when it ran; MW_ERR_USAGE for a bad window; another error via
+ * mw_fail() when the root cannot be opened. ctx->report points at report
+ * during the call (the readers reach it through the context).
+ */
+enum mw_err mw_logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
+			struct mw_report *report);
+
+/* Append the equivalent command line ("logs --since 7d FILE") to b. */
+enum mw_err mw_logs_opts_describe(const struct mw_logs_opts *o, struct mw_buf *b);
 
 /* --- options ------------------------------------------------------------- */
 

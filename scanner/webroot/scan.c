@@ -1231,7 +1231,7 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 	return 0;
 }
 
-enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
+static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 {
 	struct mw_strlist roots = { 0 }, exclude = { 0 }, notes = { 0 };
 	struct mw_walk_opts wo;
@@ -1395,4 +1395,43 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	mw_sig_db_free(db);
 	mw_sig_set_free(&set);
 	return MW_OK;
+}
+
+enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o,
+			struct mw_report *report)
+{
+	struct mw_report *saved = ctx->report;
+	enum mw_err e;
+
+	/* the scan's helpers reach the report through the context */
+	ctx->report = report;
+	e = scan_run(ctx, o);
+	ctx->report = saved;
+	return e;
+}
+
+enum mw_err mw_scan_opts_describe(const struct mw_scan_opts *o, struct mw_buf *b)
+{
+	enum mw_err e = mw_buf_puts(b, "scan");
+	size_t i;
+
+	if (!e && o->quarantine)
+		e = mw_buf_puts(b, " --quarantine");
+	if (!e && o->incremental)
+		e = mw_buf_puts(b, " --incremental");
+	for (i = 0; !e && i < o->exclude.n; i++)
+		e = mw_buf_printf(b, " --exclude %s", o->exclude.v[i]);
+	if (!e && o->cross_filesystems)
+		e = mw_buf_puts(b, " --cross-filesystems");
+	if (!e && o->threads)
+		e = mw_buf_printf(b, " --threads %u", o->threads);
+	if (!e && o->max_file_size)
+		e = mw_buf_printf(b, " --max-file-size %zu", o->max_file_size);
+	if (!e && o->signatures)
+		e = mw_buf_printf(b, " --signatures %s", o->signatures);
+	if (!e && o->files_from)
+		e = mw_buf_printf(b, " --files-from %s", o->files_from);
+	for (i = 0; !e && i < o->noperands; i++)
+		e = mw_buf_printf(b, " %s", o->roots.v[i]);
+	return e;
 }

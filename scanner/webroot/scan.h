@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "core/buf.h"
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/strlist.h"
@@ -39,11 +40,18 @@ struct mw_scan_opts {
 };
 
 /*
- * Run the scan into ctx->report (check "scan", data section "scan").
- * Returns MW_OK when the scan ran (findings and per-file errors are in the
- * report), or an error via mw_fail() when it could not start (no rules,
- * no root).
+ * Run the scan into report (check "scan", data section "scan"). Returns
+ * MW_OK when the scan ran (findings and per-file errors are in the report),
+ * or an error via mw_fail() when it could not start (no rules, no root).
+ * ctx->report points at report during the call.
  */
-enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o);
+enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o,
+			struct mw_report *report);
+
+/*
+ * Append to b the command line equivalent to o ("scan --incremental /srv"),
+ * for the audit's table of checks. Values are not quoted.
+ */
+enum mw_err mw_scan_opts_describe(const struct mw_scan_opts *o, struct mw_buf *b);
 
 #endif

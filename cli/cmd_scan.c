@@ -1,5 +1,6 @@
 /*
- * mailwarden scan [options] [PATH...]
+ * `mailwarden scan [options] [PATH...]`: the command line into a
+ * struct mw_scan_opts (scanner/webroot/scan.h), then mw_scan_run().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -183,7 +184,7 @@ enum mw_err mw_cmd_scan(struct mw_ctx *ctx, int argc, char **argv)
 		}
 	}
 	o.explicit_roots = o.roots.n > 0 || files_from;
-	e = mw_scan_run(ctx, &o);
+	e = mw_scan_run(ctx, &o, ctx->report);
 	mw_strlist_clear(&o.roots);
 	mw_strlist_clear(&o.exclude);
 	return e;
