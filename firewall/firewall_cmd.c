@@ -1,5 +1,5 @@
 /*
- * mailwarden firewall --apply | --remove | --status | --dry-run
+ * The firewall command (firewall.h, mw_firewall_run).
  *
  * Builds the policy (firewall/fw_policy.h), shows it (--dry-run, the one
  * place where this command prints by itself), installs it atomically
@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +18,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
 #include "core/safefile.h"
+#include "firewall/firewall.h"
 #include "firewall/fw_nft.h"
 #include "firewall/fw_policy.h"
 #include "reports/report.h"
@@ -28,11 +27,9 @@
 #define CHECK "firewall"
 #define UNIT_NAME "mailwarden-firewall.service"
 
-enum action { A_NONE = 0, A_APPLY, A_REMOVE, A_STATUS, A_DRYRUN };
-
 static const char *const action_names[] = {
-	[A_NONE] = "none", [A_APPLY] = "apply", [A_REMOVE] = "remove",
-	[A_STATUS] = "status", [A_DRYRUN] = "dry-run",
+	[MW_FW_NONE] = "none", [MW_FW_APPLY] = "apply", [MW_FW_REMOVE] = "remove",
+	[MW_FW_STATUS] = "status", [MW_FW_DRYRUN] = "dry-run",
 };
 
 /* 1 when the effective capability set holds CAP_NET_ADMIN. */
@@ -234,18 +231,10 @@ static void status_findings(struct mw_ctx *ctx, const struct fw_live *l, int per
 	}
 }
 
-enum mw_err mw_cmd_firewall(struct mw_ctx *ctx, int argc, char **argv)
+static enum mw_err firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o)
 {
-	static const struct option opts[] = {
-		{ "apply", no_argument, NULL, 'a' },
-		{ "remove", no_argument, NULL, 'r' },
-		{ "status", no_argument, NULL, 's' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "root", required_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *rootname = "/";
-	enum action act = A_NONE, a;
+	const char *rootname = o->root ? o->root : "/";
+	enum mw_firewall_action act = o->action;
 	struct fw_policy p;
 	struct fw_live l;
 	char err[1024] = "", where[MW_MAX_PATH] = "";
@@ -254,32 +243,14 @@ enum mw_err mw_cmd_firewall(struct mw_ctx *ctx, int argc, char **argv)
 	enum mw_err e;
 	int c, rootfd, persistent = 0, removed = 0;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a': a = A_APPLY; break;
-		case 'r': a = A_REMOVE; break;
-		case 's': a = A_STATUS; break;
-		case 'n': a = A_DRYRUN; break;
-		case 'R': rootname = optarg; continue;
-		default:
-			return mw_usage(ctx, "unknown option '%s'", argv[optind - 1]);
-		}
-		if (act != A_NONE && act != a)
-			return mw_usage(ctx, "give one of --apply, --remove, --status, --dry-run");
-		act = a;
-	}
-	if (optind < argc)
-		return mw_usage(ctx, "unexpected argument '%s'", argv[optind]);
-	if (act == A_NONE)
+	if (act == MW_FW_NONE)
 		return mw_usage(ctx, "give one of --apply, --remove, --status, --dry-run");
-	if (act != A_DRYRUN && !have_net_admin())
+	if (act != MW_FW_DRYRUN && !have_net_admin())
 		return mw_fail(ctx, MW_ERR_PRIV,
 			       "--%s needs root (CAP_NET_ADMIN) to talk to nftables",
 			       action_names[act]);
 
-	if (act == A_REMOVE) {
+	if (act == MW_FW_REMOVE) {
 		e = fw_nft_remove(&removed, err, sizeof(err));
 		if (e)
 			return mw_fail(ctx, e, "%s", err);
@@ -302,7 +273,7 @@ enum mw_err mw_cmd_firewall(struct mw_ctx *ctx, int argc, char **argv)
 	    (rootfd = open(rootname, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return mw_fail(ctx, MW_ERR_IO, "--root %s: %s", rootname, strerror(errno));
 	e = fw_policy_build(&p, ctx->cfg, rootfd, rootname, ctx->report, err, sizeof(err));
-	if (e == MW_OK && act != A_DRYRUN)
+	if (e == MW_OK && act != MW_FW_DRYRUN)
 		persistent = unit_enabled(rootfd, rootname, where, sizeof(where));
 	close(rootfd);
 	if (e) {
@@ -321,7 +292,7 @@ enum mw_err mw_cmd_firewall(struct mw_ctx *ctx, int argc, char **argv)
 			json_object_set_new(data, null_keys[c], json_null());
 	json_object_set_new(data, "action", json_string(action_names[act]));
 
-	if (act == A_DRYRUN) {
+	if (act == MW_FW_DRYRUN) {
 		struct mw_buf b;
 
 		mw_buf_init(&b, 1u << 20);
@@ -340,7 +311,7 @@ enum mw_err mw_cmd_firewall(struct mw_ctx *ctx, int argc, char **argv)
 		return e ? mw_fail(ctx, e, "cannot write the ruleset") : MW_OK;
 	}
 
-	if (act == A_APPLY) {
+	if (act == MW_FW_APPLY) {
 		e = fw_nft_apply(&p, &chg, err, sizeof(err));
 		if (e) {
 			fw_policy_free(&p);
@@ -367,7 +338,7 @@ enum mw_err mw_cmd_firewall(struct mw_ctx *ctx, int argc, char **argv)
 	json_object_set_new(data, "persistent", json_boolean(persistent));
 	if (persistent)
 		json_object_set_new(data, "unit", json_string(where));
-	if (act == A_STATUS) {
+	if (act == MW_FW_STATUS) {
 		status_findings(ctx, &l, persistent);
 	} else {
 		mw_report_note(ctx->report, CHECK, "table inet mailwarden %s",
@@ -386,4 +357,28 @@ enum mw_err mw_cmd_firewall(struct mw_ctx *ctx, int argc, char **argv)
 	fw_policy_free(&p);
 	mw_report_set_data(ctx->report, CHECK, data, render_text);
 	return MW_OK;
+}
+
+enum mw_err mw_firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o,
+			    struct mw_report *report)
+{
+	struct mw_report *saved = ctx->report;
+	enum mw_err e;
+
+	ctx->report = report;
+	e = firewall_run(ctx, o);
+	ctx->report = saved;
+	return e;
+}
+
+enum mw_err mw_firewall_opts_describe(const struct mw_firewall_opts *o,
+				      struct mw_buf *b)
+{
+	enum mw_err e = mw_buf_puts(b, "firewall");
+
+	if (!e && o->action != MW_FW_NONE)
+		e = mw_buf_printf(b, " --%s", action_names[o->action]);
+	if (!e && o->root)
+		e = mw_buf_printf(b, " --root %s", o->root);
+	return e;
 }

@@ -1,6 +1,5 @@
 /*
- * mailwarden signatures lint | test [--signatures DIR] [--samples DIR]
- *                                   [--corpus DIR]...
+ * `signatures lint | test` (signatures.h, mw_signatures_run).
  *
  * lint: every problem of every rule as an error "file: line N: ...".
  * test: lint, then every rule against its positive samples (must match)
@@ -13,14 +12,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
 #include "core/buf.h"
 #include "core/escape.h"
 #include "core/limits.h"
@@ -29,6 +26,7 @@
 #include "core/sha256.h"
 #include "reports/report.h"
 #include "signatures/sig.h"
+#include "signatures/signatures.h"
 
 #define CHECK "signatures"
 #define MAX_CORPUS_DEPTH 256
@@ -297,16 +295,12 @@ static void report_set_errors(struct mw_ctx *ctx, const struct mw_sig_set *set)
 				"%zu more problems not shown", set->errors_dropped);
 }
 
-enum mw_err mw_cmd_signatures(struct mw_ctx *ctx, int argc, char **argv)
+static enum mw_err signatures_run(struct mw_ctx *ctx, const struct mw_signatures_opts *so)
 {
-	static const struct option opts[] = {
-		{ "signatures", required_argument, NULL, 's' },
-		{ "samples", required_argument, NULL, 'S' },
-		{ "corpus", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *sigopt = NULL, *samples = NULL, *mode;
-	struct mw_strlist corpus = { 0 }, notes = { 0 };
+	const char *sigopt = so->signatures, *samples = so->samples;
+	const char *mode = so->mode == MW_SIGNATURES_TEST ? "test" : "lint";
+	const struct mw_strlist *corpus = &so->corpus;
+	struct mw_strlist notes = { 0 };
 	char dir[MW_MAX_PATH], sbuf[MW_MAX_PATH], err[512], ver[65];
 	struct mw_sig_set set;
 	struct mw_sig_db *db = NULL;
@@ -315,39 +309,12 @@ enum mw_err mw_cmd_signatures(struct mw_ctx *ctx, int argc, char **argv)
 	unsigned long ok = 0, bad = 0;
 	enum mw_err e = MW_OK;
 	size_t i, broken = 0;
-	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': sigopt = optarg; break;
-		case 'S': samples = optarg; break;
-		case 'c':
-			if (mw_strlist_add(&corpus, optarg))
-				return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
-			break;
-		default:
-			mw_strlist_clear(&corpus);
-			return mw_usage(ctx, "unknown option or missing value: %s",
-					argv[optind - 1]);
-		}
-	}
-	if (optind + 1 != argc || (strcmp(argv[optind], "lint") != 0 &&
-				   strcmp(argv[optind], "test") != 0)) {
-		mw_strlist_clear(&corpus);
-		return mw_usage(ctx, "expected 'lint' or 'test'");
-	}
-	mode = argv[optind];
-	if (corpus.n && strcmp(mode, "test") != 0) {
-		mw_strlist_clear(&corpus);
+	if (corpus->n && strcmp(mode, "test") != 0)
 		return mw_usage(ctx, "--corpus goes with 'test'");
-	}
-	if (mw_sig_default_dir(ctx->cfg->signatures_dir, sigopt, dir, sizeof(dir))) {
-		mw_strlist_clear(&corpus);
+	if (mw_sig_default_dir(ctx->cfg->signatures_dir, sigopt, dir, sizeof(dir)))
 		return mw_fail(ctx, MW_ERR_CONFIG, "no signatures directory found "
 			       "(use --signatures DIR)");
-	}
 	if (!samples)
 		samples = default_samples(sbuf, sizeof(sbuf));
 
@@ -376,7 +343,6 @@ enum mw_err mw_cmd_signatures(struct mw_ctx *ctx, int argc, char **argv)
 	} else if (e) {
 		mw_report_set_data(ctx->report, CHECK, data, NULL);
 		mw_sig_set_free(&set);
-		mw_strlist_clear(&corpus);
 		mw_strlist_clear(&notes);
 		return mw_fail(ctx, e, "%s", err);
 	}
@@ -401,19 +367,19 @@ enum mw_err mw_cmd_signatures(struct mw_ctx *ctx, int argc, char **argv)
 		json_object_set_new(data, "samples_dir", json_string(samples));
 		json_object_set_new(data, "sample_checks_passed", json_integer((json_int_t)ok));
 		json_object_set_new(data, "sample_checks_failed", json_integer((json_int_t)bad));
-		if (corpus.n) {
+		if (corpus->n) {
 			json_t *cj = json_object();
 
-			for (i = 0; i < corpus.n; i++) {
+			for (i = 0; i < corpus->n; i++) {
 				int fd;
 
-				if (mw_open_dir_at(AT_FDCWD, corpus.v[i], &fd)) {
-					mw_report_error(ctx->report, CHECK, corpus.v[i], 0,
+				if (mw_open_dir_at(AT_FDCWD, corpus->v[i], &fd)) {
+					mw_report_error(ctx->report, CHECK, corpus->v[i], 0,
 							MW_ERR_IO, "cannot open corpus: %s",
 							strerror(errno));
 					continue;
 				}
-				corpus_dir(&t, fd, corpus.v[i], 0);
+				corpus_dir(&t, fd, corpus->v[i], 0);
 				close(fd);
 			}
 			json_object_set_new(cj, "files", json_integer((json_int_t)t.corpus_files));
@@ -449,9 +415,20 @@ out_test:
 	mw_report_set_data(ctx->report, CHECK, data, NULL);
 	mw_sig_db_free(db);
 	mw_sig_set_free(&set);
-	mw_strlist_clear(&corpus);
 	mw_strlist_clear(&notes);
 	if (e)
 		return mw_fail(ctx, e, "%s", mw_strerror(e));
 	return MW_OK;
+}
+
+enum mw_err mw_signatures_run(struct mw_ctx *ctx, const struct mw_signatures_opts *o,
+			      struct mw_report *report)
+{
+	struct mw_report *saved = ctx->report;
+	enum mw_err e;
+
+	ctx->report = report;
+	e = signatures_run(ctx, o);
+	ctx->report = saved;
+	return e;
 }

@@ -9,7 +9,7 @@
  *   dnsbl_mta.c       sending addresses from Postfix and Exim settings
  *   dnsbl_netlink.c   host addresses and the route source (libmnl)
  *   dnsbl_query.c     all lookups in parallel with c-ares
- *   dnsbl_cmd.c       the command: options, findings, data section
+ *   dnsbl_cmd.c       mw_dnsbl_run: sources, findings, data section
  */
 #ifndef MW_DNSBL_H
 #define MW_DNSBL_H
@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/strlist.h"
 
@@ -336,5 +337,32 @@ enum mw_err mw_dnsbl_resolve(struct mw_dnsbl_query *q, size_t n,
 			     const struct mw_dnsbl_resolve_opts *opts,
 			     long *elapsed_ms, char *err, size_t errlen,
 			     char *servers, size_t servers_len);
+
+/* ------------------------------------------------------------- the check */
+
+struct mw_ctx;
+struct mw_report;
+
+struct mw_dnsbl_opts {
+	struct mw_strlist ip;		/* --ip addresses */
+	struct mw_strlist operands;	/* addresses given as operands */
+	struct mw_strlist lists;	/* zones, each entry one or more words;
+					 * none = [dnsbl] lists, else the defaults */
+	const char *resolver;		/* IP[:PORT]; NULL = [dnsbl] resolver */
+	unsigned timeout_ms, tries;	/* 0 = [dnsbl] timeout_ms, tries */
+	const char *postfix_config;	/* Postfix config dir for discovery */
+};
+
+/*
+ * Run the dnsbl check into report (check and data section "dnsbl"); with
+ * no address given, discover them. MW_OK when it ran; MW_ERR_USAGE for a
+ * bad address, zone or resolver; another error via mw_fail().
+ * ctx->report points at report during the call.
+ */
+enum mw_err mw_dnsbl_run(struct mw_ctx *ctx, const struct mw_dnsbl_opts *o,
+			 struct mw_report *report);
+
+/* Append the equivalent command line ("dnsbl --ip 192.0.2.1") to b. */
+enum mw_err mw_dnsbl_opts_describe(const struct mw_dnsbl_opts *o, struct mw_buf *b);
 
 #endif

@@ -1,19 +1,17 @@
 /*
- * mailwarden dnsbl [IP...] [--ip IP] [--list ZONE] [--resolver IP[:PORT]]
+ * The dnsbl check (dnsbl.h, mw_dnsbl_run).
  *
  * Which addresses does this host send from (given, or discovered from the
  * MTA settings and the kernel), and what does every blocklist say about
  * each of them. Findings: listed (high), error answers and lookups without
  * an answer (low); the data section "dnsbl" holds the verdict table.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "cli/commands.h"
 #include "core/progress.h"
 #include "reports/report.h"
 #include "scanner/dnsbl/dnsbl.h"
@@ -90,20 +88,6 @@ static enum mw_err add_ip(struct run *r, const char *text, const char *source,
 	if (e != MW_OK)
 		return mw_fail(r->ctx, e, "out of memory");
 	return MW_OK;
-}
-
-static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	v = strtoul(s, &end, 10);
-	if (*end || v < lo || v > hi)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
 }
 
 static const char *class_advice(enum mw_ip_class c)
@@ -419,78 +403,43 @@ static json_t *lists_json(const struct run *r)
 	return arr;
 }
 
-static enum mw_err parse_args(struct run *r, int argc, char **argv,
-			      const char **postfix_dir)
+/* The addresses, lists and settings of o, completed from the config. */
+static enum mw_err take_opts(struct run *r, const struct mw_dnsbl_opts *o)
 {
-	static const struct option opts[] = {
-		{ "ip", required_argument, NULL, 'i' },
-		{ "list", required_argument, NULL, 'l' },
-		{ "resolver", required_argument, NULL, 'r' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "tries", required_argument, NULL, 'n' },
-		{ "postfix-config", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mw_config *cfg = r->ctx->cfg;
-	const char *resolver = cfg->dnsbl_resolver;
+	const char *resolver = o->resolver ? o->resolver : cfg->dnsbl_resolver;
 	char err[128];
 	enum mw_err e;
-	int c, i, have_lists = 0;
+	size_t i;
 
-	r->timeout_ms = cfg->dnsbl_timeout_ms;
-	r->tries = cfg->dnsbl_tries;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			if ((e = add_ip(r, optarg, "--ip", 0)) != MW_OK)
+	r->timeout_ms = o->timeout_ms ? o->timeout_ms : cfg->dnsbl_timeout_ms;
+	r->tries = o->tries ? o->tries : cfg->dnsbl_tries;
+	for (i = 0; i < o->ip.n; i++)
+		if ((e = add_ip(r, o->ip.v[i], "--ip", 0)) != MW_OK)
+			return e;
+	for (i = 0; i < o->lists.n; i++) {
+		struct mw_strlist words = { 0 };
+		size_t k;
+
+		if (mw_strlist_add_words(&words, o->lists.v[i]) != MW_OK)
+			return mw_fail(r->ctx, MW_ERR_NOMEM, "out of memory");
+		for (k = 0; k < words.n; k++) {
+			if ((e = add_zone(r, words.v[k], "--list")) != MW_OK) {
+				mw_strlist_clear(&words);
 				return e;
-			break;
-		case 'l': {
-			struct mw_strlist words = { 0 };
-			size_t k;
-
-			if (mw_strlist_add_words(&words, optarg) != MW_OK)
-				return mw_fail(r->ctx, MW_ERR_NOMEM, "out of memory");
-			for (k = 0; k < words.n; k++) {
-				if ((e = add_zone(r, words.v[k], "--list")) != MW_OK) {
-					mw_strlist_clear(&words);
-					return e;
-				}
 			}
-			mw_strlist_clear(&words);
-			have_lists = 1;
-			break;
 		}
-		case 'r':
-			resolver = optarg;
-			break;
-		case 't':
-			if (parse_uint(optarg, 50, 60000, &r->timeout_ms) != 0)
-				return mw_usage(r->ctx, "--timeout takes milliseconds (50-60000)");
-			break;
-		case 'n':
-			if (parse_uint(optarg, 1, 10, &r->tries) != 0)
-				return mw_usage(r->ctx, "--tries takes a number from 1 to 10");
-			break;
-		case 'p':
-			*postfix_dir = optarg;
-			break;
-		default:
-			return mw_usage(r->ctx, "unknown option or missing argument: '%s'",
-					argv[optind - 1]);
-		}
+		mw_strlist_clear(&words);
 	}
-	for (i = optind; i < argc; i++)
-		if ((e = add_ip(r, argv[i], "command line", 0)) != MW_OK)
+	for (i = 0; i < o->operands.n; i++)
+		if ((e = add_ip(r, o->operands.v[i], "command line", 0)) != MW_OK)
 			return e;
 	if (!r->addrs.n) {
 		for (size_t k = 0; k < cfg->dnsbl_ips.n; k++)
 			if ((e = add_ip(r, cfg->dnsbl_ips.v[k], "config [dnsbl] ips", 1)) != MW_OK)
 				return e;
 	}
-	if (!have_lists) {
+	if (!o->lists.n) {
 		if (cfg->dnsbl_lists.n) {
 			for (size_t k = 0; k < cfg->dnsbl_lists.n; k++)
 				if ((e = add_zone(r, cfg->dnsbl_lists.v[k],
@@ -772,9 +721,9 @@ static enum mw_err lookup(struct run *r, size_t nips)
 	return MW_OK;
 }
 
-enum mw_err mw_cmd_dnsbl(struct mw_ctx *ctx, int argc, char **argv)
+static enum mw_err dnsbl_run(struct mw_ctx *ctx, const struct mw_dnsbl_opts *o)
 {
-	const char *postfix_dir = NULL;
+	const char *postfix_dir = o->postfix_config;
 	struct run *r = calloc(1, sizeof(*r));
 	enum mw_err e;
 	size_t i, nips;
@@ -782,7 +731,7 @@ enum mw_err mw_cmd_dnsbl(struct mw_ctx *ctx, int argc, char **argv)
 	if (!r)
 		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 	r->ctx = ctx;
-	e = parse_args(r, argc, argv, &postfix_dir);
+	e = take_opts(r, o);
 	if (e != MW_OK)
 		goto out;
 	for (i = 0; i < r->zones.n; i++) {
@@ -816,5 +765,39 @@ out:
 	mw_dnsbl_addrs_free(&r->addrs);
 	mw_strlist_clear(&r->zones);
 	free(r);
+	return e;
+}
+
+enum mw_err mw_dnsbl_run(struct mw_ctx *ctx, const struct mw_dnsbl_opts *o,
+			 struct mw_report *report)
+{
+	struct mw_report *saved = ctx->report;
+	enum mw_err e;
+
+	ctx->report = report;
+	e = dnsbl_run(ctx, o);
+	ctx->report = saved;
+	return e;
+}
+
+enum mw_err mw_dnsbl_opts_describe(const struct mw_dnsbl_opts *o, struct mw_buf *b)
+{
+	enum mw_err e = mw_buf_puts(b, "dnsbl");
+	size_t i;
+
+	if (!e && o->resolver)
+		e = mw_buf_printf(b, " --resolver %s", o->resolver);
+	for (i = 0; !e && i < o->ip.n; i++)
+		e = mw_buf_printf(b, " --ip %s", o->ip.v[i]);
+	for (i = 0; !e && i < o->lists.n; i++)
+		e = mw_buf_printf(b, " --list %s", o->lists.v[i]);
+	if (!e && o->timeout_ms)
+		e = mw_buf_printf(b, " --timeout %u", o->timeout_ms);
+	if (!e && o->tries)
+		e = mw_buf_printf(b, " --tries %u", o->tries);
+	if (!e && o->postfix_config)
+		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
+	for (i = 0; !e && i < o->operands.n; i++)
+		e = mw_buf_printf(b, " %s", o->operands.v[i]);
 	return e;
 }

@@ -1,13 +1,15 @@
 /*
- * `mailwarden relay`: the open-relay probe (probe.c), the Postfix and Exim
- * relay-configuration audit (audit.c), and the command that ties them
- * together (relay_cmd.c). Internal to scanner/relay/.
+ * The relay check: the open-relay probe (probe.c), the Postfix and Exim
+ * relay-configuration audit (audit.c), and mw_relay_run that ties them
+ * together (relay_cmd.c). Only struct mw_relay_opts and the functions at
+ * the end are for use outside scanner/relay/.
  */
 #ifndef MW_RELAY_H
 #define MW_RELAY_H
 
 #include <jansson.h>
 
+#include "core/buf.h"
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/limits.h"
@@ -216,5 +218,31 @@ json_t *mw_relay_matching_entries(const struct mw_netlist *list,
 
 /* Text renderer of data.relay (reports/report.h). */
 int mw_relay_render(FILE *out, const json_t *data, int color);
+
+/* ------------------------------------------------------------- the check */
+
+struct mw_relay_opts {
+	const char *target;		/* HOST[:PORT]; NULL = [relay] target, else
+					 * this host's addresses, port 25 */
+	int no_probe;			/* only audit the MTA configuration */
+	int no_config;			/* only probe */
+	const char *postfix_config;	/* audit the Postfix config in DIR only */
+	const char *exim;		/* audit the Exim that PROGRAM runs only */
+	const char *domain;		/* recipient domain; NULL = example.com */
+	const char *xclient_addr;	/* XCLIENT ADDR; NULL = [relay] untrusted_ip */
+	int no_xclient;			/* never send XCLIENT */
+};
+
+/*
+ * Run the relay check into report (check and data section "relay").
+ * MW_OK when it ran; MW_ERR_USAGE for contradictory or malformed options;
+ * another error via mw_fail(). ctx->report points at report during the
+ * call.
+ */
+enum mw_err mw_relay_run(struct mw_ctx *ctx, const struct mw_relay_opts *o,
+			 struct mw_report *report);
+
+/* Append the equivalent command line ("relay 127.0.0.1:25 --exim P") to b. */
+enum mw_err mw_relay_opts_describe(const struct mw_relay_opts *o, struct mw_buf *b);
 
 #endif

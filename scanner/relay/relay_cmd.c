@@ -1,12 +1,11 @@
 /*
- * `mailwarden relay [HOST[:PORT]]`: probe the MTA the way a blocklist
+ * The relay check (relay.h, mw_relay_run): probe the MTA the way a blocklist
  * operator's open-relay tester does (16 address variants, never DATA),
  * from an untrusted viewpoint when Postfix lets us use XCLIENT, and audit
  * the Postfix/Exim settings that decide who may relay.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <getopt.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -14,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/commands.h"
 #include "core/buf.h"
 #include "core/progress.h"
 #include "reports/report.h"
@@ -605,17 +603,6 @@ static int probe_targets(const struct relay_env *env, const struct target *t, si
 	return 0;
 }
 
-static const struct option relay_opts[] = {
-	{ "no-probe", no_argument, NULL, 'P' },
-	{ "no-config", no_argument, NULL, 'C' },
-	{ "postfix-config", required_argument, NULL, 'c' },
-	{ "exim", required_argument, NULL, 'e' },
-	{ "domain", required_argument, NULL, 'd' },
-	{ "xclient-addr", required_argument, NULL, 'x' },
-	{ "no-xclient", no_argument, NULL, 'X' },
-	{ NULL, 0, NULL, 0 }
-};
-
 /* An XCLIENT address goes into a command: an address and nothing else. */
 static int valid_xclient_addr(const char *s)
 {
@@ -625,42 +612,23 @@ static int valid_xclient_addr(const char *s)
 	       !strchr(s, '/') && s[0] != '[';
 }
 
-enum mw_err mw_cmd_relay(struct mw_ctx *ctx, int argc, char **argv)
+static enum mw_err relay_run(struct mw_ctx *ctx, const struct mw_relay_opts *o)
 {
 	struct target given[1], pub[MW_RELAY_MAX_TARGETS], priv[MW_RELAY_MAX_TARGETS];
 	struct mw_relay_postfix pf;
 	struct mw_relay_exim ex;
 	struct mw_netlist local = { 0 };
 	struct relay_env env = { .ctx = ctx, .pf = &pf, .ex = &ex, .local = &local };
-	const char *pf_dir = NULL, *exim_prog = NULL, *domain = MW_RELAY_DEFAULT_DOMAIN;
-	const char *tspec = NULL, *xaddr = NULL;
-	int no_probe = 0, no_config = 0, no_xclient = 0, c;
+	const char *pf_dir = o->postfix_config, *exim_prog = o->exim;
+	const char *domain = o->domain ? o->domain : MW_RELAY_DEFAULT_DOMAIN;
+	const char *tspec = o->target, *xaddr = o->xclient_addr;
+	int no_probe = o->no_probe, no_config = o->no_config, no_xclient = o->no_xclient;
 	size_t npub, npriv;
 	struct mw_buf addrs;
 	json_t *data, *probes;
 	enum mw_err e = MW_OK;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", relay_opts, NULL)) != -1) {
-		switch (c) {
-		case 'P': no_probe = 1; break;
-		case 'C': no_config = 1; break;
-		case 'c': pf_dir = optarg; break;
-		case 'e': exim_prog = optarg; break;
-		case 'd': domain = optarg; break;
-		case 'x': xaddr = optarg; break;
-		case 'X': no_xclient = 1; break;
-		default:
-			return mw_usage(ctx, "unknown option or missing value: %s",
-					argv[optind - 1]);
-		}
-	}
-	if (argc - optind > 1)
-		return mw_usage(ctx, "one target at most (HOST[:PORT])");
-	if (optind < argc)
-		tspec = argv[optind];
-	else if (ctx->cfg->relay_target && *ctx->cfg->relay_target)
+	if (!tspec && ctx->cfg->relay_target && *ctx->cfg->relay_target)
 		tspec = ctx->cfg->relay_target;
 	if (tspec && mw_relay_parse_target(tspec, given[0].host, given[0].port) != 0)
 		return mw_usage(ctx, "bad target '%s' (want HOST[:PORT] or [IPv6]:PORT)", tspec);
@@ -755,4 +723,39 @@ enum mw_err mw_cmd_relay(struct mw_ctx *ctx, int argc, char **argv)
 	if (e != MW_OK)
 		return mw_fail(ctx, e, "out of memory");
 	return MW_OK;
+}
+
+enum mw_err mw_relay_run(struct mw_ctx *ctx, const struct mw_relay_opts *o,
+			 struct mw_report *report)
+{
+	struct mw_report *saved = ctx->report;
+	enum mw_err e;
+
+	ctx->report = report;
+	e = relay_run(ctx, o);
+	ctx->report = saved;
+	return e;
+}
+
+enum mw_err mw_relay_opts_describe(const struct mw_relay_opts *o, struct mw_buf *b)
+{
+	enum mw_err e = mw_buf_puts(b, "relay");
+
+	if (!e && o->target)
+		e = mw_buf_printf(b, " %s", o->target);
+	if (!e && o->no_probe)
+		e = mw_buf_puts(b, " --no-probe");
+	if (!e && o->no_config)
+		e = mw_buf_puts(b, " --no-config");
+	if (!e && o->postfix_config)
+		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
+	if (!e && o->exim)
+		e = mw_buf_printf(b, " --exim %s", o->exim);
+	if (!e && o->domain)
+		e = mw_buf_printf(b, " --domain %s", o->domain);
+	if (!e && o->xclient_addr)
+		e = mw_buf_printf(b, " --xclient-addr %s", o->xclient_addr);
+	if (!e && o->no_xclient)
+		e = mw_buf_puts(b, " --no-xclient");
+	return e;
 }

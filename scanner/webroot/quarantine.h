@@ -106,4 +106,27 @@ enum mw_err mw_quarantine_list(struct mw_quarantine *q,
 			       struct mw_quarantine_item **items, size_t *n);
 void mw_quarantine_items_free(struct mw_quarantine_item *items, size_t n);
 
+/* --------------------------------------------- `mailwarden quarantine` */
+
+struct mw_ctx;
+
+enum mw_quarantine_verb {
+	MW_QUARANTINE_LIST = 0,
+	MW_QUARANTINE_RESTORE,	/* put item id back where it was */
+	MW_QUARANTINE_PURGE,	/* delete item id for good */
+};
+
+struct mw_quarantine_opts {
+	enum mw_quarantine_verb verb;
+	long long id;		/* restore, purge: the item (> 0) */
+};
+
+/*
+ * List, restore or purge in [scan] quarantine_dir, into report (check and
+ * data section "quarantine"). MW_OK when the index could be read (a failed
+ * restore or purge is an error in the report); else an error via mw_fail().
+ */
+enum mw_err mw_quarantine_run(struct mw_ctx *ctx, const struct mw_quarantine_opts *o,
+			      struct mw_report *report);
+
 #endif

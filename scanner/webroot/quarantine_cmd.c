@@ -1,5 +1,6 @@
 /*
- * mailwarden quarantine list | restore ID | purge ID
+ * `mailwarden quarantine` (quarantine.h, mw_quarantine_run), and the notes
+ * on repaired index entries that the scan shares.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -8,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/commands.h"
+#include "core/ctx.h"
 #include "reports/report.h"
 #include "scanner/webroot/quarantine.h"
 
@@ -77,39 +78,22 @@ static json_t *item_json(const struct mw_quarantine_item *it)
 	return o;
 }
 
-enum mw_err mw_cmd_quarantine(struct mw_ctx *ctx, int argc, char **argv)
+enum mw_err mw_quarantine_run(struct mw_ctx *ctx, const struct mw_quarantine_opts *o,
+			      struct mw_report *report)
 {
 	struct mw_quarantine *q;
 	struct mw_quarantine_item *items;
 	char err[1024];
 	enum mw_err e;
-	long long id = 0;
+	long long id = o->id;
 	size_t n, i;
-	char *end;
 	json_t *data, *arr;
-	const char *verb;
 
-	if (argc < 2 || argv[1][0] == '-')
-		return mw_usage(ctx, "expected list, restore ID or purge ID");
-	verb = argv[1];
-	if (strcmp(verb, "list") == 0) {
-		if (argc != 2)
-			return mw_usage(ctx, "list takes no argument");
-	} else if (strcmp(verb, "restore") == 0 || strcmp(verb, "purge") == 0) {
-		if (argc != 3)
-			return mw_usage(ctx, "%s takes one ID", verb);
-		errno = 0;
-		id = strtoll(argv[2], &end, 10);
-		if (errno || *end || id <= 0)
-			return mw_usage(ctx, "ID must be a positive number");
-	} else {
-		return mw_usage(ctx, "unknown action '%s' (list, restore, purge)", verb);
-	}
 	e = mw_quarantine_open(ctx->cfg->quarantine_dir, &q, err, sizeof(err));
 	if (e)
 		return mw_fail(ctx, e, "%s", err);
-	mw_quarantine_report_repairs(ctx->report, CHECK, q, ctx->cfg->quarantine_dir);
-	if (strcmp(verb, "list") == 0) {
+	mw_quarantine_report_repairs(report, CHECK, q, ctx->cfg->quarantine_dir);
+	if (o->verb == MW_QUARANTINE_LIST) {
 		e = mw_quarantine_list(q, &items, &n);
 		if (!e) {
 			data = json_object();
@@ -118,24 +102,24 @@ enum mw_err mw_cmd_quarantine(struct mw_ctx *ctx, int argc, char **argv)
 				json_array_append_new(arr, item_json(&items[i]));
 			json_object_set_new(data, "dir", mw_json_raw(ctx->cfg->quarantine_dir));
 			json_object_set_new(data, "items", arr);
-			mw_report_set_data(ctx->report, CHECK, data, render_list);
+			mw_report_set_data(report, CHECK, data, render_list);
 			mw_quarantine_items_free(items, n);
 		}
-	} else if (strcmp(verb, "restore") == 0) {
+	} else if (o->verb == MW_QUARANTINE_RESTORE) {
 		e = mw_quarantine_restore(q, id, err, sizeof(err));
 		if (e)
-			mw_report_error(ctx->report, CHECK, NULL, 0, e, "restore %lld: %s",
+			mw_report_error(report, CHECK, NULL, 0, e, "restore %lld: %s",
 					id, err);
 		else
-			mw_report_note(ctx->report, CHECK, "restored id %lld", id);
+			mw_report_note(report, CHECK, "restored id %lld", id);
 		e = MW_OK;
 	} else {
 		e = mw_quarantine_purge(q, id, err, sizeof(err));
 		if (e)
-			mw_report_error(ctx->report, CHECK, NULL, 0, e, "purge %lld: %s",
+			mw_report_error(report, CHECK, NULL, 0, e, "purge %lld: %s",
 					id, err);
 		else
-			mw_report_note(ctx->report, CHECK, "purged id %lld", id);
+			mw_report_note(report, CHECK, "purged id %lld", id);
 		e = MW_OK;
 	}
 	mw_quarantine_close(q);
