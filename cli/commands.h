@@ -1,6 +1,8 @@
 /*
- * The subcommand table. A new check = a new folder under scanner/ and one
- * line in cli/commands.c.
+ * The subcommand table, and the only place that sees argv. A command's
+ * file cli/cmd_<name>.c turns its command line into the check's options
+ * struct and calls mw_<check>_run() (scanner/<check>/<check>.h); nothing
+ * outside cli/ includes this header.
  *
  * Contract for a command's run function:
  *   - argv[0] is the subcommand name; the common options (--format,
@@ -8,8 +10,9 @@
  *     removed and applied to ctx. Parse the rest with getopt_long after
  *     setting optind = 0 and opterr = 0; report bad usage with
  *     `return mw_usage(ctx, "...")`.
- *   - Append findings/errors/notes/data to ctx->report; never print
- *     (except with ctx->own_output, see core/ctx.h).
+ *   - Fill the options struct and return mw_<check>_run(ctx, &o,
+ *     ctx->report): the check appends findings/errors/notes/data to the
+ *     report and never prints (except with ctx->own_output, core/ctx.h).
  *   - Return MW_OK when the check ran (findings or not), or an error with
  *     mw_fail() when it could not run; the exit code comes from the report.
  */
@@ -33,7 +36,7 @@ extern const unsigned mw_ncommands;
 
 const struct mw_command *mw_command_find(const char *name);
 
-/* Implemented by the modules (scanner/, firewall/, signatures/). */
+/* cli/cmd_<name>.c */
 enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_scan(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_forwarders(struct mw_ctx *ctx, int argc, char **argv);

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/ctx.h"
+#include "core/strlist.h"
 #include "reports/report.h"
 
 /* Limits of the analysis (everything else is bounded by the report). */
@@ -30,7 +32,7 @@ enum mw_audit_status {
 struct mw_audit_check {
 	const char *name;		/* "dnsbl", "logs", ... */
 	enum mw_audit_status status;
-	const char *argv;		/* the synthesized command line, joined */
+	const char *argv;		/* the equivalent command line */
 	const char *error;		/* message when failed/notimpl */
 	double seconds;
 	size_t findings;		/* findings the check added */
@@ -44,6 +46,45 @@ struct mw_audit_input {
 	int firewall_applied;		/* --apply given and firewall ran ok */
 	const char *headline_prefix;	/* e.g. "nightly: 1 new", or NULL */
 };
+
+struct mw_audit_opts {
+	int apply;			/* also enforce the firewall (--apply) */
+	int nightly;			/* only new and resolved findings */
+	struct mw_strlist only, skip;	/* check names */
+	/* passed on to the checks */
+	const char *resolver;		/* dnsbl --resolver */
+	struct mw_strlist ip, list;	/* dnsbl --ip, --list */
+	const char *since;		/* logs --since; NULL = 7d (nightly 2d,
+					 * with log files given: all) */
+	struct mw_strlist log;		/* logs FILE... */
+	struct mw_strlist web_root;	/* scan PATH... */
+	const char *root;		/* forwarders --root */
+	const char *relay_target;	/* relay HOST[:PORT] */
+	const char *postfix_config;	/* relay --postfix-config */
+	const char *exim;		/* relay --exim */
+};
+
+/*
+ * Run every wanted check into report, correlate, and add the "audit"
+ * section (headline, plan, checks). MW_OK when the audit ran, whatever
+ * the checks did (a check that fails is an error in the report);
+ * MW_ERR_USAGE for --apply with --nightly; another error via mw_fail()
+ * when the nightly state cannot be opened.
+ */
+enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *o,
+			 struct mw_report *report);
+
+/* 1 when name is a check the audit runs (for --only/--skip). */
+int mw_audit_check_known(const char *name);
+
+struct mw_ack_opts {
+	const char *const *ids;		/* finding ids (details.finding_id) */
+	size_t nids;
+};
+
+/* Record the acknowledgement of each id in the nightly state. */
+enum mw_err mw_ack_run(struct mw_ctx *ctx, const struct mw_ack_opts *o,
+		       struct mw_report *report);
 
 /* "ok", "failed", "not-implemented", "skipped". */
 const char *mw_audit_status_name(enum mw_audit_status s);

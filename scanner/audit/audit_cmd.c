@@ -1,18 +1,16 @@
 /*
- * `mailwarden audit` and `mailwarden ack`.
+ * The audit (mw_audit_run) and the acknowledgement of findings (mw_ack_run).
  *
- * The audit calls every check's command function in turn with a command
- * line it synthesizes (argv_rules below is the one place that knows the
- * checks' option names), all writing into one scratch report. A check that
- * cannot run is recorded as an error and the audit goes on. Then the
- * evidence is correlated, every finding gets its stable id, and the
- * findings the user should see (all, or only new ones with --nightly) are
- * copied into the command's report together with the "audit" section:
- * headline, plan and findings by cause.
+ * The audit fills every check's options from its own (check_defs below is
+ * the one place that knows the checks) and runs them in turn, all writing
+ * into one scratch report. A check that cannot run is recorded as an error
+ * and the audit goes on. Then the evidence is correlated, every finding
+ * gets its stable id, and the findings the user should see (all, or only
+ * new ones with --nightly) are copied into the command's report together
+ * with the "audit" section: headline, plan and findings by cause.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,228 +18,136 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
 #include "core/buf.h"
 #include "core/progress.h"
 #include "core/strlist.h"
 #include "core/unescape.h"
+#include "firewall/firewall.h"
 #include "reports/report.h"
 #include "reports/writer.h"
 #include "scanner/audit/audit.h"
 #include "scanner/audit/notify.h"
 #include "scanner/audit/state.h"
+#include "scanner/dnsbl/dnsbl.h"
+#include "scanner/forwarders/forwarders.h"
+#include "scanner/maillog/maillog.h"
+#include "scanner/relay/relay.h"
+#include "scanner/webroot/scan.h"
 
 #define LOGS_WINDOW_FULL	"7d"
 /* Nightly runs look back a little more than a day: the timer's random
  * delay moves runs by up to an hour, and a finding seen twice is one. */
 #define LOGS_WINDOW_NIGHTLY	"2d"
-#define MAX_ARGV		256
 
-/* The checks, in the order they run. */
+/* What the checks get: the audit's options and the resolved log window. */
+struct plan {
+	const struct mw_audit_opts *o;
+	const char *since;
+};
+
+/*
+ * One adapter per check: fill the check's options from the audit's, append
+ * the equivalent command line to line, and with rep non-NULL run the check
+ * into rep. Returns the check's result (MW_ERR_NOMEM when line cannot grow).
+ */
+typedef enum mw_err (*check_fn)(struct mw_ctx *ctx, const struct plan *p,
+				struct mw_buf *line, struct mw_report *rep);
+
+static enum mw_err check_dnsbl(struct mw_ctx *ctx, const struct plan *p,
+			       struct mw_buf *line, struct mw_report *rep)
+{
+	struct mw_dnsbl_opts o = { .ip = p->o->ip, .lists = p->o->list,
+				   .resolver = p->o->resolver };
+
+	if (mw_dnsbl_opts_describe(&o, line))
+		return MW_ERR_NOMEM;
+	return rep ? mw_dnsbl_run(ctx, &o, rep) : MW_OK;
+}
+
+static enum mw_err check_logs(struct mw_ctx *ctx, const struct plan *p,
+			      struct mw_buf *line, struct mw_report *rep)
+{
+	struct mw_logs_opts o = { .since = p->since,
+				  .files = (const char *const *)p->o->log.v,
+				  .nfiles = p->o->log.n };
+
+	if (mw_logs_opts_describe(&o, line))
+		return MW_ERR_NOMEM;
+	return rep ? mw_logs_run(ctx, &o, rep) : MW_OK;
+}
+
+static enum mw_err check_scan(struct mw_ctx *ctx, const struct plan *p,
+			      struct mw_buf *line, struct mw_report *rep)
+{
+	struct mw_scan_opts o = { .roots = p->o->web_root,
+				  .noperands = p->o->web_root.n,
+				  .explicit_roots = p->o->web_root.n > 0,
+				  .incremental = p->o->nightly };
+
+	if (mw_scan_opts_describe(&o, line))
+		return MW_ERR_NOMEM;
+	return rep ? mw_scan_run(ctx, &o, rep) : MW_OK;
+}
+
+static enum mw_err check_forwarders(struct mw_ctx *ctx, const struct plan *p,
+				    struct mw_buf *line, struct mw_report *rep)
+{
+	struct mw_forwarders_opts o = { .root = p->o->root };
+
+	if (mw_forwarders_opts_describe(&o, line))
+		return MW_ERR_NOMEM;
+	return rep ? mw_forwarders_run(ctx, &o, rep) : MW_OK;
+}
+
+static enum mw_err check_relay(struct mw_ctx *ctx, const struct plan *p,
+			       struct mw_buf *line, struct mw_report *rep)
+{
+	struct mw_relay_opts o = { .target = p->o->relay_target,
+				   .postfix_config = p->o->postfix_config,
+				   .exim = p->o->exim };
+
+	if (mw_relay_opts_describe(&o, line))
+		return MW_ERR_NOMEM;
+	return rep ? mw_relay_run(ctx, &o, rep) : MW_OK;
+}
+
+static enum mw_err check_firewall(struct mw_ctx *ctx, const struct plan *p,
+				  struct mw_buf *line, struct mw_report *rep)
+{
+	struct mw_firewall_opts o = { .action = p->o->apply ? MW_FW_APPLY : MW_FW_STATUS };
+
+	if (mw_firewall_opts_describe(&o, line))
+		return MW_ERR_NOMEM;
+	return rep ? mw_firewall_run(ctx, &o, rep) : MW_OK;
+}
+
+/* The checks, in the order they run: the one table a new check joins. */
 static const struct check_def {
 	const char *name;
-	mw_command_fn run;
+	check_fn run;
 	int nightly;		/* also run by --nightly */
 } check_defs[] = {
-	{ "dnsbl", mw_cmd_dnsbl, 1 },
-	{ "logs", mw_cmd_logs, 1 },
-	{ "scan", mw_cmd_scan, 1 },
-	{ "forwarders", mw_cmd_forwarders, 1 },
-	{ "relay", mw_cmd_relay, 1 },
-	{ "firewall", mw_cmd_firewall, 0 },	/* enforcing is a daytime decision */
+	{ "dnsbl", check_dnsbl, 1 },
+	{ "logs", check_logs, 1 },
+	{ "scan", check_scan, 1 },
+	{ "forwarders", check_forwarders, 1 },
+	{ "relay", check_relay, 1 },
+	{ "firewall", check_firewall, 0 },	/* enforcing is a daytime decision */
 };
 
 #define NCHECKS (sizeof(check_defs) / sizeof(check_defs[0]))
 
-/* Where an argument's value comes from. */
-enum arg_src {
-	V_NONE = 0,	/* a flag without value */
-	V_RESOLVER, V_IP, V_LIST, V_SINCE, V_LOG, V_WEB_ROOT, V_ROOT, V_RELAY_TARGET,
-	V_POSTFIX_CONFIG, V_EXIM,
-	V__COUNT
-};
-
-enum arg_when { W_ALWAYS = 0, W_NIGHTLY, W_APPLY, W_NO_APPLY };
-
-/*
- * The one table that turns audit options into the checks' command lines.
- * A row adds `option VALUE` for every value of its source (nothing when
- * the source is empty); option NULL adds the values as operands; V_NONE
- * adds the bare option. Adjust the option names here when a check's
- * command line changes.
- */
-static const struct argv_rule {
-	const char *check;
-	enum arg_when when;
-	const char *option;
-	enum arg_src src;
-} argv_rules[] = {
-	{ "dnsbl",	W_ALWAYS,	"--resolver",	V_RESOLVER },
-	{ "dnsbl",	W_ALWAYS,	"--ip",		V_IP },
-	{ "dnsbl",	W_ALWAYS,	"--list",	V_LIST },
-	{ "logs",	W_ALWAYS,	"--since",	V_SINCE },
-	{ "logs",	W_ALWAYS,	NULL,		V_LOG },
-	{ "scan",	W_NIGHTLY,	"--incremental", V_NONE },
-	{ "scan",	W_ALWAYS,	NULL,		V_WEB_ROOT },
-	{ "forwarders",	W_ALWAYS,	"--root",	V_ROOT },
-	{ "relay",	W_ALWAYS,	NULL,		V_RELAY_TARGET },
-	{ "relay",	W_ALWAYS,	"--postfix-config", V_POSTFIX_CONFIG },
-	{ "relay",	W_ALWAYS,	"--exim",	V_EXIM },
-	{ "firewall",	W_NO_APPLY,	"--status",	V_NONE },
-	{ "firewall",	W_APPLY,	"--apply",	V_NONE },
-};
-
-struct audit_opts {
-	int apply, nightly;
-	struct mw_strlist only, skip;
-	struct mw_strlist values[V__COUNT];
-};
-
-static const struct check_def *find_check(const char *name)
+int mw_audit_check_known(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < NCHECKS; i++)
 		if (!strcmp(check_defs[i].name, name))
-			return &check_defs[i];
-	return NULL;
-}
-
-static void opts_free(struct audit_opts *o)
-{
-	size_t i;
-
-	mw_strlist_clear(&o->only);
-	mw_strlist_clear(&o->skip);
-	for (i = 0; i < V__COUNT; i++)
-		mw_strlist_clear(&o->values[i]);
-}
-
-static enum mw_err parse_opts(struct mw_ctx *ctx, int argc, char **argv,
-			      struct audit_opts *o)
-{
-	static const struct option lo[] = {
-		{ "apply", no_argument, NULL, 'a' },
-		{ "nightly", no_argument, NULL, 'n' },
-		{ "only", required_argument, NULL, 'o' },
-		{ "skip", required_argument, NULL, 's' },
-		{ "root", required_argument, NULL, V_ROOT + 1000 },
-		{ "resolver", required_argument, NULL, V_RESOLVER + 1000 },
-		{ "ip", required_argument, NULL, V_IP + 1000 },
-		{ "list", required_argument, NULL, V_LIST + 1000 },
-		{ "relay-target", required_argument, NULL, V_RELAY_TARGET + 1000 },
-		{ "postfix-config", required_argument, NULL, V_POSTFIX_CONFIG + 1000 },
-		{ "exim", required_argument, NULL, V_EXIM + 1000 },
-		{ "log", required_argument, NULL, V_LOG + 1000 },
-		{ "web-root", required_argument, NULL, V_WEB_ROOT + 1000 },
-		{ "since", required_argument, NULL, V_SINCE + 1000 },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			o->apply = 1;
-			break;
-		case 'n':
-			o->nightly = 1;
-			break;
-		case 'o':
-		case 's':
-			if (!find_check(optarg))
-				return mw_usage(ctx, "unknown check '%s' (dnsbl, logs, scan, "
-						"forwarders, relay, firewall)", optarg);
-			if (mw_strlist_add(c == 'o' ? &o->only : &o->skip, optarg))
-				return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
-			break;
-		case '?':
-			return mw_usage(ctx, "unknown option or missing value: '%s'",
-					argv[optind - 1]);
-		default:
-			if (c < 1000 || c - 1000 >= V__COUNT)
-				return mw_usage(ctx, "bad option");
-			if (c - 1000 == V_ROOT || c - 1000 == V_RELAY_TARGET ||
-			    c - 1000 == V_RESOLVER || c - 1000 == V_SINCE ||
-			    c - 1000 == V_POSTFIX_CONFIG || c - 1000 == V_EXIM)
-				mw_strlist_clear(&o->values[c - 1000]);	/* last one wins */
-			if (mw_strlist_add(&o->values[c - 1000], optarg))
-				return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
-		}
-	}
-	if (optind < argc)
-		return mw_usage(ctx, "unexpected argument '%s'", argv[optind]);
-	if (o->apply && o->nightly)
-		return mw_usage(ctx, "--apply and --nightly do not go together: the nightly "
-				"run never changes the firewall");
-	return MW_OK;
-}
-
-struct cmdline {
-	char *v[MAX_ARGV + 1];
-	int n;
-	char *joined;
-};
-
-static void cmdline_free(struct cmdline *cl)
-{
-	int i;
-
-	for (i = 0; i < cl->n; i++)
-		free(cl->v[i]);
-	free(cl->joined);
-	memset(cl, 0, sizeof(*cl));
-}
-
-static int cmdline_add(struct cmdline *cl, const char *s)
-{
-	if (cl->n >= MAX_ARGV || !(cl->v[cl->n] = strdup(s)))
-		return -1;
-	cl->n++;
+			return 1;
 	return 0;
 }
 
-/* Synthesize a check's argv from argv_rules. */
-static enum mw_err build_cmdline(const struct audit_opts *o, const char *check,
-				 struct cmdline *cl)
-{
-	struct mw_buf b;
-	size_t i, j;
-
-	memset(cl, 0, sizeof(*cl));
-	if (cmdline_add(cl, check))
-		return MW_ERR_NOMEM;
-	for (i = 0; i < sizeof(argv_rules) / sizeof(argv_rules[0]); i++) {
-		const struct argv_rule *r = &argv_rules[i];
-		const struct mw_strlist *vals = &o->values[r->src];
-
-		if (strcmp(r->check, check) ||
-		    (r->when == W_NIGHTLY && !o->nightly) ||
-		    (r->when == W_APPLY && !o->apply) ||
-		    (r->when == W_NO_APPLY && o->apply))
-			continue;
-		if (r->src == V_NONE) {
-			if (cmdline_add(cl, r->option))
-				return MW_ERR_LIMIT;
-			continue;
-		}
-		for (j = 0; j < vals->n; j++)
-			if ((r->option && cmdline_add(cl, r->option)) ||
-			    cmdline_add(cl, vals->v[j]))
-				return MW_ERR_LIMIT;
-	}
-	cl->v[cl->n] = NULL;
-	mw_buf_init(&b, 65536);
-	for (i = 0; i < (size_t)cl->n; i++)
-		if (mw_buf_printf(&b, "%s%s", i ? " " : "", cl->v[i]))
-			break;
-	cl->joined = mw_buf_steal(&b);
-	return cl->joined ? MW_OK : MW_ERR_NOMEM;
-}
-
-static int wanted(const struct audit_opts *o, const struct check_def *d)
+static int wanted(const struct mw_audit_opts *o, const struct check_def *d)
 {
 	if (o->only.n)
 		return mw_strlist_contains(&o->only, d->name, 0);
@@ -260,21 +166,19 @@ static double now_s(void)
 
 /* Run one check into raw; fill res. Never fails the audit. */
 static void run_check(struct mw_ctx *ctx, struct mw_report *raw, const struct check_def *d,
-		      struct cmdline *cl, struct mw_audit_check *res, char **errstore)
+		      const struct plan *p, struct mw_audit_check *res, char **errstore)
 {
-	struct mw_report *saved_report = ctx->report;
-	const char *saved_cmd = ctx->command;
 	size_t before = mw_report_nfindings(raw);
 	double t0 = now_s();
+	struct mw_buf scratch;
 	enum mw_err e;
 
 	mw_progress(ctx, "audit: %s", d->name);
-	ctx->report = raw;
-	ctx->command = d->name;
 	ctx->errmsg[0] = '\0';
 	ctx->own_output = 0;
-	optind = 0;
-	e = d->run(ctx, cl->n, cl->v);
+	mw_buf_init(&scratch, 65536);
+	e = d->run(ctx, p, &scratch, raw);
+	mw_buf_free(&scratch);
 	mw_progress_done(ctx);
 	res->seconds = now_s() - t0;
 	res->findings = mw_report_nfindings(raw) - before;
@@ -288,21 +192,17 @@ static void run_check(struct mw_ctx *ctx, struct mw_report *raw, const struct ch
 				ctx->errmsg[0] ? ctx->errmsg : mw_strerror(e));
 	} else if (e) {
 		res->status = MW_AUDIT_FAILED;
-		if (asprintf(errstore, "%s%s", ctx->errmsg[0] ? ctx->errmsg : mw_strerror(e),
-			     e == MW_ERR_USAGE ? " (usage error: the audit's argv table may "
-			     "need the check's current option names)" : "") < 0)
+		if (asprintf(errstore, "%s", ctx->errmsg[0] ? ctx->errmsg : mw_strerror(e)) < 0)
 			*errstore = NULL;
 		mw_report_error(raw, d->name, NULL, 0, e, "check '%s' could not run: %s "
 				"[%s]", d->name, ctx->errmsg[0] ? ctx->errmsg : mw_strerror(e),
-				cl->joined);
+				res->argv);
 	} else {
 		res->status = MW_AUDIT_OK;
 	}
 	res->error = *errstore;
 	ctx->errmsg[0] = '\0';
 	ctx->own_output = 0;	/* the audit's report is the output */
-	ctx->report = saved_report;
-	ctx->command = saved_cmd;
 }
 
 struct nightly {
@@ -460,38 +360,32 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 	free(body);
 }
 
-enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
+static enum mw_err audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
+			   struct mw_report *out)
 {
 	struct mw_audit_check results[NCHECKS];
-	char *errs[NCHECKS] = { 0 }, prefix[128], err[1024];
-	struct cmdline lines[NCHECKS];
+	char *errs[NCHECKS] = { 0 }, *lines[NCHECKS] = { 0 }, prefix[128], err[1024];
 	const char *ran[NCHECKS + 1];
 	struct mw_audit_input in;
-	struct audit_opts o;
-	struct mw_report *raw = NULL, *out = ctx->report;
+	struct mw_report *raw = NULL;
+	struct plan plan = { .o = ao };
 	struct nightly n;
 	enum mw_err e;
 	size_t i, nran = 0;
 	int busy, sources_ok = 0;
 	json_t *summary, *clean;
 
-	memset(&o, 0, sizeof(o));
 	memset(&n, 0, sizeof(n));
-	memset(lines, 0, sizeof(lines));
 	memset(results, 0, sizeof(results));
-	e = parse_opts(ctx, argc, argv, &o);
-	if (e)
-		goto done;
+	if (ao->apply && ao->nightly)
+		return mw_usage(ctx, "--apply and --nightly do not go together: the nightly "
+				"run never changes the firewall");
 	/* The 7-day default is for the journal and the system's logs: a log
 	 * file given with --log is read whole (issue 18 item 15), except by
 	 * the nightly run, which looks at what is new. */
-	if (!o.values[V_SINCE].n &&
-	    mw_strlist_add(&o.values[V_SINCE], o.nightly ? LOGS_WINDOW_NIGHTLY :
-			   o.values[V_LOG].n ? "all" : LOGS_WINDOW_FULL)) {
-		e = mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
-		goto done;
-	}
-	if (o.nightly) {
+	plan.since = ao->since ? ao->since : ao->nightly ? LOGS_WINDOW_NIGHTLY :
+		     ao->log.n ? "all" : LOGS_WINDOW_FULL;
+	if (ao->nightly) {
 		e = mw_state_open(ctx->cfg->state_dir, (int64_t)time(NULL), &n.st, &busy,
 				  n.note, sizeof(n.note), err, sizeof(err));
 		if (e) {
@@ -514,17 +408,21 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < NCHECKS; i++) {
 		const struct check_def *d = &check_defs[i];
 
+		struct mw_buf line;
+
 		results[i].name = d->name;
-		if (build_cmdline(&o, d->name, &lines[i])) {
-			e = mw_fail(ctx, MW_ERR_LIMIT, "%s: too many arguments", d->name);
+		mw_buf_init(&line, 65536);
+		if (d->run(ctx, &plan, &line, NULL) || !(lines[i] = mw_buf_steal(&line))) {
+			mw_buf_free(&line);
+			e = mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 			goto done;
 		}
-		results[i].argv = lines[i].joined;
-		if (!wanted(&o, d)) {
+		results[i].argv = lines[i];
+		if (!wanted(ao, d)) {
 			results[i].status = MW_AUDIT_SKIPPED;
 			continue;
 		}
-		run_check(ctx, raw, d, &lines[i], &results[i], &errs[i]);
+		run_check(ctx, raw, d, &plan, &results[i], &errs[i]);
 		if (results[i].status == MW_AUDIT_OK) {
 			ran[nran++] = d->name;
 			/* logs, scan and forwarders feed the correlations */
@@ -538,8 +436,8 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 		ran[nran++] = "audit";
 	mw_audit_correlate(raw);
 
-	copy_findings(out, raw, o.nightly ? &n : NULL);
-	if (o.nightly) {
+	copy_findings(out, raw, ao->nightly ? &n : NULL);
+	if (ao->nightly) {
 		size_t acked;
 
 		if (mw_state_sweep(n.st, ran, nran, on_resolved, &n, &n.resolved))
@@ -553,7 +451,7 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 			snprintf(prefix, sizeof(prefix), "nightly: nothing new");
 	}
 	mw_audit_copy_rest(out, raw);
-	if (o.nightly) {
+	if (ao->nightly) {
 		size_t ne = mw_report_nerrors(out), k;
 		char (*ids)[MW_FINDING_ID_LEN] = ne ? calloc(ne, sizeof(*ids)) : NULL;
 		const char **sigs = ne ? calloc(ne, sizeof(*sigs)) : NULL;
@@ -574,14 +472,14 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 	memset(&in, 0, sizeof(in));
 	in.checks = results;
 	in.nchecks = NCHECKS;
-	in.logs_window = o.values[V_SINCE].v[0];
-	in.nightly = o.nightly;
+	in.logs_window = plan.since;
+	in.nightly = ao->nightly;
 	for (i = 0; i < NCHECKS; i++)
 		if (!strcmp(results[i].name, "firewall"))
-			in.firewall_applied = o.apply && results[i].status == MW_AUDIT_OK;
-	in.headline_prefix = o.nightly ? prefix : NULL;
+			in.firewall_applied = ao->apply && results[i].status == MW_AUDIT_OK;
+	in.headline_prefix = ao->nightly ? prefix : NULL;
 	summary = mw_audit_summarize(out, &in);
-	if (summary && o.nightly)
+	if (summary && ao->nightly)
 		json_object_set_new(summary, "nightly", json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}",
 			"state", ctx->cfg->state_dir, "new", (json_int_t)n.new,
 			"seen", (json_int_t)n.seen, "acknowledged", (json_int_t)n.acked,
@@ -595,7 +493,7 @@ enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv)
 	else
 		mw_report_error(out, "audit", NULL, 0, MW_ERR_NOMEM, "could not build the plan");
 
-	if (o.nightly) {
+	if (ao->nightly) {
 		notify(ctx, out, &n);
 		if (mw_state_close(n.st, 1))
 			mw_report_error(out, "audit", ctx->cfg->state_dir, 0, MW_ERR_IO,
@@ -609,42 +507,51 @@ done:
 		mw_state_close(n.st, 0);
 	mw_report_free(raw);
 	for (i = 0; i < NCHECKS; i++) {
-		cmdline_free(&lines[i]);
+		free(lines[i]);
 		free(errs[i]);
 	}
-	opts_free(&o);
 	return e;
 }
 
-enum mw_err mw_cmd_ack(struct mw_ctx *ctx, int argc, char **argv)
+enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *o,
+			 struct mw_report *report)
+{
+	struct mw_report *saved = ctx->report;
+	enum mw_err e;
+
+	ctx->report = report;
+	e = audit_run(ctx, o, report);
+	ctx->report = saved;
+	return e;
+}
+
+enum mw_err mw_ack_run(struct mw_ctx *ctx, const struct mw_ack_opts *o,
+		       struct mw_report *report)
 {
 	char err[1024], note[MW_STATE_MAX_NOTE], title[512], *t;
 	struct mw_state *st;
 	enum mw_err e;
-	int i, busy, c;
+	size_t i;
+	int busy;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", (const struct option[]){ { 0 } }, NULL)) != -1)
-		return mw_usage(ctx, "unknown option '%s'", argv[optind - 1]);
-	if (optind >= argc)
+	if (!o->nids)
 		return mw_usage(ctx, "which finding? give its id (details.finding_id)");
 	e = mw_state_open(ctx->cfg->state_dir, (int64_t)time(NULL), &st, &busy,
 			  note, sizeof(note), err, sizeof(err));
 	if (e)
 		return mw_fail(ctx, e, "%s", err);
 	if (note[0])
-		mw_report_note(ctx->report, "ack", "%s", note);
-	for (i = optind; i < argc; i++) {
-		e = mw_state_ack(st, argv[i], title, sizeof(title), err, sizeof(err));
+		mw_report_note(report, "ack", "%s", note);
+	for (i = 0; i < o->nids; i++) {
+		e = mw_state_ack(st, o->ids[i], title, sizeof(title), err, sizeof(err));
 		if (e == MW_ERR_USAGE) {
-			mw_report_error(ctx->report, "ack", NULL, 0, e, "%s", err);
+			mw_report_error(report, "ack", NULL, 0, e, "%s", err);
 		} else if (e) {
-			mw_report_error(ctx->report, "ack", ctx->cfg->state_dir, 0, e,
-					"cannot record the acknowledgement of %s", argv[i]);
+			mw_report_error(report, "ack", ctx->cfg->state_dir, 0, e,
+					"cannot record the acknowledgement of %s", o->ids[i]);
 		} else {
 			t = mw_unescape_str(title);
-			mw_report_note(ctx->report, "ack", "acknowledged %s: %s", argv[i],
+			mw_report_note(report, "ack", "acknowledged %s: %s", o->ids[i],
 				       t ? t : title);
 			free(t);
 		}
