@@ -289,8 +289,13 @@ static int run_command(const struct mw_command *cmd, const struct common_opts *c
 
 			if (e && i + 1 == mw_report_nerrors(ctx.report))
 				break;	/* already printed above */
+			char *path = re->path ? mw_escape_str(re->path) : NULL;
+			char *m = mw_escape_str(re->message);
+
 			fprintf(stderr, "mailwarden %s: %s%s%s\n", cmd->name,
-				re->path ? re->path : "", re->path ? ": " : "", re->message);
+				path ? path : "", re->path ? ": " : "", m ? m : "?");
+			free(path);
+			free(m);
 		}
 		if (fflush(stdout) == EOF || ferror(stdout)) {
 			fprintf(stderr, "mailwarden: write error: %s\n", strerror(errno));

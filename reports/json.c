@@ -7,9 +7,28 @@
 #include "core/version.h"
 #include "reports/writer.h"
 
+/*
+ * A report string as JSON: escaped (core/escape.h: control bytes and
+ * invalid UTF-8 as \n, \xNN, a backslash doubled; docs/json-schema.md),
+ * then encoded by jansson. null for NULL.
+ */
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	char *e;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	e = mw_escape_str(s);
+	j = e ? json_string(e) : NULL;
+	free(e);
+	return j;
+}
+
+/* Data and details: every string and key escaped. */
+static json_t *escaped_or_null(const json_t *v)
+{
+	return v ? mw_json_escaped(v) : json_null();
 }
 
 json_t *mw_finding_to_json(const struct mw_stored_finding *f)
@@ -23,10 +42,10 @@ json_t *mw_finding_to_json(const struct mw_stored_finding *f)
 		json_decref(ev);
 		return NULL;
 	}
-	json_object_set_new(o, "check", json_string(f->check));
-	json_object_set_new(o, "rule_id", json_string(f->rule_id));
+	json_object_set_new(o, "check", str_or_null(f->check));
+	json_object_set_new(o, "rule_id", str_or_null(f->rule_id));
 	json_object_set_new(o, "severity", json_string(mw_severity_name(f->severity)));
-	json_object_set_new(o, "title", json_string(f->title));
+	json_object_set_new(o, "title", str_or_null(f->title));
 	json_object_set_new(o, "family", str_or_null(f->family));
 	json_object_set_new(ev, "path", str_or_null(f->path));
 	json_object_set_new(ev, "line", f->line ? json_integer((json_int_t)f->line) : json_null());
@@ -35,7 +54,7 @@ json_t *mw_finding_to_json(const struct mw_stored_finding *f)
 	if (f->n_log_lines) {
 		lines = json_array();
 		for (i = 0; i < f->n_log_lines; i++)
-			json_array_append_new(lines, json_string(f->log_lines[i]));
+			json_array_append_new(lines, str_or_null(f->log_lines[i]));
 		json_object_set_new(ev, "log_lines", lines);
 	} else {
 		json_object_set_new(ev, "log_lines", json_null());
@@ -60,7 +79,7 @@ json_t *mw_finding_to_json(const struct mw_stored_finding *f)
 	} else {
 		json_object_set_new(o, "file", json_null());
 	}
-	json_object_set_new(o, "details", f->details ? json_incref(f->details) : json_null());
+	json_object_set_new(o, "details", escaped_or_null(f->details));
 	return o;
 }
 
@@ -91,11 +110,11 @@ static json_t *error_json(const struct mw_report_error *e)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "check", json_string(e->check));
+	json_object_set_new(o, "check", str_or_null(e->check));
 	json_object_set_new(o, "path", str_or_null(e->path));
 	json_object_set_new(o, "line", e->line ? json_integer((json_int_t)e->line) : json_null());
 	json_object_set_new(o, "code", json_string(mw_strerror(e->code)));
-	json_object_set_new(o, "message", json_string(e->message));
+	json_object_set_new(o, "message", str_or_null(e->message));
 	return o;
 }
 
@@ -103,8 +122,8 @@ static json_t *note_json(const struct mw_report_note *n)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "check", json_string(n->check));
-	json_object_set_new(o, "text", json_string(n->text));
+	json_object_set_new(o, "check", str_or_null(n->check));
+	json_object_set_new(o, "text", str_or_null(n->text));
 	return o;
 }
 
@@ -117,19 +136,14 @@ static void header_json(json_t *o, struct mw_report *r, const char *host)
 	json_object_set_new(tool, "name", json_string("mailwarden"));
 	json_object_set_new(tool, "version", json_string(MW_VERSION));
 	json_object_set_new(o, "tool", tool);
-	json_object_set_new(o, "command", json_string(mw_report_command(r)));
+	json_object_set_new(o, "command", str_or_null(mw_report_command(r)));
 	if (!host) {
 		if (gethostname(hn, sizeof(hn)) != 0)
 			hn[0] = '\0';
 		hn[sizeof(hn) - 1] = '\0';
 		host = hn;
 	}
-	{
-		char *h = mw_escape_str(host);
-
-		json_object_set_new(o, "host", json_string(h ? h : ""));
-		free(h);
-	}
+	json_object_set_new(o, "host", str_or_null(host));
 	mw_format_time(mw_report_started(r), t, sizeof(t));
 	json_object_set_new(o, "started", json_string(t));
 	mw_format_time(mw_report_finished(r), t, sizeof(t));
@@ -160,8 +174,13 @@ json_t *mw_report_to_json(struct mw_report *r, const char *host)
 		json_array_append_new(arr, error_json(mw_report_get_error(r, i)));
 	json_object_set_new(o, "errors", arr);
 	data = json_object();
-	for (i = 0; (name = mw_report_section(r, i, &d, NULL)); i++)
-		json_object_set(data, name, (json_t *)d);
+	for (i = 0; (name = mw_report_section(r, i, &d, NULL)); i++) {
+		char *k = mw_escape_str(name);
+
+		if (k)
+			json_object_set_new(data, k, escaped_or_null(d));
+		free(k);
+	}
 	json_object_set_new(o, "data", data);
 	return o;
 }
@@ -211,8 +230,8 @@ static int write_jsonl(FILE *out, struct mw_report *r, const struct mw_write_opt
 	for (i = 0; (name = mw_report_section(r, i, &d, NULL)); i++) {
 		json_t *x = json_object();
 
-		json_object_set_new(x, "check", json_string(name));
-		json_object_set(x, "data", (json_t *)d);
+		json_object_set_new(x, "check", str_or_null(name));
+		json_object_set_new(x, "data", escaped_or_null(d));
 		if (dump_line(out, typed("data", x), fl))
 			return -1;
 	}

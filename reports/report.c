@@ -33,6 +33,7 @@ struct mw_report {
 	int fixed_times;
 	size_t dropped;		/* findings past the cap */
 	size_t hidden;		/* findings below min_severity, removed */
+	size_t lost;		/* findings not stored: out of memory */
 	enum mw_severity min_severity;
 };
 
@@ -51,9 +52,10 @@ static void *grow(void *p, size_t *alloc, size_t n, size_t elem)
 	return np;
 }
 
-static char *esc(const char *s)
+/* A copy of s as it is (NULL in, NULL out): writers escape on output. */
+static char *dup(const char *s)
 {
-	return s ? mw_escape_str(s) : NULL;
+	return s ? strdup(s) : NULL;
 }
 
 struct mw_report *mw_report_new(const char *command)
@@ -63,7 +65,7 @@ struct mw_report *mw_report_new(const char *command)
 	if (!r)
 		return NULL;
 	pthread_mutex_init(&r->lock, NULL);
-	r->command = esc(command ? command : "");
+	r->command = dup(command ? command : "");
 	r->started = (int64_t)time(NULL);
 	if (!r->command) {
 		free(r);
@@ -164,6 +166,17 @@ json_t *mw_json_raw(const char *s)
 	return s ? json_stringn_nocheck(s, strlen(s)) : json_null();
 }
 
+/* A finding that could not be stored makes the run incomplete: whatever
+ * the caller does with the error, the exit status cannot say "clean". */
+static void lost_finding(struct mw_report *r)
+{
+	pthread_mutex_lock(&r->lock);
+	if (!r->incomplete)
+		r->incomplete = strdup("out of memory: a finding was lost");
+	r->lost++;
+	pthread_mutex_unlock(&r->lock);
+}
+
 enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 {
 	struct mw_stored_finding s;
@@ -172,37 +185,38 @@ enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 	void *np;
 
 	memset(&s, 0, sizeof(s));
-	s.check = esc(f->check ? f->check : "");
-	s.rule_id = esc(f->rule_id ? f->rule_id : "");
-	s.title = esc(f->title ? f->title : "");
-	s.family = esc(f->family);
-	s.path = esc(f->path);
-	s.ip = esc(f->ip);
-	s.list = esc(f->list);
-	s.excerpt = esc(f->excerpt);
-	s.remediation = esc(f->remediation);
+	s.check = dup(f->check ? f->check : "");
+	s.rule_id = dup(f->rule_id ? f->rule_id : "");
+	s.title = dup(f->title ? f->title : "");
+	s.family = dup(f->family);
+	s.path = dup(f->path);
+	s.ip = dup(f->ip);
+	s.list = dup(f->list);
+	s.excerpt = dup(f->excerpt);
+	s.remediation = dup(f->remediation);
 	s.line = f->line;
 	s.severity = f->severity < MW_SEV__COUNT ? f->severity : MW_SEV_CRITICAL;
 	s.file = f->file;
 	if (f->file.valid) {
 		mw_user_name(f->file.uid, name, sizeof(name));
-		s.owner = esc(name);
+		s.owner = dup(name);
 		mw_group_name(f->file.gid, name, sizeof(name));
-		s.group = esc(name);
+		s.group = dup(name);
 	}
 	if (f->details)
-		s.details = mw_json_escaped(f->details);
+		s.details = json_deep_copy(f->details);
 	if (f->n_log_lines) {
 		s.log_lines = calloc(f->n_log_lines, sizeof(char *));
 		if (s.log_lines) {
 			s.n_log_lines = f->n_log_lines;
 			for (i = 0; i < f->n_log_lines; i++)
-				s.log_lines[i] = esc(f->log_lines[i]);
+				s.log_lines[i] = dup(f->log_lines[i]);
 		}
 	}
 	if (!s.check || !s.rule_id || !s.title ||
 	    (f->n_log_lines && !s.log_lines) || (f->details && !s.details)) {
 		free_finding(&s);
+		lost_finding(r);
 		return MW_ERR_NOMEM;
 	}
 	pthread_mutex_lock(&r->lock);
@@ -216,6 +230,7 @@ enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 	if (!np) {
 		pthread_mutex_unlock(&r->lock);
 		free_finding(&s);
+		lost_finding(r);
 		return MW_ERR_NOMEM;
 	}
 	r->findings = np;
@@ -226,12 +241,12 @@ enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 	return MW_OK;
 }
 
-static char *vformat_escaped(const char *fmt, va_list ap)
+static char *vformat(const char *fmt, va_list ap)
 {
 	char msg[2048];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	return mw_escape_str(msg);
+	return strdup(msg);
 }
 
 void mw_report_error(struct mw_report *r, const char *check, const char *path,
@@ -242,10 +257,10 @@ void mw_report_error(struct mw_report *r, const char *check, const char *path,
 	void *np;
 
 	va_start(ap, fmt);
-	e.message = vformat_escaped(fmt, ap);
+	e.message = vformat(fmt, ap);
 	va_end(ap);
-	e.check = esc(check ? check : "");
-	e.path = esc(path);
+	e.check = dup(check ? check : "");
+	e.path = dup(path);
 	e.line = line;
 	e.code = code;
 	pthread_mutex_lock(&r->lock);
@@ -273,9 +288,9 @@ void mw_report_note(struct mw_report *r, const char *check, const char *fmt, ...
 	void *np;
 
 	va_start(ap, fmt);
-	n.text = vformat_escaped(fmt, ap);
+	n.text = vformat(fmt, ap);
 	va_end(ap);
-	n.check = esc(check ? check : "");
+	n.check = dup(check ? check : "");
 	pthread_mutex_lock(&r->lock);
 	np = grow(r->notes, &r->anotes, r->nnotes, sizeof(n));
 	if (np && n.text && n.check) {
@@ -293,11 +308,10 @@ void mw_report_note(struct mw_report *r, const char *check, const char *fmt, ...
 void mw_report_set_data(struct mw_report *r, const char *check, json_t *data,
 			mw_text_renderer renderer)
 {
-	json_t *safe = data ? mw_json_escaped(data) : NULL;
+	json_t *safe = data;
 	size_t i;
 	void *np;
 
-	json_decref(data);
 	if (!safe)
 		return;
 	pthread_mutex_lock(&r->lock);
@@ -313,7 +327,7 @@ void mw_report_set_data(struct mw_report *r, const char *check, json_t *data,
 	np = grow(r->sections, &r->asections, r->nsections, sizeof(struct section));
 	if (np) {
 		r->sections = np;
-		r->sections[r->nsections].check = esc(check);
+		r->sections[r->nsections].check = dup(check);
 		r->sections[r->nsections].data = safe;
 		r->sections[r->nsections].renderer = renderer;
 		if (r->sections[r->nsections].check) {
@@ -329,7 +343,7 @@ void mw_report_set_incomplete(struct mw_report *r, const char *why)
 {
 	pthread_mutex_lock(&r->lock);
 	if (!r->incomplete)
-		r->incomplete = esc(why ? why : "incomplete");
+		r->incomplete = dup(why ? why : "incomplete");
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -363,6 +377,41 @@ void mw_report_hide_below(struct mw_report *r, enum mw_severity min)
 		mw_report_note(r, r->command, "%zu finding%s below %s not shown "
 			       "(--min-severity)", removed, removed == 1 ? "" : "s",
 			       mw_severity_name(min));
+}
+
+size_t mw_report_retain(struct mw_report *r, mw_finding_keep keep, void *arg)
+{
+	size_t i, out = 0, removed = 0;
+
+	(void)mw_report_finding(r, 0);	/* sorted: indexes are the report's order */
+	for (i = 0; i < r->nfindings; i++) {
+		if (keep(arg, i, &r->findings[i])) {
+			r->findings[out++] = r->findings[i];
+		} else {
+			free_finding(&r->findings[i]);
+			removed++;
+		}
+	}
+	r->nfindings = out;
+	return removed;
+}
+
+enum mw_err mw_report_set_detail(struct mw_report *r, size_t i, const char *key,
+				 json_t *value)
+{
+	struct mw_stored_finding *f;
+
+	(void)mw_report_finding(r, 0);
+	if (i >= r->nfindings || !value) {
+		json_decref(value);
+		return MW_ERR_NOMEM;
+	}
+	f = &r->findings[i];
+	if (!f->details && !(f->details = json_object())) {
+		json_decref(value);
+		return MW_ERR_NOMEM;
+	}
+	return json_object_set_new(f->details, key, value) ? MW_ERR_NOMEM : MW_OK;
 }
 
 size_t mw_report_hidden(const struct mw_report *r, enum mw_severity *min)
@@ -407,7 +456,7 @@ int mw_report_max_severity(const struct mw_report *r)
 
 int mw_report_exit_code(const struct mw_report *r)
 {
-	if (r->nerrors || r->incomplete || r->dropped)
+	if (r->nerrors || r->incomplete || r->dropped || r->lost)
 		return 2;
 	return mw_report_max_severity(r) >= MW_SEV_LOW ? 1 : 0;
 }

@@ -1,9 +1,11 @@
 /*
  * The finding model and the run report. Checks append findings, errors,
  * notes and per-check data; writers (text, JSON, JSON lines) render the
- * report at the end. Every string is escaped (core/escape.h) when it enters
- * the report, so writers print what they hold. Thread-safe: scan workers
- * append concurrently.
+ * report at the end. The report stores strings as the checks gave them
+ * (raw bytes from the scanned system); every writer escapes on output
+ * (core/escape.h), so code reading the report compares and hashes the
+ * original bytes. Thread-safe for appending: scan workers append
+ * concurrently; reading, retain and set_detail come after the run.
  */
 #ifndef MW_REPORT_H
 #define MW_REPORT_H
@@ -47,13 +49,13 @@ struct mw_finding {
 	const char *list;	/* DNSBL zone, blocklist name */
 	const char *const *log_lines;
 	size_t n_log_lines;
-	const char *excerpt;	/* raw text (escaped on add) */
+	const char *excerpt;	/* raw text (escaped by the writers) */
 	const char *remediation;
 	struct mw_file_meta file;
 	json_t *details;	/* optional object; the report takes a reference */
 };
 
-/* A finding as stored (escaped copies; read-only for writers). */
+/* A finding as stored (raw copies; writers escape what they print). */
 struct mw_stored_finding {
 	char *check, *rule_id, *title, *family, *path, *ip, *list;
 	char *excerpt, *remediation;
@@ -85,12 +87,17 @@ struct mw_report;
 struct mw_report *mw_report_new(const char *command);
 void mw_report_free(struct mw_report *r);
 
-/* Append a finding (deep copy). MW_ERR_LIMIT past MW_MAX_REPORT_FINDINGS. */
+/*
+ * Append a finding (deep copy; details are copied, the caller keeps its
+ * reference). MW_ERR_LIMIT past MW_MAX_REPORT_FINDINGS, MW_ERR_NOMEM when
+ * out of memory; either way the run is marked incomplete (exit 2), so a
+ * caller may ignore the result without a lost finding passing as clean.
+ */
 enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f);
 
 /*
  * Record an error: the run goes on but will exit 2. path/line may be
- * NULL/0. The message is printf-formatted, then escaped.
+ * NULL/0. The message is printf-formatted (at most 2047 bytes kept).
  */
 void mw_report_error(struct mw_report *r, const char *check, const char *path,
 		     unsigned long line, enum mw_err code, const char *fmt, ...)
@@ -103,7 +110,9 @@ void mw_report_note(struct mw_report *r, const char *check, const char *fmt, ...
 /*
  * Attach structured data for a check (aggregates, inventories, tables):
  * emitted under "data"."check" in JSON; in text by renderer, or generically
- * when renderer is NULL. Steals the reference; strings are escaped.
+ * when renderer is NULL. Steals the reference. Strings may hold any bytes
+ * (mw_json_raw); the writers escape them, and hand renderers an escaped
+ * copy.
  */
 void mw_report_set_data(struct mw_report *r, const char *check, json_t *data,
 			mw_text_renderer renderer);
@@ -117,6 +126,58 @@ void mw_report_set_incomplete(struct mw_report *r, const char *why);
  * status and every writer then see only what is left.
  */
 void mw_report_hide_below(struct mw_report *r, enum mw_severity min);
+/*
+ * Keep the findings for which keep(arg, i, f) returns nonzero, in place;
+ * i is the finding's index in the sorted order before the call. Returns
+ * the number removed. For the audit's filters (nightly: only new ones).
+ */
+typedef int (*mw_finding_keep)(void *arg, size_t i, const struct mw_stored_finding *f);
+size_t mw_report_retain(struct mw_report *r, mw_finding_keep keep, void *arg);
+
+/*
+ * Set details.key of finding i (sorted order) to value (stolen; created
+ * with mw_json_raw for raw bytes), creating details when absent.
+ * MW_ERR_NOMEM when it could not be set.
+ */
+enum mw_err mw_report_set_detail(struct mw_report *r, size_t i, const char *key,
+				 json_t *value);
+
+/*
+ * Stable identity of a finding across runs: 16 hex digits of a 64-bit
+ * FNV-1a hash over check, rule id, path, ip, list and the identifying
+ * detail keys (owner, destination, source, user, uid, sasl_username, list,
+ * mx, key), each in its escaped form as the writers show it — never over
+ * counts, lines or titles, which change between runs.
+ */
+#define MW_FINDING_ID_LEN	17	/* 16 hex digits + NUL */
+void mw_finding_id(const struct mw_stored_finding *f, char out[MW_FINDING_ID_LEN]);
+
+/* The same for an error (check, path, line, message), so that a nightly
+ * run can tell a new error from one it has reported before. */
+void mw_error_id(const struct mw_report_error *e, char out[MW_FINDING_ID_LEN]);
+
+/*
+ * The finding codec of the scan cache: rule_id, severity, title, family,
+ * line, excerpt, remediation and details of f as a JSON object that
+ * json_dumps writes and json_loads reads back unchanged (text that is not
+ * UTF-8 is stored hex-encoded). check, path and file metadata are the
+ * cache's own. NULL when out of memory.
+ */
+json_t *mw_finding_encode(const struct mw_finding *f);
+
+#define MW_FINDING_CODEC_STRINGS 5
+struct mw_finding_codec_buf {
+	char *own[MW_FINDING_CODEC_STRINGS];	/* decoded bytes, malloc'd */
+};
+
+/*
+ * Fill the fields of f that mw_finding_encode wrote from j; the strings
+ * point into j or into b (free with mw_finding_codec_buf_free once f has
+ * been added). Returns 0, or -1 when j holds no rule_id or title.
+ */
+int mw_finding_decode(const json_t *j, struct mw_finding *f, struct mw_finding_codec_buf *b);
+void mw_finding_codec_buf_free(struct mw_finding_codec_buf *b);
+
 /* Findings removed by mw_report_hide_below, and its level (info = none). */
 size_t mw_report_hidden(const struct mw_report *r, enum mw_severity *min);
 
@@ -147,13 +208,15 @@ const char *mw_report_section(const struct mw_report *r, size_t i,
 /* Data of one check, or NULL. */
 const json_t *mw_report_data(const struct mw_report *r, const char *check);
 
-/* Escape every string in a JSON value, recursively (returns a new ref). */
+/* Escape every string and key in a JSON value, recursively (a new ref,
+ * NULL when out of memory): what the writers show of data and details. */
 json_t *mw_json_escaped(const json_t *v);
 
 /*
  * A JSON string holding raw bytes (a path need not be UTF-8; json_string()
- * would return NULL and the value vanish). Only for data handed to
- * mw_report_set_data(), which escapes it once; never dumped as is.
+ * would return NULL and the value vanish), json null for NULL. For details
+ * and data handed to the report, which the writers escape; never dumped
+ * as is.
  */
 json_t *mw_json_raw(const char *s);
 

@@ -19,7 +19,6 @@
 #define MW_AUDIT_MAX_CORRELATIONS	1000	/* extra audit.* findings */
 #define MW_AUDIT_MAX_PLAN_ITEMS		25	/* targets listed per plan step */
 #define MW_AUDIT_MAX_HEADLINE		512
-#define MW_FINDING_ID_LEN		17	/* 16 hex digits + NUL */
 
 enum mw_audit_status {
 	MW_AUDIT_OK = 0,	/* ran (findings or not) */
@@ -90,19 +89,6 @@ enum mw_err mw_ack_run(struct mw_ctx *ctx, const struct mw_ack_opts *o,
 const char *mw_audit_status_name(enum mw_audit_status s);
 
 /*
- * Stable identity of a finding across runs: 16 hex digits of a 64-bit
- * FNV-1a hash over check, rule id, path, ip, list and the identifying
- * detail keys (owner, destination, source, user, uid, sasl_username, list,
- * mx, key) — never over counts, lines or titles, which change between runs.
- */
-void mw_audit_finding_id(const struct mw_stored_finding *f,
-			 char out[MW_FINDING_ID_LEN]);
-
-/* The same for an error (check, path, line, message), so that a nightly
- * run can tell a new error from one it has reported before. */
-void mw_audit_error_id(const struct mw_report_error *e, char out[MW_FINDING_ID_LEN]);
-
-/*
  * Correlate evidence across checks in r and append one finding per match
  * (check "audit"):
  *   audit.mailer-sent-mail  a logs finding's details.scripts/cwds matches a
@@ -123,24 +109,6 @@ size_t mw_audit_correlate(struct mw_report *r);
  * beyond sorting its findings.
  */
 json_t *mw_audit_summarize(struct mw_report *r, const struct mw_audit_input *in);
-
-/*
- * A copy of v with every string (and key) unescaped (core/unescape.h): for
- * moving escaped report content back into mw_report_add/set_data, which
- * escape again. NULL when out of memory.
- */
-json_t *mw_audit_json_unescaped(const json_t *v);
-
-/*
- * Append to dst a copy of the stored finding f (from another report) with
- * extra (may be NULL; stolen) merged into its details. Strings are
- * unescaped first so that dst escapes them exactly once.
- */
-enum mw_err mw_audit_copy_finding(struct mw_report *dst,
-				  const struct mw_stored_finding *f, json_t *extra);
-
-/* Copy the notes, errors, data sections and incomplete mark of src. */
-void mw_audit_copy_rest(struct mw_report *dst, const struct mw_report *src);
 
 /* Text renderer for data.audit: headline and plan first. */
 int mw_audit_render_text(FILE *out, const json_t *data, int color);

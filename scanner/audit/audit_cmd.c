@@ -3,11 +3,11 @@
  *
  * The audit fills every check's options from its own (check_defs below is
  * the one place that knows the checks) and runs them in turn, all writing
- * into one scratch report. A check that cannot run is recorded as an error
- * and the audit goes on. Then the evidence is correlated, every finding
- * gets its stable id, and the findings the user should see (all, or only
- * new ones with --nightly) are copied into the command's report together
- * with the "audit" section: headline, plan and findings by cause.
+ * into the command's report. A check that cannot run is recorded as an
+ * error and the audit goes on. Then the evidence is correlated, every
+ * finding gets its stable id (details.finding_id), --nightly keeps only the
+ * new ones (mw_report_retain), and the "audit" section is filled in:
+ * headline, plan and findings by cause.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,7 +21,7 @@
 #include "core/buf.h"
 #include "core/progress.h"
 #include "core/strlist.h"
-#include "core/unescape.h"
+#include "core/escape.h"
 #include "firewall/firewall.h"
 #include "reports/report.h"
 #include "reports/writer.h"
@@ -164,11 +164,11 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Run one check into raw; fill res. Never fails the audit. */
-static void run_check(struct mw_ctx *ctx, struct mw_report *raw, const struct check_def *d,
+/* Run one check into the report; fill res. Never fails the audit. */
+static void run_check(struct mw_ctx *ctx, struct mw_report *rep, const struct check_def *d,
 		      const struct plan *p, struct mw_audit_check *res, char **errstore)
 {
-	size_t before = mw_report_nfindings(raw);
+	size_t before = mw_report_nfindings(rep);
 	double t0 = now_s();
 	struct mw_buf scratch;
 	enum mw_err e;
@@ -177,24 +177,24 @@ static void run_check(struct mw_ctx *ctx, struct mw_report *raw, const struct ch
 	ctx->errmsg[0] = '\0';
 	ctx->own_output = 0;
 	mw_buf_init(&scratch, 65536);
-	e = d->run(ctx, p, &scratch, raw);
+	e = d->run(ctx, p, &scratch, rep);
 	mw_buf_free(&scratch);
 	mw_progress_done(ctx);
 	res->seconds = now_s() - t0;
-	res->findings = mw_report_nfindings(raw) - before;
+	res->findings = mw_report_nfindings(rep) - before;
 	if (e == MW_ERR_NOTIMPL) {
 		res->status = MW_AUDIT_NOTIMPL;
 		if (asprintf(errstore, "not implemented in this build (%s)",
 			     ctx->errmsg[0] ? ctx->errmsg : mw_strerror(e)) < 0)
 			*errstore = NULL;
-		mw_report_error(raw, d->name, NULL, 0, e, "check '%s' did not run: not "
+		mw_report_error(rep, d->name, NULL, 0, e, "check '%s' did not run: not "
 				"implemented in this build (%s)", d->name,
 				ctx->errmsg[0] ? ctx->errmsg : mw_strerror(e));
 	} else if (e) {
 		res->status = MW_AUDIT_FAILED;
 		if (asprintf(errstore, "%s", ctx->errmsg[0] ? ctx->errmsg : mw_strerror(e)) < 0)
 			*errstore = NULL;
-		mw_report_error(raw, d->name, NULL, 0, e, "check '%s' could not run: %s "
+		mw_report_error(rep, d->name, NULL, 0, e, "check '%s' could not run: %s "
 				"[%s]", d->name, ctx->errmsg[0] ? ctx->errmsg : mw_strerror(e),
 				res->argv);
 	} else {
@@ -215,51 +215,66 @@ struct nightly {
 static void on_resolved(void *arg, const struct mw_state_item *it, int64_t first_seen)
 {
 	struct nightly *n = arg;
-	char *title = mw_unescape_str(it->title), *path = mw_unescape_str(it->path);
-	char *check = mw_unescape_str(it->check), *rule = mw_unescape_str(it->rule_id);
 	char *t = NULL, first[32];
 	struct mw_finding f;
 
 	mw_format_time(first_seen, first, sizeof(first));
-	if (title && check && rule && (path || !it->path) &&
-	    asprintf(&t, "resolved: %s", title) >= 0) {
-		memset(&f, 0, sizeof(f));
-		f.check = "audit";
-		f.rule_id = "audit.resolved";
-		f.severity = MW_SEV_INFO;
-		f.title = t;
-		f.path = path;
-		f.details = json_pack("{s:s, s:s, s:s, s:s, s:s}", "key", it->id,
-				      "resolved_finding_id", it->id, "check", check,
-				      "rule_id", rule, "first_seen", first);
+	if (asprintf(&t, "resolved: %s", it->title ? it->title : "") < 0)
+		return;
+	memset(&f, 0, sizeof(f));
+	f.check = "audit";
+	f.rule_id = "audit.resolved";
+	f.severity = MW_SEV_INFO;
+	f.title = t;
+	f.path = it->path;
+	f.details = json_pack("{s:s, s:s, s:o, s:o, s:s}", "key", it->id,
+			      "resolved_finding_id", it->id, "check", mw_json_raw(it->check),
+			      "rule_id", mw_json_raw(it->rule_id), "first_seen", first);
+	if (f.details)
 		mw_report_add(n->out, &f);
-		json_decref(f.details);
-		free(t);
-	}
-	free(title);
-	free(path);
-	free(check);
-	free(rule);
+	else
+		mw_report_set_incomplete(n->out, "out of memory: a resolved finding was lost");
+	json_decref(f.details);
+	free(t);
 }
 
 static const char *const status_names[] = { "new", "seen", "acknowledged" };
 
-/*
- * Copy the findings of raw that the user should see into out, each with
- * details.finding_id (and details.nightly in nightly mode).
- */
-static void copy_findings(struct mw_report *out, struct mw_report *raw,
-			  struct nightly *n)
+/* What mark_findings decided for each finding (its index before retain). */
+struct marks {
+	enum mw_state_status *status;
+};
+
+static int keep_new(void *arg, size_t i, const struct mw_stored_finding *f)
 {
-	size_t i, nf = mw_report_nfindings(raw);
+	const struct marks *m = arg;
+
+	(void)f;
+	return m->status[i] == MW_STATE_NEW;
+}
+
+/*
+ * Give every finding in out its details.finding_id. In nightly mode record
+ * each in the state, add details.nightly to the new ones and drop the
+ * others from out (the state has them; the user sees what is new).
+ */
+static void mark_findings(struct mw_report *out, struct nightly *n)
+{
+	size_t i, nf = mw_report_nfindings(out);
 	char id[MW_FINDING_ID_LEN];
+	struct marks m = { NULL };
 
+	if (n && nf && !(m.status = calloc(nf, sizeof(*m.status)))) {
+		/* rather show too much than lose a finding */
+		mw_report_error(out, "audit", NULL, 0, MW_ERR_NOMEM, "state: out of memory; "
+				"every finding reported as new");
+		n = NULL;
+	}
 	for (i = 0; i < nf; i++) {
-		const struct mw_stored_finding *f = mw_report_finding(raw, i);
+		const struct mw_stored_finding *f = mw_report_finding(out, i);
 		enum mw_state_status s = MW_STATE_NEW;
-		json_t *extra;
 
-		mw_audit_finding_id(f, id);
+		mw_finding_id(f, id);
 		if (n) {
 			struct mw_state_item it = {
 				.id = id, .check = f->check, .rule_id = f->rule_id,
@@ -273,6 +288,7 @@ static void copy_findings(struct mw_report *out, struct mw_report *raw,
 						"record finding %s; reported as new", id);
 				s = MW_STATE_NEW;
 			}
+			m.status[i] = s;
 			if (s == MW_STATE_NEW)
 				n->new++;
 			else if (s == MW_STATE_SEEN)
@@ -282,13 +298,14 @@ static void copy_findings(struct mw_report *out, struct mw_report *raw,
 			if (s != MW_STATE_NEW)
 				continue;
 		}
-		extra = json_pack("{s:s}", "finding_id", id);
-		if (n && extra)
-			json_object_set_new(extra, "nightly", json_string(status_names[s]));
-		if (mw_audit_copy_finding(out, f, extra))
+		if (mw_report_set_detail(out, i, "finding_id", json_string(id)) ||
+		    (n && mw_report_set_detail(out, i, "nightly", json_string(status_names[s]))))
 			mw_report_error(out, "audit", NULL, 0, MW_ERR_NOMEM,
-					"could not copy finding %s", id);
+					"could not annotate finding %s", id);
 	}
+	if (n)
+		mw_report_retain(out, keep_new, &m);
+	free(m.status);
 }
 
 static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
@@ -309,12 +326,18 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 	for (i = 0; i < mw_report_nfindings(out); i++) {
 		const struct mw_stored_finding *f = mw_report_finding(out, i);
 
-		mw_audit_finding_id(f, id);
+		char *check = mw_escape_str(f->check), *title = mw_escape_str(f->title);
+		char *rule = mw_escape_str(f->rule_id);
+
+		mw_finding_id(f, id);
 		snprintf(msg, sizeof(msg), "mailwarden: %s %s [%s]: %s",
 			 f->severity == MW_SEV_INFO ? "info" : "NEW",
-			 mw_severity_name(f->severity), f->check, f->title);
+			 mw_severity_name(f->severity), check ? check : "?", title ? title : "?");
 		rc = mw_audit_journal(mw_audit_journal_priority(f->severity), msg, id,
-				      f->check, f->rule_id);
+				      check ? check : "?", rule ? rule : "?");
+		free(check);
+		free(title);
+		free(rule);
 		if (rc < 0)
 			jr = rc;
 	}
@@ -326,9 +349,15 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 	for (i = 0; i < mw_report_nerrors(out); i++) {
 		const struct mw_report_error *e = mw_report_get_error(out, i);
 
-		snprintf(msg, sizeof(msg), "mailwarden: error [%s] %s%s%s", e->check,
-			 e->path ? e->path : "", e->path ? ": " : "", e->message);
-		mw_audit_journal(LOG_ERR, msg, NULL, e->check, NULL);
+		char *check = mw_escape_str(e->check), *path = mw_escape_str(e->path);
+		char *text = mw_escape_str(e->message);
+
+		snprintf(msg, sizeof(msg), "mailwarden: error [%s] %s%s%s", check ? check : "?",
+			 e->path && path ? path : "", e->path ? ": " : "", text ? text : "?");
+		mw_audit_journal(LOG_ERR, msg, NULL, check ? check : "?", NULL);
+		free(check);
+		free(path);
+		free(text);
 	}
 	if (rc < 0 || jr < 0)
 		mw_report_note(out, "audit", "journal not available (%s): report not logged there",
@@ -367,13 +396,12 @@ static enum mw_err audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 	char *errs[NCHECKS] = { 0 }, *lines[NCHECKS] = { 0 }, prefix[128], err[1024];
 	const char *ran[NCHECKS + 1];
 	struct mw_audit_input in;
-	struct mw_report *raw = NULL;
 	struct plan plan = { .o = ao };
 	struct nightly n;
 	enum mw_err e;
 	size_t i, nran = 0;
 	int busy, sources_ok = 0;
-	json_t *summary, *clean;
+	json_t *summary;
 
 	memset(&n, 0, sizeof(n));
 	memset(results, 0, sizeof(results));
@@ -396,11 +424,6 @@ static enum mw_err audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 		if (n.note[0])
 			mw_report_note(out, "audit", "%s", n.note);
 	}
-	raw = mw_report_new("audit");
-	if (!raw) {
-		e = mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
-		goto done;
-	}
 	/* The audit section goes first so that text output starts with the
 	 * headline and the plan; its content is filled in at the end. */
 	mw_report_set_data(out, "audit", json_object(), mw_audit_render_text);
@@ -422,7 +445,7 @@ static enum mw_err audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 			results[i].status = MW_AUDIT_SKIPPED;
 			continue;
 		}
-		run_check(ctx, raw, d, &plan, &results[i], &errs[i]);
+		run_check(ctx, out, d, &plan, &results[i], &errs[i]);
 		if (results[i].status == MW_AUDIT_OK) {
 			ran[nran++] = d->name;
 			/* logs, scan and forwarders feed the correlations */
@@ -434,9 +457,8 @@ static enum mw_err audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 	 * them ran can a missing correlation count as resolved. */
 	if (sources_ok == 3)
 		ran[nran++] = "audit";
-	mw_audit_correlate(raw);
-
-	copy_findings(out, raw, ao->nightly ? &n : NULL);
+	mw_audit_correlate(out);
+	mark_findings(out, ao->nightly ? &n : NULL);
 	if (ao->nightly) {
 		size_t acked;
 
@@ -450,7 +472,6 @@ static enum mw_err audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 		else
 			snprintf(prefix, sizeof(prefix), "nightly: nothing new");
 	}
-	mw_audit_copy_rest(out, raw);
 	if (ao->nightly) {
 		size_t ne = mw_report_nerrors(out), k;
 		char (*ids)[MW_FINDING_ID_LEN] = ne ? calloc(ne, sizeof(*ids)) : NULL;
@@ -458,7 +479,7 @@ static enum mw_err audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 
 		if (!ne || (ids && sigs)) {
 			for (k = 0; k < ne; k++) {
-				mw_audit_error_id(mw_report_get_error(out, k), ids[k]);
+				mw_error_id(mw_report_get_error(out, k), ids[k]);
 				sigs[k] = ids[k];
 			}
 			n.new_errors = mw_state_new_errors(n.st, sigs, ne);
@@ -486,10 +507,8 @@ static enum mw_err audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 			"resolved", (json_int_t)n.resolved, "open", (json_int_t)n.open,
 			"new_errors", (json_int_t)n.new_errors,
 			"fresh_start", n.note[0] ? n.note : NULL));
-	clean = summary ? mw_audit_json_unescaped(summary) : NULL;
-	json_decref(summary);
-	if (clean)
-		mw_report_set_data(out, "audit", clean, mw_audit_render_text);
+	if (summary)
+		mw_report_set_data(out, "audit", summary, mw_audit_render_text);
 	else
 		mw_report_error(out, "audit", NULL, 0, MW_ERR_NOMEM, "could not build the plan");
 
@@ -505,7 +524,6 @@ static enum mw_err audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 done:
 	if (n.st)
 		mw_state_close(n.st, 0);
-	mw_report_free(raw);
 	for (i = 0; i < NCHECKS; i++) {
 		free(lines[i]);
 		free(errs[i]);
@@ -528,7 +546,7 @@ enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *o,
 enum mw_err mw_ack_run(struct mw_ctx *ctx, const struct mw_ack_opts *o,
 		       struct mw_report *report)
 {
-	char err[1024], note[MW_STATE_MAX_NOTE], title[512], *t;
+	char err[1024], note[MW_STATE_MAX_NOTE], title[512];
 	struct mw_state *st;
 	enum mw_err e;
 	size_t i;
@@ -550,10 +568,7 @@ enum mw_err mw_ack_run(struct mw_ctx *ctx, const struct mw_ack_opts *o,
 			mw_report_error(report, "ack", ctx->cfg->state_dir, 0, e,
 					"cannot record the acknowledgement of %s", o->ids[i]);
 		} else {
-			t = mw_unescape_str(title);
-			mw_report_note(report, "ack", "acknowledged %s: %s", o->ids[i],
-				       t ? t : title);
-			free(t);
+			mw_report_note(report, "ack", "acknowledged %s: %s", o->ids[i], title);
 		}
 	}
 	if (mw_state_close(st, 1))

@@ -1,7 +1,7 @@
 /*
- * Finding identity and cross-check correlation. All strings compared here
- * are the report's escaped forms on both sides, so a match is a match of
- * the original bytes.
+ * Cross-check correlation. The report holds the original bytes, so the
+ * strings compared here are what the checks saw; JSON made from them goes
+ * through mw_json_raw (a path need not be UTF-8).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -11,70 +11,7 @@
 #include <string.h>
 
 #include "core/limits.h"
-#include "core/unescape.h"
 #include "scanner/audit/audit.h"
-
-#define FNV_OFFSET 0xcbf29ce484222325ull
-#define FNV_PRIME 0x100000001b3ull
-
-static uint64_t fnv_add(uint64_t h, const char *tag, const char *s)
-{
-	const unsigned char *p;
-
-	if (!s)
-		return h;
-	/* tag=value\0 keeps "a"+"bc" apart from "ab"+"c". */
-	for (p = (const unsigned char *)tag; *p; p++)
-		h = (h ^ *p) * FNV_PRIME;
-	h = (h ^ '=') * FNV_PRIME;
-	for (p = (const unsigned char *)s; *p; p++)
-		h = (h ^ *p) * FNV_PRIME;
-	return (h ^ 0) * FNV_PRIME;
-}
-
-/* Detail keys that name what a finding is about (not how much). */
-static const char *const id_detail_keys[] = {
-	"owner", "destination", "source", "user", "uid", "sasl_username",
-	"list", "mx", "key",
-};
-
-void mw_audit_finding_id(const struct mw_stored_finding *f,
-			 char out[MW_FINDING_ID_LEN])
-{
-	uint64_t h = FNV_OFFSET;
-	char num[32];
-	size_t i;
-
-	h = fnv_add(h, "check", f->check);
-	h = fnv_add(h, "rule", f->rule_id);
-	h = fnv_add(h, "path", f->path);
-	h = fnv_add(h, "ip", f->ip);
-	h = fnv_add(h, "list", f->list);
-	for (i = 0; f->details && i < sizeof(id_detail_keys) / sizeof(id_detail_keys[0]); i++) {
-		json_t *v = json_object_get(f->details, id_detail_keys[i]);
-
-		if (json_is_string(v)) {
-			h = fnv_add(h, id_detail_keys[i], json_string_value(v));
-		} else if (json_is_integer(v)) {
-			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-			h = fnv_add(h, id_detail_keys[i], num);
-		}
-	}
-	snprintf(out, MW_FINDING_ID_LEN, "%016llx", (unsigned long long)h);
-}
-
-void mw_audit_error_id(const struct mw_report_error *e, char out[MW_FINDING_ID_LEN])
-{
-	uint64_t h = FNV_OFFSET;
-	char num[32];
-
-	snprintf(num, sizeof(num), "%lu", e->line);
-	h = fnv_add(h, "check", e->check);
-	h = fnv_add(h, "path", e->path);
-	h = fnv_add(h, "line", num);
-	h = fnv_add(h, "message", e->message);
-	snprintf(out, MW_FINDING_ID_LEN, "%016llx", (unsigned long long)h);
-}
 
 /* A string detail, or NULL. */
 static const char *detail_str(const struct mw_stored_finding *f, const char *key)
@@ -194,17 +131,12 @@ static json_t *evidence_entry(const struct mw_stored_finding *f)
 {
 	char id[MW_FINDING_ID_LEN];
 
-	mw_audit_finding_id(f, id);
-	return json_pack("{s:s, s:s, s:s, s:s}", "finding_id", id, "check", f->check,
-			 "rule_id", f->rule_id, "title", f->title);
+	mw_finding_id(f, id);
+	return json_pack("{s:s, s:o, s:o, s:o}", "finding_id", id, "check", mw_json_raw(f->check),
+			 "rule_id", mw_json_raw(f->rule_id), "title", mw_json_raw(f->title));
 }
 
-/*
- * A correlation finding waiting to be added. Its strings are built from the
- * report's escaped strings joined with backslash-free literals, so one
- * unescape of the whole (pending_unescape) gives back the original text and
- * mw_report_add escapes it exactly once.
- */
+/* A correlation finding waiting to be added (the report re-sorts on add). */
 struct pending {
 	struct mw_finding f;
 	char *title, *path, *remediation;
@@ -219,33 +151,11 @@ static void pending_free(struct pending *p)
 	json_decref(p->details);
 }
 
-static int replace_unescaped(char **s)
+/* 1 when everything p needs was allocated, else -1. */
+static int pending_ready(struct pending *p)
 {
-	char *u;
-
-	if (!*s)
-		return 0;
-	u = mw_unescape_str(*s);
-	if (!u)
-		return -1;
-	free(*s);
-	*s = u;
-	return 0;
-}
-
-static int pending_unescape(struct pending *p)
-{
-	json_t *d;
-
 	if (!p->title || !p->remediation || !p->details)
 		return -1;
-	if (replace_unescaped(&p->title) || replace_unescaped(&p->path))
-		return -1;
-	d = mw_audit_json_unescaped(p->details);
-	if (!d)
-		return -1;
-	json_decref(p->details);
-	p->details = d;
 	p->f.title = p->title;
 	p->f.path = p->path;
 	p->f.remediation = p->remediation;
@@ -361,10 +271,10 @@ static int correlate_file(struct mw_report *r, size_t nall,
 	p->path = strdup(scanf->path);
 	p->remediation = strdup("Stop the sender first (suspend the site or its PHP pool), "
 				"then quarantine the file and hold or delete its queued mail.");
-	p->details = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o}", "key", key,
-			       "match", match_names[best], "matched", best_what,
+	p->details = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o}", "key", mw_json_raw(key),
+			       "match", match_names[best], "matched", mw_json_raw(best_what),
 			       "messages", msgs >= 0 ? json_integer(msgs) : json_null(),
-			       "user", user ? user : "unknown owner",
+			       "user", mw_json_raw(user ? user : "unknown owner"),
 			       "evidence", evidence);
 	p->f.check = "audit";
 	p->f.rule_id = "audit.mailer-sent-mail";
@@ -376,7 +286,7 @@ static int correlate_file(struct mw_report *r, size_t nall,
 	p->f.details = p->details;
 	if (!p->path)
 		return -1;
-	return pending_unescape(p);
+	return pending_ready(p);
 }
 
 /* "info@example.org" and "info" name the same mailbox owner. */
@@ -407,8 +317,8 @@ static int correlate_mailbox(const struct mw_stored_finding *logf,
 	if (!sasl || !owner || !same_mailbox(sasl, owner))
 		return 0;
 	memset(p, 0, sizeof(*p));
-	mw_audit_finding_id(logf, lid);
-	mw_audit_finding_id(fwdf, fid);
+	mw_finding_id(logf, lid);
+	mw_finding_id(fwdf, fid);
 	snprintf(key, sizeof(key), "%s+%s", lid, fid);
 	if (json_is_integer(ips))
 		p->title = xasprintf("mailbox %s is hijacked: SMTP AUTH from %" JSON_INTEGER_FORMAT
@@ -420,8 +330,9 @@ static int correlate_mailbox(const struct mw_stored_finding *logf,
 	p->path = fwdf->path ? strdup(fwdf->path) : NULL;
 	p->remediation = strdup("Reset the account's password and end its sessions, then "
 				"remove the forwarder/filter the attacker added.");
-	p->details = json_pack("{s:s, s:s, s:s, s:s?, s:[o, o]}", "key", key,
-			       "sasl_username", sasl, "owner", owner, "destination", dest,
+	p->details = json_pack("{s:s, s:o, s:o, s:o, s:[o, o]}", "key", key,
+			       "sasl_username", mw_json_raw(sasl), "owner", mw_json_raw(owner),
+			       "destination", mw_json_raw(dest),
 			       "evidence", evidence_entry(logf), evidence_entry(fwdf));
 	p->f.check = "audit";
 	p->f.rule_id = "audit.hijacked-mailbox";
@@ -432,7 +343,7 @@ static int correlate_mailbox(const struct mw_stored_finding *logf,
 	p->f.details = p->details;
 	if (fwdf->path && !p->path)
 		return -1;
-	return pending_unescape(p);
+	return pending_ready(p);
 }
 
 size_t mw_audit_correlate(struct mw_report *r)
@@ -465,7 +376,7 @@ size_t mw_audit_correlate(struct mw_report *r)
 		if (strcmp(a->check, "scan") != 0 || !a->path || a->severity < MW_SEV_LOW ||
 		    json_object_get(done, a->path))
 			continue;
-		json_object_set_new(done, a->path, json_true());
+		json_object_set_new_nocheck(done, a->path, json_true());
 		nscans = 0;
 		for (j = i; j < n; j++) {
 			const struct mw_stored_finding *b = mw_report_finding(r, j);

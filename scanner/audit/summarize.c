@@ -2,9 +2,9 @@
  * From findings to a verdict: group the findings by cause, pick the most
  * likely cause for the headline, and write the remediation plan in the
  * order an admin should work (stop the sender, quarantine, reset accounts,
- * remove forwarders, firewall, delist, verify). Works on escaped report
- * strings; the result goes through mw_report_set_data, which escapes
- * again, so the caller unescapes it first (mw_audit_json_unescaped).
+ * remove forwarders, firewall, delist, verify). Works on the report's raw
+ * strings; JSON strings made from them are mw_json_raw (the writers
+ * escape), since a path need not be UTF-8.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -146,7 +146,7 @@ static char *fmt(const char *f, ...)
 static void push(json_t *arr, char *s)
 {
 	if (s)
-		json_array_append_new(arr, json_string(s));
+		json_array_append_new(arr, mw_json_raw(s));
 	free(s);
 }
 
@@ -217,7 +217,7 @@ static void step_push(struct step *s, const struct mw_stored_finding *idf, int s
 	it->action = action;
 	it->id[0] = '\0';
 	if (idf)
-		mw_audit_finding_id(idf, it->id);
+		mw_finding_id(idf, it->id);
 	s->nitems++;
 }
 
@@ -312,7 +312,7 @@ static void step_command(struct step *s, const char *cmd)
 	json_array_foreach(s->commands, i, v)
 		if (!strcmp(json_string_value(v), cmd))
 			return;
-	json_array_append_new(s->commands, json_string(cmd));
+	json_array_append_new(s->commands, mw_json_raw(cmd));
 }
 
 static const char *status_of(const struct mw_audit_input *in, const char *check,
@@ -411,7 +411,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 
 		if (f->severity < MW_SEV_LOW)
 			continue;
-		mw_audit_finding_id(f, fid);
+		mw_finding_id(f, fid);
 		switch (c) {
 		case C_MAILER_SENT:
 			group_digits(dint(f, "messages"), num, sizeof(num));
@@ -718,10 +718,11 @@ static json_t *checks_json(const struct mw_audit_input *in, json_t *failed)
 	for (i = 0; i < in->nchecks; i++) {
 		const struct mw_audit_check *c = &in->checks[i];
 
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:s?, s:f, s:I}",
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o, s:f, s:I}",
 						   "name", c->name,
 						   "status", mw_audit_status_name(c->status),
-						   "argv", c->argv, "error", c->error,
+						   "argv", mw_json_raw(c->argv),
+						   "error", mw_json_raw(c->error),
 						   "seconds", c->seconds,
 						   "findings", (json_int_t)c->findings));
 		if (c->status == MW_AUDIT_FAILED || c->status == MW_AUDIT_NOTIMPL)
@@ -750,10 +751,11 @@ static json_t *causes_json(struct mw_report *r)
 		if ((int)f->severity > maxsev[c])
 			maxsev[c] = (int)f->severity;
 		if (json_array_size(groups[c]) < MAX_IDS_PER_CAUSE) {
-			mw_audit_finding_id(f, id);
-			json_array_append_new(groups[c], json_pack("{s:s, s:s, s:s, s:s}",
-				"finding_id", id, "check", f->check,
-				"severity", mw_severity_name(f->severity), "title", f->title));
+			mw_finding_id(f, id);
+			json_array_append_new(groups[c], json_pack("{s:s, s:o, s:s, s:o}",
+				"finding_id", id, "check", mw_json_raw(f->check),
+				"severity", mw_severity_name(f->severity),
+				"title", mw_json_raw(f->title)));
 		}
 	}
 	for (i = 0; i < C__COUNT; i++) {
@@ -780,11 +782,11 @@ static json_t *correlations_json(struct mw_report *r)
 		if (strcmp(f->check, "audit") || (classify(f) != C_MAILER_SENT &&
 						   classify(f) != C_HIJACKED))
 			continue;
-		mw_audit_finding_id(f, id);
+		mw_finding_id(f, id);
 		ev = json_object_get(f->details, "evidence");
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:O*}", "finding_id", id,
-						     "rule_id", f->rule_id, "title", f->title,
-						     "evidence", ev));
+		json_array_append_new(out, json_pack("{s:s, s:o, s:o, s:O*}", "finding_id", id,
+						     "rule_id", mw_json_raw(f->rule_id),
+						     "title", mw_json_raw(f->title), "evidence", ev));
 	}
 	return out;
 }
@@ -891,7 +893,7 @@ json_t *mw_audit_summarize(struct mw_report *r, const struct mw_audit_input *in)
 			"actions", st[i].actions, "commands", st[i].commands,
 			"finding_ids", st[i].ids));
 	}
-	json_object_set_new(out, "headline", json_string(headline));
+	json_object_set_new(out, "headline", mw_json_raw(headline));
 	json_object_set_new(out, "verdict", json_string(verdict));
 	json_object_set_new(out, "mode", json_string(in->nightly ? "nightly" : "full"));
 	json_object_set_new(out, "plan", plan);

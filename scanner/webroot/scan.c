@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "core/buf.h"
-#include "core/escape.h"
 #include "core/excerpt.h"
 #include "core/limits.h"
 #include "core/progress.h"
@@ -193,114 +192,41 @@ static void fill_meta(struct mw_file_meta *m, const struct stat *st,
 	m->size = (int64_t)st->st_size;
 }
 
-/* A JSON string for text that should be UTF-8 (rule texts): invalid bytes
- * come out escaped rather than making the value vanish. */
-static json_t *jstr(const char *v)
-{
-	json_t *j = json_string(v);
-	char *e;
-
-	if (j)
-		return j;
-	e = mw_escape_str(v);
-	j = e ? json_string(e) : NULL;
-	free(e);
-	return j;
-}
-
-/*
- * Excerpts are attacker bytes, often not UTF-8: kept hex-encoded in the
- * finding JSON (and so in the cache) and decoded for the report, which does
- * the escaping.
- */
-static json_t *hex_of(const char *v)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t n = strlen(v), i;
-	char *h = malloc(2 * n + 1);
-	json_t *j;
-
-	if (!h)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		h[2 * i] = hex[(unsigned char)v[i] >> 4];
-		h[2 * i + 1] = hex[(unsigned char)v[i] & 15];
-	}
-	h[2 * n] = '\0';
-	j = json_string(h);
-	free(h);
-	return j;
-}
-
-static char *unhex(const char *h)
-{
-	size_t n = h ? strlen(h) / 2 : 0, i;
-	char *out = h ? malloc(n + 1) : NULL;
-	unsigned hi, lo;
-
-	if (!out)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		hi = (unsigned)(h[2 * i] <= '9' ? h[2 * i] - '0' : h[2 * i] - 'a' + 10);
-		lo = (unsigned)(h[2 * i + 1] <= '9' ? h[2 * i + 1] - '0' :
-				h[2 * i + 1] - 'a' + 10);
-		out[i] = (char)((hi & 15) << 4 | (lo & 15));
-		if (!out[i])
-			out[i] = ' ';
-	}
-	out[n] = '\0';
-	return out;
-}
-
-/* Report one finding and remember it in arr (for the cache). */
+/* Report one finding (mw_finding_encode's form) and remember it in arr
+ * (for the cache). */
 static void emit(struct scan *s, const char *path, const struct stat *st,
 		 const char *sha256, json_t *fj, json_t *arr)
 {
+	struct mw_finding_codec_buf b;
 	struct mw_finding f;
-	json_t *details = json_object_get(fj, "details");
-	char *excerpt = unhex(json_string_value(json_object_get(fj, "excerpt_hex")));
 
 	memset(&f, 0, sizeof(f));
+	if (mw_finding_decode(fj, &f, &b))
+		return;
 	f.check = CHECK;
-	f.rule_id = json_string_value(json_object_get(fj, "rule_id"));
-	f.severity = (enum mw_severity)json_integer_value(json_object_get(fj, "severity"));
-	f.title = json_string_value(json_object_get(fj, "title"));
-	f.family = json_string_value(json_object_get(fj, "family"));
 	f.path = path;
-	f.line = (unsigned long)json_integer_value(json_object_get(fj, "line"));
-	f.excerpt = excerpt;
-	f.remediation = json_string_value(json_object_get(fj, "remediation"));
-	f.details = json_is_object(details) ? details : NULL;
 	fill_meta(&f.file, st, sha256);
-	if (f.rule_id && f.title) {
-		ADD(s, findings, 1);
-		(void)mw_report_add(s->ctx->report, &f);
-		if (arr)
-			json_array_append(arr, fj);
-	}
-	free(excerpt);
+	ADD(s, findings, 1);
+	(void)mw_report_add(s->ctx->report, &f);
+	if (arr)
+		json_array_append(arr, fj);
+	mw_finding_codec_buf_free(&b);
 }
 
+/* A finding in the cache's form (details stolen); NULL when out of memory. */
 static json_t *finding_json(const char *rule_id, enum mw_severity sev,
 			    const char *title, const char *family,
 			    unsigned long line, const char *excerpt,
 			    const char *remediation, json_t *details)
 {
-	json_t *o = json_object();
+	struct mw_finding f = {
+		.rule_id = rule_id, .severity = sev, .title = title, .family = family,
+		.line = line, .excerpt = excerpt, .remediation = remediation,
+		.details = details,
+	};
+	json_t *o = mw_finding_encode(&f);
 
-	json_object_set_new(o, "rule_id", jstr(rule_id));
-	json_object_set_new(o, "severity", json_integer(sev));
-	json_object_set_new(o, "title", jstr(title));
-	if (family)
-		json_object_set_new(o, "family", jstr(family));
-	if (line)
-		json_object_set_new(o, "line", json_integer((json_int_t)line));
-	if (excerpt)
-		json_object_set_new(o, "excerpt_hex", hex_of(excerpt));
-	if (remediation)
-		json_object_set_new(o, "remediation", jstr(remediation));
-	if (details)
-		json_object_set_new(o, "details", details);
+	json_decref(details);
 	return o;
 }
 

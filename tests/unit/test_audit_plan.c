@@ -131,14 +131,14 @@ static void test_finding_id_stable(void **state)
 	add_details(b, "logs", "logs.local-submission", MW_SEV_CRITICAL, "9000 mails", NULL,
 		    NULL, json_pack("{s:i, s:s, s:i}", "uid", 33, "user", "www-data",
 				    "messages", 9000));
-	mw_audit_finding_id(mw_report_finding(a, 0), ia);
-	mw_audit_finding_id(mw_report_finding(b, 0), ib);
+	mw_finding_id(mw_report_finding(a, 0), ia);
+	mw_finding_id(mw_report_finding(b, 0), ib);
 	assert_string_equal(ia, ib);
 	assert_int_equal(strlen(ia), 16);
 	/* Another user: another id. */
 	add_details(b, "logs", "logs.local-submission", MW_SEV_HIGH, "100 mails", NULL, NULL,
 		    json_pack("{s:i, s:s}", "uid", 1000, "user", "alice"));
-	mw_audit_finding_id(find_rule(b, "logs.local-submission", 1), ic);
+	mw_finding_id(find_rule(b, "logs.local-submission", 1), ic);
 	assert_string_not_equal(ia, ic);
 	mw_report_free(a);
 	mw_report_free(b);
@@ -164,8 +164,8 @@ static void test_correlate_script_path(void **state)
 	/* Both pieces of evidence, by id. */
 	scan = find_rule(r, "mailer.post-recipients-loop", 0);
 	logs = find_rule(r, "logs.local-submission", 0);
-	mw_audit_finding_id(scan, sid);
-	mw_audit_finding_id(logs, lid);
+	mw_finding_id(scan, sid);
+	mw_finding_id(logs, lid);
 	ev = json_object_get(c->details, "evidence");
 	assert_int_equal(json_array_size(ev), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(ev, 0), "finding_id")), lid);
@@ -340,12 +340,44 @@ static void test_headline_failures_and_clean(void **state)
 	mw_report_free(r);
 }
 
-static void test_copy_roundtrip(void **state)
+/* FNV-1a over three NUL-terminated "tag=value" fields. */
+static unsigned long long fnv_fields(const char *a, const char *b, const char *c)
 {
-	struct mw_report *a = mw_report_new("x"), *b = mw_report_new("x");
+	const char *v[3] = { a, b, c };
+	unsigned long long h = 0xcbf29ce484222325ull;
+	const unsigned char *p;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		for (p = (const unsigned char *)v[i]; *p; p++)
+			h = (h ^ *p) * 0x100000001b3ull;
+		h = (h ^ 0) * 0x100000001b3ull;
+	}
+	return h;
+}
+
+static int keep_odd(void *arg, size_t i, const struct mw_stored_finding *f)
+{
+	(void)arg;
+	(void)f;
+	return i % 2 == 1;
+}
+
+/*
+ * The report keeps raw bytes, the audit filters and annotates in place,
+ * and the writers escape exactly once; ids hash the escaped form.
+ */
+static void test_raw_report_escaped_once(void **state)
+{
+	struct mw_report *a = mw_report_new("x");
 	const char *lines[] = { "line\\with\x01 ctl" };
-	const struct mw_stored_finding *fa, *fb;
+	const struct mw_stored_finding *fa;
+	struct mw_write_opts wo = { 0, 0, "h" };
 	struct mw_finding f;
+	char ida[MW_FINDING_ID_LEN], idb[MW_FINDING_ID_LEN];
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *m;
 
 	(void)state;
 	memset(&f, 0, sizeof(f));
@@ -358,24 +390,45 @@ static void test_copy_roundtrip(void **state)
 	f.details = json_pack("{s:s, s:[s]}", "k\\ey", "v\\al\n", "a", "\x01\x7f");
 	assert_int_equal(mw_report_add(a, &f), MW_OK);
 	json_decref(f.details);
+	f.path = "/var/www/other.php";
+	f.details = NULL;
+	assert_int_equal(mw_report_add(a, &f), MW_OK);
 	mw_report_error(a, "scan", "/p\\q", 3, MW_ERR_PARSE, "bad \\ thing");
 	mw_report_set_data(a, "scan", json_pack("{s:s}", "root", "/var/w\\ww"), NULL);
+
+	/* stored as given */
 	fa = mw_report_finding(a, 0);
-	assert_int_equal(mw_audit_copy_finding(b, fa, json_pack("{s:s}", "finding_id", "00")), MW_OK);
-	mw_audit_copy_rest(b, a);
-	fb = mw_report_finding(b, 0);
-	assert_string_equal(fa->path, fb->path);
-	assert_string_equal(fa->title, fb->title);
-	assert_string_equal(fa->log_lines[0], fb->log_lines[0]);
-	assert_string_equal(json_string_value(json_object_get(fb->details, "k\\\\ey")),
-			    json_string_value(json_object_get(fa->details, "k\\\\ey")));
-	assert_string_equal(json_string_value(json_object_get(fb->details, "finding_id")), "00");
-	assert_string_equal(mw_report_get_error(b, 0)->message, mw_report_get_error(a, 0)->message);
-	assert_string_equal(mw_report_get_error(b, 0)->path, "/p\\\\q");
-	assert_string_equal(json_string_value(json_object_get(mw_report_data(b, "scan"), "root")),
-			    "/var/w\\\\ww");
+	assert_string_equal(fa->path, "/var/www/evil\\name\x1b[2J.php");
+	assert_string_equal(fa->log_lines[0], lines[0]);
+	assert_string_equal(mw_report_get_error(a, 0)->path, "/p\\q");
+
+	/* the id is the FNV-1a of the escaped form, as the writers show it */
+	mw_finding_id(fa, ida);
+	snprintf(idb, sizeof(idb), "%016llx", (unsigned long long)fnv_fields(
+		"check=scan", "rule=mailer.x", "path=/var/www/evil\\\\name\\x1b[2J.php"));
+	assert_string_equal(ida, idb);
+	f.path = "/var/www/evil\\name\\x1b[2J.php";	/* not the same file */
+	assert_int_equal(mw_report_add(a, &f), MW_OK);
+
+	/* in place: annotate, then keep every other one */
+	assert_int_equal(mw_report_nfindings(a), 3);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(mw_report_set_detail(a, i, "finding_id", json_string("00")), MW_OK);
+	assert_int_equal(mw_report_retain(a, keep_odd, NULL), 2);
+	assert_int_equal(mw_report_nfindings(a), 1);
+	assert_string_equal(json_string_value(json_object_get(mw_report_finding(a, 0)->details,
+							      "finding_id")), "00");
+
+	/* text: escaped once, no control byte reaches the terminal */
+	m = open_memstream(&buf, &len);
+	assert_int_equal(mw_report_write(a, MW_FMT_TEXT, m, &wo), MW_OK);
+	fclose(m);
+	assert_null(memchr(buf, 0x1b, len));
+	assert_null(memchr(buf, 0x01, len));
+	assert_non_null(strstr(buf, "ERROR    [scan] /p\\\\q: line 3: bad \\\\ thing"));
+	assert_non_null(strstr(buf, "root: /var/w\\\\ww"));
+	free(buf);
 	mw_report_free(a);
-	mw_report_free(b);
 }
 
 static void test_render_text(void **state)
@@ -576,7 +629,7 @@ int main(void)
 		cmocka_unit_test(test_correlate_weak_matches),
 		cmocka_unit_test(test_headline_and_plan),
 		cmocka_unit_test(test_headline_failures_and_clean),
-		cmocka_unit_test(test_copy_roundtrip),
+		cmocka_unit_test(test_raw_report_escaped_once),
 		cmocka_unit_test(test_render_text),
 		cmocka_unit_test(test_reset_ranked_and_capped),
 		cmocka_unit_test(test_one_line_per_file),
