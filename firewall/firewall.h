@@ -27,7 +27,6 @@ struct mw_firewall_opts {
  * when it was done; MW_ERR_USAGE without an action; MW_ERR_PRIV without
  * CAP_NET_ADMIN (except for a dry run); another error via mw_fail(). A dry
  * run in text mode prints the ruleset to ctx->out and sets own_output.
- * ctx->report points at report during the call.
  */
 enum mw_err mw_firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o,
 			    struct mw_report *report);

@@ -180,7 +180,7 @@ static int render_text(FILE *out, const json_t *d, int color)
 	return 0;
 }
 
-static void add_finding(struct mw_ctx *ctx, const char *rule, enum mw_severity sev,
+static void add_finding(struct mw_report *rep, const char *rule, enum mw_severity sev,
 			const char *title, const char *fix, json_t *details)
 {
 	struct mw_finding f;
@@ -192,28 +192,28 @@ static void add_finding(struct mw_ctx *ctx, const char *rule, enum mw_severity s
 	f.title = title;
 	f.remediation = fix;
 	f.details = details;
-	mw_report_add(ctx->report, &f);
+	mw_report_add(rep, &f);
 	json_decref(details);
 }
 
-static void status_findings(struct mw_ctx *ctx, const struct fw_live *l, int persistent)
+static void status_findings(struct mw_report *rep, const struct fw_live *l, int persistent)
 {
 	char title[256];
 
 	if (!l->present) {
-		add_finding(ctx, "firewall.not-installed", MW_SEV_MEDIUM,
+		add_finding(rep, "firewall.not-installed", MW_SEV_MEDIUM,
 			    "SMTP egress firewall is not installed: web users can talk SMTP directly",
 			    "Run 'mailwarden firewall --apply' and 'systemctl enable " UNIT_NAME "'.",
 			    NULL);
 		return;
 	}
 	if (!fw_live_matches(l))
-		add_finding(ctx, "firewall.policy-drift", MW_SEV_MEDIUM,
+		add_finding(rep, "firewall.policy-drift", MW_SEV_MEDIUM,
 			    "table inet mailwarden differs from the configured policy",
 			    "Run 'mailwarden firewall --apply' to install the current policy.",
 			    json_pack("{s:s}", "difference", l->diff));
 	if (!persistent)
-		add_finding(ctx, "firewall.not-persistent", MW_SEV_LOW,
+		add_finding(rep, "firewall.not-persistent", MW_SEV_LOW,
 			    "SMTP egress rules are live but will not survive a reboot",
 			    "Run 'systemctl enable " UNIT_NAME "' (installed by make install).",
 			    NULL);
@@ -221,7 +221,7 @@ static void status_findings(struct mw_ctx *ctx, const struct fw_live *l, int per
 		snprintf(title, sizeof(title),
 			 "%llu outgoing SMTP packets blocked: some local user tried to send mail directly",
 			 (unsigned long long)l->reject_packets);
-		add_finding(ctx, "firewall.blocked-attempts", MW_SEV_HIGH, title,
+		add_finding(rep, "firewall.blocked-attempts", MW_SEV_HIGH, title,
 			    "See who: journalctl -k -g 'mailwarden smtp-egress' (UID= in each line); "
 			    "then 'mailwarden scan' and 'mailwarden logs' to find the script.",
 			    json_pack("{s:I,s:I,s:I}",
@@ -231,7 +231,8 @@ static void status_findings(struct mw_ctx *ctx, const struct fw_live *l, int per
 	}
 }
 
-static enum mw_err firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o)
+enum mw_err mw_firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o,
+			    struct mw_report *report)
 {
 	const char *rootname = o->root ? o->root : "/";
 	enum mw_firewall_action act = o->action;
@@ -263,16 +264,16 @@ static enum mw_err firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opt
 		json_object_set_new(data, "table", json_string(FW_FAMILY_NAME " " FW_TABLE));
 		json_object_set_new(data, "present", json_false());
 		json_object_set_new(data, "removed", json_boolean(removed));
-		mw_report_note(ctx->report, CHECK, removed ? "table inet mailwarden deleted" :
+		mw_report_note(report, CHECK, removed ? "table inet mailwarden deleted" :
 			       "table inet mailwarden was not installed; nothing to remove");
-		mw_report_set_data(ctx->report, CHECK, data, render_text);
+		mw_report_set_data(report, CHECK, data, render_text);
 		return MW_OK;
 	}
 
 	if (mw_open_dir_at(AT_FDCWD, rootname, &rootfd) &&
 	    (rootfd = open(rootname, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return mw_fail(ctx, MW_ERR_IO, "--root %s: %s", rootname, strerror(errno));
-	e = fw_policy_build(&p, ctx->cfg, rootfd, rootname, ctx->report, err, sizeof(err));
+	e = fw_policy_build(&p, ctx->cfg, rootfd, rootname, report, err, sizeof(err));
 	if (e == MW_OK && act != MW_FW_DRYRUN)
 		persistent = unit_enabled(rootfd, rootname, where, sizeof(where));
 	close(rootfd);
@@ -307,7 +308,7 @@ static enum mw_err firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opt
 		}
 		mw_buf_free(&b);
 		fw_policy_free(&p);
-		mw_report_set_data(ctx->report, CHECK, data, render_text);
+		mw_report_set_data(report, CHECK, data, render_text);
 		return e ? mw_fail(ctx, e, "cannot write the ruleset") : MW_OK;
 	}
 
@@ -339,36 +340,24 @@ static enum mw_err firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opt
 	if (persistent)
 		json_object_set_new(data, "unit", json_string(where));
 	if (act == MW_FW_STATUS) {
-		status_findings(ctx, &l, persistent);
+		status_findings(report, &l, persistent);
 	} else {
-		mw_report_note(ctx->report, CHECK, "table inet mailwarden %s",
+		mw_report_note(report, CHECK, "table inet mailwarden %s",
 			       chg == FW_UNCHANGED ? "already matches the policy; nothing changed" :
 			       chg == FW_INSTALLED ? "installed" :
 			       chg == FW_REPLACED ? "replaced atomically" :
 			       "set contents updated (counters kept)");
 		if (!persistent)
-			mw_report_note(ctx->report, CHECK,
+			mw_report_note(report, CHECK,
 				       "rules are live but not persistent: systemctl enable " UNIT_NAME);
 		if (!fw_live_matches(&l))
-			mw_report_error(ctx->report, CHECK, NULL, 0, MW_ERR_INTERNAL,
+			mw_report_error(report, CHECK, NULL, 0, MW_ERR_INTERNAL,
 					"after --apply the table still differs: %s", l.diff);
 	}
 	fw_live_free(&l);
 	fw_policy_free(&p);
-	mw_report_set_data(ctx->report, CHECK, data, render_text);
+	mw_report_set_data(report, CHECK, data, render_text);
 	return MW_OK;
-}
-
-enum mw_err mw_firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o,
-			    struct mw_report *report)
-{
-	struct mw_report *saved = ctx->report;
-	enum mw_err e;
-
-	ctx->report = report;
-	e = firewall_run(ctx, o);
-	ctx->report = saved;
-	return e;
 }
 
 enum mw_err mw_firewall_opts_describe(const struct mw_firewall_opts *o,

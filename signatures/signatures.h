@@ -24,8 +24,7 @@ struct mw_signatures_opts {
 /*
  * Lint or test into report (check and data section "signatures"). MW_OK
  * when it ran (problems are errors in the report); MW_ERR_USAGE for a
- * corpus with lint; another error via mw_fail(). ctx->report points at
- * report during the call.
+ * corpus with lint; another error via mw_fail().
  */
 enum mw_err mw_signatures_run(struct mw_ctx *ctx, const struct mw_signatures_opts *o,
 			      struct mw_report *report);

@@ -33,6 +33,7 @@
 
 struct test_run {
 	struct mw_ctx *ctx;
+	struct mw_report *rep;		/* where findings go */
 	const struct mw_sig_db *db;
 	struct mw_sig_scratch *sc;
 	struct mw_buf buf;
@@ -70,7 +71,7 @@ static void on_fault(void *ud, const struct mw_sig_fault *f)
 	struct test_run *t = ud;
 
 	t->fault = 1;
-	mw_report_error(t->ctx->report, CHECK, t->sample_path, 0, f->code,
+	mw_report_error(t->rep, CHECK, t->sample_path, 0, f->code,
 			"rule %s pattern %s stopped at the PCRE2 %s",
 			f->rule->id, f->pattern, f->what);
 }
@@ -101,14 +102,14 @@ static int match_file(struct test_run *t, int dirfd, const char *name,
 	e = mw_read_file_at(dirfd, name, &t->buf, t->ctx->cfg->max_file_size,
 			    &trunc, NULL);
 	if (e) {
-		mw_report_error(t->ctx->report, CHECK, shown, 0, e, "cannot read: %s",
+		mw_report_error(t->rep, CHECK, shown, 0, e, "cannot read: %s",
 				e == MW_ERR_IO ? strerror(errno) : mw_strerror(e));
 		return -1;
 	}
 	e = mw_sig_match(t->db, t->sc, t->buf.data, t->buf.len, collect_hit,
 			 on_fault, t, &ms, &slow);
 	if (e) {
-		mw_report_error(t->ctx->report, CHECK, shown, 0, e, "matcher failed");
+		mw_report_error(t->rep, CHECK, shown, 0, e, "matcher failed");
 		return -1;
 	}
 	if (slow && (ms > t->slowest_ms || !t->slowest_rule)) {
@@ -119,7 +120,7 @@ static int match_file(struct test_run *t, int dirfd, const char *name,
 		t->slowest_file = strdup(shown);
 	}
 	if (slow && ms > MW_SIG_SLOW_MS)
-		mw_report_error(t->ctx->report, CHECK, shown, 0, MW_ERR_LIMIT,
+		mw_report_error(t->rep, CHECK, shown, 0, MW_ERR_LIMIT,
 				"rule %s took %.1f ms on this file (limit %d ms)",
 				slow->id, ms, MW_SIG_SLOW_MS);
 	return 0;
@@ -155,7 +156,7 @@ static void test_samples(struct test_run *t, const struct mw_sig_rule *r,
 				     positive ? "malicious" : "clean",
 				     l->v[i]) >= sizeof(path)) {
 			(*bad)++;
-			mw_report_error(t->ctx->report, CHECK, r->file, r->line,
+			mw_report_error(t->rep, CHECK, r->file, r->line,
 					MW_ERR_TOOBIG, "sample path too long");
 			continue;
 		}
@@ -166,17 +167,17 @@ static void test_samples(struct test_run *t, const struct mw_sig_rule *r,
 		if (positive && !hit_contains(t, r)) {
 			(*bad)++;
 			if (!literal_in(r, t->buf.data ? t->buf.data : "", t->buf.len))
-				mw_report_error(t->ctx->report, CHECK, r->file, r->line,
+				mw_report_error(t->rep, CHECK, r->file, r->line,
 						MW_ERR_PARSE, "rule %s does not match positive "
 						"sample %s: none of its literals occurs in it",
 						r->id, path);
 			else
-				mw_report_error(t->ctx->report, CHECK, r->file, r->line,
+				mw_report_error(t->rep, CHECK, r->file, r->line,
 						MW_ERR_PARSE, "rule %s does not match positive "
 						"sample %s", r->id, path);
 		} else if (!positive && hit_contains(t, r)) {
 			(*bad)++;
-			mw_report_error(t->ctx->report, CHECK, r->file, r->line,
+			mw_report_error(t->rep, CHECK, r->file, r->line,
 					MW_ERR_PARSE, "rule %s matches negative sample %s",
 					r->id, path);
 		} else {
@@ -212,7 +213,7 @@ static void corpus_file(struct test_run *t, int dirfd, const char *name,
 		f.path = path;
 		f.remediation = "If the corpus is clean, this is a false positive: "
 				"tighten the rule.";
-		(void)mw_report_add(t->ctx->report, &f);
+		(void)mw_report_add(t->rep, &f);
 		t->corpus_hits++;
 	}
 }
@@ -227,7 +228,7 @@ static void corpus_dir(struct test_run *t, int dfd, const char *path,
 	DIR *d;
 
 	if (depth > MAX_CORPUS_DEPTH) {
-		mw_report_error(t->ctx->report, CHECK, path, 0, MW_ERR_TOOBIG,
+		mw_report_error(t->rep, CHECK, path, 0, MW_ERR_TOOBIG,
 				"nested too deeply, not descending");
 		return;
 	}
@@ -236,7 +237,7 @@ static void corpus_dir(struct test_run *t, int dfd, const char *path,
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		mw_report_error(t->ctx->report, CHECK, path, 0, MW_ERR_IO,
+		mw_report_error(t->rep, CHECK, path, 0, MW_ERR_IO,
 				"cannot read directory: %s", strerror(errno));
 		return;
 	}
@@ -247,7 +248,7 @@ static void corpus_dir(struct test_run *t, int dfd, const char *path,
 			continue;
 		if ((size_t)snprintf(child, sizeof(child), "%s/%s", path,
 				     de->d_name) >= sizeof(child)) {
-			mw_report_error(t->ctx->report, CHECK, path, 0, MW_ERR_TOOBIG,
+			mw_report_error(t->rep, CHECK, path, 0, MW_ERR_TOOBIG,
 					"path too long, entry skipped");
 			continue;
 		}
@@ -282,20 +283,21 @@ static const char *default_samples(char *dst, size_t len)
 	return dst;
 }
 
-static void report_set_errors(struct mw_ctx *ctx, const struct mw_sig_set *set)
+static void report_set_errors(struct mw_report *rep, const struct mw_sig_set *set)
 {
 	size_t i;
 
 	for (i = 0; i < set->nerrors; i++)
-		mw_report_error(ctx->report, CHECK, set->errors[i].file,
+		mw_report_error(rep, CHECK, set->errors[i].file,
 				set->errors[i].line, MW_ERR_PARSE, "%s",
 				set->errors[i].text);
 	if (set->errors_dropped)
-		mw_report_error(ctx->report, CHECK, NULL, 0, MW_ERR_PARSE,
+		mw_report_error(rep, CHECK, NULL, 0, MW_ERR_PARSE,
 				"%zu more problems not shown", set->errors_dropped);
 }
 
-static enum mw_err signatures_run(struct mw_ctx *ctx, const struct mw_signatures_opts *so)
+enum mw_err mw_signatures_run(struct mw_ctx *ctx, const struct mw_signatures_opts *so,
+			      struct mw_report *report)
 {
 	const char *sigopt = so->signatures, *samples = so->samples;
 	const char *mode = so->mode == MW_SIGNATURES_TEST ? "test" : "lint";
@@ -320,9 +322,9 @@ static enum mw_err signatures_run(struct mw_ctx *ctx, const struct mw_signatures
 
 	mw_sig_set_init(&set);
 	e = mw_sig_open(dir, NULL, &set, &db, &notes, err, sizeof(err));
-	report_set_errors(ctx, &set);
+	report_set_errors(report, &set);
 	for (i = 0; i < notes.n; i++)
-		mw_report_note(ctx->report, CHECK, "%s", notes.v[i]);
+		mw_report_note(report, CHECK, "%s", notes.v[i]);
 	for (i = 0; i < set.nrules; i++)
 		broken += set.rules[i].broken ? 1 : 0;
 	data = json_object();
@@ -341,16 +343,17 @@ static enum mw_err signatures_run(struct mw_ctx *ctx, const struct mw_signatures
 		/* every rule refused: already reported one by one */
 		e = MW_OK;
 	} else if (e) {
-		mw_report_set_data(ctx->report, CHECK, data, NULL);
+		mw_report_set_data(report, CHECK, data, NULL);
 		mw_sig_set_free(&set);
 		mw_strlist_clear(&notes);
 		return mw_fail(ctx, e, "%s", err);
 	}
-	mw_report_note(ctx->report, CHECK, "%zu rules in %s, %zu refused", set.nrules,
+	mw_report_note(report, CHECK, "%zu rules in %s, %zu refused", set.nrules,
 		       dir, broken);
 	if (strcmp(mode, "test") == 0 && db) {
 		memset(&t, 0, sizeof(t));
 		t.ctx = ctx;
+		t.rep = report;
 		t.db = db;
 		mw_buf_init(&t.buf, ctx->cfg->max_file_size + 1);
 		e = mw_sig_scratch_new(db, &t.sc);
@@ -374,7 +377,7 @@ static enum mw_err signatures_run(struct mw_ctx *ctx, const struct mw_signatures
 				int fd;
 
 				if (mw_open_dir_at(AT_FDCWD, corpus->v[i], &fd)) {
-					mw_report_error(ctx->report, CHECK, corpus->v[i], 0,
+					mw_report_error(report, CHECK, corpus->v[i], 0,
 							MW_ERR_IO, "cannot open corpus: %s",
 							strerror(errno));
 					continue;
@@ -412,23 +415,11 @@ out_test:
 		json_array_append_new(rules, o);
 	}
 	json_object_set_new(data, "rule_list", rules);
-	mw_report_set_data(ctx->report, CHECK, data, NULL);
+	mw_report_set_data(report, CHECK, data, NULL);
 	mw_sig_db_free(db);
 	mw_sig_set_free(&set);
 	mw_strlist_clear(&notes);
 	if (e)
 		return mw_fail(ctx, e, "%s", mw_strerror(e));
 	return MW_OK;
-}
-
-enum mw_err mw_signatures_run(struct mw_ctx *ctx, const struct mw_signatures_opts *o,
-			      struct mw_report *report)
-{
-	struct mw_report *saved = ctx->report;
-	enum mw_err e;
-
-	ctx->report = report;
-	e = signatures_run(ctx, o);
-	ctx->report = saved;
-	return e;
 }

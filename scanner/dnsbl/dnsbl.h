@@ -357,7 +357,6 @@ struct mw_dnsbl_opts {
  * Run the dnsbl check into report (check and data section "dnsbl"); with
  * no address given, discover them. MW_OK when it ran; MW_ERR_USAGE for a
  * bad address, zone or resolver; another error via mw_fail().
- * ctx->report points at report during the call.
  */
 enum mw_err mw_dnsbl_run(struct mw_ctx *ctx, const struct mw_dnsbl_opts *o,
 			 struct mw_report *report);

@@ -22,6 +22,7 @@
 
 struct run {
 	struct mw_ctx *ctx;
+	struct mw_report *rep;		/* where findings go */
 	struct mw_dnsbl_addrs addrs;
 	struct mw_strlist zones;		/* zone names as given */
 	const struct mw_dnsbl_list *lists[MW_DNSBL_MAX_LISTS];
@@ -216,7 +217,7 @@ static void report_result(struct run *r, const struct mw_dnsbl_query *q,
 	}
 	f.title = title;
 	f.remediation = fix;
-	(void)mw_report_add(r->ctx->report, &f);
+	(void)mw_report_add(r->rep, &f);
 	json_decref(d);
 }
 
@@ -267,7 +268,7 @@ static void report_list(struct run *r, size_t k)
 	f.remediation = fix;
 	f.details = json_pack("{s:s, s:s, s:s}", "health", mw_dnsbl_health_name(h),
 			      "meaning", r->health_why[k], "list_name", l->name);
-	(void)mw_report_add(r->ctx->report, &f);
+	(void)mw_report_add(r->rep, &f);
 	json_decref(f.details);
 }
 
@@ -478,10 +479,10 @@ static void discover(struct run *r, const char *postfix_dir)
 	mw_dnsbl_discover_mta(postfix_dir, &r->addrs, &notes);
 	(void)mw_dnsbl_discover_netlink(&r->addrs, &notes);
 	for (i = 0; i < notes.n; i++)
-		mw_report_note(r->ctx->report, CHECK, "%s", notes.v[i]);
+		mw_report_note(r->rep, CHECK, "%s", notes.v[i]);
 	mw_strlist_clear(&notes);
 	if (r->addrs.dropped)
-		mw_report_note(r->ctx->report, CHECK, "%zu more addresses found and not "
+		mw_report_note(r->rep, CHECK, "%zu more addresses found and not "
 			       "checked (limit %d)", r->addrs.dropped, MW_DNSBL_MAX_IPS);
 }
 
@@ -498,14 +499,14 @@ static size_t choose(struct run *r)
 			a->queried = 1;
 			n++;
 			if (a->cls != MW_IPC_PUBLIC)
-				mw_report_note(r->ctx->report, CHECK, "%s is a %s address; "
+				mw_report_note(r->rep, CHECK, "%s is a %s address; "
 					       "looked up because it was given", a->text,
 					       mw_ip_class_name(a->cls));
 			continue;
 		}
 		if (!nonpublic++)
 			memcpy(first, a->text, sizeof(first));
-		mw_report_note(r->ctx->report, CHECK, "%s (%s, %s) not looked up: %s; give the "
+		mw_report_note(r->rep, CHECK, "%s (%s, %s) not looked up: %s; give the "
 			       "public sending address with --ip or [dnsbl] ips", a->text,
 			       mw_ip_class_name(a->cls), a->nsources ? a->sources[0] : "?",
 			       class_advice(a->cls));
@@ -526,7 +527,7 @@ static size_t choose(struct run *r)
 		f.remediation = "Find the public address mail leaves from (the NAT's outside "
 				"address, e.g. from a 'Received:' header of a mail sent from "
 				"this host) and give it with --ip or [dnsbl] ips.";
-		(void)mw_report_add(r->ctx->report, &f);
+		(void)mw_report_add(r->rep, &f);
 	}
 	return n;
 }
@@ -593,7 +594,7 @@ static enum mw_err lookup(struct run *r, size_t nips)
 			q[nq].list = r->lists[k];
 			if (mw_dnsbl_qname(&r->addrs.v[i].ip, r->lists[k]->zone,
 					   q[nq].qname, sizeof(q[nq].qname)) != MW_OK) {
-				mw_report_error(r->ctx->report, CHECK, NULL, 0, MW_ERR_TOOBIG,
+				mw_report_error(r->rep, CHECK, NULL, 0, MW_ERR_TOOBIG,
 						"query name for %s under %s is too long",
 						r->addrs.v[i].text, r->lists[k]->zone);
 				continue;
@@ -662,7 +663,7 @@ static enum mw_err lookup(struct run *r, size_t nips)
 	}
 	if (nip_q && !answered) {
 		/* nothing was checked: an error, never a clean or a findings run */
-		mw_report_error(r->ctx->report, CHECK, NULL, 0, MW_ERR_NET,
+		mw_report_error(r->rep, CHECK, NULL, 0, MW_ERR_NET,
 				"no lookup got an answer from the resolver (%s): the blocklists "
 				"could not be checked; is it reachable and working? Try --resolver "
 				"with a recursive resolver of your own",
@@ -677,7 +678,7 @@ static enum mw_err lookup(struct run *r, size_t nips)
 				  r->health[k] == MW_LIST_NO_TESTPOINT;
 		}
 		if (!usable)
-			mw_report_error(r->ctx->report, CHECK, NULL, 0, MW_ERR_NET,
+			mw_report_error(r->rep, CHECK, NULL, 0, MW_ERR_NET,
 					"none of the %zu blocklists answered its test points "
 					"usefully (wildcard, error or no answer): the blocklists "
 					"could not be checked", r->nlists);
@@ -713,7 +714,7 @@ static enum mw_err lookup(struct run *r, size_t nips)
 			 "clean", (json_int_t)count[MW_VERDICT_CLEAN],
 			 "error", (json_int_t)count[MW_VERDICT_ERROR],
 			 "unknown", (json_int_t)count[MW_VERDICT_UNKNOWN]);
-	mw_report_set_data(r->ctx->report, CHECK, data, render);
+	mw_report_set_data(r->rep, CHECK, data, render);
 	/* data holds copies: the test-point pointers must not outlive q */
 	memset(r->tp_q, 0, sizeof(r->tp_q));
 	free(results_verdict);
@@ -721,7 +722,8 @@ static enum mw_err lookup(struct run *r, size_t nips)
 	return MW_OK;
 }
 
-static enum mw_err dnsbl_run(struct mw_ctx *ctx, const struct mw_dnsbl_opts *o)
+enum mw_err mw_dnsbl_run(struct mw_ctx *ctx, const struct mw_dnsbl_opts *o,
+			 struct mw_report *report)
 {
 	const char *postfix_dir = o->postfix_config;
 	struct run *r = calloc(1, sizeof(*r));
@@ -731,13 +733,14 @@ static enum mw_err dnsbl_run(struct mw_ctx *ctx, const struct mw_dnsbl_opts *o)
 	if (!r)
 		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 	r->ctx = ctx;
+	r->rep = report;
 	e = take_opts(r, o);
 	if (e != MW_OK)
 		goto out;
 	for (i = 0; i < r->zones.n; i++) {
 		r->lists[i] = mw_dnsbl_list_info(r->zones.v[i], &r->scratch[i]);
 		if (r->lists[i]->dead)
-			mw_report_note(ctx->report, CHECK, "%s: %s", r->lists[i]->zone,
+			mw_report_note(r->rep, CHECK, "%s: %s", r->lists[i]->zone,
 				       r->lists[i]->dead_note ? r->lists[i]->dead_note
 							      : "the list is shut down");
 	}
@@ -757,7 +760,7 @@ static enum mw_err dnsbl_run(struct mw_ctx *ctx, const struct mw_dnsbl_opts *o)
 					 "results",
 					 "summary", "listed", 0, "clean", 0, "error", 0, "unknown", 0);
 
-		mw_report_set_data(ctx->report, CHECK, data, render);
+		mw_report_set_data(r->rep, CHECK, data, render);
 		goto out;
 	}
 	e = lookup(r, nips);
@@ -765,18 +768,6 @@ out:
 	mw_dnsbl_addrs_free(&r->addrs);
 	mw_strlist_clear(&r->zones);
 	free(r);
-	return e;
-}
-
-enum mw_err mw_dnsbl_run(struct mw_ctx *ctx, const struct mw_dnsbl_opts *o,
-			 struct mw_report *report)
-{
-	struct mw_report *saved = ctx->report;
-	enum mw_err e;
-
-	ctx->report = report;
-	e = dnsbl_run(ctx, o);
-	ctx->report = saved;
 	return e;
 }
 
