@@ -389,8 +389,8 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 	free(body);
 }
 
-static enum mw_err audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
-			   struct mw_report *out)
+enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
+			 struct mw_report *out)
 {
 	struct mw_audit_check results[NCHECKS];
 	char *errs[NCHECKS] = { 0 }, *lines[NCHECKS] = { 0 }, prefix[128], err[1024];
@@ -528,18 +528,6 @@ done:
 		free(lines[i]);
 		free(errs[i]);
 	}
-	return e;
-}
-
-enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *o,
-			 struct mw_report *report)
-{
-	struct mw_report *saved = ctx->report;
-	enum mw_err e;
-
-	ctx->report = report;
-	e = audit_run(ctx, o, report);
-	ctx->report = saved;
 	return e;
 }
 
