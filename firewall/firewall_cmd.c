@@ -187,6 +187,7 @@ static void add_finding(struct mw_report *rep, const char *rule, enum mw_severit
 
 	memset(&f, 0, sizeof(f));
 	f.check = CHECK;
+	f.cause = MW_CAUSE_FIREWALL;
 	f.rule_id = rule;
 	f.severity = sev;
 	f.title = title;

@@ -196,6 +196,7 @@ enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 	s.remediation = dup(f->remediation);
 	s.line = f->line;
 	s.severity = f->severity < MW_SEV__COUNT ? f->severity : MW_SEV_CRITICAL;
+	s.cause = f->cause < MW_CAUSE__COUNT ? f->cause : MW_CAUSE_OTHER;
 	s.file = f->file;
 	if (f->file.valid) {
 		mw_user_name(f->file.uid, name, sizeof(name));

@@ -33,6 +33,29 @@ struct mw_file_meta {
 };
 
 /*
+ * Why a finding matters to a host that sends spam, said by the check that
+ * makes it (the audit groups findings and writes its plan by it, without
+ * looking at other checks' rule ids). Order = order of the audit's causes.
+ */
+enum mw_cause {
+	MW_CAUSE_NONE = 0,	/* not said: counted as "other" */
+	MW_CAUSE_MAILER_SENT,	/* audit: a web mailer that sent mail (scan + logs) */
+	MW_CAUSE_HIJACKED,	/* audit: SMTP AUTH abuse and a forwarder, one mailbox */
+	MW_CAUSE_LISTED,	/* dnsbl: a sending address is listed */
+	MW_CAUSE_WEB_MAILER,	/* scan: a PHP mailer */
+	MW_CAUSE_WEBSHELL,	/* scan: a webshell */
+	MW_CAUSE_LOCAL_SENDER,	/* logs: mail submitted by a local or web user */
+	MW_CAUSE_SASL,		/* logs: SMTP AUTH abuse */
+	MW_CAUSE_FORWARDER,	/* forwarders: mail leaves by forwarding */
+	MW_CAUSE_RELAY,		/* relay: open relay or permissive configuration */
+	MW_CAUSE_WEB_MALWARE,	/* scan: another suspicious file in a web root */
+	MW_CAUSE_REJECTIONS,	/* logs: remote servers refuse our mail */
+	MW_CAUSE_FIREWALL,	/* firewall: the SMTP egress policy */
+	MW_CAUSE_OTHER,
+	MW_CAUSE__COUNT
+};
+
+/*
  * What a check fills in to report a finding; mw_report_add copies it.
  * Only check, rule_id, severity and title are required; NULL/0 = absent.
  */
@@ -40,6 +63,7 @@ struct mw_finding {
 	const char *check;	/* "scan", "forwarders", "relay", ... */
 	const char *rule_id;	/* stable id, e.g. "mailer.post-recipients" */
 	enum mw_severity severity;
+	enum mw_cause cause;	/* MW_CAUSE_NONE when it is none of them */
 	const char *title;	/* one line, what was found */
 	const char *family;	/* e.g. "mailer/leaf" */
 	/* evidence */
@@ -63,6 +87,7 @@ struct mw_stored_finding {
 	size_t n_log_lines;
 	unsigned long line;
 	enum mw_severity severity;
+	enum mw_cause cause;
 	struct mw_file_meta file;
 	char *owner, *group;	/* names for file.uid/gid */
 	json_t *details;

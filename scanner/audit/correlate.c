@@ -278,6 +278,7 @@ static int correlate_file(struct mw_report *r, size_t nall,
 			       "evidence", evidence);
 	p->f.check = "audit";
 	p->f.rule_id = "audit.mailer-sent-mail";
+	p->f.cause = MW_CAUSE_MAILER_SENT;
 	p->f.severity = best == MATCH_NAME_OWNER ? MW_SEV_HIGH : MW_SEV_CRITICAL;
 	p->f.title = p->title;
 	p->f.path = p->path;
@@ -336,6 +337,7 @@ static int correlate_mailbox(const struct mw_stored_finding *logf,
 			       "evidence", evidence_entry(logf), evidence_entry(fwdf));
 	p->f.check = "audit";
 	p->f.rule_id = "audit.hijacked-mailbox";
+	p->f.cause = MW_CAUSE_HIJACKED;
 	p->f.severity = MW_SEV_CRITICAL;
 	p->f.title = p->title;
 	p->f.path = p->path;

@@ -15,39 +15,22 @@
 
 #include "scanner/audit/audit.h"
 
-enum cause {
-	C_MAILER_SENT = 0,
-	C_HIJACKED,
-	C_LISTED,
-	C_WEB_MAILER,
-	C_WEBSHELL,
-	C_LOCAL_SENDER,
-	C_SASL,
-	C_FORWARDER,
-	C_RELAY,
-	C_WEB_MALWARE,
-	C_REJECTIONS,
-	C_FIREWALL,
-	C_OTHER,
-	C__COUNT
-};
-
 static const struct {
 	const char *name, *title;
-} causes[C__COUNT] = {
-	[C_MAILER_SENT] = { "mailer-sent-mail", "web mailer that sent mail (scan + logs)" },
-	[C_HIJACKED] = { "hijacked-mailbox", "hijacked mailbox (SMTP AUTH + forwarder)" },
-	[C_LISTED] = { "listed", "sending IP listed on DNS blocklists" },
-	[C_WEB_MAILER] = { "web-mailer", "PHP mailer scripts in web roots" },
-	[C_WEBSHELL] = { "webshell", "webshells in web roots" },
-	[C_LOCAL_SENDER] = { "local-sender", "mail submitted by local or web users" },
-	[C_SASL] = { "sasl-abuse", "SMTP AUTH abuse" },
-	[C_FORWARDER] = { "forwarder", "external forwarders and filter rules" },
-	[C_RELAY] = { "open-relay", "open relay or permissive relay configuration" },
-	[C_WEB_MALWARE] = { "web-malware", "other suspicious files in web roots" },
-	[C_REJECTIONS] = { "rejections", "remote servers refusing our mail" },
-	[C_FIREWALL] = { "firewall", "SMTP egress firewall" },
-	[C_OTHER] = { "other", "other findings" },
+} causes[MW_CAUSE__COUNT] = {
+	[MW_CAUSE_MAILER_SENT] = { "mailer-sent-mail", "web mailer that sent mail (scan + logs)" },
+	[MW_CAUSE_HIJACKED] = { "hijacked-mailbox", "hijacked mailbox (SMTP AUTH + forwarder)" },
+	[MW_CAUSE_LISTED] = { "listed", "sending IP listed on DNS blocklists" },
+	[MW_CAUSE_WEB_MAILER] = { "web-mailer", "PHP mailer scripts in web roots" },
+	[MW_CAUSE_WEBSHELL] = { "webshell", "webshells in web roots" },
+	[MW_CAUSE_LOCAL_SENDER] = { "local-sender", "mail submitted by local or web users" },
+	[MW_CAUSE_SASL] = { "sasl-abuse", "SMTP AUTH abuse" },
+	[MW_CAUSE_FORWARDER] = { "forwarder", "external forwarders and filter rules" },
+	[MW_CAUSE_RELAY] = { "open-relay", "open relay or permissive relay configuration" },
+	[MW_CAUSE_WEB_MALWARE] = { "web-malware", "other suspicious files in web roots" },
+	[MW_CAUSE_REJECTIONS] = { "rejections", "remote servers refusing our mail" },
+	[MW_CAUSE_FIREWALL] = { "firewall", "SMTP egress firewall" },
+	[MW_CAUSE_OTHER] = { "other", "other findings" },
 };
 
 #define MAX_IDS_PER_CAUSE 1000
@@ -66,50 +49,10 @@ static long long dint(const struct mw_stored_finding *f, const char *key)
 	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
 }
 
-static int has(const char *s, const char *needle)
+/* The finding's cause as its check said it; "other" when it said none. */
+static enum mw_cause classify(const struct mw_stored_finding *f)
 {
-	return s && strstr(s, needle) != NULL;
-}
-
-static enum cause classify(const struct mw_stored_finding *f)
-{
-	const char *c = f->check;
-
-	if (!strcmp(c, "audit")) {
-		if (!strcmp(f->rule_id, "audit.mailer-sent-mail"))
-			return C_MAILER_SENT;
-		if (!strcmp(f->rule_id, "audit.hijacked-mailbox"))
-			return C_HIJACKED;
-		return C_OTHER;
-	}
-	if (!strcmp(c, "dnsbl"))
-		return !strcmp(f->rule_id, "dnsbl.listed") ? C_LISTED : C_OTHER;
-	if (!strcmp(c, "scan")) {
-		if (has(f->rule_id, "webshell") || has(f->family, "webshell") ||
-		    !strncmp(f->rule_id, "shell", 5))
-			return C_WEBSHELL;
-		if (!strncmp(f->rule_id, "mailer", 6) || (f->family && !strncmp(f->family, "mailer", 6)))
-			return C_WEB_MAILER;
-		return C_WEB_MALWARE;
-	}
-	if (!strcmp(c, "logs")) {
-		if (dstr(f, "sasl_username"))
-			return C_SASL;
-		if (dstr(f, "list"))
-			return C_REJECTIONS;
-		if (f->details && (json_object_get(f->details, "scripts") ||
-				   json_object_get(f->details, "cwds") ||
-				   json_object_get(f->details, "uid") || dstr(f, "user")))
-			return C_LOCAL_SENDER;
-		return C_OTHER;
-	}
-	if (!strcmp(c, "forwarders"))
-		return C_FORWARDER;
-	if (!strcmp(c, "relay"))
-		return C_RELAY;
-	if (!strcmp(c, "firewall"))
-		return C_FIREWALL;
-	return C_OTHER;
+	return f->cause == MW_CAUSE_NONE ? MW_CAUSE_OTHER : f->cause;
 }
 
 /* 14200 -> "14,200" */
@@ -387,13 +330,13 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 
 		if (f->severity < MW_SEV_LOW)
 			continue;
-		if (classify(f) == C_MAILER_SENT) {
+		if (classify(f) == MW_CAUSE_MAILER_SENT) {
 			ev = json_object_get(f->details, "evidence");
 			json_array_foreach(ev, k, e)
 				if (json_is_string(json_object_get(e, "finding_id")))
 					json_object_set_new(covered, json_string_value(
 						json_object_get(e, "finding_id")), json_true());
-		} else if (classify(f) == C_HIJACKED) {
+		} else if (classify(f) == MW_CAUSE_HIJACKED) {
 			if (dstr(f, "sasl_username"))
 				json_object_set_new(covered, dstr(f, "sasl_username"), json_true());
 			if (dstr(f, "owner"))
@@ -403,7 +346,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 
 	for (i = 0; i < n; i++) {
 		const struct mw_stored_finding *f = mw_report_finding(r, i);
-		enum cause c = classify(f);
+		enum mw_cause c = classify(f);
 		const char *user = dstr(f, "user"), *owner = dstr(f, "owner");
 		const char *dest = dstr(f, "destination"), *sasl = dstr(f, "sasl_username");
 
@@ -413,7 +356,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			continue;
 		mw_finding_id(f, fid);
 		switch (c) {
-		case C_MAILER_SENT:
+		case MW_CAUSE_MAILER_SENT:
 			group_digits(dint(f, "messages"), num, sizeof(num));
 			step_add(&st[P_STOP], f, fmt("%s sent %s%s as %s: suspend the site or "
 						     "its PHP-FPM pool now (chmod 000 the file if "
@@ -424,7 +367,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			senders++;
 			any_cause = 1;
 			break;
-		case C_LOCAL_SENDER: {
+		case MW_CAUSE_LOCAL_SENDER: {
 			json_t *scripts = json_object_get(f->details, "scripts");
 			json_t *first = json_array_get(scripts, 0);
 			long long m = dint(f, "messages");
@@ -442,14 +385,14 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			senders++;
 			break;
 		}
-		case C_RELAY:
+		case MW_CAUSE_RELAY:
 			step_add(&st[P_STOP], f, fmt("close the relay: %s", f->title));
 			senders++;
 			any_cause = 1;
 			break;
-		case C_WEB_MAILER:
-		case C_WEBSHELL:
-		case C_WEB_MALWARE:
+		case MW_CAUSE_WEB_MAILER:
+		case MW_CAUSE_WEBSHELL:
+		case MW_CAUSE_WEB_MALWARE:
 			web = 1;
 			any_cause = 1;
 			if (f->severity >= MW_SEV_HIGH) {
@@ -464,7 +407,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 					     mw_severity_name(f->severity)));
 			}
 			break;
-		case C_HIJACKED:
+		case MW_CAUSE_HIJACKED:
 			any_cause = 1;
 			if (sasl && json_object_get(reset_accounts, sasl))
 				break;
@@ -475,7 +418,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 				      "(evidence: SMTP AUTH and forwarder to %s)",
 				      or_q(sasl), or_q(dest)));
 			break;
-		case C_SASL: {
+		case MW_CAUSE_SASL: {
 			long long ips = dint(f, "ips");
 
 			any_cause = 1;
@@ -491,7 +434,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 				      ips >= 0 ? num : "many"));
 			break;
 		}
-		case C_FORWARDER:
+		case MW_CAUSE_FORWARDER:
 			step_add(&st[P_FORWARDERS], f,
 				 fmt("remove the %s forwarder of %s to %s%s%s", or_q(dstr(f, "source")),
 				     or_q(owner), or_q(dest), f->path ? " in " : "",
@@ -508,7 +451,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			}
 			any_cause = 1;
 			break;
-		case C_LISTED:
+		case MW_CAUSE_LISTED:
 			json_object_set_new(dnsbl_lists, or_q(f->list), json_true());
 			if (dstr(f, "delist_url"))
 				step_add(&st[P_DELIST], f, fmt("%s on %s: %s", or_q(f->ip),
@@ -518,10 +461,10 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 							       "removal page", or_q(f->ip),
 							       or_q(f->list)));
 			break;
-		case C_REJECTIONS:
+		case MW_CAUSE_REJECTIONS:
 			json_object_set_new(lists, dstr(f, "list"), json_true());
 			break;
-		case C_FIREWALL:
+		case MW_CAUSE_FIREWALL:
 			step_add(&st[P_FIREWALL], f, fmt("%s", f->title));
 			any_cause = 1;
 			break;
@@ -582,14 +525,14 @@ static const char *strip_prefix(const char *title, const char *prefix)
 }
 
 /* One phrase for cause c, whose best finding is f. */
-static char *cause_phrase(enum cause c, const struct mw_stored_finding *f,
+static char *cause_phrase(enum mw_cause c, const struct mw_stored_finding *f,
 			  const size_t *cause_count, const struct mw_stored_finding *const *best,
 			  const char *window)
 {
 	char num[32], more[64] = "";
 
 	switch (c) {
-	case C_MAILER_SENT:
+	case MW_CAUSE_MAILER_SENT:
 		group_digits(dint(f, "messages"), num, sizeof(num));
 		if (dint(f, "messages") < 0)
 			return fmt("PHP mailer at %s sending as %s %s", or_q(f->path),
@@ -597,21 +540,21 @@ static char *cause_phrase(enum cause c, const struct mw_stored_finding *f,
 		return fmt("PHP mailer at %s sending as %s, %s mails %s",
 			   or_q(f->path), dstr(f, "user") ? dstr(f, "user") : "unknown owner",
 			   num, window);
-	case C_HIJACKED:
+	case MW_CAUSE_HIJACKED:
 		return fmt("hijacked mailbox %s (SMTP AUTH abuse, forwarder to %s)",
 			   or_q(dstr(f, "sasl_username")), or_q(dstr(f, "destination")));
-	case C_WEB_MAILER:
-	case C_WEBSHELL: {
-		enum cause b = best[C_WEB_MAILER] ? C_WEB_MAILER : C_WEBSHELL;
-		size_t total = cause_count[C_WEB_MAILER] + cause_count[C_WEBSHELL];
+	case MW_CAUSE_WEB_MAILER:
+	case MW_CAUSE_WEBSHELL: {
+		enum mw_cause b = best[MW_CAUSE_WEB_MAILER] ? MW_CAUSE_WEB_MAILER : MW_CAUSE_WEBSHELL;
+		size_t total = cause_count[MW_CAUSE_WEB_MAILER] + cause_count[MW_CAUSE_WEBSHELL];
 
 		if (total > 1)
 			snprintf(more, sizeof(more), " and %zu more file%s", total - 1,
 				 total > 2 ? "s" : "");
-		return fmt("%s at %s%s", b == C_WEB_MAILER ? "PHP mailer" : "webshell",
+		return fmt("%s at %s%s", b == MW_CAUSE_WEB_MAILER ? "PHP mailer" : "webshell",
 			   or_q(best[b]->path), more);
 	}
-	case C_LOCAL_SENDER: {
+	case MW_CAUSE_LOCAL_SENDER: {
 		json_t *top = json_array_get(json_object_get(f->details, "scripts"), 0);
 
 		group_digits(dint(f, "messages"), num, sizeof(num));
@@ -621,16 +564,16 @@ static char *cause_phrase(enum cause c, const struct mw_stored_finding *f,
 			   json_is_string(top) ? ", top script " : "",
 			   json_is_string(top) ? json_string_value(top) : "");
 	}
-	case C_SASL:
+	case MW_CAUSE_SASL:
 		group_digits(dint(f, "ips"), num, sizeof(num));
 		return fmt("SMTP AUTH abuse of %s from %s IPs", or_q(dstr(f, "sasl_username")),
 			   dint(f, "ips") >= 0 ? num : "many");
-	case C_FORWARDER:
+	case MW_CAUSE_FORWARDER:
 		return fmt("external forwarder of %s to %s", or_q(dstr(f, "owner")),
 			   or_q(dstr(f, "destination")));
-	case C_RELAY:
+	case MW_CAUSE_RELAY:
 		return fmt("open relay: %s", strip_prefix(f->title, "open relay: "));
-	case C_WEB_MALWARE:
+	case MW_CAUSE_WEB_MALWARE:
 		return fmt("suspicious file at %s", or_q(f->path));
 	default:
 		return NULL;
@@ -644,35 +587,35 @@ static char *cause_phrase(enum cause c, const struct mw_stored_finding *f,
 static char *likely_cause(struct mw_report *r, const struct mw_audit_input *in,
 			  size_t *cause_count)
 {
-	static const enum cause order[] = {
-		C_MAILER_SENT, C_HIJACKED, C_WEB_MAILER, C_LOCAL_SENDER, C_SASL,
-		C_FORWARDER, C_RELAY, C_WEB_MALWARE,
+	static const enum mw_cause order[] = {
+		MW_CAUSE_MAILER_SENT, MW_CAUSE_HIJACKED, MW_CAUSE_WEB_MAILER, MW_CAUSE_LOCAL_SENDER, MW_CAUSE_SASL,
+		MW_CAUSE_FORWARDER, MW_CAUSE_RELAY, MW_CAUSE_WEB_MALWARE,
 	};
 	size_t n = mw_report_nfindings(r), i;
-	const struct mw_stored_finding *best[C__COUNT] = { 0 };
+	const struct mw_stored_finding *best[MW_CAUSE__COUNT] = { 0 };
 	char window[96], *out = NULL, *ph, *joined;
 	int primary = -1, webdone = 0;
 
 	window_phrase(in->logs_window, window, sizeof(window));
 	for (i = 0; i < n; i++) {
 		const struct mw_stored_finding *f = mw_report_finding(r, i);
-		enum cause c = classify(f);
+		enum mw_cause c = classify(f);
 
 		if (f->severity < MW_SEV_LOW)
 			continue;
 		cause_count[c]++;
 		/* Mail counts decide between correlated senders; otherwise the
 		 * report order (severity first) does. */
-		if (!best[c] || ((c == C_MAILER_SENT || c == C_LOCAL_SENDER) &&
+		if (!best[c] || ((c == MW_CAUSE_MAILER_SENT || c == MW_CAUSE_LOCAL_SENDER) &&
 				 dint(f, "messages") > dint(best[c], "messages")))
 			best[c] = f;
 	}
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		enum cause c = order[i];
+		enum mw_cause c = order[i];
 		const struct mw_stored_finding *f = best[c];
 
-		if (c == C_WEB_MAILER && !f)
-			f = best[C_WEBSHELL];
+		if (c == MW_CAUSE_WEB_MAILER && !f)
+			f = best[MW_CAUSE_WEBSHELL];
 		if (!f)
 			continue;
 		/* Besides the first: every critical cause, and SMTP AUTH abuse
@@ -680,14 +623,14 @@ static char *likely_cause(struct mw_report *r, const struct mw_audit_input *in,
 		 * correlated mailer's files and senders, the hijacked
 		 * mailbox's logins and forwarder. */
 		if (primary >= 0 && f->severity < MW_SEV_CRITICAL &&
-		    !(c == C_SASL && f->severity >= MW_SEV_HIGH))
+		    !(c == MW_CAUSE_SASL && f->severity >= MW_SEV_HIGH))
 			continue;
-		if (primary >= 0 && best[C_MAILER_SENT] &&
-		    (c == C_WEB_MAILER || c == C_LOCAL_SENDER))
+		if (primary >= 0 && best[MW_CAUSE_MAILER_SENT] &&
+		    (c == MW_CAUSE_WEB_MAILER || c == MW_CAUSE_LOCAL_SENDER))
 			continue;
-		if (primary >= 0 && best[C_HIJACKED] && (c == C_SASL || c == C_FORWARDER))
+		if (primary >= 0 && best[MW_CAUSE_HIJACKED] && (c == MW_CAUSE_SASL || c == MW_CAUSE_FORWARDER))
 			continue;
-		if (c == C_WEB_MAILER) {
+		if (c == MW_CAUSE_WEB_MAILER) {
 			if (webdone)
 				continue;
 			webdone = 1;
@@ -734,16 +677,16 @@ static json_t *checks_json(const struct mw_audit_input *in, json_t *failed)
 
 static json_t *causes_json(struct mw_report *r)
 {
-	json_t *groups[C__COUNT] = { 0 }, *out = json_array();
-	int maxsev[C__COUNT];
-	size_t count[C__COUNT] = { 0 }, n = mw_report_nfindings(r), i;
+	json_t *groups[MW_CAUSE__COUNT] = { 0 }, *out = json_array();
+	int maxsev[MW_CAUSE__COUNT];
+	size_t count[MW_CAUSE__COUNT] = { 0 }, n = mw_report_nfindings(r), i;
 	char id[MW_FINDING_ID_LEN];
 
-	for (i = 0; i < C__COUNT; i++)
+	for (i = 0; i < MW_CAUSE__COUNT; i++)
 		maxsev[i] = -1;
 	for (i = 0; i < n; i++) {
 		const struct mw_stored_finding *f = mw_report_finding(r, i);
-		enum cause c = classify(f);
+		enum mw_cause c = classify(f);
 
 		if (!groups[c])
 			groups[c] = json_array();
@@ -758,7 +701,7 @@ static json_t *causes_json(struct mw_report *r)
 				"title", mw_json_raw(f->title)));
 		}
 	}
-	for (i = 0; i < C__COUNT; i++) {
+	for (i = 0; i < MW_CAUSE__COUNT; i++) {
 		if (!groups[i])
 			continue;
 		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:I, s:o}",
@@ -779,8 +722,8 @@ static json_t *correlations_json(struct mw_report *r)
 		const struct mw_stored_finding *f = mw_report_finding(r, i);
 		json_t *ev;
 
-		if (strcmp(f->check, "audit") || (classify(f) != C_MAILER_SENT &&
-						   classify(f) != C_HIJACKED))
+		if (strcmp(f->check, "audit") || (classify(f) != MW_CAUSE_MAILER_SENT &&
+						   classify(f) != MW_CAUSE_HIJACKED))
 			continue;
 		mw_finding_id(f, id);
 		ev = json_object_get(f->details, "evidence");
@@ -794,7 +737,7 @@ static json_t *correlations_json(struct mw_report *r)
 json_t *mw_audit_summarize(struct mw_report *r, const struct mw_audit_input *in)
 {
 	struct step st[P__COUNT];
-	size_t cause_count[C__COUNT] = { 0 }, listed = 0, cited = 0, i, nsteps = 0;
+	size_t cause_count[MW_CAUSE__COUNT] = { 0 }, listed = 0, cited = 0, i, nsteps = 0;
 	json_t *out = json_object(), *plan = json_array(), *failed = json_array();
 	enum mw_audit_status dst = MW_AUDIT_SKIPPED;
 	char headline[MW_AUDIT_MAX_HEADLINE], *cause;
@@ -865,13 +808,13 @@ json_t *mw_audit_summarize(struct mw_report *r, const struct mw_audit_input *in)
 	free(cause);
 
 	if (json_array_size(failed) || mw_report_nerrors(r))
-		verdict = listed || cause_count[C_MAILER_SENT] || cause_count[C_HIJACKED]
+		verdict = listed || cause_count[MW_CAUSE_MAILER_SENT] || cause_count[MW_CAUSE_HIJACKED]
 			  ? (listed ? "listed" : "compromised") : "incomplete";
 	else if (listed)
 		verdict = "listed";
-	else if (cause_count[C_MAILER_SENT] || cause_count[C_HIJACKED] ||
-		 cause_count[C_WEB_MAILER] || cause_count[C_WEBSHELL] ||
-		 cause_count[C_LOCAL_SENDER] || cause_count[C_SASL] || cause_count[C_RELAY])
+	else if (cause_count[MW_CAUSE_MAILER_SENT] || cause_count[MW_CAUSE_HIJACKED] ||
+		 cause_count[MW_CAUSE_WEB_MAILER] || cause_count[MW_CAUSE_WEBSHELL] ||
+		 cause_count[MW_CAUSE_LOCAL_SENDER] || cause_count[MW_CAUSE_SASL] || cause_count[MW_CAUSE_RELAY])
 		verdict = "compromised";
 	else if (mw_report_max_severity(r) >= MW_SEV_LOW)
 		verdict = "findings";

@@ -192,6 +192,7 @@ static void report_result(struct run *r, const struct mw_dnsbl_query *q,
 					pbl_only = 0;
 		}
 		f.rule_id = "dnsbl.listed";
+		f.cause = MW_CAUSE_LISTED;
 		f.severity = MW_SEV_HIGH;
 		/* the first (most serious) code's meaning names the reason */
 		snprintf(title, sizeof(title), "%s is listed in %s: %.*s", q->addr->text,

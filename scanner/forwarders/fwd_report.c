@@ -158,6 +158,7 @@ void fwd_add_finding(struct fwd_run *r, const char *rule,
 	}
 	json_decref(extra);
 	f.details = det;
+	f.cause = MW_CAUSE_FORWARDER;
 	(void)mw_report_add(r->rep, &f);
 	json_decref(det);
 }

@@ -506,10 +506,24 @@ static enum mw_severity volume_severity(uint64_t messages, uint64_t domains)
 	return MW_SEV_INFO;
 }
 
+/* What a logs finding is about, by the identity its details name. */
+static enum mw_cause logs_cause(const json_t *d)
+{
+	if (json_is_string(json_object_get(d, "sasl_username")))
+		return MW_CAUSE_SASL;
+	if (json_is_string(json_object_get(d, "list")))
+		return MW_CAUSE_REJECTIONS;
+	if (json_object_get(d, "scripts") || json_object_get(d, "cwds") ||
+	    json_object_get(d, "uid") || json_is_string(json_object_get(d, "user")))
+		return MW_CAUSE_LOCAL_SENDER;
+	return MW_CAUSE_NONE;
+}
+
 static void add_finding(struct mw_ctx *ctx, struct mw_finding *f,
 			const struct ml_samples *s, json_t *details)
 {
 	f->check = CHECK;
+	f->cause = details ? logs_cause(details) : MW_CAUSE_NONE;
 	f->log_lines = (const char *const *)s->line;
 	f->n_log_lines = s->n;
 	f->details = details;

@@ -107,6 +107,7 @@ static void finding(struct mw_ctx *ctx, const char *rule, enum mw_severity sev,
 	vsnprintf(title, sizeof(title), fmt, ap);
 	va_end(ap);
 	f.check = MW_RELAY_CHECK;
+	f.cause = MW_CAUSE_RELAY;
 	f.rule_id = rule;
 	f.severity = sev;
 	f.title = title;

@@ -21,6 +21,7 @@ static void add(struct mw_ctx *ctx, const char *rule, enum mw_severity sev,
 	struct mw_finding f = { 0 };
 
 	f.check = MW_RELAY_CHECK;
+	f.cause = MW_CAUSE_RELAY;
 	f.rule_id = rule;
 	f.severity = sev;
 	f.title = title;

@@ -528,6 +528,7 @@ static void probe_findings(const struct relay_env *env, const struct mw_relay_pr
 		open_relay_fix(env, &w, fix, sizeof(fix));
 	}
 	if (f.rule_id) {
+		f.cause = MW_CAUSE_RELAY;
 		f.title = title;
 		f.remediation = fix;
 		if (mw_report_add(ctx->report, &f) != MW_OK)

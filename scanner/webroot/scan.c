@@ -192,6 +192,18 @@ static void fill_meta(struct mw_file_meta *m, const struct stat *st,
 	m->size = (int64_t)st->st_size;
 }
 
+/* What a rule's finding is about: its id or family names a webshell or a
+ * mailer; anything else in a web root is suspicious in general. */
+static enum mw_cause scan_cause(const char *rule, const char *family)
+{
+	if (strstr(rule, "webshell") || (family && strstr(family, "webshell")) ||
+	    !strncmp(rule, "shell", 5))
+		return MW_CAUSE_WEBSHELL;
+	if (!strncmp(rule, "mailer", 6) || (family && !strncmp(family, "mailer", 6)))
+		return MW_CAUSE_WEB_MAILER;
+	return MW_CAUSE_WEB_MALWARE;
+}
+
 /* Report one finding (mw_finding_encode's form) and remember it in arr
  * (for the cache). */
 static void emit(struct scan *s, const char *path, const struct stat *st,
@@ -204,6 +216,7 @@ static void emit(struct scan *s, const char *path, const struct stat *st,
 	if (mw_finding_decode(fj, &f, &b))
 		return;
 	f.check = CHECK;
+	f.cause = scan_cause(f.rule_id, f.family);
 	f.path = path;
 	fill_meta(&f.file, st, sha256);
 	ADD(s, findings, 1);
@@ -1063,6 +1076,7 @@ static void report_root_outside(struct mw_ctx *ctx, const char *path,
 	memset(&f, 0, sizeof(f));
 	f.check = CHECK;
 	f.rule_id = "scan.docroot-symlink";
+	f.cause = MW_CAUSE_WEB_MALWARE;
 	f.severity = MW_SEV_MEDIUM;
 	f.title = "web root is a symbolic link leading out of its directory: not scanned";
 	f.path = path;

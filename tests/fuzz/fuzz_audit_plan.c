@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: the audit's correlation, plan and renderer over
  * findings whose details come from the input (JSON: an array of objects
- * {"check", "rule_id", "severity", "path", "ip", "list", "uid", "details"}).
+ * {"check", "rule_id", "severity", "cause", "path", "ip", "list", "uid",
+ * "details"}; without "cause", the finding's index picks one).
  * Checks are other people's code: their details may have any shape.
  */
 #include <stdint.h>
@@ -45,6 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_array_foreach(root, i, item) {
 		struct mw_finding f;
 		json_t *uid = json_object_get(item, "uid");
+		json_t *cause = json_object_get(item, "cause");
 
 		if (i >= MAX_FINDINGS)
 			break;
@@ -52,6 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		f.check = str(item, "check");
 		f.rule_id = str(item, "rule_id");
 		f.title = "t";
+		f.cause = (enum mw_cause)((json_is_integer(cause) ?
+					   (size_t)json_integer_value(cause) : i) % MW_CAUSE__COUNT);
 		f.severity = (enum mw_severity)(json_integer_value(json_object_get(item, "severity")) & 7);
 		f.path = str(item, "path");
 		f.ip = str(item, "ip");

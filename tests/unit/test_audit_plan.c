@@ -13,6 +13,28 @@
 
 #define MAILER "/var/www/x/wp-content/uploads/a.php"
 
+/* The cause each check gives its findings (the producers set it; here the
+ * synthetic findings say it the same way). */
+static enum mw_cause cause_of(const char *rule)
+{
+	static const struct {
+		const char *prefix;
+		enum mw_cause cause;
+	} map[] = {
+		{ "mailer.", MW_CAUSE_WEB_MAILER }, { "webshell.", MW_CAUSE_WEBSHELL },
+		{ "dnsbl.listed", MW_CAUSE_LISTED }, { "logs.sasl", MW_CAUSE_SASL },
+		{ "logs.blocklist", MW_CAUSE_REJECTIONS }, { "logs.", MW_CAUSE_LOCAL_SENDER },
+		{ "forwarders.", MW_CAUSE_FORWARDER }, { "relay.", MW_CAUSE_RELAY },
+		{ "firewall.", MW_CAUSE_FIREWALL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strncmp(rule, map[i].prefix, strlen(map[i].prefix)))
+			return map[i].cause;
+	return MW_CAUSE_NONE;
+}
+
 static void add_scan(struct mw_report *r, const char *path, const char *rule, uid_t uid)
 {
 	struct mw_finding f;
@@ -20,6 +42,7 @@ static void add_scan(struct mw_report *r, const char *path, const char *rule, ui
 	memset(&f, 0, sizeof(f));
 	f.check = "scan";
 	f.rule_id = rule;
+	f.cause = cause_of(rule);
 	f.severity = MW_SEV_CRITICAL;
 	f.title = "PHP mass mailer";
 	f.family = "mailer/mass-form";
@@ -42,6 +65,7 @@ static void add_details(struct mw_report *r, const char *check, const char *rule
 	memset(&f, 0, sizeof(f));
 	f.check = check;
 	f.rule_id = rule;
+	f.cause = cause_of(rule);
 	f.severity = sev;
 	f.title = title;
 	f.ip = ip;
@@ -576,6 +600,7 @@ static void test_one_line_per_file(void **state)
 		memset(&f, 0, sizeof(f));
 		f.check = "scan";
 		f.rule_id = "mailer.x";
+		f.cause = MW_CAUSE_WEB_MAILER;
 		f.severity = MW_SEV_CRITICAL;
 		f.title = "m";
 		f.path = cache;
