@@ -20,6 +20,7 @@
 #include "core/ascii.h"
 #include "signatures/php_flow.h"
 #include "signatures/php_lex.h"
+#include "signatures/wordtab.h"
 
 /* Sources: bits 0-6 real, 8-15 the parameters of the function analysed. */
 #define S_POST		0x01u
@@ -144,15 +145,12 @@ static unsigned sink_named(const char *name)
 	abort();	/* a name below that is not in sinks[] */
 }
 
-static struct word words[NSINKS + sizeof(sanitisers) / sizeof(sanitisers[0]) + 16];
-static size_t nwords;
+static struct mw_wordtab words;
 static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
-static int word_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct word *)a)->name, ((const struct word *)b)->name);
-}
-
+/* Sinks first, then callback callers, then the rest: a name in two lists
+ * keeps its first id (file_get_contents: a sink; expr_bits() checks its
+ * argument for php://input). */
 static void words_init(void)
 {
 	static const struct word kw[] = {
@@ -166,12 +164,18 @@ static void words_init(void)
 		{ "use", W_USE },
 	};
 	size_t i;
+	int bad = 0;
 
+	for (i = 0; i < NSINKS; i++)
+		bad |= mw_wordtab_add(&words, sinks[i].name, (uint8_t)(W_SINK + i));
+	for (i = 0; i < NCBFUNCS; i++)
+		bad |= mw_wordtab_add(&words, cbfuncs[i].name, (uint8_t)(W_CALLBACK + i));
 	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
-		words[nwords++] = kw[i];
+		bad |= mw_wordtab_add(&words, kw[i].name, kw[i].id);
 	for (i = 0; i < sizeof(sanitisers) / sizeof(sanitisers[0]); i++)
-		words[nwords++] = (struct word){ sanitisers[i], W_SANITISER };
-	qsort(words, nwords, sizeof(words[0]), word_cmp);
+		bad |= mw_wordtab_add(&words, sanitisers[i], W_SANITISER);
+	if (bad)
+		abort();	/* the lists above outgrew the word table */
 	sk_shell_exec = sink_named("shell_exec");
 	sk_fgc = sink_named("file_get_contents");
 	sk_preg = sink_named("preg_replace");
@@ -180,28 +184,9 @@ static void words_init(void)
 	sk_include_hi = sink_named("require_once");
 }
 
-/* file_get_contents is a sink (a request path) and a source
- * (php://input): sinks[] wins, expr_bits() checks its argument. */
 static uint8_t word_id(const char *t, size_t l)
 {
-	char low[32];
-	struct word key, *w;
-	size_t i;
-
-	if (l >= sizeof(low))
-		return W_NONE;
-	for (i = 0; i < l; i++)
-		low[i] = (char)mw_ascii_lower((unsigned char)t[i]);
-	low[l] = '\0';
-	for (i = 0; i < NSINKS; i++)
-		if (sinks[i].name[0] == low[0] && strcmp(sinks[i].name, low) == 0)
-			return (uint8_t)(W_SINK + i);
-	for (i = 0; i < NCBFUNCS; i++)
-		if (cbfuncs[i].name[0] == low[0] && strcmp(cbfuncs[i].name, low) == 0)
-			return (uint8_t)(W_CALLBACK + i);
-	key.name = low;
-	w = bsearch(&key, words, nwords, sizeof(words[0]), word_cmp);
-	return w ? w->id : W_NONE;
+	return mw_wordtab_get(&words, t, l);
 }
 
 struct var_ent {
@@ -456,16 +441,20 @@ static void scope_leave(struct mw_php_flow *f, size_t i)
 
 static uint16_t superglobal(const char *t, size_t l)
 {
-	static const struct { const char *n; uint16_t b; } sg[] = {
-		{ "$_POST", S_POST }, { "$_GET", S_GET }, { "$_REQUEST", S_REQUEST },
-		{ "$_COOKIE", S_COOKIE }, { "$_FILES", S_FILES },
-		{ "$HTTP_POST_VARS", S_POST }, { "$HTTP_GET_VARS", S_GET },
-		{ "$HTTP_COOKIE_VARS", S_COOKIE }, { "$HTTP_POST_FILES", S_FILES },
+#define SG(s, b) { s, sizeof(s) - 1, b }
+	static const struct { const char *n; size_t len; uint16_t b; } sg[] = {
+		SG("$_POST", S_POST), SG("$_GET", S_GET), SG("$_REQUEST", S_REQUEST),
+		SG("$_COOKIE", S_COOKIE), SG("$_FILES", S_FILES),
+		SG("$HTTP_POST_VARS", S_POST), SG("$HTTP_GET_VARS", S_GET),
+		SG("$HTTP_COOKIE_VARS", S_COOKIE), SG("$HTTP_POST_FILES", S_FILES),
 	};
+#undef SG
 	size_t i;
 
+	if (l < 5 || (t[1] != '_' && t[1] != 'H'))
+		return 0;
 	for (i = 0; i < sizeof(sg) / sizeof(sg[0]); i++)
-		if (strlen(sg[i].n) == l && memcmp(sg[i].n, t, l) == 0)
+		if (sg[i].len == l && memcmp(sg[i].n, t, l) == 0)
 			return sg[i].b;
 	return 0;
 }
