@@ -667,6 +667,19 @@ static int sink_of(const struct mw_php_flow *f, size_t i)
 
 enum stop { STOP_STMT, STOP_ARG, STOP_AS };
 
+/* The 11 bytes at t name the request body: PHP looks stream wrappers and
+ * php:// targets up without regard to case. */
+static int is_php_input(const char *t)
+{
+	static const char w[] = "php://input";
+	size_t k;
+
+	for (k = 0; k < sizeof(w) - 1; k++)
+		if (mw_ascii_lower((unsigned char)t[k]) != (unsigned char)w[k])
+			return 0;
+	return 1;
+}
+
 /*
  * Taint of the expression starting at token i, up to (not including) the
  * token where it stops: ";" (STOP_STMT), "," (STOP_ARG), "as" (STOP_AS) at
@@ -725,7 +738,7 @@ static uint16_t expr_bits(struct mw_php_flow *f, size_t i, enum stop mode, size_
 		case MW_PT_STRING:
 			/* include('php://input'), fopen('php://input') */
 			t = txt(f, i, &l);
-			if (l == 13 && memcmp(t, "'php://input'", 13) == 0)
+			if (l == 13 && is_php_input(t + 1))
 				b |= S_INPUT;
 			break;
 		case MW_PT_CAST:
@@ -764,8 +777,7 @@ static uint16_t expr_bits(struct mw_php_flow *f, size_t i, enum stop mode, size_
 			} else if (k->id == W_SINK + sk_fgc && i + 2 < f->ntok &&
 				   f->tok[i + 2].kind == MW_PT_STRING) {
 				t = txt(f, i + 2, &l);
-				if (l >= 13 && mw_ascii_lower((unsigned char)t[1]) == 'p' &&
-				    memcmp(t + 1, "php://input", 11) == 0)
+				if (l >= 13 && is_php_input(t + 1))
 					b |= S_INPUT;
 			} else if (!(i && (is_op(f, i - 1, "->") || is_op(f, i - 1, "::") ||
 					   is_word(f, i - 1, W_FUNCTION)))) {
@@ -1194,6 +1206,55 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 	}
 }
 
+/* Whether the view names any request source the analysis knows
+ * (superglobal(), $_SERVER, W_HEADERS, php://input): without one no value
+ * carries S_REAL and no fact can come out, so the pass is skipped. Most
+ * clean files that get a view have a writer or a callback caller and no
+ * request input. */
+static int has_source(const char *v, size_t len)
+{
+	static const char *const names[] = {
+		"POST", "GET", "REQUEST", "COOKIE", "FILES", "SERVER",
+	};
+	static const char *const calls[] = {
+		"getallheaders", "apache_request_headers", "hp://input",
+	};
+	const char *p = v, *end = v + len;
+	size_t k;
+
+	while ((p = memmem(p, (size_t)(end - p), "$", 1)) != NULL) {
+		p++;
+		if (end - p >= 5 && memcmp(p, "HTTP_", 5) == 0)
+			return 1;	/* $HTTP_POST_VARS ... */
+		if (p == end || *p != '_')
+			continue;
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			size_t n = strlen(names[k]);
+
+			if ((size_t)(end - p) > n && memcmp(p + 1, names[k], n) == 0)
+				return 1;
+		}
+	}
+	for (p = v; p < end; p++) {
+		int c = mw_ascii_lower((unsigned char)*p);
+
+		if (c != 'g' && c != 'a' && c != 'h')
+			continue;
+		for (k = 0; k < sizeof(calls) / sizeof(calls[0]); k++) {
+			size_t n = strlen(calls[k]), j;
+
+			if (c != calls[k][0] || (size_t)(end - p) < n)
+				continue;
+			for (j = 1; j < n && mw_ascii_lower((unsigned char)p[j]) ==
+					     (unsigned char)calls[k][j]; j++)
+				;
+			if (j == n)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
 			    struct mw_buf *out, mw_flow_fact_fn fact, void *ud,
 			    int *capped)
@@ -1202,6 +1263,11 @@ enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
 	size_t i, round;
 	uint32_t k;
 	int summaries_capped;
+
+	if (capped)
+		*capped = 0;
+	if (!has_source(view, len))
+		return MW_OK;
 
 	f->v = view;
 	f->vlen = len;
