@@ -56,6 +56,8 @@ void mw_php_flow_free(struct mw_php_flow *f);
  * fact (may be NULL) for each. *capped (may be NULL) is set to 1 when a
  * bound stopped the analysis early. Returns MW_OK, MW_ERR_NOMEM, or
  * MW_ERR_TOOBIG when out's cap was reached (facts before it are kept).
+ * A view that names no request source ($_GET ..., $_SERVER, $HTTP_*_VARS,
+ * getallheaders(), php://input) can have no fact: it is not tokenised.
  */
 enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
 			    struct mw_buf *out, mw_flow_fact_fn fact, void *ud,

@@ -5,12 +5,14 @@
  * nothing recurses, every fold is bounded by the caps of php_norm.h.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/ascii.h"
 #include "signatures/php_norm_int.h"
+#include "signatures/wordtab.h"
 
 /* Operators and keywords reduce() looks at: id = index + 1, binding
  * strength (PHP 8, 0: not a binary operator), may start an operand. */
@@ -95,28 +97,24 @@ const struct optab_entry mw_php_optab[] = {
 	{ "chr", 0, 0 },
 };
 
-/* The optab id of an operator or keyword token (keywords ASCII
- * case-insensitive), 0 if none. */
-uint8_t mw_php_op_id(const char *t, size_t len, int ident)
+static struct mw_wordtab optab_words;
+static pthread_once_t optab_once = PTHREAD_ONCE_INIT;
+
+static void optab_init(void)
 {
-	size_t i, k;
+	size_t i;
 
-	if (len == 0 || len > 12)
-		return 0;
-	for (i = 0; i < sizeof(mw_php_optab) / sizeof(mw_php_optab[0]); i++) {
-		const char *o = mw_php_optab[i].text;
+	for (i = 0; i < sizeof(mw_php_optab) / sizeof(mw_php_optab[0]); i++)
+		if (mw_wordtab_add(&optab_words, mw_php_optab[i].text, (uint8_t)(i + 1)) < 0)
+			abort();	/* the table above outgrew the word table */
+}
 
-		if ((unsigned char)o[0] != (ident ? mw_ascii_lower((unsigned char)t[0]) :
-					   (unsigned char)t[0]))
-			continue;
-		for (k = 1; k < len && o[k] &&
-		     (unsigned char)o[k] == (ident ? mw_ascii_lower((unsigned char)t[k]) :
-					     (unsigned char)t[k]); k++)
-			;
-		if (k == len && o[k] == '\0')
-			return (uint8_t)(i + 1);
-	}
-	return 0;
+/* The optab id of an operator or keyword token (keywords ASCII
+ * case-insensitive; operators hold no letters), 0 if none. */
+uint8_t mw_php_op_id(const char *t, size_t len)
+{
+	pthread_once(&optab_once, optab_init);
+	return mw_wordtab_get(&optab_words, t, len);
 }
 
 /* ---- variables holding a literal ---- */

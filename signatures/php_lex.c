@@ -323,10 +323,23 @@ static int lex_heredoc(struct mw_php_lexer *lx, struct mw_php_token *t, size_t i
 	return 1;
 }
 
-static const char *const casts[] = {
-	"int", "integer", "bool", "boolean", "float", "double", "real",
-	"string", "binary", "array", "object", "unset",
+#define W(s) { s, sizeof(s) - 1 }
+static const struct { const char *s; size_t n; } casts[] = {
+	W("int"), W("integer"), W("bool"), W("boolean"), W("float"),
+	W("double"), W("real"), W("string"), W("binary"), W("array"),
+	W("object"), W("unset"),
 };
+
+/* Longest first within each length. */
+static const struct { const char *s; size_t n; } ops[] = {
+	W("<=>"), W("==="), W("!=="), W("**="), W("..."), W("<<="), W(">>="),
+	W("?\?="), W("?->"),
+	W("++"), W("--"), W("->"), W("=>"), W("::"), W("=="), W("!="), W("<>"),
+	W("<="), W(">="), W("&&"), W("||"), W("??"), W("+="), W("-="), W("*="),
+	W("/="), W(".="), W("%="), W("&="), W("|="), W("^="), W("<<"), W(">>"),
+	W("**"),
+};
+#undef W
 
 static size_t cast_at(const struct mw_php_lexer *lx, size_t i)
 {
@@ -337,10 +350,10 @@ static size_t cast_at(const struct mw_php_lexer *lx, size_t i)
 	w = j;
 	while (is_name(at(lx, j)))
 		j++;
+	if (j - w < 3 || j - w > 7)	/* "int" .. "integer" */
+		return 0;
 	for (k = 0; k < sizeof(casts) / sizeof(casts[0]); k++) {
-		size_t n = strlen(casts[k]);
-
-		if (j - w == n && has_ci(lx->buf, lx->len, w, casts[k])) {
+		if (j - w == casts[k].n && has_ci(lx->buf, lx->len, w, casts[k].s)) {
 			while (at(lx, j) == ' ' || at(lx, j) == '\t')
 				j++;
 			return at(lx, j) == ')' ? j + 1 - i : 0;
@@ -349,25 +362,21 @@ static size_t cast_at(const struct mw_php_lexer *lx, size_t i)
 	return 0;
 }
 
-/* Longest first within each length. */
-static const char *const ops[] = {
-	"<=>", "===", "!==", "**=", "...", "<<=", ">>=", "?\?=", "?->",
-	"++", "--", "->", "=>", "::", "==", "!=", "<>", "<=", ">=", "&&", "||",
-	"??", "+=", "-=", "*=", "/=", ".=", "%=", "&=", "|=", "^=", "<<", ">>",
-	"**",
-};
-
 static size_t op_at(const struct mw_php_lexer *lx, size_t i)
 {
 	size_t k;
 
+	/* one-byte operators that start no longer one: most of them */
+	switch (lx->buf[i]) {
+	case '(': case ')': case '[': case ']': case '{': case '}': case ',':
+	case ';': case '@': case '~': case '$': case '\\':
+		return 1;
+	}
 	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
-		size_t n;
+		size_t n = ops[k].n;
 
-		if (ops[k][0] != lx->buf[i])
-			continue;
-		n = strlen(ops[k]);
-		if (lx->len - i >= n && memcmp(lx->buf + i, ops[k], n) == 0)
+		if (ops[k].s[0] == lx->buf[i] && lx->len - i >= n &&
+		    memcmp(lx->buf + i, ops[k].s, n) == 0)
 			return n;
 	}
 	return 1;

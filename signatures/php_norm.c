@@ -265,7 +265,7 @@ static int to_item(struct mw_php_norm *n, const struct mw_php_token *t,
 	it->off = t->start;
 	it->len = t->len;
 	if (t->kind == MW_PT_OP || t->kind == MW_PT_IDENT)
-		it->op = mw_php_op_id(n->buf + t->start, t->len, t->kind == MW_PT_IDENT);
+		it->op = mw_php_op_id(n->buf + t->start, t->len);
 	return 1;
 }
 

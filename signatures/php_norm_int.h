@@ -155,7 +155,7 @@ static inline struct item *top(struct mw_php_norm *n, size_t k)
 
 /* php_fold.c */
 /* The optab id of an operator or keyword token, 0 if none. */
-uint8_t mw_php_op_id(const char *t, size_t len, int ident);
+uint8_t mw_php_op_id(const char *t, size_t len);
 /* May a fold add extra bytes of literal values? Sets a cap if not. */
 int mw_php_room_for(struct mw_php_norm *n, size_t extra);
 /* One reduction at the top of the stack with lookahead la (NULL: the

@@ -10,6 +10,7 @@
 #include "signatures/php_lex.h"
 #include "signatures/php_norm.h"
 #include "signatures/sig.h"
+#include "signatures/wordtab.h"
 
 /* ---- helpers ---- */
 
@@ -960,6 +961,38 @@ static void test_rule_syntax(void **state)
 	mw_sig_set_free(&s);
 }
 
+/* The word table the lexer's callers look identifiers up in: any case,
+ * first id kept, bounded by length and by half the slots. */
+static void test_wordtab(void **state)
+{
+	static struct mw_wordtab t;
+	char w[8];
+	unsigned i, added = 0;
+
+	(void)state;
+	assert_int_equal(mw_wordtab_add(&t, "Base64_Decode", 7), 0);
+	assert_int_equal(mw_wordtab_get(&t, "base64_decode", 13), 7);
+	assert_int_equal(mw_wordtab_get(&t, "BASE64_DECODE(", 13), 7);
+	assert_int_equal(mw_wordtab_get(&t, "base64_decod", 12), 0);
+	assert_int_equal(mw_wordtab_get(&t, "base64_decodex", 14), 0);
+	assert_int_equal(mw_wordtab_add(&t, "base64_decode", 9), 0);	/* first wins */
+	assert_int_equal(mw_wordtab_get(&t, "base64_decode", 13), 7);
+	assert_int_equal(mw_wordtab_add(&t, "", 1), -1);
+	assert_int_equal(mw_wordtab_add(&t, "x", 0), -1);
+	assert_int_equal(mw_wordtab_add(&t, "a_name_of_thirty_two_bytes_long!", 1), -1);
+	assert_int_equal(mw_wordtab_get(&t, "a_name_of_thirty_two_bytes_long!", 32), 0);
+	assert_int_equal(mw_wordtab_get(&t, "", 0), 0);
+	for (i = 0; i < MW_WORDTAB_SLOTS; i++) {
+		snprintf(w, sizeof(w), "w%u", i);
+		if (mw_wordtab_add(&t, w, (uint8_t)(1 + i % 200)) == 0)
+			added++;
+	}
+	assert_int_equal(added, MW_WORDTAB_SLOTS / 2 - 1);
+	assert_int_equal(mw_wordtab_get(&t, "W0", 2), 1);
+	assert_int_equal(mw_wordtab_get(&t, "w9999", 5), 0);	/* half full: ends */
+	assert_int_equal(mw_wordtab_get(&t, "base64_decode", 13), 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -980,6 +1013,7 @@ int main(void)
 		cmocka_unit_test(test_view_bombs),
 		cmocka_unit_test(test_engine_views),
 		cmocka_unit_test(test_rule_syntax),
+		cmocka_unit_test(test_wordtab),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
