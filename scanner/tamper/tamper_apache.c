@@ -111,6 +111,9 @@ static void block_line(struct apache_state *st, const char *s, unsigned long lin
 		copy_cut(tmp, sizeof(tmp), p, (size_t)(end - p));
 		if (split_words(st, tmp, &name) < 0)
 			mw_tamper_problem(stats, line, "unterminated quote");
+		/* <Files ~ "regex">: the old spelling of <FilesMatch> */
+		if (name && strcmp(name, "~") == 0 && st->argv[0])
+			name = st->argv[0];
 		copy_cut(b->arg, sizeof(b->arg), name ? name : "",
 			 name ? strlen(name) : 0);
 	}

@@ -24,6 +24,8 @@
 #include "signatures/sig.h"
 
 #define CONTEXT_MAX	1024	/* RewriteConds kept for the next RewriteRule */
+#define MAX_TARGET_SCANS 4	/* prepend targets read per file: 4096 lines
+				 * naming one 4 MiB file must not cost 16 GB */
 
 static const char *const kind_names[MW_TAMPER__COUNT] = {
 	"", "htaccess", "userini", "phpini", "fpm", "cron"
@@ -401,6 +403,7 @@ struct judge_run {
 	struct mw_tamper_finding *out;
 	size_t n, max;
 	struct mw_buf tbuf;		/* a target's bytes */
+	unsigned target_scans;
 };
 
 struct target_hits {
@@ -441,6 +444,11 @@ static int scan_target(struct judge_run *j, const char *target, json_t **arr,
 	*state = "not scanned";
 	if (!root || !env->db || !env->sc)
 		return -1;
+	if (j->target_scans >= MAX_TARGET_SCANS) {
+		*state = "not scanned: too many targets in one file";
+		return -1;
+	}
+	j->target_scans++;
 	rl = strlen(root);
 	while (rl > 1 && root[rl - 1] == '/')
 		rl--;

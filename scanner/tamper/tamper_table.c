@@ -407,14 +407,21 @@ const char *mw_tamper_table_digest(const struct mw_tamper_table *t)
 	return t ? t->digest : "";
 }
 
-/* 1 when re (NULL: anything) matches s; a limit hit counts as no match:
- * the inputs are single capped lines, a limit means a broken entry. */
+/* 1 when re (NULL: anything) matches s. A limit hit (a line padded to
+ * make a regex backtrack) fails closed: it counts as a match of a check
+ * and as no match of an allow entry, so padding never hides an item. */
 static int re_ok(const struct mw_tamper_table *t, pcre2_match_data *md,
-		 const void *re, const char *s)
+		 const void *re, const char *s, int allow)
 {
+	int rc;
+
 	if (!re)
 		return 1;
-	return pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, t->mctx) >= 0;
+	rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, t->mctx);
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT)
+		return !allow;
+	return rc >= 0;
 }
 
 static int where_ok(enum tamper_where w, const struct tamper_item *it)
@@ -458,9 +465,11 @@ const struct tamper_entry *tamper_decide(const struct mw_tamper_table *t,
 		if (e->type != it->type || (e->files && !(e->files & (1u << it->kind))) ||
 		    !where_ok(e->where, it))
 			continue;
-		if (re_ok(t, md, e->re[0], it->key ? it->key : "") &&
-		    re_ok(t, md, e->re[1], it->value ? it->value : "") &&
-		    re_ok(t, md, e->re[2], it->context ? it->context : ""))
+		int allow = e->severity == TAMPER_SEV_NONE;
+
+		if (re_ok(t, md, e->re[0], it->key ? it->key : "", allow) &&
+		    re_ok(t, md, e->re[1], it->value ? it->value : "", allow) &&
+		    re_ok(t, md, e->re[2], it->context ? it->context : "", allow))
 			hit = e;
 	}
 	pcre2_match_data_free(md);

@@ -50,6 +50,7 @@ static void test_apache_parse(void **state)
 		"</IfModule>\n"
 		"RewriteRule ^(.*)$ \\\n"
 		"   http://x.example/ [R]\n"
+		"<Files ~ \"\\.gif$\">\nForceType x-httpd-php\n</Files>\n"
 		"Header set X \"unterminated\n";
 	struct adoc a;
 	struct mw_tamper_parse_stats st;
@@ -57,7 +58,7 @@ static void test_apache_parse(void **state)
 	(void)state;
 	memset(&a, 0, sizeof(a));
 	mw_apache_parse(t, strlen(t), on_dir, &a, &st);
-	assert_int_equal(a.n, 5);
+	assert_int_equal(a.n, 6);
 	assert_string_equal(a.name[0], "Options");
 	assert_int_equal(a.line[0], 2);
 	assert_string_equal(a.args[1], "[application/x-httpd-php]");
@@ -69,9 +70,10 @@ static void test_apache_parse(void **state)
 	assert_string_equal(a.args[3], "[^(.*)$] [http://x.example/] [[R]]");
 	assert_int_equal(a.line[3], 9);
 	assert_int_equal(a.depth[3], 0);
-	assert_string_equal(a.args[4], "[set] [X] [unterminated]");
+	assert_string_equal(a.ctx[4], "Files \\.gif$");
+	assert_string_equal(a.args[5], "[set] [X] [unterminated]");
 	assert_int_equal(st.problems, 1);
-	assert_int_equal(st.first_problem, 11);
+	assert_int_equal(st.first_problem, 14);
 }
 
 static void test_apache_caps(void **state)
@@ -392,6 +394,39 @@ static void test_judge_targets(void **state)
 	mw_tamper_table_free(t);
 }
 
+/* A line padded so that a regex hits the PCRE2 match limit: a check still
+ * decides it, an allow entry does not. */
+static void test_judge_limit_fails_closed(void **state)
+{
+	const char *table =
+		"check tamper.allow-a\n item: cron\n value: /^(a+)+$/\n severity: none\n"
+		" family: tamper/t\n description: d\n positive: p\n negative: n\nend\n"
+		"check tamper.check-a\n item: cron\n value: /^(a+)+$/\n severity: high\n"
+		" family: tamper/t\n description: d\n positive: p\n negative: n\nend\n";
+	char *dir = make_tmpdir(), path[4200], line[200];
+	struct mw_tamper_table *t = NULL;
+	enum mw_severity sev = MW_SEV_INFO;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/t.table", dir);
+	write_file(path, table, strlen(table));
+	assert_int_equal(mw_tamper_table_load(path, &t, NULL), MW_OK);
+	assert_int_equal(mw_tamper_table_size(t), 2);
+	memset(line, 'a', 60);
+	snprintf(line + 60, sizeof(line) - 60, "b\n");
+	{
+		char job[300];
+
+		snprintf(job, sizeof(job), "* * * * * %s", line);
+		assert_string_equal(first_rule(t, NULL, MW_TAMPER_CRON,
+					       "/var/spool/cron/crontabs/u", job, &sev),
+				    "tamper.check-a");
+	}
+	mw_tamper_table_free(t);
+	rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_table_shipped),
 		cmocka_unit_test(test_table_lint),
 		cmocka_unit_test(test_judge_targets),
+		cmocka_unit_test(test_judge_limit_fails_closed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
