@@ -1468,6 +1468,8 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	json_object_set_new(data, "max_file_size", json_integer((json_int_t)s.cap));
 	json_object_set_new(data, "signatures_dir", mw_json_raw(dir));
 	json_object_set_new(data, "rules", json_integer((json_int_t)mw_sig_db_nrules(db)));
+	json_object_set_new(data, "tamper_checks",
+			    json_integer((json_int_t)mw_tamper_table_size(s.tamper)));
 	json_object_set_new(data, "signature_version", json_string(ver));
 	json_object_set_new(data, "prefilter", json_string(mw_sig_db_prefilter(db)));
 	if (s.slowest_rule) {
