@@ -48,8 +48,9 @@ const char *mw_tamper_kind_name(enum mw_tamper_kind k);
 
 /*
  * Directories outside the web roots that hold files of the family on this
- * host (crontab spools, FPM pool directories), added to an auto-detected
- * scan. Adds those that exist to out.
+ * host (/var/spool/cron/crontabs, /etc/php-fpm.d, /etc/php/VERSION/fpm/pool.d,
+ * cPanel's /opt/cpanel/ea-phpNN/root/etc/php-fpm.d), added to an
+ * auto-detected scan. Adds those that exist (no symlink) to out.
  */
 void mw_tamper_host_dirs(struct mw_strlist *out);
 

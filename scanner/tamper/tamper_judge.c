@@ -82,23 +82,30 @@ void mw_tamper_host_dirs(struct mw_strlist *out)
 	struct dirent *de;
 	struct stat st;
 	size_t i;
+	int k;
 	DIR *d;
 
 	for (i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
 		if (lstat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
 			(void)mw_strlist_add(out, dirs[i]);
-	/* /etc/php/VERSION/fpm/pool.d of every installed PHP (Debian) */
-	d = opendir("/etc/php");
-	if (!d)
-		return;
-	for (i = 0; i < 64 && (de = readdir(d)) != NULL; i++) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+	/* /etc/php/VERSION/fpm/pool.d of every installed PHP (Debian), and
+	 * cPanel's /opt/cpanel/ea-phpNN/root/etc/php-fpm.d */
+	for (k = 0; k < 2; k++) {
+		d = opendir(k ? "/opt/cpanel" : "/etc/php");
+		if (!d)
 			continue;
-		snprintf(path, sizeof(path), "/etc/php/%s/fpm/pool.d", de->d_name);
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			(void)mw_strlist_add(out, path);
+		for (i = 0; i < 256 && (de = readdir(d)) != NULL; i++) {
+			if (k == 0 && (de->d_name[0] < '0' || de->d_name[0] > '9'))
+				continue;
+			if (k == 1 && strncmp(de->d_name, "ea-php", 6) != 0)
+				continue;
+			snprintf(path, sizeof(path), k ? "/opt/cpanel/%s/root/etc/php-fpm.d" :
+				 "/etc/php/%s/fpm/pool.d", de->d_name);
+			if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+				(void)mw_strlist_add(out, path);
+		}
+		closedir(d);
 	}
-	closedir(d);
 }
 
 /* ---- items ---- */
