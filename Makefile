@@ -178,7 +178,7 @@ install: all
 	install -m 0755 mailwarden $(DESTDIR)$(SBINDIR)/mailwarden
 	install -m 0644 docs/mailwarden.8 $(DESTDIR)$(MANDIR)/man8/mailwarden.8
 	install -m 0644 docs/mailwarden.conf.5 $(DESTDIR)$(MANDIR)/man5/mailwarden.conf.5
-	@set -e; for r in signatures/*.rules; do \
+	@set -e; for r in signatures/*.rules signatures/tamper.table; do \
 	  [ -e "$$r" ] || continue; \
 	  install -m 0644 "$$r" $(DESTDIR)$(DATADIR)/signatures/; done
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/mailwarden.conf ]; then \

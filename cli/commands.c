@@ -25,9 +25,10 @@ const struct mw_command mw_commands[] = {
 	  "  --postfix-config DIR     relay: audit the Postfix configuration in DIR\n"
 	  "  --exim PROGRAM           relay: audit the Exim that PROGRAM runs\n",
 	  mw_cmd_audit },
-	{ "scan", "find PHP mailer shells and webshells in web roots",
+	{ "scan", "find PHP mailers, webshells and config tampering in web roots",
 	  "mailwarden scan [options] [PATH...]\n"
-	  "  (no PATH: auto-detected document roots)\n"
+	  "  (no PATH: auto-detected document roots, crontabs, PHP-FPM pools;\n"
+	  "  .htaccess/.user.ini/php.ini/pools/crontabs judged for tampering)\n"
 	  "  --quarantine          move detected files (>= quarantine_min_severity) away\n"
 	  "  --incremental         skip files unchanged since the last run\n"
 	  "  --exclude PATH        do not descend into PATH (repeatable)\n"

@@ -25,6 +25,7 @@
 #include "scanner/webroot/quarantine.h"
 #include "scanner/webroot/scan.h"
 #include "scanner/webroot/walk.h"
+#include "scanner/tamper/tamper.h"
 #include "signatures/sig.h"
 
 #define CHECK "scan"
@@ -41,6 +42,8 @@ struct qitem {
 struct scan {
 	struct mw_ctx *ctx;
 	const struct mw_sig_db *db;
+	struct mw_tamper_table *tamper;	/* NULL: no tamper.table */
+	const struct mw_strlist *roots;
 	struct mw_scan_cache *cache;
 	size_t cap;
 	int cross_fs;
@@ -276,6 +279,7 @@ static void replay(struct scan *s, const char *path, const struct stat *st,
 		if (json_is_integer(hb) && json_integer_value(hb) > 0)
 			hashed = (uint64_t)json_integer_value(hb);
 		if (id && strcmp(id, "scan.not-fully-scanned") != 0 &&
+		    strncmp(id, "tamper.", 7) != 0 &&
 		    json_integer_value(json_object_get(fj, "severity")) >= (json_int_t)s->qmin)
 			add_rule_id(rules, sizeof(rules), id);
 	}
@@ -479,6 +483,50 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 	}
 	if (s->quarantine && rules[0] && sha[0])
 		queue_quarantine(s, path, st, sha, truncated ? len : 0, rules);
+}
+
+/*
+ * A file of the tampering family (scanner/tamper/tamper.h), judged from its
+ * first MW_TAMPER_MAX_FILE bytes; its findings are reported and cached
+ * like rule matches but never quarantined: the fix is one line of the
+ * site's or host's configuration, not moving the file away. Leaves fd at
+ * offset 0 for the PHP path, which still sees the file (PHP hidden in an
+ * .htaccess). st is filled here when not known.
+ */
+static void tamper_file(struct scan *s, struct scan_ts *ts, int fd,
+			const struct mw_walk_file *wf, enum mw_tamper_kind k,
+			struct stat *st, int *have_st, json_t *arr)
+{
+	const char *path = wf->path;
+	struct mw_tamper_env env = { s->tamper, s->db, ts->sc, s->roots };
+	struct mw_tamper_finding f[MW_TAMPER_MAX_FINDINGS];
+	size_t i, n, cap = s->cap < MW_TAMPER_MAX_FILE ? s->cap : MW_TAMPER_MAX_FILE;
+	int trunc = 0;
+	char sha[65];
+
+	mw_buf_reset(&ts->buf);
+	if ((!*have_st && fstat(fd, st) < 0) ||
+	    mw_read_fd_capped(fd, &ts->buf, cap, &trunc) || lseek(fd, 0, SEEK_SET) != 0) {
+		scan_error(s, path, MW_ERR_IO, "cannot read: %s", strerror(errno));
+		return;
+	}
+	*have_st = 1;
+	if (st->st_dev != wf->dir_dev && !s->cross_fs)
+		return;		/* bind-mounted from elsewhere: on_file says so */
+	n = mw_tamper_judge(&env, k, path, ts->buf.data ? ts->buf.data : "", ts->buf.len,
+			    trunc, f, MW_TAMPER_MAX_FINDINGS);
+	mw_sha256_hex(ts->buf.data ? ts->buf.data : "", ts->buf.len, sha);
+	if (n)
+		memcpy(ts->sha, sha, sizeof(sha));
+	for (i = 0; i < n; i++) {
+		json_t *fj = finding_json(f[i].rule_id, f[i].severity, f[i].title,
+					  f[i].family, f[i].line, f[i].excerpt,
+					  f[i].remediation, json_incref(f[i].details));
+
+		emit(s, path, st, sha, fj, arr);
+		json_decref(fj);
+		mw_tamper_finding_clear(&f[i]);
+	}
 }
 
 /*
@@ -716,6 +764,7 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 	struct scan_ts *ts = tsp;
 	struct stat st;
 	enum mw_php_class cls;
+	enum mw_tamper_kind tk;
 	enum mw_err e;
 	int fd, truncated = 0, have_st, had_st;
 	size_t nread = 0;
@@ -770,14 +819,20 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 	}
 	had_st = have_st;
 	ts->sha[0] = '\0';
+	if (s->cache)
+		arr = json_array();
+	if (s->tamper && (tk = mw_tamper_kind_of(f->name, f->path)) != MW_TAMPER_NONE)
+		tamper_file(s, ts, fd, f, tk, &st, &have_st, arr);
 	e = read_classify(ts, fd, f->name, &st, &have_st, s->cap, &cls, &truncated, &nread);
 	if (e == MW_ERR_NOTREG) {
+		json_decref(arr);
 		close(fd);
 		return;
 	}
 	if (!had_st && have_st && st.st_dev != f->dir_dev && !s->cross_fs) {
 		/* a file bind-mounted from elsewhere: seen only now */
 		ADD(s, other_fs_files, 1);
+		json_decref(arr);
 		close(fd);
 		return;
 	}
@@ -785,12 +840,11 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		ADD(s, unreadable, 1);
 		scan_error(s, f->path, e, "cannot read: %s",
 			   e == MW_ERR_IO ? strerror(errno) : mw_strerror(e));
+		json_decref(arr);
 		close(fd);
 		return;
 	}
 	ADD(s, bytes, nread);
-	if (s->cache)
-		arr = json_array();
 	if (truncated)
 		ADD(s, truncated, 1);
 	if (cls == MW_PHP_NO) {
@@ -1159,6 +1213,18 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 		json_object_set_new(r, "source", mw_json_raw(w));
 		json_array_append_new(jroots, r);
 	}
+	/* crontab spools and FPM pool directories: configuration tampering */
+	mw_strlist_clear(&det);
+	mw_tamper_host_dirs(&det);
+	for (i = 0; i < det.n; i++) {
+		if (root_covered(roots, det.v[i]))
+			continue;
+		(void)mw_strlist_add(roots, det.v[i]);
+		r = json_object();
+		json_object_set_new(r, "path", mw_json_raw(det.v[i]));
+		json_object_set_new(r, "source", json_string("host configuration"));
+		json_array_append_new(jroots, r);
+	}
 	for (i = 0; i < skipped.n; i++)
 		mw_report_note(ctx->report, CHECK, "not scanned: %s", skipped.v[i]);
 	for (i = 0; i < out.n; i++)
@@ -1171,6 +1237,31 @@ static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 	return 0;
 }
 
+/*
+ * The tampering family's check table (signatures/tamper.table) into
+ * s->tamper; its problems are report errors. Its digest joins the rules'
+ * version in ver, the incremental cache's key, so that a changed table
+ * judges every configuration file again.
+ */
+static void load_tamper(struct mw_ctx *ctx, struct scan *s, const char *dir, char ver[65])
+{
+	struct mw_strlist problems = { 0 };
+	char path[MW_MAX_PATH + 32], both[130];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, MW_TAMPER_TABLE_FILE);
+	if (mw_tamper_table_load(path, &s->tamper, &problems) != MW_OK)
+		mw_report_note(ctx->report, CHECK, "%s: %s: configuration tampering not "
+			       "checked", path, strerror(errno));
+	for (i = 0; i < problems.n; i++)
+		mw_report_error(ctx->report, CHECK, path, 0, MW_ERR_PARSE, "%s", problems.v[i]);
+	mw_strlist_clear(&problems);
+	if (s->tamper) {
+		snprintf(both, sizeof(both), "%s%s", ver, mw_tamper_table_digest(s->tamper));
+		mw_sha256_hex(both, strlen(both), ver);
+	}
+}
+
 static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 {
 	struct mw_strlist roots = { 0 }, exclude = { 0 }, notes = { 0 };
@@ -1180,7 +1271,7 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	struct mw_sig_set set;
 	struct mw_sig_db *db = NULL;
 	struct scan s;
-	char dir[MW_MAX_PATH], err[1024], ver[65] = "";
+	char dir[MW_MAX_PATH], err[1024], ver[65] = "", cache_ver[65];
 	json_t *data, *jroots, *skipped;
 	double t0 = mono_ms();
 	enum mw_err e;
@@ -1239,10 +1330,13 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 		mw_report_note(ctx->report, CHECK, "no document root found: nothing scanned "
 			       "(give PATH or set web_roots)");
 
+	memcpy(cache_ver, ver, sizeof(cache_ver));
+	load_tamper(ctx, &s, dir, cache_ver);
+	s.roots = &roots;
 	if (o->incremental) {
 		const char *note = NULL;
 
-		if (mw_cache_open(ctx->cfg->state_dir, ver, &s.cache, &note, err,
+		if (mw_cache_open(ctx->cfg->state_dir, cache_ver, &s.cache, &note, err,
 				  sizeof(err)))
 			mw_report_error(ctx->report, CHECK, ctx->cfg->state_dir, 0, MW_ERR_IO,
 					"incremental cache unavailable, scanning everything: %s",
@@ -1314,6 +1408,8 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	json_object_set_new(data, "max_file_size", json_integer((json_int_t)s.cap));
 	json_object_set_new(data, "signatures_dir", mw_json_raw(dir));
 	json_object_set_new(data, "rules", json_integer((json_int_t)mw_sig_db_nrules(db)));
+	json_object_set_new(data, "tamper_checks",
+			    json_integer((json_int_t)mw_tamper_table_size(s.tamper)));
 	json_object_set_new(data, "signature_version", json_string(ver));
 	json_object_set_new(data, "prefilter", json_string(mw_sig_db_prefilter(db)));
 	if (s.slowest_rule) {
@@ -1334,6 +1430,7 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	mw_strlist_clear(&exclude);
 	mw_sig_db_free(db);
 	mw_sig_set_free(&set);
+	mw_tamper_table_free(s.tamper);
 	return MW_OK;
 }
 

@@ -22,6 +22,8 @@ check "binary installed and runs" "$dest/usr/sbin/mailwarden" --version
 check "binary mode 0755" test "$(stat -c %a "$dest/usr/sbin/mailwarden")" = 755
 check "man page mailwarden.8" test -s "$dest/usr/share/man/man8/mailwarden.8"
 check "man page mailwarden.conf.5" test -s "$dest/usr/share/man/man5/mailwarden.conf.5"
+check "tamper.table installed with the rules" \
+	cmp -s "$MW_TOP/signatures/tamper.table" "$dest/usr/share/mailwarden/signatures/tamper.table"
 check "default configuration" cmp -s "$MW_TOP/docs/mailwarden.conf.example" "$dest/etc/mailwarden.conf"
 unitdir=$dest/lib/systemd/system
 check "nightly service installed" test -f "$unitdir/mailwarden-nightly.service"
