@@ -27,63 +27,7 @@
 #include "scanner/webroot/walk.h"
 #include "scanner/tamper/tamper.h"
 #include "signatures/sig.h"
-
-#define CHECK "scan"
-
-/* A file to quarantine once the walk is over. */
-struct qitem {
-	struct qitem *next;
-	char *path, *sha256, *rules;
-	uint64_t hashed;	/* bytes sha256 covers, 0 = whole file */
-	dev_t dev;
-	ino_t ino;
-};
-
-struct scan {
-	struct mw_ctx *ctx;
-	const struct mw_sig_db *db;
-	struct mw_tamper_table *tamper;	/* NULL: no tamper.table */
-	const struct mw_strlist *roots;
-	struct mw_scan_cache *cache;
-	size_t cap;
-	int cross_fs;
-	int quarantine;
-	enum mw_severity qmin;
-	pthread_mutex_t lock;		/* lists and json below */
-	json_t *symlinks;
-	struct qitem *qlist;
-	unsigned long errors_reported;
-	double slowest_ms;
-	char *slowest_rule, *slowest_file;
-	/* counters, atomics */
-	unsigned long candidates, by_ext, by_tag, not_candidates, bytes,
-		      cached, truncated, unreadable, findings, other_fs_files,
-		      processed, magic_calls, limit_faults, vanished;
-};
-
-struct hit {
-	const struct mw_sig_rule *rule;
-	size_t offset;
-	unsigned long line;
-	int view;		/* MW_SIG_VIEW_* of the pattern that placed it */
-	char layer[256];	/* decoders of a layer it was found in, or "" */
-};
-
-struct scan_ts {
-	struct scan *s;
-	struct mw_sig_scratch *sc;
-	struct mw_buf buf;
-	char *chunk;		/* MW_SCAN_CARRY + MW_SCAN_CHUNK */
-	magic_t magic;
-	int magic_failed;
-	struct hit hits[MW_SCAN_MAX_HITS];
-	unsigned nhits;
-	const char *cur_path;
-	unsigned long local_files;
-	char sha[65];		/* file.sha256 of the last match, for the cache */
-};
-
-#define ADD(s, field, n) __atomic_add_fetch(&(s)->field, (n), __ATOMIC_RELAXED)
+#include "scanner/webroot/scan_int.h"
 
 static void scan_error(struct scan *s, const char *path, enum mw_err code,
 		       const char *fmt, const char *arg)
@@ -529,235 +473,6 @@ static void tamper_file(struct scan *s, struct scan_ts *ts, int fd,
 	}
 }
 
-/*
- * Open for reading like mw_open_regular_at() (O_NOFOLLOW, O_NONBLOCK so a
- * FIFO swapped in cannot hang us, fstat, regular files only) minus its two
- * fcntl calls that clear O_NONBLOCK: it has no effect on regular files, and
- * at 250k files those calls are measurable. Failures go through
- * mw_open_regular_at() again for its error classification.
- */
-static enum mw_err open_regular(int dirfd, const char *name, int *fd_out,
-				struct stat *st)
-{
-	int fd = mw_openat_noatime(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-				   O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return mw_open_regular_at(dirfd, name, fd_out, st);
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-		return S_ISREG(st->st_mode) ? MW_ERR_IO : MW_ERR_NOTREG;
-	}
-	*fd_out = fd;
-	return MW_OK;
-}
-
-/* openat() alone, for files stat-ed only if they turn out to matter. */
-static enum mw_err open_plain(int dirfd, const char *name, int *fd_out)
-{
-	struct stat st;
-	int fd = mw_openat_noatime(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-				   O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return mw_open_regular_at(dirfd, name, fd_out, &st);
-	*fd_out = fd;
-	return MW_OK;
-}
-
-/* read() retrying on EINTR. */
-static ssize_t read_some(int fd, char *p, size_t n)
-{
-	ssize_t r;
-
-	do
-		r = read(fd, p, n);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-/*
- * How much to read: st_size capped, so that no extra read() is spent to
- * see EOF (a file growing meanwhile is read as it was at fstat time). An
- * empty st_size (procfs-like files) reads to EOF up to the cap.
- */
-static size_t read_goal(const struct stat *st, size_t cap, int *truncated)
-{
-	*truncated = (uint64_t)st->st_size > cap;
-	if (st->st_size <= 0)
-		return cap;
-	return (uint64_t)st->st_size < cap ? (size_t)st->st_size : cap;
-}
-
-static enum mw_err read_whole(struct mw_buf *b, int fd, size_t goal)
-{
-	ssize_t r;
-	enum mw_err e;
-
-	mw_buf_reset(b);
-	e = mw_buf_reserve(b, goal);
-	if (e)
-		return e;
-	while (b->len < goal) {
-		r = read_some(fd, b->data + b->len, goal - b->len);
-		if (r < 0)
-			return MW_ERR_IO;
-		if (r == 0)
-			break;
-		b->len += (size_t)r;
-	}
-	b->data[b->len] = '\0';
-	return MW_OK;
-}
-
-/*
- * A file without a PHP name streams through a small cache-hot chunk and is
- * searched for an open tag on the way, up to goal bytes or the end: a read
- * shorter than asked for is the end of a regular file (the workers block
- * signals, so none is cut short). No fstat: most such files are images and
- * caches that turn out not to be candidates, and a stat call each is
- * measurable at 200k files. *cls is the tag found (MW_PHP_NO if none),
- * *total the bytes read, *more 1 when goal bytes were read without seeing
- * the end.
- */
-static enum mw_err stream_tag(struct scan_ts *ts, int fd, size_t goal,
-			      enum mw_php_class *cls, size_t *total, int *more)
-{
-	size_t carry = 0, want, keep;
-	enum mw_php_class k;
-	int script = -1;
-	ssize_t r;
-
-	*cls = MW_PHP_NO;
-	*total = 0;
-	*more = 0;
-	while (*total < goal) {
-		want = goal - *total < MW_SCAN_CHUNK ? goal - *total : MW_SCAN_CHUNK;
-		r = read_some(fd, ts->chunk + carry, want);
-		if (r < 0)
-			return MW_ERR_IO;
-		if (r == 0)
-			return MW_OK;
-		if (script < 0)
-			script = !mw_looks_binary(ts->chunk, (size_t)r);
-		*total += (size_t)r;
-		if (mw_php_tag_ex(ts->chunk, carry + (size_t)r, script, &k, NULL) >= 0) {
-			*cls = k;
-			return MW_OK;
-		}
-		if ((size_t)r < want)
-			return MW_OK;
-		keep = carry + (size_t)r < MW_SCAN_CARRY ? carry + (size_t)r : MW_SCAN_CARRY;
-		memmove(ts->chunk, ts->chunk + carry + (size_t)r - keep, keep);
-		carry = keep;
-	}
-	*more = 1;
-	return MW_OK;
-}
-
-/*
- * Read up to limit bytes into b without knowing the size: into the room the
- * buffer already has (it keeps the largest file so far), at least 64 KiB at
- * a time; a short read is the end (see stream_tag). *more is 1 when limit
- * bytes were read without seeing the end.
- */
-static enum mw_err read_upto(struct mw_buf *b, int fd, size_t limit, int *more)
-{
-	size_t want;
-	ssize_t r;
-	enum mw_err e;
-
-	mw_buf_reset(b);
-	*more = 0;
-	e = mw_buf_reserve(b, 0);	/* room for the NUL even at limit 0 */
-	if (e)
-		return e;
-	for (;;) {
-		if (b->len >= limit) {
-			*more = 1;
-			break;
-		}
-		want = b->alloc > b->len + 1 ? b->alloc - b->len - 1 : 0;
-		if (want < 65536)
-			want = 65536;
-		if (want > limit - b->len)
-			want = limit - b->len;
-		e = mw_buf_reserve(b, want);
-		if (e)
-			return e;
-		r = read_some(fd, b->data + b->len, want);
-		if (r < 0)
-			return MW_ERR_IO;
-		b->len += (size_t)r;
-		if ((size_t)r < want)
-			break;
-	}
-	b->data[b->len] = '\0';
-	return MW_OK;
-}
-
-/*
- * Read and classify. A PHP name is read whole (capped) into ts->buf. Other
- * files stream (stream_tag); only when a tag turns up is the file read whole
- * for matching, so a large backup never sits in memory. st is filled here
- * (fstat) when it was not known (*have_st 0) and is needed now: a file that
- * reached the cap, or a streamed candidate (read again to its size).
- * *nread = bytes read.
- */
-static enum mw_err read_classify(struct scan_ts *ts, int fd, const char *name,
-				 struct stat *st, int *have_st, size_t cap,
-				 enum mw_php_class *cls, int *truncated,
-				 size_t *nread)
-{
-	size_t goal, total;
-	int more;
-	enum mw_err e;
-
-	*truncated = 0;
-	mw_buf_reset(&ts->buf);
-	if (mw_php_name(name)) {
-		*cls = MW_PHP_EXTENSION;
-		if (*have_st) {
-			e = read_whole(&ts->buf, fd, read_goal(st, cap, truncated));
-		} else {
-			e = read_upto(&ts->buf, fd, cap, &more);
-			if (!e && more) {
-				if (fstat(fd, st) < 0)
-					return MW_ERR_IO;
-				if (!S_ISREG(st->st_mode))
-					return MW_ERR_NOTREG;
-				*have_st = 1;
-				*truncated = (uint64_t)st->st_size > cap;
-			}
-		}
-		*nread = ts->buf.len;
-		return e;
-	}
-	goal = *have_st ? read_goal(st, cap, truncated) : cap;
-	e = stream_tag(ts, fd, goal, cls, &total, &more);
-	*nread = total;
-	if (e || (*cls == MW_PHP_NO && !more))
-		return e;
-	if (!*have_st) {
-		if (fstat(fd, st) < 0)
-			return MW_ERR_IO;
-		if (!S_ISREG(st->st_mode))
-			return MW_ERR_NOTREG;
-		*have_st = 1;
-		goal = read_goal(st, cap, truncated);
-	}
-	if (*cls == MW_PHP_NO)
-		return MW_OK;
-	if (lseek(fd, 0, SEEK_SET) != 0)
-		return MW_ERR_IO;
-	e = read_whole(&ts->buf, fd, goal);
-	*nread = total + ts->buf.len;
-	return e;
-}
-
 static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 {
 	struct scan *s = ud;
@@ -796,8 +511,8 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 	/* the cache needs its key; otherwise a file is stat-ed only if it
 	 * turns out to matter (a finding, a candidate to read again, the cap) */
 	have_st = s->cache != NULL;
-	e = have_st ? open_regular(f->dirfd, f->name, &fd, &st) :
-	    open_plain(f->dirfd, f->name, &fd);
+	e = have_st ? mw_scan_open_regular(f->dirfd, f->name, &fd, &st) :
+					   mw_scan_open_plain(f->dirfd, f->name, &fd);
 	if (e == MW_ERR_SYMLINK || e == MW_ERR_NOTREG) {
 		/* swapped since getdents: the walker's rules still apply */
 		return;
@@ -823,7 +538,7 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		arr = json_array();
 	if (s->tamper && (tk = mw_tamper_kind_of(f->name, f->path)) != MW_TAMPER_NONE)
 		tamper_file(s, ts, fd, f, tk, &st, &have_st, arr);
-	e = read_classify(ts, fd, f->name, &st, &have_st, s->cap, &cls, &truncated, &nread);
+	e = mw_scan_read_classify(ts, fd, f->name, &st, &have_st, s->cap, &cls, &truncated, &nread);
 	if (e == MW_ERR_NOTREG) {
 		json_decref(arr);
 		close(fd);
@@ -913,50 +628,6 @@ static void on_event(void *ud, enum mw_walk_event ev, const char *path,
 	}
 }
 
-static void load_exclude(struct mw_strlist *dst, const struct mw_strlist *a,
-			 const struct mw_strlist *b)
-{
-	size_t i;
-
-	for (i = 0; a && i < a->n; i++)
-		(void)mw_strlist_add(dst, a->v[i]);
-	for (i = 0; b && i < b->n; i++)
-		(void)mw_strlist_add(dst, b->v[i]);
-}
-
-/* The tool's own directories are never scanned: a quarantine_dir inside a
- * web root would otherwise be re-quarantined from every run. */
-static void exclude_own_dirs(struct mw_ctx *ctx, const struct mw_strlist *roots,
-			     struct mw_strlist *exclude)
-{
-	const char *own[2] = { ctx->cfg->quarantine_dir, ctx->cfg->state_dir };
-	const char *what[2] = { "quarantine_dir", "state_dir" };
-	char dir[MW_MAX_PATH];
-	size_t i, j, l, rl;
-
-	for (i = 0; i < 2; i++) {
-		if (!own[i] || own[i][0] != '/')
-			continue;
-		l = strlen(own[i]);
-		while (l > 1 && own[i][l - 1] == '/')
-			l--;
-		if (l >= sizeof(dir))
-			continue;
-		memcpy(dir, own[i], l);
-		dir[l] = '\0';
-		(void)mw_strlist_add(exclude, dir);
-		for (j = 0; j < roots->n; j++) {
-			rl = strlen(roots->v[j]);
-			while (rl > 1 && roots->v[j][rl - 1] == '/')
-				rl--;
-			if (l > rl && strncmp(dir, roots->v[j], rl) == 0 &&
-			    (dir[rl] == '/' || rl == 1))
-				mw_report_note(ctx->report, CHECK, "%s %s is inside %s: "
-					       "not scanned", what[i], dir, roots->v[j]);
-		}
-	}
-}
-
 static void run_quarantine(struct scan *s, json_t *data)
 {
 	struct mw_quarantine *q = NULL;
@@ -999,242 +670,12 @@ static void run_quarantine(struct scan *s, json_t *data)
 	json_object_set_new(data, "quarantined", json_integer((json_int_t)n));
 }
 
-/* Text view of data.scan: the counts, not the symlink list. */
-static int render_scan(FILE *out, const json_t *d, int color)
-{
-	const json_t *roots = json_object_get(d, "roots"), *r, *sk, *sl;
-	size_t i;
-
-	(void)color;
-	if (json_is_true(json_object_get(d, "roots_given"))) {
-		/* 28,000 files from a list are not 28,000 header lines */
-		size_t n = json_array_size(roots);
-
-		if (n == 0 && fputs("  roots: none (no files given)\n", out) == EOF)
-			return -1;
-		if (n == 1 && fprintf(out, "  root: %s (%s)\n",
-				      json_string_value(json_object_get(
-					      json_array_get(roots, 0), "path")),
-				      json_string_value(json_object_get(
-					      json_array_get(roots, 0), "source"))) < 0)
-			return -1;
-		if (n > 1) {
-			const char *first = json_string_value(json_object_get(
-				json_array_get(roots, 0), "source"));
-			const char *last = json_string_value(json_object_get(
-				json_array_get(roots, n - 1), "source"));
-
-			if (fprintf(out, "  roots: %zu paths given (%s%s%s)\n", n, first,
-				    strcmp(first, last) ? ", " : "",
-				    strcmp(first, last) ? last : "") < 0)
-				return -1;
-		}
-	} else {
-		json_array_foreach(roots, i, r)
-			if (fprintf(out, "  root: %s (%s)\n",
-				    json_string_value(json_object_get(r, "path")),
-				    json_string_value(json_object_get(r, "source"))) < 0)
-				return -1;
-	}
-	sk = json_object_get(d, "skipped");
-#define I(o, k) json_integer_value(json_object_get((o), (k)))
-	if (fprintf(out, "  files: %" JSON_INTEGER_FORMAT " in %" JSON_INTEGER_FORMAT
-		    " directories, %" JSON_INTEGER_FORMAT " bytes read, %"
-		    JSON_INTEGER_FORMAT " ms\n", I(d, "files"), I(d, "dirs"),
-		    I(d, "bytes"), I(d, "duration_ms")) < 0 ||
-	    fprintf(out, "  PHP candidates: %" JSON_INTEGER_FORMAT " (%" JSON_INTEGER_FORMAT
-		    " by extension, %" JSON_INTEGER_FORMAT " by content), not PHP: %"
-		    JSON_INTEGER_FORMAT "\n", I(d, "candidates"),
-		    I(d, "candidates_by_extension"), I(d, "candidates_by_content"),
-		    I(d, "not_candidates")) < 0 ||
-	    fprintf(out, "  skipped: %" JSON_INTEGER_FORMAT " unreadable, %"
-		    JSON_INTEGER_FORMAT " truncated, %" JSON_INTEGER_FORMAT
-		    " other filesystem, %" JSON_INTEGER_FORMAT " excluded, %"
-		    JSON_INTEGER_FORMAT " special, %" JSON_INTEGER_FORMAT
-		    " vanished; %" JSON_INTEGER_FORMAT " symlinks not followed\n",
-		    I(sk, "unreadable"), I(sk, "truncated"), I(sk, "other_filesystem"),
-		    I(sk, "excluded"), I(sk, "special"), I(sk, "vanished"),
-		    I(d, "symlinks")) < 0 ||
-	    fprintf(out, "  rules: %" JSON_INTEGER_FORMAT " (%s prefilter), threads: %"
-		    JSON_INTEGER_FORMAT "%s", I(d, "rules"),
-		    json_string_value(json_object_get(d, "prefilter")), I(d, "threads"),
-		    json_is_true(json_object_get(d, "incremental")) ? ", incremental" : "") < 0)
-		return -1;
-	if (json_is_true(json_object_get(d, "incremental")) &&
-	    fprintf(out, " (%" JSON_INTEGER_FORMAT " files unchanged)", I(d, "cached")) < 0)
-		return -1;
-	if (json_object_get(d, "quarantined") &&
-	    fprintf(out, ", quarantined: %" JSON_INTEGER_FORMAT, I(d, "quarantined")) < 0)
-		return -1;
-	if (fputc('\n', out) == EOF)
-		return -1;
-	sl = json_object_get(d, "slowest");
-	if (sl && fprintf(out, "  slowest rule: %s, %.1f ms on %s\n",
-			  json_string_value(json_object_get(sl, "rule")),
-			  json_real_value(json_object_get(sl, "ms")),
-			  json_string_value(json_object_get(sl, "file"))) < 0)
-		return -1;
-#undef I
-	return 0;
-}
-
 static double mono_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* cwd + "/" + p without "./" prefixes; 0 when it does not fit. */
-static int absolute_root(const char *p, char *out, size_t n)
-{
-	char cwd[PATH_MAX];
-
-	while (p[0] == '.' && p[1] == '/')
-		for (p += 2; *p == '/'; p++)
-			;
-	if (strcmp(p, ".") == 0)
-		p = "";
-	if (!getcwd(cwd, sizeof(cwd)))
-		return 0;
-	return (size_t)snprintf(out, n, "%s%s%s", cwd, cwd[1] && *p ? "/" : "", p) < n;
-}
-
-/* Roots: the given paths (realpath'd: an explicit symlink root is the
- * admin's choice), else config web_roots plus auto-detected ones. */
-/* 1 when path is one of roots or lies inside one. */
-static int root_covered(const struct mw_strlist *roots, const char *path)
-{
-	size_t i, l;
-
-	for (i = 0; i < roots->n; i++) {
-		l = strlen(roots->v[i]);
-		if (strncmp(path, roots->v[i], l) == 0 && (path[l] == '\0' || path[l] == '/'))
-			return 1;
-	}
-	return 0;
-}
-
-/* A web root that is a symbolic link out of its directory (or to nothing):
- * not scanned, and a finding, so that "0 findings" never hides it. */
-static void report_root_outside(struct mw_ctx *ctx, const char *path,
-				const char *reason, const char *source)
-{
-	struct mw_finding f;
-	json_t *det = json_object();
-
-	json_object_set_new(det, "reason", mw_json_raw(reason));
-	if (source)
-		json_object_set_new(det, "source", json_string(source));
-	memset(&f, 0, sizeof(f));
-	f.check = CHECK;
-	f.rule_id = "scan.docroot-symlink";
-	f.cause = MW_CAUSE_WEB_MALWARE;
-	f.severity = MW_SEV_MEDIUM;
-	f.title = "web root is a symbolic link leading out of its directory: not scanned";
-	f.path = path;
-	f.remediation = "See where it points and why; if the target is a web root, "
-			"scan it by name (mailwarden scan TARGET) or list it in web_roots.";
-	f.details = det;
-	(void)mw_report_add(ctx->report, &f);
-	json_decref(det);
-}
-
-static int collect_roots(struct mw_ctx *ctx, const struct mw_scan_opts *o,
-			 struct mw_strlist *roots, json_t *jroots)
-{
-	struct mw_strlist why = { 0 }, skipped = { 0 }, det = { 0 }, out = { 0 },
-			  out_why = { 0 };
-	char real[PATH_MAX], absroot[PATH_MAX];
-	size_t i;
-	json_t *r;
-
-	if (o->explicit_roots) {
-		/* Given paths, even none (an empty --files-from): never the
-		 * detected roots. Only a symlink typed on the command line is
-		 * followed; one in a list (find's output) is not. */
-		for (i = 0; i < o->roots.n; i++) {
-			const char *p = o->roots.v[i];
-			int listed = i >= o->noperands;
-			struct stat st;
-
-			/* relative: made absolute, so that findings name the file
-			 * and the quarantine (which resolves from "/") finds it */
-			if (p[0] != '/' && absolute_root(p, absroot, sizeof(absroot)))
-				p = absroot;
-			if (!listed && lstat(p, &st) == 0 && S_ISLNK(st.st_mode) &&
-			    realpath(p, real)) {
-				mw_report_note(ctx->report, CHECK, "root %s is a symbolic link "
-					       "to %s: scanning the target", p, real);
-				p = real;
-			}
-			(void)mw_strlist_add(roots, p);
-			r = json_object();
-			json_object_set_new(r, "path", mw_json_raw(p));
-			json_object_set_new(r, "source", json_string(listed ? "--files-from" :
-								      "command line"));
-			json_array_append_new(jroots, r);
-		}
-		return 0;
-	}
-	for (i = 0; i < ctx->cfg->web_roots.n; i++) {
-		const char *p = ctx->cfg->web_roots.v[i];
-		char reason[2 * MW_MAX_PATH];
-		int rr = mw_docroot_resolve("", p, real, sizeof(real), reason,
-					    sizeof(reason));
-
-		if (rr < 0) {
-			report_root_outside(ctx, p, reason, "config web_roots");
-			continue;
-		}
-		if (rr > 0) {
-			mw_report_note(ctx->report, CHECK, "web root %s is a symbolic link "
-				       "to %s: scanning the target", p, real);
-			p = real;
-		}
-		(void)mw_strlist_add(roots, p);
-		mw_report_note(ctx->report, CHECK, "document root %s (config web_roots)", p);
-		r = json_object();
-		json_object_set_new(r, "path", mw_json_raw(p));
-		json_object_set_new(r, "source", json_string("config web_roots"));
-		json_array_append_new(jroots, r);
-	}
-	(void)mw_docroots_detect("", &det, &why, &skipped, &out, &out_why);
-	for (i = 0; i < det.n; i++) {
-		const char *w = why.v[i];
-
-		if (root_covered(roots, det.v[i]))
-			continue;
-		(void)mw_strlist_add(roots, det.v[i]);
-		mw_report_note(ctx->report, CHECK, "document root %s (%s)", det.v[i], w);
-		r = json_object();
-		json_object_set_new(r, "path", mw_json_raw(det.v[i]));
-		json_object_set_new(r, "source", mw_json_raw(w));
-		json_array_append_new(jroots, r);
-	}
-	/* crontab spools and FPM pool directories: configuration tampering */
-	mw_strlist_clear(&det);
-	mw_tamper_host_dirs(&det);
-	for (i = 0; i < det.n; i++) {
-		if (root_covered(roots, det.v[i]))
-			continue;
-		(void)mw_strlist_add(roots, det.v[i]);
-		r = json_object();
-		json_object_set_new(r, "path", mw_json_raw(det.v[i]));
-		json_object_set_new(r, "source", json_string("host configuration"));
-		json_array_append_new(jroots, r);
-	}
-	for (i = 0; i < skipped.n; i++)
-		mw_report_note(ctx->report, CHECK, "not scanned: %s", skipped.v[i]);
-	for (i = 0; i < out.n; i++)
-		report_root_outside(ctx, out.v[i], out_why.v[i], NULL);
-	mw_strlist_clear(&det);
-	mw_strlist_clear(&why);
-	mw_strlist_clear(&skipped);
-	mw_strlist_clear(&out);
-	mw_strlist_clear(&out_why);
-	return 0;
 }
 
 /*
@@ -1319,7 +760,7 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 
 	data = json_object();
 	jroots = json_array();
-	collect_roots(ctx, o, &roots, jroots);
+	mw_scan_collect_roots(ctx, o, &roots, jroots);
 	json_object_set_new(data, "roots", jroots);
 	json_object_set_new(data, "roots_given", json_boolean(o->explicit_roots));
 	if (o->files_from)
@@ -1345,8 +786,8 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 			mw_report_note(ctx->report, CHECK, "%s", note);
 	}
 
-	load_exclude(&exclude, &ctx->cfg->exclude, &o->exclude);
-	exclude_own_dirs(ctx, &roots, &exclude);
+	mw_scan_load_exclude(&exclude, &ctx->cfg->exclude, &o->exclude);
+	mw_scan_exclude_own_dirs(ctx, &roots, &exclude);
 	memset(&wo, 0, sizeof(wo));
 	wo.exclude = &exclude;
 	wo.cross_filesystems = s.cross_fs;
@@ -1420,7 +861,7 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 		json_object_set_new(sl, "ms", json_real(s.slowest_ms));
 		json_object_set_new(data, "slowest", sl);
 	}
-	mw_report_set_data(ctx->report, CHECK, data, render_scan);
+	mw_report_set_data(ctx->report, CHECK, data, mw_scan_render);
 
 	free(s.slowest_rule);
 	free(s.slowest_file);
