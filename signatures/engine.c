@@ -6,6 +6,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1224,9 +1225,57 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	return hit ? hit(ud, &h) : 0;
 }
 
+/* A run of at least MW_SIG_VIEW_BLOB_RUN base64 bytes in buf: the packed
+ * payload a decoder next to it unpacks, whatever hides the evaluator. */
+static int has_blob(const char *buf, size_t len)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=') {
+			if (++run >= MW_SIG_VIEW_BLOB_RUN)
+				return 1;
+		} else {
+			run = 0;
+		}
+	}
+	return 0;
+}
+
+/* A call of something that is not a plain name in buf: "$f(", "$a['x'](",
+ * "'name'(", "(...)(" or "${...}(": how tiny shells call what they built.
+ * Bytes, not tokens: a comment or a string may say it too (it only costs a
+ * view). */
+static int has_dyncall(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memchr(p, '(', (size_t)(end - p))) != NULL) {
+		const char *q = p++;
+
+		while (q > buf && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if (q == buf)
+			continue;
+		switch (q[-1]) {
+		case ')': case ']': case '}': case '\'': case '"':
+			return 1;
+		}
+		while (q > buf && (isalnum((unsigned char)q[-1]) || q[-1] == '_'))
+			q--;
+		if (q > buf && q[-1] == '$')
+			return 1;
+	}
+	return 0;
+}
+
 /* Worth a view: a decoded layer in code or with a PHP tag; a file with a
  * PHP tag and an evaluator with a builder, or a strong sign (view_sinks
- * ...). */
+ * ...); PHP up to MW_SIG_VIEW_TINY_MAX with request input or a dynamic
+ * call; a decoder next to a blob. */
 static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		      const char *buf, size_t len, int in_php)
 {
@@ -1252,7 +1301,10 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		  (any_fired(db, sc, ml, db->nmail) && any_fired(db, sc, hd, db->nheaders)))) ||
 		(any_fired(db, sc, wr, db->nwriters) && any_fired(db, sc, b, db->nbuilders)) ||
 		(len <= MW_SIG_VIEW_DYNCALL_MAX && any_fired(db, sc, dc, db->ndyncall)) ||
-		(len <= MW_SIG_VIEW_SMALL_MAX && any_fired(db, sc, sm, db->nsmall)));
+		(len <= MW_SIG_VIEW_SMALL_MAX && any_fired(db, sc, sm, db->nsmall)) ||
+		(len <= MW_SIG_VIEW_TINY_MAX &&
+		 (any_fired(db, sc, in, db->ninputs) || has_dyncall(buf, len))) ||
+		(any_fired(db, sc, b, db->nbuilders) && has_blob(buf, len)));
 	if (!packed && !sign)
 		return 0;
 	return in_php || memmem(buf, len, "<?", 2) != NULL;

@@ -810,11 +810,50 @@ static void test_engine_views(void **state)
 	assert_true(find_hit(&h, "obfuscation.both-views") >= 0);
 	match_src(db, "<?php $a = str_rot13('nffreg'); $a($_POST['j']);", &h, NULL);
 	assert_true(find_hit(&h, "obfuscation.both-views") < 0);
-	/* no sign of obfuscation nor a sink next to request input: no view
-	 * (the cost of one), so no match ("$a($_POST" would be one: a
-	 * direct dynamic call with request data, php_flow.h) */
-	match_src(db, "<?php $a = 'ass'.'ert'; $k = $_POST['k']; $a($k);", &h, NULL);
-	assert_int_equal(h.n, 0);
+	/* no sign of obfuscation nor a sink next to request input, over
+	 * MW_SIG_VIEW_TINY_MAX: no view (the cost of one), so no match
+	 * ("$a($_POST" would be one: a direct dynamic call with request
+	 * data, php_flow.h) */
+	{
+		char src[MW_SIG_VIEW_TINY_MAX + 128];
+
+		snprintf(src, sizeof(src), "<?php $a = 'ass'.'ert'; $k = $_POST['k']; $a($k);\n/*%*s*/",
+			 (int)MW_SIG_VIEW_TINY_MAX, "");
+		match_src(db, src, &h, NULL);
+		assert_int_equal(h.n, 0);
+		/* the same tiny: a view, whose name is folded */
+		match_src(db, "<?php $a = 'ass'.'ert'; $k = $_POST['k']; $a($k);", &h, NULL);
+		assert_true(find_hit(&h, "obfuscation.both-views") >= 0);
+		/* tiny without request input nor a call through an expression:
+		 * no view */
+		match_src(db, "<?php $f = str_replace('x', '', 'mxaxil'); echo $f;", &h, NULL);
+		assert_int_equal(h.n, 0);
+	}
+	/* a decoder next to a base64 run of MW_SIG_VIEW_BLOB_RUN bytes: a
+	 * view, whatever the size and wherever the evaluator hides; the
+	 * decoded code is a layer */
+	{
+		char code[512], src[MW_SIG_VIEW_TINY_MAX + 1024], *lit;
+
+		snprintf(code, sizeof(code), "mail($_POST['to'], 's', 'b');%*s", 200, "");
+		lit = b64((unsigned char *)code, strlen(code));
+		assert_true(strlen(lit) >= MW_SIG_VIEW_BLOB_RUN);
+		snprintf(src, sizeof(src), "<?php\n$c = base64_decode('%s');\n/*%*s*/", lit,
+			 (int)MW_SIG_VIEW_TINY_MAX, "");
+		match_src(db, src, &h, NULL);
+		k = find_hit(&h, "mailer.raw-post-mail");
+		assert_true(k >= 0);
+		assert_string_equal(h.layers[k], "base64_decode");
+		/* a shorter run: no view, no layer */
+		code[40] = '\0';
+		free(lit);
+		lit = b64((unsigned char *)code, strlen(code));
+		snprintf(src, sizeof(src), "<?php\n$c = base64_decode('%s');\n/*%*s*/", lit,
+			 (int)MW_SIG_VIEW_TINY_MAX, "");
+		match_src(db, src, &h, NULL);
+		assert_int_equal(h.n, 0);
+		free(lit);
+	}
 	/* not PHP (no tag): no view */
 	match_src(db, "$f = str_rot13('znvy'); $f($_POST['to']);", &h, NULL);
 	assert_int_equal(h.n, 0);
