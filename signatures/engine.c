@@ -428,10 +428,10 @@ static int common_literal(const char *l)
  * packers end in an evaluator over a decoder.
  */
 static const char *const view_sinks[] = {
-	"eval(", "assert(", "create_function(", "${'", "${\"",
+	"eval(", "eval (", "assert(", "create_function(", "${'", "${\"",
 };
 static const char *const view_builders[] = {
-	"base64_decode(", "gzinflate(", "gzuncompress(", "gzdecode(", "str_rot13(",
+	"base64_decode(", "base64_decode (", "gzinflate(", "gzuncompress(", "gzdecode(", "str_rot13(",
 	"strrev(", "hex2bin(", "urldecode(", "convert_uudecode(", "chr(",
 	"pack('h", "pack(\"h",
 };
@@ -475,8 +475,10 @@ static const char *const view_small[] = {
 /* The last VIEW_PACKED of view_strong are an evaluator over a decoder in
  * one breath. */
 #define VIEW_PACKED 3
+/* ("create_function" without its parenthesis: packers write a blank
+ * before it; 3 clean files have the name without a call.) */
 static const char *const view_strong[] = {
-	"create_function(", "str_rot13(", "eval(gz", "eval(base64", "eval(str",
+	"create_function", "str_rot13(", "eval(gz", "eval(base64", "eval(str",
 };
 
 /* Index of literal l (lower-cased, n bytes) in db->lits, added if new;
@@ -1225,22 +1227,40 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	return hit ? hit(ud, &h) : 0;
 }
 
+static int is_b64(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+}
+
+static int is_glue(unsigned char c)
+{
+	return c == '\'' || c == '"' || c == '.' || c == ' ' || c == '\t' ||
+	       c == '\n' || c == '\r';
+}
+
 /* A run of at least MW_SIG_VIEW_BLOB_RUN base64 bytes in buf: the packed
- * payload a decoder next to it unpacks, whatever hides the evaluator. */
+ * payload a decoder next to it unpacks, whatever hides the evaluator. The
+ * run may be split into concatenated literals ('...'.\n'...'): up to 16
+ * bytes of quotes, dots and blanks, with a quote among them, continue it. */
 static int has_blob(const char *buf, size_t len)
 {
-	size_t i, run = 0;
+	const unsigned char *p = (const unsigned char *)buf;
+	size_t i = 0, j, run = 0;
+	int quote;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)buf[i];
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=') {
+	while (i < len) {
+		if (is_b64(p[i])) {
 			if (++run >= MW_SIG_VIEW_BLOB_RUN)
 				return 1;
-		} else {
-			run = 0;
+			i++;
+			continue;
 		}
+		for (j = i, quote = 0; j < len && j - i < 16 && is_glue(p[j]); j++)
+			quote |= p[j] == '\'' || p[j] == '"';
+		if (!quote || j == len || !is_b64(p[j]))
+			run = 0;
+		i = j > i ? j : i + 1;
 	}
 	return 0;
 }

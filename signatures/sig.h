@@ -57,9 +57,9 @@
 #define MW_SIG_VIEW_SMALL_MAX	(32u << 10)	/* callback callers, ${' */
 /* PHP this small with request input or a call through an expression
  * ("$f(", "'x'(", ")(") gets a view: one-line shells hide every name
- * (built from fragments, XOR, string indexing); 2.1 MB of the 124 MB of
+ * (built from fragments, XOR, string indexing); 0.5 MB of the 124 MB of
  * clean PHP in the corpus. */
-#define MW_SIG_VIEW_TINY_MAX	(4u << 10)
+#define MW_SIG_VIEW_TINY_MAX	(2u << 10)
 /* A decoder next to a run of this many base64 bytes: a packed payload
  * (1 clean file of 17,191 has one). */
 #define MW_SIG_VIEW_BLOB_RUN	256u
