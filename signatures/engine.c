@@ -441,6 +441,10 @@ static const char *const view_builders[] = {
 static const char *const view_flow_sinks[] = {
 	"system" "(", "exec(", "passthru(", "popen" "(", "proc_open(", "pcntl_exec(",
 	"eval(", "assert(", "create_function(", "extract(", "addaddress(", "addbcc(",
+	/* file-system sinks: uploads, writes, listing and removal driven by
+	 * the request (2.3 MB of the 124 MB of clean PHP in the corpus) */
+	"move_uploaded_file(", "copy(", "fwrite(", "fputs(", "file_put_contents(",
+	"opendir(", "scandir(", "unlink(", "rmdir(", "rename(", "chmod(",
 };
 static const char *const view_inputs[] = {
 	"$_post", "$_get", "$_request", "$_cookie", "$_files", "php://input",
