@@ -559,14 +559,92 @@ static int var_item(struct mw_php_norm *n, size_t ao, size_t al, size_t raw_off,
 	return 1;
 }
 
+/* Does the literal (a preg_replace() pattern) carry the e modifier? The
+ * delimiter is its first byte; brackets close with their pair. */
+static int pattern_has_e(const char *p, size_t len)
+{
+	char open, close;
+	size_t i, end;
+
+	while (len && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
+		p++;
+		len--;
+	}
+	if (len < 3)
+		return 0;
+	open = p[0];
+	if (is_word((unsigned char)open) || open == '\\')
+		return 0;
+	close = open == '(' ? ')' : open == '[' ? ']' : open == '{' ? '}' :
+		open == '<' ? '>' : open;
+	for (end = 0, i = len - 1; i > 0; i--)
+		if (p[i] == close) {
+			end = i;
+			break;
+		}
+	if (end == 0)
+		return 0;
+	for (i = end + 1; i < len; i++)
+		if (p[i] == 'e')
+			return 1;
+	return 0;
+}
+
+/* The call name two items below an argument list opened at item lp, if the
+ * list is a plain call's. */
+static int call_named(struct mw_php_norm *n, const struct item *name,
+		      const struct item *before, const char *want)
+{
+	size_t len, wl = strlen(want);
+	const char *t;
+
+	if (!name || name->kind != IT_TOK || name->tk != MW_PT_IDENT ||
+	    (before && !not_call_context(before)))
+		return 0;
+	t = item_text(n, name, &len);
+	if (len && t[0] == '\\') {
+		t++;
+		len--;
+	}
+	return len == wl && strncasecmp(t, want, wl) == 0;
+}
+
+/* Item it (an argument that is run as code) as a literal layer made by fn:
+ * a literal is marked, a variable holding one is replaced by it. 1 if the
+ * stack changed. */
+static int code_arg(struct mw_php_norm *n, struct item *it, enum mw_php_fn fn)
+{
+	size_t ao, al;
+	unsigned ad;
+	const uint8_t *ac;
+	struct item r;
+
+	if (it->kind == IT_LIT) {
+		if (it->depth == 0) {
+			it->depth = 1;
+			it->chain[0] = (uint8_t)fn;
+		}
+		return 0;
+	}
+	if (!value_of(n, it, &ao, &al, &ad, &ac))
+		return 0;
+	make_lit(&r, it->raw_off, ao, al);
+	r.depth = 1;
+	r.chain[0] = (uint8_t)fn;
+	*it = r;
+	return 1;
+}
+
 /*
  * One reduction at the top of the stack with lookahead la (NULL: end).
  * Shapes (L: a literal, or a variable known to hold one):
  *   dec ( L )            decoder of a literal (php_decode.h), chr(N)
  *   pack ( 'H*' , L )    hex2bin
  *   ( L )                grouping, when not a call's argument list
+ *   L [ N ]   L { N }    one byte of a literal
  *   L . L    L ^ L       when precedence allows (may_fold)
  *   $ { L }   $ $v       variable variables with a name known
+ *   preg_replace('/../e', L,   create_function(L, L)   L is code: a layer
  *   $v (  /  'name' (    call through a variable or string
  *   $v = L ;   $v .= L ; remember what $v holds
  * Returns 1 if something changed.
@@ -584,6 +662,15 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 
 	if (!t1)
 		return 0;
+	/* code in an argument: preg_replace('/../e', L, ...) and
+	 * create_function(L, L) are layers, like eval(L) */
+	if (t5 && OPIS(la, OP_COMMA) && OPIS(t2, OP_COMMA) && t3->kind == IT_LIT &&
+	    OPIS(t4, OP_LPAR) && call_named(n, t5, t6, "preg_replace") &&
+	    pattern_has_e(n->vals.data + t3->off, t3->len))
+		return code_arg(n, t1, MW_FN_PREG_E);
+	if (t5 && OPIS(la, OP_RPAR) && OPIS(t2, OP_COMMA) && t3->kind == IT_LIT &&
+	    OPIS(t4, OP_LPAR) && call_named(n, t5, t6, "create_function"))
+		return code_arg(n, t1, MW_FN_LAMBDA);
 	/* calls and groups closed by ")" */
 	if (t4 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_LPAR) && t4->kind == IT_TOK &&
 	    t4->tk == MW_PT_IDENT && (!t5 || not_call_context(t5))) {
@@ -636,6 +723,38 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		replace_top(n, 3, &r);
 		return 1;
 	}
+	/* L[N] and L{N}: one byte of a literal (names picked from a
+	 * scrambled alphabet); a write to it forgets what $v held */
+	if (t4 && ((OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK)) ||
+		   (OPIS(t1, OP_RBRACE) && OPIS(t3, OP_LBRACE))) &&
+	    (!t5 || !(OPIS(t5, OP_ARROW) || OPIS(t5, OP_NULLSAFE) || OPIS(t5, OP_DCOLON) ||
+		      (t5->kind == IT_TOK && t5->tk == MW_PT_DOLLAR))) &&
+	    value_of(n, t4, &ao, &al, &ad, &ac)) {
+		long ix;
+
+		if (la && (assign_op(la) || OPIS(la, OP_INC) || OPIS(la, OP_DEC))) {
+			if ((v = var_of(n, t4, 0)) != NULL)
+				v->known = v->pending = 0;
+			return 0;
+		}
+		if (t2->kind == IT_TOK && t2->tk == MW_PT_NUMBER) {
+			t = item_text(n, t2, &len);
+			if (!parse_int(t, len, &ix))
+				return 0;
+		} else if (!value_of(n, t2, &bo, &bl, &bd, &bc) ||
+			   !parse_int(n->vals.data + bo, bl, &ix)) {
+			return 0;
+		}
+		if (ix < 0 || (size_t)ix >= al || !mw_php_room_for(n, 1) ||
+		    mw_buf_reserve(&n->vals, 1))
+			return 0;
+		n->vals.data[n->vals.len] = n->vals.data[ao + (size_t)ix];
+		make_lit(&r, t4->raw_off, n->vals.len, 1);
+		n->vals.len++;
+		n->vals.data[n->vals.len] = '\0';
+		replace_top(n, 4, &r);
+		return 1;
+	}
 	/* L . L and L ^ L */
 	if (t3 && (OPIS(t2, OP_DOT) || OPIS(t2, OP_XOR)) &&
 	    may_fold(t4, la, OPIS(t2, OP_DOT) ? 14 : 10, t2->op) &&
@@ -662,11 +781,9 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		return 1;
 	}
 	/* ${L} and $$v */
-	if (t4 && OPIS(t1, OP_RBRACE) && t2->kind == IT_LIT && OPIS(t3, OP_LBRACE) &&
+	if (t4 && OPIS(t1, OP_RBRACE) && OPIS(t3, OP_LBRACE) &&
 	    t4->kind == IT_TOK && t4->tk == MW_PT_DOLLAR &&
-	    valid_name(n->vals.data + t2->off, t2->len, 0)) {
-		ao = t2->off;
-		al = t2->len;
+	    value_of(n, t2, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 0)) {
 		bo = t4->raw_off;
 		goto make_var;
 	}

@@ -408,6 +408,13 @@ static void test_view_folds(void **state)
 	VIEW_EQ("$a='ma'; $a.='il'; $a($to);", "$a='ma';\n$a.='il';\nmail($to);\n");
 	VIEW_EQ("('sys'.'tem')('id');", "system('id');\n");
 	VIEW_EQ("$p='ZXZhbA=='; base64_decode($p);", "$p='ZXZhbA==';\n'eval';\n");
+	/* bytes of a literal: [N], {N}, through a variable, as a name */
+	VIEW_EQ("'abc'[1]", "'b'");
+	VIEW_EQ("$k='tsyem'; $f=$k[1].$k{2}.$k[0x1].$k[0].$k[3].$k['4']; $f($c);",
+		"$k='tsyem';\n$f='system';\nsystem($c);\n");
+	VIEW_EQ("$n='_TSOP'; ${$n[0].$n[4].$n[3].$n[2].$n[1]}['x'];",
+		"$n='_TSOP';\n$_POST['x'];\n");
+	VIEW_EQ("$v='_GET'; ${$v}", "$v='_GET';\n$_GET");
 }
 
 static void test_view_no_fold(void **state)
@@ -415,7 +422,8 @@ static void test_view_no_fold(void **state)
 	(void)state;
 	/* precedence: these are not constant concatenations */
 	VIEW_EQ("$x - 'a' . 'b'", "$x-'a'.'b'");
-	VIEW_EQ("'a' . 'b'[0]", "'a'.'b'[0]");
+	VIEW_EQ("'a' . 'b' [0] + 1", "'a'.'b'+1");
+	VIEW_EQ("'a' . 'bc' [1] . 'd'", "'acd'");
 	VIEW_EQ("'a' . 'b' + 1", "'a'.'b'+1");
 	/* . binds tighter than ^: 'a' ^ 'bc', one byte long */
 	VIEW_EQ("'a' ^ 'b' . 'c'", "'\\x03'");
@@ -429,6 +437,12 @@ static void test_view_no_fold(void **state)
 	VIEW_EQ("foreach ($l as $f) $f(1);", "foreach($l as$f)$f(1);\n");
 	/* a method through a variable stays */
 	VIEW_EQ("$f='x'; $o->$f(1);", "$f='x';\n$o->$f(1);\n");
+	/* out of range, negative, a write or a property: not a byte */
+	VIEW_EQ("$k='ab'; $k[2]", "$k='ab';\n$k[2]");
+	VIEW_EQ("$k='ab'; $k[-1]", "$k='ab';\n$k[-1]");
+	VIEW_EQ("$k='ab'; $k[0]='x'; $k[0].'c'", "$k='ab';\n$k[0]='x';\n$k[0].'c'");
+	VIEW_EQ("$k='ab'; $o->k[0]", "$k='ab';\n$o->k[0]");
+	VIEW_EQ("$k='ab'; Foo::$k[0]", "$k='ab';\nFoo::$k[0]");
 	/* hex2bin of odd length is false in PHP: left alone */
 	VIEW_EQ("hex2bin('abc')", "hex2bin('abc')");
 }
@@ -564,6 +578,32 @@ static void test_view_eval_literal(void **state)
 	assert_int_equal(mw_php_norm_nlayers(nm), 1);
 	view_of("<?php foo(chr(109).chr(97).chr(105).chr(108).'($_POST[1]);');", 0);
 	assert_int_equal(mw_php_norm_nlayers(nm), 0);
+	/* the replacement of preg_replace with the e modifier is code, also
+	 * through a variable (replaced by its value in the view) */
+	view_of("<?php $r = 'mail'.'($_POST[1]);'; preg_replace('#x#ie', $r, 'x');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	l = mw_php_norm_layer(nm, 0);
+	assert_int_equal(l->chain[0], MW_FN_PREG_E);
+	assert_memory_equal(l->data, "mail($_POST[1]);", l->len);
+	{
+		size_t vl;
+
+		assert_non_null(strstr(mw_php_norm_text(nm, &vl),
+				       "preg_replace('#x#ie','mail($_POST[1]);','x');"));
+	}
+	view_of("<?php preg_replace('(x)e', 'mail($_POST[1]);', 'x');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	/* without e, or a method: not code */
+	view_of("<?php preg_replace('/e/i', 'mail($_POST[1]);', 'x');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 0);
+	view_of("<?php $o->preg_replace('/x/e', 'mail($_POST[1]);', 'x');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 0);
+	/* the body of create_function() is code */
+	view_of("<?php $b = 'mail'.'($a);'; $f = create_function('$a', $b); $f($_GET[1]);", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	l = mw_php_norm_layer(nm, 0);
+	assert_int_equal(l->chain[0], MW_FN_LAMBDA);
+	assert_memory_equal(l->data, "mail($a);", l->len);
 }
 
 static double now_s(void)
