@@ -87,7 +87,7 @@ struct mw_sig_db {
 	unsigned first_ind;	/* refs of view_sinks, view_builders,
 				 * view_strong, in this order */
 	unsigned nsinks, nbuilders, nstrong, nflow, ninputs, nmail, nheaders, nwriters;
-	unsigned ndyncall, nsmall;
+	unsigned ndyncall, nsmall, njunk;
 #ifdef MW_HAVE_VECTORSCAN
 	hs_database_t *hs;
 #endif
@@ -476,6 +476,10 @@ static const char *const view_small[] = {
 	"uksort(", "array_reduce(", "iterator_apply(", "forward_static_call",
 	"array_walk_recursive(", "${'", "${\"",
 };
+/* Junk strippers: next to an evaluator (view_sinks), the payload is a
+ * literal with junk in it (str_replace('_x', '', $a.$b...)); 17 clean files,
+ * 1 MB. */
+static const char *const view_junk[] = { "str_replace(", "strtr(" };
 /* The last VIEW_PACKED of view_strong are an evaluator over a decoder in
  * one breath. */
 #define VIEW_PACKED 3
@@ -697,6 +701,9 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 	db->nsmall = sizeof(view_small) / sizeof(view_small[0]);
 	for (i = 0; i < db->nsmall && !e; i++)
 		e = add_ref(db, view_small[i], strlen(view_small[i]));
+	db->njunk = sizeof(view_junk) / sizeof(view_junk[0]);
+	for (i = 0; i < db->njunk && !e; i++)
+		e = add_ref(db, view_junk[i], strlen(view_junk[i]));
 	if (!e) {
 		db->weak = calloc(db->nlits + 1, 1);
 		db->weak_ids = calloc(db->nlits + 1, sizeof(*db->weak_ids));
@@ -1306,7 +1313,7 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	unsigned b = db->first_ind + db->nsinks, st = b + db->nbuilders;
 	unsigned fl = st + db->nstrong, in = fl + db->nflow, ml = in + db->ninputs;
 	unsigned hd = ml + db->nmail, wr = hd + db->nheaders, dc = wr + db->nwriters;
-	unsigned sm = dc + db->ndyncall;
+	unsigned sm = dc + db->ndyncall, jk = sm + db->nsmall;
 	int packed, sign;
 
 	if (sc->layer)	/* decoded from a packed file: always worth one */
@@ -1326,6 +1333,7 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		(any_fired(db, sc, wr, db->nwriters) && any_fired(db, sc, b, db->nbuilders)) ||
 		(len <= MW_SIG_VIEW_DYNCALL_MAX && any_fired(db, sc, dc, db->ndyncall)) ||
 		(len <= MW_SIG_VIEW_SMALL_MAX && any_fired(db, sc, sm, db->nsmall)) ||
+		(any_fired(db, sc, db->first_ind, db->nsinks) && any_fired(db, sc, jk, db->njunk)) ||
 		(len <= MW_SIG_VIEW_TINY_MAX &&
 		 (any_fired(db, sc, in, db->ninputs) || has_dyncall(buf, len))) ||
 		(any_fired(db, sc, b, db->nbuilders) && has_blob(buf, len)));

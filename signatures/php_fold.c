@@ -682,13 +682,9 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		/* eval('...') of a literal is code: a layer of its own (its
 		 * bytes may be folded from pieces or escaped, or hold a packed
 		 * call behind escaped quotes) */
-		if (t2->kind == IT_LIT && t2->depth == 0 &&
-		    ((len == 4 && strncasecmp(t, "eval", 4) == 0) ||
-		     (len == 6 && strncasecmp(t, "assert", 6) == 0))) {
-			t2->depth = 1;
-			t2->chain[0] = (uint8_t)MW_FN_EVAL;
-			return 0;
-		}
+		if ((len == 4 && strncasecmp(t, "eval", 4) == 0) ||
+		    (len == 6 && strncasecmp(t, "assert", 6) == 0))
+			return code_arg(n, t2, MW_FN_EVAL);
 		{
 			enum mw_php_fn fn = mw_php_fn_lookup(t, len);
 

@@ -16,7 +16,7 @@
 
 #define STACK_MAX	256	/* items; the bottom FLUSH_AT are emitted when full */
 #define STACK_KEEP	32
-#define VAR_SLOTS	512	/* hash slots, at most MW_PHP_MAX_VARS used */
+#define VAR_SLOTS	4096	/* hash slots, at most MW_PHP_MAX_VARS used */
 #define VAR_NAME_MAX	64
 #define MAX_NORM_INPUT	((size_t)1 << 30)	/* bytes: offsets fit in 32 bits */
 /* Bytes the decoders may be handed per buffer, failures included: a

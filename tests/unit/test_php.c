@@ -578,6 +578,10 @@ static void test_view_eval_literal(void **state)
 	assert_int_equal(mw_php_norm_nlayers(nm), 1);
 	view_of("<?php foo(chr(109).chr(97).chr(105).chr(108).'($_POST[1]);');", 0);
 	assert_int_equal(mw_php_norm_nlayers(nm), 0);
+	/* eval() of a variable holding a literal: the literal is the layer */
+	view_of("<?php $c = 'mail'; $c .= '($_POST[1]);'; eval($c);", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	assert_memory_equal(mw_php_norm_layer(nm, 0)->data, "mail($_POST[1]);", 16);
 	/* the replacement of preg_replace with the e modifier is code, also
 	 * through a variable (replaced by its value in the view) */
 	view_of("<?php $r = 'mail'.'($_POST[1]);'; preg_replace('#x#ie', $r, 'x');", 0);
