@@ -1306,7 +1306,7 @@ static int has_dyncall(const char *buf, size_t len)
 /* Worth a view: a decoded layer in code or with a PHP tag; a file with a
  * PHP tag and an evaluator with a builder, or a strong sign (view_sinks
  * ...); PHP up to MW_SIG_VIEW_TINY_MAX with request input or a dynamic
- * call; a decoder next to a blob. */
+ * call; a blob (packers hide the decoder too). */
 static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		      const char *buf, size_t len, int in_php)
 {
@@ -1336,7 +1336,7 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		(any_fired(db, sc, db->first_ind, db->nsinks) && any_fired(db, sc, jk, db->njunk)) ||
 		(len <= MW_SIG_VIEW_TINY_MAX &&
 		 (any_fired(db, sc, in, db->ninputs) || has_dyncall(buf, len))) ||
-		(any_fired(db, sc, b, db->nbuilders) && has_blob(buf, len)));
+		has_blob(buf, len));
 	if (!packed && !sign)
 		return 0;
 	return in_php || memmem(buf, len, "<?", 2) != NULL;

@@ -60,8 +60,8 @@
  * (built from fragments, XOR, string indexing); 0.5 MB of the 124 MB of
  * clean PHP in the corpus. */
 #define MW_SIG_VIEW_TINY_MAX	(2u << 10)
-/* A decoder next to a run of this many base64 bytes: a packed payload
- * (1 clean file of 17,191 has one). */
+/* A run of this many base64 bytes in PHP: a packed payload, whatever
+ * names its decoder (1 clean file of 17,191 has one). */
 #define MW_SIG_VIEW_BLOB_RUN	256u
 
 #define MW_SIG_MAX_LAYER_LEVEL	32		/* layers inside layers (each up
