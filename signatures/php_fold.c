@@ -815,6 +815,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	    (v = var_of(n, t3, 1)) != NULL) {
 		if (OPIS(t2, OP_ASSIGN)) {
 			v->known = 1;
+			v->forget = 0;
 			v->off = t1->off;
 			v->len = t1->len;
 		} else if (v->pending && concat(n, v->off, v->len, t1->off, t1->len, &ro)) {
@@ -837,18 +838,40 @@ void mw_php_before_push(struct mw_php_norm *n, struct item *it)
 	struct item *t1 = top(n, 1);
 	struct var *v;
 
+	/* the statement ends: a variable assigned in it no longer holds its
+	 * old literal (a new one was remembered at this ";" already) */
+	if (n->forget && (OPIS(it, OP_SEMI) || OPIS(it, OP_LBRACE) || OPIS(it, OP_RBRACE) ||
+			  (it->kind == IT_TOK && it->tk == MW_PT_CLOSE))) {
+		if (n->forget->forget)
+			n->forget->known = 0;
+		n->forget->forget = 0;
+		n->forget = NULL;
+	}
 	if (!t1)
 		return;
-	if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR &&
+	if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR && OPIS(it, OP_ASSIGN) &&
+	    (v = var_of(n, t1, 0)) != NULL && v->known) {
+		/* $f = $f('', $x): the right-hand side still sees the old
+		 * value; it is forgotten at the end of the statement */
+		if (n->forget && n->forget != v) {
+			if (n->forget->forget)
+				n->forget->known = 0;
+			n->forget->forget = 0;
+		}
+		v->forget = 1;
+		v->pending = 0;
+		n->forget = v;
+	} else if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR &&
 	    (assign_op(it) || OPIS(it, OP_INC) || OPIS(it, OP_DEC)) &&
 	    (v = var_of(n, t1, 0)) != NULL) {
 		v->pending = OPIS(it, OP_CATASSIGN) && v->known;
 		v->known = 0;
+		v->forget = 0;
 	}
 	if (it->kind == IT_TOK && it->tk == MW_PT_VAR &&
 	    (OPIS(t1, OP_K_AS) || OPIS(t1, OP_DARROW) || OPIS(t1, OP_AMP)) &&
 	    (v = var_of(n, it, 0)) != NULL)
-		v->known = v->pending = 0;
+		v->known = v->pending = v->forget = 0;
 	if (OPIS(it, OP_LPAR) && t1->kind == IT_TOK && t1->tk == MW_PT_IDENT)
 		t1->lower = 1;
 }

@@ -322,6 +322,7 @@ enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
 	for (i = 0; i < n->nvars; i++)
 		memset(&n->vars[n->used_slot[i]], 0, sizeof(n->vars[0]));
 	n->nmap = n->nst = n->nlayers = n->nvars = 0;
+	n->forget = NULL;
 	n->caps = 0;
 	n->budget = decode_budget;
 	n->decoded = 0;

@@ -98,6 +98,7 @@ struct var {
 	int used, known;
 	size_t off, len;	/* value in n->vals */
 	int pending;		/* ".=" seen: off/len hold the old value */
+	int forget;		/* "=" seen: known until the statement ends */
 };
 
 struct layer_rec {
@@ -120,6 +121,8 @@ struct mw_php_norm {
 	struct var vars[VAR_SLOTS];
 	size_t nvars;
 	uint16_t used_slot[MW_PHP_MAX_VARS];	/* which vars[] to clear */
+	struct var *forget;	/* assigned in this statement: its old value
+				 * still counts on the right-hand side */
 	struct layer_rec lrec[MW_PHP_MAX_LAYERS];
 	struct mw_php_layer layers[MW_PHP_MAX_LAYERS];
 	size_t nlayers;

@@ -415,6 +415,9 @@ static void test_view_folds(void **state)
 	VIEW_EQ("$n='_TSOP'; ${$n[0].$n[4].$n[3].$n[2].$n[1]}['x'];",
 		"$n='_TSOP';\n$_POST['x'];\n");
 	VIEW_EQ("$v='_GET'; ${$v}", "$v='_GET';\n$_GET");
+	/* the right-hand side of an assignment still sees the old value */
+	VIEW_EQ("$f='create_'.'function'; $f=$f('', $b); $f();",
+		"$f='create_function';\n$f=create_function('',$b);\n$f();\n");
 }
 
 static void test_view_no_fold(void **state)
