@@ -415,6 +415,21 @@ static void test_view_folds(void **state)
 	VIEW_EQ("$n='_TSOP'; ${$n[0].$n[4].$n[3].$n[2].$n[1]}['x'];",
 		"$n='_TSOP';\n$_POST['x'];\n");
 	VIEW_EQ("$v='_GET'; ${$v}", "$v='_GET';\n$_GET");
+	/* string functions of literals and integers */
+	VIEW_EQ("substr('xxsystemyy', 2, 6)", "'system'");
+	VIEW_EQ("substr('abcsystem', -6)", "'system'");
+	VIEW_EQ("substr('systx', 0, -1) . 'em'", "'system'");
+	VIEW_EQ("$m='sysatem'; (substr($m,0,3).substr($m, 4))($x);",
+		"$m='sysatem';\nsystem($x);\n");
+	VIEW_EQ("substr_replace('aert', 'ss', 1, 0)", "'assert'");
+	VIEW_EQ("trim(\"\\x0Bassert \")", "'assert'");
+	VIEW_EQ("ltrim('  ab ') . rtrim(' cd  ')", "'ab  cd'");
+	VIEW_EQ("str_repeat('ab', 3)", "'ababab'");
+	VIEW_EQ("substr('abc', 9)", "''");
+	/* not: a method, a variable argument, too many arguments */
+	VIEW_EQ("$o->substr('abc', 1)", "$o->substr('abc',1)");
+	VIEW_EQ("substr('abc', $i)", "substr('abc',$i)");
+	VIEW_EQ("trim('abc', 'a', 'b')", "trim('abc','a','b')");
 	/* the right-hand side of an assignment still sees the old value */
 	VIEW_EQ("$f='create_'.'function'; $f=$f('', $b); $f();",
 		"$f='create_function';\n$f=create_function('',$b);\n$f();\n");
