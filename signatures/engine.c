@@ -1277,12 +1277,15 @@ static int has_blob(const char *buf, size_t len)
 }
 
 /* A call of something that is not a plain name in buf: "$f(", "$a['x'](",
- * "'name'(", "(...)(" or "${...}(": how tiny shells call what they built.
- * Bytes, not tokens: a comment or a string may say it too (it only costs a
- * view). */
+ * "'name'(", "(...)(" or "${...}(", or a variable variable "${": how tiny
+ * shells call and read what they built. Bytes, not tokens: a comment or a
+ * string may say it too (it only costs a view). */
 static int has_dyncall(const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
+
+	if (memmem(buf, len, "${", 2))
+		return 1;
 
 	while ((p = memchr(p, '(', (size_t)(end - p))) != NULL) {
 		const char *q = p++;
