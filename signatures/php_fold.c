@@ -187,6 +187,18 @@ static int value_of(struct mw_php_norm *n, const struct item *it, size_t *off,
 	return 1;
 }
 
+int mw_php_var_literal(struct mw_php_norm *n, const char *name, size_t len,
+		       size_t *off, size_t *vlen)
+{
+	struct var *v = var_slot(n, name, len, 0);
+
+	if (!v || !v->known)
+		return 0;
+	*off = v->off;
+	*vlen = v->len;
+	return 1;
+}
+
 /* ---- folding ---- */
 
 static int assign_op(const struct item *it)

@@ -166,5 +166,9 @@ int mw_php_room_for(struct mw_php_norm *n, size_t extra);
 int mw_php_reduce(struct mw_php_norm *n, const struct item *la);
 /* Bookkeeping before it is pushed (variables assigned, names called). */
 void mw_php_before_push(struct mw_php_norm *n, struct item *it);
+/* The literal the variable $name (name with its "$", len bytes) holds:
+ * 1 and its place in n->vals, or 0 if none is known. */
+int mw_php_var_literal(struct mw_php_norm *n, const char *name, size_t len,
+		       size_t *off, size_t *vlen);
 
 #endif

@@ -430,6 +430,9 @@ static void test_view_folds(void **state)
 	VIEW_EQ("$o->substr('abc', 1)", "$o->substr('abc',1)");
 	VIEW_EQ("substr('abc', $i)", "substr('abc',$i)");
 	VIEW_EQ("trim('abc', 'a', 'b')", "trim('abc','a','b')");
+	/* "$v" alone is what $v holds */
+	VIEW_EQ("$t='base64_decode'; (\"$t\")('ZXZhbA==');", "$t='base64_decode';\n'eval';\n");
+	VIEW_EQ("\"$u\" . \"$t x\"", "\"$u\".\"$t x\"");
 	/* the right-hand side of an assignment still sees the old value */
 	VIEW_EQ("$f='create_'.'function'; $f=$f('', $b); $f();",
 		"$f='create_function';\n$f=create_function('',$b);\n$f();\n");
