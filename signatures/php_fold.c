@@ -823,6 +823,39 @@ static int code_arg(struct mw_php_norm *n, struct item *it, enum mw_php_fn fn)
 	return 1;
 }
 
+/* An operand of a string operator: a literal (or a variable holding one),
+ * or a bare word with a lower-case letter (PHP < 8 reads an undefined
+ * constant as its name; packers write 'ab'^CdE). The bare word's name is
+ * copied to the value arena. before: the item before it (NULL: none). */
+static int operand_of(struct mw_php_norm *n, const struct item *it, const struct item *before,
+		      size_t *off, size_t *len, unsigned *depth, const uint8_t **chain)
+{
+	static const uint8_t none[MW_PHP_MAX_DEPTH];
+	const char *t;
+	size_t l, i;
+	int lower = 0;
+
+	if (value_of(n, it, off, len, depth, chain))
+		return 1;
+	if (!it || it->kind != IT_TOK || it->tk != MW_PT_IDENT || it->op ||
+	    (before && !not_call_context(before)) || OPIS(before, OP_K_INSTANCEOF))
+		return 0;
+	t = item_text(n, it, &l);
+	if (l == 0 || l > VAR_NAME_MAX || !valid_name(t, l, 0))
+		return 0;
+	for (i = 0; i < l; i++)
+		lower |= t[i] >= 'a' && t[i] <= 'z';
+	if (!lower || (l == 4 && (strncasecmp(t, "true", 4) == 0 || strncasecmp(t, "null", 4) == 0)) ||
+	    (l == 5 && strncasecmp(t, "false", 5) == 0) || !mw_php_room_for(n, l) ||
+	    mw_buf_append(&n->vals, t, l))
+		return 0;
+	*off = n->vals.len - l;
+	*len = l;
+	*depth = 0;
+	*chain = none;
+	return 1;
+}
+
 /*
  * One reduction at the top of the stack with lookahead la (NULL: end).
  * Shapes (L: a literal, or a variable known to hold one):
@@ -831,7 +864,8 @@ static int code_arg(struct mw_php_norm *n, struct item *it, enum mw_php_fn fn)
  *   ( L )                grouping, when not a call's argument list
  *   L [ N ]   L { N }    one byte of a literal
  *   substr(L, N, N) substr_replace(L, L, N, N) trim(L) str_repeat(L, N) ...
- *   L . L    L ^ L       when precedence allows (may_fold)
+ *   L . L    L ^ L  L | L  L & L  ~L   when precedence allows (may_fold);
+ *                        a bare word next to a literal is its name
  *   $ { L }   $ $v       variable variables with a name known
  *   preg_replace('/../e', L,   create_function(L, L)   L is code: a layer
  *   $v (  /  'name' (    call through a variable or string
@@ -942,24 +976,50 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		replace_top(n, 4, &r);
 		return 1;
 	}
-	/* L . L and L ^ L */
-	if (t3 && (OPIS(t2, OP_DOT) || OPIS(t2, OP_XOR)) &&
-	    may_fold(t4, la, OPIS(t2, OP_DOT) ? 14 : 10, t2->op) &&
-	    value_of(n, t3, &ao, &al, &ad, &ac) && value_of(n, t1, &bo, &bl, &bd, &bc)) {
+	/* ~L: every byte inverted */
+	if (t2 && OPIS(t2, OP_TILDE) && t1->kind == IT_LIT && (!t3 || opener(t3) || prec(t3)) &&
+	    !(la && (OPIS(la, OP_LBRK) || OPIS(la, OP_LBRACE)))) {
+		size_t i;
+
+		if (!mw_php_room_for(n, t1->len) || mw_buf_reserve(&n->vals, t1->len))
+			return 0;
+		for (i = 0; i < t1->len; i++)
+			n->vals.data[n->vals.len + i] = (char)~n->vals.data[t1->off + i];
+		make_lit(&r, t2->raw_off, n->vals.len, t1->len);
+		n->vals.len += t1->len;
+		n->vals.data[n->vals.len] = '\0';
+		replace_top(n, 2, &r);
+		return 1;
+	}
+	/* L . L, and L ^ L, L | L, L & L byte by byte; a bare word may stand
+	 * for its name next to a literal */
+	if (t3 && (OPIS(t2, OP_DOT) || OPIS(t2, OP_XOR) || OPIS(t2, OP_OR) || OPIS(t2, OP_AMP)) &&
+	    may_fold(t4, la, prec(t2), t2->op) &&
+	    ((value_of(n, t3, &ao, &al, &ad, &ac) &&
+	      operand_of(n, t1, t2, &bo, &bl, &bd, &bc)) ||
+	     (t1->kind == IT_LIT && operand_of(n, t3, t4, &ao, &al, &ad, &ac) &&
+	      value_of(n, t1, &bo, &bl, &bd, &bc)))) {
 		if (OPIS(t2, OP_DOT)) {
 			if (!concat(n, ao, al, bo, bl, &ro))
 				return 0;
 			make_lit(&r, t3->raw_off, ro, al + bl);
 		} else {
-			size_t m = al < bl ? al : bl, i;
+			size_t m = al < bl ? al : bl, big = al > bl ? al : bl, i;
+			size_t out = OPIS(t2, OP_OR) ? big : m;
 
-			if (!mw_php_room_for(n, m) || mw_buf_reserve(&n->vals, m))
+			if (!mw_php_room_for(n, out) || mw_buf_reserve(&n->vals, out))
 				return 0;
-			for (i = 0; i < m; i++)
-				n->vals.data[n->vals.len + i] = (char)(n->vals.data[ao + i] ^
-								       n->vals.data[bo + i]);
-			make_lit(&r, t3->raw_off, n->vals.len, m);
-			n->vals.len += m;
+			for (i = 0; i < m; i++) {
+				unsigned char x = (unsigned char)n->vals.data[ao + i],
+					      y = (unsigned char)n->vals.data[bo + i];
+
+				n->vals.data[n->vals.len + i] = (char)(OPIS(t2, OP_XOR) ? x ^ y :
+								       OPIS(t2, OP_OR) ? x | y : x & y);
+			}
+			for (; i < out; i++)	/* |: the longer one's tail */
+				n->vals.data[n->vals.len + i] = n->vals.data[(al > bl ? ao : bo) + i];
+			make_lit(&r, t3->raw_off, n->vals.len, out);
+			n->vals.len += out;
 			n->vals.data[n->vals.len] = '\0';
 		}
 		r.depth = (uint8_t)(ad > bd ? ad : bd);

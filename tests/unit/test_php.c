@@ -430,6 +430,18 @@ static void test_view_folds(void **state)
 	VIEW_EQ("$o->substr('abc', 1)", "$o->substr('abc',1)");
 	VIEW_EQ("substr('abc', $i)", "substr('abc',$i)");
 	VIEW_EQ("trim('abc', 'a', 'b')", "trim('abc','a','b')");
+	/* string bit operators, ~, and bare words next to a literal */
+	VIEW_EQ("'A' | ' '", "'a'");
+	VIEW_EQ("'abc' & '___'", "'ABC'");
+	VIEW_EQ("'ab' | 'ABCD'", "'abCD'");
+	VIEW_EQ("~\"\\x9e\\x9d\"", "'ab'");
+	VIEW_EQ("'s' . ysTem", "'sysTem'");
+	VIEW_EQ("aSsErT ^ '      '", "'AsSeRt'");
+	/* not: upper-case constants, keywords, calls, class constants */
+	VIEW_EQ("'x' . PHP_EOL", "'x'.PHP_EOL");
+	VIEW_EQ("'x' . true", "'x'.true");
+	VIEW_EQ("'x' . foo()", "'x'.foo()");
+	VIEW_EQ("'x' . Foo::bar", "'x'.Foo::bar");
 	/* "$v" alone is what $v holds */
 	VIEW_EQ("$t='base64_decode'; (\"$t\")('ZXZhbA==');", "$t='base64_decode';\n'eval';\n");
 	VIEW_EQ("\"$u\" . \"$t x\"", "\"$u\".\"$t x\"");
