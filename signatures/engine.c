@@ -1338,7 +1338,8 @@ static int wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		(len <= MW_SIG_VIEW_SMALL_MAX && any_fired(db, sc, sm, db->nsmall)) ||
 		(any_fired(db, sc, db->first_ind, db->nsinks) && any_fired(db, sc, jk, db->njunk)) ||
 		(len <= MW_SIG_VIEW_TINY_MAX &&
-		 (any_fired(db, sc, in, db->ninputs) || has_dyncall(buf, len))) ||
+		 (any_fired(db, sc, in, db->ninputs) || has_dyncall(buf, len) ||
+		  memmem(buf, len, "$_SERVER", 8) != NULL)) ||
 		has_blob(buf, len));
 	if (!packed && !sign)
 		return 0;

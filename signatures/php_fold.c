@@ -1061,6 +1061,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	if (t3 && la && (OPIS(la, OP_SEMI) || (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)) &&
 	    t1->kind == IT_LIT && (OPIS(t2, OP_ASSIGN) || OPIS(t2, OP_CATASSIGN)) &&
 	    (!t4 || OPIS(t4, OP_SEMI) || OPIS(t4, OP_LBRACE) || OPIS(t4, OP_RBRACE) ||
+	     OPIS(t4, OP_AT) ||
 	     (t4->kind == IT_TOK && (t4->tk == MW_PT_OPEN || t4->tk == MW_PT_CLOSE ||
 				     t4->tk == MW_PT_HTML))) &&
 	    (v = var_of(n, t3, 1)) != NULL) {

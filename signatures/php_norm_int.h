@@ -61,6 +61,7 @@ enum {
 	OP_DOT = 48,
 	OP_K_INSTANCEOF = 56,
 	OP_TILDE = 58,
+	OP_AT = 59,
 	OP_INC = 60,
 	OP_DEC = 61,
 	OP_K_RETURN = 63,

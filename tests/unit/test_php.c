@@ -442,6 +442,8 @@ static void test_view_folds(void **state)
 	VIEW_EQ("'x' . true", "'x'.true");
 	VIEW_EQ("'x' . foo()", "'x'.foo()");
 	VIEW_EQ("'x' . Foo::bar", "'x'.Foo::bar");
+	/* silenced assignments are remembered too */
+	VIEW_EQ("@$_='ass'.'ert'; @$_($x);", "@$_='assert';\n@assert($x);\n");
 	/* "$v" alone is what $v holds */
 	VIEW_EQ("$t='base64_decode'; (\"$t\")('ZXZhbA==');", "$t='base64_decode';\n'eval';\n");
 	VIEW_EQ("\"$u\" . \"$t x\"", "\"$u\".\"$t x\"");
