@@ -546,6 +546,33 @@ static int not_call_context(const struct item *before)
 		 OPIS(before, OP_K_CONST) || OPIS(before, OP_K_FN));
 }
 
+/* The helpers php_strfold.c folds with (php_norm_int.h). */
+int mw_php_fold_value(struct mw_php_norm *n, const struct item *it, size_t *off, size_t *len)
+{
+	unsigned d;
+	const uint8_t *c;
+
+	return value_of(n, it, off, len, &d, &c);
+}
+
+int mw_php_fold_int(const char *s, size_t len, long *v)
+{
+	return parse_int(s, len, v);
+}
+
+int mw_php_fold_callable(const struct item *before)
+{
+	return not_call_context(before);
+}
+
+void mw_php_fold_replace(struct mw_php_norm *n, size_t k, size_t raw_off, size_t off, size_t len)
+{
+	struct item r;
+
+	make_lit(&r, raw_off, off, len);
+	replace_top(n, k, &r);
+}
+
 /* Replace the top k items with the variable "$" + vals[ao..ao+al) (a name
  * held or built as a literal: ${'_PO'.'ST'}, $$v), placed at raw_off. 1 if
  * done, 0 when the value arena is full. */
@@ -568,182 +595,6 @@ static int var_item(struct mw_php_norm *n, size_t ao, size_t al, size_t raw_off,
 	n->vals.len += al + 1;
 	n->vals.data[n->vals.len] = '\0';
 	replace_top(n, k, &r);
-	return 1;
-}
-
-/* The string functions folded over literal arguments (fold_strfn). */
-enum { SF_SUBSTR, SF_SUBSTR_REPLACE, SF_TRIM, SF_LTRIM, SF_RTRIM, SF_STR_REPEAT };
-static const struct {
-	const char *name;
-	unsigned min, max;	/* arguments */
-} strfns[] = {
-	{ "substr", 2, 3 }, { "substr_replace", 3, 4 }, { "trim", 1, 1 },
-	{ "ltrim", 1, 1 }, { "rtrim", 1, 1 }, { "str_repeat", 2, 2 },
-};
-
-/* One argument: a literal (or a variable holding one: *o, *l) or an
- * integer (*num, *isnum), possibly negative. */
-struct sarg {
-	size_t o, l;
-	long num;
-	int isnum;
-};
-
-/* PHP's substr() window [*from, *from + *len) of a string of n bytes. */
-static void substr_window(size_t n, long start, int haslen, long len, size_t *from,
-			  size_t *cnt)
-{
-	long s = start < 0 ? (long)n + start : start, e;
-
-	if (s < 0)
-		s = 0;
-	if (s > (long)n)
-		s = (long)n;
-	e = !haslen ? (long)n : len < 0 ? (long)n + len : s + len;
-	if (e > (long)n)
-		e = (long)n;
-	*from = (size_t)s;
-	*cnt = e > s ? (size_t)(e - s) : 0;
-}
-
-static int trim_byte(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0' || c == '\v';
-}
-
-/*
- * substr, substr_replace, trim/ltrim/rtrim and str_repeat of literal and
- * integer arguments (names cut out of a longer string, padded with
- * blanks), at the ")" on top of the stack. 1 if folded.
- */
-static int fold_strfn(struct mw_php_norm *n)
-{
-	struct sarg a[4];
-	size_t j, na = 0, k, start, from, cnt, len;
-	unsigned d;
-	const uint8_t *c;
-	const char *t;
-	struct item r, *name;
-	unsigned f;
-	long v;
-
-	if (n->nst < 4)
-		return 0;
-	/* arguments, last first: items between "(" and ")" */
-	j = n->nst - 2;
-	for (;;) {
-		struct item *it = &n->st[j];
-
-		if (na == 4)
-			return 0;
-		if (it->kind == IT_TOK && it->tk == MW_PT_NUMBER) {
-			t = item_text(n, it, &len);
-			if (!parse_int(t, len, &v))
-				return 0;
-			if (j > 0 && n->st[j - 1].kind == IT_TOK && n->st[j - 1].op &&
-			    item_text(n, &n->st[j - 1], &len)[0] == '-' && len == 1) {
-				v = -v;
-				j--;
-			}
-			a[na].isnum = 1;
-			a[na].num = v;
-		} else if (value_of(n, it, &a[na].o, &a[na].l, &d, &c)) {
-			a[na].isnum = 0;
-		} else {
-			return 0;
-		}
-		na++;
-		if (j < 2)
-			return 0;
-		j--;
-		if (OPIS(&n->st[j], OP_COMMA)) {
-			j--;
-			continue;
-		}
-		if (OPIS(&n->st[j], OP_LPAR))
-			break;
-		return 0;
-	}
-	name = &n->st[j - 1];
-	if (name->kind != IT_TOK || name->tk != MW_PT_IDENT ||
-	    (j >= 2 && !not_call_context(&n->st[j - 2])))
-		return 0;
-	t = item_text(n, name, &len);
-	for (f = 0; f < sizeof(strfns) / sizeof(strfns[0]); f++)
-		if (strlen(strfns[f].name) == len && strncasecmp(t, strfns[f].name, len) == 0)
-			break;
-	if (f == sizeof(strfns) / sizeof(strfns[0]) || na < strfns[f].min || na > strfns[f].max)
-		return 0;
-	/* a[] is last first: put it in call order */
-	for (k = 0; k < na / 2; k++) {
-		struct sarg x = a[k];
-
-		a[k] = a[na - 1 - k];
-		a[na - 1 - k] = x;
-	}
-	for (k = 0; k < na; k++) {
-		int wantnum = (f == SF_SUBSTR && k > 0) || (f == SF_SUBSTR_REPLACE && k > 1) ||
-			      (f == SF_STR_REPEAT && k == 1);
-
-		if (wantnum && !a[k].isnum) {
-			if (!parse_int(n->vals.data + a[k].o, a[k].l, &v))
-				return 0;
-			a[k].num = v;
-			a[k].isnum = 1;
-		} else if (!wantnum && a[k].isnum) {
-			return 0;
-		}
-	}
-	start = n->vals.len;
-	switch (f) {
-	case SF_SUBSTR:
-		substr_window(a[0].l, a[1].num, na == 3, na == 3 ? a[2].num : 0, &from, &cnt);
-		if (!mw_php_room_for(n, cnt) || mw_buf_reserve(&n->vals, cnt))
-			return 0;
-		memmove(n->vals.data + start, n->vals.data + a[0].o + from, cnt);
-		n->vals.len += cnt;
-		break;
-	case SF_SUBSTR_REPLACE:
-		substr_window(a[0].l, a[2].num, na == 4, na == 4 ? a[3].num : 0, &from, &cnt);
-		if (!mw_php_room_for(n, a[0].l + a[1].l) ||
-		    mw_buf_reserve(&n->vals, a[0].l + a[1].l))
-			return 0;
-		memmove(n->vals.data + start, n->vals.data + a[0].o, from);
-		memmove(n->vals.data + start + from, n->vals.data + a[1].o, a[1].l);
-		memmove(n->vals.data + start + from + a[1].l, n->vals.data + a[0].o + from + cnt,
-			a[0].l - from - cnt);
-		n->vals.len += a[0].l - cnt + a[1].l;
-		break;
-	case SF_STR_REPEAT:
-		if (a[1].num < 0 || a[1].num > 4096 || (size_t)a[1].num * a[0].l > 65536 ||
-		    !mw_php_room_for(n, (size_t)a[1].num * a[0].l) ||
-		    mw_buf_reserve(&n->vals, (size_t)a[1].num * a[0].l))
-			return 0;
-		for (v = 0; v < a[1].num; v++) {
-			memmove(n->vals.data + n->vals.len, n->vals.data + a[0].o, a[0].l);
-			n->vals.len += a[0].l;
-		}
-		break;
-	default:	/* trim, ltrim, rtrim */
-		from = 0;
-		cnt = a[0].l;
-		if (f != SF_RTRIM)
-			while (cnt && trim_byte((unsigned char)n->vals.data[a[0].o + from])) {
-				from++;
-				cnt--;
-			}
-		if (f != SF_LTRIM)
-			while (cnt && trim_byte((unsigned char)n->vals.data[a[0].o + from + cnt - 1]))
-				cnt--;
-		if (!mw_php_room_for(n, cnt) || mw_buf_reserve(&n->vals, cnt))
-			return 0;
-		memmove(n->vals.data + start, n->vals.data + a[0].o + from, cnt);
-		n->vals.len += cnt;
-		break;
-	}
-	n->vals.data[n->vals.len] = '\0';
-	make_lit(&r, name->raw_off, start, n->vals.len - start);
-	replace_top(n, n->nst - (j - 1), &r);
 	return 1;
 }
 
@@ -916,7 +767,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 				return fold_call(n, fn, t4, t2, 4);
 		}
 	}
-	if (OPIS(t1, OP_RPAR) && fold_strfn(n))
+	if (OPIS(t1, OP_RPAR) && mw_php_fold_strfn(n))
 		return 1;
 	if (n->nst >= 8 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_COMMA) && OPIS(t5, OP_COMMA) &&
 	    OPIS(top(n, 7), OP_LPAR) && top(n, 8)->kind == IT_TOK &&

@@ -169,6 +169,14 @@ int mw_php_room_for(struct mw_php_norm *n, size_t extra);
 int mw_php_reduce(struct mw_php_norm *n, const struct item *la);
 /* Bookkeeping before it is pushed (variables assigned, names called). */
 void mw_php_before_push(struct mw_php_norm *n, struct item *it);
+/* php_strfold.c: fold substr()/trim()/... of literals at the ")" on top
+ * of the stack; 1 if folded. The helpers it uses live in php_fold.c. */
+int mw_php_fold_strfn(struct mw_php_norm *n);
+int mw_php_fold_value(struct mw_php_norm *n, const struct item *it, size_t *off, size_t *len);
+int mw_php_fold_int(const char *s, size_t len, long *v);
+int mw_php_fold_callable(const struct item *before);
+void mw_php_fold_replace(struct mw_php_norm *n, size_t k, size_t raw_off, size_t off, size_t len);
+
 /* The literal the variable $name (name with its "$", len bytes) holds:
  * 1 and its place in n->vals, or 0 if none is known. */
 int mw_php_var_literal(struct mw_php_norm *n, const char *name, size_t len,
