@@ -808,8 +808,11 @@ unsigned mw_sig_factors(const char *regex, unsigned flags, struct mw_sig_gate *g
 	/* else the best set within MW_SIG_MAX_REACH of the start: it goes
 	 * first and bounds where a match can start */
 	for (i = 0; i < r->nreq && !g->anchored; i++)
+		/* only a string that starts with another is redundant here: one
+		 * that merely contains it ("@print(" and "print(") would move
+		 * the place the reach is counted from */
 		if (fs_score(&r->req[i]) >= MW_SIG_MIN_FACTOR &&
-		    r->reach[i] <= MW_SIG_MAX_REACH && add_gate(g, &r->req[i], 0) == 0) {
+		    r->reach[i] <= MW_SIG_MAX_REACH && add_gate(g, &r->req[i], 1) == 0) {
 			g->anchored = 1;
 			g->reach = (unsigned)r->reach[i];
 			first = i;

@@ -57,6 +57,10 @@ const char *mw_php_fn_name(enum mw_php_fn fn)
 		return "pack('H*')";
 	if (fn == MW_FN_EVAL)
 		return "eval";
+	if (fn == MW_FN_PREG_E)
+		return "preg_replace/e";
+	if (fn == MW_FN_LAMBDA)
+		return "create_function";
 	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
 		if (fns[i].fn == fn)
 			return fns[i].name;

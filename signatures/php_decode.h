@@ -26,8 +26,10 @@ enum mw_php_fn {
 	MW_FN_STRTOUPPER, MW_FN_PACK_H,
 	/* three literal arguments, folded by php_norm.c (not mw_php_apply) */
 	MW_FN_STR_REPLACE, MW_FN_STRTR,
-	/* not a decoder: a folded literal given to eval()/assert() is code */
-	MW_FN_EVAL,
+	/* not decoders: a folded literal given to eval()/assert(), the
+	 * replacement of a preg_replace() with the e modifier, the body of a
+	 * create_function() is code */
+	MW_FN_EVAL, MW_FN_PREG_E, MW_FN_LAMBDA,
 };
 
 /* The decoder named by a PHP function name (ASCII case-insensitive, a

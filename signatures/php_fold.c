@@ -185,6 +185,18 @@ static int value_of(struct mw_php_norm *n, const struct item *it, size_t *off,
 	return 1;
 }
 
+int mw_php_var_literal(struct mw_php_norm *n, const char *name, size_t len,
+		       size_t *off, size_t *vlen)
+{
+	struct var *v = var_slot(n, name, len, 0);
+
+	if (!v || !v->known)
+		return 0;
+	*off = v->off;
+	*vlen = v->len;
+	return 1;
+}
+
 /* ---- folding ---- */
 
 static int assign_op(const struct item *it)
@@ -532,6 +544,33 @@ static int not_call_context(const struct item *before)
 		 OPIS(before, OP_K_CONST) || OPIS(before, OP_K_FN));
 }
 
+/* The helpers php_strfold.c folds with (php_norm_int.h). */
+int mw_php_fold_value(struct mw_php_norm *n, const struct item *it, size_t *off, size_t *len)
+{
+	unsigned d;
+	const uint8_t *c;
+
+	return value_of(n, it, off, len, &d, &c);
+}
+
+int mw_php_fold_int(const char *s, size_t len, long *v)
+{
+	return parse_int(s, len, v);
+}
+
+int mw_php_fold_callable(const struct item *before)
+{
+	return not_call_context(before);
+}
+
+void mw_php_fold_replace(struct mw_php_norm *n, size_t k, size_t raw_off, size_t off, size_t len)
+{
+	struct item r;
+
+	make_lit(&r, raw_off, off, len);
+	replace_top(n, k, &r);
+}
+
 /* Replace the top k items with the variable "$" + vals[ao..ao+al) (a name
  * held or built as a literal: ${'_PO'.'ST'}, $$v), placed at raw_off. 1 if
  * done, 0 when the value arena is full. */
@@ -557,14 +596,127 @@ static int var_item(struct mw_php_norm *n, size_t ao, size_t al, size_t raw_off,
 	return 1;
 }
 
+/* Does the literal (a preg_replace() pattern) carry the e modifier? The
+ * delimiter is its first byte; brackets close with their pair. */
+static int pattern_has_e(const char *p, size_t len)
+{
+	char open, close;
+	size_t i, end;
+
+	while (len && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
+		p++;
+		len--;
+	}
+	if (len < 3)
+		return 0;
+	open = p[0];
+	if (is_word((unsigned char)open) || open == '\\')
+		return 0;
+	close = open == '(' ? ')' : open == '[' ? ']' : open == '{' ? '}' :
+		open == '<' ? '>' : open;
+	for (end = 0, i = len - 1; i > 0; i--)
+		if (p[i] == close) {
+			end = i;
+			break;
+		}
+	if (end == 0)
+		return 0;
+	for (i = end + 1; i < len; i++)
+		if (p[i] == 'e')
+			return 1;
+	return 0;
+}
+
+/* The call name two items below an argument list opened at item lp, if the
+ * list is a plain call's. */
+static int call_named(struct mw_php_norm *n, const struct item *name,
+		      const struct item *before, const char *want)
+{
+	size_t len, wl = strlen(want);
+	const char *t;
+
+	if (!name || name->kind != IT_TOK || name->tk != MW_PT_IDENT ||
+	    (before && !not_call_context(before)))
+		return 0;
+	t = item_text(n, name, &len);
+	if (len && t[0] == '\\') {
+		t++;
+		len--;
+	}
+	return len == wl && strncasecmp(t, want, wl) == 0;
+}
+
+/* Item it (an argument that is run as code) as a literal layer made by fn:
+ * a literal is marked, a variable holding one is replaced by it. 1 if the
+ * stack changed. */
+static int code_arg(struct mw_php_norm *n, struct item *it, enum mw_php_fn fn)
+{
+	size_t ao, al;
+	unsigned ad;
+	const uint8_t *ac;
+	struct item r;
+
+	if (it->kind == IT_LIT) {
+		if (it->depth == 0) {
+			it->depth = 1;
+			it->chain[0] = (uint8_t)fn;
+		}
+		return 0;
+	}
+	if (!value_of(n, it, &ao, &al, &ad, &ac))
+		return 0;
+	make_lit(&r, it->raw_off, ao, al);
+	r.depth = 1;
+	r.chain[0] = (uint8_t)fn;
+	*it = r;
+	return 1;
+}
+
+/* An operand of a string operator: a literal (or a variable holding one),
+ * or a bare word with a lower-case letter (PHP < 8 reads an undefined
+ * constant as its name; packers write 'ab'^CdE). The bare word's name is
+ * copied to the value arena. before: the item before it (NULL: none). */
+static int operand_of(struct mw_php_norm *n, const struct item *it, const struct item *before,
+		      size_t *off, size_t *len, unsigned *depth, const uint8_t **chain)
+{
+	static const uint8_t none[MW_PHP_MAX_DEPTH];
+	const char *t;
+	size_t l, i;
+	int lower = 0;
+
+	if (value_of(n, it, off, len, depth, chain))
+		return 1;
+	if (!it || it->kind != IT_TOK || it->tk != MW_PT_IDENT || it->op ||
+	    (before && !not_call_context(before)) || OPIS(before, OP_K_INSTANCEOF))
+		return 0;
+	t = item_text(n, it, &l);
+	if (l == 0 || l > VAR_NAME_MAX || !valid_name(t, l, 0))
+		return 0;
+	for (i = 0; i < l; i++)
+		lower |= t[i] >= 'a' && t[i] <= 'z';
+	if (!lower || (l == 4 && (strncasecmp(t, "true", 4) == 0 || strncasecmp(t, "null", 4) == 0)) ||
+	    (l == 5 && strncasecmp(t, "false", 5) == 0) || !mw_php_room_for(n, l) ||
+	    mw_buf_append(&n->vals, t, l))
+		return 0;
+	*off = n->vals.len - l;
+	*len = l;
+	*depth = 0;
+	*chain = none;
+	return 1;
+}
+
 /*
  * One reduction at the top of the stack with lookahead la (NULL: end).
  * Shapes (L: a literal, or a variable known to hold one):
  *   dec ( L )            decoder of a literal (php_decode.h), chr(N)
  *   pack ( 'H*' , L )    hex2bin
  *   ( L )                grouping, when not a call's argument list
- *   L . L    L ^ L       when precedence allows (may_fold)
+ *   L [ N ]   L { N }    one byte of a literal
+ *   substr(L, N, N) substr_replace(L, L, N, N) trim(L) str_repeat(L, N) ...
+ *   L . L    L ^ L  L | L  L & L  ~L   when precedence allows (may_fold);
+ *                        a bare word next to a literal is its name
  *   $ { L }   $ $v       variable variables with a name known
+ *   preg_replace('/../e', L,   create_function(L, L)   L is code: a layer
  *   $v (  /  'name' (    call through a variable or string
  *   $v = L ;   $v .= L ; remember what $v holds
  * Returns 1 if something changed.
@@ -582,6 +734,15 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 
 	if (!t1)
 		return 0;
+	/* code in an argument: preg_replace('/../e', L, ...) and
+	 * create_function(L, L) are layers, like eval(L) */
+	if (t5 && OPIS(la, OP_COMMA) && OPIS(t2, OP_COMMA) && t3->kind == IT_LIT &&
+	    OPIS(t4, OP_LPAR) && call_named(n, t5, t6, "preg_replace") &&
+	    pattern_has_e(n->vals.data + t3->off, t3->len))
+		return code_arg(n, t1, MW_FN_PREG_E);
+	if (t5 && OPIS(la, OP_RPAR) && OPIS(t2, OP_COMMA) && t3->kind == IT_LIT &&
+	    OPIS(t4, OP_LPAR) && call_named(n, t5, t6, "create_function"))
+		return code_arg(n, t1, MW_FN_LAMBDA);
 	/* calls and groups closed by ")" */
 	if (t4 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_LPAR) && t4->kind == IT_TOK &&
 	    t4->tk == MW_PT_IDENT && (!t5 || not_call_context(t5))) {
@@ -593,13 +754,9 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		/* eval('...') of a literal is code: a layer of its own (its
 		 * bytes may be folded from pieces or escaped, or hold a packed
 		 * call behind escaped quotes) */
-		if (t2->kind == IT_LIT && t2->depth == 0 &&
-		    ((len == 4 && strncasecmp(t, "eval", 4) == 0) ||
-		     (len == 6 && strncasecmp(t, "assert", 6) == 0))) {
-			t2->depth = 1;
-			t2->chain[0] = (uint8_t)MW_FN_EVAL;
-			return 0;
-		}
+		if ((len == 4 && strncasecmp(t, "eval", 4) == 0) ||
+		    (len == 6 && strncasecmp(t, "assert", 6) == 0))
+			return code_arg(n, t2, MW_FN_EVAL);
 		{
 			enum mw_php_fn fn = mw_php_fn_lookup(t, len);
 
@@ -608,6 +765,8 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 				return fold_call(n, fn, t4, t2, 4);
 		}
 	}
+	if (OPIS(t1, OP_RPAR) && mw_php_fold_strfn(n))
+		return 1;
 	if (n->nst >= 8 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_COMMA) && OPIS(t5, OP_COMMA) &&
 	    OPIS(top(n, 7), OP_LPAR) && top(n, 8)->kind == IT_TOK &&
 	    top(n, 8)->tk == MW_PT_IDENT && (!top(n, 9) || not_call_context(top(n, 9)))) {
@@ -634,24 +793,82 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		replace_top(n, 3, &r);
 		return 1;
 	}
-	/* L . L and L ^ L */
-	if (t3 && (OPIS(t2, OP_DOT) || OPIS(t2, OP_XOR)) &&
-	    may_fold(t4, la, OPIS(t2, OP_DOT) ? 14 : 10, t2->op) &&
-	    value_of(n, t3, &ao, &al, &ad, &ac) && value_of(n, t1, &bo, &bl, &bd, &bc)) {
+	/* L[N] and L{N}: one byte of a literal (names picked from a
+	 * scrambled alphabet); a write to it forgets what $v held */
+	if (t4 && ((OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK)) ||
+		   (OPIS(t1, OP_RBRACE) && OPIS(t3, OP_LBRACE))) &&
+	    (!t5 || !(OPIS(t5, OP_ARROW) || OPIS(t5, OP_NULLSAFE) || OPIS(t5, OP_DCOLON) ||
+		      (t5->kind == IT_TOK && t5->tk == MW_PT_DOLLAR))) &&
+	    value_of(n, t4, &ao, &al, &ad, &ac)) {
+		long ix;
+
+		if (la && (assign_op(la) || OPIS(la, OP_INC) || OPIS(la, OP_DEC))) {
+			if ((v = var_of(n, t4, 0)) != NULL)
+				v->known = v->pending = 0;
+			return 0;
+		}
+		if (t2->kind == IT_TOK && t2->tk == MW_PT_NUMBER) {
+			t = item_text(n, t2, &len);
+			if (!parse_int(t, len, &ix))
+				return 0;
+		} else if (!value_of(n, t2, &bo, &bl, &bd, &bc) ||
+			   !parse_int(n->vals.data + bo, bl, &ix)) {
+			return 0;
+		}
+		if (ix < 0 || (size_t)ix >= al || !mw_php_room_for(n, 1) ||
+		    mw_buf_reserve(&n->vals, 1))
+			return 0;
+		n->vals.data[n->vals.len] = n->vals.data[ao + (size_t)ix];
+		make_lit(&r, t4->raw_off, n->vals.len, 1);
+		n->vals.len++;
+		n->vals.data[n->vals.len] = '\0';
+		replace_top(n, 4, &r);
+		return 1;
+	}
+	/* ~L: every byte inverted */
+	if (t2 && OPIS(t2, OP_TILDE) && t1->kind == IT_LIT && (!t3 || opener(t3) || prec(t3)) &&
+	    !(la && (OPIS(la, OP_LBRK) || OPIS(la, OP_LBRACE)))) {
+		size_t i;
+
+		if (!mw_php_room_for(n, t1->len) || mw_buf_reserve(&n->vals, t1->len))
+			return 0;
+		for (i = 0; i < t1->len; i++)
+			n->vals.data[n->vals.len + i] = (char)~n->vals.data[t1->off + i];
+		make_lit(&r, t2->raw_off, n->vals.len, t1->len);
+		n->vals.len += t1->len;
+		n->vals.data[n->vals.len] = '\0';
+		replace_top(n, 2, &r);
+		return 1;
+	}
+	/* L . L, and L ^ L, L | L, L & L byte by byte; a bare word may stand
+	 * for its name next to a literal */
+	if (t3 && (OPIS(t2, OP_DOT) || OPIS(t2, OP_XOR) || OPIS(t2, OP_OR) || OPIS(t2, OP_AMP)) &&
+	    may_fold(t4, la, prec(t2), t2->op) &&
+	    ((value_of(n, t3, &ao, &al, &ad, &ac) &&
+	      operand_of(n, t1, t2, &bo, &bl, &bd, &bc)) ||
+	     (t1->kind == IT_LIT && operand_of(n, t3, t4, &ao, &al, &ad, &ac) &&
+	      value_of(n, t1, &bo, &bl, &bd, &bc)))) {
 		if (OPIS(t2, OP_DOT)) {
 			if (!concat(n, ao, al, bo, bl, &ro))
 				return 0;
 			make_lit(&r, t3->raw_off, ro, al + bl);
 		} else {
-			size_t m = al < bl ? al : bl, i;
+			size_t m = al < bl ? al : bl, big = al > bl ? al : bl, i;
+			size_t out = OPIS(t2, OP_OR) ? big : m;
 
-			if (!mw_php_room_for(n, m) || mw_buf_reserve(&n->vals, m))
+			if (!mw_php_room_for(n, out) || mw_buf_reserve(&n->vals, out))
 				return 0;
-			for (i = 0; i < m; i++)
-				n->vals.data[n->vals.len + i] = (char)(n->vals.data[ao + i] ^
-								       n->vals.data[bo + i]);
-			make_lit(&r, t3->raw_off, n->vals.len, m);
-			n->vals.len += m;
+			for (i = 0; i < m; i++) {
+				unsigned char x = (unsigned char)n->vals.data[ao + i],
+					      y = (unsigned char)n->vals.data[bo + i];
+
+				n->vals.data[n->vals.len + i] = (char)(OPIS(t2, OP_XOR) ? x ^ y :
+								       OPIS(t2, OP_OR) ? x | y : x & y);
+			}
+			for (; i < out; i++)	/* |: the longer one's tail */
+				n->vals.data[n->vals.len + i] = n->vals.data[(al > bl ? ao : bo) + i];
+			make_lit(&r, t3->raw_off, n->vals.len, out);
+			n->vals.len += out;
 			n->vals.data[n->vals.len] = '\0';
 		}
 		r.depth = (uint8_t)(ad > bd ? ad : bd);
@@ -660,11 +877,9 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		return 1;
 	}
 	/* ${L} and $$v */
-	if (t4 && OPIS(t1, OP_RBRACE) && t2->kind == IT_LIT && OPIS(t3, OP_LBRACE) &&
+	if (t4 && OPIS(t1, OP_RBRACE) && OPIS(t3, OP_LBRACE) &&
 	    t4->kind == IT_TOK && t4->tk == MW_PT_DOLLAR &&
-	    valid_name(n->vals.data + t2->off, t2->len, 0)) {
-		ao = t2->off;
-		al = t2->len;
+	    value_of(n, t2, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 0)) {
 		bo = t4->raw_off;
 		goto make_var;
 	}
@@ -695,11 +910,13 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	if (t3 && la && (OPIS(la, OP_SEMI) || (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)) &&
 	    t1->kind == IT_LIT && (OPIS(t2, OP_ASSIGN) || OPIS(t2, OP_CATASSIGN)) &&
 	    (!t4 || OPIS(t4, OP_SEMI) || OPIS(t4, OP_LBRACE) || OPIS(t4, OP_RBRACE) ||
+	     OPIS(t4, OP_AT) ||
 	     (t4->kind == IT_TOK && (t4->tk == MW_PT_OPEN || t4->tk == MW_PT_CLOSE ||
 				     t4->tk == MW_PT_HTML))) &&
 	    (v = var_of(n, t3, 1)) != NULL) {
 		if (OPIS(t2, OP_ASSIGN)) {
 			v->known = 1;
+			v->forget = 0;
 			v->off = t1->off;
 			v->len = t1->len;
 		} else if (v->pending && concat(n, v->off, v->len, t1->off, t1->len, &ro)) {
@@ -722,18 +939,40 @@ void mw_php_before_push(struct mw_php_norm *n, struct item *it)
 	struct item *t1 = top(n, 1);
 	struct var *v;
 
+	/* the statement ends: a variable assigned in it no longer holds its
+	 * old literal (a new one was remembered at this ";" already) */
+	if (n->forget && (OPIS(it, OP_SEMI) || OPIS(it, OP_LBRACE) || OPIS(it, OP_RBRACE) ||
+			  (it->kind == IT_TOK && it->tk == MW_PT_CLOSE))) {
+		if (n->forget->forget)
+			n->forget->known = 0;
+		n->forget->forget = 0;
+		n->forget = NULL;
+	}
 	if (!t1)
 		return;
-	if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR &&
+	if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR && OPIS(it, OP_ASSIGN) &&
+	    (v = var_of(n, t1, 0)) != NULL && v->known) {
+		/* $f = $f('', $x): the right-hand side still sees the old
+		 * value; it is forgotten at the end of the statement */
+		if (n->forget && n->forget != v) {
+			if (n->forget->forget)
+				n->forget->known = 0;
+			n->forget->forget = 0;
+		}
+		v->forget = 1;
+		v->pending = 0;
+		n->forget = v;
+	} else if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR &&
 	    (assign_op(it) || OPIS(it, OP_INC) || OPIS(it, OP_DEC)) &&
 	    (v = var_of(n, t1, 0)) != NULL) {
 		v->pending = OPIS(it, OP_CATASSIGN) && v->known;
 		v->known = 0;
+		v->forget = 0;
 	}
 	if (it->kind == IT_TOK && it->tk == MW_PT_VAR &&
 	    (OPIS(t1, OP_K_AS) || OPIS(t1, OP_DARROW) || OPIS(t1, OP_AMP)) &&
 	    (v = var_of(n, it, 0)) != NULL)
-		v->known = v->pending = 0;
+		v->known = v->pending = v->forget = 0;
 	if (OPIS(it, OP_LPAR) && t1->kind == IT_TOK && t1->tk == MW_PT_IDENT)
 		t1->lower = 1;
 }

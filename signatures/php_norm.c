@@ -240,6 +240,20 @@ static void push(struct mw_php_norm *n, struct item *it)
 }
 
 /* A token to an item; string literals get their value in n->vals. */
+/* A double-quoted string that is exactly one plain variable: "$name". */
+static int is_lone_var(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 4 || s[0] != '"' || s[1] != '$' || s[len - 1] != '"' ||
+	    (s[2] >= '0' && s[2] <= '9'))
+		return 0;
+	for (i = 2; i < len - 1; i++)
+		if (!is_word((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
 static int to_item(struct mw_php_norm *n, const struct mw_php_token *t,
 		   struct item *it)
 {
@@ -258,6 +272,13 @@ static int to_item(struct mw_php_norm *n, const struct mw_php_token *t,
 		n->vals.len = start;
 		if (n->vals.data)
 			n->vals.data[start] = '\0';
+	}
+	/* "$v" alone is what $v holds: ("$f")(...) calls it */
+	if (t->kind == MW_PT_ISTRING && (t->flags & MW_PT_F_DQ) &&
+	    is_lone_var(n->buf + t->start, t->len) &&
+	    mw_php_var_literal(n, n->buf + t->start + 1, t->len - 2, &it->off, &it->len)) {
+		it->kind = IT_LIT;
+		return 1;
 	}
 	it->kind = IT_TOK;
 	it->tk = (uint8_t)t->kind;
@@ -322,6 +343,7 @@ enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
 	for (i = 0; i < n->nvars; i++)
 		memset(&n->vars[n->used_slot[i]], 0, sizeof(n->vars[0]));
 	n->nmap = n->nst = n->nlayers = n->nvars = 0;
+	n->forget = NULL;
 	n->caps = 0;
 	n->budget = decode_budget;
 	n->decoded = 0;

@@ -23,7 +23,8 @@
 #define MW_PHP_MAX_DEPTH	8		/* decoders in one chain */
 #define MW_PHP_MAX_LIT		(16u << 20)	/* bytes of one folded literal */
 #define MW_PHP_MAX_VALUES	(64u << 20)	/* bytes of literal values per buffer */
-#define MW_PHP_MAX_VARS		256		/* variables holding a literal */
+#define MW_PHP_MAX_VARS		2048		/* variables holding a literal (packers
+						 * spread a payload over ~1,000) */
 #define MW_PHP_MAX_LAYERS	64		/* decoded layers kept per buffer */
 
 /* Caps hit while normalising (mw_php_norm_caps), reported by the scan. */

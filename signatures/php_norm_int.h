@@ -16,7 +16,7 @@
 
 #define STACK_MAX	256	/* items; the bottom FLUSH_AT are emitted when full */
 #define STACK_KEEP	32
-#define VAR_SLOTS	512	/* hash slots, at most MW_PHP_MAX_VARS used */
+#define VAR_SLOTS	4096	/* hash slots, at most MW_PHP_MAX_VARS used */
 #define VAR_NAME_MAX	64
 #define MAX_NORM_INPUT	((size_t)1 << 30)	/* bytes: offsets fit in 32 bits */
 /* Bytes the decoders may be handed per buffer, failures included: a
@@ -55,10 +55,13 @@ enum {
 	OP_K_OR = 27,
 	OP_K_XOR = 28,
 	OP_K_AND = 29,
+	OP_OR = 35,
 	OP_XOR = 36,
 	OP_AMP = 37,
 	OP_DOT = 48,
 	OP_K_INSTANCEOF = 56,
+	OP_TILDE = 58,
+	OP_AT = 59,
 	OP_INC = 60,
 	OP_DEC = 61,
 	OP_K_RETURN = 63,
@@ -98,6 +101,7 @@ struct var {
 	int used, known;
 	size_t off, len;	/* value in n->vals */
 	int pending;		/* ".=" seen: off/len hold the old value */
+	int forget;		/* "=" seen: known until the statement ends */
 };
 
 struct layer_rec {
@@ -120,6 +124,8 @@ struct mw_php_norm {
 	struct var vars[VAR_SLOTS];
 	size_t nvars;
 	uint16_t used_slot[MW_PHP_MAX_VARS];	/* which vars[] to clear */
+	struct var *forget;	/* assigned in this statement: its old value
+				 * still counts on the right-hand side */
 	struct layer_rec lrec[MW_PHP_MAX_LAYERS];
 	struct mw_php_layer layers[MW_PHP_MAX_LAYERS];
 	size_t nlayers;
@@ -163,5 +169,17 @@ int mw_php_room_for(struct mw_php_norm *n, size_t extra);
 int mw_php_reduce(struct mw_php_norm *n, const struct item *la);
 /* Bookkeeping before it is pushed (variables assigned, names called). */
 void mw_php_before_push(struct mw_php_norm *n, struct item *it);
+/* php_strfold.c: fold substr()/trim()/... of literals at the ")" on top
+ * of the stack; 1 if folded. The helpers it uses live in php_fold.c. */
+int mw_php_fold_strfn(struct mw_php_norm *n);
+int mw_php_fold_value(struct mw_php_norm *n, const struct item *it, size_t *off, size_t *len);
+int mw_php_fold_int(const char *s, size_t len, long *v);
+int mw_php_fold_callable(const struct item *before);
+void mw_php_fold_replace(struct mw_php_norm *n, size_t k, size_t raw_off, size_t off, size_t len);
+
+/* The literal the variable $name (name with its "$", len bytes) holds:
+ * 1 and its place in n->vals, or 0 if none is known. */
+int mw_php_var_literal(struct mw_php_norm *n, const char *name, size_t len,
+		       size_t *off, size_t *vlen);
 
 #endif

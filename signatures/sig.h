@@ -55,6 +55,14 @@
 #define MW_SIG_VIEW_PLAIN_MAX	(256u << 10)
 #define MW_SIG_VIEW_DYNCALL_MAX	(8u << 10)	/* "($_post" alone: small files */
 #define MW_SIG_VIEW_SMALL_MAX	(32u << 10)	/* callback callers, ${' */
+/* PHP this small with request input or a call through an expression
+ * ("$f(", "'x'(", ")(") gets a view: one-line shells hide every name
+ * (built from fragments, XOR, string indexing); 0.5 MB of the 124 MB of
+ * clean PHP in the corpus. */
+#define MW_SIG_VIEW_TINY_MAX	(2u << 10)
+/* A run of this many base64 bytes in PHP: a packed payload, whatever
+ * names its decoder (1 clean file of 17,191 has one). */
+#define MW_SIG_VIEW_BLOB_RUN	256u
 
 #define MW_SIG_MAX_LAYER_LEVEL	32		/* layers inside layers (each up
 						 * to MW_PHP_MAX_DEPTH decoders) */

