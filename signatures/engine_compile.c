@@ -3,31 +3,15 @@
  * and the Vectorscan database (engine_int.h, sig.h).
  */
 #define _GNU_SOURCE
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
+#include <fcntl.h>
 #include <stdio.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <fcntl.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-#include <sys/stat.h>
 #include <unistd.h>
-#ifdef MW_HAVE_VECTORSCAN
-#include <hs/hs.h>
-#endif
 
-#include "core/buf.h"
 #include "core/ascii.h"
 #include "core/safefile.h"
 #include "core/sha256.h"
-#include "core/excerpt.h"
-#include "signatures/php_decode.h"
-#include "signatures/php_norm.h"
-#include "signatures/sig.h"
 #include "signatures/engine_int.h"
 
 void mw_sig_db_free(struct mw_sig_db *db)

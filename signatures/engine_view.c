@@ -3,32 +3,16 @@
  * "The normalised view"), and the queue of decoded layers.
  */
 #define _GNU_SOURCE
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-#include <stdio.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <fcntl.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#include <sys/stat.h>
-#include <unistd.h>
-#ifdef MW_HAVE_VECTORSCAN
-#include <hs/hs.h>
-#endif
 
-#include "core/buf.h"
-#include "core/ascii.h"
-#include "core/safefile.h"
-#include "core/sha256.h"
-#include "core/excerpt.h"
-#include "signatures/php_decode.h"
-#include "signatures/php_norm.h"
-#include "signatures/sig.h"
 #include "signatures/engine_int.h"
+#include "signatures/php_decode.h"
 
 /*
  * Strings in a file's bytes that make it worth lexing and normalising: an

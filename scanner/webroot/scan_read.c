@@ -2,32 +2,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <magic.h>
-#include <pthread.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "core/buf.h"
-#include "core/excerpt.h"
-#include "core/limits.h"
-#include "core/progress.h"
 #include "core/safefile.h"
-#include "core/sha256.h"
-#include "reports/report.h"
-#include "scanner/webroot/cache.h"
-#include "scanner/webroot/classify.h"
-#include "scanner/webroot/docroots.h"
-#include "scanner/webroot/quarantine.h"
-#include "scanner/webroot/scan.h"
-#include "scanner/webroot/walk.h"
-#include "scanner/tamper/tamper.h"
-#include "signatures/sig.h"
 #include "scanner/webroot/scan_int.h"
 
 /*
