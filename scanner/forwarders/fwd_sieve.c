@@ -5,7 +5,9 @@
  * parsed completely (grammar of RFC 5228 section 8) and then walked; nothing
  * is evaluated except constant tests (true, false, not, allof, anyof), so
  * that a Roundcube-disabled rule ("if false # rule:[...]") is recognised as
- * such and code after an unconditional stop as unreachable.
+ * such and code after an unconditional stop as unreachable. This file has
+ * the tokenizer and the grammar; what an action command means (its facts)
+ * is in fwd_sieve_act.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,51 +15,11 @@
 
 #include "core/buf.h"
 #include "core/limits.h"
-#include "scanner/forwarders/fwd.h"
-#include "scanner/forwarders/fwd_util.h"
-
-enum tok_type {
-	T_IDENT, T_TAG, T_NUMBER, T_STRING,
-	T_LBRACKET, T_RBRACKET, T_LPAREN, T_RPAREN, T_LBRACE, T_RBRACE,
-	T_COMMA, T_SEMI, T_EOF
-};
-
-struct tok {
-	enum tok_type type;
-	const char *s;		/* source position */
-	size_t n;		/* source length */
-	char *str;		/* decoded string (T_STRING), owned */
-	size_t slen;
-	unsigned long line;
-};
-
-struct parser {
-	struct fwd_doc *d;
-	const char *text;
-	size_t len;
-	struct tok *toks;
-	size_t ntoks, atoks, pos;
-	int failed;		/* first syntax error stops the parse */
-	int depth;
-	int stopped;		/* an unconditional stop was seen */
-	int spam;		/* inside a block whose test is about spam */
-	/* variables (RFC 5229): constant "set" values, last one wins; a
-	 * redirect to "${x}" is judged on what x was set to */
-	struct mw_strlist var_names, var_values;
-};
+#include "scanner/forwarders/fwd_sieve_int.h"
 
 enum tconst { TC_COND = 0, TC_TRUE, TC_FALSE };
 
-struct arg {
-	enum tok_type type;	/* T_TAG, T_NUMBER, T_STRING (also lists) */
-	size_t tok;		/* first token */
-	size_t nstr;		/* strings in a list */
-	int is_list;
-};
-
-#define SIEVE_MAX_ARGS 32
-
-static void perr(struct parser *p, unsigned long line, const char *msg)
+void mw_sieve_error(struct parser *p, unsigned long line, const char *msg)
 {
 	if (p->failed)
 		return;
@@ -73,7 +35,7 @@ static struct tok *push_tok(struct parser *p, enum tok_type t, const char *s,
 	struct tok *k;
 
 	if (p->ntoks >= FWD_MAX_TOKENS) {
-		perr(p, line, "script has too many tokens");
+		mw_sieve_error(p, line, "script has too many tokens");
 		return NULL;
 	}
 	if (p->ntoks == p->atoks) {
@@ -81,7 +43,7 @@ static struct tok *push_tok(struct parser *p, enum tok_type t, const char *s,
 		struct tok *nt = realloc(p->toks, na * sizeof(*nt));
 
 		if (!nt) {
-			perr(p, line, "out of memory");
+			mw_sieve_error(p, line, "out of memory");
 			return NULL;
 		}
 		p->toks = nt;
@@ -123,14 +85,14 @@ static int lex_quoted(struct parser *p, size_t *i, unsigned long *line)
 			(*line)++;
 		if (mw_buf_putc(&b, t[j])) {
 			mw_buf_free(&b);
-			perr(p, sline, "out of memory");
+			mw_sieve_error(p, sline, "out of memory");
 			return -1;
 		}
 		j++;
 	}
 	if (j >= p->len) {
 		mw_buf_free(&b);
-		perr(p, sline, "unterminated quoted string");
+		mw_sieve_error(p, sline, "unterminated quoted string");
 		return -1;
 	}
 	k = push_tok(p, T_STRING, t + start, j + 1 - start, sline);
@@ -143,7 +105,7 @@ static int lex_quoted(struct parser *p, size_t *i, unsigned long *line)
 	mw_buf_free(&b);
 	if (!k->str) {
 		p->ntoks--;
-		perr(p, sline, "out of memory");
+		mw_sieve_error(p, sline, "out of memory");
 		return -1;
 	}
 	*i = j + 1;
@@ -171,7 +133,7 @@ static int lex_multiline(struct parser *p, size_t *i, unsigned long *line)
 		j++;
 	}
 	if (j >= p->len || t[j] != '\n') {
-		perr(p, sline, "text: must be followed by a line break");
+		mw_sieve_error(p, sline, "text: must be followed by a line break");
 		return -1;
 	}
 	j++;
@@ -182,7 +144,8 @@ static int lex_multiline(struct parser *p, size_t *i, unsigned long *line)
 
 		if (j >= p->len) {
 			mw_buf_free(&b);
-			perr(p, sline, "unterminated text: block (no '.' line)");
+			mw_sieve_error(p, sline,
+				       "unterminated text: block (no '.' line)");
 			return -1;
 		}
 		while (j < p->len && t[j] != '\n')
@@ -199,7 +162,7 @@ static int lex_multiline(struct parser *p, size_t *i, unsigned long *line)
 			ls++;
 		if (mw_buf_append(&b, t + ls, le - ls) || mw_buf_putc(&b, '\n')) {
 			mw_buf_free(&b);
-			perr(p, sline, "text: block too long");
+			mw_sieve_error(p, sline, "text: block too long");
 			return -1;
 		}
 		if (j < p->len) {
@@ -217,7 +180,7 @@ static int lex_multiline(struct parser *p, size_t *i, unsigned long *line)
 	mw_buf_free(&b);
 	if (!k->str) {
 		p->ntoks--;
-		perr(p, sline, "out of memory");
+		mw_sieve_error(p, sline, "out of memory");
 		return -1;
 	}
 	*i = j;
@@ -238,7 +201,7 @@ static int tokenize(struct parser *p)
 		for (const char *c = t; c < nul; c++)
 			if (*c == '\n')
 				line++;
-		perr(p, line, "NUL byte in script");
+		mw_sieve_error(p, line, "NUL byte in script");
 		return -1;
 	}
 
@@ -270,7 +233,8 @@ static int tokenize(struct parser *p)
 				j++;
 			}
 			if (j + 1 >= p->len) {
-				perr(p, sline, "unterminated bracket comment");
+				mw_sieve_error(p, sline,
+					       "unterminated bracket comment");
 				return -1;
 			}
 			i = j + 2;
@@ -301,7 +265,8 @@ static int tokenize(struct parser *p)
 			size_t j = i + 1;
 
 			if (j >= p->len || !is_ident_start(t[j])) {
-				perr(p, line, "':' not followed by a tag name");
+				mw_sieve_error(p, line,
+					       "':' not followed by a tag name");
 				return -1;
 			}
 			while (j < p->len && is_ident_char(t[j]))
@@ -319,7 +284,7 @@ static int tokenize(struct parser *p)
 			if (j < p->len && strchr("KMGkmg", t[j]) && t[j])
 				j++;
 			if (j < p->len && is_ident_char(t[j])) {
-				perr(p, line, "bad number");
+				mw_sieve_error(p, line, "bad number");
 				return -1;
 			}
 			if (!push_tok(p, T_NUMBER, t + i, j - i, line))
@@ -337,7 +302,7 @@ static int tokenize(struct parser *p)
 		case ',': tt = T_COMMA; break;
 		case ';': tt = T_SEMI; break;
 		default:
-			perr(p, line, "unexpected character");
+			mw_sieve_error(p, line, "unexpected character");
 			return -1;
 		}
 		if (!push_tok(p, tt, t + i, 1, line))
@@ -365,27 +330,6 @@ static struct tok *next(struct parser *p)
 	return k;
 }
 
-static int tok_is(const struct tok *k, const char *word)
-{
-	return (k->type == T_IDENT || k->type == T_TAG) &&
-	       fwd_word_eq(k->s, k->n, word);
-}
-
-/* The source line a token starts on, for the report excerpt. */
-static void line_of(const struct parser *p, const struct tok *k,
-		    const char **s, size_t *n)
-{
-	const char *b = k->s, *e = k->s;
-
-	while (b > p->text && b[-1] != '\n')
-		b--;
-	while (e < p->text + p->len && *e != '\n')
-		e++;
-	*s = b;
-	*n = (size_t)(e - b);
-	fwd_trim(s, n);
-}
-
 /* Parse arguments: string-list / number / tag. Stops at a test or ; { ( */
 static int parse_args(struct parser *p, struct arg *args, size_t *nargs)
 {
@@ -409,7 +353,8 @@ static int parse_args(struct parser *p, struct arg *args, size_t *nargs)
 			for (;;) {
 				k = next(p);
 				if (k->type != T_STRING) {
-					perr(p, k->line, "expected a string in a string list");
+					mw_sieve_error(p, k->line,
+						       "expected a string in a string list");
 					return -1;
 				}
 				a.nstr++;
@@ -417,7 +362,8 @@ static int parse_args(struct parser *p, struct arg *args, size_t *nargs)
 				if (k->type == T_RBRACKET)
 					break;
 				if (k->type != T_COMMA) {
-					perr(p, k->line, "expected ',' or ']' in a string list");
+					mw_sieve_error(p, k->line,
+						       "expected ',' or ']' in a string list");
 					return -1;
 				}
 			}
@@ -425,17 +371,11 @@ static int parse_args(struct parser *p, struct arg *args, size_t *nargs)
 			return 0;
 		}
 		if (*nargs >= SIEVE_MAX_ARGS) {
-			perr(p, k->line, "too many arguments");
+			mw_sieve_error(p, k->line, "too many arguments");
 			return -1;
 		}
 		args[(*nargs)++] = a;
 	}
-}
-
-/* The i-th string of a (list) argument. */
-static struct tok *arg_str(struct parser *p, const struct arg *a, size_t i)
-{
-	return &p->toks[a->tok + (a->is_list ? 2 * i : 0)];
 }
 
 /* Commands of RFC 5228 and the extensions Dovecot Pigeonhole implements;
@@ -470,14 +410,10 @@ static int in_list(const char *const *list, const char *s, size_t n)
 	return 0;
 }
 
-static int has_require(const struct parser *p, const char *ext)
+int mw_sieve_need_require(struct parser *p, const struct tok *k,
+			  const char *ext)
 {
-	return mw_strlist_contains(&p->d->requires, ext, 0);
-}
-
-static int need_require(struct parser *p, const struct tok *k, const char *ext)
-{
-	if (has_require(p, ext))
+	if (mw_sieve_has_require(p, ext))
 		return 0;
 	if (!p->failed) {
 		p->failed = 1;
@@ -497,11 +433,11 @@ static enum tconst parse_test_list(struct parser *p, int all)
 	int any_true = 0, any_false = 0, any_cond = 0;
 
 	if (k->type != T_LPAREN) {
-		perr(p, k->line, "expected '(' and a test list");
+		mw_sieve_error(p, k->line, "expected '(' and a test list");
 		return TC_COND;
 	}
 	if (++p->depth > FWD_MAX_NEST) {
-		perr(p, k->line, "tests nested too deep");
+		mw_sieve_error(p, k->line, "tests nested too deep");
 		return TC_COND;
 	}
 	for (;;) {
@@ -519,7 +455,8 @@ static enum tconst parse_test_list(struct parser *p, int all)
 		if (k->type == T_RPAREN)
 			break;
 		if (k->type != T_COMMA) {
-			perr(p, k->line, "expected ',' or ')' in a test list");
+			mw_sieve_error(p, k->line,
+				       "expected ',' or ')' in a test list");
 			return TC_COND;
 		}
 	}
@@ -536,16 +473,16 @@ static enum tconst parse_test(struct parser *p)
 	size_t nargs;
 
 	if (k->type != T_IDENT) {
-		perr(p, k->line, "expected a test");
+		mw_sieve_error(p, k->line, "expected a test");
 		return TC_COND;
 	}
-	if (tok_is(k, "allof") || tok_is(k, "anyof"))
-		return parse_test_list(p, tok_is(k, "allof"));
-	if (tok_is(k, "not")) {
+	if (mw_sieve_tok_is(k, "allof") || mw_sieve_tok_is(k, "anyof"))
+		return parse_test_list(p, mw_sieve_tok_is(k, "allof"));
+	if (mw_sieve_tok_is(k, "not")) {
 		enum tconst c;
 
 		if (++p->depth > FWD_MAX_NEST) {
-			perr(p, k->line, "tests nested too deep");
+			mw_sieve_error(p, k->line, "tests nested too deep");
 			return TC_COND;
 		}
 		c = parse_test(p);
@@ -554,318 +491,39 @@ static enum tconst parse_test(struct parser *p)
 	}
 	if (parse_args(p, args, &nargs))
 		return TC_COND;
-	if (tok_is(k, "true") || tok_is(k, "false")) {
+	if (mw_sieve_tok_is(k, "true") || mw_sieve_tok_is(k, "false")) {
 		if (nargs)
-			perr(p, k->line, "true/false take no arguments");
-		return tok_is(k, "true") ? TC_TRUE : TC_FALSE;
+			mw_sieve_error(p, k->line, "true/false take no arguments");
+		return mw_sieve_tok_is(k, "true") ? TC_TRUE : TC_FALSE;
 	}
-	if (tok_is(k, "header") || tok_is(k, "address") ||
-	    tok_is(k, "envelope")) {
+	if (mw_sieve_tok_is(k, "header") || mw_sieve_tok_is(k, "address") ||
+	    mw_sieve_tok_is(k, "envelope")) {
 		size_t strs = 0;
 
 		for (size_t i = 0; i < nargs; i++)
 			if (args[i].type == T_STRING)
 				strs++;
 		if (strs < 2)
-			perr(p, k->line, "test needs a header list and a key list");
-		if (tok_is(k, "envelope"))
-			need_require(p, k, "envelope");
-	} else if (tok_is(k, "exists")) {
+			mw_sieve_error(p, k->line,
+				       "test needs a header list and a key list");
+		if (mw_sieve_tok_is(k, "envelope"))
+			mw_sieve_need_require(p, k, "envelope");
+	} else if (mw_sieve_tok_is(k, "exists")) {
 		if (nargs < 1 || args[nargs - 1].type != T_STRING)
-			perr(p, k->line, "exists needs a header list");
-	} else if (tok_is(k, "size")) {
+			mw_sieve_error(p, k->line, "exists needs a header list");
+	} else if (mw_sieve_tok_is(k, "size")) {
 		if (nargs != 2 || args[0].type != T_TAG ||
 		    args[1].type != T_NUMBER)
-			perr(p, k->line, "size needs :over or :under and a number");
+			mw_sieve_error(p, k->line,
+				       "size needs :over or :under and a number");
 	}
 	/* Other tests (body, date, spamtest, ...) are extensions whose
 	 * outcome does not change where mail goes: syntax only. */
 	return TC_COND;
 }
 
-/*
- * Expand ${name} from constant "set" commands into out (capped). Unknown
- * names stay as written, so that the judging sees a variable.
- */
-static void expand_vars(const struct parser *p, const char *s, size_t n,
-			struct mw_buf *out)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		if (s[i] == '$' && i + 1 < n && s[i + 1] == '{') {
-			const char *e = memchr(s + i + 2, '}', n - i - 2);
-
-			if (e) {
-				size_t nl = (size_t)(e - (s + i + 2)), k;
-				const char *val = NULL;
-
-				for (k = p->var_names.n; k-- > 0;)
-					if (strlen(p->var_names.v[k]) == nl &&
-					    !strncasecmp(p->var_names.v[k], s + i + 2, nl)) {
-						val = p->var_values.v[k];
-						break;
-					}
-				if (val) {
-					if (mw_buf_puts(out, val))
-						return;
-					i = (size_t)(e - s) + 1;
-					continue;
-				}
-			}
-		}
-		if (mw_buf_putc(out, s[i]))
-			return;
-		i++;
-	}
-}
-
-/* Add the addresses of a mailto: URI (RFC 6068) as notify facts. */
-static void add_mailto(struct parser *p, const char *uri, size_t n,
-		       const char *lt, size_t ln, unsigned long line,
-		       int conditional, int disabled)
-{
-	size_t i = 7, s;
-
-	if (n < 7 || strncasecmp(uri, "mailto:", 7))
-		return;
-	while (i < n && uri[i] != '?') {
-		struct fwd_fact *f;
-
-		s = i;
-		while (i < n && uri[i] != ',' && uri[i] != '?')
-			i++;
-		if (i > s) {
-			f = fwd_add_fact(p->d, FWD_NOTIFY, uri + s, i - s, lt,
-					 ln, line);
-			if (f) {
-				f->conditional = conditional;
-				f->disabled = disabled;
-				f->copy = 1;
-			}
-		}
-		if (i < n && uri[i] == ',')
-			i++;
-	}
-}
-
 static int parse_commands(struct parser *p, int conditional, int disabled,
 			  int top);
-
-/* The action commands; everything else is accepted for its syntax. */
-static void do_action(struct parser *p, struct tok *k, struct arg *args,
-		      size_t nargs, int conditional, int disabled)
-{
-	const char *lt;
-	size_t ln, i;
-	struct fwd_fact *f;
-	int copy = 0;
-	struct arg *pos = NULL;	/* last positional string */
-
-	line_of(p, k, &lt, &ln);
-	for (i = 0; i < nargs; i++) {
-		if (args[i].type == T_STRING && !args[i].is_list)
-			pos = &args[i];
-		if (args[i].type == T_TAG) {
-			struct tok *t = &p->toks[args[i].tok];
-
-			if (tok_is(t, ":copy")) {
-				copy = 1;
-				need_require(p, t, "copy");
-			}
-		}
-	}
-	if (p->stopped)
-		disabled = 1;
-
-	if (tok_is(k, "redirect")) {
-		struct tok *s;
-
-		if (!pos || pos != &args[nargs - 1]) {
-			perr(p, k->line, "redirect needs one address string");
-			return;
-		}
-		s = arg_str(p, pos, 0);
-		if (has_require(p, "variables") && memchr(s->str, '$', s->slen)) {
-			struct mw_buf b;
-
-			mw_buf_init(&b, FWD_MAX_DEST);
-			expand_vars(p, s->str, s->slen, &b);
-			f = fwd_add_fact(p->d, FWD_REDIRECT, b.data ? b.data : "",
-					 b.len, lt, ln, k->line);
-			mw_buf_free(&b);
-		} else {
-			f = fwd_add_fact(p->d, FWD_REDIRECT, s->str, s->slen,
-					 lt, ln, k->line);
-		}
-		if (f) {
-			f->copy = copy;
-			f->conditional = conditional;
-			f->disabled = disabled;
-		}
-	} else if (tok_is(k, "keep")) {
-		if (!disabled)
-			p->d->keeps++;
-	} else if (tok_is(k, "discard")) {
-		if (nargs)
-			perr(p, k->line, "discard takes no arguments");
-		else if (!disabled && !p->spam)
-			fwd_set_hide(p->d, k->line, lt, ln);
-	} else if (tok_is(k, "fileinto")) {
-		struct tok *s;
-
-		if (need_require(p, k, "fileinto"))
-			return;
-		if (!pos || pos != &args[nargs - 1]) {
-			perr(p, k->line, "fileinto needs one folder string");
-			return;
-		}
-		s = arg_str(p, pos, 0);
-		f = fwd_add_fact(p->d, FWD_FILE, s->str, s->slen, lt, ln,
-				 k->line);
-		if (f) {
-			f->copy = copy;
-			f->conditional = conditional;
-			f->disabled = disabled;
-		}
-		if (!disabled && !p->spam &&
-		    fwd_folder_is_trash(s->str, s->slen))
-			fwd_set_hide(p->d, k->line, lt, ln);
-	} else if (tok_is(k, "vacation")) {
-		if (need_require(p, k, "vacation"))
-			return;
-		if (!pos || pos != &args[nargs - 1])
-			perr(p, k->line, "vacation needs a reason string");
-	} else if (tok_is(k, "notify")) {
-		struct tok *method = NULL;
-		struct arg *options = NULL;
-
-		if (!has_require(p, "enotify") && need_require(p, k, "notify"))
-			return;
-		for (i = 0; i < nargs; i++) {
-			struct tok *t = &p->toks[args[i].tok];
-
-			if (args[i].type != T_TAG)
-				continue;
-			/* tags that take a value: skip it */
-			if (tok_is(t, ":method") && i + 1 < nargs &&
-			    args[i + 1].type == T_STRING) {
-				method = arg_str(p, &args[i + 1], 0);
-				i++;
-			} else if (tok_is(t, ":options") && i + 1 < nargs &&
-				   args[i + 1].type == T_STRING) {
-				options = &args[i + 1];
-				i++;
-			} else if ((tok_is(t, ":from") || tok_is(t, ":message") ||
-				    tok_is(t, ":importance") || tok_is(t, ":id")) &&
-				   i + 1 < nargs) {
-				i++;
-			}
-		}
-		if (!method && pos && pos == &args[nargs - 1] &&
-		    !(nargs >= 2 && args[nargs - 2].type == T_TAG &&
-		      !tok_is(&p->toks[args[nargs - 2].tok], ":low") &&
-		      !tok_is(&p->toks[args[nargs - 2].tok], ":normal") &&
-		      !tok_is(&p->toks[args[nargs - 2].tok], ":high")))
-			method = arg_str(p, pos, 0);
-		if (has_require(p, "enotify") && !method) {
-			perr(p, k->line, "notify needs a method URI");
-			return;
-		}
-		if (method)
-			add_mailto(p, method->str, method->slen, lt, ln,
-				   k->line, conditional, disabled);
-		/* draft notify: :method "mailto" :options ["addr"] */
-		if (options && method && method->slen == 6 &&
-		    !strncasecmp(method->str, "mailto", 6)) {
-			for (i = 0; i < options->nstr; i++) {
-				struct tok *s = arg_str(p, options, i);
-
-				f = fwd_add_fact(p->d, FWD_NOTIFY, s->str,
-						 s->slen, lt, ln, k->line);
-				if (f) {
-					f->copy = 1;
-					f->conditional = conditional;
-					f->disabled = disabled;
-				}
-			}
-		}
-	} else if (tok_is(k, "include")) {
-		struct tok *s;
-		int global = 0;
-
-		if (need_require(p, k, "include"))
-			return;
-		if (!pos || pos != &args[nargs - 1]) {
-			perr(p, k->line, "include needs a script name");
-			return;
-		}
-		for (i = 0; i < nargs; i++)
-			if (args[i].type == T_TAG &&
-			    tok_is(&p->toks[args[i].tok], ":global"))
-				global = 1;
-		s = arg_str(p, pos, 0);
-		f = fwd_add_fact(p->d, FWD_INCLUDE, s->str, s->slen, lt, ln,
-				 k->line);
-		if (f) {
-			f->key = strdup(global ? "global" : "personal");
-			f->conditional = conditional;
-			f->disabled = disabled;
-		}
-	} else if (tok_is(k, "pipe")) {
-		/* vnd.dovecot.pipe: pipe [:copy] [:try] "program" [args];
-		 * the program is the first positional string */
-		struct tok *prog = NULL;
-
-		if (need_require(p, k, "vnd.dovecot.pipe"))
-			return;
-		for (i = 0; i < nargs && !prog; i++)
-			if (args[i].type == T_STRING && !args[i].is_list)
-				prog = arg_str(p, &args[i], 0);
-		if (!prog) {
-			perr(p, k->line, "pipe needs a program name");
-			return;
-		}
-		f = fwd_add_fact(p->d, FWD_PIPE, prog->str, prog->slen, lt, ln,
-				 k->line);
-		if (f) {
-			f->copy = copy;
-			f->conditional = conditional;
-			f->disabled = disabled;
-		}
-	} else if (tok_is(k, "set")) {
-		struct arg *sa[2];
-		size_t ns = 0;
-
-		if (need_require(p, k, "variables"))
-			return;
-		for (i = 0; i < nargs && ns < 2; i++)
-			if (args[i].type == T_STRING && !args[i].is_list)
-				sa[ns++] = &args[i];
-		if (ns != 2 || sa[1] != &args[nargs - 1]) {
-			perr(p, k->line, "set needs a name and a value");
-			return;
-		}
-		if (p->var_names.n < FWD_MAX_FACTS) {
-			struct tok *nm = arg_str(p, sa[0], 0), *v = arg_str(p, sa[1], 0);
-			struct mw_buf b;
-
-			/* "${a}${b}" chains resolve through earlier sets */
-			mw_buf_init(&b, FWD_MAX_DEST);
-			expand_vars(p, v->str, v->slen, &b);
-			if (mw_strlist_addn(&p->var_names, nm->str, nm->slen) == MW_OK &&
-			    mw_strlist_addn(&p->var_values, b.data ? b.data : "",
-					    b.len) != MW_OK) {
-				p->var_names.n--;
-				free(p->var_names.v[p->var_names.n]);
-			}
-			mw_buf_free(&b);
-		}
-	} else if (tok_is(k, "stop")) {
-		if (!conditional && !disabled)
-			p->stopped = 1;
-	}
-}
 
 /*
  * One command: identifier arguments (";" / block). Control commands
@@ -882,14 +540,14 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 	int is_if, is_elsif, is_else;
 
 	if (k->type != T_IDENT) {
-		perr(p, k->line, "expected a command");
+		mw_sieve_error(p, k->line, "expected a command");
 		return -1;
 	}
-	is_if = tok_is(k, "if");
-	is_elsif = tok_is(k, "elsif");
-	is_else = tok_is(k, "else");
+	is_if = mw_sieve_tok_is(k, "if");
+	is_elsif = mw_sieve_tok_is(k, "elsif");
+	is_else = mw_sieve_tok_is(k, "else");
 	if ((is_elsif || is_else) && *chain < 0) {
-		perr(p, k->line, "elsif/else without a preceding if");
+		mw_sieve_error(p, k->line, "elsif/else without a preceding if");
 		return -1;
 	}
 	if (is_if || is_elsif || is_else) {
@@ -903,7 +561,7 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 		}
 		if (!is_else) {
 			if (p->toks[p->pos].type != T_IDENT) {
-				perr(p, k->line, "if/elsif needs a test");
+				mw_sieve_error(p, k->line, "if/elsif needs a test");
 				return -1;
 			}
 			size_t ts = p->pos;
@@ -927,12 +585,12 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 		b = next(p);
 		if (b->type != T_LBRACE) {
 			p->spam = old_spam;
-			perr(p, b->line, "expected '{' after the test");
+			mw_sieve_error(p, b->line, "expected '{' after the test");
 			return -1;
 		}
 		if (++p->depth > FWD_MAX_NEST) {
 			p->spam = old_spam;
-			perr(p, b->line, "blocks nested too deep");
+			mw_sieve_error(p, b->line, "blocks nested too deep");
 			return -1;
 		}
 		/* a conditional branch at the top is a rule of its own (with
@@ -952,7 +610,7 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 		p->depth--;
 		b = next(p);
 		if (b->type != T_RBRACE) {
-			perr(p, b->line, "expected '}'");
+			mw_sieve_error(p, b->line, "expected '}'");
 			return -1;
 		}
 		if (c == TC_TRUE)
@@ -963,7 +621,7 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 	}
 	*chain = -1;
 	if (!in_list(known_commands, k->s, k->n)) {
-		perr(p, k->line, "unknown command");
+		mw_sieve_error(p, k->line, "unknown command");
 		return -1;
 	}
 	if (parse_args(p, args, &nargs))
@@ -971,22 +629,25 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 	/* a command with a test list/test: only control commands take one */
 	if (peek(p)->type == T_IDENT || peek(p)->type == T_LPAREN) {
 		/* reported where the command ends, as sievec does */
-		perr(p, p->toks[p->pos - 1].line, "missing ';' after the command");
+		mw_sieve_error(p, p->toks[p->pos - 1].line,
+			       "missing ';' after the command");
 		return -1;
 	}
-	if (tok_is(k, "require")) {
+	if (mw_sieve_tok_is(k, "require")) {
 		if (top != 1 || nargs != 1 || args[0].type != T_STRING) {
-			perr(p, k->line, top == 1 ? "require needs a string list" :
-				  "require must come before other commands");
+			mw_sieve_error(p, k->line,
+				       top == 1 ? "require needs a string list" :
+				       "require must come before other commands");
 			return -1;
 		}
 		for (size_t i = 0; i < args[0].nstr; i++) {
-			struct tok *s = arg_str(p, &args[0], i);
+			struct tok *s = mw_sieve_arg_str(p, &args[0], i);
 
 			if (!in_list(known_capabilities, s->str, s->slen) &&
 			    (s->slen < 4 || strncasecmp(s->str, "vnd.", 4)) &&
 			    (s->slen < 11 || strncasecmp(s->str, "comparator-", 11))) {
-				perr(p, s->line, "require of an unknown Sieve capability");
+				mw_sieve_error(p, s->line,
+					       "require of an unknown Sieve capability");
 				return -1;
 			}
 
@@ -994,17 +655,17 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 				return -1;
 		}
 	} else {
-		do_action(p, k, args, nargs, conditional, disabled);
+		mw_sieve_action(p, k, args, nargs, conditional, disabled);
 		if (p->failed)
 			return -1;
 	}
 	k = next(p);
 	if (k->type == T_LBRACE) {
-		perr(p, k->line, "block after a command that takes none");
+		mw_sieve_error(p, k->line, "block after a command that takes none");
 		return -1;
 	}
 	if (k->type != T_SEMI) {
-		perr(p, p->toks[p->pos > 1 ? p->pos - 2 : 0].line,
+		mw_sieve_error(p, p->toks[p->pos > 1 ? p->pos - 2 : 0].line,
 		     "missing ';' after the command");
 		return -1;
 	}
@@ -1021,7 +682,7 @@ static int parse_commands(struct parser *p, int conditional, int disabled,
 
 		if (t == T_EOF || t == T_RBRACE)
 			break;
-		int is_require = tok_is(peek(p), "require");
+		int is_require = mw_sieve_tok_is(peek(p), "require");
 
 		if (parse_command(p, conditional, disabled, &chain,
 				  &chain_false, top))
@@ -1045,7 +706,7 @@ enum mw_err fwd_parse_sieve(struct fwd_doc *d, const char *text, size_t len)
 		struct tok *k = peek(&p);
 
 		if (k->type != T_EOF)
-			perr(&p, k->line, "unexpected '}'");
+			mw_sieve_error(&p, k->line, "unexpected '}'");
 	}
 	for (size_t i = 0; i < p.ntoks; i++)
 		free(p.toks[i].str);

@@ -1,4 +1,5 @@
-/* The aggregator's state, shared by agg.c and agg_report.c only. */
+/* The aggregator's state, shared by agg.c, agg_events.c and agg_report.c
+ * only. */
 #ifndef MW_MAILLOG_AGG_INTERNAL_H
 #define MW_MAILLOG_AGG_INTERNAL_H
 
@@ -183,5 +184,16 @@ struct ml_agg {
 
 /* uid of a local user name (-1 when unknown), cached. */
 long ml_agg_name_uid(struct ml_agg *a, const char *name);
+
+/*
+ * Count one parsed event into a (agg_events.c). The caller (agg.c) has
+ * done the window check, so a->cur_time is the time counted against (for
+ * an unstamped PHP mail.log line, the last one seen), and has set
+ * a->cur_line/cur_len/cur_lineno, the text a sample keeps. ev is only
+ * read during the call; what is kept is copied into the tables.
+ */
+void mw_agg_postfix_event(struct ml_agg *a, const struct ml_pf_event *ev);
+void mw_agg_exim_event(struct ml_agg *a, const struct ml_ex_event *ev);
+void mw_agg_php_event(struct ml_agg *a, const struct ml_php_event *ev);
 
 #endif

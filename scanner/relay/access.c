@@ -2,7 +2,8 @@
  * access(5) tables in restriction lists: which check_*_access looks at
  * input the client chooses, and whether a table can answer OK (read from
  * its postmap source, regexp:/pcre: file, inline:{} or static:). Used by
- * the relay audit (audit.c) to find sender-based and similar relays.
+ * the relay audit (config_audit.c) to find sender-based and similar
+ * relays.
  */
 #define _GNU_SOURCE
 #include <ctype.h>

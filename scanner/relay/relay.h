@@ -1,8 +1,8 @@
 /*
  * The relay check: the open-relay probe (probe.c), the Postfix and Exim
- * relay-configuration audit (audit.c), and mw_relay_run that ties them
- * together (relay_cmd.c). Only struct mw_relay_opts and the functions at
- * the end are for use outside scanner/relay/.
+ * relay-configuration audit (config_audit.c), and mw_relay_run that ties
+ * them together (relay_cmd.c). Only struct mw_relay_opts and the functions
+ * at the end are for use outside scanner/relay/.
  */
 #ifndef MW_RELAY_H
 #define MW_RELAY_H

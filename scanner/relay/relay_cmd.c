@@ -348,7 +348,8 @@ static void stranger_advice(const struct relay_env *env, const struct mw_relay_p
 	}
 }
 
-/* Config findings that explain an open relay (rule ids of audit.c/exim.c). */
+/* Config findings that explain an open relay (rule ids of config_audit.c
+ * and exim.c). */
 static int is_relay_cause(const char *rule)
 {
 	static const char *const causes[] = {
