@@ -77,6 +77,8 @@ const struct mw_command mw_commands[] = {
 	  "  --journal-dir DIR  read the journal files in DIR\n"
 	  "  --root DIR         find logs and PHP-FPM pools beneath DIR\n",
 	  mw_cmd_logs },
+	{ "queue", "see who filled the mail queue; hold, release or delete by submitter",
+	  mw_queue_usage, mw_cmd_queue },
 	{ "firewall", "nftables egress policy: only the MTA may talk SMTP",
 	  "mailwarden firewall --apply | --remove | --status | --dry-run [--root DIR]\n"
 	  "  --dry-run    print the nftables table the policy makes (touches nothing)\n"
