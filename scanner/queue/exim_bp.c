@@ -16,6 +16,8 @@
 
 static const char frozen_mark[] = " *** frozen ***";
 
+#define MSG_INDENT_MAX 4	/* blanks before a message line's age */
+
 static int is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -24,6 +26,15 @@ static int is_blank(char c)
 static int is_alnum(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static size_t leading_blanks(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && is_blank(s[i]))
+		i++;
+	return i;
 }
 
 /* Next blank-separated word of s[*i..n); returns its length (0 = none). */
@@ -148,8 +159,8 @@ static int message_line(const char *s, size_t n, int64_t now, struct qmsg *m)
 enum mw_err mw_exim_bp_parse(const char *text, size_t n, int64_t now,
 			     struct qlist *l, size_t *bad)
 {
-	struct qmsg *cur = NULL;
-	size_t pos = 0;
+	struct qmsg *m;
+	size_t pos = 0, cur = 0;	/* cur: index + 1 of the open message */
 
 	*bad = 0;
 	while (pos < n) {
@@ -161,16 +172,31 @@ enum mw_err mw_exim_bp_parse(const char *text, size_t n, int64_t now,
 		if (len && s[len - 1] == '\r')
 			len--;
 		if (len == 0) {
-			cur = NULL;
+			cur = 0;
 			continue;
 		}
-		if (is_blank(s[0])) {
-			size_t i = 0;
-
-			if (!cur) {
-				(*bad)++;
+		/*
+		 * The age is right-aligned (" 0m   336 ..."), so a message line
+		 * may start with a few blanks; recipients are indented by ten.
+		 * A quoted recipient that looks like a message line therefore
+		 * stays a recipient.
+		 */
+		if (leading_blanks(s, len) <= MSG_INDENT_MAX) {
+			m = qlist_push(l);
+			if (!m)
+				return l->n >= QMAX_MESSAGES ? MW_ERR_TOOBIG : MW_ERR_NOMEM;
+			if (message_line(s, len, now, m)) {
+				if (!m->sender)
+					return MW_ERR_NOMEM;
+				cur = l->n;
 				continue;
 			}
+			qmsg_clear(m);
+			l->n--;
+		}
+		if (is_blank(s[0]) && cur) {
+			size_t i = 0;
+
 			while (i < len && is_blank(s[i]))
 				i++;
 			if (i + 1 < len && (s[i] == 'D' || (s[i] == '+' && s[i + 1] == 'D'))) {
@@ -179,24 +205,14 @@ enum mw_err mw_exim_bp_parse(const char *text, size_t n, int64_t now,
 				if (j < len && is_blank(s[j]))
 					continue;	/* delivered already */
 			}
-			cur->n_rcpt++;
-			e = qmsg_add_domain(cur, s + i, len - i);
+			l->m[cur - 1].n_rcpt++;
+			e = qmsg_add_domain(&l->m[cur - 1], s + i, len - i);
 			if (e)
 				return e;
 			continue;
 		}
-		cur = qlist_push(l);
-		if (!cur)
-			return l->n >= QMAX_MESSAGES ? MW_ERR_TOOBIG : MW_ERR_NOMEM;
-		if (!message_line(s, len, now, cur)) {
-			qmsg_clear(cur);
-			l->n--;
-			cur = NULL;
-			(*bad)++;
-			continue;
-		}
-		if (!cur->sender)
-			return MW_ERR_NOMEM;
+		cur = 0;
+		(*bad)++;
 	}
 	return MW_OK;
 }

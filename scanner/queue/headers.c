@@ -185,14 +185,28 @@ static const char *exim_opt(const char *l, size_t len, const char *name, size_t 
 	return l + off + k + 1;
 }
 
-/* "127.0.0.1.54321" / "::1.54321": drop Exim's ".port" suffix. */
-static size_t strip_port(const char *v, size_t n)
+/* Exim's "[127.0.0.1]:54321" (4.96) or "127.0.0.1.54321" (older): the
+ * address without the port. Sets *v past a '['. */
+static size_t strip_port(const char **vp, size_t n)
 {
+	const char *v = *vp, *close;
 	size_t i = n;
+
+	if (n && v[0] == '[' && (close = memchr(v, ']', n))) {
+		*vp = v + 1;
+		return (size_t)(close - v - 1);
+	}
 
 	while (i > 0 && v[i - 1] >= '0' && v[i - 1] <= '9')
 		i--;
 	return i > 0 && i < n && v[i - 1] == '.' ? i - 1 : n;
+}
+
+static enum mw_err set_client(struct qmsg *m, const char *v, size_t n)
+{
+	size_t k = strip_port(&v, n);
+
+	return set_once(&m->client, v, k);
 }
 
 enum mw_err mw_exim_mvh_submitter(const char *text, size_t n, struct qmsg *m)
@@ -224,9 +238,9 @@ enum mw_err mw_exim_mvh_submitter(const char *text, size_t n, struct qmsg *m)
 			else if ((v = exim_opt(l, len, "auth_id", &vlen)))
 				e = set_once(&m->sasl, v, vlen);
 			else if ((v = exim_opt(l, len, "host_address", &vlen)))
-				e = set_once(&m->client, v, strip_port(v, vlen));
+				e = set_client(m, v, vlen);
 			else if ((v = exim_opt(l, len, "received_protocol", &vlen)))
-				local = vlen == 5 && memcmp(v, "local", 5) == 0;
+				local = vlen >= 5 && memcmp(v, "local", 5) == 0;	/* local, local-bsmtp, local-esmtp */
 			continue;
 		}
 		/* "040  X-PHP-Originating-Script: 33:mailer.php" */
