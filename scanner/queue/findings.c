@@ -33,6 +33,7 @@ static enum mw_err add(struct mw_report *r, struct mw_finding *f)
 
 	f->check = "queue";
 	e = mw_report_add(r, f);
+	json_decref(f->details);	/* the report keeps its own copy */
 	if (e)
 		mw_report_set_incomplete(r, "a queue finding could not be recorded");
 	return e;
