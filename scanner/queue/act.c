@@ -131,11 +131,13 @@ static void iso_time(char *b, size_t n, time_t t)
 
 /*
  * Open STATE_DIR/queue-actions.log for appending (the directory is made
- * 0700 when missing; neither it nor the file may be a symbolic link).
+ * 0700 when missing; it must be ours and not group/world-writable; neither
+ * it nor the file may be a symbolic link).
  * Returns the fd or -1 with errno set.
  */
 static int journal_open(const char *state_dir)
 {
+	struct stat st;
 	int dfd, fd, saved;
 
 	if (mkdir(state_dir, 0700) != 0 && errno != EEXIST)
@@ -143,6 +145,13 @@ static int journal_open(const char *state_dir)
 	dfd = open(state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return -1;
+	/* another user's or a writable state directory could swap the
+	 * journal for something else: refuse it (as the nightly state does) */
+	if (fstat(dfd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 022)) {
+		close(dfd);
+		errno = EPERM;
+		return -1;
+	}
 	fd = openat(dfd, JOURNAL_NAME, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
 		    O_CLOEXEC | O_NONBLOCK, 0600);
 	saved = errno;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/limits.h"
 #include "core/progress.h"
@@ -17,6 +18,8 @@
 #include "core/spawn.h"
 #include "reports/report.h"
 #include "scanner/queue/queue_act.h"
+
+#define POSTFIX_MAIN_CF "/etc/postfix/main.cf"
 
 void mw_queue_opts_init(struct mw_queue_opts *o, const struct mw_config *cfg)
 {
@@ -200,10 +203,17 @@ enum mw_err mw_queue_run(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 	else if (o->exim)
 		postfix = 0;
 	else
-		postfix = mw_find_program("postqueue", exim_buf, sizeof(exim_buf)) == 0;
-	if (!postfix && !(exim = exim_program(o, exim_buf, sizeof(exim_buf))) && !o->exim_bp)
-		return mw_fail(ctx, MW_ERR_UNSUPPORTED,
-			       "neither Postfix (postqueue) nor Exim (exim4, exim) was found");
+		postfix = mw_find_program("postqueue", exim_buf, sizeof(exim_buf)) == 0 &&
+			  access(POSTFIX_MAIN_CF, F_OK) == 0;
+	if (!postfix && !(exim = exim_program(o, exim_buf, sizeof(exim_buf))) && !o->exim_bp) {
+		if (o->mta != MW_QMTA_AUTO)
+			return mw_fail(ctx, MW_ERR_UNSUPPORTED, "Exim (exim4, exim) was not found");
+		/* a web server without an MTA has no queue: nothing to read,
+		 * not a failure (the audit runs this check everywhere) */
+		mw_report_note(r, "queue", "no mail queue: neither Postfix (postqueue and "
+			       POSTFIX_MAIN_CF ") nor Exim (exim4, exim) was found");
+		return MW_OK;
+	}
 	mta = postfix ? "postfix" : "exim";
 	if (o->action && (o->postqueue_json || o->exim_bp))
 		return mw_usage(ctx, "a recorded listing cannot be acted on; run on the live queue");
