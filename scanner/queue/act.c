@@ -175,7 +175,8 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* One journal line per id: time, action, MTA, selector, id, sender. */
+/* One journal line per id: time, action, MTA, selector, id, sender (the
+ * strings escaped: one line per id, whatever a sender holds). */
 static int journal_ids(int fd, const char *when, const char *act, const char *mta,
 		       const char *sel, const struct qlist *l, const size_t *idx, size_t n)
 {
@@ -188,7 +189,9 @@ static int journal_ids(int fd, const char *when, const char *act, const char *mt
 		const struct qmsg *m = &l->m[idx[i]];
 
 		mw_buf_reset(&b);
-		if (mw_buf_printf(&b, "%s\t%s\t%s\t%s\t%s\tsender=<", when, act, mta, sel, m->id) ||
+		if (mw_buf_printf(&b, "%s\t%s\t%s\t", when, act, mta) ||
+		    mw_escape_append(&b, sel, strlen(sel)) ||
+		    mw_buf_printf(&b, "\t%s\tsender=<", m->id) ||
 		    mw_escape_append(&b, m->sender ? m->sender : "", m->sender ? strlen(m->sender) : 0) ||
 		    mw_buf_puts(&b, ">\n"))
 			rc = -1;
@@ -342,8 +345,13 @@ enum mw_err mw_queue_act(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 			e = run_postsuper(o, o->action, l, idx, n, &errout, &ok);
 		else
 			e = run_exim(o, exim, o->action, l, idx, n, &errout, &ok);
-		snprintf(line, sizeof(line), "%s\t%s\t%s\t%.200s\tresult\t%s, %zu ids\n", when,
-			 act, mta, sel, ok ? "ok" : "FAILED", n);
+		{
+			char *esel = mw_escape_str(sel);
+
+			snprintf(line, sizeof(line), "%s\t%s\t%s\t%.200s\tresult\t%s, %zu ids\n",
+				 when, act, mta, esel ? esel : "?", ok ? "ok" : "FAILED", n);
+			free(esel);
+		}
 		if (write_all(fd, line, strlen(line)) != 0 || close(fd) != 0)
 			mw_report_error(r, "queue", ctx->cfg->state_dir, 0, MW_ERR_IO,
 					"journal %s/%s: %s", ctx->cfg->state_dir, JOURNAL_NAME,

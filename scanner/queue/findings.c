@@ -39,6 +39,21 @@ static enum mw_err add(struct mw_report *r, struct mw_finding *f)
 	return e;
 }
 
+/*
+ * May s go into a command line the user copies into a shell? Senders and
+ * script names are attacker-written: only plain address/file characters.
+ */
+static int shell_safe(const char *s)
+{
+	if (!*s || *s == '-')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= 'a' && *s <= 'z') || strchr("._@/+:=-", *s)))
+			return 0;
+	return 1;
+}
+
 static const char *who(enum qgroup_kind k)
 {
 	switch (k) {
@@ -111,11 +126,16 @@ static enum mw_err spike_groups(struct mw_report *r, const struct qgroups *g,
 			snprintf(title, sizeof(title),
 				 "%s %.200s submitted %zu of %zu queued messages (%u%%)",
 				 who(kinds[k]), q->key, q->count, g->total, share);
-			if (opt)
+			if (opt && shell_safe(q->key))
 				snprintf(fix, sizeof(fix),
-					 "Stop this submitter, then `mailwarden queue --hold %s '%.200s'` "
+					 "Stop this submitter, then `mailwarden queue --hold %s %.200s` "
 					 "(review the ids; add --apply) and --delete once reviewed.",
 					 opt, q->key);
+			else if (opt)	/* never a sender's bytes in a command to paste */
+				snprintf(fix, sizeof(fix),
+					 "Stop this submitter, then `mailwarden queue --hold %s VALUE` "
+					 "with the value above, quoted (review the ids; add --apply), "
+					 "and --delete once reviewed.", opt);
 			else
 				snprintf(fix, sizeof(fix), "Block this client or its account; hold its "
 					 "messages by --sender or --id (`mailwarden queue`).");
