@@ -278,6 +278,34 @@ static void test_selectors(void **state)
 	qlist_free(&l);
 }
 
+/* A script name is the sender's: it never reaches a command to paste. */
+static void test_remediation_no_sender_bytes(void **state)
+{
+	struct qthresholds t = { 500, 2000, 50, 5 };
+	struct qlist l = { 0 };
+	struct qgroups g;
+	struct mw_report *r = mw_report_new("queue");
+	size_t i, seen = 0;
+
+	(void)state;
+	fill(&l, 600, "x';rm -rf ~;'.php", 0);
+	assert_int_equal(qgroups_build(&l, &g), MW_OK);
+	assert_int_equal(mw_queue_findings(r, &l, &g, &t, NULL), MW_OK);
+	for (i = 0; i < mw_report_nfindings(r); i++) {
+		const struct mw_stored_finding *f = mw_report_finding(r, i);
+
+		assert_null(strstr(f->remediation, "rm -rf"));
+		if (f->path && strstr(f->path, "rm -rf") && !strcmp(f->rule_id, "queue.spike")) {
+			seen++;	/* the evidence keeps the name */
+			assert_non_null(strstr(f->remediation, "--script VALUE"));
+		}
+	}
+	assert_int_equal(seen, 1);
+	qgroups_free(&g);
+	mw_report_free(r);
+	qlist_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_exim_submitter),
 		cmocka_unit_test(test_groups_and_findings),
 		cmocka_unit_test(test_selectors),
+		cmocka_unit_test(test_remediation_no_sender_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
