@@ -65,7 +65,7 @@ pq() {	# the live queue, one JSON object per message
 	postqueue -c "$pf/etc" -j 2>/dev/null
 }
 
-# --- Dovecot: SASL only, a socket in the Postfix queue's private/ ----------
+# --- Dovecot: SASL only, its socket for Postfix in our directory ---------------
 pf_create "$pf" 2530
 mkdir -p "$dv/run" "$dv/state" "$state"
 echo 'bob@mw.test:{PLAIN}s3cret' >"$dv/users"
@@ -87,7 +87,7 @@ userdb {
   args = uid=nobody gid=nogroup home=/nonexistent
 }
 service auth {
-  unix_listener $pf/spool/private/auth {
+  unix_listener $dv/auth-postfix {
     mode = 0660
     user = postfix
     group = postfix
@@ -97,14 +97,16 @@ EOF2
 pf_postconf "$pf" -e "relayhost = [127.0.0.1]:9" "default_transport = smtp" \
 	"relay_transport = smtp" "local_transport = error:5.1.1 no such user here" \
 	"smtpd_sasl_auth_enable = yes" "smtpd_sasl_type = dovecot" \
-	"smtpd_sasl_path = private/auth" "smtp_connect_timeout = 2s"
+	"smtpd_sasl_path = $dv/auth-postfix" "smtp_connect_timeout = 2s"
 pf_master_add "$pf" "smtp      unix  -       -       n       -       -       smtp"
 # local_recipient_maps would refuse nosuch@localhost at RCPT: the bounces
 # must come from accepted mail, as backscatter does
 pf_postconf "$pf" -e "local_recipient_maps ="
-pf_start "$pf"
+# Dovecot first: an smtpd that starts before the auth socket exists dies
+# ("no SASL authentication mechanisms") and master throttles the service
 dovecot -c "$dv/dovecot.conf"
-for _ in $(seq 1 50); do [ -S "$pf/spool/private/auth" ] && break; sleep 0.1; done
+for _ in $(seq 1 100); do [ -S "$dv/auth-postfix" ] && break; sleep 0.1; done
+pf_start "$pf"
 
 # --- the queue --------------------------------------------------------------
 # 500 as www-data in one private mount namespace (pf_sendmail's bind mount,
