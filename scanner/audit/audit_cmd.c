@@ -48,6 +48,7 @@ static const struct check_def {
 	{ "scan", mw_cmd_scan, 1 },
 	{ "forwarders", mw_cmd_forwarders, 1 },
 	{ "relay", mw_cmd_relay, 1 },
+	{ "queue", mw_cmd_queue, 1 },
 	{ "firewall", mw_cmd_firewall, 0 },	/* enforcing is a daytime decision */
 };
 
@@ -87,6 +88,8 @@ static const struct argv_rule {
 	{ "relay",	W_ALWAYS,	NULL,		V_RELAY_TARGET },
 	{ "relay",	W_ALWAYS,	"--postfix-config", V_POSTFIX_CONFIG },
 	{ "relay",	W_ALWAYS,	"--exim",	V_EXIM },
+	{ "queue",	W_ALWAYS,	"--postfix-config", V_POSTFIX_CONFIG },
+	{ "queue",	W_ALWAYS,	"--exim",	V_EXIM },
 	{ "firewall",	W_NO_APPLY,	"--status",	V_NONE },
 	{ "firewall",	W_APPLY,	"--apply",	V_NONE },
 };

@@ -170,6 +170,15 @@ check "escaping: no raw ESC or BEL in text or JSON, the hostile script shown esc
 	sh -c "! grep -q \$(printf '\\033') '$work/r.txt' && ! grep -q \$(printf '\\007') '$work/r.txt' &&
 	       ! grep -q \$(printf '\\033') '$j' && grep -qF '\\x1b[2J\\x1b]0;pwned\\x07evil.php' '$work/r.txt'"
 
+# the audit runs the queue check with --postfix-config passed through
+set +e
+"$MW_BIN" audit --only queue --format json --no-progress --state-dir "$state" \
+	--postfix-config "$pf/etc" >"$work/audit.json" 2>/dev/null
+set -e
+check "audit --only queue: invoked with --postfix-config, same findings as queue" \
+	jqt "$work/audit.json" "(.data.audit.checks[] | select(.name == \"queue\") | .status == \"ok\" and .argv == \"queue --postfix-config $pf/etc\")
+		and ([.findings[] | select(.check == \"queue\")] | length == $(jq '.findings | length' "$j"))"
+
 # --- hold: a dry run first, then --apply --------------------------------------
 before=$(pq | md5sum)
 rc=$(mwq "$work/hold-dry.json" --format json --hold --uid 33)
