@@ -159,9 +159,11 @@ fuzz: fuzz-build
 	    -artifact_prefix=build/fuzz/ build/fuzz/corpus/$$n tests/fuzz/corpus/$$n; \
 	done
 
-# Scan (tree, floor reader, grep), log parsing (2 GB log), DNSBL timing.
+# Scan (tree, floor reader, grep), log parsing (2 GB log), DNSBL timing,
+# queue analysis (10,000 recorded messages).
 bench: all
-	@rc=0; bench/run || rc=1; bench/logs.sh || rc=1; bench/dnsbl.sh || rc=1; exit $$rc
+	@rc=0; bench/run || rc=1; bench/logs.sh || rc=1; bench/dnsbl.sh || rc=1; \
+	  bench/queue.sh || rc=1; exit $$rc
 
 # Detection on the real-malware corpus (../shared/corpus/build.sh makes it,
 # outside the repository): measure.sh's line and a per-rule table. Not part

@@ -5,12 +5,12 @@
 const struct mw_command mw_commands[] = {
 	{ "audit", "run every check, one prioritized report with a remediation plan",
 	  "mailwarden audit [--apply] [--nightly] [--skip CHECK] [--only CHECK] [pass-through]\n"
-	  "  runs dnsbl, logs --since 7d, scan, forwarders, relay, firewall --status\n"
+	  "  runs dnsbl, logs --since 7d, scan, forwarders, relay, queue, firewall --status\n"
 	  "  --apply          also enforce the SMTP egress firewall (firewall --apply)\n"
 	  "  --nightly        state in [nightly] state_dir: report only new and resolved\n"
 	  "                   findings, scan --incremental, no firewall; mail + journal\n"
 	  "  --skip CHECK     leave out a check (dnsbl, logs, scan, forwarders, relay,\n"
-	  "                   firewall; repeatable)\n"
+	  "                   queue, firewall; repeatable)\n"
 	  "  --only CHECK     run only this check (repeatable)\n"
 	  "pass-through options (repeatable where the check takes several):\n"
 	  "  --resolver IP[:PORT]     dnsbl: DNS resolver\n"
@@ -22,8 +22,8 @@ const struct mw_command mw_commands[] = {
 	  "  --web-root PATH          scan: scan PATH instead of the detected roots\n"
 	  "  --root DIR               forwarders: audit DIR as if it were /\n"
 	  "  --relay-target HOST:PORT relay: probe this MTA\n"
-	  "  --postfix-config DIR     relay: audit the Postfix configuration in DIR\n"
-	  "  --exim PROGRAM           relay: audit the Exim that PROGRAM runs\n",
+	  "  --postfix-config DIR     relay, queue: the Postfix configured in DIR\n"
+	  "  --exim PROGRAM           relay, queue: the Exim that PROGRAM runs\n",
 	  mw_cmd_audit },
 	{ "scan", "find PHP mailers, webshells and config tampering in web roots",
 	  "mailwarden scan [options] [PATH...]\n"
@@ -78,6 +78,8 @@ const struct mw_command mw_commands[] = {
 	  "  --journal-dir DIR  read the journal files in DIR\n"
 	  "  --root DIR         find logs and PHP-FPM pools beneath DIR\n",
 	  mw_cmd_logs },
+	{ "queue", "see who filled the mail queue; hold, release or delete by submitter",
+	  mw_queue_usage, mw_cmd_queue },
 	{ "firewall", "nftables egress policy: only the MTA may talk SMTP",
 	  "mailwarden firewall --apply | --remove | --status | --dry-run [--root DIR]\n"
 	  "  --dry-run    print the nftables table the policy makes (touches nothing)\n"

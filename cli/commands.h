@@ -47,5 +47,7 @@ enum mw_err mw_cmd_firewall(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_quarantine(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_signatures(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_ack(struct mw_ctx *ctx, int argc, char **argv);
+enum mw_err mw_cmd_queue(struct mw_ctx *ctx, int argc, char **argv);
+extern const char mw_queue_usage[];
 
 #endif

@@ -67,6 +67,12 @@ static const struct key_def keys[] = {
 	K("firewall", "allow_loopback", K_BOOL, fw_allow_loopback),
 	K("firewall", "mta_users", K_LIST, fw_mta_users),
 
+	KR("queue", "warn", K_UINT, queue_warn, 1, 10000000),
+	KR("queue", "crit", K_UINT, queue_crit, 1, 10000000),
+	KR("queue", "group_share", K_UINT, queue_group_share, 1, 100),
+	KR("queue", "backscatter", K_UINT, queue_backscatter, 1, 10000000),
+	KR("queue", "inspect", K_UINT, queue_inspect, 0, 1000000),
+
 	K("nightly", "state_dir", K_STR, state_dir),
 	K("nightly", "mail_to", K_STR, mail_to),
 	K("nightly", "mail_only_new", K_BOOL, mail_only_new),
@@ -94,6 +100,11 @@ enum mw_err mw_config_defaults(struct mw_config *cfg)
 	cfg->logs_since = xstrdup_or_null("7d");
 	cfg->fw_mode = MW_FW_DENY_LIST;
 	cfg->fw_allow_root = 1;
+	cfg->queue_warn = 500;
+	cfg->queue_crit = 2000;
+	cfg->queue_group_share = 50;
+	cfg->queue_backscatter = 5;
+	cfg->queue_inspect = 5000;
 	cfg->state_dir = xstrdup_or_null("/var/lib/mailwarden");
 	cfg->mail_to = xstrdup_or_null("root");
 	cfg->mail_only_new = 1;

@@ -65,6 +65,13 @@ struct mw_config {
 	int fw_allow_loopback;		/* exempt oif "lo" */
 	struct mw_strlist fw_mta_users;	/* allow-list: MTA users, if they exist */
 
+	/* [queue] */
+	unsigned queue_warn;		/* messages: queue.spike high */
+	unsigned queue_crit;		/* messages: queue.spike critical */
+	unsigned queue_group_share;	/* percent of the queue one submitter holds */
+	unsigned queue_backscatter;	/* queued bounces: queue.backscatter */
+	unsigned queue_inspect;		/* messages whose headers are read */
+
 	/* [nightly] */
 	char *state_dir;
 	char *mail_to;

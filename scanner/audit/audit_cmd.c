@@ -31,6 +31,7 @@
 #include "scanner/dnsbl/dnsbl.h"
 #include "scanner/forwarders/forwarders.h"
 #include "scanner/maillog/maillog.h"
+#include "scanner/queue/queue.h"
 #include "scanner/relay/relay.h"
 #include "scanner/webroot/scan.h"
 
@@ -111,6 +112,19 @@ static enum mw_err check_relay(struct mw_ctx *ctx, const struct plan *p,
 	return rep ? mw_relay_run(ctx, &o, rep) : MW_OK;
 }
 
+static enum mw_err check_queue(struct mw_ctx *ctx, const struct plan *p,
+			       struct mw_buf *line, struct mw_report *rep)
+{
+	struct mw_queue_opts o;
+
+	mw_queue_opts_init(&o, ctx->cfg);
+	o.postfix_config = p->o->postfix_config;
+	o.exim = p->o->exim;
+	if (mw_queue_opts_describe(&o, line))
+		return MW_ERR_NOMEM;
+	return rep ? mw_queue_run(ctx, &o, rep) : MW_OK;
+}
+
 static enum mw_err check_firewall(struct mw_ctx *ctx, const struct plan *p,
 				  struct mw_buf *line, struct mw_report *rep)
 {
@@ -132,6 +146,7 @@ static const struct check_def {
 	{ "scan", check_scan, 1 },
 	{ "forwarders", check_forwarders, 1 },
 	{ "relay", check_relay, 1 },
+	{ "queue", check_queue, 1 },
 	{ "firewall", check_firewall, 0 },	/* enforcing is a daytime decision */
 };
 

@@ -96,6 +96,9 @@ static enum match_kind match_script(const struct mw_stored_finding *logf,
 	json_array_foreach(scripts, i, v) {
 		const char *s;
 
+		/* queue.web-user-mail: [{"script", "messages"}] */
+		if (json_is_object(v))
+			v = json_object_get(v, "script");
 		if (!json_is_string(v))
 			continue;
 		s = script_name(json_string_value(v));
@@ -120,9 +123,12 @@ static enum match_kind match_script(const struct mw_stored_finding *logf,
 	return best;
 }
 
+/* Mail that local or web users submitted: the logs' findings, and the
+ * queue's web-user mail (still queued: the plan holds it). */
 static int is_local_submission(const struct mw_stored_finding *f)
 {
-	return strcmp(f->check, "logs") == 0 && f->details &&
+	return (strcmp(f->check, "logs") == 0 ||
+		strcmp(f->rule_id, "queue.web-user-mail") == 0) && f->details &&
 	       (json_object_get(f->details, "scripts") ||
 		json_object_get(f->details, "cwds"));
 }
@@ -194,6 +200,8 @@ static long long script_messages(const struct mw_stored_finding *logf,
 
 	if (m == MATCH_CWD || m == MATCH_NONE)
 		return -1;
+	if (!counts && json_is_object(json_array_get(scripts, 0)))
+		counts = scripts;	/* the queue's [{"script", "messages"}] */
 	if (!counts && json_array_size(scripts) == 1 && json_is_integer(msgs))
 		return (long long)json_integer_value(msgs);
 	json_array_foreach(counts, i, v)

@@ -491,8 +491,8 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 	json_decref(reset_accounts);
 
 	if (senders)
-		step_command(&st[P_STOP], "postqueue -p   # review the queue, then "
-			     "postsuper -d QUEUEID for the spam");
+		step_command(&st[P_STOP], "mailwarden queue   # who queued what; then --hold "
+			     "--uid|--sasl|--script ... --apply, --delete once reviewed");
 	if (web)
 		step_add(&st[P_RESET], NULL, strdup("update the CMS and plugins of the affected "
 						    "sites and change their admin passwords: "

@@ -245,6 +245,44 @@ static void test_correlate_weak_matches(void **state)
 	mw_report_free(r);
 }
 
+/* A queued web-user message whose script the scan flagged: one
+ * correlation that names both findings, the queue's count per script. */
+static void test_correlate_queue(void **state)
+{
+	struct mw_report *r;
+	const struct mw_stored_finding *c;
+	json_t *ev;
+
+	(void)state;
+	r = mw_report_new("audit");
+	add_scan(r, MAILER, "mailer.x", 33);
+	add_details(r, "queue", "queue.web-user-mail", MW_SEV_HIGH,
+		    "500 queued messages submitted by web user www-data (uid 33)", NULL, NULL,
+		    json_pack("{s:i, s:s, s:i, s:[{s:s, s:i}, {s:s, s:i}]}", "uid", 33,
+			      "user", "www-data", "messages", 500, "scripts",
+			      "script", "other.php", "messages", 250,
+			      "script", "a.php", "messages", 250));
+	assert_int_equal(mw_audit_correlate(r), 1);
+	c = find_rule(r, "audit.mailer-sent-mail", 0);
+	assert_non_null(c);
+	assert_string_equal(c->path, MAILER);
+	assert_int_equal(json_integer_value(json_object_get(c->details, "messages")), 250);
+	ev = json_object_get(c->details, "evidence");
+	assert_int_equal(json_array_size(ev), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(ev, 0), "rule_id")),
+			    "queue.web-user-mail");
+	mw_report_free(r);
+
+	/* the same name owned by someone else: no correlation */
+	r = mw_report_new("audit");
+	add_scan(r, MAILER, "mailer.x", 1000);
+	add_details(r, "queue", "queue.web-user-mail", MW_SEV_HIGH, "t", NULL, NULL,
+		    json_pack("{s:i, s:s, s:[{s:s, s:i}]}", "uid", 33, "user", "www-data",
+			      "scripts", "script", "a.php", "messages", 1));
+	assert_int_equal(mw_audit_correlate(r), 0);
+	mw_report_free(r);
+}
+
 static const char *jstr(const json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
@@ -652,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_finding_id_stable),
 		cmocka_unit_test(test_correlate_script_path),
 		cmocka_unit_test(test_correlate_weak_matches),
+		cmocka_unit_test(test_correlate_queue),
 		cmocka_unit_test(test_headline_and_plan),
 		cmocka_unit_test(test_headline_failures_and_clean),
 		cmocka_unit_test(test_raw_report_escaped_once),
