@@ -50,7 +50,6 @@
 #define ML_TOP			20		/* entries in each top list */
 #define ML_MAX_CWD_PIDS		256		/* Exim cwd= lines awaiting their <= */
 #define ML_MAX_FINDINGS_PER_KIND 50		/* findings of one rule */
-#define ML_MAX_FPM_FILES	256		/* PHP-FPM pool files read */
 
 /* Thresholds of the findings. */
 #define ML_WEB_MEDIUM_MESSAGES	10	/* below this and ML_WEB_MEDIUM_DOMAINS: info */
@@ -324,10 +323,5 @@ enum mw_err mw_logs_opts_describe(const struct mw_logs_opts *o, struct mw_buf *b
  */
 int ml_parse_when(const char *s, int64_t now, int64_t *out);
 
-/*
- * Add the "user =" of every PHP-FPM pool file etc/php/<version>/fpm/pool.d/
- * *.conf beneath rootfd (the root directory, or --root) to users.
- */
-void ml_fpm_pool_users(int rootfd, struct mw_strlist *users);
 
 #endif

@@ -162,11 +162,14 @@ static enum mw_err spike_groups(struct mw_report *r, const struct qgroups *g,
 	return MW_OK;
 }
 
-static int is_web_user(const char *user, const struct mw_config *cfg)
+static int is_web_user(const char *user, const struct mw_config *cfg,
+		       const struct mw_strlist *pool_users)
 {
 	if (!user)
 		return 0;
 	if (strcmp(user, "www-data") == 0)
+		return 1;
+	if (pool_users && mw_strlist_contains(pool_users, user, 0))
 		return 1;
 	return cfg && mw_strlist_contains(&cfg->web_users, user, 0);
 }
@@ -215,7 +218,8 @@ static size_t scripts_of(const struct qlist *l, long uid, struct script_count *s
 }
 
 static enum mw_err web_user_mail(struct mw_report *r, const struct qlist *l,
-				 const struct qgroups *g, const struct mw_config *cfg)
+				 const struct qgroups *g, const struct mw_config *cfg,
+				 const struct mw_strlist *pool_users)
 {
 	size_t i, j;
 	enum mw_err e;
@@ -232,7 +236,7 @@ static enum mw_err web_user_mail(struct mw_report *r, const struct qlist *l,
 		for (j = 0; j < l->n && !user; j++)
 			if (l->m[j].uid == q->uid)
 				user = l->m[j].user;
-		if (!is_web_user(user, cfg))
+		if (!is_web_user(user, cfg, pool_users))
 			continue;
 		n = scripts_of(l, q->uid, sc, &other, &unnamed);
 		scripts = json_array();
@@ -317,12 +321,13 @@ static enum mw_err backscatter(struct mw_report *r, const struct qlist *l,
 
 enum mw_err mw_queue_findings(struct mw_report *r, const struct qlist *l,
 			      const struct qgroups *g, const struct qthresholds *t,
-			      const struct mw_config *cfg)
+			      const struct mw_config *cfg,
+			      const struct mw_strlist *pool_users)
 {
 	enum mw_err e;
 
 	if ((e = spike_total(r, g, t)) || (e = spike_groups(r, g, t)) ||
-	    (e = web_user_mail(r, l, g, cfg)) || (e = backscatter(r, l, t, cfg)))
+	    (e = web_user_mail(r, l, g, cfg, pool_users)) || (e = backscatter(r, l, t, cfg)))
 		return e;
 	return MW_OK;
 }

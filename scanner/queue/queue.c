@@ -16,6 +16,8 @@
 #include "core/progress.h"
 #include "core/safefile.h"
 #include "core/spawn.h"
+#include "core/strlist.h"
+#include "sysconf/fpm.h"
 #include "reports/report.h"
 #include "scanner/queue/queue_act.h"
 
@@ -185,6 +187,8 @@ enum mw_err mw_queue_run(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 	struct qlist l = { 0 };
 	struct qgroups g;
 	struct qthresholds t;
+	struct mw_strlist pool_users = { 0 };
+	int rootfd;
 	struct mw_buf text;
 	char exim_buf[4096];
 	const char *exim = NULL, *mta;
@@ -263,7 +267,13 @@ enum mw_err mw_queue_run(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 	t.crit = ctx->cfg ? ctx->cfg->queue_crit : 2000;
 	t.group_share = ctx->cfg ? ctx->cfg->queue_group_share : 50;
 	t.backscatter = ctx->cfg ? ctx->cfg->queue_backscatter : 5;
-	e = mw_queue_findings(r, &l, &g, &t, ctx->cfg);
+	/* the pools' users are web users too (the live host's: the queue is) */
+	if ((rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		mw_sysconf_fpm_pool_users(rootfd, &pool_users);
+		close(rootfd);
+	}
+	e = mw_queue_findings(r, &l, &g, &t, ctx->cfg, &pool_users);
+	mw_strlist_clear(&pool_users);
 	data = e ? NULL : mw_queue_data(&l, &g, mta, now);
 	if (!e && !data)
 		e = MW_ERR_NOMEM;

@@ -142,9 +142,12 @@ struct qthresholds {
 	unsigned warn, crit, group_share, backscatter;
 };
 
+/* Web users are www-data, [general] web_users and pool_users (the PHP-FPM
+ * pools' users, sysconf/fpm.h; may be NULL). */
 enum mw_err mw_queue_findings(struct mw_report *r, const struct qlist *l,
 			      const struct qgroups *g, const struct qthresholds *t,
-			      const struct mw_config *cfg);
+			      const struct mw_config *cfg,
+			      const struct mw_strlist *pool_users);
 /* The "queue" data section (steals nothing; builds a new object). */
 json_t *mw_queue_data(const struct qlist *l, const struct qgroups *g,
 		      const char *mta, int64_t now);

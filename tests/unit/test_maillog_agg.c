@@ -10,6 +10,7 @@
 #include "reports/report.h"
 #include "scanner/maillog/maillog.h"
 #include "scanner/maillog/table.h"
+#include "sysconf/fpm.h"
 
 static void test_table_find_del(void **state)
 {
@@ -305,7 +306,7 @@ static void test_fpm_pool_users(void **state)
 	write_file(p, "user = ignored\n", 15);
 	fd = open(dir, O_RDONLY | O_DIRECTORY);
 	assert_true(fd >= 0);
-	ml_fpm_pool_users(fd, &users);
+	mw_sysconf_fpm_pool_users(fd, &users);
 	close(fd);
 	assert_true(mw_strlist_contains(&users, "site1", 0));
 	assert_true(mw_strlist_contains(&users, "www-data", 0));

@@ -213,7 +213,7 @@ static void test_groups_and_findings(void **state)
 	assert_string_equal(g.g[QG_SCRIPT][0].key, "a.php");
 	assert_int_equal(g.g[QG_SCRIPT][1].count, 200);
 	assert_int_equal(g.g[QG_DOMAIN][0].count, 500);
-	assert_int_equal(mw_queue_findings(r, &l, &g, &t, &cfg), MW_OK);
+	assert_int_equal(mw_queue_findings(r, &l, &g, &t, &cfg, NULL), MW_OK);
 	for (i = 0; i < mw_report_nfindings(r); i++) {
 		const struct mw_stored_finding *f = mw_report_finding(r, i);
 
@@ -233,13 +233,50 @@ static void test_groups_and_findings(void **state)
 	t.warn = 1000;
 	t.backscatter = 6;
 	assert_int_equal(qgroups_build(&l, &g), MW_OK);
-	assert_int_equal(mw_queue_findings(r, &l, &g, &t, &cfg), MW_OK);
+	assert_int_equal(mw_queue_findings(r, &l, &g, &t, &cfg, NULL), MW_OK);
 	assert_int_equal(mw_report_nfindings(r), 1);
 	assert_string_equal(mw_report_finding(r, 0)->rule_id, "queue.web-user-mail");
 	qgroups_free(&g);
 	mw_report_free(r);
 	qlist_free(&l);
 	mw_config_free(&cfg);
+}
+
+/* A PHP-FPM pool's user is a web user: its mail is queue.web-user-mail
+ * when the pool users say so, and nothing otherwise. */
+static void test_pool_user(void **state)
+{
+	struct qthresholds t = { 500, 2000, 50, 5 };
+	struct mw_strlist pools = { 0 };
+	struct qlist l = { 0 };
+	struct qgroups g;
+	struct mw_report *r;
+	struct qmsg *m;
+
+	(void)state;
+	m = qlist_push(&l);
+	assert_non_null(m);
+	snprintf(m->id, sizeof(m->id), "ID1");
+	m->arrival = 1000;
+	m->uid = 1005;
+	m->user = strdup("shop");
+	m->script = strdup("cart.php");
+	m->inspected = 1;
+	assert_int_equal(qgroups_build(&l, &g), MW_OK);
+	r = mw_report_new("queue");
+	assert_int_equal(mw_queue_findings(r, &l, &g, &t, NULL, NULL), MW_OK);
+	assert_int_equal(mw_report_nfindings(r), 0);
+	mw_report_free(r);
+	assert_int_equal(mw_strlist_add(&pools, "shop"), 0);
+	r = mw_report_new("queue");
+	assert_int_equal(mw_queue_findings(r, &l, &g, &t, NULL, &pools), MW_OK);
+	assert_int_equal(mw_report_nfindings(r), 1);
+	assert_string_equal(mw_report_finding(r, 0)->rule_id, "queue.web-user-mail");
+	assert_int_equal(mw_report_finding(r, 0)->cause, MW_CAUSE_LOCAL_SENDER);
+	mw_report_free(r);
+	mw_strlist_clear(&pools);
+	qgroups_free(&g);
+	qlist_free(&l);
 }
 
 static void test_selectors(void **state)
@@ -290,7 +327,7 @@ static void test_remediation_no_sender_bytes(void **state)
 	(void)state;
 	fill(&l, 600, "x';rm -rf ~;'.php", 0);
 	assert_int_equal(qgroups_build(&l, &g), MW_OK);
-	assert_int_equal(mw_queue_findings(r, &l, &g, &t, NULL), MW_OK);
+	assert_int_equal(mw_queue_findings(r, &l, &g, &t, NULL, NULL), MW_OK);
 	for (i = 0; i < mw_report_nfindings(r); i++) {
 		const struct mw_stored_finding *f = mw_report_finding(r, i);
 
@@ -316,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_postcat_submitter),
 		cmocka_unit_test(test_exim_submitter),
 		cmocka_unit_test(test_groups_and_findings),
+		cmocka_unit_test(test_pool_user),
 		cmocka_unit_test(test_selectors),
 		cmocka_unit_test(test_remediation_no_sender_bytes),
 	};
