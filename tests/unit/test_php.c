@@ -909,6 +909,21 @@ static void test_engine_views(void **state)
 		match_src(db, "<?php $f = str_replace('x', '', 'mxaxil'); echo $f;", &h, NULL);
 		assert_int_equal(h.n, 0);
 	}
+	/* request input next to a file-system sink: a view up to
+	 * MW_SIG_VIEW_FS_MAX (here past MW_SIG_VIEW_DYNCALL_MAX, so that is
+	 * the sign that counts), none past it */
+	{
+		static char src[MW_SIG_VIEW_FS_MAX + 256];
+		static const char code[] = "<?php unlink( $_POST['f']);\n"
+					   "mail /* x */ ( $_POST['to'], 's', 'b');\n";
+
+		snprintf(src, sizeof(src), "%s/*%*s*/", code, (int)MW_SIG_VIEW_DYNCALL_MAX, "");
+		match_src(db, src, &h, NULL);
+		assert_true(find_hit(&h, "mailer.norm-post-mail") >= 0);
+		snprintf(src, sizeof(src), "%s/*%*s*/", code, (int)MW_SIG_VIEW_FS_MAX, "");
+		match_src(db, src, &h, NULL);
+		assert_true(find_hit(&h, "mailer.norm-post-mail") < 0);
+	}
 	/* a decoder next to a base64 run of MW_SIG_VIEW_BLOB_RUN bytes: a
 	 * view, whatever the size and wherever the evaluator hides; the
 	 * decoded code is a layer */
