@@ -170,13 +170,14 @@ static void add_tops(struct ml_agg *a, json_t *d)
 		}
 		for (i = 0; i < n && shown < ML_TOP; i++) {
 			struct script_rec *s = (struct script_rec *)v[i];
-			json_t *also = json_array();
+			json_t *also;
 			uint64_t count = s->r.count;
 			int header = s->from_header;
 			size_t j;
 
 			if (into && into[i])
-				continue;
+				continue;	/* counted with the one it is folded into */
+			also = json_array();
 			for (j = 0; into && j < n; j++) {
 				struct script_rec *b = (struct script_rec *)v[j];
 
