@@ -12,11 +12,6 @@ struct apache_state {
 	size_t lost;		/* blocks opened past the cap, not kept */
 };
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 /*
  * Split s into words in st->words: blanks separate, "..." and '...' quote
  * (a backslash before the quote character or a backslash keeps it). The
@@ -34,7 +29,7 @@ static long split_words(struct apache_state *st, const char *s, const char **nam
 	for (;;) {
 		char q;
 
-		while (is_blank(*s))
+		while (mw_tamper_blank(*s))
 			s++;
 		if (!*s)
 			break;
@@ -46,7 +41,7 @@ static long split_words(struct apache_state *st, const char *s, const char **nam
 		else
 			st->argv[n++] = o;
 		words++;
-		while (*s && (q ? *s != q : !is_blank(*s))) {
+		while (*s && (q ? *s != q : !mw_tamper_blank(*s))) {
 			if (q && *s == '\\' && (s[1] == q || s[1] == '\\'))
 				s++;
 			*o++ = *s++;
@@ -78,7 +73,7 @@ static void block_line(struct apache_state *st, const char *s, unsigned long lin
 	struct mw_apache_block *b;
 	const char *name;
 
-	while (end > s && is_blank(end[-1]))
+	while (end > s && mw_tamper_blank(end[-1]))
 		end--;
 	if (end > s && end[-1] == '>')
 		end--;
@@ -99,10 +94,10 @@ static void block_line(struct apache_state *st, const char *s, unsigned long lin
 		return;
 	}
 	b = &st->blocks[st->depth++];
-	for (p = s + 1; p < end && !is_blank(*p); p++)
+	for (p = s + 1; p < end && !mw_tamper_blank(*p); p++)
 		;
 	copy_cut(b->name, sizeof(b->name), s + 1, (size_t)(p - s - 1));
-	while (p < end && is_blank(*p))
+	while (p < end && mw_tamper_blank(*p))
 		p++;
 	/* the argument, unquoted when it is one quoted word */
 	{
@@ -164,7 +159,7 @@ void mw_apache_parse(const char *buf, size_t len, mw_apache_fn fn, void *ud,
 		if (cut)
 			mw_tamper_problem(stats, first, "line too long: cut");
 		/* a NUL byte ends the line as Apache would see it */
-		for (s = st->line; is_blank(*s); s++)
+		for (s = st->line; mw_tamper_blank(*s); s++)
 			;
 		if (!*s || *s == '#')
 			continue;

@@ -4,11 +4,6 @@
 #include "core/safefile.h"
 #include "scanner/tamper/tamper_parse.h"
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 static int is_name_byte(char c, int first)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
@@ -17,26 +12,6 @@ static int is_name_byte(char c, int first)
 
 /* [s, e) trimmed into dst (cap bytes, NUL); quotes around it removed when
  * strip_quotes and it is one quoted word, as cron does for values. */
-static void trim_copy(char *dst, size_t cap, const char *s, const char *e,
-		      int strip_quotes)
-{
-	size_t n;
-
-	while (s < e && is_blank(*s))
-		s++;
-	while (e > s && is_blank(e[-1]))
-		e--;
-	if (strip_quotes && e - s >= 2 && (*s == '"' || *s == '\'') && e[-1] == *s) {
-		s++;
-		e--;
-	}
-	n = (size_t)(e - s);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 /* Length of an environment name followed by blanks and "=", else 0. */
 static size_t env_name(const char *s, const char *e)
 {
@@ -49,7 +24,7 @@ static size_t env_name(const char *s, const char *e)
 	{
 		const char *q = p;
 
-		while (q < e && is_blank(*q))
+		while (q < e && mw_tamper_blank(*q))
 			q++;
 		return q < e && *q == '=' ? (size_t)(p - s) : 0;
 	}
@@ -75,33 +50,34 @@ void mw_cron_parse(const char *buf, size_t len, mw_cron_fn fn, void *ud,
 		if (overlong)
 			mw_tamper_problem(stats, it.lineno, "line too long: cut");
 		e = line + n;
-		while (line < e && is_blank(*line))
+		while (line < e && mw_tamper_blank(*line))
 			line++;
 		if (line == e || *line == '#')
 			continue;
 		memset(&ent, 0, sizeof(ent));
 		if ((nl = env_name(line, e)) != 0) {
 			ent.is_env = 1;
-			trim_copy(sched, sizeof(sched), line, line + nl, 0);
-			trim_copy(cmd, sizeof(cmd), memchr(line, '=', (size_t)(e - line)) + 1,
+			mw_tamper_trim_copy(sched, sizeof(sched), line, line + nl, 0);
+			mw_tamper_trim_copy(cmd, sizeof(cmd),
+					    memchr(line, '=', (size_t)(e - line)) + 1,
 				  e, 1);
 		} else {
 			int fields = *line == '@' ? 1 : 5, f;
 
 			for (p = line, f = 0; f < fields; f++) {
-				while (p < e && is_blank(*p))
+				while (p < e && mw_tamper_blank(*p))
 					p++;
-				while (p < e && !is_blank(*p))
+				while (p < e && !mw_tamper_blank(*p))
 					p++;
 			}
-			while (p < e && is_blank(*p))
+			while (p < e && mw_tamper_blank(*p))
 				p++;
 			if (p == e) {
 				mw_tamper_problem(stats, it.lineno, "job without a command");
 				continue;
 			}
-			trim_copy(sched, sizeof(sched), line, p, 0);
-			trim_copy(cmd, sizeof(cmd), p, e, 0);
+			mw_tamper_trim_copy(sched, sizeof(sched), line, p, 0);
+			mw_tamper_trim_copy(cmd, sizeof(cmd), p, e, 0);
 		}
 		if (stats->entries >= MW_TAMPER_MAX_ITEMS) {
 			mw_tamper_problem(stats, it.lineno, "too many entries: rest not read");

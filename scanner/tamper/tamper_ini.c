@@ -4,27 +4,7 @@
 #include "core/safefile.h"
 #include "scanner/tamper/tamper_parse.h"
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 /* [s, e) without blanks at both ends, into dst (cap bytes, NUL). */
-static void trim_copy(char *dst, size_t cap, const char *s, const char *e)
-{
-	size_t n;
-
-	while (s < e && is_blank(*s))
-		s++;
-	while (e > s && is_blank(e[-1]))
-		e--;
-	n = (size_t)(e - s);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 /*
  * The value after "=": quoted parts lose their quotes and are joined with
  * what is next to them (blanks between a quoted part and its neighbour are
@@ -36,7 +16,7 @@ static int ini_value(char *dst, size_t cap, const char *s, const char *e)
 	size_t n = 0, keep = 0;		/* keep: end of the last quoted part */
 	int bad = 0;
 
-	while (s < e && is_blank(*s))
+	while (s < e && mw_tamper_blank(*s))
 		s++;
 	while (s < e && n + 1 < cap) {
 		char q = *s;
@@ -47,7 +27,7 @@ static int ini_value(char *dst, size_t cap, const char *s, const char *e)
 			const char *c = memchr(s + 1, q, (size_t)(e - s - 1));
 
 			/* blanks since the last part do not belong to the value */
-			while (n > keep && is_blank(dst[n - 1]))
+			while (n > keep && mw_tamper_blank(dst[n - 1]))
 				n--;
 			if (!c) {
 				bad = 1;
@@ -57,13 +37,13 @@ static int ini_value(char *dst, size_t cap, const char *s, const char *e)
 				dst[n++] = *s;
 			keep = n;
 			s = c < e ? c + 1 : e;
-			while (s < e && is_blank(*s))
+			while (s < e && mw_tamper_blank(*s))
 				s++;
 			continue;
 		}
 		dst[n++] = *s++;
 	}
-	while (n > keep && is_blank(dst[n - 1]))
+	while (n > keep && mw_tamper_blank(dst[n - 1]))
 		n--;
 	dst[n] = '\0';
 	return bad ? -1 : 0;
@@ -91,7 +71,7 @@ void mw_ini_parse(const char *buf, size_t len, mw_ini_fn fn, void *ud,
 		if (overlong)
 			mw_tamper_problem(stats, it.lineno, "line too long: cut");
 		e = line + n;
-		while (line < e && is_blank(*line))
+		while (line < e && mw_tamper_blank(*line))
 			line++;
 		if (line == e || *line == ';' || *line == '#')
 			continue;
@@ -102,7 +82,7 @@ void mw_ini_parse(const char *buf, size_t len, mw_ini_fn fn, void *ud,
 				mw_tamper_problem(stats, it.lineno, "section without ']'");
 				c = e;
 			}
-			trim_copy(section, sizeof(section), line + 1, c);
+			mw_tamper_trim_copy(section, sizeof(section), line + 1, c, 0);
 			continue;
 		}
 		eq = memchr(line, '=', (size_t)(e - line));
@@ -110,7 +90,7 @@ void mw_ini_parse(const char *buf, size_t len, mw_ini_fn fn, void *ud,
 			mw_tamper_problem(stats, it.lineno, "line without '='");
 			continue;
 		}
-		trim_copy(key, sizeof(key), line, eq);
+		mw_tamper_trim_copy(key, sizeof(key), line, eq, 0);
 		if (!key[0]) {
 			mw_tamper_problem(stats, it.lineno, "empty key");
 			continue;
