@@ -296,6 +296,30 @@ static void replace_top(struct mw_php_norm *n, size_t k, const struct item *it)
 	n->st[n->nst++] = *it;
 }
 
+/* The item is the variable $GLOBALS. */
+static int is_globals(struct mw_php_norm *n, const struct item *it)
+{
+	size_t len;
+	const char *t = item_text(n, it, &len);
+
+	return len == 8 && memcmp(t, "$GLOBALS", 8) == 0;
+}
+
+/* A superglobal's name without its "$": what $GLOBALS['...'] may stand for
+ * (case matters in PHP's variable names). */
+static int superglobal_name(const char *s, size_t len)
+{
+	static const char *const names[] = {
+		"_POST", "_GET", "_REQUEST", "_COOKIE", "_FILES", "_SERVER", "_ENV",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
+			return 1;
+	return 0;
+}
+
 static int valid_name(const char *s, size_t len, int ns)
 {
 	size_t i;
@@ -876,6 +900,13 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		replace_top(n, 3, &r);
 		return 1;
 	}
+	/* $GLOBALS['_POST'] is $_POST (a superglobal named by a literal) */
+	if (t4 && OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK) && t4->kind == IT_TOK &&
+	    t4->tk == MW_PT_VAR && is_globals(n, t4) &&
+	    value_of(n, t2, &ao, &al, &ad, &ac) && superglobal_name(n->vals.data + ao, al)) {
+		bo = t4->raw_off;
+		goto make_var;
+	}
 	/* ${L} and $$v */
 	if (t4 && OPIS(t1, OP_RBRACE) && OPIS(t3, OP_LBRACE) &&
 	    t4->kind == IT_TOK && t4->tk == MW_PT_DOLLAR &&
@@ -932,6 +963,8 @@ make_var:
 	return var_item(n, ao, al, bo, 4);
 }
 
+static void track_params(struct mw_php_norm *n, const struct item *it);
+
 /* Before pushing it: forget what a variable held when it is assigned
  * anything (a literal assignment is remembered again at its ";"). */
 void mw_php_before_push(struct mw_php_norm *n, struct item *it)
@@ -939,6 +972,7 @@ void mw_php_before_push(struct mw_php_norm *n, struct item *it)
 	struct item *t1 = top(n, 1);
 	struct var *v;
 
+	track_params(n, it);
 	/* the statement ends: a variable assigned in it no longer holds its
 	 * old literal (a new one was remembered at this ";" already) */
 	if (n->forget && (OPIS(it, OP_SEMI) || OPIS(it, OP_LBRACE) || OPIS(it, OP_RBRACE) ||
@@ -975,5 +1009,76 @@ void mw_php_before_push(struct mw_php_norm *n, struct item *it)
 		v->known = v->pending = v->forget = 0;
 	if (OPIS(it, OP_LPAR) && t1->kind == IT_TOK && t1->tk == MW_PT_IDENT)
 		t1->lower = 1;
+}
+
+/* The end of the function whose parameters were hidden: the file's
+ * literals are back. */
+static void unshadow(struct mw_php_norm *n)
+{
+	while (n->nshadow) {
+		n->nshadow--;
+		*n->shadow[n->nshadow].v = n->shadow[n->nshadow].saved;
+	}
+	n->fn_state = 0;
+}
+
+/* A function's parameters are its own variables: a literal the file's
+ * scope gave the same name does not reach its body (function f($a) {
+ * eval($a); } after $a = 'x'; must stay eval($a)), and comes back after
+ * it (f(base64_decode($a)) below still folds). Followed from the tokens
+ * pushed, not the stack, which folds may have cut; a function inside the
+ * body is not followed (its parameters may keep a file literal). */
+static void track_params(struct mw_php_norm *n, const struct item *it)
+{
+	struct var *v;
+	size_t i;
+
+	switch (n->fn_state) {
+	case 0:
+		if (OPIS(it, OP_K_FUNCTION))
+			n->fn_state = 1;
+		return;
+	case 1:		/* name, "&" */
+		if (OPIS(it, OP_LPAR)) {
+			n->fn_state = 2;
+			n->fn_depth = 1;
+		} else if (!(it->kind == IT_TOK && it->tk == MW_PT_IDENT) && !OPIS(it, OP_AMP)) {
+			n->fn_state = 0;
+		}
+		return;
+	case 2:		/* parameters */
+		if (OPIS(it, OP_LPAR)) {
+			n->fn_depth++;
+		} else if (OPIS(it, OP_RPAR)) {
+			if (--n->fn_depth == 0)
+				n->fn_state = 3;
+		} else if (it->kind == IT_TOK && it->tk == MW_PT_VAR &&
+			   (v = var_of(n, it, 0)) != NULL && v->known) {
+			for (i = 0; i < n->nshadow && n->shadow[i].v != v; i++)
+				;
+			if (i == n->nshadow && n->nshadow < FN_SHADOW_MAX) {
+				n->shadow[n->nshadow].v = v;
+				n->shadow[n->nshadow++].saved = *v;
+			}
+			v->known = v->pending = v->forget = 0;
+			if (n->forget == v)
+				n->forget = NULL;
+		}
+		return;
+	case 3:		/* return type, "use (...)": until the body or ";" */
+		if (OPIS(it, OP_LBRACE)) {
+			n->fn_state = 4;
+			n->fn_depth = 1;
+		} else if (OPIS(it, OP_SEMI) || (it->kind == IT_TOK && it->tk == MW_PT_CLOSE)) {
+			unshadow(n);
+		}
+		return;
+	default:	/* body */
+		if (OPIS(it, OP_LBRACE))
+			n->fn_depth++;
+		else if (OPIS(it, OP_RBRACE) && --n->fn_depth == 0)
+			unshadow(n);
+		return;
+	}
 }
 

@@ -344,6 +344,9 @@ enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
 		memset(&n->vars[n->used_slot[i]], 0, sizeof(n->vars[0]));
 	n->nmap = n->nst = n->nlayers = n->nvars = 0;
 	n->forget = NULL;
+	n->fn_state = 0;
+	n->fn_depth = 0;
+	n->nshadow = 0;
 	n->caps = 0;
 	n->budget = decode_budget;
 	n->decoded = 0;

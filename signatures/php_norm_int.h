@@ -104,6 +104,8 @@ struct var {
 	int forget;		/* "=" seen: known until the statement ends */
 };
 
+#define FN_SHADOW_MAX 8
+
 struct layer_rec {
 	size_t off, len, raw_off;
 	unsigned depth;
@@ -133,6 +135,15 @@ struct mw_php_norm {
 	size_t budget, decoded, out_cap;
 	size_t work;		/* bytes decoders were given: MAX_WORK */
 	int last_word;		/* last emitted byte is a word byte */
+	/* a function's parameters hide the file's literals of the same
+	 * name until its body ends (php_fold.c, track_params) */
+	int fn_state;		/* 1 "function", 2 parameters, 3 before body, 4 body */
+	unsigned fn_depth;	/* ( or { open in the part fn_state names */
+	struct {
+		struct var *v;
+		struct var saved;
+	} shadow[FN_SHADOW_MAX];
+	size_t nshadow;
 };
 
 static inline int is_word(int c)

@@ -416,6 +416,10 @@ static void test_view_folds(void **state)
 	VIEW_EQ("$n='_TSOP'; ${$n[0].$n[4].$n[3].$n[2].$n[1]}['x'];",
 		"$n='_TSOP';\n$_POST['x'];\n");
 	VIEW_EQ("$v='_GET'; ${$v}", "$v='_GET';\n$_GET");
+	/* $GLOBALS['_POST'] is $_POST; other keys stay */
+	VIEW_EQ("eval($GLOBALS['_PO'.'ST']['x']);", "eval($_POST['x']);\n");
+	VIEW_EQ("$GLOBALS['cfg']['x']", "$GLOBALS['cfg']['x']");
+	VIEW_EQ("$GLOBALS['_post']", "$GLOBALS['_post']");
 	/* string functions of literals and integers */
 	VIEW_EQ("substr('xxsystemyy', 2, 6)", "'system'");
 	VIEW_EQ("substr('abcsystem', -6)", "'system'");
@@ -479,6 +483,14 @@ static void test_view_no_fold(void **state)
 	VIEW_EQ("$k='ab'; $k[0]='x'; $k[0].'c'", "$k='ab';\n$k[0]='x';\n$k[0].'c'");
 	VIEW_EQ("$k='ab'; $o->k[0]", "$k='ab';\n$o->k[0]");
 	VIEW_EQ("$k='ab'; Foo::$k[0]", "$k='ab';\nFoo::$k[0]");
+	/* a parameter is not the file's variable of the same name, inside
+	 * its function only */
+	VIEW_EQ("$a='ab'; function f($a){eval($a);} f(strrev($a));",
+		"$a='ab';\nfunction f($a){eval($a);\n}f('ba');\n");
+	VIEW_EQ("$a='ab'; $f=function($b, $a=array()) use ($c) {return strrev($a);}; strrev($a);",
+		"$a='ab';\n$f=function($b,$a=array())use($c){return strrev($a);\n};\n'ba';\n");
+	VIEW_EQ("$a='ab'; abstract function g($a); strrev($a);",
+		"$a='ab';\nabstract function g($a);\n'ba';\n");
 	/* hex2bin of odd length is false in PHP: left alone */
 	VIEW_EQ("hex2bin('abc')", "hex2bin('abc')");
 }
