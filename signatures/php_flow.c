@@ -447,7 +447,12 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 				j = mw_flow_closing(f, j) + 1;
 			if (assign_op(f, j)) {
 				uint16_t b = mw_flow_expr_bits(f, j + 1, STOP_STMT, &end);
+				size_t ol;
 
+				/* $cmd .= ...: what it held (extract(), register_globals)
+				 * is still in it */
+				if (j == i + 1 && mw_flow_txt(f, j, &ol) && ol > 1)
+					b |= mw_flow_var_bits(f, i);
 				mw_flow_var_taint(f, i, b && j > i + 1 ? b | S_INDIRECT : b);
 			} else if (mw_flow_is_op(f, i + 1, "(") && !(i && (mw_flow_is_op(f, i - 1, "->") ||
 								     mw_flow_is_op(f, i - 1, "::") ||

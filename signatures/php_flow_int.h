@@ -195,6 +195,7 @@ struct func *mw_flow_func_at(struct mw_php_flow *f, size_t i);
 uint32_t mw_flow_hash_bytes(const char *p, size_t n);
 int mw_flow_name_byte(int c);
 void mw_flow_note_key(struct mw_php_flow *f, size_t i);
+void mw_flow_note_form_keys(struct mw_php_flow *f, const char *p, size_t len);
 void mw_flow_scope_enter(struct mw_php_flow *f, size_t i);
 void mw_flow_scope_leave(struct mw_php_flow *f, size_t i);
 uint16_t mw_flow_string_bits(struct mw_php_flow *f, size_t i);

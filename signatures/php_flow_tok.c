@@ -163,6 +163,8 @@ enum mw_err mw_flow_lex_view(struct mw_php_flow *f)
 	f->nkeys = 0;
 	mw_php_lex_init(&lx, f->v, f->vlen, 0);
 	while (mw_php_lex_next(&lx, &t)) {
+		if (t.kind == MW_PT_HTML || t.kind == MW_PT_STRING || t.kind == MW_PT_ISTRING)
+			mw_flow_note_form_keys(f, f->v + t.start, t.len);
 		if (t.kind == MW_PT_WS || t.kind == MW_PT_COMMENT || t.kind == MW_PT_HTML ||
 		    t.kind == MW_PT_OPEN || t.kind == MW_PT_OPEN_ECHO)
 			continue;
@@ -194,7 +196,8 @@ enum mw_err mw_flow_lex_view(struct mw_php_flow *f)
 }
 
 /* Whether the view names any request source the analysis knows
- * (mw_flow_superglobal(), $_SERVER, W_HEADERS, php://input): without one no value
+ * (mw_flow_superglobal(), $_SERVER, W_HEADERS, php://input, a form field
+ * for register_globals): without one no value
  * carries S_REAL and no fact can come out, so the pass is skipped. Most
  * clean files that get a view have a writer or a callback caller and no
  * request input. */
@@ -209,6 +212,9 @@ int mw_flow_has_source(const char *v, size_t len)
 	const char *p = v, *end = v + len;
 	size_t k;
 
+	/* a form field: register_globals (mw_flow_note_form_keys) */
+	if (memmem(v, len, "name=", 5) || memmem(v, len, "NAME=", 5))
+		return 1;
 	while ((p = memmem(p, (size_t)(end - p), "$", 1)) != NULL) {
 		p++;
 		if (end - p >= 5 && memcmp(p, "HTTP_", 5) == 0)

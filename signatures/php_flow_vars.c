@@ -146,6 +146,46 @@ void mw_flow_note_key(struct mw_php_flow *f, size_t i)
 	f->nkeys++;
 }
 
+/* register_globals through a form: the file asks the browser for the
+ * field (<input name="cmd">) in the bytes [p, p+len)
+ * of inline HTML or a string; at file level $cmd read before any
+ * assignment is then that request value. */
+void mw_flow_note_form_keys(struct mw_php_flow *f, const char *p, size_t len)
+{
+	const char *end = p + len, *q = p;
+
+	while (f->nkeys < 64 && q + 6 < end) {
+		const char *n = NULL, *s;
+		size_t kl;
+		unsigned k;
+
+		if ((q[0] | 0x20) == 'n' && (q[1] | 0x20) == 'a' && (q[2] | 0x20) == 'm' &&
+			   (q[3] | 0x20) == 'e' && q[4] == '=' && q > p &&
+			   (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n')) {
+			n = q + 5;	/* name="cmd" name=\'cmd\' name=cmd */
+			while (n < end && (*n == '"' || *n == '\'' || *n == '\\'))
+				n++;
+		}
+		q++;
+		if (!n)
+			continue;
+		for (s = n; s < end && s - n <= 64 && mw_flow_name_byte((unsigned char)*s); s++)
+			;
+		kl = (size_t)(s - n);
+		if (kl < 2 || kl > 64)
+			continue;
+		for (k = 0; k < f->nkeys; k++)
+			if (f->keys[k].len == kl && memcmp(f->v + f->keys[k].off, n, kl) == 0)
+				break;
+		if (k < f->nkeys)
+			continue;
+		f->keys[f->nkeys].off = (uint32_t)(n - f->v);
+		f->keys[f->nkeys].len = (uint32_t)kl;
+		f->keys[f->nkeys].bits = S_REQUEST;
+		f->nkeys++;
+	}
+}
+
 /* Taint of the variable token at i ($_SERVER only for the request's own
  * headers, URI and query string). */
 uint16_t mw_flow_var_bits(struct mw_php_flow *f, size_t i)
@@ -216,6 +256,9 @@ uint16_t mw_flow_string_bits(struct mw_php_flow *f, size_t i)
 			/* the string's bytes are in the view: a table key */
 			if ((e = var_find(f, t + k, n, 0)) != NULL)
 				b |= e->bits;
+			else if (!mw_flow_superglobal(t + k, n))
+				b |= f->extracted |
+				     (f->scope ? 0 : register_global(f, t + k + 1, n - 1));
 		}
 		k += n;
 	}

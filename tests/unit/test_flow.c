@@ -122,6 +122,16 @@ static void test_other_flows(void **state)
 	/* register_globals: $_GET['cmd'] is read, the bare $cmd is run */
 	EXPECT("<?php if (isset($_GET['cmd'])) { system($cmd); }", "system($_GET);\n");
 	EXPECT("<?php $n = intval($_GET['n']); if (isset($_GET['n'])) { system('sleep ' . $n); }", "");
+	/* ... or the file's own form asks for it; in a string, after .= */
+	EXPECT("<form><input type=text name=\"command\"></form><?php system(\"$command 2>&1\");",
+	       "system($_REQUEST);\n");
+	EXPECT("<?php echo '<input name=\\'cmd\\'>'; $cmd .= ' -la'; system($cmd);",
+	       "system($_REQUEST);\n");
+	EXPECT("<?php extract($_POST); $c .= ' -la'; passthru($c);", "passthru($_POST);\n");
+	/* not: a field the file assigns itself, one inside a function, another name */
+	EXPECT("<?php echo '<input name=\"cmd\">'; $cmd = 'ls'; system($cmd);", "");
+	EXPECT("<?php echo '<input name=\"cmd\">'; function f() { system($cmd); }", "");
+	EXPECT("<?php echo '<input name=\"dir\">'; system($cmd);", "");
 	/* the request names the callback and gives its data */
 	EXPECT("<?php $w = $_REQUEST['w']; $a = array($_REQUEST['v']); uasort($a, base64_decode($w));",
 	       "callback($_REQUEST,$_REQUEST);\n");
