@@ -163,15 +163,16 @@ static int b64_block(const unsigned char *p)
 /* A run of at least MW_SIG_VIEW_BLOB_RUN base64 bytes in buf: the packed
  * payload a decoder next to it unpacks, whatever hides the evaluator. The
  * run may be split into concatenated literals ('...'.\n'...'): up to 16
- * bytes of quotes, dots and blanks, with a quote among them, continue it.
+ * bytes of quotes, dots and blanks, with a quote among them, continue it;
+ * so does a line break after 60 or more base64 bytes (a wrapped literal).
  * One pass with a class table: it runs over every PHP file. */
 static int has_blob(const char *buf, size_t len)
 {
 	static unsigned char cls[256];
 	static int ready;
 	const unsigned char *p = (const unsigned char *)buf;
-	size_t i, run = 0, gap = 0;
-	int quoted = 0;
+	size_t i, run = 0, gap = 0, line = 0;
+	int quoted = 0, nl_only = 1;
 
 	if (!ready) {	/* idempotent: a race writes the same bytes */
 		for (i = 0; i < 256; i++)
@@ -203,10 +204,17 @@ static int has_blob(const char *buf, size_t len)
 	for (i = 0; i < len; i++) {
 		switch (cls[p[i]]) {
 		case BC_B64:
-			if (gap && !quoted)
+			/* a gap without a quote ends the run (prose: words and
+			 * blanks), but for a line break after a long line: a
+			 * literal wrapped at 64-120 columns */
+			if (gap && !quoted && !(nl_only && line >= 60))
 				run = 0;
+			if (gap)
+				line = 0;
 			gap = 0;
 			quoted = 0;
+			nl_only = 1;
+			line++;
 			if (++run >= MW_SIG_VIEW_BLOB_RUN)
 				return 1;
 			break;
@@ -214,11 +222,13 @@ static int has_blob(const char *buf, size_t len)
 			quoted = 1;
 			/* fall through */
 		case BC_GLUE:
+			if (p[i] != '\n' && p[i] != '\r')
+				nl_only = 0;
 			if (++gap > 16)
 				run = 0;
 			break;
 		default:
-			run = gap = 0;
+			run = gap = line = 0;
 			quoted = 0;
 			break;
 		}
