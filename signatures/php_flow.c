@@ -150,6 +150,13 @@ uint16_t mw_flow_expr_bits(struct mw_php_flow *f, size_t i, enum stop mode, size
 			}
 			if (k->id == W_HEADERS) {
 				b |= S_HEADER;
+			} else if (k->id == W_GETENV) {
+				/* getenv('HTTP_X'): the request's header X */
+				if (i + 2 < f->ntok && f->tok[i + 2].kind == MW_PT_STRING) {
+					t = mw_flow_txt(f, i + 2, &l);
+					if (l > 7 && memcmp(t + 1, "HTTP_", 5) == 0)
+						b |= S_HEADER;
+				}
 			} else if (k->id == W_SINK + mw_flow_sk_fgc && i + 2 < f->ntok &&
 				   f->tok[i + 2].kind == MW_PT_STRING) {
 				t = mw_flow_txt(f, i + 2, &l);

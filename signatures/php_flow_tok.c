@@ -101,6 +101,7 @@ static void words_init(void)
 		{ "parse_str", W_PARSE_STR },
 		{ "import_request_variables", W_IMPORT_REQ },
 		{ "getallheaders", W_HEADERS }, { "apache_request_headers", W_HEADERS },
+		{ "getenv", W_GETENV },
 		{ "file_get_contents", W_FILE_GET_CONTENTS }, { "array", W_ARRAY },
 		{ "use", W_USE },
 	};
@@ -212,8 +213,10 @@ int mw_flow_has_source(const char *v, size_t len)
 	const char *p = v, *end = v + len;
 	size_t k;
 
-	/* a form field: register_globals (mw_flow_note_form_keys) */
-	if (memmem(v, len, "name=", 5) || memmem(v, len, "NAME=", 5))
+	/* a form field: register_globals (mw_flow_note_form_keys); a request
+	 * header through the CGI environment */
+	if (memmem(v, len, "name=", 5) || memmem(v, len, "NAME=", 5) ||
+	    memmem(v, len, "getenv('HTTP_", 13))
 		return 1;
 	while ((p = memmem(p, (size_t)(end - p), "$", 1)) != NULL) {
 		p++;

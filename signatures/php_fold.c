@@ -701,7 +701,8 @@ static int code_arg(struct mw_php_norm *n, struct item *it, enum mw_php_fn fn)
  * constant as its name; packers write 'ab'^CdE). The bare word's name is
  * copied to the value arena. before: the item before it (NULL: none). */
 static int operand_of(struct mw_php_norm *n, const struct item *it, const struct item *before,
-		      size_t *off, size_t *len, unsigned *depth, const uint8_t **chain)
+		      const struct item *op, size_t *off, size_t *len, unsigned *depth,
+		      const uint8_t **chain)
 {
 	static const uint8_t none[MW_PHP_MAX_DEPTH];
 	const char *t;
@@ -718,6 +719,11 @@ static int operand_of(struct mw_php_norm *n, const struct item *it, const struct
 		return 0;
 	for (i = 0; i < l; i++)
 		lower |= t[i] >= 'a' && t[i] <= 'z';
+	/* an upper-case word may be a real constant (PHP_EOL), but not next
+	 * to a string bit operator, and not in a file that already used one
+	 * so ('AB'|CD, then EF.'g'): the packers' alphabet */
+	if (!lower && (OPIS(op, OP_XOR) || OPIS(op, OP_OR) || OPIS(op, OP_AMP) || n->bitwords))
+		lower = 1;
 	if (!lower || (l == 4 && (strncasecmp(t, "true", 4) == 0 || strncasecmp(t, "null", 4) == 0)) ||
 	    (l == 5 && strncasecmp(t, "false", 5) == 0) || !mw_php_room_for(n, l) ||
 	    mw_buf_append(&n->vals, t, l))
@@ -767,6 +773,15 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	if (t5 && OPIS(la, OP_RPAR) && OPIS(t2, OP_COMMA) && t3->kind == IT_LIT &&
 	    OPIS(t4, OP_LPAR) && call_named(n, t5, t6, "create_function"))
 		return code_arg(n, t1, MW_FN_LAMBDA);
+	/* getenv($v) with $v holding a literal: the variable the request
+	 * header it names comes from (getenv('HTTP_X') is header X) */
+	if (t3 && OPIS(la, OP_RPAR) && OPIS(t2, OP_LPAR) && t1->kind == IT_TOK &&
+	    t1->tk == MW_PT_VAR && call_named(n, t3, t4, "getenv") &&
+	    value_of(n, t1, &ao, &al, &ad, &ac)) {
+		make_lit(&r, t1->raw_off, ao, al);
+		replace_top(n, 1, &r);
+		return 1;
+	}
 	/* calls and groups closed by ")" */
 	if (t4 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_LPAR) && t4->kind == IT_TOK &&
 	    t4->tk == MW_PT_IDENT && (!t5 || not_call_context(t5))) {
@@ -849,17 +864,24 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		replace_top(n, 4, &r);
 		return 1;
 	}
-	/* ~L: every byte inverted */
-	if (t2 && OPIS(t2, OP_TILDE) && t1->kind == IT_LIT && (!t3 || opener(t3) || prec(t3)) &&
-	    !(la && (OPIS(la, OP_LBRK) || OPIS(la, OP_LBRACE)))) {
+	/* ~L: every byte inverted (~word too: its name) */
+	if (t2 && OPIS(t2, OP_TILDE) && (!t3 || opener(t3) || prec(t3)) &&
+	    !(la && (OPIS(la, OP_LBRK) || OPIS(la, OP_LBRACE) || OPIS(la, OP_LPAR) ||
+		     OPIS(la, OP_DCOLON))) &&
+	    (t1->kind == IT_LIT || operand_of(n, t1, t2, t2, &ao, &al, &ad, &ac))) {
 		size_t i;
 
-		if (!mw_php_room_for(n, t1->len) || mw_buf_reserve(&n->vals, t1->len))
+		if (t1->kind == IT_LIT) {
+			ao = t1->off;
+			al = t1->len;
+		}
+		if (!mw_php_room_for(n, al) || mw_buf_reserve(&n->vals, al))
 			return 0;
-		for (i = 0; i < t1->len; i++)
-			n->vals.data[n->vals.len + i] = (char)~n->vals.data[t1->off + i];
-		make_lit(&r, t2->raw_off, n->vals.len, t1->len);
-		n->vals.len += t1->len;
+		for (i = 0; i < al; i++)
+			n->vals.data[n->vals.len + i] = (char)~n->vals.data[ao + i];
+		n->bitwords = 1;
+		make_lit(&r, t2->raw_off, n->vals.len, al);
+		n->vals.len += al;
 		n->vals.data[n->vals.len] = '\0';
 		replace_top(n, 2, &r);
 		return 1;
@@ -869,8 +891,8 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	if (t3 && (OPIS(t2, OP_DOT) || OPIS(t2, OP_XOR) || OPIS(t2, OP_OR) || OPIS(t2, OP_AMP)) &&
 	    may_fold(t4, la, prec(t2), t2->op) &&
 	    ((value_of(n, t3, &ao, &al, &ad, &ac) &&
-	      operand_of(n, t1, t2, &bo, &bl, &bd, &bc)) ||
-	     (t1->kind == IT_LIT && operand_of(n, t3, t4, &ao, &al, &ad, &ac) &&
+	      operand_of(n, t1, t2, t2, &bo, &bl, &bd, &bc)) ||
+	     (t1->kind == IT_LIT && operand_of(n, t3, t4, t2, &ao, &al, &ad, &ac) &&
 	      value_of(n, t1, &bo, &bl, &bd, &bc)))) {
 		if (OPIS(t2, OP_DOT)) {
 			if (!concat(n, ao, al, bo, bl, &ro))
@@ -891,6 +913,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 			}
 			for (; i < out; i++)	/* |: the longer one's tail */
 				n->vals.data[n->vals.len + i] = n->vals.data[(al > bl ? ao : bo) + i];
+			n->bitwords = 1;
 			make_lit(&r, t3->raw_off, n->vals.len, out);
 			n->vals.len += out;
 			n->vals.data[n->vals.len] = '\0';

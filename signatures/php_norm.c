@@ -345,6 +345,7 @@ enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
 	n->nmap = n->nst = n->nlayers = n->nvars = 0;
 	n->forget = NULL;
 	n->fn_state = 0;
+	n->bitwords = 0;
 	n->fn_depth = 0;
 	n->nshadow = 0;
 	n->caps = 0;

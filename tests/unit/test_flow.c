@@ -139,6 +139,8 @@ static void test_other_flows(void **state)
 	EXPECT("<?php $hooks['x'] = $_POST['h']; $cb = $hooks['x']; call_user_func($cb, $_POST['d']);"
 	       " call_user_func($registry[$_GET['k']], $_POST['d']);", "");
 	EXPECT("<?php $h = getallheaders(); assert($h['X']);", "assert($_SERVER['HTTP_']);\n");
+	EXPECT("<?php $c = getenv('HTTP_X_K'); eval($c); eval(getenv('PATH'));",
+	       "eval($_SERVER['HTTP_']);\n");
 	EXPECT("<?php $r = $_GET['r']; preg_replace('/x/e', $r, 'x'); preg_replace('/x/', $r, 'x');",
 	       "preg_replace_e(0,$_GET);\npreg_replace(0,$_GET);\n");
 	EXPECT("<?php $to = $_POST['to']; mail($to, 'hi', $body, $h);",

@@ -442,6 +442,13 @@ static void test_view_folds(void **state)
 	VIEW_EQ("~\"\\x9e\\x9d\"", "'ab'");
 	VIEW_EQ("'s' . ysTem", "'sysTem'");
 	VIEW_EQ("aSsErT ^ '      '", "'AsSeRt'");
+	/* upper-case words next to a string bit operator, ~word, and after
+	 * one of those also next to "." (the packers' alphabet) */
+	VIEW_EQ("'ab' ^ CD", "'\"&'");
+	VIEW_EQ("~Sz", "'\\xac\\x85'");
+	VIEW_EQ("$a = 'A' | ' '; $b = EV . 'al';", "$a='a';\n$b='EVal';\n");
+	/* getenv($v) of a known name */
+	VIEW_EQ("$h = 'HTTP_X_K'; getenv($h);", "$h='HTTP_X_K';\ngetenv('HTTP_X_K');\n");
 	/* not: upper-case constants, keywords, calls, class constants */
 	VIEW_EQ("'x' . PHP_EOL", "'x'.PHP_EOL");
 	VIEW_EQ("'x' . true", "'x'.true");
