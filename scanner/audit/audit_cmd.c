@@ -26,6 +26,7 @@
 #include "reports/report.h"
 #include "reports/writer.h"
 #include "scanner/audit/audit.h"
+#include "scanner/audit/metrics.h"
 #include "scanner/audit/notify.h"
 #include "scanner/audit/state.h"
 #include "scanner/dnsbl/dnsbl.h"
@@ -388,6 +389,27 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 	free(body);
 }
 
+/* DIR/mailwarden.prom when asked for (--metrics-textfile, [general]). */
+static void write_metrics(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
+			  struct mw_report *out, const struct mw_audit_metrics *m,
+			  const struct mw_audit_check *results, size_t new_findings)
+{
+	const char *dir = ao->metrics_textfile ? ao->metrics_textfile :
+			  ctx->cfg->metrics_textfile;
+	char err[1024];
+	struct mw_buf b;
+
+	if (!dir || !*dir)
+		return;
+	mw_buf_init(&b, 1u << 20);
+	if (mw_audit_metrics_render(m, out, results, NCHECKS, new_findings,
+				    (int64_t)time(NULL), &b))
+		mw_report_error(out, "audit", dir, 0, MW_ERR_NOMEM, "metrics: out of memory");
+	else if (mw_audit_metrics_write(dir, b.data, b.len, err, sizeof(err)))
+		mw_report_error(out, "audit", dir, 0, MW_ERR_IO, "metrics not written: %s", err);
+	mw_buf_free(&b);
+}
+
 enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 			 struct mw_report *out)
 {
@@ -396,6 +418,7 @@ enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 	const char *ran[NCHECKS + 1];
 	struct mw_audit_input in;
 	struct plan plan = { .o = ao };
+	struct mw_audit_metrics metrics;
 	struct nightly n;
 	enum mw_err e;
 	size_t i, nran = 0;
@@ -457,7 +480,10 @@ enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 	if (sources_ok == 3)
 		ran[nran++] = "audit";
 	mw_audit_correlate(out);
+	mw_audit_metrics_count(&metrics, out);	/* before nightly drops the seen */
 	mark_findings(out, ao->nightly ? &n : NULL);
+	write_metrics(ctx, ao, out, &metrics, results, ao->nightly ? n.new :
+		      mw_report_nfindings(out));
 	if (ao->nightly) {
 		size_t acked;
 
