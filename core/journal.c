@@ -52,24 +52,29 @@ static int to_syslog(int priority, const char *message,
 	return 1;
 }
 
+enum mw_err mw_journal_format(struct mw_buf *b, int priority, const char *message,
+			      const struct mw_journal_field *fields, size_t n)
+{
+	enum mw_err e = put_field(b, "MESSAGE", message);
+	size_t i;
+
+	if (!e)
+		e = mw_buf_printf(b, "PRIORITY=%d\nSYSLOG_IDENTIFIER=mailwarden\n", priority & 7);
+	for (i = 0; !e && i < n; i++)
+		if (fields[i].value)
+			e = put_field(b, fields[i].name, fields[i].value);
+	return e;
+}
+
 int mw_journal_send(int priority, const char *message,
 		    const struct mw_journal_field *fields, size_t n)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct mw_buf b;
-	enum mw_err e;
-	size_t i;
 	int fd, rc = 0;
 
 	mw_buf_init(&b, MW_MAX_JOURNAL_ENTRY);
-	e = put_field(&b, "MESSAGE", message);
-	if (!e)
-		e = mw_buf_printf(&b, "PRIORITY=%d\nSYSLOG_IDENTIFIER=mailwarden\n",
-				  priority & 7);
-	for (i = 0; !e && i < n; i++)
-		if (fields[i].value)
-			e = put_field(&b, fields[i].name, fields[i].value);
-	if (e) {
+	if (mw_journal_format(&b, priority, message, fields, n)) {
 		mw_buf_free(&b);
 		return -ENOMEM;
 	}

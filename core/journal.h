@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "core/buf.h"
+
 #define MW_JOURNAL_SOCKET "/run/systemd/journal/socket"
 
 struct mw_journal_field {
@@ -29,5 +31,10 @@ struct mw_journal_field {
  */
 int mw_journal_send(int priority, const char *message,
 		    const struct mw_journal_field *fields, size_t n);
+
+/* The datagram mw_journal_send() sends, appended to b (for the tests).
+ * MW_ERR_NOMEM when b cannot grow. */
+enum mw_err mw_journal_format(struct mw_buf *b, int priority, const char *message,
+			      const struct mw_journal_field *fields, size_t n);
 
 #endif
