@@ -57,6 +57,9 @@ static int journal_finding(const char *command, const struct mw_stored_finding *
 			{ "MAILWARDEN_SHA256", f->file.valid && f->file.sha256[0] ?
 					       f->file.sha256 : NULL },
 			{ "MAILWARDEN_UID", uid[0] ? uid : NULL },
+			/* "new" in a nightly run: what shippers alert on */
+			{ "MAILWARDEN_NIGHTLY", json_string_value(json_object_get(f->details,
+									"nightly")) },
 		};
 
 		snprintf(msg, sizeof(msg), "mailwarden: %s [%s] %s%s%s",

@@ -164,6 +164,8 @@ if [ $journal = 1 ]; then
 	jentries >"$tmp/j1"
 	check "journal: one entry per new finding" \
 		test "$(jq -s '[.[] | select(.MESSAGE_ID == "6a32aad5284e47d18ba25dffcc7fcee8")] | length' "$tmp/j1")" = "$n1"
+	check "journal: each marked MAILWARDEN_NIGHTLY=new" \
+		test "$(jq -s '[.[] | select(.MAILWARDEN_NIGHTLY == "new")] | length' "$tmp/j1")" = "$n1"
 	for id in $(head -3 "$tmp/ids1"); do
 		want=$(N "$tmp/n1.json" ".findings[] | select(.details.finding_id == \"$id\") | [.rule_id, .severity, (.evidence.path // \"\")] | join(\"|\")")
 		got=$(jq -r "select(.MAILWARDEN_FINDING_ID == \"$id\") | [.MAILWARDEN_RULE, .MAILWARDEN_SEVERITY, (.MAILWARDEN_PATH // \"\")] | join(\"|\")" "$tmp/j1")
