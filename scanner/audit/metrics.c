@@ -9,6 +9,7 @@
 
 #include "core/escape.h"
 #include "core/limits.h"
+#include "core/safefile.h"
 #include "scanner/audit/metrics.h"
 
 static size_t check_slot(struct mw_audit_metrics *m, const char *check)
@@ -162,6 +163,19 @@ static enum mw_err render_value(struct mw_buf *b, const char *name, const char *
 	return e ? e : mw_buf_printf(b, "%s %.15g\n", name, v * scale);
 }
 
+/* The gauges read from the checks' data sections: data.SECTION.KEY * scale. */
+static const struct {
+	const char *name, *help, *section, *key;
+	double scale;
+} data_gauges[] = {
+	{ "mailwarden_queue_messages", "Messages in the MTA's queue.", "queue", "messages", 1 },
+	{ "mailwarden_queue_bytes", "Bytes in the MTA's queue.", "queue", "bytes", 1 },
+	{ "mailwarden_scan_files", "Files the web-root scan walked.", "scan", "files", 1 },
+	{ "mailwarden_scan_bytes", "Bytes the web-root scan read.", "scan", "bytes", 1 },
+	{ "mailwarden_scan_seconds", "Wall time of the web-root scan.", "scan", "duration_ms",
+	  0.001 },
+};
+
 enum mw_err mw_audit_metrics_render(const struct mw_audit_metrics *m, struct mw_report *r,
 				    const struct mw_audit_check *checks, size_t nchecks,
 				    size_t new_findings, int64_t now, struct mw_buf *out)
@@ -176,25 +190,14 @@ enum mw_err mw_audit_metrics_render(const struct mw_audit_metrics *m, struct mw_
 	e = render_findings(m, checks, nchecks, new_findings, out);
 	if (!e)
 		e = render_dnsbl(r, out);
-	if (!e)
-		e = render_value(out, "mailwarden_queue_messages", "Messages in the MTA's queue.",
-				 data_number(r, "queue", "messages"), 1);
-	if (!e)
-		e = render_value(out, "mailwarden_queue_bytes", "Bytes in the MTA's queue.",
-				 data_number(r, "queue", "bytes"), 1);
+	for (i = 0; !e && i < sizeof(data_gauges) / sizeof(data_gauges[0]); i++)
+		e = render_value(out, data_gauges[i].name, data_gauges[i].help,
+				 data_number(r, data_gauges[i].section, data_gauges[i].key),
+				 data_gauges[i].scale);
 	if (!e)
 		e = render_value(out, "mailwarden_firewall_installed", "1 when the nftables table "
 				 "inet mailwarden is in the kernel.",
 				 json_is_boolean(fw) ? json_is_true(fw) : -1, 1);
-	if (!e)
-		e = render_value(out, "mailwarden_scan_files", "Files the web-root scan walked.",
-				 data_number(r, "scan", "files"), 1);
-	if (!e)
-		e = render_value(out, "mailwarden_scan_bytes", "Bytes the web-root scan read.",
-				 data_number(r, "scan", "bytes"), 1);
-	if (!e)
-		e = render_value(out, "mailwarden_scan_seconds", "Wall time of the web-root scan.",
-				 data_number(r, "scan", "duration_ms"), 0.001);
 	if (!e)
 		e = render_value(out, "mailwarden_last_run_errors", "Errors of the last audit "
 				 "(a check or file that could not be read).",
@@ -206,21 +209,6 @@ enum mw_err mw_audit_metrics_render(const struct mw_audit_metrics *m, struct mw_
 		e = render_value(out, "mailwarden_last_run_timestamp_seconds", "When the last "
 				 "audit finished (Unix time).", (double)now, 1);
 	return e;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
 }
 
 enum mw_err mw_audit_metrics_write(const char *dir, const char *text, size_t len,
@@ -249,7 +237,7 @@ enum mw_err mw_audit_metrics_write(const char *dir, const char *text, size_t len
 		return MW_ERR_IO;
 	}
 	/* the unit's umask is 0077; the collector runs as another user */
-	rc = fchmod(fd, 0644) != 0 || write_all(fd, text, len) != 0 || fsync(fd) != 0;
+	rc = fchmod(fd, 0644) != 0 || mw_write_all(fd, text, len) != 0 || fsync(fd) != 0;
 	if (close(fd) != 0)
 		rc = 1;
 	if (rc || renameat(dfd, tmp, dfd, MW_METRICS_FILE) != 0) {
