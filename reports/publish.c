@@ -198,25 +198,43 @@ static void hook_findings(struct mw_ctx *ctx, struct mw_report *r, const char *n
 	mw_buf_free(&in);
 }
 
-void mw_publish_run(struct mw_ctx *ctx, struct mw_report *r)
+static int quiet_command(const char *command)
 {
-	const struct mw_config *cfg = ctx->cfg;
-	struct mw_buf in;
 	size_t i;
 
 	for (i = 0; i < sizeof(quiet_commands) / sizeof(quiet_commands[0]); i++)
-		if (!strcmp(ctx->command, quiet_commands[i]))
-			return;
-	if (cfg->journal)
+		if (!strcmp(command, quiet_commands[i]))
+			return 1;
+	return 0;
+}
+
+void mw_publish_findings(struct mw_ctx *ctx, struct mw_report *r)
+{
+	if (quiet_command(ctx->command))
+		return;
+	if (ctx->cfg->journal)
 		journal_findings(ctx, r);
-	hook_findings(ctx, r, "on_finding", cfg->hook_on_finding, NULL);
-	hook_findings(ctx, r, "on_listing", cfg->hook_on_listing, is_listing);
-	if (cfg->hook_on_run_complete && *cfg->hook_on_run_complete) {
-		mw_buf_init(&in, MW_MAX_HOOK_INPUT);
-		if (add_line(&in, r, NULL))
-			hook_failed(ctx, r, "on_run_complete", "out of memory");
-		else
-			run_hook(ctx, r, "on_run_complete", cfg->hook_on_run_complete, &in, 1);
-		mw_buf_free(&in);
-	}
+	hook_findings(ctx, r, "on_finding", ctx->cfg->hook_on_finding, NULL);
+	hook_findings(ctx, r, "on_listing", ctx->cfg->hook_on_listing, is_listing);
+}
+
+void mw_publish_complete(struct mw_ctx *ctx, struct mw_report *r)
+{
+	const char *hook = ctx->cfg->hook_on_run_complete;
+	struct mw_buf in;
+
+	if (quiet_command(ctx->command) || !hook || !*hook)
+		return;
+	mw_buf_init(&in, MW_MAX_HOOK_INPUT);
+	if (add_line(&in, r, NULL))
+		hook_failed(ctx, r, "on_run_complete", "out of memory");
+	else
+		run_hook(ctx, r, "on_run_complete", hook, &in, 1);
+	mw_buf_free(&in);
+}
+
+void mw_publish_run(struct mw_ctx *ctx, struct mw_report *r)
+{
+	mw_publish_findings(ctx, r);
+	mw_publish_complete(ctx, r);
 }

@@ -26,4 +26,13 @@
  */
 void mw_publish_run(struct mw_ctx *ctx, struct mw_report *r);
 
+/*
+ * The two halves of mw_publish_run, for a command that reports as it goes
+ * (watch: a report per event, then findings; complete once, at the end):
+ * the journal entries, on_finding and on_listing for the findings in r;
+ * on_run_complete with r's summary line.
+ */
+void mw_publish_findings(struct mw_ctx *ctx, struct mw_report *r);
+void mw_publish_complete(struct mw_ctx *ctx, struct mw_report *r);
+
 #endif

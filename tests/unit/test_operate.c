@@ -84,6 +84,15 @@ static void hook_refusals(void **state)
 	assert_non_null(strstr(err, "symbolic link"));
 	assert_int_equal(mw_hook_run("bin/true", NULL, "", 0, 1000, &res, err, sizeof(err)),
 			 MW_ERR_CONFIG);
+	if (geteuid() == 0) {	/* owned by another user: not run as root */
+		char *theirs = script(d, "theirs", "#!/bin/sh\nexit 0\n", 0755);
+
+		assert_int_equal(chown(theirs, 65534, 65534), 0);
+		assert_int_equal(mw_hook_run(theirs, NULL, "", 0, 1000, &res, err,
+					     sizeof(err)), MW_ERR_CONFIG);
+		assert_non_null(strstr(err, "not owned by root"));
+		free(theirs);
+	}
 	free(open_hook);
 	free(noexec);
 	free(link);
