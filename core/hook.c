@@ -65,11 +65,15 @@ exec_child(int fd, int in, int out, const char *path, char *const envp[])
 	signal(SIGPIPE, SIG_DFL);
 	if (chdir("/") != 0)
 		_exit(127);
+	/* out of the way first: with a standard descriptor closed in the
+	 * parent, a pipe or the program may itself be 0..3 */
+	if ((in = fcntl(in, F_DUPFD, 10)) < 0 || (out = fcntl(out, F_DUPFD, 10)) < 0 ||
+	    (fd = fcntl(fd, F_DUPFD, 10)) < 0)
+		_exit(127);
+	/* dup2 clears close-on-exec: a script's interpreter opens /dev/fd/3 */
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0 ||
 	    dup2(fd, HOOK_FD) < 0)
 		_exit(127);
-	/* a script's interpreter opens /dev/fd/3: keep it across exec */
-	fcntl(HOOK_FD, F_SETFD, 0);
 	syscall(SYS_close_range, HOOK_FD + 1, ~0U, 0);
 	syscall(SYS_execveat, HOOK_FD, "", argv, envp, AT_EMPTY_PATH);
 	_exit(127);
@@ -135,6 +139,7 @@ enum mw_err mw_hook_run(const char *path, const char *const *env, const char *in
 	char *envp[HOOK_MAX_ENV + 3], keep[MW_MAX_HOOK_OUTPUT + 1];
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, fd, status = 0;
 	size_t n = 0, kept = 0;
+	long long deadline;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -161,13 +166,13 @@ enum mw_err mw_hook_run(const char *path, const char *const *env, const char *in
 	close(pin[0]);
 	close(pout[1]);
 	fcntl(pin[1], F_SETFL, O_NONBLOCK);
-	res->timed_out = pump(pin[1], pout[0], input, input_len,
-			      now_ms() + timeout_ms, keep, MW_MAX_HOOK_OUTPUT, &kept);
+	deadline = now_ms() + timeout_ms;
+	res->timed_out = pump(pin[1], pout[0], input, input_len, deadline, keep,
+			      MW_MAX_HOOK_OUTPUT, &kept);
 	if (!res->timed_out) {
 		/* output closed: give the program the rest of its time to exit
 		 * (WNOWAIT: a zombie keeps its pid, so the group kill below
 		 * cannot hit a recycled one) */
-		long long deadline = now_ms() + timeout_ms;
 		siginfo_t si;
 
 		for (;;) {
