@@ -37,6 +37,7 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 		{ "log", required_argument, NULL, 'L' },
 		{ "web-root", required_argument, NULL, 'w' },
 		{ "since", required_argument, NULL, 'S' },
+		{ "metrics-textfile", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct mw_strlist *add;
@@ -62,6 +63,7 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 		case 'p': o->postfix_config = optarg; break;
 		case 'e': o->exim = optarg; break;
 		case 'S': o->since = optarg; break;
+		case 'M': o->metrics_textfile = optarg; break;
 		case 'i': add = &o->ip; break;
 		case 'l': add = &o->list; break;
 		case 'L': add = &o->log; break;

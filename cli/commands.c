@@ -12,6 +12,8 @@ const struct mw_command mw_commands[] = {
 	  "  --skip CHECK     leave out a check (dnsbl, logs, scan, forwarders, relay,\n"
 	  "                   queue, firewall; repeatable)\n"
 	  "  --only CHECK     run only this check (repeatable)\n"
+	  "  --metrics-textfile DIR  write DIR/mailwarden.prom for node_exporter\n"
+	  "                   (default [general] metrics_textfile)\n"
 	  "pass-through options (repeatable where the check takes several):\n"
 	  "  --resolver IP[:PORT]     dnsbl: DNS resolver\n"
 	  "  --ip IP                  dnsbl: check this address instead of discovering\n"

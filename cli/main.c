@@ -14,6 +14,7 @@
 #include "core/escape.h"
 #include "core/progress.h"
 #include "core/version.h"
+#include "reports/publish.h"
 #include "reports/report.h"
 #include "reports/writer.h"
 
@@ -274,6 +275,9 @@ static int run_command(const struct mw_command *cmd, const struct common_opts *c
 			fprintf(stderr, "Try 'mailwarden %s --help'.\n", cmd->name);
 		mw_report_error(ctx.report, cmd->name, NULL, 0, e, "%s", msg);
 	}
+	/* journal entries and hooks (issue 27): for what the user sees */
+	if (e != MW_ERR_USAGE)
+		mw_publish_run(&ctx, ctx.report);
 
 	memset(&wo, 0, sizeof(wo));
 	wo.color = ctx.color;

@@ -32,6 +32,8 @@ static const struct key_def keys[] = {
 	K("general", "local_domains", K_LIST, local_domains),
 	K("general", "allowed_forward_domains", K_LIST, allowed_forward_domains),
 	K("general", "web_users", K_LIST, web_users),
+	K("general", "metrics_textfile", K_STR, metrics_textfile),
+	K("general", "journal", K_BOOL, journal),
 
 	K("scan", "web_roots", K_LIST, web_roots),
 	K("scan", "exclude", K_LIST, exclude),
@@ -77,6 +79,11 @@ static const struct key_def keys[] = {
 	K("nightly", "mail_to", K_STR, mail_to),
 	K("nightly", "mail_only_new", K_BOOL, mail_only_new),
 	K("nightly", "sendmail", K_STR, sendmail),
+
+	K("hooks", "on_finding", K_STR, hook_on_finding),
+	K("hooks", "on_listing", K_STR, hook_on_listing),
+	K("hooks", "on_run_complete", K_STR, hook_on_run_complete),
+	KR("hooks", "timeout_s", K_UINT, hook_timeout_s, 1, 3600),
 };
 
 static char *xstrdup_or_null(const char *s)
@@ -109,6 +116,8 @@ enum mw_err mw_config_defaults(struct mw_config *cfg)
 	cfg->mail_to = xstrdup_or_null("root");
 	cfg->mail_only_new = 1;
 	cfg->sendmail = xstrdup_or_null("/usr/sbin/sendmail");
+	cfg->hook_timeout_s = 30;
+	cfg->journal = 1;
 	if (!cfg->quarantine_dir || !cfg->relay_untrusted_ip ||
 	    !cfg->logs_since || !cfg->state_dir || !cfg->mail_to ||
 	    !cfg->sendmail)
@@ -349,6 +358,11 @@ enum mw_err mw_config_parse(struct mw_config *cfg, const char *name,
 	return MW_ERR_CONFIG;
 }
 
+int mw_config_file_trusted(const struct stat *st)
+{
+	return (st->st_uid == 0 || st->st_uid == geteuid()) && !(st->st_mode & 022);
+}
+
 enum mw_err mw_config_load(struct mw_config *cfg, const char *path,
 			   char *err, size_t errlen)
 {
@@ -371,7 +385,7 @@ enum mw_err mw_config_load(struct mw_config *cfg, const char *path,
 	}
 	/* The config decides what root does (firewall users, paths); a file
 	 * others can write could turn the tool against the host. */
-	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022)) {
+	if (!mw_config_file_trusted(&st)) {
 		snprintf(err, errlen,
 			 "%s: refusing a configuration file that is group/world-writable or not owned by root",
 			 p);

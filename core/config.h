@@ -24,6 +24,8 @@ struct mw_config {
 	struct mw_strlist local_domains;
 	struct mw_strlist allowed_forward_domains;
 	struct mw_strlist web_users;	/* extra web users besides www-data */
+	char *metrics_textfile;		/* directory for mailwarden.prom, NULL = none */
+	int journal;			/* one journal entry per finding */
 
 	/* [scan] */
 	struct mw_strlist web_roots;	/* scanned besides auto-detected */
@@ -77,7 +79,22 @@ struct mw_config {
 	char *mail_to;
 	int mail_only_new;
 	char *sendmail;			/* program run as SENDMAIL -t -oi */
+
+	/* [hooks] (reports/publish.h) */
+	char *hook_on_finding;		/* absolute paths, NULL = none */
+	char *hook_on_listing;
+	char *hook_on_run_complete;
+	unsigned hook_timeout_s;
 };
+
+struct stat;
+
+/*
+ * 1 when a file with these attributes may steer root: owned by root (or by
+ * the user running us) and writable by nobody else. The configuration file
+ * and the hook programs must pass it.
+ */
+int mw_config_file_trusted(const struct stat *st);
 
 /* Fill cfg with built-in defaults. */
 enum mw_err mw_config_defaults(struct mw_config *cfg);

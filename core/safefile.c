@@ -307,3 +307,20 @@ int mw_lines_next(struct mw_lines *it, const char **line, size_t *len,
 	*len = l > it->max_line ? it->max_line : l;
 	return 1;
 }
+
+int mw_write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t w = write(fd, c, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}

@@ -46,6 +46,9 @@ enum mw_err mw_open_dir_at(int dirfd, const char *name, int *fd_out);
 enum mw_err mw_open_beneath(int rootfd, const char *path, int want_dir,
 			    int *fd_out, struct stat *st);
 
+/* Write all n bytes (retrying short writes and EINTR): 0, or -1 with errno. */
+int mw_write_all(int fd, const void *p, size_t n);
+
 /*
  * Read the whole file behind fd into out, at most cap bytes. When the file
  * is larger, *truncated (if given) is set to 1 and the first cap bytes are

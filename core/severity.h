@@ -14,5 +14,8 @@ enum mw_severity {
 const char *mw_severity_name(enum mw_severity s);
 /* Parse a severity name (case-insensitive); returns -1 when unknown. */
 int mw_severity_parse(const char *s);
+/* syslog/journal priority: critical -> LOG_CRIT, high -> LOG_ERR, medium ->
+ * LOG_WARNING, low -> LOG_NOTICE, info -> LOG_INFO. */
+int mw_severity_syslog(enum mw_severity s);
 
 #endif

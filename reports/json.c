@@ -215,14 +215,13 @@ static int write_jsonl(FILE *out, struct mw_report *r, const struct mw_write_opt
 	const size_t fl = JSON_COMPACT;
 	const json_t *d;
 	const char *name;
-	json_t *sum;
 	size_t i;
 
 	for (i = 0; i < mw_report_nnotes(r); i++)
 		if (dump_line(out, typed("note", note_json(mw_report_get_note(r, i))), fl))
 			return -1;
 	for (i = 0; i < mw_report_nfindings(r); i++)
-		if (dump_line(out, typed("finding", mw_finding_to_json(mw_report_finding(r, i))), fl))
+		if (dump_line(out, mw_report_jsonl_line(r, mw_report_finding(r, i), NULL), fl))
 			return -1;
 	for (i = 0; i < mw_report_nerrors(r); i++)
 		if (dump_line(out, typed("error", error_json(mw_report_get_error(r, i))), fl))
@@ -235,10 +234,20 @@ static int write_jsonl(FILE *out, struct mw_report *r, const struct mw_write_opt
 		if (dump_line(out, typed("data", x), fl))
 			return -1;
 	}
+	return dump_line(out, mw_report_jsonl_line(r, NULL, o ? o->host : NULL), fl);
+}
+
+json_t *mw_report_jsonl_line(struct mw_report *r, const struct mw_stored_finding *f,
+			     const char *host)
+{
+	json_t *sum;
+
+	if (f)
+		return typed("finding", mw_finding_to_json(f));
 	sum = json_object();
-	header_json(sum, r, o ? o->host : NULL);
+	header_json(sum, r, host);
 	json_object_set_new(sum, "summary", summary_json(r));
-	return dump_line(out, typed("summary", sum), fl);
+	return typed("summary", sum);
 }
 
 const struct mw_writer mw_writer_json = { "json", write_json };

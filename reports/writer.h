@@ -43,5 +43,12 @@ void mw_format_time(int64_t t, char *dst, size_t len);
 json_t *mw_report_to_json(struct mw_report *r, const char *host);
 /* One finding as a JSON object (caller decrefs). */
 json_t *mw_finding_to_json(const struct mw_stored_finding *f);
+/*
+ * One --format jsonl line as an object (caller decrefs): the "finding"
+ * line of f, or with f NULL the closing "summary" line of r. Hooks get
+ * the same lines on their stdin.
+ */
+json_t *mw_report_jsonl_line(struct mw_report *r, const struct mw_stored_finding *f,
+			     const char *host);
 
 #endif

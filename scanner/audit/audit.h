@@ -50,6 +50,7 @@ struct mw_audit_opts {
 	int apply;			/* also enforce the firewall (--apply) */
 	int nightly;			/* only new and resolved findings */
 	struct mw_strlist only, skip;	/* check names */
+	const char *metrics_textfile;	/* DIR for mailwarden.prom; NULL = config */
 	/* passed on to the checks */
 	const char *resolver;		/* dnsbl --resolver */
 	struct mw_strlist ip, list;	/* dnsbl --ip, --list */

@@ -26,6 +26,7 @@
 #include "reports/report.h"
 #include "reports/writer.h"
 #include "scanner/audit/audit.h"
+#include "scanner/audit/metrics.h"
 #include "scanner/audit/notify.h"
 #include "scanner/audit/state.h"
 #include "scanner/dnsbl/dnsbl.h"
@@ -326,11 +327,11 @@ static void mark_findings(struct mw_report *out, struct nightly *n)
 static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 {
 	struct mw_write_opts wo = { .color = 0, .quiet = 0, .host = NULL };
-	char host[256] = "", subject[512], err[1024], id[MW_FINDING_ID_LEN], msg[1024];
+	char host[256] = "", subject[512], err[1024], msg[1024];
 	size_t i, len = 0;
 	char *body = NULL;
 	FILE *m;
-	int rc, jr = 0;
+	int rc;
 
 	if (ctx->cfg->mail_only_new && !n->new && !n->resolved && !n->new_errors)
 		return;
@@ -338,24 +339,8 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 	 * state has recorded every finding already */
 	mw_report_hide_below(out, (enum mw_severity)ctx->min_severity);
 	gethostname(host, sizeof(host) - 1);
-	for (i = 0; i < mw_report_nfindings(out); i++) {
-		const struct mw_stored_finding *f = mw_report_finding(out, i);
-
-		char *check = mw_escape_str(f->check), *title = mw_escape_str(f->title);
-		char *rule = mw_escape_str(f->rule_id);
-
-		mw_finding_id(f, id);
-		snprintf(msg, sizeof(msg), "mailwarden: %s %s [%s]: %s",
-			 f->severity == MW_SEV_INFO ? "info" : "NEW",
-			 mw_severity_name(f->severity), check ? check : "?", title ? title : "?");
-		rc = mw_audit_journal(mw_audit_journal_priority(f->severity), msg, id,
-				      check ? check : "?", rule ? rule : "?");
-		free(check);
-		free(title);
-		free(rule);
-		if (rc < 0)
-			jr = rc;
-	}
+	/* one entry per new finding comes from reports/publish.c, as for
+	 * every command; here the run's summary and its errors */
 	snprintf(msg, sizeof(msg), "mailwarden nightly: %zu new, %zu resolved finding(s)%s",
 		 n->new, n->resolved, n->new_errors ? "; the run had new errors" : "");
 	rc = mw_audit_journal(n->new_errors ? LOG_ERR : mw_audit_journal_priority(n->new ?
@@ -374,9 +359,9 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 		free(path);
 		free(text);
 	}
-	if (rc < 0 || jr < 0)
+	if (rc < 0)
 		mw_report_note(out, "audit", "journal not available (%s): report not logged there",
-			       strerror(-(rc < 0 ? rc : jr)));
+			       strerror(-rc));
 
 	if (!ctx->cfg->mail_to || !*ctx->cfg->mail_to) {
 		mw_report_note(out, "audit", "mail_to is empty: no mail sent");
@@ -404,6 +389,27 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 	free(body);
 }
 
+/* DIR/mailwarden.prom when asked for (--metrics-textfile, [general]). */
+static void write_metrics(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
+			  struct mw_report *out, const struct mw_audit_metrics *m,
+			  const struct mw_audit_check *results, size_t new_findings)
+{
+	const char *dir = ao->metrics_textfile ? ao->metrics_textfile :
+			  ctx->cfg->metrics_textfile;
+	char err[1024];
+	struct mw_buf b;
+
+	if (!dir || !*dir)
+		return;
+	mw_buf_init(&b, 1u << 20);
+	if (mw_audit_metrics_render(m, out, results, NCHECKS, new_findings,
+				    (int64_t)time(NULL), &b))
+		mw_report_error(out, "audit", dir, 0, MW_ERR_NOMEM, "metrics: out of memory");
+	else if (mw_audit_metrics_write(dir, b.data, b.len, err, sizeof(err)))
+		mw_report_error(out, "audit", dir, 0, MW_ERR_IO, "metrics not written: %s", err);
+	mw_buf_free(&b);
+}
+
 enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 			 struct mw_report *out)
 {
@@ -412,6 +418,7 @@ enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 	const char *ran[NCHECKS + 1];
 	struct mw_audit_input in;
 	struct plan plan = { .o = ao };
+	struct mw_audit_metrics metrics;
 	struct nightly n;
 	enum mw_err e;
 	size_t i, nran = 0;
@@ -473,7 +480,10 @@ enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 	if (sources_ok == 3)
 		ran[nran++] = "audit";
 	mw_audit_correlate(out);
+	mw_audit_metrics_count(&metrics, out);	/* before nightly drops the seen */
 	mark_findings(out, ao->nightly ? &n : NULL);
+	write_metrics(ctx, ao, out, &metrics, results, ao->nightly ? n.new :
+		      mw_report_nfindings(out));
 	if (ao->nightly) {
 		size_t acked;
 

@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
-#include <systemd/sd-journal.h>
 
 #include "core/buf.h"
+#include "core/journal.h"
 #include "core/spawn.h"
 #include "scanner/audit/notify.h"
 
@@ -61,21 +61,17 @@ out:
 
 int mw_audit_journal_priority(enum mw_severity s)
 {
-	switch (s) {
-	case MW_SEV_CRITICAL: return LOG_CRIT;
-	case MW_SEV_HIGH: return LOG_ERR;
-	case MW_SEV_MEDIUM: return LOG_WARNING;
-	case MW_SEV_LOW: return LOG_NOTICE;
-	default: return LOG_INFO;
-	}
+	return mw_severity_syslog(s);
 }
 
 int mw_audit_journal(int priority, const char *message, const char *id,
 		     const char *check, const char *rule)
 {
-	return sd_journal_send("MESSAGE=%s", message, "PRIORITY=%d", priority,
-			       "SYSLOG_IDENTIFIER=mailwarden",
-			       "MAILWARDEN_FINDING_ID=%s", id ? id : "",
-			       "MAILWARDEN_CHECK=%s", check ? check : "",
-			       "MAILWARDEN_RULE=%s", rule ? rule : "", NULL);
+	const struct mw_journal_field f[] = {
+		{ "MESSAGE_ID", MW_AUDIT_MESSAGE_ID_RUN },
+		{ "MAILWARDEN_FINDING_ID", id }, { "MAILWARDEN_CHECK", check },
+		{ "MAILWARDEN_RULE", rule },
+	};
+
+	return mw_journal_send(priority, message, f, sizeof(f) / sizeof(f[0]));
 }

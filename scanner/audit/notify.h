@@ -26,10 +26,14 @@ enum mw_err mw_audit_mail(const char *sendmail, const char *to, const char *subj
 /* syslog priority for a finding's severity (critical -> LOG_CRIT ...). */
 int mw_audit_journal_priority(enum mw_severity s);
 
+/* MESSAGE_ID of the nightly run's summary and error entries. */
+#define MW_AUDIT_MESSAGE_ID_RUN "47d58e7662354f7ea95680acf98ee73d"
+
 /*
- * One journal entry: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER=mailwarden and
- * the MAILWARDEN_* fields given (id/check/rule may be NULL). Returns 0 or a
- * negative errno (no journal on this host).
+ * One journal entry (core/journal.h): MESSAGE, PRIORITY,
+ * SYSLOG_IDENTIFIER=mailwarden, MESSAGE_ID and the MAILWARDEN_* fields
+ * given (id/check/rule may be NULL: left out). Returns 0 (journal), 1
+ * (syslog instead) or a negative errno (lost).
  */
 int mw_audit_journal(int priority, const char *message, const char *id,
 		     const char *check, const char *rule);

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/safefile.h"
 #include "core/escape.h"
 #include "core/spawn.h"
 #include "reports/report.h"
@@ -160,21 +161,6 @@ static int journal_open(const char *state_dir)
 	return fd;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* One journal line per id: time, action, MTA, selector, id, sender (the
  * strings escaped: one line per id, whatever a sender holds). */
 static int journal_ids(int fd, const char *when, const char *act, const char *mta,
@@ -196,7 +182,7 @@ static int journal_ids(int fd, const char *when, const char *act, const char *mt
 		    mw_buf_puts(&b, ">\n"))
 			rc = -1;
 		else
-			rc = write_all(fd, b.data, b.len);
+			rc = mw_write_all(fd, b.data, b.len);
 	}
 	mw_buf_free(&b);
 	return rc;
@@ -352,7 +338,7 @@ enum mw_err mw_queue_act(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 				 when, act, mta, esel ? esel : "?", ok ? "ok" : "FAILED", n);
 			free(esel);
 		}
-		if (write_all(fd, line, strlen(line)) != 0 || close(fd) != 0)
+		if (mw_write_all(fd, line, strlen(line)) != 0 || close(fd) != 0)
 			mw_report_error(r, "queue", ctx->cfg->state_dir, 0, MW_ERR_IO,
 					"journal %s/%s: %s", ctx->cfg->state_dir, JOURNAL_NAME,
 					strerror(errno));

@@ -144,22 +144,6 @@ static int put_num(struct mw_buf *b, const char *key, long long v)
 	return mw_buf_append(b, line, (size_t)l) ? -1 : 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int mw_qmeta_write(int dfd, const struct mw_qmeta *m)
 {
 	struct mw_buf b;
@@ -192,7 +176,7 @@ int mw_qmeta_write(int dfd, const struct mw_qmeta *m)
 	snprintf(name, sizeof(name), "%lld.meta", m->id);
 	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd >= 0) {
-		rc = write_all(fd, b.data, b.len) == 0 && fsync(fd) == 0 ? 0 : -1;
+		rc = mw_write_all(fd, b.data, b.len) == 0 && fsync(fd) == 0 ? 0 : -1;
 		saved = errno;
 		close(fd);
 		if (rc < 0)

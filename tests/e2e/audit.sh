@@ -400,7 +400,7 @@ if [ $journal = 1 ]; then
 		test "$(jentries | jq -s '[.[] | select(.PRIORITY == "3" and (.MESSAGE | startswith("mailwarden: error [")))] | length')" = "$n1_err"
 	for id in $(N "$tmp/n1.json" '.findings[] | select(.details.nightly == "new") | .details.finding_id'); do
 		check "nightly 1: journal entry for finding $id" \
-			test "$(jentries | jq -s "[.[] | select(.MAILWARDEN_FINDING_ID == \"$id\")] | length")" = 1
+			test "$(jentries | jq -s "[.[] | select(.MAILWARDEN_FINDING_ID == \"$id\" and .MAILWARDEN_NIGHTLY == \"new\")] | length")" = 1
 	done
 	check "nightly 1: notice about a missing journal absent" \
 		test "$(N "$tmp/n1.json" '[.notes[] | select(.text | contains("journal not available"))] | length')" = 0
