@@ -670,6 +670,25 @@ static int call_named(struct mw_php_norm *n, const struct item *name,
 	return len == wl && strncasecmp(t, want, wl) == 0;
 }
 
+/* A call whose first argument is a callback it calls: name is the item
+ * before "(", before the one before name. */
+static int callback_taker(struct mw_php_norm *n, const struct item *name,
+			  const struct item *before)
+{
+	static const char *const takers[] = {
+		"call_user_func", "call_user_func_array", "forward_static_call",
+		"forward_static_call_array", "register_shutdown_function",
+		"register_tick_function", "array_map", "ob_start", "set_error_handler",
+		"set_exception_handler", "iterator_apply", "spl_autoload_register",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(takers) / sizeof(takers[0]); i++)
+		if (call_named(n, name, before, takers[i]))
+			return 1;
+	return 0;
+}
+
 /* Item it (an argument that is run as code) as a literal layer made by fn:
  * a literal is marked, a variable holding one is replaced by it. 1 if the
  * stack changed. */
@@ -773,6 +792,15 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	if (t5 && OPIS(la, OP_RPAR) && OPIS(t2, OP_COMMA) && t3->kind == IT_LIT &&
 	    OPIS(t4, OP_LPAR) && call_named(n, t5, t6, "create_function"))
 		return code_arg(n, t1, MW_FN_LAMBDA);
+	/* a callback argument held by a variable ($cb = 'system'; ob_start($cb))
+	 * is the function it names */
+	if (t3 && (OPIS(la, OP_RPAR) || OPIS(la, OP_COMMA)) && OPIS(t2, OP_LPAR) &&
+	    t1->kind == IT_TOK && t1->tk == MW_PT_VAR && callback_taker(n, t3, t4) &&
+	    value_of(n, t1, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 1)) {
+		make_lit(&r, t1->raw_off, ao, al);
+		replace_top(n, 1, &r);
+		return 1;
+	}
 	/* getenv($v) with $v holding a literal: the variable the request
 	 * header it names comes from (getenv('HTTP_X') is header X) */
 	if (t3 && OPIS(la, OP_RPAR) && OPIS(t2, OP_LPAR) && t1->kind == IT_TOK &&

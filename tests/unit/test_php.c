@@ -447,6 +447,9 @@ static void test_view_folds(void **state)
 	VIEW_EQ("'ab' ^ CD", "'\"&'");
 	VIEW_EQ("~Sz", "'\\xac\\x85'");
 	VIEW_EQ("$a = 'A' | ' '; $b = EV . 'al';", "$a='a';\n$b='EVal';\n");
+	/* a callback held by a variable is the function it names */
+	VIEW_EQ("$c='system'; ob_start($c); call_user_func($c, 1); usort($a, $c);",
+		"$c='system';\nob_start('system');\ncall_user_func('system',1);\nusort($a,$c);\n");
 	/* getenv($v) of a known name */
 	VIEW_EQ("$h = 'HTTP_X_K'; getenv($h);", "$h='HTTP_X_K';\ngetenv('HTTP_X_K');\n");
 	/* not: upper-case constants, keywords, calls, class constants */
