@@ -305,21 +305,6 @@ static int is_globals(struct mw_php_norm *n, const struct item *it)
 	return len == 8 && memcmp(t, "$GLOBALS", 8) == 0;
 }
 
-/* A superglobal's name without its "$": what $GLOBALS['...'] may stand for
- * (case matters in PHP's variable names). */
-static int superglobal_name(const char *s, size_t len)
-{
-	static const char *const names[] = {
-		"_POST", "_GET", "_REQUEST", "_COOKIE", "_FILES", "_SERVER", "_ENV",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
-			return 1;
-	return 0;
-}
-
 static int valid_name(const char *s, size_t len, int ns)
 {
 	size_t i;
@@ -670,6 +655,66 @@ static int call_named(struct mw_php_norm *n, const struct item *name,
 	return len == wl && strncasecmp(t, want, wl) == 0;
 }
 
+/* At the end of a statement "$v = array(L, ...)" or "$v = [L, ...]" on
+ * top of the stack: v holds those literals (in n->arrays). Always 0: the
+ * stack is left as it is. */
+static int remember_array(struct mw_php_norm *n)
+{
+	const struct item *t1 = top(n, 1), *it, *name, *eq, *var, *before;
+	int brk = OPIS(t1, OP_RBRK);
+	size_t k = 2, cnt = 0, open, i, len;
+	struct var *v;
+	struct arr *a;
+	const char *t;
+
+	for (;;) {	/* L , L , ... down to the opener */
+		it = top(n, k);
+		if (!it || it->kind != IT_LIT || ++cnt > ARR_MAX)
+			return 0;
+		it = top(n, ++k);
+		if (OPIS(it, OP_COMMA)) {
+			k++;
+			continue;
+		}
+		if (!(brk ? OPIS(it, OP_LBRK) : OPIS(it, OP_LPAR)))
+			return 0;
+		break;
+	}
+	open = k;
+	if (!brk) {
+		name = top(n, ++k);
+		if (!name || name->kind != IT_TOK || name->tk != MW_PT_IDENT)
+			return 0;
+		t = item_text(n, name, &len);
+		if (len != 5 || strncasecmp(t, "array", 5) != 0)
+			return 0;
+	}
+	eq = top(n, k + 1);
+	var = top(n, k + 2);
+	before = top(n, k + 3);
+	if (!OPIS(eq, OP_ASSIGN) || !var || var->kind != IT_TOK || var->tk != MW_PT_VAR ||
+	    (before && !(OPIS(before, OP_SEMI) || OPIS(before, OP_LBRACE) ||
+			 OPIS(before, OP_RBRACE) || OPIS(before, OP_AT) ||
+			 (before->kind == IT_TOK && (before->tk == MW_PT_OPEN ||
+						     before->tk == MW_PT_CLOSE ||
+						     before->tk == MW_PT_HTML)))) ||
+	    (v = var_of(n, var, 1)) == NULL)
+		return 0;
+	if (!v->arr) {
+		if (n->narrays == ARR_SLOTS)
+			return 0;
+		v->arr = (unsigned)++n->narrays;
+	}
+	a = &n->arrays[v->arr - 1];
+	a->n = (uint32_t)cnt;
+	for (i = 0; i < cnt; i++) {	/* element i sits just above the opener */
+		it = top(n, open - 1 - 2 * i);
+		a->off[i] = (uint32_t)it->off;
+		a->len[i] = (uint32_t)it->len;
+	}
+	return 0;
+}
+
 /* A call whose first argument is a callback it calls: name is the item
  * before "(", before the one before name. */
 static int callback_taker(struct mw_php_norm *n, const struct item *name,
@@ -860,6 +905,32 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		replace_top(n, 3, &r);
 		return 1;
 	}
+	/* $a[N] of an array of literals: that element; a write forgets it */
+	if (t4 && OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK) && (v = var_of(n, t4, 0)) != NULL &&
+	    v->arr && !v->known &&
+	    (!t5 || !(OPIS(t5, OP_ARROW) || OPIS(t5, OP_NULLSAFE) || OPIS(t5, OP_DCOLON) ||
+		      (t5->kind == IT_TOK && t5->tk == MW_PT_DOLLAR)))) {
+		const struct arr *a = &n->arrays[v->arr - 1];
+		long ix;
+
+		if (la && (assign_op(la) || OPIS(la, OP_INC) || OPIS(la, OP_DEC))) {
+			v->arr = 0;
+			return 0;
+		}
+		if (t2->kind == IT_TOK && t2->tk == MW_PT_NUMBER) {
+			t = item_text(n, t2, &len);
+			if (!parse_int(t, len, &ix))
+				return 0;
+		} else if (!value_of(n, t2, &bo, &bl, &bd, &bc) ||
+			   !parse_int(n->vals.data + bo, bl, &ix)) {
+			return 0;
+		}
+		if (ix < 0 || (size_t)ix >= a->n)
+			return 0;
+		make_lit(&r, t4->raw_off, a->off[ix], a->len[ix]);
+		replace_top(n, 4, &r);
+		return 1;
+	}
 	/* L[N] and L{N}: one byte of a literal (names picked from a
 	 * scrambled alphabet); a write to it forgets what $v held */
 	if (t4 && ((OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK)) ||
@@ -951,10 +1022,12 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		replace_top(n, 3, &r);
 		return 1;
 	}
-	/* $GLOBALS['_POST'] is $_POST (a superglobal named by a literal) */
+	/* $GLOBALS['x'] is the global $x ($GLOBALS['_POST'] is $_POST) */
 	if (t4 && OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK) && t4->kind == IT_TOK &&
 	    t4->tk == MW_PT_VAR && is_globals(n, t4) &&
-	    value_of(n, t2, &ao, &al, &ad, &ac) && superglobal_name(n->vals.data + ao, al)) {
+	    value_of(n, t2, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 0) &&
+	    (!t5 || !(OPIS(t5, OP_ARROW) || OPIS(t5, OP_NULLSAFE) || OPIS(t5, OP_DCOLON) ||
+		      (t5->kind == IT_TOK && t5->tk == MW_PT_DOLLAR)))) {
 		bo = t4->raw_off;
 		goto make_var;
 	}
@@ -988,6 +1061,10 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		replace_top(n, 1, &r);
 		return 1;
 	}
+	/* remember $v = array(L, L, ...); and $v = [L, ...]; */
+	if (la && (OPIS(la, OP_SEMI) || (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)) &&
+	    (OPIS(t1, OP_RPAR) || OPIS(t1, OP_RBRK)))
+		return remember_array(n);
 	/* remember $v = L; and $v .= L; */
 	if (t3 && la && (OPIS(la, OP_SEMI) || (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)) &&
 	    t1->kind == IT_LIT && (OPIS(t2, OP_ASSIGN) || OPIS(t2, OP_CATASSIGN)) &&
@@ -1054,10 +1131,15 @@ void mw_php_before_push(struct mw_php_norm *n, struct item *it)
 		v->known = 0;
 		v->forget = 0;
 	}
+	/* any assignment to a variable: no longer the array it held (a new
+	 * one is remembered at this statement's end) */
+	if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR && assign_op(it) &&
+	    (v = var_of(n, t1, 0)) != NULL)
+		v->arr = 0;
 	if (it->kind == IT_TOK && it->tk == MW_PT_VAR &&
 	    (OPIS(t1, OP_K_AS) || OPIS(t1, OP_DARROW) || OPIS(t1, OP_AMP)) &&
 	    (v = var_of(n, it, 0)) != NULL)
-		v->known = v->pending = v->forget = 0;
+		v->known = v->pending = v->forget = 0, v->arr = 0;
 	if (OPIS(it, OP_LPAR) && t1->kind == IT_TOK && t1->tk == MW_PT_IDENT)
 		t1->lower = 1;
 }

@@ -342,7 +342,7 @@ enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
 	mw_buf_reset(&n->vals);
 	for (i = 0; i < n->nvars; i++)
 		memset(&n->vars[n->used_slot[i]], 0, sizeof(n->vars[0]));
-	n->nmap = n->nst = n->nlayers = n->nvars = 0;
+	n->nmap = n->nst = n->nlayers = n->nvars = n->narrays = 0;
 	n->forget = NULL;
 	n->fn_state = 0;
 	n->bitwords = 0;

@@ -102,6 +102,17 @@ struct var {
 	size_t off, len;	/* value in n->vals */
 	int pending;		/* ".=" seen: off/len hold the old value */
 	int forget;		/* "=" seen: known until the statement ends */
+	unsigned arr;		/* 1 + index in n->arrays: holds an array of
+				 * literals ($v = array('a', 'b'); $v[1]) */
+};
+
+/* Arrays of literals a variable holds: names picked by index
+ * ($GLOBALS['_1_'] = Array(base64_decode('...'), ...); $GLOBALS['_1_'][0](...)). */
+#define ARR_SLOTS	8
+#define ARR_MAX		128	/* elements; a longer list is not remembered */
+struct arr {
+	uint32_t n;
+	uint32_t off[ARR_MAX], len[ARR_MAX];	/* values in n->vals */
 };
 
 #define FN_SHADOW_MAX 8
@@ -126,6 +137,8 @@ struct mw_php_norm {
 	struct var vars[VAR_SLOTS];
 	size_t nvars;
 	uint16_t used_slot[MW_PHP_MAX_VARS];	/* which vars[] to clear */
+	struct arr arrays[ARR_SLOTS];
+	size_t narrays;
 	struct var *forget;	/* assigned in this statement: its old value
 				 * still counts on the right-hand side */
 	struct layer_rec lrec[MW_PHP_MAX_LAYERS];

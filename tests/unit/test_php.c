@@ -416,10 +416,12 @@ static void test_view_folds(void **state)
 	VIEW_EQ("$n='_TSOP'; ${$n[0].$n[4].$n[3].$n[2].$n[1]}['x'];",
 		"$n='_TSOP';\n$_POST['x'];\n");
 	VIEW_EQ("$v='_GET'; ${$v}", "$v='_GET';\n$_GET");
-	/* $GLOBALS['_POST'] is $_POST; other keys stay */
+	/* $GLOBALS['_POST'] is $_POST, $GLOBALS['cfg'] is $cfg; not a
+	 * computed key */
 	VIEW_EQ("eval($GLOBALS['_PO'.'ST']['x']);", "eval($_POST['x']);\n");
-	VIEW_EQ("$GLOBALS['cfg']['x']", "$GLOBALS['cfg']['x']");
-	VIEW_EQ("$GLOBALS['_post']", "$GLOBALS['_post']");
+	VIEW_EQ("$GLOBALS['cfg']['x']", "$cfg['x']");
+	VIEW_EQ("$GLOBALS[$k]", "$GLOBALS[$k]");
+	VIEW_EQ("$GLOBALS['a-b']", "$GLOBALS['a-b']");
 	/* string functions of literals and integers */
 	VIEW_EQ("substr('xxsystemyy', 2, 6)", "'system'");
 	VIEW_EQ("substr('abcsystem', -6)", "'system'");
@@ -447,6 +449,13 @@ static void test_view_folds(void **state)
 	VIEW_EQ("'ab' ^ CD", "'\"&'");
 	VIEW_EQ("~Sz", "'\\xac\\x85'");
 	VIEW_EQ("$a = 'A' | ' '; $b = EV . 'al';", "$a='a';\n$b='EVal';\n");
+	/* arrays of literals: an element by index; $GLOBALS['x'] is $x */
+	VIEW_EQ("$GLOBALS['_1_'] = Array(base64_decode('c3lzdGVt'), 'x'); $GLOBALS['_1_'][0]($c);",
+		"$_1_=array('system','x');\nsystem($c);\n");
+	VIEW_EQ("$n = ['eval', 'exec']; $n[1]($x); $n[0] = 'y'; $n[0](1); $n[5];",
+		"$n=['eval','exec'];\nexec($x);\n$n[0]='y';\n$n[0](1);\n$n[5];\n");
+	VIEW_EQ("$n = array('a', $b); $n[0];", "$n=array('a',$b);\n$n[0];\n");
+	VIEW_EQ("$n = array('a'); $n = $m; $n[0];", "$n=array('a');\n$n=$m;\n$n[0];\n");
 	/* a callback held by a variable is the function it names */
 	VIEW_EQ("$c='system'; ob_start($c); call_user_func($c, 1); usort($a, $c);",
 		"$c='system';\nob_start('system');\ncall_user_func('system',1);\nusort($a,$c);\n");
