@@ -236,6 +236,52 @@ static int has_blob(const char *buf, size_t len)
 	return 0;
 }
 
+/* A call of something that is not a plain name in buf: "$f(", "$a['x'](",
+ * "'name'(", "(...)(" or "${...}(", or a variable variable "${": how tiny
+ * shells call and read what they built. Bytes, not tokens: a comment or a
+ * string may say it too (it only costs a view). */
+static int has_dyncall(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	if (memmem(buf, len, "${", 2))
+		return 1;
+
+	while ((p = memchr(p, '(', (size_t)(end - p))) != NULL) {
+		const char *q = p++;
+
+		while (q > buf && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if (q == buf)
+			continue;
+		switch (q[-1]) {
+		case ')': case ']': case '}': case '\'': case '"':
+			return 1;
+		}
+		while (q > buf && (isalnum((unsigned char)q[-1]) || q[-1] == '_'))
+			q--;
+		if (q > buf && q[-1] == '$')
+			return 1;
+	}
+	return 0;
+}
+
+/* A block comment that ends right before code on the same line
+ * (a comment right before "{" or a quote): tokens cut apart by comments,
+ * where a docblock ends its
+ * line. */
+static int has_inline_comment(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memmem(p, (size_t)(end - p), "*/", 2)) != NULL) {
+		p += 2;
+		if (p < end && *p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
+			return 1;
+	}
+	return 0;
+}
+
 /* Worth a view: a decoded layer in code or with a PHP tag; a file with a
  * PHP tag and an evaluator with a builder, or a strong sign (view_sinks
  * ...); PHP up to MW_SIG_VIEW_TINY_MAX with request input or a dynamic
@@ -270,7 +316,13 @@ int mw_sig_wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		(len <= MW_SIG_VIEW_DYNCALL_MAX && mw_sig_any_fired(db, sc, dc, db->ndyncall)) ||
 		(len <= MW_SIG_VIEW_SMALL_MAX && mw_sig_any_fired(db, sc, sm, db->nsmall)) ||
 		(mw_sig_any_fired(db, sc, db->first_ind, db->nsinks) && mw_sig_any_fired(db, sc, jk, db->njunk)) ||
-		len <= MW_SIG_VIEW_TINY_MAX ||
+		(len <= MW_SIG_VIEW_TINY_MAX &&
+		 (mw_sig_any_fired(db, sc, in, db->ninputs) ||
+		  mw_sig_any_fired(db, sc, db->first_ind, db->nsinks) ||
+		  mw_sig_any_fired(db, sc, b, db->nbuilders) ||
+		  mw_sig_any_fired(db, sc, fl, db->nflow) || has_dyncall(buf, len) ||
+		  memmem(buf, len, "$_SERVER", 8) || memmem(buf, len, "$_SESSION", 9) ||
+		  memmem(buf, len, "$GLOBALS", 8) || has_inline_comment(buf, len))) ||
 		has_blob(buf, len));
 	if (!packed && !sign)
 		return 0;
