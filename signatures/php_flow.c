@@ -222,7 +222,7 @@ static void emit_fact(struct mw_php_flow *f, unsigned sink, const uint16_t *args
 	key.used = 1;
 	for (a = 0; a < nargs && a < MAX_ARGS; a++)
 		key.args[a] = args[a] & S_REAL;
-	h = mw_flow_hash_bytes((const char *)&key, sizeof(key));
+	h = mw_fnv1a(&key, sizeof(key));
 	for (k = 0; k < FACT_SLOTS; k++) {
 		struct fact_key *e = &f->facts[(h + k) % FACT_SLOTS];
 

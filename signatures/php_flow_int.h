@@ -192,7 +192,6 @@ enum mw_err mw_flow_lex_view(struct mw_php_flow *f);
 /* php_flow_vars.c */
 void mw_flow_func_add(struct mw_php_flow *f, size_t i);
 struct func *mw_flow_func_at(struct mw_php_flow *f, size_t i);
-uint32_t mw_flow_hash_bytes(const char *p, size_t n);
 int mw_flow_name_byte(int c);
 void mw_flow_note_key(struct mw_php_flow *f, size_t i);
 void mw_flow_note_form_keys(struct mw_php_flow *f, const char *p, size_t len);

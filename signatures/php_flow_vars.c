@@ -14,19 +14,10 @@
 
 /* ---- variables ---- */
 
-uint32_t mw_flow_hash_bytes(const char *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	while (n--)
-		h = (h ^ (unsigned char)*p++) * 16777619u;
-	return h;
-}
-
 static struct var_ent *var_find(struct mw_php_flow *f, const char *name,
 				size_t len, int create)
 {
-	uint32_t h = (mw_flow_hash_bytes(name, len) ^ f->scope) * 16777619u, k;
+	uint32_t h = (mw_fnv1a(name, len) ^ f->scope) * 16777619u, k;
 
 	for (k = 0; k < VAR_SLOTS; k++) {
 		struct var_ent *e = &f->vars[(h + k) % VAR_SLOTS];
@@ -267,14 +258,10 @@ uint16_t mw_flow_string_bits(struct mw_php_flow *f, size_t i)
 
 /* ---- functions ---- */
 
-/* FNV-1a of the ASCII-lower-cased name: PHP function names are caseless. */
+/* PHP function names are caseless. */
 static uint32_t hash_name(const char *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-
-	while (n--)
-		h = (h ^ (uint32_t)mw_ascii_lower((unsigned char)*p++)) * 16777619u;
-	return h;
+	return mw_fnv1a_lower(p, n);
 }
 
 static int name_eq(const char *a, const char *b, size_t n)

@@ -122,13 +122,12 @@ uint8_t mw_php_op_id(const char *t, size_t len)
 static struct var *var_slot(struct mw_php_norm *n, const char *name, size_t len,
 			    int create)
 {
-	uint32_t h = 2166136261u;
-	size_t i, k;
+	uint32_t h;
+	size_t k;
 
 	if (len == 0 || len > VAR_NAME_MAX)
 		return NULL;
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	h = mw_fnv1a(name, len);
 	for (k = 0; k < VAR_SLOTS; k++) {
 		struct var *v = &n->vars[(h + k) % VAR_SLOTS];
 

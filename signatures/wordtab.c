@@ -6,11 +6,8 @@
 
 static uint32_t word_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint32_t h = mw_fnv1a_lower(s, len);
 
-	for (i = 0; i < len; i++)
-		h = (h ^ mw_ascii_lower((unsigned char)s[i])) * 16777619u;
 	return h ^ (h >> 15);
 }
 
