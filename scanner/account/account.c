@@ -104,6 +104,21 @@ static void evidence(struct acct_run *a, int strong, const char *fmt, ...)
 		a->weak++;
 }
 
+int acct_sieve_get(const struct acct_run *a, const char *name, struct mw_buf *out)
+{
+	static const char head[] = "sieve script:\n";
+	const char *get[] = { "-f", "pager", "sieve", "get", "-u", a->o->user, name, NULL };
+	const char *argv[12];
+
+	acct_doveadm_argv(a, argv, get);
+	if (acct_tool(argv, NULL, 0, out, NULL, 0) != 0 || out->len < sizeof(head) - 1 ||
+	    memcmp(out->data, head, sizeof(head) - 1) != 0)
+		return -1;
+	memmove(out->data, out->data + sizeof(head) - 1, out->len - (sizeof(head) - 1));
+	out->len -= sizeof(head) - 1;
+	return 0;
+}
+
 /* --- logins -------------------------------------------------------------- */
 
 static void on_line(void *arg, const struct ml_line *l)
@@ -257,7 +272,6 @@ static void read_sieve(struct acct_run *a)
 	mw_lines_init(&it, out.data ? out.data : "", out.len, 4096);
 	while (mw_lines_next(&it, &line, &len, &ov) && a->nscripts < ACCT_MAX_SCRIPTS) {
 		struct acct_script *sc = &a->scripts[a->nscripts];
-		const char *get[] = { "sieve", "get", "-u", a->o->user, NULL, NULL };
 		struct mw_buf text;
 
 		if (len > 7 && memcmp(line + len - 7, " ACTIVE", 7) == 0) {
@@ -270,10 +284,11 @@ static void read_sieve(struct acct_run *a)
 		if (!sc->name)
 			break;
 		a->nscripts++;
-		get[4] = sc->name;
-		acct_doveadm_argv(a, argv, get);
-		mw_buf_init(&text, ACCT_MAX_SCRIPT);
-		if (acct_tool(argv, NULL, 0, &text, NULL, 0) == 0)
+		mw_buf_init(&text, ACCT_MAX_SCRIPT + 64);
+		if (sc->name[0] == '-')
+			mw_report_note(a->r, CHECK, "Sieve script \"%s\" not read: its name "
+				       "starts with '-'", sc->name);
+		else if (acct_sieve_get(a, sc->name, &text) == 0)
 			judge_script(a, sc, text.data ? text.data : "", text.len);
 		mw_buf_free(&text);
 	}

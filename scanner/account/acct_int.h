@@ -59,6 +59,10 @@ void acct_doveadm_argv(const struct acct_run *a, const char **argv, const char *
  * under this check, prefixed with what. */
 void acct_copy_errors(struct acct_run *a, struct mw_report *s, const char *what);
 
+/* The Sieve script name of a's user as Dovecot has it, byte for byte
+ * (doveadm sieve get), into out. 0 or -1. */
+int acct_sieve_get(const struct acct_run *a, const char *name, struct mw_buf *out);
+
 /* --respond / --restore (respond.c): the "response" object, or NULL. */
 json_t *acct_respond(struct acct_run *a);
 json_t *acct_restore(struct acct_run *a);

@@ -95,7 +95,8 @@ static int dovecot_event(struct ml_str svc, struct ml_str m, struct acct_event *
 	if (has_prefix(m, "Login: ")) {
 		ev->ok = 1;
 		ev->attempts = 0;
-	} else if (memmem(m.p, m.n, "(auth failed", 12) || memmem(m.p, m.n, "(auth_failed)", 13)) {
+	} else if (memmem(m.p, m.n, "(auth failed", 12) || memmem(m.p, m.n, "(auth_failed)", 13) ||
+		   memmem(m.p, m.n, "(user disabled)", 15)) {
 		ev->ok = 0;
 		ev->attempts = attempts_of(m);
 	} else {

@@ -1,15 +1,15 @@
 /*
  * --respond and --restore of `mailwarden account` (acct_int.h).
  *
- * The steps, in this order: block logins in Dovecot (the user goes into a
- * passwd-file that a `deny = yes` passdb reads: IMAP, POP3, ManageSieve and
- * Postfix's SMTP AUTH through Dovecot all refuse it), block SMTP AUTH in
- * Postfix (a check_sasl_access table: mail of an already authenticated
- * session or of another SASL backend is refused), end the sessions
- * (doveadm kick, after the blocks so that nobody logs straight back in),
- * deactivate the Sieve scripts that send mail off the host (doveadm sieve
- * deactivate; the script stays, backed up), hold the account's queued mail
- * (the queue check's hold). A password is never changed.
+ * The steps, in this order: deactivate the Sieve scripts that send mail
+ * off the host (doveadm sieve deactivate; the script stays, backed up);
+ * block logins in Dovecot (the user goes into a passwd-file that a
+ * `deny = yes` passdb reads: IMAP, POP3, ManageSieve and Postfix's SMTP
+ * AUTH through Dovecot all refuse it); block SMTP AUTH in Postfix (a
+ * check_sasl_access table: mail of an already authenticated session or of
+ * another SASL backend is refused); end the sessions (doveadm kick, after
+ * the blocks so that nobody logs straight back in); hold the account's
+ * queued mail (the queue check's hold). A password is never changed.
  *
  * Every step is written to the response record (STATE_DIR/account/USER/
  * record.json, rewritten atomically) before it runs and again when it is
@@ -170,10 +170,10 @@ static int open_dir(const char *dir)
 	return open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-/* Read dir/name into b; 1 read, 0 absent, -1 error. */
+/* Read dir/name into b (up to b's cap); 1 read, 0 absent, -1 error. */
 static int read_managed(int dfd, const char *name, struct mw_buf *b)
 {
-	enum mw_err e = mw_read_file_at(dfd, name, b, MAX_MANAGED, NULL, NULL);
+	enum mw_err e = mw_read_file_at(dfd, name, b, b->cap, NULL, NULL);
 
 	if (e == MW_OK)
 		return 1;
@@ -486,7 +486,6 @@ static void sieve_off(struct resp *p)
 
 	for (i = 0; i < a->nscripts; i++) {
 		struct acct_script *sc = &a->scripts[i];
-		const char *get[] = { "sieve", "get", "-u", a->o->user, sc->name, NULL };
 		const char *off[] = { "sieve", "deactivate", "-u", a->o->user, NULL };
 		struct mw_buf text;
 		json_t *st;
@@ -499,11 +498,10 @@ static void sieve_off(struct resp *p)
 			step_out(p, "sieve", what, "planned");
 			continue;
 		}
-		mw_buf_init(&text, ACCT_MAX_SCRIPT);
-		acct_doveadm_argv(a, argv, get);
+		mw_buf_init(&text, ACCT_MAX_SCRIPT + 64);
 		snprintf(backup, sizeof(backup), "sieve-%zu.sieve",
 			 json_array_size(json_object_get(p->record, "steps")));
-		if (acct_tool(argv, NULL, 0, &text, why, sizeof(why)) != 0 ||
+		if (acct_sieve_get(a, sc->name, &text) != 0 ||
 		    write_at(p->dfd, backup, text.data ? text.data : "", text.len, 0600) != 0) {
 			fail(p, "sieve", what, "cannot back the script up: left active");
 			mw_buf_free(&text);
@@ -681,10 +679,13 @@ json_t *acct_respond(struct acct_run *a)
 					     (json_int_t)time(NULL), "steps");
 	}
 	if (!p.apply || p.record) {
+		/* Sieve first: with a static userdb, Dovecot looks the
+		 * user up through the passdbs, so that once blocked doveadm
+		 * may no longer reach the user's scripts. */
+		sieve_off(&p);
 		block_dovecot(&p);
 		block_postfix(&p);
 		kick(&p);
-		sieve_off(&p);
 		hold(&p);
 	} else {
 		mw_report_error(a->r, CHECK, p.dir, 0, MW_ERR_NOMEM, "out of memory");
@@ -727,7 +728,6 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 	if (strcmp(step, "sieve") == 0) {
 		const char *name = json_string_value(json_object_get(st, "script"));
 		const char *backup = json_string_value(json_object_get(st, "backup"));
-		const char *get[] = { "sieve", "get", "-u", a->o->user, name, NULL };
 		const char *on[] = { "sieve", "activate", "-u", a->o->user, name, NULL };
 		const char *put[] = { "sieve", "put", "-u", a->o->user, "-a", name, NULL };
 		struct mw_buf orig, cur;
@@ -739,11 +739,10 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 			return 0;
 		if (!name || !backup)
 			return -1;
-		mw_buf_init(&orig, ACCT_MAX_SCRIPT);
-		mw_buf_init(&cur, ACCT_MAX_SCRIPT);
+		mw_buf_init(&orig, ACCT_MAX_SCRIPT + 64);
+		mw_buf_init(&cur, ACCT_MAX_SCRIPT + 64);
 		if (read_managed(p->dfd, backup, &orig) == 1) {
-			acct_doveadm_argv(a, argv, get);
-			if (acct_tool(argv, NULL, 0, &cur, why, sizeof(why)) == 0 &&
+			if (acct_sieve_get(a, name, &cur) == 0 &&
 			    cur.len == orig.len && (!cur.len || memcmp(cur.data, orig.data, cur.len) == 0)) {
 				acct_doveadm_argv(a, argv, on);
 			} else {
@@ -752,6 +751,9 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 			}
 			rc = acct_tool(argv, orig.data ? orig.data : "", orig.len, NULL, why,
 				       sizeof(why)) == 0 ? 0 : -1;
+			if (rc)
+				snprintf(what, wl, "doveadm sieve activate -u %s %s: %s",
+					 a->o->user, name, why);
 		}
 		mw_buf_free(&orig);
 		mw_buf_free(&cur);
