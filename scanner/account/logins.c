@@ -407,9 +407,10 @@ json_t *acct_logins_json(const struct acct_logins *t)
 		free(nv);
 		return NULL;
 	}
-	if (t->n)
+	if (t->n) {
 		memcpy(sorted, t->addrs, t->n * sizeof(*sorted));
-	qsort(sorted, t->n, sizeof(*sorted), cmp_addr_first);
+		qsort(sorted, t->n, sizeof(*sorted), cmp_addr_first);
+	}
 	for (i = 0; i < t->n; i++) {
 		const struct acct_addr *a = &sorted[i];
 
