@@ -22,9 +22,9 @@ const char mw_account_usage[] =
 	"  --root DIR             forwarders: audit DIR as if it were / (report only)\n"
 	"  --dovecot-config FILE  the Dovecot configured by FILE (doveadm -c)\n"
 	"  --postfix-config DIR   the Postfix instance configured in DIR\n"
-	"  --respond              print the response: block Dovecot and Postfix logins,\n"
-	"                         doveadm kick, deactivate external Sieve redirects,\n"
-	"                         hold the queued mail (never changes the password)\n"
+	"  --respond              print the response: deactivate external Sieve\n"
+	"                         redirects, block Dovecot and Postfix logins, doveadm\n"
+	"                         kick, hold the queued mail (never the password)\n"
 	"  --restore              print how the recorded response would be undone\n"
 	"  --apply                do it; the record is STATE_DIR/account/USER\n";
 

@@ -163,7 +163,7 @@ static void note_file_time(struct acct_run *a, const char *path)
 	int fd;
 
 	json_array_foreach(a->files, i, v)
-		if (strcmp(json_string_value(json_object_get(v, "path")), path) == 0)
+		if (strcmp(acct_jstr(v, "path"), path) == 0)
 			return;
 	if (mw_open_regular_at(AT_FDCWD, path, &fd, &st) != MW_OK)
 		return;
@@ -209,9 +209,8 @@ static void read_forwarders(struct acct_run *a)
 			const char *rule = json_string_value(json_object_get(v, "finding"));
 
 			evidence(a, rule && strcmp(rule, "forwarders.hidden-forward") == 0,
-				 "%s forwards to %s (%s line %lld)",
-				 json_string_value(json_object_get(v, "source")),
-				 json_string_value(json_object_get(v, "destination")), path ? path : "?",
+				 "%s forwards to %s (%s line %lld)", acct_jstr(v, "source"),
+				 acct_jstr(v, "destination"), path ? path : "?",
 				 (long long)json_integer_value(json_object_get(v, "line")));
 		}
 	}
@@ -361,7 +360,7 @@ static void judge(struct acct_run *a)
 		if (newest != INT64_MIN && acct_logins_networks(t) > 1 && m >= newest) {
 			json_object_set_new(v, "after_new_network", json_true());
 			evidence(a, 0, "%s changed after the first login from a new network",
-				 json_string_value(json_object_get(v, "path")));
+				 acct_jstr(v, "path"));
 		} else {
 			json_object_set_new(v, "after_new_network", json_false());
 		}

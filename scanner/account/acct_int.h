@@ -55,6 +55,14 @@ int acct_tool(const char *const argv[], const char *in, size_t inlen,
 /* "doveadm [-c CONF] ARGS..." into argv (at most 12 entries). */
 void acct_doveadm_argv(const struct acct_run *a, const char **argv, const char *const *args);
 
+/* The string at key k of object o, "" when absent or not a string. */
+static inline const char *acct_jstr(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
+}
+
 /* Copy the errors of a scratch report (another check's run) into a->r,
  * under this check, prefixed with what. */
 void acct_copy_errors(struct acct_run *a, struct mw_report *s, const char *what);

@@ -312,8 +312,12 @@ static int unblock_file(struct resp *p, json_t *st, const char *const *after)
 	if (read_managed(dfd, name, &cur) < 0)
 		goto out;
 	sha_hex(&cur, now);
-	if (strcmp(now, sha) == 0 && !backup) {
+	if (strcmp(now, sha) == 0 && !backup && !after) {
 		rc = unlinkat(dfd, name, 0) == 0 || errno == ENOENT ? 0 : -1;
+	} else if (strcmp(now, sha) == 0 && !backup) {
+		/* a table made by the response: emptied, not removed, so that
+		 * postmap rebuilds the .db without the entry */
+		rc = write_at(dfd, name, "", 0, 0644);
 	} else if (strcmp(now, sha) == 0) {
 		rc = read_managed(p->dfd, backup, &next) == 1 &&
 		     write_at(dfd, name, next.data ? next.data : "", next.len, 0644) == 0 ? 0 : -1;
@@ -634,8 +638,7 @@ static void manual(struct resp *p)
 			continue;
 		snprintf(buf, sizeof(buf), "remove the %s forward to %s in %s line %lld (and the "
 			 "panel's filters, if the panel wrote it)", src ? src : "",
-			 json_string_value(json_object_get(v, "destination")),
-			 json_string_value(json_object_get(v, "path")),
+			 acct_jstr(v, "destination"), acct_jstr(v, "path"),
 			 (long long)json_integer_value(json_object_get(v, "line")));
 		json_array_append_new(m, mw_json_raw(buf));
 	}

@@ -18,6 +18,7 @@
 set -euo pipefail
 : "${MW_TOP:?}" "${MW_BIN:?}"
 . "$MW_TOP/tests/lib/postfix.sh"
+. "$MW_TOP/tests/lib/check.sh"
 pf_require
 for p in jq swaks dovecot doveadm python3; do
 	command -v "$p" >/dev/null || { echo "$p is not installed (make deps)"; exit 77; }
@@ -42,20 +43,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fails=0
-check() {	# check "what" command...
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok:   $what"
-	else
-		echo "FAIL: $what"
-		fails=$((fails + 1))
-	fi
-}
-jqt() {	# jqt FILE FILTER: true when the jq filter yields true
-	[ "$(jq -r "$2" "$1")" = true ]
-}
 dva() {	# doveadm on this instance
 	doveadm -c "$dv/dovecot.conf" "$@"
 }
@@ -105,7 +92,6 @@ sessions() {	# sessions USER: number of connections doveadm who lists
 	dva who -1 "$1" 2>/dev/null | tail -n +2 | wc -l
 }
 sum() { sha256sum <"$1" | cut -d' ' -f1; }
-refused() { ! "$@" >/dev/null; }
 
 # --- Dovecot: IMAP + SASL for Postfix, deny passdb managed by mailwarden ----
 pf_create "$pf" 2541
@@ -243,7 +229,12 @@ check "apply: doveadm who shows no session of info" test "$(sessions info@mw.tes
 check "apply: bob's session stays" test "$(sessions bob@mw.test)" -eq 1
 check "apply: a new IMAP login of info is refused" refused imap_login info@mw.test 0ldpass
 check "apply: bob still logs in" imap_login bob@mw.test b0bpass
-check "apply: SMTP AUTH of info is refused" bash -c "! swaks --silent 2 --server 127.0.0.1:2541 --auth PLAIN --auth-user info@mw.test --auth-password 0ldpass --from info@mw.test --to x@example.org --quit-after AUTH >/dev/null 2>&1"
+check "apply: SMTP AUTH of info is refused" refused swaks --silent 2 --server 127.0.0.1:2541 \
+	--auth PLAIN --auth-user info@mw.test --auth-password 0ldpass --from info@mw.test \
+	--to x@example.org --quit-after AUTH
+check "apply: SMTP AUTH of bob still works" swaks --silent 2 --server 127.0.0.1:2541 \
+	--auth PLAIN --auth-user bob@mw.test --auth-password b0bpass --from bob@mw.test \
+	--to x@example.org --quit-after AUTH
 check "apply: Postfix's table rejects info" bash -c "postmap -c '$pf/etc' -q info@mw.test 'hash:$pf/etc/mailwarden_sasl_access' | grep -q '^REJECT'"
 check "apply: the redirect is inactive" bash -c "! doveadm -c '$dv/dovecot.conf' sieve list -u info@mw.test | grep -q ACTIVE"
 check "apply: bob's script stays active" bash -c "doveadm -c '$dv/dovecot.conf' sieve list -u bob@mw.test | grep -qx 'keep ACTIVE'"
