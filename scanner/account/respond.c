@@ -2,7 +2,9 @@
  * --respond and --restore of `mailwarden account` (acct_int.h).
  *
  * The steps, in this order: deactivate the Sieve scripts that send mail
- * off the host (doveadm sieve deactivate; the script stays, backed up);
+ * off the host (doveadm sieve deactivate; the script stays, backed up)
+ * and move the user's own forward/filter files that do so aside (renamed
+ * in place: the file itself is the backup);
  * block logins in Dovecot (the user goes into a passwd-file that a
  * `deny = yes` passdb reads: IMAP, POP3, ManageSieve and Postfix's SMTP
  * AUTH through Dovecot all refuse it); block SMTP AUTH in Postfix (a
@@ -28,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/limits.h"
 #include "core/safefile.h"
 #include "core/sha256.h"
 #include "scanner/account/acct_int.h"
@@ -615,6 +618,129 @@ static void hold(struct resp *p)
 	json_decref(done);
 }
 
+/* --- the account's own forward and filter files ------------------------- */
+
+#define MOVED_SUFFIX ".mailwarden-disabled"
+
+/* A file of the user's own that sends mail off the host and that moving
+ * aside disables (a .forward, .procmailrc, .mailfilter, Exim filter). */
+static int movable(const struct acct_run *a, const json_t *v)
+{
+	static const char *const srcs[] = { "forward", "procmail", "maildrop", "exim-filter" };
+	const char *src = acct_jstr(v, "source");
+	size_t i;
+
+	if (!json_is_true(json_object_get(v, "external")) ||
+	    json_is_true(json_object_get(v, "disabled")) ||
+	    strcmp(acct_jstr(v, "owner"), a->o->user) != 0 || acct_jstr(v, "path")[0] != '/')
+		return 0;
+	for (i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++)
+		if (strcmp(src, srcs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Split path into its directory, opened without following any link, and
+ * its last name (into name). -1 when that cannot be done. */
+static int open_parent(const char *path, char *name, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[MW_MAX_PATH];
+	int rootfd, fd = -1;
+
+	if (!slash || strlen(slash + 1) == 0 || strlen(slash + 1) >= cap ||
+	    (size_t)(slash - path) >= sizeof(dir))
+		return -1;
+	snprintf(name, cap, "%s", slash + 1);
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -1;
+	if (mw_open_beneath(rootfd, dir[0] ? dir : "/", 1, &fd, NULL) != MW_OK)
+		fd = -1;
+	close(rootfd);
+	return fd;
+}
+
+/* sha256 of the regular file name in dfd (no links); -1 when it is not one. */
+static int file_sha(int dfd, const char *name, char out[65])
+{
+	struct mw_buf b;
+	int rc;
+
+	mw_buf_init(&b, MAX_MANAGED);
+	rc = read_managed(dfd, name, &b) == 1 ? 0 : -1;
+	if (!rc)
+		sha_hex(&b, out);
+	mw_buf_free(&b);
+	return rc;
+}
+
+static void forwards_off(struct resp *p)
+{
+	struct acct_run *a = p->a;
+	json_t *v, *done = json_array(), *st;
+	char name[256], moved[300], sha[65], what[MW_MAX_PATH + 200];
+	size_t i;
+	int dfd;
+
+	json_array_foreach(a->forwarders, i, v) {
+		const char *path = acct_jstr(v, "path");
+		json_t *d;
+		size_t k;
+		int seen = 0;
+
+		if (!movable(a, v))
+			continue;
+		json_array_foreach(done, k, d)
+			seen |= strcmp(json_string_value(d), path) == 0;
+		if (seen)
+			continue;
+		json_array_append_new(done, json_string(path));
+		snprintf(what, sizeof(what), "move %s aside to %s" MOVED_SUFFIX " (%s forward to %s)",
+			 path, path, acct_jstr(v, "source"), acct_jstr(v, "destination"));
+		if ((dfd = open_parent(path, name, sizeof(name))) < 0 || file_sha(dfd, name, sha)) {
+			fail(p, "forward-file", what, "cannot open it without following a link");
+			if (dfd >= 0)
+				close(dfd);
+			continue;
+		}
+		snprintf(moved, sizeof(moved), "%s" MOVED_SUFFIX, name);
+		if (!p->apply) {
+			step_out(p, "forward-file", what, "planned");
+		} else if (!(st = record_begin(p, json_pack("{s:s, s:s, s:s, s:s}", "step",
+				"forward-file", "path", path, "moved_to", moved, "sha256", sha)))) {
+			fail(p, "forward-file", what, "cannot write the response record: nothing changed");
+		} else if (renameat2(dfd, name, dfd, moved, RENAME_NOREPLACE) != 0) {
+			fail(p, "forward-file", what, strerror(errno));
+			record_done(p, st, "failed");
+		} else {
+			record_done(p, st, "done");
+			step_out(p, "forward-file", what, "done");
+		}
+		close(dfd);
+	}
+	json_decref(done);
+}
+
+/* Undo forward-file: the moved file back under its name, when it is still
+ * the same bytes and nothing took the name meanwhile. */
+static int forward_back(json_t *st)
+{
+	const char *path = json_string_value(json_object_get(st, "path"));
+	const char *moved = json_string_value(json_object_get(st, "moved_to"));
+	const char *want = json_string_value(json_object_get(st, "sha256"));
+	char name[256], sha[65];
+	int dfd, rc = -1;
+
+	if (!path || !moved || !want || (dfd = open_parent(path, name, sizeof(name))) < 0)
+		return -1;
+	if (file_sha(dfd, moved, sha) == 0 && strcmp(sha, want) == 0)
+		rc = renameat2(dfd, moved, dfd, name, RENAME_NOREPLACE);
+	close(dfd);
+	return rc;
+}
+
 /* What the tool leaves to the administrator, always said. */
 static void manual(struct resp *p)
 {
@@ -634,7 +760,7 @@ static void manual(struct resp *p)
 		const char *src = json_string_value(json_object_get(v, "source"));
 
 		if (!json_is_true(json_object_get(v, "external")) ||
-		    json_is_true(json_object_get(v, "disabled")))
+		    json_is_true(json_object_get(v, "disabled")) || movable(a, v))
 			continue;
 		snprintf(buf, sizeof(buf), "remove the %s forward to %s in %s line %lld (and the "
 			 "panel's filters, if the panel wrote it)", src ? src : "",
@@ -686,6 +812,7 @@ json_t *acct_respond(struct acct_run *a)
 		 * user up through the passdbs, so that once blocked doveadm
 		 * may no longer reach the user's scripts. */
 		sieve_off(&p);
+		forwards_off(&p);
 		block_dovecot(&p);
 		block_postfix(&p);
 		kick(&p);
@@ -723,6 +850,11 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 		snprintf(what, wl, "take %s out of %s/%s and postmap it", a->o->user,
 			 dir ? dir : "", ACCT_SASL_TABLE);
 		return p->apply ? unblock_file(p, st, postmap) : 0;
+	}
+	if (strcmp(step, "forward-file") == 0) {
+		snprintf(what, wl, "move %s back (byte-identical)",
+			 json_string_value(json_object_get(st, "path")));
+		return p->apply ? forward_back(st) : 0;
 	}
 	if (strcmp(step, "kick") == 0) {
 		snprintf(what, wl, "(ended sessions stay ended; the user logs in again)");

@@ -7,14 +7,16 @@
 #   info@mw.test: two IMAP sessions held open by this script (from
 #   127.0.0.1 and 127.0.0.2), an active Sieve script that redirects to an
 #   external address, 50 messages sent with SMTP AUTH and queued;
-#   bob@mw.test: one session, a local redirect, 5 queued messages.
+#   bob@mw.test: one session, a local redirect, 5 queued messages;
+#   carol, a system user with an external ~/.forward.
 # Checked: the report (logins, the redirect, 50 queued, "compromised");
 # --respond without --apply changes nothing; --respond --apply ends
 # info's sessions, refuses a new IMAP login and a new SMTP AUTH with the
 # old password, deactivates the redirect (backed up byte-identical), holds
 # the 50 and leaves bob alone; a second --apply changes nothing;
 # --restore --apply brings back login, the byte-identical Sieve script,
-# the managed files as they were, and releases the 50.
+# the managed files as they were, and releases the 50. carol's .forward is
+# moved aside and back, byte-identical.
 set -euo pipefail
 : "${MW_TOP:?}" "${MW_BIN:?}"
 . "$MW_TOP/tests/lib/postfix.sh"
@@ -263,6 +265,38 @@ dva -f pager sieve get -u info@mw.test fwd | tail -c +15 >"$work/fwd.now"
 check "restore: the Sieve script is active again and byte-identical" bash -c "cmp -s '$work/fwd.now' '$work/evil.sieve' && doveadm -c '$dv/dovecot.conf' sieve list -u info@mw.test | grep -qx 'fwd ACTIVE'"
 check "restore: nothing on hold" test "$(pq | jq -s '[.[] | select(.queue_name == "hold")] | length')" -eq 0
 check "restore: the record is kept as restored" bash -c "ls '$state/account/info@mw.test'/record-restored-*.json >/dev/null"
+
+# --- a system user's own .forward: moved aside, moved back ---------------------
+# carol exists only in a private mount namespace whose /etc/passwd is a copy
+# with her line: the host's /etc is never changed.
+mkdir -p "$work/home/carol"
+printf 'carol.out@evil.example\n' >"$work/home/carol/.forward"
+chown -R nobody:nogroup "$work/home/carol"
+cp /etc/passwd "$work/passwd"
+echo "carol:x:65534:65534::$work/home/carol:/bin/sh" >>"$work/passwd"
+fwd0=$(sum "$work/home/carol/.forward")
+mwc() {	# mwc OUT ARGS...: mailwarden account carol, seeing that passwd
+	local out=$1 rc
+	shift
+	set +e
+	unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /etc/passwd && shift &&
+		exec "$@"' _ "$work/passwd" "$MW_BIN" account carol --no-progress --format json \
+		--dovecot-config "$dv/dovecot.conf" --postfix-config "$pf/etc" --state-dir "$state" \
+		--log "$dv/log" "$@" >"$out" 2>"$out.err"
+	rc=$?
+	set -e
+	echo "$rc"
+}
+rc=$(mwc "$work/c.json" --respond)
+check "carol: the plan moves her external .forward aside" jqt "$work/c.json" \
+	'[.data.account.response.steps[] | select(.step == "forward-file" and .status == "planned")] | length == 1'
+check "carol: plan leaves the file" test "$(sum "$work/home/carol/.forward")" = "$fwd0"
+rc=$(mwc "$work/c2.json" --respond --apply)
+check "carol: .forward moved aside, byte-identical" bash -c \
+	"[ ! -e '$work/home/carol/.forward' ] && [ \"\$(sha256sum <'$work/home/carol/.forward.mailwarden-disabled' | cut -d' ' -f1)\" = '$fwd0' ]"
+rc=$(mwc "$work/c3.json" --restore --apply)
+check "carol: restore moves it back, byte-identical" test "$(sum "$work/home/carol/.forward")" = "$fwd0"
+check "carol: restore puts the deny file back" test "$(sum "$dv/mailwarden-deny")" = "$deny0"
 
 if [ $fails -ne 0 ]; then
 	echo "--- dovecot log"; tail -30 "$dv/log" || true
