@@ -33,20 +33,8 @@
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "core/sha256.h"
-#include "scanner/account/acct_int.h"
+#include "scanner/account/resp.h"
 #include "scanner/queue/queue.h"
-
-#define RECORD		"record.json"
-#define MAX_MANAGED	(4u << 20)	/* bytes of a managed file */
-
-struct resp {
-	struct acct_run *a;
-	int apply;
-	int dfd;		/* the record's directory, -1 before apply */
-	char dir[4096];
-	json_t *record;		/* {"user", "steps": [...]} */
-	json_t *out;		/* the report's "response" */
-};
 
 static void step_out(struct resp *p, const char *step, const char *what, const char *status)
 {
@@ -64,170 +52,6 @@ static void fail(struct resp *p, const char *step, const char *what, const char 
 	mw_report_error(p->a->r, CHECK, NULL, 0, MW_ERR_IO, "%s: %s", step, msg);
 }
 
-/* --- the record ----------------------------------------------------------- */
-
-/* Open STATE_DIR/account/USER, no symlinks; create it (0700) when create. */
-static int record_dir(struct resp *p, int create)
-{
-	const char *sd = p->a->ctx->cfg && p->a->ctx->cfg->state_dir ? p->a->ctx->cfg->state_dir
-								       : "/var/lib/mailwarden";
-	const char *parts[2] = { "account", p->a->o->user };
-	int fd, nfd, i;
-
-	snprintf(p->dir, sizeof(p->dir), "%s/account/%s", sd, p->a->o->user);
-	if (create && mkdir(sd, 0700) != 0 && errno != EEXIST)
-		return -1;
-	fd = open(sd, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	for (i = 0; fd >= 0 && i < 2; i++) {
-		if (create && mkdirat(fd, parts[i], 0700) != 0 && errno != EEXIST) {
-			close(fd);
-			return -1;
-		}
-		nfd = openat(fd, parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		close(fd);
-		fd = nfd;
-	}
-	return fd;
-}
-
-/* Write name in dfd atomically (temporary file, fsync, rename). */
-static int write_at(int dfd, const char *name, const void *data, size_t len, mode_t mode)
-{
-	char tmp[300];
-	int fd;
-	ssize_t w;
-	const char *c = data;
-
-	snprintf(tmp, sizeof(tmp), ".%s.mw-tmp", name);
-	(void)unlinkat(dfd, tmp, 0);
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -1;
-	while (len > 0) {
-		w = write(fd, c, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			(void)unlinkat(dfd, tmp, 0);
-			return -1;
-		}
-		c += w;
-		len -= (size_t)w;
-	}
-	if (fchmod(fd, mode) != 0 || fsync(fd) != 0 || close(fd) != 0 ||
-	    renameat(dfd, tmp, dfd, name) != 0) {
-		(void)unlinkat(dfd, tmp, 0);
-		return -1;
-	}
-	return fsync(dfd) == 0 || errno == EINVAL ? 0 : -1;
-}
-
-static int record_save(struct resp *p)
-{
-	char *s = json_dumps(p->record, JSON_INDENT(1) | JSON_ENSURE_ASCII);
-	int rc;
-
-	if (!s)
-		return -1;
-	rc = write_at(p->dfd, RECORD, s, strlen(s), 0600);
-	free(s);
-	return rc;
-}
-
-/* The record of an earlier response not yet restored, or NULL. */
-static json_t *record_load(int dfd)
-{
-	struct mw_buf b;
-	json_t *j = NULL;
-
-	mw_buf_init(&b, 64u << 20);
-	if (mw_read_file_at(dfd, RECORD, &b, 64u << 20, NULL, NULL) == MW_OK)
-		j = json_loadb(b.data ? b.data : "", b.len, 0, NULL);
-	mw_buf_free(&b);
-	return j;
-}
-
-/* Append a step to the record as "started" and save it: nothing is
- * changed before this is on disk. Returns the step or NULL. */
-static json_t *record_begin(struct resp *p, json_t *step)
-{
-	json_object_set_new(step, "state", json_string("started"));
-	json_object_set_new(step, "time", json_integer((json_int_t)time(NULL)));
-	json_array_append_new(json_object_get(p->record, "steps"), step);
-	return record_save(p) == 0 ? step : NULL;
-}
-
-static void record_done(struct resp *p, json_t *step, const char *state)
-{
-	json_object_set_new(step, "state", json_string(state));
-	if (record_save(p) != 0)
-		mw_report_error(p->a->r, CHECK, p->dir, 0, MW_ERR_IO,
-				"cannot update %s/%s: %s", p->dir, RECORD, strerror(errno));
-}
-
-/* --- managed files -------------------------------------------------------- */
-
-static int open_dir(const char *dir)
-{
-	return open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-}
-
-/* Read dir/name into b (up to b's cap); 1 read, 0 absent, -1 error. */
-static int read_managed(int dfd, const char *name, struct mw_buf *b)
-{
-	enum mw_err e = mw_read_file_at(dfd, name, b, b->cap, NULL, NULL);
-
-	if (e == MW_OK)
-		return 1;
-	return errno == ENOENT ? 0 : -1;
-}
-
-/* The offset of the line equal to line in text, or -1. */
-static long find_line(const char *text, size_t n, const char *line)
-{
-	size_t ll = strlen(line), i = 0;
-
-	while (i < n) {
-		const char *nl = memchr(text + i, '\n', n - i);
-		size_t e = nl ? (size_t)(nl - text) : n;
-
-		if (e - i == ll && memcmp(text + i, line, ll) == 0)
-			return (long)i;
-		i = e + 1;
-	}
-	return -1;
-}
-
-/* text with line added at the end (add) or removed (!add) into out. */
-static enum mw_err edit_text(const char *text, size_t n, const char *line, int add,
-			     struct mw_buf *out)
-{
-	long at = find_line(text, n, line);
-	enum mw_err e = MW_OK;
-
-	if (add) {
-		e = mw_buf_append(out, text, n);
-		if (!e && n && text[n - 1] != '\n')
-			e = mw_buf_putc(out, '\n');
-		if (!e)
-			e = mw_buf_printf(out, "%s\n", line);
-		return e;
-	}
-	if (at < 0)
-		return mw_buf_append(out, text, n);
-	e = mw_buf_append(out, text, (size_t)at);
-	at += (long)strlen(line);
-	if (!e && (size_t)at < n)
-		e = mw_buf_append(out, text + at + 1, n - (size_t)at - 1);
-	return e;
-}
-
-static void sha_hex(const struct mw_buf *b, char out[65])
-{
-	mw_sha256_hex(b->data ? b->data : "", b->len, out);
-}
-
 /*
  * Step "block": add line to the managed file dir/name (backed up into the
  * record first); after runs once the file is written (postmap). Nothing
@@ -242,18 +66,18 @@ static void block_file(struct resp *p, const char *step, const char *dir, const 
 	int dfd, have;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((dfd = open_dir(dir)) < 0) {
+	if ((dfd = acct_open_dir(dir)) < 0) {
 		fail(p, step, path, strerror(errno));
 		return;
 	}
 	mw_buf_init(&cur, MAX_MANAGED);
 	mw_buf_init(&next, MAX_MANAGED + 4096);
-	have = read_managed(dfd, name, &cur);
+	have = acct_read_managed(dfd, name, &cur);
 	if (have < 0) {
 		fail(p, step, path, strerror(errno));
 		goto out;
 	}
-	if (have && find_line(cur.data ? cur.data : "", cur.len, line) >= 0) {
+	if (have && acct_find_line(cur.data ? cur.data : "", cur.len, line) >= 0) {
 		step_out(p, step, what, "already done");
 		goto out;
 	}
@@ -262,30 +86,30 @@ static void block_file(struct resp *p, const char *step, const char *dir, const 
 		goto out;
 	}
 	snprintf(backup, sizeof(backup), "%s.orig", step);
-	if (edit_text(cur.data ? cur.data : "", cur.len, line, 1, &next) != MW_OK ||
-	    (have && write_at(p->dfd, backup, cur.data ? cur.data : "", cur.len, 0600) != 0)) {
+	if (acct_edit_text(cur.data ? cur.data : "", cur.len, line, 1, &next) != MW_OK ||
+	    (have && acct_write_at(p->dfd, backup, cur.data ? cur.data : "", cur.len, 0600) != 0)) {
 		fail(p, step, path, "cannot back it up");
 		goto out;
 	}
-	sha_hex(&next, sha);
+	acct_sha_hex(&next, sha);
 	st = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "step", step, "dir", dir, "file", name,
 		       "line", line, "backup", have ? json_string(backup) : json_null(),
 		       "written_sha256", sha);
-	if (!record_begin(p, st)) {
+	if (!acct_record_begin(p, st)) {
 		fail(p, step, path, "cannot write the response record: nothing changed");
 		goto out;
 	}
-	if (write_at(dfd, name, next.data, next.len, 0644) != 0) {
+	if (acct_write_at(dfd, name, next.data, next.len, 0644) != 0) {
 		fail(p, step, path, strerror(errno));
-		record_done(p, st, "failed");
+		acct_record_done(p, st, "failed");
 		goto out;
 	}
 	if (after && acct_tool(after, NULL, 0, NULL, why, sizeof(why)) != 0) {
 		fail(p, step, after[0], why);
-		record_done(p, st, "failed");
+		acct_record_done(p, st, "failed");
 		goto out;
 	}
-	record_done(p, st, "done");
+	acct_record_done(p, st, "done");
 	step_out(p, step, what, "done");
 out:
 	mw_buf_free(&cur);
@@ -308,25 +132,25 @@ static int unblock_file(struct resp *p, json_t *st, const char *const *after)
 	char now[65], why[400];
 	int dfd, rc = -1;
 
-	if (!dir || !name || !line || !sha || (dfd = open_dir(dir)) < 0)
+	if (!dir || !name || !line || !sha || (dfd = acct_open_dir(dir)) < 0)
 		return -1;
 	mw_buf_init(&cur, MAX_MANAGED);
 	mw_buf_init(&next, MAX_MANAGED);
-	if (read_managed(dfd, name, &cur) < 0)
+	if (acct_read_managed(dfd, name, &cur) < 0)
 		goto out;
-	sha_hex(&cur, now);
+	acct_sha_hex(&cur, now);
 	if (strcmp(now, sha) == 0 && !backup && !after) {
 		rc = unlinkat(dfd, name, 0) == 0 || errno == ENOENT ? 0 : -1;
 	} else if (strcmp(now, sha) == 0 && !backup) {
 		/* a table made by the response: emptied, not removed, so that
 		 * postmap rebuilds the .db without the entry */
-		rc = write_at(dfd, name, "", 0, 0644);
+		rc = acct_write_at(dfd, name, "", 0, 0644);
 	} else if (strcmp(now, sha) == 0) {
-		rc = read_managed(p->dfd, backup, &next) == 1 &&
-		     write_at(dfd, name, next.data ? next.data : "", next.len, 0644) == 0 ? 0 : -1;
+		rc = acct_read_managed(p->dfd, backup, &next) == 1 &&
+		     acct_write_at(dfd, name, next.data ? next.data : "", next.len, 0644) == 0 ? 0 : -1;
 	} else {
-		rc = edit_text(cur.data ? cur.data : "", cur.len, line, 0, &next) == MW_OK &&
-		     write_at(dfd, name, next.data ? next.data : "", next.len, 0644) == 0 ? 0 : -1;
+		rc = acct_edit_text(cur.data ? cur.data : "", cur.len, line, 0, &next) == MW_OK &&
+		     acct_write_at(dfd, name, next.data ? next.data : "", next.len, 0644) == 0 ? 0 : -1;
 		if (rc == 0)
 			mw_report_note(p->a->r, CHECK, "%s/%s changed since the response: only "
 				       "the line for %s was taken out", dir, name, p->a->o->user);
@@ -470,7 +294,7 @@ static void kick(struct resp *p)
 		step_out(p, "kick", what, "planned");
 		return;
 	}
-	if (!record_begin(p, json_pack("{s:s, s:I}", "step", "kick", "sessions", (json_int_t)n))) {
+	if (!acct_record_begin(p, json_pack("{s:s, s:I}", "step", "kick", "sessions", (json_int_t)n))) {
 		fail(p, "kick", what, "cannot write the response record: nothing changed");
 		return;
 	}
@@ -509,13 +333,13 @@ static void sieve_off(struct resp *p)
 		snprintf(backup, sizeof(backup), "sieve-%zu.sieve",
 			 json_array_size(json_object_get(p->record, "steps")));
 		if (acct_sieve_get(a, sc->name, &text) != 0 ||
-		    write_at(p->dfd, backup, text.data ? text.data : "", text.len, 0600) != 0) {
+		    acct_write_at(p->dfd, backup, text.data ? text.data : "", text.len, 0600) != 0) {
 			fail(p, "sieve", what, "cannot back the script up: left active");
 			mw_buf_free(&text);
 			continue;
 		}
 		mw_buf_free(&text);
-		st = record_begin(p, json_pack("{s:s, s:o, s:s}", "step", "sieve", "script",
+		st = acct_record_begin(p, json_pack("{s:s, s:o, s:s}", "step", "sieve", "script",
 					       mw_json_raw(sc->name), "backup", backup));
 		if (!st) {
 			fail(p, "sieve", what, "cannot write the response record: nothing changed");
@@ -524,11 +348,11 @@ static void sieve_off(struct resp *p)
 		acct_doveadm_argv(a, argv, off);
 		if (acct_tool(argv, NULL, 0, NULL, why, sizeof(why)) != 0) {
 			fail(p, "sieve", what, why);
-			record_done(p, st, "failed");
+			acct_record_done(p, st, "failed");
 			continue;
 		}
 		sc->active = 0;
-		record_done(p, st, "done");
+		acct_record_done(p, st, "done");
 		step_out(p, "sieve", what, "done");
 	}
 }
@@ -604,14 +428,14 @@ static void hold(struct resp *p)
 		step_out(p, "hold", what, "already done");
 	} else if (!p->apply) {
 		step_out(p, "hold", what, "planned");
-	} else if (!(st = record_begin(p, json_pack("{s:s, s:O}", "step", "hold", "ids", ids)))) {
+	} else if (!(st = acct_record_begin(p, json_pack("{s:s, s:O}", "step", "hold", "ids", ids)))) {
 		fail(p, "hold", what, "cannot write the response record: nothing changed");
 	} else if (queue_act(p, MW_QACT_HOLD, 1, ids, &done) != 0) {
 		fail(p, "hold", what, "postsuper failed");
-		record_done(p, st, "failed");
+		acct_record_done(p, st, "failed");
 	} else {
 		json_object_set(st, "ids", done);
-		record_done(p, st, "done");
+		acct_record_done(p, st, "done");
 		step_out(p, "hold", what, "done");
 	}
 	json_decref(ids);
@@ -640,42 +464,6 @@ static int movable(const struct acct_run *a, const json_t *v)
 	return 0;
 }
 
-/* Split path into its directory, opened without following any link, and
- * its last name (into name). -1 when that cannot be done. */
-static int open_parent(const char *path, char *name, size_t cap)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[MW_MAX_PATH];
-	int rootfd, fd = -1;
-
-	if (!slash || strlen(slash + 1) == 0 || strlen(slash + 1) >= cap ||
-	    (size_t)(slash - path) >= sizeof(dir))
-		return -1;
-	snprintf(name, cap, "%s", slash + 1);
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return -1;
-	if (mw_open_beneath(rootfd, dir[0] ? dir : "/", 1, &fd, NULL) != MW_OK)
-		fd = -1;
-	close(rootfd);
-	return fd;
-}
-
-/* sha256 of the regular file name in dfd (no links); -1 when it is not one. */
-static int file_sha(int dfd, const char *name, char out[65])
-{
-	struct mw_buf b;
-	int rc;
-
-	mw_buf_init(&b, MAX_MANAGED);
-	rc = read_managed(dfd, name, &b) == 1 ? 0 : -1;
-	if (!rc)
-		sha_hex(&b, out);
-	mw_buf_free(&b);
-	return rc;
-}
-
 static void forwards_off(struct resp *p)
 {
 	struct acct_run *a = p->a;
@@ -699,7 +487,7 @@ static void forwards_off(struct resp *p)
 		json_array_append_new(done, json_string(path));
 		snprintf(what, sizeof(what), "move %s aside to %s" MOVED_SUFFIX " (%s forward to %s)",
 			 path, path, acct_jstr(v, "source"), acct_jstr(v, "destination"));
-		if ((dfd = open_parent(path, name, sizeof(name))) < 0 || file_sha(dfd, name, sha)) {
+		if ((dfd = acct_open_parent(path, name, sizeof(name))) < 0 || acct_file_sha(dfd, name, sha)) {
 			fail(p, "forward-file", what, "cannot open it without following a link");
 			if (dfd >= 0)
 				close(dfd);
@@ -708,14 +496,14 @@ static void forwards_off(struct resp *p)
 		snprintf(moved, sizeof(moved), "%s" MOVED_SUFFIX, name);
 		if (!p->apply) {
 			step_out(p, "forward-file", what, "planned");
-		} else if (!(st = record_begin(p, json_pack("{s:s, s:s, s:s, s:s}", "step",
+		} else if (!(st = acct_record_begin(p, json_pack("{s:s, s:s, s:s, s:s}", "step",
 				"forward-file", "path", path, "moved_to", moved, "sha256", sha)))) {
 			fail(p, "forward-file", what, "cannot write the response record: nothing changed");
 		} else if (renameat2(dfd, name, dfd, moved, RENAME_NOREPLACE) != 0) {
 			fail(p, "forward-file", what, strerror(errno));
-			record_done(p, st, "failed");
+			acct_record_done(p, st, "failed");
 		} else {
-			record_done(p, st, "done");
+			acct_record_done(p, st, "done");
 			step_out(p, "forward-file", what, "done");
 		}
 		close(dfd);
@@ -733,9 +521,9 @@ static int forward_back(json_t *st)
 	char name[256], sha[65];
 	int dfd, rc = -1;
 
-	if (!path || !moved || !want || (dfd = open_parent(path, name, sizeof(name))) < 0)
+	if (!path || !moved || !want || (dfd = acct_open_parent(path, name, sizeof(name))) < 0)
 		return -1;
-	if (file_sha(dfd, moved, sha) == 0 && strcmp(sha, want) == 0)
+	if (acct_file_sha(dfd, moved, sha) == 0 && strcmp(sha, want) == 0)
 		rc = renameat2(dfd, moved, dfd, name, RENAME_NOREPLACE);
 	close(dfd);
 	return rc;
@@ -786,7 +574,7 @@ static int resp_init(struct resp *p, struct acct_run *a, const char *mode)
 		return -1;
 	if (!p->apply)
 		return 0;
-	if ((p->dfd = record_dir(p, 1)) < 0) {
+	if ((p->dfd = acct_record_dir(p, 1)) < 0) {
 		mw_report_error(a->r, CHECK, p->dir, 0, MW_ERR_IO, "cannot make the response "
 				"record's directory %s: %s; nothing changed", p->dir, strerror(errno));
 		return -1;
@@ -802,7 +590,7 @@ json_t *acct_respond(struct acct_run *a)
 	if (resp_init(&p, a, "respond") != 0)
 		return p.out;
 	if (p.apply) {
-		p.record = record_load(p.dfd);
+		p.record = acct_record_load(p.dfd);
 		if (!p.record)
 			p.record = json_pack("{s:s, s:I, s:[]}", "user", a->o->user, "created",
 					     (json_int_t)time(NULL), "steps");
@@ -876,7 +664,7 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 			return -1;
 		mw_buf_init(&orig, ACCT_MAX_SCRIPT + 64);
 		mw_buf_init(&cur, ACCT_MAX_SCRIPT + 64);
-		if (read_managed(p->dfd, backup, &orig) == 1) {
+		if (acct_read_managed(p->dfd, backup, &orig) == 1) {
 			if (acct_sieve_get(a, name, &cur) == 0 &&
 			    cur.len == orig.len && (!cur.len || memcmp(cur.data, orig.data, cur.len) == 0)) {
 				acct_doveadm_argv(a, argv, on);
@@ -920,13 +708,13 @@ json_t *acct_restore(struct acct_run *a)
 	if (resp_init(&p, a, "restore") != 0)
 		return p.out;
 	dfd = p.dfd;
-	if (dfd < 0 && (dfd = record_dir(&p, 0)) < 0) {
+	if (dfd < 0 && (dfd = acct_record_dir(&p, 0)) < 0) {
 		mw_report_note(a->r, CHECK, "no response to restore for %s (%s)", a->o->user, p.dir);
 		return p.out;
 	}
 	p.dfd = dfd;
 	json_object_set_new(p.out, "record", mw_json_raw(p.dir));
-	p.record = record_load(dfd);
+	p.record = acct_record_load(dfd);
 	if (!p.record) {
 		mw_report_note(a->r, CHECK, "no response to restore for %s (%s/%s)", a->o->user,
 			       p.dir, RECORD);
@@ -948,7 +736,7 @@ json_t *acct_restore(struct acct_run *a)
 			 p.apply ? "done" : "planned");
 		if (p.apply) {
 			json_object_set_new(st, "restored", json_true());
-			(void)record_save(&p);
+			(void)acct_record_save(&p);
 		}
 	}
 	/* A fully restored record is kept under another name, for the

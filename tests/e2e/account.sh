@@ -45,6 +45,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+sanitizer_clean() {	# keep a sanitized binary's complaints (runs in $(...))
+	if grep -q 'Sanitizer\|runtime error' "$1"; then
+		cat "$1" >>"$work/sanitizer.log"
+	fi
+}
 dva() {	# doveadm on this instance
 	doveadm -c "$dv/dovecot.conf" "$@"
 }
@@ -57,6 +62,7 @@ mwa() {	# mwa OUT ARGS...: mailwarden account info@mw.test here, exit code echoe
 		--log "$dv/log" --log "$pf/maillog" "$@" >"$out" 2>"$out.err"
 	rc=$?
 	set -e
+	sanitizer_clean "$out.err"
 	echo "$rc"
 }
 imap_login() {	# imap_login USER PASS [SOURCE]: exit 0 when the login works
@@ -285,6 +291,7 @@ mwc() {	# mwc OUT ARGS...: mailwarden account carol, seeing that passwd
 		--log "$dv/log" "$@" >"$out" 2>"$out.err"
 	rc=$?
 	set -e
+	sanitizer_clean "$out.err"
 	echo "$rc"
 }
 rc=$(mwc "$work/c.json" --respond)
@@ -298,6 +305,8 @@ rc=$(mwc "$work/c3.json" --restore --apply)
 check "carol: restore moves it back, byte-identical" test "$(sum "$work/home/carol/.forward")" = "$fwd0"
 check "carol: restore puts the deny file back" test "$(sum "$dv/mailwarden-deny")" = "$deny0"
 
+check "no sanitizer report" test ! -s "$work/sanitizer.log"
+[ -s "$work/sanitizer.log" ] && head -40 "$work/sanitizer.log"
 if [ $fails -ne 0 ]; then
 	echo "--- dovecot log"; tail -30 "$dv/log" || true
 	echo "$fails check(s) failed"
