@@ -82,6 +82,8 @@ const struct mw_command mw_commands[] = {
 	  mw_cmd_logs },
 	{ "queue", "see who filled the mail queue; hold, release or delete by submitter",
 	  mw_queue_usage, mw_cmd_queue },
+	{ "account", "one mailbox: logins, forwards, queued mail; lock it, undo",
+	  mw_account_usage, mw_cmd_account },
 	{ "firewall", "nftables egress policy: only the MTA may talk SMTP",
 	  "mailwarden firewall --apply | --remove | --status | --dry-run [--root DIR]\n"
 	  "  --dry-run    print the nftables table the policy makes (touches nothing)\n"

@@ -49,5 +49,7 @@ enum mw_err mw_cmd_signatures(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_ack(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_queue(struct mw_ctx *ctx, int argc, char **argv);
 extern const char mw_queue_usage[];
+enum mw_err mw_cmd_account(struct mw_ctx *ctx, int argc, char **argv);
+extern const char mw_account_usage[];
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "scanner/account/account.h"
 #include "scanner/audit/audit.h"
 
 static const struct {
@@ -258,6 +259,22 @@ static void step_command(struct step *s, const char *cmd)
 	json_array_append_new(s->commands, mw_json_raw(cmd));
 }
 
+/* The reset step's command for a compromised account: the exact
+ * `mailwarden account` line, when the name is one that command takes (a
+ * login from the logs may hold anything; it is never put on a command
+ * line the reader might paste). */
+static void reset_command(struct step *s, const char *login)
+{
+	char *cmd;
+
+	if (!login || !mw_account_name_ok(login))
+		return;
+	cmd = fmt("mailwarden account %s --respond --apply", login);
+	if (cmd)
+		step_command(s, cmd);
+	free(cmd);
+}
+
 static const char *status_of(const struct mw_audit_input *in, const char *check,
 			     enum mw_audit_status *st)
 {
@@ -417,6 +434,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 				  fmt("%s: reset the password and end its sessions "
 				      "(evidence: SMTP AUTH and forwarder to %s)",
 				      or_q(sasl), or_q(dest)));
+			reset_command(&st[P_RESET], sasl);
 			break;
 		case MW_CAUSE_SASL: {
 			long long ips = dint(f, "ips");
@@ -432,6 +450,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 				  fmt("%s: disable SMTP AUTH and reset the password "
 				      "(logins from %s IPs)", or_q(sasl),
 				      ips >= 0 ? num : "many"));
+			reset_command(&st[P_RESET], sasl);
 			break;
 		}
 		case MW_CAUSE_FORWARDER:

@@ -53,7 +53,7 @@
 #       Example: printf 'Subject: x\n\nbody\n' | pf_sendmail "$d" www-data -f a@b c@example.com
 #
 # Ports reserved for Postfix in e2e tests: relay 2525-2526, logs 2527,
-# audit 2528-2529, queue 2530 (docs/hacking.md).
+# audit 2528-2529, queue 2530, account 2541 (docs/hacking.md).
 
 pf_require() {
 	if [ "$(id -u)" -ne 0 ]; then

@@ -328,6 +328,11 @@ static void test_headline_and_plan(void **state)
 	assert_non_null(strstr(json_string_value(v), "info@example.org: reset the password"));
 	json_array_foreach(json_object_get(json_array_get(plan, 2), "actions"), j, v)
 		assert_null(strstr(json_string_value(v), "disable SMTP AUTH"));
+	/* with the exact command that responds (issue 22) */
+	v = json_object_get(json_array_get(plan, 2), "commands");
+	assert_int_equal(json_array_size(v), 1);
+	assert_string_equal(json_string_value(json_array_get(v, 0)),
+			    "mailwarden account info@example.org --respond --apply");
 	assert_int_equal(json_array_size(json_object_get(json_array_get(plan, 0), "actions")), 1);
 	/* remove-forwarders names owner and destination. */
 	v = json_array_get(json_object_get(json_array_get(plan, 3), "actions"), 0);
@@ -576,6 +581,9 @@ static void test_reset_ranked_and_capped(void **state)
 	acts = json_object_get(plan_step(s, "reset-account"), "actions");
 	assert_non_null(strstr(json_string_value(json_array_get(acts, 0)),
 			       "victim@example.org: disable SMTP AUTH"));
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+				    plan_step(s, "reset-account"), "commands"), 0)),
+			    "mailwarden account victim@example.org --respond --apply");
 	/* the ten high owners come next, all of them */
 	for (i = 1; i <= 10; i++)
 		highs += strstr(json_string_value(json_array_get(acts, i)), "user3") != NULL;
@@ -589,6 +597,27 @@ static void test_reset_ranked_and_capped(void **state)
 	free(dump);
 	json_array_foreach(acts, i, v)
 		assert_non_null(json_string_value(v));
+	json_decref(s);
+	mw_report_free(r);
+}
+
+/* Issue 22: a login that is not a plain name never reaches the reset
+ * step's command line (the reader may paste it). */
+static void test_reset_command_only_for_plain_names(void **state)
+{
+	struct mw_report *r = mw_report_new("audit");
+	struct mw_audit_input in = input(all_ok, 6);
+	json_t *s, *cmds;
+
+	(void)state;
+	add_details(r, "logs", "logs.sasl-many-ips", MW_SEV_HIGH, "hostile", NULL, NULL,
+		    json_pack("{s:s, s:i, s:i}", "sasl_username", "x;reboot@example.org",
+			      "ips", 11, "logins", 30));
+	s = mw_audit_summarize(r, &in);
+	cmds = json_object_get(plan_step(s, "reset-account"), "commands");
+	assert_int_equal(json_array_size(json_object_get(plan_step(s, "reset-account"),
+							 "actions")), 1);
+	assert_int_equal(json_array_size(cmds), 0);
 	json_decref(s);
 	mw_report_free(r);
 }
@@ -696,6 +725,7 @@ int main(void)
 		cmocka_unit_test(test_raw_report_escaped_once),
 		cmocka_unit_test(test_render_text),
 		cmocka_unit_test(test_reset_ranked_and_capped),
+		cmocka_unit_test(test_reset_command_only_for_plain_names),
 		cmocka_unit_test(test_one_line_per_file),
 		cmocka_unit_test(test_headline_every_critical_cause),
 	};

@@ -1,0 +1,52 @@
+/* The response record and the files it manages (record.c), for
+ * respond.c. */
+#ifndef MW_ACCOUNT_RESP_H
+#define MW_ACCOUNT_RESP_H
+
+#include <sys/types.h>
+
+#include "scanner/account/acct_int.h"
+
+#define RECORD		"record.json"
+#define MAX_MANAGED	(4u << 20)	/* bytes of a managed file */
+
+struct resp {
+	struct acct_run *a;
+	int apply;
+	int dfd;		/* the record's directory, -1 before apply */
+	char dir[4096];
+	json_t *record;		/* {"user", "steps": [...]} */
+	json_t *out;		/* the report's "response" */
+};
+
+/* Open STATE_DIR/account/USER, no symlinks; create it (0700) when create.
+ * p->dir gets its path. */
+int acct_record_dir(struct resp *p, int create);
+/* Write name in dfd atomically (temporary file, fsync, rename). 0 or -1. */
+int acct_write_at(int dfd, const char *name, const void *data, size_t len, mode_t mode);
+/* Save p->record as record.json. 0 or -1. */
+int acct_record_save(struct resp *p);
+/* The record of an earlier response not yet restored, or NULL. */
+json_t *acct_record_load(int dfd);
+/* Append step (the record takes it) as "started" and save: nothing is
+ * changed before this is on disk. The step, or NULL when not saved. */
+json_t *acct_record_begin(struct resp *p, json_t *step);
+/* Mark step done/failed and save (an error in the report when it cannot). */
+void acct_record_done(struct resp *p, json_t *step, const char *state);
+/* Open a directory without following a link at its end. */
+int acct_open_dir(const char *dir);
+/* Read dir/name into b (up to b's cap); 1 read, 0 absent, -1 error. */
+int acct_read_managed(int dfd, const char *name, struct mw_buf *b);
+/* The offset of the line equal to line in text, or -1. */
+long acct_find_line(const char *text, size_t n, const char *line);
+/* text with line added at the end (add) or removed (!add) into out. */
+enum mw_err acct_edit_text(const char *text, size_t n, const char *line, int add,
+			   struct mw_buf *out);
+void acct_sha_hex(const struct mw_buf *b, char out[65]);
+/* Open the directory of path beneath / without following any link; its
+ * last name into name. -1 when that cannot be done. */
+int acct_open_parent(const char *path, char *name, size_t cap);
+/* sha256 of the regular file name in dfd (no links); -1 when not one. */
+int acct_file_sha(int dfd, const char *name, char out[65]);
+
+#endif

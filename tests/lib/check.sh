@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# tests/lib/check.sh — the assertions of the e2e scripts, in one place.
+#
+#   check "what" COMMAND...   run COMMAND; print "ok:   what" or "FAIL: what"
+#                             and count the failure in $fails
+#   jqt FILE FILTER           true when the jq FILTER over FILE yields true
+#   refused COMMAND...        true when COMMAND fails (its output dropped)
+fails=0
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		echo "ok:   $what"
+	else
+		echo "FAIL: $what"
+		fails=$((fails + 1))
+	fi
+}
+jqt() {
+	[ "$(jq -r "$2" "$1")" = true ]
+}
+refused() {
+	! "$@" >/dev/null 2>&1
+}
