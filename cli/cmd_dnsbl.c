@@ -8,8 +8,7 @@
 #include "cli/commands.h"
 #include "scanner/dnsbl/dnsbl.h"
 
-/* A decimal number in lo..hi into *out; -1 when it is not one. */
-static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+int mw_cli_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
 	char *end;
 	unsigned long v;
@@ -53,11 +52,11 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 			o->resolver = optarg;
 			break;
 		case 't':
-			if (parse_uint(optarg, 50, 60000, &o->timeout_ms) != 0)
+			if (mw_cli_uint(optarg, 50, 60000, &o->timeout_ms) != 0)
 				return mw_usage(ctx, "--timeout takes milliseconds (50-60000)");
 			break;
 		case 'n':
-			if (parse_uint(optarg, 1, 10, &o->tries) != 0)
+			if (mw_cli_uint(optarg, 1, 10, &o->tries) != 0)
 				return mw_usage(ctx, "--tries takes a number from 1 to 10");
 			break;
 		case 'p':

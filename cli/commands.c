@@ -68,6 +68,8 @@ const struct mw_command mw_commands[] = {
 	  "  --tries N               attempts per query (default [dnsbl] tries, 2)\n"
 	  "  --postfix-config DIR    Postfix configuration directory (postconf -c)\n",
 	  mw_cmd_dnsbl },
+	{ "reputation", "SPF, DKIM, DMARC, PTR and HELO of what this host sends",
+	  mw_reputation_usage, mw_cmd_reputation },
 	{ "logs", "mail-log forensics: who sent the spam",
 	  "mailwarden logs [FILE...] [--since WHEN] [--until WHEN] [--journal]\n"
 	  "  (no FILE: journald plus /var/log/mail.log*, maillog*, exim4/mainlog*)\n"

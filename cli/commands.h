@@ -49,5 +49,10 @@ enum mw_err mw_cmd_signatures(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_ack(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_queue(struct mw_ctx *ctx, int argc, char **argv);
 extern const char mw_queue_usage[];
+enum mw_err mw_cmd_reputation(struct mw_ctx *ctx, int argc, char **argv);
+extern const char mw_reputation_usage[];
+/* A decimal number in lo..hi into *out; -1 when it is not one
+ * (cli/cmd_dnsbl.c, for the DNS checks' --timeout and --tries). */
+int mw_cli_uint(const char *s, unsigned lo, unsigned hi, unsigned *out);
 
 #endif

@@ -30,6 +30,7 @@ static const struct {
 	[MW_CAUSE_WEB_MALWARE] = { "web-malware", "other suspicious files in web roots" },
 	[MW_CAUSE_REJECTIONS] = { "rejections", "remote servers refusing our mail" },
 	[MW_CAUSE_FIREWALL] = { "firewall", "SMTP egress firewall" },
+	[MW_CAUSE_MAIL_AUTH] = { "mail-authentication", "SPF, DKIM, DMARC, PTR or HELO that receivers refuse" },
 	[MW_CAUSE_OTHER] = { "other", "other findings" },
 };
 
@@ -115,8 +116,8 @@ struct step {
 	size_t more;		/* targets left out past the cap */
 };
 
-enum phase { P_STOP, P_QUARANTINE, P_RESET, P_FORWARDERS, P_FIREWALL, P_DELIST,
-	     P_VERIFY, P__COUNT };
+enum phase { P_STOP, P_QUARANTINE, P_RESET, P_FORWARDERS, P_FIREWALL, P_AUTH,
+	     P_DELIST, P_VERIFY, P__COUNT };
 
 static const struct {
 	const char *name, *title;
@@ -126,6 +127,7 @@ static const struct {
 	{ "reset-account", "Reset compromised accounts" },
 	{ "remove-forwarders", "Remove forwarders and filter rules" },
 	{ "firewall", "Enforce the SMTP egress firewall" },
+	{ "fix-mail-auth", "Fix mail authentication (SPF, DKIM, DMARC, PTR, HELO)" },
 	{ "delist", "Request delisting" },
 	{ "verify", "Verify and keep watching" },
 };
@@ -468,6 +470,11 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			step_add(&st[P_FIREWALL], f, fmt("%s", f->title));
 			any_cause = 1;
 			break;
+		case MW_CAUSE_MAIL_AUTH:
+			/* receivers refuse unauthenticated mail however clean the
+			 * lists are: fixed before asking for delisting */
+			step_add(&st[P_AUTH], f, fmt("%s", f->title));
+			break;
 		default:
 			break;
 		}
@@ -505,6 +512,8 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 						       "a new mailer cannot send"));
 		step_command(&st[P_FIREWALL], "mailwarden firewall --apply");
 	}
+	if (st[P_AUTH].nitems)
+		step_command(&st[P_AUTH], "mailwarden reputation");
 	if (st[P_DELIST].nitems)
 		step_add(&st[P_DELIST], NULL, strdup("only after the steps above: lists relist "
 						     "repeat offenders quickly"));

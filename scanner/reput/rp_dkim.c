@@ -334,9 +334,35 @@ static int no_passphrase(char *buf, int size, int rw, void *u)
 	return 0;
 }
 
+/* The key record for the public half of priv into dst ("" if none). */
+static void key_record(EVP_PKEY *priv, char *dst, size_t len)
+{
+	unsigned char raw[64], *der = NULL, b64[1400];
+	size_t rl = sizeof(raw);
+	int n, ed = EVP_PKEY_get_base_id(priv) == EVP_PKEY_ED25519;
+
+	dst[0] = '\0';
+	if (ed) {
+		if (EVP_PKEY_get_raw_public_key(priv, raw, &rl) != 1)
+			return;
+		n = EVP_EncodeBlock(b64, raw, (int)rl);
+	} else {
+		n = i2d_PUBKEY(priv, &der);
+		if (n <= 0 || (size_t)n > (sizeof(b64) / 4) * 3 - 3) {
+			OPENSSL_free(der);
+			return;
+		}
+		n = EVP_EncodeBlock(b64, der, n);
+		OPENSSL_free(der);
+	}
+	if (n > 0)
+		snprintf(dst, len, "v=DKIM1; k=%s; p=%.*s", ed ? "ed25519" : "rsa", n,
+			 (const char *)b64);
+}
+
 enum dkim_cmp dkim_compare(const char *keyfile, const struct dkim_key *dns,
 			   char fp_disk[DKIM_FP_LEN], char fp_dns[DKIM_FP_LEN],
-			   char *why, size_t whylen)
+			   char *record, size_t reclen, char *why, size_t whylen)
 {
 	EVP_PKEY *pub, *priv = NULL;
 	struct mw_buf b;
@@ -345,7 +371,8 @@ enum dkim_cmp dkim_compare(const char *keyfile, const struct dkim_key *dns,
 	enum mw_err e;
 
 	fp_disk[0] = fp_dns[0] = '\0';
-	pub = dns_key(dns);
+	record[0] = '\0';
+	pub = dns ? dns_key(dns) : NULL;
 	if (pub)
 		fingerprint(pub, fp_dns);
 	mw_buf_init(&b, DKIM_MAX_KEYFILE);
@@ -357,12 +384,16 @@ enum dkim_cmp dkim_compare(const char *keyfile, const struct dkim_key *dns,
 	if (b.data)
 		OPENSSL_cleanse(b.data, b.len);
 	mw_buf_free(&b);
-	if (priv)
+	if (priv) {
 		fingerprint(priv, fp_disk);
+		key_record(priv, record, reclen);
+	}
 	if (!priv) {
 		snprintf(why, whylen, "%s", e == MW_OK ? "the key file holds no PEM private key "
 			 "(or an encrypted one)" : mw_strerror(e));
 		r = DKIM_BAD_PRIVATE_KEY;
+	} else if (!dns) {
+		r = DKIM_MATCH;	/* nothing to compare with */
 	} else if (!pub) {
 		snprintf(why, whylen, "p= is not a %s public key", dns->k);
 		r = DKIM_BAD_DNS_KEY;

@@ -61,12 +61,14 @@ enum dkim_cmp {
 };
 
 /*
- * Compare the DNS key with the private key in keyfile. fp_disk/fp_dns get
- * the hex SHA-256 of each public key's DER form ("" when unknown); why one
- * line for a person when the result is not DKIM_MATCH.
+ * Compare the DNS key (NULL: only read the private key) with the private
+ * key in keyfile. fp_disk/fp_dns get the hex SHA-256 of each public key's
+ * DER form ("" when unknown); record the key record to publish for the key
+ * on disk ("v=DKIM1; k=rsa; p=..."; "" when unknown); why one line for a
+ * person when the result is not DKIM_MATCH.
  */
 enum dkim_cmp dkim_compare(const char *keyfile, const struct dkim_key *dns,
 			   char fp_disk[DKIM_FP_LEN], char fp_dns[DKIM_FP_LEN],
-			   char *why, size_t whylen);
+			   char *record, size_t reclen, char *why, size_t whylen);
 
 #endif

@@ -1,0 +1,152 @@
+/*
+ * Sending domains and HELO names from the MTA's own printers (postconf,
+ * exim -bP) through sysconf/mtakv.h.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/limits.h"
+#include "core/spawn.h"
+#include "scanner/reput/rp_run.h"
+#include "sysconf/mtakv.h"
+
+int rp_names_add(struct rp_names *s, const char *name, size_t len,
+		 const char *source)
+{
+	size_t max = s->max ? s->max : MW_REPUT_MAX_DOMAINS, i;
+	struct rp_name *n;
+	char tmp[RP_NAME_MAX];
+	int dot = 0;
+
+	if (len && name[len - 1] == '.')
+		len--;
+	if (len == 0 || len >= sizeof(tmp))
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (!isalnum(c) && c != '-' && c != '.' && c != '_')
+			return -1;
+		if (c == '.') {
+			if (i == 0 || name[i - 1] == '.')
+				return -1;
+			dot = 1;
+		}
+		tmp[i] = (char)tolower(c);
+	}
+	tmp[len] = '\0';
+	if (!dot)
+		return -1;
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].name, tmp) == 0)
+			return 0;
+	if (s->n >= max || s->n >= MW_REPUT_MAX_DOMAINS) {
+		s->dropped++;
+		return 1;
+	}
+	n = &s->v[s->n++];
+	memcpy(n->name, tmp, len + 1);
+	snprintf(n->source, sizeof(n->source), "%s", source);
+	return 0;
+}
+
+/* Every word of a Postfix list value; tables and files are named in a
+ * note (their keys are not read). */
+static void add_list(struct rp_names *s, const char *v, const char *param,
+		     struct mw_strlist *notes)
+{
+	char src[96], msg[256];
+
+	snprintf(src, sizeof(src), "postfix %s", param);
+	while (*v) {
+		size_t n;
+
+		v += strspn(v, " \t,");
+		n = strcspn(v, " \t,");
+		if (!n)
+			break;
+		if (memchr(v, ':', n) || v[0] == '/' || v[0] == '$') {
+			snprintf(msg, sizeof(msg), "postfix %s: %.*s is a table: its domains are "
+				 "not checked; give them with --domain", param, (int)(n > 120 ? 120 : n), v);
+			(void)mw_strlist_add(notes, msg);
+		} else {
+			(void)rp_names_add(s, v, n, src);
+		}
+		v += n;
+	}
+}
+
+static void postfix(const char *dir, struct rp_names *domains, struct rp_names *helo,
+		    struct mw_strlist *notes)
+{
+	static const char *const params[] = { "myorigin", "mydomain", "myhostname",
+		"virtual_alias_domains", "virtual_mailbox_domains" };
+	const char *argv[16];
+	struct mw_kvlist kv = { 0 };
+	char path[MW_MAX_PATH], err[300];
+	const char *v;
+	size_t i, n = 0;
+
+	if (mw_find_program("postconf", path, sizeof(path)) != 0)
+		return;
+	argv[n++] = "postconf";
+	if (dir) {
+		argv[n++] = "-c";
+		argv[n++] = dir;
+	}
+	argv[n++] = "-x";
+	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+		argv[n++] = params[i];
+	argv[n++] = "smtp_helo_name";
+	argv[n] = NULL;
+	if (mw_kv_run(argv, &kv, err, sizeof(err)) != MW_OK) {
+		(void)mw_strlist_add(notes, err);
+	} else {
+		for (i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+			if ((v = mw_kv_get(&kv, params[i])))
+				add_list(domains, v, params[i], notes);
+		if ((v = mw_kv_get(&kv, "smtp_helo_name")) && *v)
+			(void)rp_names_add(helo, v, strlen(v), "postfix smtp_helo_name");
+	}
+	mw_kv_free(&kv);
+}
+
+static void exim(struct rp_names *domains, struct rp_names *helo,
+		 struct mw_strlist *notes)
+{
+	const char *argv[6];
+	struct mw_kvlist kv = { 0 };
+	char path[MW_MAX_PATH], err[300];
+	const char *v;
+
+	if (mw_find_program("exim", path, sizeof(path)) != 0 &&
+	    mw_find_program("exim4", path, sizeof(path)) != 0)
+		return;
+	argv[0] = path;
+	argv[1] = "-bP";
+	argv[2] = "primary_hostname";
+	argv[3] = "qualify_domain";
+	argv[4] = NULL;
+	if (mw_kv_run(argv, &kv, err, sizeof(err)) != MW_OK) {
+		(void)mw_strlist_add(notes, err);
+	} else {
+		if ((v = mw_kv_get(&kv, "qualify_domain")) && *v)
+			(void)rp_names_add(domains, v, strlen(v), "exim qualify_domain");
+		if ((v = mw_kv_get(&kv, "primary_hostname")) && *v) {
+			(void)rp_names_add(domains, v, strlen(v), "exim primary_hostname");
+			/* helo_data defaults to $primary_hostname */
+			(void)rp_names_add(helo, v, strlen(v), "exim helo_data (default)");
+		}
+	}
+	mw_kv_free(&kv);
+}
+
+void rp_mta_discover(const char *postfix_dir, struct rp_names *domains,
+		     struct rp_names *helo, struct mw_strlist *notes)
+{
+	postfix(postfix_dir, domains, helo, notes);
+	if (!postfix_dir)
+		exim(domains, helo, notes);
+}
