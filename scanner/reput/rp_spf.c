@@ -463,8 +463,9 @@ int spf_expand(const char *spec, size_t len, const struct mw_ip *ip,
 			unsigned keep = 0;
 			int rev = 0;
 
-			while (isdigit((unsigned char)spec[k]))
-				keep = keep < 1000 ? keep * 10 + (unsigned)(spec[k++] - '0') : keep;
+			for (; isdigit((unsigned char)spec[k]); k++)
+				if (keep < 1000)	/* more labels than a name has */
+					keep = keep * 10 + (unsigned)(spec[k] - '0');
 			if (k > i + 3 && keep == 0)
 				return -1;	/* "%{d0}" */
 			if (spec[k] == 'r' || spec[k] == 'R') {
