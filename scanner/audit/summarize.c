@@ -321,6 +321,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 	json_t *lists = json_object(), *dnsbl_lists = json_object();
 	json_t *covered = json_object();	/* ids and accounts a correlation names */
 	json_t *reset_accounts = json_object();	/* accounts in the reset step */
+	size_t providers = 0;	/* provider blocks (logs) */
 	char num[32], window[96];
 
 	window_phrase(in->logs_window, window, sizeof(window));
@@ -464,6 +465,14 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 							       or_q(f->list)));
 			break;
 		case MW_CAUSE_REJECTIONS:
+			if (dstr(f, "provider")) {
+				/* a provider's own block: authentication and
+				 * reputation, not a blocklist entry */
+				step_add(&st[P_AUTH], f, fmt("%s: %s", f->title,
+							     or_q(dstr(f, "postmaster"))));
+				providers++;
+				break;
+			}
 			json_object_set_new(lists, dstr(f, "list"), json_true());
 			break;
 		case MW_CAUSE_FIREWALL:
@@ -479,6 +488,10 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			break;
 		}
 	}
+	if (providers && !json_object_size(dnsbl_lists) && mw_report_data(r, "dnsbl"))
+		step_add(&st[P_AUTH], NULL, strdup("blocked by provider, not listed: the "
+						   "blocklists checked do not list us, so only "
+						   "the providers above lift their blocks"));
 	/* Lists that refused our mail but were not confirmed by a lookup. */
 	{
 		const char *key;
