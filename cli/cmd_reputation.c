@@ -59,17 +59,6 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 		case 'h':
 			e = add(ctx, &o->helo, optarg);
 			break;
-		case 'r':
-			o->resolver = optarg;
-			break;
-		case 't':
-			if (mw_cli_uint(optarg, 50, 60000, &o->timeout_ms) != 0)
-				return mw_usage(ctx, "--timeout takes milliseconds (50-60000)");
-			break;
-		case 'n':
-			if (mw_cli_uint(optarg, 1, 10, &o->tries) != 0)
-				return mw_usage(ctx, "--tries takes a number from 1 to 10");
-			break;
 		case 'p':
 			o->postfix_config = optarg;
 			break;
@@ -80,8 +69,10 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 			o->no_discover = 1;
 			break;
 		default:
-			return mw_usage(ctx, "unknown option or missing argument: '%s'",
-					argv[optind - 1]);
+			if (!mw_cli_dns_option(ctx, c, &o->resolver, &o->timeout_ms, &o->tries, &e))
+				return mw_usage(ctx, "unknown option or missing argument: '%s'",
+						argv[optind - 1]);
+			break;
 		}
 	}
 	if (!e && optind < argc)

@@ -29,7 +29,7 @@ struct engine {
 	int stopping;		/* cancelling: start nothing new */
 };
 
-static enum mw_dns_status map_status(int status)
+enum mw_dns_status mw_dnsbl_ares_status(int status)
 {
 	switch (status) {
 	case ARES_SUCCESS:
@@ -74,7 +74,7 @@ static void txt_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 
 	(void)timeouts;
 	s->e->pending--;
-	s->q->txt_status = map_status(status);
+	s->q->txt_status = mw_dnsbl_ares_status(status);
 	if (status == ARES_SUCCESS && abuf && alen > 0 &&
 	    mw_dnsbl_decode_txt(abuf, (size_t)alen, s->q->txt, sizeof(s->q->txt)) != 0)
 		s->q->txt_status = MW_DNS_NODATA;
@@ -91,7 +91,7 @@ static void a_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 	(void)timeouts;
 	e->pending--;
 	q->ms = (long)(now - e->start);
-	q->status = map_status(status);
+	q->status = mw_dnsbl_ares_status(status);
 	if (status == ARES_SUCCESS) {
 		if (abuf && alen > 0)
 			q->status = mw_dnsbl_decode_a(abuf, (size_t)alen, q->addrs,

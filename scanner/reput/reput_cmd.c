@@ -16,27 +16,6 @@
 
 #define DEFAULT_OPENDKIM_CONF	"/etc/opendkim.conf"
 
-static enum mw_err add_ip(struct rp_run *r, const char *text, const char *source,
-			  int from_config)
-{
-	struct mw_ip ip;
-	char err[128];
-	enum mw_err e;
-
-	if (mw_ip_parse(text, &ip, err, sizeof(err)) != MW_OK) {
-		if (from_config)
-			return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] ips: '%s': %s", text, err);
-		return mw_usage(r->ctx, "bad IP address '%s': %s", text, err);
-	}
-	e = mw_dnsbl_addrs_add(&r->addrs, &ip, source);
-	if (e == MW_ERR_LIMIT)
-		return mw_usage(r->ctx, "at most %d addresses", MW_DNSBL_MAX_IPS);
-	if (e != MW_OK)
-		return mw_fail(r->ctx, e, "out of memory");
-	r->addrs.v[r->addrs.n - 1].explicit_ip = 1;
-	return MW_OK;
-}
-
 static enum mw_err add_names(struct rp_run *r, struct rp_names *set,
 			     const struct mw_strlist *l, const char *opt)
 {
@@ -110,37 +89,28 @@ static json_t *names_json(const struct rp_names *s)
 static enum mw_err setup(struct rp_run *r, const struct mw_reput_opts *o)
 {
 	struct mw_config *cfg = r->ctx->cfg;
-	const char *resolver = o->resolver ? o->resolver : cfg->dnsbl_resolver;
-	unsigned timeout_ms = o->timeout_ms ? o->timeout_ms : cfg->dnsbl_timeout_ms;
-	unsigned tries = o->tries ? o->tries : cfg->dnsbl_tries;
-	char server[MW_DNSBL_IPSTR_MAX + 16] = "", err[160];
 	struct mw_strlist notes = { 0 };
+	struct mw_dnsbl_resolver res;
+	char err[160];
 	enum mw_err e;
 	size_t i;
 
-	if (timeout_ms < 50 || timeout_ms > 60000)
-		return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] timeout_ms must be 50-60000");
-	if (tries < 1 || tries > 10)
-		return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] tries must be 1-10");
-	if (resolver && *resolver &&
-	    mw_dnsbl_resolver_parse(resolver, server, sizeof(server), err,
-				    sizeof(err)) != MW_OK) {
-		if (resolver == cfg->dnsbl_resolver)
-			return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] resolver '%s': %s",
-				       resolver, err);
-		return mw_usage(r->ctx, "--resolver '%s': %s", resolver, err);
-	}
+	if ((e = mw_dnsbl_resolver_settings(r->ctx, o->resolver, o->timeout_ms, o->tries,
+					    &res)) != MW_OK)
+		return e;
 	for (i = 0; i < o->ip.n; i++)
-		if ((e = add_ip(r, o->ip.v[i], "--ip", 0)) != MW_OK)
+		if ((e = mw_dnsbl_add_ip_text(r->ctx, &r->addrs, o->ip.v[i], "--ip", 0)) != MW_OK)
 			return e;
-	for (i = 0; !r->addrs.n && i < cfg->dnsbl_ips.n; i++)
-		if ((e = add_ip(r, cfg->dnsbl_ips.v[i], "config [dnsbl] ips", 1)) != MW_OK)
+	for (i = 0; !o->ip.n && i < cfg->dnsbl_ips.n; i++)
+		if ((e = mw_dnsbl_add_ip_text(r->ctx, &r->addrs, cfg->dnsbl_ips.v[i],
+					      "config [dnsbl] ips", 1)) != MW_OK)
 			return e;
 	r->helo.max = MW_REPUT_MAX_HELO;
 	if ((e = add_names(r, &r->domains, &o->domains, "--domain")) != MW_OK ||
 	    (e = add_names(r, &r->helo, &o->helo, "--helo")) != MW_OK)
 		return e;
-	r->dns = rp_dns_new(server[0] ? server : NULL, timeout_ms, tries, err, sizeof(err));
+	r->dns = rp_dns_new(res.server[0] ? res.server : NULL, res.timeout_ms, res.tries,
+			    err, sizeof(err));
 	if (!r->dns)
 		return mw_fail(r->ctx, MW_ERR_NET, "%s", err);
 

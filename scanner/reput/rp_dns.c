@@ -38,34 +38,6 @@ struct pending {
 	size_t left;
 };
 
-static enum mw_dns_status map_status(int status)
-{
-	switch (status) {
-	case ARES_SUCCESS:
-		return MW_DNS_ANSWER;
-	case ARES_ENOTFOUND:
-		return MW_DNS_NXDOMAIN;
-	case ARES_ENODATA:
-		return MW_DNS_NODATA;
-	case ARES_ESERVFAIL:
-		return MW_DNS_SERVFAIL;
-	case ARES_EREFUSED:
-		return MW_DNS_REFUSED;
-	case ARES_ETIMEOUT:
-	case ARES_ECANCELLED:
-	case ARES_EDESTRUCTION:
-		return MW_DNS_TIMEOUT;
-	case ARES_ECONNREFUSED:
-		return MW_DNS_UNREACHABLE;
-	case ARES_EBADRESP:
-	case ARES_EFORMERR:
-	case ARES_ENOTIMP:
-		return MW_DNS_BADREPLY;
-	default:
-		return MW_DNS_OTHER;
-	}
-}
-
 int rp_dns_is_void(enum mw_dns_status st)
 {
 	return st == MW_DNS_NXDOMAIN || st == MW_DNS_NODATA;
@@ -125,7 +97,7 @@ static void decode_addrs(struct rp_answer *a, const unsigned char *buf, int len,
 	rc = family == AF_INET ? ares_parse_a_reply(buf, len, NULL, t4, &n) :
 				 ares_parse_aaaa_reply(buf, len, NULL, t6, &n);
 	if (rc != ARES_SUCCESS) {
-		a->status = map_status(rc);
+		a->status = mw_dnsbl_ares_status(rc);
 		return;
 	}
 	for (i = 0; i < n && a->n < RP_DNS_MAX_RRS; i++) {
@@ -192,7 +164,7 @@ static void answer_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 
 	(void)timeouts;
 	p->left = 0;
-	a->status = map_status(status);
+	a->status = mw_dnsbl_ares_status(status);
 	if (status != ARES_SUCCESS)
 		return;
 	if (!abuf || alen <= 0) {
