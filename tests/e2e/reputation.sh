@@ -126,8 +126,10 @@ expect() {	# description expected-found-string
 
 # 1. Six domains from the configuration, one address: five faults.
 rc=0
+start=$(date +%s%N)
 "$bin" reputation "${common[@]}" --format json --ip "$IP1" \
 	--postfix-config "$tmp/pf" --opendkim-config "$tmp/opendkim.conf" >"$out" || rc=$?
+end=$(date +%s%N)
 expect "six domains: one finding per fault, none for the aligned domain" \
 	"reputation.dkim-key-mismatch dkimbad.example reputation.dmarc-missing nodmarc.example reputation.spf-missing nospf.example reputation.spf-not-authorized wrongip.example reputation.spf-too-many-lookups lookups.example"
 assert "exit 1, no errors" "$rc == 1 and (.errors | length) == 0"
@@ -160,7 +162,7 @@ else
 	echo "ok    no private key material in the output"
 fi
 nq=$(jq .data.reputation.dns_queries "$out")
-echo "figures: run 1 asked $nq DNS questions"
+echo "figures: run 1 asked $nq DNS questions, wall $(( (end - start) / 1000000 )) ms (with postconf)"
 
 # 2. Addresses: PTR missing, PTR not forward-confirmed; a HELO name that
 # does not resolve. Only what is given (--no-discover).
