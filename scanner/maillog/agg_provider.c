@@ -69,11 +69,16 @@ void ml_agg_provider_reply(struct ml_agg *a, struct ml_str reply, struct ml_str 
 			   int refused, struct ml_str to, struct ml_str orig_to)
 {
 	struct ml_provider_hit h;
-	char key[ML_MAX_KEY + 1];
+	char key[ML_MAX_KEY + 1], list[96];
 	struct prov_rec *p;
 	int n;
 
 	if (!reply.n || !ml_reply_provider(reply.p, reply.n, mx.p, mx.n, &h))
+		return;
+	/* a provider citing a DNSBL (Spamhaus, ...) is a listing, which the
+	 * blocklist finding reports; Microsoft's own list is its block */
+	if (ml_reply_blocklist(reply.p, reply.n, list, sizeof(list)) &&
+	    strcmp(list, "unknown") != 0 && !strstr(list, "outlook.com"))
 		return;
 	n = snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", h.provider, h.ip, h.code);
 	if (n < 0 || !(p = ml_tab_get(&a->provs, key, (size_t)n < sizeof(key) ?

@@ -113,7 +113,7 @@ static void check_spf(struct rp_run *r, const struct rp_name *d, json_t *jd)
 	struct spf_record rec;
 	enum mw_dns_status st;
 	const char *txt;
-	json_t *js = json_object(), *jres = json_object();
+	json_t *js = json_object(), *jres;
 	unsigned count;
 	size_t i;
 	int rc;
@@ -185,6 +185,7 @@ static void check_spf(struct rp_run *r, const struct rp_name *d, json_t *jd)
 			"permerror at receivers)", d->name, count);
 	}
 	snprintf(sender, sizeof(sender), "postmaster@%s", d->name);
+	jres = json_object();
 	json_object_set_new(js, "results", jres);
 	for (i = 0; i < r->addrs.n; i++) {
 		const struct mw_dnsbl_addr *a = &r->addrs.v[i];

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "core/limits.h"
 #include "core/spawn.h"
@@ -52,6 +53,43 @@ int rp_names_add(struct rp_names *s, const char *name, size_t len,
 	return 0;
 }
 
+/*
+ * 1 when name ends in a label that never reaches the public DNS
+ * (localhost, localdomain, local, internal, lan, invalid, home.arpa): an
+ * unconfigured host's default, not a domain receivers judge.
+ */
+static int private_name(const char *name, size_t n)
+{
+	static const char *const tld[] = { "localhost", "localdomain", "local",
+		"internal", "lan", "invalid", "home.arpa" };
+	size_t i, l;
+
+	while (n && name[n - 1] == '.')
+		n--;
+	for (i = 0; i < sizeof(tld) / sizeof(tld[0]); i++) {
+		l = strlen(tld[i]);
+		if (n >= l && strncasecmp(name + n - l, tld[i], l) == 0 &&
+		    (n == l || name[n - l - 1] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Add a discovered name unless it is private (said in notes). */
+static void add_found(struct rp_names *s, const char *v, size_t n, const char *src,
+		      struct mw_strlist *notes)
+{
+	char msg[400];
+
+	if (private_name(v, n)) {
+		snprintf(msg, sizeof(msg), "%s: %.*s is not a public name: not checked",
+			 src, (int)(n > 200 ? 200 : n), v);
+		(void)mw_strlist_add(notes, msg);
+		return;
+	}
+	(void)rp_names_add(s, v, n, src);
+}
+
 /* Every word of a Postfix list value; tables and files are named in a
  * note (their keys are not read). */
 static void add_list(struct rp_names *s, const char *v, const char *param,
@@ -72,7 +110,7 @@ static void add_list(struct rp_names *s, const char *v, const char *param,
 				 "not checked; give them with --domain", param, (int)(n > 120 ? 120 : n), v);
 			(void)mw_strlist_add(notes, msg);
 		} else {
-			(void)rp_names_add(s, v, n, src);
+			add_found(s, v, n, src, notes);
 		}
 		v += n;
 	}
@@ -89,7 +127,10 @@ static void postfix(const char *dir, struct rp_names *domains, struct rp_names *
 	const char *v;
 	size_t i, n = 0;
 
-	if (mw_find_program("postconf", path, sizeof(path)) != 0)
+	/* postconf prints defaults (the host name) for a Postfix that was
+	 * never configured: nothing of that is sent as */
+	if (mw_find_program("postconf", path, sizeof(path)) != 0 ||
+	    (!dir && access("/etc/postfix/main.cf", F_OK) != 0))
 		return;
 	argv[n++] = "postconf";
 	if (dir) {
@@ -108,7 +149,7 @@ static void postfix(const char *dir, struct rp_names *domains, struct rp_names *
 			if ((v = mw_kv_get(&kv, params[i])))
 				add_list(domains, v, params[i], notes);
 		if ((v = mw_kv_get(&kv, "smtp_helo_name")) && *v)
-			(void)rp_names_add(helo, v, strlen(v), "postfix smtp_helo_name");
+			add_found(helo, v, strlen(v), "postfix smtp_helo_name", notes);
 	}
 	mw_kv_free(&kv);
 }
@@ -133,11 +174,11 @@ static void exim(struct rp_names *domains, struct rp_names *helo,
 		(void)mw_strlist_add(notes, err);
 	} else {
 		if ((v = mw_kv_get(&kv, "qualify_domain")) && *v)
-			(void)rp_names_add(domains, v, strlen(v), "exim qualify_domain");
+			add_found(domains, v, strlen(v), "exim qualify_domain", notes);
 		if ((v = mw_kv_get(&kv, "primary_hostname")) && *v) {
-			(void)rp_names_add(domains, v, strlen(v), "exim primary_hostname");
+			add_found(domains, v, strlen(v), "exim primary_hostname", notes);
 			/* helo_data defaults to $primary_hostname */
-			(void)rp_names_add(helo, v, strlen(v), "exim helo_data (default)");
+			add_found(helo, v, strlen(v), "exim helo_data (default)", notes);
 		}
 	}
 	mw_kv_free(&kv);

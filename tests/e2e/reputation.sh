@@ -93,7 +93,7 @@ compatibility_level = 3.6
 myhostname = mail.aligned.example
 mydomain = aligned.example
 myorigin = \$mydomain
-virtual_alias_domains = nospf.example wrongip.example lookups.example nodmarc.example
+virtual_alias_domains = nospf.example wrongip.example lookups.example nodmarc.example intranet.local
 virtual_mailbox_domains = hash:$tmp/pf/vdomains
 CF
 printf 'KeyTable file:%s/KeyTable\nSigningTable refile:%s/SigningTable\n' "$tmp" "$tmp" >"$tmp/opendkim.conf"
@@ -136,7 +136,8 @@ assert "exit 1, no errors" "$rc == 1 and (.errors | length) == 0"
 assert "domains from postconf and the KeyTable, table named in a note" \
 	'([.data.reputation.sending_domains[].name] | sort) == ["aligned.example", "dkimbad.example",
 	  "lookups.example", "mail.aligned.example", "nodmarc.example", "nospf.example", "wrongip.example"] and
-	 ([.notes[].text | select(test("virtual_mailbox_domains: hash:.* is a table"))] | length) == 1'
+	 ([.notes[].text | select(test("virtual_mailbox_domains: hash:.* is a table"))] | length) == 1 and
+	 ([.notes[].text | select(test("intranet.local is not a public name"))] | length) == 1'
 assert "SPF of the aligned domain passes, its DMARC policy is reported" \
 	'.data.reputation.domains[] | select(.domain == "aligned.example") |
 	 .spf.results["'"$IP1"'"].result == "pass" and .dmarc.policy == "reject" and .dkim[0].result == "match"'
