@@ -30,7 +30,7 @@ else
 CHECK_SAN := $(SANITIZE)
 endif
 
-PKGS := libpcre2-8 libmagic libnftnl libmnl libcares libsystemd zlib sqlite3 jansson inih
+PKGS := libpcre2-8 libmagic libnftnl libmnl libcares libsystemd zlib sqlite3 jansson inih libcrypto
 ifeq ($(VECTORSCAN),auto)
 HAVE_HS := $(shell pkg-config --exists libhs 2>/dev/null && echo 1)
 else ifeq ($(VECTORSCAN),1)

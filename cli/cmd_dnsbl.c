@@ -23,6 +23,19 @@ static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 	return 0;
 }
 
+int mw_cli_dns_option(struct mw_ctx *ctx, int c, const char **resolver,
+		      unsigned *timeout_ms, unsigned *tries, enum mw_err *e)
+{
+	*e = MW_OK;
+	if (c == 'r')
+		*resolver = optarg;
+	else if (c == 't' && parse_uint(optarg, 50, 60000, timeout_ms) != 0)
+		*e = mw_usage(ctx, "--timeout takes milliseconds (50-60000)");
+	else if (c == 'n' && parse_uint(optarg, 1, 10, tries) != 0)
+		*e = mw_usage(ctx, "--tries takes a number from 1 to 10");
+	return c == 'r' || c == 't' || c == 'n';
+}
+
 static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 			 struct mw_dnsbl_opts *o)
 {
@@ -35,6 +48,7 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 		{ "postfix-config", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
+	enum mw_err e;
 	int c, i;
 
 	optind = 0;
@@ -49,23 +63,16 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 			if (mw_strlist_add(&o->lists, optarg))
 				return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 			break;
-		case 'r':
-			o->resolver = optarg;
-			break;
-		case 't':
-			if (parse_uint(optarg, 50, 60000, &o->timeout_ms) != 0)
-				return mw_usage(ctx, "--timeout takes milliseconds (50-60000)");
-			break;
-		case 'n':
-			if (parse_uint(optarg, 1, 10, &o->tries) != 0)
-				return mw_usage(ctx, "--tries takes a number from 1 to 10");
-			break;
 		case 'p':
 			o->postfix_config = optarg;
 			break;
 		default:
-			return mw_usage(ctx, "unknown option or missing argument: '%s'",
-					argv[optind - 1]);
+			if (!mw_cli_dns_option(ctx, c, &o->resolver, &o->timeout_ms, &o->tries, &e))
+				return mw_usage(ctx, "unknown option or missing argument: '%s'",
+						argv[optind - 1]);
+			if (e)
+				return e;
+			break;
 		}
 	}
 	for (i = optind; i < argc; i++)

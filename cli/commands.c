@@ -5,18 +5,20 @@
 const struct mw_command mw_commands[] = {
 	{ "audit", "run every check, one prioritized report with a remediation plan",
 	  "mailwarden audit [--apply] [--nightly] [--skip CHECK] [--only CHECK] [pass-through]\n"
-	  "  runs dnsbl, logs --since 7d, scan, forwarders, relay, queue, firewall --status\n"
+	  "  runs dnsbl, reputation, logs --since 7d, scan, forwarders, relay, queue,\n"
+	  "  firewall --status\n"
 	  "  --apply          also enforce the SMTP egress firewall (firewall --apply)\n"
 	  "  --nightly        state in [nightly] state_dir: report only new and resolved\n"
 	  "                   findings, scan --incremental, no firewall; mail + journal\n"
-	  "  --skip CHECK     leave out a check (dnsbl, logs, scan, forwarders, relay,\n"
-	  "                   queue, firewall; repeatable)\n"
+	  "  --skip CHECK     leave out a check (dnsbl, reputation, logs, scan, forwarders,\n"
+	  "                   relay, queue, firewall; repeatable)\n"
 	  "  --only CHECK     run only this check (repeatable)\n"
 	  "  --metrics-textfile DIR  write DIR/mailwarden.prom for node_exporter\n"
 	  "                   (default [general] metrics_textfile)\n"
 	  "pass-through options (repeatable where the check takes several):\n"
-	  "  --resolver IP[:PORT]     dnsbl: DNS resolver\n"
-	  "  --ip IP                  dnsbl: check this address instead of discovering\n"
+	  "  --resolver IP[:PORT]     dnsbl, reputation: DNS resolver\n"
+	  "  --ip IP                  dnsbl, reputation: check this address instead of\n"
+	  "                           discovering\n"
 	  "  --list ZONE              dnsbl: blocklist zone\n"
 	  "  --log FILE               logs: read this log file\n"
 	  "  --since WHEN             logs: window (default 7d; with --log: all;\n"
@@ -24,7 +26,7 @@ const struct mw_command mw_commands[] = {
 	  "  --web-root PATH          scan: scan PATH instead of the detected roots\n"
 	  "  --root DIR               forwarders: audit DIR as if it were /\n"
 	  "  --relay-target HOST:PORT relay: probe this MTA\n"
-	  "  --postfix-config DIR     relay, queue: the Postfix configured in DIR\n"
+	  "  --postfix-config DIR     relay, queue, reputation: the Postfix configured in DIR\n"
 	  "  --exim PROGRAM           relay, queue: the Exim that PROGRAM runs\n",
 	  mw_cmd_audit },
 	{ "scan", "find PHP mailers, webshells and config tampering in web roots",
@@ -70,6 +72,8 @@ const struct mw_command mw_commands[] = {
 	  "  --tries N               attempts per query (default [dnsbl] tries, 2)\n"
 	  "  --postfix-config DIR    Postfix configuration directory (postconf -c)\n",
 	  mw_cmd_dnsbl },
+	{ "reputation", "SPF, DKIM, DMARC, PTR and HELO of what this host sends",
+	  mw_reputation_usage, mw_cmd_reputation },
 	{ "logs", "mail-log forensics: who sent the spam",
 	  "mailwarden logs [FILE...] [--since WHEN] [--until WHEN] [--journal]\n"
 	  "  (no FILE: journald plus /var/log/mail.log*, maillog*, exim4/mainlog*)\n"

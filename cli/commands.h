@@ -51,5 +51,14 @@ enum mw_err mw_cmd_queue(struct mw_ctx *ctx, int argc, char **argv);
 extern const char mw_queue_usage[];
 enum mw_err mw_cmd_account(struct mw_ctx *ctx, int argc, char **argv);
 extern const char mw_account_usage[];
+enum mw_err mw_cmd_reputation(struct mw_ctx *ctx, int argc, char **argv);
+extern const char mw_reputation_usage[];
+/*
+ * The options of the checks that ask DNS (cli/cmd_dnsbl.c): getopt's c
+ * 'r' (--resolver), 't' (--timeout MS), 'n' (--tries N). Returns 1 when c
+ * is one of them, with *e a usage error for a bad value, else 0.
+ */
+int mw_cli_dns_option(struct mw_ctx *ctx, int c, const char **resolver,
+		      unsigned *timeout_ms, unsigned *tries, enum mw_err *e);
 
 #endif

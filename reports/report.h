@@ -51,6 +51,7 @@ enum mw_cause {
 	MW_CAUSE_WEB_MALWARE,	/* scan: another suspicious file in a web root */
 	MW_CAUSE_REJECTIONS,	/* logs: remote servers refuse our mail */
 	MW_CAUSE_FIREWALL,	/* firewall: the SMTP egress policy */
+	MW_CAUSE_MAIL_AUTH,	/* reputation: SPF/DKIM/DMARC/PTR/HELO receivers refuse */
 	MW_CAUSE_OTHER,
 	MW_CAUSE__COUNT
 };

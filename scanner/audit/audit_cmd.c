@@ -34,6 +34,7 @@
 #include "scanner/maillog/maillog.h"
 #include "scanner/queue/queue.h"
 #include "scanner/relay/relay.h"
+#include "scanner/reput/reput.h"
 #include "scanner/webroot/scan.h"
 
 #define LOGS_WINDOW_FULL	"7d"
@@ -64,6 +65,17 @@ static enum mw_err check_dnsbl(struct mw_ctx *ctx, const struct plan *p,
 	if (mw_dnsbl_opts_describe(&o, line))
 		return MW_ERR_NOMEM;
 	return rep ? mw_dnsbl_run(ctx, &o, rep) : MW_OK;
+}
+
+static enum mw_err check_reputation(struct mw_ctx *ctx, const struct plan *p,
+				    struct mw_buf *line, struct mw_report *rep)
+{
+	struct mw_reput_opts o = { .ip = p->o->ip, .resolver = p->o->resolver,
+				   .postfix_config = p->o->postfix_config };
+
+	if (mw_reput_opts_describe(&o, line))
+		return MW_ERR_NOMEM;
+	return rep ? mw_reput_run(ctx, &o, rep) : MW_OK;
 }
 
 static enum mw_err check_logs(struct mw_ctx *ctx, const struct plan *p,
@@ -143,6 +155,7 @@ static const struct check_def {
 	int nightly;		/* also run by --nightly */
 } check_defs[] = {
 	{ "dnsbl", check_dnsbl, 1 },
+	{ "reputation", check_reputation, 1 },
 	{ "logs", check_logs, 1 },
 	{ "scan", check_scan, 1 },
 	{ "forwarders", check_forwarders, 1 },

@@ -31,6 +31,7 @@ static const struct {
 	[MW_CAUSE_WEB_MALWARE] = { "web-malware", "other suspicious files in web roots" },
 	[MW_CAUSE_REJECTIONS] = { "rejections", "remote servers refusing our mail" },
 	[MW_CAUSE_FIREWALL] = { "firewall", "SMTP egress firewall" },
+	[MW_CAUSE_MAIL_AUTH] = { "mail-authentication", "SPF, DKIM, DMARC, PTR or HELO that receivers refuse" },
 	[MW_CAUSE_OTHER] = { "other", "other findings" },
 };
 
@@ -116,8 +117,8 @@ struct step {
 	size_t more;		/* targets left out past the cap */
 };
 
-enum phase { P_STOP, P_QUARANTINE, P_RESET, P_FORWARDERS, P_FIREWALL, P_DELIST,
-	     P_VERIFY, P__COUNT };
+enum phase { P_STOP, P_QUARANTINE, P_RESET, P_FORWARDERS, P_FIREWALL, P_AUTH,
+	     P_DELIST, P_VERIFY, P__COUNT };
 
 static const struct {
 	const char *name, *title;
@@ -127,6 +128,7 @@ static const struct {
 	{ "reset-account", "Reset compromised accounts" },
 	{ "remove-forwarders", "Remove forwarders and filter rules" },
 	{ "firewall", "Enforce the SMTP egress firewall" },
+	{ "fix-mail-auth", "Fix mail authentication (SPF, DKIM, DMARC, PTR, HELO)" },
 	{ "delist", "Request delisting" },
 	{ "verify", "Verify and keep watching" },
 };
@@ -336,6 +338,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 	json_t *lists = json_object(), *dnsbl_lists = json_object();
 	json_t *covered = json_object();	/* ids and accounts a correlation names */
 	json_t *reset_accounts = json_object();	/* accounts in the reset step */
+	size_t providers = 0;	/* provider blocks (logs) */
 	char num[32], window[96];
 
 	window_phrase(in->logs_window, window, sizeof(window));
@@ -481,16 +484,33 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 							       or_q(f->list)));
 			break;
 		case MW_CAUSE_REJECTIONS:
+			if (dstr(f, "provider")) {
+				/* a provider's own block: authentication and
+				 * reputation, not a blocklist entry */
+				step_add(&st[P_AUTH], f, fmt("%s: %s", f->title,
+							     or_q(dstr(f, "postmaster"))));
+				providers++;
+				break;
+			}
 			json_object_set_new(lists, dstr(f, "list"), json_true());
 			break;
 		case MW_CAUSE_FIREWALL:
 			step_add(&st[P_FIREWALL], f, fmt("%s", f->title));
 			any_cause = 1;
 			break;
+		case MW_CAUSE_MAIL_AUTH:
+			/* receivers refuse unauthenticated mail however clean the
+			 * lists are: fixed before asking for delisting */
+			step_add(&st[P_AUTH], f, fmt("%s", f->title));
+			break;
 		default:
 			break;
 		}
 	}
+	if (providers && !json_object_size(dnsbl_lists) && mw_report_data(r, "dnsbl"))
+		step_add(&st[P_AUTH], NULL, strdup("blocked by provider, not listed: the "
+						   "blocklists checked do not list us, so only "
+						   "the providers above lift their blocks"));
 	/* Lists that refused our mail but were not confirmed by a lookup. */
 	{
 		const char *key;
@@ -524,6 +544,8 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 						       "a new mailer cannot send"));
 		step_command(&st[P_FIREWALL], "mailwarden firewall --apply");
 	}
+	if (st[P_AUTH].nitems)
+		step_command(&st[P_AUTH], "mailwarden reputation");
 	if (st[P_DELIST].nitems)
 		step_add(&st[P_DELIST], NULL, strdup("only after the steps above: lists relist "
 						     "repeat offenders quickly"));

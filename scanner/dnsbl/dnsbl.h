@@ -361,6 +361,29 @@ struct mw_dnsbl_opts {
 enum mw_err mw_dnsbl_run(struct mw_ctx *ctx, const struct mw_dnsbl_opts *o,
 			 struct mw_report *report);
 
+/*
+ * For the checks that ask DNS the dnsbl way (dnsbl, reputation): parse an
+ * address given by the user or the config and add it to set. A bad
+ * address or a full set is a usage error (from_config: a config error
+ * naming [dnsbl] ips), with the message in ctx.
+ */
+enum mw_err mw_dnsbl_add_ip_text(struct mw_ctx *ctx, struct mw_dnsbl_addrs *set,
+				 const char *text, const char *source, int from_config);
+
+/* The resolver, per-try timeout and tries: the options given (NULL/0 =
+ * [dnsbl] resolver, timeout_ms, tries), checked; server "" = resolv.conf. */
+struct mw_dnsbl_resolver {
+	char server[MW_DNSBL_IPSTR_MAX + 16];	/* c-ares form */
+	unsigned timeout_ms, tries;
+};
+
+enum mw_err mw_dnsbl_resolver_settings(struct mw_ctx *ctx, const char *resolver,
+				       unsigned timeout_ms, unsigned tries,
+				       struct mw_dnsbl_resolver *out);
+
+/* The c-ares status of a finished query as a mw_dns_status. */
+enum mw_dns_status mw_dnsbl_ares_status(int ares_status);
+
 /* Append the equivalent command line ("dnsbl --ip 192.0.2.1") to b. */
 enum mw_err mw_dnsbl_opts_describe(const struct mw_dnsbl_opts *o, struct mw_buf *b);
 

@@ -71,8 +71,8 @@ static enum mw_err add_zone(struct run *r, const char *zone, const char *origin)
 	return MW_OK;
 }
 
-static enum mw_err add_ip(struct run *r, const char *text, const char *source,
-			  int from_config)
+enum mw_err mw_dnsbl_add_ip_text(struct mw_ctx *ctx, struct mw_dnsbl_addrs *set,
+				 const char *text, const char *source, int from_config)
 {
 	struct mw_ip ip;
 	char err[128];
@@ -80,14 +80,47 @@ static enum mw_err add_ip(struct run *r, const char *text, const char *source,
 
 	if (mw_ip_parse(text, &ip, err, sizeof(err)) != MW_OK) {
 		if (from_config)
-			return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] ips: '%s': %s", text, err);
-		return mw_usage(r->ctx, "bad IP address '%s': %s", text, err);
+			return mw_fail(ctx, MW_ERR_CONFIG, "[dnsbl] ips: '%s': %s", text, err);
+		return mw_usage(ctx, "bad IP address '%s': %s", text, err);
 	}
-	e = mw_dnsbl_addrs_add(&r->addrs, &ip, source);
+	e = mw_dnsbl_addrs_add(set, &ip, source);
 	if (e == MW_ERR_LIMIT)
-		return mw_usage(r->ctx, "at most %d addresses", MW_DNSBL_MAX_IPS);
+		return mw_usage(ctx, "at most %d addresses", MW_DNSBL_MAX_IPS);
 	if (e != MW_OK)
-		return mw_fail(r->ctx, e, "out of memory");
+		return mw_fail(ctx, e, "out of memory");
+	return MW_OK;
+}
+
+static enum mw_err add_ip(struct run *r, const char *text, const char *source,
+			  int from_config)
+{
+	return mw_dnsbl_add_ip_text(r->ctx, &r->addrs, text, source, from_config);
+}
+
+enum mw_err mw_dnsbl_resolver_settings(struct mw_ctx *ctx, const char *resolver,
+				       unsigned timeout_ms, unsigned tries,
+				       struct mw_dnsbl_resolver *out)
+{
+	struct mw_config *cfg = ctx->cfg;
+	char err[128];
+
+	if (!resolver)
+		resolver = cfg->dnsbl_resolver;
+	out->server[0] = '\0';
+	out->timeout_ms = timeout_ms ? timeout_ms : cfg->dnsbl_timeout_ms;
+	out->tries = tries ? tries : cfg->dnsbl_tries;
+	if (out->timeout_ms < 50 || out->timeout_ms > 60000)
+		return mw_fail(ctx, MW_ERR_CONFIG, "[dnsbl] timeout_ms must be 50-60000");
+	if (out->tries < 1 || out->tries > 10)
+		return mw_fail(ctx, MW_ERR_CONFIG, "[dnsbl] tries must be 1-10");
+	if (resolver && *resolver &&
+	    mw_dnsbl_resolver_parse(resolver, out->server, sizeof(out->server),
+				    err, sizeof(err)) != MW_OK) {
+		if (resolver == cfg->dnsbl_resolver)
+			return mw_fail(ctx, MW_ERR_CONFIG, "[dnsbl] resolver '%s': %s",
+				       resolver, err);
+		return mw_usage(ctx, "--resolver '%s': %s", resolver, err);
+	}
 	return MW_OK;
 }
 
@@ -409,13 +442,10 @@ static json_t *lists_json(const struct run *r)
 static enum mw_err take_opts(struct run *r, const struct mw_dnsbl_opts *o)
 {
 	struct mw_config *cfg = r->ctx->cfg;
-	const char *resolver = o->resolver ? o->resolver : cfg->dnsbl_resolver;
-	char err[128];
+	struct mw_dnsbl_resolver res;
 	enum mw_err e;
 	size_t i;
 
-	r->timeout_ms = o->timeout_ms ? o->timeout_ms : cfg->dnsbl_timeout_ms;
-	r->tries = o->tries ? o->tries : cfg->dnsbl_tries;
 	for (i = 0; i < o->ip.n; i++)
 		if ((e = add_ip(r, o->ip.v[i], "--ip", 0)) != MW_OK)
 			return e;
@@ -456,18 +486,12 @@ static enum mw_err take_opts(struct run *r, const struct mw_dnsbl_opts *o)
 					return e;
 		}
 	}
-	if (r->timeout_ms < 50 || r->timeout_ms > 60000)
-		return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] timeout_ms must be 50-60000");
-	if (r->tries < 1 || r->tries > 10)
-		return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] tries must be 1-10");
-	if (resolver && *resolver &&
-	    mw_dnsbl_resolver_parse(resolver, r->resolver, sizeof(r->resolver),
-				    err, sizeof(err)) != MW_OK) {
-		if (resolver == cfg->dnsbl_resolver)
-			return mw_fail(r->ctx, MW_ERR_CONFIG, "[dnsbl] resolver '%s': %s",
-				       resolver, err);
-		return mw_usage(r->ctx, "--resolver '%s': %s", resolver, err);
-	}
+	if ((e = mw_dnsbl_resolver_settings(r->ctx, o->resolver, o->timeout_ms, o->tries,
+					    &res)) != MW_OK)
+		return e;
+	memcpy(r->resolver, res.server, sizeof(r->resolver));
+	r->timeout_ms = res.timeout_ms;
+	r->tries = res.tries;
 	return MW_OK;
 }
 

@@ -6,13 +6,12 @@
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <ares.h>
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/aresloop.h"
 #include "scanner/dnsbl/dnsbl.h"
 
 struct engine;
@@ -30,15 +29,7 @@ struct engine {
 	int stopping;		/* cancelling: start nothing new */
 };
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static enum mw_dns_status map_status(int status)
+enum mw_dns_status mw_dnsbl_ares_status(int status)
 {
 	switch (status) {
 	case ARES_SUCCESS:
@@ -83,7 +74,7 @@ static void txt_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 
 	(void)timeouts;
 	s->e->pending--;
-	s->q->txt_status = map_status(status);
+	s->q->txt_status = mw_dnsbl_ares_status(status);
 	if (status == ARES_SUCCESS && abuf && alen > 0 &&
 	    mw_dnsbl_decode_txt(abuf, (size_t)alen, s->q->txt, sizeof(s->q->txt)) != 0)
 		s->q->txt_status = MW_DNS_NODATA;
@@ -95,12 +86,12 @@ static void a_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 	struct slot *s = arg;
 	struct mw_dnsbl_query *q = s->q;
 	struct engine *e = s->e;
-	long long now = now_ms();
+	long long now = mw_now_ms();
 
 	(void)timeouts;
 	e->pending--;
 	q->ms = (long)(now - e->start);
-	q->status = map_status(status);
+	q->status = mw_dnsbl_ares_status(status);
 	if (status == ARES_SUCCESS) {
 		if (abuf && alen > 0)
 			q->status = mw_dnsbl_decode_a(abuf, (size_t)alen, q->addrs,
@@ -200,7 +191,7 @@ enum mw_err mw_dnsbl_resolve(struct mw_dnsbl_query *q, size_t n,
 		return MW_ERR_NOMEM;
 	}
 	e.budget_ms = (long long)ao.timeout * ao.tries;
-	e.start = now_ms();
+	e.start = mw_now_ms();
 	e.deadline = e.start + e.budget_ms;
 	e.hard_deadline = e.start + 2 * e.budget_ms;
 	for (i = 0; i < n; i++) {
@@ -214,57 +205,7 @@ enum mw_err mw_dnsbl_resolve(struct mw_dnsbl_query *q, size_t n,
 		ares_query(e.ch, q[i].qname, C_IN, T_A, a_cb, &slots[i]);
 	}
 
-	while (e.pending) {
-		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-		struct pollfd pfd[ARES_GETSOCK_MAXNUM];
-		struct timeval maxtv, tv, *tvp;
-		long long now = now_ms(), left;
-		int bm, np = 0, wait, k;
-
-		if (now >= e.deadline)
-			break;
-		left = e.deadline - now;
-		maxtv.tv_sec = (time_t)(left / 1000);
-		maxtv.tv_usec = (suseconds_t)((left % 1000) * 1000);
-		bm = ares_getsock(e.ch, socks, ARES_GETSOCK_MAXNUM);
-		for (k = 0; k < ARES_GETSOCK_MAXNUM; k++) {
-			short ev = 0;
-
-			/* c-ares' own ARES_GETSOCK_* macros shift a signed 1
-			 * into the sign bit for the last socket */
-			if ((unsigned)bm & (1u << k))
-				ev |= POLLIN;
-			if ((unsigned)bm & (1u << (k + ARES_GETSOCK_MAXNUM)))
-				ev |= POLLOUT;
-			if (!ev)
-				continue;
-			pfd[np].fd = socks[k];
-			pfd[np].events = ev;
-			pfd[np].revents = 0;
-			np++;
-		}
-		tvp = ares_timeout(e.ch, &maxtv, &tv);
-		wait = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
-		rc = poll(pfd, (nfds_t)np, wait);
-		if (rc < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (rc == 0) {
-			ares_process_fd(e.ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-			continue;
-		}
-		for (k = 0; k < np; k++) {
-			short r = pfd[k].revents;
-
-			if (!r)
-				continue;
-			ares_process_fd(e.ch,
-					(r & (POLLIN | POLLERR | POLLHUP)) ? pfd[k].fd : ARES_SOCKET_BAD,
-					(r & POLLOUT) ? pfd[k].fd : ARES_SOCKET_BAD);
-		}
-	}
+	mw_ares_loop(e.ch, &e.pending, &e.deadline);
 	/* What is still open ran out of time: the callbacks see
 	 * ARES_ECANCELLED and record a timeout. */
 	e.stopping = 1;
@@ -272,7 +213,7 @@ enum mw_err mw_dnsbl_resolve(struct mw_dnsbl_query *q, size_t n,
 		ares_cancel(e.ch);
 	ares_destroy(e.ch);
 	if (elapsed_ms)
-		*elapsed_ms = (long)(now_ms() - e.start);
+		*elapsed_ms = (long)(mw_now_ms() - e.start);
 	for (i = 0; i < n; i++)
 		if (q[i].status == MW_DNS_TIMEOUT && q[i].ms == 0)
 			q[i].ms = (long)e.budget_ms;

@@ -71,6 +71,7 @@ struct ml_agg *ml_agg_new(const struct ml_agg_opts *o)
 	ml_tab_init(&a->scripts, sizeof(struct script_rec), ML_MAX_SCRIPT_KEYS, 1, free_script);
 	ml_tab_init(&a->pfq, sizeof(struct qent), ML_MAX_QUEUE, 0, NULL);
 	ml_tab_init(&a->exq, sizeof(struct qent), ML_MAX_QUEUE, 0, NULL);
+	ml_agg_providers_init(a);
 	a->first = INT64_MAX;
 	a->last = INT64_MIN;
 	return a;
@@ -91,6 +92,7 @@ void ml_agg_free(struct ml_agg *a)
 	ml_tab_free(&a->scripts);
 	ml_tab_free(&a->pfq);
 	ml_tab_free(&a->exq);
+	ml_agg_providers_free(a);
 	ml_samples_free(&a->relay_samples);
 	for (i = 0; i < a->nsources; i++)
 		free(a->sources[i].name);

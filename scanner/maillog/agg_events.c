@@ -17,7 +17,7 @@
 #include "scanner/maillog/agg_internal.h"
 
 /* Keep the current line ("source:line: text") as evidence, up to ML_MAX_SAMPLES. */
-static void sample(struct ml_agg *a, struct ml_samples *s)
+void ml_agg_sample(struct ml_agg *a, struct ml_samples *s)
 {
 	char *l;
 	size_t n = a->cur_len < ML_MAX_SAMPLE_LEN ? a->cur_len : ML_MAX_SAMPLE_LEN;
@@ -324,7 +324,7 @@ static void sasl_success(struct ml_agg *a, struct ml_str user, struct ml_str ip)
 		s->example[s->nexample++][n] = '\0';
 	}
 	if (s->samples.n < ML_MAX_SAMPLES)
-		sample(a, &s->samples);
+		ml_agg_sample(a, &s->samples);
 
 	/* Distinct addresses and networks among the recent logins in the window. */
 	s->ring[s->ring_pos].t = a->cur_time;
@@ -474,7 +474,7 @@ static void remote_reject(struct ml_agg *a, struct ml_str reply, struct ml_str m
 	}
 	b->r.count++;
 	b->last = a->cur_time;
-	sample(a, &b->samples);
+	ml_agg_sample(a, &b->samples);
 }
 
 /* --- Postfix ------------------------------------------------------------- */
@@ -512,7 +512,7 @@ static void php_header(struct ml_agg *a, struct qent *q, struct ml_str value)
 			sr->uid = uid;
 			sr->uid_set = 1;
 		}
-		sample(a, &sr->samples);
+		ml_agg_sample(a, &sr->samples);
 	}
 	if (uid < 0)
 		return;
@@ -546,7 +546,7 @@ void mw_agg_postfix_event(struct ml_agg *a, const struct ml_pf_event *ev)
 			u->r.count++;
 			if (u->web) {
 				a->web_submissions++;
-				sample(a, &u->samples);
+				ml_agg_sample(a, &u->samples);
 			}
 		}
 		break;
@@ -606,7 +606,13 @@ void mw_agg_postfix_event(struct ml_agg *a, const struct ml_pf_event *ev)
 		}
 		if (ev->is_client_side && (str_eq(ev->status, "bounced") ||
 					   str_eq(ev->status, "deferred")))
-			remote_reject(a, ev->reply, mx_of(ev->reply, ev->relay));
+		{
+			struct ml_str mx = mx_of(ev->reply, ev->relay);
+
+			remote_reject(a, ev->reply, mx);
+			ml_agg_provider_reply(a, ev->reply, mx, str_eq(ev->status, "bounced"),
+					      ev->to, ev->orig_to);
+		}
 		break;
 	case PF_REJECT: {
 		struct ip_rec *ir = ip_get(a, ev->client_ip);
@@ -618,7 +624,7 @@ void mw_agg_postfix_event(struct ml_agg *a, const struct ml_pf_event *ev)
 			a->relay_denied++;
 			if (ir)
 				ir->relay_denied++;
-			sample(a, &a->relay_samples);
+			ml_agg_sample(a, &a->relay_samples);
 		}
 		break;
 	}
@@ -727,7 +733,7 @@ void mw_agg_exim_event(struct ml_agg *a, const struct ml_ex_event *ev)
 				}
 				if (u->web) {
 					a->web_submissions++;
-					sample(a, &u->samples);
+					ml_agg_sample(a, &u->samples);
 				}
 				if (q) {
 					q->flags |= Q_LOCAL;
@@ -763,7 +769,13 @@ void mw_agg_exim_event(struct ml_agg *a, const struct ml_ex_event *ev)
 		}
 		if (ev->kind != EX_DELIVERY && ev->reply.n &&
 		    memmem(ev->reply.p, ev->reply.n, "remote mail server", 18))
+		{
+			struct ml_str none = { "", 0 };
+
 			remote_reject(a, ev->reply, ev->host.n ? ev->host : ev->ip);
+			ml_agg_provider_reply(a, ev->reply, ev->host, ev->kind == EX_FAIL,
+					      none, none);
+		}
 		break;
 	case EX_COMPLETED:
 		q = ml_tab_find(&a->exq, ev->id.p, ev->id.n);
@@ -782,7 +794,7 @@ void mw_agg_exim_event(struct ml_agg *a, const struct ml_ex_event *ev)
 			ir->rejects++;
 			ir->relay_denied++;
 		}
-		sample(a, &a->relay_samples);
+		ml_agg_sample(a, &a->relay_samples);
 		break;
 	}
 	case EX_AUTH_FAIL:
@@ -809,7 +821,7 @@ void mw_agg_php_event(struct ml_agg *a, const struct ml_php_event *ev)
 	}
 	s->r.count++;
 	s->from_mail_log = 1;
-	sample(a, &s->samples);
+	ml_agg_sample(a, &s->samples);
 	/* "a@b, Name <c@d>" */
 	while (p && p < end) {
 		const char *c = memchr(p, ',', (size_t)(end - p)), *e = c ? c : end;

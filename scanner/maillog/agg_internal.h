@@ -3,6 +3,7 @@
 #ifndef MW_MAILLOG_AGG_INTERNAL_H
 #define MW_MAILLOG_AGG_INTERNAL_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "scanner/maillog/maillog.h"
@@ -85,6 +86,26 @@ struct bl_rec {
 	struct ml_samples samples;
 };
 
+/* A provider's refusals by (provider, our address, code); count = all. */
+struct prov_rec {
+	struct ml_rec r;
+	const char *provider, *postmaster, *meaning;	/* static */
+	char code[24], status[24], ip[48], mx[96];
+	uint64_t refused, deferred;
+	int64_t first, last;
+	struct ml_samples samples;
+};
+
+/* Mail for a local recipient forwarded to a provider that refused it
+ * (orig_to -> to); count = refusals and deferrals. */
+struct fwd_rec {
+	struct ml_rec r;
+	const char *provider;
+	char orig[128], to[128];
+	int64_t first, last;
+	struct ml_samples samples;
+};
+
 /* A script path (X-PHP-Originating-Script or PHP mail.log); count = messages. */
 struct script_rec {
 	struct ml_rec r;
@@ -139,6 +160,7 @@ struct ml_agg {
 	void *on_line_arg;
 
 	struct ml_tab senders, users, sasl, ips, hours, bls, scripts;
+	struct ml_tab provs, fwds;	/* agg_provider.c */
 	struct ml_tab pfq, exq;
 	struct ml_qlist pfl, exl;
 
@@ -197,5 +219,21 @@ long ml_agg_name_uid(struct ml_agg *a, const char *name);
 void mw_agg_postfix_event(struct ml_agg *a, const struct ml_pf_event *ev);
 void mw_agg_exim_event(struct ml_agg *a, const struct ml_ex_event *ev);
 void mw_agg_php_event(struct ml_agg *a, const struct ml_php_event *ev);
+
+/* Keep the current line as evidence in s (agg_events.c). */
+void ml_agg_sample(struct ml_agg *a, struct ml_samples *s);
+
+/*
+ * Provider refusals (agg_provider.c): the tables' life, one remote reply
+ * (refused: 5xx bounce, else a deferral; orig_to non-empty when Postfix
+ * logged the recipient before forwarding), and at the end the data
+ * ("provider_refusals", "forwarded_refusals" in d) and the findings.
+ */
+struct mw_ctx;
+void ml_agg_providers_init(struct ml_agg *a);
+void ml_agg_providers_free(struct ml_agg *a);
+void ml_agg_provider_reply(struct ml_agg *a, struct ml_str reply, struct ml_str mx,
+			   int refused, struct ml_str to, struct ml_str orig_to);
+void ml_agg_providers_report(struct ml_agg *a, struct mw_ctx *ctx, json_t *d);
 
 #endif

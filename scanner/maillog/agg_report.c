@@ -889,6 +889,7 @@ enum mw_err ml_agg_report(struct ml_agg *a, struct mw_ctx *ctx)
 
 	if (!d)
 		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
+	ml_agg_providers_report(a, ctx, d);
 	mw_report_set_data(ctx->report, CHECK, d, render_logs);
 	if (a->malformed && a->malformed_first_source)
 		mw_report_note(ctx->report, CHECK, "%llu malformed line%s skipped (first: %s line %lu)",

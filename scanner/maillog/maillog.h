@@ -132,6 +132,8 @@ struct ml_pf_event {
 	long uid;		/* PF_PICKUP; -1 when absent */
 	struct ml_str from;	/* envelope sender without <> ("" = null sender) */
 	struct ml_str to;	/* recipient without <> */
+	struct ml_str orig_to;	/* PF_DELIVERY: the recipient before aliasing or
+				 * forwarding ("" = same as to) */
 	struct ml_str relay;	/* "mx.example.com[192.0.2.1]:25" */
 	struct ml_str status;	/* "sent", "deferred", "bounced", ... */
 	struct ml_str reply;	/* text in parentheses after status, or reject text */
@@ -220,6 +222,24 @@ int ml_parse_php_mail(const char *line, size_t n, struct ml_php_event *ev);
  * "unknown") into list, else 0.
  */
 int ml_reply_blocklist(const char *reply, size_t n, char *list, size_t listlen);
+
+/* A refusal or deferral by a big mailbox provider (provider_reply.c). */
+struct ml_provider_hit {
+	const char *provider;	/* "Gmail", "Yahoo/AOL", "Microsoft", ... */
+	const char *postmaster;	/* the provider's pages for senders */
+	const char *meaning;	/* what the code means, NULL when unknown */
+	char code[24];		/* "4.7.28", "TSS04", "S3150", "CS01", or the status */
+	char status[24];	/* "421 4.7.28", "" when the reply has none */
+	char ip[48];		/* our address as the reply names it, "" if not */
+};
+
+/*
+ * Is reply (after "said: ", if present) a provider's refusal? mx is the
+ * remote host's name (may be NULL/empty): its domain decides, else the
+ * provider's markers in the text. Returns 1 with out filled, else 0.
+ */
+int ml_reply_provider(const char *reply, size_t n, const char *mx, size_t mxn,
+		      struct ml_provider_hit *out);
 
 /* --- aggregation --------------------------------------------------------- */
 

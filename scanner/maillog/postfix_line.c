@@ -234,6 +234,7 @@ static int parse_queue_line(struct ml_str svc, struct ml_str m,
 		ev->kind = PF_DELIVERY;
 		if (field(m, "to=", &ev->to) != 0)
 			return -1;
+		(void)field(m, "orig_to=", &ev->orig_to);
 		(void)field(m, "relay=", &ev->relay);
 		if (ev->relay.n && ev->relay.p[ev->relay.n - 1] == ',')
 			ev->relay.n--;

@@ -10,108 +10,6 @@
 #include "core/safefile.h"
 #include "scanner/relay/mtaconf.h"
 
-static char *dup_trimmed(const char *s, size_t n)
-{
-	char *d;
-
-	while (n && isspace((unsigned char)*s)) {
-		s++;
-		n--;
-	}
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	d = malloc(n + 1);
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
-/* Grow an array of elements of size sz to hold one more, capped. */
-static enum mw_err grow(void **v, size_t *alloc, size_t n, size_t sz)
-{
-	size_t na;
-	void *nv;
-
-	if (n < *alloc)
-		return MW_OK;
-	if (n >= MW_MTACONF_MAX_ENTRIES)
-		return MW_ERR_TOOBIG;
-	na = *alloc ? *alloc * 2 : 16;
-	if (na > MW_MTACONF_MAX_ENTRIES)
-		na = MW_MTACONF_MAX_ENTRIES;
-	nv = realloc(*v, na * sz);
-	if (!nv)
-		return MW_ERR_NOMEM;
-	*v = nv;
-	*alloc = na;
-	return MW_OK;
-}
-
-enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out)
-{
-	struct mw_lines it;
-	const char *line, *eq;
-	size_t n;
-	int overlong;
-	enum mw_err e;
-
-	mw_lines_init(&it, text, len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
-		struct mw_kv *kv;
-
-		eq = memchr(line, '=', n);
-		if (!eq || eq == line || memchr(line, '\0', n)) {
-			if (n)
-				out->bad_lines++;
-			continue;
-		}
-		e = grow((void **)&out->v, &out->alloc, out->n, sizeof(*out->v));
-		if (e != MW_OK)
-			return e;
-		kv = &out->v[out->n];
-		kv->name = dup_trimmed(line, (size_t)(eq - line));
-		kv->value = dup_trimmed(eq + 1, n - (size_t)(eq - line) - 1);
-		kv->line = it.lineno;
-		if (!kv->name || !kv->value) {
-			free(kv->name);
-			free(kv->value);
-			return MW_ERR_NOMEM;
-		}
-		if (!kv->name[0]) {
-			free(kv->name);
-			free(kv->value);
-			out->bad_lines++;
-			continue;
-		}
-		out->n++;
-	}
-	return MW_OK;
-}
-
-const char *mw_kv_get(const struct mw_kvlist *l, const char *name)
-{
-	size_t i = l->n;
-
-	while (i--)
-		if (strcmp(l->v[i].name, name) == 0)
-			return l->v[i].value;
-	return NULL;
-}
-
-void mw_kv_free(struct mw_kvlist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].name);
-		free(l->v[i].value);
-	}
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
 /* Next blank-separated word of s[0..n) from *pos; 0 when none is left. */
 static int next_word(const char *s, size_t n, size_t *pos, const char **w,
 		     size_t *wn)
@@ -153,14 +51,14 @@ enum mw_err mw_services_parse(const char *text, size_t len,
 			continue;
 		if (i < 8 || w[0][0] == '#')
 			goto bad;
-		e = grow((void **)&out->v, &out->alloc, out->n, sizeof(*out->v));
+		e = mw_kv_grow((void **)&out->v, &out->alloc, out->n, sizeof(*out->v));
 		if (e != MW_OK)
 			return e;
 		s = &out->v[out->n];
-		s->name = dup_trimmed(w[0], wn[0]);
-		s->type = dup_trimmed(w[1], wn[1]);
-		s->command = dup_trimmed(w[7], wn[7]);
-		s->args = dup_trimmed(line + pos, n - pos);
+		s->name = mw_kv_dup_trimmed(w[0], wn[0]);
+		s->type = mw_kv_dup_trimmed(w[1], wn[1]);
+		s->command = mw_kv_dup_trimmed(w[7], wn[7]);
+		s->args = mw_kv_dup_trimmed(line + pos, n - pos);
 		s->line = it.lineno;
 		if (!s->name || !s->type || !s->command || !s->args) {
 			free(s->name);
@@ -364,12 +262,12 @@ static enum mw_err add_entry(struct mw_netlist *l, const char *s, size_t n,
 		n--;
 	if (!n)
 		return MW_OK;
-	err = grow((void **)&l->v, &l->alloc, l->n, sizeof(*l->v));
+	err = mw_kv_grow((void **)&l->v, &l->alloc, l->n, sizeof(*l->v));
 	if (err != MW_OK)
 		return err;
 	e = &l->v[l->n];
 	memset(e, 0, sizeof(*e));
-	e->text = dup_trimmed(s, n);
+	e->text = mw_kv_dup_trimmed(s, n);
 	if (!e->text)
 		return MW_ERR_NOMEM;
 	l->n++;
@@ -380,7 +278,7 @@ static enum mw_err add_entry(struct mw_netlist *l, const char *s, size_t n,
 	}
 	e->negate = neg;
 	{
-		char *body = dup_trimmed(s, n);
+		char *body = mw_kv_dup_trimmed(s, n);
 
 		if (!body)
 			return MW_ERR_NOMEM;

@@ -11,32 +11,9 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "sysconf/mtakv.h"
 
-#define MW_MTACONF_MAX_ENTRIES	4096	/* pairs, services, list entries */
-
-/* "name = value" pairs in input order; a later duplicate wins on lookup. */
-struct mw_kv {
-	char *name;
-	char *value;
-	unsigned long line;	/* line in the parsed text */
-};
-
-struct mw_kvlist {
-	struct mw_kv *v;
-	size_t n, alloc;
-	unsigned long bad_lines;	/* lines without '=' (skipped) */
-};
-
-/*
- * Parse `postconf` / `exim -bP` output: each line "name = value"; the name
- * is what comes before the first '=', both sides trimmed. Lines without
- * '=' or with an empty name are counted in bad_lines and skipped. Fails
- * only on allocation failure or past MW_MTACONF_MAX_ENTRIES (MW_ERR_TOOBIG).
- */
-enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out);
-/* Value of the last pair named name, or NULL. */
-const char *mw_kv_get(const struct mw_kvlist *l, const char *name);
-void mw_kv_free(struct mw_kvlist *l);
+#define MW_MTACONF_MAX_ENTRIES	MW_MTAKV_MAX_ENTRIES	/* services, list entries */
 
 /* One master.cf service as printed by `postconf -M`. */
 struct mw_service {

@@ -1,0 +1,95 @@
+/*
+ * `mailwarden reputation [--ip IP] [--domain D] [--helo NAME] ...`: the
+ * command line into a struct mw_reput_opts (scanner/reput/reput.h).
+ */
+#include <getopt.h>
+
+#include "cli/commands.h"
+#include "scanner/reput/reput.h"
+
+const char mw_reputation_usage[] =
+	"mailwarden reputation [--ip IP] [--domain DOMAIN] [--helo NAME] [--resolver IP[:PORT]]\n"
+	"  (sending addresses as dnsbl finds them; sending domains and HELO names from\n"
+	"  Postfix/Exim and the DKIM signer: SPF, DMARC, DKIM keys, PTR, HELO)\n"
+	"  --ip IP                  sending address (repeatable; default [dnsbl] ips,\n"
+	"                           else discovered)\n"
+	"  --domain DOMAIN          also check this sending domain (repeatable)\n"
+	"  --helo NAME              also check this HELO name (repeatable)\n"
+	"  --resolver IP[:PORT]     resolver to ask (default [dnsbl] resolver,\n"
+	"                           else /etc/resolv.conf)\n"
+	"  --timeout MS             per-try timeout (default [dnsbl] timeout_ms)\n"
+	"  --tries N                attempts per query (default [dnsbl] tries)\n"
+	"  --postfix-config DIR     Postfix configuration directory (postconf -c)\n"
+	"  --opendkim-config FILE   OpenDKIM configuration (default /etc/opendkim.conf)\n"
+	"  --no-discover            only the addresses and names given\n";
+
+static enum mw_err add(struct mw_ctx *ctx, struct mw_strlist *l, const char *v)
+{
+	return mw_strlist_add(l, v) ? mw_fail(ctx, MW_ERR_NOMEM, "out of memory") : MW_OK;
+}
+
+static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
+			 struct mw_reput_opts *o)
+{
+	static const struct option opts[] = {
+		{ "ip", required_argument, NULL, 'i' },
+		{ "domain", required_argument, NULL, 'd' },
+		{ "helo", required_argument, NULL, 'h' },
+		{ "resolver", required_argument, NULL, 'r' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "tries", required_argument, NULL, 'n' },
+		{ "postfix-config", required_argument, NULL, 'p' },
+		{ "opendkim-config", required_argument, NULL, 'k' },
+		{ "no-discover", no_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum mw_err e = MW_OK;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while (!e && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			e = add(ctx, &o->ip, optarg);
+			break;
+		case 'd':
+			e = add(ctx, &o->domains, optarg);
+			break;
+		case 'h':
+			e = add(ctx, &o->helo, optarg);
+			break;
+		case 'p':
+			o->postfix_config = optarg;
+			break;
+		case 'k':
+			o->opendkim_config = optarg;
+			break;
+		case 'N':
+			o->no_discover = 1;
+			break;
+		default:
+			if (!mw_cli_dns_option(ctx, c, &o->resolver, &o->timeout_ms, &o->tries, &e))
+				return mw_usage(ctx, "unknown option or missing argument: '%s'",
+						argv[optind - 1]);
+			break;
+		}
+	}
+	if (!e && optind < argc)
+		return mw_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	return e;
+}
+
+enum mw_err mw_cmd_reputation(struct mw_ctx *ctx, int argc, char **argv)
+{
+	struct mw_reput_opts o = { 0 };
+	enum mw_err e;
+
+	e = parse(ctx, argc, argv, &o);
+	if (!e)
+		e = mw_reput_run(ctx, &o, ctx->report);
+	mw_strlist_clear(&o.ip);
+	mw_strlist_clear(&o.domains);
+	mw_strlist_clear(&o.helo);
+	return e;
+}

@@ -1,0 +1,63 @@
+/*
+ * sysconf/: what the MTAs print about their configuration, as
+ * "name = value" pairs: `postconf -x NAME...`, `postconf -n`, `postconf -P`
+ * ("service/type/name = value") and `exim -bP NAME...`. One parser for
+ * every check (relay audit, reputation), so that Postfix's and Exim's own
+ * printers resolve includes, macros and defaults and nobody re-reads
+ * main.cf sideways.
+ */
+#ifndef MW_SYSCONF_MTAKV_H
+#define MW_SYSCONF_MTAKV_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+#define MW_MTAKV_MAX_ENTRIES	4096	/* pairs (and other lists built on grow) */
+
+/* "name = value" pairs in input order; a later duplicate wins on lookup. */
+struct mw_kv {
+	char *name;
+	char *value;
+	unsigned long line;	/* line in the parsed text */
+};
+
+struct mw_kvlist {
+	struct mw_kv *v;
+	size_t n, alloc;
+	unsigned long bad_lines;	/* lines without '=' (skipped) */
+};
+
+/*
+ * Parse `postconf` / `exim -bP` output: each line "name = value"; the name
+ * is what comes before the first '=', both sides trimmed. Lines without
+ * '=' or with an empty name are counted in bad_lines and skipped. Fails
+ * only on allocation failure or past MW_MTAKV_MAX_ENTRIES (MW_ERR_TOOBIG).
+ */
+enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out);
+/* Value of the last pair named name, or NULL. */
+const char *mw_kv_get(const struct mw_kvlist *l, const char *name);
+void mw_kv_free(struct mw_kvlist *l);
+
+/*
+ * Run argv (argv[0] found in the fixed PATH), capped in time and output,
+ * and parse its stdout into out. MW_OK when the program exited 0;
+ * otherwise an error with one line for a person in err (the program's
+ * first line of stderr when it said something). out may hold a partial
+ * parse on error; the caller frees it either way.
+ */
+enum mw_err mw_kv_run(const char *const argv[], struct mw_kvlist *out,
+		      char *err, size_t errlen);
+
+/* s[0..n) without leading and trailing white space, as a new string (NULL
+ * when out of memory). */
+char *mw_kv_dup_trimmed(const char *s, size_t n);
+
+/*
+ * Make room in an array of elements of size sz (*v, *alloc elements) for
+ * element n: doubles, capped at MW_MTAKV_MAX_ENTRIES (MW_ERR_TOOBIG past
+ * it), MW_ERR_NOMEM when realloc fails (*v untouched).
+ */
+enum mw_err mw_kv_grow(void **v, size_t *alloc, size_t n, size_t sz);
+
+#endif

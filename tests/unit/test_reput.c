@@ -1,0 +1,288 @@
+#include "tests/unit/testutil.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "core/strlist.h"
+#include "scanner/reput/rp_dkim.h"
+#include "scanner/reput/rp_run.h"
+#include "scanner/reput/rp_spf.h"
+#include "scanner/reput/rp_tags.h"
+
+static struct spf_record rec;
+
+static int parses(const char *txt)
+{
+	char err[160];
+
+	return spf_parse(txt, &rec, err, sizeof(err)) == 0;
+}
+
+static void test_spf_parse_valid(void **state)
+{
+	(void)state;
+	assert_true(parses("v=spf1"));
+	assert_true(parses("v=spf1 -all"));
+	assert_true(parses("V=SPF1 IP4:192.0.2.0/24 Ip6:2001:db8::/32 A MX ~ALL"));
+	assert_true(parses("v=spf1 a:mail.example.com/28//64 mx//48 ptr ptr:example.org -all"));
+	assert_true(parses("v=spf1 include:_spf.google.com exists:%{i}._spf.%{d} ?all"));
+	assert_true(parses("v=spf1 redirect=_spf.example.com"));
+	assert_true(parses("v=spf1 ip4:192.0.2.1 exp=explain.%{d} foo=%{h}bar  -all "));
+	assert_true(parses("v=spf1 a:%{d2}"));
+	assert_int_equal(rec.n, 1);
+	assert_true(parses("v=spf1 ip4:192.0.2.1 -include:a.example redirect=b.example"));
+	assert_int_equal(rec.n, 3);
+	assert_int_equal(rec.t[0].kind, SPF_IP4);
+	assert_int_equal(rec.t[1].kind, SPF_INCLUDE);
+	assert_int_equal(rec.t[1].qual, '-');
+	assert_int_equal(rec.t[1].spec_len, 9);
+	assert_int_equal(rec.redirect, 2);
+}
+
+static void test_spf_parse_invalid(void **state)
+{
+	char err[160];
+
+	(void)state;
+	assert_false(parses("v=spf10 -all"));
+	assert_false(parses("v=spf2.0/pra -all"));
+	assert_false(parses("spf1 -all"));
+	assert_false(parses("v=spf1 ipv4:192.0.2.1"));	/* unknown mechanism */
+	assert_false(parses("v=spf1 ip4:192.0.2.300"));
+	assert_false(parses("v=spf1 ip4:192.0.2.0/33"));
+	assert_false(parses("v=spf1 ip4:192.0.2.0/024"));
+	assert_false(parses("v=spf1 ip6:2001:db8::/129"));
+	assert_false(parses("v=spf1 ip4:2001:db8::1"));
+	assert_false(parses("v=spf1 include:"));
+	assert_false(parses("v=spf1 include:localhost"));	/* no dot */
+	assert_false(parses("v=spf1 all:example.com"));
+	assert_false(parses("v=spf1 a:example.com/"));
+	assert_false(parses("v=spf1 exists:%{x}.example.com"));	/* bad macro letter */
+	assert_false(parses("v=spf1 exists:%{i.example.com"));
+	assert_false(parses("v=spf1 redirect=a.example redirect=b.example"));
+	assert_false(parses("v=spf1 *all"));
+	assert_int_equal(spf_parse("v=spf1 ipx:1", &rec, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown mechanism 'ipx'"));
+}
+
+static void test_spf_too_many_terms(void **state)
+{
+	char txt[2048] = "v=spf1";
+	int i;
+
+	(void)state;
+	for (i = 0; i < SPF_MAX_TERMS; i++)
+		strcat(txt, " a");
+	assert_true(parses(txt));
+	strcat(txt, " a");
+	assert_false(parses(txt));
+}
+
+static void test_spf_macros(void **state)
+{
+	struct mw_ip ip4 = { .family = AF_INET, .a = { 192, 0, 2, 3 } };
+	struct mw_ip ip6 = { .family = AF_INET6, .a = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0xcb } };
+	char out[300];
+	const char *s;
+
+	(void)state;
+	/* RFC 7208 7.4's examples, sender strong-bad@email.example.com */
+#define X(spec, ip, want) do { s = spec; \
+	assert_int_equal(spf_expand(s, strlen(s), ip, "strong-bad@email.example.com", \
+				    "email.example.com", "mx.example.org", out, sizeof(out)), 0); \
+	assert_string_equal(out, want); } while (0)
+	X("%{s}", &ip4, "strong-bad@email.example.com");
+	X("%{o}", &ip4, "email.example.com");
+	X("%{d4}", &ip4, "email.example.com");
+	X("%{d2}", &ip4, "example.com");
+	X("%{d1}", &ip4, "com");
+	X("%{dr}", &ip4, "com.example.email");
+	X("%{d2r}", &ip4, "example.email");
+	X("%{l}", &ip4, "strong-bad");
+	X("%{l-}", &ip4, "strong.bad");
+	X("%{lr}", &ip4, "strong-bad");
+	X("%{lr-}", &ip4, "bad.strong");
+	X("%{l1r-}", &ip4, "strong");
+	X("%{ir}.%{v}._spf.%{d2}", &ip4, "3.2.0.192.in-addr._spf.example.com");
+	X("%{lr-}.lp._spf.%{d2}", &ip4, "bad.strong.lp._spf.example.com");
+	X("%{ir}.%{v}._spf.%{d2}", &ip6,
+	  "b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com");
+	X("%{h}%%%_%-", &ip4, "mx.example.org% %20");
+#undef X
+	s = "%{d0}";
+	assert_int_equal(spf_expand(s, strlen(s), &ip4, "a@b.example", "b.example", NULL,
+				    out, sizeof(out)), -1);
+}
+
+static void test_spf_kind_queries(void **state)
+{
+	(void)state;
+	assert_true(spf_kind_queries(SPF_INCLUDE));
+	assert_true(spf_kind_queries(SPF_REDIRECT));
+	assert_true(spf_kind_queries(SPF_MX));
+	assert_false(spf_kind_queries(SPF_IP4));
+	assert_false(spf_kind_queries(SPF_ALL));
+	assert_false(spf_kind_queries(SPF_EXP));
+}
+
+static void test_tags_and_dmarc(void **state)
+{
+	struct rp_tag tags[RP_MAX_TAGS];
+	struct dmarc_record d;
+	char err[160];
+
+	(void)state;
+	assert_int_equal(rp_tags_parse(" a = 1 ;b=2;", tags, err, sizeof(err)), 2);
+	assert_int_equal(tags[0].name_len, 1);
+	assert_memory_equal(tags[0].value, "1", 1);
+	assert_int_equal(rp_tags_parse("a=1; a=2", tags, err, sizeof(err)), -1);
+	assert_int_equal(rp_tags_parse("a=1; b", tags, err, sizeof(err)), -1);
+	assert_int_equal(rp_tags_parse("=1", tags, err, sizeof(err)), -1);
+
+	assert_int_equal(dmarc_parse("v=DMARC1; p=reject; sp=none; pct=20; adkim=s; "
+				     "rua=mailto:d@example.com", &d, err, sizeof(err)), 0);
+	assert_string_equal(d.p, "reject");
+	assert_string_equal(d.sp, "none");
+	assert_int_equal(d.pct, 20);
+	assert_int_equal(d.adkim, 's');
+	assert_int_equal(d.aspf, 'r');
+	assert_string_equal(d.rua, "mailto:d@example.com");
+	assert_int_equal(dmarc_parse("v=DMARC1;p=none", &d, err, sizeof(err)), 0);
+	assert_int_equal(d.pct, 100);
+	assert_int_equal(dmarc_parse("p=none; v=DMARC1", &d, err, sizeof(err)), -1);
+	assert_int_equal(dmarc_parse("v=DMARC1; rua=mailto:a@b.example", &d, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no p="));
+	assert_int_equal(dmarc_parse("v=DMARC1; p=block", &d, err, sizeof(err)), -1);
+	assert_int_equal(dmarc_parse("v=DMARC1; p=none; pct=101", &d, err, sizeof(err)), -1);
+	assert_int_equal(dmarc_parse("v=DMARC1; p=none; rua=https://x", &d, err, sizeof(err)), -1);
+	assert_int_equal(dmarc_parse("v=dmarc1; p=none", &d, err, sizeof(err)), -1);
+}
+
+static void test_dkim_key_record(void **state)
+{
+	struct dkim_key k;
+	char err[160];
+
+	(void)state;
+	assert_int_equal(dkim_key_parse("v=DKIM1; k=rsa; p=AbC+/ de==", &k, err, sizeof(err)), 0);
+	assert_string_equal(k.k, "rsa");
+	assert_int_equal(k.p_len, 10);
+	assert_int_equal(dkim_key_parse("p=", &k, err, sizeof(err)), 0);
+	assert_int_equal(k.p_len, 0);	/* revoked */
+	assert_int_equal(dkim_key_parse("k=rsa; v=DKIM1; p=AA", &k, err, sizeof(err)), -1);
+	assert_int_equal(dkim_key_parse("v=DKIM1; k=rsa", &k, err, sizeof(err)), -1);
+	assert_int_equal(dkim_key_parse("v=DKIM1; p=AA*", &k, err, sizeof(err)), -1);
+}
+
+static void test_names(void **state)
+{
+	static struct rp_names s;
+
+	(void)state;
+	assert_int_equal(rp_names_add(&s, "Mail.Example.COM.", 17, "x"), 0);
+	assert_string_equal(s.v[0].name, "mail.example.com");
+	assert_int_equal(rp_names_add(&s, "mail.example.com", 16, "y"), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(rp_names_add(&s, "localhost", 9, "x"), -1);
+	assert_int_equal(rp_names_add(&s, "a..example", 10, "x"), -1);
+	assert_int_equal(rp_names_add(&s, "hash:/etc/x", 11, "x"), -1);
+	assert_int_equal(rp_names_add(&s, "$mydomain", 9, "x"), -1);
+	s.max = 1;
+	assert_int_equal(rp_names_add(&s, "b.example", 9, "x"), 1);
+	assert_int_equal(s.dropped, 1);
+}
+
+static void test_exim_dkim(void **state)
+{
+	static struct dkim_signers s;
+	struct mw_strlist notes = { 0 };
+	const char text[] =
+		"remote_smtp:\n"
+		"  dkim_domain = example.org\n"
+		"  dkim_private_key = /etc/exim4/dkim/example.org.key\n"
+		"  dkim_selector = s2024\n"
+		"remote_smtp_smarthost:\n"
+		"  dkim_domain = ${lc:${domain:$h_from:}}\n"
+		"  dkim_private_key = /etc/exim4/dkim/${dkim_domain}.key\n"
+		"  dkim_selector = mail\n"
+		"other:\n"
+		"  dkim_domain =\n"
+		"  dkim_private_key =\n"
+		"  dkim_selector =\n";
+
+	(void)state;
+	dkim_read_exim_text(text, sizeof(text) - 1, &s, &notes);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.v[0].domain, "example.org");
+	assert_string_equal(s.v[0].selector, "s2024");
+	assert_string_equal(s.v[0].keyfile, "/etc/exim4/dkim/example.org.key");
+	assert_true(s.configured);
+	assert_int_equal(notes.n, 1);
+	assert_non_null(strstr(notes.v[0], "expanded"));
+	mw_strlist_clear(&notes);
+}
+
+static void test_opendkim_conf(void **state)
+{
+	static struct dkim_signers s;
+	struct mw_strlist notes = { 0 };
+	char *dir = make_tmpdir(), path[512], kt[512];
+	FILE *f;
+
+	(void)state;
+	snprintf(kt, sizeof(kt), "%s/KeyTable", dir);
+	f = fopen(kt, "w");
+	assert_non_null(f);
+	fprintf(f, "# comment\nk1 a.example:s1:/keys/a\n  k2\tb.example:s2:/keys/b  \nbroken line\n");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/opendkim.conf", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "Syslog yes\nDomain ignored.example\nSelector x\nKeyFile /k\nKeyTable file:%s\n", kt);
+	fclose(f);
+	dkim_read_opendkim(path, 1, &s, &notes);
+	assert_int_equal(s.n, 2);	/* the KeyTable wins */
+	assert_string_equal(s.v[1].domain, "b.example");
+	assert_string_equal(s.v[1].selector, "s2");
+	assert_string_equal(s.v[1].keyfile, "/keys/b");
+	assert_non_null(strstr(s.v[1].source, "KeyTable:3"));
+	assert_int_equal(notes.n, 0);
+
+	memset(&s, 0, sizeof(s));
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "Domain a.example, b.example\nSelector sel\nKeyFile /k.pem\n");
+	fclose(f);
+	dkim_read_opendkim(path, 1, &s, &notes);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.v[1].domain, "b.example");
+	assert_string_equal(s.v[1].selector, "sel");
+
+	memset(&s, 0, sizeof(s));
+	dkim_read_opendkim("/nonexistent/opendkim.conf", 0, &s, &notes);
+	assert_int_equal(notes.n, 0);
+	assert_false(s.configured);
+	dkim_read_opendkim("/nonexistent/opendkim.conf", 1, &s, &notes);
+	assert_int_equal(notes.n, 1);
+	mw_strlist_clear(&notes);
+	rm_rf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spf_parse_valid),
+		cmocka_unit_test(test_spf_parse_invalid),
+		cmocka_unit_test(test_spf_too_many_terms),
+		cmocka_unit_test(test_spf_macros),
+		cmocka_unit_test(test_spf_kind_queries),
+		cmocka_unit_test(test_tags_and_dmarc),
+		cmocka_unit_test(test_dkim_key_record),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_exim_dkim),
+		cmocka_unit_test(test_opendkim_conf),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
