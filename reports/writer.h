@@ -44,4 +44,11 @@ json_t *mw_report_to_json(struct mw_report *r, const char *host);
 /* One finding as a JSON object (caller decrefs). */
 json_t *mw_finding_to_json(const struct mw_stored_finding *f);
 
+/*
+ * The notes, findings and errors of r as JSON lines (the jsonl writer's
+ * "note", "finding" and "error" lines), without data or summary: the
+ * watch's stream. Returns 0, or -1 on a write error. Does not flush.
+ */
+int mw_report_write_items(FILE *out, struct mw_report *r);
+
 #endif

@@ -91,10 +91,12 @@ int mw_scan_session_file(struct mw_scan_session *ss, struct mw_report *report,
 			 int dirfd, const char *name, const char *path);
 
 /*
- * Walk every root again (after lost events): files the cache knows
- * unchanged cost a stat and say nothing. *files counts the files seen.
+ * Walk paths[0..n) (n 0: every root) again, after lost events or for a
+ * directory moved in: files the cache knows unchanged cost a stat and say
+ * nothing. *files counts the files seen.
  */
 enum mw_err mw_scan_session_rescan(struct mw_scan_session *ss, struct mw_report *report,
+				   const char *const *paths, size_t n,
 				   unsigned long *files);
 
 /*

@@ -88,6 +88,7 @@ int mw_scan_session_file(struct mw_scan_session *ss, struct mw_report *report,
 }
 
 enum mw_err mw_scan_session_rescan(struct mw_scan_session *ss, struct mw_report *report,
+				   const char *const *paths, size_t n,
 				   unsigned long *files)
 {
 	struct mw_walk_opts wo;
@@ -101,9 +102,12 @@ enum mw_err mw_scan_session_rescan(struct mw_scan_session *ss, struct mw_report 
 	memset(&ws, 0, sizeof(ws));
 	ss->s.errors_reported = 0;
 	json_array_clear(ss->s.symlinks);
-	WITH_REPORT(ss->s.ctx, report, e = mw_walk((const char *const *)ss->env.roots.v,
-					    ss->env.roots.n, &wo, &mw_scan_walk_ops,
-					    &ss->s, &ws));
+	if (!n) {
+		paths = (const char *const *)ss->env.roots.v;
+		n = ss->env.roots.n;
+	}
+	WITH_REPORT(ss->s.ctx, report, e = mw_walk(paths, n, &wo, &mw_scan_walk_ops,
+						   &ss->s, &ws));
 	if (e)
 		mw_report_error(report, "scan", NULL, 0, e, "walk failed: %s", mw_strerror(e));
 	*files = ws.files;
