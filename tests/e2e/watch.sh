@@ -183,7 +183,22 @@ marker after-overflow.php "$work/out1"
 # --- kill -9 and restart: nothing reported twice
 kill -9 "$wpid"; wait "$wpid" 2>/dev/null || true; wait "$rpid" 2>/dev/null || true
 wpid='' rpid=''
-start_watch "$work/out2" --quarantine
+# under a stand-in for systemd: READY=1 once watching, WATCHDOG=1 while idle
+python3 - "$work/notify" 6 >"$work/notified" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(0.2)
+end = time.time() + float(sys.argv[2])
+while time.time() < end:
+    try:
+        print(s.recv(4096).decode().replace("\n", " "), flush=True)
+    except socket.timeout:
+        pass
+PY
+npid=$!
+while [ ! -S "$work/notify" ]; do sleep 0.05; done
+NOTIFY_SOCKET=$work/notify WATCHDOG_USEC=1000000 start_watch "$work/out2" --quarantine
 marker after-restart.php "$work/out2"
 python3 - "$work/out1" "$work/out2" <<'PY' || fail "findings reported twice"
 import json, sys
@@ -205,6 +220,11 @@ if dup or len(b) != len(set(b)):
 print("ok: %d findings before kill -9, %d after restart, none twice" % (len(a), len(b)))
 PY
 grep -q '"initial scan: 1 root walked' "$work/out2" || fail "no initial scan after restart"
+wait "$npid"
+grep -q '^READY=1' "$work/notified" || fail "no READY=1: $(cat "$work/notified")"
+[ "$(grep -c '^WATCHDOG=1' "$work/notified")" -ge 4 ] ||
+	fail "watchdog not kept (1 s interval, 6 s): $(cat "$work/notified")"
+ok "sd_notify: READY=1 and $(grep -c '^WATCHDOG=1' "$work/notified") watchdog pings in 6 s"
 
 # --- --quarantine: the new find is moved away at once
 wait_for "$work/out2" 'quarantined '"$root"'/after-restart.php' 30 ||
