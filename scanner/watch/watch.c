@@ -466,6 +466,7 @@ static enum mw_err start(struct watch *w, struct mw_ctx *ctx, const struct mw_wa
 			 struct mw_report *report)
 {
 	struct mw_scan_opts so;
+	struct mw_report *boot;
 	char rel[128] = "?", err[1024];
 	enum mw_err e;
 	size_t i, marked = 0;
@@ -490,7 +491,12 @@ static enum mw_err start(struct watch *w, struct mw_ctx *ctx, const struct mw_wa
 	so.max_file_size = o->max_file_size;
 	so.threads = 1;		/* rescans stay gentle beside a live site */
 	so.quarantine = o->quarantine || ctx->cfg->watch_quarantine;
-	e = mw_scan_session_open(ctx, &so, report, &w->ss);
+	/* the rules' notes and errors are streamed like everything else */
+	if (!(boot = mw_report_new("watch")))
+		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
+	e = mw_scan_session_open(ctx, &so, boot, &w->ss);
+	emit(w, boot);
+	mw_report_free(boot);
 	if (e)
 		return e;
 	w->roots = mw_scan_session_roots(w->ss);

@@ -31,7 +31,8 @@ dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$tmp/files"
 for f in /usr/sbin/mailwarden /usr/share/man/man8/mailwarden.8.gz \
 	 /usr/share/man/man5/mailwarden.conf.5.gz /etc/mailwarden.conf \
 	 /lib/systemd/system/mailwarden-nightly.service \
-	 /lib/systemd/system/mailwarden-nightly.timer; do
+	 /lib/systemd/system/mailwarden-nightly.timer \
+	 /lib/systemd/system/mailwarden-watch.service; do
 	check "ships $f" grep -qxF "$f" "$tmp/files"
 done
 dpkg-deb -e "$deb" "$tmp/ctl"
