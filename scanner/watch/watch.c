@@ -25,6 +25,7 @@
 #include "core/sdnotify.h"
 #include "reports/report.h"
 #include "scanner/audit/notify.h"
+#include "scanner/audit/state.h"
 #include "scanner/watch/fan_event.h"
 #include "scanner/watch/fan_fs.h"
 #include "scanner/watch/pending.h"
@@ -64,7 +65,7 @@ struct watch {
 	size_t mail_n;
 	int64_t mail_at;
 	unsigned long events, outside, files, read, findings, overflows, rescans,
-		      vanished, mails;
+		      vanished, mails, acked, state_busy;
 };
 
 static int64_t now_ms(void)
@@ -165,12 +166,6 @@ static void drain(struct watch *w, char *buf)
 	}
 }
 
-static int keep_shown(void *arg, size_t i, const struct mw_stored_finding *f)
-{
-	(void)i;
-	return (int)f->severity >= *(const int *)arg;
-}
-
 static int report_empty(struct mw_report *r)
 {
 	return !mw_report_nfindings(r) && !mw_report_nnotes(r) && !mw_report_nerrors(r);
@@ -205,22 +200,115 @@ static void emit(struct watch *w, struct mw_report *r)
 		w->out_failed = 1;
 }
 
+/* Findings an admin acknowledged (`mailwarden ack`) and those below
+ * --min-severity are not shown. */
+struct shown {
+	int min;
+	const unsigned char *acked;	/* by index, NULL: none */
+};
+
+static int keep_shown(void *arg, size_t i, const struct mw_stored_finding *f)
+{
+	const struct shown *k = arg;
+
+	return (int)f->severity >= k->min && !(k->acked && k->acked[i]);
+}
+
 /*
- * Show what slice holds (findings first get their finding id; those below
- * --min-severity are dropped), journal the findings, then quarantine and
- * write the cache: a crash in between shows a finding twice, never not.
+ * Record the findings of slice in the nightly state (findings.db), so that
+ * the nightly run does not mail them as new again, and mark in acked[] the
+ * ones acknowledged there. The state stays open (locked) until the lines
+ * are out: a crash before its commit records nothing, and the finding is
+ * shown again after a restart. NULL when there is no state to use: the
+ * nightly run holds its lock (its own scan then reports what it sees) or
+ * it cannot be opened (said in slice).
+ */
+static struct mw_state *observe(struct watch *w, struct mw_report *slice,
+				unsigned char *acked)
+{
+	char err[1024], note[MW_STATE_MAX_NOTE], id[MW_FINDING_ID_LEN];
+	struct mw_state *st;
+	enum mw_state_status status;
+	size_t i;
+	int busy = 0;
+
+	if (mw_state_open(w->ctx->cfg->state_dir, (int64_t)time(NULL), &st, &busy, note,
+			  sizeof(note), err, sizeof(err))) {
+		if (busy)
+			w->state_busy++;
+		else
+			mw_report_error(slice, CHECK, w->ctx->cfg->state_dir, 0, MW_ERR_IO,
+					"nightly state: %s", err);
+		return NULL;
+	}
+	if (note[0])
+		mw_report_note(slice, CHECK, "%s", note);
+	for (i = 0; i < mw_report_nfindings(slice); i++) {
+		const struct mw_stored_finding *f = mw_report_finding(slice, i);
+		struct mw_state_item it = {
+			.id = id, .check = f->check, .rule_id = f->rule_id,
+			.title = f->title, .path = f->path, .severity = f->severity,
+			.file_size = f->file.valid ? f->file.size : -1,
+			.file_mtime = f->file.valid ? f->file.mtime : -1,
+		};
+
+		mw_finding_id(f, id);
+		if (mw_state_observe(st, &it, &status) == MW_OK && status == MW_STATE_ACKED)
+			acked[i] = 1;
+	}
+	return st;
+}
+
+/*
+ * A file whose every finding at or above quarantine_min_severity was
+ * acknowledged is not quarantined: the admin has judged it.
+ */
+static void spare_if_acked(struct watch *w, struct mw_report *slice,
+			   const unsigned char *acked, const char *path)
+{
+	size_t i;
+
+	if (!path)
+		return;
+	for (i = 0; i < mw_report_nfindings(slice); i++) {
+		const struct mw_stored_finding *f = mw_report_finding(slice, i);
+
+		if (f->path && !strcmp(f->path, path) && !acked[i] &&
+		    f->severity >= w->ctx->cfg->quarantine_min_severity)
+			return;
+	}
+	mw_scan_session_spare(w->ss, path);
+}
+
+/*
+ * Show what slice holds (findings get their finding id, acknowledged ones
+ * and those below --min-severity are dropped), journal the findings, then
+ * commit the state, quarantine and write the cache: a crash in between
+ * shows a finding twice, never not at all.
  */
 static void publish(struct watch *w, struct mw_report *slice)
 {
 	char id[MW_FINDING_ID_LEN];
+	struct shown k = { w->o->min_severity, NULL };
+	struct mw_state *st = NULL;
 	struct mw_report *after;
-	size_t i;
+	unsigned char *acked = NULL;
+	size_t i, nf = mw_report_nfindings(slice);
 
-	for (i = 0; i < mw_report_nfindings(slice); i++) {
+	for (i = 0; i < nf; i++) {
 		mw_finding_id(mw_report_finding(slice, i), id);
 		(void)mw_report_set_detail(slice, i, "finding_id", json_string(id));
 	}
-	(void)mw_report_retain(slice, keep_shown, (void *)&w->o->min_severity);
+	if (nf && (acked = calloc(nf, 1)))
+		st = observe(w, slice, acked);
+	for (i = 0; acked && i < nf; i++)
+		if (acked[i]) {
+			w->acked++;
+			spare_if_acked(w, slice, acked, mw_report_finding(slice, i)->path);
+		}
+	k.acked = acked;
+	(void)mw_report_retain(slice, keep_shown, &k);
+	free(acked);
 	emit(w, slice);
 	for (i = 0; i < mw_report_nfindings(slice); i++) {
 		const struct mw_stored_finding *f = mw_report_finding(slice, i);
@@ -230,6 +318,9 @@ static void publish(struct watch *w, struct mw_report *slice)
 		w->findings++;
 	}
 	after = mw_report_new("watch");
+	if (st && mw_state_close(st, 1) && after)
+		mw_report_error(after, CHECK, w->ctx->cfg->state_dir, 0, MW_ERR_IO,
+				"nightly state: could not record the findings above");
 	if (!after)
 		return;
 	mw_scan_session_commit(w->ss, after);
@@ -520,7 +611,8 @@ static enum mw_err start(struct watch *w, struct mw_ctx *ctx, const struct mw_wa
 
 static void set_data(struct watch *w, struct mw_report *report)
 {
-	json_t *d = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+	json_t *d = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			      "s:b}",
 			      "events", (json_int_t)w->events,
 			      "outside_roots", (json_int_t)w->outside,
 			      "files", (json_int_t)w->files,
@@ -530,6 +622,8 @@ static void set_data(struct watch *w, struct mw_report *report)
 			      "rescans", (json_int_t)w->rescans,
 			      "vanished", (json_int_t)w->vanished,
 			      "mails", (json_int_t)w->mails,
+			      "acknowledged", (json_int_t)w->acked,
+			      "state_busy", (json_int_t)w->state_busy,
 			      "max_rate", (json_int_t)w->rate,
 			      "quarantine", w->o->quarantine || w->ctx->cfg->watch_quarantine);
 	json_t *roots = json_array();

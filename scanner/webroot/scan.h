@@ -99,6 +99,9 @@ enum mw_err mw_scan_session_rescan(struct mw_scan_session *ss, struct mw_report 
 				   const char *const *paths, size_t n,
 				   unsigned long *files);
 
+/* Do not quarantine path after all (its findings were acknowledged). */
+void mw_scan_session_spare(struct mw_scan_session *ss, const char *path);
+
 /*
  * Quarantine what the files scanned since the last call earned (with
  * o->quarantine; notes and errors into report) and write the cache rows:

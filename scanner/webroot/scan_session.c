@@ -114,6 +114,23 @@ enum mw_err mw_scan_session_rescan(struct mw_scan_session *ss, struct mw_report 
 	return e;
 }
 
+void mw_scan_session_spare(struct mw_scan_session *ss, const char *path)
+{
+	struct qitem **pp = &ss->s.qlist, *q;
+
+	while ((q = *pp)) {
+		if (strcmp(q->path, path) != 0) {
+			pp = &q->next;
+			continue;
+		}
+		*pp = q->next;
+		free(q->path);
+		free(q->sha256);
+		free(q->rules);
+		free(q);
+	}
+}
+
 void mw_scan_session_commit(struct mw_scan_session *ss, struct mw_report *report)
 {
 	char err[1024];

@@ -180,6 +180,26 @@ ok "queue overflow reported, roots rescanned, the file written meanwhile found"
 # between them shows that finding again (at least once, never lost)
 marker after-overflow.php "$work/out1"
 
+# --- the nightly state: findings recorded; acknowledged ones stay quiet,
+# also in a new version of their file
+python3 - "$work/state/findings.db" "$root/after-overflow.php" <<'PY' >"$work/ackids" ||
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = db.execute("SELECT count(*) FROM findings").fetchone()[0]
+ids = [r[0] for r in db.execute("SELECT id FROM findings WHERE path = ?", (sys.argv[2],))]
+sys.exit(0 if n >= 500 and len(ids) == 6 and print(*ids) is None else 1)
+PY
+	fail "watch findings not in the nightly state: $(cat "$work/ackids")"
+# shellcheck disable=SC2046
+"$MW_BIN" --config "$work/mw.conf" --no-progress ack $(cat "$work/ackids") >/dev/null ||
+	fail "ack of the watch's findings"
+n0=$(grep -c "$root/after-overflow.php" "$work/out1")
+echo '// edited' >>"$root/after-overflow.php"
+marker after-ack.php "$work/out1"
+[ "$(grep -c "$root/after-overflow.php" "$work/out1")" = "$n0" ] ||
+	fail "acknowledged findings shown again for a new version of the file"
+ok "findings recorded in the nightly state; acknowledged ones not shown again"
+
 # --- kill -9 and restart: nothing reported twice
 kill -9 "$wpid"; wait "$wpid" 2>/dev/null || true; wait "$rpid" 2>/dev/null || true
 wpid='' rpid=''
@@ -231,6 +251,8 @@ wait_for "$work/out2" 'quarantined '"$root"'/after-restart.php' 30 ||
 	fail "after-restart.php not quarantined: $(tail -3 "$work/out2")"
 [ ! -e "$root/after-restart.php" ] || fail "quarantined file still in place"
 ok "--quarantine moved the new find away"
-stop_watch
-[ -z "$(grep -v '^$' "$work/stderr")" ] || { echo "stderr:"; cat "$work/stderr"; }
+kill "$wpid"; rc=0; wait "$wpid" || rc=$?; wait "$rpid" || true; wpid='' rpid=''
+[ $rc -eq 0 ] || fail "watch exited $rc after SIGTERM: $(tail -5 "$work/stderr")"
+! grep -q 'Sanitizer\|runtime error' "$work/stderr" || fail "sanitizer: $(cat "$work/stderr")"
+grep -q '"type":"summary".*"exit_code":0' "$work/out2" || fail "no summary line at the end"
 echo "all watch checks passed"
