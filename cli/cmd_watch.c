@@ -82,7 +82,7 @@ enum mw_err mw_cmd_watch(struct mw_ctx *ctx, int argc, char **argv)
 	struct mw_watch_opts o;
 	struct stream s = { ctx };
 	unsigned long v;
-	enum mw_err e;
+	enum mw_err e = MW_OK;
 	char *end;
 	int c;
 
@@ -91,46 +91,40 @@ enum mw_err mw_cmd_watch(struct mw_ctx *ctx, int argc, char **argv)
 		return mw_usage(ctx, "watch streams: use --format text or jsonl");
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'q': o.quarantine = 1; break;
-		case 'n': o.no_initial_scan = 1; break;
-		case 's': o.signatures = optarg; break;
-		case 'e':
+	while (!e && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'q') {
+			o.quarantine = 1;
+		} else if (c == 'n') {
+			o.no_initial_scan = 1;
+		} else if (c == 's') {
+			o.signatures = optarg;
+		} else if (c == 'e') {
 			if (mw_strlist_add(&o.exclude, optarg))
-				goto nomem;
-			break;
-		case 'r':
+				e = mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
+		} else if (c == 'r') {
 			errno = 0;
 			v = strtoul(optarg, &end, 10);
-			if (errno || *end || v == 0 || v > 1000000) {
-				mw_strlist_clear(&o.exclude);
-				return mw_usage(ctx, "--max-rate takes 1..1000000 files per second");
-			}
+			if (errno || *end || v == 0 || v > 1000000)
+				e = mw_usage(ctx, "--max-rate takes 1..1000000 files per second");
 			o.max_rate = (unsigned)v;
-			break;
-		default:
-			mw_strlist_clear(&o.exclude);
-			return mw_usage(ctx, "unknown option or missing value: %s",
-					argv[optind - 1]);
+		} else {
+			e = mw_usage(ctx, "unknown option or missing value: %s", argv[optind - 1]);
 		}
 	}
-	for (; optind < argc; optind++)
+	for (; !e && optind < argc; optind++)
 		if (mw_strlist_add(&o.roots, argv[optind]))
-			goto nomem;
-	o.explicit_roots = o.roots.n > 0;
-	o.min_severity = ctx->min_severity;
-	o.sink.emit = emit;
-	o.sink.arg = &s;
-	/* the stream is the output; at the end the CLI adds only errors */
-	if (ctx->format == MW_FMT_TEXT)
-		ctx->own_output = 1;
-	e = mw_watch_run(ctx, &o, ctx->report);
+			e = mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
+	if (!e) {
+		o.explicit_roots = o.roots.n > 0;
+		o.min_severity = ctx->min_severity;
+		o.sink.emit = emit;
+		o.sink.arg = &s;
+		/* the stream is the output; at the end the CLI adds only errors */
+		if (ctx->format == MW_FMT_TEXT)
+			ctx->own_output = 1;
+		e = mw_watch_run(ctx, &o, ctx->report);
+	}
 	mw_strlist_clear(&o.roots);
 	mw_strlist_clear(&o.exclude);
 	return e;
-nomem:
-	mw_strlist_clear(&o.roots);
-	mw_strlist_clear(&o.exclude);
-	return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 }
