@@ -3,10 +3,12 @@
 # batch scan flags is found by the watch when copied in, with the latency
 # from close-write to the finding line measured (p99 <= 2 s); Debian's
 # WordPress unpacked twice gives nothing >= medium; a FIFO, a symlink and a
-# file deleted at once neither hang nor trip it; an overflow of the
-# kernel's queue (reading held back by a test knob) is reported and the
-# roots rescanned; kill -9 and a restart report nothing twice; --quarantine
-# moves a new find away at once.
+# file deleted at once neither hang nor trip it; a tampered .user.ini is
+# judged; an overflow of the kernel's queue (reading held back by a test
+# knob) is reported and the roots rescanned; findings land in the nightly
+# state and acknowledged ones stay quiet; kill -9 and a restart report
+# nothing twice; sd_notify readiness and watchdog; --quarantine moves a
+# new find away at once.
 set -euo pipefail
 : "${MW_BIN:?}" "${MW_TOP:?}"
 [ "$(id -u)" = 0 ] || { echo "needs root (fanotify, mount)"; exit 77; }
@@ -142,6 +144,12 @@ marker after-hostile.php "$work/out1"
 ! grep -q "/etc/shadow\|$root/pipe.php\|$root/shadow.php\|$root/gone.php" "$work/out1" ||
 	fail "FIFO, symlink or vanished file reported: $(grep 'shadow\|pipe\.php\|gone' "$work/out1")"
 ok "FIFO not blocking, symlink not followed, vanished file no error"
+
+# --- configuration tampering is judged like the scan does it
+printf 'auto_prepend_file = /tmp/evil.php\n' >"$root/.user.ini"
+wait_for "$work/out1" '"rule_id":"tamper.prepend-temp-dir","severity":"high"' 30 ||
+	fail ".user.ini tampering not reported"
+ok "PHP configuration tampering (.user.ini) reported"
 
 # --- WordPress from Debian's package, unpacked twice: nothing >= medium
 if [ -d /usr/share/wordpress/wp-includes ]; then
