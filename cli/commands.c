@@ -43,6 +43,19 @@ const struct mw_command mw_commands[] = {
 	  "  --files-from FILE     also scan the paths listed in FILE (- = stdin;\n"
 	  "                        NUL- or newline-separated); never the detected roots\n",
 	  mw_cmd_scan },
+	{ "watch", "scan web-root files the moment they are written (fanotify)",
+	  "mailwarden watch [options] [PATH...]\n"
+	  "  (no PATH: the detected web roots; runs until SIGTERM; Linux >= 5.9, root)\n"
+	  "  one line per finding as it happens: text, or --format jsonl; a finding\n"
+	  "  is reported once per version of a file (the scan cache remembers it)\n"
+	  "  --quarantine          move flagged files away at once ([watch] quarantine)\n"
+	  "  --exclude PATH        ignore PATH (repeatable)\n"
+	  "  --max-rate N          files scanned per second at most ([watch] max_rate,\n"
+	  "                        default 2000)\n"
+	  "  --no-initial-scan     do not walk the roots at start (files changed while\n"
+	  "                        the watch was down are then left to the nightly run)\n"
+	  "  --signatures DIR      rule files (default: installed set)\n",
+	  mw_cmd_watch },
 	{ "forwarders", "audit aliases, .forward, Sieve, procmail, maildrop, panel forwarders",
 	  "mailwarden forwarders [--root DIR] [--list]\n"
 	  "  --root DIR   audit a mounted image or fixture tree as if it were /\n"

@@ -39,6 +39,7 @@ const struct mw_command *mw_command_find(const char *name);
 /* cli/cmd_<name>.c */
 enum mw_err mw_cmd_audit(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_scan(struct mw_ctx *ctx, int argc, char **argv);
+enum mw_err mw_cmd_watch(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_forwarders(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_relay(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_dnsbl(struct mw_ctx *ctx, int argc, char **argv);

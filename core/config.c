@@ -75,6 +75,9 @@ static const struct key_def keys[] = {
 	KR("queue", "backscatter", K_UINT, queue_backscatter, 1, 10000000),
 	KR("queue", "inspect", K_UINT, queue_inspect, 0, 1000000),
 
+	K("watch", "quarantine", K_BOOL, watch_quarantine),
+	KR("watch", "max_rate", K_UINT, watch_max_rate, 1, 1000000),
+
 	K("nightly", "state_dir", K_STR, state_dir),
 	K("nightly", "mail_to", K_STR, mail_to),
 	K("nightly", "mail_only_new", K_BOOL, mail_only_new),
@@ -96,6 +99,7 @@ enum mw_err mw_config_defaults(struct mw_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_file_size = MW_MAX_SCAN_FILE;
 	cfg->quarantine_min_severity = MW_SEV_HIGH;
+	cfg->watch_max_rate = 2000;
 	cfg->quarantine_dir = xstrdup_or_null("/var/lib/mailwarden/quarantine");
 	cfg->recent_days = 14;
 	cfg->relay_timeout_ms = 3000;

@@ -74,6 +74,10 @@ struct mw_config {
 	unsigned queue_backscatter;	/* queued bounces: queue.backscatter */
 	unsigned queue_inspect;		/* messages whose headers are read */
 
+	/* [watch] */
+	int watch_quarantine;		/* quarantine what the watch flags */
+	unsigned watch_max_rate;	/* files scanned per second at most */
+
 	/* [nightly] */
 	char *state_dir;
 	char *mail_to;

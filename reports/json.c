@@ -210,11 +210,9 @@ static json_t *typed(const char *type, json_t *o)
 	return t;
 }
 
-static int write_jsonl(FILE *out, struct mw_report *r, const struct mw_write_opts *o)
+int mw_report_write_items(FILE *out, struct mw_report *r)
 {
 	const size_t fl = JSON_COMPACT;
-	const json_t *d;
-	const char *name;
 	size_t i;
 
 	for (i = 0; i < mw_report_nnotes(r); i++)
@@ -226,6 +224,18 @@ static int write_jsonl(FILE *out, struct mw_report *r, const struct mw_write_opt
 	for (i = 0; i < mw_report_nerrors(r); i++)
 		if (dump_line(out, typed("error", error_json(mw_report_get_error(r, i))), fl))
 			return -1;
+	return 0;
+}
+
+static int write_jsonl(FILE *out, struct mw_report *r, const struct mw_write_opts *o)
+{
+	const size_t fl = JSON_COMPACT;
+	const json_t *d;
+	const char *name;
+	size_t i;
+
+	if (mw_report_write_items(out, r))
+		return -1;
 	for (i = 0; (name = mw_report_section(r, i, &d, NULL)); i++) {
 		json_t *x = json_object();
 

@@ -51,4 +51,11 @@ json_t *mw_finding_to_json(const struct mw_stored_finding *f);
 json_t *mw_report_jsonl_line(struct mw_report *r, const struct mw_stored_finding *f,
 			     const char *host);
 
+/*
+ * The notes, findings and errors of r as JSON lines (the jsonl writer's
+ * "note", "finding" and "error" lines), without data or summary: the
+ * watch's stream. Returns 0, or -1 on a write error. Does not flush.
+ */
+int mw_report_write_items(FILE *out, struct mw_report *r);
+
 #endif

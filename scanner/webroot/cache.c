@@ -44,6 +44,7 @@ struct mw_scan_cache {
 	struct cextra *extra;
 	size_t nextra, extra_alloc;
 	unsigned long loaded, written;
+	size_t used;		/* occupied slots */
 	pthread_mutex_t lock;
 	struct pending *pend;
 };
@@ -261,6 +262,7 @@ static enum mw_err load_rows(struct mw_scan_cache *c)
 		}
 		c->loaded++;
 	}
+	c->used = c->loaded;
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MW_OK : MW_ERR_IO;
 }
@@ -281,6 +283,7 @@ static void free_table(struct mw_scan_cache *c)
 	c->tab = NULL;
 	c->cap = 0;
 	c->loaded = 0;
+	c->used = 0;
 }
 
 enum mw_err mw_cache_open(const char *state_dir, const char *sigver,
@@ -375,13 +378,91 @@ enum mw_err mw_cache_put(struct mw_scan_cache *c, const struct stat *st,
 	return MW_OK;
 }
 
-enum mw_err mw_cache_close(struct mw_scan_cache *c, char *err, size_t errlen)
+/* Double the table (load factor past 3/4); -1 when out of memory. */
+static int grow_table(struct mw_scan_cache *c)
+{
+	struct centry *old = c->tab, *t;
+	size_t oldcap = c->cap, oldbytes = c->tab_bytes, i, bytes;
+
+	t = alloc_table(oldcap * 2, &bytes);
+	if (!t)
+		return -1;
+	c->tab = t;
+	c->cap = oldcap * 2;
+	c->tab_bytes = bytes;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].extra != FREE_SLOT)
+			*slot(c, old[i].dev, old[i].ino) = old[i];
+	munmap(old, oldbytes);
+	return 0;
+}
+
+/*
+ * Make a written row visible to mw_cache_lookup() (the long-running watch
+ * looks its own files up again). Takes p's strings. -1 when out of memory:
+ * the row is then only on disk and the file will be read once more.
+ */
+static int remember(struct mw_scan_cache *c, struct pending *p)
+{
+	uint32_t d = fold_dev(p->dev);
+	struct centry *e;
+	struct cextra *x;
+
+	if (!c->tab)
+		return -1;
+	if ((c->used + 1) * 4 > c->cap * 3 && grow_table(c) < 0)
+		return -1;
+	e = slot(c, p->dev, p->ino);
+	if (e->extra == FREE_SLOT) {
+		c->used++;
+		e->extra = 0;
+	}
+	e->dev = d;
+	e->ino = p->ino;
+	e->stamp = stamp_of(p->size, p->mtime_ns, p->ctime_ns);
+	if (!p->sha256 && !p->findings) {
+		if (e->extra) {
+			x = &c->extra[e->extra - 1];
+			free(x->sha256);
+			free(x->findings);
+			x->sha256 = x->findings = NULL;
+		}
+		return 0;
+	}
+	if (!e->extra) {
+		if (c->nextra == c->extra_alloc) {
+			size_t na = c->extra_alloc ? c->extra_alloc * 2 : 64;
+			struct cextra *nx = realloc(c->extra, na * sizeof(*nx));
+
+			if (!nx) {
+				e->stamp = 0;	/* never matches: read again */
+				return -1;
+			}
+			c->extra = nx;
+			c->extra_alloc = na;
+		}
+		c->extra[c->nextra].sha256 = c->extra[c->nextra].findings = NULL;
+		e->extra = (uint32_t)++c->nextra;
+	}
+	x = &c->extra[e->extra - 1];
+	free(x->sha256);
+	free(x->findings);
+	x->sha256 = p->sha256;
+	x->findings = p->findings;
+	p->sha256 = p->findings = NULL;
+	return 0;
+}
+
+/* Write the pending rows in one transaction and drop them; with keep, also
+ * into the in-memory table. */
+static enum mw_err write_pending(struct mw_scan_cache *c, int keep, char *err,
+				 size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	struct pending *p, *n;
 	enum mw_err e = MW_OK;
 
-	if (!c)
+	if (!c->pend)
 		return MW_OK;
 	if (exec(c->db, "BEGIN") < 0 ||
 	    sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO files(dev, ino, size,"
@@ -390,7 +471,11 @@ enum mw_err mw_cache_close(struct mw_scan_cache *c, char *err, size_t errlen)
 		snprintf(err, errlen, "scan cache: %s", sqlite3_errmsg(c->db));
 		e = MW_ERR_IO;
 	}
-	for (p = c->pend; p; p = n) {
+	pthread_mutex_lock(&c->lock);
+	p = c->pend;
+	c->pend = NULL;
+	pthread_mutex_unlock(&c->lock);
+	for (; p; p = n) {
 		n = p->next;
 		if (!e) {
 			sqlite3_bind_int64(st, 1, (sqlite3_int64)p->dev);
@@ -399,12 +484,12 @@ enum mw_err mw_cache_close(struct mw_scan_cache *c, char *err, size_t errlen)
 			sqlite3_bind_int64(st, 4, p->mtime_ns);
 			sqlite3_bind_int64(st, 5, p->ctime_ns);
 			if (p->sha256)
-				sqlite3_bind_text(st, 6, p->sha256, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 6, p->sha256, -1, SQLITE_TRANSIENT);
 			else
 				sqlite3_bind_null(st, 6);
 			sqlite3_bind_text(st, 7, c->sigver, -1, SQLITE_STATIC);
 			if (p->findings)
-				sqlite3_bind_text(st, 8, p->findings, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 8, p->findings, -1, SQLITE_TRANSIENT);
 			else
 				sqlite3_bind_null(st, 8);
 			if (sqlite3_step(st) != SQLITE_DONE) {
@@ -415,6 +500,8 @@ enum mw_err mw_cache_close(struct mw_scan_cache *c, char *err, size_t errlen)
 			}
 			sqlite3_reset(st);
 		}
+		if (keep)
+			(void)remember(c, p);
 		free(p->sha256);
 		free(p->findings);
 		free(p);
@@ -424,6 +511,23 @@ enum mw_err mw_cache_close(struct mw_scan_cache *c, char *err, size_t errlen)
 		snprintf(err, errlen, "scan cache: %s", sqlite3_errmsg(c->db));
 		e = MW_ERR_IO;
 	}
+	if (e)
+		(void)exec(c->db, "ROLLBACK");
+	return e;
+}
+
+enum mw_err mw_cache_sync(struct mw_scan_cache *c, char *err, size_t errlen)
+{
+	return c ? write_pending(c, 1, err, errlen) : MW_OK;
+}
+
+enum mw_err mw_cache_close(struct mw_scan_cache *c, char *err, size_t errlen)
+{
+	enum mw_err e;
+
+	if (!c)
+		return MW_OK;
+	e = write_pending(c, 0, err, errlen);
 	sqlite3_close(c->db);
 	free_table(c);
 	pthread_mutex_destroy(&c->lock);

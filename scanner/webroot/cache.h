@@ -50,6 +50,13 @@ int mw_cache_lookup(struct mw_scan_cache *c, const struct stat *st,
 enum mw_err mw_cache_put(struct mw_scan_cache *c, const struct stat *st,
 			 const char *sha256, const char *findings);
 
+/*
+ * Write the rows remembered so far in one transaction and make them
+ * visible to mw_cache_lookup() (a long-running caller, the watch, looks
+ * the files it just read up again). Not thread-safe against put/lookup.
+ */
+enum mw_err mw_cache_sync(struct mw_scan_cache *c, char *err, size_t errlen);
+
 /* Write the remembered rows in one transaction and close. */
 enum mw_err mw_cache_close(struct mw_scan_cache *c, char *err, size_t errlen);
 

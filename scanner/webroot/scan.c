@@ -504,7 +504,8 @@ static void on_file(void *ud, void *tsp, const struct mw_walk_file *f)
 		if (fstatat(f->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISREG(st.st_mode) && mw_cache_lookup(s->cache, &st, &fjson, &sha)) {
 			ADD(s, cached, 1);
-			replay(s, f->path, &st, fjson, sha);
+			if (!s->silent_cached)
+				replay(s, f->path, &st, fjson, sha);
 			return;
 		}
 	}
@@ -628,7 +629,7 @@ static void on_event(void *ud, enum mw_walk_event ev, const char *path,
 	}
 }
 
-static void run_quarantine(struct scan *s, json_t *data)
+unsigned long mw_scan_run_quarantine(struct scan *s)
 {
 	struct mw_quarantine *q = NULL;
 	struct qitem *it, *next;
@@ -667,7 +668,7 @@ static void run_quarantine(struct scan *s, json_t *data)
 	}
 	s->qlist = NULL;
 	mw_quarantine_close(q);
-	json_object_set_new(data, "quarantined", json_integer((json_int_t)n));
+	return n;
 }
 
 static double mono_ms(void)
@@ -703,25 +704,24 @@ static void load_tamper(struct mw_ctx *ctx, struct scan *s, const char *dir, cha
 	}
 }
 
-static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
+const struct mw_walk_ops mw_scan_walk_ops = { ts_init, ts_fini, on_file, on_event };
+
+enum mw_err mw_scan_begin(struct mw_ctx *ctx, const struct mw_scan_opts *o,
+			  struct scan *s, struct scan_env *env, json_t *data)
 {
-	struct mw_strlist roots = { 0 }, exclude = { 0 }, notes = { 0 };
-	struct mw_walk_opts wo;
-	struct mw_walk_ops ops = { ts_init, ts_fini, on_file, on_event };
-	struct mw_walk_stats ws;
-	struct mw_sig_set set;
-	struct mw_sig_db *db = NULL;
-	struct scan s;
-	char dir[MW_MAX_PATH], err[1024], ver[65] = "", cache_ver[65];
-	json_t *data, *jroots, *skipped;
-	double t0 = mono_ms();
+	struct mw_strlist notes = { 0 };
+	char err[1024], cache_ver[65];
+	json_t *jroots;
 	enum mw_err e;
 	size_t i;
 
-	if (mw_sig_default_dir(ctx->cfg->signatures_dir, o->signatures, dir, sizeof(dir)))
+	memset(env, 0, sizeof(*env));
+	memset(s, 0, sizeof(*s));
+	if (mw_sig_default_dir(ctx->cfg->signatures_dir, o->signatures, env->dir,
+			       sizeof(env->dir)))
 		return mw_fail(ctx, MW_ERR_CONFIG, "no signatures directory found "
 			       "(use --signatures DIR or signatures_dir)");
-	mw_sig_set_init(&set);
+	mw_sig_set_init(&env->set);
 	{
 		char cdir[MW_MAX_PATH];
 		struct stat sd;
@@ -729,55 +729,51 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 		/* compiled databases live beside the scan cache, root-only */
 		(void)mkdir(ctx->cfg->state_dir, 0700);
 		snprintf(cdir, sizeof(cdir), "%s/sigdb", ctx->cfg->state_dir);
-		e = mw_sig_open(dir, lstat(ctx->cfg->state_dir, &sd) == 0 &&
+		e = mw_sig_open(env->dir, lstat(ctx->cfg->state_dir, &sd) == 0 &&
 				S_ISDIR(sd.st_mode) && sd.st_uid == geteuid() ? cdir : NULL,
-				&set, &db, &notes, err, sizeof(err));
+				&env->set, &env->db, &notes, err, sizeof(err));
 	}
-	for (i = 0; i < set.nerrors; i++)
-		mw_report_error(ctx->report, CHECK, set.errors[i].file, set.errors[i].line,
-				MW_ERR_PARSE, "%s", set.errors[i].text);
+	for (i = 0; i < env->set.nerrors; i++)
+		mw_report_error(ctx->report, CHECK, env->set.errors[i].file,
+				env->set.errors[i].line, MW_ERR_PARSE, "%s",
+				env->set.errors[i].text);
 	for (i = 0; i < notes.n; i++)
 		mw_report_note(ctx->report, CHECK, "%s", notes.v[i]);
 	mw_strlist_clear(&notes);
 	if (e) {
-		mw_sig_set_free(&set);
+		mw_sig_set_free(&env->set);
 		return mw_fail(ctx, e, "%s", err);
 	}
-	if (set.have_version)
-		mw_sha256_tohex(set.version, ver);
+	if (env->set.have_version)
+		mw_sha256_tohex(env->set.version, env->ver);
 
-	memset(&s, 0, sizeof(s));
-	s.ctx = ctx;
-	s.db = db;
-	s.cap = o->max_file_size ? o->max_file_size : ctx->cfg->max_file_size;
-	if (s.cap == 0)
-		s.cap = MW_MAX_SCAN_FILE;
-	s.cross_fs = o->cross_filesystems || ctx->cfg->cross_filesystems;
-	s.quarantine = o->quarantine;
-	s.qmin = ctx->cfg->quarantine_min_severity;
-	s.symlinks = json_array();
-	pthread_mutex_init(&s.lock, NULL);
+	s->ctx = ctx;
+	s->db = env->db;
+	s->cap = o->max_file_size ? o->max_file_size : ctx->cfg->max_file_size;
+	if (s->cap == 0)
+		s->cap = MW_MAX_SCAN_FILE;
+	s->cross_fs = o->cross_filesystems || ctx->cfg->cross_filesystems;
+	s->quarantine = o->quarantine;
+	s->qmin = ctx->cfg->quarantine_min_severity;
+	s->symlinks = json_array();
+	pthread_mutex_init(&s->lock, NULL);
 
-	data = json_object();
 	jroots = json_array();
-	mw_scan_collect_roots(ctx, o, &roots, jroots);
+	mw_scan_collect_roots(ctx, o, &env->roots, jroots);
 	json_object_set_new(data, "roots", jroots);
-	json_object_set_new(data, "roots_given", json_boolean(o->explicit_roots));
-	if (o->files_from)
-		json_object_set_new(data, "files_from", json_string(o->files_from));
-	if (roots.n == 0 && o->explicit_roots)
+	if (env->roots.n == 0 && o->explicit_roots)
 		mw_report_note(ctx->report, CHECK, "no files given: nothing scanned");
-	else if (roots.n == 0)
+	else if (env->roots.n == 0)
 		mw_report_note(ctx->report, CHECK, "no document root found: nothing scanned "
 			       "(give PATH or set web_roots)");
 
-	memcpy(cache_ver, ver, sizeof(cache_ver));
-	load_tamper(ctx, &s, dir, cache_ver);
-	s.roots = &roots;
+	memcpy(cache_ver, env->ver, sizeof(cache_ver));
+	load_tamper(ctx, s, env->dir, cache_ver);
+	s->roots = &env->roots;
 	if (o->incremental) {
 		const char *note = NULL;
 
-		if (mw_cache_open(ctx->cfg->state_dir, cache_ver, &s.cache, &note, err,
+		if (mw_cache_open(ctx->cfg->state_dir, cache_ver, &s->cache, &note, err,
 				  sizeof(err)))
 			mw_report_error(ctx->report, CHECK, ctx->cfg->state_dir, 0, MW_ERR_IO,
 					"incremental cache unavailable, scanning everything: %s",
@@ -785,15 +781,57 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 		if (note)
 			mw_report_note(ctx->report, CHECK, "%s", note);
 	}
+	mw_scan_load_exclude(&env->exclude, &ctx->cfg->exclude, &o->exclude);
+	mw_scan_exclude_own_dirs(ctx, &env->roots, &env->exclude);
+	env->threads = o->threads ? o->threads : ctx->cfg->threads;
+	return MW_OK;
+}
 
-	mw_scan_load_exclude(&exclude, &ctx->cfg->exclude, &o->exclude);
-	mw_scan_exclude_own_dirs(ctx, &roots, &exclude);
+void mw_scan_end(struct mw_ctx *ctx, struct scan *s, struct scan_env *env)
+{
+	char err[1024];
+
+	if (s->cache && mw_cache_close(s->cache, err, sizeof(err)))
+		mw_report_error(ctx->report, CHECK, ctx->cfg->state_dir, 0, MW_ERR_IO,
+				"%s", err);
+	s->cache = NULL;
+	free(s->slowest_rule);
+	free(s->slowest_file);
+	json_decref(s->symlinks);
+	pthread_mutex_destroy(&s->lock);
+	mw_strlist_clear(&env->roots);
+	mw_strlist_clear(&env->exclude);
+	mw_sig_db_free(env->db);
+	mw_sig_set_free(&env->set);
+	mw_tamper_table_free(s->tamper);
+}
+
+static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
+{
+	struct mw_walk_opts wo;
+	struct mw_walk_stats ws;
+	struct scan_env env;
+	struct scan s;
+	json_t *data, *skipped;
+	double t0 = mono_ms();
+	enum mw_err e;
+
+	data = json_object();
+	e = mw_scan_begin(ctx, o, &s, &env, data);
+	if (e) {
+		json_decref(data);
+		return e;
+	}
+	json_object_set_new(data, "roots_given", json_boolean(o->explicit_roots));
+	if (o->files_from)
+		json_object_set_new(data, "files_from", json_string(o->files_from));
 	memset(&wo, 0, sizeof(wo));
-	wo.exclude = &exclude;
+	wo.exclude = &env.exclude;
 	wo.cross_filesystems = s.cross_fs;
-	wo.threads = o->threads ? o->threads : ctx->cfg->threads;
+	wo.threads = env.threads;
 	memset(&ws, 0, sizeof(ws));
-	e = mw_walk((const char *const *)roots.v, roots.n, &wo, &ops, &s, &ws);
+	e = mw_walk((const char *const *)env.roots.v, env.roots.n, &wo, &mw_scan_walk_ops,
+		    &s, &ws);
 	mw_progress_done(ctx);
 	if (e)
 		mw_report_error(ctx->report, CHECK, NULL, 0, e, "walk failed: %s",
@@ -806,15 +844,11 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 				MW_SCAN_MAX_ERRORS);
 	json_object_set_new(data, "file_errors", json_integer((json_int_t)s.errors_reported));
 	if (s.quarantine)
-		run_quarantine(&s, data);
-	if (s.cache) {
+		json_object_set_new(data, "quarantined",
+				    json_integer((json_int_t)mw_scan_run_quarantine(&s)));
+	if (s.cache)
 		json_object_set_new(data, "cache_loaded",
 				    json_integer((json_int_t)mw_cache_loaded(s.cache)));
-		if (mw_cache_close(s.cache, err, sizeof(err)))
-			mw_report_error(ctx->report, CHECK, ctx->cfg->state_dir, 0,
-					MW_ERR_IO, "%s", err);
-	}
-
 	json_object_set_new(data, "files", json_integer((json_int_t)ws.files));
 	json_object_set_new(data, "dirs", json_integer((json_int_t)ws.dirs));
 	json_object_set_new(data, "candidates", json_integer((json_int_t)s.candidates));
@@ -847,12 +881,12 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	json_object_set_new(data, "threads", json_integer((json_int_t)(wo.threads ? wo.threads :
 				(unsigned)sysconf(_SC_NPROCESSORS_ONLN))));
 	json_object_set_new(data, "max_file_size", json_integer((json_int_t)s.cap));
-	json_object_set_new(data, "signatures_dir", mw_json_raw(dir));
-	json_object_set_new(data, "rules", json_integer((json_int_t)mw_sig_db_nrules(db)));
+	json_object_set_new(data, "signatures_dir", mw_json_raw(env.dir));
+	json_object_set_new(data, "rules", json_integer((json_int_t)mw_sig_db_nrules(env.db)));
 	json_object_set_new(data, "tamper_checks",
 			    json_integer((json_int_t)mw_tamper_table_size(s.tamper)));
-	json_object_set_new(data, "signature_version", json_string(ver));
-	json_object_set_new(data, "prefilter", json_string(mw_sig_db_prefilter(db)));
+	json_object_set_new(data, "signature_version", json_string(env.ver));
+	json_object_set_new(data, "prefilter", json_string(mw_sig_db_prefilter(env.db)));
 	if (s.slowest_rule) {
 		json_t *sl = json_object();
 
@@ -863,15 +897,7 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 	}
 	mw_report_set_data(ctx->report, CHECK, data, mw_scan_render);
 
-	free(s.slowest_rule);
-	free(s.slowest_file);
-	json_decref(s.symlinks);
-	pthread_mutex_destroy(&s.lock);
-	mw_strlist_clear(&roots);
-	mw_strlist_clear(&exclude);
-	mw_sig_db_free(db);
-	mw_sig_set_free(&set);
-	mw_tamper_table_free(s.tamper);
+	mw_scan_end(ctx, &s, &env);
 	return MW_OK;
 }
 

@@ -54,4 +54,63 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o,
  */
 enum mw_err mw_scan_opts_describe(const struct mw_scan_opts *o, struct mw_buf *b);
 
+/*
+ * A scan kept open for one file at a time: the watch (scanner/watch/).
+ * The same rules, classification, findings and quarantine as the run
+ * above; the incremental cache is always open and is the memory of what
+ * was reported: a file the cache knows unchanged (device, inode, size,
+ * mtime, ctime) is skipped without a finding, so a finding is reported
+ * once per version of a file, across restarts and with the nightly scan.
+ */
+struct mw_scan_session;
+
+/*
+ * Load rules, roots (o->roots, or the detected ones), exclusions and the
+ * cache (o->incremental is implied). Notes and errors go to report.
+ * Returns MW_OK, or an error via mw_fail() (no rules). Not thread-safe:
+ * one caller thread.
+ */
+enum mw_err mw_scan_session_open(struct mw_ctx *ctx, const struct mw_scan_opts *o,
+				 struct mw_report *report,
+				 struct mw_scan_session **out);
+
+/* The roots being scanned (absolute, resolved). */
+const struct mw_strlist *mw_scan_session_roots(const struct mw_scan_session *ss);
+
+/* 1 when path is excluded by configuration or --exclude. */
+int mw_scan_session_excluded(const struct mw_scan_session *ss, const char *path);
+
+/*
+ * Scan name in directory dirfd (path: how the report names it) into
+ * report: opened without following symlinks and without blocking, regular
+ * files only, a vanished file is no error. Returns 1 when the file was
+ * read, 0 when it was skipped (unchanged since the cache saw it, not a
+ * regular file, gone, on another filesystem).
+ */
+int mw_scan_session_file(struct mw_scan_session *ss, struct mw_report *report,
+			 int dirfd, const char *name, const char *path);
+
+/*
+ * Walk paths[0..n) (n 0: every root) again, after lost events or for a
+ * directory moved in: files the cache knows unchanged cost a stat and say
+ * nothing. *files counts the files seen.
+ */
+enum mw_err mw_scan_session_rescan(struct mw_scan_session *ss, struct mw_report *report,
+				   const char *const *paths, size_t n,
+				   unsigned long *files);
+
+/* Do not quarantine path after all (its findings were acknowledged). */
+void mw_scan_session_spare(struct mw_scan_session *ss, const char *path);
+
+/*
+ * Quarantine what the files scanned since the last call earned (with
+ * o->quarantine; notes and errors into report) and write the cache rows:
+ * call after reporting the findings, so that a crash in between reports a
+ * finding twice rather than never.
+ */
+void mw_scan_session_commit(struct mw_scan_session *ss, struct mw_report *report);
+
+/* Commit and release; NULL is fine. */
+void mw_scan_session_close(struct mw_scan_session *ss, struct mw_report *report);
+
 #endif

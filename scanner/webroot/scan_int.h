@@ -23,6 +23,8 @@
 #include "scanner/webroot/classify.h"
 #include "scanner/webroot/cache.h"
 #include "scanner/webroot/scan.h"
+#include "scanner/webroot/walk.h"
+#include "core/limits.h"
 #include "signatures/sig.h"
 
 #define CHECK "scan"
@@ -45,6 +47,8 @@ struct scan {
 	size_t cap;
 	int cross_fs;
 	int quarantine;
+	int silent_cached;		/* the watch: a file the cache knows was
+					 * reported before; no replay */
 	enum mw_severity qmin;
 	pthread_mutex_t lock;		/* lists and json below */
 	json_t *symlinks;
@@ -80,7 +84,34 @@ struct scan_ts {
 	char sha[65];		/* file.sha256 of the last match, for the cache */
 };
 
+/* What a run holds besides struct scan: the rules and the paths. */
+struct scan_env {
+	struct mw_strlist roots, exclude;
+	struct mw_sig_set set;
+	struct mw_sig_db *db;
+	char dir[MW_MAX_PATH];		/* signatures directory */
+	char ver[65];			/* signature set version (hex) */
+	unsigned threads;
+};
+
 #define ADD(s, field, n) __atomic_add_fetch(&(s)->field, (n), __ATOMIC_RELAXED)
+
+/* scan.c: the run in parts, for scan_session.c */
+
+/*
+ * Load the rules, the tamper table, the roots (into data.roots), the
+ * cache when o->incremental, and the exclusions: s and env ready for
+ * mw_walk() with mw_scan_walk_ops, or for mw_scan_file() one by one.
+ * Returns MW_OK, or an error via mw_fail() (no rules); then nothing is held.
+ */
+enum mw_err mw_scan_begin(struct mw_ctx *ctx, const struct mw_scan_opts *o,
+			  struct scan *s, struct scan_env *env, json_t *data);
+/* Release what mw_scan_begin() took (the cache is written first; its
+ * errors go to ctx->report). */
+void mw_scan_end(struct mw_ctx *ctx, struct scan *s, struct scan_env *env);
+extern const struct mw_walk_ops mw_scan_walk_ops;
+/* Quarantine what the matching queued (s->qlist); returns how many. */
+unsigned long mw_scan_run_quarantine(struct scan *s);
 
 /* scan_read.c */
 enum mw_err mw_scan_open_regular(int dirfd, const char *name, int *fd_out,
