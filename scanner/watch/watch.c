@@ -23,6 +23,7 @@
 #include "core/escape.h"
 #include "core/limits.h"
 #include "core/sdnotify.h"
+#include "reports/publish.h"
 #include "reports/report.h"
 #include "scanner/audit/notify.h"
 #include "scanner/audit/state.h"
@@ -171,7 +172,7 @@ static int report_empty(struct mw_report *r)
 	return !mw_report_nfindings(r) && !mw_report_nnotes(r) && !mw_report_nerrors(r);
 }
 
-/* Journal a finding as the nightly run does and keep it for the mail. */
+/* Keep a finding for the batched mail (journal and hooks: publish()). */
 static void notify_finding(struct watch *w, const struct mw_stored_finding *f,
 			   const char *id)
 {
@@ -182,8 +183,6 @@ static void notify_finding(struct watch *w, const struct mw_stored_finding *f,
 	snprintf(msg, sizeof(msg), "mailwarden watch: NEW %s [%s] %s: %s",
 		 mw_severity_name(f->severity), rule ? rule : "?", path ? path : "?",
 		 title ? title : "?");
-	(void)mw_audit_journal(mw_audit_journal_priority(f->severity), msg, id, "scan",
-			       rule ? rule : "?");
 	if (w->mail_n < MW_WATCH_MAIL_MAX)
 		(void)mw_buf_printf(&w->mail, "%s\n  line %lu, finding %s\n\n",
 				    msg + strlen("mailwarden watch: "), f->line, id);
@@ -310,6 +309,9 @@ static void publish(struct watch *w, struct mw_report *slice)
 	(void)mw_report_retain(slice, keep_shown, &k);
 	free(acked);
 	emit(w, slice);
+	/* the structured journal entries and [hooks] on_finding/on_listing,
+	 * as every command publishes them (reports/publish.h) */
+	mw_publish_findings(w->ctx, slice);
 	for (i = 0; i < mw_report_nfindings(slice); i++) {
 		const struct mw_stored_finding *f = mw_report_finding(slice, i);
 

@@ -41,7 +41,14 @@ root=$mnt/www
 mkdir -p "$root"
 sigs=$MW_TOP/signatures
 samples=$MW_TOP/tests/samples/malicious
+# [hooks] on_finding gets each new finding of the watch as a JSON line
+printf '#!/bin/sh\ncat >>%s/hook.out\n' "$work" >"$work/hook.sh"
+chmod 0755 "$work/hook.sh"
 cat >"$work/mw.conf" <<CONF
+[general]
+journal = no
+[hooks]
+on_finding = $work/hook.sh
 [scan]
 quarantine_dir = $work/state/quarantine
 quarantine_min_severity = high
@@ -150,6 +157,9 @@ printf 'auto_prepend_file = /tmp/evil.php\n' >"$root/.user.ini"
 wait_for "$work/out1" '"rule_id":"tamper.prepend-temp-dir","severity":"high"' 30 ||
 	fail ".user.ini tampering not reported"
 ok "PHP configuration tampering (.user.ini) reported"
+wait_for "$work/hook.out" '"rule_id":"tamper.prepend-temp-dir"' 30 ||
+	fail "the on_finding hook did not get the watch's finding: $(cat "$work/hook.out" 2>&1)"
+ok "[hooks] on_finding got the watch's finding as a JSON line"
 
 # --- WordPress from Debian's package, unpacked twice: nothing >= medium
 if [ -d /usr/share/wordpress/wp-includes ]; then
