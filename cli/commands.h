@@ -49,5 +49,10 @@ enum mw_err mw_cmd_signatures(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_ack(struct mw_ctx *ctx, int argc, char **argv);
 enum mw_err mw_cmd_queue(struct mw_ctx *ctx, int argc, char **argv);
 extern const char mw_queue_usage[];
+enum mw_err mw_cmd_harden(struct mw_ctx *ctx, int argc, char **argv);
+enum mw_err mw_cmd_policyd(struct mw_ctx *ctx, int argc, char **argv);
+enum mw_err mw_cmd_submit(struct mw_ctx *ctx, int argc, char **argv);
+/* `mailwarden submit`, before any configuration is read (cmd_harden.c). */
+int mw_cli_submit(int argc, char **argv);
 
 #endif

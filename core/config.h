@@ -77,6 +77,13 @@ struct mw_config {
 	char *mail_to;
 	int mail_only_new;
 	char *sendmail;			/* program run as SENDMAIL -t -oi */
+
+	/* [harden]: sending limits per hour (0 = none) and their state */
+	unsigned harden_sasl_messages;	/* per SASL user */
+	unsigned harden_sasl_recipients;
+	unsigned harden_local_messages;	/* per local uid (sendmail wrapper) */
+	struct mw_strlist harden_limits;	/* "NAME=MESSAGES" overrides */
+	char *harden_state_db;		/* policyd's SQLite file */
 };
 
 /* Fill cfg with built-in defaults. */
