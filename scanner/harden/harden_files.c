@@ -202,7 +202,7 @@ static enum mw_err manifest_write(const char *dir, const struct hd_entry *e, int
 		}
 		return MW_OK;
 	}
-	mw_buf_init(&b, 0);
+	mw_buf_init(&b, MW_MAX_TEXT_FILE);
 	for (int i = 0; i < n && !rc; i++)
 		rc = mw_buf_printf(&b, "%s %d %o %u %u %s %s\n", e[i].id, e[i].existed,
 				   e[i].mode, e[i].uid, e[i].gid, e[i].after, e[i].path);

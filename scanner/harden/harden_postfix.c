@@ -92,8 +92,8 @@ static enum mw_err apply(struct hd_run *r, struct pf *p)
 		if (hd_file_write(f, PF_HC_RULE, strlen(PF_HC_RULE), err, sizeof(err)))
 			return mw_fail(r->ctx, MW_ERR_IO, "%s", err);
 	}
-	mw_buf_init(&v1, 0);
-	mw_buf_init(&v2, 0);
+	mw_buf_init(&v1, MW_MAX_LINE);
+	mw_buf_init(&v2, MW_MAX_LINE);
 	if (!p->has_policy)
 		e = mw_buf_printf(&v1, "smtpd_data_restrictions = %s%s%s", PF_POLICY,
 				  *p->data_restr ? ", " : "", p->data_restr);

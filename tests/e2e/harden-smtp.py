@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""SMTP AUTH client for tests/e2e/harden.sh: one session, N messages.
+
+harden-smtp.py PORT USER PASSWORD N
+Prints one line per message: the reply code to DATA (or to the final dot),
+so that the test sees where the policy service starts to defer.
+"""
+import smtplib
+import sys
+
+port, user, password, count = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+s = smtplib.SMTP("127.0.0.1", port, timeout=20)
+s.ehlo("client.mw.test")
+s.login(user, password)
+for i in range(count):
+    s.mail(user)
+    s.rcpt("r%d@example.com" % i)
+    code, _ = s.docmd("DATA")
+    if code == 354:
+        s.send("Subject: %d\r\n\r\nbody\r\n.\r\n" % i)
+        code, _ = s.getreply()
+    else:
+        s.rset()
+    print(code)
+s.quit()
