@@ -67,9 +67,9 @@ mwh() {	# mwh OUT ARGS...: mailwarden harden on our instances, exit code echoed
 	set -e
 	echo "$rc"
 }
-policyd_start() {
+policyd_start() {	# policyd_start [--state-db FILE]
 	"$MW_BIN" policyd --config "$work/mw.conf" --listen "$pf/spool/private/mailwarden-policy" \
-		--submit-listen "$work/submit.sock" 2>>"$work/policyd.log" &
+		--submit-listen "$work/submit.sock" "$@" 2>>"$work/policyd.log" &
 	pd_pid=$!
 	for _ in $(seq 1 100); do [ -S "$work/submit.sock" ] && break; sleep 0.05; done
 }
@@ -137,6 +137,8 @@ cat >"$work/www/a/x.php" <<'EOF2'
 echo mail("victim@example.com", "hello", "body") ? "sent\n" : "refused\n";
 EOF2
 chmod -R a+rX "$work/www"
+# PHP names the script owner's uid in the header: a site's files are its user's
+chown -R www-data "$work/www/a"
 
 cat >"$work/mw.conf" <<EOF2
 [harden]
@@ -219,7 +221,8 @@ kill "$pd_pid"; wait "$pd_pid" 2>/dev/null || true
 rc=$(mwh "$work/c3.json" --check)
 check "check: harden.limit-reached for bob and uid 33" jqt "$work/c3.json" \
 	'[.findings[] | select(.rule_id == "harden.limit-reached") | .details.sender] | sort == ["sasl:bob@mw.test", "uid:33"]'
-policyd_start
+# a fresh hour for www-data: counts in memory only from here on
+policyd_start --state-db ""
 
 # --- attribution: mail() from the pool ---------------------------------------------
 # PHP's mail.log = syslog: a private /dev with our own /dev/log listener in
@@ -240,6 +243,7 @@ with open(sys.argv[2], "a", buffering=1) as out:
 ' "$work/dev/log" "$work/syslog" &
 log_pid=$!
 for _ in $(seq 1 100); do [ -S "$work/dev/log" ] && break; sleep 0.05; done
+chmod 0666 "$work/dev/log"
 # shellcheck disable=SC2016
 unshare -m sh -c 'mount --make-rprivate / &&
 	for d in null zero urandom random full; do mount --bind /dev/$d "$2/dev/$d"; done &&
@@ -250,14 +254,16 @@ for _ in $(seq 1 100); do [ -S "$fpm/a.sock" ] && break; sleep 0.1; done
 python3 "$MW_TOP/tests/e2e/harden-fcgi.py" "$fpm/a.sock" "$work/www/a/x.php" >"$work/fcgi.out"
 check "mail() from the pool: sent" grep -q '^sent$' "$work/fcgi.out"
 for _ in $(seq 1 50); do grep -q "X-PHP-Originating-Script" "$pf/maillog" && break; sleep 0.2; done
-check "header_checks logged the script" grep -q "info: header X-PHP-Originating-Script: 33:x.php" "$pf/maillog"
+check "header_checks logged the script" grep -q "info: header X-PHP-Originating-Script: 33:x.php from local" "$pf/maillog"
 check "mail.log line in syslog" grep -q "mail() on \[$work/www/a/x.php:2\]" "$work/syslog"
 set +e
 "$MW_BIN" logs --no-progress --format json "$pf/maillog" "$work/syslog" >"$work/logs.json" 2>"$work/logs.err"
 set -e
 check "logs: names the script path" grep -q "$work/www/a/x.php" "$work/logs.json"
 check "logs: names the pool user with it" jqt "$work/logs.json" \
-	"[.. | objects | select(.user? == \"www-data\") | tostring | contains(\"x.php\")] | any"
+	"[.findings[] | select(.rule_id == \"logs.php-mail-script\" and .evidence.path == \"$work/www/a/x.php\") | .details.user == \"www-data\" and .details.uid == 33] == [true]"
+check "logs: the script row has the uid" jqt "$work/logs.json" \
+	"[.data.logs.scripts[] | select(.script == \"$work/www/a/x.php\") | .uid] == [33]"
 
 # --- remove ------------------------------------------------------------------------
 pf_stop "$pf"
