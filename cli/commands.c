@@ -5,12 +5,13 @@
 const struct mw_command mw_commands[] = {
 	{ "audit", "run every check, one prioritized report with a remediation plan",
 	  "mailwarden audit [--apply] [--nightly] [--skip CHECK] [--only CHECK] [pass-through]\n"
-	  "  runs dnsbl, logs --since 7d, scan, forwarders, relay, queue, firewall --status\n"
+	  "  runs dnsbl, logs --since 7d, scan, forwarders, relay, queue, harden,\n"
+	  "  firewall --status\n"
 	  "  --apply          also enforce the SMTP egress firewall (firewall --apply)\n"
 	  "  --nightly        state in [nightly] state_dir: report only new and resolved\n"
 	  "                   findings, scan --incremental, no firewall; mail + journal\n"
 	  "  --skip CHECK     leave out a check (dnsbl, logs, scan, forwarders, relay,\n"
-	  "                   queue, firewall; repeatable)\n"
+	  "                   queue, harden, firewall; repeatable)\n"
 	  "  --only CHECK     run only this check (repeatable)\n"
 	  "pass-through options (repeatable where the check takes several):\n"
 	  "  --resolver IP[:PORT]     dnsbl: DNS resolver\n"

@@ -243,10 +243,11 @@ declare -A probe_argv=(
 	[forwarders]="forwarders --root $root"
 	[relay]="relay 127.0.0.1:2528"
 	[queue]="queue"
+	[harden]="harden --check"
 	[firewall]="firewall --status"
 )
 declare -A works probe_n
-checks=(dnsbl logs scan forwarders relay queue firewall)
+checks=(dnsbl logs scan forwarders relay queue harden firewall)
 for c in "${checks[@]}"; do
 	rc=0
 	# shellcheck disable=SC2086
@@ -267,8 +268,8 @@ rc=0
 mw audit --format json "${passthru[@]}" >"$tmp/full.json" 2>"$tmp/full.err" || rc=$?
 check "audit --format json is one JSON document" jq -e . "$tmp/full.json" >/dev/null
 A() { jq -r "$1" "$tmp/full.json"; }
-check "data.audit lists the seven checks in order" \
-	test "$(A '[.data.audit.checks[].name] | join(" ")')" = "dnsbl logs scan forwarders relay queue firewall"
+check "data.audit lists the eight checks in order" \
+	test "$(A '[.data.audit.checks[].name] | join(" ")')" = "dnsbl logs scan forwarders relay queue harden firewall"
 any_bad=0
 for c in "${checks[@]}"; do
 	st=$(A ".data.audit.checks[] | select(.name == \"$c\") | .status")
@@ -346,8 +347,8 @@ check "--skip relay: relay skipped" \
 check "--skip relay: no relay error" \
 	test "$(jq '[.errors[] | select(.check == "relay")] | length' "$tmp/skip.json")" = 0
 mw audit --format json "${passthru[@]}" --only dnsbl >"$tmp/only.json" 2>/dev/null || true
-check "--only dnsbl: six checks skipped" \
-	test "$(jq '[.data.audit.checks[] | select(.status == "skipped")] | length' "$tmp/only.json")" = 6
+check "--only dnsbl: seven checks skipped" \
+	test "$(jq '[.data.audit.checks[] | select(.status == "skipped")] | length' "$tmp/only.json")" = 7
 # --apply: the firewall is enforced (in this test's network namespace only)
 mw audit --format json --apply --only firewall >"$tmp/apply.json" 2>/dev/null || true
 check "--apply: firewall invoked as 'firewall --apply'" \
