@@ -163,7 +163,7 @@ fuzz: fuzz-build
 # queue analysis (10,000 recorded messages).
 bench: all
 	@rc=0; bench/run || rc=1; bench/logs.sh || rc=1; bench/dnsbl.sh || rc=1; \
-	  bench/queue.sh || rc=1; exit $$rc
+	  bench/queue.sh || rc=1; bench/policyd.sh || rc=1; exit $$rc
 
 # Detection on the real-malware corpus (../shared/corpus/build.sh makes it,
 # outside the repository): measure.sh's line and a per-rule table. Not part
