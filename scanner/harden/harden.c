@@ -20,14 +20,12 @@
 void hd_finding(struct hd_run *r, const char *rule, enum mw_severity sev,
 		const char *path, const char *title, const char *remediation)
 {
+	/* No cause: a missing limit explains no spam, it only lets it grow. */
 	struct mw_finding f = {
 		.check = "harden", .rule_id = rule, .severity = sev, .title = title,
 		.path = path, .remediation = remediation,
-		.cause = strstr(rule, "limit") ? MW_CAUSE_SASL : MW_CAUSE_NONE,
 	};
 
-	if (strstr(rule, "fpm"))
-		f.cause = strstr(rule, "limit") ? MW_CAUSE_LOCAL_SENDER : MW_CAUSE_NONE;
 	mw_report_add(r->report, &f);
 }
 
@@ -40,7 +38,7 @@ static void deferred_finding(void *arg, const char *key, double messages,
 		.check = "harden", .rule_id = "harden.limit-reached", .severity = MW_SEV_HIGH,
 		.title = title,
 		.remediation = "find what sends as this sender: mailwarden logs, mailwarden queue",
-		.cause = strncmp(key, "sasl:", 5) ? MW_CAUSE_LOCAL_SENDER : MW_CAUSE_SASL,
+		/* the logs and the queue name the cause; this is the symptom */
 	};
 
 	snprintf(title, sizeof(title), "%s reached its sending limit: %lu messages "
