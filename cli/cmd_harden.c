@@ -20,6 +20,7 @@ enum mw_err mw_cmd_harden(struct mw_ctx *ctx, int argc, char **argv)
 		{ "apply", no_argument, NULL, 'a' },
 		{ "remove", no_argument, NULL, 'r' },
 		{ "postfix-config", required_argument, NULL, 'P' },
+		{ "exim", required_argument, NULL, 'E' },
 		{ "fpm-config", required_argument, NULL, 'F' },
 		{ "fpm-pool-dir", required_argument, NULL, 'D' },
 		{ "php-fpm", required_argument, NULL, 'X' },
@@ -41,6 +42,7 @@ enum mw_err mw_cmd_harden(struct mw_ctx *ctx, int argc, char **argv)
 		case 'a': a = MW_HARDEN_APPLY; break;
 		case 'r': a = MW_HARDEN_REMOVE; break;
 		case 'P': o.postfix_config = optarg; continue;
+		case 'E': o.exim = optarg; continue;
 		case 'F': o.fpm_conf = optarg; continue;
 		case 'D': o.fpm_pool_dir = optarg; continue;
 		case 'X': o.php_fpm = optarg; continue;

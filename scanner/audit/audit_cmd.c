@@ -140,7 +140,8 @@ static enum mw_err check_harden(struct mw_ctx *ctx, const struct plan *p,
 				struct mw_buf *line, struct mw_report *rep)
 {
 	struct mw_harden_opts o = { .action = MW_HARDEN_CHECK,
-				    .postfix_config = p->o->postfix_config };
+				    .postfix_config = p->o->postfix_config,
+				    .exim = p->o->exim };
 
 	if (mw_harden_opts_describe(&o, line))
 		return MW_ERR_NOMEM;

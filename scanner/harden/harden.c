@@ -80,9 +80,14 @@ static enum mw_err apply(struct hd_run *r)
 
 	e = hd_postfix(r, 1);
 	if (!e)
+		e = hd_exim(r, 1);
+	if (!e)
 		e = hd_fpm(r, 1);
 	if (!e && r->nfiles) {
 		if (hd_postfix_validate(r, err, sizeof(err)) != 0)
+			e = mw_fail(r->ctx, MW_ERR_CONFIG, "the change was refused, nothing "
+				    "is left changed: %s", err);
+		else if (hd_exim_validate(r, err, sizeof(err)) != 0)
 			e = mw_fail(r->ctx, MW_ERR_CONFIG, "the change was refused, nothing "
 				    "is left changed: %s", err);
 		else if (hd_fpm_validate(r, err, sizeof(err)) != 0)
@@ -104,6 +109,7 @@ static enum mw_err apply(struct hd_run *r)
 	json_object_set_new(r->data, "changed", json_integer((json_int_t)r->nfiles));
 	if (r->nfiles && !r->o->no_reload) {
 		hd_postfix_reload(r);
+		hd_exim_reload(r);
 		hd_fpm_reload(r);
 	}
 	return MW_OK;
@@ -122,6 +128,7 @@ static enum mw_err remove_all(struct hd_run *r)
 		       n == 1 ? "" : "s", dir);
 	if (!e && n && !r->o->no_reload) {
 		hd_postfix_reload(r);
+		hd_exim_reload(r);
 		hd_fpm_reload(r);
 	}
 	return e;
@@ -148,6 +155,8 @@ enum mw_err mw_harden_run(struct mw_ctx *ctx, const struct mw_harden_opts *o,
 	case MW_HARDEN_CHECK:
 		e = hd_postfix(&r, 0);
 		if (!e)
+			e = hd_exim(&r, 0);
+		if (!e)
 			e = hd_fpm(&r, 0);
 		check_state(&r);
 		break;
@@ -161,7 +170,6 @@ enum mw_err mw_harden_run(struct mw_ctx *ctx, const struct mw_harden_opts *o,
 	for (size_t i = 0; i < r.nfiles; i++) {
 		free(r.files[i].path);
 		mw_buf_free(&r.files[i].before);
-		mw_buf_free(&r.files[i].after);
 	}
 	mw_report_set_data(report, "harden", r.data, NULL);
 	return e;
@@ -175,6 +183,8 @@ enum mw_err mw_harden_opts_describe(const struct mw_harden_opts *o, struct mw_bu
 
 	if (!e && o->postfix_config)
 		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
+	if (!e && o->exim)
+		e = mw_buf_printf(b, " --exim %s", o->exim);
 	if (!e && o->fpm_conf)
 		e = mw_buf_printf(b, " --fpm-config %s", o->fpm_conf);
 	return e;

@@ -16,6 +16,7 @@ enum mw_harden_action { MW_HARDEN_CHECK = 0, MW_HARDEN_APPLY, MW_HARDEN_REMOVE }
 struct mw_harden_opts {
 	enum mw_harden_action action;
 	const char *postfix_config;	/* DIR for postconf -c; NULL = /etc/postfix */
+	const char *exim;		/* Exim program (-bP, -bV); NULL = found */
 	const char *fpm_conf;		/* php-fpm.conf; its pools in fpm_pool_dir;
 					 * NULL = every /etc/php/<v>/fpm */
 	const char *fpm_pool_dir;	/* NULL = pool.d next to fpm_conf */

@@ -50,7 +50,6 @@ struct hd_file *hd_file_take(struct hd_run *r, const char *path)
 	f = &r->files[r->nfiles];
 	memset(f, 0, sizeof(*f));
 	mw_buf_init(&f->before, MW_MAX_TEXT_FILE);
-	mw_buf_init(&f->after, MW_MAX_TEXT_FILE);
 	e = mw_read_file_at(AT_FDCWD, path, &f->before, MW_MAX_TEXT_FILE, NULL, &st);
 	if (e == MW_OK) {
 		f->existed = 1;
@@ -63,12 +62,10 @@ struct hd_file *hd_file_take(struct hd_run *r, const char *path)
 		mw_report_error(r->report, "harden", path, 0, e, "cannot read it: %s",
 				e == MW_ERR_IO ? strerror(errno) : mw_strerror(e));
 		mw_buf_free(&f->before);
-		mw_buf_free(&f->after);
 		return NULL;
 	}
 	if (!(f->path = strdup(path))) {
 		mw_buf_free(&f->before);
-		mw_buf_free(&f->after);
 		return NULL;
 	}
 	r->nfiles++;

@@ -250,6 +250,7 @@ static enum mw_err pool_file(struct hd_run *r, const char *path, int apply, json
 			goto out;
 		}
 		f->write = 1;
+		r->touched |= HD_T_FPM;
 		mw_buf_init(&nb, MW_MAX_TEXT_FILE * 2);
 		e = add_lines(b.data ? b.data : "", b.len, s, ns, wrapper, &nb);
 		if (!e && (e = hd_file_write(f, nb.data, nb.len, err, sizeof(err))))
@@ -301,7 +302,7 @@ enum mw_err hd_fpm(struct hd_run *r, int apply)
 int hd_fpm_validate(struct hd_run *r, char *err, size_t errlen)
 {
 	struct fpm_inst in[FPM_MAX_VERS];
-	int n = instances(r->o, in, FPM_MAX_VERS);
+	int n = r->touched & HD_T_FPM ? instances(r->o, in, FPM_MAX_VERS) : 0;
 
 	for (int i = 0; i < n; i++) {
 		const char *argv[] = { in[i].prog, "-t", "-y", in[i].conf, NULL };

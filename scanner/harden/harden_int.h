@@ -24,8 +24,7 @@ struct hd_file {
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
-	struct mw_buf after;	/* what to write (hd_file_write targets) */
-	int write;		/* 1: write after; 0: changed by a program */
+	int write;		/* 1: written by us; 0: by a program (postconf) */
 };
 
 struct hd_run {
@@ -36,7 +35,12 @@ struct hd_run {
 	size_t nfiles;
 	json_t *data;		/* the "harden" data section */
 	unsigned missing;	/* settings not in place */
+	unsigned touched;	/* HD_T_*: whose files this run changed */
 };
+
+#define HD_T_POSTFIX	1u
+#define HD_T_EXIM	2u
+#define HD_T_FPM	4u
 
 /*
  * Record path as a file this run changes, reading its current bytes (a
@@ -45,7 +49,7 @@ struct hd_run {
  */
 struct hd_file *hd_file_take(struct hd_run *r, const char *path);
 
-/* Write f->after to f->path atomically (temp file + rename), with the old
+/* Write content to f->path atomically (temp file + rename), with the old
  * file's mode and owner (0644 root for a new file). */
 enum mw_err hd_file_write(const struct hd_file *f, const char *content, size_t len,
 			  char *err, size_t errlen);
@@ -80,6 +84,11 @@ enum mw_err hd_postfix(struct hd_run *r, int apply);
 /* Postfix: `postfix check`; 0 = fine. */
 int hd_postfix_validate(struct hd_run *r, char *err, size_t errlen);
 void hd_postfix_reload(struct hd_run *r);
+
+/* Exim: the same. */
+enum mw_err hd_exim(struct hd_run *r, int apply);
+int hd_exim_validate(struct hd_run *r, char *err, size_t errlen);
+void hd_exim_reload(struct hd_run *r);
 
 /* PHP-FPM pools: the same. */
 enum mw_err hd_fpm(struct hd_run *r, int apply);

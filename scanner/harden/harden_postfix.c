@@ -85,6 +85,7 @@ static enum mw_err apply(struct hd_run *r, struct pf *p)
 	snprintf(maincf, sizeof(maincf), "%s/main.cf", p->dir);
 	if (!hd_file_take(r, maincf))
 		return MW_ERR_IO;
+	r->touched |= HD_T_POSTFIX;
 	if (!file_is(p->hc_path, PF_HC_RULE)) {
 		if (!(f = hd_file_take(r, p->hc_path)))
 			return MW_ERR_IO;
@@ -122,6 +123,8 @@ enum mw_err hd_postfix(struct hd_run *r, int apply_it)
 	json_t *j;
 	enum mw_err e = MW_OK;
 
+	if (!r->o->postfix_config && r->o->exim)
+		return MW_OK;	/* only the MTA given, as relay does */
 	if (!r->o->postfix_config && !mw_find_program("postconf", prog, sizeof(prog))) {
 		mw_report_note(r->report, "harden", "Postfix is not installed: nothing to do for it");
 		return MW_OK;
@@ -169,6 +172,8 @@ int hd_postfix_validate(struct hd_run *r, char *err, size_t errlen)
 	const char *dir = r->o->postfix_config ? r->o->postfix_config : "/etc/postfix";
 	const char *argv[] = { "postfix", "-c", dir, "check", NULL };
 
+	if (!(r->touched & HD_T_POSTFIX))
+		return 0;
 	return hd_run_program(argv, NULL, err, errlen);
 }
 
