@@ -2,8 +2,9 @@
 """SMTP AUTH client for tests/e2e/harden.sh: one session, N messages.
 
 harden-smtp.py PORT USER PASSWORD N
-Prints one line per message: the reply code to DATA (or to the final dot),
-so that the test sees where the policy service starts to defer.
+Prints one line per message: the reply code to RCPT when it is not 250
+(Exim's ratelimit ACL), else to DATA or to the final dot (Postfix's policy
+service at DATA), so that the test sees where the limit starts to defer.
 """
 import smtplib
 import sys
@@ -14,7 +15,11 @@ s.ehlo("client.mw.test")
 s.login(user, password)
 for i in range(count):
     s.mail(user)
-    s.rcpt("r%d@example.com" % i)
+    code, _ = s.rcpt("r%d@example.com" % i)
+    if code != 250:
+        s.rset()
+        print(code)
+        continue
     code, _ = s.docmd("DATA")
     if code == 354:
         s.send("Subject: %d\r\n\r\nbody\r\n.\r\n" % i)
