@@ -25,6 +25,11 @@
 #include "scanner/harden/policy.h"
 
 #define PD_MAX_CLIENTS	512
+/* The submit socket is open to every local user: its share of the client
+ * table is capped, in all and per uid, so that nobody can fill the table
+ * and make Postfix's own questions wait. */
+#define PD_MAX_SUBMIT	128
+#define PD_MAX_PER_UID	4
 #define PD_IDLE_S	300	/* Postfix's own policy idle limit */
 #define PD_FLUSH_MS	1000
 
@@ -33,6 +38,7 @@ enum sock_kind { SK_POLICY, SK_SUBMIT };
 struct client {
 	int fd;
 	enum sock_kind kind;
+	uid_t uid;		/* SK_SUBMIT: the peer, from SO_PEERCRED */
 	time_t last;
 	size_t len;
 	char buf[POL_MAX_REQUEST];
@@ -188,17 +194,8 @@ static void drop(struct pd *d, int i)
 static int serve(struct pd *d, int i)
 {
 	struct client *c = d->cl[i];
-	uid_t peer = (uid_t)-1;
 	size_t off = 0;
 
-	if (c->kind == SK_SUBMIT) {
-		struct ucred uc;
-		socklen_t ul = sizeof(uc);
-
-		if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &uc, &ul) != 0)
-			return -1;
-		peer = uc.uid;
-	}
 	for (;;) {
 		struct pol_req r;
 		char out[256];
@@ -210,7 +207,7 @@ static int serve(struct pd *d, int i)
 		if (n == 0)
 			break;
 		off += (size_t)n;
-		decide(d, c->kind, peer, &r, out, sizeof(out));
+		decide(d, c->kind, c->uid, &r, out, sizeof(out));
 		olen = strlen(out);
 		/* Replies are short and the client waits for each: a full
 		 * socket buffer means a client that does not read. */
@@ -223,11 +220,33 @@ static int serve(struct pd *d, int i)
 	return 0;
 }
 
+/* 1 when a new submit client of uid would pass the caps. */
+static int submit_room(const struct pd *d, uid_t uid)
+{
+	int all = 0, mine = 0;
+
+	for (int i = 0; i < PD_MAX_CLIENTS; i++)
+		if (d->cl[i] && d->cl[i]->kind == SK_SUBMIT) {
+			all++;
+			mine += d->cl[i]->uid == uid;
+		}
+	return all < PD_MAX_SUBMIT && mine < PD_MAX_PER_UID;
+}
+
 static void accept_on(struct pd *d, enum sock_kind k)
 {
 	int fd, i;
 
 	while ((fd = accept4(d->lfd[k], NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+		struct ucred uc = { .uid = (uid_t)-1 };
+		socklen_t ul = sizeof(uc);
+
+		if (k == SK_SUBMIT &&
+		    (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &ul) != 0 ||
+		     !submit_room(d, uc.uid))) {
+			close(fd);	/* the wrapper fails open and says so */
+			continue;
+		}
 		for (i = 0; i < PD_MAX_CLIENTS && d->cl[i]; i++)
 			;
 		if (i == PD_MAX_CLIENTS || !(d->cl[i] = malloc(sizeof(struct client)))) {
@@ -236,6 +255,7 @@ static void accept_on(struct pd *d, enum sock_kind k)
 		}
 		d->cl[i]->fd = fd;
 		d->cl[i]->kind = k;
+		d->cl[i]->uid = uc.uid;
 		d->cl[i]->len = 0;
 		d->cl[i]->last = time(NULL);
 	}

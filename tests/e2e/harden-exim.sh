@@ -15,6 +15,7 @@
 set -euo pipefail
 : "${MW_TOP:?}" "${MW_BIN:?}"
 . "$MW_TOP/tests/lib/exim.sh"
+. "$MW_TOP/tests/lib/check.sh"
 ex_require
 for p in jq python3; do
 	command -v "$p" >/dev/null || { echo "$p is not installed (make deps)"; exit 77; }
@@ -25,18 +26,6 @@ chmod 0755 "$work"
 ex=$work/ex
 trap 'ex_stop "$ex"; rm -rf "$work"' EXIT
 
-fails=0
-check() {	# check "what" command...
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok:   $what"
-	else
-		echo "FAIL: $what"
-		fails=$((fails + 1))
-	fi
-}
-jqt() { [ "$(jq -r "$2" "$1")" = true ]; }
 mwh() {	# mwh OUT ARGS...: mailwarden harden on this Exim, exit code echoed
 	local out=$1 rc
 	shift

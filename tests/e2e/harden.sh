@@ -19,6 +19,8 @@
 set -euo pipefail
 : "${MW_TOP:?}" "${MW_BIN:?}"
 . "$MW_TOP/tests/lib/postfix.sh"
+. "$MW_TOP/tests/lib/dovecot-sasl.sh"
+. "$MW_TOP/tests/lib/check.sh"
 pf_require
 for p in jq dovecot python3; do
 	command -v "$p" >/dev/null || { echo "$p is not installed (make deps)"; exit 77; }
@@ -34,26 +36,11 @@ pd_pid= fpm_pid= log_pid=
 cleanup() {
 	for p in $pd_pid $fpm_pid $log_pid; do kill "$p" 2>/dev/null || true; done
 	pf_stop "$pf"
-	if [ -s "$dv/run/master.pid" ]; then
-		kill "$(cat "$dv/run/master.pid")" 2>/dev/null || true
-		sleep 0.3
-	fi
+	dv_sasl_stop "$dv"
 	[ -n "${MW_KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
-fails=0
-check() {	# check "what" command...
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok:   $what"
-	else
-		echo "FAIL: $what"
-		fails=$((fails + 1))
-	fi
-}
-jqt() { [ "$(jq -r "$2" "$1")" = true ]; }
 mwh() {	# mwh OUT ARGS...: mailwarden harden on our instances, exit code echoed
 	local out=$1 rc
 	shift
@@ -77,41 +64,14 @@ sums() { sha256sum "$pf/etc/main.cf" "$pf/etc/master.cf" "$fpm/pool.d/a.conf"; }
 
 # --- Postfix with Dovecot SASL ------------------------------------------------
 pf_create "$pf" 2545
-mkdir -p "$dv/run" "$dv/state" "$pf/spool/private"
+mkdir -p "$pf/spool/private"
 chown postfix "$pf/spool/private"
-printf 'bob@mw.test:{PLAIN}s3cret\nalice@mw.test:{PLAIN}s3cret\n' >"$dv/users"
-chmod 0644 "$dv/users"
-cat >"$dv/dovecot.conf" <<EOF2
-base_dir = $dv/run
-state_dir = $dv/state
-log_path = $dv/log
-protocols = none
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u $dv/users
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=/nonexistent
-}
-service auth {
-  unix_listener $dv/auth-postfix {
-    mode = 0660
-    user = postfix
-    group = postfix
-  }
-}
-EOF2
 pf_postconf "$pf" -e "relayhost = [127.0.0.1]:9" "default_transport = smtp" \
 	"relay_transport = smtp" "smtpd_sasl_auth_enable = yes" "smtpd_sasl_type = dovecot" \
 	"smtpd_sasl_path = $dv/auth-postfix" "smtp_connect_timeout = 2s" \
 	"smtpd_data_restrictions = reject_unauth_pipelining"
 pf_master_add "$pf" "smtp      unix  -       -       n       -       -       smtp"
-dovecot -c "$dv/dovecot.conf"
-for _ in $(seq 1 100); do [ -S "$dv/auth-postfix" ] && break; sleep 0.1; done
+dv_sasl_start "$dv" bob@mw.test:s3cret alice@mw.test:s3cret
 
 # --- PHP-FPM: one pool, its own socket ------------------------------------------
 mkdir -p "$fpm/pool.d" "$work/www/a"
