@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 	users = atol(argv[4]);
 	if (conns < 1 || conns > MAXC || users < 1 || strlen(argv[1]) >= sizeof(sa.sun_path))
 		return 2;
-	strcpy(sa.sun_path, argv[1]);
+	memcpy(sa.sun_path, argv[1], strlen(argv[1]) + 1);
 	for (int c = 0; c < conns; c++) {
 		pf[c].fd = socket(AF_UNIX, SOCK_STREAM, 0);
 		pf[c].events = POLLIN;
