@@ -46,6 +46,7 @@ static void deferred_finding(void *arg, const char *key, double messages,
 	f.details = json_pack("{s:s, s:i, s:f}", "sender", key, "deferred",
 			      (json_int_t)deferred, "sent_last_hour", messages);
 	mw_report_add(r->report, &f);
+	json_decref(f.details);	/* the report took its own reference */
 }
 
 /* --check: senders policyd deferred in this hour, from its state. */

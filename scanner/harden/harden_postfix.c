@@ -102,7 +102,7 @@ static enum mw_err apply(struct hd_run *r, struct pf *p)
 		e = mw_buf_printf(&v2, "header_checks = %s%s%s", p->header_checks,
 				  *p->header_checks ? ", " : "", p->hc_item);
 	if (!e && (v1.len || v2.len)) {
-		const char *argv[6] = { "postconf", "-c", p->dir, "-e", NULL, NULL };
+		const char *argv[7] = { "postconf", "-c", p->dir, "-e", NULL, NULL, NULL };
 
 		argv[4] = v1.len ? v1.data : v2.data;
 		if (v1.len && v2.len)
