@@ -163,7 +163,7 @@ fuzz: fuzz-build
 # queue analysis (10,000 recorded messages).
 bench: all
 	@rc=0; bench/run || rc=1; bench/logs.sh || rc=1; bench/dnsbl.sh || rc=1; \
-	  bench/queue.sh || rc=1; bench/watch.sh || rc=1; exit $$rc
+	  bench/queue.sh || rc=1; bench/watch.sh || rc=1; bench/policyd.sh || rc=1; exit $$rc
 
 # Detection on the real-malware corpus (../shared/corpus/build.sh makes it,
 # outside the repository): measure.sh's line and a per-rule table. Not part
@@ -186,7 +186,7 @@ install: all
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/mailwarden.conf ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/mailwarden.conf"; \
 	else install -m 0644 docs/mailwarden.conf.example $(DESTDIR)$(SYSCONFDIR)/mailwarden.conf; fi
-	@set -e; for u in systemd/*.service systemd/*.timer; do \
+	@set -e; for u in systemd/*.service systemd/*.timer systemd/*.socket; do \
 	  [ -e "$$u" ] || continue; install -d $(DESTDIR)$(UNITDIR); \
 	  sed 's|@SBINDIR@|$(SBINDIR)|g' "$$u" > $(DESTDIR)$(UNITDIR)/$${u##*/}; \
 	  chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/}; done
@@ -195,7 +195,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mailwarden $(DESTDIR)$(MANDIR)/man8/mailwarden.8 \
 	  $(DESTDIR)$(MANDIR)/man5/mailwarden.conf.5
 	rm -rf $(DESTDIR)$(DATADIR)
-	@for u in systemd/*.service systemd/*.timer; do \
+	@for u in systemd/*.service systemd/*.timer systemd/*.socket; do \
 	  [ -e "$$u" ] || continue; rm -f $(DESTDIR)$(UNITDIR)/$${u##*/}; done
 	@echo "left $(DESTDIR)$(SYSCONFDIR)/mailwarden.conf and /var/lib/mailwarden in place"
 

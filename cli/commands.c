@@ -5,13 +5,13 @@
 const struct mw_command mw_commands[] = {
 	{ "audit", "run every check, one prioritized report with a remediation plan",
 	  "mailwarden audit [--apply] [--nightly] [--skip CHECK] [--only CHECK] [pass-through]\n"
-	  "  runs dnsbl, reputation, logs --since 7d, scan, forwarders, relay, queue,\n"
+	  "  runs dnsbl, reputation, logs --since 7d, scan, forwarders, relay, queue, harden,\n"
 	  "  firewall --status\n"
 	  "  --apply          also enforce the SMTP egress firewall (firewall --apply)\n"
 	  "  --nightly        state in [nightly] state_dir: report only new and resolved\n"
 	  "                   findings, scan --incremental, no firewall; mail + journal\n"
 	  "  --skip CHECK     leave out a check (dnsbl, reputation, logs, scan, forwarders,\n"
-	  "                   relay, queue, firewall; repeatable)\n"
+	  "                   relay, queue, harden, firewall; repeatable)\n"
 	  "  --only CHECK     run only this check (repeatable)\n"
 	  "  --metrics-textfile DIR  write DIR/mailwarden.prom for node_exporter\n"
 	  "                   (default [general] metrics_textfile)\n"
@@ -109,6 +109,48 @@ const struct mw_command mw_commands[] = {
 	  "  --remove     delete table inet mailwarden (only it)\n"
 	  "  --root DIR   read the web-server configuration beneath DIR instead of /\n",
 	  mw_cmd_firewall },
+	{ "harden", "sending limits per SASL user and web user, mail that names its script",
+	  "mailwarden harden [--check | --apply | --remove] [options]\n"
+	  "  --check                report what is missing (default); also senders that\n"
+	  "                         reached their limit in this hour (policyd's state)\n"
+	  "  --apply                Postfix: check_policy_service (policyd) in\n"
+	  "                         smtpd_data_restrictions, header_checks logging\n"
+	  "                         X-PHP-Originating-Script; Exim: ratelimit in the\n"
+	  "                         RCPT ACL and acl_not_smtp, log_selector +arguments\n"
+	  "                         +received_recipients; PHP-FPM pools:\n"
+	  "                         mail.add_x_header, mail.log, sendmail_path = the\n"
+	  "                         submit wrapper. Backed up, validated (postfix check,\n"
+	  "                         exim -bV, php-fpm -t), rolled back when refused,\n"
+	  "                         reloaded\n"
+	  "  --remove               put every changed file back byte for byte\n"
+	  "  --postfix-config DIR   the Postfix configured in DIR (default /etc/postfix)\n"
+	  "  --exim PROGRAM         the Exim PROGRAM runs (with --postfix-config or\n"
+	  "                         --exim only the MTAs given are changed)\n"
+	  "  --fpm-config FILE      this php-fpm.conf (pools in pool.d next to it)\n"
+	  "                         instead of every /etc/php/*/fpm\n"
+	  "  --fpm-pool-dir DIR     the pools of --fpm-config are in DIR\n"
+	  "  --php-fpm PROGRAM      php-fpm to run -t with (default php-fpm<version>)\n"
+	  "  --sendmail-path CMD    sendmail_path for the pools (default\n"
+	  "                         /usr/sbin/mailwarden submit -- -t -i)\n"
+	  "  --backup-dir DIR       backups (default <state_dir>/harden)\n"
+	  "  --no-reload            do not reload Postfix or PHP-FPM\n",
+	  mw_cmd_harden },
+	{ "policyd", "the sending-limit policy service (Postfix policy protocol)",
+	  "mailwarden policyd [--listen PATH] [--submit-listen PATH] [--state-db FILE]\n"
+	  "  (no --listen: the sockets of mailwarden-policyd.socket and\n"
+	  "  mailwarden-submit.socket; limits from [harden])\n"
+	  "  --listen PATH          Postfix's socket (check_policy_service)\n"
+	  "  --submit-listen PATH   the submit wrapper's socket (uid from the kernel)\n"
+	  "  --state-db FILE        counts kept here across restarts (default [harden]\n"
+	  "                         state_db; \"\" = memory only)\n"
+	  "  --max-requests N       stop after N answers (tests, benchmarks)\n",
+	  mw_cmd_policyd },
+	{ "submit", "sendmail wrapper for PHP-FPM pools: the pool user's hourly limit",
+	  "mailwarden submit [--socket PATH] [--sendmail PROGRAM] -- SENDMAIL-ARGS...\n"
+	  "  asks policyd (default socket /run/mailwarden/submit.sock) and runs\n"
+	  "  PROGRAM (default /usr/sbin/sendmail) with SENDMAIL-ARGS; over the limit:\n"
+	  "  exit 75 (temporary failure), mail() returns false. Reads no configuration\n",
+	  mw_cmd_submit },
 	{ "quarantine", "list, restore or purge quarantined files",
 	  "mailwarden quarantine list | restore ID | purge ID\n",
 	  mw_cmd_quarantine },

@@ -61,5 +61,10 @@ extern const char mw_reputation_usage[];
  */
 int mw_cli_dns_option(struct mw_ctx *ctx, int c, const char **resolver,
 		      unsigned *timeout_ms, unsigned *tries, enum mw_err *e);
+enum mw_err mw_cmd_harden(struct mw_ctx *ctx, int argc, char **argv);
+enum mw_err mw_cmd_policyd(struct mw_ctx *ctx, int argc, char **argv);
+enum mw_err mw_cmd_submit(struct mw_ctx *ctx, int argc, char **argv);
+/* `mailwarden submit`, before any configuration is read (cmd_harden.c). */
+int mw_cli_submit(int argc, char **argv);
 
 #endif

@@ -327,6 +327,9 @@ int main(int argc, char **argv)
 	/* A closed pipe must surface as a write error (exit 2), not kill us
 	 * silently with status 141. */
 	signal(SIGPIPE, SIG_IGN);
+	/* The sendmail wrapper runs as a web user: no configuration, no report. */
+	if (argc > 1 && !strcmp(argv[1], "submit"))
+		return mw_cli_submit(argc - 1, argv + 1);
 
 	/* Common options may also come before the command. */
 	while (first < argc && argv[first][0] == '-') {

@@ -87,6 +87,11 @@ static const struct key_def keys[] = {
 	K("hooks", "on_listing", K_STR, hook_on_listing),
 	K("hooks", "on_run_complete", K_STR, hook_on_run_complete),
 	KR("hooks", "timeout_s", K_UINT, hook_timeout_s, 1, 3600),
+	KR("harden", "sasl_messages", K_UINT, harden_sasl_messages, 0, 10000000),
+	KR("harden", "sasl_recipients", K_UINT, harden_sasl_recipients, 0, 10000000),
+	KR("harden", "local_messages", K_UINT, harden_local_messages, 0, 10000000),
+	K("harden", "limits", K_LIST, harden_limits),
+	K("harden", "state_db", K_STR, harden_state_db),
 };
 
 static char *xstrdup_or_null(const char *s)
@@ -119,12 +124,16 @@ enum mw_err mw_config_defaults(struct mw_config *cfg)
 	cfg->state_dir = xstrdup_or_null("/var/lib/mailwarden");
 	cfg->mail_to = xstrdup_or_null("root");
 	cfg->mail_only_new = 1;
+	cfg->harden_sasl_messages = 200;
+	cfg->harden_sasl_recipients = 1000;
+	cfg->harden_local_messages = 100;
+	cfg->harden_state_db = xstrdup_or_null("/var/lib/mailwarden/policyd.sqlite");
 	cfg->sendmail = xstrdup_or_null("/usr/sbin/sendmail");
 	cfg->hook_timeout_s = 30;
 	cfg->journal = 1;
 	if (!cfg->quarantine_dir || !cfg->relay_untrusted_ip ||
 	    !cfg->logs_since || !cfg->state_dir || !cfg->mail_to ||
-	    !cfg->sendmail)
+	    !cfg->sendmail || !cfg->harden_state_db)
 		return MW_ERR_NOMEM;
 	if (mw_strlist_add_words(&cfg->fw_ports, "25 465 587"))
 		return MW_ERR_NOMEM;

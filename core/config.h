@@ -89,6 +89,12 @@ struct mw_config {
 	char *hook_on_listing;
 	char *hook_on_run_complete;
 	unsigned hook_timeout_s;
+	/* [harden]: sending limits per hour (0 = none) and their state */
+	unsigned harden_sasl_messages;	/* per SASL user */
+	unsigned harden_sasl_recipients;
+	unsigned harden_local_messages;	/* per local uid (sendmail wrapper) */
+	struct mw_strlist harden_limits;	/* "NAME=MESSAGES" overrides */
+	char *harden_state_db;		/* policyd's SQLite file */
 };
 
 struct stat;

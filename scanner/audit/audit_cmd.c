@@ -31,6 +31,7 @@
 #include "scanner/audit/state.h"
 #include "scanner/dnsbl/dnsbl.h"
 #include "scanner/forwarders/forwarders.h"
+#include "scanner/harden/harden.h"
 #include "scanner/maillog/maillog.h"
 #include "scanner/queue/queue.h"
 #include "scanner/relay/relay.h"
@@ -148,6 +149,18 @@ static enum mw_err check_firewall(struct mw_ctx *ctx, const struct plan *p,
 	return rep ? mw_firewall_run(ctx, &o, rep) : MW_OK;
 }
 
+static enum mw_err check_harden(struct mw_ctx *ctx, const struct plan *p,
+				struct mw_buf *line, struct mw_report *rep)
+{
+	struct mw_harden_opts o = { .action = MW_HARDEN_CHECK,
+				    .postfix_config = p->o->postfix_config,
+				    .exim = p->o->exim };
+
+	if (mw_harden_opts_describe(&o, line))
+		return MW_ERR_NOMEM;
+	return rep ? mw_harden_run(ctx, &o, rep) : MW_OK;
+}
+
 /* The checks, in the order they run: the one table a new check joins. */
 static const struct check_def {
 	const char *name;
@@ -161,6 +174,7 @@ static const struct check_def {
 	{ "forwarders", check_forwarders, 1 },
 	{ "relay", check_relay, 1 },
 	{ "queue", check_queue, 1 },
+	{ "harden", check_harden, 1 },	/* limits missing or reached */
 	{ "firewall", check_firewall, 0 },	/* enforcing is a daytime decision */
 };
 

@@ -173,6 +173,7 @@ static void add_tops(struct ml_agg *a, json_t *d)
 			json_t *also;
 			uint64_t count = s->r.count;
 			int header = s->from_header;
+			long uid = s->uid;
 			size_t j;
 
 			if (into && into[i])
@@ -186,12 +187,14 @@ static void add_tops(struct ml_agg *a, json_t *d)
 				json_array_append_new(also, jstr(b->r.key));
 				if (b->r.count > count)
 					count = b->r.count;
+				if (uid < 0)
+					uid = b->uid;	/* the header's uid: pickup's */
 				header = 1;
 			}
 			shown++;
 			json_array_append_new(arr, json_pack("{s:o, s:I, s:o, s:s, s:o}",
 				"script", jstr(s->r.key), "messages", (json_int_t)count,
-				"uid", uid_json(s->uid),
+				"uid", uid_json(uid),
 				"source", s->from_mail_log ? (header ? "both" : "php-mail-log")
 							   : "x-php-originating-script",
 				"also_as", also));
@@ -581,6 +584,45 @@ static void web_user_findings(struct ml_agg *a, struct mw_ctx *ctx)
 	free(v);
 }
 
+/*
+ * The uid a mail.log path sent as: mail.log has none, but the header
+ * X-PHP-Originating-Script of the same mails ("33:x.php", the uid from
+ * pickup) names the script's base name with it. -1 when no header row
+ * matches, or when rows with different uids do.
+ */
+static long uid_from_header(struct ml_rec **v, size_t n, const struct script_rec *s)
+{
+	long uid = -1;
+
+	for (size_t j = 0; j < n; j++) {
+		const struct script_rec *t = (const struct script_rec *)v[j];
+
+		if (t == s || t->from_mail_log || t->r.key[0] == '/' || t->uid < 0 ||
+		    !path_ends_with(s->r.key, t->r.key))
+			continue;
+		if (uid >= 0 && uid != t->uid)
+			return -1;
+		uid = t->uid;
+	}
+	return uid;
+}
+
+/* The name the logs gave uid (pickup's user), NULL when none. */
+static const char *user_of_uid(struct ml_agg *a, long uid)
+{
+	struct ml_rec **v;
+	const char *name = NULL;
+	size_t n;
+
+	if (uid < 0 || !(v = ml_tab_sorted(&a->users, &n)))
+		return NULL;
+	for (size_t i = 0; i < n && !name; i++)
+		if (((struct user_rec *)v[i])->uid == uid)
+			name = v[i]->key;
+	free(v);
+	return name;
+}
+
 static void script_findings(struct ml_agg *a, struct mw_ctx *ctx)
 {
 	struct ml_rec **v;
@@ -592,16 +634,26 @@ static void script_findings(struct ml_agg *a, struct mw_ctx *ctx)
 		struct mw_finding f;
 		char title[256];
 		char *one[1];
+		const char *user;
 		json_t *d;
+		long uid;
 
 		if (!s->from_mail_log)
 			continue;
 		k++;
 		one[0] = s->r.key;
-		snprintf(title, sizeof(title), "PHP script %.160s sent %llu message%s (PHP mail.log)",
-			 s->r.key, (unsigned long long)s->r.count, s->r.count == 1 ? "" : "s");
-		d = json_pack("{s:o, s:n, s:I, s:I, s:I, s:o, s:[]}",
-			      "uid", uid_json(s->uid), "user",
+		uid = s->uid >= 0 ? s->uid : uid_from_header(v, n, s);
+		user = user_of_uid(a, uid);
+		if (user)
+			snprintf(title, sizeof(title), "PHP script %.160s sent %llu message%s as "
+				 "%.64s (PHP mail.log)", s->r.key, (unsigned long long)s->r.count,
+				 s->r.count == 1 ? "" : "s", user);
+		else
+			snprintf(title, sizeof(title), "PHP script %.160s sent %llu message%s "
+				 "(PHP mail.log)", s->r.key, (unsigned long long)s->r.count,
+				 s->r.count == 1 ? "" : "s");
+		d = json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:[]}",
+			      "uid", uid_json(uid), "user", user ? jstr(user) : json_null(),
 			      "messages", (json_int_t)s->r.count,
 			      "recipients", (json_int_t)s->recipients,
 			      "recipient_domains", (json_int_t)s->domains.n,

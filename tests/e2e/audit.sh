@@ -244,10 +244,11 @@ declare -A probe_argv=(
 	[forwarders]="forwarders --root $root"
 	[relay]="relay 127.0.0.1:2528"
 	[queue]="queue"
+	[harden]="harden --check"
 	[firewall]="firewall --status"
 )
 declare -A works probe_n
-checks=(dnsbl reputation logs scan forwarders relay queue firewall)
+checks=(dnsbl reputation logs scan forwarders relay queue harden firewall)
 for c in "${checks[@]}"; do
 	rc=0
 	# shellcheck disable=SC2086
@@ -268,8 +269,8 @@ rc=0
 mw audit --format json "${passthru[@]}" >"$tmp/full.json" 2>"$tmp/full.err" || rc=$?
 check "audit --format json is one JSON document" jq -e . "$tmp/full.json" >/dev/null
 A() { jq -r "$1" "$tmp/full.json"; }
-check "data.audit lists the eight checks in order" \
-	test "$(A '[.data.audit.checks[].name] | join(" ")')" = "dnsbl reputation logs scan forwarders relay queue firewall"
+check "data.audit lists the nine checks in order" \
+	test "$(A '[.data.audit.checks[].name] | join(" ")')" = "dnsbl reputation logs scan forwarders relay queue harden firewall"
 any_bad=0
 for c in "${checks[@]}"; do
 	st=$(A ".data.audit.checks[] | select(.name == \"$c\") | .status")

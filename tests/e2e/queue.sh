@@ -19,6 +19,7 @@
 set -euo pipefail
 : "${MW_TOP:?}" "${MW_BIN:?}"
 . "$MW_TOP/tests/lib/postfix.sh"
+. "$MW_TOP/tests/lib/dovecot-sasl.sh"
 pf_require
 for p in jq swaks dovecot; do
 	command -v "$p" >/dev/null || { echo "$p is not installed (make deps)"; exit 77; }
@@ -30,10 +31,7 @@ chmod 0755 "$work"
 pf=$work/pf dv=$work/dovecot state=$work/state
 cleanup() {
 	pf_stop "$pf"
-	if [ -s "$dv/run/master.pid" ]; then
-		kill "$(cat "$dv/run/master.pid")" 2>/dev/null || true
-		sleep 0.3
-	fi
+	dv_sasl_stop "$dv"
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -67,33 +65,7 @@ pq() {	# the live queue, one JSON object per message
 
 # --- Dovecot: SASL only, its socket for Postfix in our directory ---------------
 pf_create "$pf" 2530
-mkdir -p "$dv/run" "$dv/state" "$state"
-echo 'bob@mw.test:{PLAIN}s3cret' >"$dv/users"
-chmod 0644 "$dv/users"
-cat >"$dv/dovecot.conf" <<EOF2
-base_dir = $dv/run
-state_dir = $dv/state
-log_path = $dv/log
-protocols = none
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u $dv/users
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=/nonexistent
-}
-service auth {
-  unix_listener $dv/auth-postfix {
-    mode = 0660
-    user = postfix
-    group = postfix
-  }
-}
-EOF2
+mkdir -p "$state"
 pf_postconf "$pf" -e "relayhost = [127.0.0.1]:9" "default_transport = smtp" \
 	"relay_transport = smtp" "local_transport = error:5.1.1 no such user here" \
 	"smtpd_sasl_auth_enable = yes" "smtpd_sasl_type = dovecot" \
@@ -104,8 +76,7 @@ pf_master_add "$pf" "smtp      unix  -       -       n       -       -       smt
 pf_postconf "$pf" -e "local_recipient_maps ="
 # Dovecot first: an smtpd that starts before the auth socket exists dies
 # ("no SASL authentication mechanisms") and master throttles the service
-dovecot -c "$dv/dovecot.conf"
-for _ in $(seq 1 100); do [ -S "$dv/auth-postfix" ] && break; sleep 0.1; done
+dv_sasl_start "$dv" bob@mw.test:s3cret
 pf_start "$pf"
 
 # --- the queue --------------------------------------------------------------

@@ -26,7 +26,7 @@ verify() {	# verify FILE...: no output at all, exit 0
 	fi
 }
 
-for u in "$MW_TOP"/systemd/*.service "$MW_TOP"/systemd/*.timer; do
+for u in "$MW_TOP"/systemd/*.service "$MW_TOP"/systemd/*.timer "$MW_TOP"/systemd/*.socket; do
 	[ -e "$u" ] || continue
 	sed "s|@SBINDIR@|$sbindir|g" "$u" >"$tmp/${u##*/}"
 	n=$((n + 1))

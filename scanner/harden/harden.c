@@ -1,0 +1,192 @@
+/*
+ * `mailwarden harden`: check, apply and remove the sending limits and the
+ * script attribution (issue 25). The targets (harden_postfix.c,
+ * harden_fpm.c) say what is missing or make the change; this file runs
+ * them as one transaction: every file taken is kept in memory, the MTA's
+ * and PHP-FPM's own checkers judge the result, a rejection puts every file
+ * back, and only then are the originals filed in the backup store.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+#include "scanner/harden/harden_int.h"
+#include "scanner/harden/policy.h"
+
+void hd_finding(struct hd_run *r, const char *rule, enum mw_severity sev,
+		const char *path, const char *title, const char *remediation)
+{
+	/* No cause: a missing limit explains no spam, it only lets it grow. */
+	struct mw_finding f = {
+		.check = "harden", .rule_id = rule, .severity = sev, .title = title,
+		.path = path, .remediation = remediation,
+	};
+
+	mw_report_add(r->report, &f);
+}
+
+static void deferred_finding(void *arg, const char *key, double messages,
+			     unsigned long deferred)
+{
+	struct hd_run *r = arg;
+	char title[POL_MAX_NAME + 128];
+	struct mw_finding f = {
+		.check = "harden", .rule_id = "harden.limit-reached", .severity = MW_SEV_HIGH,
+		.title = title,
+		.remediation = "find what sends as this sender: mailwarden logs, mailwarden queue",
+		/* the logs and the queue name the cause; this is the symptom */
+	};
+
+	snprintf(title, sizeof(title), "%s reached its sending limit: %lu messages "
+		 "deferred in this hour (%.0f sent in the last hour)", key, deferred, messages);
+	f.details = json_pack("{s:s, s:i, s:f}", "sender", key, "deferred",
+			      (json_int_t)deferred, "sent_last_hour", messages);
+	mw_report_add(r->report, &f);
+	json_decref(f.details);	/* the report took its own reference */
+}
+
+/* --check: senders policyd deferred in this hour, from its state. */
+static void check_state(struct hd_run *r)
+{
+	const char *db = r->ctx->cfg->harden_state_db;
+	struct pol_state *s;
+	char err[512];
+
+	if (!db || !*db || access(db, F_OK) != 0)
+		return;
+	if (pol_state_open(db, &s, err, sizeof(err))) {
+		mw_report_error(r->report, "harden", db, 0, MW_ERR_IO, "%s", err);
+		return;
+	}
+	pol_state_each_deferred(s, time(NULL), deferred_finding, r);
+	pol_state_free(s);
+}
+
+static void backup_dir(const struct hd_run *r, char *dst, size_t n)
+{
+	if (r->o->backup_dir)
+		snprintf(dst, n, "%s", r->o->backup_dir);
+	else
+		snprintf(dst, n, "%s/harden", r->ctx->cfg->state_dir);
+}
+
+static enum mw_err apply(struct hd_run *r)
+{
+	char dir[MW_MAX_PATH], err[1024];
+	enum mw_err e;
+
+	e = hd_postfix(r, 1);
+	if (!e)
+		e = hd_exim(r, 1);
+	if (!e)
+		e = hd_fpm(r, 1);
+	if (!e && r->nfiles) {
+		if (hd_postfix_validate(r, err, sizeof(err)) != 0)
+			e = mw_fail(r->ctx, MW_ERR_CONFIG, "the change was refused, nothing "
+				    "is left changed: %s", err);
+		else if (hd_exim_validate(r, err, sizeof(err)) != 0)
+			e = mw_fail(r->ctx, MW_ERR_CONFIG, "the change was refused, nothing "
+				    "is left changed: %s", err);
+		else if (hd_fpm_validate(r, err, sizeof(err)) != 0)
+			e = mw_fail(r->ctx, MW_ERR_CONFIG, "the change was refused, nothing "
+				    "is left changed: %s", err);
+	}
+	backup_dir(r, dir, sizeof(dir));
+	if (!e && r->nfiles && (e = hd_backup_commit(r, dir, err, sizeof(err))))
+		e = mw_fail(r->ctx, e, "backup: %s; nothing is left changed", err);
+	if (e) {
+		hd_rollback(r);
+		return e;
+	}
+	for (size_t i = 0; i < r->nfiles; i++)
+		mw_report_note(r->report, "harden", "changed %s (original in %s)",
+			       r->files[i].path, dir);
+	if (!r->nfiles)
+		mw_report_note(r->report, "harden", "everything is in place: nothing changed");
+	json_object_set_new(r->data, "changed", json_integer((json_int_t)r->nfiles));
+	if (r->nfiles && !r->o->no_reload) {
+		hd_postfix_reload(r);
+		hd_exim_reload(r);
+		hd_fpm_reload(r);
+	}
+	return MW_OK;
+}
+
+static enum mw_err remove_all(struct hd_run *r)
+{
+	char dir[MW_MAX_PATH];
+	unsigned n;
+	enum mw_err e;
+
+	backup_dir(r, dir, sizeof(dir));
+	e = hd_backup_restore(r, dir, &n);
+	json_object_set_new(r->data, "restored", json_integer(n));
+	mw_report_note(r->report, "harden", "restored %u file%s from %s", n,
+		       n == 1 ? "" : "s", dir);
+	if (!e && n && !r->o->no_reload) {
+		hd_postfix_reload(r);
+		hd_exim_reload(r);
+		hd_fpm_reload(r);
+	}
+	return e;
+}
+
+enum mw_err mw_harden_run(struct mw_ctx *ctx, const struct mw_harden_opts *o,
+			  struct mw_report *report)
+{
+	struct hd_run r = { .ctx = ctx, .o = o, .report = report };
+	const struct mw_config *cfg = ctx->cfg;
+	enum mw_err e = MW_OK;
+
+	if (o->action != MW_HARDEN_CHECK && geteuid() != 0)
+		return mw_fail(ctx, MW_ERR_PRIV, "--apply and --remove need root");
+	r.data = json_pack("{s:s, s:{s:i, s:i, s:i}}", "action",
+			   o->action == MW_HARDEN_APPLY ? "apply" :
+			   o->action == MW_HARDEN_REMOVE ? "remove" : "check",
+			   "limits", "sasl_messages", (json_int_t)cfg->harden_sasl_messages,
+			   "sasl_recipients", (json_int_t)cfg->harden_sasl_recipients,
+			   "local_messages", (json_int_t)cfg->harden_local_messages);
+	if (!r.data)
+		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
+	switch (o->action) {
+	case MW_HARDEN_CHECK:
+		e = hd_postfix(&r, 0);
+		if (!e)
+			e = hd_exim(&r, 0);
+		if (!e)
+			e = hd_fpm(&r, 0);
+		check_state(&r);
+		break;
+	case MW_HARDEN_APPLY:
+		e = apply(&r);
+		break;
+	case MW_HARDEN_REMOVE:
+		e = remove_all(&r);
+		break;
+	}
+	for (size_t i = 0; i < r.nfiles; i++) {
+		free(r.files[i].path);
+		mw_buf_free(&r.files[i].before);
+	}
+	mw_report_set_data(report, "harden", r.data, NULL);
+	return e;
+}
+
+enum mw_err mw_harden_opts_describe(const struct mw_harden_opts *o, struct mw_buf *b)
+{
+	enum mw_err e = mw_buf_puts(b, o->action == MW_HARDEN_APPLY ? "harden --apply" :
+				    o->action == MW_HARDEN_REMOVE ? "harden --remove" :
+				    "harden --check");
+
+	if (!e && o->postfix_config)
+		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
+	if (!e && o->exim)
+		e = mw_buf_printf(b, " --exim %s", o->exim);
+	if (!e && o->fpm_conf)
+		e = mw_buf_printf(b, " --fpm-config %s", o->fpm_conf);
+	return e;
+}

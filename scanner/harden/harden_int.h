@@ -1,0 +1,98 @@
+/*
+ * Inside `mailwarden harden`: the files one run may change (each with its
+ * bytes before the run, for the rollback), the backup store that makes
+ * --remove byte-identical, and the two targets, Postfix and PHP-FPM.
+ */
+#ifndef MW_HARDEN_INT_H
+#define MW_HARDEN_INT_H
+
+#include <sys/types.h>
+
+#include "core/buf.h"
+#include "core/ctx.h"
+#include "core/strlist.h"
+#include "reports/report.h"
+#include "scanner/harden/harden.h"
+
+#define HD_MAX_FILES	64		/* files one apply may change */
+#define HD_TAG		"mailwarden harden"
+
+struct hd_file {
+	char *path;
+	int existed;		/* before this run */
+	struct mw_buf before;	/* its bytes before this run */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	int write;		/* 1: written by us; 0: by a program (postconf) */
+};
+
+struct hd_run {
+	struct mw_ctx *ctx;
+	const struct mw_harden_opts *o;
+	struct mw_report *report;
+	struct hd_file files[HD_MAX_FILES];
+	size_t nfiles;
+	json_t *data;		/* the "harden" data section */
+	unsigned missing;	/* settings not in place */
+	unsigned touched;	/* HD_T_*: whose files this run changed */
+};
+
+#define HD_T_POSTFIX	1u
+#define HD_T_EXIM	2u
+#define HD_T_FPM	4u
+
+/*
+ * Record path as a file this run changes, reading its current bytes (a
+ * missing file is recorded as such). Returns the entry, or NULL with an
+ * error in the report. Safe to call twice for one path.
+ */
+struct hd_file *hd_file_take(struct hd_run *r, const char *path);
+
+/* Write content to f->path atomically (temp file + rename), with the old
+ * file's mode and owner (0644 root for a new file). */
+enum mw_err hd_file_write(const struct hd_file *f, const char *content, size_t len,
+			  char *err, size_t errlen);
+
+/* Put every taken file back as it was before this run. */
+void hd_rollback(struct hd_run *r);
+
+/*
+ * After a successful apply: keep, for every taken file not yet in the
+ * backup store dir, its bytes from before the first apply, and record the
+ * hash of what it holds now. MW_OK or an error (err).
+ */
+enum mw_err hd_backup_commit(struct hd_run *r, const char *dir, char *err, size_t errlen);
+
+/*
+ * --remove: restore every file in the store byte for byte (delete those
+ * that did not exist), refusing a file whose bytes differ from what the
+ * apply left (edited since: reported, kept). Entries restored leave the
+ * store. *restored counts them.
+ */
+enum mw_err hd_backup_restore(struct hd_run *r, const char *dir, unsigned *restored);
+
+/* Run argv; 0 when it exited 0. Its stderr (first line) in err. */
+int hd_run_program(const char *const argv[], struct mw_buf *out, char *err, size_t errlen);
+
+/* A finding of check "harden". */
+void hd_finding(struct hd_run *r, const char *rule, enum mw_severity sev,
+		const char *path, const char *title, const char *remediation);
+
+/* Postfix: check (findings), or plan + change (apply). MW_OK when done. */
+enum mw_err hd_postfix(struct hd_run *r, int apply);
+/* Postfix: `postfix check`; 0 = fine. */
+int hd_postfix_validate(struct hd_run *r, char *err, size_t errlen);
+void hd_postfix_reload(struct hd_run *r);
+
+/* Exim: the same. */
+enum mw_err hd_exim(struct hd_run *r, int apply);
+int hd_exim_validate(struct hd_run *r, char *err, size_t errlen);
+void hd_exim_reload(struct hd_run *r);
+
+/* PHP-FPM pools: the same. */
+enum mw_err hd_fpm(struct hd_run *r, int apply);
+int hd_fpm_validate(struct hd_run *r, char *err, size_t errlen);
+void hd_fpm_reload(struct hd_run *r);
+
+#endif

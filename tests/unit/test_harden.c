@@ -1,0 +1,157 @@
+/* scanner/harden: the policy protocol parser and the sliding-hour counters. */
+#include "tests/unit/testutil.h"
+
+#include "scanner/harden/policy.h"
+
+#define REQ(state, user, n) \
+	"request=smtpd_access_policy\nprotocol_state=" state "\nsasl_username=" user \
+	"\nrecipient_count=" n "\nclient_address=192.0.2.1\n\n"
+
+static void test_parse(void **state)
+{
+	static const char two[] = REQ("DATA", "bob@mw.test", "3") "request=x\r\nsender=\r\n\r\n";
+	struct pol_req r;
+	long n;
+
+	(void)state;
+	n = pol_parse(two, strlen(two), &r);
+	assert_true(n > 0);
+	assert_true(pol_span_eq(r.request, "smtpd_access_policy"));
+	assert_true(pol_span_eq(r.state, "DATA"));
+	assert_true(pol_span_eq(r.sasl, "bob@mw.test"));
+	assert_true(pol_span_eq(r.client, "192.0.2.1"));
+	assert_true(r.have_rcpt);
+	assert_int_equal(r.rcpt_count, 3);
+	/* the second one, with CRLF line ends and an empty value */
+	assert_int_equal(pol_parse(two + n, strlen(two) - (size_t)n, &r),
+			 (long)(strlen(two) - (size_t)n));
+	assert_true(pol_span_eq(r.request, "x"));
+	assert_int_equal(r.sender.n, 0);
+	assert_int_equal(r.sasl.n, 0);
+	/* incomplete: wait for more, at every cut */
+	for (size_t cut = 0; cut < (size_t)n; cut++)
+		assert_int_equal(pol_parse(two, cut, &r), 0);
+	/* malformed: no '=', '=' first, a NUL */
+	assert_int_equal(pol_parse("request\n\n", 10, &r), -1);
+	assert_int_equal(pol_parse("=x\n\n", 4, &r), -1);
+	assert_int_equal(pol_parse("a=b\0c\n\n", 7, &r), -1);
+	/* a count that is not a small number counts as one, and says so */
+	assert_true(pol_parse("recipient_count=12x\n\n", 21, &r) > 0);
+	assert_false(r.have_rcpt);
+	assert_int_equal(r.rcpt_count, 1);
+}
+
+static void test_parse_cap(void **state)
+{
+	size_t n = POL_MAX_REQUEST + 10;
+	char *big = malloc(n);
+	struct pol_req r;
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'a', n);
+	memcpy(big, "x=", 2);
+	/* no end in sight within the cap: drop the client */
+	assert_int_equal(pol_parse(big, POL_MAX_REQUEST - 1, &r), 0);
+	assert_int_equal(pol_parse(big, n, &r), -1);
+	free(big);
+}
+
+static void test_limits(void **state)
+{
+	struct pol_state *s;
+	struct pol_verdict v;
+	time_t t0 = (time_t)1000 * POL_WINDOW;	/* an hour's start */
+	double m, rc;
+	unsigned long d;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(pol_state_open(NULL, &s, err, sizeof(err)), MW_OK);
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(pol_state_count(s, "sasl:bob", t0 + i, 1, 200, 0, &v), MW_OK);
+		assert_false(v.over);
+	}
+	/* message 201 within the hour: refused, not counted */
+	assert_int_equal(pol_state_count(s, "sasl:bob", t0 + 300, 1, 200, 0, &v), MW_OK);
+	assert_true(v.over);
+	assert_true(pol_state_get(s, "sasl:bob", t0 + 300, &m, &rc, &d));
+	assert_true(m == 200.0);
+	assert_int_equal(d, 1);
+	/* another sender is not affected */
+	assert_int_equal(pol_state_count(s, "uid:33", t0 + 300, 1, 200, 0, &v), MW_OK);
+	assert_false(v.over);
+	/* the recipients' limit */
+	assert_int_equal(pol_state_count(s, "sasl:eve", t0, 9, 0, 10, &v), MW_OK);
+	assert_false(v.over);
+	assert_int_equal(pol_state_count(s, "sasl:eve", t0, 2, 0, 10, &v), MW_OK);
+	assert_true(v.over);
+	/* sliding: half-way through the next hour, half of the 200 still count */
+	assert_true(pol_state_get(s, "sasl:bob", t0 + POL_WINDOW + POL_WINDOW / 2, &m, &rc, &d));
+	assert_true(m > 99.9 && m < 100.1);
+	assert_int_equal(d, 0);
+	assert_int_equal(pol_state_count(s, "sasl:bob", t0 + POL_WINDOW + POL_WINDOW / 2, 1,
+					 200, 0, &v), MW_OK);
+	assert_false(v.over);
+	/* two hours on, nothing is left */
+	assert_true(pol_state_get(s, "sasl:bob", t0 + 3 * POL_WINDOW, &m, &rc, &d));
+	assert_true(m == 0.0);
+	pol_state_free(s);
+}
+
+static void deferred_cb(void *arg, const char *key, double messages, unsigned long deferred)
+{
+	(void)messages;
+	assert_string_equal(key, "sasl:bob");
+	assert_int_equal(deferred, 2);	/* one refusal before the restart, one after */
+	(*(int *)arg)++;
+}
+
+static void test_persist(void **state)
+{
+	char *dir = make_tmpdir(), db[512], err[256];
+	struct pol_state *s;
+	struct pol_verdict v;
+	time_t now = time(NULL);
+	double m, rc;
+	unsigned long d;
+	int calls = 0;
+
+	(void)state;
+	snprintf(db, sizeof(db), "%s/c.sqlite", dir);
+	assert_int_equal(pol_state_open(db, &s, err, sizeof(err)), MW_OK);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pol_state_count(s, "sasl:bob", now, 2, 3, 0, &v), MW_OK);
+	assert_int_equal(pol_state_count(s, "sasl:bob", now, 2, 3, 0, &v), MW_OK);
+	assert_true(v.over);
+	assert_int_equal(pol_state_flush(s, err, sizeof(err)), MW_OK);
+	pol_state_free(s);
+	/* a restart keeps the hour's counts */
+	assert_int_equal(pol_state_open(db, &s, err, sizeof(err)), MW_OK);
+	assert_true(pol_state_get(s, "sasl:bob", now, &m, &rc, &d));
+	assert_true(m >= 3.0 && rc >= 6.0);
+	assert_int_equal(d, 1);
+	assert_int_equal(pol_state_count(s, "sasl:bob", now, 1, 3, 0, &v), MW_OK);
+	assert_true(v.over);
+	pol_state_each_deferred(s, now, deferred_cb, &calls);
+	assert_int_equal(calls, 1);
+	pol_state_free(s);
+	/* a symbolic link where the file should be is refused */
+	snprintf(err, sizeof(err), "%s/link.sqlite", dir);
+	assert_int_equal(symlink(db, err), 0);
+	assert_int_not_equal(pol_state_open(err, &s, db, sizeof(db)), MW_OK);
+	rm_rf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_cap),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_persist),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
