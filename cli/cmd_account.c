@@ -12,8 +12,9 @@
 const char mw_account_usage[] =
 	"mailwarden account USER [options] [--respond|--restore [--apply]]\n"
 	"  (USER: a mail login, info@example.org, or a system user; reports its\n"
-	"  logins by address and network, forwards, redirects and Sieve rules,\n"
-	"  queued and sent mail, and a verdict)\n"
+	"  logins (Dovecot, Postfix SASL, Exim AUTH) by address and network,\n"
+	"  forwards, redirects and Sieve rules, queued and sent mail, and a\n"
+	"  verdict)\n"
 	"  --log FILE             read this log file (repeatable; default as `logs`:\n"
 	"                         journald plus /var/log/mail.log*)\n"
 	"  --since WHEN           window (default [logs] since; with --log: all)\n"
