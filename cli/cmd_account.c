@@ -23,9 +23,11 @@ const char mw_account_usage[] =
 	"  --root DIR             forwarders: audit DIR as if it were / (report only)\n"
 	"  --dovecot-config FILE  the Dovecot configured by FILE (doveadm -c)\n"
 	"  --postfix-config DIR   the Postfix instance configured in DIR\n"
+	"  --exim PROGRAM         the Exim to act on (default exim4, else exim)\n"
 	"  --respond              print the response: deactivate external Sieve\n"
-	"                         redirects, block Dovecot and Postfix logins, doveadm\n"
-	"                         kick, hold the queued mail (never the password)\n"
+	"                         redirects, block Dovecot, Postfix and Exim logins,\n"
+	"                         doveadm kick, hold the queued mail (never the\n"
+	"                         password)\n"
 	"  --restore              print how the recorded response would be undone\n"
 	"  --apply                do it; the record is STATE_DIR/account/USER\n";
 
@@ -39,6 +41,7 @@ enum mw_err mw_cmd_account(struct mw_ctx *ctx, int argc, char **argv)
 		{ "root", required_argument, NULL, 'r' },
 		{ "dovecot-config", required_argument, NULL, 'd' },
 		{ "postfix-config", required_argument, NULL, 'p' },
+		{ "exim", required_argument, NULL, 'e' },
 		{ "respond", no_argument, NULL, 'R' },
 		{ "restore", no_argument, NULL, 'U' },
 		{ "apply", no_argument, NULL, 'a' },
@@ -64,6 +67,7 @@ enum mw_err mw_cmd_account(struct mw_ctx *ctx, int argc, char **argv)
 		case 'r': o.root = optarg; break;
 		case 'd': o.dovecot_config = optarg; break;
 		case 'p': o.postfix_config = optarg; break;
+		case 'e': o.exim = optarg; break;
 		case 'R':
 		case 'U':
 			if (o.action)
