@@ -108,25 +108,27 @@ static int dovecot_event(struct ml_str svc, struct ml_str m, struct acct_event *
 	return 1;
 }
 
+/* An MTA's SMTP AUTH event: a message accepted from the login (ok), or
+ * one failed attempt. Returns 1. */
+static int smtp_event(struct acct_event *ev, int ok, struct ml_str user, struct ml_str ip)
+{
+	ev->ok = ok;
+	ev->sends = ok;
+	ev->attempts = !ok;
+	ev->proto = ACCT_SMTP;
+	ev->user = user;
+	ev->ip = ip;
+	return 1;
+}
+
 static int postfix_event(const struct ml_line *l, struct acct_event *ev)
 {
 	struct ml_pf_event pf;
 
-	if (ml_parse_postfix(l->ident, l->msg, &pf) != 0 || pf.sasl_user.n == 0)
+	if (ml_parse_postfix(l->ident, l->msg, &pf) != 0 || pf.sasl_user.n == 0 ||
+	    (pf.kind != PF_CLIENT && pf.kind != PF_SASL_FAIL))
 		return 0;
-	if (pf.kind == PF_CLIENT) {
-		ev->ok = 1;
-		ev->sends = 1;
-	} else if (pf.kind == PF_SASL_FAIL) {
-		ev->ok = 0;
-		ev->attempts = 1;
-	} else {
-		return 0;
-	}
-	ev->proto = ACCT_SMTP;
-	ev->user = pf.sasl_user;
-	ev->ip = pf.client_ip;
-	return 1;
+	return smtp_event(ev, pf.kind == PF_CLIENT, pf.sasl_user, pf.client_ip);
 }
 
 /*
@@ -139,21 +141,10 @@ static int exim_event(struct ml_str m, int with_time, struct acct_event *ev)
 {
 	struct ml_ex_event ex;
 
-	if (ml_parse_exim(m.p, m.n, with_time, &ex) != 0 || ex.auth.n == 0 || ex.ip.n == 0)
+	if (ml_parse_exim(m.p, m.n, with_time, &ex) != 0 || ex.auth.n == 0 || ex.ip.n == 0 ||
+	    (ex.kind != EX_ARRIVAL && ex.kind != EX_AUTH_FAIL))
 		return 0;
-	if (ex.kind == EX_ARRIVAL) {
-		ev->ok = 1;
-		ev->sends = 1;
-	} else if (ex.kind == EX_AUTH_FAIL) {
-		ev->ok = 0;
-		ev->attempts = 1;
-	} else {
-		return 0;
-	}
-	ev->proto = ACCT_SMTP;
-	ev->user = ex.auth;
-	ev->ip = ex.ip;
-	return 1;
+	return smtp_event(ev, ex.kind == EX_ARRIVAL, ex.auth, ex.ip);
 }
 
 static int is_ident(struct ml_str s, const char *w)
