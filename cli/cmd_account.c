@@ -12,8 +12,9 @@
 const char mw_account_usage[] =
 	"mailwarden account USER [options] [--respond|--restore [--apply]]\n"
 	"  (USER: a mail login, info@example.org, or a system user; reports its\n"
-	"  logins by address and network, forwards, redirects and Sieve rules,\n"
-	"  queued and sent mail, and a verdict)\n"
+	"  logins (Dovecot, Postfix SASL, Exim AUTH) by address and network,\n"
+	"  forwards, redirects and Sieve rules, queued and sent mail, and a\n"
+	"  verdict)\n"
 	"  --log FILE             read this log file (repeatable; default as `logs`:\n"
 	"                         journald plus /var/log/mail.log*)\n"
 	"  --since WHEN           window (default [logs] since; with --log: all)\n"
@@ -22,9 +23,11 @@ const char mw_account_usage[] =
 	"  --root DIR             forwarders: audit DIR as if it were / (report only)\n"
 	"  --dovecot-config FILE  the Dovecot configured by FILE (doveadm -c)\n"
 	"  --postfix-config DIR   the Postfix instance configured in DIR\n"
+	"  --exim PROGRAM         the Exim to act on (default exim4, else exim)\n"
 	"  --respond              print the response: deactivate external Sieve\n"
-	"                         redirects, block Dovecot and Postfix logins, doveadm\n"
-	"                         kick, hold the queued mail (never the password)\n"
+	"                         redirects, block Dovecot, Postfix and Exim logins,\n"
+	"                         doveadm kick, hold the queued mail (never the\n"
+	"                         password)\n"
 	"  --restore              print how the recorded response would be undone\n"
 	"  --apply                do it; the record is STATE_DIR/account/USER\n";
 
@@ -38,6 +41,7 @@ enum mw_err mw_cmd_account(struct mw_ctx *ctx, int argc, char **argv)
 		{ "root", required_argument, NULL, 'r' },
 		{ "dovecot-config", required_argument, NULL, 'd' },
 		{ "postfix-config", required_argument, NULL, 'p' },
+		{ "exim", required_argument, NULL, 'e' },
 		{ "respond", no_argument, NULL, 'R' },
 		{ "restore", no_argument, NULL, 'U' },
 		{ "apply", no_argument, NULL, 'a' },
@@ -63,6 +67,7 @@ enum mw_err mw_cmd_account(struct mw_ctx *ctx, int argc, char **argv)
 		case 'r': o.root = optarg; break;
 		case 'd': o.dovecot_config = optarg; break;
 		case 'p': o.postfix_config = optarg; break;
+		case 'e': o.exim = optarg; break;
 		case 'R':
 		case 'U':
 			if (o.action)

@@ -522,6 +522,8 @@ enum mw_err mw_account_opts_describe(const struct mw_account_opts *o, struct mw_
 		e = mw_buf_printf(b, " --dovecot-config %s", o->dovecot_config);
 	if (!e && o->postfix_config)
 		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
+	if (!e && o->exim)
+		e = mw_buf_printf(b, " --exim %s", o->exim);
 	for (i = 0; !e && i < o->nlogs; i++)
 		e = mw_buf_printf(b, " --log %s", o->logs[i]);
 	if (!e && o->action == MW_ACCT_RESPOND)

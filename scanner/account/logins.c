@@ -108,25 +108,50 @@ static int dovecot_event(struct ml_str svc, struct ml_str m, struct acct_event *
 	return 1;
 }
 
+/* An MTA's SMTP AUTH event: a message accepted from the login (ok), or
+ * one failed attempt. Returns 1. */
+static int smtp_event(struct acct_event *ev, int ok, struct ml_str user, struct ml_str ip)
+{
+	ev->ok = ok;
+	ev->sends = ok;
+	ev->attempts = !ok;
+	ev->proto = ACCT_SMTP;
+	ev->user = user;
+	ev->ip = ip;
+	return 1;
+}
+
 static int postfix_event(const struct ml_line *l, struct acct_event *ev)
 {
 	struct ml_pf_event pf;
 
-	if (ml_parse_postfix(l->ident, l->msg, &pf) != 0 || pf.sasl_user.n == 0)
+	if (ml_parse_postfix(l->ident, l->msg, &pf) != 0 || pf.sasl_user.n == 0 ||
+	    (pf.kind != PF_CLIENT && pf.kind != PF_SASL_FAIL))
 		return 0;
-	if (pf.kind == PF_CLIENT) {
-		ev->ok = 1;
-		ev->sends = 1;
-	} else if (pf.kind == PF_SASL_FAIL) {
-		ev->ok = 0;
-		ev->attempts = 1;
-	} else {
+	return smtp_event(ev, pf.kind == PF_CLIENT, pf.sasl_user, pf.client_ip);
+}
+
+/*
+ * Exim: an authenticated arrival "<= s H=... [ip] P=esmtpa A=name:user ..."
+ * is a login that sent a message; "name authenticator failed for ... [ip]:
+ * 535 ... (set_id=user)" a failed one. with_time: a main log line, else a
+ * syslog body of ident exim/exim4.
+ */
+static int exim_event(struct ml_str m, int with_time, struct acct_event *ev)
+{
+	struct ml_ex_event ex;
+
+	if (ml_parse_exim(m.p, m.n, with_time, &ex) != 0 || ex.auth.n == 0 || ex.ip.n == 0 ||
+	    (ex.kind != EX_ARRIVAL && ex.kind != EX_AUTH_FAIL))
 		return 0;
-	}
-	ev->proto = ACCT_SMTP;
-	ev->user = pf.sasl_user;
-	ev->ip = pf.client_ip;
-	return 1;
+	return smtp_event(ev, ex.kind == EX_ARRIVAL, ex.auth, ex.ip);
+}
+
+static int is_ident(struct ml_str s, const char *w)
+{
+	size_t n = strlen(w);
+
+	return s.n == n && memcmp(s.p, w, n) == 0;
 }
 
 int acct_parse_login(const struct ml_line *l, struct acct_event *ev)
@@ -137,12 +162,17 @@ int acct_parse_login(const struct ml_line *l, struct acct_event *ev)
 	memset(ev, 0, sizeof(*ev));
 	if (ml_is_postfix_ident(l->ident))
 		return postfix_event(l, ev);
+	/* The readers pass a main log line whole, with an empty ident. */
+	if (l->ident.n == 0 && ml_looks_exim(m.p, m.n))
+		return exim_event(m, 1, ev);
+	if (is_ident(l->ident, "exim") || is_ident(l->ident, "exim4"))
+		return exim_event(m, 0, ev);
 	/* Dovecot's own log file: "Dec 06 20:00:01 imap-login: Info: ..."
 	 * reads as host "imap-login:", ident "Info". */
 	if (l->host.n > 1 && l->host.p[l->host.n - 1] == ':' &&
-	    l->ident.n == 4 && memcmp(l->ident.p, "Info", 4) == 0)
+	    is_ident(l->ident, "Info"))
 		return dovecot_event((struct ml_str){ l->host.p, l->host.n - 1 }, m, ev);
-	if (!(l->ident.n == 7 && memcmp(l->ident.p, "dovecot", 7) == 0))
+	if (!is_ident(l->ident, "dovecot"))
 		return 0;
 	colon = memmem(m.p, m.n, ": ", 2);
 	if (!colon)

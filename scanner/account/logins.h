@@ -2,7 +2,8 @@
  * The login table of `mailwarden account`: who logged in as one account,
  * from where, over what. Fed with the lines the logs check's readers pass
  * on (maillog.h, ml_logs_feed): Dovecot's imap/pop3/submission/managesieve
- * login lines and Postfix's SASL lines. Pure: no I/O, unit-tested.
+ * login lines, Postfix's SASL lines, Exim's A= arrivals and AUTH
+ * failures. Pure: no I/O, unit-tested.
  */
 #ifndef MW_ACCOUNT_LOGINS_H
 #define MW_ACCOUNT_LOGINS_H
@@ -42,7 +43,9 @@ struct acct_event {
  * failures "...(auth failed, N attempts ...): user=<u>, ... rip=IP",
  * Dovecot's own log_path lines ("imap-login: Info: Login: ..."), Postfix
  * smtpd "client=h[ip], sasl_method=M, sasl_username=u" and "warning:
- * h[ip]: SASL M authentication failed: ..., sasl_username=u".
+ * h[ip]: SASL M authentication failed: ..., sasl_username=u", Exim
+ * (main log, or syslog ident exim/exim4) "<= s H=h [ip] ... A=name:u"
+ * and "name authenticator failed for ... [ip]: 535 ... (set_id=u)".
  */
 int acct_parse_login(const struct ml_line *l, struct acct_event *ev);
 

@@ -49,4 +49,23 @@ int acct_open_parent(const char *path, char *name, size_t cap);
 /* sha256 of the regular file name in dfd (no links); -1 when not one. */
 int acct_file_sha(int dfd, const char *name, char out[65]);
 
+/* respond.c's step helpers, for the steps in their own files. */
+/* One line of the report's "steps": status planned/done/already done/... */
+void acct_step_out(struct resp *p, const char *step, const char *what, const char *status);
+/* A failed step: in "steps" and as an error of the report. */
+void acct_fail(struct resp *p, const char *step, const char *what, const char *why);
+/* Step step: add line to the managed file dir/name, backed up into the
+ * record first; after (NULL or argv) runs once it is written. */
+void acct_block_file(struct resp *p, const char *step, const char *dir, const char *name,
+		     const char *line, const char *what, const char *const *after);
+/* Undo such a step: byte-identical when nobody changed the file since. */
+int acct_unblock_file(struct resp *p, json_t *st, const char *const *after);
+/* 1 when what argv prints names path (and also, when given), 0 when not,
+ * -1 when argv cannot run. */
+int acct_config_names(const char *const *argv, const char *path, const char *also);
+
+/* The Exim block (exim_block.c): step "block-exim", and its undo. */
+void acct_block_exim(struct resp *p);
+int acct_unblock_exim(struct resp *p, json_t *st, char *what, size_t wl);
+
 #endif

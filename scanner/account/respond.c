@@ -36,19 +36,19 @@
 #include "scanner/account/resp.h"
 #include "scanner/queue/queue.h"
 
-static void step_out(struct resp *p, const char *step, const char *what, const char *status)
+void acct_step_out(struct resp *p, const char *step, const char *what, const char *status)
 {
 	json_array_append_new(json_object_get(p->out, "steps"),
 			      json_pack("{s:s, s:o, s:s}", "step", step, "what", mw_json_raw(what),
 					"status", status));
 }
 
-static void fail(struct resp *p, const char *step, const char *what, const char *why)
+void acct_fail(struct resp *p, const char *step, const char *what, const char *why)
 {
 	char msg[1024];
 
 	snprintf(msg, sizeof(msg), "%s: %s", what, why);
-	step_out(p, step, msg, "failed");
+	acct_step_out(p, step, msg, "failed");
 	mw_report_error(p->a->r, CHECK, NULL, 0, MW_ERR_IO, "%s: %s", step, msg);
 }
 
@@ -57,8 +57,8 @@ static void fail(struct resp *p, const char *step, const char *what, const char 
  * record first); after runs once the file is written (postmap). Nothing
  * happens when the line is there already.
  */
-static void block_file(struct resp *p, const char *step, const char *dir, const char *name,
-		       const char *line, const char *what, const char *const *after)
+void acct_block_file(struct resp *p, const char *step, const char *dir, const char *name,
+		     const char *line, const char *what, const char *const *after)
 {
 	struct mw_buf cur, next;
 	char path[1100], sha[65], backup[64], why[400];
@@ -67,28 +67,28 @@ static void block_file(struct resp *p, const char *step, const char *dir, const 
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if ((dfd = acct_open_dir(dir)) < 0) {
-		fail(p, step, path, strerror(errno));
+		acct_fail(p, step, path, strerror(errno));
 		return;
 	}
 	mw_buf_init(&cur, MAX_MANAGED);
 	mw_buf_init(&next, MAX_MANAGED + 4096);
 	have = acct_read_managed(dfd, name, &cur);
 	if (have < 0) {
-		fail(p, step, path, strerror(errno));
+		acct_fail(p, step, path, strerror(errno));
 		goto out;
 	}
 	if (have && acct_find_line(cur.data ? cur.data : "", cur.len, line) >= 0) {
-		step_out(p, step, what, "already done");
+		acct_step_out(p, step, what, "already done");
 		goto out;
 	}
 	if (!p->apply) {
-		step_out(p, step, what, "planned");
+		acct_step_out(p, step, what, "planned");
 		goto out;
 	}
 	snprintf(backup, sizeof(backup), "%s.orig", step);
 	if (acct_edit_text(cur.data ? cur.data : "", cur.len, line, 1, &next) != MW_OK ||
 	    (have && acct_write_at(p->dfd, backup, cur.data ? cur.data : "", cur.len, 0600) != 0)) {
-		fail(p, step, path, "cannot back it up");
+		acct_fail(p, step, path, "cannot back it up");
 		goto out;
 	}
 	acct_sha_hex(&next, sha);
@@ -96,21 +96,21 @@ static void block_file(struct resp *p, const char *step, const char *dir, const 
 		       "line", line, "backup", have ? json_string(backup) : json_null(),
 		       "written_sha256", sha);
 	if (!acct_record_begin(p, st)) {
-		fail(p, step, path, "cannot write the response record: nothing changed");
+		acct_fail(p, step, path, "cannot write the response record: nothing changed");
 		goto out;
 	}
 	if (acct_write_at(dfd, name, next.data, next.len, 0644) != 0) {
-		fail(p, step, path, strerror(errno));
+		acct_fail(p, step, path, strerror(errno));
 		acct_record_done(p, st, "failed");
 		goto out;
 	}
 	if (after && acct_tool(after, NULL, 0, NULL, why, sizeof(why)) != 0) {
-		fail(p, step, after[0], why);
+		acct_fail(p, step, after[0], why);
 		acct_record_done(p, st, "failed");
 		goto out;
 	}
 	acct_record_done(p, st, "done");
-	step_out(p, step, what, "done");
+	acct_step_out(p, step, what, "done");
 out:
 	mw_buf_free(&cur);
 	mw_buf_free(&next);
@@ -121,7 +121,7 @@ out:
  * Undo a block step: the file as backed up when it still is what we wrote
  * (byte-identical), else the same file without our line.
  */
-static int unblock_file(struct resp *p, json_t *st, const char *const *after)
+int acct_unblock_file(struct resp *p, json_t *st, const char *const *after)
 {
 	const char *dir = json_string_value(json_object_get(st, "dir"));
 	const char *name = json_string_value(json_object_get(st, "file"));
@@ -170,7 +170,7 @@ out:
 
 /* 1 when the configuration that `argv` prints names path (the one-time
  * include was done), 0 when not, -1 when it cannot be read. */
-static int config_names(const char *const *argv, const char *path, const char *also)
+int acct_config_names(const char *const *argv, const char *path, const char *also)
 {
 	struct mw_buf out;
 	int rc;
@@ -198,9 +198,9 @@ static void block_dovecot(struct resp *p)
 		argv[3] = "-n";
 	}
 	snprintf(path, sizeof(path), "%s/%s", a->dovecot_dir, ACCT_DENY_FILE);
-	switch (config_names(argv, path, "deny = yes")) {
+	switch (acct_config_names(argv, path, "deny = yes")) {
 	case -1:
-		step_out(p, "block-dovecot", "doveconf -n failed: no Dovecot here; IMAP/POP3 not blocked",
+		acct_step_out(p, "block-dovecot", "doveconf -n failed: no Dovecot here; IMAP/POP3 not blocked",
 			 "skipped");
 		return;
 	case 0:
@@ -208,13 +208,13 @@ static void block_dovecot(struct resp *p)
 			 "Dovecot does not read %s: add once, before the other passdbs, "
 			 "passdb { driver = passwd-file; deny = yes; args = %s } (see mailwarden(8))",
 			 path, path);
-		fail(p, "block-dovecot", what, "not configured");
+		acct_fail(p, "block-dovecot", what, "not configured");
 		return;
 	}
 	snprintf(what, sizeof(what), "add %s to %s (passdb deny = yes): IMAP, POP3, "
 		 "ManageSieve and SMTP AUTH through Dovecot refuse it; Dovecot rereads the file",
 		 a->o->user, path);
-	block_file(p, "block-dovecot", a->dovecot_dir, ACCT_DENY_FILE, a->o->user, what, NULL);
+	acct_block_file(p, "block-dovecot", a->dovecot_dir, ACCT_DENY_FILE, a->o->user, what, NULL);
 }
 
 static void block_postfix(struct resp *p)
@@ -229,10 +229,10 @@ static void block_postfix(struct resp *p)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, ACCT_SASL_TABLE);
 	snprintf(map, sizeof(map), "hash:%s", path);
-	r1 = config_names(n, path, "check_sasl_access");
-	r2 = r1 == 1 ? 1 : config_names(P, path, "check_sasl_access");
+	r1 = acct_config_names(n, path, "check_sasl_access");
+	r2 = r1 == 1 ? 1 : acct_config_names(P, path, "check_sasl_access");
 	if (r1 < 0) {
-		step_out(p, "block-postfix", "postconf failed: no Postfix here; SMTP AUTH not "
+		acct_step_out(p, "block-postfix", "postconf failed: no Postfix here; SMTP AUTH not "
 			 "blocked in Postfix", "skipped");
 		return;
 	}
@@ -241,14 +241,14 @@ static void block_postfix(struct resp *p)
 			 "Postfix does not read %s: put check_sasl_access %s first in "
 			 "smtpd_relay_restrictions and smtpd_recipient_restrictions once "
 			 "(see mailwarden(8))", path, map);
-		fail(p, "block-postfix", what, "not configured");
+		acct_fail(p, "block-postfix", what, "not configured");
 		return;
 	}
 	snprintf(line, sizeof(line), "%s REJECT 5.7.1 account locked pending a password reset",
 		 a->o->user);
 	snprintf(what, sizeof(what), "add \"%s REJECT\" to %s (check_sasl_access), postmap it: "
 		 "Postfix refuses mail from the login, whatever SASL backend", a->o->user, path);
-	block_file(p, "block-postfix", dir, ACCT_SASL_TABLE, line, what, postmap);
+	acct_block_file(p, "block-postfix", dir, ACCT_SASL_TABLE, line, what, postmap);
 }
 
 static long count_sessions(struct acct_run *a)
@@ -281,30 +281,30 @@ static void kick(struct resp *p)
 	long n = count_sessions(a);
 
 	if (n < 0) {
-		step_out(p, "kick", "doveadm who failed: sessions not ended", "skipped");
+		acct_step_out(p, "kick", "doveadm who failed: sessions not ended", "skipped");
 		return;
 	}
 	snprintf(what, sizeof(what), "doveadm kick %s (%ld IMAP/POP3 session%s)", a->o->user, n,
 		 n == 1 ? "" : "s");
 	if (n == 0) {
-		step_out(p, "kick", what, "already done");
+		acct_step_out(p, "kick", what, "already done");
 		return;
 	}
 	if (!p->apply) {
-		step_out(p, "kick", what, "planned");
+		acct_step_out(p, "kick", what, "planned");
 		return;
 	}
 	if (!acct_record_begin(p, json_pack("{s:s, s:I}", "step", "kick", "sessions", (json_int_t)n))) {
-		fail(p, "kick", what, "cannot write the response record: nothing changed");
+		acct_fail(p, "kick", what, "cannot write the response record: nothing changed");
 		return;
 	}
 	acct_doveadm_argv(a, argv, k);
 	/* doveadm kick exits 68 when no one was left to kick */
 	if (acct_tool(argv, NULL, 0, NULL, why, sizeof(why)) < 0) {
-		fail(p, "kick", what, why);
+		acct_fail(p, "kick", what, why);
 		return;
 	}
-	step_out(p, "kick", what, "done");
+	acct_step_out(p, "kick", what, "done");
 }
 
 /* Deactivate the active script when it sends mail off the host. */
@@ -326,7 +326,7 @@ static void sieve_off(struct resp *p)
 		snprintf(what, sizeof(what), "doveadm sieve deactivate -u %s (script \"%s\" "
 			 "redirects off the host; kept, backed up)", a->o->user, sc->name);
 		if (!p->apply) {
-			step_out(p, "sieve", what, "planned");
+			acct_step_out(p, "sieve", what, "planned");
 			continue;
 		}
 		mw_buf_init(&text, ACCT_MAX_SCRIPT + 64);
@@ -334,7 +334,7 @@ static void sieve_off(struct resp *p)
 			 json_array_size(json_object_get(p->record, "steps")));
 		if (acct_sieve_get(a, sc->name, &text) != 0 ||
 		    acct_write_at(p->dfd, backup, text.data ? text.data : "", text.len, 0600) != 0) {
-			fail(p, "sieve", what, "cannot back the script up: left active");
+			acct_fail(p, "sieve", what, "cannot back the script up: left active");
 			mw_buf_free(&text);
 			continue;
 		}
@@ -342,18 +342,18 @@ static void sieve_off(struct resp *p)
 		st = acct_record_begin(p, json_pack("{s:s, s:o, s:s}", "step", "sieve", "script",
 					       mw_json_raw(sc->name), "backup", backup));
 		if (!st) {
-			fail(p, "sieve", what, "cannot write the response record: nothing changed");
+			acct_fail(p, "sieve", what, "cannot write the response record: nothing changed");
 			continue;
 		}
 		acct_doveadm_argv(a, argv, off);
 		if (acct_tool(argv, NULL, 0, NULL, why, sizeof(why)) != 0) {
-			fail(p, "sieve", what, why);
+			acct_fail(p, "sieve", what, why);
 			acct_record_done(p, st, "failed");
 			continue;
 		}
 		sc->active = 0;
 		acct_record_done(p, st, "done");
-		step_out(p, "sieve", what, "done");
+		acct_step_out(p, "sieve", what, "done");
 	}
 }
 
@@ -415,28 +415,28 @@ static void hold(struct resp *p)
 	char what[600];
 
 	if (p->a->queued < 0) {
-		step_out(p, "hold", "the queue was not read: nothing held", "skipped");
+		acct_step_out(p, "hold", "the queue was not read: nothing held", "skipped");
 		return;
 	}
 	if (queue_act(p, MW_QACT_HOLD, 0, NULL, &ids) != 0) {
-		fail(p, "hold", "postqueue", "cannot select the account's messages");
+		acct_fail(p, "hold", "postqueue", "cannot select the account's messages");
 		return;
 	}
 	snprintf(what, sizeof(what), "hold the %zu queued message%s sent as %s (postsuper -h)",
 		 json_array_size(ids), json_array_size(ids) == 1 ? "" : "s", p->a->o->user);
 	if (json_array_size(ids) == 0) {
-		step_out(p, "hold", what, "already done");
+		acct_step_out(p, "hold", what, "already done");
 	} else if (!p->apply) {
-		step_out(p, "hold", what, "planned");
+		acct_step_out(p, "hold", what, "planned");
 	} else if (!(st = acct_record_begin(p, json_pack("{s:s, s:O}", "step", "hold", "ids", ids)))) {
-		fail(p, "hold", what, "cannot write the response record: nothing changed");
+		acct_fail(p, "hold", what, "cannot write the response record: nothing changed");
 	} else if (queue_act(p, MW_QACT_HOLD, 1, ids, &done) != 0) {
-		fail(p, "hold", what, "postsuper failed");
+		acct_fail(p, "hold", what, "postsuper failed");
 		acct_record_done(p, st, "failed");
 	} else {
 		json_object_set(st, "ids", done);
 		acct_record_done(p, st, "done");
-		step_out(p, "hold", what, "done");
+		acct_step_out(p, "hold", what, "done");
 	}
 	json_decref(ids);
 	json_decref(done);
@@ -488,23 +488,23 @@ static void forwards_off(struct resp *p)
 		snprintf(what, sizeof(what), "move %s aside to %s" MOVED_SUFFIX " (%s forward to %s)",
 			 path, path, acct_jstr(v, "source"), acct_jstr(v, "destination"));
 		if ((dfd = acct_open_parent(path, name, sizeof(name))) < 0 || acct_file_sha(dfd, name, sha)) {
-			fail(p, "forward-file", what, "cannot open it without following a link");
+			acct_fail(p, "forward-file", what, "cannot open it without following a link");
 			if (dfd >= 0)
 				close(dfd);
 			continue;
 		}
 		snprintf(moved, sizeof(moved), "%s" MOVED_SUFFIX, name);
 		if (!p->apply) {
-			step_out(p, "forward-file", what, "planned");
+			acct_step_out(p, "forward-file", what, "planned");
 		} else if (!(st = acct_record_begin(p, json_pack("{s:s, s:s, s:s, s:s}", "step",
 				"forward-file", "path", path, "moved_to", moved, "sha256", sha)))) {
-			fail(p, "forward-file", what, "cannot write the response record: nothing changed");
+			acct_fail(p, "forward-file", what, "cannot write the response record: nothing changed");
 		} else if (renameat2(dfd, name, dfd, moved, RENAME_NOREPLACE) != 0) {
-			fail(p, "forward-file", what, strerror(errno));
+			acct_fail(p, "forward-file", what, strerror(errno));
 			acct_record_done(p, st, "failed");
 		} else {
 			acct_record_done(p, st, "done");
-			step_out(p, "forward-file", what, "done");
+			acct_step_out(p, "forward-file", what, "done");
 		}
 		close(dfd);
 	}
@@ -603,6 +603,7 @@ json_t *acct_respond(struct acct_run *a)
 		forwards_off(&p);
 		block_dovecot(&p);
 		block_postfix(&p);
+		acct_block_exim(&p);
 		kick(&p);
 		hold(&p);
 	} else {
@@ -628,7 +629,7 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 	if (strcmp(step, "block-dovecot") == 0) {
 		snprintf(what, wl, "take %s out of %s/%s", a->o->user,
 			 json_string_value(json_object_get(st, "dir")), ACCT_DENY_FILE);
-		return p->apply ? unblock_file(p, st, NULL) : 0;
+		return p->apply ? acct_unblock_file(p, st, NULL) : 0;
 	}
 	if (strcmp(step, "block-postfix") == 0) {
 		const char *dir = json_string_value(json_object_get(st, "dir"));
@@ -637,8 +638,10 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 		snprintf(map, sizeof(map), "hash:%s/%s", dir ? dir : "", ACCT_SASL_TABLE);
 		snprintf(what, wl, "take %s out of %s/%s and postmap it", a->o->user,
 			 dir ? dir : "", ACCT_SASL_TABLE);
-		return p->apply ? unblock_file(p, st, postmap) : 0;
+		return p->apply ? acct_unblock_file(p, st, postmap) : 0;
 	}
+	if (strcmp(step, "block-exim") == 0)
+		return acct_unblock_exim(p, st, what, wl);
 	if (strcmp(step, "forward-file") == 0) {
 		snprintf(what, wl, "move %s back (byte-identical)",
 			 json_string_value(json_object_get(st, "path")));
@@ -728,11 +731,11 @@ json_t *acct_restore(struct acct_run *a)
 			continue;
 		what[0] = '\0';
 		if (undo(&p, st, what, sizeof(what)) != 0) {
-			fail(&p, "restore", what[0] ? what : "unknown step", "failed");
+			acct_fail(&p, "restore", what[0] ? what : "unknown step", "failed");
 			bad++;
 			continue;
 		}
-		step_out(&p, json_string_value(json_object_get(st, "step")), what,
+		acct_step_out(&p, json_string_value(json_object_get(st, "step")), what,
 			 p.apply ? "done" : "planned");
 		if (p.apply) {
 			json_object_set_new(st, "restored", json_true());

@@ -258,6 +258,22 @@ static int parse_no_id(const char *p, const char *end, struct ml_ex_event *ev)
 		const char *lb, *rb, *sid;
 
 		ev->kind = EX_AUTH_FAIL;
+		/* "for [H=][name ](helo) [ip]:port": the helo may be an
+		 * address literal of the client's choosing, "([10.0.0.1])". */
+		q += 26;
+		if (end - q > 2 && memcmp(q, "H=", 2) == 0)
+			q += 2;
+		if (q < end && *q != '(' && *q != '[') {
+			const char *sp = memchr(q, ' ', (size_t)(end - q));
+
+			if (sp && sp + 1 < end && sp[1] == '(')
+				q = sp + 1;
+		}
+		if (q < end && *q == '(') {
+			lb = memmem(q, (size_t)(end - q), ") [", 3);
+			if (lb)
+				q = lb + 2;
+		}
 		lb = memchr(q, '[', (size_t)(end - q));
 		rb = lb ? memchr(lb, ']', (size_t)(end - lb)) : NULL;
 		if (!lb || !rb)

@@ -1,9 +1,9 @@
 /*
  * libFuzzer target: the login-line parser of `mailwarden account`
  * (scanner/account/logins.h) on each line of the input, as a syslog line,
- * as a journal record of Dovecot and as a Postfix message; every slice it
- * returns must lie inside the line. Then all lines through the login
- * table and its JSON.
+ * as a journal record of Dovecot, as a Postfix and an Exim message and as
+ * a whole Exim main log line; every slice it returns must lie inside the
+ * line. Then all lines through the login table and its JSON.
  */
 #include <jansson.h>
 #include <limits.h>
@@ -60,6 +60,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		l = (struct ml_line){ INT64_MIN, { "", 0 }, { "dovecot", 7 }, { c, n } };
 		parse(&l, c, n, &t);
 		l = (struct ml_line){ 0, { "", 0 }, { "postfix/smtpd", 13 }, { c, n } };
+		parse(&l, c, n, &t);
+		l = (struct ml_line){ 0, { "", 0 }, { "exim", 4 }, { c, n } };
+		parse(&l, c, n, &t);
+		/* an Exim main log line reaches the table whole */
+		l = (struct ml_line){ 0, { "", 0 }, { "", 0 }, { c, n } };
 		parse(&l, c, n, &t);
 		free(c);
 		p += n + 1;

@@ -134,6 +134,66 @@ static void test_fixture_table(void **state)
 	mw_buf_free(&b);
 }
 
+static void on_line(void *arg, const struct ml_line *l)
+{
+	acct_logins_feed(arg, l);
+}
+
+/* Exim, through the logs readers as `account` gets its lines: main log
+ * lines (with and without a zone) and syslog ones of ident exim/exim4;
+ * "<=" with A=name:user is a login that sent, "authenticator failed ...
+ * (set_id=user)" a failure; a helo literal is not the client's address. */
+static void test_exim_lines(void **state)
+{
+	static const struct ml_clock utc = { 2026, 12, 0 };
+	struct ml_agg_opts o = { .since = INT64_MIN, .until = INT64_MAX, .on_line = on_line };
+	struct ml_agg *ag;
+	char path[4096];
+	struct mw_buf b;
+	struct mw_lines it;
+	struct acct_logins t;
+	const struct acct_addr *a;
+	const char *line;
+	size_t len;
+	unsigned long no = 0;
+	int ov;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/tests/fixtures/account/exim-mainlog", test_top());
+	mw_buf_init(&b, 1u << 20);
+	assert_int_equal(mw_read_file_at(AT_FDCWD, path, &b, 1u << 20, NULL, NULL), MW_OK);
+	acct_logins_init(&t, "info@example.org");
+	o.on_line_arg = &t;
+	ag = ml_agg_new(&o);
+	assert_non_null(ag);
+	mw_lines_init(&it, b.data, b.len, 4096);
+	while (mw_lines_next(&it, &line, &len, &ov))
+		ml_agg_text_line(ag, line, len, ov, &utc, ++no);
+	assert_int_equal(t.logins, 5);
+	assert_int_equal(t.failures, 3);
+	assert_int_equal(t.sent, 5);
+	assert_int_equal(t.n, 4);
+	assert_int_equal(acct_logins_networks(&t), 4);
+	a = addr(&t, "192.0.2.10");
+	assert_int_equal(a->logins, 2);
+	assert_int_equal(a->failures, 0);
+	assert_int_equal(a->protos, ACCT_SMTP);
+	assert_int_equal(a->first, ml_civil_to_epoch(2026, 12, 1, 8, 0, 1));
+	assert_int_equal(a->last, ml_civil_to_epoch(2026, 12, 1, 8, 5, 0));
+	a = addr(&t, "185.220.101.4");
+	assert_int_equal(a->logins, 1);
+	assert_int_equal(a->failures, 2);
+	assert_int_equal(addr(&t, "2001:db8:7::5")->first, ml_civil_to_epoch(2026, 12, 1, 10, 0, 0));
+	assert_string_equal(addr(&t, "2001:db8:7::5")->net, "2001:db8:7::/48");
+	a = addr(&t, "203.0.113.8");
+	assert_int_equal(a->logins, 1);
+	assert_int_equal(a->failures, 1);
+	assert_int_equal(t.dropped, 0);
+	ml_agg_free(ag);
+	acct_logins_free(&t);
+	mw_buf_free(&b);
+}
+
 /* Past ACCT_MAX_ADDRS addresses the rest is counted as dropped. */
 static void test_address_cap(void **state)
 {
@@ -159,6 +219,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_line_forms),
 		cmocka_unit_test(test_fixture_table),
+		cmocka_unit_test(test_exim_lines),
 		cmocka_unit_test(test_address_cap),
 	};
 

@@ -287,6 +287,15 @@ static void test_exim_no_id(void **state)
 	assert_int_equal(ev.kind, EX_AUTH_FAIL);
 	assert_str(ev.ip, "141.98.11.5");
 	assert_str(ev.auth, "carol@example.com");
+	/* The helo is the client's word: an address literal there is not
+	 * the client's address (newer Exim writes "for H=..."). */
+	ex("2026-11-21 09:40:01 plain authenticator failed for H=mx.example ([10.9.9.9]) [141.98.11.6]:60412: 535 Incorrect authentication data (set_id=carol@example.com)", 1, &ev, 0);
+	assert_str(ev.ip, "141.98.11.6");
+	ex("2026-11-21 09:40:02 plain authenticator failed for ([10.9.9.9]) [141.98.11.7]:1: 535 Incorrect authentication data", 1, &ev, 0);
+	assert_str(ev.ip, "141.98.11.7");
+	assert_int_equal(ev.auth.n, 0);
+	ex("2026-11-21 09:40:03 plain authenticator failed for [141.98.11.8]:1: 535 Incorrect authentication data (set_id=x) [10.9.9.9]", 1, &ev, 0);
+	assert_str(ev.ip, "141.98.11.8");
 
 	/* As a syslog body (no stamp). */
 	ex("1tDiHG-0001Cd-2y <= a@b U=www-data P=local S=1", 0, &ev, 0);

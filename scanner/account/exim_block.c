@@ -1,0 +1,140 @@
+/*
+ * The Exim step of `mailwarden account --respond` (resp.h): block SMTP
+ * AUTH for the user through a data file that an ACL of the administrator's
+ * Exim configuration reads (one-time configuration, mailwarden(8)):
+ *
+ *   drop authenticated = *
+ *        condition = ${lookup{$authenticated_id}lsearch{DIR/mailwarden-exim-deny}{yes}{no}}
+ *
+ * The tool never edits Exim's configuration. It asks the Exim it acts on
+ * for its configuration (exim -bP config) to find the file that ACL names,
+ * validates the configuration (exim -bV) before anything, and adds the
+ * user's line through the same response record as the Postfix table, so
+ * --restore puts the file back byte-identical. Exim reads an lsearch file
+ * on every lookup: no reload.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+#include "scanner/account/resp.h"
+
+#define EXIM_FILE	"mailwarden-exim-deny"
+#define EXIM_DEFAULT	"/etc/exim4/" EXIM_FILE
+
+/*
+ * Which Exim: --exim PROGRAM, else exim4 (Debian) or exim, the first that
+ * runs `-bV` at all. Returns its -bV exit status (0: the configuration
+ * validates), -1 when none runs; *prog names it; why gets -bV's complaint.
+ */
+static int exim_validate(const struct acct_run *a, const char **prog, char *why, size_t wl)
+{
+	static const char *const names[] = { "exim4", "exim" };
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < 2 && rc < 0; i++) {
+		const char *argv[] = { a->o->exim ? a->o->exim : names[i], "-bV", NULL };
+
+		*prog = argv[0];
+		rc = acct_tool(argv, NULL, 0, NULL, why, wl);
+		if (a->o->exim)
+			break;
+	}
+	return rc;
+}
+
+/*
+ * The data file the configuration's ACL reads: an absolute path ending in
+ * "/mailwarden-exim-deny" right after a '{' (lsearch{PATH}), in a
+ * configuration that also looks up $authenticated_id. 0 and path filled,
+ * -1 when the configuration does not name it.
+ */
+static int exim_deny_path(const char *conf, size_t n, char *path, size_t cap)
+{
+	static const char tail[] = "/" EXIM_FILE "}";
+	const char *p = conf, *end = conf + n, *q;
+
+	if (!memmem(conf, n, "$authenticated_id", 17))
+		return -1;
+	while ((q = memmem(p, (size_t)(end - p), tail, sizeof(tail) - 1))) {
+		const char *b = q;
+
+		while (b > conf && b[-1] != '{' && b[-1] != ' ' && b[-1] != '\n' && q - b < 1024)
+			b--;
+		if (b > conf && b[-1] == '{' && *b == '/' &&
+		    (size_t)(q - b) + sizeof(tail) - 1 < cap) {
+			snprintf(path, cap, "%.*s", (int)(q - b + (long)sizeof(tail) - 2), b);
+			return 0;
+		}
+		p = q + 1;
+	}
+	return -1;
+}
+
+void acct_block_exim(struct resp *p)
+{
+	struct acct_run *a = p->a;
+	const char *prog = NULL, *slash;
+	const char *bp[] = { NULL, "-bP", "config", NULL };
+	char why[400], path[MW_MAX_PATH], dir[MW_MAX_PATH], what[MW_MAX_PATH + 300];
+	struct mw_buf conf;
+	int rc, dfd;
+
+	rc = exim_validate(a, &prog, why, sizeof(why));
+	/* No Exim installed is the usual case (Postfix and Exim exclude
+	 * each other): no step. An Exim asked for must run. */
+	if (rc < 0 && !a->o->exim)
+		return;
+	if (rc < 0) {
+		acct_fail(p, "block-exim", prog, why);
+		return;
+	}
+	if (rc != 0) {
+		snprintf(what, sizeof(what), "%s -bV: the configuration does not validate, nothing "
+			 "changed in Exim", prog);
+		acct_fail(p, "block-exim", what, why);
+		return;
+	}
+	bp[0] = prog;
+	mw_buf_init(&conf, ACCT_TOOL_OUT);
+	rc = acct_tool(bp, NULL, 0, &conf, why, sizeof(why));
+	if (rc != 0 || exim_deny_path(conf.data ? conf.data : "", conf.len, path, sizeof(path))) {
+		snprintf(what, sizeof(what),
+			 "%s does not read a %s: add once, first in the ACL of acl_smtp_mail, "
+			 "drop authenticated = * condition = ${lookup{$authenticated_id}lsearch{%s}"
+			 "{yes}{no}} and create the file empty (see mailwarden(8))",
+			 prog, EXIM_FILE, EXIM_DEFAULT);
+		acct_fail(p, "block-exim", what, rc != 0 ? why : "not configured");
+		mw_buf_free(&conf);
+		return;
+	}
+	mw_buf_free(&conf);
+	slash = strrchr(path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	/* Exim defers every lookup of a missing lsearch file: it must exist
+	 * before the response, so that --restore has a file to put back. */
+	dfd = acct_open_dir(dir[0] ? dir : "/");
+	if (dfd < 0 || faccessat(dfd, EXIM_FILE, F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
+		snprintf(what, sizeof(what), "%s is missing (Exim defers mail of every "
+			 "authenticated session meanwhile): create it empty", path);
+		acct_fail(p, "block-exim", what, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	close(dfd);
+	snprintf(what, sizeof(what), "add %s to %s (Exim's ACL drops an SMTP session "
+		 "authenticated as it at MAIL; read on every lookup, no reload)", a->o->user, path);
+	acct_block_file(p, "block-exim", dir[0] ? dir : "/", EXIM_FILE, a->o->user, what, NULL);
+}
+
+int acct_unblock_exim(struct resp *p, json_t *st, char *what, size_t wl)
+{
+	snprintf(what, wl, "take %s out of %s/%s", p->a->o->user, acct_jstr(st, "dir"), EXIM_FILE);
+	return p->apply ? acct_unblock_file(p, st, NULL) : 0;
+}
