@@ -423,18 +423,25 @@ static void write_metrics(struct mw_ctx *ctx, const struct mw_audit_opts *ao,
 {
 	const char *dir = ao->metrics_textfile ? ao->metrics_textfile :
 			  ctx->cfg->metrics_textfile;
+	struct mw_firewall_opts fo = { .action = MW_FW_STATUS };
+	struct mw_report *fw = NULL;
 	char err[1024];
 	struct mw_buf b;
 
 	if (!dir || !*dir)
 		return;
+	/* the firewall check did not run (nightly, --skip): its read-only
+	 * status for the one gauge, kept out of the report */
+	if (!mw_report_data(out, "firewall") && (fw = mw_report_new("firewall")) != NULL)
+		(void)mw_firewall_run(ctx, &fo, fw);
 	mw_buf_init(&b, 1u << 20);
-	if (mw_audit_metrics_render(m, out, results, NCHECKS, new_findings,
-				    (int64_t)time(NULL), &b))
+	if (mw_audit_metrics_render(m, out, fw ? mw_report_data(fw, "firewall") : NULL, results,
+				    NCHECKS, new_findings, (int64_t)time(NULL), &b))
 		mw_report_error(out, "audit", dir, 0, MW_ERR_NOMEM, "metrics: out of memory");
 	else if (mw_audit_metrics_write(dir, b.data, b.len, err, sizeof(err)))
 		mw_report_error(out, "audit", dir, 0, MW_ERR_IO, "metrics not written: %s", err);
 	mw_buf_free(&b);
+	mw_report_free(fw);
 }
 
 enum mw_err mw_audit_run(struct mw_ctx *ctx, const struct mw_audit_opts *ao,

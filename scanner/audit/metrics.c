@@ -177,10 +177,12 @@ static const struct {
 };
 
 enum mw_err mw_audit_metrics_render(const struct mw_audit_metrics *m, struct mw_report *r,
+				    const json_t *firewall,
 				    const struct mw_audit_check *checks, size_t nchecks,
 				    size_t new_findings, int64_t now, struct mw_buf *out)
 {
-	const json_t *fw = json_object_get(mw_report_data(r, "firewall"), "present");
+	const json_t *fw = json_object_get(mw_report_data(r, "firewall") ?
+					   mw_report_data(r, "firewall") : firewall, "present");
 	double seconds = 0;
 	enum mw_err e;
 	size_t i;

@@ -36,10 +36,12 @@ void mw_audit_metrics_count(struct mw_audit_metrics *m, struct mw_report *r);
  * five severities, zeros included), new_findings, the checks' success and
  * duration from checks[], the run's timestamp (now), duration and error
  * count, and from r's data sections: DNSBL listings by list, queue size,
- * firewall table present, scan files/bytes/seconds. MW_ERR_NOMEM when out
- * cannot grow.
+ * firewall table present (from firewall, the firewall check's data section
+ * when r has none: a nightly run does not run that check), scan
+ * files/bytes/seconds. MW_ERR_NOMEM when out cannot grow.
  */
 enum mw_err mw_audit_metrics_render(const struct mw_audit_metrics *m, struct mw_report *r,
+				    const json_t *firewall,
 				    const struct mw_audit_check *checks, size_t nchecks,
 				    size_t new_findings, int64_t now, struct mw_buf *out);
 

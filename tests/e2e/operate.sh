@@ -155,6 +155,8 @@ for sev in critical high medium low info; do
 		test "$(m "mailwarden_findings{check=\"scan\",severity=\"$sev\"}")" = "$want"
 done
 check "metrics: scan files = report" test "$(m mailwarden_scan_files)" = "$(N "$tmp/n1.json" .data.scan.files)"
+check "metrics: firewall table known in a nightly run (0 or 1)" \
+	bash -c "case '$(m mailwarden_firewall_installed)' in 0|1) true;; *) false;; esac"
 check "metrics: file mode 0644, no temporary left" \
 	bash -c "test \"\$(stat -c %a '$tmp/prom/mailwarden.prom')\" = 644 && test \"\$(ls -A '$tmp/prom')\" = mailwarden.prom"
 

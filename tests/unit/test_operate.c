@@ -219,7 +219,7 @@ static void metrics_text(void **state)
 						"duration_ms", 1500), NULL);
 	mw_audit_metrics_count(&m, r);
 	mw_buf_init(&b, 1 << 20);
-	assert_int_equal(mw_audit_metrics_render(&m, r, checks, 4, 1, 1700000000, &b), MW_OK);
+	assert_int_equal(mw_audit_metrics_render(&m, r, NULL, checks, 4, 1, 1700000000, &b), MW_OK);
 	t = mw_buf_str(&b);
 	assert_non_null(strstr(t, "\nmailwarden_findings{check=\"scan\",severity=\"critical\"} 2\n"));
 	assert_non_null(strstr(t, "\nmailwarden_findings{check=\"scan\",severity=\"low\"} 0\n"));
