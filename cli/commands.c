@@ -112,7 +112,8 @@ const struct mw_command mw_commands[] = {
 	{ "harden", "sending limits per SASL user and web user, mail that names its script",
 	  "mailwarden harden [--check | --apply | --remove] [options]\n"
 	  "  --check                report what is missing (default); also senders that\n"
-	  "                         reached their limit in this hour (policyd's state)\n"
+	  "                         reached their limit in the last hour (policyd's\n"
+	  "                         state, Exim's reject log)\n"
 	  "  --apply                Postfix: check_policy_service (policyd) in\n"
 	  "                         smtpd_data_restrictions, header_checks logging\n"
 	  "                         X-PHP-Originating-Script; Exim: ratelimit in the\n"

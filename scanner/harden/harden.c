@@ -29,24 +29,29 @@ void hd_finding(struct hd_run *r, const char *rule, enum mw_severity sev,
 	mw_report_add(r->report, &f);
 }
 
-static void deferred_finding(void *arg, const char *key, double messages,
-			     unsigned long deferred)
+void hd_limit_finding(struct hd_run *r, const char *title, const char *path,
+		      json_t *details)
 {
-	struct hd_run *r = arg;
-	char title[POL_MAX_NAME + 128];
 	struct mw_finding f = {
 		.check = "harden", .rule_id = "harden.limit-reached", .severity = MW_SEV_HIGH,
-		.title = title,
+		.title = title, .path = path, .details = details,
 		.remediation = "find what sends as this sender: mailwarden logs, mailwarden queue",
 		/* the logs and the queue name the cause; this is the symptom */
 	};
 
+	mw_report_add(r->report, &f);
+	json_decref(details);	/* the report took its own reference */
+}
+
+static void deferred_finding(void *arg, const char *key, double messages,
+			     unsigned long deferred)
+{
+	char title[POL_MAX_NAME + 128];
+
 	snprintf(title, sizeof(title), "%s reached its sending limit: %lu messages "
 		 "deferred in this hour (%.0f sent in the last hour)", key, deferred, messages);
-	f.details = json_pack("{s:s, s:i, s:f}", "sender", key, "deferred",
-			      (json_int_t)deferred, "sent_last_hour", messages);
-	mw_report_add(r->report, &f);
-	json_decref(f.details);	/* the report took its own reference */
+	hd_limit_finding(arg, title, NULL, json_pack("{s:s, s:i, s:f}", "sender", key,
+			 "deferred", (json_int_t)deferred, "sent_last_hour", messages));
 }
 
 /* --check: senders policyd deferred in this hour, from its state. */

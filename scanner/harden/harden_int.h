@@ -13,6 +13,7 @@
 #include "core/strlist.h"
 #include "reports/report.h"
 #include "scanner/harden/harden.h"
+#include "scanner/harden/policy.h"
 
 #define HD_MAX_FILES	64		/* files one apply may change */
 #define HD_TAG		"mailwarden harden"
@@ -89,6 +90,36 @@ void hd_postfix_reload(struct hd_run *r);
 enum mw_err hd_exim(struct hd_run *r, int apply);
 int hd_exim_validate(struct hd_run *r, char *err, size_t errlen);
 void hd_exim_reload(struct hd_run *r);
+
+/*
+ * Exim's limit hits: the ratelimit statements log "[mailwarden-limit 1
+ * KIND LIMIT USER64 UID]" at the end of the line (USER64: the user in
+ * base64; UID: the caller's uid, "-" for SASL).
+ */
+#define HD_LIMIT_MARK	"[mailwarden-limit 1 "
+
+enum hd_limit_kind { HD_LIM_SASL_MESSAGES, HD_LIM_SASL_RECIPIENTS, HD_LIM_LOCAL_MESSAGES };
+
+struct hd_limit_hit {
+	enum hd_limit_kind kind;
+	unsigned long limit;
+	char user[POL_MAX_NAME];	/* decoded; no NUL inside */
+	long uid;			/* -1: none */
+};
+
+/* Parse the marker ending line[0..n) (no '\n'); 0, or -1 when the line
+ * does not end in a well-formed one. */
+int hd_limit_parse(const char *line, size_t n, struct hd_limit_hit *out);
+const char *hd_limit_kind_name(enum hd_limit_kind k);
+
+/* --check: harden.limit-reached for every sender Exim refused in the
+ * last hour, from the reject log (main log: rejectlog = 0) that Exim's
+ * log_file_path names. */
+void hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog);
+
+/* A harden.limit-reached finding (high); details is taken over. */
+void hd_limit_finding(struct hd_run *r, const char *title, const char *path,
+		      json_t *details);
 
 /* PHP-FPM pools: the same. */
 enum mw_err hd_fpm(struct hd_run *r, int apply);

@@ -11,6 +11,8 @@
 #     (Exim keeps its ratelimit database in the spool);
 #   - local submission as www-data is refused after [harden] local_messages,
 #     as nobody it is not; the main log has cwd= for local submissions;
+#   - --check then reports harden.limit-reached for bob and www-data only
+#     (the marker the ACLs' log_message writes to the reject log);
 #   - --remove: exim.conf byte-identical to before.
 set -euo pipefail
 : "${MW_TOP:?}" "${MW_BIN:?}"
@@ -101,6 +103,17 @@ rc=$?
 set -e
 check "nobody: not affected" test "$rc" = 0
 check "main log: cwd= of local submissions" grep -q "cwd=" "$ex/log/mainlog"
+
+# the limit hits of the last hour, read back from the reject log's marker
+rc=$(mwh "$work/c3.json")
+hits='[.findings[] | select(.rule_id == "harden.limit-reached") | .details]'
+check "check after the hits: exit 1" test "$rc" = 1
+check "check: bob reached his limit" jqt "$work/c3.json" \
+	"$hits | map(select(.sender == \"sasl:bob@mw.test\" and .source == \"exim\" and .limit == 200 and .deferred >= 2)) | length == 1"
+check "check: www-data reached its limit" jqt "$work/c3.json" \
+	"$hits | map(select(.sender == \"local:www-data\" and .limit == 5 and .deferred == 1)) | length == 1"
+check "check: nobody else" jqt "$work/c3.json" "$hits | length == 2"
+check "check: only the limit hits" jqt "$work/c3.json" '[.findings[].rule_id] | unique == ["harden.limit-reached"]'
 
 rc=$(mwh "$work/r1.json" --remove)
 check "remove: exit 0" test "$rc" = 0

@@ -1,7 +1,10 @@
 /* scanner/harden: the policy protocol parser and the sliding-hour counters. */
 #include "tests/unit/testutil.h"
 
+#include "scanner/harden/harden_int.h"
 #include "scanner/harden/policy.h"
+
+#include <time.h>
 
 #define REQ(state, user, n) \
 	"request=smtpd_access_policy\nprotocol_state=" state "\nsasl_username=" user \
@@ -144,6 +147,108 @@ static void test_persist(void **state)
 	free(dir);
 }
 
+/* Exim's refusal lines as the ratelimit statements of `harden --apply`
+ * log them (captured from Exim 4.96), and lines that only look alike. */
+#define EXL_SASL "H=(client.mw.test) [127.0.0.1] F=<bob@mw.test> A=plain:bob@mw.test " \
+	"temporarily rejected RCPT <r3@example.com>: sending limit reached " \
+	"[mailwarden-limit 1 sasl-messages 200 Ym9iQG13LnRlc3Q= -]"
+#define EXL_LOCAL "1xaKHM-0002LW-2P F=<root@mw-exim.localdomain> rejected by non-SMTP " \
+	"ACL: sending limit reached [mailwarden-limit 1 local-messages 5 d3d3LWRhdGE= 33]"
+
+static void test_exim_marker(void **state)
+{
+	static const char *const bad[] = {
+		"x [mailwarden-limit 1 sasl-messages 200 Ym9iQG13LnRlc3Q= -] trailing",
+		"x [mailwarden-limit 2 sasl-messages 200 Ym9iQG13LnRlc3Q= -]",
+		"x [mailwarden-limit 1 other-kind 200 Ym9iQG13LnRlc3Q= -]",
+		"x [mailwarden-limit 1 sasl-messages 2x0 Ym9iQG13LnRlc3Q= -]",
+		"x [mailwarden-limit 1 sasl-messages 200 Ym9iQG13LnRlc3Q -]",	/* length */
+		"x [mailwarden-limit 1 sasl-messages 200 Ym9i*G13LnRlc3Q= -]",	/* alphabet */
+		"x [mailwarden-limit 1 sasl-messages 200 Ym9iQG13LnRlc3Q= 3x]",
+		"x [mailwarden-limit 1 sasl-messages 200 Ym9iQG13LnRlc3Q=  -]",
+		"x [mailwarden-limit 1 sasl-messages 200 Ym9iQG13LnRlc3Q=]",
+		"x [mailwarden-limit 1 sasl-messages 200 AGI= -]",	/* a NUL inside */
+		"F=<[mailwarden-limit 1 sasl-messages 2 YQ== -]> rejected RCPT <x>: no]",
+		"[mailwarden-limit 1 sasl-messages 200 Ym9iQG13LnRlc3Q= 99999999999]",
+		"]", "",
+	};
+	struct hd_limit_hit h;
+
+	(void)state;
+	assert_int_equal(hd_limit_parse(EXL_SASL, strlen(EXL_SASL), &h), 0);
+	assert_int_equal(h.kind, HD_LIM_SASL_MESSAGES);
+	assert_int_equal(h.limit, 200);
+	assert_string_equal(h.user, "bob@mw.test");
+	assert_int_equal(h.uid, -1);
+	assert_int_equal(hd_limit_parse(EXL_LOCAL, strlen(EXL_LOCAL), &h), 0);
+	assert_int_equal(h.kind, HD_LIM_LOCAL_MESSAGES);
+	assert_int_equal(h.limit, 5);
+	assert_string_equal(h.user, "www-data");
+	assert_int_equal(h.uid, 33);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(hd_limit_parse(bad[i], strlen(bad[i]), &h), -1);
+}
+
+/* The reject log's hits of the last hour become one finding per sender;
+ * older ones, header lines and lookalikes do not. */
+static void test_exim_hits(void **state)
+{
+	char *dir = make_tmpdir(), path[512], stamp[3][32];
+	time_t now = time(NULL), when[3] = { now - 60, now - 30, now - 7200 };
+	struct mw_config cfg = { 0 };
+	struct mw_ctx ctx = { .cfg = &cfg };
+	struct mw_harden_opts o = { 0 };
+	struct mw_report *rep = mw_report_new("harden");
+	struct hd_run r = { .ctx = &ctx, .o = &o, .report = rep };
+	const struct mw_stored_finding *f;
+	struct mw_buf b;
+	struct tm tm;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		localtime_r(&when[i], &tm);
+		strftime(stamp[i], sizeof(stamp[i]), "%Y-%m-%d %H:%M:%S", &tm);
+	}
+	mw_buf_init(&b, 1 << 20);
+	assert_int_equal(mw_buf_printf(&b, "%s " EXL_SASL "\n%s " EXL_SASL "\n%s " EXL_LOCAL "\n"
+		"Envelope-from: <x@y>\n  Subject: [mailwarden-limit 1 local-messages 1 YQ== 1]\n"
+		"%s " EXL_LOCAL "\n%s 1xaKHM-0002LW-2P <= x@y U=alice\n",
+		stamp[0], stamp[1], stamp[2], stamp[1], stamp[1]), MW_OK);
+	snprintf(path, sizeof(path), "%s/rejectlog", dir);
+	write_file(path, b.data, b.len);
+	snprintf(path, sizeof(path), "syslog : %s/%%slog", dir);
+	hd_exim_hits(&r, path, 1);
+	assert_int_equal(mw_report_nerrors(rep), 0);
+	assert_int_equal(mw_report_nfindings(rep), 2);
+	for (size_t i = 0; i < 2; i++) {
+		f = mw_report_finding(rep, i);
+		assert_string_equal(f->rule_id, "harden.limit-reached");
+		assert_int_equal(f->severity, MW_SEV_HIGH);
+		if (!strcmp(json_string_value(json_object_get(f->details, "sender")),
+			    "sasl:bob@mw.test")) {
+			assert_int_equal(json_integer_value(json_object_get(f->details,
+							    "deferred")), 2);
+			assert_null(json_object_get(f->details, "uid"));
+		} else {
+			assert_string_equal(json_string_value(json_object_get(f->details,
+							      "sender")), "local:www-data");
+			/* the one two hours ago is not counted */
+			assert_int_equal(json_integer_value(json_object_get(f->details,
+							    "deferred")), 1);
+			assert_int_equal(json_integer_value(json_object_get(f->details,
+							    "uid")), 33);
+		}
+	}
+	/* syslog only: a note, no finding, no error */
+	hd_exim_hits(&r, "syslog", 1);
+	assert_int_equal(mw_report_nfindings(rep), 2);
+	assert_int_equal(mw_report_nerrors(rep), 0);
+	mw_buf_free(&b);
+	mw_report_free(rep);
+	rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +256,8 @@ int main(void)
 		cmocka_unit_test(test_parse_cap),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_persist),
+		cmocka_unit_test(test_exim_marker),
+		cmocka_unit_test(test_exim_hits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
