@@ -59,6 +59,8 @@ struct ml_agg *ml_agg_new(const struct ml_agg_opts *o)
 	a->web_users = o->web_users;
 	a->since = o->since;
 	a->until = o->until;
+	a->on_line = o->on_line;
+	a->on_line_arg = o->on_line_arg;
 	a->newest_seen = INT64_MIN;
 	ml_tab_init(&a->senders, sizeof(struct ml_rec), ML_MAX_KEYS, 1, NULL);
 	ml_tab_init(&a->users, sizeof(struct user_rec), ML_MAX_USERS, 1, free_user);
@@ -162,6 +164,20 @@ static int in_window(struct ml_agg *a, int64_t t)
 	return 1;
 }
 
+int ml_agg_has_line_fn(const struct ml_agg *a)
+{
+	return a->on_line != NULL;
+}
+
+static void pass_line(struct ml_agg *a, struct ml_str host, struct ml_str ident,
+		      struct ml_str msg)
+{
+	struct ml_line l = { a->cur_time, host, ident, msg };
+
+	if (a->on_line)
+		a->on_line(a->on_line_arg, &l);
+}
+
 static void dispatch_message(struct ml_agg *a, struct ml_str ident, struct ml_str msg,
 			     const struct ml_clock *clk, unsigned long lineno)
 {
@@ -225,12 +241,15 @@ void ml_agg_text_line(struct ml_agg *a, const char *line, size_t n,
 			ev.time -= clk->tz_offset;
 		if (!in_window(a, ev.time))
 			return;
+		pass_line(a, (struct ml_str){ "", 0 }, (struct ml_str){ "", 0 },
+			  (struct ml_str){ line, n });
 		mw_agg_exim_event(a, &ev);
 		return;
 	}
 	if (ml_parse_syslog(line, n, clk, &sl) == 0) {
 		if (!in_window(a, sl.time))
 			return;
+		pass_line(a, sl.host, sl.ident, sl.msg);
 		dispatch_message(a, sl.ident, sl.msg, clk, lineno);
 		return;
 	}
@@ -268,7 +287,6 @@ void ml_agg_journal_record(struct ml_agg *a, int64_t time, struct ml_str host,
 	char ev[ML_MAX_SAMPLE_LEN + 1];
 	int n;
 
-	(void)host;
 	a->lines++;
 	if (a->cur)
 		a->cur->lines++;
@@ -292,6 +310,7 @@ void ml_agg_journal_record(struct ml_agg *a, int64_t time, struct ml_str host,
 			msg = in.msg;
 		}
 	}
+	pass_line(a, host, ident, msg);
 	dispatch_message(a, ident, msg, NULL, lineno);
 	a->cur_line = NULL;
 }

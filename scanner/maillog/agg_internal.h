@@ -156,6 +156,8 @@ struct ml_source {
 struct ml_agg {
 	const struct mw_strlist *web_users;
 	int64_t since, until;
+	ml_line_fn on_line;
+	void *on_line_arg;
 
 	struct ml_tab senders, users, sasl, ips, hours, bls, scripts;
 	struct ml_tab provs, fwds;	/* agg_provider.c */

@@ -198,7 +198,10 @@ int ml_parse_when(const char *s, int64_t now, int64_t *out)
 	return 0;
 }
 
-static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o)
+/* The logs check, or with fn the sources only, each line handed to fn
+ * (ml_logs_feed). */
+static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
+			    ml_line_fn fn, void *fn_arg)
 {
 	const char *since_s = o->since, *until_s = o->until, *jdir = o->journal_dir;
 	const char *root = o->root ? o->root : "/";
@@ -241,6 +244,8 @@ static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o)
 	ao.web_users = &web;
 	ao.since = since;
 	ao.until = until;
+	ao.on_line = fn;
+	ao.on_line_arg = fn_arg;
 	a = ml_agg_new(&ao);
 	if (!a) {
 		close(rootfd);
@@ -296,7 +301,7 @@ static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o)
 		mw_report_error(ctx->report, CHECK, NULL, 0, MW_ERR_IO,
 				"no mail log found (no journal, no /var/log/mail.log*, "
 				"/var/log/maillog*, /var/log/exim4/mainlog*)");
-	e = ml_agg_report(a, ctx);
+	e = fn ? MW_OK : ml_agg_report(a, ctx);
 out:
 	for (i = 0; i < nfds; i++)
 		close(fds[i]);
@@ -314,9 +319,15 @@ enum mw_err mw_logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 	enum mw_err e;
 
 	ctx->report = report;
-	e = logs_run(ctx, o);
+	e = logs_run(ctx, o, NULL, NULL);
 	ctx->report = saved;
 	return e;
+}
+
+enum mw_err ml_logs_feed(struct mw_ctx *ctx, const struct mw_logs_opts *o,
+			 ml_line_fn fn, void *arg)
+{
+	return logs_run(ctx, o, fn, arg);
 }
 
 enum mw_err mw_logs_opts_describe(const struct mw_logs_opts *o, struct mw_buf *b)

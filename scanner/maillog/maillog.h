@@ -245,10 +245,30 @@ int ml_reply_provider(const char *reply, size_t n, const char *mx, size_t mxn,
 
 struct ml_agg;
 
+/*
+ * One in-window line as the readers saw it, for a caller that wants lines
+ * this module does not count (`account`: Dovecot logins). Slices are only
+ * valid during the call. A line that is not of syslog shape is passed with
+ * an empty ident and the whole line as msg.
+ */
+struct ml_line {
+	int64_t time;		/* INT64_MIN when the line had no stamp */
+	struct ml_str host, ident, msg;
+};
+typedef void (*ml_line_fn)(void *arg, const struct ml_line *l);
+
 struct ml_agg_opts {
 	const struct mw_strlist *web_users;	/* user names counted as web users */
 	int64_t since, until;			/* window, INT64_MIN/MAX = open */
+	ml_line_fn on_line;			/* NULL, or called for every line
+						 * in the window (and the journal
+						 * also yields Dovecot's records) */
+	void *on_line_arg;
 };
+
+/* 1 when the aggregator was made with on_line (the journal reader then
+ * also takes Dovecot's records). */
+int ml_agg_has_line_fn(const struct ml_agg *a);
 
 struct ml_agg *ml_agg_new(const struct ml_agg_opts *o);
 void ml_agg_free(struct ml_agg *a);
@@ -332,6 +352,15 @@ enum mw_err mw_logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 
 /* Append the equivalent command line ("logs --since 7d FILE") to b. */
 enum mw_err mw_logs_opts_describe(const struct mw_logs_opts *o, struct mw_buf *b);
+
+/*
+ * Read the sources mw_logs_run would read (same options, same defaults,
+ * errors and notes into ctx->report under check "logs") and hand every
+ * line in the window to fn instead of reporting on them. MW_OK when the
+ * sources were read; MW_ERR_USAGE for a bad window.
+ */
+enum mw_err ml_logs_feed(struct mw_ctx *ctx, const struct mw_logs_opts *o,
+			 ml_line_fn fn, void *arg);
 
 /* --- options ------------------------------------------------------------- */
 

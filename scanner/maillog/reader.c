@@ -743,6 +743,10 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 	sd_journal_add_match(j, "_SYSTEMD_UNIT=postfix.service", 0);
 	sd_journal_add_disjunction(j);
 	sd_journal_add_match(j, "_SYSTEMD_UNIT=exim4.service", 0);
+	if (ml_agg_has_line_fn(a)) {
+		sd_journal_add_disjunction(j);
+		sd_journal_add_match(j, "_SYSTEMD_UNIT=dovecot.service", 0);
+	}
 	if (since != INT64_MIN && since > 0)
 		rc = sd_journal_seek_realtime_usec(j, (uint64_t)since * 1000000ULL);
 	else
@@ -766,7 +770,9 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 		if (jget(j, "SYSLOG_IDENTIFIER", &ident) != 0)
 			continue;
 		if (!(ident.n >= 7 && memcmp(ident.p, "postfix", 7) == 0) &&
-		    !(ident.n >= 4 && memcmp(ident.p, "exim", 4) == 0))
+		    !(ident.n >= 4 && memcmp(ident.p, "exim", 4) == 0) &&
+		    !(ident.n == 7 && memcmp(ident.p, "dovecot", 7) == 0 &&
+		      ml_agg_has_line_fn(a)))
 			continue;
 		if (jget(j, "SYSLOG_PID", &pid) == 0 || jget(j, "_PID", &pid) == 0)
 			p = ml_str_long(pid);
