@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct ml_clock clk = { 2026, 11, 0 };
 	const char *p = (const char *)data, *end = p + size;
 	struct mw_strlist web = { 0 };
-	struct ml_agg_opts o = { &web, INT64_MIN, INT64_MAX };
+	struct ml_agg_opts o = { .web_users = &web, .since = INT64_MIN, .until = INT64_MAX };
 	struct mw_ctx ctx;
 	struct ml_agg *a;
 	unsigned long ln = 0;

@@ -158,7 +158,7 @@ static void test_parse_when(void **state)
 static struct mw_report *run_lines(const char *const *lines, size_t n)
 {
 	struct mw_strlist web = { 0 };
-	struct ml_agg_opts o = { &web, INT64_MIN, INT64_MAX };
+	struct ml_agg_opts o = { .web_users = &web, .since = INT64_MIN, .until = INT64_MAX };
 	struct ml_clock clk = { 2026, 11, 0 };
 	struct mw_config cfg;
 	struct mw_ctx ctx;
@@ -232,7 +232,7 @@ static void test_agg_queue_cap(void **state)
 	/* More open queue ids than ML_MAX_QUEUE: the oldest are evicted and
 	 * counted, memory stays bounded. */
 	struct mw_strlist web = { 0 };
-	struct ml_agg_opts o = { &web, INT64_MIN, INT64_MAX };
+	struct ml_agg_opts o = { .web_users = &web, .since = INT64_MIN, .until = INT64_MAX };
 	struct ml_clock clk = { 2026, 11, 0 };
 	struct mw_ctx ctx;
 	struct ml_agg *a;
@@ -264,7 +264,7 @@ static void test_agg_journal_stdout(void **state)
 	/* `postfix start-fg` with maillog_file=/dev/stdout: journald keeps
 	 * postlogd's whole line as MESSAGE under the identifier "postfix". */
 	struct mw_strlist web = { 0 };
-	struct ml_agg_opts o = { &web, INT64_MIN, INT64_MAX };
+	struct ml_agg_opts o = { .web_users = &web, .since = INT64_MIN, .until = INT64_MAX };
 	struct mw_ctx ctx;
 	struct ml_agg *a;
 	const char *m1 = "Nov 23 16:47:59 web1 postfix/pickup[27563]: 0B943A7202B: uid=33 from=<www-data>";
