@@ -3,8 +3,12 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "core/config.h"
+#include "core/ctx.h"
 #include "core/strlist.h"
+#include "reports/report.h"
 #include "scanner/reput/rp_dkim.h"
+#include "scanner/reput/rp_logs.h"
 #include "scanner/reput/rp_run.h"
 #include "scanner/reput/rp_spf.h"
 #include "scanner/reput/rp_tags.h"
@@ -269,6 +273,83 @@ static void test_opendkim_conf(void **state)
 	free(dir);
 }
 
+static void on_line(void *arg, const struct ml_line *l)
+{
+	rp_log_senders_line(arg, l);
+}
+
+/* The two fixture logs through the logs check's own readers. */
+static void test_log_senders(void **state)
+{
+	char pf[4096], ex[4096];
+	const char *files[] = { pf, ex };
+	struct mw_logs_opts lo = { .files = files, .nfiles = 2 };
+	struct rp_log_senders *s = calloc(1, sizeof(*s));
+	const struct rp_log_domain *top[8];
+	struct mw_config cfg;
+	struct mw_ctx ctx;
+
+	(void)state;
+	snprintf(pf, sizeof(pf), "%s/tests/fixtures/reput/senders-postfix.log", test_top());
+	snprintf(ex, sizeof(ex), "%s/tests/fixtures/reput/senders-exim.log", test_top());
+	memset(&ctx, 0, sizeof(ctx));
+	assert_int_equal(mw_config_defaults(&cfg), MW_OK);
+	ctx.cfg = &cfg;
+	ctx.report = mw_report_new("reputation");
+	assert_non_null(s);
+	assert_int_equal(ml_logs_feed(&ctx, &lo, on_line, s), MW_OK);
+	assert_int_equal(mw_report_nerrors(ctx.report), 0);
+	/* picked up or authenticated, each message once: not the null
+	 * sender, not mail that came in from outside */
+	assert_int_equal(s->messages, 7);
+	assert_int_equal(s->n, 4);
+	assert_int_equal(rp_log_senders_top(s, top, 8), 4);
+	assert_string_equal(top[0]->name, "example.org");
+	assert_int_equal(top[0]->messages, 2);
+	assert_string_equal(top[1]->name, "news.example");
+	assert_string_equal(top[2]->name, "shop.example");
+	assert_int_equal(top[2]->messages, 2);
+	assert_string_equal(top[3]->name, "web1.localdomain");
+	assert_int_equal(rp_log_senders_top(s, top, 2), 2);
+	assert_string_equal(top[1]->name, "news.example");
+	mw_report_free(ctx.report);
+	mw_config_free(&cfg);
+	free(s);
+}
+
+/* The cap on distinct domains holds, and an id overwritten in its slot
+ * only loses that message. */
+static void test_log_senders_caps(void **state)
+{
+	struct rp_log_senders *s = calloc(1, sizeof(*s));
+	char msg[200];
+	struct ml_line l = { 0, { "h", 1 }, { "postfix/pickup", 14 }, { msg, 0 } };
+	unsigned i;
+
+	(void)state;
+	assert_non_null(s);
+	for (i = 0; i < RP_LOG_DOMAINS + 10; i++) {
+		l.ident = (struct ml_str){ "postfix/pickup", 14 };
+		l.msg.n = (size_t)snprintf(msg, sizeof(msg), "A%05X: uid=33 from=<w>", i);
+		rp_log_senders_line(s, &l);
+		l.ident = (struct ml_str){ "postfix/qmgr", 12 };
+		l.msg.n = (size_t)snprintf(msg, sizeof(msg), "A%05X: from=<w@d%u.example>, "
+					   "size=1, nrcpt=1 (queue active)", i, i);
+		rp_log_senders_line(s, &l);
+	}
+	assert_int_equal(s->n, RP_LOG_DOMAINS);
+	assert_int_equal(s->dropped, 10);
+	/* an address with no usable domain is not counted */
+	l.ident = (struct ml_str){ "postfix/pickup", 14 };
+	l.msg.n = (size_t)snprintf(msg, sizeof(msg), "B1: uid=33 from=<w>");
+	rp_log_senders_line(s, &l);
+	l.ident = (struct ml_str){ "postfix/qmgr", 12 };
+	l.msg.n = (size_t)snprintf(msg, sizeof(msg), "B1: from=<a@c..example>, size=1, nrcpt=1 (queue active)");
+	rp_log_senders_line(s, &l);
+	assert_int_equal(s->messages, RP_LOG_DOMAINS + 10);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +363,8 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_exim_dkim),
 		cmocka_unit_test(test_opendkim_conf),
+		cmocka_unit_test(test_log_senders),
+		cmocka_unit_test(test_log_senders_caps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
