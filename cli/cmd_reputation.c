@@ -22,6 +22,8 @@ const char mw_reputation_usage[] =
 	"  --tries N                attempts per query (default [dnsbl] tries)\n"
 	"  --postfix-config DIR     Postfix configuration directory (postconf -c)\n"
 	"  --opendkim-config FILE   OpenDKIM configuration (default /etc/opendkim.conf)\n"
+	"  --rspamd-config DIR      rspamd's configuration directory, its\n"
+	"                           dkim_signing.conf (default /etc/rspamd)\n"
 	"  --no-discover            only the addresses and names given (and --log)\n"
 	"  --log FILE               take sending domains from this mail log (repeatable;\n"
 	"                           default: the logs check's sources, unless\n"
@@ -47,6 +49,7 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 		{ "tries", required_argument, NULL, 'n' },
 		{ "postfix-config", required_argument, NULL, 'p' },
 		{ "opendkim-config", required_argument, NULL, 'k' },
+		{ "rspamd-config", required_argument, NULL, 'R' },
 		{ "no-discover", no_argument, NULL, 'N' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "since", required_argument, NULL, 's' },
@@ -76,6 +79,9 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 			break;
 		case 'k':
 			o->opendkim_config = optarg;
+			break;
+		case 'R':
+			o->rspamd_config = optarg;
 			break;
 		case 'N':
 			o->no_discover = 1;

@@ -8,6 +8,7 @@
  *   rp_spf.c     SPF parser, macros, check_host(), lookup count
  *   rp_tags.c    tag lists: DMARC and DKIM key records
  *   rp_dkim.c    signer configuration (OpenDKIM, Exim), key comparison
+ *   rp_rspamd.c  rspamd's dkim_signing.conf (a bounded UCL subset parser)
  *   rp_mta.c     sending domains and HELO names from Postfix and Exim
  *   rp_logs.c    sending domains from the envelope senders in the logs
  *   rp_check.c   the checks per domain, address and name; findings
@@ -37,6 +38,8 @@ struct mw_reput_opts {
 	unsigned timeout_ms, tries;	/* 0 = [dnsbl] timeout_ms, tries */
 	const char *postfix_config;	/* Postfix config dir (postconf -c) */
 	const char *opendkim_config;	/* NULL = /etc/opendkim.conf if present */
+	const char *rspamd_config;	/* rspamd's directory; NULL = /etc/rspamd
+					 * when discovering this host */
 	int no_discover;		/* --no-discover: only what was given */
 	const char *const *logs;	/* --log: mail logs to read; none = the
 					 * logs check's sources when discovering

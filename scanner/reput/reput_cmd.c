@@ -9,14 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/ctx.h"
 #include "reports/report.h"
 #include "scanner/reput/rp_logs.h"
+#include "scanner/reput/rp_rspamd.h"
 #include "scanner/reput/rp_run.h"
 
 #define DEFAULT_OPENDKIM_CONF	"/etc/opendkim.conf"
+#define DEFAULT_RSPAMD_DIR	"/etc/rspamd"
 
 static enum mw_err add_names(struct rp_run *r, struct rp_names *set,
 			     const struct mw_strlist *l, const char *opt)
@@ -156,9 +159,26 @@ static enum mw_err log_senders(struct rp_run *r, const struct mw_reput_opts *o)
 	return e;
 }
 
+/* rspamd's global selector/path sign every domain that has a key file
+ * there and no entry of its own: those signers, once all domains are known. */
+static void rspamd_global(struct rp_run *r, const struct rp_rspamd_global *g)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->domains.n; i++) {
+		const char *d = r->domains.v[i].name;
+
+		for (k = 0; k < r->dkim.n && strcasecmp(r->dkim.v[k].domain, d) != 0; k++)
+			;
+		if (k == r->dkim.n)
+			(void)rp_rspamd_global_signer(g, d, &r->dkim);
+	}
+}
+
 static enum mw_err setup(struct rp_run *r, const struct mw_reput_opts *o)
 {
 	struct mw_config *cfg = r->ctx->cfg;
+	struct rp_rspamd_global rg = { 0 };
 	struct mw_strlist notes = { 0 };
 	struct mw_dnsbl_resolver res;
 	char err[160];
@@ -192,6 +212,10 @@ static enum mw_err setup(struct rp_run *r, const struct mw_reput_opts *o)
 		dkim_read_opendkim(DEFAULT_OPENDKIM_CONF, 0, &r->dkim, &notes);
 	if (!o->no_discover && !o->postfix_config)
 		dkim_read_exim(&r->dkim, &notes);
+	if (o->rspamd_config)
+		rp_rspamd_read(o->rspamd_config, 1, &r->dkim, &rg, &notes);
+	else if (!o->no_discover && !o->postfix_config)
+		rp_rspamd_read(DEFAULT_RSPAMD_DIR, 0, &r->dkim, &rg, &notes);
 	for (i = 0; i < r->dkim.n; i++) {
 		char src[160];
 
@@ -202,6 +226,7 @@ static enum mw_err setup(struct rp_run *r, const struct mw_reput_opts *o)
 	notes_out(r, &notes);
 	if ((e = log_senders(r, o)) != MW_OK)
 		return e;
+	rspamd_global(r, &rg);
 	if (r->dkim.dropped)
 		mw_report_note(r->rep, MW_REPUT_CHECK, "%zu more DKIM keys not checked "
 			       "(limit %d)", r->dkim.dropped, DKIM_MAX_SIGNERS);
@@ -211,7 +236,7 @@ static enum mw_err setup(struct rp_run *r, const struct mw_reput_opts *o)
 			       r->helo.dropped, MW_REPUT_MAX_DOMAINS, MW_REPUT_MAX_HELO);
 	if (!r->dkim.configured)
 		mw_report_note(r->rep, MW_REPUT_CHECK, "no DKIM signer configuration found "
-			       "(OpenDKIM, Exim): mail is not signed, and DMARC then rests on "
+			       "(OpenDKIM, Exim, rspamd): mail is not signed, and DMARC then rests on "
 			       "SPF alone; Gmail and Yahoo want both from bulk senders");
 	choose_addrs(r, o);
 	return MW_OK;
@@ -303,6 +328,8 @@ enum mw_err mw_reput_opts_describe(const struct mw_reput_opts *o, struct mw_buf 
 		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
 	if (!e && o->opendkim_config)
 		e = mw_buf_printf(b, " --opendkim-config %s", o->opendkim_config);
+	if (!e && o->rspamd_config)
+		e = mw_buf_printf(b, " --rspamd-config %s", o->rspamd_config);
 	if (!e && o->no_discover)
 		e = mw_buf_puts(b, " --no-discover");
 	if (!e && o->top_senders)
