@@ -3,6 +3,7 @@
  * command line into a struct mw_reput_opts (scanner/reput/reput.h).
  */
 #include <getopt.h>
+#include <stdlib.h>
 
 #include "cli/commands.h"
 #include "scanner/reput/reput.h"
@@ -10,7 +11,7 @@
 const char mw_reputation_usage[] =
 	"mailwarden reputation [--ip IP] [--domain DOMAIN] [--helo NAME] [--resolver IP[:PORT]]\n"
 	"  (sending addresses as dnsbl finds them; sending domains and HELO names from\n"
-	"  Postfix/Exim and the DKIM signer: SPF, DMARC, DKIM keys, PTR, HELO)\n"
+	"  Postfix/Exim, the DKIM signer and the logs: SPF, DMARC, DKIM keys, PTR, HELO)\n"
 	"  --ip IP                  sending address (repeatable; default [dnsbl] ips,\n"
 	"                           else discovered)\n"
 	"  --domain DOMAIN          also check this sending domain (repeatable)\n"
@@ -21,7 +22,15 @@ const char mw_reputation_usage[] =
 	"  --tries N                attempts per query (default [dnsbl] tries)\n"
 	"  --postfix-config DIR     Postfix configuration directory (postconf -c)\n"
 	"  --opendkim-config FILE   OpenDKIM configuration (default /etc/opendkim.conf)\n"
-	"  --no-discover            only the addresses and names given\n";
+	"  --rspamd-config DIR      rspamd's configuration directory, its\n"
+	"                           dkim_signing.conf (default /etc/rspamd)\n"
+	"  --no-discover            only the addresses and names given (and --log)\n"
+	"  --log FILE               take sending domains from this mail log (repeatable;\n"
+	"                           default: the logs check's sources, unless\n"
+	"                           --no-discover or --postfix-config)\n"
+	"  --since WHEN             only log lines since WHEN (as for logs)\n"
+	"  --top-senders N          the N sender domains of most local or authenticated\n"
+	"                           mail in the logs (default 10, 0 = none)\n";
 
 static enum mw_err add(struct mw_ctx *ctx, struct mw_strlist *l, const char *v)
 {
@@ -29,7 +38,7 @@ static enum mw_err add(struct mw_ctx *ctx, struct mw_strlist *l, const char *v)
 }
 
 static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
-			 struct mw_reput_opts *o)
+			 struct mw_reput_opts *o, struct mw_strlist *logs)
 {
 	static const struct option opts[] = {
 		{ "ip", required_argument, NULL, 'i' },
@@ -40,10 +49,16 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 		{ "tries", required_argument, NULL, 'n' },
 		{ "postfix-config", required_argument, NULL, 'p' },
 		{ "opendkim-config", required_argument, NULL, 'k' },
+		{ "rspamd-config", required_argument, NULL, 'R' },
 		{ "no-discover", no_argument, NULL, 'N' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "since", required_argument, NULL, 's' },
+		{ "top-senders", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
 	enum mw_err e = MW_OK;
+	char *end;
+	long v;
 	int c;
 
 	optind = 0;
@@ -65,8 +80,24 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 		case 'k':
 			o->opendkim_config = optarg;
 			break;
+		case 'R':
+			o->rspamd_config = optarg;
+			break;
 		case 'N':
 			o->no_discover = 1;
+			break;
+		case 'l':
+			e = add(ctx, logs, optarg);
+			break;
+		case 's':
+			o->since = optarg;
+			break;
+		case 'T':
+			v = strtol(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || v > MW_REPUT_MAX_DOMAINS)
+				return mw_usage(ctx, "--top-senders: a number from 0 to %d",
+						MW_REPUT_MAX_DOMAINS);
+			o->top_senders = v ? (int)v : -1;
 			break;
 		default:
 			if (!mw_cli_dns_option(ctx, c, &o->resolver, &o->timeout_ms, &o->tries, &e))
@@ -83,13 +114,17 @@ static enum mw_err parse(struct mw_ctx *ctx, int argc, char **argv,
 enum mw_err mw_cmd_reputation(struct mw_ctx *ctx, int argc, char **argv)
 {
 	struct mw_reput_opts o = { 0 };
+	struct mw_strlist logs = { 0 };
 	enum mw_err e;
 
-	e = parse(ctx, argc, argv, &o);
+	e = parse(ctx, argc, argv, &o, &logs);
+	o.logs = (const char *const *)logs.v;
+	o.nlogs = logs.n;
 	if (!e)
 		e = mw_reput_run(ctx, &o, ctx->report);
 	mw_strlist_clear(&o.ip);
 	mw_strlist_clear(&o.domains);
 	mw_strlist_clear(&o.helo);
+	mw_strlist_clear(&logs);
 	return e;
 }

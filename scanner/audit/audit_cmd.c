@@ -72,7 +72,9 @@ static enum mw_err check_reputation(struct mw_ctx *ctx, const struct plan *p,
 				    struct mw_buf *line, struct mw_report *rep)
 {
 	struct mw_reput_opts o = { .ip = p->o->ip, .resolver = p->o->resolver,
-				   .postfix_config = p->o->postfix_config };
+				   .postfix_config = p->o->postfix_config,
+				   .logs = (const char *const *)p->o->log.v,
+				   .nlogs = p->o->log.n, .since = p->since };
 
 	if (mw_reput_opts_describe(&o, line))
 		return MW_ERR_NOMEM;

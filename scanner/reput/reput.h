@@ -8,7 +8,9 @@
  *   rp_spf.c     SPF parser, macros, check_host(), lookup count
  *   rp_tags.c    tag lists: DMARC and DKIM key records
  *   rp_dkim.c    signer configuration (OpenDKIM, Exim), key comparison
+ *   rp_rspamd.c  rspamd's dkim_signing.conf (a bounded UCL subset parser)
  *   rp_mta.c     sending domains and HELO names from Postfix and Exim
+ *   rp_logs.c    sending domains from the envelope senders in the logs
  *   rp_check.c   the checks per domain, address and name; findings
  *   reput_cmd.c  mw_reput_run: sources, order, data section
  */
@@ -22,6 +24,7 @@
 #define MW_REPUT_CHECK		"reputation"
 #define MW_REPUT_MAX_DOMAINS	64	/* sending domains checked per run */
 #define MW_REPUT_MAX_HELO	8	/* HELO names checked per run */
+#define MW_REPUT_TOP_SENDERS	10	/* sending domains taken from the logs */
 
 struct mw_ctx;
 struct mw_report;
@@ -35,7 +38,16 @@ struct mw_reput_opts {
 	unsigned timeout_ms, tries;	/* 0 = [dnsbl] timeout_ms, tries */
 	const char *postfix_config;	/* Postfix config dir (postconf -c) */
 	const char *opendkim_config;	/* NULL = /etc/opendkim.conf if present */
+	const char *rspamd_config;	/* rspamd's directory; NULL = /etc/rspamd
+					 * when discovering this host */
 	int no_discover;		/* --no-discover: only what was given */
+	const char *const *logs;	/* --log: mail logs to read; none = the
+					 * logs check's sources when discovering
+					 * this host (no --postfix-config) */
+	size_t nlogs;
+	const char *since;		/* --since: the logs' window (logs' forms) */
+	int top_senders;		/* domains from the logs: 0 = default
+					 * MW_REPUT_TOP_SENDERS, < 0 = none */
 };
 
 /*

@@ -3,18 +3,23 @@
  * then the data section. Addresses come as in the dnsbl check (--ip,
  * [dnsbl] ips, else the MTA's bind addresses and the host's public
  * addresses); domains and HELO names from the MTA configuration and the
- * DKIM signer, plus what --domain/--helo add.
+ * DKIM signer, plus what --domain/--helo add, plus the domains of the
+ * envelope senders the logs show this host's users sending as.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/ctx.h"
 #include "reports/report.h"
+#include "scanner/reput/rp_logs.h"
+#include "scanner/reput/rp_rspamd.h"
 #include "scanner/reput/rp_run.h"
 
 #define DEFAULT_OPENDKIM_CONF	"/etc/opendkim.conf"
+#define DEFAULT_RSPAMD_DIR	"/etc/rspamd"
 
 static enum mw_err add_names(struct rp_run *r, struct rp_names *set,
 			     const struct mw_strlist *l, const char *opt)
@@ -86,9 +91,94 @@ static json_t *names_json(const struct rp_names *s)
 	return a;
 }
 
+static void on_log_line(void *arg, const struct ml_line *l)
+{
+	rp_log_senders_line(arg, l);
+}
+
+/*
+ * The top sending domains of the logs into r->domains. The logs check's
+ * readers do the reading (--log files, else its usual sources); what they
+ * report goes to a scratch report: a log given with --log that cannot be
+ * read is an error of this check, a usual source that is absent a note.
+ */
+static enum mw_err log_senders(struct rp_run *r, const struct mw_reput_opts *o)
+{
+	struct mw_logs_opts lo = { 0 };
+	struct rp_log_senders *s;
+	struct mw_report *scratch, *saved = r->ctx->report;
+	const struct rp_log_domain *top[MW_REPUT_MAX_DOMAINS];
+	size_t i, n = o->top_senders ? (size_t)o->top_senders : MW_REPUT_TOP_SENDERS;
+	struct mw_strlist notes = { 0 };
+	enum mw_err e;
+
+	if (o->top_senders < 0 || (!o->nlogs && (o->no_discover || o->postfix_config)))
+		return MW_OK;
+	if (n > MW_REPUT_MAX_DOMAINS)
+		n = MW_REPUT_MAX_DOMAINS;
+	s = calloc(1, sizeof(*s));
+	scratch = mw_report_new(MW_REPUT_CHECK);
+	if (!s || !scratch) {
+		free(s);
+		mw_report_free(scratch);
+		return mw_fail(r->ctx, MW_ERR_NOMEM, "out of memory");
+	}
+	lo.files = o->logs;
+	lo.nfiles = o->nlogs;
+	lo.since = o->since;
+	r->ctx->report = scratch;
+	e = ml_logs_feed(r->ctx, &lo, on_log_line, s);
+	r->ctx->report = saved;
+	for (i = 0; e == MW_OK && i < mw_report_nerrors(scratch); i++) {
+		const struct mw_report_error *er = mw_report_get_error(scratch, i);
+
+		if (o->nlogs)
+			mw_report_error(r->rep, MW_REPUT_CHECK, er->path, er->line, er->code,
+					"mail log: %s", er->message ? er->message : "");
+		else
+			mw_report_note(r->rep, MW_REPUT_CHECK, "sending domains from the logs "
+				       "not read: %s", er->message ? er->message : "");
+	}
+	mw_report_free(scratch);
+	if (e == MW_OK) {
+		n = rp_log_senders_top(s, top, n);
+		for (i = 0; i < n; i++) {
+			char src[160];
+
+			snprintf(src, sizeof(src), "envelope sender in the logs (%lu message%s)",
+				 top[i]->messages, top[i]->messages == 1 ? "" : "s");
+			rp_names_add_found(&r->domains, top[i]->name, strlen(top[i]->name), src,
+					   &notes);
+		}
+		notes_out(r, &notes);
+		r->j_logs = json_pack("{s:I, s:I, s:I}", "messages", (json_int_t)s->messages,
+				      "domains", (json_int_t)s->n, "uncounted",
+				      (json_int_t)s->dropped);
+	}
+	free(s);
+	return e;
+}
+
+/* rspamd's global selector/path sign every domain that has a key file
+ * there and no entry of its own: those signers, once all domains are known. */
+static void rspamd_global(struct rp_run *r, const struct rp_rspamd_global *g)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->domains.n; i++) {
+		const char *d = r->domains.v[i].name;
+
+		for (k = 0; k < r->dkim.n && strcasecmp(r->dkim.v[k].domain, d) != 0; k++)
+			;
+		if (k == r->dkim.n)
+			(void)rp_rspamd_global_signer(g, d, &r->dkim);
+	}
+}
+
 static enum mw_err setup(struct rp_run *r, const struct mw_reput_opts *o)
 {
 	struct mw_config *cfg = r->ctx->cfg;
+	struct rp_rspamd_global rg = { 0 };
 	struct mw_strlist notes = { 0 };
 	struct mw_dnsbl_resolver res;
 	char err[160];
@@ -122,6 +212,10 @@ static enum mw_err setup(struct rp_run *r, const struct mw_reput_opts *o)
 		dkim_read_opendkim(DEFAULT_OPENDKIM_CONF, 0, &r->dkim, &notes);
 	if (!o->no_discover && !o->postfix_config)
 		dkim_read_exim(&r->dkim, &notes);
+	if (o->rspamd_config)
+		rp_rspamd_read(o->rspamd_config, 1, &r->dkim, &rg, &notes);
+	else if (!o->no_discover && !o->postfix_config)
+		rp_rspamd_read(DEFAULT_RSPAMD_DIR, 0, &r->dkim, &rg, &notes);
 	for (i = 0; i < r->dkim.n; i++) {
 		char src[160];
 
@@ -130,6 +224,9 @@ static enum mw_err setup(struct rp_run *r, const struct mw_reput_opts *o)
 				   strlen(r->dkim.v[i].domain), src);
 	}
 	notes_out(r, &notes);
+	if ((e = log_senders(r, o)) != MW_OK)
+		return e;
+	rspamd_global(r, &rg);
 	if (r->dkim.dropped)
 		mw_report_note(r->rep, MW_REPUT_CHECK, "%zu more DKIM keys not checked "
 			       "(limit %d)", r->dkim.dropped, DKIM_MAX_SIGNERS);
@@ -139,7 +236,7 @@ static enum mw_err setup(struct rp_run *r, const struct mw_reput_opts *o)
 			       r->helo.dropped, MW_REPUT_MAX_DOMAINS, MW_REPUT_MAX_HELO);
 	if (!r->dkim.configured)
 		mw_report_note(r->rep, MW_REPUT_CHECK, "no DKIM signer configuration found "
-			       "(OpenDKIM, Exim): mail is not signed, and DMARC then rests on "
+			       "(OpenDKIM, Exim, rspamd): mail is not signed, and DMARC then rests on "
 			       "SPF alone; Gmail and Yahoo want both from bulk senders");
 	choose_addrs(r, o);
 	return MW_OK;
@@ -189,19 +286,21 @@ enum mw_err mw_reput_run(struct mw_ctx *ctx, const struct mw_reput_opts *o,
 		for (i = 0; i < r->addrs.n; i++)
 			if (r->addrs.v[i].queried)
 				json_array_append_new(ips, json_string(r->addrs.v[i].text));
-		data = json_pack("{s:s, s:i, s:o, s:o, s:o, s:O, s:O, s:O}",
+		data = json_pack("{s:s, s:i, s:o, s:o, s:o, s:O, s:O, s:O, s:O}",
 				 "resolver", rp_dns_servers(r->dns),
 				 "dns_queries", (json_int_t)rp_dns_sent(r->dns, NULL),
 				 "ips", ips,
 				 "sending_domains", names_json(&r->domains),
 				 "helo_names", names_json(&r->helo),
-				 "domains", r->j_domains, "ptr", r->j_ptr, "helo", r->j_helo);
+				 "domains", r->j_domains, "ptr", r->j_ptr, "helo", r->j_helo,
+				 "log_senders", r->j_logs ? r->j_logs : json_null());
 		mw_report_set_data(report, MW_REPUT_CHECK, data, NULL);
 	}
 out:
 	json_decref(r->j_domains);
 	json_decref(r->j_ptr);
 	json_decref(r->j_helo);
+	json_decref(r->j_logs);
 	rp_dns_free(r->dns);
 	mw_dnsbl_addrs_free(&r->addrs);
 	free(r);
@@ -229,7 +328,15 @@ enum mw_err mw_reput_opts_describe(const struct mw_reput_opts *o, struct mw_buf 
 		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
 	if (!e && o->opendkim_config)
 		e = mw_buf_printf(b, " --opendkim-config %s", o->opendkim_config);
+	if (!e && o->rspamd_config)
+		e = mw_buf_printf(b, " --rspamd-config %s", o->rspamd_config);
 	if (!e && o->no_discover)
 		e = mw_buf_puts(b, " --no-discover");
+	if (!e && o->top_senders)
+		e = mw_buf_printf(b, " --top-senders %d", o->top_senders < 0 ? 0 : o->top_senders);
+	if (!e && o->since)
+		e = mw_buf_printf(b, " --since %s", o->since);
+	for (i = 0; !e && i < o->nlogs; i++)
+		e = mw_buf_printf(b, " --log %s", o->logs[i]);
 	return e;
 }

@@ -29,8 +29,7 @@ static void notef(struct mw_strlist *notes, const char *fmt, const char *a,
 	(void)mw_strlist_add(notes, msg);
 }
 
-/* Read path (absolute, no link followed anywhere) into out, capped. */
-static enum mw_err read_abs(const char *path, struct mw_buf *out, size_t cap)
+enum mw_err dkim_read_abs(const char *path, struct mw_buf *out, size_t cap)
 {
 	int root, fd, trunc = 0;
 	enum mw_err e;
@@ -48,9 +47,9 @@ static enum mw_err read_abs(const char *path, struct mw_buf *out, size_t cap)
 	return e == MW_OK && trunc ? MW_ERR_TOOBIG : e;
 }
 
-static void add_signer(struct dkim_signers *out, const char *domain, size_t dl,
-		       const char *sel, size_t sl, const char *key, size_t kl,
-		       const char *source)
+void dkim_add_signer(struct dkim_signers *out, const char *domain, size_t dl,
+		     const char *sel, size_t sl, const char *key, size_t kl,
+		     const char *source)
 {
 	struct dkim_signer *s;
 
@@ -96,7 +95,7 @@ static void read_keytable(const char *path, struct dkim_signers *out,
 	char src[600];
 
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
-	if (read_abs(path, &b, MW_MAX_TEXT_FILE) != MW_OK) {
+	if (dkim_read_abs(path, &b, MW_MAX_TEXT_FILE) != MW_OK) {
 		notef(notes, "opendkim KeyTable %s cannot be read%s", path, "");
 		mw_buf_free(&b);
 		return;
@@ -122,7 +121,7 @@ static void read_keytable(const char *path, struct dkim_signers *out,
 		if (!c2)
 			continue;
 		snprintf(src, sizeof(src), "%s:%lu", path, it.lineno);
-		add_signer(out, v, (size_t)(c1 - v), c1 + 1, (size_t)(c2 - c1 - 1),
+		dkim_add_signer(out, v, (size_t)(c1 - v), c1 + 1, (size_t)(c2 - c1 - 1),
 			   c2 + 1, (size_t)(end - c2 - 1), src);
 	}
 	mw_buf_free(&b);
@@ -140,7 +139,7 @@ void dkim_read_opendkim(const char *conf, int must_exist, struct dkim_signers *o
 	int overlong;
 
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
-	if (read_abs(conf, &b, MW_MAX_TEXT_FILE) != MW_OK) {
+	if (dkim_read_abs(conf, &b, MW_MAX_TEXT_FILE) != MW_OK) {
 		if (must_exist)
 			notef(notes, "OpenDKIM configuration %s cannot be read%s", conf, "");
 		mw_buf_free(&b);
@@ -198,7 +197,7 @@ void dkim_read_opendkim(const char *conf, int must_exist, struct dkim_signers *o
 	for (f = domain; *f;) {
 		size_t dl = strcspn(f, ", \t");
 
-		add_signer(out, f, dl, selector, strlen(selector), keyfile,
+		dkim_add_signer(out, f, dl, selector, strlen(selector), keyfile,
 			   strlen(keyfile), src);
 		f += dl;
 		f += strspn(f, ", \t");
@@ -237,7 +236,7 @@ void dkim_read_exim_text(const char *text, size_t len, struct dkim_signers *out,
 				notef(notes, "Exim signs with expanded DKIM settings (dkim_domain "
 				      "%s): give the domains with --domain%s", dom, "");
 			else
-				add_signer(out, dom, strlen(dom), sel, strlen(sel), key,
+				dkim_add_signer(out, dom, strlen(dom), sel, strlen(sel), key,
 					   strlen(key), "exim -bP transports");
 		}
 		dom = sel = key = NULL;
@@ -376,7 +375,7 @@ enum dkim_cmp dkim_compare(const char *keyfile, const struct dkim_key *dns,
 	if (pub)
 		fingerprint(pub, fp_dns);
 	mw_buf_init(&b, DKIM_MAX_KEYFILE);
-	e = read_abs(keyfile, &b, DKIM_MAX_KEYFILE);
+	e = dkim_read_abs(keyfile, &b, DKIM_MAX_KEYFILE);
 	if (e == MW_OK && b.len && (bio = BIO_new_mem_buf(b.data, (int)b.len))) {
 		priv = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
 		BIO_free(bio);

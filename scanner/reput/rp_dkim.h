@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/strlist.h"
 #include "scanner/reput/rp_tags.h"
@@ -31,6 +32,16 @@ struct dkim_signers {
 	size_t n, dropped;
 	int configured;		/* a signer configuration was found at all */
 };
+
+/* Read path (absolute, no link followed anywhere) into out, capped:
+ * MW_ERR_TOOBIG past cap. */
+enum mw_err dkim_read_abs(const char *path, struct mw_buf *out, size_t cap);
+
+/* Add one signer (lengths given; empty parts or overlong ones are not
+ * added; past DKIM_MAX_SIGNERS it is counted in dropped). */
+void dkim_add_signer(struct dkim_signers *out, const char *domain, size_t dl,
+		     const char *sel, size_t sl, const char *key, size_t kl,
+		     const char *source);
 
 /*
  * Add the signers of the OpenDKIM configuration file conf (read without

@@ -75,9 +75,8 @@ static int private_name(const char *name, size_t n)
 	return 0;
 }
 
-/* Add a discovered name unless it is private (said in notes). */
-static void add_found(struct rp_names *s, const char *v, size_t n, const char *src,
-		      struct mw_strlist *notes)
+void rp_names_add_found(struct rp_names *s, const char *v, size_t n, const char *src,
+			struct mw_strlist *notes)
 {
 	char msg[400];
 
@@ -110,7 +109,7 @@ static void add_list(struct rp_names *s, const char *v, const char *param,
 				 "not checked; give them with --domain", param, (int)(n > 120 ? 120 : n), v);
 			(void)mw_strlist_add(notes, msg);
 		} else {
-			add_found(s, v, n, src, notes);
+			rp_names_add_found(s, v, n, src, notes);
 		}
 		v += n;
 	}
@@ -149,7 +148,7 @@ static void postfix(const char *dir, struct rp_names *domains, struct rp_names *
 			if ((v = mw_kv_get(&kv, params[i])))
 				add_list(domains, v, params[i], notes);
 		if ((v = mw_kv_get(&kv, "smtp_helo_name")) && *v)
-			add_found(helo, v, strlen(v), "postfix smtp_helo_name", notes);
+			rp_names_add_found(helo, v, strlen(v), "postfix smtp_helo_name", notes);
 	}
 	mw_kv_free(&kv);
 }
@@ -174,11 +173,11 @@ static void exim(struct rp_names *domains, struct rp_names *helo,
 		(void)mw_strlist_add(notes, err);
 	} else {
 		if ((v = mw_kv_get(&kv, "qualify_domain")) && *v)
-			add_found(domains, v, strlen(v), "exim qualify_domain", notes);
+			rp_names_add_found(domains, v, strlen(v), "exim qualify_domain", notes);
 		if ((v = mw_kv_get(&kv, "primary_hostname")) && *v) {
-			add_found(domains, v, strlen(v), "exim primary_hostname", notes);
+			rp_names_add_found(domains, v, strlen(v), "exim primary_hostname", notes);
 			/* helo_data defaults to $primary_hostname */
-			add_found(helo, v, strlen(v), "exim helo_data (default)", notes);
+			rp_names_add_found(helo, v, strlen(v), "exim helo_data (default)", notes);
 		}
 	}
 	mw_kv_free(&kv);

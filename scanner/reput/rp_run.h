@@ -34,6 +34,11 @@ struct rp_names {
 int rp_names_add(struct rp_names *s, const char *name, size_t len,
 		 const char *source);
 
+/* rp_names_add for a discovered name, unless it is a private one
+ * (localhost, .local, ...): that is said in notes instead. */
+void rp_names_add_found(struct rp_names *s, const char *v, size_t n, const char *src,
+			struct mw_strlist *notes);
+
 /*
  * Sending domains and HELO names from the MTA configuration: Postfix
  * (postconf -c postfix_dir -x: myhostname, mydomain, myorigin,
@@ -52,6 +57,7 @@ struct rp_run {
 	struct rp_names domains, helo;
 	struct dkim_signers dkim;
 	json_t *j_domains, *j_ptr, *j_helo;	/* data section parts */
+	json_t *j_logs;			/* what the logs gave; NULL = not read */
 	unsigned errors;		/* lookups that could not be judged */
 };
 

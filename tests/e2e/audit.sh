@@ -238,7 +238,7 @@ mw() { local c=$1; shift; "$MW_BIN" "$c" --config "$conf" --no-progress "$@"; }
 # Each check on its own, with the argv the audit will synthesize.
 declare -A probe_argv=(
 	[dnsbl]="dnsbl --resolver 127.0.0.1:5359 --ip 203.0.113.7 --list bl.mw-test"
-	[reputation]="reputation --resolver 127.0.0.1:5359 --ip 203.0.113.7"
+	[reputation]="reputation --resolver 127.0.0.1:5359 --ip 203.0.113.7 --since all --log $log"
 	[logs]="logs --since all $log"
 	[scan]="scan $tmp/www"
 	[forwarders]="forwarders --root $root"

@@ -41,6 +41,10 @@ p_aligned=$(key aligned)
 p_dkimbad_disk=$(key dkimbad)
 p_other=$(key other)	# published for dkimbad.example, not what it signs with
 rm -f "$tmp/keys/other.private"
+p_rspamd_other=$(key rspamd-other)	# published for rspamd.example
+rm -f "$tmp/keys/rspamd-other.private"
+key rspamd >/dev/null	# what rspamd signs rspamd.example with
+p_rglobal=$(key rglobal.example.g1)	# rspamd's global path, matching DNS
 # a TXT record in strings of at most 255 bytes: dnsmasq takes them comma-separated
 split() { fold -w 200 <<<"$1" | paste -sd, -; }
 
@@ -77,6 +81,16 @@ args=(--keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts
       --txt-record="ok2.example,v=spf1 ip4:$IP2 ip4:$IP3 -all"
       --txt-record="_dmarc.ok2.example,v=DMARC1; p=none"
       --ptr-record="9.113.0.203.in-addr.arpa,ghost.example"
+      # signed by rspamd: one key differs from DNS, one (global path) matches
+      --txt-record="rspamd.example,$spf_ok"
+      --txt-record="_dmarc.rspamd.example,$dmarc"
+      --txt-record="rs1._domainkey.rspamd.example,$(split "v=DKIM1; k=rsa; p=$p_rspamd_other")"
+      --txt-record="rglobal.example,$spf_ok"
+      --txt-record="_dmarc.rglobal.example,$dmarc"
+      --txt-record="g1._domainkey.rglobal.example,$(split "v=DKIM1; k=rsa; p=$p_rglobal")"
+      # known only from the mail log: SPF not covering the sending address
+      --txt-record="logonly.example,v=spf1 ip4:$OTHER -all"
+      --txt-record="_dmarc.logonly.example,$dmarc"
 )
 for i in $(seq 1 12); do args+=(--txt-record="i$i.lookups.example,v=spf1 -all"); done
 dnsmasq "${args[@]}" &
@@ -201,6 +215,67 @@ rc=0
 assert "audit: a fix-mail-auth step listing the SPF faults" \
 	'[.data.audit.plan[] | select(.phase == "fix-mail-auth")] | length == 1 and
 	 (.[0].actions | map(select(test("nospf.example has no SPF"))) | length == 1)'
+
+# 6. A sending domain that only the mail log shows (PHP mail() through
+# pickup), next to mail that came in from outside (not this host's to fix).
+cat >"$tmp/mail.log" <<LOG
+Nov 20 09:00:00 web1 postfix/pickup[1300]: 4B00000A1: uid=33 from=<www-data>
+Nov 20 09:00:00 web1 postfix/qmgr[900]: 4B00000A1: from=<shop@logonly.example>, size=1200, nrcpt=1 (queue active)
+Nov 20 09:01:00 web1 postfix/pickup[1300]: 4B00000B2: uid=33 from=<www-data>
+Nov 20 09:01:00 web1 postfix/qmgr[900]: 4B00000B2: from=<root@web1.localdomain>, size=900, nrcpt=1 (queue active)
+Nov 20 09:02:00 web1 postfix/smtpd[1000]: 3A00001F3: client=mail-ed1-f41.google.com[209.85.208.41]
+Nov 20 09:02:00 web1 postfix/qmgr[900]: 3A00001F3: from=<friend@gmail.com>, size=4021, nrcpt=1 (queue active)
+LOG
+rc=0
+"$bin" reputation "${common[@]}" --format json --no-discover --ip "$IP1" \
+	--log "$tmp/mail.log" >"$out" || rc=$?
+expect "a domain only in the log: its SPF is checked" \
+	"reputation.spf-not-authorized logonly.example"
+assert "log domain: its source, the private one a note, the stranger not asked" \
+	"$rc"' == 1 and (.errors | length) == 0 and
+	 .data.reputation.sending_domains == [{"name": "logonly.example",
+	   "source": "envelope sender in the logs (1 message)"}] and
+	 .data.reputation.log_senders.messages == 2 and
+	 ([.notes[].text | select(test("web1.localdomain is not a public name"))] | length) == 1'
+if grep -q "gmail.com" "$tmp/dnsmasq.log"; then echo "FAIL  asked DNS about an inbound sender"; fail=1; else
+	echo "ok    no question about the inbound sender's domain"; fi
+rc=0
+"$bin" reputation "${common[@]}" --format json --no-discover --ip "$IP1" --top-senders 0 \
+	--log "$tmp/mail.log" >"$out" || rc=$?
+assert "--top-senders 0: the log is not used" \
+	"$rc == 0 and (.data.reputation.sending_domains | length) == 0"
+rc=0
+"$bin" reputation "${common[@]}" --format json --no-discover --ip "$IP1" \
+	--log "$tmp/absent.log" >"$out" || rc=$?
+assert "a --log that cannot be read: exit 2, an error" \
+	"$rc"' == 2 and ([.errors[].message | select(test("mail log"))] | length) >= 1'
+
+# 7. rspamd's dkim_signing.conf: a domain table entry whose key differs
+# from DNS, and the global selector/path for a domain it does not name.
+mkdir -p "$tmp/rspamd/local.d"
+cat >"$tmp/rspamd/local.d/dkim_signing.conf" <<UCL
+# rspamd DKIM signing
+allow_username_mismatch = true;
+selector = "g1";
+path = "$tmp/keys/\$domain.\$selector.private";
+domain {
+  rspamd.example {
+    selector = "rs1";
+    path = "$tmp/keys/rspamd.private";
+  }
+}
+UCL
+rc=0
+"$bin" reputation "${common[@]}" --format json --no-discover --ip "$IP1" \
+	--rspamd-config "$tmp/rspamd" --domain rglobal.example >"$out" || rc=$?
+expect "rspamd: the key that differs from DNS is one finding" \
+	"reputation.dkim-key-mismatch rspamd.example"
+assert "rspamd: the global path's key matches; sources named" \
+	"$rc"' == 1 and (.errors | length) == 0 and
+	 (.data.reputation.domains[] | select(.domain == "rglobal.example") | .dkim[0].result == "match"
+	   and .dkim[0].source == "rspamd global selector/path") and
+	 (.data.reputation.domains[] | select(.domain == "rspamd.example") |
+	   .dkim[0].source | endswith("local.d/dkim_signing.conf"))'
 
 # Bad input is a usage error.
 rc=0

@@ -2,9 +2,15 @@
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include "core/config.h"
+#include "core/ctx.h"
 #include "core/strlist.h"
+#include "reports/report.h"
 #include "scanner/reput/rp_dkim.h"
+#include "scanner/reput/rp_logs.h"
+#include "scanner/reput/rp_rspamd.h"
 #include "scanner/reput/rp_run.h"
 #include "scanner/reput/rp_spf.h"
 #include "scanner/reput/rp_tags.h"
@@ -269,6 +275,200 @@ static void test_opendkim_conf(void **state)
 	free(dir);
 }
 
+static void on_line(void *arg, const struct ml_line *l)
+{
+	rp_log_senders_line(arg, l);
+}
+
+/* The two fixture logs through the logs check's own readers. */
+static void test_log_senders(void **state)
+{
+	char pf[4096], ex[4096];
+	const char *files[] = { pf, ex };
+	struct mw_logs_opts lo = { .files = files, .nfiles = 2 };
+	struct rp_log_senders *s = calloc(1, sizeof(*s));
+	const struct rp_log_domain *top[8];
+	struct mw_config cfg;
+	struct mw_ctx ctx;
+
+	(void)state;
+	snprintf(pf, sizeof(pf), "%s/tests/fixtures/reput/senders-postfix.log", test_top());
+	snprintf(ex, sizeof(ex), "%s/tests/fixtures/reput/senders-exim.log", test_top());
+	memset(&ctx, 0, sizeof(ctx));
+	assert_int_equal(mw_config_defaults(&cfg), MW_OK);
+	ctx.cfg = &cfg;
+	ctx.report = mw_report_new("reputation");
+	assert_non_null(s);
+	assert_int_equal(ml_logs_feed(&ctx, &lo, on_line, s), MW_OK);
+	assert_int_equal(mw_report_nerrors(ctx.report), 0);
+	/* picked up or authenticated, each message once: not the null
+	 * sender, not mail that came in from outside */
+	assert_int_equal(s->messages, 7);
+	assert_int_equal(s->n, 4);
+	assert_int_equal(rp_log_senders_top(s, top, 8), 4);
+	assert_string_equal(top[0]->name, "example.org");
+	assert_int_equal(top[0]->messages, 2);
+	assert_string_equal(top[1]->name, "news.example");
+	assert_string_equal(top[2]->name, "shop.example");
+	assert_int_equal(top[2]->messages, 2);
+	assert_string_equal(top[3]->name, "web1.localdomain");
+	assert_int_equal(rp_log_senders_top(s, top, 2), 2);
+	assert_string_equal(top[1]->name, "news.example");
+	mw_report_free(ctx.report);
+	mw_config_free(&cfg);
+	free(s);
+}
+
+/* The cap on distinct domains holds, and an id overwritten in its slot
+ * only loses that message. */
+static void test_log_senders_caps(void **state)
+{
+	struct rp_log_senders *s = calloc(1, sizeof(*s));
+	char msg[200];
+	struct ml_line l = { 0, { "h", 1 }, { "postfix/pickup", 14 }, { msg, 0 } };
+	unsigned i;
+
+	(void)state;
+	assert_non_null(s);
+	for (i = 0; i < RP_LOG_DOMAINS + 10; i++) {
+		l.ident = (struct ml_str){ "postfix/pickup", 14 };
+		l.msg.n = (size_t)snprintf(msg, sizeof(msg), "A%05X: uid=33 from=<w>", i);
+		rp_log_senders_line(s, &l);
+		l.ident = (struct ml_str){ "postfix/qmgr", 12 };
+		l.msg.n = (size_t)snprintf(msg, sizeof(msg), "A%05X: from=<w@d%u.example>, "
+					   "size=1, nrcpt=1 (queue active)", i, i);
+		rp_log_senders_line(s, &l);
+	}
+	assert_int_equal(s->n, RP_LOG_DOMAINS);
+	assert_int_equal(s->dropped, 10);
+	/* an address with no usable domain is not counted */
+	l.ident = (struct ml_str){ "postfix/pickup", 14 };
+	l.msg.n = (size_t)snprintf(msg, sizeof(msg), "B1: uid=33 from=<w>");
+	rp_log_senders_line(s, &l);
+	l.ident = (struct ml_str){ "postfix/qmgr", 12 };
+	l.msg.n = (size_t)snprintf(msg, sizeof(msg), "B1: from=<a@c..example>, size=1, nrcpt=1 (queue active)");
+	rp_log_senders_line(s, &l);
+	assert_int_equal(s->messages, RP_LOG_DOMAINS + 10);
+	free(s);
+}
+
+static struct rp_ucl ucl;
+
+static int ucl_ok(const char *t)
+{
+	char err[120];
+
+	return rp_ucl_parse(t, strlen(t), &ucl, err, sizeof(err)) == 0;
+}
+
+static void test_ucl(void **state)
+{
+	char deep[64] = "", err[120];
+	int d, e, i;
+
+	(void)state;
+	assert_true(ucl_ok("# comment\nselector = \"s1\"; /* c */ path: '/k/$domain.key'\n"
+			   "domain {\n  example.org { selector = s2; path = \"/k/a\\\"b\"; }\n"
+			   "  \"quoted.example\" = { selectors [ { selector = a; path = /x; },"
+			   " { selector = \"b\", path = \"/y\" } ] }\n}\n"
+			   ".include(try=true) \"$LOCAL_CONFDIR/x.conf\"\n"
+			   "allow_username_mismatch = true # trailing\n"));
+	assert_int_equal(ucl.includes, 1);
+	assert_string_equal(ucl.n[rp_ucl_get(&ucl, -1, "selector")].value, "s1");
+	assert_string_equal(ucl.n[rp_ucl_get(&ucl, -1, "path")].value, "/k/$domain.key");
+	assert_string_equal(ucl.n[rp_ucl_get(&ucl, -1, "allow_username_mismatch")].value, "true");
+	d = rp_ucl_get(&ucl, -1, "domain");
+	assert_true(d >= 0);
+	e = rp_ucl_get(&ucl, d, "example.org");
+	assert_true(e >= 0);
+	assert_int_equal(ucl.n[e].kind, RP_UCL_OBJECT);
+	assert_string_equal(ucl.n[rp_ucl_get(&ucl, e, "path")].value, "/k/a\"b");
+	e = rp_ucl_get(&ucl, rp_ucl_get(&ucl, d, "quoted.example"), "selectors");
+	assert_int_equal(ucl.n[e].kind, RP_UCL_ARRAY);
+	/* the last of a repeated key wins */
+	assert_true(ucl_ok("selector = a; selector = b;"));
+	assert_string_equal(ucl.n[rp_ucl_get(&ucl, -1, "selector")].value, "b");
+
+	assert_false(ucl_ok("domain { a { selector = x; }"));
+	assert_false(ucl_ok("selector = \"open"));
+	assert_false(ucl_ok("/* never closed"));
+	assert_false(ucl_ok("a = ;"));
+	assert_false(ucl_ok("= b"));
+	for (i = 0; i < RP_UCL_MAX_DEPTH + 1; i++)
+		strcat(deep, "a{");
+	assert_int_equal(rp_ucl_parse(deep, strlen(deep), &ucl, err, sizeof(err)), -1);
+	assert_string_equal(err, "nested too deep");
+}
+
+static void test_rspamd_dkim(void **state)
+{
+	char *dir = make_tmpdir(), p[600], key[600];
+	struct dkim_signers *s = calloc(1, sizeof(*s));
+	struct rp_rspamd_global g;
+	struct mw_strlist notes = { 0 };
+	static const char local[] =
+		"# local.d\nselector = \"dkim\";\npath = \"/nonexistent/$domain.$selector.key\";\n"
+		"domain {\n  one.example { selector = \"s1\"; path = \"/keys/one.key\"; }\n"
+		"  two.example { path = \"/keys/$domain-$selector.key\"; }\n"
+		"  three.example { selectors [ { selector = \"a\"; path = \"/keys/3a\"; },"
+		" { selector = \"b\"; path = \"/keys/3b\"; } ] }\n}\n";
+
+	(void)state;
+	assert_non_null(s);
+	snprintf(p, sizeof(p), "%s/local.d", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/local.d/dkim_signing.conf", dir);
+	write_file(p, local, strlen(local));
+	rp_rspamd_read(dir, 1, s, &g, &notes);
+	assert_int_equal(notes.n, 0);
+	assert_true(s->configured);
+	assert_int_equal(s->n, 4);
+	assert_string_equal(s->v[0].domain, "one.example");
+	assert_string_equal(s->v[0].selector, "s1");
+	assert_string_equal(s->v[0].keyfile, "/keys/one.key");
+	assert_string_equal(s->v[1].selector, "dkim");
+	assert_string_equal(s->v[1].keyfile, "/keys/two.example-dkim.key");
+	assert_string_equal(s->v[3].domain, "three.example");
+	assert_string_equal(s->v[3].keyfile, "/keys/3b");
+	assert_string_equal(g.selector, "dkim");
+
+	/* override.d wins over local.d; the global path signs a domain whose
+	 * key file exists, and only then */
+	snprintf(p, sizeof(p), "%s/override.d", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/override.d/dkim_signing.conf", dir);
+	snprintf(key, sizeof(key), "path = \"%s/$selector.$domain\"; selector = \"g1\";\n"
+		 "domain { four.example { selector = s4; } }\n", dir);
+	write_file(p, key, strlen(key));
+	memset(s, 0, sizeof(*s));
+	rp_rspamd_read(dir, 1, s, &g, &notes);
+	assert_int_equal(s->n, 1);
+	assert_string_equal(s->v[0].domain, "four.example");
+	snprintf(key, sizeof(key), "%s/s4.four.example", dir);
+	assert_string_equal(s->v[0].keyfile, key);
+	assert_int_equal(rp_rspamd_global_signer(&g, "five.example", s), 0);
+	snprintf(key, sizeof(key), "%s/g1.five.example", dir);
+	write_file(key, "x", 1);
+	assert_int_equal(rp_rspamd_global_signer(&g, "five.example", s), 1);
+	assert_string_equal(s->v[1].keyfile, key);
+
+	/* a broken file is a note, not signers */
+	write_file(p, "domain { x.example {", 20);
+	memset(s, 0, sizeof(*s));
+	rp_rspamd_read(dir, 1, s, &g, &notes);
+	assert_int_equal(notes.n, 1);
+	assert_non_null(strstr(notes.v[0], "unbalanced brackets"));
+	mw_strlist_clear(&notes);
+	memset(s, 0, sizeof(*s));
+	rp_rspamd_read("/nonexistent", 1, s, &g, &notes);
+	assert_int_equal(notes.n, 1);
+	assert_false(s->configured);
+	mw_strlist_clear(&notes);
+	rm_rf(dir);
+	free(dir);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +482,10 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_exim_dkim),
 		cmocka_unit_test(test_opendkim_conf),
+		cmocka_unit_test(test_log_senders),
+		cmocka_unit_test(test_log_senders_caps),
+		cmocka_unit_test(test_ucl),
+		cmocka_unit_test(test_rspamd_dkim),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
