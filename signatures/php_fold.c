@@ -654,6 +654,37 @@ static int call_named(struct mw_php_norm *n, const struct item *name,
 	return len == wl && strncasecmp(t, want, wl) == 0;
 }
 
+/* The subscript of x[N] / x{N}: a number, or a literal (or a variable
+ * holding one) that is one. */
+static int index_of(struct mw_php_norm *n, const struct item *it, long *ix)
+{
+	size_t len, o, l;
+	unsigned d;
+	const uint8_t *c;
+	const char *t;
+
+	if (it->kind == IT_TOK && it->tk == MW_PT_NUMBER) {
+		t = item_text(n, it, &len);
+		return parse_int(t, len, ix);
+	}
+	return value_of(n, it, &o, &l, &d, &c) && parse_int(n->vals.data + o, l, ix);
+}
+
+/* A subscript of the item after before, not of a property, a static
+ * member or $$x. */
+static int plain_subscript(const struct item *before)
+{
+	return !before || !(OPIS(before, OP_ARROW) || OPIS(before, OP_NULLSAFE) ||
+			    OPIS(before, OP_DCOLON) ||
+			    (before->kind == IT_TOK && before->tk == MW_PT_DOLLAR));
+}
+
+/* The lookahead writes what is before it (=, .=, ++ ...). */
+static int writes(const struct item *la)
+{
+	return la && (assign_op(la) || OPIS(la, OP_INC) || OPIS(la, OP_DEC));
+}
+
 /* At the end of a statement "$v = array(L, ...)" or "$v = [L, ...]" on
  * top of the stack: v holds those literals (in n->arrays). Always 0: the
  * stack is left as it is. */
@@ -906,25 +937,15 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	}
 	/* $a[N] of an array of literals: that element; a write forgets it */
 	if (t4 && OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK) && (v = var_of(n, t4, 0)) != NULL &&
-	    v->arr && !v->known &&
-	    (!t5 || !(OPIS(t5, OP_ARROW) || OPIS(t5, OP_NULLSAFE) || OPIS(t5, OP_DCOLON) ||
-		      (t5->kind == IT_TOK && t5->tk == MW_PT_DOLLAR)))) {
+	    v->arr && !v->known && plain_subscript(t5)) {
 		const struct arr *a = &n->arrays[v->arr - 1];
 		long ix;
 
-		if (la && (assign_op(la) || OPIS(la, OP_INC) || OPIS(la, OP_DEC))) {
+		if (writes(la)) {
 			v->arr = 0;
 			return 0;
 		}
-		if (t2->kind == IT_TOK && t2->tk == MW_PT_NUMBER) {
-			t = item_text(n, t2, &len);
-			if (!parse_int(t, len, &ix))
-				return 0;
-		} else if (!value_of(n, t2, &bo, &bl, &bd, &bc) ||
-			   !parse_int(n->vals.data + bo, bl, &ix)) {
-			return 0;
-		}
-		if (ix < 0 || (size_t)ix >= a->n)
+		if (!index_of(n, t2, &ix) || ix < 0 || (size_t)ix >= a->n)
 			return 0;
 		make_lit(&r, t4->raw_off, a->off[ix], a->len[ix]);
 		replace_top(n, 4, &r);
@@ -934,25 +955,15 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	 * scrambled alphabet); a write to it forgets what $v held */
 	if (t4 && ((OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK)) ||
 		   (OPIS(t1, OP_RBRACE) && OPIS(t3, OP_LBRACE))) &&
-	    (!t5 || !(OPIS(t5, OP_ARROW) || OPIS(t5, OP_NULLSAFE) || OPIS(t5, OP_DCOLON) ||
-		      (t5->kind == IT_TOK && t5->tk == MW_PT_DOLLAR))) &&
-	    value_of(n, t4, &ao, &al, &ad, &ac)) {
+	    plain_subscript(t5) && value_of(n, t4, &ao, &al, &ad, &ac)) {
 		long ix;
 
-		if (la && (assign_op(la) || OPIS(la, OP_INC) || OPIS(la, OP_DEC))) {
+		if (writes(la)) {
 			if ((v = var_of(n, t4, 0)) != NULL)
 				v->known = v->pending = 0;
 			return 0;
 		}
-		if (t2->kind == IT_TOK && t2->tk == MW_PT_NUMBER) {
-			t = item_text(n, t2, &len);
-			if (!parse_int(t, len, &ix))
-				return 0;
-		} else if (!value_of(n, t2, &bo, &bl, &bd, &bc) ||
-			   !parse_int(n->vals.data + bo, bl, &ix)) {
-			return 0;
-		}
-		if (ix < 0 || (size_t)ix >= al || !mw_php_room_for(n, 1) ||
+		if (!index_of(n, t2, &ix) || ix < 0 || (size_t)ix >= al || !mw_php_room_for(n, 1) ||
 		    mw_buf_reserve(&n->vals, 1))
 			return 0;
 		n->vals.data[n->vals.len] = n->vals.data[ao + (size_t)ix];
@@ -1025,8 +1036,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	if (t4 && OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK) && t4->kind == IT_TOK &&
 	    t4->tk == MW_PT_VAR && is_globals(n, t4) &&
 	    value_of(n, t2, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 0) &&
-	    (!t5 || !(OPIS(t5, OP_ARROW) || OPIS(t5, OP_NULLSAFE) || OPIS(t5, OP_DCOLON) ||
-		      (t5->kind == IT_TOK && t5->tk == MW_PT_DOLLAR)))) {
+	    plain_subscript(t5)) {
 		bo = t4->raw_off;
 		goto make_var;
 	}
