@@ -266,10 +266,9 @@ static int has_dyncall(const char *buf, size_t len)
 	return 0;
 }
 
-/* A block comment that ends right before code on the same line
- * (a comment right before "{" or a quote): tokens cut apart by comments,
- * where a docblock ends its
- * line. */
+/* A block comment that ends right before code on its line ("$/ *-* /{"
+ * without the blanks): tokens cut apart by comments. A docblock ends its
+ * line instead. */
 static int has_inline_comment(const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
@@ -284,8 +283,9 @@ static int has_inline_comment(const char *buf, size_t len)
 
 /* Worth a view: a decoded layer in code or with a PHP tag; a file with a
  * PHP tag and an evaluator with a builder, or a strong sign (view_sinks
- * ...); PHP up to MW_SIG_VIEW_TINY_MAX with request input or a dynamic
- * call; a blob (packers hide the decoder too). */
+ * ...); PHP up to MW_SIG_VIEW_TINY_MAX with any sign (input, sink,
+ * builder, dynamic call, superglobal, a comment glued to code); a blob
+ * (packers hide the decoder too). signatures/README.md has the list. */
 int mw_sig_wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		      const char *buf, size_t len, int in_php)
 {

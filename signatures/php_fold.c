@@ -1195,7 +1195,7 @@ static void track_params(struct mw_php_norm *n, const struct item *it)
 			if (--n->fn_depth == 0)
 				n->fn_state = 3;
 		} else if (it->kind == IT_TOK && it->tk == MW_PT_VAR &&
-			   (v = var_of(n, it, 0)) != NULL && v->known) {
+			   (v = var_of(n, it, 0)) != NULL && (v->known || v->arr)) {
 			for (i = 0; i < n->nshadow && n->shadow[i].v != v; i++)
 				;
 			if (i == n->nshadow && n->nshadow < FN_SHADOW_MAX) {
@@ -1203,6 +1203,7 @@ static void track_params(struct mw_php_norm *n, const struct item *it)
 				n->shadow[n->nshadow++].saved = *v;
 			}
 			v->known = v->pending = v->forget = 0;
+			v->arr = 0;
 			if (n->forget == v)
 				n->forget = NULL;
 		}

@@ -508,6 +508,8 @@ static void test_view_no_fold(void **state)
 		"$a='ab';\nfunction f($a){eval($a);\n}f('ba');\n");
 	VIEW_EQ("$a='ab'; $f=function($b, $a=array()) use ($c) {return strrev($a);}; strrev($a);",
 		"$a='ab';\n$f=function($b,$a=array())use($c){return strrev($a);\n};\n'ba';\n");
+	VIEW_EQ("$a=array('system'); function f($a){$a[0]($x);} $a[0]($y);",
+		"$a=array('system');\nfunction f($a){$a[0]($x);\n}'system'($y);\n");
 	VIEW_EQ("$a='ab'; abstract function g($a); strrev($a);",
 		"$a='ab';\nabstract function g($a);\n'ba';\n");
 	/* hex2bin of odd length is false in PHP: left alone */
