@@ -138,9 +138,9 @@ void mw_flow_note_key(struct mw_php_flow *f, size_t i)
 }
 
 /* register_globals through a form: the file asks the browser for the
- * field (<input name="cmd">) in the bytes [p, p+len)
- * of inline HTML or a string; at file level $cmd read before any
- * assignment is then that request value. */
+ * field (<input name="cmd">) in the bytes [p, p+len) of inline HTML or a
+ * string; at file level $cmd read before any assignment is then that
+ * request value. */
 void mw_flow_note_form_keys(struct mw_php_flow *f, const char *p, size_t len)
 {
 	const char *end = p + len, *q = p;
@@ -151,8 +151,8 @@ void mw_flow_note_form_keys(struct mw_php_flow *f, const char *p, size_t len)
 		unsigned k;
 
 		if ((q[0] | 0x20) == 'n' && (q[1] | 0x20) == 'a' && (q[2] | 0x20) == 'm' &&
-			   (q[3] | 0x20) == 'e' && q[4] == '=' && q > p &&
-			   (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n')) {
+		    (q[3] | 0x20) == 'e' && q[4] == '=' && q > p &&
+		    (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n')) {
 			n = q + 5;	/* name="cmd" name=\'cmd\' name=cmd */
 			while (n < end && (*n == '"' || *n == '\'' || *n == '\\'))
 				n++;
