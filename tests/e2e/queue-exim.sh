@@ -28,20 +28,7 @@ chmod 0755 "$work"
 ex=$work/ex state=$work/state
 trap 'rm -rf "$work"' EXIT
 
-fails=0
-check() {	# check "what" command...
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok:   $what"
-	else
-		echo "FAIL: $what"
-		fails=$((fails + 1))
-	fi
-}
-jqt() {	# jqt FILE FILTER: true when the jq filter yields true
-	[ "$(jq -r "$2" "$1")" = true ]
-}
+. "$MW_TOP/tests/lib/check.sh"
 mwq() {	# mwq OUT ARGS...: mailwarden queue on this Exim, exit code echoed
 	local out=$1 rc
 	shift

@@ -48,20 +48,7 @@ ip -n "$ns_cli" link set "mwec$$" up
 ip -n "$ns_srv" route add 198.51.100.0/24 dev "mwes$$"
 ip -n "$ns_cli" route add 192.0.2.0/24 dev "mwec$$"
 
-fails=0
-check() {	# check "what" command...
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok:   $what"
-	else
-		echo "FAIL: $what"
-		fails=$((fails + 1))
-	fi
-}
-jqt() {	# jqt FILE FILTER: true when the jq filter yields true
-	[ "$(jq -r "$2" "$1")" = true ]
-}
+. "$MW_TOP/tests/lib/check.sh"
 mw_cli() {	# mw_cli OUT ARGS...: mailwarden in the client namespace; prints rc
 	local out=$1 rc=0
 	shift

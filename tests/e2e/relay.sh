@@ -54,20 +54,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fails=0
-check() {	# check "what" command...
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok:   $what"
-	else
-		echo "FAIL: $what"
-		fails=$((fails + 1))
-	fi
-}
-jqt() {	# jqt FILE FILTER: true when the jq filter yields true
-	[ "$(jq -r "$2" "$1")" = true ]
-}
+. "$MW_TOP/tests/lib/check.sh"
 
 run_relay() {	# run_relay NAME PORT: JSON into $work/NAME.json, text into .txt
 	local name=$1 port=$2 rc
