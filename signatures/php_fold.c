@@ -860,18 +860,49 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		return 0;
 	/* code in an argument: preg_replace('/../e', L, ...) and
 	 * create_function(L, L) are layers, like eval(L) */
-	if (t5 && OPIS(la, OP_COMMA) && OPIS(t2, OP_COMMA) && t3->kind == IT_LIT &&
-	    OPIS(t4, OP_LPAR) && call_named(n, t5, t6, "preg_replace") &&
-	    pattern_has_e(n->vals.data + t3->off, t3->len))
+	if (t5 && OPIS(la, OP_COMMA) && OPIS(t2, OP_COMMA) && OPIS(t4, OP_LPAR) &&
+	    call_named(n, t5, t6, "preg_replace") &&
+	    value_of(n, t3, &ao, &al, &ad, &ac) && pattern_has_e(n->vals.data + ao, al))
 		return code_arg(n, t1, MW_FN_PREG_E);
 	if (t5 && OPIS(la, OP_RPAR) && OPIS(t2, OP_COMMA) && t3->kind == IT_LIT &&
 	    OPIS(t4, OP_LPAR) && call_named(n, t5, t6, "create_function"))
 		return code_arg(n, t1, MW_FN_LAMBDA);
+	/* call_user_func('name', a, b) is name(a, b): the call is rewritten
+	 * and the comma that follows the name is dropped when it arrives */
+	if (t3 && (OPIS(la, OP_RPAR) || OPIS(la, OP_COMMA)) && OPIS(t2, OP_LPAR) &&
+	    t1->kind == IT_LIT && t1->depth == 0 &&
+	    (call_named(n, t3, t4, "call_user_func") ||
+	     call_named(n, t3, t4, "forward_static_call")) &&
+	    valid_name(n->vals.data + t1->off, t1->len, 1)) {
+		struct item paren = *t2;
+
+		memset(&r, 0, sizeof(r));
+		r.kind = IT_TOK;
+		r.tk = MW_PT_IDENT;
+		r.src = SRC_VAL;
+		r.lower = 1;
+		r.raw_off = t1->raw_off;
+		r.off = t1->off;
+		r.len = t1->len;
+		replace_top(n, 3, &r);
+		n->st[n->nst++] = paren;	/* three items became two */
+		n->drop_comma = OPIS(la, OP_COMMA);
+		return 1;
+	}
 	/* a callback argument held by a variable ($cb = 'system'; ob_start($cb))
 	 * is the function it names */
 	if (t3 && (OPIS(la, OP_RPAR) || OPIS(la, OP_COMMA)) && OPIS(t2, OP_LPAR) &&
 	    t1->kind == IT_TOK && t1->tk == MW_PT_VAR && callback_taker(n, t3, t4) &&
 	    value_of(n, t1, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 1)) {
+		make_lit(&r, t1->raw_off, ao, al);
+		replace_top(n, 1, &r);
+		return 1;
+	}
+	/* preg_replace($p, ...) with $p holding an /e pattern: the pattern,
+	 * so the replacement is seen as code */
+	if (t3 && OPIS(la, OP_COMMA) && OPIS(t2, OP_LPAR) && t1->kind == IT_TOK &&
+	    t1->tk == MW_PT_VAR && call_named(n, t3, t4, "preg_replace") &&
+	    value_of(n, t1, &ao, &al, &ad, &ac) && pattern_has_e(n->vals.data + ao, al)) {
 		make_lit(&r, t1->raw_off, ao, al);
 		replace_top(n, 1, &r);
 		return 1;
@@ -1002,7 +1033,12 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	    ((value_of(n, t3, &ao, &al, &ad, &ac) &&
 	      operand_of(n, t1, t2, t2, &bo, &bl, &bd, &bc)) ||
 	     (t1->kind == IT_LIT && operand_of(n, t3, t4, t2, &ao, &al, &ad, &ac) &&
-	      value_of(n, t1, &bo, &bl, &bd, &bc)))) {
+	      value_of(n, t1, &bo, &bl, &bd, &bc)) ||
+	     /* two bare words (g4&cu, H|i): only next to a bit operator,
+	      * where two constants would make a number nobody prints */
+	     (!OPIS(t2, OP_DOT) && t1->kind == IT_TOK && t3->kind == IT_TOK &&
+	      operand_of(n, t3, t4, t2, &ao, &al, &ad, &ac) &&
+	      operand_of(n, t1, t2, t2, &bo, &bl, &bd, &bc)))) {
 		if (OPIS(t2, OP_DOT)) {
 			if (!concat(n, ao, al, bo, bl, &ro))
 				return 0;
@@ -1102,6 +1138,20 @@ make_var:
 
 static void track_params(struct mw_php_norm *n, const struct item *it);
 
+/* Does it end an operand, so that a "&" after it is a bit AND ($a & $b)
+ * and not a reference (= &$b, as &$v, f(&$x))? */
+static int ends_operand(const struct item *it)
+{
+	if (!it)
+		return 0;
+	if (it->kind == IT_LIT)
+		return 1;
+	if (it->op)
+		return OPIS(it, OP_RPAR) || OPIS(it, OP_RBRK);
+	return it->tk == MW_PT_VAR || it->tk == MW_PT_NUMBER || it->tk == MW_PT_STRING ||
+	       it->tk == MW_PT_ISTRING || it->tk == MW_PT_IDENT;
+}
+
 /* Before pushing it: forget what a variable held when it is assigned
  * anything (a literal assignment is remembered again at its ";"). */
 void mw_php_before_push(struct mw_php_norm *n, struct item *it)
@@ -1146,7 +1196,8 @@ void mw_php_before_push(struct mw_php_norm *n, struct item *it)
 	    (v = var_of(n, t1, 0)) != NULL)
 		v->arr = 0;
 	if (it->kind == IT_TOK && it->tk == MW_PT_VAR &&
-	    (OPIS(t1, OP_K_AS) || OPIS(t1, OP_DARROW) || OPIS(t1, OP_AMP)) &&
+	    (OPIS(t1, OP_K_AS) || OPIS(t1, OP_DARROW) ||
+	     (OPIS(t1, OP_AMP) && !ends_operand(top(n, 2)))) &&
 	    (v = var_of(n, it, 0)) != NULL)
 		v->known = v->pending = v->forget = 0, v->arr = 0;
 	if (OPIS(it, OP_LPAR) && t1->kind == IT_TOK && t1->tk == MW_PT_IDENT)

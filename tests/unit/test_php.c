@@ -449,6 +449,13 @@ static void test_view_folds(void **state)
 	VIEW_EQ("'ab' ^ CD", "'\"&'");
 	VIEW_EQ("~Sz", "'\\xac\\x85'");
 	VIEW_EQ("$a = 'A' | ' '; $b = EV . 'al';", "$a='a';\n$b='EVal';\n");
+	/* two bare words next to a bit operator; a variable & a variable is
+	 * a bit AND, = &$v and f(&$v) are references */
+	VIEW_EQ("(AQ1deh|s8cTDm)", "'system'");
+	VIEW_EQ("$a = 'sysue}'; $b = 'wystem'; $c = $a & $b;",
+		"$a='sysue}';\n$b='wystem';\n$c='system';\n");
+	VIEW_EQ("$a = 'x'; $c = &$a; $c;", "$a='x';\n$c=&$a;\n$c;\n");
+	VIEW_EQ("EV . AL", "EV.AL");
 	/* arrays of literals: an element by index; $GLOBALS['x'] is $x */
 	VIEW_EQ("$GLOBALS['_1_'] = Array(base64_decode('c3lzdGVt'), 'x'); $GLOBALS['_1_'][0]($c);",
 		"$_1_=array('system','x');\nsystem($c);\n");
@@ -458,7 +465,15 @@ static void test_view_folds(void **state)
 	VIEW_EQ("$n = array('a'); $n = $m; $n[0];", "$n=array('a');\n$n=$m;\n$n[0];\n");
 	/* a callback held by a variable is the function it names */
 	VIEW_EQ("$c='system'; ob_start($c); call_user_func($c, 1); usort($a, $c);",
-		"$c='system';\nob_start('system');\ncall_user_func('system',1);\nusort($a,$c);\n");
+		"$c='system';\nob_start('system');\nsystem(1);\nusort($a,$c);\n");
+	/* call_user_func('f', ...) is f(...); not a computed name */
+	VIEW_EQ("call_user_func('preg_replace', $p, $r, 'x'); call_user_func('phpinfo');",
+		"preg_replace($p,$r,'x');\nphpinfo();\n");
+	VIEW_EQ("call_user_func($o, 'a'); call_user_func('a b', 1);",
+		"call_user_func($o,'a');\ncall_user_func('a b',1);\n");
+	/* preg_replace($p, ...) with an /e pattern in $p: the pattern */
+	VIEW_EQ("$p = '/x/e'; preg_replace($p, $r, 'x'); $q = '/x/'; preg_replace($q, $r, 'x');",
+		"$p='/x/e';\npreg_replace('/x/e',$r,'x');\n$q='/x/';\npreg_replace($q,$r,'x');\n");
 	/* getenv($v) of a known name */
 	VIEW_EQ("$h = 'HTTP_X_K'; getenv($h);", "$h='HTTP_X_K';\ngetenv('HTTP_X_K');\n");
 	/* not: upper-case constants, keywords, calls, class constants */
