@@ -49,8 +49,8 @@ static const char *const view_fs_sinks[] = {
 };
 /* A form field: under register_globals $cmd is the field "cmd" the file
  * asks for (php_flow.h); next to a sink of view_flow_sinks it counts as
- * request input. */
-static const char *const view_forms[] = { "name=\"", "name='", "name=\\\"", "name=\\'" };
+ * request input. Quoted or not (old shells write name=cmd). */
+static const char *const view_forms[] = { "name=" };
 static const char *const view_inputs[] = {
 	"$_post", "$_get", "$_request", "$_cookie", "$_files", "php://input",
 	"getallheaders", "$http_post_vars", "$http_get_vars",
