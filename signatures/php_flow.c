@@ -665,6 +665,15 @@ enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
 	f->cur = NULL;
 	mw_flow_vars_reset(f);
 	analyse(f, 0, f->ntok);
+	/* once more with what the first pass learnt: a value assigned below
+	 * its use (a loop, a session slot written on an earlier request).
+	 * Its own budget; a bound hit here only leaves such late flows out,
+	 * the first pass having seen the whole file. */
+	if (!f->capped && f->err == MW_OK) {
+		f->work = 0;
+		analyse(f, 0, f->ntok);
+		f->capped = 0;
+	}
 	if (capped)
 		*capped = f->capped || summaries_capped || f->bounded;
 	return f->err;

@@ -18,7 +18,9 @@
  * signatures/README.md ("Data-flow facts").
  *
  * The analysis is deliberately simple: names, not scopes; taint is never
- * removed by a later assignment; values passed through sanitisers that
+ * removed by a later assignment; the file is walked twice, so a value
+ * assigned below its use (a loop, a $_SESSION slot an earlier request
+ * filled) reaches the sink above; values passed through sanitisers that
  * make them harmless for every sink (intval, escapeshellarg, md5, isset,
  * count, ...) do not carry taint. It never executes anything, reads only
  * view[0..len), and is bounded: at most MW_FLOW_MAX_TOKENS tokens, a work

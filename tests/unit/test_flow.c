@@ -53,6 +53,11 @@ static void test_assignments(void **state)
 	EXPECT("<?php $to = $_POST['list']; mail($to[0], 's', 'b');", "mail($_POST,0,0,0,0);\n");
 	/* nothing from the request: no fact */
 	EXPECT("<?php $c = 'uptime'; system($c); $x = $_POST['a'];", "");
+	/* a value assigned below its use: the session slot an earlier
+	 * request filled, a loop's next round */
+	EXPECT("<?php session_start(); if (isset($_SESSION['p'])) { $p = $_SESSION['p']; eval($p); }"
+	       " else { $_SESSION['p'] = base64_decode($_POST['c']); }", "eval($_POST);\n");
+	EXPECT("<?php while (1) { if ($c) system($c); $c = $_GET['n']; }", "system($_GET);\n");
 	/* direct code is in the view already; the fact says it once more */
 	EXPECT("<?php eval($_POST['e']);", "eval($_POST);\n");
 }
