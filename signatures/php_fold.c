@@ -1083,6 +1083,20 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		bo = t4->raw_off;
 		goto make_var;
 	}
+	/* ${name}: a bare word in the braces is the variable's name */
+	if (t4 && OPIS(t1, OP_RBRACE) && OPIS(t3, OP_LBRACE) &&
+	    t4->kind == IT_TOK && t4->tk == MW_PT_DOLLAR && t2->kind == IT_TOK &&
+	    t2->tk == MW_PT_IDENT && !t2->op) {
+		const char *w = item_text(n, t2, &len);
+
+		if (len && len <= VAR_NAME_MAX && valid_name(w, len, 0) &&
+		    mw_php_room_for(n, len) && !mw_buf_append(&n->vals, w, len)) {
+			ao = n->vals.len - len;
+			al = len;
+			bo = t4->raw_off;
+			goto make_var;
+		}
+	}
 	if (t2 && t2->kind == IT_TOK && t2->tk == MW_PT_DOLLAR && t1->tk == MW_PT_VAR &&
 	    t1->kind == IT_TOK && (v = var_of(n, t1, 0)) && v->known &&
 	    valid_name(n->vals.data + v->off, v->len, 0)) {

@@ -58,6 +58,9 @@ static void test_assignments(void **state)
 	EXPECT("<?php session_start(); if (isset($_SESSION['p'])) { $p = $_SESSION['p']; eval($p); }"
 	       " else { $_SESSION['p'] = base64_decode($_POST['c']); }", "eval($_POST);\n");
 	EXPECT("<?php while (1) { if ($c) system($c); $c = $_GET['n']; }", "system($_GET);\n");
+	/* an element of the request called with request data */
+	EXPECT("<?php $_POST['f']($_GET['a']);", "$_POST($_GET);\n");
+	EXPECT("<?php $h['f']($_GET['a']);", "");
 	/* direct code is in the view already; the fact says it once more */
 	EXPECT("<?php eval($_POST['e']);", "eval($_POST);\n");
 }

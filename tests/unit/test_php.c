@@ -416,6 +416,7 @@ static void test_view_folds(void **state)
 	VIEW_EQ("$n='_TSOP'; ${$n[0].$n[4].$n[3].$n[2].$n[1]}['x'];",
 		"$n='_TSOP';\n$_POST['x'];\n");
 	VIEW_EQ("$v='_GET'; ${$v}", "$v='_GET';\n$_GET");
+	VIEW_EQ("$c='assert'; ${c}($x);", "$c='assert';\nassert($x);\n");
 	/* $GLOBALS['_POST'] is $_POST, $GLOBALS['cfg'] is $cfg; not a
 	 * computed key */
 	VIEW_EQ("eval($GLOBALS['_PO'.'ST']['x']);", "eval($_POST['x']);\n");
