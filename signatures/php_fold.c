@@ -829,6 +829,23 @@ static int operand_of(struct mw_php_norm *n, const struct item *it, const struct
 	return 1;
 }
 
+/* function name() { return L; } remembered as name -> L: the key is
+ * "name(" lower-cased (function names ignore case) in the variable
+ * table, where no variable name can collide with it. */
+static struct var *fn_value(struct mw_php_norm *n, const struct item *name, int create)
+{
+	char key[VAR_NAME_MAX];
+	size_t len, i;
+	const char *t = item_text(n, name, &len);
+
+	if (!len || len + 1 > VAR_NAME_MAX || !valid_name(t, len, 0))
+		return NULL;
+	for (i = 0; i < len; i++)
+		key[i] = (char)mw_ascii_lower((unsigned char)t[i]);
+	key[len] = '(';
+	return var_slot(n, key, len + 1, create);
+}
+
 /*
  * One reduction at the top of the stack with lookahead la (NULL: end).
  * Shapes (L: a literal, or a variable known to hold one):
@@ -867,6 +884,26 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	if (t5 && OPIS(la, OP_RPAR) && OPIS(t2, OP_COMMA) && t3->kind == IT_LIT &&
 	    OPIS(t4, OP_LPAR) && call_named(n, t5, t6, "create_function"))
 		return code_arg(n, t1, MW_FN_LAMBDA);
+	/* function f() { return L; } is remembered; f() is then L */
+	if (t6 && OPIS(la, OP_RBRACE) && n->nst >= 8 && OPIS(t1, OP_SEMI) && t2->kind == IT_LIT &&
+	    OPIS(t3, OP_K_RETURN) && OPIS(t4, OP_LBRACE) && OPIS(t5, OP_RPAR) &&
+	    OPIS(t6, OP_LPAR) && top(n, 7)->kind == IT_TOK && top(n, 7)->tk == MW_PT_IDENT &&
+	    !top(n, 7)->op && OPIS(top(n, 8), OP_K_FUNCTION) &&
+	    (v = fn_value(n, top(n, 7), 1)) != NULL) {
+		v->known = 1;
+		v->forget = v->pending = 0;
+		v->off = t2->off;
+		v->len = t2->len;
+		return 0;	/* nothing on the stack changed */
+	}
+	if (t2 && OPIS(la, OP_RPAR) && OPIS(t1, OP_LPAR) && t2->kind == IT_TOK &&
+	    t2->tk == MW_PT_IDENT && !t2->op && (!t3 || not_call_context(t3)) &&
+	    (v = fn_value(n, t2, 0)) != NULL && v->known) {
+		make_lit(&r, t2->raw_off, v->off, v->len);
+		replace_top(n, 2, &r);
+		n->drop = OP_RPAR;
+		return 1;
+	}
 	/* call_user_func('name', a, b) is name(a, b): the call is rewritten
 	 * and the comma that follows the name is dropped when it arrives */
 	if (t3 && (OPIS(la, OP_RPAR) || OPIS(la, OP_COMMA)) && OPIS(t2, OP_LPAR) &&
@@ -886,7 +923,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		r.len = t1->len;
 		replace_top(n, 3, &r);
 		n->st[n->nst++] = paren;	/* three items became two */
-		n->drop_comma = OPIS(la, OP_COMMA);
+		n->drop = OPIS(la, OP_COMMA) ? OP_COMMA : 0;
 		return 1;
 	}
 	/* a callback argument held by a variable ($cb = 'system'; ob_start($cb))
@@ -1106,7 +1143,8 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	if (la && OPIS(la, OP_LPAR) && (!t2 || not_call_context(t2)) &&
 	    ((t1->kind == IT_TOK && t1->tk == MW_PT_VAR && (!t2 || !(t2->kind == IT_TOK &&
 							       t2->tk == MW_PT_DOLLAR))) ||
-	     (t1->kind == IT_LIT && (!t2 || opener(t2) || prec(t2)))) &&
+	     (t1->kind == IT_LIT && (!t2 || opener(t2) || prec(t2) || OPIS(t2, OP_SEMI) ||
+				     OPIS(t2, OP_LBRACE) || OPIS(t2, OP_RBRACE)))) &&
 	    value_of(n, t1, &ao, &al, &ad, &ac) &&
 	    valid_name(n->vals.data + ao, al, 1)) {
 		memset(&r, 0, sizeof(r));

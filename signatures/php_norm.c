@@ -233,9 +233,11 @@ static void push(struct mw_php_norm *n, struct item *it)
 		;
 	if (!it)
 		return;
-	if (n->drop_comma) {
-		n->drop_comma = 0;
-		if (OPIS(it, OP_COMMA))
+	if (n->drop) {
+		int d = n->drop;
+
+		n->drop = 0;
+		if (OPIS(it, d))
 			return;
 	}
 	mw_php_before_push(n, it);
@@ -351,7 +353,7 @@ enum mw_err mw_php_normalise(struct mw_php_norm *n, const char *buf, size_t len,
 	n->forget = NULL;
 	n->fn_state = 0;
 	n->bitwords = 0;
-	n->drop_comma = 0;
+	n->drop = 0;
 	n->fn_depth = 0;
 	n->nshadow = 0;
 	n->caps = 0;

@@ -150,7 +150,9 @@ struct mw_php_norm {
 	int last_word;		/* last emitted byte is a word byte */
 	/* a function's parameters hide the file's literals of the same
 	 * name until its body ends (php_fold.c, track_params) */
-	int drop_comma;		/* call_user_func('f', was made f(: skip the "," */
+	int drop;		/* an OP_* to skip when it comes next: the ","
+				 * of call_user_func('f', made f(, the ")" of
+				 * a call folded to its literal */
 	int bitwords;		/* a string bit operator folded: bare upper-case
 				 * words are names too (php_fold.c operand_of) */
 	int fn_state;		/* 1 "function", 2 parameters, 3 before body, 4 body */

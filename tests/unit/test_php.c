@@ -417,6 +417,9 @@ static void test_view_folds(void **state)
 		"$n='_TSOP';\n$_POST['x'];\n");
 	VIEW_EQ("$v='_GET'; ${$v}", "$v='_GET';\n$_GET");
 	VIEW_EQ("$c='assert'; ${c}($x);", "$c='assert';\nassert($x);\n");
+	/* function f() { return L; }: f() is L; not a method, not before */
+	VIEW_EQ("function f(){ return 'sys'.'tem'; } F()($x); $o->f(); g(); function g(){return 'x';}",
+		"function f(){return'system';\n}system($x);\n$o->f();\ng();\nfunction g(){return'x';\n}");
 	/* $GLOBALS['_POST'] is $_POST, $GLOBALS['cfg'] is $cfg; not a
 	 * computed key */
 	VIEW_EQ("eval($GLOBALS['_PO'.'ST']['x']);", "eval($_POST['x']);\n");
@@ -525,7 +528,7 @@ static void test_view_no_fold(void **state)
 	VIEW_EQ("$a='ab'; $f=function($b, $a=array()) use ($c) {return strrev($a);}; strrev($a);",
 		"$a='ab';\n$f=function($b,$a=array())use($c){return strrev($a);\n};\n'ba';\n");
 	VIEW_EQ("$a=array('system'); function f($a){$a[0]($x);} $a[0]($y);",
-		"$a=array('system');\nfunction f($a){$a[0]($x);\n}'system'($y);\n");
+		"$a=array('system');\nfunction f($a){$a[0]($x);\n}system($y);\n");
 	VIEW_EQ("$a='ab'; abstract function g($a); strrev($a);",
 		"$a='ab';\nabstract function g($a);\n'ba';\n");
 	/* hex2bin of odd length is false in PHP: left alone */
