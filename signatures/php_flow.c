@@ -548,6 +548,26 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 				sink_call(f, (unsigned)sink_of(f, i), args, 1, i);
 				break;
 			}
+			/* new ReflectionFunction(f) and $db->createFunction('n', f)
+			 * make a callable of f: any request influence on f counts,
+			 * an element of a decoded request array too */
+			if (i && mw_flow_is_op(f, i + 1, "(") &&
+			    ((t->id == W_REFLECTION_FN && mw_flow_is_word(f, i - 1, W_NEW)) ||
+			     (t->id == W_CREATE_FN && mw_flow_is_op(f, i - 1, "->")))) {
+				uint16_t row[2] = { 0, 0 };
+
+				n = call_args(f, i + 1, args, MW_FLOW_MAX_PARAMS);
+				j = t->id == W_CREATE_FN ? 1 : 0;
+				if (n > j)
+					row[0] = args[j] & (uint16_t)~S_INDIRECT;
+				/* the callable is invoked later (->invoke(), a SQL
+				 * call): the data is whatever reaches it there, so
+				 * the fact names the request for both */
+				row[1] = row[0];
+				if (row[0] & S_REAL)
+					sink_call(f, SINK_CALLBACK, row, 2, i);
+				break;
+			}
 			if (!mw_flow_is_op(f, i + 1, "(") || (i && mw_flow_is_word(f, i - 1, W_FUNCTION)) ||
 			    (i && mw_flow_is_word(f, i - 1, W_NEW)))
 				break;

@@ -76,6 +76,8 @@ enum {
 	W_SANITISER = 100,
 	W_FUNCTION, W_FOREACH, W_RETURN, W_GLOBAL, W_AS, W_NEW, W_EXTRACT,
 	W_PARSE_STR, W_IMPORT_REQ, W_HEADERS, W_GETENV, W_FILE_GET_CONTENTS, W_ARRAY, W_USE,
+	W_REFLECTION_FN,	/* new ReflectionFunction(f) */
+	W_CREATE_FN,		/* $db->createFunction(name, f): SQLite */
 };
 
 /* Sinks the analysis treats specially, by index into mw_flow_sinks[]

@@ -103,7 +103,8 @@ static void words_init(void)
 		{ "getallheaders", W_HEADERS }, { "apache_request_headers", W_HEADERS },
 		{ "getenv", W_GETENV },
 		{ "file_get_contents", W_FILE_GET_CONTENTS }, { "array", W_ARRAY },
-		{ "use", W_USE },
+		{ "use", W_USE }, { "reflectionfunction", W_REFLECTION_FN },
+		{ "createfunction", W_CREATE_FN }, { "sqlitecreatefunction", W_CREATE_FN },
 	};
 	size_t i;
 	int bad = 0;

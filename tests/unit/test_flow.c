@@ -58,6 +58,12 @@ static void test_assignments(void **state)
 	EXPECT("<?php session_start(); if (isset($_SESSION['p'])) { $p = $_SESSION['p']; eval($p); }"
 	       " else { $_SESSION['p'] = base64_decode($_POST['c']); }", "eval($_POST);\n");
 	EXPECT("<?php while (1) { if ($c) system($c); $c = $_GET['n']; }", "system($_GET);\n");
+	/* a callable made from request data: ReflectionFunction, SQLite */
+	EXPECT("<?php $p = json_decode($_GET['p'], true); $r = new ReflectionFunction($p['a']);",
+	       "callback($_GET,$_GET);\n");
+	EXPECT("<?php $e = $_REQUEST['e']; $db = new SQLite3('x'); $db->createFunction('f', $e);",
+	       "callback($_REQUEST,$_REQUEST);\n");
+	EXPECT("<?php $r = new ReflectionFunction('strlen'); $db->createFunction('f', 'strlen');", "");
 	/* an element of the request called with request data */
 	EXPECT("<?php $_POST['f']($_GET['a']);", "$_POST($_GET);\n");
 	EXPECT("<?php $h['f']($_GET['a']);", "");
