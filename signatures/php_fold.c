@@ -855,10 +855,14 @@ static struct var *fn_value(struct mw_php_norm *n, const struct item *name, int 
  *   L [ N ]   L { N }    one byte of a literal
  *   substr(L, N, N) substr_replace(L, L, N, N) trim(L) str_repeat(L, N) ...
  *   L . L    L ^ L  L | L  L & L  ~L   when precedence allows (may_fold);
- *                        a bare word next to a literal is its name
- *   $ { L }   $ $v       variable variables with a name known
+ *                        a bare word next to a literal is its name, two
+ *                        bare words next to ^ | & are theirs
+ *   $ { L }   $ $v  ${name}   variable variables with a name known
  *   preg_replace('/../e', L,   create_function(L, L)   L is code: a layer
+ *   preg_replace($p,     $p holding an /e pattern: the pattern
  *   $v (  /  'name' (    call through a variable or string
+ *   call_user_func('f' ,  f(   (the comma is dropped when it comes)
+ *   function f ( ) { return L ; }   remembered; f ( ) is then L
  *   $v = L ;   $v .= L ; remember what $v holds
  * Returns 1 if something changed.
  */
