@@ -81,7 +81,7 @@ struct mw_sig_db {
 	unsigned first_ind;	/* refs of view_sinks, view_builders,
 				 * view_strong, in this order */
 	unsigned nsinks, nbuilders, nstrong, nflow, ninputs, nmail, nheaders, nwriters;
-	unsigned ndyncall, nsmall, njunk, nfs, nforms;
+	unsigned ndyncall, nsmall, njunk, nfs, nforms, nforms_bare;
 #ifdef MW_HAVE_VECTORSCAN
 	hs_database_t *hs;
 #endif

@@ -49,8 +49,11 @@ static const char *const view_fs_sinks[] = {
 };
 /* A form field: under register_globals $cmd is the field "cmd" the file
  * asks for (php_flow.h); next to a sink of view_flow_sinks it counts as
- * request input. Quoted or not (old shells write name=cmd). */
-static const char *const view_forms[] = { "name=" };
+ * request input. Unquoted (old shells write name=cmd) only in files up
+ * to MW_SIG_VIEW_FS_MAX: " name=" is also prose, SQL and comments in the
+ * big libraries. */
+static const char *const view_forms[] = { "name=\"", "name='", "name=\\\"", "name=\\'" };
+static const char *const view_forms_bare[] = { " name=", "\tname=", "\nname=" };
 static const char *const view_inputs[] = {
 	"$_post", "$_get", "$_request", "$_cookie", "$_files", "php://input",
 	"getallheaders", "$http_post_vars", "$http_get_vars",
@@ -110,7 +113,7 @@ enum mw_err mw_sig_view_signs_add(struct mw_sig_db *db)
 		LIST(view_headers, nheaders), LIST(view_writers, nwriters),
 		LIST(view_dyncall, ndyncall), LIST(view_small, nsmall),
 		LIST(view_junk, njunk), LIST(view_fs_sinks, nfs),
-		LIST(view_forms, nforms),
+		LIST(view_forms, nforms), LIST(view_forms_bare, nforms_bare),
 	};
 #undef LIST
 	size_t k, i;
@@ -293,7 +296,7 @@ int mw_sig_wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	unsigned fl = st + db->nstrong, in = fl + db->nflow, ml = in + db->ninputs;
 	unsigned hd = ml + db->nmail, wr = hd + db->nheaders, dc = wr + db->nwriters;
 	unsigned sm = dc + db->ndyncall, jk = sm + db->nsmall, fs = jk + db->njunk;
-	unsigned fm = fs + db->nfs;
+	unsigned fm = fs + db->nfs, fb = fm + db->nforms;
 	int packed, sign;
 
 	if (sc->layer)	/* decoded from a packed file: always worth one */
@@ -307,7 +310,9 @@ int mw_sig_wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	       (mw_sig_any_fired(db, sc, st, db->nstrong - VIEW_PACKED) ||
 		(mw_sig_any_fired(db, sc, db->first_ind, db->nsinks) &&
 		 mw_sig_any_fired(db, sc, b, db->nbuilders)) ||
-		(mw_sig_any_fired(db, sc, fm, db->nforms) && mw_sig_any_fired(db, sc, fl, db->nflow)) ||
+		((mw_sig_any_fired(db, sc, fm, db->nforms) ||
+		  (len <= MW_SIG_VIEW_FS_MAX && mw_sig_any_fired(db, sc, fb, db->nforms_bare))) &&
+		 mw_sig_any_fired(db, sc, fl, db->nflow)) ||
 		(mw_sig_any_fired(db, sc, in, db->ninputs) &&
 		 (mw_sig_any_fired(db, sc, fl, db->nflow) ||
 		  (len <= MW_SIG_VIEW_FS_MAX && mw_sig_any_fired(db, sc, fs, db->nfs)) ||

@@ -466,6 +466,7 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 					sink_call(f, SINK_DYNAMIC, row, 2, i);
 				}
 			} else if (assign_op(f, j)) {
+				int was = mw_flow_var_read_swap(f, i, 0);
 				uint16_t b = mw_flow_expr_bits(f, j + 1, STOP_STMT, &end);
 				size_t ol;
 
@@ -473,6 +474,7 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 				 * is still in it */
 				if (j == i + 1 && mw_flow_txt(f, j, &ol) && ol > 1)
 					b |= mw_flow_var_bits(f, i);
+				mw_flow_var_read_swap(f, i, was);	/* not its own reads */
 				mw_flow_var_taint(f, i, b && j > i + 1 ? b | S_INDIRECT : b);
 			} else if (mw_flow_is_op(f, i + 1, "(") && !(i && (mw_flow_is_op(f, i - 1, "->") ||
 								     mw_flow_is_op(f, i - 1, "::") ||
@@ -702,7 +704,7 @@ enum mw_err mw_php_flow_run(struct mw_php_flow *f, const char *view, size_t len,
 	 * its use (a loop, a session slot written on an earlier request).
 	 * Its own budget; a bound hit here only leaves such late flows out,
 	 * the first pass having seen the whole file. */
-	if (!f->capped && f->err == MW_OK) {
+	if (f->late && !f->capped && f->err == MW_OK) {
 		f->work = 0;
 		analyse(f, 0, f->ntok);
 		f->capped = 0;

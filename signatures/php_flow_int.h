@@ -88,6 +88,7 @@ extern unsigned mw_flow_sk_shell_exec, mw_flow_sk_fgc, mw_flow_sk_preg,
 struct var_ent {
 	uint32_t off, len, gen, scope;
 	uint16_t bits;
+	uint8_t read;		/* read before its taint last grew */
 };
 
 struct reach {
@@ -122,6 +123,10 @@ struct mw_php_flow {
 					 * variable not assigned may hold it */
 	struct { uint32_t off, len; uint16_t bits; } keys[64];
 	unsigned nkeys;			/* $_GET['cmd'] ... keys read */
+	uint64_t read_miss[16];		/* names read while unknown: a 1024-bit
+					 * filter of their hashes */
+	int late;			/* a variable read earlier gained taint
+					 * later: the file is walked again */
 	uint32_t scope_end[8], scope_prev[8];
 	unsigned nscope_stack;
 	struct func funcs[MW_FLOW_MAX_FUNCS];
@@ -203,6 +208,7 @@ uint16_t mw_flow_string_bits(struct mw_php_flow *f, size_t i);
 uint16_t mw_flow_superglobal(const char *t, size_t l);
 uint16_t mw_flow_var_bits(struct mw_php_flow *f, size_t i);
 void mw_flow_var_taint(struct mw_php_flow *f, size_t i, uint16_t bits);
+int mw_flow_var_read_swap(struct mw_php_flow *f, size_t i, int read);
 void mw_flow_vars_reset(struct mw_php_flow *f);
 
 /* php_flow.c */

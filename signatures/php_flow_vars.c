@@ -35,6 +35,7 @@ static struct var_ent *var_find(struct mw_php_flow *f, const char *name,
 			e->len = (uint32_t)len;
 			e->scope = f->scope;
 			e->bits = 0;
+			e->read = 0;
 			return e;
 		}
 		if (e->scope == f->scope && e->len == len &&
@@ -44,6 +45,22 @@ static struct var_ent *var_find(struct mw_php_flow *f, const char *name,
 	return NULL;
 }
 
+/* The filter of names read before they had an entry in their scope
+ * (php_flow_int.h). */
+static void note_read_miss(struct mw_php_flow *f, const char *name, size_t len)
+{
+	uint32_t h = ((mw_fnv1a(name, len) ^ f->scope) * 16777619u) % 1024u;
+
+	f->read_miss[h / 64] |= 1ull << (h % 64);
+}
+
+static int read_missed(const struct mw_php_flow *f, const char *name, size_t len)
+{
+	uint32_t h = ((mw_fnv1a(name, len) ^ f->scope) * 16777619u) % 1024u;
+
+	return (f->read_miss[h / 64] >> (h % 64)) & 1u;
+}
+
 void mw_flow_vars_reset(struct mw_php_flow *f)
 {
 	if (++f->gen == 0) {
@@ -51,6 +68,8 @@ void mw_flow_vars_reset(struct mw_php_flow *f)
 		f->gen = 1;
 	}
 	f->nvars = 0;
+	memset(f->read_miss, 0, sizeof(f->read_miss));
+	f->late = 0;
 	f->extracted = 0;
 	f->scope = 0;
 	f->nscopes = 0;
@@ -200,9 +219,29 @@ uint16_t mw_flow_var_bits(struct mw_php_flow *f, size_t i)
 		return S_HEADER;	/* the whole array holds the headers */
 	}
 	e = var_find(f, t, l, 0);
-	if (e)
+	if (e) {
+		e->read = 1;
 		return e->bits;
+	}
+	note_read_miss(f, t, l);
 	return f->extracted | (f->scope ? 0 : register_global(f, t + 1, l - 1));
+}
+
+/* Whether the variable at i was read (see struct var_ent), and set it:
+ * the right-hand side of "$out .= ..." reads $out itself, which is no
+ * use above the assignment. */
+int mw_flow_var_read_swap(struct mw_php_flow *f, size_t i, int read)
+{
+	size_t l;
+	const char *t = mw_flow_txt(f, i, &l);
+	struct var_ent *e = var_find(f, t, l, 0);
+	int was;
+
+	if (!e)
+		return 0;
+	was = e->read;
+	e->read = (uint8_t)read;
+	return was;
 }
 
 void mw_flow_var_taint(struct mw_php_flow *f, size_t i, uint16_t bits)
@@ -214,8 +253,14 @@ void mw_flow_var_taint(struct mw_php_flow *f, size_t i, uint16_t bits)
 	if (mw_flow_superglobal(t, l))
 		return;
 	e = var_find(f, t, l, 1);	/* also untainted: it is assigned */
-	if (e)
-		e->bits |= bits;
+	if (!e)
+		return;
+	/* new taint for a name read before: a use above this assignment
+	 * (a loop, a session slot) may see it on a second walk */
+	if ((bits & S_REAL & (uint16_t)~e->bits) && (e->read || read_missed(f, t, l)))
+		f->late = 1;
+	e->bits |= bits;
+	e->read = 0;
 }
 
 int mw_flow_name_byte(int c)
@@ -245,11 +290,15 @@ uint16_t mw_flow_string_bits(struct mw_php_flow *f, size_t i)
 			    memmem(t + k + n, l - k - n < 24 ? l - k - n : 24, "HTTP_", 5))
 				b |= S_HEADER;
 			/* the string's bytes are in the view: a table key */
-			if ((e = var_find(f, t + k, n, 0)) != NULL)
+			if ((e = var_find(f, t + k, n, 0)) != NULL) {
 				b |= e->bits;
-			else if (!mw_flow_superglobal(t + k, n))
-				b |= f->extracted |
-				     (f->scope ? 0 : register_global(f, t + k + 1, n - 1));
+				e->read = 1;
+			} else {
+				note_read_miss(f, t + k, n);
+				if (!mw_flow_superglobal(t + k, n))
+					b |= f->extracted |
+					     (f->scope ? 0 : register_global(f, t + k + 1, n - 1));
+			}
 		}
 		k += n;
 	}
