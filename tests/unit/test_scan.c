@@ -253,6 +253,11 @@ static void test_classify(void **state)
 	assert_false(mw_php_name("photo.jpg"));
 	assert_false(mw_php_name("php"));
 	assert_false(mw_php_name("notes.phpx"));
+	assert_true(mw_php_name("a.b.PhTmL.png"));
+	assert_true(mw_php_name("x.tar.PHAR"));
+	assert_false(mw_php_name("a.phpx.jpg"));
+	assert_false(mw_php_name("a.php_old"));
+	assert_false(mw_php_name("noext"));
 
 	assert_int_equal(mw_php_classify("logo.gif", gif, sizeof(gif) - 1), MW_PHP_TAG);
 	assert_int_equal(mw_php_tag(gif, sizeof(gif) - 1, &k, &full), 13);
