@@ -36,6 +36,9 @@ void mw_sig_db_free(struct mw_sig_db *db)
 	free(db->litpos);
 	free(db->weak);
 	free(db->weak_ids);
+	free(db->lit_rules_at);
+	free(db->lit_rules);
+	free(db->weak_rules);
 	free(db->refs);
 	free(db);
 }
@@ -320,6 +323,44 @@ enum mw_err mw_sig_add_ref(struct mw_sig_db *db, const char *l, size_t n)
 	return MW_OK;
 }
 
+/*
+ * The rules each literal opens (db->lit_rules_at, lit_rules) and the rules
+ * with a weak literal (weak_rules): match_buffer() looks only at the rules
+ * of the literals a buffer has, instead of every rule's gate.
+ */
+static enum mw_err build_rule_index(struct mw_sig_db *db)
+{
+	size_t i, k, n = 0;
+	unsigned l, *at;
+
+	db->lit_rules_at = calloc(db->nlits + 2, sizeof(*db->lit_rules_at));
+	db->weak_rules = calloc(db->nrules + 1, sizeof(*db->weak_rules));
+	for (i = 0; i < db->nrules && db->lit_rules_at; i++)
+		for (k = 0; k < db->rules[i].nlits; k++) {
+			db->lit_rules_at[db->refs[db->rules[i].first_ref + k] + 2]++;
+			n++;
+		}
+	db->lit_rules = calloc(n + 1, sizeof(*db->lit_rules));
+	if (!db->lit_rules_at || !db->weak_rules || !db->lit_rules)
+		return MW_ERR_NOMEM;
+	/* counts at [l + 2] -> starts at [l + 1], filled below to ends */
+	for (l = 0; l < db->nlits; l++)
+		db->lit_rules_at[l + 2] += db->lit_rules_at[l + 1];
+	at = db->lit_rules_at + 1;
+	for (i = 0; i < db->nrules; i++) {
+		int weak = 0;
+
+		for (k = 0; k < db->rules[i].nlits; k++) {
+			l = db->refs[db->rules[i].first_ref + k];
+			db->lit_rules[at[l]++] = (unsigned)i;
+			weak |= db->weak[l];
+		}
+		if (weak)
+			db->weak_rules[db->nweak_rules++] = (unsigned)i;
+	}
+	return MW_OK;
+}
+
 /* Compile pattern j of rule r into p (PCRE2 program, factors, twin). */
 static enum mw_err compile_pattern(struct mw_sig_db *db, const struct mw_sig_rule *r,
 				   unsigned j, struct pat_rt *p, char *err, size_t errlen)
@@ -464,6 +505,8 @@ enum mw_err mw_sig_compile(const struct mw_sig_set *s, struct mw_sig_db **out,
 			}
 		}
 	}
+	if (!e)
+		e = build_rule_index(db);
 #ifdef MW_HAVE_VECTORSCAN
 	if (!e)
 		e = build_hs(db, cache_dir, err, errlen);

@@ -416,15 +416,19 @@ enum mw_err mw_sig_view_state(const struct mw_sig_db *db, struct mw_sig_scratch 
 	sc->vcount[1] = calloc(db->nlits + 1, sizeof(*sc->count));
 	sc->vstate[1] = calloc(db->nlits + 1, 1);
 	sc->vocc[1] = calloc((db->nlits + 1) * MAX_OCC, sizeof(*sc->occ));
+	sc->vfired[1] = calloc(2 * (db->nlits + 1), sizeof(*sc->fired));
 	sc->norm = mw_php_norm_new();
-	if (!sc->vcount[1] || !sc->vstate[1] || !sc->vocc[1] || !sc->norm) {
+	if (!sc->vcount[1] || !sc->vstate[1] || !sc->vocc[1] || !sc->vfired[1] ||
+	    !sc->norm) {
 		free(sc->vcount[1]);
 		free(sc->vstate[1]);
 		free(sc->vocc[1]);
+		free(sc->vfired[1]);
 		mw_php_norm_free(sc->norm);
 		sc->vcount[1] = NULL;
 		sc->vstate[1] = NULL;
 		sc->vocc[1] = NULL;
+		sc->vfired[1] = NULL;
 		sc->norm = NULL;
 		return MW_ERR_NOMEM;
 	}
