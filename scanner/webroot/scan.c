@@ -822,6 +822,8 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 		json_decref(data);
 		return e;
 	}
+	/* a one-shot scan never looks up a row it put (close keeps none) */
+	mw_cache_stream(s.cache);
 	json_object_set_new(data, "roots_given", json_boolean(o->explicit_roots));
 	if (o->files_from)
 		json_object_set_new(data, "files_from", json_string(o->files_from));
