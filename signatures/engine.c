@@ -22,6 +22,9 @@ void mw_sig_scratch_free(struct mw_sig_scratch *sc)
 		return;
 	free(sc->vcount[0]);
 	free(sc->vcount[1]);
+	free(sc->vfired[0]);
+	free(sc->vfired[1]);
+	free(sc->cand);
 	free(sc->vocc[0]);
 	free(sc->vocc[1]);
 	free(sc->vstate[0]);
@@ -60,11 +63,16 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 	sc->vcount[0] = calloc(db->nlits + 1, sizeof(*sc->count));
 	sc->vstate[0] = calloc(db->nlits + 1, 1);
 	sc->vocc[0] = calloc((db->nlits + 1) * MAX_OCC, sizeof(*sc->occ));
-	if (!sc->vcount[0] || !sc->vstate[0] || !sc->vocc[0]) {
+	sc->vfired[0] = calloc(2 * (db->nlits + 1), sizeof(*sc->fired));
+	sc->cand = calloc(db->nrules / 64 + 1, sizeof(*sc->cand));
+	if (!sc->vcount[0] || !sc->vstate[0] || !sc->vocc[0] || !sc->vfired[0] ||
+	    !sc->cand) {
 		mw_sig_scratch_free(sc);
 		return MW_ERR_NOMEM;
 	}
 	sc->count = sc->vcount[0];
+	sc->fired = sc->vfired[0];
+	sc->nfired = &sc->vnfired[0];
 	sc->state = sc->vstate[0];
 	sc->occ = sc->vocc[0];
 	sc->hit_rule = calloc(db->nrules + 1, 1);
@@ -103,6 +111,8 @@ enum mw_err mw_sig_scratch_new(const struct mw_sig_db *db,
 static void use_view(struct mw_sig_scratch *sc, int v)
 {
 	sc->count = sc->vcount[v];
+	sc->fired = sc->vfired[v];
+	sc->nfired = &sc->vnfired[v];
 	sc->occ = sc->vocc[v];
 	sc->state = sc->vstate[v];
 	sc->buf = sc->vbuf[v];
@@ -114,6 +124,8 @@ static void seen(struct mw_sig_scratch *sc, unsigned id, size_t end)
 {
 	unsigned c = sc->count[id];
 
+	if (c == 0)
+		sc->fired[(*sc->nfired)++] = id;
 	if (c < MAX_OCC)
 		sc->occ[(size_t)id * MAX_OCC + c] = (uint32_t)end;
 	if (c <= MAX_OCC)
@@ -179,7 +191,11 @@ static enum mw_err prefilter(const struct mw_sig_db *db, struct mw_sig_scratch *
 {
 	size_t i;
 
-	memset(sc->count, 0, db->nlits * sizeof(*sc->count));
+	/* only the counts the last buffer set: a memset of all of them cost
+	 * more than the rest of a small file's prefilter bookkeeping */
+	for (i = 0; i < *sc->nfired; i++)
+		sc->count[sc->fired[i]] = 0;
+	*sc->nfired = 0;
 	memset(sc->memo, MEMO_UNKNOWN, db->npats);
 	sc->buf = buf;
 	sc->len = len;
@@ -190,6 +206,7 @@ static enum mw_err prefilter(const struct mw_sig_db *db, struct mw_sig_scratch *
 		 * pattern gets a whole-file search */
 		for (i = 0; i < db->nlits; i++) {
 			sc->count[i] = MAX_OCC + 1;
+			sc->fired[(*sc->nfired)++] = (unsigned)i;
 			sc->state[i] = WEAK_FULL;
 		}
 		return MW_OK;
@@ -521,6 +538,40 @@ static int confirm_rule(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	return hit ? hit(ud, &h) : 0;
 }
 
+/* sc->cand: the rules whose gate may be open in this buffer, the rules of
+ * the literals either view has plus those with a weak literal (looked for
+ * only when asked); the others' gates are closed (mw_sig_any_fired() 0). */
+static void mark_candidates(const struct mw_sig_db *db, struct mw_sig_scratch *sc)
+{
+	unsigned v, f, k, l;
+
+	memset(sc->cand, 0, (db->nrules / 64 + 1) * sizeof(*sc->cand));
+	for (k = 0; k < db->nweak_rules; k++)
+		sc->cand[db->weak_rules[k] / 64] |= (uint64_t)1 << (db->weak_rules[k] % 64);
+	for (v = 0; v < 1u + (unsigned)sc->have_norm; v++)
+		for (f = 0; f < sc->vnfired[v]; f++) {
+			l = sc->vfired[v][f];
+			for (k = db->lit_rules_at[l]; k < db->lit_rules_at[l + 1]; k++)
+				sc->cand[db->lit_rules[k] / 64] |=
+					(uint64_t)1 << (db->lit_rules[k] % 64);
+		}
+}
+
+/* The first candidate rule (sc->cand) from index i on, or db->nrules. */
+static size_t next_candidate(const struct mw_sig_db *db, const struct mw_sig_scratch *sc,
+			     size_t i)
+{
+	uint64_t m;
+
+	while (i < db->nrules) {
+		m = sc->cand[i / 64] >> (i % 64);
+		if (m)
+			return i + (size_t)__builtin_ctzll(m);
+		i = (i / 64 + 1) * 64;
+	}
+	return db->nrules;
+}
+
 /* Match one buffer (the file, or a decoded layer of it) against every rule
  * not yet reported for the file. */
 static enum mw_err match_buffer(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
@@ -557,7 +608,9 @@ static enum mw_err match_buffer(const struct mw_sig_db *db, struct mw_sig_scratc
 			sc->have_norm = 1;
 		}
 	}
-	for (i = 0; i < db->nrules && !*stop; i++) {
+	mark_candidates(db, sc);
+	for (i = next_candidate(db, sc, 0); i < db->nrules && !*stop;
+	     i = next_candidate(db, sc, i + 1)) {
 		const struct rule_rt *rt = &db->rules[i];
 		int open;
 

@@ -82,6 +82,11 @@ struct mw_sig_db {
 				 * view_strong, in this order */
 	unsigned nsinks, nbuilders, nstrong, nflow, ninputs, nmail, nheaders, nwriters;
 	unsigned ndyncall, nsmall, njunk, nfs, nforms, nforms_bare;
+	/* which rules a literal opens: lit_rules[lit_rules_at[l] ..
+	 * lit_rules_at[l + 1]), rule indexes; rules with a weak literal among
+	 * theirs are in weak_rules (their gate is looked at in every buffer) */
+	unsigned *lit_rules_at, *lit_rules, *weak_rules;
+	size_t nweak_rules;
 #ifdef MW_HAVE_VECTORSCAN
 	hs_database_t *hs;
 #endif
@@ -129,7 +134,14 @@ struct mw_sig_scratch {
 	unsigned char *state;	/* per weak literal: WEAK_*, what count holds */
 	const char *buf;	/* the text being matched */
 	size_t len;
+	unsigned *fired;	/* literals seen() first in this buffer: the
+				 * ones whose count is not 0 (a weak one may
+				 * be listed twice, see lit_count()) */
+	unsigned *nfired;
 	unsigned *vcount[2];
+	unsigned *vfired[2];	/* 2 * (nlits + 1) each */
+	unsigned vnfired[2];
+	uint64_t *cand;		/* per rule, a bit: some literal of it fired */
 	uint32_t *vocc[2];
 	unsigned char *vstate[2];
 	const char *vbuf[2];

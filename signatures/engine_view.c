@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "signatures/engine_int.h"
@@ -145,11 +145,36 @@ static unsigned char blob_class(unsigned char c)
 }
 
 #ifdef __SSE2__
-/* All 16 bytes at p are base64 or glue (blob_class() not BC_OTHER). */
-static int b64_block(const unsigned char *p)
+/* Nibble tables of the bytes that are not BC_OTHER: byte c is one iff
+ * lo_ok[c & 15] has bit (c >> 4) set; bit_of[h] is that bit (0 for h >= 8:
+ * no byte from 0x80 is). lo_ok[0] = 0xac: ' ' (bit 2), '0', 'P', 'p'. */
+static const unsigned char lo_ok[16] = {
+	0xac, 0xf8, 0xfc, 0xf8, 0xf8, 0xf8, 0xf8, 0xfc,
+	0xf8, 0xf9, 0xf1, 0x54, 0x50, 0x59, 0x54, 0x54,
+};
+static const unsigned char bit_of[16] = { 1, 2, 4, 8, 16, 32, 64, 128 };
+
+/* All 16 bytes at p are base64 or glue (blob_class() not BC_OTHER): two
+ * table lookups a byte with PSHUFB. */
+__attribute__((target("ssse3")))
+static int b64_block_ssse3(const unsigned char *p)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	const __m128i nib = _mm_set1_epi8(0x0f);
+	const __m128i lo = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)lo_ok),
+					    _mm_and_si128(v, nib));
+	const __m128i hi = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)bit_of),
+					    _mm_and_si128(_mm_srli_epi16(v, 4), nib));
+
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(lo, hi),
+						_mm_setzero_si128())) == 0;
+}
+
+/* The same with SSE2 compares, for a CPU without SSSE3. */
+static int b64_block_sse2(const unsigned char *p)
 {
 	static const char singles[] = "+/= \t\n\r.'\"";
-	const __m128i v = _mm_loadu_si128((const __m128i *)p);
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 	const __m128i t = _mm_or_si128(v, _mm_set1_epi8(0x20));
 	__m128i m = _mm_and_si128(_mm_cmpgt_epi8(t, _mm_set1_epi8(0x60)),
 				  _mm_cmplt_epi8(t, _mm_set1_epi8(0x7b)));
@@ -172,14 +197,17 @@ static int b64_block(const unsigned char *p)
 static int has_blob(const char *buf, size_t len)
 {
 	static unsigned char cls[256];
-	static int ready;
+	static int ready, ssse3;
 	const unsigned char *p = (const unsigned char *)buf;
-	size_t i, run = 0, gap = 0, line = 0;
+	size_t i, start = 0, run = 0, gap = 0, line = 0;
 	int quoted = 0, nl_only = 1;
 
 	if (!ready) {	/* idempotent: a race writes the same bytes */
 		for (i = 0; i < 256; i++)
 			cls[i] = blob_class((unsigned char)i);
+#ifdef __SSE2__
+		ssse3 = __builtin_cpu_supports("ssse3");
+#endif
 		ready = 1;
 	}
 #ifdef __SSE2__
@@ -190,6 +218,8 @@ static int has_blob(const char *buf, size_t len)
 	{
 		size_t nb = len / 16, j, lo, hi;
 		int found = 0;
+		int (*b64_block)(const unsigned char *) = ssse3 ? b64_block_ssse3 :
+							  b64_block_sse2;
 
 		for (j = 7; j < nb && !found; j += 8) {
 			if (!b64_block(p + 16 * j))
@@ -202,9 +232,16 @@ static int has_blob(const char *buf, size_t len)
 		}
 		if (!found)
 			return 0;
+		/* No run of MW_SIG_VIEW_BLOB_RUN ends before this stretch (it
+		 * would span 15 whole blocks). The block before the stretch
+		 * holds a BC_OTHER byte, which resets every state below that
+		 * matters, so the byte loop may start there. */
+		while (lo > 0 && b64_block(p + 16 * (lo - 1)))
+			lo--;
+		start = lo > 0 ? 16 * (lo - 1) : 0;
 	}
 #endif
-	for (i = 0; i < len; i++) {
+	for (i = start; i < len; i++) {
 		switch (cls[p[i]]) {
 		case BC_B64:
 			/* a gap without a quote ends the run (prose: words and
@@ -239,6 +276,48 @@ static int has_blob(const char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * First place of w (n >= 2 bytes, exact) in buf, or NULL: like memmem(),
+ * which costs ~3 instructions a byte on these short needles; this tests 16
+ * places at a time by their first two bytes (SSE2), then memcmp()s the
+ * rest where both agree. The tiny-file signs below run over every PHP file
+ * up to MW_SIG_VIEW_TINY_MAX.
+ */
+static const char *find_exact(const char *buf, size_t len, const char *w, size_t n)
+{
+	const char *p = buf, *end = buf + len;
+
+	if (len < n)
+		return NULL;
+#ifdef __SSE2__
+	{
+		const __m128i c0 = _mm_set1_epi8(w[0]), c1 = _mm_set1_epi8(w[1]);
+
+		while (end - p >= 17) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+				_mm_cmpeq_epi8(a, c0), _mm_cmpeq_epi8(b, c1)));
+
+			while (m) {
+				const char *q = p + __builtin_ctz(m);
+
+				m &= m - 1;
+				if ((size_t)(end - q) < n)
+					return NULL;
+				if (memcmp(q + 2, w + 2, n - 2) == 0)
+					return q;
+			}
+			p += 16;
+		}
+	}
+#endif
+	for (; (size_t)(end - p) >= n; p++)
+		if (p[0] == w[0] && memcmp(p + 1, w + 1, n - 1) == 0)
+			return p;
+	return NULL;
+}
+
 /* A call of something that is not a plain name in buf: "$f(", "$a['x'](",
  * "'name'(", "(...)(" or "${...}(", or a variable variable "${": how tiny
  * shells call and read what they built. Bytes, not tokens: a comment or a
@@ -247,7 +326,7 @@ static int has_dyncall(const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
 
-	if (memmem(buf, len, "${", 2))
+	if (find_exact(buf, len, "${", 2))
 		return 1;
 
 	while ((p = memchr(p, '(', (size_t)(end - p))) != NULL) {
@@ -276,7 +355,7 @@ static int has_inline_comment(const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
 
-	while ((p = memmem(p, (size_t)(end - p), "*/", 2)) != NULL) {
+	while ((p = find_exact(p, (size_t)(end - p), "*/", 2)) != NULL) {
 		p += 2;
 		if (p < end && *p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
 			return 1;
@@ -300,7 +379,7 @@ int mw_sig_wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 	int packed, sign;
 
 	if (sc->layer)	/* decoded from a packed file: always worth one */
-		return in_php || memmem(buf, len, "<?", 2) != NULL;
+		return in_php || find_exact(buf, len, "<?", 2) != NULL;
 	/* an evaluator over a decoder in one breath (eval(gz...): packed,
 	 * at any size */
 	packed = mw_sig_any_fired(db, sc, st + db->nstrong - VIEW_PACKED, VIEW_PACKED);
@@ -326,12 +405,12 @@ int mw_sig_wants_view(const struct mw_sig_db *db, struct mw_sig_scratch *sc,
 		  mw_sig_any_fired(db, sc, db->first_ind, db->nsinks) ||
 		  mw_sig_any_fired(db, sc, b, db->nbuilders) ||
 		  mw_sig_any_fired(db, sc, fl, db->nflow) || has_dyncall(buf, len) ||
-		  memmem(buf, len, "$_SERVER", 8) || memmem(buf, len, "$_SESSION", 9) ||
-		  memmem(buf, len, "$GLOBALS", 8) || has_inline_comment(buf, len))) ||
+		  find_exact(buf, len, "$_SERVER", 8) || find_exact(buf, len, "$_SESSION", 9) ||
+		  find_exact(buf, len, "$GLOBALS", 8) || has_inline_comment(buf, len))) ||
 		has_blob(buf, len));
 	if (!packed && !sign)
 		return 0;
-	return in_php || memmem(buf, len, "<?", 2) != NULL;
+	return in_php || find_exact(buf, len, "<?", 2) != NULL;
 }
 
 /* The view's literal counts and the normaliser, made on first use. */
@@ -342,15 +421,19 @@ enum mw_err mw_sig_view_state(const struct mw_sig_db *db, struct mw_sig_scratch 
 	sc->vcount[1] = calloc(db->nlits + 1, sizeof(*sc->count));
 	sc->vstate[1] = calloc(db->nlits + 1, 1);
 	sc->vocc[1] = calloc((db->nlits + 1) * MAX_OCC, sizeof(*sc->occ));
+	sc->vfired[1] = calloc(2 * (db->nlits + 1), sizeof(*sc->fired));
 	sc->norm = mw_php_norm_new();
-	if (!sc->vcount[1] || !sc->vstate[1] || !sc->vocc[1] || !sc->norm) {
+	if (!sc->vcount[1] || !sc->vstate[1] || !sc->vocc[1] || !sc->vfired[1] ||
+	    !sc->norm) {
 		free(sc->vcount[1]);
 		free(sc->vstate[1]);
 		free(sc->vocc[1]);
+		free(sc->vfired[1]);
 		mw_php_norm_free(sc->norm);
 		sc->vcount[1] = NULL;
 		sc->vstate[1] = NULL;
 		sc->vocc[1] = NULL;
+		sc->vfired[1] = NULL;
 		sc->norm = NULL;
 		return MW_ERR_NOMEM;
 	}

@@ -47,6 +47,12 @@ struct mw_scan_cache {
 	size_t used;		/* occupied slots */
 	pthread_mutex_t lock;
 	struct pending *pend;
+	size_t npend;		/* rows in pend */
+	int stream;		/* mw_cache_stream(): write every
+				 * MW_CACHE_BATCH rows, keep none */
+	pthread_mutex_t wlock;	/* the database, while rows are written */
+	enum mw_err werr;	/* first failed batch write, for close */
+	char werr_msg[256];
 };
 
 static uint64_t mix(uint64_t x)
@@ -312,6 +318,7 @@ enum mw_err mw_cache_open(const char *state_dir, const char *sigver,
 		return MW_ERR_NOMEM;
 	}
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->wlock, NULL);
 	if (open_db(path, &c->db) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
@@ -336,6 +343,7 @@ fail:
 	if (c->db)
 		sqlite3_close(c->db);
 	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->wlock);
 	free(c->sigver);
 	free(c);
 	return MW_ERR_IO;
@@ -357,10 +365,13 @@ int mw_cache_lookup(struct mw_scan_cache *c, const struct stat *st,
 	return 1;
 }
 
+static enum mw_err write_rows(struct mw_scan_cache *c, struct pending *p, int keep,
+			      char *err, size_t errlen);
+
 enum mw_err mw_cache_put(struct mw_scan_cache *c, const struct stat *st,
 			 const char *sha256, const char *findings)
 {
-	struct pending *p = calloc(1, sizeof(*p));
+	struct pending *p = calloc(1, sizeof(*p)), *batch = NULL;
 
 	if (!p)
 		return MW_ERR_NOMEM;
@@ -374,7 +385,25 @@ enum mw_err mw_cache_put(struct mw_scan_cache *c, const struct stat *st,
 	pthread_mutex_lock(&c->lock);
 	p->next = c->pend;
 	c->pend = p;
+	if (c->stream && ++c->npend >= MW_CACHE_BATCH) {
+		batch = c->pend;
+		c->pend = NULL;
+		c->npend = 0;
+	}
 	pthread_mutex_unlock(&c->lock);
+	if (batch) {
+		char err[sizeof(c->werr_msg)];
+		enum mw_err e;
+
+		/* this worker writes the batch; the others go on */
+		pthread_mutex_lock(&c->wlock);
+		e = write_rows(c, batch, 0, err, sizeof(err));
+		if (e && !c->werr) {
+			c->werr = e;
+			memcpy(c->werr_msg, err, sizeof(err));
+		}
+		pthread_mutex_unlock(&c->wlock);
+	}
 	return MW_OK;
 }
 
@@ -453,16 +482,16 @@ static int remember(struct mw_scan_cache *c, struct pending *p)
 	return 0;
 }
 
-/* Write the pending rows in one transaction and drop them; with keep, also
- * into the in-memory table. */
-static enum mw_err write_pending(struct mw_scan_cache *c, int keep, char *err,
-				 size_t errlen)
+/* Write the rows of list p in one transaction and free them; with keep,
+ * also into the in-memory table. The caller holds c->wlock. */
+static enum mw_err write_rows(struct mw_scan_cache *c, struct pending *p, int keep,
+			      char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	struct pending *p, *n;
+	struct pending *n;
 	enum mw_err e = MW_OK;
 
-	if (!c->pend)
+	if (!p)
 		return MW_OK;
 	if (exec(c->db, "BEGIN") < 0 ||
 	    sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO files(dev, ino, size,"
@@ -471,10 +500,6 @@ static enum mw_err write_pending(struct mw_scan_cache *c, int keep, char *err,
 		snprintf(err, errlen, "scan cache: %s", sqlite3_errmsg(c->db));
 		e = MW_ERR_IO;
 	}
-	pthread_mutex_lock(&c->lock);
-	p = c->pend;
-	c->pend = NULL;
-	pthread_mutex_unlock(&c->lock);
 	for (; p; p = n) {
 		n = p->next;
 		if (!e) {
@@ -516,6 +541,30 @@ static enum mw_err write_pending(struct mw_scan_cache *c, int keep, char *err,
 	return e;
 }
 
+/* Write the pending rows (write_rows()). */
+static enum mw_err write_pending(struct mw_scan_cache *c, int keep, char *err,
+				 size_t errlen)
+{
+	struct pending *p;
+	enum mw_err e;
+
+	pthread_mutex_lock(&c->lock);
+	p = c->pend;
+	c->pend = NULL;
+	c->npend = 0;
+	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_lock(&c->wlock);
+	e = write_rows(c, p, keep, err, errlen);
+	pthread_mutex_unlock(&c->wlock);
+	return e;
+}
+
+void mw_cache_stream(struct mw_scan_cache *c)
+{
+	if (c)
+		c->stream = 1;
+}
+
 enum mw_err mw_cache_sync(struct mw_scan_cache *c, char *err, size_t errlen)
 {
 	return c ? write_pending(c, 1, err, errlen) : MW_OK;
@@ -528,9 +577,14 @@ enum mw_err mw_cache_close(struct mw_scan_cache *c, char *err, size_t errlen)
 	if (!c)
 		return MW_OK;
 	e = write_pending(c, 0, err, errlen);
+	if (!e && c->werr) {
+		snprintf(err, errlen, "%s", c->werr_msg);
+		e = c->werr;
+	}
 	sqlite3_close(c->db);
 	free_table(c);
 	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->wlock);
 	free(c->sigver);
 	free(c);
 	return e;

@@ -119,6 +119,7 @@ static void on_fault(void *ud, const struct mw_sig_fault *f)
 	char msg[512];
 
 	ADD(ts->s, limit_faults, 1);
+	ts->faults++;
 	snprintf(msg, sizeof(msg), "rule %s pattern %s stopped at the PCRE2 %s: "
 		 "the file is not fully checked by this rule", f->rule->id,
 		 f->pattern, f->what);
@@ -315,17 +316,25 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 	const struct mw_sig_rule *slow = NULL;
 	double ms = 0;
 	unsigned i, caps;
-	int full_tag = 0, in_image;
+	int full_tag = 0, in_image, keyed;
 	enum mw_php_class k;
 	long tag_at = -1;
+	unsigned long faults = ts->faults;
+	unsigned char key[32];
 	json_t *fj;
 
 	ts->nhits = 0;
 	ts->cur_path = path;
+	keyed = s->dedup && mw_scan_dedup_key(buf, len, key) == 0;
+	if (keyed && mw_scan_dedup_get(s->dedup, key, ts->hits, &ts->nhits, &caps))
+		goto matched;
 	if (mw_sig_match(s->db, ts->sc, buf, len, on_hit, on_fault, ts, &ms, &slow)) {
 		scan_error(s, path, MW_ERR_INTERNAL, "%s", "signature matcher failed");
 		return;
 	}
+	caps = mw_sig_scratch_caps(ts->sc);
+	if (keyed && ts->faults == faults)
+		mw_scan_dedup_put(s->dedup, key, ts->hits, ts->nhits, caps);
 	if (slow && ms > s->slowest_ms) {
 		pthread_mutex_lock(&s->lock);
 		if (ms > s->slowest_ms) {
@@ -337,6 +346,7 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 		}
 		pthread_mutex_unlock(&s->lock);
 	}
+matched:
 	/* Content-detected PHP in a file that is not named PHP: ask libmagic
 	 * what it pretends to be when that is evidence for a finding or may
 	 * be one itself (PHP inside an image); not for every README with a
@@ -347,7 +357,6 @@ static void match_candidate(struct scan_ts *ts, int fd, const char *path,
 			mime = mime_of(ts, buf, len);
 	}
 	in_image = full_tag && tag_at >= 0 && is_image_mime(mime);
-	caps = mw_sig_scratch_caps(ts->sc);
 	if (ts->nhits == 0 && !in_image && !caps)
 		return;
 	if (!*have_st) {
@@ -795,6 +804,8 @@ void mw_scan_end(struct mw_ctx *ctx, struct scan *s, struct scan_env *env)
 		mw_report_error(ctx->report, CHECK, ctx->cfg->state_dir, 0, MW_ERR_IO,
 				"%s", err);
 	s->cache = NULL;
+	mw_scan_dedup_free(s->dedup);
+	s->dedup = NULL;
 	free(s->slowest_rule);
 	free(s->slowest_file);
 	json_decref(s->symlinks);
@@ -822,6 +833,11 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 		json_decref(data);
 		return e;
 	}
+	/* a one-shot scan never looks up a row it put (close keeps none) */
+	mw_cache_stream(s.cache);
+	/* the same bytes in many sites are matched once (NULL: no memory,
+	 * every file is matched) */
+	s.dedup = mw_scan_dedup_new();
 	json_object_set_new(data, "roots_given", json_boolean(o->explicit_roots));
 	if (o->files_from)
 		json_object_set_new(data, "files_from", json_string(o->files_from));
@@ -876,6 +892,8 @@ static enum mw_err scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o)
 			       "(data.scan.symlink_list)", ws.symlinks - MW_SCAN_MAX_SYMLINK_NOTES);
 	json_object_set_new(data, "incremental", json_boolean(o->incremental));
 	json_object_set_new(data, "cached", json_integer((json_int_t)s.cached));
+	json_object_set_new(data, "same_content",
+			    json_integer((json_int_t)mw_scan_dedup_reused(s.dedup)));
 	json_object_set_new(data, "libmagic_calls", json_integer((json_int_t)s.magic_calls));
 	json_object_set_new(data, "limit_faults", json_integer((json_int_t)s.limit_faults));
 	json_object_set_new(data, "threads", json_integer((json_int_t)(wo.threads ? wo.threads :

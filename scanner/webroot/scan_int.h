@@ -50,6 +50,7 @@ struct scan {
 	int silent_cached;		/* the watch: a file the cache knows was
 					 * reported before; no replay */
 	enum mw_severity qmin;
+	struct mw_scan_dedup *dedup;	/* one-shot runs: results by content */
 	pthread_mutex_t lock;		/* lists and json below */
 	json_t *symlinks;
 	struct qitem *qlist;
@@ -80,6 +81,7 @@ struct scan_ts {
 	struct hit hits[MW_SCAN_MAX_HITS];
 	unsigned nhits;
 	const char *cur_path;
+	unsigned long faults;	/* PCRE2 limit hits reported by this thread */
 	unsigned long local_files;
 	char sha[65];		/* file.sha256 of the last match, for the cache */
 };
@@ -112,6 +114,22 @@ void mw_scan_end(struct mw_ctx *ctx, struct scan *s, struct scan_env *env);
 extern const struct mw_walk_ops mw_scan_walk_ops;
 /* Quarantine what the matching queued (s->qlist); returns how many. */
 unsigned long mw_scan_run_quarantine(struct scan *s);
+
+/* scan_dedup.c: the hits of buffers matched before in this run, by the
+ * SHA-256 of their bytes (see there). Thread-safe. */
+struct mw_scan_dedup;
+struct mw_scan_dedup *mw_scan_dedup_new(void);
+void mw_scan_dedup_free(struct mw_scan_dedup *d);
+/* SHA-256 of buf into key; -1 on a libcrypto failure (then no reuse). */
+int mw_scan_dedup_key(const char *buf, size_t len, unsigned char key[32]);
+/* 1 and the kept hits (up to MW_SCAN_MAX_HITS) and caps if key is known. */
+int mw_scan_dedup_get(struct mw_scan_dedup *d, const unsigned char key[32],
+		      struct hit *hits, unsigned *nhits, unsigned *caps);
+/* Keep the result of a match that hit no PCRE2 limit (bounded; may not). */
+void mw_scan_dedup_put(struct mw_scan_dedup *d, const unsigned char key[32],
+		       const struct hit *hits, unsigned nhits, unsigned caps);
+/* How many lookups found a result. */
+unsigned long mw_scan_dedup_reused(const struct mw_scan_dedup *d);
 
 /* scan_read.c */
 enum mw_err mw_scan_open_regular(int dirfd, const char *name, int *fd_out,

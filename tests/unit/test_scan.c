@@ -253,6 +253,11 @@ static void test_classify(void **state)
 	assert_false(mw_php_name("photo.jpg"));
 	assert_false(mw_php_name("php"));
 	assert_false(mw_php_name("notes.phpx"));
+	assert_true(mw_php_name("a.b.PhTmL.png"));
+	assert_true(mw_php_name("x.tar.PHAR"));
+	assert_false(mw_php_name("a.phpx.jpg"));
+	assert_false(mw_php_name("a.php_old"));
+	assert_false(mw_php_name("noext"));
 
 	assert_int_equal(mw_php_classify("logo.gif", gif, sizeof(gif) - 1), MW_PHP_TAG);
 	assert_int_equal(mw_php_tag(gif, sizeof(gif) - 1, &k, &full), 13);
@@ -585,6 +590,51 @@ static void test_cache(void **state)
 	free(top);
 }
 
+/* A one-shot scan's cache writes its rows in batches as they come: two
+ * batches and a rest, all on disk after close, the findings with them. */
+static void test_cache_stream(void **state)
+{
+	char *top = make_tmpdir();
+	char err[512];
+	struct mw_scan_cache *c;
+	const char *note, *fj, *sha;
+	struct stat st;
+	unsigned long i, n = 2 * MW_CACHE_BATCH + 7;
+	static const char sha5[] =
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	st.st_dev = 42;
+	st.st_size = 10;
+	st.st_mode = S_IFREG | 0644;
+	assert_int_equal(mw_cache_open(top, "v1", &c, &note, err, sizeof(err)), MW_OK);
+	mw_cache_stream(c);
+	for (i = 1; i <= n; i++) {
+		st.st_ino = (ino_t)i;
+		assert_int_equal(mw_cache_put(c, &st, i == 5 ? sha5 : NULL,
+					      i == 5 ? "[{\"rule_id\":\"x\"}]" : NULL), MW_OK);
+	}
+	/* the first two batches are on disk already, the rest at close */
+	assert_int_equal(mw_cache_written(c), 2 * MW_CACHE_BATCH);
+	assert_int_equal(mw_cache_close(c, err, sizeof(err)), MW_OK);
+
+	assert_int_equal(mw_cache_open(top, "v1", &c, &note, err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_cache_loaded(c), n);
+	st.st_ino = 5;
+	assert_int_equal(mw_cache_lookup(c, &st, &fj, &sha), 1);
+	assert_string_equal(fj, "[{\"rule_id\":\"x\"}]");
+	assert_string_equal(sha, sha5);
+	st.st_ino = (ino_t)n;
+	assert_int_equal(mw_cache_lookup(c, &st, &fj, &sha), 1);
+	assert_null(fj);
+	st.st_ino = (ino_t)n + 1;
+	assert_int_equal(mw_cache_lookup(c, &st, &fj, &sha), 0);
+	assert_int_equal(mw_cache_close(c, err, sizeof(err)), MW_OK);
+	rm_rf(top);
+	free(top);
+}
+
 static void test_docroots(void **state)
 {
 	char *top = make_tmpdir();
@@ -674,6 +724,7 @@ int main(void)
 		cmocka_unit_test(test_quarantine_roundtrip),
 		cmocka_unit_test(test_quarantine_cross_fs),
 		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_cache_stream),
 		cmocka_unit_test(test_docroots),
 	};
 
