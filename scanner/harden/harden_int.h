@@ -88,6 +88,9 @@ void hd_postfix_reload(struct hd_run *r);
 
 /* Exim: the same. */
 enum mw_err hd_exim(struct hd_run *r, int apply);
+/* The lsearch file of [harden] limits the ratelimit conditions look users
+ * up in (quoted keys, "0 = no limit" as a large number), appended to out. */
+enum mw_err hd_exim_limits_file(const struct mw_config *cfg, struct mw_buf *out);
 int hd_exim_validate(struct hd_run *r, char *err, size_t errlen);
 void hd_exim_reload(struct hd_run *r);
 

@@ -115,15 +115,18 @@ static void systemd_sockets(struct pd *d)
 	free(names);
 }
 
-/* The message limit for a name: [harden] limits "NAME=N" first. */
+/* The message limit for a name: [harden] limits "NAME=N" first (a
+ * malformed entry is skipped: the default, never "no limit"). */
 static unsigned long limit_for(const struct mw_config *cfg, const char *name,
 			       size_t n, unsigned long dflt)
 {
 	for (size_t i = 0; i < cfg->harden_limits.n; i++) {
-		const char *e = cfg->harden_limits.v[i], *eq = strrchr(e, '=');
+		struct pol_span nm;
+		unsigned long lim;
 
-		if (eq && (size_t)(eq - e) == n && !memcmp(e, name, n))
-			return strtoul(eq + 1, NULL, 10);
+		if (!pol_limit_entry(cfg->harden_limits.v[i], &nm, &lim) && nm.n == n &&
+		    !memcmp(nm.p, name, n))
+			return lim;
 	}
 	return dflt;
 }

@@ -249,6 +249,39 @@ static void test_exim_hits(void **state)
 	free(dir);
 }
 
+/* [harden] limits entries: NAME=N or nothing (never "no limit"), and the
+ * lsearch file Exim looks them up in, with quoted keys. */
+static void test_limit_entries(void **state)
+{
+	static const char *const bad[] = { "bob", "=5", "bob=", "bob=5x", "bob=-1",
+					   "bob=10000001", "bob=1234567890" };
+	struct mw_config cfg = { 0 };
+	struct pol_span nm;
+	unsigned long n;
+	struct mw_buf b;
+	const char *body;
+
+	(void)state;
+	assert_int_equal(pol_limit_entry("a=b@x=7", &nm, &n), 0);
+	assert_int_equal(nm.n, 5);
+	assert_memory_equal(nm.p, "a=b@x", 5);
+	assert_int_equal(n, 7);
+	assert_int_equal(pol_limit_entry("zero=0", &nm, &n), 0);
+	assert_int_equal(n, 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(pol_limit_entry(bad[i], &nm, &n), -1);
+	assert_int_equal(mw_strlist_add_words(&cfg.harden_limits,
+					      "q\"u\\o=5 bad=x zero=0 c\001=2"), MW_OK);
+	mw_buf_init(&b, 1 << 16);
+	assert_int_equal(hd_exim_limits_file(&cfg, &b), MW_OK);
+	body = strstr(mw_buf_str(&b), "\n\"");
+	assert_non_null(body);
+	assert_string_equal(body + 1, "\"q\\\"u\\\\o\": 5\n\"zero\": 1000000000\n"
+			    "\"c\\x01\": 2\n");
+	mw_buf_free(&b);
+	mw_strlist_clear(&cfg.harden_limits);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_persist),
 		cmocka_unit_test(test_exim_marker),
 		cmocka_unit_test(test_exim_hits),
+		cmocka_unit_test(test_limit_entries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
