@@ -4,7 +4,10 @@
 #include "scanner/harden/harden_int.h"
 #include "scanner/harden/policy.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <zlib.h>
 
 #define REQ(state, user, n) \
 	"request=smtpd_access_policy\nprotocol_state=" state "\nsasl_username=" user \
@@ -249,6 +252,104 @@ static void test_exim_hits(void **state)
 	free(dir);
 }
 
+/* The senders and refusal counts of harden.limit-reached findings, as
+ * "sender=N " in finding order, into out. */
+static void hit_counts(struct mw_report *rep, char *out, size_t n)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < mw_report_nfindings(rep); i++) {
+		const json_t *d = mw_report_finding(rep, i)->details;
+
+		len += (size_t)snprintf(out + len, n - len, "%s=%d ",
+					json_string_value(json_object_get(d, "sender")),
+					(int)json_integer_value(json_object_get(d, "deferred")));
+	}
+}
+
+/* Exim's stamp of t, local time. */
+static void exim_stamp(time_t t, char *out, size_t n)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* A reject log fixture: "A LA", then twice "B LB" unless b is NULL. */
+static void write_log(const char *path, int gz, const char *a, const char *la,
+		      const char *b, const char *lb)
+{
+	char text[2048];
+	int n = snprintf(text, sizeof(text), "%s %s\n", a, la);
+
+	if (b)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s %s\n%s %s\n", b, lb, b, lb);
+	if (gz) {
+		gzFile f = gzopen(path, "wb");
+
+		assert_non_null(f);
+		assert_int_equal(gzwrite(f, text, (unsigned)n), n);
+		assert_int_equal(gzclose(f), Z_OK);
+	} else {
+		write_file(path, text, (size_t)n);
+	}
+}
+
+/* The hour began before the current reject log: its start is read from the
+ * rotated one (plain .1, or .1.gz), unless that was last written before
+ * the hour or the current log already goes back past it. */
+static void test_exim_hits_rotated(void **state)
+{
+	static const struct {
+		int gz, old_mtime, cur_from_before;
+		const char *want;
+	} pass[] = {
+		{ 0, 0, 0, "local:www-data=1 sasl:bob@mw.test=2 " },
+		{ 1, 0, 0, "local:www-data=1 sasl:bob@mw.test=2 " },
+		{ 0, 1, 0, "local:www-data=1 " },
+		{ 1, 0, 1, "local:www-data=2 " },
+	};
+	char *dir = make_tmpdir(), cur[512], rot[512], list[512], got[512];
+	char s10[32], s40[32], s120[32];
+	time_t now = time(NULL);
+	struct mw_config cfg = { 0 };
+	struct mw_ctx ctx = { .cfg = &cfg };
+	struct mw_harden_opts o = { 0 };
+	struct hd_run r = { .ctx = &ctx, .o = &o };
+	struct timespec old[2] = { { now - 7200, 0 }, { now - 7200, 0 } };
+
+	(void)state;
+	exim_stamp(now - 600, s10, sizeof(s10));
+	exim_stamp(now - 2400, s40, sizeof(s40));
+	exim_stamp(now - 7200, s120, sizeof(s120));
+	snprintf(cur, sizeof(cur), "%s/rejectlog", dir);
+	snprintf(list, sizeof(list), "%s/%%slog", dir);
+	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]); i++) {
+		r.report = ctx.report = mw_report_new("harden");
+		/* the current log: a hit 10 minutes ago (two after a line from
+		 * two hours ago when it goes back past the hour) */
+		if (pass[i].cur_from_before)
+			write_log(cur, 0, s120, "1xaKHM-0002LW-2P <= x@y U=alice", s10, EXL_LOCAL);
+		else
+			write_log(cur, 0, s10, EXL_LOCAL, NULL, NULL);
+		/* the rotated one: an old hit, then two 40 minutes ago */
+		snprintf(rot, sizeof(rot), "%s/rejectlog.1%s", dir, pass[i].gz ? ".gz" : "");
+		write_log(rot, pass[i].gz, s120, EXL_SASL, s40, EXL_SASL);
+		if (pass[i].old_mtime)
+			assert_int_equal(utimensat(AT_FDCWD, rot, old, 0), 0);
+		hd_exim_hits(&r, list, 1);
+		assert_int_equal(mw_report_nerrors(r.report), 0);
+		hit_counts(r.report, got, sizeof(got));
+		assert_string_equal(got, pass[i].want);
+		unlink(rot);
+		mw_report_free(r.report);
+	}
+	rm_rf(dir);
+	free(dir);
+}
+
 /* [harden] limits entries: NAME=N or nothing (never "no limit"), and the
  * lsearch file Exim looks them up in, with quoted keys. */
 static void test_limit_entries(void **state)
@@ -291,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_persist),
 		cmocka_unit_test(test_exim_marker),
 		cmocka_unit_test(test_exim_hits),
+		cmocka_unit_test(test_exim_hits_rotated),
 		cmocka_unit_test(test_limit_entries),
 	};
 
