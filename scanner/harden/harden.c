@@ -164,12 +164,13 @@ enum mw_err mw_harden_run(struct mw_ctx *ctx, const struct mw_harden_opts *o,
 
 	if (o->action != MW_HARDEN_CHECK && geteuid() != 0)
 		return mw_fail(ctx, MW_ERR_PRIV, "--apply and --remove need root");
-	r.data = json_pack("{s:s, s:{s:i, s:i, s:i}}", "action",
+	r.data = json_pack("{s:s, s:{s:i, s:i, s:i, s:i}}", "action",
 			   o->action == MW_HARDEN_APPLY ? "apply" :
 			   o->action == MW_HARDEN_REMOVE ? "remove" : "check",
 			   "limits", "sasl_messages", (json_int_t)cfg->harden_sasl_messages,
 			   "sasl_recipients", (json_int_t)cfg->harden_sasl_recipients,
-			   "local_messages", (json_int_t)cfg->harden_local_messages);
+			   "local_messages", (json_int_t)cfg->harden_local_messages,
+			   "local_recipients", (json_int_t)cfg->harden_local_recipients);
 	if (!r.data)
 		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 	check_limits(&r);

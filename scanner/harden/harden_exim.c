@@ -273,6 +273,12 @@ static enum mw_err want_blocks(const struct mw_config *cfg, struct ex *x)
 					"($sender_rate_limit messages per hour)\n"
 					EX_LOG("local-messages", "$sender_ident", "$originator_uid"));
 	}
+	/* per_rcpt in the non-SMTP ACL counts the message's recipients */
+	if (!e && cfg->harden_local_recipients)
+		e = mw_buf_printf(&x->want_local, "  defer ratelimit = %u / 1h / per_rcpt / $sender_ident\n"
+				  "        message = sending limit reached (%u recipients per hour)\n"
+				  EX_LOG("local-recipients", "$sender_ident", "$originator_uid"),
+				  cfg->harden_local_recipients, cfg->harden_local_recipients);
 	if (!e)
 		e = mw_buf_puts(&x->want_local, EX_END "\n");
 	if (!e)

@@ -31,6 +31,7 @@ static const char *const kinds[] = {
 	[HD_LIM_SASL_MESSAGES] = "sasl-messages",
 	[HD_LIM_SASL_RECIPIENTS] = "sasl-recipients",
 	[HD_LIM_LOCAL_MESSAGES] = "local-messages",
+	[HD_LIM_LOCAL_RECIPIENTS] = "local-recipients",
 };
 
 const char *hd_limit_kind_name(enum hd_limit_kind k)
@@ -147,7 +148,7 @@ static void take_line(struct hits *hs, const char *line, size_t n)
 		hs->first = ev.time;
 	if (ev.time < hs->since || hd_limit_parse(line, n, &lh) != 0)
 		return;
-	snprintf(key, sizeof(key), "%s:%s", lh.kind == HD_LIM_LOCAL_MESSAGES ? "local" : "sasl",
+	snprintf(key, sizeof(key), "%s:%s", lh.kind >= HD_LIM_LOCAL_MESSAGES ? "local" : "sasl",
 		 lh.user);
 	for (i = 0; i < hs->n && strcmp(hs->h[i].key, key); i++)
 		;
@@ -360,7 +361,8 @@ void hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog)
 
 		snprintf(title, sizeof(title), "%s reached its sending limit: %lu refusals in "
 			 "the last hour (Exim, %lu %s per hour)", h->key, h->count, h->limit,
-			 h->kind == HD_LIM_SASL_RECIPIENTS ? "recipients" : "messages");
+			 h->kind == HD_LIM_SASL_RECIPIENTS ||
+			 h->kind == HD_LIM_LOCAL_RECIPIENTS ? "recipients" : "messages");
 		if (d && h->uid >= 0)
 			json_object_set_new(d, "uid", json_integer(h->uid));
 		hd_limit_finding(r, title, path, d);

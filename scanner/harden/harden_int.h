@@ -101,7 +101,10 @@ void hd_exim_reload(struct hd_run *r);
  */
 #define HD_LIMIT_MARK	"[mailwarden-limit 1 "
 
-enum hd_limit_kind { HD_LIM_SASL_MESSAGES, HD_LIM_SASL_RECIPIENTS, HD_LIM_LOCAL_MESSAGES };
+enum hd_limit_kind {
+	HD_LIM_SASL_MESSAGES, HD_LIM_SASL_RECIPIENTS, HD_LIM_LOCAL_MESSAGES,
+	HD_LIM_LOCAL_RECIPIENTS,
+};
 
 struct hd_limit_hit {
 	enum hd_limit_kind kind;
@@ -123,6 +126,26 @@ void hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog);
 /* A harden.limit-reached finding (high); details is taken over. */
 void hd_limit_finding(struct hd_run *r, const char *title, const char *path,
 		      json_t *details);
+
+/*
+ * The addresses of one address-list field value v[0..n) (RFC 5322, with
+ * folding, comments, quoted names, <> and groups, whose display name is
+ * no address); -1 when it does not parse (an open quote, comment or <>,
+ * a stray '>' or ';', a group in a group).
+ */
+long hd_address_count(const char *v, size_t n);
+
+/*
+ * The recipients sendmail -t takes from the header section at hdr[0..n):
+ * the addresses of every To, Cc, Bcc, Resent-To, Resent-Cc and Resent-Bcc
+ * field up to the empty line (or the first line that is no header field).
+ * A field that does not parse counts as 1 and is counted in *bad.
+ */
+unsigned long hd_header_recipients(const char *hdr, size_t n, unsigned *bad);
+
+/* Bytes of hdr[0..n) up to and with the empty line that ends the header
+ * section; 0 when it is not there (yet). */
+size_t hd_header_end(const char *hdr, size_t n);
 
 /* PHP-FPM pools: the same. */
 enum mw_err hd_fpm(struct hd_run *r, int apply);

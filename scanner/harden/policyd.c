@@ -172,8 +172,10 @@ static void decide(struct pd *d, enum sock_kind k, uid_t peer, const struct pol_
 		snprintf(name, sizeof(name), "%s", pw ? pw->pw_name : "");
 		snprintf(key, sizeof(key), "uid:%u", (unsigned)peer);
 		mlim = limit_for(cfg, name, strlen(name), cfg->harden_local_messages);
-		rlim = 0;	/* the wrapper's count is the user's word */
-		rcpts = 1;
+		/* The wrapper's count; a user that lies to us could as well run
+		 * sendmail itself: `harden --check` reports where it can. */
+		rlim = cfg->harden_local_recipients;
+		rcpts = r->have_rcpt && r->rcpt_count ? r->rcpt_count : 1;
 	}
 	e = pol_state_count(d->st, key, time(NULL), rcpts, mlim, rlim, &v);
 	if (e == MW_ERR_LIMIT)

@@ -13,6 +13,8 @@
 #   - local submission as www-data is refused after [harden] local_messages
 #     (5), nobody (limits: 8) passes where the default refuses and is
 #     refused at 9; the main log has cwd= for local submissions;
+#   - lister's messages to 3 recipients count 3 against local_recipients
+#     (12): the 5th is refused;
 #   - a changed override (nobody 10): --apply rewrites only the limits file,
 #     exim.conf keeps every byte, nobody sends 2 more; a changed default
 #     (local_messages 6): the block of statements is replaced, www-data
@@ -61,7 +63,7 @@ plain:
   server_set_id = $auth2
 EOF2
 mwconf() {	# mwconf LOCAL_MESSAGES NOBODY_LIMIT
-	printf '[harden]\nlocal_messages = %s\nlimits = alice@mw.test=203, nobody=%s\n' \
+	printf '[harden]\nlocal_messages = %s\nlocal_recipients = 12\nlimits = alice@mw.test=203, nobody=%s\n' \
 		"$1" "$2" >"$work/mw.conf"
 }
 mwconf 5 8
@@ -125,6 +127,18 @@ submit nobody 9
 check "nobody: its limit of 8 passes where the default refuses" test "$(passed nobody)" = 8
 check "nobody: the 9th is refused" test "$(tail -n 1 "$work/nobody.rc")" != rc=0
 
+# recipients of local submission: a message to 3 counts 3 of 12
+for i in 1 2 3 4 5; do
+	set +e
+	printf 'To: a%s@example.com, "Doe, J" <b@example.com>\nCc: c@example.com\nSubject: 3\n\nbody\n' "$i" |
+		"$ex/exim4" -oep -oMt lister -t >>"$work/lister.out" 2>&1
+	echo "rc=$?" >>"$work/lister.rc"
+	set -e
+done
+check "lister: 4 messages to 3 recipients pass" test "$(passed lister)" = 4
+check "lister: the 5th is refused (15 of 12 recipients)" test "$(tail -n 1 "$work/lister.rc")" != rc=0
+check "lister: told why" grep -q "sending limit reached (12 recipients per hour)" "$work/lister.out"
+
 # a changed override: only the limits file is rewritten
 conf_before=$(sha256sum <"$ex/exim.conf")
 mwconf 5 10
@@ -173,7 +187,9 @@ check "check: alice reached hers" jqt "$work/c3.json" \
 	"$hits | map(select(.sender == \"sasl:alice@mw.test\" and .limit == 203 and .deferred == 1)) | length == 1"
 check "check: nobody reached its own" jqt "$work/c3.json" \
 	"$hits | map(select(.sender == \"local:nobody\" and .limit == 10 and .deferred == 2)) | length == 1"
-check "check: no other sender" jqt "$work/c3.json" "$hits | length == 4"
+check "check: lister reached the recipients limit" jqt "$work/c3.json" \
+	"$hits | map(select(.sender == \"local:lister\" and .limit_kind == \"local-recipients\" and .limit == 12 and .deferred == 1)) | length == 1"
+check "check: no other sender" jqt "$work/c3.json" "$hits | length == 5"
 check "check: only the limit hits" jqt "$work/c3.json" '[.findings[].rule_id] | unique == ["harden.limit-reached"]'
 
 rc=$(mwh "$work/r1.json" --remove)

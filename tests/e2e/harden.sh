@@ -14,6 +14,8 @@
 #   - harden --check then reports harden.limit-reached for both;
 #   - one mail() from a script of the pool: `mailwarden logs` names its path
 #     and the pool user;
+#   - a mail() to 3 recipients (a list with a quoted name, and a Cc header)
+#     counts 3 against [harden] local_recipients: the second one is refused;
 #   - an apply that postfix check refuses leaves every byte as it was;
 #   - --remove: main.cf, master.cf and the pool file byte-identical to before.
 set -euo pipefail
@@ -96,6 +98,11 @@ cat >"$work/www/a/x.php" <<'EOF2'
 <?php
 echo mail("victim@example.com", "hello", "body") ? "sent\n" : "refused\n";
 EOF2
+cat >"$work/www/a/y.php" <<'EOF2'
+<?php
+echo mail('a@example.com, "Doe, J" <b@example.com>', "three", "body",
+	"Cc: (team) c@example.com") ? "sent\n" : "refused\n";
+EOF2
 chmod -R a+rX "$work/www"
 # PHP names the script owner's uid in the header: a site's files are its user's
 chown -R www-data "$work/www/a"
@@ -104,6 +111,7 @@ cat >"$work/mw.conf" <<EOF2
 [harden]
 state_db = $work/policyd.sqlite
 local_messages = 5
+local_recipients = 6
 EOF2
 chmod 0600 "$work/mw.conf"
 
@@ -216,6 +224,13 @@ check "mail() from the pool: sent" grep -q '^sent$' "$work/fcgi.out"
 for _ in $(seq 1 50); do grep -q "X-PHP-Originating-Script" "$pf/maillog" && break; sleep 0.2; done
 check "header_checks logged the script" grep -q "info: header X-PHP-Originating-Script: 33:x.php from local" "$pf/maillog"
 check "mail.log line in syslog" grep -q "mail() on \[$work/www/a/x.php:2\]" "$work/syslog"
+# x.php's 1 recipient and y.php's 3 are 4 of 6: the next 3 are refused
+python3 "$MW_TOP/tests/e2e/harden-fcgi.py" "$fpm/a.sock" "$work/www/a/y.php" >"$work/fcgi-y1.out"
+python3 "$MW_TOP/tests/e2e/harden-fcgi.py" "$fpm/a.sock" "$work/www/a/y.php" >"$work/fcgi-y2.out"
+check "mail() to 3 recipients: sent" grep -q '^sent$' "$work/fcgi-y1.out"
+check "mail() to 3 recipients: counts 3, the second is refused" grep -q '^refused$' "$work/fcgi-y2.out"
+check "policyd: 4 recipients in the hour, limit 6" \
+	grep -q "deferred uid:33: 2 messages, 4 recipients in the last hour (limits 5, 6)" "$work/policyd.log"
 set +e
 "$MW_BIN" logs --no-progress --format json "$pf/maillog" "$work/syslog" >"$work/logs.json" 2>"$work/logs.err"
 set -e

@@ -188,6 +188,9 @@ static void test_exim_marker(void **state)
 	assert_int_equal(h.limit, 5);
 	assert_string_equal(h.user, "www-data");
 	assert_int_equal(h.uid, 33);
+	assert_int_equal(hd_limit_parse("x [mailwarden-limit 1 local-recipients 12 YQ== 0]",
+					 49, &h), 0);
+	assert_int_equal(h.kind, HD_LIM_LOCAL_RECIPIENTS);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(hd_limit_parse(bad[i], strlen(bad[i]), &h), -1);
 }
@@ -383,6 +386,44 @@ static void test_limit_entries(void **state)
 	mw_strlist_clear(&cfg.harden_limits);
 }
 
+/* The recipients of sendmail -t: address lists with quoted names,
+ * comments, groups and folding; what does not parse counts as one. */
+static void test_submit_rcpt(void **state)
+{
+	static const struct {
+		const char *v;
+		long n;
+	} lists[] = {
+		{ "a@x", 1 }, { "", 0 }, { " , ,", 0 }, { "a@x, b@y", 2 },
+		{ "\"Doe, John\" <j@x>, (a, b, c) k@x", 2 },
+		{ "Name <a@x>,\r\n\tOther <b@x>", 2 },
+		{ "undisclosed-recipients:;", 0 }, { "team: a@x, b@y;, c@z", 3 },
+		{ "<@r1,@r2:u@d>", 1 }, { "\"q\\\"x\" <q@x>", 1 }, { "(c (nested) ) a@x", 1 },
+		{ "\"open <a@x>", -1 }, { "(open a@x", -1 }, { "a@x>", -1 }, { "<<a@x>>", -1 },
+		{ "a; b", -1 }, { "g: h: a;", -1 },
+	};
+	static const char hdr[] =
+		"Received: from x\r\nTo: a@example.com, \"Doe, J\" <j@example.com>\r\n"
+		"CC : (team) b@example.com,\r\n  c@example.com\r\nSubject: To: x@y, z@y\r\n"
+		"bcc: \"broken <x@y>\r\nResent-To: r@example.com\r\n\r\nTo: body@example.com\r\n";
+	unsigned bad;
+	size_t end;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		assert_int_equal(hd_address_count(lists[i].v, strlen(lists[i].v)), lists[i].n);
+	/* To 2, CC 2 (folded), bcc unparsed: 1, Resent-To 1; not the body's */
+	assert_int_equal(hd_header_recipients(hdr, strlen(hdr), &bad), 6);
+	assert_int_equal(bad, 1);
+	end = hd_header_end(hdr, strlen(hdr));
+	assert_true(end > 0);
+	assert_memory_equal(hdr + end, "To: body", 8);
+	assert_int_equal(hd_header_end(hdr, end - 1), 0);
+	/* LF only, and a line that is no header field ends the header */
+	assert_int_equal(hd_header_recipients("To: a@x\nnot a field\nCc: b@x\n", 28, &bad), 1);
+	assert_int_equal(hd_header_end("To: a@x\n\nbody", 13), 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_exim_hits),
 		cmocka_unit_test(test_exim_hits_rotated),
 		cmocka_unit_test(test_limit_entries),
+		cmocka_unit_test(test_submit_rcpt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
