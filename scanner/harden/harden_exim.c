@@ -33,11 +33,6 @@
 #define EX_DATA		"mailwarden-limits"	/* the overrides, next to the config */
 #define EX_NO_LIMIT	1000000000ul		/* "0 = no limit" as a ratelimit */
 #define EX_LOCAL_ACL	"acl_mailwarden_not_smtp"
-/* The log line of a refusal ends in the marker `harden --check` reads
- * back (harden_eximlog.c); the user in base64 keeps its shape fixed. */
-#define EX_LOG(kind, user, uid) \
-	"        log_message = sending limit reached " HD_LIMIT_MARK kind \
-	" $sender_rate_limit ${base64:" user "} " uid "]\n"
 
 /* Our block in an ACL: absent, there but not what the config says now,
  * or current. */
@@ -227,58 +222,63 @@ static int have_overrides(const struct mw_config *cfg)
 /* A message limit: the user's override in the data file, else dflt (0 =
  * none). A missing data file means the defaults: a lookup of a missing
  * file would fail the expansion and defer every message. */
-static enum mw_err limit_expr(struct mw_buf *out, const char *data, const char *key,
-			      unsigned long dflt)
+static void limit_expr(char *out, size_t n, const char *data, const char *key,
+		       unsigned long dflt)
 {
-	return mw_buf_printf(out, "${if exists{%s}{${lookup{%s}lsearch{%s}{$value}{%lu}}}{%lu}}",
-			     data, key, data, ratelimit_of(dflt), ratelimit_of(dflt));
+	snprintf(out, n, "${if exists{%s}{${lookup{%s}lsearch{%s}{$value}{%lu}}}{%lu}}",
+		 data, key, data, ratelimit_of(dflt), ratelimit_of(dflt));
+}
+
+/*
+ * One statement into out: a defer with ratelimit = LIMIT / 1h / PER / KEY
+ * for SASL users ($authenticated_id) or local callers ($sender_ident), its
+ * message, and the log line whose marker harden_eximlog.c reads (kind; the
+ * user in base64, so that no name changes the line's shape).
+ * leaky (the default): a refused message is not counted.
+ */
+static enum mw_err statement(struct mw_buf *out, int sasl, const char *limit,
+			     const char *per, const char *kind)
+{
+	const char *key = sasl ? "$authenticated_id" : "$sender_ident";
+
+	return mw_buf_printf(out, "  defer %sratelimit = %s / 1h / %s / %s\n"
+			     "        message = sending limit reached ($sender_rate_limit %s "
+			     "per hour)\n        log_message = sending limit reached "
+			     HD_LIMIT_MARK "%s $sender_rate_limit ${base64:%s} %s]\n",
+			     sasl ? "authenticated = *\n        " : "", limit, per, key,
+			     strcmp(per, "per_rcpt") ? "messages" : "recipients", kind, key,
+			     sasl ? "-" : "$originator_uid");
 }
 
 /* The blocks of statements the config asks for, into x->want_*. */
 static enum mw_err want_blocks(const struct mw_config *cfg, struct ex *x)
 {
 	int over = have_overrides(cfg);
+	char lim[2 * sizeof(x->data) + 128];
 	enum mw_err e = mw_buf_puts(&x->want_rcpt, EX_MARK "\n");
 
-	/* leaky (the default): a refused message is not counted */
 	if (!e && (cfg->harden_sasl_messages || over)) {
-		e = mw_buf_puts(&x->want_rcpt, "  defer authenticated = *\n        ratelimit = ");
-		if (!e)
-			e = limit_expr(&x->want_rcpt, x->data, "$authenticated_id",
-				       cfg->harden_sasl_messages);
-		if (!e)
-			e = mw_buf_puts(&x->want_rcpt, " / 1h / per_mail / $authenticated_id\n"
-					"        message = sending limit reached "
-					"($sender_rate_limit messages per hour)\n"
-					EX_LOG("sasl-messages", "$authenticated_id", "-"));
+		limit_expr(lim, sizeof(lim), x->data, "$authenticated_id",
+			   cfg->harden_sasl_messages);
+		e = statement(&x->want_rcpt, 1, lim, "per_mail", "sasl-messages");
 	}
-	if (!e && cfg->harden_sasl_recipients)
-		e = mw_buf_printf(&x->want_rcpt, "  defer authenticated = *\n"
-				  "        ratelimit = %u / 1h / per_rcpt / $authenticated_id\n"
-				  "        message = sending limit reached (%u recipients per hour)\n"
-				  EX_LOG("sasl-recipients", "$authenticated_id", "-"),
-				  cfg->harden_sasl_recipients, cfg->harden_sasl_recipients);
+	if (!e && cfg->harden_sasl_recipients) {
+		snprintf(lim, sizeof(lim), "%u", cfg->harden_sasl_recipients);
+		e = statement(&x->want_rcpt, 1, lim, "per_rcpt", "sasl-recipients");
+	}
 	if (!e)
 		e = mw_buf_puts(&x->want_rcpt, EX_END "\n");
 	if (!e)
 		e = mw_buf_puts(&x->want_local, EX_MARK "\n");
 	if (!e && (cfg->harden_local_messages || over)) {
-		e = mw_buf_puts(&x->want_local, "  defer ratelimit = ");
-		if (!e)
-			e = limit_expr(&x->want_local, x->data, "$sender_ident",
-				       cfg->harden_local_messages);
-		if (!e)
-			e = mw_buf_puts(&x->want_local, " / 1h / per_mail / $sender_ident\n"
-					"        message = sending limit reached "
-					"($sender_rate_limit messages per hour)\n"
-					EX_LOG("local-messages", "$sender_ident", "$originator_uid"));
+		limit_expr(lim, sizeof(lim), x->data, "$sender_ident", cfg->harden_local_messages);
+		e = statement(&x->want_local, 0, lim, "per_mail", "local-messages");
 	}
 	/* per_rcpt in the non-SMTP ACL counts the message's recipients */
-	if (!e && cfg->harden_local_recipients)
-		e = mw_buf_printf(&x->want_local, "  defer ratelimit = %u / 1h / per_rcpt / $sender_ident\n"
-				  "        message = sending limit reached (%u recipients per hour)\n"
-				  EX_LOG("local-recipients", "$sender_ident", "$originator_uid"),
-				  cfg->harden_local_recipients, cfg->harden_local_recipients);
+	if (!e && cfg->harden_local_recipients) {
+		snprintf(lim, sizeof(lim), "%u", cfg->harden_local_recipients);
+		e = statement(&x->want_local, 0, lim, "per_rcpt", "local-recipients");
+	}
 	if (!e)
 		e = mw_buf_puts(&x->want_local, EX_END "\n");
 	if (!e)

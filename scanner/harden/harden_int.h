@@ -37,6 +37,7 @@ struct hd_run {
 	json_t *data;		/* the "harden" data section */
 	unsigned missing;	/* settings not in place */
 	unsigned touched;	/* HD_T_*: whose files this run changed */
+	int postfix_seen;	/* Postfix takes local submission (its sendmail) */
 };
 
 #define HD_T_POSTFIX	1u

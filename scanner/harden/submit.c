@@ -21,6 +21,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "core/safefile.h"
 #include "scanner/harden/harden.h"
 #include "scanner/harden/harden_int.h"
 
@@ -144,21 +145,6 @@ static int read_header(char *buf, size_t cap, size_t *len)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Run sendmail with head[0..n) and then the rest of stdin as its input;
  * its exit status, or EX_TEMPFAIL_CODE when it could not run. */
 static int run_with_head(const char *sendmail, char **args, const char *head, size_t n)
@@ -182,14 +168,14 @@ static int run_with_head(const char *sendmail, char **args, const char *head, si
 	}
 	close(p[0]);
 	signal(SIGPIPE, SIG_IGN);	/* a sendmail that quits early: its status says why */
-	ok = write_all(p[1], head, n) == 0;
+	ok = mw_write_all(p[1], head, n) == 0;
 	chunk = ok ? malloc(SUBMIT_COPY_CHUNK) : NULL;
 	while (chunk) {
 		ssize_t got = read(0, chunk, SUBMIT_COPY_CHUNK);
 
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got <= 0 || write_all(p[1], chunk, (size_t)got) != 0)
+		if (got <= 0 || mw_write_all(p[1], chunk, (size_t)got) != 0)
 			break;
 	}
 	free(chunk);

@@ -424,6 +424,56 @@ static void test_submit_rcpt(void **state)
 	assert_int_equal(hd_header_end("To: a@x\n\nbody", 13), 9);
 }
 
+/* With Postfix, a limited pool whose PHP can start a program is reported
+ * with what neither it nor php.ini disables; with Exim only, none is. */
+static void test_fpm_bypass(void **state)
+{
+	static const char pools[] =
+		"[a]\nuser = www-a\nphp_admin_value[sendmail_path] = /w -t -i\n"
+		"php_admin_value[disable_functions] = \"shell_exec System\"\n"
+		"[b]\nuser = www-b\nphp_admin_value[sendmail_path] = /w -t -i\n"
+		"php_admin_value[disable_functions] = proc_open,popen,pcntl_exec,putenv,shell_exec,system\n"
+		"[c]\nuser = www-c\n";
+	char *dir = make_tmpdir(), path[512];
+	struct mw_config cfg = { 0 };
+	struct mw_ctx ctx = { .cfg = &cfg };
+	struct mw_harden_opts o = { .fpm_conf = path, .wrapper = "/w -t -i" };
+	struct hd_run r = { .ctx = &ctx, .o = &o };
+	size_t bypass = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/php.ini", dir);
+	write_file(path, "[PHP]\n;disable_functions = putenv\ndisable_functions = exec, passthru\n", 69);
+	snprintf(path, sizeof(path), "%s/pool.d", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/pool.d/p.conf", dir);
+	write_file(path, pools, strlen(pools));
+	snprintf(path, sizeof(path), "%s/php-fpm.conf", dir);
+	write_file(path, "", 0);
+	for (int postfix = 0; postfix < 2; postfix++) {
+		r.report = ctx.report = mw_report_new("harden");
+		r.data = json_object();
+		r.postfix_seen = postfix;
+		assert_int_equal(hd_fpm(&r, 0), MW_OK);
+		bypass = 0;
+		for (size_t i = 0; i < mw_report_nfindings(r.report); i++) {
+			const struct mw_stored_finding *f = mw_report_finding(r.report, i);
+
+			if (strcmp(f->rule_id, "harden.fpm-sendmail-bypass"))
+				continue;
+			bypass++;
+			assert_string_equal(f->title, "PHP-FPM pool a: its user www-a can run sendmail "
+					    "itself, past the limit of mail() (not disabled: "
+					    "proc_open, popen, pcntl_exec, putenv)");
+		}
+		assert_int_equal(bypass, (size_t)postfix);
+		json_decref(r.data);
+		mw_report_free(r.report);
+	}
+	rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_exim_hits_rotated),
 		cmocka_unit_test(test_limit_entries),
 		cmocka_unit_test(test_submit_rcpt),
+		cmocka_unit_test(test_fpm_bypass),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
