@@ -335,11 +335,12 @@ static enum mw_err pool_file(struct hd_run *r, const char *path, const char *ini
 				 "sendmail itself, past the limit of mail() (not disabled: %s)",
 				 s[i].name, s[i].user[0] ? s[i].user : "?", open_fns);
 			hd_finding(r, "harden.fpm-sendmail-bypass", MW_SEV_MEDIUM, path, title,
-				   "add to the pool php_admin_value[disable_functions] = exec,"
-				   "passthru,shell_exec,system,proc_open,popen,pcntl_exec,putenv "
-				   "(by hand: it can break a site that runs programs); "
-				   "authorized_submit_users cannot help, the wrapper runs as the "
-				   "same user");
+				   "disable_functions = exec,passthru,shell_exec,system,proc_open,"
+				   "popen,pcntl_exec,putenv in the php.ini of PHP-FPM (every pool), "
+				   "or php_admin_value[disable_functions] in the pool (PHP 8.2's "
+				   "worker then dies on such a call: nothing is sent); by hand, as "
+				   "it breaks a site that runs programs. authorized_submit_users "
+				   "cannot help: the wrapper runs as the same user");
 		}
 		for (int k = 0; k < K__N; k++) {
 			if (s[i].ok[k])

@@ -250,10 +250,13 @@ check "policyd: 4 recipients in the hour, limit 6" \
 # over its limit, www-data's script runs sendmail itself: Postfix takes it
 python3 "$MW_TOP/tests/e2e/harden-fcgi.py" "$fpm/a.sock" "$work/www/a/z.php" >"$work/fcgi-z.out"
 check "pool a: exec(sendmail) passes the wrapper's limit" grep -q '^rc=0$' "$work/fcgi-z.out"
-# in pool b PHP cannot start it
-python3 "$MW_TOP/tests/e2e/harden-fcgi.py" "$fpm/b.sock" "$work/www/a/z.php" >"$work/fcgi-zb.out" || true
-check "pool b: exec() is disabled, nothing sent" test "$(grep -c '^rc=' "$work/fcgi-zb.out")" = 0
-check "pool b: the script ran up to exec()" grep -q '^start$' "$work/fcgi-zb.out"
+# in pool b PHP cannot start it (PHP 8.2's worker even dies on the call:
+# the request fails, its connection is reset)
+python3 "$MW_TOP/tests/e2e/harden-fcgi.py" "$fpm/b.sock" "$work/www/a/z.php" >"$work/fcgi-zb.out" 2>&1 || true
+check "pool b: exec() is disabled, no sendmail ran" test "$(grep -c '^rc=' "$work/fcgi-zb.out")" = 0
+sleep 1
+check "pool b: nothing sent, pool a's message only" \
+	test "$(grep -c 'to=<direct@example.com>' "$pf/maillog")" = 1
 # authorized_submit_users judges the real uid: shutting www-data out of
 # sendmail shuts the wrapper out too (why harden reports instead)
 cp "$pf/etc/main.cf" "$work/main.cf.applied"
