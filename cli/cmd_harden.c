@@ -11,8 +11,6 @@
 #include "cli/commands.h"
 #include "scanner/harden/harden.h"
 
-#define EX_TEMPFAIL_CODE	75	/* sysexits.h: try again later */
-
 enum mw_err mw_cmd_harden(struct mw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -99,8 +97,7 @@ enum mw_err mw_cmd_policyd(struct mw_ctx *ctx, int argc, char **argv)
 int mw_cli_submit(int argc, char **argv)
 {
 	const char *sock = MW_SUBMIT_SOCKET, *sendmail = "/usr/sbin/sendmail";
-	char why[512];
-	int i, n;
+	int i;
 
 	/* Own options up to "--"; the rest is sendmail's. No configuration
 	 * file: the web user running this may not read it. */
@@ -117,17 +114,8 @@ int mw_cli_submit(int argc, char **argv)
 			"-- SENDMAIL-ARGS...\n");
 		return 2;
 	}
-	n = mw_submit_allowed(sock, why, sizeof(why));
-	if (n == 0) {
-		fprintf(stderr, "mailwarden submit: not sent: %s\n", why);
-		return EX_TEMPFAIL_CODE;
-	}
-	if (n < 0)	/* no limit service: the mail still goes (and is logged) */
-		fprintf(stderr, "mailwarden submit: %s; sending without a limit\n", why);
 	argv[i < argc ? i : argc - 1] = (char *)"sendmail";
-	execv(sendmail, argv + (i < argc ? i : argc - 1));
-	fprintf(stderr, "mailwarden submit: %s: cannot run it\n", sendmail);
-	return EX_TEMPFAIL_CODE;
+	return mw_submit(sock, sendmail, argv + (i < argc ? i : argc - 1));
 }
 
 enum mw_err mw_cmd_submit(struct mw_ctx *ctx, int argc, char **argv)

@@ -117,7 +117,8 @@ const struct mw_command mw_commands[] = {
 	  "  --apply                Postfix: check_policy_service (policyd) in\n"
 	  "                         smtpd_data_restrictions, header_checks logging\n"
 	  "                         X-PHP-Originating-Script; Exim: ratelimit in the\n"
-	  "                         RCPT ACL and acl_not_smtp, log_selector +arguments\n"
+	  "                         RCPT ACL and acl_not_smtp (per-user limits in an\n"
+	  "                         lsearch file), log_selector +arguments\n"
 	  "                         +received_recipients; PHP-FPM pools:\n"
 	  "                         mail.add_x_header, mail.log, sendmail_path = the\n"
 	  "                         submit wrapper. Backed up, validated (postfix check,\n"
@@ -148,9 +149,11 @@ const struct mw_command mw_commands[] = {
 	  mw_cmd_policyd },
 	{ "submit", "sendmail wrapper for PHP-FPM pools: the pool user's hourly limit",
 	  "mailwarden submit [--socket PATH] [--sendmail PROGRAM] -- SENDMAIL-ARGS...\n"
-	  "  asks policyd (default socket /run/mailwarden/submit.sock) and runs\n"
-	  "  PROGRAM (default /usr/sbin/sendmail) with SENDMAIL-ARGS; over the limit:\n"
-	  "  exit 75 (temporary failure), mail() returns false. Reads no configuration\n",
+	  "  counts the recipients (SENDMAIL-ARGS; with -t also To/Cc/Bcc of the\n"
+	  "  header on stdin, passed on unchanged), asks policyd (default socket\n"
+	  "  /run/mailwarden/submit.sock) and runs PROGRAM (default /usr/sbin/sendmail)\n"
+	  "  with SENDMAIL-ARGS; over the limit: exit 75 (temporary failure), mail()\n"
+	  "  returns false. Reads no configuration\n",
 	  mw_cmd_submit },
 	{ "quarantine", "list, restore or purge quarantined files",
 	  "mailwarden quarantine list | restore ID | purge ID\n",

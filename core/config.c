@@ -90,6 +90,7 @@ static const struct key_def keys[] = {
 	KR("harden", "sasl_messages", K_UINT, harden_sasl_messages, 0, 10000000),
 	KR("harden", "sasl_recipients", K_UINT, harden_sasl_recipients, 0, 10000000),
 	KR("harden", "local_messages", K_UINT, harden_local_messages, 0, 10000000),
+	KR("harden", "local_recipients", K_UINT, harden_local_recipients, 0, 10000000),
 	K("harden", "limits", K_LIST, harden_limits),
 	K("harden", "state_db", K_STR, harden_state_db),
 };
@@ -127,6 +128,7 @@ enum mw_err mw_config_defaults(struct mw_config *cfg)
 	cfg->harden_sasl_messages = 200;
 	cfg->harden_sasl_recipients = 1000;
 	cfg->harden_local_messages = 100;
+	cfg->harden_local_recipients = 500;
 	cfg->harden_state_db = xstrdup_or_null("/var/lib/mailwarden/policyd.sqlite");
 	cfg->sendmail = xstrdup_or_null("/usr/sbin/sendmail");
 	cfg->hook_timeout_s = 30;

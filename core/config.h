@@ -93,6 +93,7 @@ struct mw_config {
 	unsigned harden_sasl_messages;	/* per SASL user */
 	unsigned harden_sasl_recipients;
 	unsigned harden_local_messages;	/* per local uid (sendmail wrapper) */
+	unsigned harden_local_recipients;
 	struct mw_strlist harden_limits;	/* "NAME=MESSAGES" overrides */
 	char *harden_state_db;		/* policyd's SQLite file */
 };

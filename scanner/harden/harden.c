@@ -71,6 +71,21 @@ static void check_state(struct hd_run *r)
 	pol_state_free(s);
 }
 
+/* [harden] limits: an entry that is not NAME=N is an error (policyd and
+ * Exim skip it: that user gets the default). */
+static void check_limits(struct hd_run *r)
+{
+	const struct mw_strlist *l = &r->ctx->cfg->harden_limits;
+	struct pol_span name;
+	unsigned long n;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (pol_limit_entry(l->v[i], &name, &n))
+			mw_report_error(r->report, "harden", NULL, 0, MW_ERR_CONFIG,
+					"[harden] limits: '%s' is not NAME=N (N at most %lu); "
+					"that user gets the default", l->v[i], POL_MAX_LIMIT);
+}
+
 static void backup_dir(const struct hd_run *r, char *dst, size_t n)
 {
 	if (r->o->backup_dir)
@@ -149,14 +164,16 @@ enum mw_err mw_harden_run(struct mw_ctx *ctx, const struct mw_harden_opts *o,
 
 	if (o->action != MW_HARDEN_CHECK && geteuid() != 0)
 		return mw_fail(ctx, MW_ERR_PRIV, "--apply and --remove need root");
-	r.data = json_pack("{s:s, s:{s:i, s:i, s:i}}", "action",
+	r.data = json_pack("{s:s, s:{s:i, s:i, s:i, s:i}}", "action",
 			   o->action == MW_HARDEN_APPLY ? "apply" :
 			   o->action == MW_HARDEN_REMOVE ? "remove" : "check",
 			   "limits", "sasl_messages", (json_int_t)cfg->harden_sasl_messages,
 			   "sasl_recipients", (json_int_t)cfg->harden_sasl_recipients,
-			   "local_messages", (json_int_t)cfg->harden_local_messages);
+			   "local_messages", (json_int_t)cfg->harden_local_messages,
+			   "local_recipients", (json_int_t)cfg->harden_local_recipients);
 	if (!r.data)
 		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
+	check_limits(&r);
 	switch (o->action) {
 	case MW_HARDEN_CHECK:
 		e = hd_postfix(&r, 0);

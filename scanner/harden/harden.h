@@ -56,11 +56,14 @@ struct mw_policyd_opts {
 enum mw_err mw_policyd_run(struct mw_ctx *ctx, const struct mw_policyd_opts *o);
 
 /*
- * Ask the policy service at socket_path whether the caller's uid may submit
- * one more message. Returns 1 yes, 0 no (the reason in why), -1 when the
- * service cannot be asked (why says so).
+ * `mailwarden submit`: count the recipients of one local submission
+ * (sendmail's arguments args[1..], and with -t the To/Cc/Bcc of the header
+ * read from stdin), ask the policy service at socket_path, then run
+ * sendmail (args[0] its name) with the message unchanged. Returns the exit
+ * status: sendmail's, or 75 (EX_TEMPFAIL) over the limit or when sendmail
+ * cannot be run. Without the service the message goes (and it says so).
  */
-int mw_submit_allowed(const char *socket_path, char *why, size_t whylen);
+int mw_submit(const char *socket_path, const char *sendmail, char **args);
 
 #define MW_POLICY_SOCKET	"/var/spool/postfix/private/mailwarden-policy"
 #define MW_SUBMIT_SOCKET	"/run/mailwarden/submit.sock"

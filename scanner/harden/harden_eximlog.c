@@ -4,7 +4,8 @@
  * the end of the line, "[mailwarden-limit 1 KIND LIMIT USER64 UID]" (the
  * user in base64, so that no name can break the line's shape); this file
  * reads the end of Exim's reject log (the main log when write_rejectlog is
- * off) through the safe open the logs check uses, bounded in bytes, and
+ * off) through the safe open the logs check uses, bounded in bytes, and the
+ * rotated one before it when the hour began before the current file, and
  * turns the hits into harden.limit-reached findings like policyd's.
  */
 #define _GNU_SOURCE
@@ -30,6 +31,7 @@ static const char *const kinds[] = {
 	[HD_LIM_SASL_MESSAGES] = "sasl-messages",
 	[HD_LIM_SASL_RECIPIENTS] = "sasl-recipients",
 	[HD_LIM_LOCAL_MESSAGES] = "local-messages",
+	[HD_LIM_LOCAL_RECIPIENTS] = "local-recipients",
 };
 
 const char *hd_limit_kind_name(enum hd_limit_kind k)
@@ -146,7 +148,7 @@ static void take_line(struct hits *hs, const char *line, size_t n)
 		hs->first = ev.time;
 	if (ev.time < hs->since || hd_limit_parse(line, n, &lh) != 0)
 		return;
-	snprintf(key, sizeof(key), "%s:%s", lh.kind == HD_LIM_LOCAL_MESSAGES ? "local" : "sasl",
+	snprintf(key, sizeof(key), "%s:%s", lh.kind >= HD_LIM_LOCAL_MESSAGES ? "local" : "sasl",
 		 lh.user);
 	for (i = 0; i < hs->n && strcmp(hs->h[i].key, key); i++)
 		;
@@ -165,27 +167,19 @@ static void take_line(struct hits *hs, const char *line, size_t n)
 }
 
 /*
- * Feed the lines of the last HD_LOG_TAIL bytes of path to take_line().
- * 0 done (a missing file is an empty log), -1 reported. *cut = 1 when the
- * file is longer than what was read.
+ * Feed the lines of the last HD_LOG_TAIL bytes of the file open at fd
+ * (path for messages) to take_line(); fd is closed. 0 done, -1 reported.
+ * *cut = 1 when the file is longer than what was read.
  */
-static int read_tail(struct hd_run *r, const char *path, struct hits *hs, int *cut)
+static int read_tail_fd(struct hd_run *r, int fd, const struct stat *st, const char *path,
+			struct hits *hs, int *cut)
 {
-	struct stat st;
 	off_t off, end;
 	size_t have = 0;
-	int fd, skipping;
+	int skipping;
 	char *buf;
-	enum mw_err e = mw_open_regular_at(AT_FDCWD, path, &fd, &st);
 
-	if (e == MW_ERR_IO && errno == ENOENT)
-		return 0;
-	if (e) {
-		mw_report_error(r->report, "harden", path, 0, e, "%s",
-				e == MW_ERR_SYMLINK ? "symbolic link refused" : strerror(errno));
-		return -1;
-	}
-	end = st.st_size;	/* what is appended meanwhile waits for the next run */
+	end = st->st_size;	/* what is appended meanwhile waits for the next run */
 	off = end > (off_t)HD_LOG_TAIL ? end - (off_t)HD_LOG_TAIL : 0;
 	*cut = skipping = off > 0;	/* the first line is a tail: skip it */
 	if (!(buf = malloc(HD_LOG_CHUNK))) {
@@ -227,6 +221,72 @@ static int read_tail(struct hd_run *r, const char *path, struct hits *hs, int *c
 	return 0;
 }
 
+/* Open path without following links; 1 opened, 0 missing, -1 reported. */
+static int open_log(struct hd_run *r, const char *path, int *fd, struct stat *st)
+{
+	enum mw_err e = mw_open_regular_at(AT_FDCWD, path, fd, st);
+
+	if (e == MW_ERR_IO && errno == ENOENT)
+		return 0;
+	if (e) {
+		mw_report_error(r->report, "harden", path, 0, e, "%s",
+				e == MW_ERR_SYMLINK ? "symbolic link refused" : strerror(errno));
+		return -1;
+	}
+	return 1;
+}
+
+/* The logs check's reader hands every Exim line of the window here. */
+static void on_exim_line(void *arg, const struct ml_line *l)
+{
+	take_line(arg, l->msg.p, l->msg.n);
+}
+
+/*
+ * The rotated log before path, when the current one starts inside the
+ * hour: logrotate's path.1 (Debian's delaycompress leaves it plain) or
+ * path.1.gz, exicyclog's path.01 or path.01.gz, the first there. A file
+ * last written before the hour holds no hit of it and is not read; a plain
+ * one is read like the current log (its last HD_LOG_TAIL bytes), a gzip
+ * one through the logs check's reader (its inflation caps) when it is at
+ * most HD_LOG_TAIL bytes compressed.
+ */
+static void read_rotated(struct hd_run *r, const char *path, struct hits *hs)
+{
+	static const char *const suffix[] = { ".1", ".1.gz", ".01", ".01.gz" };
+	struct ml_agg_opts ao = { .since = hs->since, .until = INT64_MAX,
+				  .on_line = on_exim_line, .on_line_arg = hs };
+	char rot[MW_MAX_PATH + 8];
+	unsigned char magic[2];
+	struct ml_agg *a;
+	struct stat st;
+	int fd, cut, n = 0;
+
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]) && n == 0; i++) {
+		snprintf(rot, sizeof(rot), "%s%s", path, suffix[i]);
+		n = open_log(r, rot, &fd, &st);
+	}
+	if (n <= 0)
+		return;
+	if (st.st_mtime < hs->since) {
+		close(fd);
+		return;
+	}
+	if (pread(fd, magic, 2, 0) != 2 || magic[0] != 0x1f || magic[1] != 0x8b) {
+		read_tail_fd(r, fd, &st, rot, hs, &cut);
+		return;
+	}
+	close(fd);
+	if (st.st_size > (off_t)HD_LOG_TAIL) {
+		mw_report_note(r->report, "harden", "%s: larger than %u MiB compressed, not "
+			       "read for limit hits", rot, HD_LOG_TAIL >> 20);
+		return;
+	}
+	if ((a = ml_agg_new(&ao)))
+		ml_read_file(a, r->ctx, AT_FDCWD, rot, rot);	/* errors reported */
+	ml_agg_free(a);
+}
+
 /* The log file of log_file_path (Exim's list) for kind ("reject",
  * "main"), with %D/%M of now; 0, or -1 when Exim logs to syslog only. */
 static int log_path(const char *list, const char *kind, time_t now, char *dst, size_t n)
@@ -266,8 +326,9 @@ void hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog)
 	struct hits *hs = calloc(1, sizeof(*hs));
 	char path[MW_MAX_PATH], title[POL_MAX_NAME + 160];
 	time_t now = time(NULL);
+	struct stat st;
 	struct tm tm;
-	int cut = 0;
+	int cut = 0, fd, n;
 
 	if (!hs)
 		return;
@@ -281,10 +342,15 @@ void hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog)
 	hs->tz = tm.tm_gmtoff;	/* the zone of now: an hour across a DST change errs */
 	hs->since = now - POL_WINDOW;
 	hs->first = INT64_MIN;
-	if (read_tail(r, path, hs, &cut) == 0 && cut && hs->first >= hs->since)
+	n = open_log(r, path, &fd, &st);
+	if (n > 0 && read_tail_fd(r, fd, &st, path, hs, &cut) == 0 && cut &&
+	    hs->first >= hs->since)
 		mw_report_note(r->report, "harden", "%s: only its last %u MiB were read for "
 			       "limit hits; earlier ones in this hour are not counted", path,
 			       HD_LOG_TAIL >> 20);
+	/* the hour began before this file did: its start is in the last one */
+	if (n >= 0 && !cut && (hs->first == INT64_MIN || hs->first >= hs->since))
+		read_rotated(r, path, hs);
 	for (size_t i = 0; i < hs->n; i++) {
 		const struct hit *h = &hs->h[i];
 
@@ -295,7 +361,8 @@ void hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog)
 
 		snprintf(title, sizeof(title), "%s reached its sending limit: %lu refusals in "
 			 "the last hour (Exim, %lu %s per hour)", h->key, h->count, h->limit,
-			 h->kind == HD_LIM_SASL_RECIPIENTS ? "recipients" : "messages");
+			 h->kind == HD_LIM_SASL_RECIPIENTS ||
+			 h->kind == HD_LIM_LOCAL_RECIPIENTS ? "recipients" : "messages");
 		if (d && h->uid >= 0)
 			json_object_set_new(d, "uid", json_integer(h->uid));
 		hd_limit_finding(r, title, path, d);

@@ -9,6 +9,16 @@
  * The lines go at the end of each pool's section, so that they are the
  * last word on the key; files are parsed the way php-fpm reads them
  * (ini sections, key = value, ';' and '#' comments).
+ *
+ * The wrapper limits mail(), not a script that runs /usr/sbin/sendmail
+ * itself, and with Postfix nothing closes that road without a privilege
+ * boundary: authorized_submit_users, sendmail -bs and postdrop all judge
+ * the real uid, which the wrapper shares with the script (checked with
+ * Postfix 3.7). Exim's acl_not_smtp limit applies to every local
+ * submission. So --check reports, with Postfix, the limited pools whose
+ * PHP can still start a program (harden.fpm-sendmail-bypass), with
+ * disable_functions as the fix; --apply leaves that to the admin, as it
+ * can break a site.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -29,6 +39,15 @@
 
 enum { K_XHDR, K_LOG, K_SENDMAIL, K__N };
 
+/* What starts a program from PHP: with one of them a script reaches
+ * sendmail past the wrapper (putenv: LD_PRELOAD into the shell that
+ * mail() itself starts). */
+static const char *const exec_functions[] = {
+	"exec", "passthru", "shell_exec", "system", "proc_open", "popen", "pcntl_exec",
+	"putenv",
+};
+#define FPM_DISABLE_KEY	"php_admin_value[disable_functions]"
+
 static const char *const key_names[K__N] = {
 	"php_admin_value[mail.add_x_header]", "php_admin_value[mail.log]",
 	"php_admin_value[sendmail_path]",
@@ -40,6 +59,7 @@ struct fpm_inst {
 
 struct section {
 	char name[128], user[128];
+	char disabled[1024];	/* its disable_functions (cut: fewer disabled) */
 	unsigned long end;	/* last line of the section (0 = header only) */
 	int ok[K__N];
 };
@@ -52,6 +72,23 @@ static void trim(const char **p, size_t *n)
 	}
 	while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
 		(*n)--;
+}
+
+/* "key = value" in line[0..n), both trimmed; 0, or -1 without a '='. */
+static int key_value(const char *line, size_t n, const char **k, size_t *kn,
+		     const char **v, size_t *vn)
+{
+	const char *eq = memchr(line, '=', n);
+
+	if (!eq)
+		return -1;
+	*k = line;
+	*kn = (size_t)(eq - line);
+	trim(k, kn);
+	*v = eq + 1;
+	*vn = (size_t)(line + n - *v);
+	trim(v, vn);
+	return 0;
 }
 
 static int value_ok(int k, const char *v, size_t n, const char *wrapper)
@@ -83,7 +120,7 @@ static int parse_pools(const char *data, size_t len, const char *wrapper,
 
 	mw_lines_init(&it, data, len, MW_MAX_LINE);
 	while (mw_lines_next(&it, &line, &n, &over)) {
-		const char *eq, *v;
+		const char *key, *v;
 		size_t kn, vn;
 
 		trim(&line, &n);
@@ -99,18 +136,15 @@ static int parse_pools(const char *data, size_t len, const char *wrapper,
 			s[cur].end = it.lineno;
 			continue;
 		}
-		if (cur < 0 || !(eq = memchr(line, '=', n)))
+		if (cur < 0 || key_value(line, n, &key, &kn, &v, &vn))
 			continue;
 		s[cur].end = it.lineno;
-		kn = (size_t)(eq - line);
-		trim(&line, &kn);
-		v = eq + 1;
-		vn = n - (size_t)(v - line);
-		trim(&v, &vn);
-		if (kn == 4 && !memcmp(line, "user", 4))
+		if (kn == 4 && !memcmp(key, "user", 4))
 			snprintf(s[cur].user, sizeof(s[cur].user), "%.*s", (int)vn, v);
+		if (kn == strlen(FPM_DISABLE_KEY) && !memcmp(key, FPM_DISABLE_KEY, kn))
+			snprintf(s[cur].disabled, sizeof(s[cur].disabled), "%.*s", (int)vn, v);
 		for (int k = 0; k < K__N; k++)
-			if (kn == strlen(key_names[k]) && !memcmp(line, key_names[k], kn))
+			if (kn == strlen(key_names[k]) && !memcmp(key, key_names[k], kn))
 				s[cur].ok[k] = value_ok(k, v, vn, wrapper);
 	}
 	return ns;
@@ -195,8 +229,74 @@ static const char *wrapper_of(const struct mw_harden_opts *o)
 	return o->wrapper ? o->wrapper : "/usr/sbin/mailwarden submit -- -t -i";
 }
 
+/* 1 when fn is in a disable_functions list (commas or blanks, quotes
+ * around the whole; PHP's function names ignore case). */
+static int listed(const char *list, const char *fn)
+{
+	size_t n = strlen(fn);
+
+	for (const char *p = list; *p;) {
+		size_t k;
+
+		p += strspn(p, " \t,\"");
+		k = strcspn(p, " \t,\"");
+		if (k == n && !strncasecmp(p, fn, n))
+			return 1;
+		p += k;
+	}
+	return 0;
+}
+
+/* disable_functions of the php.ini next to the instance's php-fpm.conf
+ * (the last setting), into out; "" when there is none. */
+static void ini_disabled(const struct fpm_inst *in, char *out, size_t outlen)
+{
+	const char *slash = strrchr(in->conf, '/'), *line;
+	char ini[MW_MAX_PATH + 16];
+	struct mw_lines it;
+	struct mw_buf b;
+	size_t n;
+	int over;
+
+	out[0] = '\0';
+	snprintf(ini, sizeof(ini), "%.*s/php.ini", slash ? (int)(slash - in->conf) : 1,
+		 slash ? in->conf : ".");
+	mw_buf_init(&b, MW_MAX_TEXT_FILE);
+	if (mw_read_file_at(AT_FDCWD, ini, &b, MW_MAX_TEXT_FILE, NULL, NULL) == MW_OK) {
+		mw_lines_init(&it, b.data ? b.data : "", b.len, MW_MAX_LINE);
+		while (mw_lines_next(&it, &line, &n, &over)) {
+			const char *k, *v;
+			size_t kn, vn;
+
+			if (!over && !key_value(line, n, &k, &kn, &v, &vn) && kn == 17 &&
+			    !memcmp(k, "disable_functions", 17))
+				snprintf(out, outlen, "%.*s", (int)vn, v);
+		}
+	}
+	mw_buf_free(&b);
+}
+
+/*
+ * With Postfix, a limited pool whose PHP can still start a program: its
+ * user runs sendmail past the wrapper. The functions neither the pool nor
+ * php.ini (ini) disables, comma-separated, into out; 0 when none.
+ */
+static int exec_open(const struct section *s, const char *ini, char *out, size_t n)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(exec_functions) / sizeof(exec_functions[0]); i++)
+		if (!listed(s->disabled, exec_functions[i]) && !listed(ini, exec_functions[i]) &&
+		    len < n)	/* n holds them all: the cut never happens */
+			len += (size_t)snprintf(out + len, n - len, "%s%s", len ? ", " : "",
+						exec_functions[i]);
+	return len > 0;
+}
+
 /* One pool file: findings (check) or its new content (apply). */
-static enum mw_err pool_file(struct hd_run *r, const char *path, int apply, json_t *pools)
+static enum mw_err pool_file(struct hd_run *r, const char *path, const char *ini,
+			     int apply, json_t *pools)
 {
 	static const char *const rules[K__N] = {
 		"harden.fpm-no-x-header", "harden.fpm-no-mail-log", "harden.fpm-no-limit" };
@@ -221,15 +321,28 @@ static enum mw_err pool_file(struct hd_run *r, const char *path, int apply, json
 	}
 	ns = parse_pools(b.data ? b.data : "", b.len, wrapper, s, FPM_MAX_POOLS);
 	for (int i = 0; i < ns; i++) {
-		json_t *j = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}", "file", path, "pool",
+		char open_fns[256], title[512];
+		int bypass = r->postfix_seen && exec_open(&s[i], ini, open_fns, sizeof(open_fns));
+		json_t *j = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "file", path, "pool",
 				      s[i].name, "user", s[i].user, "add_x_header", s[i].ok[K_XHDR],
-				      "mail_log", s[i].ok[K_LOG], "limited", s[i].ok[K_SENDMAIL]);
+				      "mail_log", s[i].ok[K_LOG], "limited", s[i].ok[K_SENDMAIL],
+				      "sendmail_bypass", bypass);
 
 		if (j)
 			json_array_append_new(pools, j);
+		if (!apply && bypass && s[i].ok[K_SENDMAIL]) {
+			snprintf(title, sizeof(title), "PHP-FPM pool %s: its user %s can run "
+				 "sendmail itself, past the limit of mail() (not disabled: %s)",
+				 s[i].name, s[i].user[0] ? s[i].user : "?", open_fns);
+			hd_finding(r, "harden.fpm-sendmail-bypass", MW_SEV_MEDIUM, path, title,
+				   "disable_functions = exec,passthru,shell_exec,system,proc_open,"
+				   "popen,pcntl_exec,putenv in the php.ini of PHP-FPM (every pool), "
+				   "or php_admin_value[disable_functions] in the pool (PHP 8.2's "
+				   "worker then dies on such a call: nothing is sent); by hand, as "
+				   "it breaks a site that runs programs. authorized_submit_users "
+				   "cannot help: the wrapper runs as the same user");
+		}
 		for (int k = 0; k < K__N; k++) {
-			char title[256];
-
 			if (s[i].ok[k])
 				continue;
 			miss = 1;
@@ -281,14 +394,16 @@ enum mw_err hd_fpm(struct hd_run *r, int apply)
 	for (int i = 0; i < n && !e; i++) {
 		struct dirent **names = NULL;
 		int nn = scandir(in[i].pool_dir, &names, NULL, alphasort);
+		char ini[1024];
 
+		ini_disabled(&in[i], ini, sizeof(ini));
 		for (int k = 0; k < nn; k++) {
 			size_t l = strlen(names[k]->d_name);
 			char path[MW_MAX_PATH * 2];
 
 			if (!e && l > 5 && !strcmp(names[k]->d_name + l - 5, ".conf")) {
 				snprintf(path, sizeof(path), "%s/%s", in[i].pool_dir, names[k]->d_name);
-				e = pool_file(r, path, apply, pools);
+				e = pool_file(r, path, ini, apply, pools);
 			}
 			free(names[k]);
 		}

@@ -37,6 +37,7 @@ struct hd_run {
 	json_t *data;		/* the "harden" data section */
 	unsigned missing;	/* settings not in place */
 	unsigned touched;	/* HD_T_*: whose files this run changed */
+	int postfix_seen;	/* Postfix takes local submission (its sendmail) */
 };
 
 #define HD_T_POSTFIX	1u
@@ -88,6 +89,9 @@ void hd_postfix_reload(struct hd_run *r);
 
 /* Exim: the same. */
 enum mw_err hd_exim(struct hd_run *r, int apply);
+/* The lsearch file of [harden] limits the ratelimit conditions look users
+ * up in (quoted keys, "0 = no limit" as a large number), appended to out. */
+enum mw_err hd_exim_limits_file(const struct mw_config *cfg, struct mw_buf *out);
 int hd_exim_validate(struct hd_run *r, char *err, size_t errlen);
 void hd_exim_reload(struct hd_run *r);
 
@@ -98,7 +102,10 @@ void hd_exim_reload(struct hd_run *r);
  */
 #define HD_LIMIT_MARK	"[mailwarden-limit 1 "
 
-enum hd_limit_kind { HD_LIM_SASL_MESSAGES, HD_LIM_SASL_RECIPIENTS, HD_LIM_LOCAL_MESSAGES };
+enum hd_limit_kind {
+	HD_LIM_SASL_MESSAGES, HD_LIM_SASL_RECIPIENTS, HD_LIM_LOCAL_MESSAGES,
+	HD_LIM_LOCAL_RECIPIENTS,
+};
 
 struct hd_limit_hit {
 	enum hd_limit_kind kind;
@@ -120,6 +127,26 @@ void hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog);
 /* A harden.limit-reached finding (high); details is taken over. */
 void hd_limit_finding(struct hd_run *r, const char *title, const char *path,
 		      json_t *details);
+
+/*
+ * The addresses of one address-list field value v[0..n) (RFC 5322, with
+ * folding, comments, quoted names, <> and groups, whose display name is
+ * no address); -1 when it does not parse (an open quote, comment or <>,
+ * a stray '>' or ';', a group in a group).
+ */
+long hd_address_count(const char *v, size_t n);
+
+/*
+ * The recipients sendmail -t takes from the header section at hdr[0..n):
+ * the addresses of every To, Cc, Bcc, Resent-To, Resent-Cc and Resent-Bcc
+ * field up to the empty line (or the first line that is no header field).
+ * A field that does not parse counts as 1 and is counted in *bad.
+ */
+unsigned long hd_header_recipients(const char *hdr, size_t n, unsigned *bad);
+
+/* Bytes of hdr[0..n) up to and with the empty line that ends the header
+ * section; 0 when it is not there (yet). */
+size_t hd_header_end(const char *hdr, size_t n);
 
 /* PHP-FPM pools: the same. */
 enum mw_err hd_fpm(struct hd_run *r, int apply);

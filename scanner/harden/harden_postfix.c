@@ -137,6 +137,7 @@ enum mw_err hd_postfix(struct hd_run *r, int apply_it)
 	}
 	snprintf(p.hc_path, sizeof(p.hc_path), "%s/%s", dir, PF_HC_NAME);
 	snprintf(p.hc_item, sizeof(p.hc_item), "regexp:%s", p.hc_path);
+	r->postfix_seen = 1;
 	p.has_policy = strstr(p.data_restr, "private/mailwarden-policy") != NULL;
 	p.has_hc = strstr(p.header_checks, p.hc_item) != NULL &&
 		   file_is(p.hc_path, PF_HC_RULE);

@@ -43,6 +43,17 @@ long pol_parse(const char *buf, size_t len, struct pol_req *r);
 /* 1 when s equals the NUL-terminated lit. */
 int pol_span_eq(struct pol_span s, const char *lit);
 
+#define POL_MAX_LIMIT	10000000ul	/* the largest limit [harden] takes */
+
+/*
+ * One [harden] limits entry, "NAME=N": the name (up to the last '=', not
+ * empty, shorter than POL_MAX_NAME) into *name, N (decimal, at most
+ * POL_MAX_LIMIT; 0 = no limit) into *n. Returns 0, or -1 for an entry that
+ * is malformed: it is ignored (the default applies) and reported by
+ * `harden`, never read as "no limit".
+ */
+int pol_limit_entry(const char *e, struct pol_span *name, unsigned long *n);
+
 /* The counters: opaque. */
 struct pol_state;
 

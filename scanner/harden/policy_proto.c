@@ -30,6 +30,18 @@ static unsigned long parse_count(struct pol_span v, int *ok)
 	return *ok ? n : 1;
 }
 
+int pol_limit_entry(const char *e, struct pol_span *name, unsigned long *n)
+{
+	const char *eq = strrchr(e, '=');
+	int ok;
+
+	if (!eq || eq == e || (size_t)(eq - e) >= POL_MAX_NAME)
+		return -1;
+	*name = (struct pol_span){ e, (size_t)(eq - e) };
+	*n = parse_count((struct pol_span){ eq + 1, strlen(eq + 1) }, &ok);	/* <= 9 digits */
+	return ok && *n <= POL_MAX_LIMIT ? 0 : -1;
+}
+
 static void take_attr(struct pol_req *r, struct pol_span name, struct pol_span v)
 {
 	static const struct {

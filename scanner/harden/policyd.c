@@ -115,15 +115,18 @@ static void systemd_sockets(struct pd *d)
 	free(names);
 }
 
-/* The message limit for a name: [harden] limits "NAME=N" first. */
+/* The message limit for a name: [harden] limits "NAME=N" first (a
+ * malformed entry is skipped: the default, never "no limit"). */
 static unsigned long limit_for(const struct mw_config *cfg, const char *name,
 			       size_t n, unsigned long dflt)
 {
 	for (size_t i = 0; i < cfg->harden_limits.n; i++) {
-		const char *e = cfg->harden_limits.v[i], *eq = strrchr(e, '=');
+		struct pol_span nm;
+		unsigned long lim;
 
-		if (eq && (size_t)(eq - e) == n && !memcmp(e, name, n))
-			return strtoul(eq + 1, NULL, 10);
+		if (!pol_limit_entry(cfg->harden_limits.v[i], &nm, &lim) && nm.n == n &&
+		    !memcmp(nm.p, name, n))
+			return lim;
 	}
 	return dflt;
 }
@@ -169,8 +172,10 @@ static void decide(struct pd *d, enum sock_kind k, uid_t peer, const struct pol_
 		snprintf(name, sizeof(name), "%s", pw ? pw->pw_name : "");
 		snprintf(key, sizeof(key), "uid:%u", (unsigned)peer);
 		mlim = limit_for(cfg, name, strlen(name), cfg->harden_local_messages);
-		rlim = 0;	/* the wrapper's count is the user's word */
-		rcpts = 1;
+		/* The wrapper's count; a user that lies to us could as well run
+		 * sendmail itself: `harden --check` reports where it can. */
+		rlim = cfg->harden_local_recipients;
+		rcpts = r->have_rcpt && r->rcpt_count ? r->rcpt_count : 1;
 	}
 	e = pol_state_count(d->st, key, time(NULL), rcpts, mlim, rlim, &v);
 	if (e == MW_ERR_LIMIT)

@@ -14,6 +14,8 @@
 #   - harden --check then reports harden.limit-reached for both;
 #   - one mail() from a script of the pool: `mailwarden logs` names its path
 #     and the pool user;
+#   - a mail() to 3 recipients (a list with a quoted name, and a Cc header)
+#     counts 3 against [harden] local_recipients: the second one is refused;
 #   - an apply that postfix check refuses leaves every byte as it was;
 #   - --remove: main.cf, master.cf and the pool file byte-identical to before.
 set -euo pipefail
@@ -60,7 +62,7 @@ policyd_start() {	# policyd_start [--state-db FILE]
 	pd_pid=$!
 	for _ in $(seq 1 100); do [ -S "$work/submit.sock" ] && break; sleep 0.05; done
 }
-sums() { sha256sum "$pf/etc/main.cf" "$pf/etc/master.cf" "$fpm/pool.d/a.conf"; }
+sums() { sha256sum "$pf/etc/main.cf" "$pf/etc/master.cf" "$fpm/pool.d/a.conf" "$fpm/pool.d/b.conf"; }
 
 # --- Postfix with Dovecot SASL ------------------------------------------------
 pf_create "$pf" 2545
@@ -82,19 +84,34 @@ error_log = $fpm/error.log
 daemonize = no
 include = $fpm/pool.d/*.conf
 EOF2
-cat >"$fpm/pool.d/a.conf" <<EOF2
-; site a
-[a]
-user = www-data
-group = www-data
-listen = $fpm/a.sock
-listen.mode = 0666
-pm = static
-pm.max_children = 1
+pool() {	# pool NAME [LINE]: a pool of www-data with its own socket
+	printf '; site %s\n[%s]\nuser = www-data\ngroup = www-data\nlisten = %s/%s.sock\nlisten.mode = 0666\npm = static\npm.max_children = 1\n%s' \
+		"$1" "$1" "$fpm" "$1" "${2:+$2
+}" >"$fpm/pool.d/$1.conf"
+}
+pool a
+# pool b: the same user, but PHP cannot start a program
+pool b "php_admin_value[disable_functions] = exec,passthru,shell_exec,system,proc_open,popen,pcntl_exec,putenv"
+cat >"$work/www/a/direct.txt" <<'EOF2'
+To: direct@example.com
+Subject: past the wrapper
+
+body
+EOF2
+cat >"$work/www/a/z.php" <<'EOF2'
+<?php
+echo "start\n";
+exec("/usr/sbin/sendmail -t -i < " . escapeshellarg(__DIR__ . "/direct.txt"), $out, $rc);
+echo "rc=$rc\n";
 EOF2
 cat >"$work/www/a/x.php" <<'EOF2'
 <?php
 echo mail("victim@example.com", "hello", "body") ? "sent\n" : "refused\n";
+EOF2
+cat >"$work/www/a/y.php" <<'EOF2'
+<?php
+echo mail('a@example.com, "Doe, J" <b@example.com>', "three", "body",
+	"Cc: (team) c@example.com") ? "sent\n" : "refused\n";
 EOF2
 chmod -R a+rX "$work/www"
 # PHP names the script owner's uid in the header: a site's files are its user's
@@ -104,6 +121,7 @@ cat >"$work/mw.conf" <<EOF2
 [harden]
 state_db = $work/policyd.sqlite
 local_messages = 5
+local_recipients = 6
 EOF2
 chmod 0600 "$work/mw.conf"
 
@@ -144,7 +162,11 @@ check "second apply: exit 0" test "$rc" = 0
 check "second apply: changed 0" jqt "$work/a2.json" '.data.harden.changed == 0'
 check "second apply: no byte changed" test "$(sums; sha256sum "$pf/etc/mailwarden_header_checks")" = "$after1"
 rc=$(mwh "$work/c2.json" --check)
-check "check after apply: exit 0" test "$rc" = 0
+check "check after apply: exit 1" test "$rc" = 1
+check "check after apply: only pool a's sendmail bypass is left" jqt "$work/c2.json" \
+	'[.findings[] | [.rule_id, (.title | test("^PHP-FPM pool a: its user www-data can run sendmail itself"))]] == [["harden.fpm-sendmail-bypass", true]]'
+check "check after apply: pool b cannot run programs" jqt "$work/c2.json" \
+	'[.data.harden.fpm_pools[] | [.pool, .sendmail_bypass]] == [["a", true], ["b", false]]'
 
 # --- limits over SMTP AUTH -------------------------------------------------------
 policyd_start
@@ -210,12 +232,51 @@ unshare -m sh -c 'mount --make-rprivate / &&
 	mount --bind "$2/dev" /dev && mount --bind "$1/etc" /etc/postfix &&
 	exec "$3" -F -y "$4/php-fpm.conf"' _ "$pf" "$work" "$FPM" "$fpm" &
 fpm_pid=$!
-for _ in $(seq 1 100); do [ -S "$fpm/a.sock" ] && break; sleep 0.1; done
+for _ in $(seq 1 100); do [ -S "$fpm/a.sock" ] && [ -S "$fpm/b.sock" ] && break; sleep 0.1; done
 python3 "$MW_TOP/tests/e2e/harden-fcgi.py" "$fpm/a.sock" "$work/www/a/x.php" >"$work/fcgi.out"
 check "mail() from the pool: sent" grep -q '^sent$' "$work/fcgi.out"
 for _ in $(seq 1 50); do grep -q "X-PHP-Originating-Script" "$pf/maillog" && break; sleep 0.2; done
 check "header_checks logged the script" grep -q "info: header X-PHP-Originating-Script: 33:x.php from local" "$pf/maillog"
 check "mail.log line in syslog" grep -q "mail() on \[$work/www/a/x.php:2\]" "$work/syslog"
+# x.php's 1 recipient and y.php's 3 are 4 of 6: the next 3 are refused
+python3 "$MW_TOP/tests/e2e/harden-fcgi.py" "$fpm/a.sock" "$work/www/a/y.php" >"$work/fcgi-y1.out"
+python3 "$MW_TOP/tests/e2e/harden-fcgi.py" "$fpm/a.sock" "$work/www/a/y.php" >"$work/fcgi-y2.out"
+check "mail() to 3 recipients: sent" grep -q '^sent$' "$work/fcgi-y1.out"
+check "mail() to 3 recipients: counts 3, the second is refused" grep -q '^refused$' "$work/fcgi-y2.out"
+check "policyd: 4 recipients in the hour, limit 6" \
+	grep -q "deferred uid:33: 2 messages, 4 recipients in the last hour (limits 5, 6)" "$work/policyd.log"
+
+# --- sendmail past the wrapper ------------------------------------------------------
+# over its limit, www-data's script runs sendmail itself: Postfix takes it
+python3 "$MW_TOP/tests/e2e/harden-fcgi.py" "$fpm/a.sock" "$work/www/a/z.php" >"$work/fcgi-z.out"
+check "pool a: exec(sendmail) passes the wrapper's limit" grep -q '^rc=0$' "$work/fcgi-z.out"
+# in pool b PHP cannot start it (PHP 8.2's worker even dies on the call:
+# the request fails, its connection is reset)
+python3 "$MW_TOP/tests/e2e/harden-fcgi.py" "$fpm/b.sock" "$work/www/a/z.php" >"$work/fcgi-zb.out" 2>&1 || true
+check "pool b: exec() is disabled, no sendmail ran" test "$(grep -c '^rc=' "$work/fcgi-zb.out")" = 0
+sleep 1
+check "pool b: nothing sent, pool a's message only" \
+	test "$(grep -c 'to=<direct@example.com>' "$pf/maillog")" = 1
+# authorized_submit_users judges the real uid: shutting www-data out of
+# sendmail shuts the wrapper out too (why harden reports instead)
+cp "$pf/etc/main.cf" "$work/main.cf.applied"
+pf_postconf "$pf" -e 'authorized_submit_users = !www-data, static:all'
+# shellcheck disable=SC2016
+unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1/etc" /etc/postfix &&
+	printf "To: w@example.com\nSubject: w\n\nbody\n" |
+		runuser -u www-data -- "$2" submit --socket "$3" -- -t -i
+	echo "rc=$?"
+	printf "HELO x\r\nMAIL FROM:<w@x>\r\nRCPT TO:<w@example.com>\r\nQUIT\r\n" |
+		runuser -u www-data -- /usr/sbin/sendmail -bs >/dev/null
+	echo "rc=$?"
+	printf "To: w@example.com\n\nbody\n" | runuser -u www-data -- /usr/sbin/postdrop
+	echo "rc=$?"' _ "$pf" "$MW_BIN" "$work/submit.sock" >"$work/asu.rc" 2>"$work/asu.err"
+cp "$work/main.cf.applied" "$pf/etc/main.cf"
+check "authorized_submit_users: the wrapper is refused too (75)" test "$(sed -n 1p "$work/asu.rc")" = rc=75
+check "authorized_submit_users: so is sendmail -bs" test "$(sed -n 2p "$work/asu.rc")" != rc=0
+check "authorized_submit_users: so is postdrop" test "$(sed -n 3p "$work/asu.rc")" != rc=0
+check "authorized_submit_users: Postfix says why, each time" \
+	test "$(grep -c "User www-data(33) is not allowed to submit mail" "$work/asu.err")" = 3
 set +e
 "$MW_BIN" logs --no-progress --format json "$pf/maillog" "$work/syslog" >"$work/logs.json" 2>"$work/logs.err"
 set -e

@@ -4,7 +4,10 @@
 #include "scanner/harden/harden_int.h"
 #include "scanner/harden/policy.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <zlib.h>
 
 #define REQ(state, user, n) \
 	"request=smtpd_access_policy\nprotocol_state=" state "\nsasl_username=" user \
@@ -185,6 +188,9 @@ static void test_exim_marker(void **state)
 	assert_int_equal(h.limit, 5);
 	assert_string_equal(h.user, "www-data");
 	assert_int_equal(h.uid, 33);
+	assert_int_equal(hd_limit_parse("x [mailwarden-limit 1 local-recipients 12 YQ== 0]",
+					 49, &h), 0);
+	assert_int_equal(h.kind, HD_LIM_LOCAL_RECIPIENTS);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(hd_limit_parse(bad[i], strlen(bad[i]), &h), -1);
 }
@@ -249,6 +255,225 @@ static void test_exim_hits(void **state)
 	free(dir);
 }
 
+/* The senders and refusal counts of harden.limit-reached findings, as
+ * "sender=N " in finding order, into out. */
+static void hit_counts(struct mw_report *rep, char *out, size_t n)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < mw_report_nfindings(rep); i++) {
+		const json_t *d = mw_report_finding(rep, i)->details;
+
+		len += (size_t)snprintf(out + len, n - len, "%s=%d ",
+					json_string_value(json_object_get(d, "sender")),
+					(int)json_integer_value(json_object_get(d, "deferred")));
+	}
+}
+
+/* Exim's stamp of t, local time. */
+static void exim_stamp(time_t t, char *out, size_t n)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* A reject log fixture: "A LA", then twice "B LB" unless b is NULL. */
+static void write_log(const char *path, int gz, const char *a, const char *la,
+		      const char *b, const char *lb)
+{
+	char text[2048];
+	int n = snprintf(text, sizeof(text), "%s %s\n", a, la);
+
+	if (b)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s %s\n%s %s\n", b, lb, b, lb);
+	if (gz) {
+		gzFile f = gzopen(path, "wb");
+
+		assert_non_null(f);
+		assert_int_equal(gzwrite(f, text, (unsigned)n), n);
+		assert_int_equal(gzclose(f), Z_OK);
+	} else {
+		write_file(path, text, (size_t)n);
+	}
+}
+
+/* The hour began before the current reject log: its start is read from the
+ * rotated one (plain .1, or .1.gz), unless that was last written before
+ * the hour or the current log already goes back past it. */
+static void test_exim_hits_rotated(void **state)
+{
+	static const struct {
+		int gz, old_mtime, cur_from_before;
+		const char *want;
+	} pass[] = {
+		{ 0, 0, 0, "local:www-data=1 sasl:bob@mw.test=2 " },
+		{ 1, 0, 0, "local:www-data=1 sasl:bob@mw.test=2 " },
+		{ 0, 1, 0, "local:www-data=1 " },
+		{ 1, 0, 1, "local:www-data=2 " },
+	};
+	char *dir = make_tmpdir(), cur[512], rot[512], list[512], got[512];
+	char s10[32], s40[32], s120[32];
+	time_t now = time(NULL);
+	struct mw_config cfg = { 0 };
+	struct mw_ctx ctx = { .cfg = &cfg };
+	struct mw_harden_opts o = { 0 };
+	struct hd_run r = { .ctx = &ctx, .o = &o };
+	struct timespec old[2] = { { now - 7200, 0 }, { now - 7200, 0 } };
+
+	(void)state;
+	exim_stamp(now - 600, s10, sizeof(s10));
+	exim_stamp(now - 2400, s40, sizeof(s40));
+	exim_stamp(now - 7200, s120, sizeof(s120));
+	snprintf(cur, sizeof(cur), "%s/rejectlog", dir);
+	snprintf(list, sizeof(list), "%s/%%slog", dir);
+	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]); i++) {
+		r.report = ctx.report = mw_report_new("harden");
+		/* the current log: a hit 10 minutes ago (two after a line from
+		 * two hours ago when it goes back past the hour) */
+		if (pass[i].cur_from_before)
+			write_log(cur, 0, s120, "1xaKHM-0002LW-2P <= x@y U=alice", s10, EXL_LOCAL);
+		else
+			write_log(cur, 0, s10, EXL_LOCAL, NULL, NULL);
+		/* the rotated one: an old hit, then two 40 minutes ago */
+		snprintf(rot, sizeof(rot), "%s/rejectlog.1%s", dir, pass[i].gz ? ".gz" : "");
+		write_log(rot, pass[i].gz, s120, EXL_SASL, s40, EXL_SASL);
+		if (pass[i].old_mtime)
+			assert_int_equal(utimensat(AT_FDCWD, rot, old, 0), 0);
+		hd_exim_hits(&r, list, 1);
+		assert_int_equal(mw_report_nerrors(r.report), 0);
+		hit_counts(r.report, got, sizeof(got));
+		assert_string_equal(got, pass[i].want);
+		unlink(rot);
+		mw_report_free(r.report);
+	}
+	rm_rf(dir);
+	free(dir);
+}
+
+/* [harden] limits entries: NAME=N or nothing (never "no limit"), and the
+ * lsearch file Exim looks them up in, with quoted keys. */
+static void test_limit_entries(void **state)
+{
+	static const char *const bad[] = { "bob", "=5", "bob=", "bob=5x", "bob=-1",
+					   "bob=10000001", "bob=1234567890" };
+	struct mw_config cfg = { 0 };
+	struct pol_span nm;
+	unsigned long n;
+	struct mw_buf b;
+	const char *body;
+
+	(void)state;
+	assert_int_equal(pol_limit_entry("a=b@x=7", &nm, &n), 0);
+	assert_int_equal(nm.n, 5);
+	assert_memory_equal(nm.p, "a=b@x", 5);
+	assert_int_equal(n, 7);
+	assert_int_equal(pol_limit_entry("zero=0", &nm, &n), 0);
+	assert_int_equal(n, 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(pol_limit_entry(bad[i], &nm, &n), -1);
+	assert_int_equal(mw_strlist_add_words(&cfg.harden_limits,
+					      "q\"u\\o=5 bad=x zero=0 c\001=2"), MW_OK);
+	mw_buf_init(&b, 1 << 16);
+	assert_int_equal(hd_exim_limits_file(&cfg, &b), MW_OK);
+	body = strstr(mw_buf_str(&b), "\n\"");
+	assert_non_null(body);
+	assert_string_equal(body + 1, "\"q\\\"u\\\\o\": 5\n\"zero\": 1000000000\n"
+			    "\"c\\x01\": 2\n");
+	mw_buf_free(&b);
+	mw_strlist_clear(&cfg.harden_limits);
+}
+
+/* The recipients of sendmail -t: address lists with quoted names,
+ * comments, groups and folding; what does not parse counts as one. */
+static void test_submit_rcpt(void **state)
+{
+	static const struct {
+		const char *v;
+		long n;
+	} lists[] = {
+		{ "a@x", 1 }, { "", 0 }, { " , ,", 0 }, { "a@x, b@y", 2 },
+		{ "\"Doe, John\" <j@x>, (a, b, c) k@x", 2 },
+		{ "Name <a@x>,\r\n\tOther <b@x>", 2 },
+		{ "undisclosed-recipients:;", 0 }, { "team: a@x, b@y;, c@z", 3 },
+		{ "<@r1,@r2:u@d>", 1 }, { "\"q\\\"x\" <q@x>", 1 }, { "(c (nested) ) a@x", 1 },
+		{ "\"open <a@x>", -1 }, { "(open a@x", -1 }, { "a@x>", -1 }, { "<<a@x>>", -1 },
+		{ "a; b", -1 }, { "g: h: a;", -1 },
+	};
+	static const char hdr[] =
+		"Received: from x\r\nTo: a@example.com, \"Doe, J\" <j@example.com>\r\n"
+		"CC : (team) b@example.com,\r\n  c@example.com\r\nSubject: To: x@y, z@y\r\n"
+		"bcc: \"broken <x@y>\r\nResent-To: r@example.com\r\n\r\nTo: body@example.com\r\n";
+	unsigned bad;
+	size_t end;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		assert_int_equal(hd_address_count(lists[i].v, strlen(lists[i].v)), lists[i].n);
+	/* To 2, CC 2 (folded), bcc unparsed: 1, Resent-To 1; not the body's */
+	assert_int_equal(hd_header_recipients(hdr, strlen(hdr), &bad), 6);
+	assert_int_equal(bad, 1);
+	end = hd_header_end(hdr, strlen(hdr));
+	assert_true(end > 0);
+	assert_memory_equal(hdr + end, "To: body", 8);
+	assert_int_equal(hd_header_end(hdr, end - 1), 0);
+	/* LF only, and a line that is no header field ends the header */
+	assert_int_equal(hd_header_recipients("To: a@x\nnot a field\nCc: b@x\n", 28, &bad), 1);
+	assert_int_equal(hd_header_end("To: a@x\n\nbody", 13), 9);
+}
+
+/* With Postfix, a limited pool whose PHP can start a program is reported
+ * with what neither it nor php.ini disables; with Exim only, none is. */
+static void test_fpm_bypass(void **state)
+{
+	static const char pools[] =
+		"[a]\nuser = www-a\nphp_admin_value[sendmail_path] = /w -t -i\n"
+		"php_admin_value[disable_functions] = \"shell_exec System\"\n"
+		"[b]\nuser = www-b\nphp_admin_value[sendmail_path] = /w -t -i\n"
+		"php_admin_value[disable_functions] = proc_open,popen,pcntl_exec,putenv,shell_exec,system\n"
+		"[c]\nuser = www-c\n";
+	char *dir = make_tmpdir(), path[512];
+	struct mw_config cfg = { 0 };
+	struct mw_ctx ctx = { .cfg = &cfg };
+	struct mw_harden_opts o = { .fpm_conf = path, .wrapper = "/w -t -i" };
+	struct hd_run r = { .ctx = &ctx, .o = &o };
+	size_t bypass = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/php.ini", dir);
+	write_file(path, "[PHP]\n;disable_functions = putenv\ndisable_functions = exec, passthru\n", 69);
+	snprintf(path, sizeof(path), "%s/pool.d", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/pool.d/p.conf", dir);
+	write_file(path, pools, strlen(pools));
+	snprintf(path, sizeof(path), "%s/php-fpm.conf", dir);
+	write_file(path, "", 0);
+	for (int postfix = 0; postfix < 2; postfix++) {
+		r.report = ctx.report = mw_report_new("harden");
+		r.data = json_object();
+		r.postfix_seen = postfix;
+		assert_int_equal(hd_fpm(&r, 0), MW_OK);
+		bypass = 0;
+		for (size_t i = 0; i < mw_report_nfindings(r.report); i++) {
+			const struct mw_stored_finding *f = mw_report_finding(r.report, i);
+
+			if (strcmp(f->rule_id, "harden.fpm-sendmail-bypass"))
+				continue;
+			bypass++;
+			assert_string_equal(f->title, "PHP-FPM pool a: its user www-a can run sendmail "
+					    "itself, past the limit of mail() (not disabled: "
+					    "proc_open, popen, pcntl_exec, putenv)");
+		}
+		assert_int_equal(bypass, (size_t)postfix);
+		json_decref(r.data);
+		mw_report_free(r.report);
+	}
+	rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +483,10 @@ int main(void)
 		cmocka_unit_test(test_persist),
 		cmocka_unit_test(test_exim_marker),
 		cmocka_unit_test(test_exim_hits),
+		cmocka_unit_test(test_exim_hits_rotated),
+		cmocka_unit_test(test_limit_entries),
+		cmocka_unit_test(test_submit_rcpt),
+		cmocka_unit_test(test_fpm_bypass),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
