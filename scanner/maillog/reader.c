@@ -747,6 +747,12 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 		sd_journal_add_disjunction(j);
 		sd_journal_add_match(j, "_SYSTEMD_UNIT=dovecot.service", 0);
 	}
+	/* PHP's mail.log = syslog: ident "php" (syslog.ident), facility
+	 * user; only its "mail() on [...]" lines are kept below */
+	sd_journal_add_disjunction(j);
+	sd_journal_add_match(j, "SYSLOG_IDENTIFIER=php", 0);
+	sd_journal_add_disjunction(j);
+	sd_journal_add_match(j, "SYSLOG_IDENTIFIER=php-fpm", 0);
 	if (since != INT64_MIN && since > 0)
 		rc = sd_journal_seek_realtime_usec(j, (uint64_t)since * 1000000ULL);
 	else
@@ -761,6 +767,7 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 		uint64_t usec = 0;
 		struct ml_str ident = { "", 0 }, msg, host = { "", 0 }, pid;
 		long p = -1;
+		int php = 0;
 
 		n++;
 		if (sd_journal_get_realtime_usec(j, &usec) < 0)
@@ -772,7 +779,9 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 		if (!(ident.n >= 7 && memcmp(ident.p, "postfix", 7) == 0) &&
 		    !(ident.n >= 4 && memcmp(ident.p, "exim", 4) == 0) &&
 		    !(ident.n == 7 && memcmp(ident.p, "dovecot", 7) == 0 &&
-		      ml_agg_has_line_fn(a)))
+		      ml_agg_has_line_fn(a)) &&
+		    !(php = (ident.n == 3 && memcmp(ident.p, "php", 3) == 0) ||
+			    (ident.n == 7 && memcmp(ident.p, "php-fpm", 7) == 0)))
 			continue;
 		if (jget(j, "SYSLOG_PID", &pid) == 0 || jget(j, "_PID", &pid) == 0)
 			p = ml_str_long(pid);
@@ -790,6 +799,9 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 				ml_agg_malformed(a, n);
 				continue;
 			}
+			/* PHP's own warnings are not mail */
+			if (php && !memmem(msg.p, msg.n, "mail() on [", 11))
+				continue;
 			ml_agg_journal_record(a, (int64_t)(usec / 1000000),
 					      (struct ml_str){ hb, hl },
 					      (struct ml_str){ idb, il }, p, msg, n);

@@ -175,6 +175,29 @@ if [ $journal = 1 ]; then
 	done
 	check "journal: hook failure logged at priority err" \
 		test "$(jq -s '[.[] | select(.MAILWARDEN_HOOK == "on_run_complete" and .PRIORITY == "3")] | length' "$tmp/j1")" = 1
+	# PHP's mail.log = syslog (what harden --apply sets per pool) goes to
+	# journald as ident "php", facility user; logs reads it back from the
+	# journal files and names the script (real php-cli, sendmail /bin/true)
+	if command -v php >/dev/null; then
+		mkdir -p "$tmp/phpsite"
+		printf '<?php mail("v@example.org", "s", "b", "From: x@example.org");\n' >"$tmp/phpsite/send.php"
+		# this namespace has no /dev/log: give php one, to journald's
+		unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs /dev &&
+			mknod -m 666 /dev/null c 1 3 && mknod -m 666 /dev/urandom c 1 9 &&
+			mknod -m 666 /dev/zero c 1 5 &&
+			ln -s /run/systemd/journal/dev-log /dev/log &&
+			exec php -n -d mail.log=syslog -d sendmail_path=/bin/true "$1"' sh "$tmp/phpsite/send.php"
+		sleep 0.3
+		check "journal: PHP's mail() line is in the journal as ident php" \
+			test "$(journalctl --no-pager -o json SYSLOG_IDENTIFIER=php 2>/dev/null | jq -s '[.[] | select(.MESSAGE | contains("mail() on ["))] | length')" = 1
+		jdir=$(journalctl --header 2>/dev/null | sed -n 's/^File path: //p' | head -n 1)
+		jdir=${jdir%/*}
+		rc=0; mw logs --since all --journal-dir "$jdir" --format json >"$tmp/pl.json" 2>/dev/null || rc=$?
+		check "journal: logs reads the PHP mail() line and names the script" \
+			test "$(N "$tmp/pl.json" "[.data.logs.scripts[] | select(.script == \"$tmp/phpsite/send.php\")] | length")" = 1
+	else
+		echo "mode: no php-cli -> PHP mail.log read-back skipped"
+	fi
 else
 	echo "mode: no journald here -> journal read-back skipped"
 	[ "${CI:-}" = true ] && { echo "FAIL: CI needs systemd-journald"; fail=1; }
