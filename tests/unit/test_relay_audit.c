@@ -34,6 +34,27 @@ static void test_kv_parse(void **state)
 	assert_string_equal(mw_kv_get(&kv, "hostlist relay_from_hosts"), "<; 127.0.0.1 ; ::1");
 	assert_null(mw_kv_get(&kv, "nope"));
 	assert_int_equal(kv.v[0].line, 1);
+	assert_null(kv.v[0].section);
+	mw_kv_free(&kv);
+}
+
+/* `exim -bP transports`: driver block headers become the pairs' section. */
+static void test_kv_parse_sections(void **state)
+{
+	const char text[] = "remote_smtp:\n"
+			    "  driver = smtp\n"
+			    "  no_hosts_randomize\n"
+			    "relay_out transport:\n"
+			    "  interface = 192.0.2.1\n";
+	struct mw_kvlist kv = { 0 };
+	(void)state;
+
+	assert_int_equal(mw_kv_parse(text, sizeof(text) - 1, &kv), MW_OK);
+	assert_int_equal(kv.n, 2);
+	assert_int_equal(kv.bad_lines, 1);
+	assert_string_equal(kv.v[0].section, "remote_smtp");
+	assert_string_equal(kv.v[1].section, "relay_out");
+	assert_string_equal(kv.v[1].value, "192.0.2.1");
 	mw_kv_free(&kv);
 }
 
@@ -521,6 +542,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kv_parse),
+		cmocka_unit_test(test_kv_parse_sections),
 		cmocka_unit_test(test_services_parse),
 		cmocka_unit_test(test_net_parse_and_match),
 		cmocka_unit_test(test_audit_debian_clean),
