@@ -8,7 +8,7 @@
 #include "firewall/fw_limits.h"
 #include "firewall/fw_parse.h"
 
-static void problem(const struct fw_parse_cb *cb, unsigned long line, const char *msg)
+static void problem(const struct mw_sysconf_cb *cb, unsigned long line, const char *msg)
 {
 	if (cb->problem)
 		cb->problem(cb->arg, line, msg);
@@ -37,130 +37,6 @@ static int copy_name(char *dst, size_t dstlen, const char *s, size_t n)
 	memcpy(dst, s, n);
 	dst[n] = '\0';
 	return 1;
-}
-
-/*
- * An ini value: "quoted" or 'quoted' up to the closing quote, otherwise up
- * to a ';' comment, trimmed. 0 on an unterminated quote.
- */
-static int ini_value(const char **v, size_t *n)
-{
-	const char *q;
-
-	if (*n && (**v == '"' || **v == '\'')) {
-		q = memchr(*v + 1, **v, *n - 1);
-		if (!q)
-			return 0;
-		*n = (size_t)(q - (*v + 1));
-		(*v)++;
-		return 1;
-	}
-	q = memchr(*v, ';', *n);
-	if (q)
-		*n = (size_t)(q - *v);
-	trim(v, n);
-	return 1;
-}
-
-/*
- * php-fpm replaces every "$pool" in a value with the pool name (the
- * section header). Returns 0 when the result does not fit.
- */
-static int expand_pool(char *dst, size_t dstlen, const char *v, size_t n,
-		       const char *pool)
-{
-	size_t o = 0, plen = strlen(pool);
-
-	while (n) {
-		if (n >= 5 && memcmp(v, "$pool", 5) == 0) {
-			if (o + plen >= dstlen)
-				return 0;
-			memcpy(dst + o, pool, plen);
-			o += plen;
-			v += 5;
-			n -= 5;
-			continue;
-		}
-		if (o + 1 >= dstlen || *v == '\0')
-			return 0;
-		dst[o++] = *v++;
-		n--;
-	}
-	dst[o] = '\0';
-	return 1;
-}
-
-void fw_parse_fpm_pool(const char *text, size_t len, const struct fw_parse_cb *cb)
-{
-	char pool[FW_MAX_POOL_NAME] = "";
-	char name[FW_MAX_USER_NAME];
-	struct mw_lines it;
-	const char *line, *eq, *k, *v;
-	size_t n, kn, vn;
-	int overlong, in_pool = 0;
-
-	mw_lines_init(&it, text, len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
-		if (overlong) {
-			problem(cb, it.lineno, "line too long");
-			continue;
-		}
-		trim(&line, &n);
-		if (!n || *line == ';' || *line == '#')
-			continue;
-		if (*line == '[') {
-			const char *end = memchr(line, ']', n);
-
-			in_pool = 0;
-			if (!end) {
-				problem(cb, it.lineno, "unterminated [section]");
-				continue;
-			}
-			k = line + 1;
-			kn = (size_t)(end - k);
-			trim(&k, &kn);
-			if (!kn || !copy_name(pool, sizeof(pool), k, kn)) {
-				problem(cb, it.lineno, "bad pool name");
-				continue;
-			}
-			in_pool = 1;
-			continue;
-		}
-		eq = memchr(line, '=', n);
-		if (!eq) {
-			problem(cb, it.lineno, "expected key = value");
-			continue;
-		}
-		k = line;
-		kn = (size_t)(eq - line);
-		trim(&k, &kn);
-		if (kn != 4 || strncasecmp(k, "user", 4) != 0)
-			continue;
-		v = eq + 1;
-		vn = n - (size_t)(eq + 1 - line);
-		trim(&v, &vn);
-		if (!ini_value(&v, &vn)) {
-			problem(cb, it.lineno, "unterminated quote");
-			continue;
-		}
-		if (!in_pool) {
-			problem(cb, it.lineno, "user outside a [pool] section");
-			continue;
-		}
-		if (!vn) {
-			problem(cb, it.lineno, "empty user");
-			continue;
-		}
-		if (memmem(v, vn, "${", 2)) {
-			problem(cb, it.lineno, "environment variable in user (not resolved)");
-			continue;
-		}
-		if (!expand_pool(name, sizeof(name), v, vn, pool)) {
-			problem(cb, it.lineno, "user name too long");
-			continue;
-		}
-		cb->user(cb->arg, name, it.lineno, "user");
-	}
 }
 
 /* Next blank-separated argument, "quoted" or bare; 0 when none/bad. */
@@ -194,7 +70,7 @@ static const char *const apache_directives[] = {
 	"SuexecUserGroup", "AssignUserID", "User",
 };
 
-void fw_parse_apache(const char *text, size_t len, const struct fw_parse_cb *cb)
+void fw_parse_apache(const char *text, size_t len, const struct mw_sysconf_cb *cb)
 {
 	char name[FW_MAX_USER_NAME];
 	struct mw_lines it;
@@ -283,7 +159,7 @@ int fw_parse_apache_envvars(const char *text, size_t len, const char *var,
 	return found;
 }
 
-void fw_parse_nginx(const char *text, size_t len, const struct fw_parse_cb *cb)
+void fw_parse_nginx(const char *text, size_t len, const struct mw_sysconf_cb *cb)
 {
 	char name[FW_MAX_USER_NAME];
 	const char *p = text, *end = text + len, *tok;

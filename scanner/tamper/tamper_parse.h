@@ -1,8 +1,7 @@
 /*
  * Parsers of the files attackers edit to keep a way back into a site:
- * Apache per-directory files (.htaccess), PHP INI files (.user.ini, a
- * per-directory php.ini, PHP-FPM pool files) and user crontabs. One parser
- * per format, each on a buffer the caller read through core/safefile.h;
+ * Apache per-directory files (.htaccess) and user crontabs (PHP INI files
+ * are read by sysconf/ini.h). One parser per format, each on a buffer the caller read through core/safefile.h;
  * none opens, allocates per line or prints anything. Every input byte may
  * be hostile, so lines, nesting and arguments are capped (below) and what
  * lies past a cap is counted as a problem, never read past.
@@ -12,6 +11,8 @@
 
 #include <stddef.h>
 #include <string.h>
+
+#include "sysconf/ini.h"
 
 #define MW_TAMPER_MAX_FILE	(1u << 20)	/* bytes of one file judged */
 #define MW_TAMPER_MAX_LINE	8192	/* logical line, continuations joined */
@@ -98,24 +99,8 @@ typedef int (*mw_apache_fn)(void *ud, const struct mw_apache_directive *d);
 void mw_apache_parse(const char *buf, size_t len, mw_apache_fn fn, void *ud,
 		     struct mw_tamper_parse_stats *stats);
 
-struct mw_ini_entry {
-	unsigned long line;
-	size_t offset;
-	const char *section;	/* "" before the first [section] */
-	const char *key;	/* trimmed, as written ("php_admin_value[x]") */
-	const char *value;	/* quotes removed, ";" comment cut, trimmed */
-};
-
-typedef int (*mw_ini_fn)(void *ud, const struct mw_ini_entry *e);
-
-/*
- * PHP INI syntax (php.ini, .user.ini, PHP-FPM pools): "; comment" and
- * "# comment" lines, [section], key = value with "..." or '...' quoted
- * parts (adjacent parts are joined, as PHP joins "a" "b"), an unquoted
- * ";" starting a comment. stats may be NULL.
- */
-void mw_ini_parse(const char *buf, size_t len, mw_ini_fn fn, void *ud,
-		  struct mw_tamper_parse_stats *stats);
+/* PHP INI syntax (php.ini, .user.ini, PHP-FPM pools): sysconf/ini.h, the
+ * parser the host configuration readers share. */
 
 struct mw_cron_entry {
 	unsigned long line;

@@ -30,7 +30,7 @@ static inline void fw_fuzz_problem(void *arg, unsigned long line, const char *ms
 		abort();
 }
 
-static const struct fw_parse_cb fw_fuzz_cb = { NULL, fw_fuzz_user, fw_fuzz_problem };
+static const struct mw_sysconf_cb fw_fuzz_cb = { NULL, fw_fuzz_user, fw_fuzz_problem };
 
 /* The input as a malloc'ed buffer of exactly size bytes (NULL: no memory). */
 static inline char *fw_fuzz_copy(const uint8_t *data, size_t size)
