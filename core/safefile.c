@@ -308,6 +308,22 @@ int mw_lines_next(struct mw_lines *it, const char **line, size_t *len,
 	return 1;
 }
 
+int mw_lines_next_trimmed(struct mw_lines *it, const char **line,
+			  const char **end, int *overlong)
+{
+	const char *l;
+	size_t n;
+
+	if (!mw_lines_next(it, &l, &n, overlong))
+		return 0;
+	*end = l + n;
+	while (l < *end && (*l == ' ' || *l == '\t' || *l == '\r' || *l == '\v' ||
+			    *l == '\f'))
+		l++;
+	*line = l;
+	return 1;
+}
+
 int mw_write_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;

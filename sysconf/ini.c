@@ -87,18 +87,14 @@ void mw_ini_parse(const char *buf, size_t len, mw_ini_fn fn,
 	unsigned long entries = 0;
 	struct mw_lines it;
 	const char *line, *e, *eq;
-	size_t n;
 	int overlong;
 
 	mw_lines_init(&it, buf, len, MW_INI_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
+	while (mw_lines_next_trimmed(&it, &line, &e, &overlong)) {
 		struct mw_ini_entry ent;
 
 		if (overlong)
 			problem(problem_fn, ud, it.lineno, "line too long: cut");
-		e = line + n;
-		while (line < e && blank(*line))
-			line++;
 		if (line == e || *line == ';' || *line == '#')
 			continue;
 		if (*line == '[') {

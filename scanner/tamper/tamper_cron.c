@@ -37,21 +37,18 @@ void mw_cron_parse(const char *buf, size_t len, mw_cron_fn fn, void *ud,
 	struct mw_tamper_parse_stats dummy;
 	struct mw_lines it;
 	const char *line, *e, *p;
-	size_t n, nl;
+	size_t nl;
 	int overlong;
 
 	if (!stats)
 		stats = &dummy;
 	memset(stats, 0, sizeof(*stats));
 	mw_lines_init(&it, buf, len, MW_TAMPER_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
+	while (mw_lines_next_trimmed(&it, &line, &e, &overlong)) {
 		struct mw_cron_entry ent;
 
 		if (overlong)
 			mw_tamper_problem(stats, it.lineno, "line too long: cut");
-		e = line + n;
-		while (line < e && mw_tamper_blank(*line))
-			line++;
 		if (line == e || *line == '#')
 			continue;
 		memset(&ent, 0, sizeof(ent));
