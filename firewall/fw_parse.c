@@ -7,6 +7,7 @@
 #include "core/safefile.h"
 #include "firewall/fw_limits.h"
 #include "firewall/fw_parse.h"
+#include "sysconf/webconf.h"
 
 static void problem(const struct mw_sysconf_cb *cb, unsigned long line, const char *msg)
 {
@@ -39,78 +40,37 @@ static int copy_name(char *dst, size_t dstlen, const char *s, size_t n)
 	return 1;
 }
 
-/* Next blank-separated argument, "quoted" or bare; 0 when none/bad. */
-static int next_arg(const char **p, const char *end, const char **a, size_t *an)
-{
-	const char *s = *p, *q;
+/* The users' directives, spelled as reported to the callback. */
+static const char *const apache_users[] = {
+	"SuexecUserGroup", "AssignUserID", "User", NULL
+};
+static const char *const nginx_users[] = { "user", NULL };
 
-	while (s < end && is_blank(*s))
-		s++;
-	if (s >= end)
-		return 0;
-	if (*s == '"' || *s == '\'') {
-		q = memchr(s + 1, *s, (size_t)(end - s - 1));
-		if (!q)
-			return 0;
-		*a = s + 1;
-		*an = (size_t)(q - s - 1);
-		*p = q + 1;
-		return 1;
-	}
-	q = s;
-	while (q < end && !is_blank(*q))
-		q++;
-	*a = s;
-	*an = (size_t)(q - s);
-	*p = q;
-	return 1;
+static void on_apache_user(void *arg, const char *name, const char *v, size_t vn,
+			   unsigned long line, unsigned depth)
+{
+	const struct mw_sysconf_cb *cb = arg;
+	char user[FW_MAX_USER_NAME];
+
+	(void)depth;
+	if (!v || !vn)
+		problem(cb, line, "directive without a user");
+	else if (!copy_name(user, sizeof(user), v, vn))
+		problem(cb, line, "user name too long");
+	else
+		cb->user(cb->arg, user, line, name);
 }
 
-static const char *const apache_directives[] = {
-	"SuexecUserGroup", "AssignUserID", "User",
-};
+static void on_problem(void *arg, unsigned long line, const char *msg)
+{
+	problem(arg, line, msg);
+}
 
 void fw_parse_apache(const char *text, size_t len, const struct mw_sysconf_cb *cb)
 {
-	char name[FW_MAX_USER_NAME];
-	struct mw_lines it;
-	const char *line, *p, *end, *w, *a;
-	size_t n, wn, an, i;
-	int overlong;
+	const struct mw_webconf_cb wcb = { (void *)cb, on_apache_user, on_problem };
 
-	mw_lines_init(&it, text, len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
-		if (overlong) {
-			problem(cb, it.lineno, "line too long");
-			continue;
-		}
-		trim(&line, &n);
-		if (!n || *line == '#' || *line == '<')
-			continue;
-		end = line + n;
-		w = line;
-		p = line;
-		while (p < end && isalpha((unsigned char)*p))
-			p++;
-		wn = (size_t)(p - w);
-		if (p < end && !is_blank(*p))
-			continue;
-		for (i = 0; i < sizeof(apache_directives) / sizeof(apache_directives[0]); i++)
-			if (strlen(apache_directives[i]) == wn &&
-			    strncasecmp(w, apache_directives[i], wn) == 0)
-				break;
-		if (i == sizeof(apache_directives) / sizeof(apache_directives[0]))
-			continue;
-		if (!next_arg(&p, end, &a, &an) || !an) {
-			problem(cb, it.lineno, "directive without a user");
-			continue;
-		}
-		if (!copy_name(name, sizeof(name), a, an)) {
-			problem(cb, it.lineno, "user name too long");
-			continue;
-		}
-		cb->user(cb->arg, name, it.lineno, apache_directives[i]);
-	}
+	mw_apache_conf_parse(text, len, apache_users, &wcb);
 }
 
 int fw_parse_apache_envvars(const char *text, size_t len, const char *var,
@@ -159,76 +119,24 @@ int fw_parse_apache_envvars(const char *text, size_t len, const char *var,
 	return found;
 }
 
+/* nginx's "user" counts in the main context only. */
+static void on_nginx_user(void *arg, const char *name, const char *v, size_t vn,
+			  unsigned long line, unsigned depth)
+{
+	const struct mw_sysconf_cb *cb = arg;
+	char user[FW_MAX_USER_NAME];
+
+	if (depth)
+		return;
+	if (!vn || !copy_name(user, sizeof(user), v, vn))
+		problem(cb, line, "bad user name");
+	else
+		cb->user(cb->arg, user, line, name);
+}
+
 void fw_parse_nginx(const char *text, size_t len, const struct mw_sysconf_cb *cb)
 {
-	char name[FW_MAX_USER_NAME];
-	const char *p = text, *end = text + len, *tok;
-	unsigned long line = 1, tokline;
-	unsigned depth = 0, ntok = 0;
-	int is_user = 0;
-	size_t tn;
+	const struct mw_webconf_cb wcb = { (void *)cb, on_nginx_user, on_problem };
 
-	while (p < end) {
-		char c = *p;
-
-		if (c == '\n') {
-			line++;
-			p++;
-			continue;
-		}
-		if (is_blank(c)) {
-			p++;
-			continue;
-		}
-		if (c == '#') {
-			while (p < end && *p != '\n')
-				p++;
-			continue;
-		}
-		if (c == '{' || c == '}' || c == ';') {
-			if (c == '{')
-				depth++;
-			else if (c == '}' && depth)
-				depth--;
-			ntok = 0;
-			is_user = 0;
-			p++;
-			continue;
-		}
-		tokline = line;
-		if (c == '"' || c == '\'') {
-			const char *q = p + 1;
-
-			while (q < end && *q != c) {
-				if (*q == '\\' && q + 1 < end)
-					q++;
-				if (*q == '\n')
-					line++;
-				q++;
-			}
-			if (q >= end) {
-				problem(cb, tokline, "unterminated quote");
-				return;
-			}
-			tok = p + 1;
-			tn = (size_t)(q - tok);
-			p = q + 1;
-		} else {
-			tok = p;
-			while (p < end && !is_blank(*p) && *p != '\n' && *p != ';' &&
-			       *p != '{' && *p != '}' && *p != '#')
-				p++;
-			tn = (size_t)(p - tok);
-		}
-		if (ntok == 0)
-			is_user = depth == 0 && tn == 4 && memcmp(tok, "user", 4) == 0;
-		else if (ntok == 1 && is_user) {
-			if (!tn || !copy_name(name, sizeof(name), tok, tn))
-				problem(cb, tokline, "bad user name");
-			else
-				cb->user(cb->arg, name, tokline, "user");
-		}
-		if (ntok < 2)
-			ntok++;
-	}
+	mw_nginx_conf_parse(text, len, nginx_users, &wcb);
 }
