@@ -88,14 +88,14 @@ static void local_addresses(struct mw_buf *all, struct target *pub, size_t *npub
 		else
 			continue;
 		if (!inet_ntop(fam, p, a, sizeof(a)) ||
-		    mw_net_parse_addr(a, &e.family, e.addr, &e.prefix) != 0)
+		    mw_ipnet_parse(a, &e.ip, &e.prefix) != 0)
 			continue;
 		e.kind = MW_NET_ADDR;
 		if (mw_net_is_loopback(&e))
 			continue;
 		(void)mw_buf_printf(all, "%s%s", all->len ? " " : "", a);
 		/* link-local addresses need a scope and are no MX target */
-		if (fam == AF_INET6 && e.addr[0] == 0xfe && (e.addr[1] & 0xc0) == 0x80)
+		if (fam == AF_INET6 && e.ip.a[0] == 0xfe && (e.ip.a[1] & 0xc0) == 0x80)
 			continue;
 		if (!mw_net_is_private(&e) && *npub < MW_RELAY_MAX_TARGETS) {
 			snprintf(pub[*npub].host, sizeof(pub[0].host), "%s", a);
@@ -114,12 +114,12 @@ static int target_is_this_host(const char *addr, const struct mw_netlist *local)
 	struct mw_netent h = { .kind = MW_NET_ADDR };
 	size_t i;
 
-	if (mw_net_parse_addr(addr, &h.family, h.addr, &h.prefix) != 0)
+	if (mw_ipnet_parse(addr, &h.ip, &h.prefix) != 0)
 		return 0;
 	if (mw_net_is_loopback(&h))
 		return 1;
 	for (i = 0; i < local->n; i++)
-		if (mw_net_contains(&local->v[i], h.family, h.addr))
+		if (mw_net_contains(&local->v[i], &h.ip))
 			return 1;
 	return 0;
 }
@@ -174,7 +174,7 @@ static void judge_list(const struct mw_netlist *list, const char *listname,
 	size_t i;
 
 	w->list = listname;
-	if (mw_net_parse_addr(client, &h.family, h.addr, &h.prefix) != 0) {
+	if (mw_ipnet_parse(client, &h.ip, &h.prefix) != 0) {
 		w->vp = VP_UNKNOWN;
 		snprintf(w->why, sizeof(w->why), "the client address '%s' is not an address",
 			 client);
@@ -185,7 +185,7 @@ static void judge_list(const struct mw_netlist *list, const char *listname,
 		int match;
 
 		if (e->kind == MW_NET_ADDR)
-			match = mw_net_contains(e, h.family, h.addr);
+			match = mw_net_contains(e, &h.ip);
 		else if (e->kind == MW_NET_ANY)
 			match = 1;
 		else if (e->kind == MW_NET_LOCAL && strcmp(e->text, "@[]") == 0 && this_host)
@@ -610,7 +610,7 @@ static int valid_xclient_addr(const char *s)
 {
 	struct mw_netent u;
 
-	return mw_net_parse_addr(s, &u.family, u.addr, &u.prefix) == 0 &&
+	return mw_ipnet_parse(s, &u.ip, &u.prefix) == 0 &&
 	       !strchr(s, '/') && s[0] != '[';
 }
 
