@@ -81,6 +81,15 @@ static int ini_value(char *dst, size_t cap, const char *s, const char *e,
 void mw_ini_parse(const char *buf, size_t len, mw_ini_fn fn,
 		  mw_ini_problem_fn problem_fn, void *ud)
 {
+	const struct mw_ini_cb cb = { ud, fn, problem_fn, NULL };
+
+	mw_ini_parse_cb(buf, len, &cb);
+}
+
+void mw_ini_parse_cb(const char *buf, size_t len, const struct mw_ini_cb *cb)
+{
+	mw_ini_problem_fn problem_fn = cb->problem;
+	void *ud = cb->ud;	/* both as mw_ini_parse names them */
 	char section[MW_INI_MAX_NAME] = "";
 	char key[MW_INI_MAX_NAME];
 	char value[MW_INI_MAX_LINE + 1];
@@ -105,6 +114,8 @@ void mw_ini_parse(const char *buf, size_t len, mw_ini_fn fn,
 				c = e;
 			}
 			mw_ini_trim_copy(section, sizeof(section), line + 1, c);
+			if (cb->section)
+				cb->section(ud, section, it.lineno);
 			continue;
 		}
 		eq = memchr(line, '=', (size_t)(e - line));
@@ -130,7 +141,7 @@ void mw_ini_parse(const char *buf, size_t len, mw_ini_fn fn,
 		ent.section = section;
 		ent.key = key;
 		ent.value = value;
-		if (fn(ud, &ent))
+		if (cb->entry(ud, &ent))
 			return;
 	}
 }

@@ -42,6 +42,16 @@ typedef void (*mw_ini_problem_fn)(void *ud, unsigned long line, const char *what
 void mw_ini_parse(const char *buf, size_t len, mw_ini_fn fn,
 		  mw_ini_problem_fn problem, void *ud);
 
+/* mw_ini_parse with every [section] header told too (name trimmed, as
+ * entries see it), for a caller that edits the file by sections. */
+struct mw_ini_cb {
+	void *ud;
+	mw_ini_fn entry;			/* required */
+	mw_ini_problem_fn problem;		/* may be NULL */
+	void (*section)(void *ud, const char *name, unsigned long line);	/* may be NULL */
+};
+void mw_ini_parse_cb(const char *buf, size_t len, const struct mw_ini_cb *cb);
+
 /* s[0..n) without blanks (space, tab, \r, \v, \f) at both ends, into dst
  * (cut to cap - 1 bytes, NUL-terminated). */
 void mw_ini_trim_copy(char *dst, size_t cap, const char *s, const char *e);

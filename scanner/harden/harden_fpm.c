@@ -23,6 +23,7 @@
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "scanner/harden/harden_int.h"
+#include "sysconf/ini.h"
 
 #define FPM_MAX_POOLS	256
 #define FPM_MAX_VERS	16
@@ -44,22 +45,9 @@ struct section {
 	int ok[K__N];
 };
 
-static void trim(const char **p, size_t *n)
-{
-	while (*n && (**p == ' ' || **p == '\t')) {
-		(*p)++;
-		(*n)--;
-	}
-	while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
-		(*n)--;
-}
-
+/* Whether key k's value (quotes and comment gone) is what harden writes. */
 static int value_ok(int k, const char *v, size_t n, const char *wrapper)
 {
-	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
-		v++;
-		n -= 2;
-	}
 	switch (k) {
 	case K_XHDR:
 		return (n == 2 && !strncasecmp(v, "on", 2)) || (n == 1 && v[0] == '1') ||
@@ -72,48 +60,56 @@ static int value_ok(int k, const char *v, size_t n, const char *wrapper)
 	}
 }
 
-/* The pool sections of one file (global is not a pool); returns the count. */
+/* The pool sections of one file being read. */
+struct pools {
+	struct section *s;
+	int ns, max, cur;	/* cur: the section being read, -1 outside a pool */
+	const char *wrapper;
+};
+
+static void on_section(void *ud, const char *name, unsigned long line)
+{
+	struct pools *p = ud;
+
+	p->cur = -1;
+	if (strcmp(name, "global") == 0 || p->ns == p->max)
+		return;
+	p->cur = p->ns++;
+	memset(&p->s[p->cur], 0, sizeof(p->s[p->cur]));
+	snprintf(p->s[p->cur].name, sizeof(p->s[p->cur].name), "%s", name);
+	p->s[p->cur].end = line;
+}
+
+static int on_entry(void *ud, const struct mw_ini_entry *e)
+{
+	struct pools *p = ud;
+	struct section *sec;
+
+	if (p->cur < 0)
+		return 0;
+	sec = &p->s[p->cur];
+	sec->end = e->line;
+	if (strcmp(e->key, "user") == 0)
+		snprintf(sec->user, sizeof(sec->user), "%s", e->value);
+	for (int k = 0; k < K__N; k++)
+		if (strcmp(e->key, key_names[k]) == 0)
+			sec->ok[k] = value_ok(k, e->value, e->value_len, p->wrapper);
+	return 0;
+}
+
+/*
+ * The pool sections of one file (global is not a pool), read by the PHP
+ * INI parser php-fpm's own syntax follows (sysconf/ini.h); returns the
+ * count.
+ */
 static int parse_pools(const char *data, size_t len, const char *wrapper,
 		       struct section *s, int max)
 {
-	struct mw_lines it;
-	const char *line;
-	size_t n;
-	int over, ns = 0, cur = -1;
+	struct pools p = { s, 0, max, -1, wrapper };
+	const struct mw_ini_cb cb = { &p, on_entry, NULL, on_section };
 
-	mw_lines_init(&it, data, len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &over)) {
-		const char *eq, *v;
-		size_t kn, vn;
-
-		trim(&line, &n);
-		if (!n || line[0] == ';' || line[0] == '#')
-			continue;
-		if (line[0] == '[' && line[n - 1] == ']') {
-			cur = -1;
-			if ((n - 2 == 6 && !strncmp(line + 1, "global", 6)) || ns == max)
-				continue;
-			cur = ns++;
-			memset(&s[cur], 0, sizeof(s[cur]));
-			snprintf(s[cur].name, sizeof(s[cur].name), "%.*s", (int)(n - 2), line + 1);
-			s[cur].end = it.lineno;
-			continue;
-		}
-		if (cur < 0 || !(eq = memchr(line, '=', n)))
-			continue;
-		s[cur].end = it.lineno;
-		kn = (size_t)(eq - line);
-		trim(&line, &kn);
-		v = eq + 1;
-		vn = n - (size_t)(v - line);
-		trim(&v, &vn);
-		if (kn == 4 && !memcmp(line, "user", 4))
-			snprintf(s[cur].user, sizeof(s[cur].user), "%.*s", (int)vn, v);
-		for (int k = 0; k < K__N; k++)
-			if (kn == strlen(key_names[k]) && !memcmp(line, key_names[k], kn))
-				s[cur].ok[k] = value_ok(k, v, vn, wrapper);
-	}
-	return ns;
+	mw_ini_parse_cb(data, len, &cb);
+	return p.ns;
 }
 
 /* data with the missing lines after each section's last line, into out. */
