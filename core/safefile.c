@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/ascii.h"
 #include "core/limits.h"
 #include "core/safefile.h"
 
@@ -317,8 +318,7 @@ int mw_lines_next_trimmed(struct mw_lines *it, const char **line,
 	if (!mw_lines_next(it, &l, &n, overlong))
 		return 0;
 	*end = l + n;
-	while (l < *end && (*l == ' ' || *l == '\t' || *l == '\r' || *l == '\v' ||
-			    *l == '\f'))
+	while (l < *end && mw_blank(*l))
 		l++;
 	*line = l;
 	return 1;

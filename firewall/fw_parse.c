@@ -1,8 +1,7 @@
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
+#include "core/ascii.h"
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "firewall/fw_limits.h"
@@ -15,18 +14,13 @@ static void problem(const struct mw_sysconf_cb *cb, unsigned long line, const ch
 		cb->problem(cb->arg, line, msg);
 }
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 static void trim(const char **s, size_t *n)
 {
-	while (*n && is_blank(**s)) {
+	while (*n && mw_blank(**s)) {
 		(*s)++;
 		(*n)--;
 	}
-	while (*n && is_blank((*s)[*n - 1]))
+	while (*n && mw_blank((*s)[*n - 1]))
 		(*n)--;
 }
 
@@ -88,7 +82,7 @@ int fw_parse_apache_envvars(const char *text, size_t len, const char *var,
 		if (overlong)
 			continue;
 		trim(&line, &n);
-		if (n > 7 && strncmp(line, "export", 6) == 0 && is_blank(line[6])) {
+		if (n > 7 && strncmp(line, "export", 6) == 0 && mw_blank(line[6])) {
 			line += 7;
 			n -= 7;
 			trim(&line, &n);
@@ -107,7 +101,7 @@ int fw_parse_apache_envvars(const char *text, size_t len, const char *var,
 		} else {
 			const char *c = v;
 
-			while (c < v + vn && !is_blank(*c))
+			while (c < v + vn && !mw_blank(*c))
 				c++;
 			vn = (size_t)(c - v);
 		}

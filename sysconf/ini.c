@@ -1,28 +1,9 @@
 /* PHP INI syntax (php.ini, .user.ini, PHP-FPM pools): sysconf/ini.h. */
 #include <string.h>
 
+#include "core/ascii.h"
 #include "core/safefile.h"
 #include "sysconf/ini.h"
-
-static int blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-void mw_ini_trim_copy(char *dst, size_t cap, const char *s, const char *e)
-{
-	size_t n;
-
-	while (s < e && blank(*s))
-		s++;
-	while (e > s && blank(e[-1]))
-		e--;
-	n = (size_t)(e - s);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
 
 static void problem(mw_ini_problem_fn fn, void *ud, unsigned long line,
 		    const char *what)
@@ -44,7 +25,7 @@ static int ini_value(char *dst, size_t cap, const char *s, const char *e,
 	size_t n = 0, keep = 0;		/* keep: end of the last quoted part */
 	int bad = 0;
 
-	while (s < e && blank(*s))
+	while (s < e && mw_blank(*s))
 		s++;
 	while (s < e && n + 1 < cap) {
 		char q = *s;
@@ -55,7 +36,7 @@ static int ini_value(char *dst, size_t cap, const char *s, const char *e,
 			const char *c = memchr(s + 1, q, (size_t)(e - s - 1));
 
 			/* blanks since the last part do not belong to the value */
-			while (n > keep && blank(dst[n - 1]))
+			while (n > keep && mw_blank(dst[n - 1]))
 				n--;
 			if (!c) {
 				bad = 1;
@@ -65,13 +46,13 @@ static int ini_value(char *dst, size_t cap, const char *s, const char *e,
 				dst[n++] = *s;
 			keep = n;
 			s = c < e ? c + 1 : e;
-			while (s < e && blank(*s))
+			while (s < e && mw_blank(*s))
 				s++;
 			continue;
 		}
 		dst[n++] = *s++;
 	}
-	while (n > keep && blank(dst[n - 1]))
+	while (n > keep && mw_blank(dst[n - 1]))
 		n--;
 	dst[n] = '\0';
 	*len = n;
@@ -113,7 +94,7 @@ void mw_ini_parse_cb(const char *buf, size_t len, const struct mw_ini_cb *cb)
 				problem(problem_fn, ud, it.lineno, "section without ']'");
 				c = e;
 			}
-			mw_ini_trim_copy(section, sizeof(section), line + 1, c);
+			mw_trim_copy(section, sizeof(section), line + 1, c, 0);
 			if (cb->section)
 				cb->section(ud, section, it.lineno);
 			continue;
@@ -123,7 +104,7 @@ void mw_ini_parse_cb(const char *buf, size_t len, const struct mw_ini_cb *cb)
 			problem(problem_fn, ud, it.lineno, "line without '='");
 			continue;
 		}
-		mw_ini_trim_copy(key, sizeof(key), line, eq);
+		mw_trim_copy(key, sizeof(key), line, eq, 0);
 		if (!key[0]) {
 			problem(problem_fn, ud, it.lineno, "empty key");
 			continue;

@@ -52,8 +52,4 @@ struct mw_ini_cb {
 };
 void mw_ini_parse_cb(const char *buf, size_t len, const struct mw_ini_cb *cb);
 
-/* s[0..n) without blanks (space, tab, \r, \v, \f) at both ends, into dst
- * (cut to cap - 1 bytes, NUL-terminated). */
-void mw_ini_trim_copy(char *dst, size_t cap, const char *s, const char *e);
-
 #endif

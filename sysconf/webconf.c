@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/ascii.h"
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "sysconf/webconf.h"
@@ -14,17 +15,12 @@ static void problem(const struct mw_webconf_cb *cb, unsigned long line, const ch
 		cb->problem(cb->arg, line, msg);
 }
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 /* Next blank-separated argument, "quoted" or bare; 0 when none/bad. */
 static int next_arg(const char **p, const char *end, const char **a, size_t *an)
 {
 	const char *s = *p, *q;
 
-	while (s < end && is_blank(*s))
+	while (s < end && mw_blank(*s))
 		s++;
 	if (s >= end)
 		return 0;
@@ -38,7 +34,7 @@ static int next_arg(const char **p, const char *end, const char **a, size_t *an)
 		return 1;
 	}
 	q = s;
-	while (q < end && !is_blank(*q))
+	while (q < end && !mw_blank(*q))
 		q++;
 	*a = s;
 	*an = (size_t)(q - s);
@@ -67,7 +63,7 @@ void mw_apache_conf_parse(const char *text, size_t len, const char *const names[
 		while (p < end && isalpha((unsigned char)*p))
 			p++;
 		wn = (size_t)(p - w);
-		if (p < end && !is_blank(*p))
+		if (p < end && !mw_blank(*p))
 			continue;
 		for (i = 0; names[i]; i++)
 			if (strlen(names[i]) == wn && strncasecmp(w, names[i], wn) == 0)
@@ -108,7 +104,7 @@ void mw_nginx_conf_parse(const char *text, size_t len, const char *const names[]
 			p++;
 			continue;
 		}
-		if (is_blank(c)) {
+		if (mw_blank(c)) {
 			p++;
 			continue;
 		}
@@ -147,7 +143,7 @@ void mw_nginx_conf_parse(const char *text, size_t len, const char *const names[]
 			p = q + 1;
 		} else {
 			tok = p;
-			while (p < end && !is_blank(*p) && *p != '\n' && *p != ';' &&
+			while (p < end && !mw_blank(*p) && *p != '\n' && *p != ';' &&
 			       *p != '{' && *p != '}' && *p != '#')
 				p++;
 			tn = (size_t)(p - tok);

@@ -24,7 +24,7 @@ static size_t env_name(const char *s, const char *e)
 	{
 		const char *q = p;
 
-		while (q < e && mw_tamper_blank(*q))
+		while (q < e && mw_blank(*q))
 			q++;
 		return q < e && *q == '=' ? (size_t)(p - s) : 0;
 	}
@@ -54,27 +54,27 @@ void mw_cron_parse(const char *buf, size_t len, mw_cron_fn fn, void *ud,
 		memset(&ent, 0, sizeof(ent));
 		if ((nl = env_name(line, e)) != 0) {
 			ent.is_env = 1;
-			mw_tamper_trim_copy(sched, sizeof(sched), line, line + nl, 0);
-			mw_tamper_trim_copy(cmd, sizeof(cmd),
+			mw_trim_copy(sched, sizeof(sched), line, line + nl, 0);
+			mw_trim_copy(cmd, sizeof(cmd),
 					    memchr(line, '=', (size_t)(e - line)) + 1,
 				  e, 1);
 		} else {
 			int fields = *line == '@' ? 1 : 5, f;
 
 			for (p = line, f = 0; f < fields; f++) {
-				while (p < e && mw_tamper_blank(*p))
+				while (p < e && mw_blank(*p))
 					p++;
-				while (p < e && !mw_tamper_blank(*p))
+				while (p < e && !mw_blank(*p))
 					p++;
 			}
-			while (p < e && mw_tamper_blank(*p))
+			while (p < e && mw_blank(*p))
 				p++;
 			if (p == e) {
 				mw_tamper_problem(stats, it.lineno, "job without a command");
 				continue;
 			}
-			mw_tamper_trim_copy(sched, sizeof(sched), line, p, 0);
-			mw_tamper_trim_copy(cmd, sizeof(cmd), p, e, 0);
+			mw_trim_copy(sched, sizeof(sched), line, p, 0);
+			mw_trim_copy(cmd, sizeof(cmd), p, e, 0);
 		}
 		if (stats->entries >= MW_TAMPER_MAX_ITEMS) {
 			mw_tamper_problem(stats, it.lineno, "too many entries: rest not read");

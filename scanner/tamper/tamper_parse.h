@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "sysconf/ini.h"
 
 #define MW_TAMPER_MAX_FILE	(1u << 20)	/* bytes of one file judged */
@@ -29,36 +30,6 @@ struct mw_tamper_parse_stats {
 	unsigned long first_problem;	/* its line, 0 = none */
 	const char *what;		/* static text of the first problem */
 };
-
-/* Blanks of the three formats: space, tab and the line-end and page
- * characters that may precede a newline. */
-static inline int mw_tamper_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* [s, e) without surrounding blanks (and, with strip_quotes, one pair of
- * matching quotes) into dst, cut to cap - 1 bytes, NUL-terminated. */
-static inline void mw_tamper_trim_copy(char *dst, size_t cap, const char *s,
-				       const char *e, int strip_quotes)
-{
-	size_t n;
-
-	while (s < e && mw_tamper_blank(*s))
-		s++;
-	while (e > s && mw_tamper_blank(e[-1]))
-		e--;
-	if (strip_quotes && e - s >= 2 && (*s == '"' || *s == '\'') && e[-1] == *s) {
-		s++;
-		e--;
-	}
-	n = (size_t)(e - s);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 
 /* Count a problem; the first one is kept with its line. */
 static inline void mw_tamper_problem(struct mw_tamper_parse_stats *st,
