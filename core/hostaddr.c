@@ -88,14 +88,20 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int addr_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(attr);
+/* The attributes of one message, by type, up to max (the kernel's *_MAX
+ * of that message: newer kernels may send types we do not know). */
+struct attrs {
+	const struct nlattr **tb;
+	int max;
+};
 
-	if (mnl_attr_type_valid(attr, IFA_MAX) < 0)
+static int attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct attrs *at = data;
+
+	if (mnl_attr_type_valid(attr, (uint16_t)at->max) < 0)
 		return MNL_CB_OK;
-	tb[type] = attr;
+	at->tb[mnl_attr_get_type(attr)] = attr;
 	return MNL_CB_OK;
 }
 
@@ -114,7 +120,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	ifa = mnl_nlmsg_get_payload(nlh);
 	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
 		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
+	mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &(struct attrs){ tb, IFA_MAX });
 	memset(&h, 0, sizeof(h));
 	h.scope = ifa->ifa_scope;
 	h.flags = ifa->ifa_flags;
@@ -177,17 +183,6 @@ struct route_answer {
 	unsigned char src[16];
 };
 
-static int route_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(attr);
-
-	if (mnl_attr_type_valid(attr, RTA_MAX) < 0)
-		return MNL_CB_OK;
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 static int route_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
@@ -202,7 +197,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	rtm = mnl_nlmsg_get_payload(nlh);
 	if (rtm->rtm_family != ra->family)
 		return MNL_CB_STOP;
-	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
+	mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &(struct attrs){ tb, RTA_MAX });
 	if (tb[RTA_PREFSRC] && mnl_attr_get_payload_len(tb[RTA_PREFSRC]) == want) {
 		memcpy(ra->src, mnl_attr_get_payload(tb[RTA_PREFSRC]), want);
 		ra->found = 1;
