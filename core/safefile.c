@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/ascii.h"
 #include "core/limits.h"
 #include "core/safefile.h"
 
@@ -305,6 +306,21 @@ int mw_lines_next(struct mw_lines *it, const char **line, size_t *len,
 	if (overlong)
 		*overlong = l > it->max_line;
 	*len = l > it->max_line ? it->max_line : l;
+	return 1;
+}
+
+int mw_lines_next_trimmed(struct mw_lines *it, const char **line,
+			  const char **end, int *overlong)
+{
+	const char *l;
+	size_t n;
+
+	if (!mw_lines_next(it, &l, &n, overlong))
+		return 0;
+	*end = l + n;
+	while (l < *end && mw_blank(*l))
+		l++;
+	*line = l;
 	return 1;
 }
 

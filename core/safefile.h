@@ -79,5 +79,12 @@ void mw_lines_init(struct mw_lines *it, const char *data, size_t len,
 /* Next line; returns 0 at the end. */
 int mw_lines_next(struct mw_lines *it, const char **line, size_t *len,
 		  int *overlong);
+/*
+ * Next line as mw_lines_next, its leading blanks (space, tab, \r, \v, \f)
+ * skipped: *line is the first other byte, *end the line's end (equal for
+ * a blank line). The configuration-file parsers' loop head.
+ */
+int mw_lines_next_trimmed(struct mw_lines *it, const char **line,
+			  const char **end, int *overlong);
 
 #endif

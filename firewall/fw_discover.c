@@ -17,6 +17,7 @@
 #include "firewall/fw_parse.h"
 #include "firewall/fw_policy.h"
 #include "reports/report.h"
+#include "sysconf/fpm.h"
 
 #define CHECK "firewall"
 
@@ -120,7 +121,7 @@ enum parser { P_FPM, P_APACHE, P_NGINX };
 /* Parse the open regular file fd (closed here); d->path is set. */
 static void parse_fd(struct discover *d, int fd, enum parser which)
 {
-	struct fw_parse_cb cb = { d, on_user, on_problem };
+	struct mw_sysconf_cb cb = { d, on_user, on_problem };
 	struct mw_buf b;
 	int truncated = 0;
 	enum mw_err e;
@@ -144,7 +145,7 @@ static void parse_fd(struct discover *d, int fd, enum parser which)
 					"larger than %u bytes; only the start was read",
 					MW_MAX_TEXT_FILE);
 		switch (which) {
-		case P_FPM: fw_parse_fpm_pool(b.data, b.len, &cb); break;
+		case P_FPM: mw_fpm_parse_pool_users(b.data, b.len, &cb); break;
 		case P_APACHE: fw_parse_apache(b.data, b.len, &cb); break;
 		case P_NGINX: fw_parse_nginx(b.data, b.len, &cb); break;
 		}

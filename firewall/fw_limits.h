@@ -9,7 +9,6 @@
 #define FW_MAX_PORTS		64
 #define FW_MAX_USER_NAME	64	/* longer is not a usable login name */
 #define FW_MAX_SOURCE		512	/* "php-fpm PATH:LINE", cut when longer */
-#define FW_MAX_POOL_NAME	128	/* php-fpm [pool] section name */
 #define FW_MAX_CONF_FILES	8192	/* web-server config files read */
 #define FW_MAX_DIR_ENTRIES	4096	/* entries looked at per directory */
 #define FW_NL_BUF		(256u << 10)	/* netlink batch and receive buffer */

@@ -1,31 +1,26 @@
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
+#include "core/ascii.h"
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "firewall/fw_limits.h"
 #include "firewall/fw_parse.h"
+#include "sysconf/webconf.h"
 
-static void problem(const struct fw_parse_cb *cb, unsigned long line, const char *msg)
+static void problem(const struct mw_sysconf_cb *cb, unsigned long line, const char *msg)
 {
 	if (cb->problem)
 		cb->problem(cb->arg, line, msg);
 }
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 static void trim(const char **s, size_t *n)
 {
-	while (*n && is_blank(**s)) {
+	while (*n && mw_blank(**s)) {
 		(*s)++;
 		(*n)--;
 	}
-	while (*n && is_blank((*s)[*n - 1]))
+	while (*n && mw_blank((*s)[*n - 1]))
 		(*n)--;
 }
 
@@ -39,202 +34,37 @@ static int copy_name(char *dst, size_t dstlen, const char *s, size_t n)
 	return 1;
 }
 
-/*
- * An ini value: "quoted" or 'quoted' up to the closing quote, otherwise up
- * to a ';' comment, trimmed. 0 on an unterminated quote.
- */
-static int ini_value(const char **v, size_t *n)
-{
-	const char *q;
-
-	if (*n && (**v == '"' || **v == '\'')) {
-		q = memchr(*v + 1, **v, *n - 1);
-		if (!q)
-			return 0;
-		*n = (size_t)(q - (*v + 1));
-		(*v)++;
-		return 1;
-	}
-	q = memchr(*v, ';', *n);
-	if (q)
-		*n = (size_t)(q - *v);
-	trim(v, n);
-	return 1;
-}
-
-/*
- * php-fpm replaces every "$pool" in a value with the pool name (the
- * section header). Returns 0 when the result does not fit.
- */
-static int expand_pool(char *dst, size_t dstlen, const char *v, size_t n,
-		       const char *pool)
-{
-	size_t o = 0, plen = strlen(pool);
-
-	while (n) {
-		if (n >= 5 && memcmp(v, "$pool", 5) == 0) {
-			if (o + plen >= dstlen)
-				return 0;
-			memcpy(dst + o, pool, plen);
-			o += plen;
-			v += 5;
-			n -= 5;
-			continue;
-		}
-		if (o + 1 >= dstlen || *v == '\0')
-			return 0;
-		dst[o++] = *v++;
-		n--;
-	}
-	dst[o] = '\0';
-	return 1;
-}
-
-void fw_parse_fpm_pool(const char *text, size_t len, const struct fw_parse_cb *cb)
-{
-	char pool[FW_MAX_POOL_NAME] = "";
-	char name[FW_MAX_USER_NAME];
-	struct mw_lines it;
-	const char *line, *eq, *k, *v;
-	size_t n, kn, vn;
-	int overlong, in_pool = 0;
-
-	mw_lines_init(&it, text, len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
-		if (overlong) {
-			problem(cb, it.lineno, "line too long");
-			continue;
-		}
-		trim(&line, &n);
-		if (!n || *line == ';' || *line == '#')
-			continue;
-		if (*line == '[') {
-			const char *end = memchr(line, ']', n);
-
-			in_pool = 0;
-			if (!end) {
-				problem(cb, it.lineno, "unterminated [section]");
-				continue;
-			}
-			k = line + 1;
-			kn = (size_t)(end - k);
-			trim(&k, &kn);
-			if (!kn || !copy_name(pool, sizeof(pool), k, kn)) {
-				problem(cb, it.lineno, "bad pool name");
-				continue;
-			}
-			in_pool = 1;
-			continue;
-		}
-		eq = memchr(line, '=', n);
-		if (!eq) {
-			problem(cb, it.lineno, "expected key = value");
-			continue;
-		}
-		k = line;
-		kn = (size_t)(eq - line);
-		trim(&k, &kn);
-		if (kn != 4 || strncasecmp(k, "user", 4) != 0)
-			continue;
-		v = eq + 1;
-		vn = n - (size_t)(eq + 1 - line);
-		trim(&v, &vn);
-		if (!ini_value(&v, &vn)) {
-			problem(cb, it.lineno, "unterminated quote");
-			continue;
-		}
-		if (!in_pool) {
-			problem(cb, it.lineno, "user outside a [pool] section");
-			continue;
-		}
-		if (!vn) {
-			problem(cb, it.lineno, "empty user");
-			continue;
-		}
-		if (memmem(v, vn, "${", 2)) {
-			problem(cb, it.lineno, "environment variable in user (not resolved)");
-			continue;
-		}
-		if (!expand_pool(name, sizeof(name), v, vn, pool)) {
-			problem(cb, it.lineno, "user name too long");
-			continue;
-		}
-		cb->user(cb->arg, name, it.lineno, "user");
-	}
-}
-
-/* Next blank-separated argument, "quoted" or bare; 0 when none/bad. */
-static int next_arg(const char **p, const char *end, const char **a, size_t *an)
-{
-	const char *s = *p, *q;
-
-	while (s < end && is_blank(*s))
-		s++;
-	if (s >= end)
-		return 0;
-	if (*s == '"' || *s == '\'') {
-		q = memchr(s + 1, *s, (size_t)(end - s - 1));
-		if (!q)
-			return 0;
-		*a = s + 1;
-		*an = (size_t)(q - s - 1);
-		*p = q + 1;
-		return 1;
-	}
-	q = s;
-	while (q < end && !is_blank(*q))
-		q++;
-	*a = s;
-	*an = (size_t)(q - s);
-	*p = q;
-	return 1;
-}
-
-static const char *const apache_directives[] = {
-	"SuexecUserGroup", "AssignUserID", "User",
+/* The users' directives, spelled as reported to the callback. */
+static const char *const apache_users[] = {
+	"SuexecUserGroup", "AssignUserID", "User", NULL
 };
+static const char *const nginx_users[] = { "user", NULL };
 
-void fw_parse_apache(const char *text, size_t len, const struct fw_parse_cb *cb)
+static void on_apache_user(void *arg, const char *name, const char *v, size_t vn,
+			   unsigned long line, unsigned depth)
 {
-	char name[FW_MAX_USER_NAME];
-	struct mw_lines it;
-	const char *line, *p, *end, *w, *a;
-	size_t n, wn, an, i;
-	int overlong;
+	const struct mw_sysconf_cb *cb = arg;
+	char user[FW_MAX_USER_NAME];
 
-	mw_lines_init(&it, text, len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
-		if (overlong) {
-			problem(cb, it.lineno, "line too long");
-			continue;
-		}
-		trim(&line, &n);
-		if (!n || *line == '#' || *line == '<')
-			continue;
-		end = line + n;
-		w = line;
-		p = line;
-		while (p < end && isalpha((unsigned char)*p))
-			p++;
-		wn = (size_t)(p - w);
-		if (p < end && !is_blank(*p))
-			continue;
-		for (i = 0; i < sizeof(apache_directives) / sizeof(apache_directives[0]); i++)
-			if (strlen(apache_directives[i]) == wn &&
-			    strncasecmp(w, apache_directives[i], wn) == 0)
-				break;
-		if (i == sizeof(apache_directives) / sizeof(apache_directives[0]))
-			continue;
-		if (!next_arg(&p, end, &a, &an) || !an) {
-			problem(cb, it.lineno, "directive without a user");
-			continue;
-		}
-		if (!copy_name(name, sizeof(name), a, an)) {
-			problem(cb, it.lineno, "user name too long");
-			continue;
-		}
-		cb->user(cb->arg, name, it.lineno, apache_directives[i]);
-	}
+	(void)depth;
+	if (!v || !vn)
+		problem(cb, line, "directive without a user");
+	else if (!copy_name(user, sizeof(user), v, vn))
+		problem(cb, line, "user name too long");
+	else
+		cb->user(cb->arg, user, line, name);
+}
+
+static void on_problem(void *arg, unsigned long line, const char *msg)
+{
+	problem(arg, line, msg);
+}
+
+void fw_parse_apache(const char *text, size_t len, const struct mw_sysconf_cb *cb)
+{
+	const struct mw_webconf_cb wcb = { (void *)cb, on_apache_user, on_problem };
+
+	mw_apache_conf_parse(text, len, apache_users, &wcb);
 }
 
 int fw_parse_apache_envvars(const char *text, size_t len, const char *var,
@@ -252,7 +82,7 @@ int fw_parse_apache_envvars(const char *text, size_t len, const char *var,
 		if (overlong)
 			continue;
 		trim(&line, &n);
-		if (n > 7 && strncmp(line, "export", 6) == 0 && is_blank(line[6])) {
+		if (n > 7 && strncmp(line, "export", 6) == 0 && mw_blank(line[6])) {
 			line += 7;
 			n -= 7;
 			trim(&line, &n);
@@ -271,7 +101,7 @@ int fw_parse_apache_envvars(const char *text, size_t len, const char *var,
 		} else {
 			const char *c = v;
 
-			while (c < v + vn && !is_blank(*c))
+			while (c < v + vn && !mw_blank(*c))
 				c++;
 			vn = (size_t)(c - v);
 		}
@@ -283,76 +113,24 @@ int fw_parse_apache_envvars(const char *text, size_t len, const char *var,
 	return found;
 }
 
-void fw_parse_nginx(const char *text, size_t len, const struct fw_parse_cb *cb)
+/* nginx's "user" counts in the main context only. */
+static void on_nginx_user(void *arg, const char *name, const char *v, size_t vn,
+			  unsigned long line, unsigned depth)
 {
-	char name[FW_MAX_USER_NAME];
-	const char *p = text, *end = text + len, *tok;
-	unsigned long line = 1, tokline;
-	unsigned depth = 0, ntok = 0;
-	int is_user = 0;
-	size_t tn;
+	const struct mw_sysconf_cb *cb = arg;
+	char user[FW_MAX_USER_NAME];
 
-	while (p < end) {
-		char c = *p;
+	if (depth)
+		return;
+	if (!vn || !copy_name(user, sizeof(user), v, vn))
+		problem(cb, line, "bad user name");
+	else
+		cb->user(cb->arg, user, line, name);
+}
 
-		if (c == '\n') {
-			line++;
-			p++;
-			continue;
-		}
-		if (is_blank(c)) {
-			p++;
-			continue;
-		}
-		if (c == '#') {
-			while (p < end && *p != '\n')
-				p++;
-			continue;
-		}
-		if (c == '{' || c == '}' || c == ';') {
-			if (c == '{')
-				depth++;
-			else if (c == '}' && depth)
-				depth--;
-			ntok = 0;
-			is_user = 0;
-			p++;
-			continue;
-		}
-		tokline = line;
-		if (c == '"' || c == '\'') {
-			const char *q = p + 1;
+void fw_parse_nginx(const char *text, size_t len, const struct mw_sysconf_cb *cb)
+{
+	const struct mw_webconf_cb wcb = { (void *)cb, on_nginx_user, on_problem };
 
-			while (q < end && *q != c) {
-				if (*q == '\\' && q + 1 < end)
-					q++;
-				if (*q == '\n')
-					line++;
-				q++;
-			}
-			if (q >= end) {
-				problem(cb, tokline, "unterminated quote");
-				return;
-			}
-			tok = p + 1;
-			tn = (size_t)(q - tok);
-			p = q + 1;
-		} else {
-			tok = p;
-			while (p < end && !is_blank(*p) && *p != '\n' && *p != ';' &&
-			       *p != '{' && *p != '}' && *p != '#')
-				p++;
-			tn = (size_t)(p - tok);
-		}
-		if (ntok == 0)
-			is_user = depth == 0 && tn == 4 && memcmp(tok, "user", 4) == 0;
-		else if (ntok == 1 && is_user) {
-			if (!tn || !copy_name(name, sizeof(name), tok, tn))
-				problem(cb, tokline, "bad user name");
-			else
-				cb->user(cb->arg, name, tokline, "user");
-		}
-		if (ntok < 2)
-			ntok++;
-	}
+	mw_nginx_conf_parse(text, len, nginx_users, &wcb);
 }

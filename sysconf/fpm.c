@@ -4,15 +4,96 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/buf.h"
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "sysconf/fpm.h"
+#include "sysconf/ini.h"
+
+static void problem(const struct mw_sysconf_cb *cb, unsigned long line, const char *msg)
+{
+	if (cb->problem)
+		cb->problem(cb->arg, line, msg);
+}
+
+/*
+ * php-fpm replaces every "$pool" in a value with the pool name (the
+ * section header). Returns 0 when the result does not fit.
+ */
+static int expand_pool(char *dst, size_t dstlen, const char *v, const char *pool)
+{
+	size_t o = 0, plen = strlen(pool);
+
+	while (*v) {
+		if (strncmp(v, "$pool", 5) == 0) {
+			if (o + plen >= dstlen)
+				return 0;
+			memcpy(dst + o, pool, plen);
+			o += plen;
+			v += 5;
+			continue;
+		}
+		if (o + 1 >= dstlen)
+			return 0;
+		dst[o++] = *v++;
+	}
+	dst[o] = '\0';
+	return 1;
+}
+
+static int on_pool_entry(void *arg, const struct mw_ini_entry *e)
+{
+	const struct mw_sysconf_cb *cb = arg;
+	char name[MW_SYSCONF_MAX_USER];
+
+	/* php-fpm refuses a file with an unterminated quote (reported) */
+	if (strcasecmp(e->key, "user") != 0 || e->bad_quote)
+		return 0;
+	if (!e->section[0])
+		problem(cb, e->line, "user outside a [pool] section");
+	else if (!e->value_len)
+		problem(cb, e->line, "empty user");
+	else if (strlen(e->value) != e->value_len)
+		problem(cb, e->line, "NUL byte in user");
+	else if (strstr(e->value, "${"))
+		problem(cb, e->line, "environment variable in user (not resolved)");
+	else if (strlen(e->section) >= MW_SYSCONF_MAX_POOL_NAME ||
+		 !expand_pool(name, sizeof(name), e->value, e->section))
+		problem(cb, e->line, "user name too long");
+	else
+		cb->user(cb->arg, name, e->line, "user");
+	return 0;
+}
+
+static void on_pool_problem(void *arg, unsigned long line, const char *what)
+{
+	problem(arg, line, what);
+}
+
+void mw_fpm_parse_pool_users(const char *text, size_t len,
+			     const struct mw_sysconf_cb *cb)
+{
+	mw_ini_parse(text, len, on_pool_entry, on_pool_problem, (void *)cb);
+}
+
+/* Pool users of one file, each once, into the list (names with "$" left out). */
+static void add_user(void *arg, const char *name, unsigned long line,
+		     const char *directive)
+{
+	struct mw_strlist *users = arg;
+
+	(void)line;
+	(void)directive;
+	if (!strchr(name, '$') && !mw_strlist_contains(users, name, 0))
+		(void)mw_strlist_add(users, name);
+}
 
 void mw_sysconf_fpm_pool_users(int rootfd, struct mw_strlist *users)
 {
+	const struct mw_sysconf_cb cb = { users, add_user, NULL };
 	struct dirent *de, *pe;
 	int phpfd, lfd, files = 0;
 	DIR *d;
@@ -48,10 +129,6 @@ void mw_sysconf_fpm_pool_users(int rootfd, struct mw_strlist *users)
 		while ((pe = readdir(pd)) && files < MW_SYSCONF_MAX_FPM_FILES) {
 			size_t nl = strlen(pe->d_name);
 			struct mw_buf b;
-			struct mw_lines it;
-			const char *line;
-			size_t len;
-			int over;
 
 			if (nl < 6 || strcmp(pe->d_name + nl - 5, ".conf") != 0)
 				continue;
@@ -61,35 +138,7 @@ void mw_sysconf_fpm_pool_users(int rootfd, struct mw_strlist *users)
 				mw_buf_free(&b);
 				continue;
 			}
-			mw_lines_init(&it, b.data ? b.data : "", b.len, MW_MAX_LINE);
-			while (mw_lines_next(&it, &line, &len, &over)) {
-				const char *p = line, *end = line + len, *v;
-
-				while (p < end && (*p == ' ' || *p == '\t'))
-					p++;
-				if (end - p < 4 || memcmp(p, "user", 4) != 0)
-					continue;
-				p += 4;
-				while (p < end && (*p == ' ' || *p == '\t'))
-					p++;
-				if (p >= end || *p != '=')
-					continue;
-				p++;
-				while (p < end && (*p == ' ' || *p == '\t' || *p == '"'))
-					p++;
-				v = p;
-				while (p < end && *p != ' ' && *p != '\t' && *p != '"' && *p != ';')
-					p++;
-				if (p > v && (size_t)(p - v) < 64) {
-					char name[64];
-
-					memcpy(name, v, (size_t)(p - v));
-					name[p - v] = '\0';
-					/* $pool expands to the pool's name: not a user. */
-					if (name[0] != '$' && !mw_strlist_contains(users, name, 0))
-						mw_strlist_add(users, name);
-				}
-			}
+			mw_fpm_parse_pool_users(b.data ? b.data : "", b.len, &cb);
 			mw_buf_free(&b);
 		}
 		closedir(pd);

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 
 #define MW_MTAKV_MAX_ENTRIES	4096	/* pairs (and other lists built on grow) */
@@ -19,6 +20,7 @@
 struct mw_kv {
 	char *name;
 	char *value;
+	char *section;		/* driver block of `exim -bP transports` etc., or NULL */
 	unsigned long line;	/* line in the parsed text */
 };
 
@@ -30,9 +32,12 @@ struct mw_kvlist {
 
 /*
  * Parse `postconf` / `exim -bP` output: each line "name = value"; the name
- * is what comes before the first '=', both sides trimmed. Lines without
- * '=' or with an empty name are counted in bad_lines and skipped. Fails
- * only on allocation failure or past MW_MTAKV_MAX_ENTRIES (MW_ERR_TOOBIG).
+ * is what comes before the first '=', both sides trimmed. A line without
+ * '=' that ends in ':' opens a driver block (`exim -bP transports` prints
+ * "remote_smtp:" or "remote_smtp transport:"): the pairs after it carry
+ * its first word as section. Other lines without '=' or with an empty
+ * name are counted in bad_lines and skipped. Fails only on allocation
+ * failure or past MW_MTAKV_MAX_ENTRIES (MW_ERR_TOOBIG).
  */
 enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out);
 /* Value of the last pair named name, or NULL. */
@@ -40,11 +45,20 @@ const char *mw_kv_get(const struct mw_kvlist *l, const char *name);
 void mw_kv_free(struct mw_kvlist *l);
 
 /*
- * Run argv (argv[0] found in the fixed PATH), capped in time and output,
- * and parse its stdout into out. MW_OK when the program exited 0;
- * otherwise an error with one line for a person in err (the program's
- * first line of stderr when it said something). out may hold a partial
- * parse on error; the caller frees it either way.
+ * Run argv (argv[0] found in the fixed PATH), capped in time
+ * (MW_CMD_TIMEOUT_MS) and output (MW_MAX_CMD_OUTPUT), its stdout in out
+ * (initialised here; the caller frees it either way). MW_OK when the
+ * program exited 0 with all of its output kept; otherwise an error with
+ * one line for a person in err (the program's first line of stderr when
+ * it said something). The one place the MTAs' printers are started.
+ */
+enum mw_err mw_kv_capture(const char *const argv[], struct mw_buf *out,
+			  char *err, size_t errlen);
+
+/*
+ * mw_kv_capture, and its stdout parsed into out; err as there, or "cannot
+ * parse". out may hold a partial parse on error; the caller frees it
+ * either way.
  */
 enum mw_err mw_kv_run(const char *const argv[], struct mw_kvlist *out,
 		      char *err, size_t errlen);

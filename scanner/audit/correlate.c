@@ -123,12 +123,13 @@ static enum match_kind match_script(const struct mw_stored_finding *logf,
 	return best;
 }
 
-/* Mail that local or web users submitted: the logs' findings, and the
- * queue's web-user mail (still queued: the plan holds it). */
+/* Mail that local or web users submitted: the logs' findings, and what
+ * another check (the queue's web-user mail, still queued: the plan holds
+ * it) says is a local sender. */
 static int is_local_submission(const struct mw_stored_finding *f)
 {
-	return (strcmp(f->check, "logs") == 0 ||
-		strcmp(f->rule_id, "queue.web-user-mail") == 0) && f->details &&
+	return (strcmp(f->check, "logs") == 0 || f->cause == MW_CAUSE_LOCAL_SENDER) &&
+	       f->details &&
 	       (json_object_get(f->details, "scripts") ||
 		json_object_get(f->details, "cwds"));
 }

@@ -19,6 +19,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/netaddr.h"
 #include "core/strlist.h"
 
 #define MW_DNSBL_MAX_IPS	64	/* addresses looked up per run */
@@ -27,49 +28,10 @@
 #define MW_DNSBL_MAX_TXT	512	/* bytes of TXT reason kept */
 #define MW_DNSBL_MAX_SOURCES	8	/* where-found labels kept per address */
 #define MW_DNSBL_QNAME_MAX	256	/* a DNS name in text form, with NUL */
-#define MW_DNSBL_IPSTR_MAX	46	/* INET6_ADDRSTRLEN */
+#define MW_DNSBL_IPSTR_MAX	MW_IP_STR_MAX
 #define MW_DNSBL_MEANING_MAX	768
 
 /* ---------------------------------------------------------------- addresses */
-
-struct mw_ip {
-	int family;		/* AF_INET or AF_INET6 */
-	unsigned char a[16];	/* network order; 4 bytes used for AF_INET */
-};
-
-enum mw_ip_class {
-	MW_IPC_PUBLIC = 0,
-	MW_IPC_PRIVATE,		/* RFC 1918 */
-	MW_IPC_CGNAT,		/* 100.64.0.0/10, carrier-grade NAT */
-	MW_IPC_LOOPBACK,
-	MW_IPC_LINKLOCAL,
-	MW_IPC_ULA,		/* fc00::/7 */
-	MW_IPC_DOCUMENTATION,	/* TEST-NETs, 2001:db8::/32 */
-	MW_IPC_UNSPECIFIED,
-	MW_IPC_MULTICAST,
-	MW_IPC_RESERVED,	/* other special-use ranges */
-	MW_IPC__COUNT
-};
-
-/*
- * Parse an IPv4 or IPv6 address in text form (no prefix, no port, no zone
- * id). An IPv4-mapped IPv6 address (::ffff:192.0.2.1) becomes the IPv4
- * address: a connection from it is that IPv4 address, and that is what a
- * blocklist knows. On failure returns MW_ERR_PARSE and writes a short
- * reason into err (errlen bytes, may be 0).
- */
-enum mw_err mw_ip_parse(const char *s, struct mw_ip *ip, char *err,
-			size_t errlen);
-
-/* Canonical text form into dst (at least MW_DNSBL_IPSTR_MAX bytes). */
-void mw_ip_format(const struct mw_ip *ip, char *dst, size_t len);
-
-int mw_ip_equal(const struct mw_ip *a, const struct mw_ip *b);
-
-/* Special-use class of an address (IANA special-purpose registries). */
-enum mw_ip_class mw_ip_classify(const struct mw_ip *ip);
-/* "public", "private", "cgnat", ... */
-const char *mw_ip_class_name(enum mw_ip_class c);
 
 /*
  * The reversed form used under a DNSBL zone: "4.3.2.1" for 1.2.3.4, 32

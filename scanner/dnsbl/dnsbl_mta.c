@@ -3,7 +3,7 @@
  * in main.cf and as -o overrides in master.cf, Exim's smtp transport
  * "interface" option. The programs' own printers are used (postconf -x,
  * exim -bP) so that includes, macros and defaults are resolved as the MTA
- * resolves them; their output is parsed here with fixed limits.
+ * resolves them, and read by sysconf/mtakv.c; here, the addresses in it.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -14,9 +14,9 @@
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "core/spawn.h"
+#include "sysconf/mtakv.h"
 #include "scanner/dnsbl/dnsbl.h"
 
-#define MTA_OUTPUT_CAP	(1u << 20)	/* postconf/exim -bP output kept */
 #define MAX_LABEL	160
 
 enum mw_err mw_dnsbl_addrs_add(struct mw_dnsbl_addrs *set,
@@ -101,55 +101,52 @@ static int add_item(struct mw_dnsbl_addrs *set, const char *p, size_t n,
 	return 0;
 }
 
+/* The parameter of a postconf name: "smtp_bind_address" from main.cf or
+ * "service/type/smtp_bind_address" from postconf -P. */
+static const char *param_of(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+
+	return slash ? slash + 1 : name;
+}
+
+/* Add the addresses of the smtp_bind_address(6) pairs of kv. */
+static void postconf_addrs(const struct mw_kvlist *kv, const char *label_prefix,
+			   struct mw_dnsbl_addrs *set, unsigned *bad)
+{
+	char label[MAX_LABEL];
+	size_t i;
+
+	for (i = 0; i < kv->n; i++) {
+		const char *name = kv->v[i].name, *v = kv->v[i].value;
+		const char *param = param_of(name);
+
+		if (strcmp(param, "smtp_bind_address") != 0 &&
+		    strcmp(param, "smtp_bind_address6") != 0)
+			continue;
+		if (!*v)
+			continue;	/* not set: the kernel chooses */
+		if (param != name)
+			snprintf(label, sizeof(label), "%s master.cf %.*s -o %s",
+				 label_prefix, (int)(param - 1 - name), name, param);
+		else
+			snprintf(label, sizeof(label), "%s main.cf %s",
+				 label_prefix, param);
+		if (add_item(set, v, strlen(v), label) != 0 && bad)
+			(*bad)++;
+	}
+}
+
 void mw_dnsbl_parse_postconf(const char *text, size_t len,
 			     const char *label_prefix,
 			     struct mw_dnsbl_addrs *set, unsigned *bad)
 {
-	const char *line, *eq, *name, *slash;
-	char label[MAX_LABEL];
-	struct mw_lines it;
-	size_t n, nl, vl;
-	int overlong;
+	struct mw_kvlist kv = { 0 };
 
-	mw_lines_init(&it, text, len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
-		if (overlong)
-			continue;
-		eq = memchr(line, '=', n);
-		if (!eq)
-			continue;
-		nl = (size_t)(eq - line);
-		name = trim(line, &nl);
-		/* "service/type/parameter" from postconf -P */
-		slash = NULL;
-		for (size_t i = 0; i < nl; i++)
-			if (name[i] == '/')
-				slash = name + i;
-		{
-			const char *param = slash ? slash + 1 : name;
-			size_t pl = nl - (size_t)(param - name);
-
-			if (!((pl == 17 && !memcmp(param, "smtp_bind_address", 17)) ||
-			      (pl == 18 && !memcmp(param, "smtp_bind_address6", 18))))
-				continue;
-			if (slash)
-				snprintf(label, sizeof(label), "%s master.cf %.*s -o %.*s",
-					 label_prefix, (int)(slash - name), name,
-					 (int)pl, param);
-			else
-				snprintf(label, sizeof(label), "%s main.cf %.*s",
-					 label_prefix, (int)pl, param);
-		}
-		vl = n - (size_t)(eq + 1 - line);
-		{
-			const char *v = trim(eq + 1, &vl);
-
-			if (vl == 0)
-				continue;	/* not set: the kernel chooses */
-			if (add_item(set, v, vl, label) != 0 && bad)
-				(*bad)++;
-		}
-	}
+	/* out of memory or too many pairs: judge what was parsed */
+	(void)mw_kv_parse(text, len, &kv);
+	postconf_addrs(&kv, label_prefix, set, bad);
+	mw_kv_free(&kv);
 }
 
 /*
@@ -199,54 +196,41 @@ static unsigned exim_list(const char *v, size_t n, struct mw_dnsbl_addrs *set,
 	return bad;
 }
 
-void mw_dnsbl_parse_exim(const char *text, size_t len,
-			 struct mw_dnsbl_addrs *set, unsigned *bad)
+/* Add the addresses of the transports' "interface" pairs of kv. */
+static void exim_addrs(const struct mw_kvlist *kv, struct mw_dnsbl_addrs *set,
+		       unsigned *bad)
 {
-	char transport[64] = "?", label[MAX_LABEL];
-	const char *line, *eq;
-	struct mw_lines it;
-	size_t n, kl, vl;
-	int overlong;
+	char label[MAX_LABEL];
+	size_t i;
 
-	mw_lines_init(&it, text, len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
-		const char *k, *v;
+	for (i = 0; i < kv->n; i++) {
+		const char *v = kv->v[i].value;
 
-		if (overlong)
+		if (strcmp(kv->v[i].name, "interface") != 0 || !*v)
 			continue;
-		eq = memchr(line, '=', n);
-		if (!eq) {
-			/* "name:" or "name transport:" opens a driver block */
-			kl = n;
-			k = trim(line, &kl);
-			if (kl > 1 && k[kl - 1] == ':') {
-				kl--;
-				if (kl > 10 && !memcmp(k + kl - 10, " transport", 10))
-					kl -= 10;
-				snprintf(transport, sizeof(transport), "%.*s", (int)kl, k);
-			}
-			continue;
-		}
-		kl = (size_t)(eq - line);
-		k = trim(line, &kl);
-		if (kl != 9 || memcmp(k, "interface", 9) != 0)
-			continue;
-		vl = n - (size_t)(eq + 1 - line);
-		v = trim(eq + 1, &vl);
-		if (vl == 0)
-			continue;
-		snprintf(label, sizeof(label), "exim transport %s interface", transport);
-		if (memchr(v, '$', vl)) {
+		snprintf(label, sizeof(label), "exim transport %s interface",
+			 kv->v[i].section ? kv->v[i].section : "?");
+		if (strchr(v, '$')) {
 			/* an expansion: its value is only known at delivery */
 			if (bad)
 				(*bad)++;
 			continue;
 		}
 		if (bad)
-			*bad += exim_list(v, vl, set, label);
+			*bad += exim_list(v, strlen(v), set, label);
 		else
-			(void)exim_list(v, vl, set, label);
+			(void)exim_list(v, strlen(v), set, label);
 	}
+}
+
+void mw_dnsbl_parse_exim(const char *text, size_t len,
+			 struct mw_dnsbl_addrs *set, unsigned *bad)
+{
+	struct mw_kvlist kv = { 0 };
+
+	(void)mw_kv_parse(text, len, &kv);
+	exim_addrs(&kv, set, bad);
+	mw_kv_free(&kv);
 }
 
 static void note(struct mw_strlist *notes, const char *fmt, const char *a)
@@ -257,38 +241,16 @@ static void note(struct mw_strlist *notes, const char *fmt, const char *a)
 	(void)mw_strlist_add(notes, msg);
 }
 
-/* Run argv; 0 with the output in out when it exited 0. */
-static int run_tool(const char *const argv[], struct mw_buf *out,
+/* Run argv through sysconf's runner; 0 with the pairs in kv when it ran. */
+static int run_tool(const char *const argv[], struct mw_kvlist *kv,
 		    struct mw_strlist *notes)
 {
-	struct mw_spawn_result res;
-	struct mw_buf err;
-	char msg[256];
+	char err[300];
 
-	mw_buf_init(&err, 4096);
-	if (mw_spawn_capture(argv, NULL, 0, out, MTA_OUTPUT_CAP, &err,
-			     MW_CMD_TIMEOUT_MS, &res) != MW_OK) {
-		mw_buf_free(&err);
-		note(notes, "could not run %s", argv[0]);
+	if (mw_kv_run(argv, kv, err, sizeof(err)) != MW_OK) {
+		(void)mw_strlist_add(notes, err);
 		return -1;
 	}
-	if (res.timed_out || !res.exited || res.status != 0) {
-		size_t el = err.len;
-		const char *e = mw_buf_str(&err);
-
-		while (el && (e[el - 1] == '\n' || e[el - 1] == '\r'))
-			el--;
-		if (res.timed_out)
-			snprintf(msg, sizeof(msg), "%s timed out", argv[0]);
-		else
-			snprintf(msg, sizeof(msg), "%s failed with status %d%s%.*s",
-				 argv[0], res.status, el ? ": " : "",
-				 (int)(el > 160 ? 160 : el), e);
-		(void)mw_strlist_add(notes, msg);
-		mw_buf_free(&err);
-		return -1;
-	}
-	mw_buf_free(&err);
 	return 0;
 }
 
@@ -297,11 +259,10 @@ void mw_dnsbl_discover_mta(const char *postfix_confdir,
 {
 	char path[MW_MAX_PATH], cnt[32];
 	const char *argv[8];
-	struct mw_buf out;
+	struct mw_kvlist kv = { 0 };
 	unsigned bad = 0;
 	int argc;
 
-	mw_buf_init(&out, MTA_OUTPUT_CAP);
 	if (mw_find_program("postconf", path, sizeof(path)) == 0) {
 		argc = 0;
 		argv[argc++] = "postconf";
@@ -313,24 +274,17 @@ void mw_dnsbl_discover_mta(const char *postfix_confdir,
 		argv[argc++] = "smtp_bind_address";
 		argv[argc++] = "smtp_bind_address6";
 		argv[argc] = NULL;
-		if (run_tool(argv, &out, notes) != 0)
+		if (run_tool(argv, &kv, notes) != 0)
 			goto exim;	/* not configured: -P would fail the same way */
-		mw_dnsbl_parse_postconf(out.data ? out.data : "", out.len,
-					"postfix", set, &bad);
-		mw_buf_reset(&out);
-		argc = 0;
-		argv[argc++] = "postconf";
-		if (postfix_confdir) {
-			argv[argc++] = "-c";
-			argv[argc++] = postfix_confdir;
-		}
-		argv[argc++] = "-P";
-		argv[argc++] = "-x";
-		argv[argc] = NULL;
-		if (run_tool(argv, &out, notes) == 0)
-			mw_dnsbl_parse_postconf(out.data ? out.data : "", out.len,
-						"postfix", set, &bad);
-		mw_buf_reset(&out);
+		postconf_addrs(&kv, "postfix", set, &bad);
+		mw_kv_free(&kv);
+		/* postconf [-c DIR] -P -x: the master.cf overrides */
+		argv[argc - 3] = "-P";
+		argv[argc - 2] = "-x";
+		argv[argc - 1] = NULL;
+		if (run_tool(argv, &kv, notes) == 0)
+			postconf_addrs(&kv, "postfix", set, &bad);
+		mw_kv_free(&kv);
 		if (bad) {
 			snprintf(cnt, sizeof(cnt), "%u", bad);
 			note(notes, "postfix: %s smtp_bind_address setting(s) hold no "
@@ -341,7 +295,7 @@ void mw_dnsbl_discover_mta(const char *postfix_confdir,
 	}
 
 exim:
-	mw_buf_reset(&out);
+	mw_kv_free(&kv);
 	bad = 0;
 	if (mw_find_program("exim", path, sizeof(path)) == 0 ||
 	    mw_find_program("exim4", path, sizeof(path)) == 0) {
@@ -349,13 +303,13 @@ exim:
 		argv[1] = "-bP";
 		argv[2] = "transports";
 		argv[3] = NULL;
-		if (run_tool(argv, &out, notes) == 0)
-			mw_dnsbl_parse_exim(out.data ? out.data : "", out.len, set, &bad);
+		if (run_tool(argv, &kv, notes) == 0)
+			exim_addrs(&kv, set, &bad);
+		mw_kv_free(&kv);
 		if (bad) {
 			snprintf(cnt, sizeof(cnt), "%u", bad);
 			note(notes, "exim: %s interface setting(s) are expansions or not "
 			     "addresses; give the sending address with --ip", cnt);
 		}
 	}
-	mw_buf_free(&out);
 }

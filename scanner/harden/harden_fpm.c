@@ -33,6 +33,7 @@
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "scanner/harden/harden_int.h"
+#include "sysconf/ini.h"
 
 #define FPM_MAX_POOLS	256
 #define FPM_MAX_VERS	16
@@ -64,39 +65,9 @@ struct section {
 	int ok[K__N];
 };
 
-static void trim(const char **p, size_t *n)
-{
-	while (*n && (**p == ' ' || **p == '\t')) {
-		(*p)++;
-		(*n)--;
-	}
-	while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
-		(*n)--;
-}
-
-/* "key = value" in line[0..n), both trimmed; 0, or -1 without a '='. */
-static int key_value(const char *line, size_t n, const char **k, size_t *kn,
-		     const char **v, size_t *vn)
-{
-	const char *eq = memchr(line, '=', n);
-
-	if (!eq)
-		return -1;
-	*k = line;
-	*kn = (size_t)(eq - line);
-	trim(k, kn);
-	*v = eq + 1;
-	*vn = (size_t)(line + n - *v);
-	trim(v, vn);
-	return 0;
-}
-
+/* Whether key k's value (quotes and comment gone) is what harden writes. */
 static int value_ok(int k, const char *v, size_t n, const char *wrapper)
 {
-	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
-		v++;
-		n -= 2;
-	}
 	switch (k) {
 	case K_XHDR:
 		return (n == 2 && !strncasecmp(v, "on", 2)) || (n == 1 && v[0] == '1') ||
@@ -109,45 +80,58 @@ static int value_ok(int k, const char *v, size_t n, const char *wrapper)
 	}
 }
 
-/* The pool sections of one file (global is not a pool); returns the count. */
+/* The pool sections of one file being read. */
+struct pools {
+	struct section *s;
+	int ns, max, cur;	/* cur: the section being read, -1 outside a pool */
+	const char *wrapper;
+};
+
+static void on_section(void *ud, const char *name, unsigned long line)
+{
+	struct pools *p = ud;
+
+	p->cur = -1;
+	if (strcmp(name, "global") == 0 || p->ns == p->max)
+		return;
+	p->cur = p->ns++;
+	memset(&p->s[p->cur], 0, sizeof(p->s[p->cur]));
+	snprintf(p->s[p->cur].name, sizeof(p->s[p->cur].name), "%s", name);
+	p->s[p->cur].end = line;
+}
+
+static int on_entry(void *ud, const struct mw_ini_entry *e)
+{
+	struct pools *p = ud;
+	struct section *sec;
+
+	if (p->cur < 0)
+		return 0;
+	sec = &p->s[p->cur];
+	sec->end = e->line;
+	if (strcmp(e->key, "user") == 0)
+		snprintf(sec->user, sizeof(sec->user), "%s", e->value);
+	if (strcmp(e->key, FPM_DISABLE_KEY) == 0)
+		snprintf(sec->disabled, sizeof(sec->disabled), "%s", e->value);
+	for (int k = 0; k < K__N; k++)
+		if (strcmp(e->key, key_names[k]) == 0)
+			sec->ok[k] = value_ok(k, e->value, e->value_len, p->wrapper);
+	return 0;
+}
+
+/*
+ * The pool sections of one file (global is not a pool), read by the PHP
+ * INI parser php-fpm's own syntax follows (sysconf/ini.h); returns the
+ * count.
+ */
 static int parse_pools(const char *data, size_t len, const char *wrapper,
 		       struct section *s, int max)
 {
-	struct mw_lines it;
-	const char *line;
-	size_t n;
-	int over, ns = 0, cur = -1;
+	struct pools p = { s, 0, max, -1, wrapper };
+	const struct mw_ini_cb cb = { &p, on_entry, NULL, on_section };
 
-	mw_lines_init(&it, data, len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &over)) {
-		const char *key, *v;
-		size_t kn, vn;
-
-		trim(&line, &n);
-		if (!n || line[0] == ';' || line[0] == '#')
-			continue;
-		if (line[0] == '[' && line[n - 1] == ']') {
-			cur = -1;
-			if ((n - 2 == 6 && !strncmp(line + 1, "global", 6)) || ns == max)
-				continue;
-			cur = ns++;
-			memset(&s[cur], 0, sizeof(s[cur]));
-			snprintf(s[cur].name, sizeof(s[cur].name), "%.*s", (int)(n - 2), line + 1);
-			s[cur].end = it.lineno;
-			continue;
-		}
-		if (cur < 0 || key_value(line, n, &key, &kn, &v, &vn))
-			continue;
-		s[cur].end = it.lineno;
-		if (kn == 4 && !memcmp(key, "user", 4))
-			snprintf(s[cur].user, sizeof(s[cur].user), "%.*s", (int)vn, v);
-		if (kn == strlen(FPM_DISABLE_KEY) && !memcmp(key, FPM_DISABLE_KEY, kn))
-			snprintf(s[cur].disabled, sizeof(s[cur].disabled), "%.*s", (int)vn, v);
-		for (int k = 0; k < K__N; k++)
-			if (kn == strlen(key_names[k]) && !memcmp(key, key_names[k], kn))
-				s[cur].ok[k] = value_ok(k, v, vn, wrapper);
-	}
-	return ns;
+	mw_ini_parse_cb(data, len, &cb);
+	return p.ns;
 }
 
 /* data with the missing lines after each section's last line, into out. */
@@ -249,30 +233,33 @@ static int listed(const char *list, const char *fn)
 
 /* disable_functions of the php.ini next to the instance's php-fpm.conf
  * (the last setting), into out; "" when there is none. */
+struct ini_out {
+	char *out;
+	size_t len;
+};
+
+static int on_php_ini(void *ud, const struct mw_ini_entry *e)
+{
+	struct ini_out *o = ud;
+
+	if (strcmp(e->key, "disable_functions") == 0)
+		snprintf(o->out, o->len, "%s", e->value);
+	return 0;
+}
+
 static void ini_disabled(const struct fpm_inst *in, char *out, size_t outlen)
 {
-	const char *slash = strrchr(in->conf, '/'), *line;
+	const char *slash = strrchr(in->conf, '/');
 	char ini[MW_MAX_PATH + 16];
-	struct mw_lines it;
 	struct mw_buf b;
-	size_t n;
-	int over;
+	struct ini_out o = { out, outlen };
 
 	out[0] = '\0';
 	snprintf(ini, sizeof(ini), "%.*s/php.ini", slash ? (int)(slash - in->conf) : 1,
 		 slash ? in->conf : ".");
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
-	if (mw_read_file_at(AT_FDCWD, ini, &b, MW_MAX_TEXT_FILE, NULL, NULL) == MW_OK) {
-		mw_lines_init(&it, b.data ? b.data : "", b.len, MW_MAX_LINE);
-		while (mw_lines_next(&it, &line, &n, &over)) {
-			const char *k, *v;
-			size_t kn, vn;
-
-			if (!over && !key_value(line, n, &k, &kn, &v, &vn) && kn == 17 &&
-			    !memcmp(k, "disable_functions", 17))
-				snprintf(out, outlen, "%.*s", (int)vn, v);
-		}
-	}
+	if (mw_read_file_at(AT_FDCWD, ini, &b, MW_MAX_TEXT_FILE, NULL, NULL) == MW_OK)
+		mw_ini_parse(b.data ? b.data : "", b.len, on_php_ini, NULL, &o);
 	mw_buf_free(&b);
 }
 

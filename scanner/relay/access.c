@@ -84,11 +84,10 @@ static void copy_field(char *dst, const char *src, size_t n)
  * does not choose it, so OK there is trust by address, like mynetworks. */
 static int key_is_address(const char *k)
 {
-	int fam;
-	unsigned char a[16];
+	struct mw_ip net;
 	unsigned prefix;
 
-	return mw_net_parse_addr(k, &fam, a, &prefix) == 0 ||
+	return mw_ipnet_parse(k, &net, &prefix) == 0 ||
 	       strspn(k, "0123456789.") == strlen(k) ||
 	       strspn(k, "0123456789abcdefABCDEF:") == strlen(k);
 }

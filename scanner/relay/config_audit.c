@@ -132,9 +132,9 @@ static int is_own_address(const struct mw_netent *e, const struct mw_netlist *lo
 	for (i = 0; i < local->n; i++) {
 		const struct mw_netent *l = &local->v[i];
 
-		if (l->kind == MW_NET_ADDR && l->family == e->family &&
-		    e->prefix == (e->family == AF_INET ? 32u : 128u) &&
-		    memcmp(l->addr, e->addr, e->family == AF_INET ? 4 : 16) == 0)
+		if (l->kind == MW_NET_ADDR && l->ip.family == e->ip.family &&
+		    e->prefix == (e->ip.family == AF_INET ? 32u : 128u) &&
+		    memcmp(l->ip.a, e->ip.a, e->ip.family == AF_INET ? 4 : 16) == 0)
 			return 1;
 	}
 	return 0;
@@ -161,12 +161,12 @@ static int judge_trusted_entry(const struct mw_netent *e,
 	}
 	if (e->kind != MW_NET_ADDR || mw_net_is_loopback(e) || is_own_address(e, local))
 		return -1;
-	max = e->family == AF_INET ? 32 : 128;
+	max = e->ip.family == AF_INET ? 32 : 128;
 	if (e->prefix == 0) {
 		*why = "every address on the Internet";
 		return MW_SEV_CRITICAL;
 	}
-	if (e->prefix <= (e->family == AF_INET ? 8u : 32u)) {
+	if (e->prefix <= (e->ip.family == AF_INET ? 8u : 32u)) {
 		*why = "a whole /8-sized block of addresses or more";
 		return MW_SEV_HIGH;
 	}
@@ -176,7 +176,7 @@ static int judge_trusted_entry(const struct mw_netent *e,
 					  "compromised or not)";
 		return e->prefix == max ? MW_SEV_LOW : MW_SEV_MEDIUM;
 	}
-	if (e->prefix < (e->family == AF_INET ? 24u : 48u)) {
+	if (e->prefix < (e->ip.family == AF_INET ? 24u : 48u)) {
 		*why = "a large public network";
 		return MW_SEV_HIGH;
 	}
@@ -624,7 +624,7 @@ static void audit_bind_address(struct mw_ctx *ctx, const struct mw_relay_postfix
 		return;
 	}
 	for (i = 0; local && i < local->n; i++)
-		if (local->v[i].family == AF_INET && !mw_net_is_private(&local->v[i]))
+		if (local->v[i].ip.family == AF_INET && !mw_net_is_private(&local->v[i]))
 			public4++;
 	if (public4 < 2)
 		return;
@@ -734,10 +734,10 @@ json_t *mw_relay_matching_entries(const struct mw_netlist *list, const char *add
 	size_t i;
 
 	*trusted = 0;
-	if (mw_net_parse_addr(addr, &host.family, host.addr, &host.prefix) != 0)
+	if (mw_ipnet_parse(addr, &host.ip, &host.prefix) != 0)
 		return a;
 	for (i = 0; i < list->n; i++) {
-		if (!mw_net_contains(&list->v[i], host.family, host.addr))
+		if (!mw_net_contains(&list->v[i], &host.ip))
 			continue;
 		json_array_append_new(a, json_string_nocheck(list->v[i].text));
 		*trusted = !list->v[i].negate;

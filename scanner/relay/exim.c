@@ -86,28 +86,27 @@ json_t *mw_relay_audit_exim(struct mw_ctx *ctx, const char *program,
 				sev = MW_SEV_CRITICAL;
 				why = "every host on the Internet";
 			} else if (e->kind == MW_NET_ADDR && !mw_net_is_loopback(e)) {
-				unsigned full = e->family == AF_INET ? 32 : 128;
+				unsigned full = e->ip.family == AF_INET ? 32 : 128;
 				size_t k;
 				int own = 0;
 
 				for (k = 0; local_addrs && k < local_addrs->n; k++)
 					if (e->prefix == full &&
-					    mw_net_contains(e, local_addrs->v[k].family,
-							    local_addrs->v[k].addr))
+					    mw_net_contains(e, &local_addrs->v[k].ip))
 						own = 1;
 				if (own)
 					continue;
 				if (e->prefix == 0) {
 					sev = MW_SEV_CRITICAL;
 					why = "every address on the Internet";
-				} else if (e->prefix <= (e->family == AF_INET ? 8u : 32u)) {
+				} else if (e->prefix <= (e->ip.family == AF_INET ? 8u : 32u)) {
 					sev = MW_SEV_HIGH;
 					why = "a whole /8-sized block of addresses or more";
 				} else if (mw_net_is_private(e)) {
 					sev = e->prefix == full ? MW_SEV_LOW : MW_SEV_MEDIUM;
 					why = "a private network or host";
 				} else {
-					sev = e->prefix < (e->family == AF_INET ? 24u : 48u) ?
+					sev = e->prefix < (e->ip.family == AF_INET ? 24u : 48u) ?
 					      MW_SEV_HIGH : MW_SEV_MEDIUM;
 					why = "a public network or host that is not this server";
 				}

@@ -97,82 +97,20 @@ const char *mw_service_port(const char *name)
 	return c ? c + 1 : name;
 }
 
-static void clear_host_bits(unsigned char *a, unsigned bytes, unsigned prefix)
-{
-	unsigned i;
-
-	for (i = 0; i < bytes; i++) {
-		unsigned bit = i * 8;
-
-		if (bit >= prefix)
-			a[i] = 0;
-		else if (prefix - bit < 8)
-			a[i] &= (unsigned char)(0xff << (8 - (prefix - bit)));
-	}
-}
-
-int mw_net_parse_addr(const char *s, int *family, unsigned char addr[16],
-		      unsigned *prefix)
-{
-	char tmp[INET6_ADDRSTRLEN + 8];
-	const char *slash, *end;
-	size_t n = strlen(s), alen;
-	unsigned long pl = 0;
-	unsigned max;
-	char *ep;
-
-	slash = strchr(s, '/');
-	end = slash ? slash : s + n;
-	if (*s == '[') {
-		if (end - s < 2 || end[-1] != ']')
-			return -1;
-		s++;
-		end--;
-	}
-	alen = (size_t)(end - s);
-	if (!alen || alen >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, s, alen);
-	tmp[alen] = '\0';
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, tmp, addr) == 1) {
-		*family = AF_INET;
-		max = 32;
-	} else if (inet_pton(AF_INET6, tmp, addr) == 1) {
-		*family = AF_INET6;
-		max = 128;
-	} else {
-		return -1;
-	}
-	if (slash) {
-		if (!isdigit((unsigned char)slash[1]))
-			return -1;
-		pl = strtoul(slash + 1, &ep, 10);
-		if (*ep || pl > max)
-			return -1;
-	} else {
-		pl = max;
-	}
-	*prefix = (unsigned)pl;
-	clear_host_bits(addr, max / 8, *prefix);
-	return 0;
-}
-
 static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-int mw_net_contains(const struct mw_netent *e, int family,
-		    const unsigned char *addr)
+int mw_net_contains(const struct mw_netent *e, const struct mw_ip *host)
 {
 	unsigned char m[16];
 
 	if (e->kind != MW_NET_ADDR)
 		return 0;
-	if (e->family == family)
-		return mw_prefix_match(e->addr, addr, e->prefix);
-	if (e->family == AF_INET6 && family == AF_INET) {
+	if (e->ip.family == host->family)
+		return mw_prefix_match(e->ip.a, host->a, e->prefix);
+	if (e->ip.family == AF_INET6 && host->family == AF_INET) {
 		memcpy(m, v4mapped, 12);
-		memcpy(m + 12, addr, 4);
-		return mw_prefix_match(e->addr, m, e->prefix);
+		memcpy(m + 12, host->a, 4);
+		return mw_prefix_match(e->ip.a, m, e->prefix);
 	}
 	return 0;
 }
@@ -180,13 +118,13 @@ int mw_net_contains(const struct mw_netent *e, int family,
 /* The IPv4 view of an entry: 1 with a4/p4 set for IPv4 and mapped IPv6. */
 static int as_v4(const struct mw_netent *e, unsigned char a4[4], unsigned *p4)
 {
-	if (e->family == AF_INET) {
-		memcpy(a4, e->addr, 4);
+	if (e->ip.family == AF_INET) {
+		memcpy(a4, e->ip.a, 4);
 		*p4 = e->prefix;
 		return 1;
 	}
-	if (e->prefix >= 96 && memcmp(e->addr, v4mapped, 12) == 0) {
-		memcpy(a4, e->addr + 12, 4);
+	if (e->prefix >= 96 && memcmp(e->ip.a, v4mapped, 12) == 0) {
+		memcpy(a4, e->ip.a + 12, 4);
 		*p4 = e->prefix - 96;
 		return 1;
 	}
@@ -203,14 +141,14 @@ static int v4_within(const unsigned char a[4], unsigned p, unsigned char n0,
 
 int mw_net_ipv4_view(const struct mw_netent *e, struct mw_netent *v4)
 {
-	if (e->kind != MW_NET_ADDR || e->family != AF_INET6 ||
-	    !as_v4(e, v4->addr, &v4->prefix))
+	if (e->kind != MW_NET_ADDR || e->ip.family != AF_INET6 ||
+	    !as_v4(e, v4->ip.a, &v4->prefix))
 		return 0;
 	v4->kind = MW_NET_ADDR;
-	v4->family = AF_INET;
+	v4->ip.family = AF_INET;
 	v4->negate = e->negate;
 	v4->text = e->text;
-	memset(v4->addr + 4, 0, 12);
+	memset(v4->ip.a + 4, 0, 12);
 	return 1;
 }
 
@@ -224,7 +162,7 @@ int mw_net_is_loopback(const struct mw_netent *e)
 		return 0;
 	if (as_v4(e, a4, &p4))
 		return v4_within(a4, p4, 127, 0, 8);
-	return e->prefix == 128 && memcmp(e->addr, lo6, 16) == 0;
+	return e->prefix == 128 && memcmp(e->ip.a, lo6, 16) == 0;
 }
 
 int mw_net_is_private(const struct mw_netent *e)
@@ -243,8 +181,8 @@ int mw_net_is_private(const struct mw_netent *e)
 		       v4_within(a4, p4, 100, 64, 10) ||
 		       v4_within(a4, p4, 169, 254, 16);
 	/* fc00::/7 unique local, fe80::/10 link local */
-	return (e->prefix >= 7 && (e->addr[0] & 0xfe) == 0xfc) ||
-	       (e->prefix >= 10 && e->addr[0] == 0xfe && (e->addr[1] & 0xc0) == 0x80);
+	return (e->prefix >= 7 && (e->ip.a[0] & 0xfe) == 0xfc) ||
+	       (e->prefix >= 10 && e->ip.a[0] == 0xfe && (e->ip.a[1] & 0xc0) == 0x80);
 }
 
 static enum mw_err add_entry(struct mw_netlist *l, const char *s, size_t n,
@@ -282,7 +220,7 @@ static enum mw_err add_entry(struct mw_netlist *l, const char *s, size_t n,
 
 		if (!body)
 			return MW_ERR_NOMEM;
-		if (mw_net_parse_addr(body, &e->family, e->addr, &e->prefix) == 0) {
+		if (mw_ipnet_parse(body, &e->ip, &e->prefix) == 0) {
 			e->kind = MW_NET_ADDR;
 		} else if (exim && strcmp(body, "*") == 0) {
 			e->kind = MW_NET_ANY;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/netaddr.h"
 #include "sysconf/mtakv.h"
 
 #define MW_MTACONF_MAX_ENTRIES	MW_MTAKV_MAX_ENTRIES	/* services, list entries */
@@ -49,8 +50,7 @@ enum mw_net_kind {
 struct mw_netent {
 	enum mw_net_kind kind;
 	int negate;		/* "!entry" */
-	int family;		/* AF_INET or AF_INET6 for MW_NET_ADDR */
-	unsigned char addr[16];	/* network address, host bits cleared */
+	struct mw_ip ip;	/* MW_NET_ADDR: the network, host bits cleared */
 	unsigned prefix;
 	char *text;		/* the entry as written */
 };
@@ -75,18 +75,9 @@ enum mw_err mw_netlist_parse_postfix(const char *s, struct mw_netlist *out);
 enum mw_err mw_netlist_parse_exim(const char *s, struct mw_netlist *out);
 void mw_netlist_free(struct mw_netlist *l);
 
-/*
- * Parse an address with optional prefix ("10.0.0.0/8", "[::1]/128",
- * "2001:db8::/32", "192.0.2.7"). Returns 0 and fills family, addr (host
- * bits cleared) and prefix; -1 when s is not an address.
- */
-int mw_net_parse_addr(const char *s, int *family, unsigned char addr[16],
-		      unsigned *prefix);
-
-/* 1 when the (family, addr) host lies inside entry e (MW_NET_ADDR only);
- * IPv4-mapped IPv6 entries match IPv4 hosts. */
-int mw_net_contains(const struct mw_netent *e, int family,
-		    const unsigned char *addr);
+/* 1 when the host lies inside entry e (MW_NET_ADDR only); IPv4-mapped
+ * IPv6 entries match IPv4 hosts. */
+int mw_net_contains(const struct mw_netent *e, const struct mw_ip *host);
 
 /* An IPv4-mapped IPv6 entry ([::ffff:10.0.0.0]/104) as the IPv4 entry it
  * stands for (text shared, not copied): 1 and *v4 filled, else 0. */

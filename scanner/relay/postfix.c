@@ -32,18 +32,21 @@ static const char *const audit_params[] = {
 	NULL
 };
 
-/* Run postconf with -c dir (if any) and the given arguments. */
-static enum mw_err run_postconf(struct mw_ctx *ctx, const char *prog,
-				const char *dir, const char *const *args,
-				struct mw_buf *out)
+/*
+ * Run postconf with -c dir (if any) and the given arguments: its output
+ * parsed into kv, or kept in raw when kv is NULL (the caller frees raw
+ * either way). A failure goes into the report as an error.
+ */
+static enum mw_err run_postconf(struct mw_ctx *ctx, const char *dir,
+				const char *const *args, struct mw_kvlist *kv,
+				struct mw_buf *raw)
 {
 	const char *argv[MAX_ARGV];
-	struct mw_spawn_result res;
-	struct mw_buf err;
+	char err[300];
 	enum mw_err e;
 	size_t i, n = 0;
 
-	argv[n++] = prog;
+	argv[n++] = "postconf";
 	if (dir) {
 		argv[n++] = "-c";
 		argv[n++] = dir;
@@ -51,41 +54,13 @@ static enum mw_err run_postconf(struct mw_ctx *ctx, const char *prog,
 	for (i = 0; args[i] && n + 1 < MAX_ARGV; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	mw_buf_init(out, MW_MAX_CMD_OUTPUT);
-	mw_buf_init(&err, 64 * 1024);	/* what mw_spawn_capture keeps of stderr */
-	e = mw_spawn_capture(argv, NULL, 0, out, MW_MAX_CMD_OUTPUT, &err,
-			     MW_CMD_TIMEOUT_MS, &res);
-	if (e != MW_OK) {
-		mw_report_error(ctx->report, MW_RELAY_CHECK, prog, 0, e,
-				"cannot run postconf");
-	} else if (res.timed_out || !res.exited || res.status != 0) {
-		const char *m = mw_buf_str(&err);
-		size_t ml = strcspn(m, "\n");
-
-		mw_report_error(ctx->report, MW_RELAY_CHECK, dir ? dir : prog, 0,
-				MW_ERR_CONFIG, "postconf %s failed%s%.*s",
-				args[0] ? args[0] : "",
-				ml ? ": " : "", (int)ml, m);
-		e = MW_ERR_CONFIG;
-	} else if (res.truncated) {
-		mw_report_error(ctx->report, MW_RELAY_CHECK, prog, 0, MW_ERR_TOOBIG,
-				"postconf output larger than %u bytes",
-				(unsigned)MW_MAX_CMD_OUTPUT);
-		e = MW_ERR_TOOBIG;
-	}
-	mw_buf_free(&err);
-	return e;
-}
-
-static enum mw_err parse_into(struct mw_ctx *ctx, struct mw_buf *b,
-			      struct mw_kvlist *kv)
-{
-	enum mw_err e = mw_kv_parse(b->data ? b->data : "", b->len, kv);
-
+	if (kv)
+		e = mw_kv_run(argv, kv, err, sizeof(err));
+	else
+		e = mw_kv_capture(argv, raw, err, sizeof(err));
 	if (e != MW_OK)
-		mw_report_error(ctx->report, MW_RELAY_CHECK, "postconf", 0, e,
-				"cannot parse postconf output");
-	mw_buf_free(b);
+		mw_report_error(ctx->report, MW_RELAY_CHECK, dir ? dir : "postconf",
+				0, e, "%s", err);
 	return e;
 }
 
@@ -121,16 +96,11 @@ enum mw_err mw_relay_postfix_load(struct mw_ctx *ctx, const char *dir,
 		a_x[n++] = audit_params[i];
 	a_x[n] = NULL;
 
-	if ((e = run_postconf(ctx, prog, dir, a_n, &b)) != MW_OK ||
-	    (e = parse_into(ctx, &b, &pf->explicit_set)) != MW_OK)
-		goto out;
-	if ((e = run_postconf(ctx, prog, dir, a_x, &b)) != MW_OK ||
-	    (e = parse_into(ctx, &b, &pf->effective)) != MW_OK)
-		goto out;
-	if ((e = run_postconf(ctx, prog, dir, a_p, &b)) != MW_OK ||
-	    (e = parse_into(ctx, &b, &pf->overrides)) != MW_OK)
-		goto out;
-	if ((e = run_postconf(ctx, prog, dir, a_m, &b)) != MW_OK)
+	mw_buf_init(&b, 0);
+	if ((e = run_postconf(ctx, dir, a_n, &pf->explicit_set, &b)) != MW_OK ||
+	    (e = run_postconf(ctx, dir, a_x, &pf->effective, &b)) != MW_OK ||
+	    (e = run_postconf(ctx, dir, a_p, &pf->overrides, &b)) != MW_OK ||
+	    (e = run_postconf(ctx, dir, a_m, NULL, &b)) != MW_OK)
 		goto out;
 	e = mw_services_parse(b.data ? b.data : "", b.len, &pf->services);
 	mw_buf_free(&b);

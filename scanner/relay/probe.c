@@ -197,9 +197,8 @@ void mw_relay_echoed_address(const char *text, char *dst, size_t len)
 	while ((p = strchr(p, '[')) != NULL) {
 		const char *e = strchr(++p, ']');
 		char a[64];
-		unsigned char addr[16];
+		struct mw_ip addr;
 		unsigned prefix;
-		int fam;
 		size_t n;
 
 		if (!e)
@@ -212,7 +211,7 @@ void mw_relay_echoed_address(const char *text, char *dst, size_t len)
 		if (n && n < sizeof(a)) {
 			memcpy(a, p, n);
 			a[n] = '\0';
-			if (!strchr(a, '/') && mw_net_parse_addr(a, &fam, addr, &prefix) == 0) {
+			if (!strchr(a, '/') && mw_ipnet_parse(a, &addr, &prefix) == 0) {
 				snprintf(dst, len, "%s", a);
 				return;
 			}

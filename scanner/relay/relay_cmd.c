@@ -5,15 +5,13 @@
  * the Postfix/Exim settings that decide who may relay.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/hostaddr.h"
 #include "core/progress.h"
 #include "reports/report.h"
 #include "scanner/relay/relay.h"
@@ -60,6 +58,44 @@ int mw_relay_parse_target(const char *s, char host[MW_RELAY_MAX_HOST],
 	       atoi(port) < 65536 ? 0 : -1;
 }
 
+struct local_walk {
+	struct mw_buf *all;
+	struct target *pub, *priv;
+	size_t *npub, *npriv;
+};
+
+/* One interface address: listed unless on a loopback interface or a
+ * loopback address; a target when it can take mail from outside. */
+static void on_local_address(void *ud, const struct mw_hostaddr *h)
+{
+	struct local_walk *w = ud;
+	struct mw_netent e;
+	char a[MW_IP_STR_MAX];
+
+	if (h->loopback_if)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.kind = MW_NET_ADDR;
+	e.ip = h->ip;
+	e.prefix = h->ip.family == AF_INET ? 32 : 128;
+	if (mw_net_is_loopback(&e))
+		return;
+	mw_ip_format(&h->ip, a, sizeof(a));
+	if (!a[0])
+		return;
+	(void)mw_buf_printf(w->all, "%s%s", w->all->len ? " " : "", a);
+	/* link-local addresses need a scope and are no MX target */
+	if (h->ip.family == AF_INET6 && e.ip.a[0] == 0xfe && (e.ip.a[1] & 0xc0) == 0x80)
+		return;
+	if (!mw_net_is_private(&e) && *w->npub < MW_RELAY_MAX_TARGETS) {
+		snprintf(w->pub[*w->npub].host, sizeof(w->pub[0].host), "%s", a);
+		snprintf(w->pub[(*w->npub)++].port, sizeof(w->pub[0].port), DEFAULT_PORT);
+	} else if (mw_net_is_private(&e) && *w->npriv < MW_RELAY_MAX_TARGETS) {
+		snprintf(w->priv[*w->npriv].host, sizeof(w->priv[0].host), "%s", a);
+		snprintf(w->priv[(*w->npriv)++].port, sizeof(w->priv[0].port), DEFAULT_PORT);
+	}
+}
+
 /*
  * The host's own addresses (all families, loopback excluded) as a
  * space-separated list; public ones first in *pub (for default targets).
@@ -67,45 +103,10 @@ int mw_relay_parse_target(const char *s, char host[MW_RELAY_MAX_HOST],
 static void local_addresses(struct mw_buf *all, struct target *pub, size_t *npub,
 			    struct target *priv, size_t *npriv)
 {
-	struct ifaddrs *ifa = NULL, *i;
-	char a[INET6_ADDRSTRLEN];
+	struct local_walk w = { all, pub, priv, npub, npriv };
 
 	*npub = *npriv = 0;
-	if (getifaddrs(&ifa) != 0)
-		return;
-	for (i = ifa; i; i = i->ifa_next) {
-		struct mw_netent e;
-		const void *p;
-		int fam;
-
-		if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK))
-			continue;
-		fam = i->ifa_addr->sa_family;
-		if (fam == AF_INET)
-			p = &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr;
-		else if (fam == AF_INET6)
-			p = &((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr;
-		else
-			continue;
-		if (!inet_ntop(fam, p, a, sizeof(a)) ||
-		    mw_net_parse_addr(a, &e.family, e.addr, &e.prefix) != 0)
-			continue;
-		e.kind = MW_NET_ADDR;
-		if (mw_net_is_loopback(&e))
-			continue;
-		(void)mw_buf_printf(all, "%s%s", all->len ? " " : "", a);
-		/* link-local addresses need a scope and are no MX target */
-		if (fam == AF_INET6 && e.addr[0] == 0xfe && (e.addr[1] & 0xc0) == 0x80)
-			continue;
-		if (!mw_net_is_private(&e) && *npub < MW_RELAY_MAX_TARGETS) {
-			snprintf(pub[*npub].host, sizeof(pub[0].host), "%s", a);
-			snprintf(pub[(*npub)++].port, sizeof(pub[0].port), DEFAULT_PORT);
-		} else if (mw_net_is_private(&e) && *npriv < MW_RELAY_MAX_TARGETS) {
-			snprintf(priv[*npriv].host, sizeof(priv[0].host), "%s", a);
-			snprintf(priv[(*npriv)++].port, sizeof(priv[0].port), DEFAULT_PORT);
-		}
-	}
-	freeifaddrs(ifa);
+	(void)mw_host_addresses(on_local_address, &w);
 }
 
 /* 1 when addr (numeric) is loopback or one of the host's own addresses. */
@@ -114,12 +115,12 @@ static int target_is_this_host(const char *addr, const struct mw_netlist *local)
 	struct mw_netent h = { .kind = MW_NET_ADDR };
 	size_t i;
 
-	if (mw_net_parse_addr(addr, &h.family, h.addr, &h.prefix) != 0)
+	if (mw_ipnet_parse(addr, &h.ip, &h.prefix) != 0)
 		return 0;
 	if (mw_net_is_loopback(&h))
 		return 1;
 	for (i = 0; i < local->n; i++)
-		if (mw_net_contains(&local->v[i], h.family, h.addr))
+		if (mw_net_contains(&local->v[i], &h.ip))
 			return 1;
 	return 0;
 }
@@ -174,7 +175,7 @@ static void judge_list(const struct mw_netlist *list, const char *listname,
 	size_t i;
 
 	w->list = listname;
-	if (mw_net_parse_addr(client, &h.family, h.addr, &h.prefix) != 0) {
+	if (mw_ipnet_parse(client, &h.ip, &h.prefix) != 0) {
 		w->vp = VP_UNKNOWN;
 		snprintf(w->why, sizeof(w->why), "the client address '%s' is not an address",
 			 client);
@@ -185,7 +186,7 @@ static void judge_list(const struct mw_netlist *list, const char *listname,
 		int match;
 
 		if (e->kind == MW_NET_ADDR)
-			match = mw_net_contains(e, h.family, h.addr);
+			match = mw_net_contains(e, &h.ip);
 		else if (e->kind == MW_NET_ANY)
 			match = 1;
 		else if (e->kind == MW_NET_LOCAL && strcmp(e->text, "@[]") == 0 && this_host)
@@ -610,7 +611,7 @@ static int valid_xclient_addr(const char *s)
 {
 	struct mw_netent u;
 
-	return mw_net_parse_addr(s, &u.family, u.addr, &u.prefix) == 0 &&
+	return mw_ipnet_parse(s, &u.ip, &u.prefix) == 0 &&
 	       !strchr(s, '/') && s[0] != '[';
 }
 

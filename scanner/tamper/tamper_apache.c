@@ -29,7 +29,7 @@ static long split_words(struct apache_state *st, const char *s, const char **nam
 	for (;;) {
 		char q;
 
-		while (mw_tamper_blank(*s))
+		while (mw_blank(*s))
 			s++;
 		if (!*s)
 			break;
@@ -41,7 +41,7 @@ static long split_words(struct apache_state *st, const char *s, const char **nam
 		else
 			st->argv[n++] = o;
 		words++;
-		while (*s && (q ? *s != q : !mw_tamper_blank(*s))) {
+		while (*s && (q ? *s != q : !mw_blank(*s))) {
 			if (q && *s == '\\' && (s[1] == q || s[1] == '\\'))
 				s++;
 			*o++ = *s++;
@@ -73,7 +73,7 @@ static void block_line(struct apache_state *st, const char *s, unsigned long lin
 	struct mw_apache_block *b;
 	const char *name;
 
-	while (end > s && mw_tamper_blank(end[-1]))
+	while (end > s && mw_blank(end[-1]))
 		end--;
 	if (end > s && end[-1] == '>')
 		end--;
@@ -94,10 +94,10 @@ static void block_line(struct apache_state *st, const char *s, unsigned long lin
 		return;
 	}
 	b = &st->blocks[st->depth++];
-	for (p = s + 1; p < end && !mw_tamper_blank(*p); p++)
+	for (p = s + 1; p < end && !mw_blank(*p); p++)
 		;
 	copy_cut(b->name, sizeof(b->name), s + 1, (size_t)(p - s - 1));
-	while (p < end && mw_tamper_blank(*p))
+	while (p < end && mw_blank(*p))
 		p++;
 	/* the argument, unquoted when it is one quoted word */
 	{
@@ -159,7 +159,7 @@ void mw_apache_parse(const char *buf, size_t len, mw_apache_fn fn, void *ud,
 		if (cut)
 			mw_tamper_problem(stats, first, "line too long: cut");
 		/* a NUL byte ends the line as Apache would see it */
-		for (s = st->line; mw_tamper_blank(*s); s++)
+		for (s = st->line; mw_blank(*s); s++)
 			;
 		if (!*s || *s == '#')
 			continue;

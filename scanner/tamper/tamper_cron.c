@@ -24,7 +24,7 @@ static size_t env_name(const char *s, const char *e)
 	{
 		const char *q = p;
 
-		while (q < e && mw_tamper_blank(*q))
+		while (q < e && mw_blank(*q))
 			q++;
 		return q < e && *q == '=' ? (size_t)(p - s) : 0;
 	}
@@ -37,47 +37,44 @@ void mw_cron_parse(const char *buf, size_t len, mw_cron_fn fn, void *ud,
 	struct mw_tamper_parse_stats dummy;
 	struct mw_lines it;
 	const char *line, *e, *p;
-	size_t n, nl;
+	size_t nl;
 	int overlong;
 
 	if (!stats)
 		stats = &dummy;
 	memset(stats, 0, sizeof(*stats));
 	mw_lines_init(&it, buf, len, MW_TAMPER_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
+	while (mw_lines_next_trimmed(&it, &line, &e, &overlong)) {
 		struct mw_cron_entry ent;
 
 		if (overlong)
 			mw_tamper_problem(stats, it.lineno, "line too long: cut");
-		e = line + n;
-		while (line < e && mw_tamper_blank(*line))
-			line++;
 		if (line == e || *line == '#')
 			continue;
 		memset(&ent, 0, sizeof(ent));
 		if ((nl = env_name(line, e)) != 0) {
 			ent.is_env = 1;
-			mw_tamper_trim_copy(sched, sizeof(sched), line, line + nl, 0);
-			mw_tamper_trim_copy(cmd, sizeof(cmd),
+			mw_trim_copy(sched, sizeof(sched), line, line + nl, 0);
+			mw_trim_copy(cmd, sizeof(cmd),
 					    memchr(line, '=', (size_t)(e - line)) + 1,
 				  e, 1);
 		} else {
 			int fields = *line == '@' ? 1 : 5, f;
 
 			for (p = line, f = 0; f < fields; f++) {
-				while (p < e && mw_tamper_blank(*p))
+				while (p < e && mw_blank(*p))
 					p++;
-				while (p < e && !mw_tamper_blank(*p))
+				while (p < e && !mw_blank(*p))
 					p++;
 			}
-			while (p < e && mw_tamper_blank(*p))
+			while (p < e && mw_blank(*p))
 				p++;
 			if (p == e) {
 				mw_tamper_problem(stats, it.lineno, "job without a command");
 				continue;
 			}
-			mw_tamper_trim_copy(sched, sizeof(sched), line, p, 0);
-			mw_tamper_trim_copy(cmd, sizeof(cmd), p, e, 0);
+			mw_trim_copy(sched, sizeof(sched), line, p, 0);
+			mw_trim_copy(cmd, sizeof(cmd), p, e, 0);
 		}
 		if (stats->entries >= MW_TAMPER_MAX_ITEMS) {
 			mw_tamper_problem(stats, it.lineno, "too many entries: rest not read");

@@ -118,6 +118,7 @@ struct items_run {
 	const char *user;		/* crontab owner: the file name */
 	tamper_item_fn fn;
 	void *ud;
+	struct mw_tamper_parse_stats *st;
 	int stop;
 	char conds[CONTEXT_MAX];	/* positive RewriteConds so far */
 	char key[MW_TAMPER_MAX_NAME * 4], target[MW_MAX_PATH];
@@ -321,6 +322,13 @@ static int bracketed(const char *key, const char *prefix, char *out, size_t cap)
 	return 1;
 }
 
+static void on_ini_problem(void *ud, unsigned long line, const char *what)
+{
+	struct items_run *r = ud;
+
+	mw_tamper_problem(r->st, line, what);
+}
+
 static int on_ini(void *ud, const struct mw_ini_entry *e)
 {
 	struct items_run *r = ud;
@@ -329,6 +337,7 @@ static int on_ini(void *ud, const struct mw_ini_entry *e)
 					   "php_flag", "php_admin_flag" };
 	size_t i;
 
+	r->st->entries++;
 	if (r->kind != MW_TAMPER_FPM) {
 		emit_item(r, TI_SETTING, e->key, e->value, e->section, e->line, e->offset);
 		return r->stop;
@@ -374,6 +383,7 @@ unsigned long tamper_items(const struct mw_tamper_env *env, enum mw_tamper_kind 
 	r->path = path;
 	r->fn = fn;
 	r->ud = ud;
+	r->st = &st;
 	r->user = slash ? slash + 1 : path;
 	if (slash)
 		snprintf(r->dir, sizeof(r->dir), "%.*s", (int)(slash - path), path);
@@ -384,7 +394,7 @@ unsigned long tamper_items(const struct mw_tamper_env *env, enum mw_tamper_kind 
 	case MW_TAMPER_USER_INI:
 	case MW_TAMPER_PHP_INI:
 	case MW_TAMPER_FPM:
-		mw_ini_parse(buf, len, on_ini, r, &st);
+		mw_ini_parse(buf, len, on_ini, on_ini_problem, r);
 		break;
 	case MW_TAMPER_CRON:
 		mw_cron_parse(buf, len, on_cron, r, &st);

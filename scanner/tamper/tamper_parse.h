@@ -1,8 +1,7 @@
 /*
  * Parsers of the files attackers edit to keep a way back into a site:
- * Apache per-directory files (.htaccess), PHP INI files (.user.ini, a
- * per-directory php.ini, PHP-FPM pool files) and user crontabs. One parser
- * per format, each on a buffer the caller read through core/safefile.h;
+ * Apache per-directory files (.htaccess) and user crontabs (PHP INI files
+ * are read by sysconf/ini.h). One parser per format, each on a buffer the caller read through core/safefile.h;
  * none opens, allocates per line or prints anything. Every input byte may
  * be hostile, so lines, nesting and arguments are capped (below) and what
  * lies past a cap is counted as a problem, never read past.
@@ -12,6 +11,9 @@
 
 #include <stddef.h>
 #include <string.h>
+
+#include "core/ascii.h"
+#include "sysconf/ini.h"
 
 #define MW_TAMPER_MAX_FILE	(1u << 20)	/* bytes of one file judged */
 #define MW_TAMPER_MAX_LINE	8192	/* logical line, continuations joined */
@@ -28,36 +30,6 @@ struct mw_tamper_parse_stats {
 	unsigned long first_problem;	/* its line, 0 = none */
 	const char *what;		/* static text of the first problem */
 };
-
-/* Blanks of the three formats: space, tab and the line-end and page
- * characters that may precede a newline. */
-static inline int mw_tamper_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* [s, e) without surrounding blanks (and, with strip_quotes, one pair of
- * matching quotes) into dst, cut to cap - 1 bytes, NUL-terminated. */
-static inline void mw_tamper_trim_copy(char *dst, size_t cap, const char *s,
-				       const char *e, int strip_quotes)
-{
-	size_t n;
-
-	while (s < e && mw_tamper_blank(*s))
-		s++;
-	while (e > s && mw_tamper_blank(e[-1]))
-		e--;
-	if (strip_quotes && e - s >= 2 && (*s == '"' || *s == '\'') && e[-1] == *s) {
-		s++;
-		e--;
-	}
-	n = (size_t)(e - s);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 
 /* Count a problem; the first one is kept with its line. */
 static inline void mw_tamper_problem(struct mw_tamper_parse_stats *st,
@@ -98,24 +70,8 @@ typedef int (*mw_apache_fn)(void *ud, const struct mw_apache_directive *d);
 void mw_apache_parse(const char *buf, size_t len, mw_apache_fn fn, void *ud,
 		     struct mw_tamper_parse_stats *stats);
 
-struct mw_ini_entry {
-	unsigned long line;
-	size_t offset;
-	const char *section;	/* "" before the first [section] */
-	const char *key;	/* trimmed, as written ("php_admin_value[x]") */
-	const char *value;	/* quotes removed, ";" comment cut, trimmed */
-};
-
-typedef int (*mw_ini_fn)(void *ud, const struct mw_ini_entry *e);
-
-/*
- * PHP INI syntax (php.ini, .user.ini, PHP-FPM pools): "; comment" and
- * "# comment" lines, [section], key = value with "..." or '...' quoted
- * parts (adjacent parts are joined, as PHP joins "a" "b"), an unquoted
- * ";" starting a comment. stats may be NULL.
- */
-void mw_ini_parse(const char *buf, size_t len, mw_ini_fn fn, void *ud,
-		  struct mw_tamper_parse_stats *stats);
+/* PHP INI syntax (php.ini, .user.ini, PHP-FPM pools): sysconf/ini.h, the
+ * parser the host configuration readers share. */
 
 struct mw_cron_entry {
 	unsigned long line;

@@ -15,6 +15,8 @@
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "scanner/webroot/docroots.h"
+#include "sysconf/ini.h"
+#include "sysconf/webconf.h"
 
 struct found {
 	struct mw_strlist *roots, *why, *skipped, *outside, *outside_why;
@@ -128,43 +130,73 @@ static void add_root(struct found *f, const char *path, const char *why)
 		f->oom = 1;
 }
 
-/* Value after a directive: first word, quotes removed, ';' cut (nginx). */
-static int directive(const char *line, size_t n, const char *key, char *val,
-		     size_t vlen)
-{
-	size_t kl = strlen(key), i = 0, s;
-	char q = 0;
+/* One configuration file being read for roots. */
+struct conf {
+	struct found *f;
+	const char *file, *kind;
+	char user[256];		/* php-fpm: the file's pool user, "" if none */
+};
 
-	while (i < n && (line[i] == ' ' || line[i] == '\t'))
-		i++;
-	if (n - i <= kl || strncasecmp(line + i, key, kl) != 0 ||
-	    (line[i + kl] != ' ' && line[i + kl] != '\t' && line[i + kl] != '='))
+/*
+ * A root named in a configuration: value[0..n) as a C string in val;
+ * 0 when empty, too long, holding a NUL or a variable ($document_root,
+ * ${APACHE_ROOT}) that cannot be resolved here.
+ */
+static int root_value(const char *v, size_t n, char *val, size_t vlen)
+{
+	if (!v || !n || n >= vlen || memchr(v, '\0', n) || memchr(v, '$', n))
 		return 0;
-	i += kl;
-	while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '='))
-		i++;
-	if (i < n && (line[i] == '"' || line[i] == '\''))
-		q = line[i++];
-	s = i;
-	while (i < n && (q ? line[i] != q : (line[i] != ' ' && line[i] != '\t' &&
-					      line[i] != ';' && line[i] != '#')))
-		i++;
-	if (i == s || i - s >= vlen)
-		return 0;
-	memcpy(val, line + s, i - s);
-	val[i - s] = '\0';
-	/* nginx/apache variables cannot be resolved here */
-	return strchr(val, '$') == NULL;
+	memcpy(val, v, n);
+	val[n] = '\0';
+	return 1;
 }
 
-static void scan_conf(struct found *f, const char *file, const char *kind,
-		      const char *key, const char *userkey)
+static void add_conf_root(struct conf *c, const char *key, const char *v, size_t n,
+			  unsigned long line)
 {
-	char val[MW_MAX_PATH], why[2 * MW_MAX_PATH + 512], user[256] = "";
-	struct mw_lines it;
+	char val[MW_MAX_PATH], why[2 * MW_MAX_PATH + 512];
+
+	if (!root_value(v, n, val, sizeof(val)))
+		return;
+	snprintf(why, sizeof(why), "%s: %s in %s line %lu%s%s", c->kind, key,
+		 c->file + strlen(c->f->sysroot), line, c->user[0] ? ", pool user " : "",
+		 c->user);
+	add_root(c->f, val, why);
+}
+
+static void on_web_root(void *arg, const char *name, const char *v, size_t n,
+			unsigned long line, unsigned depth)
+{
+	(void)depth;
+	add_conf_root(arg, name, v, n, line);
+}
+
+/* php-fpm: the last "user" of the file names the pool user of its chdirs. */
+static int on_fpm_user(void *arg, const struct mw_ini_entry *e)
+{
+	struct conf *c = arg;
+
+	if (strcasecmp(e->key, "user") == 0 && !strchr(e->value, '$') && e->value[0])
+		snprintf(c->user, sizeof(c->user), "%.200s", e->value);
+	return 0;
+}
+
+static int on_fpm_chdir(void *arg, const struct mw_ini_entry *e)
+{
+	if (strcasecmp(e->key, "chdir") == 0)
+		add_conf_root(arg, "chdir", e->value, e->value_len, e->line);
+	return 0;
+}
+
+/* Read one configuration file of kind ("apache", "nginx", "php-fpm"). */
+static void scan_conf(struct found *f, const char *file, const char *kind)
+{
+	static const char *const apache_roots[] = { "DocumentRoot", NULL };
+	static const char *const nginx_roots[] = { "root", NULL };
+	struct conf c = { f, file, kind, "" };
+	const struct mw_webconf_cb wcb = { &c, on_web_root, NULL };
 	struct mw_buf b;
-	const char *l;
-	size_t n;
+	const char *t;
 	int trunc;
 
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
@@ -172,26 +204,19 @@ static void scan_conf(struct found *f, const char *file, const char *kind,
 		mw_buf_free(&b);
 		return;
 	}
-	if (userkey) {
-		mw_lines_init(&it, b.data ? b.data : "", b.len, MW_MAX_LINE);
-		while (mw_lines_next(&it, &l, &n, NULL))
-			if (directive(l, n, userkey, val, sizeof(val)))
-				snprintf(user, sizeof(user), "%.200s", val);
-	}
-	mw_lines_init(&it, b.data ? b.data : "", b.len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &l, &n, NULL)) {
-		if (!directive(l, n, key, val, sizeof(val)))
-			continue;
-		snprintf(why, sizeof(why), "%s: %s in %s line %lu%s%s", kind, key,
-			 file + strlen(f->sysroot), it.lineno, user[0] ? ", pool user " : "",
-			 user);
-		add_root(f, val, why);
+	t = b.data ? b.data : "";
+	if (strcmp(kind, "apache") == 0) {
+		mw_apache_conf_parse(t, b.len, apache_roots, &wcb);
+	} else if (strcmp(kind, "nginx") == 0) {
+		mw_nginx_conf_parse(t, b.len, nginx_roots, &wcb);
+	} else {
+		mw_ini_parse(t, b.len, on_fpm_user, NULL, &c);
+		mw_ini_parse(t, b.len, on_fpm_chdir, NULL, &c);
 	}
 	mw_buf_free(&b);
 }
 
-static void scan_glob(struct found *f, const char *pattern, const char *kind,
-		      const char *key, const char *userkey)
+static void scan_glob(struct found *f, const char *pattern, const char *kind)
 {
 	char pat[MW_MAX_PATH];
 	glob_t g;
@@ -201,7 +226,7 @@ static void scan_glob(struct found *f, const char *pattern, const char *kind,
 	if (glob(pat, 0, NULL, &g) != 0)
 		return;
 	for (i = 0; i < g.gl_pathc; i++)
-		scan_conf(f, g.gl_pathv[i], kind, key, userkey);
+		scan_conf(f, g.gl_pathv[i], kind);
 	globfree(&g);
 }
 
@@ -242,10 +267,10 @@ enum mw_err mw_docroots_detect(const char *sysroot, struct mw_strlist *roots,
 	glob_t g;
 	size_t i;
 
-	scan_glob(&f, "/etc/apache2/sites-enabled/*", "apache", "DocumentRoot", NULL);
-	scan_glob(&f, "/etc/nginx/sites-enabled/*", "nginx", "root", NULL);
-	scan_glob(&f, "/etc/nginx/conf.d/*.conf", "nginx", "root", NULL);
-	scan_glob(&f, "/etc/php/*/fpm/pool.d/*.conf", "php-fpm", "chdir", "user");
+	scan_glob(&f, "/etc/apache2/sites-enabled/*", "apache");
+	scan_glob(&f, "/etc/nginx/sites-enabled/*", "nginx");
+	scan_glob(&f, "/etc/nginx/conf.d/*.conf", "nginx");
+	scan_glob(&f, "/etc/php/*/fpm/pool.d/*.conf", "php-fpm");
 	{
 		struct stat st;
 

@@ -20,9 +20,7 @@ w=$(mktemp -d /tmp/mw-e2e-auditplan-XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$w"' EXIT
 export TZ=UTC
 fail=0
-check() {	# check DESCRIPTION COMMAND...
-	if "${@:2}" >/dev/null; then echo "ok   - $1"; else echo "FAIL - $1"; fail=1; fi
-}
+. "$MW_TOP/tests/lib/check.sh"
 
 site=$w/www/site
 mkdir -p "$site/wp-content/cache"
@@ -76,20 +74,21 @@ mw --only logs --log "$w/mail.log" >"$w/l.json" 2>/dev/null
 set -e
 A() { jq -r "$1" "$w/a.json"; }
 
-check "exit 1 (findings, no errors)" test "$rc" -eq 1
-check "15: --log without --since reads the whole file" \
+checkq "exit 1 (findings, no errors)" test "$rc" -eq 1
+checkq "15: --log without --since reads the whole file" \
 	test "$(A '.data.audit.checks[] | select(.name == "logs") | .argv')" = "logs --since all $w/mail.log $w/php-mail.log"
-check "15/20: the headline says 'in the whole log', not 'since all'" \
+checkq "15/20: the headline says 'in the whole log', not 'since all'" \
 	bash -c "jq -r .data.audit.headline '$w/a.json' | grep -q 'in the whole log' && ! jq -r .data.audit.headline '$w/a.json' | grep -q 'since all'"
-check "18: one correlation for the mailer file" \
+checkq "18: one correlation for the mailer file" \
 	test "$(A '[.findings[] | select(.rule_id == "audit.mailer-sent-mail")] | length')" -eq 1
-check "18: one line in Stop the sender, with its own 40 mails and the user" \
+checkq "18: one line in Stop the sender, with its own 40 mails and the user" \
 	test "$(A "[.data.audit.plan[] | select(.phase == \"stop-sender\") | .actions[] | select(contains(\"$mailer\"))] | map(contains(\"sent 40 mails as www-data\")) | tostring")" = "[true]"
-check "18: the contact form is in no stop line" \
+checkq "18: the contact form is in no stop line" \
 	test "$(A '[.data.audit.plan[] | select(.phase == "stop-sender") | .actions[] | select(contains("contact.php"))] | length')" -eq 0
-check "19: audit --only logs names the top script" \
+checkq "19: audit --only logs names the top script" \
 	bash -c "jq -r .data.audit.headline '$w/l.json' | grep -q 'top script wp-cache.php'"
-check "16: the mailer under cache/ is high in the logs" \
+checkq "16: the mailer under cache/ is high in the logs" \
 	test "$(A '[.findings[] | select(.rule_id == "logs.php-mail-script") | .severity] | unique | join(",")')" = high
 echo "headline: $(A .data.audit.headline)"
+[ "$fails" -eq 0 ] || fail=1
 exit $fail

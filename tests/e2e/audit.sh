@@ -57,10 +57,7 @@ trap cleanup EXIT
 fail=0
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; fail=1; }
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1; shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
+. "$MW_TOP/tests/lib/check.sh"
 
 # ---------------------------------------------------------------- fixtures
 web=$tmp/www/site/wp-content/uploads
@@ -489,4 +486,5 @@ check "no sendmail: exit 2" test $nrc = 2
 check "no sendmail: error in the report" \
 	test "$(N "$tmp/nosm.json" '[.errors[] | select(.check == "audit" and (.message | contains("not mailed")))] | length')" = 1
 
+[ "$fails" -eq 0 ] || fail=1
 exit $fail

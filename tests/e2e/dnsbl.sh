@@ -101,7 +101,7 @@ rc=0
 
 # One jq run for the whole verdict table (jq is slow to start on a busy box).
 table=$(jq -r '.data.dnsbl.results[] | "\(.ip) \(.list) \(.verdict) \(.code // "-")"' "$out")
-check() {	# ip list verdict [code]
+verdict() {	# ip list verdict [code]
 	local got
 	got=$(awk -v ip="$1" -v l="$2" '$1 == ip && $2 == l { print $3, $4 }' <<<"$table")
 	if [ "${got% *}" = "$3" ] && { [ $# -lt 4 ] || [ "${got#* }" = "$4" ]; }; then
@@ -110,37 +110,37 @@ check() {	# ip list verdict [code]
 		echo "FAIL  $1 $2: want $3 ${4:-}, got '$got'"; fail=1
 	fi
 }
+. "$top/tests/lib/check.sh"
 assert() {	# description jq-expression (must print true)
-	if [ "$(jq -r "$2" "$out")" = true ]; then echo "ok    $1"; else
-		echo "FAIL  $1 ($2)"; fail=1; fi
+	check "$1" jqt "$out" "$2"
 }
 
-check "$A" zen.spamhaus.org listed 127.0.0.4
-check "$B" zen.spamhaus.org error 127.255.255.254
-check "$C" zen.spamhaus.org error 127.255.255.255
-check "$D" zen.spamhaus.org listed 127.0.0.3
-for ip in "$A" "$B" "$C" "$D"; do check "$ip" zem.spamhaus.org error 127.255.255.252; done
-check "$A" bl.spamcop.net listed 127.0.0.2
-check "$B" bl.spamcop.net clean
-check "$C" bl.spamcop.net clean
-check "$D" bl.spamcop.net clean
-check "$A" b.barracudacentral.org clean
-check "$B" b.barracudacentral.org listed 127.0.0.2
-check "$C" b.barracudacentral.org clean
-check "$D" b.barracudacentral.org clean
-check "$A" psbl.surriel.com clean
-check "$B" psbl.surriel.com error 192.0.2.99
-check "$C" psbl.surriel.com clean
-check "$D" psbl.surriel.com clean
-check "$A" dnsbl-1.uceprotect.net clean
-check "$B" dnsbl-1.uceprotect.net clean
-check "$C" dnsbl-1.uceprotect.net error 127.0.0.1
-check "$D" dnsbl-1.uceprotect.net clean
-check "$A" bl.mailspike.net listed 127.0.0.11
-check "$B" bl.mailspike.net clean
-check "$C" bl.mailspike.net clean
-check "$D" bl.mailspike.net listed 127.0.0.10
-for ip in "$A" "$B" "$C" "$D"; do check "$ip" dead.example unknown; done
+verdict "$A" zen.spamhaus.org listed 127.0.0.4
+verdict "$B" zen.spamhaus.org error 127.255.255.254
+verdict "$C" zen.spamhaus.org error 127.255.255.255
+verdict "$D" zen.spamhaus.org listed 127.0.0.3
+for ip in "$A" "$B" "$C" "$D"; do verdict "$ip" zem.spamhaus.org error 127.255.255.252; done
+verdict "$A" bl.spamcop.net listed 127.0.0.2
+verdict "$B" bl.spamcop.net clean
+verdict "$C" bl.spamcop.net clean
+verdict "$D" bl.spamcop.net clean
+verdict "$A" b.barracudacentral.org clean
+verdict "$B" b.barracudacentral.org listed 127.0.0.2
+verdict "$C" b.barracudacentral.org clean
+verdict "$D" b.barracudacentral.org clean
+verdict "$A" psbl.surriel.com clean
+verdict "$B" psbl.surriel.com error 192.0.2.99
+verdict "$C" psbl.surriel.com clean
+verdict "$D" psbl.surriel.com clean
+verdict "$A" dnsbl-1.uceprotect.net clean
+verdict "$B" dnsbl-1.uceprotect.net clean
+verdict "$C" dnsbl-1.uceprotect.net error 127.0.0.1
+verdict "$D" dnsbl-1.uceprotect.net clean
+verdict "$A" bl.mailspike.net listed 127.0.0.11
+verdict "$B" bl.mailspike.net clean
+verdict "$C" bl.mailspike.net clean
+verdict "$D" bl.mailspike.net listed 127.0.0.10
+for ip in "$A" "$B" "$C" "$D"; do verdict "$ip" dead.example unknown; done
 
 assert "exit code 1 (findings)" "$rc == 1 and .exit_code == 1"
 assert "32 lookups" '.data.dnsbl.lookups == 32 and (.data.dnsbl.results | length) == 32'
@@ -208,9 +208,9 @@ rc=0
 "$bin" dnsbl --config "$conf" --format json --resolver "127.0.0.1:$port" \
 	--list "bl.spamcop.net wild.example notp.example" "$A" "$B" "$C" "$D" >"$out" || rc=$?
 table=$(jq -r '.data.dnsbl.results[] | "\(.ip) \(.list) \(.verdict) \(.code // "-")"' "$out")
-for ip in "$A" "$B" "$C" "$D"; do check "$ip" wild.example error 127.0.0.2; done
-check "$A" bl.spamcop.net listed 127.0.0.2
-check "$A" notp.example listed 127.0.0.2
+for ip in "$A" "$B" "$C" "$D"; do verdict "$ip" wild.example error 127.0.0.2; done
+verdict "$A" bl.spamcop.net listed 127.0.0.2
+verdict "$A" notp.example listed 127.0.0.2
 assert "wildcard list: never a listing, one dnsbl.list-wildcard finding" \
 	'([.findings[] | select(.evidence.list == "wild.example")] | length == 1) and
 	 ([.findings[] | select(.rule_id == "dnsbl.list-wildcard" and .evidence.list == "wild.example"
@@ -362,4 +362,5 @@ assert "bench: 24 lookups, 4 unknown" '.data.dnsbl.lookups == 24 and .data.dnsbl
 # process wall time (printed above) includes sanitizer start-up and exit.
 assert "bench: lookups done in < 1500 ms" ".data.dnsbl.elapsed_ms < 1500"
 
+[ "$fails" -eq 0 ] || fail=1
 exit $fail

@@ -38,14 +38,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fails=0
+. "$top/tests/lib/check.sh"
 pass() { echo "ok   - $*"; }
 fail() { echo "FAIL - $*"; fails=$((fails + 1)); }
-check() {	# check "what" command...
-	local what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
 
 cp "$top/tests/e2e/firewall-probe.py" "$tmp/probe.py"
 chmod 755 "$tmp/probe.py"

@@ -43,9 +43,7 @@ find "$fx" -exec touch -h -d '2020-01-01 00:00:00 UTC' {} +
 touch "$fx/home/alice/.forward" "$fx/etc/valiases/shop.example"
 
 fail=0
-check() {	# check DESCRIPTION COMMAND...
-	if "${@:2}" >/dev/null; then echo "ok   - $1"; else echo "FAIL - $1"; fail=1; fi
-}
+. "$MW_TOP/tests/lib/check.sh"
 
 set +e
 "$MW_BIN" forwarders --format json --root "$fx" >"$work/out.json" 2>"$work/err"
@@ -53,8 +51,8 @@ rc=$?
 "$MW_BIN" forwarders --list --no-progress --color never --root "$fx" >"$work/out.txt" 2>&1
 "$MW_BIN" forwarders --format json --list --root "$fx" >"$work/list.json" 2>/dev/null
 set -e
-check "exit code 1 (findings, no errors)" test "$rc" -eq 1
-check "no errors reported" test "$(jq '.summary.errors' "$work/out.json")" -eq 0
+checkq "exit code 1 (findings, no errors)" test "$rc" -eq 1
+checkq "no errors reported" test "$(jq '.summary.errors' "$work/out.json")" -eq 0
 
 jq -r --arg root "$fx" '.findings[] | [.rule_id, .severity,
 	(.evidence.path | ltrimstr($root)), (.evidence.line // 0 | tostring),
@@ -68,32 +66,32 @@ fi
 
 # The fake shadow's secret must never be read into any output.
 for f in out.json out.txt list.json err; do
-	check "shadow content not in $f" bash -c "! grep -q FIXTURE-SHADOW '$work/$f'"
+	checkq "shadow content not in $f" bash -c "! grep -q FIXTURE-SHADOW '$work/$f'"
 done
-check "inventory absent without --list" \
+checkq "inventory absent without --list" \
 	test "$(jq '.data.forwarders.inventory' "$work/out.json")" = null
 n=$(jq '.data.forwarders.inventory | length' "$work/list.json")
 d=$(jq '.data.forwarders.destinations' "$work/list.json")
-check "--list inventory holds every destination ($n = $d)" test "$n" -eq "$d" -a "$n" -gt 50
-check "inventory lists internal destinations too" \
+checkq "--list inventory holds every destination ($n = $d)" test "$n" -eq "$d" -a "$n" -gt 50
+checkq "inventory lists internal destinations too" \
 	test "$(jq '[.data.forwarders.inventory[] | select(.external == false)] | length' "$work/list.json")" -gt 20
-check "inventory marks the Roundcube-disabled rule" \
+checkq "inventory marks the Roundcube-disabled rule" \
 	test "$(jq '[.data.forwarders.inventory[] | select(.destination == "old@disabled.example" and .disabled)] | length' "$work/list.json")" -eq 1
-check "local domains from main.cf \$references, vdomains, Exim, panels" \
+checkq "local domains from main.cf \$references, vdomains, Exim, panels" \
 	test "$(jq -r '.data.forwarders.local_domains | sort | join(" ")' "$work/out.json")" = \
 	"da.example example.com example.net example.org eximdom.example eximlist.example lists.example.com localhost localhost.example.com mail.example.com shop.example"
-check "invalid UTF-8 escaped in JSON" grep -q 'alice.\\\\xff@evil-utf8.example' "$work/out.json"
-check "text inventory rendered" grep -q 'EXTERNAL redirect sieve       carol' "$work/out.txt"
-check "text shows the hidden forward" grep -q 'Hidden forward to carol.archive@partner.example' "$work/out.txt"
-check "excerpt of the rule in JSON" \
+checkq "invalid UTF-8 escaped in JSON" grep -q 'alice.\\\\xff@evil-utf8.example' "$work/out.json"
+checkq "text inventory rendered" grep -q 'EXTERNAL redirect sieve       carol' "$work/out.txt"
+checkq "text shows the hidden forward" grep -q 'Hidden forward to carol.archive@partner.example' "$work/out.txt"
+checkq "excerpt of the rule in JSON" \
 	test "$(jq -r '.findings[] | select(.evidence.line == 5 and (.evidence.path | endswith("carol/.dovecot.sieve"))) | .excerpt' "$work/out.json")" = \
 	'redirect :copy "carol.archive@partner.example";'
-check "details carry owner/destination/source" \
+checkq "details carry owner/destination/source" \
 	test "$(jq -r '.findings[] | select(.details.destination == "dave.copy@gmail.com") | [.details.owner, .details.source] | join(",")' "$work/out.json")" = "dave,procmail"
 
-check "backdated file (old mtime, new ctime) flagged in details" \
+checkq "backdated file (old mtime, new ctime) flagged in details" \
 	test "$(jq -r '.findings[] | select(.details.destination == "carol.archive@partner.example") | [.details.recent, .details.ctime_recent] | map(tostring) | join(",")' "$work/out.json")" = "false,true"
-check "cPanel per-mailbox filter owned by the mailbox" \
+checkq "cPanel per-mailbox filter owned by the mailbox" \
 	test "$(jq -r '.findings[] | select(.details.destination == "phish@collector.example") | .details.owner + "," + .details.source' "$work/out.json")" = "info@shop.example,cpanel"
 
 # allowed_forward_domains and recent_days from the configuration
@@ -107,11 +105,11 @@ CONF
 set +e
 "$MW_BIN" forwarders --format json --config "$work/mw.conf" --root "$fx" >"$work/cfg.json" 2>/dev/null
 set -e
-check "allowed_forward_domains silences a destination" \
+checkq "allowed_forward_domains silences a destination" \
 	test "$(jq '[.findings[] | select(.details.destination == "support@partner-corp.example")] | length' "$work/cfg.json")" -eq 0
-check "configured local_domains count as local" \
+checkq "configured local_domains count as local" \
 	test "$(jq '[.findings[] | select(.details.destination == "outsider@contractor.example")] | length' "$work/cfg.json")" -eq 0
-check "recent_days = 0 turns the recent rule off" \
+checkq "recent_days = 0 turns the recent rule off" \
 	test "$(jq '[.findings[] | select(.rule_id == "forwarders.recent-external")] | length' "$work/cfg.json")" -eq 0
 
 # Hostile inputs in a second tree: a FIFO where .forward belongs (must not
@@ -131,19 +129,19 @@ timeout 60 "$MW_BIN" forwarders --format json --root "$h" >"$work/hostile.json" 
 rc=$?
 timeout 60 "$MW_BIN" forwarders --color never --root "$h" >"$work/hostile.txt" 2>&1
 set -e
-check "hostile tree: finishes with exit 2 (errors reported, not hung)" test "$rc" -eq 2
-check "hostile tree: FIFO refused as not a regular file" \
+checkq "hostile tree: finishes with exit 2 (errors reported, not hung)" test "$rc" -eq 2
+checkq "hostile tree: FIFO refused as not a regular file" \
 	test "$(jq '[.errors[] | select(.path | endswith("/home/f/.forward"))] | length' "$work/hostile.json")" -eq 1
-check "hostile tree: 5 MiB .forward is one medium finding, not an error" \
+checkq "hostile tree: 5 MiB .forward is one medium finding, not an error" \
 	test "$(jq -c '[([.findings[] | select(.evidence.path | endswith("/home/big/.forward")) | [.rule_id, .severity]]),
 		([.errors[] | select(.path | endswith("/home/big/.forward"))] | length)]' "$work/hostile.json")" = \
 	'[[["forwarders.oversized","medium"]],0]'
-check "hostile tree: only the FIFO is an error" \
+checkq "hostile tree: only the FIFO is an error" \
 	test "$(jq '.errors | length' "$work/hostile.json")" -eq 1
-check "hostile tree: no raw ESC in text output" bash -c "! grep -q \$'\\033' '$work/hostile.txt'"
-check "hostile tree: escaped address reported" \
+checkq "hostile tree: no raw ESC in text output" bash -c "! grep -q \$'\\033' '$work/hostile.txt'"
+checkq "hostile tree: escaped address reported" \
 	grep -q 'evil\\\\x1b\[2J' "$work/hostile.json"
-check "hostile tree: escape sequences make a not-a-forward-file finding, no address" \
+checkq "hostile tree: escape sequences make a not-a-forward-file finding, no address" \
 	test "$(jq -c '[.findings[] | select(.evidence.path | endswith("/home/esc/.forward")) | [.rule_id, .severity]]' "$work/hostile.json")" = \
 	'[["forwarders.not-a-mail-file","medium"]]'
 
@@ -188,28 +186,28 @@ vf() {	# vf USER-OR-PATH-SUFFIX -> "rule_id severity destination" lines, sorted
 	jq -r --arg p "$1" '.findings[] | select(.evidence.path | endswith($p)) |
 		"\(.rule_id) \(.severity) \(.details.destination // "-")"' "$work/v.json" | LC_ALL=C sort
 }
-check "verdicts tree: exit 1, no errors" test "$vrc" -eq 1 -a "$(jq '.errors | length' "$work/v.json")" -eq 0
-check "9: random bytes are one medium finding, no address" \
+checkq "verdicts tree: exit 1, no errors" test "$vrc" -eq 1 -a "$(jq '.errors | length' "$work/v.json")" -eq 0
+checkq "9: random bytes are one medium finding, no address" \
 	test "$(vf /home/rand/.forward)" = "forwarders.not-a-mail-file medium -"
-check "9: a PHP file as .forward is one medium finding" \
+checkq "9: a PHP file as .forward is one medium finding" \
 	test "$(vf /home/php/.forward)" = "forwarders.not-a-mail-file medium -"
-check "9: ten parse errors, ten distinct finding ids" \
+checkq "9: ten parse errors, ten distinct finding ids" \
 	test "$(jq '[.findings[] | select(.rule_id == "forwarders.parse-error" and (.evidence.path | endswith("/home/ten/.procmailrc"))) | .details.finding_id] | unique | length' "$work/va.json")" -eq 10
-check "9: every finding id unique in the audit" \
+checkq "9: every finding id unique in the audit" \
 	test "$(jq '[.findings[] | .details.finding_id] | (unique | length) == length' "$work/va.json")" = true
-check "10: a devnull alias does not hide the other aliases" \
+checkq "10: a devnull alias does not hide the other aliases" \
 	test "$(vf /etc/aliases)" = "$(printf 'forwarders.external medium bob@external.example\nforwarders.hidden-forward high carl@external.example')"
-check "10: enotify mailto: is a medium notification" \
+checkq "10: enotify mailto: is a medium notification" \
 	test "$(vf /home/exf/.dovecot.sieve)" = "forwarders.external-notify medium pager@alerts.example"
-check "11: unseen deliver + seen finish is a hidden forward" \
+checkq "11: unseen deliver + seen finish is a hidden forward" \
 	test "$(vf /home/exseen/.forward)" = "forwarders.hidden-forward high spy@external.example"
-check "11: the same inside one if block" \
+checkq "11: the same inside one if block" \
 	test "$(vf /home/exfin/.forward)" = "forwarders.hidden-forward high inv@external.example"
-check "11: a conditional save /dev/null hides the unconditional copy" \
+checkq "11: a conditional save /dev/null hides the unconditional copy" \
 	test "$(vf /home/exif/.forward)" = "forwarders.hidden-forward high copy@external.example"
-check "13: all mail to an external domain, no local copy: high though old" \
+checkq "13: all mail to an external domain, no local copy: high though old" \
 	test "$(vf /home/only/.forward)" = "forwarders.forward-all-external high only@external.example"
-check "13: with a local copy it stays medium" \
+checkq "13: with a local copy it stays medium" \
 	test "$(vf /home/keep/.forward)" = "forwarders.external medium keep@external.example"
 
 # Issue 18 item 12: virtual mailbox users under Dovecot's mail_home, in an
@@ -226,23 +224,24 @@ chown -R 5000:5000 "$vm/var/vmail"
 set +e
 "$MW_BIN" forwarders --format json --root "$vm" >"$work/vm.json" 2>/dev/null; vmrc=$?
 set -e
-check "12: no /etc/passwd: exit 1, no error, a note" \
+checkq "12: no /etc/passwd: exit 1, no error, a note" \
 	test "$vmrc" -eq 1 -a "$(jq '.errors | length' "$work/vm.json")" -eq 0 -a \
 	"$(jq '[.notes[] | select(.text | test("no .*/etc/passwd"))] | length' "$work/vm.json")" -eq 1
-check "12: the virtual user's Sieve redirect is found, owned by jane@example.net" \
+checkq "12: the virtual user's Sieve redirect is found, owned by jane@example.net" \
 	test "$(jq -r '.findings[] | select(.evidence.path | endswith("/var/vmail/example.net/jane/sieve/fwd.sieve")) | "\(.rule_id) \(.details.owner) \(.details.destination)"' "$work/vm.json")" = \
 	"forwarders.forward-all-external jane@example.net someone@example.org"
-check "12: the aliases are still audited" \
+checkq "12: the aliases are still audited" \
 	test "$(jq '[.findings[] | select(.details.destination == "ops@external.example")] | length' "$work/vm.json")" -eq 1
-check "hostile tree: Sieve nesting bomb is a parse error, not a crash" \
+checkq "hostile tree: Sieve nesting bomb is a parse error, not a crash" \
 	test "$(jq '[.findings[] | select(.rule_id == "forwarders.parse-error" and (.evidence.path | endswith("/home/deep/.dovecot.sieve")))] | length' "$work/hostile.json")" -eq 1
-check "hostile tree: symlinked home not walked" \
+checkq "hostile tree: symlinked home not walked" \
 	jq -e '.notes[] | select(.text | test("home /home/link of link is reached through a symbolic link"))' "$work/hostile.json"
 
 # a missing root is a usage/IO error (exit 2), not a clean run
 set +e
 "$MW_BIN" forwarders --root "$work/nope" >/dev/null 2>&1; rc=$?
 set -e
-check "missing --root exits 2" test "$rc" -eq 2
+checkq "missing --root exits 2" test "$rc" -eq 2
 
+[ "$fails" -eq 0 ] || fail=1
 exit $fail

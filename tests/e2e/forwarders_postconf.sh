@@ -34,21 +34,20 @@ unshare -m --propagation private bash -c '
 ' _ "$cfg" "$MW_BIN" >"$work/out.json" 2>"$work/err" || true
 
 fail=0
-check() {
-	if "${@:2}" >/dev/null; then echo "ok   - $1"; else echo "FAIL - $1"; fail=1; fi
-}
-check "output is a report" jq -e '.schema' "$work/out.json"
-check "settings came from postconf -n" \
+. "$MW_TOP/tests/lib/check.sh"
+checkq "output is a report" jq -e '.schema' "$work/out.json"
+checkq "settings came from postconf -n" \
 	jq -e '.notes[] | select(.text == "Postfix settings from postconf -n")' "$work/out.json"
 doms=$(jq -r '.data.forwarders.local_domains | join(" ")' "$work/out.json")
 for d in mx.test-postconf.example test-postconf.example vdom-postconf.example; do
-	check "local domain $d (mydestination with \$references, virtual_alias_domains)" \
+	checkq "local domain $d (mydestination with \$references, virtual_alias_domains)" \
 		grep -qw "$d" <<<"$doms"
 done
-check "virtual_alias_maps text source audited: external forward found" \
+checkq "virtual_alias_maps text source audited: external forward found" \
 	test "$(jq --arg p "$work/virtual" '[.findings[] | select(.evidence.path == $p and .details.destination == "boss.leak@gmail.com")] | length' "$work/out.json")" -eq 1
-check "internal virtual destination is not a finding but is listed" \
+checkq "internal virtual destination is not a finding but is listed" \
 	test "$(jq --arg p "$work/virtual" '[.data.forwarders.inventory[] | select(.path == $p and .external == false)] | length' "$work/out.json")" -eq 1
-check "alias_maps from postconf read: sales is local" \
+checkq "alias_maps from postconf read: sales is local" \
 	test "$(jq --arg p "$work/aliases" '[.data.forwarders.inventory[] | select(.path == $p)] | length' "$work/out.json")" -eq 2
+[ "$fails" -eq 0 ] || fail=1
 exit $fail

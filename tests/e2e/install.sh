@@ -9,10 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 dest=$tmp/root
 fail=0
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1; shift
-	if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
+. "$MW_TOP/tests/lib/check.sh"
 
 # Same variables the packager would use; a release build of the tree.
 mk() { make -s -C "$MW_TOP" --no-print-directory PREFIX=/usr DESTDIR="$dest" "$@"; }
@@ -50,4 +47,5 @@ check "configuration left in place" grep -q 'admin@example.org' "$dest/etc/mailw
 left=$(find "$dest" -type f | grep -v '/etc/mailwarden.conf$' || true)
 check "nothing else left behind" test -z "$left"
 [ -z "$left" ] || echo "$left"
+[ "$fails" -eq 0 ] || fail=1
 exit $fail

@@ -38,10 +38,7 @@ cleanup() {
 trap cleanup EXIT
 
 fail=0
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1; shift
-	if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
+. "$MW_TOP/tests/lib/check.sh"
 N() { jq -r "$2" "$1"; }
 
 # ---------------------------------------------------------------- fixtures
@@ -261,4 +258,5 @@ PY
 else
 	echo "mode: could not set up /dev/log in the namespace -> syslog fallback skipped"
 fi
+[ "$fails" -eq 0 ] || fail=1
 exit $fail

@@ -39,10 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail=0
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1; shift
-	if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
+. "$MW_TOP/tests/lib/check.sh"
 # What is on the host outside /tmp, /proc, ...: for the stray-file check.
 # /var/lib/mailwarden is checked on its own ("state gone"): any mailwarden
 # run elsewhere on this host may make its scan cache there meanwhile.
@@ -142,4 +139,5 @@ elif [ "${CI:-}" = true ]; then
 else
 	echo "WARNING: ansible-playbook NOT INSTALLED: the role was NOT tested"
 fi
+[ "$fails" -eq 0 ] || fail=1
 exit $fail

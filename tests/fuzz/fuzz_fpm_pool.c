@@ -1,5 +1,7 @@
-/* libFuzzer target: the PHP-FPM pool file parser (firewall/fw_parse.h). */
+/* libFuzzer target: the PHP-FPM pool users parser (sysconf/fpm.h) over
+ * the PHP INI parser (sysconf/ini.h). */
 #include "tests/fuzz/fw_fuzz.h"
+#include "sysconf/fpm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -9,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!buf)
 		return 0;
-	fw_parse_fpm_pool(buf, size, &fw_fuzz_cb);
+	mw_fpm_parse_pool_users(buf, size, &fw_fuzz_cb);
 	free(buf);
 	return 0;
 }

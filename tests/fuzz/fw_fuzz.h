@@ -1,6 +1,6 @@
 /*
- * Shared by the fuzz targets of firewall/fw_parse.h (Apache, nginx, PHP-FPM
- * pools): callbacks that abort on a broken promise of the parser, and an
+ * Shared by the fuzz targets of sysconf's web-server and PHP-FPM parsers and
+ * the firewall's users over them: callbacks that abort on a broken promise of the parser, and an
  * exact-size copy of the input without a NUL, so that reading past it is an
  * ASan error.
  */
@@ -13,6 +13,7 @@
 
 #include "firewall/fw_limits.h"
 #include "firewall/fw_parse.h"
+#include "sysconf/webconf.h"
 
 static inline void fw_fuzz_user(void *arg, const char *name, unsigned long line,
 				const char *directive)
@@ -30,7 +31,19 @@ static inline void fw_fuzz_problem(void *arg, unsigned long line, const char *ms
 		abort();
 }
 
-static const struct fw_parse_cb fw_fuzz_cb = { NULL, fw_fuzz_user, fw_fuzz_problem };
+static const struct mw_sysconf_cb fw_fuzz_cb = { NULL, fw_fuzz_user, fw_fuzz_problem };
+
+/* sysconf/webconf.h directly: a value lies inside the buffer (arg: its
+ * start and end), on a real line. */
+static inline void fw_fuzz_directive(void *arg, const char *name, const char *v,
+				     size_t vn, unsigned long line, unsigned depth)
+{
+	const char *const *buf = arg;
+
+	(void)depth;
+	if (!name || line == 0 || (v && (v < buf[0] || v + vn > buf[1])) || (!v && vn))
+		abort();
+}
 
 /* The input as a malloc'ed buffer of exactly size bytes (NULL: no memory). */
 static inline char *fw_fuzz_copy(const uint8_t *data, size_t size)

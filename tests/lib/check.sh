@@ -5,6 +5,7 @@
 #                             and count the failure in $fails
 #   jqt FILE FILTER           true when the jq FILTER over FILE yields true
 #   refused COMMAND...        true when COMMAND fails (its output dropped)
+#   checkq "what" COMMAND...  check, with COMMAND's standard output dropped
 fails=0
 check() {
 	local what=$1
@@ -21,4 +22,12 @@ jqt() {
 }
 refused() {
 	! "$@" >/dev/null 2>&1
+}
+checkq() {
+	local what=$1
+	shift
+	check "$what" quiet "$@"
+}
+quiet() {
+	"$@" >/dev/null
 }

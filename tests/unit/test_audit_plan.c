@@ -26,6 +26,7 @@ static enum mw_cause cause_of(const char *rule)
 		{ "logs.blocklist", MW_CAUSE_REJECTIONS }, { "logs.", MW_CAUSE_LOCAL_SENDER },
 		{ "forwarders.", MW_CAUSE_FORWARDER }, { "relay.", MW_CAUSE_RELAY },
 		{ "firewall.", MW_CAUSE_FIREWALL },
+		{ "queue.web-user-mail", MW_CAUSE_LOCAL_SENDER },
 	};
 	size_t i;
 

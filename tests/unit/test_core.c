@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/escape.h"
 #include "core/excerpt.h"
+#include "core/hostaddr.h"
 #include "core/safefile.h"
 #include "core/spawn.h"
 #include "core/strlist.h"
@@ -351,10 +352,36 @@ static void test_spawn(void **state)
 	mw_buf_free(&out);
 }
 
+/* The kernel's own loopback address comes back, on a loopback interface,
+ * with host scope; and the route source toward it is itself. */
+static void on_host_addr(void *ud, const struct mw_hostaddr *a)
+{
+	int *seen = ud;
+
+	if (a->ip.family == AF_INET && a->ip.a[0] == 127 && a->ip.a[3] == 1 &&
+	    a->loopback_if && a->scope == 254 && a->ifname[0])
+		*seen = 1;
+}
+
+static void test_host_addresses(void **state)
+{
+	struct mw_ip src;
+	int seen = 0;
+
+	(void)state;
+	assert_int_equal(mw_host_addresses(on_host_addr, &seen), 0);
+	assert_int_equal(seen, 1);
+	assert_int_equal(mw_host_route_source(AF_INET, "127.0.0.1", &src), 0);
+	assert_int_equal(src.family, AF_INET);
+	assert_int_equal(src.a[0], 127);
+	assert_int_equal(mw_host_route_source(AF_INET, "not-an-address", &src), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape_controls),
+		cmocka_unit_test(test_host_addresses),
 		cmocka_unit_test(test_escape_utf8),
 		cmocka_unit_test(test_escape_nul_and_truncated_seq),
 		cmocka_unit_test(test_excerpt_long_line),

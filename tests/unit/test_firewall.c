@@ -8,6 +8,7 @@
 #include "firewall/fw_parse.h"
 #include "firewall/fw_policy.h"
 #include "reports/report.h"
+#include "sysconf/fpm.h"
 
 /* What a parser reported: "user@line:directive;" and "!line:msg;" */
 struct seen {
@@ -30,12 +31,12 @@ static void on_problem(void *arg, unsigned long line, const char *msg)
 	snprintf(sn->s + n, sizeof(sn->s) - n, "!%lu:%s;", line, msg);
 }
 
-typedef void (*parser_fn)(const char *, size_t, const struct fw_parse_cb *);
+typedef void (*parser_fn)(const char *, size_t, const struct mw_sysconf_cb *);
 
 static const char *run(parser_fn fn, const char *text, size_t len)
 {
 	static struct seen sn;
-	struct fw_parse_cb cb = { &sn, on_user, on_problem };
+	struct mw_sysconf_cb cb = { &sn, on_user, on_problem };
 
 	sn.s[0] = '\0';
 	fn(text, len, &cb);
@@ -47,31 +48,35 @@ static const char *run(parser_fn fn, const char *text, size_t len)
 static void test_fpm_pool(void **state)
 {
 	(void)state;
-	assert_string_equal(RUN(fw_parse_fpm_pool,
+	assert_string_equal(RUN(mw_fpm_parse_pool_users,
 		"; comment\n[www]\nuser = www-data\ngroup = www-data\nlisten.owner = nobody\n"),
 		"www-data@3:user;");
 	/* $pool expansion, quotes, trailing comment, CRLF, case of the key */
-	assert_string_equal(RUN(fw_parse_fpm_pool,
+	assert_string_equal(RUN(mw_fpm_parse_pool_users,
 		"[site7]\r\nUSER = \"web_$pool\" ; x\r\n[b]\nuser=$pool$pool ;c\n"),
 		"web_site7@2:user;bb@4:user;");
-	assert_string_equal(RUN(fw_parse_fpm_pool, "user = x\n[p]\nuser = 'y\n"),
+	assert_string_equal(RUN(mw_fpm_parse_pool_users, "user = x\n[p]\nuser = 'y\n"),
 		"!1:user outside a [pool] section;!3:unterminated quote;");
-	assert_string_equal(RUN(fw_parse_fpm_pool, "[p\nuser = x\n[q]\nnonsense\nuser=\n"),
-		"!1:unterminated [section];!2:user outside a [pool] section;"
-		"!4:expected key = value;!5:empty user;");
-	assert_string_equal(RUN(fw_parse_fpm_pool, "[p]\nuser = ${WEBUSER}\n"),
+	/* php-fpm refuses such a file; its user is still reported */
+	assert_string_equal(RUN(mw_fpm_parse_pool_users, "[p\nuser = x\n[q]\nnonsense\nuser=\n"),
+		"!1:section without ']';x@2:user;"
+		"!4:line without '=';!5:empty user;");
+	/* quoted parts are joined, as PHP's INI parser joins them */
+	assert_string_equal(RUN(mw_fpm_parse_pool_users, "[p]\nuser = \"a\" 'b'\n"),
+		"ab@2:user;");
+	assert_string_equal(RUN(mw_fpm_parse_pool_users, "[p]\nuser = ${WEBUSER}\n"),
 		"!2:environment variable in user (not resolved);");
 	/* a NUL inside the value and a name past the cap are refused */
-	assert_string_equal(run(fw_parse_fpm_pool, "[p]\nuser = a\0b\n", 14),
-		"!2:user name too long;");
+	assert_string_equal(run(mw_fpm_parse_pool_users, "[p]\nuser = a\0b\n", 14),
+		"!2:NUL byte in user;");
 	{
 		char big[200];
 
 		snprintf(big, sizeof(big), "[p]\nuser = %0120d\n", 7);
-		assert_string_equal(run(fw_parse_fpm_pool, big, strlen(big)),
+		assert_string_equal(run(mw_fpm_parse_pool_users, big, strlen(big)),
 				    "!2:user name too long;");
 	}
-	assert_string_equal(RUN(fw_parse_fpm_pool, ""), "");
+	assert_string_equal(RUN(mw_fpm_parse_pool_users, ""), "");
 }
 
 static void test_apache(void **state)

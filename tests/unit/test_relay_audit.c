@@ -22,6 +22,11 @@ static void test_kv_parse(void **state)
 			    "submission/inet/smtpd_sasl_auth_enable = yes\n"
 			    "mynetworks = 10.0.0.0/8\n"
 			    "hostlist relay_from_hosts = <; 127.0.0.1 ; ::1\n";
+	const char exim[] = "remote_smtp:\n"
+			    "  driver = smtp\n"
+			    "  no_hosts_randomize\n"
+			    "relay_out transport:\n"
+			    "  interface = 192.0.2.1\n";
 	struct mw_kvlist kv = { 0 };
 	(void)state;
 
@@ -34,6 +39,16 @@ static void test_kv_parse(void **state)
 	assert_string_equal(mw_kv_get(&kv, "hostlist relay_from_hosts"), "<; 127.0.0.1 ; ::1");
 	assert_null(mw_kv_get(&kv, "nope"));
 	assert_int_equal(kv.v[0].line, 1);
+	assert_null(kv.v[0].section);
+	mw_kv_free(&kv);
+
+	/* `exim -bP transports`: driver block headers become the section */
+	assert_int_equal(mw_kv_parse(exim, sizeof(exim) - 1, &kv), MW_OK);
+	assert_int_equal(kv.n, 2);
+	assert_int_equal(kv.bad_lines, 1);
+	assert_string_equal(kv.v[0].section, "remote_smtp");
+	assert_string_equal(kv.v[1].section, "relay_out");
+	assert_string_equal(kv.v[1].value, "192.0.2.1");
 	mw_kv_free(&kv);
 }
 
@@ -65,24 +80,24 @@ static void test_services_parse(void **state)
 static void test_net_parse_and_match(void **state)
 {
 	struct mw_netlist l = { 0 };
-	unsigned char a[16];
+	struct mw_ip a;
 	unsigned p;
-	int fam, trusted;
+	int trusted;
 	json_t *m;
 	(void)state;
 
-	assert_int_equal(mw_net_parse_addr("10.1.2.3/8", &fam, a, &p), 0);
-	assert_int_equal(fam, AF_INET);
+	assert_int_equal(mw_ipnet_parse("10.1.2.3/8", &a, &p), 0);
+	assert_int_equal(a.family, AF_INET);
 	assert_int_equal(p, 8);
-	assert_int_equal(a[0], 10);
-	assert_int_equal(a[1], 0);	/* host bits cleared */
-	assert_int_equal(mw_net_parse_addr("[2001:db8::1]/32", &fam, a, &p), 0);
-	assert_int_equal(fam, AF_INET6);
+	assert_int_equal(a.a[0], 10);
+	assert_int_equal(a.a[1], 0);	/* host bits cleared */
+	assert_int_equal(mw_ipnet_parse("[2001:db8::1]/32", &a, &p), 0);
+	assert_int_equal(a.family, AF_INET6);
 	assert_int_equal(p, 32);
-	assert_int_equal(mw_net_parse_addr("192.0.2.1/33", &fam, a, &p), -1);
-	assert_int_equal(mw_net_parse_addr("192.0.2.1/", &fam, a, &p), -1);
-	assert_int_equal(mw_net_parse_addr("[::1", &fam, a, &p), -1);
-	assert_int_equal(mw_net_parse_addr("mail.example", &fam, a, &p), -1);
+	assert_int_equal(mw_ipnet_parse("192.0.2.1/33", &a, &p), -1);
+	assert_int_equal(mw_ipnet_parse("192.0.2.1/", &a, &p), -1);
+	assert_int_equal(mw_ipnet_parse("[::1", &a, &p), -1);
+	assert_int_equal(mw_ipnet_parse("mail.example", &a, &p), -1);
 
 	assert_int_equal(mw_netlist_parse_postfix(
 		"127.0.0.0/8, [::ffff:127.0.0.0]/104 [::1]/128 !192.168.1.7 192.168.1.0/24 "
@@ -122,7 +137,7 @@ static void test_net_parse_and_match(void **state)
 	/* Exim lists: custom separator, "::" as a literal colon */
 	assert_int_equal(mw_netlist_parse_exim("<; 127.0.0.1 ; ::1 ; 10.0.0.0/8", &l), MW_OK);
 	assert_int_equal(l.n, 3);
-	assert_int_equal(l.v[1].family, AF_INET6);
+	assert_int_equal(l.v[1].ip.family, AF_INET6);
 	mw_netlist_free(&l);
 	assert_int_equal(mw_netlist_parse_exim("127.0.0.1 : ::::1 : * : +trusted : @[]", &l),
 			 MW_OK);

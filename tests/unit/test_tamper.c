@@ -116,6 +116,7 @@ struct idoc {
 	int n;
 	char sec[8][64], key[8][64], val[8][256];
 	unsigned long line[8];
+	struct mw_tamper_parse_stats *st;
 };
 
 static int on_ini_e(void *ud, const struct mw_ini_entry *e)
@@ -129,6 +130,13 @@ static int on_ini_e(void *ud, const struct mw_ini_entry *e)
 	snprintf(d->val[d->n], 256, "%s", e->value);
 	d->line[d->n++] = e->line;
 	return 0;
+}
+
+static void on_ini_problem_e(void *ud, unsigned long line, const char *what)
+{
+	struct idoc *d = ud;
+
+	mw_tamper_problem(d->st, line, what);
 }
 
 static void test_ini_parse(void **state)
@@ -149,7 +157,9 @@ static void test_ini_parse(void **state)
 
 	(void)state;
 	memset(&d, 0, sizeof(d));
-	mw_ini_parse(t, strlen(t), on_ini_e, &d, &st);
+	memset(&st, 0, sizeof(st));
+	d.st = &st;
+	mw_ini_parse(t, strlen(t), on_ini_e, on_ini_problem_e, &d);
 	assert_int_equal(d.n, 6);
 	assert_string_equal(d.key[0], "a");
 	assert_string_equal(d.val[0], "1");
