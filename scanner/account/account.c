@@ -451,12 +451,13 @@ static enum mw_err account_run(struct acct_run *a)
 	read_forwarders(a);
 	read_sieve(a);
 	read_queue(a);
+	a->roundcube = acct_roundcube_read(a);
 	judge(a);
 	if (compromised(a))
 		add_finding(a);
 	if (o->action == MW_ACCT_RESPOND)
 		resp = acct_respond(a);
-	data = json_pack("{s:o, s:o, s:O, s:o, s:O, s:o, s:o, s:s, s:O, s:o}",
+	data = json_pack("{s:o, s:o, s:O, s:o, s:O, s:o, s:o, s:O, s:s, s:O, s:o}",
 			 "user", mw_json_raw(o->user),
 			 "logins", acct_logins_json(&a->logins),
 			 "forwarders", a->forwarders,
@@ -464,6 +465,7 @@ static enum mw_err account_run(struct acct_run *a)
 			 "files", a->files,
 			 "queued", a->queued >= 0 ? json_integer(a->queued) : json_null(),
 			 "sent", json_integer((json_int_t)a->logins.sent),
+			 "roundcube", a->roundcube ? a->roundcube : json_null(),
 			 "verdict", compromised(a) ? "compromised" : "no sign of compromise",
 			 "evidence", a->evidence,
 			 "response", resp ? resp : json_null());
@@ -501,6 +503,7 @@ enum mw_err mw_account_run(struct mw_ctx *ctx, const struct mw_account_opts *o,
 	json_decref(a->forwarders);
 	json_decref(a->files);
 	json_decref(a->evidence);
+	json_decref(a->roundcube);
 	free(a);
 	return e;
 }
@@ -524,6 +527,8 @@ enum mw_err mw_account_opts_describe(const struct mw_account_opts *o, struct mw_
 		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
 	if (!e && o->exim)
 		e = mw_buf_printf(b, " --exim %s", o->exim);
+	if (!e && o->roundcube_config)
+		e = mw_buf_printf(b, " --roundcube-config %s", o->roundcube_config);
 	for (i = 0; !e && i < o->nlogs; i++)
 		e = mw_buf_printf(b, " --log %s", o->logs[i]);
 	if (!e && o->action == MW_ACCT_RESPOND)

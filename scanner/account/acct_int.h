@@ -40,6 +40,7 @@ struct acct_run {
 	int sieve_read;		/* doveadm sieve list worked */
 	long queued;		/* -1: the queue was not read */
 	json_t *evidence;	/* strings */
+	json_t *roundcube;	/* the Roundcube sites (roundcube.c) */
 	int strong, weak;	/* evidence weights of the verdict */
 	char dovecot_dir[1024], postfix_dir[1024];
 };
@@ -74,6 +75,10 @@ int acct_sieve_get(const struct acct_run *a, const char *name, struct mw_buf *ou
 /* --respond / --restore (respond.c): the "response" object, or NULL. */
 json_t *acct_respond(struct acct_run *a);
 json_t *acct_restore(struct acct_run *a);
+
+/* The Roundcube sites of this host and the account's sessions in them
+ * (roundcube.c): a new array, never NULL unless out of memory. */
+json_t *acct_roundcube_read(struct acct_run *a);
 
 /* Text renderer of the "account" data section (render.c). */
 int acct_render(FILE *out, const json_t *data, int color);

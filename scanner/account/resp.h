@@ -64,6 +64,11 @@ int acct_unblock_file(struct resp *p, json_t *st, const char *const *after);
  * -1 when argv cannot run. */
 int acct_config_names(const char *const *argv, const char *path, const char *also);
 
+/* Step "roundcube" (roundcube.c): end the account's webmail sessions, or
+ * print the statement for a database it does not connect to; its undo. */
+void acct_roundcube_end(struct resp *p);
+int acct_roundcube_restore(struct resp *p, json_t *st, char *what, size_t wl);
+
 /* The Exim block (exim_block.c): step "block-exim", and its undo. */
 void acct_block_exim(struct resp *p);
 int acct_unblock_exim(struct resp *p, json_t *st, char *what, size_t wl);

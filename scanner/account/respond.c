@@ -541,9 +541,6 @@ static void manual(struct resp *p)
 		 "for a passwd-file, the panel's own reset for a panel account): mailwarden "
 		 "never changes it", a->o->user);
 	json_array_append_new(m, mw_json_raw(buf));
-	json_array_append_new(m, json_string("end the webmail sessions too: Roundcube keeps "
-					     "its own (its session table), and a stolen webmail "
-					     "session survives the password reset"));
 	json_array_foreach(a->forwarders, i, v) {
 		const char *src = json_string_value(json_object_get(v, "source"));
 
@@ -605,6 +602,7 @@ json_t *acct_respond(struct acct_run *a)
 		block_postfix(&p);
 		acct_block_exim(&p);
 		kick(&p);
+		acct_roundcube_end(&p);
 		hold(&p);
 	} else {
 		mw_report_error(a->r, CHECK, p.dir, 0, MW_ERR_NOMEM, "out of memory");
@@ -642,6 +640,8 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 	}
 	if (strcmp(step, "block-exim") == 0)
 		return acct_unblock_exim(p, st, what, wl);
+	if (strcmp(step, "roundcube") == 0)
+		return acct_roundcube_restore(p, st, what, wl);
 	if (strcmp(step, "forward-file") == 0) {
 		snprintf(what, wl, "move %s back (byte-identical)",
 			 json_string_value(json_object_get(st, "path")));
