@@ -244,14 +244,12 @@ static int dquote(struct rd *r, const struct rc_php *ph, struct val *v)
 			p = dq_escape(p, e, v);
 			continue;
 		}
-		if (*p == '{' && p + 1 < e && p[1] == '$') {
-			brace = 1;
-			p++;
-		} else if (*p == '$' && p + 1 < e && p[1] == '{') {
+		/* {$name} and ${name}: p lands on the '$' before the name */
+		if ((*p == '{' && p + 1 < e && p[1] == '$') || (*p == '$' && p + 1 < e && p[1] == '{')) {
 			brace = 1;
 			p++;
 		}
-		if (*p != '$' || p + 1 >= e || !ident_char((unsigned char)p[1], 1)) {
+		if ((*p != '$' && !brace) || p + 1 >= e || !ident_char((unsigned char)p[1], 1)) {
 			if (brace)
 				v->known = 0;
 			put(v, p, 1);
