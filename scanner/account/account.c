@@ -123,7 +123,10 @@ int acct_sieve_get(const struct acct_run *a, const char *name, struct mw_buf *ou
 
 static void on_line(void *arg, const struct ml_line *l)
 {
-	acct_logins_feed(arg, l);
+	struct acct_run *a = arg;
+
+	acct_logins_feed(&a->logins, l);
+	acct_sent_feed(&a->sent, l);
 }
 
 static enum mw_err read_logins(struct acct_run *a)
@@ -137,7 +140,7 @@ static enum mw_err read_logins(struct acct_run *a)
 	lo.journal = a->o->journal;
 	lo.journal_dir = a->o->journal_dir;
 	lo.root = a->o->root;
-	return ml_logs_feed(a->ctx, &lo, on_line, &a->logins);
+	return ml_logs_feed(a->ctx, &lo, on_line, a);
 }
 
 /* --- forwarders ---------------------------------------------------------- */
@@ -457,7 +460,7 @@ static enum mw_err account_run(struct acct_run *a)
 		add_finding(a);
 	if (o->action == MW_ACCT_RESPOND)
 		resp = acct_respond(a);
-	data = json_pack("{s:o, s:o, s:O, s:o, s:O, s:o, s:o, s:O, s:s, s:O, s:o}",
+	data = json_pack("{s:o, s:o, s:O, s:o, s:O, s:o, s:o, s:o, s:O, s:s, s:O, s:o}",
 			 "user", mw_json_raw(o->user),
 			 "logins", acct_logins_json(&a->logins),
 			 "forwarders", a->forwarders,
@@ -465,6 +468,7 @@ static enum mw_err account_run(struct acct_run *a)
 			 "files", a->files,
 			 "queued", a->queued >= 0 ? json_integer(a->queued) : json_null(),
 			 "sent", json_integer((json_int_t)a->logins.sent),
+			 "recipients", acct_sent_json(&a->sent),
 			 "roundcube", a->roundcube ? a->roundcube : json_null(),
 			 "verdict", compromised(a) ? "compromised" : "no sign of compromise",
 			 "evidence", a->evidence,
@@ -492,11 +496,13 @@ enum mw_err mw_account_run(struct mw_ctx *ctx, const struct mw_account_opts *o,
 	a->files = json_array();
 	a->evidence = json_array();
 	acct_logins_init(&a->logins, o->user ? o->user : "");
+	(void)acct_sent_init(&a->sent, o->user ? o->user : "");
 	ctx->report = report;
-	e = a->forwarders && a->files && a->evidence ? account_run(a)
+	e = a->forwarders && a->files && a->evidence && a->sent.ids ? account_run(a)
 						     : mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 	ctx->report = saved;
 	acct_logins_free(&a->logins);
+	acct_sent_free(&a->sent);
 	mw_strlist_clear(&a->local_domains);
 	for (i = 0; i < a->nscripts; i++)
 		free(a->scripts[i].name);

@@ -10,6 +10,7 @@
 #include "reports/report.h"
 #include "scanner/account/account.h"
 #include "scanner/account/logins.h"
+#include "scanner/account/sent.h"
 
 #define CHECK			"account"
 #define ACCT_MAX_SCRIPTS	64		/* Sieve scripts read per account */
@@ -32,6 +33,7 @@ struct acct_run {
 	const struct mw_account_opts *o;
 	struct mw_report *r;
 	struct acct_logins logins;
+	struct acct_sent sent;	/* recipients of the mail it sent */
 	struct mw_strlist local_domains;
 	json_t *forwarders;	/* inventory entries of the account */
 	json_t *files;		/* forward/filter files with their mtime */

@@ -88,6 +88,16 @@ int acct_render(FILE *out, const json_t *d, int color)
 			json_is_true(json_object_get(v, "after_new_network"))
 				? ", after the first login from a new network" : "");
 	}
+	if ((v = json_object_get(d, "recipients")) && n(v, "recipients")) {
+		const json_t *x;
+
+		fprintf(out, "  recipients of its SMTP AUTH mail: %lld in %lld message%s, %lld domain%s:",
+			n(v, "recipients"), n(v, "messages"), n(v, "messages") == 1 ? "" : "s",
+			n(v, "domains"), n(v, "domains") == 1 ? "" : "s");
+		json_array_foreach(json_object_get(v, "top"), i, x)
+			fprintf(out, "%s %s %lld", i ? "," : "", s(x, "domain"), n(x, "recipients"));
+		fputc('\n', out);
+	}
 	if (json_is_integer(json_object_get(d, "queued")))
 		fprintf(out, "  queued mail sent as the account: %lld\n", n(d, "queued"));
 	json_array_foreach(json_object_get(d, "roundcube"), i, v) {

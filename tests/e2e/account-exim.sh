@@ -26,7 +26,7 @@ PORT=2525
 NS=mw-acct-exim-$$
 work=$(mktemp -d /tmp/mw-account-exim.XXXXXX)
 chmod 0755 "$work"
-ex=$work/ex state=$work/state
+ex=$work/ex state=$work/state rcconf=$work/rc.php
 cleanup() {
 	ex_stop "$ex"
 	ip netns del "$NS" 2>/dev/null || true
@@ -45,7 +45,8 @@ mwa() {	# mwa OUT ARGS...: mailwarden account info@mw.test on this Exim only
 	set +e
 	"$MW_BIN" account info@mw.test --no-progress --format json --exim "$ex/exim4" \
 		--dovecot-config "$work/none/dovecot.conf" --postfix-config "$work/none" \
-		--state-dir "$state" --log "$ex/log/mainlog" "$@" >"$out" 2>"$out.err"
+		--state-dir "$state" --log "$ex/log/mainlog" --roundcube-config "$rcconf" "$@" \
+		>"$out" 2>"$out.err"
 	rc=$?
 	set -e
 	sanitizer_clean "$out.err"
@@ -61,6 +62,9 @@ sum() { sha256sum <"$1" | cut -d' ' -f1; }
 ip netns add "$NS"
 ip netns exec "$NS" ip link set lo up
 mkdir -p "$state"
+# the host's own Roundcube stays out of it: this one is on MySQL (never
+# connected to; its step is by hand)
+printf '<?php\n$config["db_dsnw"] = "mysql://rc:pw@db.invalid/rc";\n' >"$rcconf"
 ex_create "$ex" "queue_only = true" "hostlist relay_from_hosts = 127.0.0.1" \
 	"acl_smtp_mail = acl_check_mail" "auth_advertise_hosts = *"
 deny=$ex/mailwarden-exim-deny

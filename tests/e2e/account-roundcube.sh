@@ -19,6 +19,7 @@
 set -euo pipefail
 : "${MW_TOP:?}" "${MW_BIN:?}"
 . "$MW_TOP/tests/lib/check.sh"
+. "$MW_TOP/tests/lib/roundcube.sh"
 for p in jq sqlite3 base64; do
 	command -v "$p" >/dev/null || { echo "$p is not installed (make deps)"; exit 77; }
 done
@@ -87,20 +88,7 @@ switch (\$dbtype) {
    break;
  }
 EOC
-schema=/usr/share/roundcube/SQL/sqlite.initial.sql
-if [ -r "$schema" ]; then
-	sqlite3 "$db/roundcube" <"$schema"
-else
-	echo "(roundcube-core not installed: Roundcube's two tables written here)"
-	sqlite3 "$db/roundcube" "CREATE TABLE users (user_id integer NOT NULL PRIMARY KEY,
-		username varchar(128) NOT NULL default '', mail_host varchar(128) NOT NULL default '',
-		created datetime NOT NULL default '0000-00-00 00:00:00', last_login datetime DEFAULT NULL,
-		failed_login datetime DEFAULT NULL, failed_login_counter integer DEFAULT NULL,
-		language varchar(16), preferences text DEFAULT NULL);
-		CREATE TABLE session (sess_id varchar(128) NOT NULL PRIMARY KEY,
-		changed datetime NOT NULL default '0000-00-00 00:00:00', ip varchar(40) NOT NULL default '',
-		vars text NOT NULL);"
-fi
+rc_schema "$db/roundcube"
 b64() { printf '%s' "$1" | base64 -w0; }
 v_info='language|s:5:"en_US";auth_secret|s:4:"abcd";user_id|i:1;username|s:12:"info@mw.test";storage_host|s:9:"localhost";'
 v_bob='language|s:5:"en_US";user_id|i:2;username|s:11:"bob@mw.test";compose|a:1:{s:2:"to";s:12:"info@mw.test";}'
