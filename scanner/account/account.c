@@ -299,6 +299,18 @@ static void read_sieve(struct acct_run *a)
 
 /* --- queue ---------------------------------------------------------------- */
 
+void acct_queue_opts(const struct acct_run *a, struct mw_queue_opts *qo)
+{
+	mw_queue_opts_init(qo, a->ctx->cfg);
+	if (a->o->exim) {
+		qo->exim = a->o->exim;
+		qo->mta = MW_QMTA_EXIM;
+	} else if (a->o->postfix_config) {
+		qo->postfix_config = a->o->postfix_config;
+		qo->mta = MW_QMTA_POSTFIX;
+	}
+}
+
 static void read_queue(struct acct_run *a)
 {
 	struct mw_queue_opts qo;
@@ -312,11 +324,7 @@ static void read_queue(struct acct_run *a)
 	s = mw_report_new("queue");
 	if (!s)
 		return;
-	mw_queue_opts_init(&qo, a->ctx->cfg);
-	if (a->o->postfix_config) {
-		qo.postfix_config = a->o->postfix_config;
-		qo.mta = MW_QMTA_POSTFIX;
-	}
+	acct_queue_opts(a, &qo);
 	if (mw_queue_run(a->ctx, &qo, s) != MW_OK) {
 		mw_report_note(a->r, CHECK, "queue not read: %s", a->ctx->errmsg);
 		a->ctx->errmsg[0] = '\0';

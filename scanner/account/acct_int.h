@@ -82,6 +82,11 @@ json_t *acct_restore(struct acct_run *a);
  * (roundcube.c): a new array, never NULL unless out of memory. */
 json_t *acct_roundcube_read(struct acct_run *a);
 
+struct mw_queue_opts;
+/* The queue check's options for the account's MTA: Exim when --exim is
+ * given, else Postfix when --postfix-config is, else whichever is here. */
+void acct_queue_opts(const struct acct_run *a, struct mw_queue_opts *qo);
+
 /* Text renderer of the "account" data section (render.c). */
 int acct_render(FILE *out, const json_t *data, int color);
 
