@@ -23,14 +23,15 @@ const char mw_account_usage[] =
 	"  --root DIR             forwarders: audit DIR as if it were / (report only)\n"
 	"  --dovecot-config FILE  the Dovecot configured by FILE (doveadm -c)\n"
 	"  --postfix-config DIR   the Postfix instance configured in DIR\n"
-	"  --exim PROGRAM         the Exim to act on (default exim4, else exim)\n"
+	"  --exim PROGRAM         the Exim to act on, its AUTH block and its queue\n"
+	"                         (default exim4, else exim)\n"
 	"  --roundcube-config FILE  Roundcube's config.inc.php (default Debian's and\n"
 	"                         the web roots' installs)\n"
 	"  --respond              print the response: deactivate external Sieve\n"
 	"                         redirects, block Dovecot, Postfix and Exim logins,\n"
 	"                         doveadm kick, delete its Roundcube sessions (SQLite;\n"
-	"                         MySQL/PostgreSQL: the SQL to run), hold the queued\n"
-	"                         mail (never the password)\n"
+	"                         MySQL/PostgreSQL: the SQL to run), hold (Postfix) or\n"
+	"                         freeze (Exim) the queued mail (never the password)\n"
 	"  --restore              print how the recorded response would be undone\n"
 	"  --apply                do it; the record is STATE_DIR/account/USER\n";
 

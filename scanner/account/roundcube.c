@@ -348,7 +348,11 @@ static int sessions(sqlite3 *db, const char *prefix, const char *user, json_t *s
 		json_array_append_new(rows, row);
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc == SQLITE_ROW) {
+		snprintf(why, wl, "more than %d sessions: the rest not read", RC_MAX_ROWS);
+		return -1;
+	}
+	if (rc != SQLITE_DONE) {
 		snprintf(why, wl, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
@@ -390,12 +394,18 @@ static void sqlite_report(struct acct_run *a, json_t *o)
 	if (json_object_get(o, "error"))
 		return;
 	if (!(db = db_open(path, 0, &st, why, sizeof(why)))) {
+		/* a database not made yet is no Roundcube in use; one that
+		 * cannot be read leaves the report incomplete */
 		json_object_set_new(o, "error", mw_json_raw(why));
+		if (lstat(path, &st) == 0 || errno != ENOENT)
+			mw_report_error(a->r, CHECK, path, 0, MW_ERR_IO, "roundcube: %s", why);
 		return;
 	}
 	users(db, prefix, a->o->user, u);
-	if (sessions(db, prefix, a->o->user, seen, NULL, &unparsed, why, sizeof(why)) != 0)
+	if (sessions(db, prefix, a->o->user, seen, NULL, &unparsed, why, sizeof(why)) != 0) {
 		json_object_set_new(o, "error", mw_json_raw(why));
+		mw_report_error(a->r, CHECK, path, 0, MW_ERR_IO, "roundcube: %s", why);
+	}
 	json_object_set_new(o, "unparsed", json_integer(unparsed));
 	sqlite3_close(db);
 }

@@ -150,8 +150,9 @@ ln -s "$work/elsewhere/other" "$db/linked"
 sed -i "s|\$dbname='roundcube'|\$dbname='linked'|" "$etc/debian-db.php"
 other=$(sqlite3 "$work/elsewhere/other" .dump)
 rc=$(mwa "$work/link.json" "$etc/config.inc.php" --respond --apply)
-check "symlink: an error, not opened" jqt "$work/link.json" \
-	'.data.account.roundcube[0].error | test("symbolic")'
+check "symlink: an error (exit 2), not opened" jqt "$work/link.json" \
+	"$rc == 2 and (.data.account.roundcube[0].error | test(\"symbolic\")) and
+		([.errors[] | select(.message | test(\"roundcube\"))] | length == 1)"
 check "symlink: the target is unchanged" test "$(sqlite3 "$work/elsewhere/other" .dump)" = "$other"
 rm -rf "$state/account"
 
