@@ -408,6 +408,7 @@ static void sqlite_report(struct acct_run *a, json_t *o)
 	}
 	json_object_set_new(o, "unparsed", json_integer(unparsed));
 	sqlite3_close(db);
+	fix_owner(path, &st);
 }
 
 json_t *acct_roundcube_read(struct acct_run *a)
@@ -446,8 +447,14 @@ json_t *acct_roundcube_read(struct acct_run *a)
 		inos[n++] = st.st_ino;
 		o = json_object();
 		if (site_read(list.v[i], o, &d) != 0) {
-			mw_report_error(a->r, CHECK, list.v[i], 0, MW_ERR_IO, "roundcube: cannot "
-					"read %s without following a link", list.v[i]);
+			/* one named on the command line must be read; one found
+			 * through a link in a web root is only noted */
+			if (a->o->roundcube_config)
+				mw_report_error(a->r, CHECK, list.v[i], 0, MW_ERR_IO, "roundcube: "
+						"cannot read %s without following a link", list.v[i]);
+			else
+				mw_report_note(a->r, CHECK, "roundcube: %s not read: a symbolic "
+					       "link on its path", list.v[i]);
 			json_decref(o);
 			continue;
 		}

@@ -7,7 +7,10 @@
  * recipients are those of the later delivery lines of that id (Postfix
  * "to=<r>" (orig_to when aliased), Exim "=>", "->", "**", "==") and of
  * Exim's "for r1 r2" list. A recipient counts once per message however
- * often a deferred delivery is retried. Pure: no I/O, unit-tested.
+ * often a deferred delivery is retried. Postfix's short queue ids are
+ * reused over long periods (long queue ids are not): within the window
+ * of a report a reuse is rare enough to be left alone. Pure: no I/O,
+ * unit-tested.
  */
 #ifndef MW_ACCOUNT_SENT_H
 #define MW_ACCOUNT_SENT_H
