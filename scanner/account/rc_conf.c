@@ -436,6 +436,9 @@ int rc_debian_dsn(const struct rc_php *p, struct rc_dsn *d)
 
 	if (!type || !*type)
 		return -1;
+	/* bookworm's composer itself runs $dbport=":$dbport" when set */
+	if (port && *port == ':')
+		port++;
 	/* /etc/roundcube/debian-db-roundcube.php: "sqlite:///$basepath/
 	 * $dbname?mode=0640", else "$dbtype://$dbuser:$dbpass@$dbserver
 	 * [:$dbport]/$dbname" (the password is never needed here) */

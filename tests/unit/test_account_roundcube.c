@@ -60,6 +60,8 @@ static void test_debian(void **state)
 		"<?php\n##\n## database access settings in php format\n##\n"
 		"$dbuser='roundcube';\n$dbpass='pw';\n$basepath='/var/lib/dbconfig-common/sqlite3/roundcube';\n"
 		"$dbname='roundcube';\n$dbserver='';\n$dbport='';\n$dbtype='sqlite3';\n";
+	static const char composer[] =
+		"if ($dbport != '') $dbport=\":$dbport\";\nif ($dbserver == '') $dbserver=\"localhost\";\n";
 	struct rc_dsn d;
 	char desc[2048];
 
@@ -78,6 +80,12 @@ static void test_debian(void **state)
 	assert_string_equal(d.db, "rcmail");
 	rc_dsn_describe(&d, desc, sizeof(desc));
 	assert_string_equal(desc, "mysql://rc@db:3306/rcmail");
+	/* bookworm: the variables, then the composer's own assignments */
+	read_get("$dbuser='rc'; $dbpass='x'; $dbname='rc'; $dbserver=''; $dbport='3306'; "
+		 "$dbtype='mysql';", "dbtype");
+	rc_php_read(&ph, composer, strlen(composer));
+	assert_int_equal(rc_debian_dsn(&ph, &d), 0);
+	assert_string_equal(d.host, "localhost:3306");
 	memset(&ph, 0, sizeof(ph));
 	assert_int_equal(rc_debian_dsn(&ph, &d), -1);
 }
