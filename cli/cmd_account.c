@@ -23,11 +23,15 @@ const char mw_account_usage[] =
 	"  --root DIR             forwarders: audit DIR as if it were / (report only)\n"
 	"  --dovecot-config FILE  the Dovecot configured by FILE (doveadm -c)\n"
 	"  --postfix-config DIR   the Postfix instance configured in DIR\n"
-	"  --exim PROGRAM         the Exim to act on (default exim4, else exim)\n"
+	"  --exim PROGRAM         the Exim to act on, its AUTH block and its queue\n"
+	"                         (default exim4, else exim)\n"
+	"  --roundcube-config FILE  Roundcube's config.inc.php (default Debian's and\n"
+	"                         the web roots' installs)\n"
 	"  --respond              print the response: deactivate external Sieve\n"
 	"                         redirects, block Dovecot, Postfix and Exim logins,\n"
-	"                         doveadm kick, hold the queued mail (never the\n"
-	"                         password)\n"
+	"                         doveadm kick, delete its Roundcube sessions (SQLite;\n"
+	"                         MySQL/PostgreSQL: the SQL to run), hold (Postfix) or\n"
+	"                         freeze (Exim) the queued mail (never the password)\n"
 	"  --restore              print how the recorded response would be undone\n"
 	"  --apply                do it; the record is STATE_DIR/account/USER\n";
 
@@ -42,6 +46,7 @@ enum mw_err mw_cmd_account(struct mw_ctx *ctx, int argc, char **argv)
 		{ "dovecot-config", required_argument, NULL, 'd' },
 		{ "postfix-config", required_argument, NULL, 'p' },
 		{ "exim", required_argument, NULL, 'e' },
+		{ "roundcube-config", required_argument, NULL, 'w' },
 		{ "respond", no_argument, NULL, 'R' },
 		{ "restore", no_argument, NULL, 'U' },
 		{ "apply", no_argument, NULL, 'a' },
@@ -68,6 +73,7 @@ enum mw_err mw_cmd_account(struct mw_ctx *ctx, int argc, char **argv)
 		case 'd': o.dovecot_config = optarg; break;
 		case 'p': o.postfix_config = optarg; break;
 		case 'e': o.exim = optarg; break;
+		case 'w': o.roundcube_config = optarg; break;
 		case 'R':
 		case 'U':
 			if (o.action)

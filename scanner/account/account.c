@@ -123,7 +123,10 @@ int acct_sieve_get(const struct acct_run *a, const char *name, struct mw_buf *ou
 
 static void on_line(void *arg, const struct ml_line *l)
 {
-	acct_logins_feed(arg, l);
+	struct acct_run *a = arg;
+
+	acct_logins_feed(&a->logins, l);
+	acct_sent_feed(&a->sent, l);
 }
 
 static enum mw_err read_logins(struct acct_run *a)
@@ -137,7 +140,7 @@ static enum mw_err read_logins(struct acct_run *a)
 	lo.journal = a->o->journal;
 	lo.journal_dir = a->o->journal_dir;
 	lo.root = a->o->root;
-	return ml_logs_feed(a->ctx, &lo, on_line, &a->logins);
+	return ml_logs_feed(a->ctx, &lo, on_line, a);
 }
 
 /* --- forwarders ---------------------------------------------------------- */
@@ -296,6 +299,18 @@ static void read_sieve(struct acct_run *a)
 
 /* --- queue ---------------------------------------------------------------- */
 
+void acct_queue_opts(const struct acct_run *a, struct mw_queue_opts *qo)
+{
+	mw_queue_opts_init(qo, a->ctx->cfg);
+	if (a->o->exim) {
+		qo->exim = a->o->exim;
+		qo->mta = MW_QMTA_EXIM;
+	} else if (a->o->postfix_config) {
+		qo->postfix_config = a->o->postfix_config;
+		qo->mta = MW_QMTA_POSTFIX;
+	}
+}
+
 static void read_queue(struct acct_run *a)
 {
 	struct mw_queue_opts qo;
@@ -309,11 +324,7 @@ static void read_queue(struct acct_run *a)
 	s = mw_report_new("queue");
 	if (!s)
 		return;
-	mw_queue_opts_init(&qo, a->ctx->cfg);
-	if (a->o->postfix_config) {
-		qo.postfix_config = a->o->postfix_config;
-		qo.mta = MW_QMTA_POSTFIX;
-	}
+	acct_queue_opts(a, &qo);
 	if (mw_queue_run(a->ctx, &qo, s) != MW_OK) {
 		mw_report_note(a->r, CHECK, "queue not read: %s", a->ctx->errmsg);
 		a->ctx->errmsg[0] = '\0';
@@ -451,12 +462,13 @@ static enum mw_err account_run(struct acct_run *a)
 	read_forwarders(a);
 	read_sieve(a);
 	read_queue(a);
+	a->roundcube = acct_roundcube_read(a);
 	judge(a);
 	if (compromised(a))
 		add_finding(a);
 	if (o->action == MW_ACCT_RESPOND)
 		resp = acct_respond(a);
-	data = json_pack("{s:o, s:o, s:O, s:o, s:O, s:o, s:o, s:s, s:O, s:o}",
+	data = json_pack("{s:o, s:o, s:O, s:o, s:O, s:o, s:o, s:o, s:O, s:s, s:O, s:o}",
 			 "user", mw_json_raw(o->user),
 			 "logins", acct_logins_json(&a->logins),
 			 "forwarders", a->forwarders,
@@ -464,6 +476,8 @@ static enum mw_err account_run(struct acct_run *a)
 			 "files", a->files,
 			 "queued", a->queued >= 0 ? json_integer(a->queued) : json_null(),
 			 "sent", json_integer((json_int_t)a->logins.sent),
+			 "recipients", acct_sent_json(&a->sent),
+			 "roundcube", a->roundcube ? a->roundcube : json_null(),
 			 "verdict", compromised(a) ? "compromised" : "no sign of compromise",
 			 "evidence", a->evidence,
 			 "response", resp ? resp : json_null());
@@ -490,17 +504,20 @@ enum mw_err mw_account_run(struct mw_ctx *ctx, const struct mw_account_opts *o,
 	a->files = json_array();
 	a->evidence = json_array();
 	acct_logins_init(&a->logins, o->user ? o->user : "");
+	(void)acct_sent_init(&a->sent, o->user ? o->user : "");
 	ctx->report = report;
-	e = a->forwarders && a->files && a->evidence ? account_run(a)
+	e = a->forwarders && a->files && a->evidence && a->sent.ids ? account_run(a)
 						     : mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 	ctx->report = saved;
 	acct_logins_free(&a->logins);
+	acct_sent_free(&a->sent);
 	mw_strlist_clear(&a->local_domains);
 	for (i = 0; i < a->nscripts; i++)
 		free(a->scripts[i].name);
 	json_decref(a->forwarders);
 	json_decref(a->files);
 	json_decref(a->evidence);
+	json_decref(a->roundcube);
 	free(a);
 	return e;
 }
@@ -524,6 +541,8 @@ enum mw_err mw_account_opts_describe(const struct mw_account_opts *o, struct mw_
 		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
 	if (!e && o->exim)
 		e = mw_buf_printf(b, " --exim %s", o->exim);
+	if (!e && o->roundcube_config)
+		e = mw_buf_printf(b, " --roundcube-config %s", o->roundcube_config);
 	for (i = 0; !e && i < o->nlogs; i++)
 		e = mw_buf_printf(b, " --log %s", o->logs[i]);
 	if (!e && o->action == MW_ACCT_RESPOND)

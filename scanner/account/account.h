@@ -32,6 +32,7 @@ struct mw_account_opts {
 	const char *dovecot_config;	/* doveadm/doveconf -c FILE; NULL default */
 	const char *postfix_config;	/* postfix/postmap/postqueue -c DIR */
 	const char *exim;		/* Exim program; NULL: exim4, else exim */
+	const char *roundcube_config;	/* NULL: Debian's and the web roots' */
 	enum mw_account_action action;
 	int apply;			/* 0: print the plan, change nothing */
 };

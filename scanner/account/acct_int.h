@@ -10,6 +10,7 @@
 #include "reports/report.h"
 #include "scanner/account/account.h"
 #include "scanner/account/logins.h"
+#include "scanner/account/sent.h"
 
 #define CHECK			"account"
 #define ACCT_MAX_SCRIPTS	64		/* Sieve scripts read per account */
@@ -32,6 +33,7 @@ struct acct_run {
 	const struct mw_account_opts *o;
 	struct mw_report *r;
 	struct acct_logins logins;
+	struct acct_sent sent;	/* recipients of the mail it sent */
 	struct mw_strlist local_domains;
 	json_t *forwarders;	/* inventory entries of the account */
 	json_t *files;		/* forward/filter files with their mtime */
@@ -40,6 +42,7 @@ struct acct_run {
 	int sieve_read;		/* doveadm sieve list worked */
 	long queued;		/* -1: the queue was not read */
 	json_t *evidence;	/* strings */
+	json_t *roundcube;	/* the Roundcube sites (roundcube.c) */
 	int strong, weak;	/* evidence weights of the verdict */
 	char dovecot_dir[1024], postfix_dir[1024];
 };
@@ -74,6 +77,15 @@ int acct_sieve_get(const struct acct_run *a, const char *name, struct mw_buf *ou
 /* --respond / --restore (respond.c): the "response" object, or NULL. */
 json_t *acct_respond(struct acct_run *a);
 json_t *acct_restore(struct acct_run *a);
+
+/* The Roundcube sites of this host and the account's sessions in them
+ * (roundcube.c): a new array, never NULL unless out of memory. */
+json_t *acct_roundcube_read(struct acct_run *a);
+
+struct mw_queue_opts;
+/* The queue check's options for the account's MTA: Exim when --exim is
+ * given, else Postfix when --postfix-config is, else whichever is here. */
+void acct_queue_opts(const struct acct_run *a, struct mw_queue_opts *qo);
 
 /* Text renderer of the "account" data section (render.c). */
 int acct_render(FILE *out, const json_t *data, int color);

@@ -26,12 +26,7 @@
 #define EXIM_FILE	"mailwarden-exim-deny"
 #define EXIM_DEFAULT	"/etc/exim4/" EXIM_FILE
 
-/*
- * Which Exim: --exim PROGRAM, else exim4 (Debian) or exim, the first that
- * runs `-bV` at all. Returns its -bV exit status (0: the configuration
- * validates), -1 when none runs; *prog names it; why gets -bV's complaint.
- */
-static int exim_validate(const struct acct_run *a, const char **prog, char *why, size_t wl)
+int acct_exim_validate(const struct acct_run *a, const char **prog, char *why, size_t wl)
 {
 	static const char *const names[] = { "exim4", "exim" };
 	size_t i;
@@ -85,7 +80,7 @@ void acct_block_exim(struct resp *p)
 	struct mw_buf conf;
 	int rc, dfd;
 
-	rc = exim_validate(a, &prog, why, sizeof(why));
+	rc = acct_exim_validate(a, &prog, why, sizeof(why));
 	/* No Exim installed is the usual case (Postfix and Exim exclude
 	 * each other): no step. An Exim asked for must run. */
 	if (rc < 0 && !a->o->exim)

@@ -88,8 +88,35 @@ int acct_render(FILE *out, const json_t *d, int color)
 			json_is_true(json_object_get(v, "after_new_network"))
 				? ", after the first login from a new network" : "");
 	}
+	if ((v = json_object_get(d, "recipients")) && n(v, "recipients")) {
+		const json_t *x;
+
+		fprintf(out, "  recipients of its SMTP AUTH mail: %lld in %lld message%s, %lld domain%s:",
+			n(v, "recipients"), n(v, "messages"), n(v, "messages") == 1 ? "" : "s",
+			n(v, "domains"), n(v, "domains") == 1 ? "" : "s");
+		json_array_foreach(json_object_get(v, "top"), i, x)
+			fprintf(out, "%s %s %lld", i ? "," : "", s(x, "domain"), n(x, "recipients"));
+		fputc('\n', out);
+	}
 	if (json_is_integer(json_object_get(d, "queued")))
 		fprintf(out, "  queued mail sent as the account: %lld\n", n(d, "queued"));
+	json_array_foreach(json_object_get(d, "roundcube"), i, v) {
+		const json_t *x;
+		size_t k;
+
+		fprintf(out, "  roundcube %s: %s", s(v, "config"),
+			json_is_string(json_object_get(v, "database")) ? s(v, "database") : s(v, "type"));
+		if (json_is_array(json_object_get(v, "sessions")))
+			fprintf(out, ", %zu session%s of the account",
+				json_array_size(json_object_get(v, "sessions")),
+				json_array_size(json_object_get(v, "sessions")) == 1 ? "" : "s");
+		if (json_is_string(json_object_get(v, "error")))
+			fprintf(out, " (%s)", s(v, "error"));
+		fputc('\n', out);
+		json_array_foreach(json_object_get(v, "sessions"), k, x)
+			fprintf(out, "    webmail session from %s, last active %s\n", s(x, "ip"),
+				s(x, "changed"));
+	}
 	if (json_object_get(d, "verdict")) {
 		fprintf(out, "  verdict: %s\n", s(d, "verdict"));
 		json_array_foreach(json_object_get(d, "evidence"), i, v)

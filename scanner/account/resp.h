@@ -64,6 +64,24 @@ int acct_unblock_file(struct resp *p, json_t *st, const char *const *after);
  * -1 when argv cannot run. */
 int acct_config_names(const char *const *argv, const char *path, const char *also);
 
+/* Step "roundcube" (roundcube.c): end the account's webmail sessions, or
+ * print the statement for a database it does not connect to; its undo. */
+void acct_roundcube_end(struct resp *p);
+int acct_roundcube_restore(struct resp *p, json_t *st, char *what, size_t wl);
+
+/* Step "hold" (hold.c): hold (Postfix) or freeze (Exim) the account's
+ * queued mail; its undo releases exactly the ids recorded. */
+void acct_hold(struct resp *p);
+int acct_release(struct resp *p, json_t *st, char *what, size_t wl);
+
+/*
+ * Which Exim (exim_block.c): --exim PROGRAM, else exim4 (Debian) or exim,
+ * the first that runs `-bV` at all. Returns its -bV exit status (0: the
+ * configuration validates), -1 when none runs; *prog names it; why gets
+ * -bV's complaint. No step acts on an Exim that does not validate.
+ */
+int acct_exim_validate(const struct acct_run *a, const char **prog, char *why, size_t wl);
+
 /* The Exim block (exim_block.c): step "block-exim", and its undo. */
 void acct_block_exim(struct resp *p);
 int acct_unblock_exim(struct resp *p, json_t *st, char *what, size_t wl);

@@ -10,8 +10,9 @@
  * AUTH through Dovecot all refuse it); block SMTP AUTH in Postfix (a
  * check_sasl_access table: mail of an already authenticated session or of
  * another SASL backend is refused); end the sessions (doveadm kick, after
- * the blocks so that nobody logs straight back in); hold the account's
- * queued mail (the queue check's hold). A password is never changed.
+ * the blocks so that nobody logs straight back in); end its Roundcube
+ * sessions (roundcube.c); hold the account's queued mail (hold.c). A
+ * password is never changed.
  *
  * Every step is written to the response record (STATE_DIR/account/USER/
  * record.json, rewritten atomically) before it runs and again when it is
@@ -34,7 +35,6 @@
 #include "core/safefile.h"
 #include "core/sha256.h"
 #include "scanner/account/resp.h"
-#include "scanner/queue/queue.h"
 
 void acct_step_out(struct resp *p, const char *step, const char *what, const char *status)
 {
@@ -357,91 +357,6 @@ static void sieve_off(struct resp *p)
 	}
 }
 
-/*
- * Hold (release) the account's queued mail through the queue check; ids
- * restricts it to those. The ids acted on go into *acted (new array).
- */
-static int queue_act(struct resp *p, enum mw_queue_action act, int apply, json_t *ids,
-		     json_t **acted)
-{
-	struct acct_run *a = p->a;
-	struct mw_queue_opts qo;
-	struct mw_report *s = mw_report_new("queue");
-	const char **idv = NULL;
-	const json_t *action;
-	size_t i;
-	json_t *v;
-	int rc = -1;
-
-	*acted = NULL;
-	if (!s)
-		return -1;
-	mw_queue_opts_init(&qo, a->ctx->cfg);
-	if (a->o->postfix_config) {
-		qo.postfix_config = a->o->postfix_config;
-		qo.mta = MW_QMTA_POSTFIX;
-	}
-	qo.action = act;
-	qo.apply = apply;
-	qo.sel.sasl = act == MW_QACT_HOLD ? a->o->user : NULL;
-	if (ids) {
-		idv = calloc(json_array_size(ids) + 1, sizeof(*idv));
-		if (!idv)
-			goto out;
-		json_array_foreach(ids, i, v)
-			idv[i] = json_string_value(v);
-		qo.sel.ids = idv;
-		qo.sel.n_ids = json_array_size(ids);
-	}
-	if (mw_queue_run(a->ctx, &qo, s) != MW_OK) {
-		mw_report_error(a->r, CHECK, NULL, 0, MW_ERR_IO, "queue: %s", a->ctx->errmsg);
-		a->ctx->errmsg[0] = '\0';
-		goto out;
-	}
-	acct_copy_errors(a, s, "queue");
-	action = json_object_get(mw_report_data(s, "queue"), "action");
-	*acted = json_deep_copy(json_object_get(action, "ids"));
-	rc = *acted && (!apply || json_is_true(json_object_get(action, "applied")) ||
-			json_array_size(*acted) == 0) ? 0 : -1;
-out:
-	free(idv);
-	mw_report_free(s);
-	return rc;
-}
-
-static void hold(struct resp *p)
-{
-	json_t *ids = NULL, *done = NULL, *st;
-	char what[600];
-
-	if (p->a->queued < 0) {
-		acct_step_out(p, "hold", "the queue was not read: nothing held", "skipped");
-		return;
-	}
-	if (queue_act(p, MW_QACT_HOLD, 0, NULL, &ids) != 0) {
-		acct_fail(p, "hold", "postqueue", "cannot select the account's messages");
-		return;
-	}
-	snprintf(what, sizeof(what), "hold the %zu queued message%s sent as %s (postsuper -h)",
-		 json_array_size(ids), json_array_size(ids) == 1 ? "" : "s", p->a->o->user);
-	if (json_array_size(ids) == 0) {
-		acct_step_out(p, "hold", what, "already done");
-	} else if (!p->apply) {
-		acct_step_out(p, "hold", what, "planned");
-	} else if (!(st = acct_record_begin(p, json_pack("{s:s, s:O}", "step", "hold", "ids", ids)))) {
-		acct_fail(p, "hold", what, "cannot write the response record: nothing changed");
-	} else if (queue_act(p, MW_QACT_HOLD, 1, ids, &done) != 0) {
-		acct_fail(p, "hold", what, "postsuper failed");
-		acct_record_done(p, st, "failed");
-	} else {
-		json_object_set(st, "ids", done);
-		acct_record_done(p, st, "done");
-		acct_step_out(p, "hold", what, "done");
-	}
-	json_decref(ids);
-	json_decref(done);
-}
-
 /* --- the account's own forward and filter files ------------------------- */
 
 #define MOVED_SUFFIX ".mailwarden-disabled"
@@ -541,9 +456,6 @@ static void manual(struct resp *p)
 		 "for a passwd-file, the panel's own reset for a panel account): mailwarden "
 		 "never changes it", a->o->user);
 	json_array_append_new(m, mw_json_raw(buf));
-	json_array_append_new(m, json_string("end the webmail sessions too: Roundcube keeps "
-					     "its own (its session table), and a stolen webmail "
-					     "session survives the password reset"));
 	json_array_foreach(a->forwarders, i, v) {
 		const char *src = json_string_value(json_object_get(v, "source"));
 
@@ -605,7 +517,8 @@ json_t *acct_respond(struct acct_run *a)
 		block_postfix(&p);
 		acct_block_exim(&p);
 		kick(&p);
-		hold(&p);
+		acct_roundcube_end(&p);
+		acct_hold(&p);
 	} else {
 		mw_report_error(a->r, CHECK, p.dir, 0, MW_ERR_NOMEM, "out of memory");
 	}
@@ -642,6 +555,8 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 	}
 	if (strcmp(step, "block-exim") == 0)
 		return acct_unblock_exim(p, st, what, wl);
+	if (strcmp(step, "roundcube") == 0)
+		return acct_roundcube_restore(p, st, what, wl);
 	if (strcmp(step, "forward-file") == 0) {
 		snprintf(what, wl, "move %s back (byte-identical)",
 			 json_string_value(json_object_get(st, "path")));
@@ -685,18 +600,8 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 		mw_buf_free(&cur);
 		return rc;
 	}
-	if (strcmp(step, "hold") == 0) {
-		json_t *ids = json_object_get(st, "ids"), *done = NULL;
-		int rc;
-
-		snprintf(what, wl, "release the %zu message%s held (postsuper -H)",
-			 json_array_size(ids), json_array_size(ids) == 1 ? "" : "s");
-		if (!json_array_size(ids))
-			return 0;
-		rc = queue_act(p, MW_QACT_RELEASE, p->apply, ids, &done);
-		json_decref(done);
-		return rc;
-	}
+	if (strcmp(step, "hold") == 0)
+		return acct_release(p, st, what, wl);
 	return -1;
 }
 

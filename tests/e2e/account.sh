@@ -8,21 +8,24 @@
 #   127.0.0.1 and 127.0.0.2), an active Sieve script that redirects to an
 #   external address, 50 messages sent with SMTP AUTH and queued;
 #   bob@mw.test: one session, a local redirect, 5 queued messages;
-#   carol, a system user with an external ~/.forward.
+#   carol, a system user with an external ~/.forward; a Roundcube on
+#   SQLite with a webmail session of info and one of bob.
 # Checked: the report (logins, the redirect, 50 queued, "compromised");
 # --respond without --apply changes nothing; --respond --apply ends
 # info's sessions, refuses a new IMAP login and a new SMTP AUTH with the
-# old password, deactivates the redirect (backed up byte-identical), holds
-# the 50 and leaves bob alone; a second --apply changes nothing;
+# old password, deactivates the redirect (backed up byte-identical), ends
+# info's webmail session, holds the 50 and leaves bob alone; a second --apply changes nothing;
 # --restore --apply brings back login, the byte-identical Sieve script,
-# the managed files as they were, and releases the 50. carol's .forward is
+# the managed files and the webmail session as they were, and releases
+# the 50. carol's .forward is
 # moved aside and back, byte-identical.
 set -euo pipefail
 : "${MW_TOP:?}" "${MW_BIN:?}"
 . "$MW_TOP/tests/lib/postfix.sh"
 . "$MW_TOP/tests/lib/check.sh"
+. "$MW_TOP/tests/lib/roundcube.sh"
 pf_require
-for p in jq swaks dovecot doveadm python3; do
+for p in jq swaks dovecot doveadm python3 sqlite3; do
 	command -v "$p" >/dev/null || { echo "$p is not installed (make deps)"; exit 77; }
 done
 [ -e /usr/lib/dovecot/modules/doveadm/lib10_doveadm_sieve_plugin.so ] ||
@@ -31,7 +34,7 @@ done
 IMAP_PORT=14341
 work=$(mktemp -d /tmp/mw-account-e2e.XXXXXX)
 chmod 0755 "$work"
-pf=$work/pf dv=$work/dovecot state=$work/state
+pf=$work/pf dv=$work/dovecot state=$work/state rcdir=$work/roundcube
 holders=()
 cleanup() {
 	local p
@@ -58,7 +61,7 @@ mwa() {	# mwa OUT ARGS...: mailwarden account info@mw.test here, exit code echoe
 	shift
 	set +e
 	"$MW_BIN" account info@mw.test --no-progress --format json --dovecot-config "$dv/dovecot.conf" \
-		--postfix-config "$pf/etc" --state-dir "$state" \
+		--postfix-config "$pf/etc" --state-dir "$state" --roundcube-config "$rcdir/config.inc.php" \
 		--log "$dv/log" --log "$pf/maillog" "$@" >"$out" 2>"$out.err"
 	rc=$?
 	set -e
@@ -184,6 +187,16 @@ send() {	# send USER PASS N
 			--header "Subject: hello $i" --body x >/dev/null
 	done
 }
+# webmail: Roundcube on SQLite, a session of info and one of bob
+mkdir -p "$rcdir"
+cat >"$rcdir/config.inc.php" <<EOC
+<?php
+\$config['db_dsnw'] = 'sqlite:///$rcdir/rc.db?mode=0640';
+EOC
+rc_schema "$rcdir/rc.db"
+rc_session "$rcdir/rc.db" webinfo 203.0.113.7 info@mw.test
+rc_session "$rcdir/rc.db" webbob 127.0.0.1 bob@mw.test
+rcdump0=$(sqlite3 "$rcdir/rc.db" .dump)
 send info@mw.test 0ldpass 50
 send bob@mw.test b0bpass 5
 pq() { postqueue -c "$pf/etc" -j 2>/dev/null; }
@@ -219,19 +232,20 @@ check "report: verdict compromised, finding account.compromised" \
 deny0=$(sum "$dv/mailwarden-deny") table0=$(sum "$pf/etc/mailwarden_sasl_access")
 rc=$(mwa "$work/plan.json" --respond)
 check "plan: exit 1, every step planned" jqt "$work/plan.json" \
-	'[.data.account.response.steps[] | .status] == ["planned", "planned", "planned", "planned", "planned"]'
+	'[.data.account.response.steps[] | .status] == ["planned", "planned", "planned", "planned", "planned", "planned"]'
 check "plan: deny file unchanged" test "$(sum "$dv/mailwarden-deny")" = "$deny0"
 check "plan: SASL table unchanged" test "$(sum "$pf/etc/mailwarden_sasl_access")" = "$table0"
 check "plan: sessions still there" test "$(sessions info@mw.test)" -eq 2
 check "plan: Sieve script still active" bash -c "doveadm -c '$dv/dovecot.conf' sieve list -u info@mw.test | grep -qx 'fwd ACTIVE'"
 check "plan: nothing held" test "$(pq | jq -s '[.[] | select(.queue_name == "hold")] | length')" -eq 0
 check "plan: no record written" test ! -e "$state/account"
+check "plan: the webmail sessions stay" test "$(sqlite3 "$rcdir/rc.db" .dump)" = "$rcdump0"
 
 # --- respond ------------------------------------------------------------------------
 rc=$(mwa "$work/apply.json" --respond --apply)
 jq -r '.data.account.response.steps[] | "  \(.status): \(.step): \(.what)"' "$work/apply.json"
 check "apply: every step done" jqt "$work/apply.json" \
-	'[.data.account.response.steps[] | .status] == ["done", "done", "done", "done", "done"]'
+	'[.data.account.response.steps[] | .status] == ["done", "done", "done", "done", "done", "done"]'
 for _ in $(seq 1 50); do [ "$(sessions info@mw.test)" -eq 0 ] && break; sleep 0.1; done
 check "apply: doveadm who shows no session of info" test "$(sessions info@mw.test)" -eq 0
 check "apply: bob's session stays" test "$(sessions bob@mw.test)" -eq 1
@@ -249,6 +263,8 @@ check "apply: bob's script stays active" bash -c "doveadm -c '$dv/dovecot.conf' 
 bk=$(find "$state/account/info@mw.test" -name 'sieve-*.sieve' | head -1)
 check "apply: the script is backed up byte-identical" cmp -s "$bk" "$work/evil.sieve"
 check "apply: info's 50 messages on hold" test "$(pq | jq -s '[.[] | select(.queue_name == "hold")] | length')" -eq 50
+check "apply: info's webmail session is ended, bob's stays" \
+	test "$(sqlite3 "$rcdir/rc.db" 'SELECT sess_id FROM session')" = webbob
 check "apply: bob's 5 not held" test "$(pq | jq -s '[.[] | select(.queue_name == "deferred")] | length')" -eq 5
 deny1=$(sum "$dv/mailwarden-deny") table1=$(sum "$pf/etc/mailwarden_sasl_access") rec1=$(sum "$state/account/info@mw.test/record.json")
 rc=$(mwa "$work/again.json" --respond --apply)
@@ -269,6 +285,8 @@ check "restore: the SASL table is byte-identical to before" test "$(sum "$pf/etc
 # doveadm prints "sieve script:" and a newline before the script
 dva -f pager sieve get -u info@mw.test fwd | tail -c +15 >"$work/fwd.now"
 check "restore: the Sieve script is active again and byte-identical" bash -c "cmp -s '$work/fwd.now' '$work/evil.sieve' && doveadm -c '$dv/dovecot.conf' sieve list -u info@mw.test | grep -qx 'fwd ACTIVE'"
+check "restore: the webmail session is back (sqlite3 .dump identical)" \
+	test "$(sqlite3 "$rcdir/rc.db" .dump)" = "$rcdump0"
 check "restore: nothing on hold" test "$(pq | jq -s '[.[] | select(.queue_name == "hold")] | length')" -eq 0
 check "restore: the record is kept as restored" bash -c "ls '$state/account/info@mw.test'/record-restored-*.json >/dev/null"
 
@@ -288,7 +306,7 @@ mwc() {	# mwc OUT ARGS...: mailwarden account carol, seeing that passwd
 	unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /etc/passwd && shift &&
 		exec "$@"' _ "$work/passwd" "$MW_BIN" account carol --no-progress --format json \
 		--dovecot-config "$dv/dovecot.conf" --postfix-config "$pf/etc" --state-dir "$state" \
-		--log "$dv/log" "$@" >"$out" 2>"$out.err"
+		--roundcube-config "$rcdir/config.inc.php" --log "$dv/log" "$@" >"$out" 2>"$out.err"
 	rc=$?
 	set -e
 	sanitizer_clean "$out.err"
