@@ -829,6 +829,20 @@ static int operand_of(struct mw_php_norm *n, const struct item *it, const struct
 	return 1;
 }
 
+/* A function name held in the value arena (vals[off..off+len)), as the
+ * identifier of a call placed at raw_off. */
+static void name_item(struct item *r, size_t raw_off, size_t off, size_t len)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = IT_TOK;
+	r->tk = MW_PT_IDENT;
+	r->src = SRC_VAL;
+	r->lower = 1;
+	r->raw_off = raw_off;
+	r->off = off;
+	r->len = len;
+}
+
 /* function name() { return L; } remembered as name -> L: the key is
  * "name(" lower-cased (function names ignore case) in the variable
  * table, where no variable name can collide with it. */
@@ -917,14 +931,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	    valid_name(n->vals.data + t1->off, t1->len, 1)) {
 		struct item paren = *t2;
 
-		memset(&r, 0, sizeof(r));
-		r.kind = IT_TOK;
-		r.tk = MW_PT_IDENT;
-		r.src = SRC_VAL;
-		r.lower = 1;
-		r.raw_off = t1->raw_off;
-		r.off = t1->off;
-		r.len = t1->len;
+		name_item(&r, t1->raw_off, t1->off, t1->len);
 		replace_top(n, 3, &r);
 		n->st[n->nst++] = paren;	/* three items became two */
 		n->drop = OPIS(la, OP_COMMA) ? OP_COMMA : 0;
@@ -1151,14 +1158,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 				     OPIS(t2, OP_LBRACE) || OPIS(t2, OP_RBRACE)))) &&
 	    value_of(n, t1, &ao, &al, &ad, &ac) &&
 	    valid_name(n->vals.data + ao, al, 1)) {
-		memset(&r, 0, sizeof(r));
-		r.kind = IT_TOK;
-		r.tk = MW_PT_IDENT;
-		r.src = SRC_VAL;
-		r.lower = 1;
-		r.raw_off = t1->raw_off;
-		r.off = ao;
-		r.len = al;
+		name_item(&r, t1->raw_off, ao, al);
 		replace_top(n, 1, &r);
 		return 1;
 	}
