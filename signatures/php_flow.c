@@ -455,14 +455,14 @@ static void analyse(struct mw_php_flow *f, size_t from, size_t to)
 			if (j > i + 1 && mw_flow_is_op(f, j, "(")) {
 				/* $_POST['f']($_POST['a']): a function the request
 				 * names, called from an element of the request */
-				size_t sl;
+				size_t sl, a;
 				const char *st = mw_flow_txt(f, i, &sl);
 				uint16_t row[2] = { mw_flow_superglobal(st, sl), 0 };
 
 				if (row[0] & S_REAL) {
 					n = call_args(f, j, args, MW_FLOW_MAX_PARAMS);
-					for (end = 0; end < n; end++)
-						row[1] |= args[end];
+					for (a = 0; a < n; a++)
+						row[1] |= args[a];
 					sink_call(f, SINK_DYNAMIC, row, 2, i);
 				}
 			} else if (assign_op(f, j)) {
