@@ -7,7 +7,7 @@
  * finding is reported once per version of a file, across restarts.
  *
  * The watch sits on the audit's floor: it runs the scan engine and uses
- * the nightly run's journal and mail (scanner/audit/notify.h).
+ * the nightly run's journal and mail (audit/notify.h).
  */
 #ifndef MW_WATCH_H
 #define MW_WATCH_H

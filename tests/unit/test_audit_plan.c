@@ -9,7 +9,7 @@
 
 #include "reports/report.h"
 #include "reports/writer.h"
-#include "scanner/audit/audit.h"
+#include "audit/audit.h"
 
 #define MAILER "/var/www/x/wp-content/uploads/a.php"
 

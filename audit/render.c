@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scanner/audit/audit.h"
+#include "audit/audit.h"
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"

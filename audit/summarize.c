@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "scanner/account/account.h"
-#include "scanner/audit/audit.h"
+#include "audit/audit.h"
 
 static const struct {
 	const char *name, *title;

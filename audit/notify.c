@@ -6,7 +6,7 @@
 #include "core/buf.h"
 #include "core/journal.h"
 #include "core/spawn.h"
-#include "scanner/audit/notify.h"
+#include "audit/notify.h"
 
 static int has_newline(const char *s)
 {
