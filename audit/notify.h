@@ -1,27 +1,12 @@
 /*
- * Where the nightly report goes besides stdout: mail through the local MTA
- * (sendmail -t -oi, run without a shell) and the systemd journal.
+ * The nightly audit's entries in the systemd journal: its summary and its
+ * errors (the findings themselves go through reports/publish.h). Mail goes
+ * through core/mail.h.
  */
 #ifndef MW_AUDIT_NOTIFY_H
 #define MW_AUDIT_NOTIFY_H
 
-#include <stddef.h>
-
-#include "core/error.h"
 #include "core/severity.h"
-
-#define MW_MAIL_TIMEOUT_MS	60000
-#define MW_MAX_MAIL_BODY	(1u << 20)	/* larger reports are cut */
-
-/*
- * Send body to `to` with `subject` via `sendmail -t -oi` (sendmail is a
- * path; the recipient goes in the To: header, so neither reaches a command
- * line). to and subject must not contain CR or LF. Returns MW_OK, or an
- * error with a message in err: the program is missing, could not start,
- * timed out or exited non-zero (with its stderr).
- */
-enum mw_err mw_audit_mail(const char *sendmail, const char *to, const char *subject,
-			  const char *body, size_t len, char *err, size_t errlen);
 
 /* syslog priority for a finding's severity (critical -> LOG_CRIT ...). */
 int mw_audit_journal_priority(enum mw_severity s);
