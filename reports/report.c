@@ -177,6 +177,39 @@ static void lost_finding(struct mw_report *r)
 	pthread_mutex_unlock(&r->lock);
 }
 
+/* Names are part of the JSON schema and of the scan cache: never renamed. */
+static const char *const cause_names[MW_CAUSE__COUNT] = {
+	[MW_CAUSE_MAILER_SENT] = "mailer-sent-mail",
+	[MW_CAUSE_HIJACKED] = "hijacked-mailbox",
+	[MW_CAUSE_LISTED] = "listed",
+	[MW_CAUSE_WEB_MAILER] = "web-mailer",
+	[MW_CAUSE_WEBSHELL] = "webshell",
+	[MW_CAUSE_LOCAL_SENDER] = "local-sender",
+	[MW_CAUSE_SASL] = "sasl-abuse",
+	[MW_CAUSE_FORWARDER] = "forwarder",
+	[MW_CAUSE_RELAY] = "open-relay",
+	[MW_CAUSE_WEB_MALWARE] = "web-malware",
+	[MW_CAUSE_REJECTIONS] = "rejections",
+	[MW_CAUSE_FIREWALL] = "firewall",
+	[MW_CAUSE_MAIL_AUTH] = "mail-authentication",
+	[MW_CAUSE_OTHER] = "other",
+};
+
+const char *mw_cause_name(enum mw_cause c)
+{
+	return (unsigned)c < MW_CAUSE__COUNT ? cause_names[c] : NULL;
+}
+
+enum mw_cause mw_cause_parse(const char *s, size_t n)
+{
+	unsigned c;
+
+	for (c = 1; c < MW_CAUSE__COUNT; c++)
+		if (strlen(cause_names[c]) == n && memcmp(cause_names[c], s, n) == 0)
+			return (enum mw_cause)c;
+	return MW_CAUSE_NONE;
+}
+
 enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 {
 	struct mw_stored_finding s;
