@@ -87,6 +87,7 @@ static void free_finding(struct mw_stored_finding *f)
 	free(f->list);
 	free(f->excerpt);
 	free(f->remediation);
+	free(f->account);
 	for (i = 0; i < f->n_log_lines; i++)
 		free(f->log_lines[i]);
 	free(f->log_lines);
@@ -227,6 +228,7 @@ enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 	s.list = dup(f->list);
 	s.excerpt = dup(f->excerpt);
 	s.remediation = dup(f->remediation);
+	s.account = dup(f->account);
 	s.line = f->line;
 	s.severity = f->severity < MW_SEV__COUNT ? f->severity : MW_SEV_CRITICAL;
 	s.cause = f->cause < MW_CAUSE__COUNT ? f->cause : MW_CAUSE_OTHER;
@@ -247,7 +249,7 @@ enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 				s.log_lines[i] = dup(f->log_lines[i]);
 		}
 	}
-	if (!s.check || !s.rule_id || !s.title ||
+	if (!s.check || !s.rule_id || !s.title || (f->account && !s.account) ||
 	    (f->n_log_lines && !s.log_lines) || (f->details && !s.details)) {
 		free_finding(&s);
 		lost_finding(r);

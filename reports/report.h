@@ -86,6 +86,10 @@ struct mw_finding {
 	size_t n_log_lines;
 	const char *excerpt;	/* raw text (escaped by the writers) */
 	const char *remediation;
+	/* a mail login this finding says may be in other hands (a user's own
+	 * filter forwarding out): the audit plans a password reset for it.
+	 * Said by the check, so that the audit never reads rule ids. */
+	const char *account;
 	struct mw_file_meta file;
 	json_t *details;	/* optional object; the report takes a reference */
 };
@@ -93,7 +97,7 @@ struct mw_finding {
 /* A finding as stored (raw copies; writers escape what they print). */
 struct mw_stored_finding {
 	char *check, *rule_id, *title, *family, *path, *ip, *list;
-	char *excerpt, *remediation;
+	char *excerpt, *remediation, *account;
 	char **log_lines;
 	size_t n_log_lines;
 	unsigned long line;
