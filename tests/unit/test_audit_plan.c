@@ -57,9 +57,10 @@ static void add_scan(struct mw_report *r, const char *path, const char *rule, ui
 	assert_int_equal(mw_report_add(r, &f), MW_OK);
 }
 
-static void add_details(struct mw_report *r, const char *check, const char *rule,
+/* A finding with details d (taken) and the account its check names. */
+static void add_account(struct mw_report *r, const char *check, const char *rule,
 			enum mw_severity sev, const char *title, const char *ip,
-			const char *list, json_t *d)
+			const char *list, json_t *d, const char *account)
 {
 	struct mw_finding f;
 
@@ -71,9 +72,17 @@ static void add_details(struct mw_report *r, const char *check, const char *rule
 	f.title = title;
 	f.ip = ip;
 	f.list = list;
+	f.account = account;
 	f.details = d;
 	assert_int_equal(mw_report_add(r, &f), MW_OK);
 	json_decref(d);
+}
+
+static void add_details(struct mw_report *r, const char *check, const char *rule,
+			enum mw_severity sev, const char *title, const char *ip,
+			const char *list, json_t *d)
+{
+	add_account(r, check, rule, sev, title, ip, list, d, NULL);
 }
 
 /* A forwarders finding as fwd_report.c makes it: account is the login
@@ -82,20 +91,9 @@ static void add_fwd(struct mw_report *r, const char *rule, enum mw_severity sev,
 		    const char *title, const char *owner, const char *dest,
 		    const char *source, const char *account)
 {
-	struct mw_finding f;
-	json_t *d = json_pack("{s:s, s:s, s:s}", "owner", owner, "destination", dest,
-			      "source", source);
-
-	memset(&f, 0, sizeof(f));
-	f.check = "forwarders";
-	f.rule_id = rule;
-	f.cause = MW_CAUSE_FORWARDER;
-	f.severity = sev;
-	f.title = title;
-	f.account = account;
-	f.details = d;
-	assert_int_equal(mw_report_add(r, &f), MW_OK);
-	json_decref(d);
+	add_account(r, "forwarders", rule, sev, title, NULL, NULL,
+		    json_pack("{s:s, s:s, s:s}", "owner", owner, "destination", dest,
+			      "source", source), account);
 }
 
 /* The "554 blacklisted" host: two listings, a mailer that sent 14,200
