@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cmdline.h"
 #include "core/config.h"
 #include "core/limits.h"
 #include "core/progress.h"
@@ -815,11 +816,10 @@ enum mw_err mw_forwarders_run(struct mw_ctx *ctx, const struct mw_forwarders_opt
 enum mw_err mw_forwarders_opts_describe(const struct mw_forwarders_opts *o,
 					struct mw_buf *b)
 {
-	enum mw_err e = mw_buf_puts(b, "forwarders");
+	struct mw_cmdline c;
 
-	if (!e && o->root)
-		e = mw_buf_printf(b, " --root %s", o->root);
-	if (!e && o->list)
-		e = mw_buf_puts(b, " --list");
-	return e;
+	mw_cmdline_start(&c, b, "forwarders");
+	mw_cmdline_str(&c, "--root", o->root);
+	mw_cmdline_flag(&c, "--list", o->list);
+	return c.err;
 }

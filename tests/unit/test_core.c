@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "core/buf.h"
+#include "core/cmdline.h"
 #include "core/config.h"
 #include "core/escape.h"
 #include "core/excerpt.h"
@@ -329,6 +330,48 @@ static void test_strlist_words(void **state)
 	mw_strlist_clear(&l);
 }
 
+/* The describe appenders: unset options write nothing, operands have no
+ * flag, lists repeat their flag. */
+static void test_cmdline(void **state)
+{
+	struct mw_buf b = { 0 };
+	struct mw_strlist l = { 0 };
+	const char *const logs[] = { "/var/log/a", "/var/log/b" };
+	struct mw_cmdline c;
+
+	(void)state;
+	mw_buf_init(&b, 4096);
+	assert_int_equal(mw_strlist_add(&l, "192.0.2.1"), MW_OK);
+	assert_int_equal(mw_strlist_add(&l, "2001:db8::1"), MW_OK);
+	mw_cmdline_start(&c, &b, "dnsbl");
+	mw_cmdline_flag(&c, "--off", 0);
+	mw_cmdline_flag(&c, "--on", 1);
+	mw_cmdline_str(&c, "--unset", NULL);
+	mw_cmdline_str(&c, "--resolver", "127.0.0.1:5353");
+	mw_cmdline_num(&c, "--zero", 0);
+	mw_cmdline_num(&c, "--timeout", 1500);
+	mw_cmdline_list(&c, "--ip", &l);
+	mw_cmdline_strs(&c, "--log", logs, 2);
+	mw_cmdline_fmt(&c, " --uid %ld", 0L);
+	mw_cmdline_str(&c, NULL, "zone.example");
+	assert_int_equal(c.err, MW_OK);
+	assert_string_equal(mw_buf_str(&b),
+			    "dnsbl --on --resolver 127.0.0.1:5353 --timeout 1500"
+			    " --ip 192.0.2.1 --ip 2001:db8::1 --log /var/log/a --log /var/log/b"
+			    " --uid 0 zone.example");
+	mw_buf_free(&b);
+	/* the first error is kept and stops every later append, even one
+	 * that would fit */
+	mw_buf_init(&b, 10);
+	mw_cmdline_start(&c, &b, "dnsbl");
+	mw_cmdline_str(&c, "--resolver", "x");
+	mw_cmdline_flag(&c, "--a", 1);
+	assert_int_equal(c.err, MW_ERR_TOOBIG);
+	assert_string_equal(mw_buf_str(&b), "dnsbl");
+	mw_strlist_clear(&l);
+	mw_buf_free(&b);
+}
+
 static void test_spawn(void **state)
 {
 	(void)state;
@@ -395,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_config_file_checks),
 		cmocka_unit_test(test_strlist_words),
+		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_spawn),
 	};
 
