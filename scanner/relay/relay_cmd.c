@@ -534,9 +534,7 @@ static void probe_findings(const struct relay_env *env, const struct mw_relay_pr
 		f.cause = MW_CAUSE_RELAY;
 		f.title = title;
 		f.remediation = fix;
-		if (mw_report_add(ctx->report, &f) != MW_OK)
-			mw_report_error(ctx->report, MW_RELAY_CHECK, NULL, 0, MW_ERR_NOMEM,
-					"cannot record finding");
+		(void)mw_report_add(ctx->report, &f);
 	}
 	json_decref(f.details);
 	json_decref(relayed);
