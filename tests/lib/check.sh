@@ -35,9 +35,9 @@ quiet() {
 	"$@" >/dev/null
 }
 jqok() {
-	local what=$1 file=$2 filter=$3
-	check "$what" jqt "$file" "$filter" && return 0
+	local what=$1 file=$2 filter=$3 before=$fails
+	check "$what" jqt "$file" "$filter"
+	[ "$fails" = "$before" ] && return 0
 	echo "      filter: $filter"
 	jq -c '[.findings[]? | {rule_id, title}], .errors, .notes' "$file" 2>/dev/null || true
-	return 0
 }
