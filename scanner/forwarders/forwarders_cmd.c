@@ -25,6 +25,7 @@
 #include "core/limits.h"
 #include "core/progress.h"
 #include "core/safefile.h"
+#include "reports/render.h"
 #include "reports/report.h"
 #include "scanner/forwarders/forwarders.h"
 #include "scanner/forwarders/fwd.h"
@@ -692,9 +693,9 @@ static int render_text(FILE *out, const json_t *data, int color)
 		if (nf)
 			snprintf(flags + strlen(flags), sizeof(flags) - strlen(flags), "]");
 		if (fprintf(out, "  %s%-8s%s %-8s %-11s %-16s %s:%" JSON_INTEGER_FORMAT " -> %s%s\n",
-			    color && ext ? "\033[33m" : "",
+			    color && ext ? MW_C_YELLOW : "",
 			    ext ? "EXTERNAL" : "local",
-			    color && ext ? "\033[0m" : "",
+			    color && ext ? MW_C_RESET : "",
 			    json_string_value(json_object_get(e, "kind")),
 			    json_string_value(json_object_get(e, "source")),
 			    json_string_value(json_object_get(e, "owner")) ?
