@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/cmdline.h"
 #include "core/config.h"
+#include "core/db.h"
 #include "core/escape.h"
 #include "core/excerpt.h"
 #include "core/hostaddr.h"
@@ -372,6 +373,42 @@ static void test_cmdline(void **state)
 	mw_buf_free(&b);
 }
 
+/* mw_db_open: created 0600 whatever the umask, never through a link,
+ * read-only refuses writes. */
+static void test_db_open(void **state)
+{
+	char *d = make_tmpdir(), p[512], l[512], err[512];
+	sqlite3 *db;
+	struct stat st;
+	mode_t old;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/state.db", d);
+	snprintf(l, sizeof(l), "%s/link.db", d);
+	old = umask(0);
+	assert_int_equal(mw_db_open(p, MW_DB_CREATE, 100, &db, err, sizeof(err)), MW_OK);
+	umask(old);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* a link is refused, created or not */
+	assert_int_equal(symlink(p, l), 0);
+	assert_int_equal(mw_db_open(l, MW_DB_CREATE, 0, &db, err, sizeof(err)), MW_ERR_IO);
+	assert_null(db);
+	assert_non_null(strstr(err, "link.db"));
+	assert_int_equal(mw_db_open(l, 0, 0, &db, err, sizeof(err)), MW_ERR_IO);
+	assert_null(db);
+	/* read-only: reads work, writes do not */
+	assert_int_equal(mw_db_open(p, MW_DB_READONLY, 0, &db, NULL, 0), MW_OK);
+	assert_int_equal(sqlite3_exec(db, "SELECT * FROM t", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO t VALUES (1)", NULL, NULL, NULL),
+			     SQLITE_OK);
+	sqlite3_close(db);
+	rm_rf(d);
+	free(d);
+}
+
 static void test_spawn(void **state)
 {
 	(void)state;
@@ -439,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_config_file_checks),
 		cmocka_unit_test(test_strlist_words),
 		cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_db_open),
 		cmocka_unit_test(test_spawn),
 	};
 
