@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/cmdline.h"
 #include "core/safefile.h"
 #include "firewall/firewall.h"
 #include "firewall/fw_nft.h"
@@ -364,11 +365,11 @@ enum mw_err mw_firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o
 enum mw_err mw_firewall_opts_describe(const struct mw_firewall_opts *o,
 				      struct mw_buf *b)
 {
-	enum mw_err e = mw_buf_puts(b, "firewall");
+	struct mw_cmdline c;
 
-	if (!e && o->action != MW_FW_NONE)
-		e = mw_buf_printf(b, " --%s", action_names[o->action]);
-	if (!e && o->root)
-		e = mw_buf_printf(b, " --root %s", o->root);
-	return e;
+	mw_cmdline_start(&c, b, "firewall");
+	if (o->action != MW_FW_NONE)
+		mw_cmdline_fmt(&c, " --%s", action_names[o->action]);
+	mw_cmdline_str(&c, "--root", o->root);
+	return c.err;
 }

@@ -169,11 +169,17 @@ json_t *mw_json_raw(const char *s)
 
 /* A finding that could not be stored makes the run incomplete: whatever
  * the caller does with the error, the exit status cannot say "clean". */
-static void lost_finding(struct mw_report *r)
+/* Out of memory: the finding of rule is lost, so the run is incomplete
+ * (exit 2, never "clean"); the first loss names its rule. */
+static void lost_finding(struct mw_report *r, const char *rule)
 {
+	char msg[192];
+
+	snprintf(msg, sizeof(msg), "out of memory: a finding (%.120s) was lost",
+		 rule && *rule ? rule : "?");
 	pthread_mutex_lock(&r->lock);
 	if (!r->incomplete)
-		r->incomplete = strdup("out of memory: a finding was lost");
+		r->incomplete = strdup(msg);
 	r->lost++;
 	pthread_mutex_unlock(&r->lock);
 }
@@ -252,7 +258,7 @@ enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 	if (!s.check || !s.rule_id || !s.title || (f->account && !s.account) ||
 	    (f->n_log_lines && !s.log_lines) || (f->details && !s.details)) {
 		free_finding(&s);
-		lost_finding(r);
+		lost_finding(r, f->rule_id);
 		return MW_ERR_NOMEM;
 	}
 	pthread_mutex_lock(&r->lock);
@@ -266,7 +272,7 @@ enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 	if (!np) {
 		pthread_mutex_unlock(&r->lock);
 		free_finding(&s);
-		lost_finding(r);
+		lost_finding(r, f->rule_id);
 		return MW_ERR_NOMEM;
 	}
 	r->findings = np;

@@ -10,18 +10,15 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "reports/render.h"
 #include "reports/writer.h"
 
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_DIM "\033[2m"
-
 static const char *const sev_color[MW_SEV__COUNT] = {
-	"\033[2m",		/* info: dim */
-	"\033[36m",		/* low: cyan */
-	"\033[33m",		/* medium: yellow */
-	"\033[31m",		/* high: red */
-	"\033[1;31m",		/* critical: bold red */
+	MW_C_DIM,		/* info */
+	MW_C_CYAN,		/* low */
+	MW_C_YELLOW,		/* medium */
+	MW_C_RED,		/* high */
+	MW_C_BOLD_RED,		/* critical */
 };
 
 static const char *const sev_label[MW_SEV__COUNT] = {
@@ -133,8 +130,8 @@ static int write_finding_shown(FILE *out, const struct mw_stored_finding *raw,
 			       struct shown *sh, int color)
 {
 	const char *c = color ? sev_color[raw->severity] : "";
-	const char *rs = color ? C_RESET : "";
-	const char *b = color ? C_BOLD : "";
+	const char *rs = color ? MW_C_RESET : "";
+	const char *b = color ? MW_C_BOLD : "";
 	const char *check = show_nn(sh, raw->check), *title = show_nn(sh, raw->title);
 	const char *rule = show_nn(sh, raw->rule_id), *family = show(sh, raw->family);
 	const char *path = show(sh, raw->path), *ip = show(sh, raw->ip);
@@ -145,7 +142,7 @@ static int write_finding_shown(FILE *out, const struct mw_stored_finding *raw,
 	size_t i;
 
 	if (fprintf(out, "%s%-8s%s %s[%s]%s %s%s%s\n", c, sev_label[raw->severity], rs,
-		    color ? C_DIM : "", check, rs, b, title, rs) < 0)
+		    color ? MW_C_DIM : "", check, rs, b, title, rs) < 0)
 		return -1;
 	if (fprintf(out, "    rule:    %s%s%s\n", rule,
 		    family ? "  family: " : "", family ? family : "") < 0)
@@ -224,8 +221,8 @@ static int write_text(FILE *out, struct mw_report *r, const struct mw_write_opts
 			return -1;
 		for (i = 0; (name = mw_report_section(r, i, &d, &rend)); i++) {
 			struct shown sh = { .n = 0 };
-			int rc = fprintf(out, "%s== %s ==%s\n", color ? C_BOLD : "",
-					 show_nn(&sh, name), color ? C_RESET : "");
+			int rc = fprintf(out, "%s== %s ==%s\n", color ? MW_C_BOLD : "",
+					 show_nn(&sh, name), color ? MW_C_RESET : "");
 
 			shown_free(&sh);
 			if (rc < 0 || render_data(out, d, rend, 2, color) < 0)
@@ -248,7 +245,7 @@ static int write_text(FILE *out, struct mw_report *r, const struct mw_write_opts
 		struct shown sh = { .n = 0 };
 		const char *path = show(&sh, e->path);
 		int rc = fprintf(out, "%sERROR%s    [%s] ", color ? sev_color[MW_SEV_HIGH] : "",
-				 color ? C_RESET : "", show_nn(&sh, e->check)) < 0 ||
+				 color ? MW_C_RESET : "", show_nn(&sh, e->check)) < 0 ||
 			 (path && (e->line ? fprintf(out, "%s: line %lu: ", path, e->line)
 					   : fprintf(out, "%s: ", path)) < 0) ||
 			 fprintf(out, "%s\n", show_nn(&sh, e->message)) < 0;

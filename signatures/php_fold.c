@@ -117,91 +117,7 @@ uint8_t mw_php_op_id(const char *t, size_t len)
 	return mw_wordtab_get(&optab_words, t, len);
 }
 
-/* ---- variables holding a literal ---- */
-
-static struct var *var_slot(struct mw_php_norm *n, const char *name, size_t len,
-			    int create)
-{
-	uint32_t h;
-	size_t k;
-
-	if (len == 0 || len > VAR_NAME_MAX)
-		return NULL;
-	h = mw_fnv1a(name, len);
-	for (k = 0; k < VAR_SLOTS; k++) {
-		struct var *v = &n->vars[(h + k) % VAR_SLOTS];
-
-		if (!v->used) {
-			if (!create || n->nvars >= MW_PHP_MAX_VARS)
-				return NULL;
-			v->used = 1;
-			memcpy(v->name, name, len);
-			v->nlen = len;
-			n->used_slot[n->nvars++] = (uint16_t)((h + k) % VAR_SLOTS);
-			return v;
-		}
-		if (v->nlen == len && memcmp(v->name, name, len) == 0)
-			return v;
-	}
-	return NULL;
-}
-
-static struct var *var_of(struct mw_php_norm *n, const struct item *it, int create)
-{
-	size_t len;
-	const char *t;
-
-	if (!it || it->kind != IT_TOK || it->tk != MW_PT_VAR)
-		return NULL;
-	t = item_text(n, it, &len);
-	return var_slot(n, t, len, create);
-}
-
-/* The literal value behind an item: a literal, or a variable known to hold
- * one. */
-static int value_of(struct mw_php_norm *n, const struct item *it, size_t *off,
-		    size_t *len, unsigned *depth, const uint8_t **chain)
-{
-	struct var *v;
-	static const uint8_t none[MW_PHP_MAX_DEPTH];
-
-	if (!it)
-		return 0;
-	if (it->kind == IT_LIT) {
-		*off = it->off;
-		*len = it->len;
-		*depth = it->depth;
-		*chain = it->chain;
-		return 1;
-	}
-	v = var_of(n, it, 0);
-	if (!v || !v->known)
-		return 0;
-	*off = v->off;
-	*len = v->len;
-	*depth = 0;
-	*chain = none;
-	return 1;
-}
-
-int mw_php_var_literal(struct mw_php_norm *n, const char *name, size_t len,
-		       size_t *off, size_t *vlen)
-{
-	struct var *v = var_slot(n, name, len, 0);
-
-	if (!v || !v->known)
-		return 0;
-	*off = v->off;
-	*vlen = v->len;
-	return 1;
-}
-
 /* ---- folding ---- */
-
-static int assign_op(const struct item *it)
-{
-	return it->op && mw_php_optab[it->op - 1].prec == 4;
-}
 
 /* Binding strength of a binary operator item (PHP 8), 0 if none. */
 static int prec(const struct item *it)
@@ -279,22 +195,6 @@ static int concat(struct mw_php_norm *n, size_t ao, size_t al, size_t bo, size_t
 	return 1;
 }
 
-static void make_lit(struct item *it, size_t raw_off, size_t off, size_t len)
-{
-	memset(it, 0, sizeof(*it));
-	it->kind = IT_LIT;
-	it->raw_off = raw_off;
-	it->off = off;
-	it->len = len;
-}
-
-/* Replace the top k items by one. */
-static void replace_top(struct mw_php_norm *n, size_t k, const struct item *it)
-{
-	n->nst -= k;
-	n->st[n->nst++] = *it;
-}
-
 /* The item is the variable $GLOBALS. */
 static int is_globals(struct mw_php_norm *n, const struct item *it)
 {
@@ -362,188 +262,6 @@ static int parse_int(const char *s, size_t len, long *v)
 	return any;
 }
 
-/* f(arg) with f a decoder and arg a literal (or a variable holding one). */
-static int fold_call(struct mw_php_norm *n, enum mw_php_fn fn, const struct item *first,
-		     const struct item *arg, size_t k)
-{
-	size_t ao, al, start;
-	unsigned depth;
-	const uint8_t *chain;
-	struct item r;
-	enum mw_err e;
-	uint8_t ch[MW_PHP_MAX_DEPTH];
-
-	if (!value_of(n, arg, &ao, &al, &depth, &chain))
-		return 0;
-	if (n->work + al > MAX_WORK) {
-		n->caps |= MW_PHP_CAP_DECODED;
-		return 0;
-	}
-	n->work += al;
-	memcpy(ch, chain, sizeof(ch));
-	if (mw_php_fn_decodes(fn)) {
-		if (depth >= MW_PHP_MAX_DEPTH) {
-			n->caps |= MW_PHP_CAP_DEPTH;
-			return 0;
-		}
-		if (n->decoded >= n->budget) {
-			n->caps |= MW_PHP_CAP_DECODED;
-			return 0;
-		}
-		ch[depth++] = (uint8_t)fn;
-	}
-	if (!mw_php_room_for(n, al))
-		return 0;
-	/* decode from a copy: the output goes to the same arena */
-	mw_buf_reset(&n->tmp);
-	if (mw_buf_append(&n->tmp, n->vals.data + ao, al))
-		return 0;
-	start = n->vals.len;
-	e = mw_php_apply(fn, n->tmp.data ? n->tmp.data : "", al, &n->vals,
-			 n->budget - n->decoded);
-	if (e) {
-		if (e == MW_ERR_TOOBIG && (fn == MW_FN_GZINFLATE || fn == MW_FN_GZUNCOMPRESS ||
-					   fn == MW_FN_GZDECODE))
-			/* which of the two bounds mw_php_apply() was given */
-			n->caps |= n->budget - n->decoded < al * MW_PHP_MAX_INFLATE_RATIO + 4096 ?
-				   MW_PHP_CAP_DECODED : MW_PHP_CAP_RATIO;
-		else if (e == MW_ERR_TOOBIG)
-			n->caps |= MW_PHP_CAP_VALUES;
-		n->vals.len = start;
-		if (n->vals.data)
-			n->vals.data[start] = '\0';
-		return 0;
-	}
-	if (mw_php_fn_decodes(fn))
-		n->decoded += n->vals.len - start;
-	make_lit(&r, first->raw_off, start, n->vals.len - start);
-	r.depth = (uint8_t)depth;
-	memcpy(r.chain, ch, sizeof(r.chain));
-	replace_top(n, k, &r);
-	return 1;
-}
-
-static int fold_chr(struct mw_php_norm *n, const struct item *first,
-		    const struct item *arg)
-{
-	long v;
-	size_t len, ao, al;
-	unsigned depth;
-	const uint8_t *chain;
-	const char *t;
-	struct item r;
-	char c;
-
-	if (arg->kind == IT_TOK && arg->tk == MW_PT_NUMBER) {
-		t = item_text(n, arg, &len);
-		if (!parse_int(t, len, &v))
-			return 0;
-	} else if (value_of(n, arg, &ao, &al, &depth, &chain)) {
-		if (!parse_int(n->vals.data + ao, al, &v))
-			return 0;
-	} else {
-		return 0;
-	}
-	v %= 256;
-	if (v < 0)
-		v += 256;
-	c = (char)v;
-	if (!mw_php_room_for(n, 1) || mw_buf_append(&n->vals, &c, 1))
-		return 0;
-	make_lit(&r, first->raw_off, n->vals.len - 1, 1);
-	replace_top(n, 4, &r);
-	return 1;
-}
-
-/*
- * str_replace(search, replace, subject) and strtr(subject, from, to) of
- * three literals (packers strip junk from a blob with them): the top
- * eight items. Counted as a decoder: the result may be a layer.
- */
-static int fold_call3(struct mw_php_norm *n, enum mw_php_fn fn, const struct item *first,
-		      const struct item *a, const struct item *b, const struct item *c)
-{
-	size_t o[3], l[3], i, start, k;
-	unsigned d[3], depth;
-	const uint8_t *ch[3];
-	const struct item *args[3] = { a, b, c };
-	struct item r;
-	uint8_t chain[MW_PHP_MAX_DEPTH];
-	const char *v;
-
-	for (i = 0; i < 3; i++)
-		if (!value_of(n, args[i], &o[i], &l[i], &d[i], &ch[i]))
-			return 0;
-	if (n->work + l[0] + l[1] + l[2] > MAX_WORK) {
-		n->caps |= MW_PHP_CAP_DECODED;
-		return 0;
-	}
-	n->work += l[0] + l[1] + l[2];
-	/* the blob is the subject: its chain goes on */
-	k = fn == MW_FN_STR_REPLACE ? 2 : 0;
-	depth = d[k];
-	memcpy(chain, ch[k], sizeof(chain));
-	if (depth >= MW_PHP_MAX_DEPTH) {
-		n->caps |= MW_PHP_CAP_DEPTH;
-		return 0;
-	}
-	chain[depth++] = (uint8_t)fn;
-	if (!mw_php_room_for(n, l[k] * (fn == MW_FN_STR_REPLACE && l[0] && l[1] > l[0] ?
-				 l[1] / l[0] + 1 : 1)))
-		return 0;
-	/* work from a copy: the arena may move while it grows */
-	mw_buf_reset(&n->tmp);
-	for (i = 0; i < 3; i++)
-		if (mw_buf_append(&n->tmp, n->vals.data + o[i], l[i]))
-			return 0;
-	v = n->tmp.data;
-	start = n->vals.len;
-	if (fn == MW_FN_STR_REPLACE) {
-		const char *se = v, *re = v + l[0], *su = v + l[0] + l[1];
-
-		/* memmem (two-way, linear) between matches, not a compare at
-		 * every byte: a long search string cannot make it quadratic */
-		for (i = 0; i < l[2];) {
-			const char *m = l[0] ? memmem(su + i, l[2] - i, se, l[0]) : NULL;
-			size_t upto = m ? (size_t)(m - su) : l[2];
-
-			if (mw_buf_append(&n->vals, su + i, upto - i))
-				goto full;
-			i = upto;
-			if (m) {
-				if (mw_buf_append(&n->vals, re, l[1]))
-					goto full;
-				i += l[0];
-			}
-		}
-	} else {
-		unsigned char map[256];
-		const char *su = v, *from = v + l[0], *to = v + l[0] + l[1];
-		size_t m = l[1] < l[2] ? l[1] : l[2];
-
-		for (i = 0; i < 256; i++)
-			map[i] = (unsigned char)i;
-		for (i = 0; i < m; i++)
-			map[(unsigned char)from[i]] = (unsigned char)to[i];
-		if (mw_buf_reserve(&n->vals, l[0]))
-			goto full;
-		for (i = 0; i < l[0]; i++)
-			n->vals.data[n->vals.len++] = (char)map[(unsigned char)su[i]];
-		n->vals.data[n->vals.len] = '\0';
-	}
-	n->decoded += n->vals.len - start;
-	make_lit(&r, first->raw_off, start, n->vals.len - start);
-	r.depth = (uint8_t)depth;
-	memcpy(r.chain, chain, sizeof(r.chain));
-	replace_top(n, 8, &r);
-	return 1;
-full:
-	n->caps |= MW_PHP_CAP_VALUES;
-	n->vals.len = start;
-	if (n->vals.data)
-		n->vals.data[start] = '\0';
-	return 0;
-}
 
 static int not_call_context(const struct item *before)
 {
@@ -553,14 +271,6 @@ static int not_call_context(const struct item *before)
 }
 
 /* The helpers php_strfold.c folds with (php_norm_int.h). */
-int mw_php_fold_value(struct mw_php_norm *n, const struct item *it, size_t *off, size_t *len)
-{
-	unsigned d;
-	const uint8_t *c;
-
-	return value_of(n, it, off, len, &d, &c);
-}
-
 int mw_php_fold_int(const char *s, size_t len, long *v)
 {
 	return parse_int(s, len, v);
@@ -667,7 +377,7 @@ static int index_of(struct mw_php_norm *n, const struct item *it, long *ix)
 		t = item_text(n, it, &len);
 		return parse_int(t, len, ix);
 	}
-	return value_of(n, it, &o, &l, &d, &c) && parse_int(n->vals.data + o, l, ix);
+	return mw_php_value_of(n, it, &o, &l, &d, &c) && parse_int(n->vals.data + o, l, ix);
 }
 
 /* A subscript of the item after before, not of a property, a static
@@ -682,68 +392,9 @@ static int plain_subscript(const struct item *before)
 /* The lookahead writes what is before it (=, .=, ++ ...). */
 static int writes(const struct item *la)
 {
-	return la && (assign_op(la) || OPIS(la, OP_INC) || OPIS(la, OP_DEC));
+	return la && (mw_php_assign_op(la) || OPIS(la, OP_INC) || OPIS(la, OP_DEC));
 }
 
-/* At the end of a statement "$v = array(L, ...)" or "$v = [L, ...]" on
- * top of the stack: v holds those literals (in n->arrays). Always 0: the
- * stack is left as it is. */
-static int remember_array(struct mw_php_norm *n)
-{
-	const struct item *t1 = top(n, 1), *it, *name, *eq, *var, *before;
-	int brk = OPIS(t1, OP_RBRK);
-	size_t k = 2, cnt = 0, open, i, len;
-	struct var *v;
-	struct arr *a;
-	const char *t;
-
-	for (;;) {	/* L , L , ... down to the opener */
-		it = top(n, k);
-		if (!it || it->kind != IT_LIT || ++cnt > ARR_MAX)
-			return 0;
-		it = top(n, ++k);
-		if (OPIS(it, OP_COMMA)) {
-			k++;
-			continue;
-		}
-		if (!(brk ? OPIS(it, OP_LBRK) : OPIS(it, OP_LPAR)))
-			return 0;
-		break;
-	}
-	open = k;
-	if (!brk) {
-		name = top(n, ++k);
-		if (!name || name->kind != IT_TOK || name->tk != MW_PT_IDENT)
-			return 0;
-		t = item_text(n, name, &len);
-		if (len != 5 || strncasecmp(t, "array", 5) != 0)
-			return 0;
-	}
-	eq = top(n, k + 1);
-	var = top(n, k + 2);
-	before = top(n, k + 3);
-	if (!OPIS(eq, OP_ASSIGN) || !var || var->kind != IT_TOK || var->tk != MW_PT_VAR ||
-	    (before && !(OPIS(before, OP_SEMI) || OPIS(before, OP_LBRACE) ||
-			 OPIS(before, OP_RBRACE) || OPIS(before, OP_AT) ||
-			 (before->kind == IT_TOK && (before->tk == MW_PT_OPEN ||
-						     before->tk == MW_PT_CLOSE ||
-						     before->tk == MW_PT_HTML)))) ||
-	    (v = var_of(n, var, 1)) == NULL)
-		return 0;
-	if (!v->arr) {
-		if (n->narrays == ARR_SLOTS)
-			return 0;
-		v->arr = (unsigned)++n->narrays;
-	}
-	a = &n->arrays[v->arr - 1];
-	a->n = (uint32_t)cnt;
-	for (i = 0; i < cnt; i++) {	/* element i sits just above the opener */
-		it = top(n, open - 1 - 2 * i);
-		a->off[i] = (uint32_t)it->off;
-		a->len[i] = (uint32_t)it->len;
-	}
-	return 0;
-}
 
 /* A call whose first argument is a callback it calls: name is the item
  * before "(", before the one before name. */
@@ -781,7 +432,7 @@ static int code_arg(struct mw_php_norm *n, struct item *it, enum mw_php_fn fn)
 		}
 		return 0;
 	}
-	if (!value_of(n, it, &ao, &al, &ad, &ac))
+	if (!mw_php_value_of(n, it, &ao, &al, &ad, &ac))
 		return 0;
 	make_lit(&r, it->raw_off, ao, al);
 	r.depth = 1;
@@ -803,7 +454,7 @@ static int operand_of(struct mw_php_norm *n, const struct item *it, const struct
 	size_t l, i;
 	int lower = 0;
 
-	if (value_of(n, it, off, len, depth, chain))
+	if (mw_php_value_of(n, it, off, len, depth, chain))
 		return 1;
 	if (!it || it->kind != IT_TOK || it->tk != MW_PT_IDENT || it->op ||
 	    (before && !not_call_context(before)) || OPIS(before, OP_K_INSTANCEOF))
@@ -857,7 +508,7 @@ static struct var *fn_value(struct mw_php_norm *n, const struct item *name, int 
 	for (i = 0; i < len; i++)
 		key[i] = (char)mw_ascii_lower((unsigned char)t[i]);
 	key[len] = '(';
-	return var_slot(n, key, len + 1, create);
+	return mw_php_var_slot(n, key, len + 1, create);
 }
 
 /*
@@ -897,7 +548,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	 * create_function(L, L) are layers, like eval(L) */
 	if (t5 && OPIS(la, OP_COMMA) && OPIS(t2, OP_COMMA) && OPIS(t4, OP_LPAR) &&
 	    call_named(n, t5, t6, "preg_replace") &&
-	    value_of(n, t3, &ao, &al, &ad, &ac) && pattern_has_e(n->vals.data + ao, al))
+	    mw_php_value_of(n, t3, &ao, &al, &ad, &ac) && pattern_has_e(n->vals.data + ao, al))
 		return code_arg(n, t1, MW_FN_PREG_E);
 	if (t5 && OPIS(la, OP_RPAR) && OPIS(t2, OP_COMMA) && t3->kind == IT_LIT &&
 	    OPIS(t4, OP_LPAR) && call_named(n, t5, t6, "create_function"))
@@ -941,7 +592,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	 * is the function it names */
 	if (t3 && (OPIS(la, OP_RPAR) || OPIS(la, OP_COMMA)) && OPIS(t2, OP_LPAR) &&
 	    t1->kind == IT_TOK && t1->tk == MW_PT_VAR && callback_taker(n, t3, t4) &&
-	    value_of(n, t1, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 1)) {
+	    mw_php_value_of(n, t1, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 1)) {
 		make_lit(&r, t1->raw_off, ao, al);
 		replace_top(n, 1, &r);
 		return 1;
@@ -950,7 +601,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	 * so the replacement is seen as code */
 	if (t3 && OPIS(la, OP_COMMA) && OPIS(t2, OP_LPAR) && t1->kind == IT_TOK &&
 	    t1->tk == MW_PT_VAR && call_named(n, t3, t4, "preg_replace") &&
-	    value_of(n, t1, &ao, &al, &ad, &ac) && pattern_has_e(n->vals.data + ao, al)) {
+	    mw_php_value_of(n, t1, &ao, &al, &ad, &ac) && pattern_has_e(n->vals.data + ao, al)) {
 		make_lit(&r, t1->raw_off, ao, al);
 		replace_top(n, 1, &r);
 		return 1;
@@ -959,7 +610,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	 * header it names comes from (getenv('HTTP_X') is header X) */
 	if (t3 && OPIS(la, OP_RPAR) && OPIS(t2, OP_LPAR) && t1->kind == IT_TOK &&
 	    t1->tk == MW_PT_VAR && call_named(n, t3, t4, "getenv") &&
-	    value_of(n, t1, &ao, &al, &ad, &ac)) {
+	    mw_php_value_of(n, t1, &ao, &al, &ad, &ac)) {
 		make_lit(&r, t1->raw_off, ao, al);
 		replace_top(n, 1, &r);
 		return 1;
@@ -971,7 +622,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		if (len == 3 && mw_ascii_lower((unsigned char)t[0]) == 'c' &&
 		    mw_ascii_lower((unsigned char)t[1]) == 'h' &&
 		    mw_ascii_lower((unsigned char)t[2]) == 'r')
-			return fold_chr(n, t4, t2);
+			return mw_php_fold_chr(n, t4, t2);
 		/* eval('...') of a literal is code: a layer of its own (its
 		 * bytes may be folded from pieces or escaped, or hold a packed
 		 * call behind escaped quotes) */
@@ -983,7 +634,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 
 			if (fn != MW_FN_NONE && fn != MW_FN_PACK_H && fn != MW_FN_STR_REPLACE &&
 			    fn != MW_FN_STRTR)
-				return fold_call(n, fn, t4, t2, 4);
+				return mw_php_fold_decoder(n, fn, t4, t2, 4);
 		}
 	}
 	if (OPIS(t1, OP_RPAR) && mw_php_fold_strfn(n))
@@ -997,14 +648,14 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		fn = mw_php_fn_lookup(t, len);
 		if ((fn == MW_FN_STR_REPLACE || fn == MW_FN_STRTR) &&
 		    n->decoded < n->budget &&
-		    fold_call3(n, fn, top(n, 8), top(n, 6), t4, t2))
+		    mw_php_fold_call3(n, fn, top(n, 8), top(n, 6), t4, t2))
 			return 1;
 	}
 	if (t6 && OPIS(t1, OP_RPAR) && OPIS(t3, OP_COMMA) && OPIS(t5, OP_LPAR) &&
 	    OPIS(t6, OP_K_PACK) && t4->kind == IT_LIT && t4->len == 2 &&
 	    memcmp(n->vals.data + t4->off, "H*", 2) == 0 &&
 	    (!top(n, 7) || not_call_context(top(n, 7))))
-		return fold_call(n, MW_FN_PACK_H, t6, t2, 6);
+		return mw_php_fold_decoder(n, MW_FN_PACK_H, t6, t2, 6);
 	if (t3 && OPIS(t1, OP_RPAR) && t2->kind == IT_LIT && OPIS(t3, OP_LPAR) &&
 	    (!t4 || (t4->kind == IT_TOK && t4->tk != MW_PT_IDENT && t4->tk != MW_PT_VAR &&
 		     t4->tk != MW_PT_DOLLAR && !OPIS(t4, OP_RPAR) && !OPIS(t4, OP_RBRK) &&
@@ -1015,7 +666,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		return 1;
 	}
 	/* $a[N] of an array of literals: that element; a write forgets it */
-	if (t4 && OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK) && (v = var_of(n, t4, 0)) != NULL &&
+	if (t4 && OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK) && (v = mw_php_var_of(n, t4, 0)) != NULL &&
 	    v->arr && !v->known && plain_subscript(t5)) {
 		const struct arr *a = &n->arrays[v->arr - 1];
 		long ix;
@@ -1034,11 +685,11 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	 * scrambled alphabet); a write to it forgets what $v held */
 	if (t4 && ((OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK)) ||
 		   (OPIS(t1, OP_RBRACE) && OPIS(t3, OP_LBRACE))) &&
-	    plain_subscript(t5) && value_of(n, t4, &ao, &al, &ad, &ac)) {
+	    plain_subscript(t5) && mw_php_value_of(n, t4, &ao, &al, &ad, &ac)) {
 		long ix;
 
 		if (writes(la)) {
-			if ((v = var_of(n, t4, 0)) != NULL)
+			if ((v = mw_php_var_of(n, t4, 0)) != NULL)
 				v->known = v->pending = 0;
 			return 0;
 		}
@@ -1078,10 +729,10 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	 * for its name next to a literal */
 	if (t3 && (OPIS(t2, OP_DOT) || OPIS(t2, OP_XOR) || OPIS(t2, OP_OR) || OPIS(t2, OP_AMP)) &&
 	    may_fold(t4, la, prec(t2), t2->op) &&
-	    ((value_of(n, t3, &ao, &al, &ad, &ac) &&
+	    ((mw_php_value_of(n, t3, &ao, &al, &ad, &ac) &&
 	      operand_of(n, t1, t2, t2, &bo, &bl, &bd, &bc)) ||
 	     (t1->kind == IT_LIT && operand_of(n, t3, t4, t2, &ao, &al, &ad, &ac) &&
-	      value_of(n, t1, &bo, &bl, &bd, &bc)) ||
+	      mw_php_value_of(n, t1, &bo, &bl, &bd, &bc)) ||
 	     /* two bare words (g4&cu, H|i): only next to a bit operator,
 	      * where two constants would make a number nobody prints */
 	     (!OPIS(t2, OP_DOT) && t1->kind == IT_TOK && t3->kind == IT_TOK &&
@@ -1119,7 +770,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	/* $GLOBALS['x'] is the global $x ($GLOBALS['_POST'] is $_POST) */
 	if (t4 && OPIS(t1, OP_RBRK) && OPIS(t3, OP_LBRK) && t4->kind == IT_TOK &&
 	    t4->tk == MW_PT_VAR && is_globals(n, t4) &&
-	    value_of(n, t2, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 0) &&
+	    mw_php_value_of(n, t2, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 0) &&
 	    plain_subscript(t5)) {
 		bo = t4->raw_off;
 		goto make_var;
@@ -1127,7 +778,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	/* ${L} and $$v */
 	if (t4 && OPIS(t1, OP_RBRACE) && OPIS(t3, OP_LBRACE) &&
 	    t4->kind == IT_TOK && t4->tk == MW_PT_DOLLAR &&
-	    value_of(n, t2, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 0)) {
+	    mw_php_value_of(n, t2, &ao, &al, &ad, &ac) && valid_name(n->vals.data + ao, al, 0)) {
 		bo = t4->raw_off;
 		goto make_var;
 	}
@@ -1146,7 +797,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 		}
 	}
 	if (t2 && t2->kind == IT_TOK && t2->tk == MW_PT_DOLLAR && t1->tk == MW_PT_VAR &&
-	    t1->kind == IT_TOK && (v = var_of(n, t1, 0)) && v->known &&
+	    t1->kind == IT_TOK && (v = mw_php_var_of(n, t1, 0)) && v->known &&
 	    valid_name(n->vals.data + v->off, v->len, 0)) {
 		return var_item(n, v->off, v->len, t2->raw_off, 2);
 	}
@@ -1156,7 +807,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 							       t2->tk == MW_PT_DOLLAR))) ||
 	     (t1->kind == IT_LIT && (!t2 || opener(t2) || prec(t2) || OPIS(t2, OP_SEMI) ||
 				     OPIS(t2, OP_LBRACE) || OPIS(t2, OP_RBRACE)))) &&
-	    value_of(n, t1, &ao, &al, &ad, &ac) &&
+	    mw_php_value_of(n, t1, &ao, &al, &ad, &ac) &&
 	    valid_name(n->vals.data + ao, al, 1)) {
 		name_item(&r, t1->raw_off, ao, al);
 		replace_top(n, 1, &r);
@@ -1165,7 +816,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	/* remember $v = array(L, L, ...); and $v = [L, ...]; */
 	if (la && (OPIS(la, OP_SEMI) || (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)) &&
 	    (OPIS(t1, OP_RPAR) || OPIS(t1, OP_RBRK)))
-		return remember_array(n);
+		return mw_php_remember_array(n);
 	/* remember $v = L; and $v .= L; */
 	if (t3 && la && (OPIS(la, OP_SEMI) || (la->kind == IT_TOK && la->tk == MW_PT_CLOSE)) &&
 	    t1->kind == IT_LIT && (OPIS(t2, OP_ASSIGN) || OPIS(t2, OP_CATASSIGN)) &&
@@ -1173,7 +824,7 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	     OPIS(t4, OP_AT) ||
 	     (t4->kind == IT_TOK && (t4->tk == MW_PT_OPEN || t4->tk == MW_PT_CLOSE ||
 				     t4->tk == MW_PT_HTML))) &&
-	    (v = var_of(n, t3, 1)) != NULL) {
+	    (v = mw_php_var_of(n, t3, 1)) != NULL) {
 		if (OPIS(t2, OP_ASSIGN)) {
 			v->known = 1;
 			v->forget = 0;
@@ -1190,145 +841,5 @@ int mw_php_reduce(struct mw_php_norm *n, const struct item *la)
 	return 0;
 make_var:
 	return var_item(n, ao, al, bo, 4);
-}
-
-static void track_params(struct mw_php_norm *n, const struct item *it);
-
-/* Does it end an operand, so that a "&" after it is a bit AND ($a & $b)
- * and not a reference (= &$b, as &$v, f(&$x))? */
-static int ends_operand(const struct item *it)
-{
-	if (!it)
-		return 0;
-	if (it->kind == IT_LIT)
-		return 1;
-	if (it->op)
-		return OPIS(it, OP_RPAR) || OPIS(it, OP_RBRK);
-	return it->tk == MW_PT_VAR || it->tk == MW_PT_NUMBER || it->tk == MW_PT_STRING ||
-	       it->tk == MW_PT_ISTRING || it->tk == MW_PT_IDENT;
-}
-
-/* Before pushing it: forget what a variable held when it is assigned
- * anything (a literal assignment is remembered again at its ";"). */
-void mw_php_before_push(struct mw_php_norm *n, struct item *it)
-{
-	struct item *t1 = top(n, 1);
-	struct var *v;
-
-	track_params(n, it);
-	/* the statement ends: a variable assigned in it no longer holds its
-	 * old literal (a new one was remembered at this ";" already) */
-	if (n->forget && (OPIS(it, OP_SEMI) || OPIS(it, OP_LBRACE) || OPIS(it, OP_RBRACE) ||
-			  (it->kind == IT_TOK && it->tk == MW_PT_CLOSE))) {
-		if (n->forget->forget)
-			n->forget->known = 0;
-		n->forget->forget = 0;
-		n->forget = NULL;
-	}
-	if (!t1)
-		return;
-	if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR && OPIS(it, OP_ASSIGN) &&
-	    (v = var_of(n, t1, 0)) != NULL && v->known) {
-		/* $f = $f('', $x): the right-hand side still sees the old
-		 * value; it is forgotten at the end of the statement */
-		if (n->forget && n->forget != v) {
-			if (n->forget->forget)
-				n->forget->known = 0;
-			n->forget->forget = 0;
-		}
-		v->forget = 1;
-		v->pending = 0;
-		n->forget = v;
-	} else if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR &&
-	    (assign_op(it) || OPIS(it, OP_INC) || OPIS(it, OP_DEC)) &&
-	    (v = var_of(n, t1, 0)) != NULL) {
-		v->pending = OPIS(it, OP_CATASSIGN) && v->known;
-		v->known = 0;
-		v->forget = 0;
-	}
-	/* any assignment to a variable: no longer the array it held (a new
-	 * one is remembered at this statement's end) */
-	if (t1->kind == IT_TOK && t1->tk == MW_PT_VAR && assign_op(it) &&
-	    (v = var_of(n, t1, 0)) != NULL)
-		v->arr = 0;
-	if (it->kind == IT_TOK && it->tk == MW_PT_VAR &&
-	    (OPIS(t1, OP_K_AS) || OPIS(t1, OP_DARROW) ||
-	     (OPIS(t1, OP_AMP) && !ends_operand(top(n, 2)))) &&
-	    (v = var_of(n, it, 0)) != NULL)
-		v->known = v->pending = v->forget = 0, v->arr = 0;
-	if (OPIS(it, OP_LPAR) && t1->kind == IT_TOK && t1->tk == MW_PT_IDENT)
-		t1->lower = 1;
-}
-
-/* The end of the function whose parameters were hidden: the file's
- * literals are back. */
-static void unshadow(struct mw_php_norm *n)
-{
-	while (n->nshadow) {
-		n->nshadow--;
-		*n->shadow[n->nshadow].v = n->shadow[n->nshadow].saved;
-	}
-	n->fn_state = 0;
-}
-
-/* A function's parameters are its own variables: a literal the file's
- * scope gave the same name does not reach its body (function f($a) {
- * eval($a); } after $a = 'x'; must stay eval($a)), and comes back after
- * it (f(base64_decode($a)) below still folds). Followed from the tokens
- * pushed, not the stack, which folds may have cut; a function inside the
- * body is not followed (its parameters may keep a file literal). */
-static void track_params(struct mw_php_norm *n, const struct item *it)
-{
-	struct var *v;
-	size_t i;
-
-	switch (n->fn_state) {
-	case 0:
-		if (OPIS(it, OP_K_FUNCTION))
-			n->fn_state = 1;
-		return;
-	case 1:		/* name, "&" */
-		if (OPIS(it, OP_LPAR)) {
-			n->fn_state = 2;
-			n->fn_depth = 1;
-		} else if (!(it->kind == IT_TOK && it->tk == MW_PT_IDENT) && !OPIS(it, OP_AMP)) {
-			n->fn_state = 0;
-		}
-		return;
-	case 2:		/* parameters */
-		if (OPIS(it, OP_LPAR)) {
-			n->fn_depth++;
-		} else if (OPIS(it, OP_RPAR)) {
-			if (--n->fn_depth == 0)
-				n->fn_state = 3;
-		} else if (it->kind == IT_TOK && it->tk == MW_PT_VAR &&
-			   (v = var_of(n, it, 0)) != NULL && (v->known || v->arr)) {
-			for (i = 0; i < n->nshadow && n->shadow[i].v != v; i++)
-				;
-			if (i == n->nshadow && n->nshadow < FN_SHADOW_MAX) {
-				n->shadow[n->nshadow].v = v;
-				n->shadow[n->nshadow++].saved = *v;
-			}
-			v->known = v->pending = v->forget = 0;
-			v->arr = 0;
-			if (n->forget == v)
-				n->forget = NULL;
-		}
-		return;
-	case 3:		/* return type, "use (...)": until the body or ";" */
-		if (OPIS(it, OP_LBRACE)) {
-			n->fn_state = 4;
-			n->fn_depth = 1;
-		} else if (OPIS(it, OP_SEMI) || (it->kind == IT_TOK && it->tk == MW_PT_CLOSE)) {
-			unshadow(n);
-		}
-		return;
-	default:	/* body */
-		if (OPIS(it, OP_LBRACE))
-			n->fn_depth++;
-		else if (OPIS(it, OP_RBRACE) && --n->fn_depth == 0)
-			unshadow(n);
-		return;
-	}
 }
 

@@ -1,12 +1,14 @@
 /*
- * Internals shared by php_norm.c (tokens in, view out) and php_fold.c
- * (constant folding on the item stack): not an interface for anyone else.
+ * Internals shared by php_norm.c (tokens in, view out) and the constant
+ * folding on the item stack (php_fold.c, php_fold_vars.c,
+ * php_strfold.c): not an interface for anyone else.
  */
 #ifndef MW_PHP_NORM_INT_H
 #define MW_PHP_NORM_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/buf.h"
 #include "signatures/php_decode.h"
@@ -149,7 +151,7 @@ struct mw_php_norm {
 	size_t work;		/* bytes decoders were given: MAX_WORK */
 	int last_word;		/* last emitted byte is a word byte */
 	/* a function's parameters hide the file's literals of the same
-	 * name until its body ends (php_fold.c, track_params) */
+	 * name until its body ends (php_fold_vars.c, track_params) */
 	int drop;		/* an OP_* to skip when it comes next: the ","
 				 * of call_user_func('f', made f(, the ")" of
 				 * a call folded to its literal */
@@ -188,7 +190,30 @@ static inline struct item *top(struct mw_php_norm *n, size_t k)
 	return n->nst >= k ? &n->st[n->nst - k] : NULL;
 }
 
-/* php_fold.c */
+/* An assignment operator (=, .=, +=, ...). */
+static inline int mw_php_assign_op(const struct item *it)
+{
+	return it->op && mw_php_optab[it->op - 1].prec == 4;
+}
+
+/* it := the literal vals[off..off+len) placed at raw_off. */
+static inline void make_lit(struct item *it, size_t raw_off, size_t off, size_t len)
+{
+	memset(it, 0, sizeof(*it));
+	it->kind = IT_LIT;
+	it->raw_off = raw_off;
+	it->off = off;
+	it->len = len;
+}
+
+/* Replace the top k items by one. */
+static inline void replace_top(struct mw_php_norm *n, size_t k, const struct item *it)
+{
+	n->nst -= k;
+	n->st[n->nst++] = *it;
+}
+
+/* php_fold.c: the reductions */
 /* The optab id of an operator or keyword token, 0 if none. */
 uint8_t mw_php_op_id(const char *t, size_t len);
 /* May a fold add extra bytes of literal values? Sets a cap if not. */
@@ -196,19 +221,49 @@ int mw_php_room_for(struct mw_php_norm *n, size_t extra);
 /* One reduction at the top of the stack with lookahead la (NULL: the
  * end): 1 if the stack changed. */
 int mw_php_reduce(struct mw_php_norm *n, const struct item *la);
-/* Bookkeeping before it is pushed (variables assigned, names called). */
-void mw_php_before_push(struct mw_php_norm *n, struct item *it);
-/* php_strfold.c: fold substr()/trim()/... of literals at the ")" on top
- * of the stack; 1 if folded. The helpers it uses live in php_fold.c. */
-int mw_php_fold_strfn(struct mw_php_norm *n);
-int mw_php_fold_value(struct mw_php_norm *n, const struct item *it, size_t *off, size_t *len);
+/* A PHP integer literal (decimal, 0x, 0o/0, 0b, signed) in 24 bits: 1 if
+ * it is one. */
 int mw_php_fold_int(const char *s, size_t len, long *v);
+/* May the item before a name make it a call (not ->name, function name,
+ * new name ...)? */
 int mw_php_fold_callable(const struct item *before);
+/* Replace the top k items by the literal vals[off..off+len). */
 void mw_php_fold_replace(struct mw_php_norm *n, size_t k, size_t raw_off, size_t off, size_t len);
 
+/* php_fold_vars.c: variables, arrays and parameters */
+/* The slot of variable name (with its "$"; or a "name(" function key),
+ * created when create is set and there is room; NULL otherwise. */
+struct var *mw_php_var_slot(struct mw_php_norm *n, const char *name, size_t len,
+			    int create);
+/* The slot of a variable item, NULL if it is none. */
+struct var *mw_php_var_of(struct mw_php_norm *n, const struct item *it, int create);
+/* The literal behind an item (a literal, or a variable known to hold
+ * one): its place in n->vals, its layer depth and chain; 0 if none. */
+int mw_php_value_of(struct mw_php_norm *n, const struct item *it, size_t *off,
+		    size_t *len, unsigned *depth, const uint8_t **chain);
+/* mw_php_value_of without depth and chain. */
+int mw_php_fold_value(struct mw_php_norm *n, const struct item *it, size_t *off, size_t *len);
 /* The literal the variable $name (name with its "$", len bytes) holds:
  * 1 and its place in n->vals, or 0 if none is known. */
 int mw_php_var_literal(struct mw_php_norm *n, const char *name, size_t len,
 		       size_t *off, size_t *vlen);
+/* At a statement's end, "$v = array(L, ...)" on the stack: remember the
+ * elements. Always 0 (the stack is unchanged). */
+int mw_php_remember_array(struct mw_php_norm *n);
+/* Bookkeeping before it is pushed (variables assigned, names called). */
+void mw_php_before_push(struct mw_php_norm *n, struct item *it);
+
+/* php_strfold.c: calls over literal arguments, at the ")" on top */
+/* dec(L) with fn a decoder (php_decode.h): the top k items become the
+ * decoded literal, one layer deeper. 1 if folded. */
+int mw_php_fold_decoder(struct mw_php_norm *n, enum mw_php_fn fn, const struct item *first,
+			const struct item *arg, size_t k);
+/* chr(N): the top four items become one byte. */
+int mw_php_fold_chr(struct mw_php_norm *n, const struct item *first, const struct item *arg);
+/* str_replace(L, L, L) / strtr(L, L, L): the top eight items. */
+int mw_php_fold_call3(struct mw_php_norm *n, enum mw_php_fn fn, const struct item *first,
+		      const struct item *a, const struct item *b, const struct item *c);
+/* substr()/trim()/str_repeat()... of literals; 1 if folded. */
+int mw_php_fold_strfn(struct mw_php_norm *n);
 
 #endif

@@ -1,13 +1,199 @@
 /*
- * String functions folded over literal and integer arguments: substr,
+ * Calls folded over literal arguments, called by mw_php_reduce()
+ * (php_fold.c) at a ")": the decoders of php_decode.h, chr(N),
+ * str_replace/strtr of three literals, and the string functions substr,
  * substr_replace, trim/ltrim/rtrim, str_repeat (names cut out of a longer
- * literal or padded with blanks). Called by mw_php_reduce() (php_fold.c)
- * at a ")"; bounded by the caps of php_norm.h like every fold.
+ * literal or padded with blanks). Bounded by the caps of php_norm.h like
+ * every fold.
  */
+#define _GNU_SOURCE
 #include <string.h>
 #include <strings.h>
 
 #include "signatures/php_norm_int.h"
+
+/* f(arg) with f a decoder and arg a literal (or a variable holding one). */
+int mw_php_fold_decoder(struct mw_php_norm *n, enum mw_php_fn fn, const struct item *first,
+		     const struct item *arg, size_t k)
+{
+	size_t ao, al, start;
+	unsigned depth;
+	const uint8_t *chain;
+	struct item r;
+	enum mw_err e;
+	uint8_t ch[MW_PHP_MAX_DEPTH];
+
+	if (!mw_php_value_of(n, arg, &ao, &al, &depth, &chain))
+		return 0;
+	if (n->work + al > MAX_WORK) {
+		n->caps |= MW_PHP_CAP_DECODED;
+		return 0;
+	}
+	n->work += al;
+	memcpy(ch, chain, sizeof(ch));
+	if (mw_php_fn_decodes(fn)) {
+		if (depth >= MW_PHP_MAX_DEPTH) {
+			n->caps |= MW_PHP_CAP_DEPTH;
+			return 0;
+		}
+		if (n->decoded >= n->budget) {
+			n->caps |= MW_PHP_CAP_DECODED;
+			return 0;
+		}
+		ch[depth++] = (uint8_t)fn;
+	}
+	if (!mw_php_room_for(n, al))
+		return 0;
+	/* decode from a copy: the output goes to the same arena */
+	mw_buf_reset(&n->tmp);
+	if (mw_buf_append(&n->tmp, n->vals.data + ao, al))
+		return 0;
+	start = n->vals.len;
+	e = mw_php_apply(fn, n->tmp.data ? n->tmp.data : "", al, &n->vals,
+			 n->budget - n->decoded);
+	if (e) {
+		if (e == MW_ERR_TOOBIG && (fn == MW_FN_GZINFLATE || fn == MW_FN_GZUNCOMPRESS ||
+					   fn == MW_FN_GZDECODE))
+			/* which of the two bounds mw_php_apply() was given */
+			n->caps |= n->budget - n->decoded < al * MW_PHP_MAX_INFLATE_RATIO + 4096 ?
+				   MW_PHP_CAP_DECODED : MW_PHP_CAP_RATIO;
+		else if (e == MW_ERR_TOOBIG)
+			n->caps |= MW_PHP_CAP_VALUES;
+		n->vals.len = start;
+		if (n->vals.data)
+			n->vals.data[start] = '\0';
+		return 0;
+	}
+	if (mw_php_fn_decodes(fn))
+		n->decoded += n->vals.len - start;
+	make_lit(&r, first->raw_off, start, n->vals.len - start);
+	r.depth = (uint8_t)depth;
+	memcpy(r.chain, ch, sizeof(r.chain));
+	replace_top(n, k, &r);
+	return 1;
+}
+
+int mw_php_fold_chr(struct mw_php_norm *n, const struct item *first,
+		    const struct item *arg)
+{
+	long v;
+	size_t len, ao, al;
+	unsigned depth;
+	const uint8_t *chain;
+	const char *t;
+	struct item r;
+	char c;
+
+	if (arg->kind == IT_TOK && arg->tk == MW_PT_NUMBER) {
+		t = item_text(n, arg, &len);
+		if (!mw_php_fold_int(t, len, &v))
+			return 0;
+	} else if (mw_php_value_of(n, arg, &ao, &al, &depth, &chain)) {
+		if (!mw_php_fold_int(n->vals.data + ao, al, &v))
+			return 0;
+	} else {
+		return 0;
+	}
+	v %= 256;
+	if (v < 0)
+		v += 256;
+	c = (char)v;
+	if (!mw_php_room_for(n, 1) || mw_buf_append(&n->vals, &c, 1))
+		return 0;
+	make_lit(&r, first->raw_off, n->vals.len - 1, 1);
+	replace_top(n, 4, &r);
+	return 1;
+}
+
+/*
+ * str_replace(search, replace, subject) and strtr(subject, from, to) of
+ * three literals (packers strip junk from a blob with them): the top
+ * eight items. Counted as a decoder: the result may be a layer.
+ */
+int mw_php_fold_call3(struct mw_php_norm *n, enum mw_php_fn fn, const struct item *first,
+		      const struct item *a, const struct item *b, const struct item *c)
+{
+	size_t o[3], l[3], i, start, k;
+	unsigned d[3], depth;
+	const uint8_t *ch[3];
+	const struct item *args[3] = { a, b, c };
+	struct item r;
+	uint8_t chain[MW_PHP_MAX_DEPTH];
+	const char *v;
+
+	for (i = 0; i < 3; i++)
+		if (!mw_php_value_of(n, args[i], &o[i], &l[i], &d[i], &ch[i]))
+			return 0;
+	if (n->work + l[0] + l[1] + l[2] > MAX_WORK) {
+		n->caps |= MW_PHP_CAP_DECODED;
+		return 0;
+	}
+	n->work += l[0] + l[1] + l[2];
+	/* the blob is the subject: its chain goes on */
+	k = fn == MW_FN_STR_REPLACE ? 2 : 0;
+	depth = d[k];
+	memcpy(chain, ch[k], sizeof(chain));
+	if (depth >= MW_PHP_MAX_DEPTH) {
+		n->caps |= MW_PHP_CAP_DEPTH;
+		return 0;
+	}
+	chain[depth++] = (uint8_t)fn;
+	if (!mw_php_room_for(n, l[k] * (fn == MW_FN_STR_REPLACE && l[0] && l[1] > l[0] ?
+				 l[1] / l[0] + 1 : 1)))
+		return 0;
+	/* work from a copy: the arena may move while it grows */
+	mw_buf_reset(&n->tmp);
+	for (i = 0; i < 3; i++)
+		if (mw_buf_append(&n->tmp, n->vals.data + o[i], l[i]))
+			return 0;
+	v = n->tmp.data;
+	start = n->vals.len;
+	if (fn == MW_FN_STR_REPLACE) {
+		const char *se = v, *re = v + l[0], *su = v + l[0] + l[1];
+
+		/* memmem (two-way, linear) between matches, not a compare at
+		 * every byte: a long search string cannot make it quadratic */
+		for (i = 0; i < l[2];) {
+			const char *m = l[0] ? memmem(su + i, l[2] - i, se, l[0]) : NULL;
+			size_t upto = m ? (size_t)(m - su) : l[2];
+
+			if (mw_buf_append(&n->vals, su + i, upto - i))
+				goto full;
+			i = upto;
+			if (m) {
+				if (mw_buf_append(&n->vals, re, l[1]))
+					goto full;
+				i += l[0];
+			}
+		}
+	} else {
+		unsigned char map[256];
+		const char *su = v, *from = v + l[0], *to = v + l[0] + l[1];
+		size_t m = l[1] < l[2] ? l[1] : l[2];
+
+		for (i = 0; i < 256; i++)
+			map[i] = (unsigned char)i;
+		for (i = 0; i < m; i++)
+			map[(unsigned char)from[i]] = (unsigned char)to[i];
+		if (mw_buf_reserve(&n->vals, l[0]))
+			goto full;
+		for (i = 0; i < l[0]; i++)
+			n->vals.data[n->vals.len++] = (char)map[(unsigned char)su[i]];
+		n->vals.data[n->vals.len] = '\0';
+	}
+	n->decoded += n->vals.len - start;
+	make_lit(&r, first->raw_off, start, n->vals.len - start);
+	r.depth = (uint8_t)depth;
+	memcpy(r.chain, chain, sizeof(r.chain));
+	replace_top(n, 8, &r);
+	return 1;
+full:
+	n->caps |= MW_PHP_CAP_VALUES;
+	n->vals.len = start;
+	if (n->vals.data)
+		n->vals.data[start] = '\0';
+	return 0;
+}
 
 /* The string functions folded over literal arguments (fold_strfn). */
 enum { SF_SUBSTR, SF_SUBSTR_REPLACE, SF_TRIM, SF_LTRIM, SF_RTRIM, SF_STR_REPEAT };

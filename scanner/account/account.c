@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cmdline.h"
 #include "core/safefile.h"
 #include "core/spawn.h"
 #include "scanner/account/acct_int.h"
@@ -524,32 +525,21 @@ enum mw_err mw_account_run(struct mw_ctx *ctx, const struct mw_account_opts *o,
 
 enum mw_err mw_account_opts_describe(const struct mw_account_opts *o, struct mw_buf *b)
 {
-	enum mw_err e = mw_buf_printf(b, "account %s", o->user ? o->user : "USER");
-	size_t i;
+	struct mw_cmdline c;
 
-	if (!e && o->since)
-		e = mw_buf_printf(b, " --since %s", o->since);
-	if (!e && o->journal_dir)
-		e = mw_buf_printf(b, " --journal-dir %s", o->journal_dir);
-	else if (!e && o->journal)
-		e = mw_buf_puts(b, " --journal");
-	if (!e && o->root)
-		e = mw_buf_printf(b, " --root %s", o->root);
-	if (!e && o->dovecot_config)
-		e = mw_buf_printf(b, " --dovecot-config %s", o->dovecot_config);
-	if (!e && o->postfix_config)
-		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
-	if (!e && o->exim)
-		e = mw_buf_printf(b, " --exim %s", o->exim);
-	if (!e && o->roundcube_config)
-		e = mw_buf_printf(b, " --roundcube-config %s", o->roundcube_config);
-	for (i = 0; !e && i < o->nlogs; i++)
-		e = mw_buf_printf(b, " --log %s", o->logs[i]);
-	if (!e && o->action == MW_ACCT_RESPOND)
-		e = mw_buf_puts(b, " --respond");
-	if (!e && o->action == MW_ACCT_RESTORE)
-		e = mw_buf_puts(b, " --restore");
-	if (!e && o->apply)
-		e = mw_buf_puts(b, " --apply");
-	return e;
+	mw_cmdline_start(&c, b, "account");
+	mw_cmdline_str(&c, NULL, o->user ? o->user : "USER");
+	mw_cmdline_str(&c, "--since", o->since);
+	mw_cmdline_str(&c, "--journal-dir", o->journal_dir);
+	mw_cmdline_flag(&c, "--journal", o->journal && !o->journal_dir);
+	mw_cmdline_str(&c, "--root", o->root);
+	mw_cmdline_str(&c, "--dovecot-config", o->dovecot_config);
+	mw_cmdline_str(&c, "--postfix-config", o->postfix_config);
+	mw_cmdline_str(&c, "--exim", o->exim);
+	mw_cmdline_str(&c, "--roundcube-config", o->roundcube_config);
+	mw_cmdline_strs(&c, "--log", o->logs, o->nlogs);
+	mw_cmdline_flag(&c, "--respond", o->action == MW_ACCT_RESPOND);
+	mw_cmdline_flag(&c, "--restore", o->action == MW_ACCT_RESTORE);
+	mw_cmdline_flag(&c, "--apply", o->apply);
+	return c.err;
 }

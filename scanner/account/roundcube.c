@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/db.h"
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "scanner/account/rc_conf.h"
@@ -203,16 +204,18 @@ static sqlite3 *db_open(const char *path, int rw, struct stat *st, char *why, si
 		return NULL;
 	}
 	close(rootfd);
-	if (sqlite3_open_v2(path, &db, (rw ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) |
-			    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK ||
-	    stat(path, &now) != 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino) {
-		snprintf(why, wl, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+	if (mw_db_open(path, rw ? 0 : MW_DB_READONLY, RC_BUSY_MS, &db, why, wl) != MW_OK) {
+		close(fd);
+		return NULL;
+	}
+	/* the file SQLite opened is the one checked beneath "/" */
+	if (stat(path, &now) != 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino) {
+		snprintf(why, wl, "%s: replaced while opening", path);
 		sqlite3_close(db);
 		close(fd);
 		return NULL;
 	}
 	close(fd);
-	sqlite3_busy_timeout(db, RC_BUSY_MS);
 	return db;
 }
 

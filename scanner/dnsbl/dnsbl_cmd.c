@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "core/cmdline.h"
 #include "core/progress.h"
 #include "reports/report.h"
 #include "scanner/dnsbl/dnsbl.h"
@@ -798,22 +799,15 @@ out:
 
 enum mw_err mw_dnsbl_opts_describe(const struct mw_dnsbl_opts *o, struct mw_buf *b)
 {
-	enum mw_err e = mw_buf_puts(b, "dnsbl");
-	size_t i;
+	struct mw_cmdline c;
 
-	if (!e && o->resolver)
-		e = mw_buf_printf(b, " --resolver %s", o->resolver);
-	for (i = 0; !e && i < o->ip.n; i++)
-		e = mw_buf_printf(b, " --ip %s", o->ip.v[i]);
-	for (i = 0; !e && i < o->lists.n; i++)
-		e = mw_buf_printf(b, " --list %s", o->lists.v[i]);
-	if (!e && o->timeout_ms)
-		e = mw_buf_printf(b, " --timeout %u", o->timeout_ms);
-	if (!e && o->tries)
-		e = mw_buf_printf(b, " --tries %u", o->tries);
-	if (!e && o->postfix_config)
-		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
-	for (i = 0; !e && i < o->operands.n; i++)
-		e = mw_buf_printf(b, " %s", o->operands.v[i]);
-	return e;
+	mw_cmdline_start(&c, b, "dnsbl");
+	mw_cmdline_str(&c, "--resolver", o->resolver);
+	mw_cmdline_list(&c, "--ip", &o->ip);
+	mw_cmdline_list(&c, "--list", &o->lists);
+	mw_cmdline_num(&c, "--timeout", o->timeout_ms);
+	mw_cmdline_num(&c, "--tries", o->tries);
+	mw_cmdline_str(&c, "--postfix-config", o->postfix_config);
+	mw_cmdline_list(&c, NULL, &o->operands);
+	return c.err;
 }

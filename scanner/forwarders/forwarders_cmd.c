@@ -20,10 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cmdline.h"
 #include "core/config.h"
 #include "core/limits.h"
 #include "core/progress.h"
 #include "core/safefile.h"
+#include "reports/render.h"
 #include "reports/report.h"
 #include "scanner/forwarders/forwarders.h"
 #include "scanner/forwarders/fwd.h"
@@ -691,9 +693,9 @@ static int render_text(FILE *out, const json_t *data, int color)
 		if (nf)
 			snprintf(flags + strlen(flags), sizeof(flags) - strlen(flags), "]");
 		if (fprintf(out, "  %s%-8s%s %-8s %-11s %-16s %s:%" JSON_INTEGER_FORMAT " -> %s%s\n",
-			    color && ext ? "\033[33m" : "",
+			    color && ext ? MW_C_YELLOW : "",
 			    ext ? "EXTERNAL" : "local",
-			    color && ext ? "\033[0m" : "",
+			    color && ext ? MW_C_RESET : "",
 			    json_string_value(json_object_get(e, "kind")),
 			    json_string_value(json_object_get(e, "source")),
 			    json_string_value(json_object_get(e, "owner")) ?
@@ -815,11 +817,10 @@ enum mw_err mw_forwarders_run(struct mw_ctx *ctx, const struct mw_forwarders_opt
 enum mw_err mw_forwarders_opts_describe(const struct mw_forwarders_opts *o,
 					struct mw_buf *b)
 {
-	enum mw_err e = mw_buf_puts(b, "forwarders");
+	struct mw_cmdline c;
 
-	if (!e && o->root)
-		e = mw_buf_printf(b, " --root %s", o->root);
-	if (!e && o->list)
-		e = mw_buf_puts(b, " --list");
-	return e;
+	mw_cmdline_start(&c, b, "forwarders");
+	mw_cmdline_str(&c, "--root", o->root);
+	mw_cmdline_flag(&c, "--list", o->list);
+	return c.err;
 }

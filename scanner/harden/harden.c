@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cmdline.h"
 #include "core/limits.h"
 #include "scanner/harden/harden_int.h"
 #include "scanner/harden/policy.h"
@@ -200,15 +201,13 @@ enum mw_err mw_harden_run(struct mw_ctx *ctx, const struct mw_harden_opts *o,
 
 enum mw_err mw_harden_opts_describe(const struct mw_harden_opts *o, struct mw_buf *b)
 {
-	enum mw_err e = mw_buf_puts(b, o->action == MW_HARDEN_APPLY ? "harden --apply" :
-				    o->action == MW_HARDEN_REMOVE ? "harden --remove" :
-				    "harden --check");
+	struct mw_cmdline c;
 
-	if (!e && o->postfix_config)
-		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
-	if (!e && o->exim)
-		e = mw_buf_printf(b, " --exim %s", o->exim);
-	if (!e && o->fpm_conf)
-		e = mw_buf_printf(b, " --fpm-config %s", o->fpm_conf);
-	return e;
+	mw_cmdline_start(&c, b, o->action == MW_HARDEN_APPLY ? "harden --apply" :
+				o->action == MW_HARDEN_REMOVE ? "harden --remove" :
+				"harden --check");
+	mw_cmdline_str(&c, "--postfix-config", o->postfix_config);
+	mw_cmdline_str(&c, "--exim", o->exim);
+	mw_cmdline_str(&c, "--fpm-config", o->fpm_conf);
+	return c.err;
 }

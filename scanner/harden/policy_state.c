@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/db.h"
 #include "scanner/harden/policy.h"
 
 struct entry {
@@ -160,7 +161,6 @@ enum mw_err pol_state_open(const char *db_path, struct pol_state **out,
 {
 	struct pol_state *s = calloc(1, sizeof(*s));
 	enum mw_err e;
-	int fd;
 
 	*out = NULL;
 	if (!s || grow(s) != MW_OK) {
@@ -173,16 +173,12 @@ enum mw_err pol_state_open(const char *db_path, struct pol_state **out,
 		return MW_OK;
 	}
 	/* Created by us, for root only, never through a planted link. */
-	fd = open(db_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", db_path, strerror(errno));
+	e = mw_db_open(db_path, MW_DB_CREATE, 0, &s->db, err, errlen);
+	if (e) {
 		pol_state_free(s);
-		return MW_ERR_IO;
+		return e;
 	}
-	close(fd);
-	if (sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
-			    NULL) != SQLITE_OK ||
-	    sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
 			 "CREATE TABLE IF NOT EXISTS counts (key TEXT PRIMARY KEY, "
 			 "hour INTEGER, cur_m INTEGER, prev_m INTEGER, cur_r INTEGER, "
 			 "prev_r INTEGER, deferred INTEGER)", NULL, NULL, NULL) != SQLITE_OK ||

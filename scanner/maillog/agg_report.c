@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "reports/render.h"
 #include "reports/report.h"
 #include "reports/writer.h"
 #include "scanner/maillog/agg_internal.h"
@@ -311,18 +312,6 @@ static json_t *build_data(struct ml_agg *a)
 
 /* --- text renderer ------------------------------------------------------- */
 
-static json_int_t geti(const json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *gets_(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "-";
-}
-
 #define P(...) do { if (fprintf(out, __VA_ARGS__) < 0) return -1; } while (0)
 
 static int render_logs(FILE *out, const json_t *d, int color)
@@ -334,40 +323,40 @@ static int render_logs(FILE *out, const json_t *d, int color)
 	(void)color;
 	json_array_foreach(json_object_get(d, "sources"), i, v)
 		P("  source:   %s (%s, %" JSON_INTEGER_FORMAT " lines, %" JSON_INTEGER_FORMAT
-		  " malformed)\n", gets_(v, "name"), gets_(v, "kind"), geti(v, "lines"),
-		  geti(v, "malformed"));
-	P("  window:   %s .. %s (lines from %s to %s)\n", gets_(w, "since"), gets_(w, "until"),
-	  gets_(w, "first"), gets_(w, "last"));
+		  " malformed)\n", mw_jstr_or(v, "name", "-"), mw_jstr_or(v, "kind", "-"), mw_jint(v, "lines"),
+		  mw_jint(v, "malformed"));
+	P("  window:   %s .. %s (lines from %s to %s)\n", mw_jstr_or(w, "since", "-"), mw_jstr_or(w, "until", "-"),
+	  mw_jstr_or(w, "first", "-"), mw_jstr_or(w, "last", "-"));
 	P("  lines:    %" JSON_INTEGER_FORMAT " (postfix %" JSON_INTEGER_FORMAT ", exim %"
 	  JSON_INTEGER_FORMAT ", php %" JSON_INTEGER_FORMAT ", other %" JSON_INTEGER_FORMAT
 	  ", malformed %" JSON_INTEGER_FORMAT ", overlong %" JSON_INTEGER_FORMAT
 	  ", outside window %" JSON_INTEGER_FORMAT ")\n",
-	  geti(l, "total"), geti(l, "postfix"), geti(l, "exim"), geti(l, "php"),
-	  geti(l, "other"), geti(l, "malformed"), geti(l, "overlong"), geti(l, "out_of_window"));
+	  mw_jint(l, "total"), mw_jint(l, "postfix"), mw_jint(l, "exim"), mw_jint(l, "php"),
+	  mw_jint(l, "other"), mw_jint(l, "malformed"), mw_jint(l, "overlong"), mw_jint(l, "out_of_window"));
 	P("  messages: %" JSON_INTEGER_FORMAT " queued (%" JSON_INTEGER_FORMAT " local, %"
 	  JSON_INTEGER_FORMAT " by web users, %" JSON_INTEGER_FORMAT " via SMTP, %"
 	  JSON_INTEGER_FORMAT " SASL logins, %" JSON_INTEGER_FORMAT " auth failures)\n",
-	  geti(m, "received"), geti(m, "local"), geti(m, "web"), geti(m, "smtpd"),
-	  geti(m, "sasl_logins"), geti(m, "auth_failures"));
+	  mw_jint(m, "received"), mw_jint(m, "local"), mw_jint(m, "web"), mw_jint(m, "smtpd"),
+	  mw_jint(m, "sasl_logins"), mw_jint(m, "auth_failures"));
 	P("  delivery: %" JSON_INTEGER_FORMAT " delivered, %" JSON_INTEGER_FORMAT " deferred, %"
 	  JSON_INTEGER_FORMAT " bounced (%" JSON_INTEGER_FORMAT " blocklist rejections), %"
 	  JSON_INTEGER_FORMAT " expired; %" JSON_INTEGER_FORMAT " rejected here (%"
 	  JSON_INTEGER_FORMAT " relay denied)\n",
-	  geti(m, "delivered"), geti(m, "deferred"), geti(m, "bounced"),
-	  geti(m, "blocklist_rejections"), geti(m, "expired"), geti(m, "rejected"),
-	  geti(m, "relay_denied"));
+	  mw_jint(m, "delivered"), mw_jint(m, "deferred"), mw_jint(m, "bounced"),
+	  mw_jint(m, "blocklist_rejections"), mw_jint(m, "expired"), mw_jint(m, "rejected"),
+	  mw_jint(m, "relay_denied"));
 	v = json_object_get(d, "deferred_queue");
 	P("  deferred: %" JSON_INTEGER_FORMAT " messages still deferred at the end (at most %"
-	  JSON_INTEGER_FORMAT ")\n", geti(v, "open_at_end"), geti(v, "max_open"));
+	  JSON_INTEGER_FORMAT ")\n", mw_jint(v, "open_at_end"), mw_jint(v, "max_open"));
 	sp = json_object_get(d, "spike");
 	if (json_is_object(sp))
 		P("  spike:    %s with %" JSON_INTEGER_FORMAT " messages (median %" JSON_INTEGER_FORMAT
-		  " per hour)\n", gets_(sp, "hour"), geti(sp, "messages"), geti(sp, "median"));
+		  " per hour)\n", mw_jstr_or(sp, "hour", "-"), mw_jint(sp, "messages"), mw_jint(sp, "median"));
 
 	if (json_array_size(json_object_get(d, "top_senders"))) {
 		P("\n  %-44s %9s\n", "top senders", "messages");
 		json_array_foreach(json_object_get(d, "top_senders"), i, v)
-			P("  %-44s %9" JSON_INTEGER_FORMAT "\n", gets_(v, "sender"), geti(v, "messages"));
+			P("  %-44s %9" JSON_INTEGER_FORMAT "\n", mw_jstr_or(v, "sender", "-"), mw_jint(v, "messages"));
 	}
 	if (json_array_size(json_object_get(d, "top_local_users"))) {
 		P("\n  %-20s %7s %9s %10s %8s %4s\n", "local users", "uid", "messages",
@@ -379,8 +368,8 @@ static int render_logs(FILE *out, const json_t *d, int color)
 			if (json_is_integer(u))
 				snprintf(uid, sizeof(uid), "%" JSON_INTEGER_FORMAT, json_integer_value(u));
 			P("  %-20s %7s %9" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT " %8"
-			  JSON_INTEGER_FORMAT " %4s\n", gets_(v, "user"), uid, geti(v, "messages"),
-			  geti(v, "recipients"), geti(v, "recipient_domains"),
+			  JSON_INTEGER_FORMAT " %4s\n", mw_jstr_or(v, "user", "-"), uid, mw_jint(v, "messages"),
+			  mw_jint(v, "recipients"), mw_jint(v, "recipient_domains"),
 			  json_is_true(json_object_get(v, "web")) ? "yes" : "no");
 		}
 	}
@@ -389,34 +378,34 @@ static int render_logs(FILE *out, const json_t *d, int color)
 		  "max IPs/hour");
 		json_array_foreach(json_object_get(d, "top_sasl_users"), i, v)
 			P("  %-32s %7" JSON_INTEGER_FORMAT " %5" JSON_INTEGER_FORMAT " %8"
-			  JSON_INTEGER_FORMAT " %12" JSON_INTEGER_FORMAT "\n", gets_(v, "sasl_username"),
-			  geti(v, "logins"), geti(v, "ips"), geti(v, "failures"),
-			  geti(v, "max_ips_per_window"));
+			  JSON_INTEGER_FORMAT " %12" JSON_INTEGER_FORMAT "\n", mw_jstr_or(v, "sasl_username", "-"),
+			  mw_jint(v, "logins"), mw_jint(v, "ips"), mw_jint(v, "failures"),
+			  mw_jint(v, "max_ips_per_window"));
 	}
 	if (json_array_size(json_object_get(d, "top_client_ips"))) {
 		P("\n  %-40s %8s %7s %6s %9s\n", "client IPs", "messages", "rejects", "relay",
 		  "authfail");
 		json_array_foreach(json_object_get(d, "top_client_ips"), i, v)
 			P("  %-40s %8" JSON_INTEGER_FORMAT " %7" JSON_INTEGER_FORMAT " %6"
-			  JSON_INTEGER_FORMAT " %9" JSON_INTEGER_FORMAT "\n", gets_(v, "ip"),
-			  geti(v, "messages"), geti(v, "rejects"), geti(v, "relay_denied"),
-			  geti(v, "auth_failures"));
+			  JSON_INTEGER_FORMAT " %9" JSON_INTEGER_FORMAT "\n", mw_jstr_or(v, "ip", "-"),
+			  mw_jint(v, "messages"), mw_jint(v, "rejects"), mw_jint(v, "relay_denied"),
+			  mw_jint(v, "auth_failures"));
 	}
 	if (json_array_size(json_object_get(d, "scripts"))) {
 		P("\n  %-56s %8s\n", "scripts", "messages");
 		json_array_foreach(json_object_get(d, "scripts"), i, v) {
 			const json_t *also = json_object_get(v, "also_as");
 
-			P("  %-56s %8" JSON_INTEGER_FORMAT "%s%s\n", gets_(v, "script"),
-			  geti(v, "messages"), json_array_size(also) ? "  also logged as " : "",
+			P("  %-56s %8" JSON_INTEGER_FORMAT "%s%s\n", mw_jstr_or(v, "script", "-"),
+			  mw_jint(v, "messages"), json_array_size(also) ? "  also logged as " : "",
 			  json_array_size(also) ? json_string_value(json_array_get(also, 0)) : "");
 		}
 	}
 	if (json_array_size(json_object_get(d, "blocklist_rejections"))) {
 		P("\n  %-28s %-32s %6s %s\n", "blocklisted by", "remote MX", "count", "code");
 		json_array_foreach(json_object_get(d, "blocklist_rejections"), i, v)
-			P("  %-28s %-32s %6" JSON_INTEGER_FORMAT " %s\n", gets_(v, "list"),
-			  gets_(v, "mx"), geti(v, "rejections"), gets_(v, "code"));
+			P("  %-28s %-32s %6" JSON_INTEGER_FORMAT " %s\n", mw_jstr_or(v, "list", "-"),
+			  mw_jstr_or(v, "mx", "-"), mw_jint(v, "rejections"), mw_jstr_or(v, "code", "-"));
 	}
 	if (json_array_size(json_object_get(d, "hourly"))) {
 		const json_t *hr = json_object_get(d, "hourly");
@@ -424,18 +413,18 @@ static int render_logs(FILE *out, const json_t *d, int color)
 		size_t n = json_array_size(hr), from = n > 48 ? n - 48 : 0;
 
 		json_array_foreach(hr, i, v)
-			if (geti(v, "messages") > max)
-				max = geti(v, "messages");
+			if (mw_jint(v, "messages") > max)
+				max = mw_jint(v, "messages");
 		P("\n  hourly volume%s\n", from ? " (last 48 hours with mail)" : "");
 		for (i = from; i < n; i++) {
 			char bar[41];
 			json_int_t len;
 
 			v = json_array_get(hr, i);
-			len = geti(v, "messages") * 40 / max;
+			len = mw_jint(v, "messages") * 40 / max;
 			memset(bar, '#', (size_t)len);
 			bar[len] = '\0';
-			P("  %s %8" JSON_INTEGER_FORMAT " %s\n", gets_(v, "hour"), geti(v, "messages"), bar);
+			P("  %s %8" JSON_INTEGER_FORMAT " %s\n", mw_jstr_or(v, "hour", "-"), mw_jint(v, "messages"), bar);
 		}
 	}
 	return 0;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cmdline.h"
 #include "core/progress.h"
 #include "core/safefile.h"
 #include "reports/report.h"
@@ -332,20 +333,14 @@ enum mw_err ml_logs_feed(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 
 enum mw_err mw_logs_opts_describe(const struct mw_logs_opts *o, struct mw_buf *b)
 {
-	enum mw_err e = mw_buf_puts(b, "logs");
-	size_t i;
+	struct mw_cmdline c;
 
-	if (!e && o->since)
-		e = mw_buf_printf(b, " --since %s", o->since);
-	if (!e && o->until)
-		e = mw_buf_printf(b, " --until %s", o->until);
-	if (!e && o->journal_dir)
-		e = mw_buf_printf(b, " --journal-dir %s", o->journal_dir);
-	else if (!e && o->journal)
-		e = mw_buf_puts(b, " --journal");
-	if (!e && o->root)
-		e = mw_buf_printf(b, " --root %s", o->root);
-	for (i = 0; !e && i < o->nfiles; i++)
-		e = mw_buf_printf(b, " %s", o->files[i]);
-	return e;
+	mw_cmdline_start(&c, b, "logs");
+	mw_cmdline_str(&c, "--since", o->since);
+	mw_cmdline_str(&c, "--until", o->until);
+	mw_cmdline_str(&c, "--journal-dir", o->journal_dir);
+	mw_cmdline_flag(&c, "--journal", o->journal && !o->journal_dir);
+	mw_cmdline_str(&c, "--root", o->root);
+	mw_cmdline_strs(&c, NULL, o->files, o->nfiles);
+	return c.err;
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cmdline.h"
 #include "core/limits.h"
 #include "core/progress.h"
 #include "core/safefile.h"
@@ -292,30 +293,22 @@ enum mw_err mw_queue_run(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 
 enum mw_err mw_queue_opts_describe(const struct mw_queue_opts *o, struct mw_buf *b)
 {
-	static const char *const acts[] = { NULL, " --hold", " --release", " --delete" };
-	enum mw_err e = mw_buf_puts(b, "queue");
+	struct mw_cmdline c;
 
-	if (!e && o->postfix_config)
-		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
-	if (!e && o->exim)
-		e = mw_buf_printf(b, " --exim %s", o->exim);
-	if (!e && o->postqueue_json)
-		e = mw_buf_printf(b, " --postqueue-json %s", o->postqueue_json);
-	if (!e && o->exim_bp)
-		e = mw_buf_printf(b, " --exim-bp %s", o->exim_bp);
-	if (!e && (unsigned)o->action < sizeof(acts) / sizeof(acts[0]) && acts[o->action])
-		e = mw_buf_puts(b, acts[o->action]);
-	if (!e && o->sel.uid >= 0)
-		e = mw_buf_printf(b, " --uid %ld", o->sel.uid);
-	if (!e && o->sel.user)
-		e = mw_buf_printf(b, " --user %s", o->sel.user);
-	if (!e && o->sel.sasl)
-		e = mw_buf_printf(b, " --sasl %s", o->sel.sasl);
-	if (!e && o->sel.script)
-		e = mw_buf_printf(b, " --script %s", o->sel.script);
-	if (!e && o->sel.sender)
-		e = mw_buf_printf(b, " --sender %s", o->sel.sender);
-	if (!e && o->apply)
-		e = mw_buf_puts(b, " --apply");
-	return e;
+	mw_cmdline_start(&c, b, "queue");
+	mw_cmdline_str(&c, "--postfix-config", o->postfix_config);
+	mw_cmdline_str(&c, "--exim", o->exim);
+	mw_cmdline_str(&c, "--postqueue-json", o->postqueue_json);
+	mw_cmdline_str(&c, "--exim-bp", o->exim_bp);
+	mw_cmdline_flag(&c, "--hold", o->action == MW_QACT_HOLD);
+	mw_cmdline_flag(&c, "--release", o->action == MW_QACT_RELEASE);
+	mw_cmdline_flag(&c, "--delete", o->action == MW_QACT_DELETE);
+	if (o->sel.uid >= 0)
+		mw_cmdline_fmt(&c, " --uid %ld", o->sel.uid);
+	mw_cmdline_str(&c, "--user", o->sel.user);
+	mw_cmdline_str(&c, "--sasl", o->sel.sasl);
+	mw_cmdline_str(&c, "--script", o->sel.script);
+	mw_cmdline_str(&c, "--sender", o->sel.sender);
+	mw_cmdline_flag(&c, "--apply", o->apply);
+	return c.err;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "reports/render.h"
 #include "reports/report.h"
 #include "scanner/queue/queue_impl.h"
 
@@ -89,18 +90,6 @@ json_t *mw_queue_data(const struct qlist *l, const struct qgroups *g,
 
 /* --- text ---------------------------------------------------------------- */
 
-static const char *str(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
-
-static long long num(const json_t *o, const char *k)
-{
-	return (long long)json_integer_value(json_object_get(o, k));
-}
-
 /* "3d4h", "12m", "40s" */
 static void fmt_age(char *b, size_t n, long long s)
 {
@@ -138,16 +127,16 @@ static int render_groups(FILE *out, const json_t *data)
 
 			if (i == shown)
 				break;
-			fmt_age(a, sizeof(a), num(row, "oldest_age_s"));
-			if (fprintf(out, "    %7lld  %-40s oldest %s%s%s%s\n", num(row, "messages"),
-				    str(row, "key"), a,
+			fmt_age(a, sizeof(a), mw_jint(row, "oldest_age_s"));
+			if (fprintf(out, "    %7lld  %-40s oldest %s%s%s%s\n", mw_jint(row, "messages"),
+				    mw_jstr(row, "key"), a,
 				    json_object_get(row, "user") ? " (" : "",
-				    json_object_get(row, "user") ? str(row, "user") : "",
+				    json_object_get(row, "user") ? mw_jstr(row, "user") : "",
 				    json_object_get(row, "user") ? ")" : "") < 0)
 				return -1;
 		}
-		if ((long long)shown < num(counts, kinds[k]) &&
-		    fprintf(out, "    ... %lld more\n", num(counts, kinds[k]) - (long long)shown) < 0)
+		if ((long long)shown < mw_jint(counts, kinds[k]) &&
+		    fprintf(out, "    ... %lld more\n", mw_jint(counts, kinds[k]) - (long long)shown) < 0)
 			return -1;
 	}
 	return 0;
@@ -162,15 +151,15 @@ static int render_action(FILE *out, const json_t *a)
 		return 0;
 	if (fprintf(out, "  %s %s %lld message%s selected by %s%s%s\n",
 		    json_is_true(json_object_get(a, "applied")) ? "done:" : "would",
-		    str(a, "action"), num(a, "messages"), num(a, "messages") == 1 ? "" : "s",
-		    str(a, "selector"), json_object_get(a, "command") ? ", with " : "",
-		    str(a, "command")) < 0)
+		    mw_jstr(a, "action"), mw_jint(a, "messages"), mw_jint(a, "messages") == 1 ? "" : "s",
+		    mw_jstr(a, "selector"), json_object_get(a, "command") ? ", with " : "",
+		    mw_jstr(a, "command")) < 0)
 		return -1;
 	if (json_object_get(a, "refused") &&
-	    fprintf(out, "  refused: %s\n", str(a, "refused")) < 0)
+	    fprintf(out, "  refused: %s\n", mw_jstr(a, "refused")) < 0)
 		return -1;
 	if (json_object_get(a, "journal") &&
-	    fprintf(out, "  journal: %s\n", str(a, "journal")) < 0)
+	    fprintf(out, "  journal: %s\n", mw_jstr(a, "journal")) < 0)
 		return -1;
 	json_array_foreach(ids, i, v) {
 		if (fprintf(out, "%s%s", i % 6 == 0 ? "    " : " ", json_string_value(v)) < 0)
@@ -179,7 +168,7 @@ static int render_action(FILE *out, const json_t *a)
 			return -1;
 	}
 	if (!json_is_true(json_object_get(a, "applied")) && !json_object_get(a, "refused") &&
-	    num(a, "messages") > 0 && fprintf(out, "  (dry run: add --apply to do it)\n") < 0)
+	    mw_jint(a, "messages") > 0 && fprintf(out, "  (dry run: add --apply to do it)\n") < 0)
 		return -1;
 	return 0;
 }
@@ -193,12 +182,12 @@ int mw_queue_render(FILE *out, const json_t *data, int color)
 	size_t i;
 
 	(void)color;
-	fmt_age(a, sizeof(a), num(data, "oldest_age_s"));
+	fmt_age(a, sizeof(a), mw_jint(data, "oldest_age_s"));
 	if (fprintf(out, "  %s queue: %lld message%s, %lld bytes, oldest %s; %lld held, "
-		    "%lld bounces; submitter read for %lld\n", str(data, "mta"),
-		    num(data, "messages"), num(data, "messages") == 1 ? "" : "s",
-		    num(data, "bytes"), a, num(data, "held"), num(data, "bounces"),
-		    num(data, "inspected")) < 0)
+		    "%lld bounces; submitter read for %lld\n", mw_jstr(data, "mta"),
+		    mw_jint(data, "messages"), mw_jint(data, "messages") == 1 ? "" : "s",
+		    mw_jint(data, "bytes"), a, mw_jint(data, "held"), mw_jint(data, "bounces"),
+		    mw_jint(data, "inspected")) < 0)
 		return -1;
 	if (json_object_size(qs)) {
 		if (fputs("  queues:", out) == EOF)
@@ -210,8 +199,8 @@ int mw_queue_render(FILE *out, const json_t *data, int color)
 			return -1;
 	}
 	json_array_foreach(reasons, i, v)
-		if (fprintf(out, "  deferred (%s): %lld, e.g. %s\n", str(v, "class"),
-			    num(v, "messages"), str(v, "example")) < 0)
+		if (fprintf(out, "  deferred (%s): %lld, e.g. %s\n", mw_jstr(v, "class"),
+			    mw_jint(v, "messages"), mw_jstr(v, "example")) < 0)
 			return -1;
 	if (render_groups(out, data) < 0)
 		return -1;

@@ -29,9 +29,7 @@ static void add(struct mw_ctx *ctx, const char *rule, enum mw_severity sev,
 	f.excerpt = excerpt;
 	f.remediation = fix;
 	f.details = details;
-	if (mw_report_add(ctx->report, &f) != MW_OK)
-		mw_report_error(ctx->report, MW_RELAY_CHECK, NULL, 0, MW_ERR_NOMEM,
-				"cannot record finding %s", rule);
+	(void)mw_report_add(ctx->report, &f);
 	json_decref(details);
 }
 

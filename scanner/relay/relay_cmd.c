@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/cmdline.h"
 #include "core/hostaddr.h"
 #include "core/progress.h"
 #include "reports/report.h"
@@ -533,9 +534,7 @@ static void probe_findings(const struct relay_env *env, const struct mw_relay_pr
 		f.cause = MW_CAUSE_RELAY;
 		f.title = title;
 		f.remediation = fix;
-		if (mw_report_add(ctx->report, &f) != MW_OK)
-			mw_report_error(ctx->report, MW_RELAY_CHECK, NULL, 0, MW_ERR_NOMEM,
-					"cannot record finding");
+		(void)mw_report_add(ctx->report, &f);
 	}
 	json_decref(f.details);
 	json_decref(relayed);
@@ -742,23 +741,16 @@ enum mw_err mw_relay_run(struct mw_ctx *ctx, const struct mw_relay_opts *o,
 
 enum mw_err mw_relay_opts_describe(const struct mw_relay_opts *o, struct mw_buf *b)
 {
-	enum mw_err e = mw_buf_puts(b, "relay");
+	struct mw_cmdline c;
 
-	if (!e && o->target)
-		e = mw_buf_printf(b, " %s", o->target);
-	if (!e && o->no_probe)
-		e = mw_buf_puts(b, " --no-probe");
-	if (!e && o->no_config)
-		e = mw_buf_puts(b, " --no-config");
-	if (!e && o->postfix_config)
-		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
-	if (!e && o->exim)
-		e = mw_buf_printf(b, " --exim %s", o->exim);
-	if (!e && o->domain)
-		e = mw_buf_printf(b, " --domain %s", o->domain);
-	if (!e && o->xclient_addr)
-		e = mw_buf_printf(b, " --xclient-addr %s", o->xclient_addr);
-	if (!e && o->no_xclient)
-		e = mw_buf_puts(b, " --no-xclient");
-	return e;
+	mw_cmdline_start(&c, b, "relay");
+	mw_cmdline_str(&c, NULL, o->target);
+	mw_cmdline_flag(&c, "--no-probe", o->no_probe);
+	mw_cmdline_flag(&c, "--no-config", o->no_config);
+	mw_cmdline_str(&c, "--postfix-config", o->postfix_config);
+	mw_cmdline_str(&c, "--exim", o->exim);
+	mw_cmdline_str(&c, "--domain", o->domain);
+	mw_cmdline_str(&c, "--xclient-addr", o->xclient_addr);
+	mw_cmdline_flag(&c, "--no-xclient", o->no_xclient);
+	return c.err;
 }

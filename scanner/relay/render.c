@@ -4,24 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "reports/render.h"
 #include "scanner/relay/relay.h"
-
-#define C_RED	"\033[31m"
-#define C_GREEN	"\033[32m"
-#define C_DIM	"\033[2m"
-#define C_RESET	"\033[0m"
-
-static const char *str(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
-
-static long long num(const json_t *o, const char *k)
-{
-	return (long long)json_integer_value(json_object_get(o, k));
-}
 
 static int render_probe(FILE *out, const json_t *p, int color)
 {
@@ -29,11 +13,11 @@ static int render_probe(FILE *out, const json_t *p, int color)
 	const json_t *tb = json_object_get(p, "trusted_by");
 	size_t i;
 
-	if (fprintf(out, "  target %s", str(p, "target")) < 0)
+	if (fprintf(out, "  target %s", mw_jstr(p, "target")) < 0)
 		return -1;
 	if (json_object_get(p, "server_name") &&
 	    fprintf(out, "  server %s, %s, STARTTLS %s, XCLIENT %s",
-		    str(p, "server_name"), str(p, "hello"),
+		    mw_jstr(p, "server_name"), mw_jstr(p, "hello"),
 		    json_is_true(json_object_get(p, "starttls_offered")) ? "offered" : "not offered",
 		    json_is_true(json_object_get(p, "xclient_offered")) ? "offered" : "not offered") < 0)
 		return -1;
@@ -42,45 +26,45 @@ static int render_probe(FILE *out, const json_t *p, int color)
 	if (!g) {
 		/* never got as far as a greeting: nothing else to show */
 		return fprintf(out, "  problem: %s\n", json_is_string(json_object_get(p, "stopped")) ?
-			       str(p, "stopped") : str(p, "error")) < 0 ? -1 : 0;
+			       mw_jstr(p, "stopped") : mw_jstr(p, "error")) < 0 ? -1 : 0;
 	}
-	if (fprintf(out, "  greeting %lld %s\n", num(g, "code"), str(g, "text")) < 0)
+	if (fprintf(out, "  greeting %lld %s\n", mw_jint(g, "code"), mw_jstr(g, "text")) < 0)
 		return -1;
 	/* the viewpoint and the evidence it was decided from */
-	if (strcmp(str(p, "viewpoint"), "untrusted") == 0) {
+	if (strcmp(mw_jstr(p, "viewpoint"), "untrusted") == 0) {
 		if (fprintf(out, "  viewpoint: untrusted client %s (%s)\n",
-			    str(p, "client_address"), str(p, "viewpoint_reason")) < 0)
+			    mw_jstr(p, "client_address"), mw_jstr(p, "viewpoint_reason")) < 0)
 			return -1;
-	} else if (strcmp(str(p, "viewpoint"), "trusted") == 0) {
+	} else if (strcmp(mw_jstr(p, "viewpoint"), "trusted") == 0) {
 		if (fprintf(out, "  viewpoint: TRUSTED client %s, in %s via %s — %s\n",
-			    str(p, "client_address"), str(p, "trust_list"),
+			    mw_jstr(p, "client_address"), mw_jstr(p, "trust_list"),
 			    json_string_value(json_array_get(tb, 0)),
 			    json_is_true(json_object_get(p, "trusts_everyone")) ?
 			    "an entry that trusts every address" :
 			    "the result says nothing about strangers") < 0)
 			return -1;
 	} else if (fprintf(out, "  viewpoint: unknown, client %s (%s)\n",
-			   str(p, "client_address"), str(p, "viewpoint_reason")) < 0) {
+			   mw_jstr(p, "client_address"), mw_jstr(p, "viewpoint_reason")) < 0) {
 		return -1;
 	}
 	if (fprintf(out, "  result: %s%lld/%lld relayed%s, %lld refused, %lld errors in %lld ms\n",
-		    color && num(p, "relayed") ? C_RED : "", num(p, "relayed"), num(p, "tested"),
-		    color && num(p, "relayed") ? C_RESET : "", num(p, "refused"),
-		    num(p, "errors"), num(p, "elapsed_ms")) < 0)
+		    color && mw_jint(p, "relayed") ? MW_C_RED : "", mw_jint(p, "relayed"), mw_jint(p, "tested"),
+		    color && mw_jint(p, "relayed") ? MW_C_RESET : "", mw_jint(p, "refused"),
+		    mw_jint(p, "errors"), mw_jint(p, "elapsed_ms")) < 0)
 		return -1;
 	if (json_is_string(json_object_get(p, "verdict")) &&
-	    fprintf(out, "  verdict: %s\n", str(p, "verdict")) < 0)
+	    fprintf(out, "  verdict: %s\n", mw_jstr(p, "verdict")) < 0)
 		return -1;
-	if (num(p, "retried") && fprintf(out, "  the server closed the session %lld time%s; "
+	if (mw_jint(p, "retried") && fprintf(out, "  the server closed the session %lld time%s; "
 					 "those variants were retried on %lld sessions\n",
-					 num(p, "retried"), num(p, "retried") == 1 ? "" : "s",
-					 num(p, "sessions")) < 0)
+					 mw_jint(p, "retried"), mw_jint(p, "retried") == 1 ? "" : "s",
+					 mw_jint(p, "sessions")) < 0)
 		return -1;
 	if (json_is_string(json_object_get(p, "error")) &&
-	    fprintf(out, "  problem: %s\n", str(p, "error")) < 0)
+	    fprintf(out, "  problem: %s\n", mw_jstr(p, "error")) < 0)
 		return -1;
 	if (json_is_string(json_object_get(p, "stopped")) &&
-	    fprintf(out, "  problem: %s\n", str(p, "stopped")) < 0)
+	    fprintf(out, "  problem: %s\n", mw_jstr(p, "stopped")) < 0)
 		return -1;
 	if (!json_array_size(json_object_get(p, "variants")))
 		return 0;
@@ -89,22 +73,22 @@ static int render_probe(FILE *out, const json_t *p, int color)
 		return -1;
 	json_array_foreach(json_object_get(p, "variants"), i, v) {
 		char from[300], to[300];
-		const char *verdict = str(v, "verdict");
-		const char *c = !color ? "" : strcmp(verdict, "relayed") == 0 ? C_RED :
-				strcmp(verdict, "refused") == 0 ? C_GREEN : C_DIM;
+		const char *verdict = mw_jstr(v, "verdict");
+		const char *c = !color ? "" : strcmp(verdict, "relayed") == 0 ? MW_C_RED :
+				strcmp(verdict, "refused") == 0 ? MW_C_GREEN : MW_C_DIM;
 		const json_t *code = json_object_get(v, "code");
 		int at;
 
-		snprintf(from, sizeof(from), "<%s>", str(v, "mail_from"));
-		snprintf(to, sizeof(to), "<%s>", str(v, "rcpt_to"));
-		if (fprintf(out, "  %2lld  %s%-8s%s %-34s %-44s ", num(v, "n"), c, verdict,
-			    color ? C_RESET : "", from, to) < 0)
+		snprintf(from, sizeof(from), "<%s>", mw_jstr(v, "mail_from"));
+		snprintf(to, sizeof(to), "<%s>", mw_jstr(v, "rcpt_to"));
+		if (fprintf(out, "  %2lld  %s%-8s%s %-34s %-44s ", mw_jint(v, "n"), c, verdict,
+			    color ? MW_C_RESET : "", from, to) < 0)
 			return -1;
-		if (json_is_integer(code) && fprintf(out, "%lld ", num(v, "code")) < 0)
+		if (json_is_integer(code) && fprintf(out, "%lld ", mw_jint(v, "code")) < 0)
 			return -1;
-		at = strcmp(str(v, "stage"), "RCPT") != 0 && strcmp(verdict, "error") != 0;
-		if (fprintf(out, "%s%s%s%s\n", str(v, "text"), at ? " (at " : "",
-			    at ? str(v, "stage") : "", at ? ")" : "") < 0)
+		at = strcmp(mw_jstr(v, "stage"), "RCPT") != 0 && strcmp(verdict, "error") != 0;
+		if (fprintf(out, "%s%s%s%s\n", mw_jstr(v, "text"), at ? " (at " : "",
+			    at ? mw_jstr(v, "stage") : "", at ? ")" : "") < 0)
 			return -1;
 	}
 	return 0;
@@ -133,8 +117,8 @@ static int render_settings(FILE *out, const char *title, const json_t *o)
 				const char *ok;
 				json_t *ov;
 
-				if (fprintf(out, "    smtpd service %s/%s", str(s, "service"),
-					    str(s, "type")) < 0)
+				if (fprintf(out, "    smtpd service %s/%s", mw_jstr(s, "service"),
+					    mw_jstr(s, "type")) < 0)
 					return -1;
 				json_object_foreach(json_object_get(s, "overrides"), ok, ov)
 					if (fprintf(out, " -o %s=%s", ok, json_string_value(ov)) < 0)

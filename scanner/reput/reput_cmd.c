@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/cmdline.h"
 #include "core/ctx.h"
 #include "reports/report.h"
 #include "scanner/reput/rp_logs.h"
@@ -309,34 +310,22 @@ out:
 
 enum mw_err mw_reput_opts_describe(const struct mw_reput_opts *o, struct mw_buf *b)
 {
-	enum mw_err e = mw_buf_puts(b, "reputation");
-	size_t i;
+	struct mw_cmdline c;
 
-	if (!e && o->resolver)
-		e = mw_buf_printf(b, " --resolver %s", o->resolver);
-	for (i = 0; !e && i < o->ip.n; i++)
-		e = mw_buf_printf(b, " --ip %s", o->ip.v[i]);
-	for (i = 0; !e && i < o->domains.n; i++)
-		e = mw_buf_printf(b, " --domain %s", o->domains.v[i]);
-	for (i = 0; !e && i < o->helo.n; i++)
-		e = mw_buf_printf(b, " --helo %s", o->helo.v[i]);
-	if (!e && o->timeout_ms)
-		e = mw_buf_printf(b, " --timeout %u", o->timeout_ms);
-	if (!e && o->tries)
-		e = mw_buf_printf(b, " --tries %u", o->tries);
-	if (!e && o->postfix_config)
-		e = mw_buf_printf(b, " --postfix-config %s", o->postfix_config);
-	if (!e && o->opendkim_config)
-		e = mw_buf_printf(b, " --opendkim-config %s", o->opendkim_config);
-	if (!e && o->rspamd_config)
-		e = mw_buf_printf(b, " --rspamd-config %s", o->rspamd_config);
-	if (!e && o->no_discover)
-		e = mw_buf_puts(b, " --no-discover");
-	if (!e && o->top_senders)
-		e = mw_buf_printf(b, " --top-senders %d", o->top_senders < 0 ? 0 : o->top_senders);
-	if (!e && o->since)
-		e = mw_buf_printf(b, " --since %s", o->since);
-	for (i = 0; !e && i < o->nlogs; i++)
-		e = mw_buf_printf(b, " --log %s", o->logs[i]);
-	return e;
+	mw_cmdline_start(&c, b, "reputation");
+	mw_cmdline_str(&c, "--resolver", o->resolver);
+	mw_cmdline_list(&c, "--ip", &o->ip);
+	mw_cmdline_list(&c, "--domain", &o->domains);
+	mw_cmdline_list(&c, "--helo", &o->helo);
+	mw_cmdline_num(&c, "--timeout", o->timeout_ms);
+	mw_cmdline_num(&c, "--tries", o->tries);
+	mw_cmdline_str(&c, "--postfix-config", o->postfix_config);
+	mw_cmdline_str(&c, "--opendkim-config", o->opendkim_config);
+	mw_cmdline_str(&c, "--rspamd-config", o->rspamd_config);
+	mw_cmdline_flag(&c, "--no-discover", o->no_discover);
+	if (o->top_senders)
+		mw_cmdline_fmt(&c, " --top-senders %d", o->top_senders < 0 ? 0 : o->top_senders);
+	mw_cmdline_str(&c, "--since", o->since);
+	mw_cmdline_strs(&c, "--log", o->logs, o->nlogs);
+	return c.err;
 }

@@ -46,9 +46,7 @@ static void finding(struct rp_run *r, const char *rule, enum mw_severity sev,
 	f.excerpt = excerpt;
 	f.remediation = fix;
 	f.details = details;
-	if (mw_report_add(r->rep, &f) != MW_OK)
-		mw_report_error(r->rep, MW_REPUT_CHECK, NULL, 0, MW_ERR_NOMEM,
-				"cannot record finding %s", rule);
+	(void)mw_report_add(r->rep, &f);
 	json_decref(details);
 }
 

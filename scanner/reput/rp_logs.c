@@ -8,16 +8,6 @@
 #include "core/ascii.h"
 #include "scanner/reput/rp_logs.h"
 
-static uint32_t hash(const char *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
-	return h;
-}
-
 /*
  * The domain of an envelope sender, lower-cased into dst; 0, or -1 when
  * there is none worth checking (the null sender, no '@', characters no
@@ -66,7 +56,7 @@ static void count(struct rp_log_senders *s, struct ml_str from)
 	s->messages++;
 	len = strlen(d);
 	/* linear probing; the table never fills (RP_LOG_DOMAINS < slots) */
-	for (i = hash(d, len) & (RP_LOG_SLOTS - 1);; i = (i + 1) & (RP_LOG_SLOTS - 1)) {
+	for (i = mw_fnv1a(d, len) & (RP_LOG_SLOTS - 1);; i = (i + 1) & (RP_LOG_SLOTS - 1)) {
 		struct rp_log_domain *e = &s->slot[i];
 
 		if (!e->name[0]) {
@@ -91,7 +81,7 @@ static char *qid_slot(struct rp_log_senders *s, struct ml_str qid)
 {
 	if (qid.n == 0 || qid.n >= RP_LOG_QID_MAX)
 		return NULL;
-	return s->qid[hash(qid.p, qid.n) & (RP_LOG_QIDS - 1)];
+	return s->qid[mw_fnv1a(qid.p, qid.n) & (RP_LOG_QIDS - 1)];
 }
 
 static void postfix_line(struct rp_log_senders *s, const struct ml_line *l)

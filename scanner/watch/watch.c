@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cmdline.h"
 #include "core/escape.h"
 #include "core/limits.h"
 #include "core/mail.h"
@@ -694,22 +695,15 @@ enum mw_err mw_watch_run(struct mw_ctx *ctx, const struct mw_watch_opts *o,
 
 enum mw_err mw_watch_opts_describe(const struct mw_watch_opts *o, struct mw_buf *b)
 {
-	enum mw_err e = mw_buf_puts(b, "watch");
-	size_t i;
+	struct mw_cmdline c;
 
-	if (!e && o->quarantine)
-		e = mw_buf_puts(b, " --quarantine");
-	if (!e && o->max_rate)
-		e = mw_buf_printf(b, " --max-rate %u", o->max_rate);
-	if (!e && o->no_initial_scan)
-		e = mw_buf_puts(b, " --no-initial-scan");
-	for (i = 0; !e && i < o->exclude.n; i++)
-		e = mw_buf_printf(b, " --exclude %s", o->exclude.v[i]);
-	if (!e && o->max_file_size)
-		e = mw_buf_printf(b, " --max-file-size %zu", o->max_file_size);
-	if (!e && o->signatures)
-		e = mw_buf_printf(b, " --signatures %s", o->signatures);
-	for (i = 0; !e && i < o->roots.n; i++)
-		e = mw_buf_printf(b, " %s", o->roots.v[i]);
-	return e;
+	mw_cmdline_start(&c, b, "watch");
+	mw_cmdline_flag(&c, "--quarantine", o->quarantine);
+	mw_cmdline_num(&c, "--max-rate", o->max_rate);
+	mw_cmdline_flag(&c, "--no-initial-scan", o->no_initial_scan);
+	mw_cmdline_list(&c, "--exclude", &o->exclude);
+	mw_cmdline_num(&c, "--max-file-size", o->max_file_size);
+	mw_cmdline_str(&c, "--signatures", o->signatures);
+	mw_cmdline_list(&c, NULL, &o->roots);
+	return c.err;
 }

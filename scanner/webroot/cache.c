@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/db.h"
 #include "core/limits.h"
 #include "scanner/webroot/cache.h"
 
@@ -158,23 +159,7 @@ static int meta_set(sqlite3 *db, const char *key, const char *value)
 
 static int open_db(const char *path, sqlite3 **db)
 {
-	int fd;
-
-	/* Create root-only before SQLite sees it. */
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	(void)fchmod(fd, 0600);
-	close(fd);
-	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
-			    NULL) != SQLITE_OK) {
-		sqlite3_close(*db);
-		*db = NULL;
-		errno = EIO;
-		return -1;
-	}
-	sqlite3_busy_timeout(*db, 2000);
-	return 0;
+	return mw_db_open(path, MW_DB_CREATE, 2000, db, NULL, 0) == MW_OK ? 0 : -1;
 }
 
 /* Check the schema and version; 0 ok, -1 unusable (corrupt, foreign). */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/db.h"
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "core/sha256.h"
@@ -458,11 +459,8 @@ static int move_aside(int dfd, const char *name, char *out, size_t outlen)
 
 static int db_open(const char *path, sqlite3 **db)
 {
-	*db = NULL;
-	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
-			    NULL) != SQLITE_OK)
+	if (mw_db_open(path, 0, 5000, db, NULL, 0) != MW_OK)
 		return -1;
-	sqlite3_busy_timeout(*db, 5000);
 	/* the commit of "moving" must be on disk before the file moves */
 	return sqlite3_exec(*db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) ==
 	       SQLITE_OK ? 0 : -1;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/cmdline.h"
 #include "core/excerpt.h"
 #include "core/limits.h"
 #include "core/progress.h"
@@ -926,26 +927,17 @@ enum mw_err mw_scan_run(struct mw_ctx *ctx, const struct mw_scan_opts *o,
 
 enum mw_err mw_scan_opts_describe(const struct mw_scan_opts *o, struct mw_buf *b)
 {
-	enum mw_err e = mw_buf_puts(b, "scan");
-	size_t i;
+	struct mw_cmdline c;
 
-	if (!e && o->quarantine)
-		e = mw_buf_puts(b, " --quarantine");
-	if (!e && o->incremental)
-		e = mw_buf_puts(b, " --incremental");
-	for (i = 0; !e && i < o->exclude.n; i++)
-		e = mw_buf_printf(b, " --exclude %s", o->exclude.v[i]);
-	if (!e && o->cross_filesystems)
-		e = mw_buf_puts(b, " --cross-filesystems");
-	if (!e && o->threads)
-		e = mw_buf_printf(b, " --threads %u", o->threads);
-	if (!e && o->max_file_size)
-		e = mw_buf_printf(b, " --max-file-size %zu", o->max_file_size);
-	if (!e && o->signatures)
-		e = mw_buf_printf(b, " --signatures %s", o->signatures);
-	if (!e && o->files_from)
-		e = mw_buf_printf(b, " --files-from %s", o->files_from);
-	for (i = 0; !e && i < o->noperands; i++)
-		e = mw_buf_printf(b, " %s", o->roots.v[i]);
-	return e;
+	mw_cmdline_start(&c, b, "scan");
+	mw_cmdline_flag(&c, "--quarantine", o->quarantine);
+	mw_cmdline_flag(&c, "--incremental", o->incremental);
+	mw_cmdline_list(&c, "--exclude", &o->exclude);
+	mw_cmdline_flag(&c, "--cross-filesystems", o->cross_filesystems);
+	mw_cmdline_num(&c, "--threads", o->threads);
+	mw_cmdline_num(&c, "--max-file-size", o->max_file_size);
+	mw_cmdline_str(&c, "--signatures", o->signatures);
+	mw_cmdline_str(&c, "--files-from", o->files_from);
+	mw_cmdline_strs(&c, NULL, (const char *const *)o->roots.v, o->noperands);
+	return c.err;
 }

@@ -38,9 +38,7 @@ rD=5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2
 
 zones=(zen.spamhaus.org bl.spamcop.net b.barracudacentral.org psbl.surriel.com
        dnsbl-1.uceprotect.net bl.mailspike.net)
-args=(--keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts
-      --listen-address=127.0.0.1 --bind-interfaces --port="$port" --pid-file=
-      --cache-size=0 --log-facility="$tmp/dnsmasq.log" --log-queries)
+args=(--cache-size=0)
 for z in "${zones[@]}"; do
 	# RFC 5782 test points: 127.0.0.2 listed, 127.0.0.1 not
 	args+=(--local="/$z/" --host-record="2.0.0.127.$z,127.0.0.2")
@@ -80,13 +78,8 @@ args+=(
 	--local="/notp.example/"
 	--host-record="$rA.notp.example,127.0.0.2"
 )
-"$dnsmasq" "${args[@]}" &
-dpid=$!
-for _ in $(seq 50); do
-	ss -Hlun "sport = :$port" | grep -q . && break
-	sleep 0.1
-done
-kill -0 "$dpid" 2>/dev/null || { echo "dnsmasq did not start"; cat "$tmp/dnsmasq.log" || true; exit 1; }
+. "$top/tests/lib/dnsmasq.sh"
+dns_start "$port" "$tmp/dnsmasq.log" "${args[@]}"
 echo "dnsmasq pid $dpid on 127.0.0.1:$port, dead upstream 127.0.0.1:$dead_port"
 
 conf=$tmp/mw.conf

@@ -50,10 +50,7 @@ split() { fold -w 200 <<<"$1" | paste -sd, -; }
 
 dmarc="v=DMARC1; p=reject; rua=mailto:dmarc@aligned.example"
 spf_ok="v=spf1 ip4:$IP1 -all"
-args=(--keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts
-      --listen-address=127.0.0.1 --bind-interfaces --port="$port" --pid-file=
-      --log-facility="$tmp/dnsmasq.log" --log-queries
-      --local=/example/ --local=/2.0.192.in-addr.arpa/
+args=(--local=/example/ --local=/2.0.192.in-addr.arpa/
       --local=/100.51.198.in-addr.arpa/ --local=/113.0.203.in-addr.arpa/
       # aligned: SPF, DKIM and DMARC in order; the host name too
       --txt-record="aligned.example,$spf_ok"
@@ -93,13 +90,8 @@ args=(--keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts
       --txt-record="_dmarc.logonly.example,$dmarc"
 )
 for i in $(seq 1 12); do args+=(--txt-record="i$i.lookups.example,v=spf1 -all"); done
-dnsmasq "${args[@]}" &
-dpid=$!
-for _ in $(seq 50); do
-	ss -Hlun "sport = :$port" | grep -q . && break
-	sleep 0.1
-done
-kill -0 "$dpid" 2>/dev/null || { echo "dnsmasq did not start"; cat "$tmp/dnsmasq.log" || true; exit 1; }
+. "$top/tests/lib/dnsmasq.sh"
+dns_start "$port" "$tmp/dnsmasq.log" "${args[@]}"
 
 # The MTA's configuration, read through postconf -c like the real one.
 cat >"$tmp/pf/main.cf" <<CF
@@ -120,12 +112,8 @@ conf=$tmp/mw.conf
 printf '[dnsbl]\ntimeout_ms = 500\ntries = 2\n' >"$conf"
 common=(--config "$conf" --no-progress --resolver "127.0.0.1:$port")
 
-fail=0
+. "$top/tests/lib/check.sh"
 out=$tmp/out.json
-assert() {	# description jq-expression (must print true)
-	if [ "$(jq -r "$2" "$out")" = true ]; then echo "ok    $1"; else
-		echo "FAIL  $1 ($2)"; jq -c '[.findings[] | {rule_id, title}], .errors, .notes' "$out" || true; fail=1; fi
-}
 # "rule subject" per finding, sorted: the subject is the domain, the
 # address, or the HELO name the finding is about.
 found() {
@@ -134,8 +122,8 @@ found() {
 expect() {	# description expected-found-string
 	local got
 	got=$(found)
-	if [ "$got" = "$2" ]; then echo "ok    $1"; else
-		echo "FAIL  $1"; echo "      want: $2"; echo "      got:  $got"; fail=1; fi
+	if [ "$got" = "$2" ]; then echo "ok:   $1"; else
+		echo "FAIL: $1"; echo "      want: $2"; echo "      got:  $got"; fails=$((fails + 1)); fi
 }
 
 # 1. Six domains from the configuration, one address: five faults.
@@ -146,35 +134,35 @@ start=$(date +%s%N)
 end=$(date +%s%N)
 expect "six domains: one finding per fault, none for the aligned domain" \
 	"reputation.dkim-key-mismatch dkimbad.example reputation.dmarc-missing nodmarc.example reputation.spf-missing nospf.example reputation.spf-not-authorized wrongip.example reputation.spf-too-many-lookups lookups.example"
-assert "exit 1, no errors" "$rc == 1 and (.errors | length) == 0"
-assert "domains from postconf and the KeyTable, table named in a note" \
+jqok "exit 1, no errors" "$out" "$rc == 1 and (.errors | length) == 0"
+jqok "domains from postconf and the KeyTable, table named in a note" "$out" \
 	'([.data.reputation.sending_domains[].name] | sort) == ["aligned.example", "dkimbad.example",
 	  "lookups.example", "mail.aligned.example", "nodmarc.example", "nospf.example", "wrongip.example"] and
 	 ([.notes[].text | select(test("virtual_mailbox_domains: hash:.* is a table"))] | length) == 1 and
 	 ([.notes[].text | select(test("intranet.local is not a public name"))] | length) == 1'
-assert "SPF of the aligned domain passes, its DMARC policy is reported" \
+jqok "SPF of the aligned domain passes, its DMARC policy is reported" "$out" \
 	'.data.reputation.domains[] | select(.domain == "aligned.example") |
 	 .spf.results["'"$IP1"'"].result == "pass" and .dmarc.policy == "reject" and .dkim[0].result == "match"'
-assert "subdomain's DMARC comes from the organisational domain" \
+jqok "subdomain's DMARC comes from the organisational domain" "$out" \
 	'.data.reputation.domains[] | select(.domain == "mail.aligned.example") |
 	 .dmarc.record_name == "_dmarc.aligned.example" and .spf.results["'"$IP1"'"].result == "pass"'
-assert "the 12 lookups are counted" \
+jqok "the 12 lookups are counted" "$out" \
 	'.findings[] | select(.rule_id == "reputation.spf-too-many-lookups") | .details.lookups == 12'
-assert "SPF fix names the record with the address added" \
+jqok "SPF fix names the record with the address added" "$out" \
 	'.findings[] | select(.rule_id == "reputation.spf-not-authorized") |
 	 (.remediation | contains("v=spf1 ip4:'"$OTHER"' mx ip4:'"$IP1"' -all")) and .details.result == "fail"'
-assert "SPF missing: the record to publish" \
+jqok "SPF missing: the record to publish" "$out" \
 	'.findings[] | select(.rule_id == "reputation.spf-missing") | .remediation | contains("\"v=spf1 ip4:'"$IP1"' -all\"")'
-assert "DKIM mismatch: fingerprints differ, the fix publishes the key on disk" \
+jqok "DKIM mismatch: fingerprints differ, the fix publishes the key on disk" "$out" \
 	'.findings[] | select(.rule_id == "reputation.dkim-key-mismatch") |
 	 .details.sha256_dns != .details.sha256_disk and (.remediation | contains("'"${p_dkimbad_disk:0:60}"'"))'
-assert "PTR confirmed and HELO resolving for the aligned host" \
+jqok "PTR confirmed and HELO resolving for the aligned host" "$out" \
 	'(.data.reputation.ptr[0].result == "confirmed") and (.data.reputation.helo[0].name == "mail.aligned.example")
 	 and (.data.reputation.helo[0].addresses == ["'"$IP1"'"])'
 if grep -q "PRIVATE" "$out" || grep -qF "$(sed -n 2p "$tmp/keys/dkimbad.private")" "$out"; then
-	echo "FAIL  private key material in the output"; fail=1
+	echo "FAIL: private key material in the output"; fails=$((fails + 1))
 else
-	echo "ok    no private key material in the output"
+	echo "ok:   no private key material in the output"
 fi
 nq=$(jq .data.reputation.dns_queries "$out")
 echo "figures: run 1 asked $nq DNS questions, wall $(( (end - start) / 1000000 )) ms (with postconf)"
@@ -186,14 +174,14 @@ rc=0
 	--helo nohelo.example --ip "$IP2" --ip "$IP3" >"$out" || rc=$?
 expect "PTR missing, PTR not confirmed, HELO not resolving: one finding each" \
 	"reputation.helo-not-resolving nohelo.example reputation.ptr-missing $IP2 reputation.ptr-not-confirmed $IP3"
-assert "exit 1, no errors" "$rc == 1 and (.errors | length) == 0"
+jqok "exit 1, no errors" "$out" "$rc == 1 and (.errors | length) == 0"
 
 # 3. The aligned domain alone (OpenDKIM Domain/Selector/KeyFile form): clean.
 printf 'Domain aligned.example\nSelector sel1\nKeyFile %s/keys/aligned.private\n' "$tmp" >"$tmp/od2.conf"
 rc=0
 "$bin" reputation "${common[@]}" --format json --no-discover --domain aligned.example \
 	--helo mail.aligned.example --ip "$IP1" --opendkim-config "$tmp/od2.conf" >"$out" || rc=$?
-assert "aligned domain, confirmed PTR, resolving HELO: 0 findings, exit 0" \
+jqok "aligned domain, confirmed PTR, resolving HELO: 0 findings, exit 0" "$out" \
 	"$rc == 0 and (.findings | length) == 0 and (.errors | length) == 0 and
 	 (.data.reputation.domains[0].dkim[0].result == \"match\")"
 
@@ -201,18 +189,18 @@ assert "aligned domain, confirmed PTR, resolving HELO: 0 findings, exit 0" \
 rc=0
 "$bin" reputation --config "$conf" --no-progress --resolver 127.0.0.1:5390 --timeout 100 \
 	--tries 1 --format json --no-discover --domain aligned.example --ip "$IP1" >"$out" || rc=$?
-assert "dead resolver: exit 2, errors, no findings" \
+jqok "dead resolver: exit 2, errors, no findings" "$out" \
 	"$rc == 2 and (.errors | length) >= 3 and (.findings | length) == 0"
 
 # 5. Text output and the audit's plan: mail authentication before delisting.
 "$bin" reputation "${common[@]}" --no-discover --domain nospf.example --ip "$IP1" \
 	>"$tmp/out.txt" 2>&1 || true
-if grep -q "nospf.example has no SPF record" "$tmp/out.txt"; then echo "ok    text output"; else
-	echo "FAIL  text output"; cat "$tmp/out.txt"; fail=1; fi
+if grep -q "nospf.example has no SPF record" "$tmp/out.txt"; then echo "ok:   text output"; else
+	echo "FAIL: text output"; cat "$tmp/out.txt"; fails=$((fails + 1)); fi
 rc=0
 "$bin" audit "${common[@]}" --format json --only reputation --ip "$IP1" \
 	--postfix-config "$tmp/pf" >"$out" 2>/dev/null || rc=$?
-assert "audit: a fix-mail-auth step listing the SPF faults" \
+jqok "audit: a fix-mail-auth step listing the SPF faults" "$out" \
 	'[.data.audit.plan[] | select(.phase == "fix-mail-auth")] | length == 1 and
 	 (.[0].actions | map(select(test("nospf.example has no SPF"))) | length == 1)'
 
@@ -231,23 +219,23 @@ rc=0
 	--log "$tmp/mail.log" >"$out" || rc=$?
 expect "a domain only in the log: its SPF is checked" \
 	"reputation.spf-not-authorized logonly.example"
-assert "log domain: its source, the private one a note, the stranger not asked" \
+jqok "log domain: its source, the private one a note, the stranger not asked" "$out" \
 	"$rc"' == 1 and (.errors | length) == 0 and
 	 .data.reputation.sending_domains == [{"name": "logonly.example",
 	   "source": "envelope sender in the logs (1 message)"}] and
 	 .data.reputation.log_senders.messages == 2 and
 	 ([.notes[].text | select(test("web1.localdomain is not a public name"))] | length) == 1'
-if grep -q "gmail.com" "$tmp/dnsmasq.log"; then echo "FAIL  asked DNS about an inbound sender"; fail=1; else
-	echo "ok    no question about the inbound sender's domain"; fi
+if grep -q "gmail.com" "$tmp/dnsmasq.log"; then echo "FAIL: asked DNS about an inbound sender"; fails=$((fails + 1)); else
+	echo "ok:   no question about the inbound sender's domain"; fi
 rc=0
 "$bin" reputation "${common[@]}" --format json --no-discover --ip "$IP1" --top-senders 0 \
 	--log "$tmp/mail.log" >"$out" || rc=$?
-assert "--top-senders 0: the log is not used" \
+jqok "--top-senders 0: the log is not used" "$out" \
 	"$rc == 0 and (.data.reputation.sending_domains | length) == 0"
 rc=0
 "$bin" reputation "${common[@]}" --format json --no-discover --ip "$IP1" \
 	--log "$tmp/absent.log" >"$out" || rc=$?
-assert "a --log that cannot be read: exit 2, an error" \
+jqok "a --log that cannot be read: exit 2, an error" "$out" \
 	"$rc"' == 2 and ([.errors[].message | select(test("mail log"))] | length) >= 1'
 
 # 7. rspamd's dkim_signing.conf: a domain table entry whose key differs
@@ -270,7 +258,7 @@ rc=0
 	--rspamd-config "$tmp/rspamd" --domain rglobal.example >"$out" || rc=$?
 expect "rspamd: the key that differs from DNS is one finding" \
 	"reputation.dkim-key-mismatch rspamd.example"
-assert "rspamd: the global path's key matches; sources named" \
+jqok "rspamd: the global path's key matches; sources named" "$out" \
 	"$rc"' == 1 and (.errors | length) == 0 and
 	 (.data.reputation.domains[] | select(.domain == "rglobal.example") | .dkim[0].result == "match"
 	   and .dkim[0].source == "rspamd global selector/path") and
@@ -280,7 +268,7 @@ assert "rspamd: the global path's key matches; sources named" \
 # Bad input is a usage error.
 rc=0
 "$bin" reputation --domain 'bad domain' --no-discover 2>"$tmp/err" >/dev/null || rc=$?
-if [ $rc -eq 2 ] && grep -q "not a domain name" "$tmp/err"; then echo "ok    bad --domain -> exit 2"; else
-	echo "FAIL  bad --domain (rc $rc)"; cat "$tmp/err"; fail=1; fi
+if [ $rc -eq 2 ] && grep -q "not a domain name" "$tmp/err"; then echo "ok:   bad --domain -> exit 2"; else
+	echo "FAIL: bad --domain (rc $rc)"; cat "$tmp/err"; fails=$((fails + 1)); fi
 
-exit $fail
+[ "$fails" -eq 0 ]

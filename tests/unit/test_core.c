@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 
 #include "core/buf.h"
+#include "core/cmdline.h"
 #include "core/config.h"
+#include "core/db.h"
 #include "core/escape.h"
 #include "core/excerpt.h"
 #include "core/hostaddr.h"
@@ -329,6 +331,84 @@ static void test_strlist_words(void **state)
 	mw_strlist_clear(&l);
 }
 
+/* The describe appenders: unset options write nothing, operands have no
+ * flag, lists repeat their flag. */
+static void test_cmdline(void **state)
+{
+	struct mw_buf b = { 0 };
+	struct mw_strlist l = { 0 };
+	const char *const logs[] = { "/var/log/a", "/var/log/b" };
+	struct mw_cmdline c;
+
+	(void)state;
+	mw_buf_init(&b, 4096);
+	assert_int_equal(mw_strlist_add(&l, "192.0.2.1"), MW_OK);
+	assert_int_equal(mw_strlist_add(&l, "2001:db8::1"), MW_OK);
+	mw_cmdline_start(&c, &b, "dnsbl");
+	mw_cmdline_flag(&c, "--off", 0);
+	mw_cmdline_flag(&c, "--on", 1);
+	mw_cmdline_str(&c, "--unset", NULL);
+	mw_cmdline_str(&c, "--resolver", "127.0.0.1:5353");
+	mw_cmdline_num(&c, "--zero", 0);
+	mw_cmdline_num(&c, "--timeout", 1500);
+	mw_cmdline_list(&c, "--ip", &l);
+	mw_cmdline_strs(&c, "--log", logs, 2);
+	mw_cmdline_fmt(&c, " --uid %ld", 0L);
+	mw_cmdline_str(&c, NULL, "zone.example");
+	assert_int_equal(c.err, MW_OK);
+	assert_string_equal(mw_buf_str(&b),
+			    "dnsbl --on --resolver 127.0.0.1:5353 --timeout 1500"
+			    " --ip 192.0.2.1 --ip 2001:db8::1 --log /var/log/a --log /var/log/b"
+			    " --uid 0 zone.example");
+	mw_buf_free(&b);
+	/* the first error is kept and stops every later append, even one
+	 * that would fit */
+	mw_buf_init(&b, 10);
+	mw_cmdline_start(&c, &b, "dnsbl");
+	mw_cmdline_str(&c, "--resolver", "x");
+	mw_cmdline_flag(&c, "--a", 1);
+	assert_int_equal(c.err, MW_ERR_TOOBIG);
+	assert_string_equal(mw_buf_str(&b), "dnsbl");
+	mw_strlist_clear(&l);
+	mw_buf_free(&b);
+}
+
+/* mw_db_open: created 0600 whatever the umask, never through a link,
+ * read-only refuses writes. */
+static void test_db_open(void **state)
+{
+	char *d = make_tmpdir(), p[512], l[512], err[512];
+	sqlite3 *db;
+	struct stat st;
+	mode_t old;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/state.db", d);
+	snprintf(l, sizeof(l), "%s/link.db", d);
+	old = umask(0);
+	assert_int_equal(mw_db_open(p, MW_DB_CREATE, 100, &db, err, sizeof(err)), MW_OK);
+	umask(old);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* a link is refused, created or not */
+	assert_int_equal(symlink(p, l), 0);
+	assert_int_equal(mw_db_open(l, MW_DB_CREATE, 0, &db, err, sizeof(err)), MW_ERR_IO);
+	assert_null(db);
+	assert_non_null(strstr(err, "link.db"));
+	assert_int_equal(mw_db_open(l, 0, 0, &db, err, sizeof(err)), MW_ERR_IO);
+	assert_null(db);
+	/* read-only: reads work, writes do not */
+	assert_int_equal(mw_db_open(p, MW_DB_READONLY, 0, &db, NULL, 0), MW_OK);
+	assert_int_equal(sqlite3_exec(db, "SELECT * FROM t", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO t VALUES (1)", NULL, NULL, NULL),
+			     SQLITE_OK);
+	sqlite3_close(db);
+	rm_rf(d);
+	free(d);
+}
+
 static void test_spawn(void **state)
 {
 	(void)state;
@@ -395,6 +475,8 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_config_file_checks),
 		cmocka_unit_test(test_strlist_words),
+		cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_db_open),
 		cmocka_unit_test(test_spawn),
 	};
 
