@@ -16,24 +16,6 @@
 #include "scanner/account/account.h"
 #include "audit/audit.h"
 
-/* The audit's title of each cause (the names: mw_cause_name()). */
-static const char *const cause_titles[MW_CAUSE__COUNT] = {
-	[MW_CAUSE_MAILER_SENT] = "web mailer that sent mail (scan + logs)",
-	[MW_CAUSE_HIJACKED] = "hijacked mailbox (SMTP AUTH + forwarder)",
-	[MW_CAUSE_LISTED] = "sending IP listed on DNS blocklists",
-	[MW_CAUSE_WEB_MAILER] = "PHP mailer scripts in web roots",
-	[MW_CAUSE_WEBSHELL] = "webshells in web roots",
-	[MW_CAUSE_LOCAL_SENDER] = "mail submitted by local or web users",
-	[MW_CAUSE_SASL] = "SMTP AUTH abuse",
-	[MW_CAUSE_FORWARDER] = "external forwarders and filter rules",
-	[MW_CAUSE_RELAY] = "open relay or permissive relay configuration",
-	[MW_CAUSE_WEB_MALWARE] = "other suspicious files in web roots",
-	[MW_CAUSE_REJECTIONS] = "remote servers refusing our mail",
-	[MW_CAUSE_FIREWALL] = "SMTP egress firewall",
-	[MW_CAUSE_MAIL_AUTH] = "SPF, DKIM, DMARC, PTR or HELO that receivers refuse",
-	[MW_CAUSE_OTHER] = "other findings",
-};
-
 #define MAX_IDS_PER_CAUSE 1000
 
 static const char *dstr(const struct mw_stored_finding *f, const char *key)
@@ -709,7 +691,7 @@ static json_t *causes_json(struct mw_report *r)
 		if (!groups[i])
 			continue;
 		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:I, s:o}",
-			"cause", mw_cause_name((enum mw_cause)i), "title", cause_titles[i],
+			"cause", mw_cause_name((enum mw_cause)i), "title", mw_cause_title((enum mw_cause)i),
 			"severity", mw_severity_name((enum mw_severity)maxsev[i]),
 			"count", (json_int_t)count[i], "findings", groups[i]));
 	}

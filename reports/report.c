@@ -184,27 +184,35 @@ static void lost_finding(struct mw_report *r, const char *rule)
 	pthread_mutex_unlock(&r->lock);
 }
 
-/* Names are part of the JSON schema and of the scan cache: never renamed. */
-static const char *const cause_names[MW_CAUSE__COUNT] = {
-	[MW_CAUSE_MAILER_SENT] = "mailer-sent-mail",
-	[MW_CAUSE_HIJACKED] = "hijacked-mailbox",
-	[MW_CAUSE_LISTED] = "listed",
-	[MW_CAUSE_WEB_MAILER] = "web-mailer",
-	[MW_CAUSE_WEBSHELL] = "webshell",
-	[MW_CAUSE_LOCAL_SENDER] = "local-sender",
-	[MW_CAUSE_SASL] = "sasl-abuse",
-	[MW_CAUSE_FORWARDER] = "forwarder",
-	[MW_CAUSE_RELAY] = "open-relay",
-	[MW_CAUSE_WEB_MALWARE] = "web-malware",
-	[MW_CAUSE_REJECTIONS] = "rejections",
-	[MW_CAUSE_FIREWALL] = "firewall",
-	[MW_CAUSE_MAIL_AUTH] = "mail-authentication",
-	[MW_CAUSE_OTHER] = "other",
+/* Names are part of the JSON schema and of the scan cache: never renamed.
+ * Titles are the audit's headings (data.audit.causes[].title). */
+static const struct {
+	const char *name, *title;
+} causes[MW_CAUSE__COUNT] = {
+	[MW_CAUSE_MAILER_SENT] = { "mailer-sent-mail", "web mailer that sent mail (scan + logs)" },
+	[MW_CAUSE_HIJACKED] = { "hijacked-mailbox", "hijacked mailbox (SMTP AUTH + forwarder)" },
+	[MW_CAUSE_LISTED] = { "listed", "sending IP listed on DNS blocklists" },
+	[MW_CAUSE_WEB_MAILER] = { "web-mailer", "PHP mailer scripts in web roots" },
+	[MW_CAUSE_WEBSHELL] = { "webshell", "webshells in web roots" },
+	[MW_CAUSE_LOCAL_SENDER] = { "local-sender", "mail submitted by local or web users" },
+	[MW_CAUSE_SASL] = { "sasl-abuse", "SMTP AUTH abuse" },
+	[MW_CAUSE_FORWARDER] = { "forwarder", "external forwarders and filter rules" },
+	[MW_CAUSE_RELAY] = { "open-relay", "open relay or permissive relay configuration" },
+	[MW_CAUSE_WEB_MALWARE] = { "web-malware", "other suspicious files in web roots" },
+	[MW_CAUSE_REJECTIONS] = { "rejections", "remote servers refusing our mail" },
+	[MW_CAUSE_FIREWALL] = { "firewall", "SMTP egress firewall" },
+	[MW_CAUSE_MAIL_AUTH] = { "mail-authentication", "SPF, DKIM, DMARC, PTR or HELO that receivers refuse" },
+	[MW_CAUSE_OTHER] = { "other", "other findings" },
 };
 
 const char *mw_cause_name(enum mw_cause c)
 {
-	return (unsigned)c < MW_CAUSE__COUNT ? cause_names[c] : NULL;
+	return (unsigned)c < MW_CAUSE__COUNT ? causes[c].name : NULL;
+}
+
+const char *mw_cause_title(enum mw_cause c)
+{
+	return (unsigned)c < MW_CAUSE__COUNT ? causes[c].title : NULL;
 }
 
 enum mw_cause mw_cause_parse(const char *s, size_t n)
@@ -212,7 +220,7 @@ enum mw_cause mw_cause_parse(const char *s, size_t n)
 	unsigned c;
 
 	for (c = 1; c < MW_CAUSE__COUNT; c++)
-		if (strlen(cause_names[c]) == n && memcmp(cause_names[c], s, n) == 0)
+		if (strlen(causes[c].name) == n && memcmp(causes[c].name, s, n) == 0)
 			return (enum mw_cause)c;
 	return MW_CAUSE_NONE;
 }

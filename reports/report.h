@@ -65,6 +65,8 @@ enum mw_cause {
  */
 const char *mw_cause_name(enum mw_cause c);
 enum mw_cause mw_cause_parse(const char *s, size_t n);
+/* Its heading in the audit ("webshells in web roots"); NULL as above. */
+const char *mw_cause_title(enum mw_cause c);
 
 /*
  * What a check fills in to report a finding; mw_report_add copies it.
