@@ -1,7 +1,7 @@
 /*
  * The relay check: the open-relay probe (probe.c), the Postfix and Exim
  * relay-configuration audit (config_audit.c), and mw_relay_run that ties
- * them together (relay_cmd.c). Only struct mw_relay_opts and the functions
+ * them together (relay.c). Only struct mw_relay_opts and the functions
  * at the end are for use outside scanner/relay/.
  */
 #ifndef MW_RELAY_H
