@@ -156,8 +156,108 @@ void mw_kv_free(struct mw_kvlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-enum mw_err mw_kv_capture(const char *const argv[], struct mw_buf *out,
-			  char *err, size_t errlen)
+/* ---- the runner and its memo ---- */
+
+#define MEMO_MAX_ENTRIES	32		/* distinct command lines kept */
+#define MEMO_MAX_BYTES		(32u << 20)	/* their output, all together */
+
+/* One answer: the command line it answers (argv joined by NULs), the
+ * result and the person's line for it, and stdout as it came. */
+struct memo {
+	char *key;
+	size_t keylen;
+	enum mw_err e;
+	char *err;
+	char *out;
+	size_t outlen;
+};
+
+static struct memo memo[MEMO_MAX_ENTRIES];
+static size_t memo_n, memo_bytes;
+static unsigned long starts;
+
+/* argv as one key: each word and its NUL; NULL when out of memory. */
+static char *memo_key(const char *const argv[], size_t *len)
+{
+	size_t i, n = 0;
+	char *k, *p;
+
+	for (i = 0; argv[i]; i++)
+		n += strlen(argv[i]) + 1;
+	k = malloc(n ? n : 1);
+	if (!k)
+		return NULL;
+	for (i = 0, p = k; argv[i]; i++) {
+		size_t l = strlen(argv[i]) + 1;
+
+		memcpy(p, argv[i], l);
+		p += l;
+	}
+	*len = n;
+	return k;
+}
+
+static struct memo *memo_find(const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < memo_n; i++)
+		if (memo[i].keylen == len && memcmp(memo[i].key, key, len) == 0)
+			return &memo[i];
+	return NULL;
+}
+
+/* Keep an answer; a full memo or a failed allocation just keeps nothing
+ * (the next caller starts the program again). Takes key. */
+static void memo_keep(char *key, size_t keylen, enum mw_err e, const char *err,
+		      const struct mw_buf *out)
+{
+	struct memo *m;
+
+	if (memo_n == MEMO_MAX_ENTRIES || out->len > MEMO_MAX_BYTES - memo_bytes) {
+		free(key);
+		return;
+	}
+	m = &memo[memo_n];
+	m->key = key;
+	m->keylen = keylen;
+	m->e = e;
+	m->err = strdup(err);
+	m->outlen = out->len;
+	m->out = malloc(out->len ? out->len : 1);
+	if (!m->err || !m->out) {
+		free(m->err);
+		free(m->out);
+		free(key);
+		return;
+	}
+	if (out->len)
+		memcpy(m->out, out->data, out->len);
+	memo_bytes += out->len;
+	memo_n++;
+}
+
+void mw_kv_forget(void)
+{
+	size_t i;
+
+	for (i = 0; i < memo_n; i++) {
+		free(memo[i].key);
+		free(memo[i].err);
+		free(memo[i].out);
+	}
+	memset(memo, 0, sizeof(memo));
+	memo_n = 0;
+	memo_bytes = 0;
+}
+
+unsigned long mw_kv_starts(void)
+{
+	return starts;
+}
+
+enum mw_err mw_kv_capture_fresh(const char *const argv[], struct mw_buf *out,
+				char *err, size_t errlen)
 {
 	struct mw_spawn_result res;
 	struct mw_buf eb;
@@ -165,6 +265,9 @@ enum mw_err mw_kv_capture(const char *const argv[], struct mw_buf *out,
 
 	mw_buf_init(out, MW_MAX_CMD_OUTPUT);
 	mw_buf_init(&eb, 64 * 1024);
+	if (errlen)
+		err[0] = '\0';
+	starts++;
 	e = mw_spawn_capture(argv, NULL, 0, out, MW_MAX_CMD_OUTPUT, &eb,
 			     MW_CMD_TIMEOUT_MS, &res);
 	if (e != MW_OK) {
@@ -172,7 +275,6 @@ enum mw_err mw_kv_capture(const char *const argv[], struct mw_buf *out,
 	} else if (res.timed_out || !res.exited || res.status != 0) {
 		const char *m = mw_buf_str(&eb);
 		size_t ml = strcspn(m, "\n");
-
 		char how[48];
 
 		if (res.timed_out)
@@ -193,18 +295,30 @@ enum mw_err mw_kv_capture(const char *const argv[], struct mw_buf *out,
 	return e;
 }
 
-enum mw_err mw_kv_run(const char *const argv[], struct mw_kvlist *out,
-		      char *err, size_t errlen)
+enum mw_err mw_kv_capture(const char *const argv[], struct mw_buf *out,
+			  char *err, size_t errlen)
 {
-	struct mw_buf o;
+	char why[512];
+	size_t keylen;
+	char *key = memo_key(argv, &keylen);
+	struct memo *m = key ? memo_find(key, keylen) : NULL;
 	enum mw_err e;
 
-	e = mw_kv_capture(argv, &o, err, errlen);
-	if (e == MW_OK) {
-		e = mw_kv_parse(o.data ? o.data : "", o.len, out);
-		if (e != MW_OK)
-			snprintf(err, errlen, "cannot parse the output of %s", argv[0]);
+	if (m) {
+		free(key);
+		mw_buf_init(out, MW_MAX_CMD_OUTPUT);
+		if (m->outlen && mw_buf_append(out, m->out, m->outlen) != MW_OK) {
+			snprintf(err, errlen, "out of memory");
+			return MW_ERR_NOMEM;
+		}
+		snprintf(err, errlen, "%s", m->err);
+		return m->e;
 	}
-	mw_buf_free(&o);
+	e = mw_kv_capture_fresh(argv, out, why, sizeof(why));
+	snprintf(err, errlen, "%s", why);
+	if (key && e != MW_ERR_NOMEM)
+		memo_keep(key, keylen, e, why, out);
+	else
+		free(key);
 	return e;
 }
