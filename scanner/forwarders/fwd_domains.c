@@ -14,11 +14,11 @@
 
 #include "core/config.h"
 #include "core/safefile.h"
-#include "core/spawn.h"
 #include "reports/report.h"
 #include "scanner/forwarders/fwd.h"
 #include "scanner/forwarders/fwd_run.h"
 #include "scanner/forwarders/fwd_util.h"
+#include "sysconf/mta.h"
 
 enum mw_err fwd_read(struct fwd_run *r, const char *path, struct mw_buf *buf,
 		     struct stat *st, int *truncated)
@@ -329,18 +329,16 @@ static void collect_postfix(struct fwd_run *r)
 	struct fwd_doc d;
 	struct mw_buf b;
 	struct stat st;
-	char prog[MW_MAX_PATH];
 	int trunc = 0, have = 0;
 
 	fwd_doc_init(&d);
 	mw_buf_init(&b, MW_MAX_CMD_OUTPUT);
-	if (!r->root[0] && mw_find_program("postconf", prog, sizeof(prog)) == 0) {
-		const char *argv[] = { prog, "-n", NULL };
-		struct mw_spawn_result res;
+	if (!r->root[0] && mw_postfix_state(NULL) != MW_POSTFIX_ABSENT) {
+		static const char *const n[] = { "-n", NULL };
+		char err[300];
 
-		if (mw_spawn_capture(argv, NULL, 0, &b, MW_MAX_CMD_OUTPUT, NULL,
-				     MW_CMD_TIMEOUT_MS, &res) == MW_OK &&
-		    res.exited && res.status == 0) {
+		mw_buf_free(&b);
+		if (mw_postconf(NULL, n, &b, err, sizeof(err)) == MW_OK) {
 			(void)fwd_parse_maincf(&d, b.data ? b.data : "", b.len);
 			have = 1;
 			mw_report_note(r->rep, "forwarders",
