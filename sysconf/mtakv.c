@@ -133,6 +133,82 @@ enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out)
 	return e;
 }
 
+/* Add name = value of one logical main.cf entry s[0..n), first at line. */
+static enum mw_err maincf_entry(const char *s, size_t n, unsigned long line,
+				struct mw_kvlist *out)
+{
+	const char *eq = memchr(s, '=', n);
+	struct mw_kv *kv;
+	enum mw_err e;
+	size_t kn;
+
+	kn = eq ? (size_t)(eq - s) : 0;
+	while (kn && isspace((unsigned char)s[kn - 1]))
+		kn--;
+	if (!kn || memchr(s, ' ', kn) || memchr(s, '\t', kn) || memchr(s, '\0', n)) {
+		out->bad_lines++;	/* no '=', no name, a blank in the name */
+		return MW_OK;
+	}
+	e = mw_kv_grow((void **)&out->v, &out->alloc, out->n, sizeof(*out->v));
+	if (e != MW_OK)
+		return e;
+	kv = &out->v[out->n];
+	kv->name = mw_kv_dup_trimmed(s, kn);
+	kv->value = mw_kv_dup_trimmed(eq + 1, n - (size_t)(eq - s) - 1);
+	kv->section = NULL;
+	kv->line = line;
+	if (!kv->name || !kv->value) {
+		free(kv->name);
+		free(kv->value);
+		return MW_ERR_NOMEM;
+	}
+	out->n++;
+	return MW_OK;
+}
+
+enum mw_err mw_kv_parse_maincf(const char *text, size_t len, struct mw_kvlist *out)
+{
+	struct mw_lines it;
+	struct mw_buf lb;
+	const char *l;
+	size_t n;
+	int overlong;
+	unsigned long first = 0;
+	enum mw_err e = MW_OK;
+
+	mw_buf_init(&lb, MW_MAX_MAINCF_ENTRY);
+	mw_lines_init(&it, text, len, MW_MAX_LINE);
+	while (e == MW_OK && mw_lines_next(&it, &l, &n, &overlong)) {
+		size_t t = 0;
+
+		while (t < n && (l[t] == ' ' || l[t] == '\t'))
+			t++;
+		if (t == n || l[t] == '#')
+			continue;	/* blank or comment: does not end an entry */
+		if (t) {
+			/* "    localhost": continues the entry, one blank between */
+			if (first && (mw_buf_putc(&lb, ' ') != MW_OK ||
+				      mw_buf_append(&lb, l + t, n - t) != MW_OK))
+				out->bad_lines++;
+			else if (!first)
+				out->bad_lines++;
+			continue;
+		}
+		if (first)
+			e = maincf_entry(lb.data, lb.len, first, out);
+		mw_buf_reset(&lb);
+		first = it.lineno;
+		if (mw_buf_append(&lb, l, n) != MW_OK) {
+			out->bad_lines++;
+			first = 0;
+		}
+	}
+	if (e == MW_OK && first)
+		e = maincf_entry(lb.data, lb.len, first, out);
+	mw_buf_free(&lb);
+	return e;
+}
+
 const char *mw_kv_get(const struct mw_kvlist *l, const char *name)
 {
 	size_t i = l->n;

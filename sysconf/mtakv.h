@@ -41,6 +41,18 @@ struct mw_kvlist {
  * failure or past MW_MTAKV_MAX_ENTRIES (MW_ERR_TOOBIG).
  */
 enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out);
+/*
+ * Parse main.cf itself, for when postconf cannot be asked (a --root tree):
+ * Postfix's logical lines (a line that starts with a blank continues the
+ * entry, joined by one blank; '#' lines and blank lines are skipped) of
+ * "name = value", line = the entry's first line. An entry without '=' or
+ * with a blank in its name, a continuation without an entry, or an entry
+ * longer than MW_MAX_MAINCF_ENTRY is counted in bad_lines. No $name
+ * expansion and no defaults: that is postconf's, or the caller's. Fails
+ * as mw_kv_parse.
+ */
+#define MW_MAX_MAINCF_ENTRY	(4 * 8192)	/* one logical line */
+enum mw_err mw_kv_parse_maincf(const char *text, size_t len, struct mw_kvlist *out);
 /* Value of the last pair named name, or NULL. */
 const char *mw_kv_get(const struct mw_kvlist *l, const char *name);
 void mw_kv_free(struct mw_kvlist *l);

@@ -196,6 +196,41 @@ static void test_postconf_edit_then_read(void **state)
 	free(dir);
 }
 
+static void test_maincf(void **state)
+{
+	const char text[] = "# c\n"
+			    "myhostname = mail.example.com\n"
+			    "mydestination = $myhostname,\n"
+			    "    localhost\n"
+			    "  # a comment inside an entry\n"
+			    "\n"
+			    "\tlocalhost.localdomain\n"
+			    "bad line\n"
+			    "bad name = x\n"
+			    "myhostname=other.example\n"
+			    "empty =";
+	struct mw_kvlist kv = { 0 };
+	(void)state;
+
+	assert_int_equal(mw_kv_parse_maincf(text, sizeof(text) - 1, &kv), MW_OK);
+	assert_int_equal(kv.bad_lines, 2);
+	assert_int_equal(kv.n, 4);
+	assert_string_equal(mw_kv_get(&kv, "myhostname"), "other.example");
+	assert_string_equal(mw_kv_get(&kv, "mydestination"),
+			    "$myhostname, localhost localhost.localdomain");
+	assert_int_equal(kv.v[1].line, 3);
+	assert_int_equal(kv.v[3].line, 11);
+	assert_string_equal(mw_kv_get(&kv, "empty"), "");
+	assert_null(mw_kv_get(&kv, "nothing"));
+	mw_kv_free(&kv);
+
+	/* a continuation before any entry is not an entry */
+	assert_int_equal(mw_kv_parse_maincf("  a = b\n", 8, &kv), MW_OK);
+	assert_int_equal(kv.n, 0);
+	assert_int_equal(kv.bad_lines, 1);
+	mw_kv_free(&kv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_failure_wording_and_fresh),
 		cmocka_unit_test(test_command_lines),
 		cmocka_unit_test(test_postconf_edit_then_read),
+		cmocka_unit_test(test_maincf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
