@@ -169,17 +169,15 @@ out:
 
 /* --- Dovecot and Postfix -------------------------------------------------- */
 
-/* 1 when the configuration that `argv` prints names path (the one-time
- * include was done), 0 when not, -1 when it cannot be read. */
-/* 1 when out names path (and also, when given), else 0. */
+/* 1 when out names path (and also, when given): the one-time include
+ * was done; else 0. */
 static int names(const struct mw_buf *out, const char *path, const char *also)
 {
 	return out->data && memmem(out->data, out->len, path, strlen(path)) &&
 	       (!also || memmem(out->data, out->len, also, strlen(also)));
 }
 
-/* 1 when what argv prints names path (and also, when given), 0 when not,
- * -1 when argv cannot run. */
+/* names() of what argv prints, -1 when it cannot be read. */
 static int acct_config_names(const char *const *argv, const char *path, const char *also)
 {
 	struct mw_buf out;
@@ -191,7 +189,8 @@ static int acct_config_names(const char *const *argv, const char *path, const ch
 	return rc;
 }
 
-/* acct_config_names of `postconf -c dir args` (sysconf's runner). */
+/* names() of what `postconf -c dir args` prints (sysconf's runner), -1
+ * when it cannot be read. */
 static int postconf_names(const char *dir, const char *const *args, const char *path,
 			  const char *also)
 {
