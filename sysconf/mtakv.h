@@ -1,11 +1,12 @@
 /*
  * sysconf/: what the MTAs print about their configuration, as
- * "name = value" pairs: `postconf -x NAME...`, `postconf -n`, `postconf -P`
+ * "name = value" pairs: `postconf -x`, `postconf -n`, `postconf -P`
  * ("service/type/name = value") and `exim -bP NAME...`. One parser for
- * every check (relay audit, reputation), so that Postfix's and Exim's own
- * printers resolve includes, macros and defaults and nobody re-reads
- * main.cf sideways. The runner below starts them, once per process
- * for each command line (sysconf/mta.h builds the command lines).
+ * every check, so that Postfix's and Exim's own printers resolve
+ * includes, macros and defaults and nobody re-reads main.cf sideways
+ * (mw_kv_parse_maincf is for a main.cf postconf cannot be asked about).
+ * The runner below starts them, once per process for each command line
+ * (sysconf/mta.h builds the command lines).
  */
 #ifndef MW_SYSCONF_MTAKV_H
 #define MW_SYSCONF_MTAKV_H
