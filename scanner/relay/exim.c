@@ -179,7 +179,7 @@ enum mw_err mw_relay_exim_load(struct mw_ctx *ctx, const char *program,
 	ex->acl_text = run_bp(ex->program, "acl_smtp_rcpt", why, sizeof(why), &undefined);
 	if (!ex->acl_text) {
 		mw_report_error(ctx->report, MW_RELAY_CHECK, ex->program, 0, MW_ERR_CONFIG,
-				"-bP acl_smtp_rcpt: %s: Exim configuration not audited",
+				"Exim configuration not audited (exim -bP acl_smtp_rcpt): %s",
 				why);
 		ex->present = 0;
 		return MW_OK;
@@ -194,7 +194,7 @@ enum mw_err mw_relay_exim_load(struct mw_ctx *ctx, const char *program,
 	} else if (!ex->hosts_text) {
 		ex->hosts_failed = 1;
 		mw_report_error(ctx->report, MW_RELAY_CHECK, ex->program, 0, MW_ERR_CONFIG,
-				"-bP +relay_from_hosts: %s: relay_from_hosts not audited",
+				"relay_from_hosts not audited (exim -bP +relay_from_hosts): %s",
 				why);
 	} else {
 		char name[256];
