@@ -73,6 +73,40 @@ static int section_header(const char *line, size_t n, char **section)
 	return 1;
 }
 
+/*
+ * Add the pair of line s[0..n) split at eq (name trimmed, value trimmed),
+ * in section (copied; may be NULL), at lineno. A name that is empty, or
+ * holds a blank when strict, counts as a bad line.
+ */
+static enum mw_err add_pair(struct mw_kvlist *out, const char *s, size_t n,
+			    const char *eq, const char *section, unsigned long lineno,
+			    int strict)
+{
+	struct mw_kv *kv;
+	enum mw_err e;
+
+	e = mw_kv_grow((void **)&out->v, &out->alloc, out->n, sizeof(*out->v));
+	if (e != MW_OK)
+		return e;
+	kv = &out->v[out->n];
+	kv->name = mw_kv_dup_trimmed(s, (size_t)(eq - s));
+	kv->value = mw_kv_dup_trimmed(eq + 1, n - (size_t)(eq - s) - 1);
+	kv->section = section ? strdup(section) : NULL;
+	kv->line = lineno;
+	if (!kv->name || !kv->value || (section && !kv->section))
+		e = MW_ERR_NOMEM;
+	else if (!kv->name[0] || (strict && strpbrk(kv->name, " \t")))
+		out->bad_lines++;
+	else
+		out->n++;
+	if (kv == &out->v[out->n]) {	/* not kept */
+		free(kv->name);
+		free(kv->value);
+		free(kv->section);
+	}
+	return e;
+}
+
 enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out)
 {
 	struct mw_lines it;
@@ -83,9 +117,7 @@ enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out)
 	enum mw_err e = MW_OK;
 
 	mw_lines_init(&it, text, len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
-		struct mw_kv *kv;
-
+	while (e == MW_OK && mw_lines_next(&it, &line, &n, &overlong)) {
 		if (memchr(line, '\0', n)) {
 			out->bad_lines++;
 			continue;
@@ -93,41 +125,13 @@ enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out)
 		eq = memchr(line, '=', n);
 		if (!eq) {
 			h = section_header(line, n, &section);
-			if (h < 0) {
+			if (h < 0)
 				e = MW_ERR_NOMEM;
-				break;
-			}
-			if (!h && n)
+			else if (!h && n)
 				out->bad_lines++;
 			continue;
 		}
-		if (eq == line) {
-			out->bad_lines++;
-			continue;
-		}
-		e = mw_kv_grow((void **)&out->v, &out->alloc, out->n, sizeof(*out->v));
-		if (e != MW_OK)
-			break;
-		kv = &out->v[out->n];
-		kv->name = mw_kv_dup_trimmed(line, (size_t)(eq - line));
-		kv->value = mw_kv_dup_trimmed(eq + 1, n - (size_t)(eq - line) - 1);
-		kv->section = section ? strdup(section) : NULL;
-		kv->line = it.lineno;
-		if (!kv->name || !kv->value || (section && !kv->section)) {
-			free(kv->name);
-			free(kv->value);
-			free(kv->section);
-			e = MW_ERR_NOMEM;
-			break;
-		}
-		if (!kv->name[0]) {
-			free(kv->name);
-			free(kv->value);
-			free(kv->section);
-			out->bad_lines++;
-			continue;
-		}
-		out->n++;
+		e = add_pair(out, line, n, eq, section, it.lineno, 0);
 	}
 	free(section);
 	return e;
@@ -138,32 +142,12 @@ static enum mw_err maincf_entry(const char *s, size_t n, unsigned long line,
 				struct mw_kvlist *out)
 {
 	const char *eq = memchr(s, '=', n);
-	struct mw_kv *kv;
-	enum mw_err e;
-	size_t kn;
 
-	kn = eq ? (size_t)(eq - s) : 0;
-	while (kn && isspace((unsigned char)s[kn - 1]))
-		kn--;
-	if (!kn || memchr(s, ' ', kn) || memchr(s, '\t', kn) || memchr(s, '\0', n)) {
-		out->bad_lines++;	/* no '=', no name, a blank in the name */
+	if (!eq || memchr(s, '\0', n)) {
+		out->bad_lines++;
 		return MW_OK;
 	}
-	e = mw_kv_grow((void **)&out->v, &out->alloc, out->n, sizeof(*out->v));
-	if (e != MW_OK)
-		return e;
-	kv = &out->v[out->n];
-	kv->name = mw_kv_dup_trimmed(s, kn);
-	kv->value = mw_kv_dup_trimmed(eq + 1, n - (size_t)(eq - s) - 1);
-	kv->section = NULL;
-	kv->line = line;
-	if (!kv->name || !kv->value) {
-		free(kv->name);
-		free(kv->value);
-		return MW_ERR_NOMEM;
-	}
-	out->n++;
-	return MW_OK;
+	return add_pair(out, s, n, eq, NULL, line, 1);
 }
 
 enum mw_err mw_kv_parse_maincf(const char *text, size_t len, struct mw_kvlist *out)
