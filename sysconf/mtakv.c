@@ -73,6 +73,40 @@ static int section_header(const char *line, size_t n, char **section)
 	return 1;
 }
 
+/*
+ * Add the pair of line s[0..n) split at eq (name trimmed, value trimmed),
+ * in section (copied; may be NULL), at lineno. A name that is empty, or
+ * holds a blank when strict, counts as a bad line.
+ */
+static enum mw_err add_pair(struct mw_kvlist *out, const char *s, size_t n,
+			    const char *eq, const char *section, unsigned long lineno,
+			    int strict)
+{
+	struct mw_kv *kv;
+	enum mw_err e;
+
+	e = mw_kv_grow((void **)&out->v, &out->alloc, out->n, sizeof(*out->v));
+	if (e != MW_OK)
+		return e;
+	kv = &out->v[out->n];
+	kv->name = mw_kv_dup_trimmed(s, (size_t)(eq - s));
+	kv->value = mw_kv_dup_trimmed(eq + 1, n - (size_t)(eq - s) - 1);
+	kv->section = section ? strdup(section) : NULL;
+	kv->line = lineno;
+	if (!kv->name || !kv->value || (section && !kv->section))
+		e = MW_ERR_NOMEM;
+	else if (!kv->name[0] || (strict && strpbrk(kv->name, " \t")))
+		out->bad_lines++;
+	else
+		out->n++;
+	if (kv == &out->v[out->n]) {	/* not kept */
+		free(kv->name);
+		free(kv->value);
+		free(kv->section);
+	}
+	return e;
+}
+
 enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out)
 {
 	struct mw_lines it;
@@ -83,9 +117,7 @@ enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out)
 	enum mw_err e = MW_OK;
 
 	mw_lines_init(&it, text, len, MW_MAX_LINE);
-	while (mw_lines_next(&it, &line, &n, &overlong)) {
-		struct mw_kv *kv;
-
+	while (e == MW_OK && mw_lines_next(&it, &line, &n, &overlong)) {
 		if (memchr(line, '\0', n)) {
 			out->bad_lines++;
 			continue;
@@ -93,43 +125,71 @@ enum mw_err mw_kv_parse(const char *text, size_t len, struct mw_kvlist *out)
 		eq = memchr(line, '=', n);
 		if (!eq) {
 			h = section_header(line, n, &section);
-			if (h < 0) {
+			if (h < 0)
 				e = MW_ERR_NOMEM;
-				break;
-			}
-			if (!h && n)
+			else if (!h && n)
 				out->bad_lines++;
 			continue;
 		}
-		if (eq == line) {
-			out->bad_lines++;
-			continue;
-		}
-		e = mw_kv_grow((void **)&out->v, &out->alloc, out->n, sizeof(*out->v));
-		if (e != MW_OK)
-			break;
-		kv = &out->v[out->n];
-		kv->name = mw_kv_dup_trimmed(line, (size_t)(eq - line));
-		kv->value = mw_kv_dup_trimmed(eq + 1, n - (size_t)(eq - line) - 1);
-		kv->section = section ? strdup(section) : NULL;
-		kv->line = it.lineno;
-		if (!kv->name || !kv->value || (section && !kv->section)) {
-			free(kv->name);
-			free(kv->value);
-			free(kv->section);
-			e = MW_ERR_NOMEM;
-			break;
-		}
-		if (!kv->name[0]) {
-			free(kv->name);
-			free(kv->value);
-			free(kv->section);
-			out->bad_lines++;
-			continue;
-		}
-		out->n++;
+		e = add_pair(out, line, n, eq, section, it.lineno, 0);
 	}
 	free(section);
+	return e;
+}
+
+/* Add name = value of one logical main.cf entry s[0..n), first at line. */
+static enum mw_err maincf_entry(const char *s, size_t n, unsigned long line,
+				struct mw_kvlist *out)
+{
+	const char *eq = memchr(s, '=', n);
+
+	if (!eq || memchr(s, '\0', n)) {
+		out->bad_lines++;
+		return MW_OK;
+	}
+	return add_pair(out, s, n, eq, NULL, line, 1);
+}
+
+enum mw_err mw_kv_parse_maincf(const char *text, size_t len, struct mw_kvlist *out)
+{
+	struct mw_lines it;
+	struct mw_buf lb;
+	const char *l;
+	size_t n;
+	int overlong;
+	unsigned long first = 0;
+	enum mw_err e = MW_OK;
+
+	mw_buf_init(&lb, MW_MAX_MAINCF_ENTRY);
+	mw_lines_init(&it, text, len, MW_MAX_LINE);
+	while (e == MW_OK && mw_lines_next(&it, &l, &n, &overlong)) {
+		size_t t = 0;
+
+		while (t < n && (l[t] == ' ' || l[t] == '\t'))
+			t++;
+		if (t == n || l[t] == '#')
+			continue;	/* blank or comment: does not end an entry */
+		if (t) {
+			/* "    localhost": continues the entry, one blank between */
+			if (first && (mw_buf_putc(&lb, ' ') != MW_OK ||
+				      mw_buf_append(&lb, l + t, n - t) != MW_OK))
+				out->bad_lines++;
+			else if (!first)
+				out->bad_lines++;
+			continue;
+		}
+		if (first)
+			e = maincf_entry(lb.data, lb.len, first, out);
+		mw_buf_reset(&lb);
+		first = it.lineno;
+		if (mw_buf_append(&lb, l, n) != MW_OK) {
+			out->bad_lines++;
+			first = 0;
+		}
+	}
+	if (e == MW_OK && first)
+		e = maincf_entry(lb.data, lb.len, first, out);
+	mw_buf_free(&lb);
 	return e;
 }
 
@@ -156,8 +216,108 @@ void mw_kv_free(struct mw_kvlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-enum mw_err mw_kv_capture(const char *const argv[], struct mw_buf *out,
-			  char *err, size_t errlen)
+/* ---- the runner and its memo ---- */
+
+#define MEMO_MAX_ENTRIES	32		/* distinct command lines kept */
+#define MEMO_MAX_BYTES		(32u << 20)	/* their output, all together */
+
+/* One answer: the command line it answers (argv joined by NULs), the
+ * result and the person's line for it, and stdout as it came. */
+struct memo {
+	char *key;
+	size_t keylen;
+	enum mw_err e;
+	char *err;
+	char *out;
+	size_t outlen;
+};
+
+static struct memo memo[MEMO_MAX_ENTRIES];
+static size_t memo_n, memo_bytes;
+static unsigned long starts;
+
+/* argv as one key: each word and its NUL; NULL when out of memory. */
+static char *memo_key(const char *const argv[], size_t *len)
+{
+	size_t i, n = 0;
+	char *k, *p;
+
+	for (i = 0; argv[i]; i++)
+		n += strlen(argv[i]) + 1;
+	k = malloc(n ? n : 1);
+	if (!k)
+		return NULL;
+	for (i = 0, p = k; argv[i]; i++) {
+		size_t l = strlen(argv[i]) + 1;
+
+		memcpy(p, argv[i], l);
+		p += l;
+	}
+	*len = n;
+	return k;
+}
+
+static struct memo *memo_find(const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < memo_n; i++)
+		if (memo[i].keylen == len && memcmp(memo[i].key, key, len) == 0)
+			return &memo[i];
+	return NULL;
+}
+
+/* Keep an answer; a full memo or a failed allocation just keeps nothing
+ * (the next caller starts the program again). Takes key. */
+static void memo_keep(char *key, size_t keylen, enum mw_err e, const char *err,
+		      const struct mw_buf *out)
+{
+	struct memo *m;
+
+	if (memo_n == MEMO_MAX_ENTRIES || out->len > MEMO_MAX_BYTES - memo_bytes) {
+		free(key);
+		return;
+	}
+	m = &memo[memo_n];
+	m->key = key;
+	m->keylen = keylen;
+	m->e = e;
+	m->err = strdup(err);
+	m->outlen = out->len;
+	m->out = malloc(out->len ? out->len : 1);
+	if (!m->err || !m->out) {
+		free(m->err);
+		free(m->out);
+		free(key);
+		return;
+	}
+	if (out->len)
+		memcpy(m->out, out->data, out->len);
+	memo_bytes += out->len;
+	memo_n++;
+}
+
+void mw_kv_forget(void)
+{
+	size_t i;
+
+	for (i = 0; i < memo_n; i++) {
+		free(memo[i].key);
+		free(memo[i].err);
+		free(memo[i].out);
+	}
+	memset(memo, 0, sizeof(memo));
+	memo_n = 0;
+	memo_bytes = 0;
+}
+
+unsigned long mw_kv_starts(void)
+{
+	return starts;
+}
+
+enum mw_err mw_kv_capture_fresh(const char *const argv[], struct mw_buf *out,
+				char *err, size_t errlen)
 {
 	struct mw_spawn_result res;
 	struct mw_buf eb;
@@ -165,6 +325,9 @@ enum mw_err mw_kv_capture(const char *const argv[], struct mw_buf *out,
 
 	mw_buf_init(out, MW_MAX_CMD_OUTPUT);
 	mw_buf_init(&eb, 64 * 1024);
+	if (errlen)
+		err[0] = '\0';
+	starts++;
 	e = mw_spawn_capture(argv, NULL, 0, out, MW_MAX_CMD_OUTPUT, &eb,
 			     MW_CMD_TIMEOUT_MS, &res);
 	if (e != MW_OK) {
@@ -172,7 +335,6 @@ enum mw_err mw_kv_capture(const char *const argv[], struct mw_buf *out,
 	} else if (res.timed_out || !res.exited || res.status != 0) {
 		const char *m = mw_buf_str(&eb);
 		size_t ml = strcspn(m, "\n");
-
 		char how[48];
 
 		if (res.timed_out)
@@ -193,18 +355,30 @@ enum mw_err mw_kv_capture(const char *const argv[], struct mw_buf *out,
 	return e;
 }
 
-enum mw_err mw_kv_run(const char *const argv[], struct mw_kvlist *out,
-		      char *err, size_t errlen)
+enum mw_err mw_kv_capture(const char *const argv[], struct mw_buf *out,
+			  char *err, size_t errlen)
 {
-	struct mw_buf o;
+	char why[512];
+	size_t keylen;
+	char *key = memo_key(argv, &keylen);
+	struct memo *m = key ? memo_find(key, keylen) : NULL;
 	enum mw_err e;
 
-	e = mw_kv_capture(argv, &o, err, errlen);
-	if (e == MW_OK) {
-		e = mw_kv_parse(o.data ? o.data : "", o.len, out);
-		if (e != MW_OK)
-			snprintf(err, errlen, "cannot parse the output of %s", argv[0]);
+	if (m) {
+		free(key);
+		mw_buf_init(out, MW_MAX_CMD_OUTPUT);
+		if (m->outlen && mw_buf_append(out, m->out, m->outlen) != MW_OK) {
+			snprintf(err, errlen, "out of memory");
+			return MW_ERR_NOMEM;
+		}
+		snprintf(err, errlen, "%s", m->err);
+		return m->e;
 	}
-	mw_buf_free(&o);
+	e = mw_kv_capture_fresh(argv, out, why, sizeof(why));
+	snprintf(err, errlen, "%s", why);
+	if (key && e != MW_ERR_NOMEM)
+		memo_keep(key, keylen, e, why, out);
+	else
+		free(key);
 	return e;
 }

@@ -45,6 +45,7 @@ struct acct_run {
 	json_t *roundcube;	/* the Roundcube sites (roundcube.c) */
 	int strong, weak;	/* evidence weights of the verdict */
 	char dovecot_dir[1024], postfix_dir[1024];
+	char exim_path[1024];		/* the Exim found (acct_exim_validate) */
 };
 
 /*

@@ -22,25 +22,24 @@
 
 #include "core/limits.h"
 #include "scanner/account/resp.h"
+#include "sysconf/mta.h"
 
 #define EXIM_FILE	"mailwarden-exim-deny"
 #define EXIM_DEFAULT	"/etc/exim4/" EXIM_FILE
 
-int acct_exim_validate(const struct acct_run *a, const char **prog, char *why, size_t wl)
+int acct_exim_validate(struct acct_run *a, const char **prog, char *why, size_t wl)
 {
-	static const char *const names[] = { "exim4", "exim" };
-	size_t i;
-	int rc = -1;
+	static const char *const bv[] = { "-bV", NULL };
+	enum mw_err e;
 
-	for (i = 0; i < 2 && rc < 0; i++) {
-		const char *argv[] = { a->o->exim ? a->o->exim : names[i], "-bV", NULL };
-
-		*prog = argv[0];
-		rc = acct_tool(argv, NULL, 0, NULL, why, wl);
-		if (a->o->exim)
-			break;
+	*prog = mw_exim_program(a->o->exim, a->exim_path, sizeof(a->exim_path));
+	if (!*prog) {
+		*prog = "exim4";
+		snprintf(why, wl, "no Exim installed");
+		return -1;
 	}
-	return rc;
+	e = mw_exim(*prog, bv, 1, NULL, why, wl);
+	return e == MW_OK ? 0 : e == MW_ERR_CONFIG ? 1 : -1;
 }
 
 /*
@@ -75,7 +74,7 @@ void acct_block_exim(struct resp *p)
 {
 	struct acct_run *a = p->a;
 	const char *prog = NULL, *slash;
-	const char *bp[] = { NULL, "-bP", "config", NULL };
+	static const char *const bp[] = { "-bP", "config", NULL };
 	char why[400], path[MW_MAX_PATH], dir[MW_MAX_PATH], what[MW_MAX_PATH + 300];
 	struct mw_buf conf;
 	int rc, dfd;
@@ -95,9 +94,7 @@ void acct_block_exim(struct resp *p)
 		acct_fail(p, "block-exim", what, why);
 		return;
 	}
-	bp[0] = prog;
-	mw_buf_init(&conf, ACCT_TOOL_OUT);
-	rc = acct_tool(bp, NULL, 0, &conf, why, sizeof(why));
+	rc = mw_exim(prog, bp, 0, &conf, why, sizeof(why)) == MW_OK ? 0 : -1;
 	if (rc != 0 || exim_deny_path(conf.data ? conf.data : "", conf.len, path, sizeof(path))) {
 		snprintf(what, sizeof(what),
 			 "%s does not read a %s: add once, first in the ACL of acl_smtp_mail, "

@@ -35,7 +35,8 @@ static void render_logins(FILE *out, const json_t *l)
 		mw_jint(l, "logins"), mw_jint(l, "failures"),
 		(long long)json_array_size(json_object_get(l, "addresses")),
 		json_array_size(json_object_get(l, "addresses")) == 1 ? "" : "es",
-		mw_jint(l, "networks"), mw_jint(l, "networks") == 1 ? "" : "s", mw_jint(l, "networks_in_a_day"),
+		mw_jint(l, "networks"), mw_jint(l, "networks") == 1 ? "" : "s",
+		mw_jint(l, "networks_in_a_day"),
 		mw_jint(l, "sent"));
 	json_array_foreach(json_object_get(l, "addresses"), i, a) {
 		if (i == TEXT_ADDRS) {
@@ -62,8 +63,10 @@ int acct_render(FILE *out, const json_t *d, int color)
 	if (json_object_get(d, "logins"))
 		render_logins(out, json_object_get(d, "logins"));
 	json_array_foreach(json_object_get(d, "forwarders"), i, v)
-		fprintf(out, "  forward (%s): %s -> %s%s  %s:%lld\n", mw_jstr(v, "source"), mw_jstr(v, "kind"),
-			mw_jstr(v, "destination"), json_is_true(json_object_get(v, "external")) ? " (external)" : "",
+		fprintf(out, "  forward (%s): %s -> %s%s  %s:%lld\n", mw_jstr(v, "source"),
+			mw_jstr(v, "kind"),
+			mw_jstr(v, "destination"),
+			json_is_true(json_object_get(v, "external")) ? " (external)" : "",
 			mw_jstr(v, "path"), mw_jint(v, "line"));
 	json_array_foreach(json_object_get(d, "sieve"), i, v)
 		fprintf(out, "  sieve script \"%s\"%s%s%s\n", mw_jstr(v, "name"),
@@ -73,7 +76,8 @@ int acct_render(FILE *out, const json_t *d, int color)
 	json_array_foreach(json_object_get(d, "files"), i, v) {
 		char m[32];
 
-		fprintf(out, "  %s last changed %s%s\n", mw_jstr(v, "path"), when(v, "mtime", m, sizeof(m)),
+		fprintf(out, "  %s last changed %s%s\n", mw_jstr(v, "path"),
+			when(v, "mtime", m, sizeof(m)),
 			json_is_true(json_object_get(v, "after_new_network"))
 				? ", after the first login from a new network" : "");
 	}
@@ -81,10 +85,12 @@ int acct_render(FILE *out, const json_t *d, int color)
 		const json_t *x;
 
 		fprintf(out, "  recipients of its SMTP AUTH mail: %lld in %lld message%s, %lld domain%s:",
-			mw_jint(v, "recipients"), mw_jint(v, "messages"), mw_jint(v, "messages") == 1 ? "" : "s",
+			mw_jint(v, "recipients"), mw_jint(v, "messages"),
+			mw_jint(v, "messages") == 1 ? "" : "s",
 			mw_jint(v, "domains"), mw_jint(v, "domains") == 1 ? "" : "s");
 		json_array_foreach(json_object_get(v, "top"), i, x)
-			fprintf(out, "%s %s %lld", i ? "," : "", mw_jstr(x, "domain"), mw_jint(x, "recipients"));
+			fprintf(out, "%s %s %lld", i ? "," : "", mw_jstr(x, "domain"),
+				mw_jint(x, "recipients"));
 		fputc('\n', out);
 	}
 	if (json_is_integer(json_object_get(d, "queued")))
@@ -94,7 +100,8 @@ int acct_render(FILE *out, const json_t *d, int color)
 		size_t k;
 
 		fprintf(out, "  roundcube %s: %s", mw_jstr(v, "config"),
-			json_is_string(json_object_get(v, "database")) ? mw_jstr(v, "database") : mw_jstr(v, "type"));
+			mw_jstr(v, json_is_string(json_object_get(v, "database")) ? "database"
+											 : "type"));
 		if (json_is_array(json_object_get(v, "sessions")))
 			fprintf(out, ", %zu session%s of the account",
 				json_array_size(json_object_get(v, "sessions")),
@@ -103,7 +110,8 @@ int acct_render(FILE *out, const json_t *d, int color)
 			fprintf(out, " (%s)", mw_jstr(v, "error"));
 		fputc('\n', out);
 		json_array_foreach(json_object_get(v, "sessions"), k, x)
-			fprintf(out, "    webmail session from %s, last active %s\n", mw_jstr(x, "ip"),
+			fprintf(out, "    webmail session from %s, last active %s\n",
+				mw_jstr(x, "ip"),
 				mw_jstr(x, "changed"));
 	}
 	if (json_object_get(d, "verdict")) {
@@ -115,9 +123,11 @@ int acct_render(FILE *out, const json_t *d, int color)
 		fprintf(out, "  %s (%s)%s%s\n", mw_jstr(r, "mode"),
 			json_is_true(json_object_get(r, "applied")) ? "applied"
 								  : "plan only: nothing changed, --apply does it",
-			json_is_string(json_object_get(r, "record")) ? ", record " : "", mw_jstr(r, "record"));
+			json_is_string(json_object_get(r, "record")) ? ", record " : "",
+			mw_jstr(r, "record"));
 		json_array_foreach(json_object_get(r, "steps"), i, v)
-			fprintf(out, "    [%s] %s: %s\n", mw_jstr(v, "status"), mw_jstr(v, "step"), mw_jstr(v, "what"));
+			fprintf(out, "    [%s] %s: %s\n", mw_jstr(v, "status"), mw_jstr(v, "step"),
+				mw_jstr(v, "what"));
 		json_array_foreach(json_object_get(r, "manual"), i, v)
 			fprintf(out, "    [by hand] %s\n", json_string_value(v));
 	}

@@ -60,9 +60,6 @@ void acct_block_file(struct resp *p, const char *step, const char *dir, const ch
 		     const char *line, const char *what, const char *const *after);
 /* Undo such a step: byte-identical when nobody changed the file since. */
 int acct_unblock_file(struct resp *p, json_t *st, const char *const *after);
-/* 1 when what argv prints names path (and also, when given), 0 when not,
- * -1 when argv cannot run. */
-int acct_config_names(const char *const *argv, const char *path, const char *also);
 
 /* Step "roundcube" (roundcube.c): end the account's webmail sessions, or
  * print the statement for a database it does not connect to; its undo. */
@@ -75,12 +72,13 @@ void acct_hold(struct resp *p);
 int acct_release(struct resp *p, json_t *st, char *what, size_t wl);
 
 /*
- * Which Exim (exim_block.c): --exim PROGRAM, else exim4 (Debian) or exim,
- * the first that runs `-bV` at all. Returns its -bV exit status (0: the
- * configuration validates), -1 when none runs; *prog names it; why gets
- * -bV's complaint. No step acts on an Exim that does not validate.
+ * Which Exim (exim_block.c): --exim PROGRAM, else exim4 (Debian) or exim
+ * in the fixed PATH (sysconf/mta.h). 0 when its `-bV` validates the
+ * configuration, 1 when it does not, -1 when none runs; *prog names it
+ * (kept in a->exim_path); why gets the runner's reason. No step acts on
+ * an Exim that does not validate.
  */
-int acct_exim_validate(const struct acct_run *a, const char **prog, char *why, size_t wl);
+int acct_exim_validate(struct acct_run *a, const char **prog, char *why, size_t wl);
 
 /* The Exim block (exim_block.c): step "block-exim", and its undo. */
 void acct_block_exim(struct resp *p);

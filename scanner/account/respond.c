@@ -35,6 +35,7 @@
 #include "core/safefile.h"
 #include "core/sha256.h"
 #include "scanner/account/resp.h"
+#include "sysconf/mta.h"
 
 void acct_step_out(struct resp *p, const char *step, const char *what, const char *status)
 {
@@ -168,20 +169,37 @@ out:
 
 /* --- Dovecot and Postfix -------------------------------------------------- */
 
-/* 1 when the configuration that `argv` prints names path (the one-time
- * include was done), 0 when not, -1 when it cannot be read. */
-int acct_config_names(const char *const *argv, const char *path, const char *also)
+/* 1 when out names path (and also, when given): the one-time include
+ * was done; else 0. */
+static int names(const struct mw_buf *out, const char *path, const char *also)
+{
+	return out->data && memmem(out->data, out->len, path, strlen(path)) &&
+	       (!also || memmem(out->data, out->len, also, strlen(also)));
+}
+
+/* names() of what argv prints, -1 when it cannot be read. */
+static int acct_config_names(const char *const *argv, const char *path, const char *also)
 {
 	struct mw_buf out;
 	int rc;
 
 	mw_buf_init(&out, ACCT_TOOL_OUT);
-	rc = acct_tool(argv, NULL, 0, &out, NULL, 0);
-	if (rc == 0)
-		rc = out.data && memmem(out.data, out.len, path, strlen(path)) &&
-		     (!also || memmem(out.data, out.len, also, strlen(also))) ? 1 : 0;
-	else
-		rc = -1;
+	rc = acct_tool(argv, NULL, 0, &out, NULL, 0) == 0 ? names(&out, path, also) : -1;
+	mw_buf_free(&out);
+	return rc;
+}
+
+/* names() of what `postconf -c dir args` prints (sysconf's runner), -1
+ * when it cannot be read. */
+static int postconf_names(const char *dir, const char *const *args, const char *path,
+			  const char *also)
+{
+	struct mw_buf out;
+	char err[300];
+	int rc;
+
+	rc = mw_postconf(dir, args, &out, err, sizeof(err)) == MW_OK ?
+	     names(&out, path, also) : -1;
 	mw_buf_free(&out);
 	return rc;
 }
@@ -221,16 +239,15 @@ static void block_postfix(struct resp *p)
 {
 	struct acct_run *a = p->a;
 	const char *dir = a->postfix_dir;
-	const char *n[] = { "postconf", "-c", dir, "-n", NULL };
-	const char *P[] = { "postconf", "-c", dir, "-P", NULL };
+	static const char *const n[] = { "-n", NULL }, *const P[] = { "-P", NULL };
 	char path[1100], map[1200], what[3000], line[600];
 	const char *postmap[] = { "postmap", "-c", dir, map, NULL };
 	int r1, r2;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, ACCT_SASL_TABLE);
 	snprintf(map, sizeof(map), "hash:%s", path);
-	r1 = acct_config_names(n, path, "check_sasl_access");
-	r2 = r1 == 1 ? 1 : acct_config_names(P, path, "check_sasl_access");
+	r1 = postconf_names(dir, n, path, "check_sasl_access");
+	r2 = r1 == 1 ? 1 : postconf_names(dir, P, path, "check_sasl_access");
 	if (r1 < 0) {
 		acct_step_out(p, "block-postfix", "postconf failed: no Postfix here; SMTP AUTH not "
 			 "blocked in Postfix", "skipped");
@@ -526,6 +543,9 @@ json_t *acct_respond(struct acct_run *a)
 	json_decref(p.record);
 	if (p.dfd >= 0)
 		close(p.dfd);
+	/* the MTAs' tables changed: nothing read before holds */
+	if (p.apply)
+		mw_kv_forget();
 	return p.out;
 }
 
@@ -657,5 +677,7 @@ json_t *acct_restore(struct acct_run *a)
 	}
 	json_decref(p.record);
 	close(dfd);
+	if (p.apply)
+		mw_kv_forget();
 	return p.out;
 }

@@ -9,7 +9,7 @@
  *   dnsbl_mta.c       sending addresses from Postfix and Exim settings
  *   dnsbl_netlink.c   host addresses and the route source (libmnl)
  *   dnsbl_query.c     all lookups in parallel with c-ares
- *   dnsbl_cmd.c       mw_dnsbl_run: sources, findings, data section
+ *   dnsbl.c       mw_dnsbl_run: sources, findings, data section
  */
 #ifndef MW_DNSBL_H
 #define MW_DNSBL_H

@@ -13,9 +13,8 @@
 #include "core/buf.h"
 #include "core/limits.h"
 #include "core/safefile.h"
-#include "core/spawn.h"
-#include "sysconf/mtakv.h"
 #include "scanner/dnsbl/dnsbl.h"
+#include "sysconf/mta.h"
 
 #define MAX_LABEL	160
 
@@ -241,13 +240,10 @@ static void note(struct mw_strlist *notes, const char *fmt, const char *a)
 	(void)mw_strlist_add(notes, msg);
 }
 
-/* Run argv through sysconf's runner; 0 with the pairs in kv when it ran. */
-static int run_tool(const char *const argv[], struct mw_kvlist *kv,
-		    struct mw_strlist *notes)
+/* A kv answer, or its error as a note; 0 when it came. */
+static int answered(enum mw_err e, const char *err, struct mw_strlist *notes)
 {
-	char err[300];
-
-	if (mw_kv_run(argv, kv, err, sizeof(err)) != MW_OK) {
+	if (e != MW_OK) {
 		(void)mw_strlist_add(notes, err);
 		return -1;
 	}
@@ -257,32 +253,22 @@ static int run_tool(const char *const argv[], struct mw_kvlist *kv,
 void mw_dnsbl_discover_mta(const char *postfix_confdir,
 			   struct mw_dnsbl_addrs *set, struct mw_strlist *notes)
 {
-	char path[MW_MAX_PATH], cnt[32];
-	const char *argv[8];
+	static const char *const x[] = { "-x", NULL }, *const px[] = { "-P", "-x", NULL };
+	static const char *const transports[] = { "-bP", "transports", NULL };
+	char path[MW_MAX_PATH], cnt[32], err[300];
 	struct mw_kvlist kv = { 0 };
+	const char *exim;
 	unsigned bad = 0;
-	int argc;
 
-	if (mw_find_program("postconf", path, sizeof(path)) == 0) {
-		argc = 0;
-		argv[argc++] = "postconf";
-		if (postfix_confdir) {
-			argv[argc++] = "-c";
-			argv[argc++] = postfix_confdir;
-		}
-		argv[argc++] = "-x";
-		argv[argc++] = "smtp_bind_address";
-		argv[argc++] = "smtp_bind_address6";
-		argv[argc] = NULL;
-		if (run_tool(argv, &kv, notes) != 0)
+	if (mw_postfix_state(postfix_confdir) != MW_POSTFIX_ABSENT) {
+		if (answered(mw_postconf_kv(postfix_confdir, x, &kv, err, sizeof(err)), err,
+			     notes) != 0)
 			goto exim;	/* not configured: -P would fail the same way */
 		postconf_addrs(&kv, "postfix", set, &bad);
 		mw_kv_free(&kv);
-		/* postconf [-c DIR] -P -x: the master.cf overrides */
-		argv[argc - 3] = "-P";
-		argv[argc - 2] = "-x";
-		argv[argc - 1] = NULL;
-		if (run_tool(argv, &kv, notes) == 0)
+		/* the master.cf overrides */
+		if (answered(mw_postconf_kv(postfix_confdir, px, &kv, err, sizeof(err)), err,
+			     notes) == 0)
 			postconf_addrs(&kv, "postfix", set, &bad);
 		mw_kv_free(&kv);
 		if (bad) {
@@ -297,13 +283,9 @@ void mw_dnsbl_discover_mta(const char *postfix_confdir,
 exim:
 	mw_kv_free(&kv);
 	bad = 0;
-	if (mw_find_program("exim", path, sizeof(path)) == 0 ||
-	    mw_find_program("exim4", path, sizeof(path)) == 0) {
-		argv[0] = path;
-		argv[1] = "-bP";
-		argv[2] = "transports";
-		argv[3] = NULL;
-		if (run_tool(argv, &kv, notes) == 0)
+	if ((exim = mw_exim_program(NULL, path, sizeof(path)))) {
+		if (answered(mw_exim_kv(exim, transports, &kv, err, sizeof(err)), err,
+			     notes) == 0)
 			exim_addrs(&kv, set, &bad);
 		mw_kv_free(&kv);
 		if (bad) {

@@ -171,9 +171,6 @@ enum mw_err fwd_parse_virtual(struct fwd_doc *d, const char *text, size_t len);
 /* Postfix regexp(5)/pcre(5) tables: "/pattern/flags result" (listing). */
 enum mw_err fwd_parse_regexp_table(struct fwd_doc *d, const char *text,
 				   size_t len);
-/* Postfix main.cf or `postconf -n` output into d->keys/d->values
- * (later definitions win). */
-enum mw_err fwd_parse_maincf(struct fwd_doc *d, const char *text, size_t len);
 /* A plain .forward list (addresses, "|cmd", /file, \user, :include:). */
 enum mw_err fwd_parse_forward(struct fwd_doc *d, const char *text, size_t len);
 /* An Exim filter file (.forward starting "# Exim filter", cPanel vfilters,

@@ -14,11 +14,11 @@
 
 #include "core/config.h"
 #include "core/safefile.h"
-#include "core/spawn.h"
 #include "reports/report.h"
 #include "scanner/forwarders/fwd.h"
 #include "scanner/forwarders/fwd_run.h"
 #include "scanner/forwarders/fwd_util.h"
+#include "sysconf/mta.h"
 
 enum mw_err fwd_read(struct fwd_run *r, const char *path, struct mw_buf *buf,
 		     struct stat *st, int *truncated)
@@ -184,7 +184,7 @@ static const char *pf_default(const struct fwd_run *r, const char *key)
  * Expand $name, ${name}, $(name), ${name?text} and ${name:text} from the
  * parsed settings, then defaults; unknown names expand to "".
  */
-static void pf_expand(const struct fwd_run *r, const struct fwd_doc *d,
+static void pf_expand(const struct fwd_run *r, const struct mw_kvlist *d,
 		      const char *v, struct mw_buf *out, int depth)
 {
 	size_t i = 0, n = strlen(v);
@@ -235,7 +235,7 @@ static void pf_expand(const struct fwd_run *r, const struct fwd_doc *d,
 			continue;
 		memcpy(name, v + s, nl);
 		name[nl] = '\0';
-		val = fwd_doc_get(d, name);
+		val = mw_kv_get(d, name);
 		if (!val && !strcmp(name, "myhostname"))
 			val = r->hostname;
 		if (!val && !strcmp(name, "mydomain")) {
@@ -257,11 +257,11 @@ static void pf_expand(const struct fwd_run *r, const struct fwd_doc *d,
 	}
 }
 
-static char *pf_get(const struct fwd_run *r, const struct fwd_doc *d,
+static char *pf_get(const struct fwd_run *r, const struct mw_kvlist *d,
 		    const char *key)
 {
 	struct mw_buf b;
-	const char *v = fwd_doc_get(d, key);
+	const char *v = mw_kv_get(d, key);
 
 	if (!v)
 		v = pf_default(r, key);
@@ -296,7 +296,7 @@ int fwd_map_spec(const char *spec, const char **type, size_t *tlen,
 	return -1;
 }
 
-static void pf_domain_list(struct fwd_run *r, const struct fwd_doc *d,
+static void pf_domain_list(struct fwd_run *r, const struct mw_kvlist *d,
 			   const char *key)
 {
 	struct mw_strlist w = { 0 };
@@ -326,22 +326,16 @@ static void pf_domain_list(struct fwd_run *r, const struct fwd_doc *d,
 
 static void collect_postfix(struct fwd_run *r)
 {
-	struct fwd_doc d;
+	struct mw_kvlist d = { 0 };
 	struct mw_buf b;
 	struct stat st;
-	char prog[MW_MAX_PATH];
 	int trunc = 0, have = 0;
 
-	fwd_doc_init(&d);
-	mw_buf_init(&b, MW_MAX_CMD_OUTPUT);
-	if (!r->root[0] && mw_find_program("postconf", prog, sizeof(prog)) == 0) {
-		const char *argv[] = { prog, "-n", NULL };
-		struct mw_spawn_result res;
+	if (!r->root[0] && mw_postfix_state(NULL) != MW_POSTFIX_ABSENT) {
+		static const char *const n[] = { "-n", NULL };
+		char err[300];
 
-		if (mw_spawn_capture(argv, NULL, 0, &b, MW_MAX_CMD_OUTPUT, NULL,
-				     MW_CMD_TIMEOUT_MS, &res) == MW_OK &&
-		    res.exited && res.status == 0) {
-			(void)fwd_parse_maincf(&d, b.data ? b.data : "", b.len);
+		if (mw_postconf_kv(NULL, n, &d, err, sizeof(err)) == MW_OK) {
 			have = 1;
 			mw_report_note(r->rep, "forwarders",
 				       "Postfix settings from postconf -n");
@@ -349,15 +343,16 @@ static void collect_postfix(struct fwd_run *r)
 			/* e.g. Postfix installed but never configured */
 			mw_report_note(r->rep, "forwarders",
 				       "postconf -n failed; reading main.cf if present");
+			mw_kv_free(&d);
 		}
 	}
-	if (!have) {
-		mw_buf_reset(&b);
-		if (fwd_read(r, "/etc/postfix/main.cf", &b, &st, &trunc) == MW_OK) {
-			(void)fwd_parse_maincf(&d, b.data ? b.data : "", b.len);
-			have = 1;
-		}
+	mw_buf_init(&b, MW_MAX_CMD_OUTPUT);
+	if (!have && fwd_read(r, "/etc/postfix/main.cf", &b, &st, &trunc) == MW_OK) {
+		/* out of memory or too many entries: judge what was read */
+		(void)mw_kv_parse_maincf(b.data ? b.data : "", b.len, &d);
+		have = 1;
 	}
+	mw_buf_free(&b);
 	if (have) {
 		char *v;
 
@@ -372,8 +367,7 @@ static void collect_postfix(struct fwd_run *r)
 		(void)mw_strlist_add_words(&r->virtual_maps, v);
 		free(v);
 	}
-	mw_buf_free(&b);
-	fwd_doc_free(&d);
+	mw_kv_free(&d);
 }
 
 /* ---- Exim ---- */

@@ -1,6 +1,6 @@
 /*
  * State of one `mailwarden forwarders` run, shared by the command
- * (forwarders_cmd.c: walking users and sources, judging, reporting) and the
+ * (forwarders.c: walking users and sources, judging, reporting) and the
  * local-domain collection (fwd_domains.c). Internal to scanner/forwarders.
  */
 #ifndef MW_FWD_RUN_H
@@ -100,7 +100,7 @@ void fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
 		    const char *path, const struct stat *st,
 		    const struct fwd_doc *d, const struct fwd_fact *f);
 
-/* ---- forwarders_cmd.c: reading one file ---- */
+/* ---- forwarders.c: reading one file ---- */
 
 /*
  * Read the mail file at path (beneath the root, no symlink followed) as

@@ -58,6 +58,28 @@ static struct tok *push_tok(struct parser *p, enum tok_type t, const char *s,
 	return k;
 }
 
+/* A string token for the source bytes s[0..n) with the value in *b (taken;
+ * *b is freed either way). 0, or -1 after an error was recorded. */
+static int push_string(struct parser *p, const char *s, size_t n, unsigned long line,
+		       struct mw_buf *b)
+{
+	struct tok *k = push_tok(p, T_STRING, s, n, line);
+
+	if (!k) {
+		mw_buf_free(b);
+		return -1;
+	}
+	k->slen = b->len;
+	k->str = b->len ? mw_buf_steal(b) : strdup("");
+	mw_buf_free(b);
+	if (!k->str) {
+		p->ntoks--;
+		mw_sieve_error(p, line, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 static int is_ident_start(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -75,7 +97,6 @@ static int lex_quoted(struct parser *p, size_t *i, unsigned long *line)
 	size_t start = *i, j = *i + 1;
 	unsigned long sline = *line;
 	struct mw_buf b;
-	struct tok *k;
 
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
 	while (j < p->len && t[j] != '"') {
@@ -95,19 +116,8 @@ static int lex_quoted(struct parser *p, size_t *i, unsigned long *line)
 		mw_sieve_error(p, sline, "unterminated quoted string");
 		return -1;
 	}
-	k = push_tok(p, T_STRING, t + start, j + 1 - start, sline);
-	if (!k) {
-		mw_buf_free(&b);
+	if (push_string(p, t + start, j + 1 - start, sline, &b))
 		return -1;
-	}
-	k->slen = b.len;
-	k->str = b.len ? mw_buf_steal(&b) : strdup("");
-	mw_buf_free(&b);
-	if (!k->str) {
-		p->ntoks--;
-		mw_sieve_error(p, sline, "out of memory");
-		return -1;
-	}
 	*i = j + 1;
 	return 0;
 }
@@ -122,7 +132,6 @@ static int lex_multiline(struct parser *p, size_t *i, unsigned long *line)
 	size_t j = *i + 5, start = *i;
 	unsigned long sline = *line;
 	struct mw_buf b;
-	struct tok *k;
 
 	while (j < p->len && (t[j] == ' ' || t[j] == '\t'))
 		j++;
@@ -170,19 +179,8 @@ static int lex_multiline(struct parser *p, size_t *i, unsigned long *line)
 			(*line)++;
 		}
 	}
-	k = push_tok(p, T_STRING, t + start, j - start, sline);
-	if (!k) {
-		mw_buf_free(&b);
+	if (push_string(p, t + start, j - start, sline, &b))
 		return -1;
-	}
-	k->slen = b.len;
-	k->str = b.len ? mw_buf_steal(&b) : strdup("");
-	mw_buf_free(&b);
-	if (!k->str) {
-		p->ntoks--;
-		mw_sieve_error(p, sline, "out of memory");
-		return -1;
-	}
 	*i = j;
 	(*line)++;
 	return 0;

@@ -4,7 +4,7 @@
  * /etc/passwd and the virtual mailbox users under mail_home, and the files
  * of each user's home (.forward, .procmailrc, .mailfilter, Sieve scripts,
  * .forward+EXT, cPanel mailbox filters). Every file found goes to
- * fwd_process_file (forwarders_cmd.c), which reads, parses and judges it.
+ * fwd_process_file (forwarders.c), which reads, parses and judges it.
  */
 #include <errno.h>
 #include <fcntl.h>

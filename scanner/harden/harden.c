@@ -17,6 +17,7 @@
 #include "core/limits.h"
 #include "scanner/harden/harden_int.h"
 #include "scanner/harden/policy.h"
+#include "sysconf/mtakv.h"
 
 void hd_finding(struct hd_run *r, const char *rule, enum mw_severity sev,
 		const char *path, const char *title, const char *remediation)
@@ -191,6 +192,9 @@ enum mw_err mw_harden_run(struct mw_ctx *ctx, const struct mw_harden_opts *o,
 		e = remove_all(&r);
 		break;
 	}
+	/* whatever was changed or put back: nothing read before holds */
+	if (o->action != MW_HARDEN_CHECK)
+		mw_kv_forget();
 	for (size_t i = 0; i < r.nfiles; i++) {
 		free(r.files[i].path);
 		mw_buf_free(&r.files[i].before);

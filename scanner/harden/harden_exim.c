@@ -25,8 +25,8 @@
 
 #include "core/limits.h"
 #include "core/safefile.h"
-#include "core/spawn.h"
 #include "scanner/harden/harden_int.h"
+#include "sysconf/mta.h"
 
 #define EX_MARK		"  # " HD_TAG ": sending limit"
 #define EX_END		"  # " HD_TAG ": end of sending limit"
@@ -49,27 +49,17 @@ struct ex {
 	long rcpt_at[2], local_at[2];	/* our blocks' first and last line; -1 */
 };
 
-static const char *exim_prog(const struct mw_harden_opts *o, char *buf, size_t n)
-{
-	if (o->exim)
-		return o->exim;
-	if (mw_find_program("exim4", buf, n) || mw_find_program("exim", buf, n))
-		return buf;
-	return NULL;
-}
-
 /* `exim -bP` of the settings; 0 on success. */
 static int read_settings(struct hd_run *r, struct ex *x)
 {
-	const char *argv[] = { x->prog, "-bP", "configure_file", "acl_smtp_rcpt",
-			       "acl_not_smtp", "log_selector", "log_file_path",
-			       "write_rejectlog", NULL };
+	static const char *const args[] = { "-bP", "configure_file", "acl_smtp_rcpt",
+					    "acl_not_smtp", "log_selector", "log_file_path",
+					    "write_rejectlog", NULL };
 	char err[512], *line, *save = NULL;
 	struct mw_buf out;
 	int i = 0;
 
-	mw_buf_init(&out, MW_MAX_CMD_OUTPUT);
-	if (hd_run_program(argv, &out, err, sizeof(err)) != 0 || !out.data) {
+	if (mw_exim(x->prog, args, 0, &out, err, sizeof(err)) != MW_OK || !out.data) {
 		mw_report_error(r->report, "harden", x->prog, 0, MW_ERR_CONFIG, "%s", err);
 		mw_buf_free(&out);
 		return -1;
@@ -492,7 +482,7 @@ enum mw_err hd_exim(struct hd_run *r, int apply)
 
 	if (r->o->postfix_config && !r->o->exim)
 		return MW_OK;	/* only the MTA given, as relay does */
-	if (!(x.prog = exim_prog(r->o, prog, sizeof(prog))))
+	if (!(x.prog = mw_exim_program(r->o->exim, prog, sizeof(prog))))
 		return MW_OK;	/* no Exim: nothing to say */
 	if (read_settings(r, &x) != 0 || data_path(r, &x) != 0)
 		return MW_OK;	/* reported */
@@ -540,10 +530,11 @@ out:
 int hd_exim_validate(struct hd_run *r, char *err, size_t errlen)
 {
 	char prog[MW_MAX_PATH];
-	const char *p = r->touched & HD_T_EXIM ? exim_prog(r->o, prog, sizeof(prog)) : NULL;
-	const char *argv[] = { p, "-bV", NULL };
+	const char *p = r->touched & HD_T_EXIM ?
+			mw_exim_program(r->o->exim, prog, sizeof(prog)) : NULL;
+	static const char *const bv[] = { "-bV", NULL };
 
-	return p ? hd_run_program(argv, NULL, err, errlen) : 0;
+	return p && mw_exim(p, bv, 1, NULL, err, errlen) != MW_OK ? -1 : 0;
 }
 
 void hd_exim_reload(struct hd_run *r)

@@ -21,8 +21,8 @@
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "core/sha256.h"
-#include "core/spawn.h"
 #include "scanner/harden/harden_int.h"
+#include "sysconf/mtakv.h"
 
 #define HD_MANIFEST_LINE	(MW_MAX_PATH + 256)
 
@@ -336,27 +336,12 @@ enum mw_err hd_backup_restore(struct hd_run *r, const char *dir, unsigned *resto
 
 int hd_run_program(const char *const argv[], struct mw_buf *out, char *err, size_t errlen)
 {
-	struct mw_spawn_result res;
-	struct mw_buf eb, ob;
-	int ok;
+	struct mw_buf ob;
+	enum mw_err e;
 
-	mw_buf_init(&eb, 64 << 10);
-	mw_buf_init(&ob, MW_MAX_CMD_OUTPUT);
-	if (mw_spawn_capture(argv, NULL, 0, out ? out : &ob, MW_MAX_CMD_OUTPUT, &eb,
-			     MW_CMD_TIMEOUT_MS, &res) != MW_OK) {
-		snprintf(err, errlen, "%s: %s", argv[0], strerror(errno));
-		ok = 0;
-	} else {
-		ok = res.exited && res.status == 0;
-		if (!ok) {
-			const char *s = mw_buf_str(&eb);
-			const char *nl = strchr(s, '\n');
-
-			snprintf(err, errlen, "%s failed: %.*s", argv[0],
-				 nl ? (int)(nl - s) : (int)strlen(s), s);
-		}
-	}
-	mw_buf_free(&eb);
-	mw_buf_free(&ob);
-	return ok ? 0 : -1;
+	/* sysconf's runner: one wording of a failure for every program */
+	e = mw_kv_capture_fresh(argv, out ? out : &ob, err, errlen);
+	if (!out)
+		mw_buf_free(&ob);
+	return e == MW_OK ? 0 : -1;
 }

@@ -17,8 +17,8 @@
 
 #include "core/limits.h"
 #include "core/safefile.h"
-#include "core/spawn.h"
 #include "scanner/harden/harden_int.h"
+#include "sysconf/mta.h"
 
 #define PF_POLICY	"check_policy_service unix:private/mailwarden-policy"
 #define PF_HC_NAME	"mailwarden_header_checks"
@@ -32,33 +32,27 @@ struct pf {
 	int has_policy, has_hc;
 };
 
-/* postconf -h of two parameters; 0 on success. */
+/*
+ * The two parameters as main.cf writes them (postconf -n, shared with the
+ * other checks; both default to empty); 0 on success.
+ */
 static int read_params(struct hd_run *r, struct pf *p)
 {
-	const char *argv[] = { "postconf", "-c", p->dir, "-h", "smtpd_data_restrictions",
-			       "header_checks", NULL };
+	static const char *const n[] = { "-n", NULL };
+	struct mw_kvlist kv = { 0 };
 	char err[512];
-	struct mw_buf out;
-	char *nl;
+	const char *dr, *hc;
 
-	mw_buf_init(&out, MW_MAX_CMD_OUTPUT);
-	if (hd_run_program(argv, &out, err, sizeof(err)) != 0) {
+	if (mw_postconf_kv(r->o->postfix_config, n, &kv, err, sizeof(err)) != MW_OK) {
 		mw_report_error(r->report, "harden", p->dir, 0, MW_ERR_CONFIG, "%s", err);
-		mw_buf_free(&out);
+		mw_kv_free(&kv);
 		return -1;
 	}
-	nl = out.data ? strchr(out.data, '\n') : NULL;
-	if (!nl || !strchr(nl + 1, '\n')) {
-		mw_report_error(r->report, "harden", p->dir, 0, MW_ERR_PARSE,
-				"postconf printed something unexpected");
-		mw_buf_free(&out);
-		return -1;
-	}
-	*nl = '\0';
-	*strchr(nl + 1, '\n') = '\0';
-	p->data_restr = strdup(out.data);
-	p->header_checks = strdup(nl + 1);
-	mw_buf_free(&out);
+	dr = mw_kv_get(&kv, "smtpd_data_restrictions");
+	hc = mw_kv_get(&kv, "header_checks");
+	p->data_restr = strdup(dr ? dr : "");
+	p->header_checks = strdup(hc ? hc : "");
+	mw_kv_free(&kv);
 	return p->data_restr && p->header_checks ? 0 : -1;
 }
 
@@ -102,12 +96,12 @@ static enum mw_err apply(struct hd_run *r, struct pf *p)
 		e = mw_buf_printf(&v2, "header_checks = %s%s%s", p->header_checks,
 				  *p->header_checks ? ", " : "", p->hc_item);
 	if (!e && (v1.len || v2.len)) {
-		const char *argv[7] = { "postconf", "-c", p->dir, "-e", NULL, NULL, NULL };
+		const char *set[3] = { NULL, NULL, NULL };
 
-		argv[4] = v1.len ? v1.data : v2.data;
+		set[0] = v1.len ? v1.data : v2.data;
 		if (v1.len && v2.len)
-			argv[5] = v2.data;
-		if (hd_run_program(argv, NULL, err, sizeof(err)) != 0)
+			set[1] = v2.data;
+		if (mw_postconf_edit(r->o->postfix_config, set, err, sizeof(err)) != MW_OK)
 			e = mw_fail(r->ctx, MW_ERR_CONFIG, "%s", err);
 	}
 	mw_buf_free(&v1);
@@ -118,14 +112,13 @@ static enum mw_err apply(struct hd_run *r, struct pf *p)
 enum mw_err hd_postfix(struct hd_run *r, int apply_it)
 {
 	const char *dir = r->o->postfix_config ? r->o->postfix_config : "/etc/postfix";
-	char prog[MW_MAX_PATH];
 	struct pf p = { .has_policy = 0 };
 	json_t *j;
 	enum mw_err e = MW_OK;
 
 	if (!r->o->postfix_config && r->o->exim)
 		return MW_OK;	/* only the MTA given, as relay does */
-	if (!r->o->postfix_config && !mw_find_program("postconf", prog, sizeof(prog))) {
+	if (!r->o->postfix_config && mw_postfix_state(NULL) != MW_POSTFIX_PRESENT) {
 		mw_report_note(r->report, "harden", "Postfix is not installed: nothing to do for it");
 		return MW_OK;
 	}

@@ -323,16 +323,19 @@ static int render_logs(FILE *out, const json_t *d, int color)
 	(void)color;
 	json_array_foreach(json_object_get(d, "sources"), i, v)
 		P("  source:   %s (%s, %" JSON_INTEGER_FORMAT " lines, %" JSON_INTEGER_FORMAT
-		  " malformed)\n", mw_jstr_or(v, "name", "-"), mw_jstr_or(v, "kind", "-"), mw_jint(v, "lines"),
+		  " malformed)\n", mw_jstr_or(v, "name", "-"), mw_jstr_or(v, "kind", "-"),
+		  mw_jint(v, "lines"),
 		  mw_jint(v, "malformed"));
-	P("  window:   %s .. %s (lines from %s to %s)\n", mw_jstr_or(w, "since", "-"), mw_jstr_or(w, "until", "-"),
+	P("  window:   %s .. %s (lines from %s to %s)\n", mw_jstr_or(w, "since", "-"),
+	  mw_jstr_or(w, "until", "-"),
 	  mw_jstr_or(w, "first", "-"), mw_jstr_or(w, "last", "-"));
 	P("  lines:    %" JSON_INTEGER_FORMAT " (postfix %" JSON_INTEGER_FORMAT ", exim %"
 	  JSON_INTEGER_FORMAT ", php %" JSON_INTEGER_FORMAT ", other %" JSON_INTEGER_FORMAT
 	  ", malformed %" JSON_INTEGER_FORMAT ", overlong %" JSON_INTEGER_FORMAT
 	  ", outside window %" JSON_INTEGER_FORMAT ")\n",
 	  mw_jint(l, "total"), mw_jint(l, "postfix"), mw_jint(l, "exim"), mw_jint(l, "php"),
-	  mw_jint(l, "other"), mw_jint(l, "malformed"), mw_jint(l, "overlong"), mw_jint(l, "out_of_window"));
+	  mw_jint(l, "other"), mw_jint(l, "malformed"), mw_jint(l, "overlong"),
+	  mw_jint(l, "out_of_window"));
 	P("  messages: %" JSON_INTEGER_FORMAT " queued (%" JSON_INTEGER_FORMAT " local, %"
 	  JSON_INTEGER_FORMAT " by web users, %" JSON_INTEGER_FORMAT " via SMTP, %"
 	  JSON_INTEGER_FORMAT " SASL logins, %" JSON_INTEGER_FORMAT " auth failures)\n",
@@ -351,12 +354,14 @@ static int render_logs(FILE *out, const json_t *d, int color)
 	sp = json_object_get(d, "spike");
 	if (json_is_object(sp))
 		P("  spike:    %s with %" JSON_INTEGER_FORMAT " messages (median %" JSON_INTEGER_FORMAT
-		  " per hour)\n", mw_jstr_or(sp, "hour", "-"), mw_jint(sp, "messages"), mw_jint(sp, "median"));
+		  " per hour)\n", mw_jstr_or(sp, "hour", "-"), mw_jint(sp, "messages"),
+		  mw_jint(sp, "median"));
 
 	if (json_array_size(json_object_get(d, "top_senders"))) {
 		P("\n  %-44s %9s\n", "top senders", "messages");
 		json_array_foreach(json_object_get(d, "top_senders"), i, v)
-			P("  %-44s %9" JSON_INTEGER_FORMAT "\n", mw_jstr_or(v, "sender", "-"), mw_jint(v, "messages"));
+			P("  %-44s %9" JSON_INTEGER_FORMAT "\n", mw_jstr_or(v, "sender", "-"),
+			  mw_jint(v, "messages"));
 	}
 	if (json_array_size(json_object_get(d, "top_local_users"))) {
 		P("\n  %-20s %7s %9s %10s %8s %4s\n", "local users", "uid", "messages",
@@ -368,7 +373,8 @@ static int render_logs(FILE *out, const json_t *d, int color)
 			if (json_is_integer(u))
 				snprintf(uid, sizeof(uid), "%" JSON_INTEGER_FORMAT, json_integer_value(u));
 			P("  %-20s %7s %9" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT " %8"
-			  JSON_INTEGER_FORMAT " %4s\n", mw_jstr_or(v, "user", "-"), uid, mw_jint(v, "messages"),
+			  JSON_INTEGER_FORMAT " %4s\n", mw_jstr_or(v, "user", "-"), uid,
+			  mw_jint(v, "messages"),
 			  mw_jint(v, "recipients"), mw_jint(v, "recipient_domains"),
 			  json_is_true(json_object_get(v, "web")) ? "yes" : "no");
 		}
@@ -378,7 +384,8 @@ static int render_logs(FILE *out, const json_t *d, int color)
 		  "max IPs/hour");
 		json_array_foreach(json_object_get(d, "top_sasl_users"), i, v)
 			P("  %-32s %7" JSON_INTEGER_FORMAT " %5" JSON_INTEGER_FORMAT " %8"
-			  JSON_INTEGER_FORMAT " %12" JSON_INTEGER_FORMAT "\n", mw_jstr_or(v, "sasl_username", "-"),
+			  JSON_INTEGER_FORMAT " %12" JSON_INTEGER_FORMAT "\n",
+			  mw_jstr_or(v, "sasl_username", "-"),
 			  mw_jint(v, "logins"), mw_jint(v, "ips"), mw_jint(v, "failures"),
 			  mw_jint(v, "max_ips_per_window"));
 	}
@@ -387,7 +394,8 @@ static int render_logs(FILE *out, const json_t *d, int color)
 		  "authfail");
 		json_array_foreach(json_object_get(d, "top_client_ips"), i, v)
 			P("  %-40s %8" JSON_INTEGER_FORMAT " %7" JSON_INTEGER_FORMAT " %6"
-			  JSON_INTEGER_FORMAT " %9" JSON_INTEGER_FORMAT "\n", mw_jstr_or(v, "ip", "-"),
+			  JSON_INTEGER_FORMAT " %9" JSON_INTEGER_FORMAT "\n",
+			  mw_jstr_or(v, "ip", "-"),
 			  mw_jint(v, "messages"), mw_jint(v, "rejects"), mw_jint(v, "relay_denied"),
 			  mw_jint(v, "auth_failures"));
 	}
@@ -404,8 +412,10 @@ static int render_logs(FILE *out, const json_t *d, int color)
 	if (json_array_size(json_object_get(d, "blocklist_rejections"))) {
 		P("\n  %-28s %-32s %6s %s\n", "blocklisted by", "remote MX", "count", "code");
 		json_array_foreach(json_object_get(d, "blocklist_rejections"), i, v)
-			P("  %-28s %-32s %6" JSON_INTEGER_FORMAT " %s\n", mw_jstr_or(v, "list", "-"),
-			  mw_jstr_or(v, "mx", "-"), mw_jint(v, "rejections"), mw_jstr_or(v, "code", "-"));
+			P("  %-28s %-32s %6" JSON_INTEGER_FORMAT " %s\n",
+			  mw_jstr_or(v, "list", "-"),
+			  mw_jstr_or(v, "mx", "-"), mw_jint(v, "rejections"),
+			  mw_jstr_or(v, "code", "-"));
 	}
 	if (json_array_size(json_object_get(d, "hourly"))) {
 		const json_t *hr = json_object_get(d, "hourly");
@@ -424,7 +434,8 @@ static int render_logs(FILE *out, const json_t *d, int color)
 			len = mw_jint(v, "messages") * 40 / max;
 			memset(bar, '#', (size_t)len);
 			bar[len] = '\0';
-			P("  %s %8" JSON_INTEGER_FORMAT " %s\n", mw_jstr_or(v, "hour", "-"), mw_jint(v, "messages"), bar);
+			P("  %s %8" JSON_INTEGER_FORMAT " %s\n", mw_jstr_or(v, "hour", "-"),
+			  mw_jint(v, "messages"), bar);
 		}
 	}
 	return 0;

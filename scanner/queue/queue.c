@@ -18,9 +18,10 @@
 #include "core/safefile.h"
 #include "core/spawn.h"
 #include "core/strlist.h"
-#include "sysconf/fpm.h"
 #include "reports/report.h"
 #include "scanner/queue/queue_act.h"
+#include "sysconf/fpm.h"
+#include "sysconf/mta.h"
 
 #define POSTFIX_MAIN_CF "/etc/postfix/main.cf"
 
@@ -107,16 +108,6 @@ static enum mw_err parse_postqueue(const char *text, size_t n, struct qlist *l, 
 		}
 	}
 	return MW_OK;
-}
-
-/* The program that is Exim here: --exim, else exim4 (Debian), else exim. */
-static const char *exim_program(const struct mw_queue_opts *o, char *buf, size_t n)
-{
-	if (o->exim)
-		return o->exim;
-	if (mw_find_program("exim4", buf, n) == 0 || mw_find_program("exim", buf, n) == 0)
-		return buf;
-	return NULL;
 }
 
 /*
@@ -210,7 +201,7 @@ enum mw_err mw_queue_run(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 	else
 		postfix = mw_find_program("postqueue", exim_buf, sizeof(exim_buf)) == 0 &&
 			  access(POSTFIX_MAIN_CF, F_OK) == 0;
-	if (!postfix && !(exim = exim_program(o, exim_buf, sizeof(exim_buf))) && !o->exim_bp) {
+	if (!postfix && !(exim = mw_exim_program(o->exim, exim_buf, sizeof(exim_buf))) && !o->exim_bp) {
 		if (o->mta != MW_QMTA_AUTO)
 			return mw_fail(ctx, MW_ERR_UNSUPPORTED, "Exim (exim4, exim) was not found");
 		/* a web server without an MTA has no queue: nothing to read,

@@ -128,15 +128,16 @@ static int render_groups(FILE *out, const json_t *data)
 			if (i == shown)
 				break;
 			fmt_age(a, sizeof(a), mw_jint(row, "oldest_age_s"));
-			if (fprintf(out, "    %7lld  %-40s oldest %s%s%s%s\n", mw_jint(row, "messages"),
-				    mw_jstr(row, "key"), a,
+			if (fprintf(out, "    %7lld  %-40s oldest %s%s%s%s\n",
+				    mw_jint(row, "messages"), mw_jstr(row, "key"), a,
 				    json_object_get(row, "user") ? " (" : "",
 				    json_object_get(row, "user") ? mw_jstr(row, "user") : "",
 				    json_object_get(row, "user") ? ")" : "") < 0)
 				return -1;
 		}
 		if ((long long)shown < mw_jint(counts, kinds[k]) &&
-		    fprintf(out, "    ... %lld more\n", mw_jint(counts, kinds[k]) - (long long)shown) < 0)
+		    fprintf(out, "    ... %lld more\n",
+			    mw_jint(counts, kinds[k]) - (long long)shown) < 0)
 			return -1;
 	}
 	return 0;
@@ -151,7 +152,8 @@ static int render_action(FILE *out, const json_t *a)
 		return 0;
 	if (fprintf(out, "  %s %s %lld message%s selected by %s%s%s\n",
 		    json_is_true(json_object_get(a, "applied")) ? "done:" : "would",
-		    mw_jstr(a, "action"), mw_jint(a, "messages"), mw_jint(a, "messages") == 1 ? "" : "s",
+		    mw_jstr(a, "action"), mw_jint(a, "messages"),
+		    mw_jint(a, "messages") == 1 ? "" : "s",
 		    mw_jstr(a, "selector"), json_object_get(a, "command") ? ", with " : "",
 		    mw_jstr(a, "command")) < 0)
 		return -1;

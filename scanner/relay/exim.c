@@ -10,9 +10,9 @@
 #include <sys/socket.h>
 
 #include "core/limits.h"
-#include "core/spawn.h"
 #include "reports/report.h"
 #include "scanner/relay/relay.h"
+#include "sysconf/mta.h"
 
 static void add(struct mw_ctx *ctx, const char *rule, enum mw_severity sev,
 		const char *program, const char *excerpt, const char *title,
@@ -139,44 +139,25 @@ json_t *mw_relay_audit_exim(struct mw_ctx *ctx, const char *program,
 
 /*
  * Run PROG -bP ARG. Returns the output (caller frees) when Exim answered,
- * NULL otherwise with the reason in why: *undefined is set when Exim says
- * a named list does not exist (a list nobody defined trusts nobody).
+ * NULL otherwise with the runner's reason in why: *undefined is set when
+ * Exim says a named list does not exist (a list nobody defined trusts
+ * nobody).
  */
 static char *run_bp(const char *prog, const char *arg, char *why, size_t whylen,
 		    int *undefined)
 {
-	const char *argv[4] = { prog, "-bP", arg, NULL };
-	struct mw_spawn_result res;
-	struct mw_buf out, err;
-	const char *o, *m;
+	const char *args[] = { "-bP", arg, NULL };
+	struct mw_buf out;
+	const char *o;
 	enum mw_err e;
 
 	*undefined = 0;
-	why[0] = '\0';
-	mw_buf_init(&out, MW_RELAY_MAX_EXIM_OUTPUT);
-	mw_buf_init(&err, 64 * 1024);
-	e = mw_spawn_capture(argv, NULL, 0, &out, MW_RELAY_MAX_EXIM_OUTPUT, &err,
-			     MW_CMD_TIMEOUT_MS, &res);
-	if (e == MW_OK && res.exited && res.status == 0 && !res.truncated) {
-		mw_buf_free(&err);
+	e = mw_exim(prog, args, 0, &out, why, whylen);
+	if (e == MW_OK)
 		return mw_buf_steal(&out);
-	}
 	o = mw_buf_str(&out);
-	m = *mw_buf_str(&err) ? mw_buf_str(&err) : o;
-	if (e != MW_OK)
-		snprintf(why, whylen, "cannot run it: %s", mw_strerror(e));
-	else if (res.timed_out)
-		snprintf(why, whylen, "no answer in %u ms", (unsigned)MW_CMD_TIMEOUT_MS);
-	else if (res.truncated)
-		snprintf(why, whylen, "answer larger than %u bytes",
-			 (unsigned)MW_RELAY_MAX_EXIM_OUTPUT);
-	else
-		snprintf(why, whylen, "%s %d%s%.*s", res.exited ? "exit status" : "signal",
-			 res.status, *m ? ": " : "", (int)strcspn(m, "\n"), m);
-	*undefined = e == MW_OK && res.exited && strstr(o, "list called") &&
-		     strstr(o, "exists");
+	*undefined = e == MW_ERR_CONFIG && strstr(o, "list called") && strstr(o, "exists");
 	mw_buf_free(&out);
-	mw_buf_free(&err);
 	return NULL;
 }
 
@@ -189,16 +170,15 @@ enum mw_err mw_relay_exim_load(struct mw_ctx *ctx, const char *program,
 	memset(ex, 0, sizeof(*ex));
 	if (program) {
 		snprintf(ex->program, sizeof(ex->program), "%s", program);
-	} else if (mw_find_program("exim4", ex->program, sizeof(ex->program)) != 0 &&
-		   mw_find_program("exim", ex->program, sizeof(ex->program)) != 0) {
+	} else if (!mw_exim_program(NULL, ex->program, sizeof(ex->program))) {
 		return MW_OK;
 	}
 	ex->present = 1;
 	ex->acl_text = run_bp(ex->program, "acl_smtp_rcpt", why, sizeof(why), &undefined);
 	if (!ex->acl_text) {
 		mw_report_error(ctx->report, MW_RELAY_CHECK, ex->program, 0, MW_ERR_CONFIG,
-				"'%s -bP acl_smtp_rcpt' failed (%s): Exim configuration not "
-				"audited", ex->program, why);
+				"Exim configuration not audited (exim -bP acl_smtp_rcpt): %s",
+				why);
 		ex->present = 0;
 		return MW_OK;
 	}
@@ -212,8 +192,8 @@ enum mw_err mw_relay_exim_load(struct mw_ctx *ctx, const char *program,
 	} else if (!ex->hosts_text) {
 		ex->hosts_failed = 1;
 		mw_report_error(ctx->report, MW_RELAY_CHECK, ex->program, 0, MW_ERR_CONFIG,
-				"'%s -bP +relay_from_hosts' failed (%s): relay_from_hosts "
-				"not audited", ex->program, why);
+				"relay_from_hosts not audited (exim -bP +relay_from_hosts): %s",
+				why);
 	} else {
 		char name[256];
 		char *v = first_value(ex->hosts_text, name, sizeof(name));

@@ -11,53 +11,26 @@
 #include <unistd.h>
 
 #include "core/limits.h"
-#include "core/spawn.h"
 #include "reports/report.h"
 #include "scanner/relay/relay.h"
-
-#define MAX_ARGV	48
-
-/* main.cf parameters the audit looks at (effective values). */
-static const char *const audit_params[] = {
-	"config_directory", "mail_version", "mynetworks", "mynetworks_style",
-	"smtpd_relay_restrictions", "smtpd_recipient_restrictions",
-	"smtpd_client_restrictions", "smtpd_sasl_auth_enable",
-	"smtpd_authorized_xclient_hosts", "smtpd_client_message_rate_limit",
-	"smtpd_client_recipient_rate_limit", "smtpd_client_connection_rate_limit",
-	"smtpd_client_event_limit_exceptions", "smtp_bind_address",
-	"smtp_bind_address6", "inet_interfaces", "relay_domains",
-	"smtpd_tls_security_level", "smtpd_tls_wrappermode",
-	"smtpd_tls_auth_only", "allow_percent_hack", "swap_bangpath",
-	"mydestination", "virtual_mailbox_domains", "virtual_alias_domains",
-	NULL
-};
+#include "sysconf/mta.h"
 
 /*
- * Run postconf with -c dir (if any) and the given arguments: its output
- * parsed into kv, or kept in raw when kv is NULL (the caller frees raw
- * either way). A failure goes into the report as an error.
+ * postconf [-c dir] args: parsed into kv, or kept in raw when kv is NULL
+ * (the caller frees raw either way). A failure goes into the report as an
+ * error.
  */
 static enum mw_err run_postconf(struct mw_ctx *ctx, const char *dir,
 				const char *const *args, struct mw_kvlist *kv,
 				struct mw_buf *raw)
 {
-	const char *argv[MAX_ARGV];
 	char err[300];
 	enum mw_err e;
-	size_t i, n = 0;
 
-	argv[n++] = "postconf";
-	if (dir) {
-		argv[n++] = "-c";
-		argv[n++] = dir;
-	}
-	for (i = 0; args[i] && n + 1 < MAX_ARGV; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
 	if (kv)
-		e = mw_kv_run(argv, kv, err, sizeof(err));
+		e = mw_postconf_kv(dir, args, kv, err, sizeof(err));
 	else
-		e = mw_kv_capture(argv, raw, err, sizeof(err));
+		e = mw_postconf(dir, args, raw, err, sizeof(err));
 	if (e != MW_OK)
 		mw_report_error(ctx->report, MW_RELAY_CHECK, dir ? dir : "postconf",
 				0, e, "%s", err);
@@ -67,39 +40,34 @@ static enum mw_err run_postconf(struct mw_ctx *ctx, const char *dir,
 enum mw_err mw_relay_postfix_load(struct mw_ctx *ctx, const char *dir,
 				  struct mw_relay_postfix *pf)
 {
-	static const char *const a_n[] = { "-n", "-x", NULL };
+	static const char *const a_n[] = { "-n", NULL };
+	static const char *const a_x[] = { "-x", NULL };
 	static const char *const a_m[] = { "-M", NULL };
 	static const char *const a_p[] = { "-P", "-x", NULL };
-	const char *a_x[MAX_ARGV];
-	char prog[MW_MAX_PATH];
 	struct mw_buf b;
 	const char *v;
 	enum mw_err e;
-	size_t i, n = 0;
 
 	memset(pf, 0, sizeof(*pf));
-	if (mw_find_program("postconf", prog, sizeof(prog)) != 0) {
+	switch (mw_postfix_state(dir)) {
+	case MW_POSTFIX_ABSENT:
 		if (dir)
 			mw_report_error(ctx->report, MW_RELAY_CHECK, dir, 0,
 					MW_ERR_UNSUPPORTED,
 					"postconf not found; cannot audit Postfix");
 		return MW_OK;
-	}
-	if (!dir && access("/etc/postfix/main.cf", F_OK) != 0) {
+	case MW_POSTFIX_UNCONFIGURED:
 		mw_report_note(ctx->report, MW_RELAY_CHECK,
 			       "Postfix is installed but /etc/postfix/main.cf does not "
 			       "exist: Postfix configuration not audited");
 		return MW_OK;
+	case MW_POSTFIX_PRESENT:
+		break;
 	}
-	a_x[n++] = "-x";
-	for (i = 0; audit_params[i] && n + 1 < MAX_ARGV; i++)
-		a_x[n++] = audit_params[i];
-	a_x[n] = NULL;
-
 	mw_buf_init(&b, 0);
-	if ((e = run_postconf(ctx, dir, a_n, &pf->explicit_set, &b)) != MW_OK ||
-	    (e = run_postconf(ctx, dir, a_x, &pf->effective, &b)) != MW_OK ||
-	    (e = run_postconf(ctx, dir, a_p, &pf->overrides, &b)) != MW_OK ||
+	if ((e = run_postconf(ctx, dir, a_n, &pf->explicit_set, NULL)) != MW_OK ||
+	    (e = run_postconf(ctx, dir, a_x, &pf->effective, NULL)) != MW_OK ||
+	    (e = run_postconf(ctx, dir, a_p, &pf->overrides, NULL)) != MW_OK ||
 	    (e = run_postconf(ctx, dir, a_m, NULL, &b)) != MW_OK)
 		goto out;
 	e = mw_services_parse(b.data ? b.data : "", b.len, &pf->services);

@@ -1,7 +1,7 @@
 /*
  * The relay check: the open-relay probe (probe.c), the Postfix and Exim
  * relay-configuration audit (config_audit.c), and mw_relay_run that ties
- * them together (relay_cmd.c). Only struct mw_relay_opts and the functions
+ * them together (relay.c). Only struct mw_relay_opts and the functions
  * at the end are for use outside scanner/relay/.
  */
 #ifndef MW_RELAY_H
@@ -20,7 +20,6 @@
 #define MW_RELAY_NVARIANTS	16	/* nmap smtp-open-relay's set */
 #define MW_RELAY_MAX_ADDR	320	/* one probe address incl. quotes */
 #define MW_RELAY_MAX_TARGETS	4	/* auto-detected addresses probed */
-#define MW_RELAY_MAX_EXIM_OUTPUT	(1u << 20)	/* one exim -bP answer */
 #define MW_RELAY_MAX_ADDR_LIST	(64u * 1024)	/* the host's addresses, as text */
 #define MW_RELAY_MAX_HOST	256
 #define MW_RELAY_MAX_PORT	8
@@ -143,8 +142,8 @@ void mw_relay_probe_free(struct mw_relay_probe *res);
 struct mw_relay_postfix {
 	int present;			/* postconf ran and answered */
 	char *config_dir;		/* directory of main.cf/master.cf */
-	struct mw_kvlist explicit_set;	/* postconf -n -x */
-	struct mw_kvlist effective;	/* postconf -x NAME... */
+	struct mw_kvlist explicit_set;	/* postconf -n (only which are set) */
+	struct mw_kvlist effective;	/* postconf -x */
 	struct mw_kvlist overrides;	/* postconf -P -x */
 	struct mw_servicelist services;	/* postconf -M */
 	struct mw_netlist mynetworks;

@@ -48,7 +48,8 @@ static int render_probe(FILE *out, const json_t *p, int color)
 		return -1;
 	}
 	if (fprintf(out, "  result: %s%lld/%lld relayed%s, %lld refused, %lld errors in %lld ms\n",
-		    color && mw_jint(p, "relayed") ? MW_C_RED : "", mw_jint(p, "relayed"), mw_jint(p, "tested"),
+		    color && mw_jint(p, "relayed") ? MW_C_RED : "", mw_jint(p, "relayed"),
+		    mw_jint(p, "tested"),
 		    color && mw_jint(p, "relayed") ? MW_C_RESET : "", mw_jint(p, "refused"),
 		    mw_jint(p, "errors"), mw_jint(p, "elapsed_ms")) < 0)
 		return -1;
@@ -57,7 +58,8 @@ static int render_probe(FILE *out, const json_t *p, int color)
 		return -1;
 	if (mw_jint(p, "retried") && fprintf(out, "  the server closed the session %lld time%s; "
 					 "those variants were retried on %lld sessions\n",
-					 mw_jint(p, "retried"), mw_jint(p, "retried") == 1 ? "" : "s",
+					 mw_jint(p, "retried"),
+					 mw_jint(p, "retried") == 1 ? "" : "s",
 					 mw_jint(p, "sessions")) < 0)
 		return -1;
 	if (json_is_string(json_object_get(p, "error")) &&

@@ -12,7 +12,7 @@
  *   rp_mta.c     sending domains and HELO names from Postfix and Exim
  *   rp_logs.c    sending domains from the envelope senders in the logs
  *   rp_check.c   the checks per domain, address and name; findings
- *   reput_cmd.c  mw_reput_run: sources, order, data section
+ *   reput.c  mw_reput_run: sources, order, data section
  */
 #ifndef MW_REPUT_H
 #define MW_REPUT_H

@@ -16,9 +16,8 @@
 #include "core/limits.h"
 #include "core/safefile.h"
 #include "core/sha256.h"
-#include "core/spawn.h"
 #include "scanner/reput/rp_dkim.h"
-#include "sysconf/mtakv.h"
+#include "sysconf/mta.h"
 
 static void notef(struct mw_strlist *notes, const char *fmt, const char *a,
 		  const char *b)
@@ -246,25 +245,18 @@ void dkim_read_exim_text(const char *text, size_t len, struct dkim_signers *out,
 
 void dkim_read_exim(struct dkim_signers *out, struct mw_strlist *notes)
 {
-	char path[MW_MAX_PATH];
-	struct mw_spawn_result res;
+	static const char *const args[] = { "-bP", "transports", NULL };
+	char path[MW_MAX_PATH], err[300];
+	const char *prog = mw_exim_program(NULL, path, sizeof(path));
 	struct mw_buf b;
-	const char *argv[4];
 
-	if (mw_find_program("exim", path, sizeof(path)) != 0 &&
-	    mw_find_program("exim4", path, sizeof(path)) != 0)
+	if (!prog)
 		return;
-	argv[0] = path;
-	argv[1] = "-bP";
-	argv[2] = "transports";
-	argv[3] = NULL;
-	mw_buf_init(&b, MW_MAX_CMD_OUTPUT);
-	if (mw_spawn_capture(argv, NULL, 0, &b, MW_MAX_CMD_OUTPUT, NULL,
-			     MW_CMD_TIMEOUT_MS, &res) == MW_OK && res.exited && res.status == 0)
+	if (mw_exim(prog, args, 0, &b, err, sizeof(err)) == MW_OK)
 		dkim_read_exim_text(b.data ? b.data : "", b.len, out, notes);
 	else
 		notef(notes, "%.200s -bP transports failed: Exim's DKIM keys not checked%s",
-		      path, "");
+		      prog, "");
 	mw_buf_free(&b);
 }
 

@@ -9,9 +9,8 @@
 #include <unistd.h>
 
 #include "core/limits.h"
-#include "core/spawn.h"
 #include "scanner/reput/rp_run.h"
-#include "sysconf/mtakv.h"
+#include "sysconf/mta.h"
 
 int rp_names_add(struct rp_names *s, const char *name, size_t len,
 		 const char *source)
@@ -120,28 +119,17 @@ static void postfix(const char *dir, struct rp_names *domains, struct rp_names *
 {
 	static const char *const params[] = { "myorigin", "mydomain", "myhostname",
 		"virtual_alias_domains", "virtual_mailbox_domains" };
-	const char *argv[16];
+	static const char *const x[] = { "-x", NULL };
 	struct mw_kvlist kv = { 0 };
-	char path[MW_MAX_PATH], err[300];
+	char err[300];
 	const char *v;
-	size_t i, n = 0;
+	size_t i;
 
 	/* postconf prints defaults (the host name) for a Postfix that was
 	 * never configured: nothing of that is sent as */
-	if (mw_find_program("postconf", path, sizeof(path)) != 0 ||
-	    (!dir && access("/etc/postfix/main.cf", F_OK) != 0))
+	if (mw_postfix_state(dir) != MW_POSTFIX_PRESENT)
 		return;
-	argv[n++] = "postconf";
-	if (dir) {
-		argv[n++] = "-c";
-		argv[n++] = dir;
-	}
-	argv[n++] = "-x";
-	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++)
-		argv[n++] = params[i];
-	argv[n++] = "smtp_helo_name";
-	argv[n] = NULL;
-	if (mw_kv_run(argv, &kv, err, sizeof(err)) != MW_OK) {
+	if (mw_postconf_kv(dir, x, &kv, err, sizeof(err)) != MW_OK) {
 		(void)mw_strlist_add(notes, err);
 	} else {
 		for (i = 0; i < sizeof(params) / sizeof(params[0]); i++)
@@ -156,20 +144,15 @@ static void postfix(const char *dir, struct rp_names *domains, struct rp_names *
 static void exim(struct rp_names *domains, struct rp_names *helo,
 		 struct mw_strlist *notes)
 {
-	const char *argv[6];
+	static const char *const args[] = { "-bP", "primary_hostname", "qualify_domain",
+					    NULL };
 	struct mw_kvlist kv = { 0 };
 	char path[MW_MAX_PATH], err[300];
-	const char *v;
+	const char *v, *prog = mw_exim_program(NULL, path, sizeof(path));
 
-	if (mw_find_program("exim", path, sizeof(path)) != 0 &&
-	    mw_find_program("exim4", path, sizeof(path)) != 0)
+	if (!prog)
 		return;
-	argv[0] = path;
-	argv[1] = "-bP";
-	argv[2] = "primary_hostname";
-	argv[3] = "qualify_domain";
-	argv[4] = NULL;
-	if (mw_kv_run(argv, &kv, err, sizeof(err)) != MW_OK) {
+	if (mw_exim_kv(prog, args, &kv, err, sizeof(err)) != MW_OK) {
 		(void)mw_strlist_add(notes, err);
 	} else {
 		if ((v = mw_kv_get(&kv, "qualify_domain")) && *v)

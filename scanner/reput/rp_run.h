@@ -1,5 +1,5 @@
 /*
- * The reputation check's inside: the run state shared by reput_cmd.c
+ * The reputation check's inside: the run state shared by reput.c
  * (sources, order, data section), rp_check.c (the checks and their
  * findings) and rp_mta.c (names from the MTA configuration).
  */

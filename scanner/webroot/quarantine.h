@@ -60,7 +60,7 @@ const struct mw_strlist *mw_quarantine_notes(const struct mw_quarantine *q);
 const struct mw_strlist *mw_quarantine_problems(const struct mw_quarantine *q);
 
 /* Both lists into a report: notes as notes, problems as errors (exit 2).
- * Defined in quarantine_cmd.c, shared with the scan. */
+ * Defined in quarantine_run.c, shared with the scan. */
 struct mw_report;
 void mw_quarantine_report_repairs(struct mw_report *r, const char *check,
 				  const struct mw_quarantine *q, const char *dir);

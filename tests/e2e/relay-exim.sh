@@ -130,7 +130,7 @@ ex_create "$work/broken"
 rm "$work/broken/exim.conf"
 rc=$(mw_cli "$work/broken.json" relay --no-probe --format json --exim "$work/broken/exim4")
 check "unreadable configuration: an error naming the query, exit 2 (never a pass)" \
-	jqt "$work/broken.json" '[.errors[].message | select(test("-bP acl_smtp_rcpt. failed"))] | length == 1'
+	jqt "$work/broken.json" '[.errors[].message | select(test("not audited [(]exim -bP acl_smtp_rcpt[)]: .*/broken/exim4 failed with status 1"))] | length == 1'
 check "unreadable configuration: exit 2" test "$rc" -eq 2
 
 # --- 5. audit passes --exim through -------------------------------------------

@@ -1,23 +1,24 @@
-/* libFuzzer target: the Postfix main.cf / postconf -n parser. The input is not NUL-terminated on purpose:
- * the parsers take (text, len) and must never read past it. */
+/* libFuzzer target: sysconf's main.cf parser (mw_kv_parse_maincf), for a
+ * main.cf read without postconf. The input is not NUL-terminated on
+ * purpose: the parser takes (text, len) and must never read past it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/forwarders/fwd.h"
+#include "sysconf/mtakv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fwd_doc d;
+	struct mw_kvlist kv = { 0 };
 
-	fwd_doc_init(&d);
-	(void)fwd_parse_maincf(&d, (const char *)data, size);
-	(void)fwd_doc_get(&d, "mydestination");
-	for (size_t i = 0; i < d.nfacts; i++)
-		if (!d.facts[i].dest || !d.facts[i].text)
+	(void)mw_kv_parse_maincf((const char *)data, size, &kv);
+	(void)mw_kv_get(&kv, "mydestination");
+	for (size_t i = 0; i < kv.n; i++)
+		if (!kv.v[i].name[0] || strchr(kv.v[i].name, ' ') || !kv.v[i].value ||
+		    !kv.v[i].line)
 			abort();
-	fwd_doc_free(&d);
+	mw_kv_free(&kv);
 	return 0;
 }

@@ -158,25 +158,6 @@ static void test_virtual_and_regexp(void **state)
 	fwd_doc_free(&d);
 }
 
-static void test_maincf(void **state)
-{
-	struct fwd_doc d;
-
-	(void)state;
-	parse_str(fwd_parse_maincf, &d,
-		  "# c\n"
-		  "myhostname = mail.example.com\n"
-		  "mydestination = $myhostname,\n"
-		  "    localhost\n"
-		  "bad line\n"
-		  "myhostname=other.example\n");
-	assert_int_equal(d.nerrs, 1);
-	assert_string_equal(fwd_doc_get(&d, "myhostname"), "other.example");
-	assert_string_equal(fwd_doc_get(&d, "mydestination"), "$myhostname, localhost");
-	assert_null(fwd_doc_get(&d, "nothing"));
-	fwd_doc_free(&d);
-}
-
 static void test_dovecot_conf(void **state)
 {
 	struct fwd_doc d;
@@ -279,7 +260,6 @@ int main(void)
 		cmocka_unit_test(test_forward_list),
 		cmocka_unit_test(test_forward_filter_type),
 		cmocka_unit_test(test_virtual_and_regexp),
-		cmocka_unit_test(test_maincf),
 		cmocka_unit_test(test_dovecot_conf),
 		cmocka_unit_test(test_trash_names),
 		cmocka_unit_test(test_hide_per_rule),

@@ -18,7 +18,7 @@ static size_t parse_dir(const char *sub, int want_errors)
 	assert_non_null(dp);
 	while ((de = readdir(dp))) {
 		struct fwd_doc d;
-		size_t len;
+		size_t len = 0;
 		char *text;
 
 		if (!strstr(de->d_name, ".sieve"))
