@@ -58,7 +58,7 @@ ALL_CFLAGS  = $(CFLAGS) -std=gnu11 $(WARN) -I. -pthread -fstack-protector-strong
 ALL_LDFLAGS = $(LDFLAGS) -pthread $(SANFLAGS)
 ALL_LDLIBS  = $(LDLIBS) $(PKG_LIBS) -lm
 
-SRCDIRS := core sysconf reports cli scanner scanner/* signatures firewall
+SRCDIRS := core sysconf reports cli audit scanner scanner/* signatures firewall
 SRC     := $(sort $(foreach d,$(SRCDIRS),$(wildcard $(d)/*.c)))
 LIBSRC  := $(filter-out cli/main.c,$(SRC))
 OBJ     := $(SRC:%.c=$(BUILD)/%.o)

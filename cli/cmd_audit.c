@@ -1,12 +1,12 @@
 /*
  * `mailwarden audit [--apply] [--nightly] [--skip CHECK] [--only CHECK]
  * [pass-through]` and `mailwarden ack FINDING-ID...`: the command lines
- * into struct mw_audit_opts and struct mw_ack_opts (scanner/audit/audit.h).
+ * into struct mw_audit_opts and struct mw_ack_opts (audit/audit.h).
  */
 #include <getopt.h>
 
 #include "cli/commands.h"
-#include "scanner/audit/audit.h"
+#include "audit/audit.h"
 
 static void opts_free(struct mw_audit_opts *o)
 {

@@ -56,7 +56,9 @@ json_t *mw_finding_encode(const struct mw_finding *f)
 	for (i = 0; i < MW_FINDING_CODEC_STRINGS; i++)
 		if (put_str(o, keys[i], v[i]))
 			goto fail;
-	if (json_object_set_new(o, "severity", json_integer(f->severity)) ||
+	if ((mw_cause_name(f->cause) &&
+	     json_object_set_new(o, "cause", json_string(mw_cause_name(f->cause)))) ||
+	    json_object_set_new(o, "severity", json_integer(f->severity)) ||
 	    (f->line && json_object_set_new(o, "line", json_integer((json_int_t)f->line))) ||
 	    (f->details && json_object_set_new(o, "details", json_deep_copy(f->details))))
 		goto fail;
@@ -115,6 +117,7 @@ int mw_finding_decode(const json_t *j, struct mw_finding *f, struct mw_finding_c
 	json_int_t sev = json_integer_value(json_object_get(j, "severity"));
 	json_int_t line = json_integer_value(json_object_get(j, "line"));
 	json_t *details = json_object_get(j, "details");
+	const char *cause = json_string_value(json_object_get(j, "cause"));
 	size_t i;
 
 	memset(b, 0, sizeof(*b));
@@ -124,6 +127,7 @@ int mw_finding_decode(const json_t *j, struct mw_finding *f, struct mw_finding_c
 		*v[i] = get_str(j, keys[i], &b->own[i]);
 	f->severity = sev >= 0 && sev < MW_SEV__COUNT ? (enum mw_severity)sev : MW_SEV_CRITICAL;
 	f->line = line > 0 ? (unsigned long)line : 0;
+	f->cause = cause ? mw_cause_parse(cause, strlen(cause)) : MW_CAUSE_NONE;
 	f->details = json_is_object(details) ? details : NULL;
 	if (!f->rule_id || !f->title) {
 		mw_finding_codec_buf_free(b);

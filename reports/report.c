@@ -87,6 +87,7 @@ static void free_finding(struct mw_stored_finding *f)
 	free(f->list);
 	free(f->excerpt);
 	free(f->remediation);
+	free(f->account);
 	for (i = 0; i < f->n_log_lines; i++)
 		free(f->log_lines[i]);
 	free(f->log_lines);
@@ -183,6 +184,47 @@ static void lost_finding(struct mw_report *r, const char *rule)
 	pthread_mutex_unlock(&r->lock);
 }
 
+/* Names are part of the JSON schema and of the scan cache: never renamed.
+ * Titles are the audit's headings (data.audit.causes[].title). */
+static const struct {
+	const char *name, *title;
+} causes[MW_CAUSE__COUNT] = {
+	[MW_CAUSE_MAILER_SENT] = { "mailer-sent-mail", "web mailer that sent mail (scan + logs)" },
+	[MW_CAUSE_HIJACKED] = { "hijacked-mailbox", "hijacked mailbox (SMTP AUTH + forwarder)" },
+	[MW_CAUSE_LISTED] = { "listed", "sending IP listed on DNS blocklists" },
+	[MW_CAUSE_WEB_MAILER] = { "web-mailer", "PHP mailer scripts in web roots" },
+	[MW_CAUSE_WEBSHELL] = { "webshell", "webshells in web roots" },
+	[MW_CAUSE_LOCAL_SENDER] = { "local-sender", "mail submitted by local or web users" },
+	[MW_CAUSE_SASL] = { "sasl-abuse", "SMTP AUTH abuse" },
+	[MW_CAUSE_FORWARDER] = { "forwarder", "external forwarders and filter rules" },
+	[MW_CAUSE_RELAY] = { "open-relay", "open relay or permissive relay configuration" },
+	[MW_CAUSE_WEB_MALWARE] = { "web-malware", "other suspicious files in web roots" },
+	[MW_CAUSE_REJECTIONS] = { "rejections", "remote servers refusing our mail" },
+	[MW_CAUSE_FIREWALL] = { "firewall", "SMTP egress firewall" },
+	[MW_CAUSE_MAIL_AUTH] = { "mail-authentication", "SPF, DKIM, DMARC, PTR or HELO that receivers refuse" },
+	[MW_CAUSE_OTHER] = { "other", "other findings" },
+};
+
+const char *mw_cause_name(enum mw_cause c)
+{
+	return (unsigned)c < MW_CAUSE__COUNT ? causes[c].name : NULL;
+}
+
+const char *mw_cause_title(enum mw_cause c)
+{
+	return (unsigned)c < MW_CAUSE__COUNT ? causes[c].title : NULL;
+}
+
+enum mw_cause mw_cause_parse(const char *s, size_t n)
+{
+	unsigned c;
+
+	for (c = 1; c < MW_CAUSE__COUNT; c++)
+		if (strlen(causes[c].name) == n && memcmp(causes[c].name, s, n) == 0)
+			return (enum mw_cause)c;
+	return MW_CAUSE_NONE;
+}
+
 enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 {
 	struct mw_stored_finding s;
@@ -200,6 +242,7 @@ enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 	s.list = dup(f->list);
 	s.excerpt = dup(f->excerpt);
 	s.remediation = dup(f->remediation);
+	s.account = dup(f->account);
 	s.line = f->line;
 	s.severity = f->severity < MW_SEV__COUNT ? f->severity : MW_SEV_CRITICAL;
 	s.cause = f->cause < MW_CAUSE__COUNT ? f->cause : MW_CAUSE_OTHER;
@@ -220,7 +263,7 @@ enum mw_err mw_report_add(struct mw_report *r, const struct mw_finding *f)
 				s.log_lines[i] = dup(f->log_lines[i]);
 		}
 	}
-	if (!s.check || !s.rule_id || !s.title ||
+	if (!s.check || !s.rule_id || !s.title || (f->account && !s.account) ||
 	    (f->n_log_lines && !s.log_lines) || (f->details && !s.details)) {
 		free_finding(&s);
 		lost_finding(r, f->rule_id);

@@ -57,6 +57,18 @@ enum mw_cause {
 };
 
 /*
+ * A cause's stable name, the same everywhere it is written: the audit's
+ * causes (data.audit.causes[].cause), a rule file's `cause:` key, the
+ * scan cache. NULL for MW_CAUSE_NONE and out-of-range values.
+ * mw_cause_parse: the cause named by the n bytes at s, MW_CAUSE_NONE when
+ * none is.
+ */
+const char *mw_cause_name(enum mw_cause c);
+enum mw_cause mw_cause_parse(const char *s, size_t n);
+/* Its heading in the audit ("webshells in web roots"); NULL as above. */
+const char *mw_cause_title(enum mw_cause c);
+
+/*
  * What a check fills in to report a finding; mw_report_add copies it.
  * Only check, rule_id, severity and title are required; NULL/0 = absent.
  */
@@ -76,6 +88,10 @@ struct mw_finding {
 	size_t n_log_lines;
 	const char *excerpt;	/* raw text (escaped by the writers) */
 	const char *remediation;
+	/* a mail login this finding says may be in other hands (a user's own
+	 * filter forwarding out): the audit plans a password reset for it.
+	 * Said by the check, so that the audit never reads rule ids. */
+	const char *account;
 	struct mw_file_meta file;
 	json_t *details;	/* optional object; the report takes a reference */
 };
@@ -83,7 +99,7 @@ struct mw_finding {
 /* A finding as stored (raw copies; writers escape what they print). */
 struct mw_stored_finding {
 	char *check, *rule_id, *title, *family, *path, *ip, *list;
-	char *excerpt, *remediation;
+	char *excerpt, *remediation, *account;
 	char **log_lines;
 	size_t n_log_lines;
 	unsigned long line;
@@ -183,8 +199,9 @@ void mw_finding_id(const struct mw_stored_finding *f, char out[MW_FINDING_ID_LEN
 void mw_error_id(const struct mw_report_error *e, char out[MW_FINDING_ID_LEN]);
 
 /*
- * The finding codec of the scan cache: rule_id, severity, title, family,
- * line, excerpt, remediation and details of f as a JSON object that
+ * The finding codec of the scan cache: rule_id, severity, cause (by
+ * name), title, family, line, excerpt, remediation and details of f as a
+ * JSON object that
  * json_dumps writes and json_loads reads back unchanged (text that is not
  * UTF-8 is stored hex-encoded). check, path and file metadata are the
  * cache's own. NULL when out of memory.

@@ -133,6 +133,8 @@ static void lint_rule(struct mw_sig_set *s, struct mw_sig_rule *r)
 	else if (!family_is_valid(r->family))
 		lerr(s, r, r->line, "family '%s' must be mailer/, webshell/, dropper/, "
 		     "obfuscation/ or backdoor/ followed by a style", r->family);
+	if (r->cause == MW_CAUSE_NONE)
+		r->cause = mw_sig_family_cause(r->family);
 	if (!r->has_severity)
 		lerr(s, r, r->line, "missing severity");
 	if (!r->description)

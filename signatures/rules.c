@@ -404,6 +404,12 @@ static void parse_key(struct parser *p, const char *key, size_t klen,
 			r->severity = (enum mw_severity)sev;
 			r->has_severity = 1;
 		}
+	} else if (KEY("cause")) {
+		if (r->cause != MW_CAUSE_NONE)
+			perr(p, p->line, "cause given twice");
+		else if ((r->cause = mw_sig_cause_parse(v, n)) == MW_CAUSE_NONE)
+			perr(p, p->line, "cause: '%.*s' is not webshell, web-mailer or "
+			     "web-malware", (int)n, v);
 	} else if (KEY("literal")) {
 		tmp = malloc(n + 1);
 		if (!tmp) {
@@ -427,6 +433,29 @@ static void parse_key(struct parser *p, const char *key, size_t klen,
 		perr(p, p->line, "unknown key '%.*s'", (int)klen, key);
 	}
 #undef KEY
+}
+
+/* The causes a rule may give: those of a file in a web root. */
+static int is_web_cause(enum mw_cause c)
+{
+	return c == MW_CAUSE_WEBSHELL || c == MW_CAUSE_WEB_MAILER || c == MW_CAUSE_WEB_MALWARE;
+}
+
+enum mw_cause mw_sig_cause_parse(const char *name, size_t n)
+{
+	enum mw_cause c = mw_cause_parse(name, n);
+
+	return is_web_cause(c) ? c : MW_CAUSE_NONE;
+}
+
+/* The documented family prefixes (signatures/README.md), not rule ids. */
+enum mw_cause mw_sig_family_cause(const char *family)
+{
+	if (family && strncmp(family, "webshell/", 9) == 0)
+		return MW_CAUSE_WEBSHELL;
+	if (family && strncmp(family, "mailer/", 7) == 0)
+		return MW_CAUSE_WEB_MAILER;
+	return MW_CAUSE_WEB_MALWARE;
 }
 
 static void close_rule(struct parser *p)

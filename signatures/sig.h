@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "core/severity.h"
 #include "core/strlist.h"
+#include "reports/report.h"
 
 /* Limits of the rule language and engine (one place, YARA's habit). */
 #define MW_SIG_MAX_RULE_FILE	(4u << 20)	/* bytes per .rules file */
@@ -115,6 +116,7 @@ struct mw_sig_rule {
 	char *id, *family, *description, *remediation, *condition;
 	enum mw_severity severity;
 	int has_severity;
+	enum mw_cause cause;	/* cause: key; when absent, lint sets the family's */
 	struct mw_strlist literals, positives, negatives;
 	struct mw_sig_pattern *patterns;
 	unsigned npatterns;
@@ -209,12 +211,22 @@ enum mw_err mw_sig_load_dir(struct mw_sig_set *s, const char *dir);
 /*
  * Lint every rule: required keys present (id, family, severity,
  * description, literal, pattern, positive, negative), id and family syntax,
+ * the cause (the family's when the rule gives none),
  * literal length, unique ids, patterns compile with PCRE2, condition parses
  * and names only declared patterns. Compiles each valid rule's condition.
  * Messages go to s->errors; rules with a problem are marked broken.
  * Returns the number of broken rules.
  */
 size_t mw_sig_lint(struct mw_sig_set *s);
+
+/*
+ * A rule's `cause:` (webshell, web-mailer or web-malware: mw_cause_name())
+ * for the n bytes at name; MW_CAUSE_NONE when it is none of these three.
+ * mw_sig_family_cause: the cause of a rule without the key, its family's:
+ * webshell/ a webshell, mailer/ a web mailer, any other web malware.
+ */
+enum mw_cause mw_sig_cause_parse(const char *name, size_t n);
+enum mw_cause mw_sig_family_cause(const char *family);
 
 /*
  * Parse a condition over the rule's pattern names into rule->cond.

@@ -411,6 +411,8 @@ out_test:
 		json_object_set_new(o, "family", r->family ? json_string(r->family) : json_null());
 		json_object_set_new(o, "severity", r->has_severity ?
 				    json_string(mw_severity_name(r->severity)) : json_null());
+		json_object_set_new(o, "cause", mw_cause_name(r->cause) ?
+				    json_string(mw_cause_name(r->cause)) : json_null());
 		json_object_set_new(o, "valid", json_boolean(!r->broken));
 		json_array_append_new(rules, o);
 	}

@@ -126,12 +126,15 @@ static void add_occurrence_key(struct fwd_run *r, json_t *det, const char *rule,
 	json_object_set_new(det, "key", json_string(key));
 }
 
-void fwd_add_finding(struct fwd_run *r, const char *rule,
+/* fwd_add_finding, with the login the finding says may be taken over
+ * (struct mw_finding's account; NULL: none). */
+static void add_finding(struct fwd_run *r, const char *rule,
 			enum mw_severity sev, const char *title,
 			const char *path, unsigned long line,
 			const char *excerpt, const char *remediation,
 			const struct stat *st, const char *owner,
-			const char *dest, const char *source, json_t *extra)
+			const char *dest, const char *source, json_t *extra,
+			const char *account)
 {
 	struct mw_finding f;
 	char rp[MW_MAX_PATH];
@@ -159,8 +162,52 @@ void fwd_add_finding(struct fwd_run *r, const char *rule,
 	json_decref(extra);
 	f.details = det;
 	f.cause = MW_CAUSE_FORWARDER;
+	f.account = account;
 	(void)mw_report_add(r->rep, &f);
 	json_decref(det);
+}
+
+void fwd_add_finding(struct fwd_run *r, const char *rule,
+			enum mw_severity sev, const char *title,
+			const char *path, unsigned long line,
+			const char *excerpt, const char *remediation,
+			const struct stat *st, const char *owner,
+			const char *dest, const char *source, json_t *extra)
+{
+	add_finding(r, rule, sev, title, path, line, excerpt, remediation, st,
+		    owner, dest, source, extra, NULL);
+}
+
+/*
+ * The login behind a forward out of a user's own filter file — .forward,
+ * Sieve, procmail, maildrop, an Exim filter, a cPanel mailbox filter —
+ * when its owner is a login name (user or user@domain): whoever set the
+ * forward up had that login's password, so the audit plans its reset.
+ * NULL for what no password reset cures: an alias key, a panel's domain
+ * ("shop.example"), "(system filter)", a cPanel domain alias table under
+ * /etc/valiases, a name with other characters.
+ */
+static const char *owner_login(const struct fwd_src *src, const char *path,
+			       const char *owner)
+{
+	static const char *const user_sources[] = {
+		"forward", "sieve", "procmail", "maildrop", "exim-filter", "cpanel",
+	};
+	const char *p;
+	size_t i;
+	int ok = 0;
+
+	if (!owner || !*owner || !src->source || !strncmp(path, "/etc/valiases/", 14))
+		return NULL;
+	for (i = 0; i < sizeof(user_sources) / sizeof(user_sources[0]); i++)
+		ok |= !strcmp(src->source, user_sources[i]);
+	if (!ok)
+		return NULL;
+	for (p = owner; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("._@+-", *p)))
+			return NULL;
+	return strchr(owner, '@') || !strchr(owner, '.') ? owner : NULL;
 }
 
 /* ---- judging ---- */
@@ -341,9 +388,12 @@ void fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
 				  "hide_line", (json_int_t)(hide ? hide->line : 0),
 				  "ctime_recent", is_recent_ctime(r, st),
 				  "all_mail", all_mail);
-		fwd_add_finding(r, rule, sev, title, path, f->line, f->text,
+		/* a forward of the mail (not a notice, not a disabled rule)
+		 * names the login that may be in other hands */
+		add_finding(r, rule, sev, title, path, f->line, f->text,
 			    removal_step(src->source), st, owner, f->dest,
-			    src->source, extra);
+			    src->source, extra, disabled || notify ? NULL :
+			    owner_login(src, path, owner));
 	} else if (f->kind == FWD_PIPE && !fwd_pipe_is_standard(f->dest)) {
 		rule = disabled ? "forwarders.disabled-pipe" : "forwarders.pipe";
 		snprintf(title, sizeof(title),

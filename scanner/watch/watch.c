@@ -23,11 +23,11 @@
 #include "core/cmdline.h"
 #include "core/escape.h"
 #include "core/limits.h"
+#include "core/mail.h"
 #include "core/sdnotify.h"
+#include "reports/finding_state.h"
 #include "reports/publish.h"
 #include "reports/report.h"
-#include "scanner/audit/notify.h"
-#include "scanner/audit/state.h"
 #include "scanner/watch/fan_event.h"
 #include "scanner/watch/fan_fs.h"
 #include "scanner/watch/pending.h"
@@ -346,8 +346,8 @@ static void mail_flush(struct watch *w, int64_t now)
 		if (w->mail_n > MW_WATCH_MAIL_MAX)
 			(void)mw_buf_printf(&w->mail, "... and %zu more (see the journal)\n",
 					    w->mail_n - MW_WATCH_MAIL_MAX);
-		if (mw_audit_mail(cfg->sendmail, cfg->mail_to, subject, w->mail.data ?
-				  w->mail.data : "", w->mail.len, err, sizeof(err)) &&
+		if (mw_mail_send(cfg->sendmail, cfg->mail_to, subject, w->mail.data ?
+				 w->mail.data : "", w->mail.len, err, sizeof(err)) &&
 		    (r = mw_report_new("watch"))) {
 			mw_report_error(r, CHECK, NULL, 0, MW_ERR_IO, "findings not mailed "
 					"to %s: %s", cfg->mail_to, err);

@@ -6,8 +6,9 @@
  * quarantine), and the scan cache remembers what was reported, so that a
  * finding is reported once per version of a file, across restarts.
  *
- * The watch sits on the audit's floor: it runs the scan engine and uses
- * the nightly run's journal and mail (scanner/audit/notify.h).
+ * Like the audit, the watch runs the scan engine (scan.h's session) and
+ * shares the nightly run's finding state (reports/finding_state.h) and
+ * mail (core/mail.h); it never includes audit/.
  */
 #ifndef MW_WATCH_H
 #define MW_WATCH_H

@@ -18,7 +18,7 @@
 #include "core/error.h"
 
 #define MW_CACHE_FILE		"scan-cache.sqlite"
-#define MW_CACHE_SCHEMA		"2"	/* 2: findings in mw_finding_encode form */
+#define MW_CACHE_SCHEMA		"3"	/* 3: findings in mw_finding_encode form, with their cause */
 #define MW_CACHE_MAX_ROWS	(8u << 20)
 
 struct mw_scan_cache;

@@ -141,18 +141,6 @@ static void fill_meta(struct mw_file_meta *m, const struct stat *st,
 	m->size = (int64_t)st->st_size;
 }
 
-/* What a rule's finding is about: its id or family names a webshell or a
- * mailer; anything else in a web root is suspicious in general. */
-static enum mw_cause scan_cause(const char *rule, const char *family)
-{
-	if (strstr(rule, "webshell") || (family && strstr(family, "webshell")) ||
-	    !strncmp(rule, "shell", 5))
-		return MW_CAUSE_WEBSHELL;
-	if (!strncmp(rule, "mailer", 6) || (family && !strncmp(family, "mailer", 6)))
-		return MW_CAUSE_WEB_MAILER;
-	return MW_CAUSE_WEB_MALWARE;
-}
-
 /* Report one finding (mw_finding_encode's form) and remember it in arr
  * (for the cache). */
 static void emit(struct scan *s, const char *path, const struct stat *st,
@@ -165,7 +153,6 @@ static void emit(struct scan *s, const char *path, const struct stat *st,
 	if (mw_finding_decode(fj, &f, &b))
 		return;
 	f.check = CHECK;
-	f.cause = scan_cause(f.rule_id, f.family);
 	f.path = path;
 	fill_meta(&f.file, st, sha256);
 	ADD(s, findings, 1);
@@ -175,16 +162,19 @@ static void emit(struct scan *s, const char *path, const struct stat *st,
 	mw_finding_codec_buf_free(&b);
 }
 
-/* A finding in the cache's form (details stolen); NULL when out of memory. */
+/* A finding in the cache's form (details stolen); NULL when out of memory.
+ * The cause is the matched rule's (its cause: key); web malware for what
+ * the scan finds without a rule (a PHP file in an image, a file not fully
+ * scanned, the tampering checks). */
 static json_t *finding_json(const char *rule_id, enum mw_severity sev,
-			    const char *title, const char *family,
+			    enum mw_cause cause, const char *title, const char *family,
 			    unsigned long line, const char *excerpt,
 			    const char *remediation, json_t *details)
 {
 	struct mw_finding f = {
-		.rule_id = rule_id, .severity = sev, .title = title, .family = family,
-		.line = line, .excerpt = excerpt, .remediation = remediation,
-		.details = details,
+		.rule_id = rule_id, .severity = sev, .cause = cause, .title = title,
+		.family = family, .line = line, .excerpt = excerpt,
+		.remediation = remediation, .details = details,
 	};
 	json_t *o = mw_finding_encode(&f);
 
@@ -292,7 +282,8 @@ static void report_truncated(struct scan *s, const char *path,
 	json_object_set_new(det, "scanned", json_integer((json_int_t)s->cap));
 	json_object_set_new(det, "php_candidate", json_boolean(cls != MW_PHP_NO));
 	fj = finding_json("scan.not-fully-scanned", cls == MW_PHP_EXTENSION ?
-			  MW_SEV_LOW : MW_SEV_INFO, title, NULL, 0, NULL,
+			  MW_SEV_LOW : MW_SEV_INFO, MW_CAUSE_WEB_MALWARE, title, NULL,
+			  0, NULL,
 			  "Raise max_file_size (--max-file-size) or check the file "
 			  "by hand.", det);
 	emit(s, path, st, NULL, fj, arr);
@@ -392,7 +383,7 @@ matched:
 			json_object_set_new(det, "view", json_string("norm"));
 		if (ts->hits[i].layer[0])
 			json_object_set_new(det, "layer", json_string(ts->hits[i].layer));
-		fj = finding_json(r->id, r->severity, r->description, r->family,
+		fj = finding_json(r->id, r->severity, r->cause, r->description, r->family,
 				  ts->hits[i].line, ex, r->remediation ? r->remediation :
 				  mw_sig_default_remediation(r->family), det);
 		free(ex);
@@ -409,7 +400,7 @@ matched:
 		mw_sig_caps_text(caps, what, sizeof(what));
 		json_object_set_new(det, "caps", json_string(what));
 		json_object_set_new(det, "php_candidate", json_boolean(cls != MW_PHP_NO));
-		fj = finding_json("scan.not-fully-scanned", MW_SEV_LOW,
+		fj = finding_json("scan.not-fully-scanned", MW_SEV_LOW, MW_CAUSE_WEB_MALWARE,
 				  "obfuscated PHP not fully decoded: a decode cap was hit",
 				  NULL, 0, NULL, "Look at the file by hand: it packs code "
 				  "deeper or bigger than the scanner unpacks.", det);
@@ -425,8 +416,8 @@ matched:
 		json_object_set_new(det, "mime", json_string(mime));
 		if (truncated)
 			json_object_set_new(det, "sha256_bytes", json_integer((json_int_t)len));
-		fj = finding_json("scan.php-in-image", MW_SEV_MEDIUM, title, NULL,
-				  mw_line_of(buf, (size_t)tag_at), ex,
+		fj = finding_json("scan.php-in-image", MW_SEV_MEDIUM, MW_CAUSE_WEB_MALWARE,
+				  title, NULL, mw_line_of(buf, (size_t)tag_at), ex,
 				  "PHP code has no business in an image or archive: "
 				  "check how it was uploaded and quarantine it.", det);
 		free(ex);
@@ -473,7 +464,8 @@ static void tamper_file(struct scan *s, struct scan_ts *ts, int fd,
 	if (n)
 		memcpy(ts->sha, sha, sizeof(sha));
 	for (i = 0; i < n; i++) {
-		json_t *fj = finding_json(f[i].rule_id, f[i].severity, f[i].title,
+		json_t *fj = finding_json(f[i].rule_id, f[i].severity,
+					  MW_CAUSE_WEB_MALWARE, f[i].title,
 					  f[i].family, f[i].line, f[i].excerpt,
 					  f[i].remediation, json_incref(f[i].details));
 

@@ -79,6 +79,15 @@ if compgen -G "$MW_TOP/signatures/*.rules" >/dev/null; then
 	for f in mailer webshell obfuscation backdoor dropper; do
 		case " $fams " in *" $f "*) ;; *) fail "no rule of family $f/";; esac
 	done
+	# Every shipped rule states its cause (the family only decides for
+	# rules written elsewhere), and a webshell rule is never a mailer.
+	for rf in "$MW_TOP"/signatures/*.rules; do
+		[ "$(grep -c '^rule ' "$rf")" = "$(grep -c '^ *cause: ' "$rf")" ] ||
+			fail "$rf: a rule without cause:"
+	done
+	[ "$(jget "$work/real.json" 'sum(1 for r in d["data"]["signatures"]["rule_list"] if r["family"].startswith("webshell/") != (r["cause"] == "webshell"))')" = 0 ] ||
+		fail "a rule's cause disagrees with its family"
+	ok "every shipped rule states its cause"
 	ok "real rule set: $n rules ($fams), $passed sample checks, slowest on samples: $(jget "$work/real.json" \
 		'"%s on %s, %.2f ms" % (d["data"]["signatures"]["corpus"]["slowest_rule"], d["data"]["signatures"]["corpus"]["slowest_file"].split("/samples/")[-1], d["data"]["signatures"]["corpus"]["slowest_ms"])')"
 else

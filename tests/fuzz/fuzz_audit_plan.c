@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "reports/report.h"
-#include "scanner/audit/audit.h"
+#include "audit/audit.h"
 
 #define MAX_FINDINGS 64
 

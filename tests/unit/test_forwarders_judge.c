@@ -1,7 +1,10 @@
-/* Judging helpers: address domains, local/external, free mail, pipes. */
-#include "tests/unit/testutil.h"
+/* Judging helpers: address domains, local/external, free mail, pipes;
+ * the login a finding names for the audit's reset step. */
+#include "tests/unit/fwdtest.h"
 
+#include "reports/report.h"
 #include "scanner/forwarders/fwd_judge.h"
+#include "scanner/forwarders/fwd_run.h"
 
 static void test_domain(void **state)
 {
@@ -71,6 +74,72 @@ static void test_pipes(void **state)
 	assert_false(fwd_pipe_is_standard("/usr/sbin/sendmail -oi a@gmail.com"));
 }
 
+/* The account (struct mw_finding) of the finding for one external
+ * forward in a file of this kind; NULL when the check names none. */
+static char *account_of(const char *source, enum fwd_format fmt, const char *path,
+			const char *owner, const char *text)
+{
+	struct mw_ctx ctx;
+	struct fwd_run r;
+	struct fwd_src src;
+	struct fwd_doc d;
+	struct stat st;
+	char *acc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&r, 0, sizeof(r));
+	memset(&src, 0, sizeof(src));
+	memset(&st, 0, sizeof(st));
+	r.ctx = &ctx;
+	r.rep = mw_report_new("forwarders");
+	assert_non_null(r.rep);
+	assert_int_equal(mw_strlist_add(&r.local, "example.org"), MW_OK);
+	src.source = source;
+	src.fmt = fmt;
+	src.owner = owner;
+	parse_str(fwd_parse_forward, &d, text);
+	assert_int_equal(d.nfacts, 1);
+	fwd_judge_fact(&r, &src, path, &st, &d, &d.facts[0]);
+	assert_int_equal(mw_report_nfindings(r.rep), 1);
+	acc = mw_report_finding(r.rep, 0)->account;
+	acc = acc ? strdup(acc) : NULL;
+	fwd_doc_free(&d);
+	mw_strlist_clear(&r.local);
+	mw_strset_free(&r.finding_keys);
+	mw_report_free(r.rep);
+	return acc;
+}
+
+/* A user's own filter names its owner, when that is a login; aliases, a
+ * cPanel domain alias, a domain's filter, the system filter, a notice and
+ * a disabled rule name nobody (the audit then plans no password reset). */
+static void test_account(void **state)
+{
+	char *a;
+
+	(void)state;
+	a = account_of("forward", FMT_FORWARD, "/home/info/.forward", "info",
+		       "drop@evil.example\n");
+	assert_string_equal(a, "info");
+	free(a);
+	a = account_of("sieve", FMT_FORWARD, "/home/bob/.dovecot.sieve",
+		       "bob@example.org", "drop@evil.example\n");
+	assert_string_equal(a, "bob@example.org");
+	free(a);
+	assert_null(account_of("aliases", FMT_FORWARD, "/etc/aliases", "webmaster",
+			       "drop@evil.example\n"));
+	assert_null(account_of("cpanel", FMT_FORWARD, "/etc/valiases/shop.example",
+			       "info@shop.example", "drop@evil.example\n"));
+	assert_null(account_of("cpanel", FMT_FORWARD, "/etc/vfilters/shop.example",
+			       "shop.example", "drop@evil.example\n"));
+	assert_null(account_of("exim-filter", FMT_FORWARD, "/etc/exim4/filter",
+			       "(system filter)", "drop@evil.example\n"));
+	assert_null(account_of("forward", FMT_FORWARD, "/home/x/.forward", "x;rm",
+			       "drop@evil.example\n"));
+	assert_null(account_of("forward", FMT_FORWARD, "/home/info/.forward", "info",
+			       "|/tmp/x.sh\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -78,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_external),
 		cmocka_unit_test(test_freemail),
 		cmocka_unit_test(test_pipes),
+		cmocka_unit_test(test_account),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

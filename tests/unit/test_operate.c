@@ -16,7 +16,7 @@
 #include "core/journal.h"
 #include "core/limits.h"
 #include "reports/report.h"
-#include "scanner/audit/metrics.h"
+#include "audit/metrics.h"
 
 static void journal_datagram(void **state)
 {

@@ -238,6 +238,50 @@ static void test_write_error_detected(void **state)
 	mw_report_free(r);
 }
 
+/* The scan cache's codec gives back every field it keeps, the cause by
+ * name (replay must not turn a webshell into "other"), non-UTF-8 text
+ * byte for byte; a missing or unknown cause is none, never a wrong one. */
+static void test_finding_codec(void **state)
+{
+	struct mw_finding f = {
+		.rule_id = "webshell.x", .severity = MW_SEV_HIGH, .cause = MW_CAUSE_WEBSHELL,
+		.title = "t", .family = "webshell/x", .line = 7,
+		.excerpt = "a\xff\x1b[2J", .remediation = "r",
+	}, g;
+	struct mw_finding_codec_buf b;
+	json_t *j = mw_finding_encode(&f);
+	char *text;
+	enum mw_cause c;
+
+	(void)state;
+	assert_non_null(j);
+	text = json_dumps(j, JSON_COMPACT);
+	assert_non_null(strstr(text, "\"cause\":\"webshell\""));
+	free(text);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(mw_finding_decode(j, &g, &b), 0);
+	assert_string_equal(g.rule_id, f.rule_id);
+	assert_int_equal(g.severity, f.severity);
+	assert_int_equal(g.cause, MW_CAUSE_WEBSHELL);
+	assert_string_equal(g.family, f.family);
+	assert_int_equal(g.line, 7);
+	assert_string_equal(g.excerpt, f.excerpt);
+	mw_finding_codec_buf_free(&b);
+	json_object_set_new(j, "cause", json_string("no-such-cause"));
+	assert_int_equal(mw_finding_decode(j, &g, &b), 0);
+	assert_int_equal(g.cause, MW_CAUSE_NONE);
+	mw_finding_codec_buf_free(&b);
+	json_object_del(j, "cause");
+	assert_int_equal(mw_finding_decode(j, &g, &b), 0);
+	assert_int_equal(g.cause, MW_CAUSE_NONE);
+	mw_finding_codec_buf_free(&b);
+	json_decref(j);
+	for (c = MW_CAUSE_NONE + 1; c < MW_CAUSE__COUNT; c++)
+		assert_int_equal(mw_cause_parse(mw_cause_name(c), strlen(mw_cause_name(c))), c);
+	assert_null(mw_cause_name(MW_CAUSE_NONE));
+	assert_null(mw_cause_name(MW_CAUSE__COUNT));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_jsonl_lines_parse),
 		cmocka_unit_test(test_text_golden),
 		cmocka_unit_test(test_write_error_detected),
+		cmocka_unit_test(test_finding_codec),
 	};
 
 	return cmocka_run_group_tests_name("reports", tests, NULL, NULL);

@@ -114,6 +114,47 @@ static void test_parse_errors(void **state)
 	mw_sig_set_free(&s);
 }
 
+/* cause: given (one of the three web causes), else the family's; an
+ * unknown name, a cause of another check or a second cause is an error. */
+static void test_parse_cause(void **state)
+{
+	struct mw_sig_set s;
+	static const char *const rest =
+		"  severity: low\n  description: d\n  literal: abcd\n"
+		"  pattern: p /abcd/\n  positive: a\n  negative: b\nend\n";
+	char text[2048];
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "rule mailer.a\n  family: mailer/x\n%s"			/* 1 */
+		 "rule webshell.b\n  family: webshell/x\n%s"		/* 9 */
+		 "rule dropper.c\n  family: dropper/x\n%s"			/* 17 */
+		 "rule mailer.shell-d\n  family: mailer/x\n  cause: webshell\n%s"	/* 25 */
+		 "rule obfuscation.e\n  family: obfuscation/x\n"		/* 34 */
+		 "  cause: web-mailer # a comment\n%s",
+		 rest, rest, rest, rest, rest);
+	parse_text(&s, text);
+	assert_int_equal(s.nerrors, 0);
+	assert_int_equal(mw_sig_lint(&s), 0);
+	assert_int_equal(s.nrules, 5);
+	assert_int_equal(s.rules[0].cause, MW_CAUSE_WEB_MAILER);
+	assert_int_equal(s.rules[1].cause, MW_CAUSE_WEBSHELL);
+	assert_int_equal(s.rules[2].cause, MW_CAUSE_WEB_MALWARE);
+	assert_int_equal(s.rules[3].cause, MW_CAUSE_WEBSHELL);
+	assert_int_equal(s.rules[4].cause, MW_CAUSE_WEB_MAILER);
+	mw_sig_set_free(&s);
+
+	parse_text(&s, "rule mailer.a\n  family: mailer/x\n  cause: spam\nend\n"
+		   "rule mailer.b\n  family: mailer/x\n  cause: forwarder\nend\n"
+		   "rule mailer.c\n  family: mailer/x\n  cause: webshell\n"
+		   "  cause: web-mailer\nend\n");
+	assert_true(has_error(&s, 3, "cause: 'spam' is not webshell, web-mailer or web-malware"));
+	assert_true(has_error(&s, 7, "cause: 'forwarder' is not"));
+	assert_true(has_error(&s, 12, "cause given twice"));
+	assert_true(s.rules[0].broken && s.rules[1].broken && s.rules[2].broken);
+	mw_sig_set_free(&s);
+}
+
 static void test_lint_required(void **state)
 {
 	struct mw_sig_set s;
@@ -767,6 +808,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_cause),
 		cmocka_unit_test(test_lint_required),
 		cmocka_unit_test(test_conditions),
 		cmocka_unit_test(test_match_combination),

@@ -1,13 +1,15 @@
 /*
  * Nightly finding state: one SQLite file under [nightly] state_dir that
- * remembers every finding the audit has seen (stable id, first and last
- * seen, acknowledged, resolved), so that a nightly run reports only what is
- * new. A lock file in the same directory keeps two runs apart. A state file
+ * remembers every finding reported before (stable id, first and last
+ * seen, acknowledged, resolved), so that `audit --nightly` and `watch`
+ * report only what is new and `ack` can silence a finding. It lives with
+ * the report model, below the commands that use it: the audit decides
+ * what a run shows (audit/audit_cmd.c), this file only what was seen. A lock file in the same directory keeps two runs apart. A state file
  * that is corrupt or has another schema is moved aside and replaced — the
  * caller gets a note saying so, never a crash.
  */
-#ifndef MW_AUDIT_STATE_H
-#define MW_AUDIT_STATE_H
+#ifndef MW_FINDING_STATE_H
+#define MW_FINDING_STATE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -32,7 +34,7 @@ enum mw_state_status {
 
 /* What the state keeps of a finding. Strings are borrowed. */
 struct mw_state_item {
-	const char *id;		/* mw_audit_finding_id() */
+	const char *id;		/* mw_finding_id() */
 	const char *check, *rule_id, *title;
 	const char *path;	/* scan findings: the file, for resolution */
 	enum mw_severity severity;

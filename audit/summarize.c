@@ -14,26 +14,7 @@
 #include <strings.h>
 
 #include "scanner/account/account.h"
-#include "scanner/audit/audit.h"
-
-static const struct {
-	const char *name, *title;
-} causes[MW_CAUSE__COUNT] = {
-	[MW_CAUSE_MAILER_SENT] = { "mailer-sent-mail", "web mailer that sent mail (scan + logs)" },
-	[MW_CAUSE_HIJACKED] = { "hijacked-mailbox", "hijacked mailbox (SMTP AUTH + forwarder)" },
-	[MW_CAUSE_LISTED] = { "listed", "sending IP listed on DNS blocklists" },
-	[MW_CAUSE_WEB_MAILER] = { "web-mailer", "PHP mailer scripts in web roots" },
-	[MW_CAUSE_WEBSHELL] = { "webshell", "webshells in web roots" },
-	[MW_CAUSE_LOCAL_SENDER] = { "local-sender", "mail submitted by local or web users" },
-	[MW_CAUSE_SASL] = { "sasl-abuse", "SMTP AUTH abuse" },
-	[MW_CAUSE_FORWARDER] = { "forwarder", "external forwarders and filter rules" },
-	[MW_CAUSE_RELAY] = { "open-relay", "open relay or permissive relay configuration" },
-	[MW_CAUSE_WEB_MALWARE] = { "web-malware", "other suspicious files in web roots" },
-	[MW_CAUSE_REJECTIONS] = { "rejections", "remote servers refusing our mail" },
-	[MW_CAUSE_FIREWALL] = { "firewall", "SMTP egress firewall" },
-	[MW_CAUSE_MAIL_AUTH] = { "mail-authentication", "SPF, DKIM, DMARC, PTR or HELO that receivers refuse" },
-	[MW_CAUSE_OTHER] = { "other", "other findings" },
-};
+#include "audit/audit.h"
 
 #define MAX_IDS_PER_CAUSE 1000
 
@@ -210,44 +191,6 @@ static void step_finish(struct step *s)
 	free(s->items);
 	s->items = NULL;
 	s->nitems = s->aitems = 0;
-}
-
-/*
- * A forwarder finding whose owner is a login that can be reset: a user's
- * own filter file (.forward, Sieve, procmail, maildrop, Exim filter, a
- * cPanel mailbox filter) with an external destination. Not an alias key,
- * a domain (panel domain filters), "(system filter)", a pipe or garbage.
- */
-static int owner_is_account(const struct mw_stored_finding *f, const char *owner)
-{
-	static const char *const user_sources[] = {
-		"forward", "sieve", "procmail", "maildrop", "exim-filter", "cpanel",
-	};
-	static const char *const dest_rules[] = {
-		"forwarders.hidden-forward", "forwarders.forward-all-external",
-		"forwarders.recent-external", "forwarders.external",
-	};
-	const char *src = dstr(f, "source"), *p;
-	size_t i;
-	int ok = 0;
-
-	if (!owner || !*owner || !src)
-		return 0;
-	for (i = 0; i < sizeof(dest_rules) / sizeof(dest_rules[0]); i++)
-		ok |= !strcmp(f->rule_id, dest_rules[i]);
-	if (!ok)
-		return 0;
-	ok = 0;
-	for (i = 0; i < sizeof(user_sources) / sizeof(user_sources[0]); i++)
-		ok |= !strcmp(src, user_sources[i]);
-	if (!ok || (f->path && strstr(f->path, "/etc/valiases/")))
-		return 0;
-	for (p = owner; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || strchr("._@+-", *p)))
-			return 0;
-	/* a bare domain ("shop.example") is a panel's, not a login */
-	return strchr(owner, '@') || !strchr(owner, '.');
 }
 
 static void step_command(struct step *s, const char *cmd)
@@ -461,15 +404,17 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 				 fmt("remove the %s forwarder of %s to %s%s%s", or_q(dstr(f, "source")),
 				     or_q(owner), or_q(dest), f->path ? " in " : "",
 				     f->path ? f->path : ""));
-			if (f->severity >= MW_SEV_MEDIUM && owner_is_account(f, owner) &&
-			    !json_object_get(covered, owner) &&
-			    !json_object_get(reset_accounts, owner)) {
-				json_object_set_new(reset_accounts, owner, json_true());
+			/* the forwarders check names the login (account) when
+			 * the forward came from that user's own filter */
+			if (f->severity >= MW_SEV_MEDIUM && f->account &&
+			    !json_object_get(covered, f->account) &&
+			    !json_object_get(reset_accounts, f->account)) {
+				json_object_set_new(reset_accounts, f->account, json_true());
 				step_push(&st[P_RESET], NULL, (int)f->severity,
 					  f->severity >= MW_SEV_HIGH ? RANK_OWNER_HIGH : RANK_OWNER,
 					  fmt("%s: check for account takeover and reset the "
 					      "password (an external forwarder to %s was set up)",
-					      owner, or_q(dest)));
+					      f->account, or_q(dest)));
 			}
 			any_cause = 1;
 			break;
@@ -746,7 +691,7 @@ static json_t *causes_json(struct mw_report *r)
 		if (!groups[i])
 			continue;
 		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:I, s:o}",
-			"cause", causes[i].name, "title", causes[i].title,
+			"cause", mw_cause_name((enum mw_cause)i), "title", mw_cause_title((enum mw_cause)i),
 			"severity", mw_severity_name((enum mw_severity)maxsev[i]),
 			"count", (json_int_t)count[i], "findings", groups[i]));
 	}

@@ -10,7 +10,7 @@
 #include "core/escape.h"
 #include "core/limits.h"
 #include "core/safefile.h"
-#include "scanner/audit/metrics.h"
+#include "audit/metrics.h"
 
 static size_t check_slot(struct mw_audit_metrics *m, const char *check)
 {

@@ -7,19 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scanner/audit/audit.h"
-
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_RED "\033[1;31m"
-#define C_GREEN "\033[32m"
-
-static const char *jstr(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
+#include "audit/audit.h"
+#include "reports/render.h"
 
 static int render_plan(FILE *out, const json_t *plan, const char *b, const char *rs)
 {
@@ -33,7 +22,7 @@ static int render_plan(FILE *out, const json_t *plan, const char *b, const char 
 	json_array_foreach(plan, i, step) {
 		if (fprintf(out, "  %s%" JSON_INTEGER_FORMAT ". %s%s\n", b,
 			    json_integer_value(json_object_get(step, "step")),
-			    jstr(step, "title"), rs) < 0)
+			    mw_jstr(step, "title"), rs) < 0)
 			return -1;
 		json_array_foreach(json_object_get(step, "actions"), j, v)
 			if (fprintf(out, "     - %s\n", json_string_value(v)) < 0)
@@ -47,14 +36,14 @@ static int render_plan(FILE *out, const json_t *plan, const char *b, const char 
 
 int mw_audit_render_text(FILE *out, const json_t *data, int color)
 {
-	const char *b = color ? C_BOLD : "", *rs = color ? C_RESET : "";
-	const char *verdict = jstr(data, "verdict");
+	const char *b = color ? MW_C_BOLD : "", *rs = color ? MW_C_RESET : "";
+	const char *verdict = mw_jstr(data, "verdict");
 	const json_t *v, *w, *nightly;
 	size_t i, j;
 
 	if (fprintf(out, "  verdict:  %s%s%s\n", color ? (strcmp(verdict, "clean") ?
-				C_RED : C_GREEN) : "", verdict, rs) < 0 ||
-	    fprintf(out, "  headline: %s%s%s\n\n", b, jstr(data, "headline"), rs) < 0)
+				MW_C_BOLD_RED : MW_C_GREEN) : "", verdict, rs) < 0 ||
+	    fprintf(out, "  headline: %s%s%s\n\n", b, mw_jstr(data, "headline"), rs) < 0)
 		return -1;
 	if (render_plan(out, json_object_get(data, "plan"), b, rs) < 0)
 		return -1;
@@ -67,32 +56,32 @@ int mw_audit_render_text(FILE *out, const json_t *data, int color)
 		    json_integer_value(json_object_get(nightly, "seen")),
 		    json_integer_value(json_object_get(nightly, "acknowledged")),
 		    json_integer_value(json_object_get(nightly, "resolved")),
-		    jstr(nightly, "state")) < 0)
+		    mw_jstr(nightly, "state")) < 0)
 		return -1;
 	if (fputs("\nchecks:\n", out) == EOF)
 		return -1;
 	json_array_foreach(json_object_get(data, "checks"), i, v) {
-		const char *st = jstr(v, "status");
+		const char *st = mw_jstr(v, "status");
 
 		if (fprintf(out, "  %-11s %-16s %3" JSON_INTEGER_FORMAT " finding(s) %6.2fs  %s\n",
-			    jstr(v, "name"), st,
+			    mw_jstr(v, "name"), st,
 			    json_integer_value(json_object_get(v, "findings")),
 			    json_real_value(json_object_get(v, "seconds")),
-			    jstr(v, "argv")) < 0)
+			    mw_jstr(v, "argv")) < 0)
 			return -1;
 		if (json_is_string(json_object_get(v, "error")) &&
-		    fprintf(out, "              %s\n", jstr(v, "error")) < 0)
+		    fprintf(out, "              %s\n", mw_jstr(v, "error")) < 0)
 			return -1;
 	}
 	if (json_array_size(json_object_get(data, "correlations"))) {
 		if (fputs("\ncorrelated evidence:\n", out) == EOF)
 			return -1;
 		json_array_foreach(json_object_get(data, "correlations"), i, v) {
-			if (fprintf(out, "  [%s] %s\n", jstr(v, "finding_id"), jstr(v, "title")) < 0)
+			if (fprintf(out, "  [%s] %s\n", mw_jstr(v, "finding_id"), mw_jstr(v, "title")) < 0)
 				return -1;
 			json_array_foreach(json_object_get(v, "evidence"), j, w)
-				if (fprintf(out, "      %s [%s]: %s\n", jstr(w, "check"),
-					    jstr(w, "finding_id"), jstr(w, "title")) < 0)
+				if (fprintf(out, "      %s [%s]: %s\n", mw_jstr(w, "check"),
+					    mw_jstr(w, "finding_id"), mw_jstr(w, "title")) < 0)
 					return -1;
 		}
 	}
@@ -101,12 +90,12 @@ int mw_audit_render_text(FILE *out, const json_t *data, int color)
 			return -1;
 		json_array_foreach(json_object_get(data, "causes"), i, v) {
 			if (fprintf(out, "  %s (%" JSON_INTEGER_FORMAT ", up to %s)\n",
-				    jstr(v, "title"), json_integer_value(json_object_get(v, "count")),
-				    jstr(v, "severity")) < 0)
+				    mw_jstr(v, "title"), json_integer_value(json_object_get(v, "count")),
+				    mw_jstr(v, "severity")) < 0)
 				return -1;
 			json_array_foreach(json_object_get(v, "findings"), j, w)
-				if (fprintf(out, "    [%s] %-8s %s\n", jstr(w, "finding_id"),
-					    jstr(w, "severity"), jstr(w, "title")) < 0)
+				if (fprintf(out, "    [%s] %-8s %s\n", mw_jstr(w, "finding_id"),
+					    mw_jstr(w, "severity"), mw_jstr(w, "title")) < 0)
 					return -1;
 		}
 	}

@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include "scanner/audit/state.h"
+#include "reports/finding_state.h"
 
 struct fixture {
 	char *dir;

@@ -16,7 +16,7 @@
 #include "core/error.h"
 #include "core/severity.h"
 #include "reports/report.h"
-#include "scanner/audit/audit.h"
+#include "audit/audit.h"
 
 #define MW_METRICS_FILE		"mailwarden.prom"
 #define MW_METRICS_MAX_CHECKS	16	/* check label values; more count as "other" */

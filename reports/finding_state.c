@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
-#include "scanner/audit/state.h"
+#include "reports/finding_state.h"
 
 struct mw_state {
 	sqlite3 *db;

@@ -1,20 +1,19 @@
+/* Mail through the local MTA (core/mail.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <syslog.h>
 
 #include "core/buf.h"
-#include "core/journal.h"
 #include "core/spawn.h"
-#include "scanner/audit/notify.h"
+#include "core/mail.h"
 
 static int has_newline(const char *s)
 {
 	return strchr(s, '\n') || strchr(s, '\r');
 }
 
-enum mw_err mw_audit_mail(const char *sendmail, const char *to, const char *subject,
-			  const char *body, size_t len, char *err, size_t errlen)
+enum mw_err mw_mail_send(const char *sendmail, const char *to, const char *subject,
+			 const char *body, size_t len, char *err, size_t errlen)
 {
 	const char *argv[] = { sendmail, "-t", "-oi", NULL };
 	struct mw_spawn_result res;
@@ -57,21 +56,4 @@ out:
 	mw_buf_free(&out);
 	mw_buf_free(&errb);
 	return e;
-}
-
-int mw_audit_journal_priority(enum mw_severity s)
-{
-	return mw_severity_syslog(s);
-}
-
-int mw_audit_journal(int priority, const char *message, const char *id,
-		     const char *check, const char *rule)
-{
-	const struct mw_journal_field f[] = {
-		{ "MESSAGE_ID", MW_AUDIT_MESSAGE_ID_RUN },
-		{ "MAILWARDEN_FINDING_ID", id }, { "MAILWARDEN_CHECK", check },
-		{ "MAILWARDEN_RULE", rule },
-	};
-
-	return mw_journal_send(priority, message, f, sizeof(f) / sizeof(f[0]));
 }

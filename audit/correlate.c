@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "core/limits.h"
-#include "scanner/audit/audit.h"
+#include "audit/audit.h"
 
 /* A string detail, or NULL. */
 static const char *detail_str(const struct mw_stored_finding *f, const char *key)

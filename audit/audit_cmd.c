@@ -22,13 +22,14 @@
 #include "core/progress.h"
 #include "core/strlist.h"
 #include "core/escape.h"
+#include "core/mail.h"
 #include "firewall/firewall.h"
 #include "reports/report.h"
+#include "reports/finding_state.h"
 #include "reports/writer.h"
-#include "scanner/audit/audit.h"
-#include "scanner/audit/metrics.h"
-#include "scanner/audit/notify.h"
-#include "scanner/audit/state.h"
+#include "audit/audit.h"
+#include "audit/metrics.h"
+#include "audit/notify.h"
 #include "scanner/dnsbl/dnsbl.h"
 #include "scanner/forwarders/forwarders.h"
 #include "scanner/harden/harden.h"
@@ -409,8 +410,8 @@ static void notify(struct mw_ctx *ctx, struct mw_report *out, struct nightly *n)
 	snprintf(subject, sizeof(subject), "mailwarden on %s: %zu new, %zu resolved finding%s%s",
 		 host, n->new, n->resolved, n->new + n->resolved == 1 ? "" : "s",
 		 n->new_errors ? ", new errors" : "");
-	if (mw_audit_mail(ctx->cfg->sendmail, ctx->cfg->mail_to, subject, body, len,
-			  err, sizeof(err)))
+	if (mw_mail_send(ctx->cfg->sendmail, ctx->cfg->mail_to, subject, body, len,
+			 err, sizeof(err)))
 		mw_report_error(out, "audit", NULL, 0, MW_ERR_IO,
 				"nightly report not mailed to %s: %s", ctx->cfg->mail_to, err);
 	else
