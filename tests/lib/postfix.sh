@@ -104,8 +104,18 @@ default_transport = discard:test instance
 relay_transport = discard:test instance
 local_transport = discard:test instance
 EOF
-	local line
+	# An extra "name = value" replaces the template's line of that name
+	# and goes at the end. A duplicate would make every Postfix program
+	# warn "overriding earlier entry" through postlogd, postlogd itself
+	# included: once its queue is full it blocks writing to itself and
+	# every Postfix command of the instance hangs.
+	local line name
 	for line in "$@"; do
+		name=${line%%=*}
+		name=${name//[[:space:]]/}
+		awk -v n="$name" '{ k = $0; sub(/[ \t]*=.*/, "", k) } k != n' \
+			"$dir/etc/main.cf" >"$dir/etc/main.cf.new"
+		mv "$dir/etc/main.cf.new" "$dir/etc/main.cf"
 		printf '%s\n' "$line" >>"$dir/etc/main.cf"
 	done
 	# chroot off everywhere: the instance has no chroot tree
