@@ -104,7 +104,7 @@ static json_t *policy_json(const struct fw_policy *p)
 	return json_pack("{s:s,s:s,s:s,s:o,s:b,s:o}",
 			 "mode", p->mode == MW_FW_ALLOW_LIST ? "allow-list" : "deny-list",
 			 "table", FW_FAMILY_NAME " " FW_TABLE,
-			 "uid_set", fw_uid_set_name(p),
+			 "uid_set", mw_fw_uid_set_name(p),
 			 "ports", ports,
 			 "allow_loopback", p->allow_loopback,
 			 "users", users);
@@ -209,7 +209,7 @@ static void status_findings(struct mw_report *rep, const struct fw_live *l, int 
 			    NULL);
 		return;
 	}
-	if (!fw_live_matches(l))
+	if (!mw_fw_live_matches(l))
 		add_finding(rep, "firewall.policy-drift", MW_SEV_MEDIUM,
 			    "table inet mailwarden differs from the configured policy",
 			    "Run 'mailwarden firewall --apply' to install the current policy.",
@@ -254,7 +254,7 @@ enum mw_err mw_firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o
 			       action_names[act]);
 
 	if (act == MW_FW_REMOVE) {
-		e = fw_nft_remove(&removed, err, sizeof(err));
+		e = mw_fw_nft_remove(&removed, err, sizeof(err));
 		if (e)
 			return mw_fail(ctx, e, "%s", err);
 		/* Same keys as the other actions; the policy is not built, so
@@ -275,19 +275,19 @@ enum mw_err mw_firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o
 	if (mw_open_dir_at(AT_FDCWD, rootname, &rootfd) &&
 	    (rootfd = open(rootname, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return mw_fail(ctx, MW_ERR_IO, "--root %s: %s", rootname, strerror(errno));
-	e = fw_policy_build(&p, ctx->cfg, rootfd, rootname, report, err, sizeof(err));
+	e = mw_fw_policy_build(&p, ctx->cfg, rootfd, rootname, report, err, sizeof(err));
 	if (e == MW_OK && act != MW_FW_DRYRUN)
 		persistent = unit_enabled(rootfd, rootname, where, sizeof(where));
 	close(rootfd);
 	if (e) {
-		fw_policy_free(&p);
+		mw_fw_policy_free(&p);
 		return mw_fail(ctx, e, "%s%s%s", ctx->cfg->path ? ctx->cfg->path : "",
 			       ctx->cfg->path ? ": " : "", err[0] ? err : mw_strerror(e));
 	}
 
 	data = policy_json(&p);
 	if (!data) {
-		fw_policy_free(&p);
+		mw_fw_policy_free(&p);
 		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 	}
 	for (c = 0; null_keys[c]; c++)
@@ -299,7 +299,7 @@ enum mw_err mw_firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o
 		struct mw_buf b;
 
 		mw_buf_init(&b, 1u << 20);
-		e = fw_policy_render(&p, &b);
+		e = mw_fw_policy_render(&p, &b);
 		if (!e) {
 			if (ctx->format == MW_FMT_TEXT) {
 				if (fputs(mw_buf_str(&b), ctx->out) == EOF)
@@ -309,28 +309,28 @@ enum mw_err mw_firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o
 			json_object_set_new(data, "ruleset", json_string(mw_buf_str(&b)));
 		}
 		mw_buf_free(&b);
-		fw_policy_free(&p);
+		mw_fw_policy_free(&p);
 		mw_report_set_data(report, CHECK, data, render_text);
 		return e ? mw_fail(ctx, e, "cannot write the ruleset") : MW_OK;
 	}
 
 	if (act == MW_FW_APPLY) {
-		e = fw_nft_apply(&p, &chg, err, sizeof(err));
+		e = mw_fw_nft_apply(&p, &chg, err, sizeof(err));
 		if (e) {
-			fw_policy_free(&p);
+			mw_fw_policy_free(&p);
 			json_decref(data);
 			return mw_fail(ctx, e, "%s", err);
 		}
-		json_object_set_new(data, "change", json_string(fw_change_name(chg)));
+		json_object_set_new(data, "change", json_string(mw_fw_change_name(chg)));
 	}
-	e = fw_nft_read(&p, &l, err, sizeof(err));
+	e = mw_fw_nft_read(&p, &l, err, sizeof(err));
 	if (e) {
-		fw_policy_free(&p);
+		mw_fw_policy_free(&p);
 		json_decref(data);
 		return mw_fail(ctx, e, "%s", err);
 	}
 	json_object_set_new(data, "present", json_boolean(l.present));
-	json_object_set_new(data, "matches_policy", json_boolean(fw_live_matches(&l)));
+	json_object_set_new(data, "matches_policy", json_boolean(mw_fw_live_matches(&l)));
 	if (l.diff[0])
 		json_object_set_new(data, "difference", json_string(l.diff));
 	if (l.present)
@@ -352,12 +352,12 @@ enum mw_err mw_firewall_run(struct mw_ctx *ctx, const struct mw_firewall_opts *o
 		if (!persistent)
 			mw_report_note(report, CHECK,
 				       "rules are live but not persistent: systemctl enable " UNIT_NAME);
-		if (!fw_live_matches(&l))
+		if (!mw_fw_live_matches(&l))
 			mw_report_error(report, CHECK, NULL, 0, MW_ERR_INTERNAL,
 					"after --apply the table still differs: %s", l.diff);
 	}
-	fw_live_free(&l);
-	fw_policy_free(&p);
+	mw_fw_live_free(&l);
+	mw_fw_policy_free(&p);
 	mw_report_set_data(report, CHECK, data, render_text);
 	return MW_OK;
 }

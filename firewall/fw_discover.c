@@ -83,7 +83,7 @@ static void on_user(void *arg, const char *raw, unsigned long line, const char *
 			       d->path, line, directive, raw);
 		return;
 	}
-	if (fw_resolve_user(spec, &uid, name, sizeof(name))) {
+	if (mw_fw_resolve_user(spec, &uid, name, sizeof(name))) {
 		mw_report_note(d->r, CHECK, "%s:%lu: %s user '%s' does not exist; not blocked",
 			       d->path, line, d->kind, spec);
 		return;
@@ -101,7 +101,7 @@ static void on_user(void *arg, const char *raw, unsigned long line, const char *
 	/* A cut source is still informative. */
 	if (snprintf(src, sizeof(src), "%s %s:%lu", d->kind, d->path, line) < 0)
 		src[0] = '\0';
-	e = fw_policy_add_uid(d->p, uid, name, src);
+	e = mw_fw_policy_add_uid(d->p, uid, name, src);
 	if (e && !d->err) {
 		d->err = e;
 		mw_report_error(d->r, CHECK, d->path, line, e,
@@ -146,8 +146,8 @@ static void parse_fd(struct discover *d, int fd, enum parser which)
 					MW_MAX_TEXT_FILE);
 		switch (which) {
 		case P_FPM: mw_fpm_parse_pool_users(b.data, b.len, &cb); break;
-		case P_APACHE: fw_parse_apache(b.data, b.len, &cb); break;
-		case P_NGINX: fw_parse_nginx(b.data, b.len, &cb); break;
+		case P_APACHE: mw_fw_parse_apache(b.data, b.len, &cb); break;
+		case P_NGINX: mw_fw_parse_nginx(b.data, b.len, &cb); break;
 		}
 	}
 	mw_buf_free(&b);
@@ -287,7 +287,7 @@ static void discover_apache(struct discover *d)
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
 	if (mw_open_beneath(d->rootfd, "/etc/apache2/envvars", 0, &fd, NULL) == MW_OK) {
 		if (mw_read_fd_capped(fd, &b, MW_MAX_TEXT_FILE, NULL) == MW_OK &&
-		    !fw_parse_apache_envvars(b.data, b.len, "APACHE_RUN_USER",
+		    !mw_fw_parse_apache_envvars(b.data, b.len, "APACHE_RUN_USER",
 					     d->run_user, sizeof(d->run_user)))
 			d->run_user[0] = '\0';
 		close(fd);
@@ -308,7 +308,7 @@ static enum mw_err check_users(const struct mw_strlist *l, const char *key,
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
-		if (fw_resolve_user(l->v[i], &uid, NULL, 0)) {
+		if (mw_fw_resolve_user(l->v[i], &uid, NULL, 0)) {
 			snprintf(err, errlen, "%s: unknown user '%s' (no such user on this host)",
 				 key, l->v[i]);
 			return MW_ERR_CONFIG;
@@ -331,7 +331,7 @@ static enum mw_err add_list(struct fw_policy *p, const struct mw_strlist *l,
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
-		if (fw_resolve_user(l->v[i], &uid, name, sizeof(name)))
+		if (mw_fw_resolve_user(l->v[i], &uid, name, sizeof(name)))
 			continue;	/* checked before */
 		if (never && uid == 0) {
 			mw_report_note(r, CHECK, "%s: root is never blocked", key);
@@ -343,14 +343,14 @@ static enum mw_err add_list(struct fw_policy *p, const struct mw_strlist *l,
 			continue;
 		}
 		snprintf(src, sizeof(src), "config %s", key);
-		e = fw_policy_add_uid(p, uid, name, src);
+		e = mw_fw_policy_add_uid(p, uid, name, src);
 		if (e)
 			return e;
 	}
 	return MW_OK;
 }
 
-enum mw_err fw_policy_build(struct fw_policy *p, const struct mw_config *cfg,
+enum mw_err mw_fw_policy_build(struct fw_policy *p, const struct mw_config *cfg,
 			    int rootfd, const char *rootname, struct mw_report *r,
 			    char *err, size_t errlen)
 {
@@ -360,9 +360,9 @@ enum mw_err fw_policy_build(struct fw_policy *p, const struct mw_config *cfg,
 	uid_t uid;
 	size_t i;
 
-	fw_policy_init(p, cfg->fw_mode);
+	mw_fw_policy_init(p, cfg->fw_mode);
 	p->allow_loopback = cfg->fw_allow_loopback;
-	e = fw_policy_set_ports(p, &cfg->fw_ports, err, errlen);
+	e = mw_fw_policy_set_ports(p, &cfg->fw_ports, err, errlen);
 	if (!e)
 		e = check_users(&cfg->web_users, "[general] web_users", err, errlen);
 	if (!e)
@@ -378,12 +378,12 @@ enum mw_err fw_policy_build(struct fw_policy *p, const struct mw_config *cfg,
 	d.rootfd = rootfd;
 	d.rootname = rootname;
 	for (i = 0; i < cfg->fw_mta_users.n; i++) {
-		if (fw_resolve_user(cfg->fw_mta_users.v[i], &uid, name, sizeof(name)))
+		if (mw_fw_resolve_user(cfg->fw_mta_users.v[i], &uid, name, sizeof(name)))
 			continue;
 		if (d.n_mta < sizeof(d.mta_uids) / sizeof(d.mta_uids[0]))
 			d.mta_uids[d.n_mta++] = uid;
 		if (p->mode == MW_FW_ALLOW_LIST) {
-			e = fw_policy_add_uid(p, uid, name, "mta");
+			e = mw_fw_policy_add_uid(p, uid, name, "mta");
 			if (e)
 				return e;
 		}
@@ -391,15 +391,15 @@ enum mw_err fw_policy_build(struct fw_policy *p, const struct mw_config *cfg,
 
 	if (p->mode == MW_FW_ALLOW_LIST) {
 		if (cfg->fw_allow_root) {
-			e = fw_policy_add_uid(p, 0, "root", "config [firewall] allow_root");
+			e = mw_fw_policy_add_uid(p, 0, "root", "config [firewall] allow_root");
 			if (e)
 				return e;
 		}
 		return add_list(p, &cfg->fw_allow_users, "[firewall] allow_users", NULL, r);
 	}
 
-	if (fw_resolve_user("www-data", &uid, name, sizeof(name)) == 0) {
-		e = fw_policy_add_uid(p, uid, name, "default");
+	if (mw_fw_resolve_user("www-data", &uid, name, sizeof(name)) == 0) {
+		e = mw_fw_policy_add_uid(p, uid, name, "default");
 		if (e)
 			return e;
 	} else {

@@ -1,7 +1,7 @@
 /*
  * The nftables backend (fw_nft.h): one netlink socket, the policy as
  * nftnl objects, and the batches that apply or remove it with every ACK
- * checked. Reading what the kernel has is fw_nft_read.c.
+ * checked. Reading what the kernel has is mw_fw_nft_read.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,7 +23,7 @@
 
 /* A netlink failure (errnum) while doing what, as text in err; the error
  * class for it (permission, no nf_tables in the kernel, or network). */
-enum mw_err fw_nft_nl_errno(int errnum, const char *what, char *err, size_t errlen)
+enum mw_err mw_fw_nft_nl_errno(int errnum, const char *what, char *err, size_t errlen)
 {
 	switch (errnum) {
 	case EPERM:
@@ -44,7 +44,7 @@ enum mw_err fw_nft_nl_errno(int errnum, const char *what, char *err, size_t errl
 }
 
 /* Close the socket and free the buffer of n; n is zeroed. */
-void fw_nft_nl_close(struct nl *n)
+void mw_fw_nft_nl_close(struct nl *n)
 {
 	if (n->sock)
 		mnl_socket_close(n->sock);
@@ -53,7 +53,7 @@ void fw_nft_nl_close(struct nl *n)
 }
 
 /* Open a netfilter netlink socket with a receive timeout into n. */
-enum mw_err fw_nft_nl_open(struct nl *n, char *err, size_t errlen)
+enum mw_err mw_fw_nft_nl_open(struct nl *n, char *err, size_t errlen)
 {
 	struct timeval tv = { NL_TIMEOUT_S, 0 };
 
@@ -63,15 +63,15 @@ enum mw_err fw_nft_nl_open(struct nl *n, char *err, size_t errlen)
 		return MW_ERR_NOMEM;
 	n->sock = mnl_socket_open(NETLINK_NETFILTER);
 	if (!n->sock) {
-		enum mw_err e = fw_nft_nl_errno(errno, "netlink socket", err, errlen);
+		enum mw_err e = mw_fw_nft_nl_errno(errno, "netlink socket", err, errlen);
 
-		fw_nft_nl_close(n);
+		mw_fw_nft_nl_close(n);
 		return e;
 	}
 	if (mnl_socket_bind(n->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		enum mw_err e = fw_nft_nl_errno(errno, "netlink bind", err, errlen);
+		enum mw_err e = mw_fw_nft_nl_errno(errno, "netlink bind", err, errlen);
 
-		fw_nft_nl_close(n);
+		mw_fw_nft_nl_close(n);
 		return e;
 	}
 	/* A kernel that never answers must not hang a boot unit. */
@@ -86,7 +86,7 @@ enum mw_err fw_nft_nl_open(struct nl *n, char *err, size_t errlen)
  * Send one request (dump or get) and run cb over the answers until
  * NLMSG_DONE or the ACK. Returns 0 or an errno value.
  */
-int fw_nft_nl_query(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+int mw_fw_nft_nl_query(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	int ret;
 
@@ -144,7 +144,7 @@ static struct nftnl_set *make_set(const struct fw_policy *p, int uids, size_t fr
 		return NULL;
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, uids ? fw_uid_set_name(p) : FW_SET_PORTS);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, uids ? mw_fw_uid_set_name(p) : FW_SET_PORTS);
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, 0);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, uids ? NFT_TYPE_UID : NFT_TYPE_INET_SERVICE);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, uids ? sizeof(uint32_t) : sizeof(uint16_t));
@@ -229,7 +229,7 @@ static struct nftnl_expr *lookup(const char *set, uint32_t id, uint32_t flags)
  *   meta l4proto tcp, tcp dport @smtp_ports, [oif != lo,] meta skuid [!=] @uids
  *   then: limit + counter + log (FW_RULE_LOG), counter + reject (FW_RULE_REJECT)
  */
-struct nftnl_rule *fw_nft_make_rule(const struct fw_policy *p, unsigned i)
+struct nftnl_rule *mw_fw_nft_make_rule(const struct fw_policy *p, unsigned i)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nftnl_udata_buf *ud;
@@ -260,7 +260,7 @@ struct nftnl_rule *fw_nft_make_rule(const struct fw_policy *p, unsigned i)
 		bad |= add_expr(r, cmp(NFT_CMP_NEQ, &lo, sizeof(lo)));
 	}
 	bad |= add_expr(r, meta_load(NFT_META_SKUID));
-	bad |= add_expr(r, lookup(fw_uid_set_name(p), SET_ID_UIDS,
+	bad |= add_expr(r, lookup(mw_fw_uid_set_name(p), SET_ID_UIDS,
 				  p->mode == MW_FW_ALLOW_LIST ? NFT_LOOKUP_F_INV : 0));
 	if (i == FW_RULE_LOG) {
 		e = nftnl_expr_alloc("limit");
@@ -292,7 +292,7 @@ struct nftnl_rule *fw_nft_make_rule(const struct fw_policy *p, unsigned i)
 	bad |= add_expr(r, e);
 
 	ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
-	if (!ud || !nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, fw_rule_comment(p, i)))
+	if (!ud || !nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, mw_fw_rule_comment(p, i)))
 		bad = 1;
 	else
 		nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud),
@@ -393,7 +393,7 @@ static enum mw_err batch_send(struct batch *bt, int *errnum, char *err, size_t e
 	}
 	if (mnl_socket_sendto(n->sock, mnl_nlmsg_batch_head(bt->b),
 			      mnl_nlmsg_batch_size(bt->b)) < 0)
-		return fw_nft_nl_errno(errno, "sending netlink batch", err, errlen);
+		return mw_fw_nft_nl_errno(errno, "sending netlink batch", err, errlen);
 	rbuf = malloc(FW_NL_BUF);
 	if (!rbuf)
 		return MW_ERR_NOMEM;
@@ -406,7 +406,7 @@ static enum mw_err batch_send(struct batch *bt, int *errnum, char *err, size_t e
 			if (failed && (errno == EAGAIN || errno == EWOULDBLOCK))
 				break;
 			free(rbuf);
-			return fw_nft_nl_errno(errno == EAGAIN ? ETIMEDOUT : errno,
+			return mw_fw_nft_nl_errno(errno == EAGAIN ? ETIMEDOUT : errno,
 					"reading netlink ACKs", err, errlen);
 		}
 		len = (int)ret;
@@ -511,7 +511,7 @@ out:
 	nftnl_set_free(s);
 }
 
-const char *fw_change_name(enum fw_change c)
+const char *mw_fw_change_name(enum fw_change c)
 {
 	switch (c) {
 	case FW_UNCHANGED: return "unchanged";
@@ -544,7 +544,7 @@ static void put_everything(struct batch *bt, const struct fw_policy *p)
 	}
 	nftnl_chain_free(c);
 	for (i = 0; i < FW_NRULES; i++) {
-		struct nftnl_rule *r = fw_nft_make_rule(p, i);
+		struct nftnl_rule *r = mw_fw_nft_make_rule(p, i);
 
 		nlh = batch_msg(bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND,
 				i == FW_RULE_LOG ? "add log rule" : "add reject rule");
@@ -558,7 +558,7 @@ static void put_everything(struct batch *bt, const struct fw_policy *p)
 	}
 }
 
-enum mw_err fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
+enum mw_err mw_fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
 			 char *err, size_t errlen)
 {
 	struct fw_live l;
@@ -569,11 +569,11 @@ enum mw_err fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
 	int errnum;
 
 	*chg = FW_UNCHANGED;
-	e = fw_nft_nl_open(&n, err, errlen);
+	e = mw_fw_nft_nl_open(&n, err, errlen);
 	if (e)
 		return e;
-	e = fw_nft_read_with(&n, p, &l, err, errlen);
-	if (e || fw_live_matches(&l))
+	e = mw_fw_nft_read_with(&n, p, &l, err, errlen);
+	if (e || mw_fw_live_matches(&l))
 		goto out;
 	buf = malloc(FW_NL_BUF);
 	if (!buf) {
@@ -602,12 +602,12 @@ enum mw_err fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
 	batch_free(&bt);
 	free(buf);
 out:
-	fw_live_free(&l);
-	fw_nft_nl_close(&n);
+	mw_fw_live_free(&l);
+	mw_fw_nft_nl_close(&n);
 	return e;
 }
 
-enum mw_err fw_nft_remove(int *removed, char *err, size_t errlen)
+enum mw_err mw_fw_nft_remove(int *removed, char *err, size_t errlen)
 {
 	struct batch bt;
 	struct nl n;
@@ -616,17 +616,17 @@ enum mw_err fw_nft_remove(int *removed, char *err, size_t errlen)
 	int errnum;
 
 	*removed = 0;
-	e = fw_nft_nl_open(&n, err, errlen);
+	e = mw_fw_nft_nl_open(&n, err, errlen);
 	if (e)
 		return e;
 	buf = malloc(FW_NL_BUF);
 	if (!buf) {
-		fw_nft_nl_close(&n);
+		mw_fw_nft_nl_close(&n);
 		return MW_ERR_NOMEM;
 	}
 	if (batch_start(&bt, &n, buf)) {
 		free(buf);
-		fw_nft_nl_close(&n);
+		mw_fw_nft_nl_close(&n);
 		return MW_ERR_NOMEM;
 	}
 	put_table(&bt, NFT_MSG_DELTABLE, 0, "delete table");
@@ -639,6 +639,6 @@ enum mw_err fw_nft_remove(int *removed, char *err, size_t errlen)
 		err[0] = '\0';
 	}
 	free(buf);
-	fw_nft_nl_close(&n);
+	mw_fw_nft_nl_close(&n);
 	return e;
 }

@@ -35,15 +35,15 @@ struct fw_live {
 };
 
 /* 1 when the live table is exactly the policy. */
-int fw_live_matches(const struct fw_live *l);
-void fw_live_free(struct fw_live *l);
+int mw_fw_live_matches(const struct fw_live *l);
+void mw_fw_live_free(struct fw_live *l);
 
 /*
  * Read table inet mailwarden and compare it with p. A missing table is not
  * an error (present = 0). Errors: MW_ERR_PRIV (needs CAP_NET_ADMIN),
  * MW_ERR_UNSUPPORTED (no nf_tables), MW_ERR_NET; message in err.
  */
-enum mw_err fw_nft_read(const struct fw_policy *p, struct fw_live *l,
+enum mw_err mw_fw_nft_read(const struct fw_policy *p, struct fw_live *l,
 			char *err, size_t errlen);
 
 enum fw_change {
@@ -54,7 +54,7 @@ enum fw_change {
 				 * counters kept */
 };
 
-const char *fw_change_name(enum fw_change c);
+const char *mw_fw_change_name(enum fw_change c);
 
 /*
  * Make the kernel hold exactly p, in one batch: nothing when it already
@@ -64,10 +64,10 @@ const char *fw_change_name(enum fw_change c);
  * A refused batch changes nothing; err then holds the kernel's reason and
  * the message it refused.
  */
-enum mw_err fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
+enum mw_err mw_fw_nft_apply(const struct fw_policy *p, enum fw_change *chg,
 			 char *err, size_t errlen);
 
 /* Delete table inet mailwarden (only it). *removed = 0 when it was absent. */
-enum mw_err fw_nft_remove(int *removed, char *err, size_t errlen);
+enum mw_err mw_fw_nft_remove(int *removed, char *err, size_t errlen);
 
 #endif

@@ -104,7 +104,7 @@ static int set_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	}
 	name = nftnl_set_get_str(s, NFTNL_SET_NAME);
-	uids = name && strcmp(name, fw_uid_set_name(st->p)) == 0;
+	uids = name && strcmp(name, mw_fw_uid_set_name(st->p)) == 0;
 	if (name && (uids || strcmp(name, FW_SET_PORTS) == 0) &&
 	    nftnl_set_get_u32(s, NFTNL_SET_KEY_TYPE) ==
 		    (uids ? NFT_TYPE_UID : NFT_TYPE_INET_SERVICE) &&
@@ -151,7 +151,7 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	}
 	name = nftnl_set_get_str(s, NFTNL_SET_NAME);
-	uids = name && strcmp(name, fw_uid_set_name(st->p)) == 0;
+	uids = name && strcmp(name, mw_fw_uid_set_name(st->p)) == 0;
 	it = nftnl_set_elems_iter_create(s);
 	while (it && (e = nftnl_set_elems_iter_next(it))) {
 		key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &klen);
@@ -295,7 +295,7 @@ static int dump(struct nl *n, uint16_t type, mnl_cb_t cb, struct read_state *st,
 	nlh = nftnl_nlmsg_build_hdr(n->buf, type, NFPROTO_INET, NLM_F_DUMP, ++n->seq);
 	if (payload)
 		payload(nlh, st->p, arg);
-	return fw_nft_nl_query(n, nlh, cb, st);
+	return mw_fw_nft_nl_query(n, nlh, cb, st);
 }
 
 static void payload_table_only(struct nlmsghdr *nlh, const struct fw_policy *p, int arg)
@@ -319,7 +319,7 @@ static void payload_elems(struct nlmsghdr *nlh, const struct fw_policy *p, int u
 		return;
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, uids ? fw_uid_set_name(p) : FW_SET_PORTS);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, uids ? mw_fw_uid_set_name(p) : FW_SET_PORTS);
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
 }
@@ -338,13 +338,13 @@ static void payload_rules(struct nlmsghdr *nlh, const struct fw_policy *p, int a
 	nftnl_rule_free(r);
 }
 
-int fw_live_matches(const struct fw_live *l)
+int mw_fw_live_matches(const struct fw_live *l)
 {
 	return l->present && !l->dormant && l->chain_ok && l->sets_ok && l->rules_ok &&
 	       l->ports_ok && l->uids_ok;
 }
 
-void fw_live_free(struct fw_live *l)
+void mw_fw_live_free(struct fw_live *l)
 {
 	free(l->uids);
 	l->uids = NULL;
@@ -380,8 +380,8 @@ static void compare_elems(const struct fw_policy *p, struct fw_live *l)
 }
 
 /* The kernel's table, chain, sets, elements and rules read over n into l
- * and compared with p (fw_live_matches()). */
-enum mw_err fw_nft_read_with(struct nl *n, const struct fw_policy *p, struct fw_live *l,
+ * and compared with p (mw_fw_live_matches()). */
+enum mw_err mw_fw_nft_read_with(struct nl *n, const struct fw_policy *p, struct fw_live *l,
 			     char *err, size_t errlen)
 {
 	struct read_state st;
@@ -395,11 +395,11 @@ enum mw_err fw_nft_read_with(struct nl *n, const struct fw_policy *p, struct fw_
 	st.l = l;
 	rc = dump(n, NFT_MSG_GETTABLE, table_cb, &st, NULL, 0);
 	if (rc)
-		return fw_nft_nl_errno(rc, "reading nftables tables", err, errlen);
+		return mw_fw_nft_nl_errno(rc, "reading nftables tables", err, errlen);
 	if (!l->present)
 		return MW_OK;
 	for (i = 0; i < FW_NRULES; i++) {
-		st.want[i] = fw_nft_make_rule(p, i);
+		st.want[i] = mw_fw_nft_make_rule(p, i);
 		if (!st.want[i])
 			st.oom = 1;
 	}
@@ -417,7 +417,7 @@ enum mw_err fw_nft_read_with(struct nl *n, const struct fw_policy *p, struct fw_
 		if (!st.found_ports || !st.found_uids) {
 			l->sets_ok = 0;
 			note_diff(l, "set '%s' missing", !st.found_ports ? FW_SET_PORTS :
-				  fw_uid_set_name(p));
+				  mw_fw_uid_set_name(p));
 		}
 		if (st.nrules != FW_NRULES) {
 			l->rules_ok = 0;
@@ -425,7 +425,7 @@ enum mw_err fw_nft_read_with(struct nl *n, const struct fw_policy *p, struct fw_
 		}
 		compare_elems(p, l);
 	} else if (rc) {
-		e = fw_nft_nl_errno(rc, "reading table inet " FW_TABLE, err, errlen);
+		e = mw_fw_nft_nl_errno(rc, "reading table inet " FW_TABLE, err, errlen);
 	}
 	for (i = 0; i < FW_NRULES; i++)
 		nftnl_rule_free(st.want[i]);
@@ -434,17 +434,17 @@ enum mw_err fw_nft_read_with(struct nl *n, const struct fw_policy *p, struct fw_
 	return e;
 }
 
-enum mw_err fw_nft_read(const struct fw_policy *p, struct fw_live *l,
+enum mw_err mw_fw_nft_read(const struct fw_policy *p, struct fw_live *l,
 			char *err, size_t errlen)
 {
 	struct nl n;
 	enum mw_err e;
 
 	memset(l, 0, sizeof(*l));
-	e = fw_nft_nl_open(&n, err, errlen);
+	e = mw_fw_nft_nl_open(&n, err, errlen);
 	if (e)
 		return e;
-	e = fw_nft_read_with(&n, p, l, err, errlen);
-	fw_nft_nl_close(&n);
+	e = mw_fw_nft_read_with(&n, p, l, err, errlen);
+	mw_fw_nft_nl_close(&n);
 	return e;
 }

@@ -60,14 +60,14 @@ static void on_problem(void *arg, unsigned long line, const char *msg)
 	problem(arg, line, msg);
 }
 
-void fw_parse_apache(const char *text, size_t len, const struct mw_sysconf_cb *cb)
+void mw_fw_parse_apache(const char *text, size_t len, const struct mw_sysconf_cb *cb)
 {
 	const struct mw_webconf_cb wcb = { (void *)cb, on_apache_user, on_problem };
 
 	mw_apache_conf_parse(text, len, apache_users, &wcb);
 }
 
-int fw_parse_apache_envvars(const char *text, size_t len, const char *var,
+int mw_fw_parse_apache_envvars(const char *text, size_t len, const char *var,
 			    char *out, size_t outlen)
 {
 	size_t vlen = strlen(var), n, vn;
@@ -128,7 +128,7 @@ static void on_nginx_user(void *arg, const char *name, const char *v, size_t vn,
 		cb->user(cb->arg, user, line, name);
 }
 
-void fw_parse_nginx(const char *text, size_t len, const struct mw_sysconf_cb *cb)
+void mw_fw_parse_nginx(const char *text, size_t len, const struct mw_sysconf_cb *cb)
 {
 	const struct mw_webconf_cb wcb = { (void *)cb, on_nginx_user, on_problem };
 

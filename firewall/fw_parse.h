@@ -19,7 +19,7 @@
  * SuexecUserGroup, AssignUserID (mpm-itk) and User (case-insensitive
  * directive names, "#" comments, quoted arguments).
  */
-void fw_parse_apache(const char *text, size_t len, const struct mw_sysconf_cb *cb);
+void mw_fw_parse_apache(const char *text, size_t len, const struct mw_sysconf_cb *cb);
 
 /*
  * Apache envvars (a shell fragment): the value assigned to var by lines
@@ -27,13 +27,13 @@ void fw_parse_apache(const char *text, size_t len, const struct mw_sysconf_cb *c
  * terminated) and returns 1 when found, 0 otherwise; the last assignment
  * wins. Values with shell expansions ($, `) are not taken.
  */
-int fw_parse_apache_envvars(const char *text, size_t len, const char *var,
+int mw_fw_parse_apache_envvars(const char *text, size_t len, const char *var,
 			    char *out, size_t outlen);
 
 /*
  * nginx main configuration: reports the first argument of the "user"
  * directive in the main context (not inside any block).
  */
-void fw_parse_nginx(const char *text, size_t len, const struct mw_sysconf_cb *cb);
+void mw_fw_parse_nginx(const char *text, size_t len, const struct mw_sysconf_cb *cb);
 
 #endif

@@ -9,12 +9,12 @@
 /* nft(8) breaks set elements after every fifth one. */
 #define NFT_ELEMS_PER_LINE 5
 
-const char *fw_uid_set_name(const struct fw_policy *p)
+const char *mw_fw_uid_set_name(const struct fw_policy *p)
 {
 	return p->mode == MW_FW_ALLOW_LIST ? "allowed_uids" : "blocked_uids";
 }
 
-const char *fw_rule_comment(const struct fw_policy *p, unsigned i)
+const char *mw_fw_rule_comment(const struct fw_policy *p, unsigned i)
 {
 	if (p->mode == MW_FW_ALLOW_LIST)
 		return i == FW_RULE_LOG ?
@@ -25,13 +25,13 @@ const char *fw_rule_comment(const struct fw_policy *p, unsigned i)
 		"mailwarden: web users may not connect to SMTP ports";
 }
 
-void fw_policy_init(struct fw_policy *p, enum mw_fw_mode mode)
+void mw_fw_policy_init(struct fw_policy *p, enum mw_fw_mode mode)
 {
 	memset(p, 0, sizeof(*p));
 	p->mode = mode;
 }
 
-void fw_policy_free(struct fw_policy *p)
+void mw_fw_policy_free(struct fw_policy *p)
 {
 	free(p->users);
 	p->users = NULL;
@@ -54,14 +54,14 @@ static size_t uid_slot(const struct fw_policy *p, uid_t uid)
 	return lo;
 }
 
-int fw_policy_has_uid(const struct fw_policy *p, uid_t uid)
+int mw_fw_policy_has_uid(const struct fw_policy *p, uid_t uid)
 {
 	size_t i = uid_slot(p, uid);
 
 	return i < p->nusers && p->users[i].uid == uid;
 }
 
-enum mw_err fw_policy_add_uid(struct fw_policy *p, uid_t uid, const char *name,
+enum mw_err mw_fw_policy_add_uid(struct fw_policy *p, uid_t uid, const char *name,
 			      const char *source)
 {
 	struct fw_user *u;
@@ -107,7 +107,7 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-enum mw_err fw_policy_set_ports(struct fw_policy *p, const struct mw_strlist *ports,
+enum mw_err mw_fw_policy_set_ports(struct fw_policy *p, const struct mw_strlist *ports,
 				char *err, size_t errlen)
 {
 	unsigned long v;
@@ -139,7 +139,7 @@ enum mw_err fw_policy_set_ports(struct fw_policy *p, const struct mw_strlist *po
 	return MW_OK;
 }
 
-int fw_resolve_user(const char *spec, uid_t *uid, char *name, size_t namelen)
+int mw_fw_resolve_user(const char *spec, uid_t *uid, char *name, size_t namelen)
 {
 	unsigned long v;
 
@@ -187,7 +187,7 @@ static enum mw_err put_elements(struct mw_buf *out, const unsigned long *v, size
 	return e;
 }
 
-enum mw_err fw_policy_render(const struct fw_policy *p, struct mw_buf *out)
+enum mw_err mw_fw_policy_render(const struct fw_policy *p, struct mw_buf *out)
 {
 	unsigned long *v;
 	enum mw_err e;
@@ -205,7 +205,7 @@ enum mw_err fw_policy_render(const struct fw_policy *p, struct mw_buf *out)
 	if (!e)
 		e = put_elements(out, v, p->nports);
 	if (!e)
-		e = mw_buf_printf(out, "\t}\n\n\tset %s {\n\t\ttype uid\n", fw_uid_set_name(p));
+		e = mw_buf_printf(out, "\t}\n\n\tset %s {\n\t\ttype uid\n", mw_fw_uid_set_name(p));
 	for (i = 0; i < p->nusers; i++)
 		v[i] = p->users[i].uid;
 	if (!e)
@@ -213,7 +213,7 @@ enum mw_err fw_policy_render(const struct fw_policy *p, struct mw_buf *out)
 	free(v);
 	snprintf(match, sizeof(match), "tcp dport @%s %smeta skuid %s@%s",
 		 FW_SET_PORTS, p->allow_loopback ? "oif != \"lo\" " : "", inv,
-		 fw_uid_set_name(p));
+		 mw_fw_uid_set_name(p));
 	if (!e)
 		e = mw_buf_printf(out, "\t}\n\n\tchain %s {\n"
 				  "\t\ttype filter hook output priority filter; policy accept;\n",
@@ -222,10 +222,10 @@ enum mw_err fw_policy_render(const struct fw_policy *p, struct mw_buf *out)
 		e = mw_buf_printf(out, "\t\t%s limit rate %d/minute counter packets 0 bytes 0 "
 				  "log prefix \"%s\" flags skuid comment \"%s\"\n",
 				  match, FW_LOG_RATE, FW_LOG_PREFIX,
-				  fw_rule_comment(p, FW_RULE_LOG));
+				  mw_fw_rule_comment(p, FW_RULE_LOG));
 	if (!e)
 		e = mw_buf_printf(out, "\t\t%s counter packets 0 bytes 0 reject with tcp reset "
-				  "comment \"%s\"\n", match, fw_rule_comment(p, FW_RULE_REJECT));
+				  "comment \"%s\"\n", match, mw_fw_rule_comment(p, FW_RULE_REJECT));
 	if (!e)
 		e = mw_buf_puts(out, "\t}\n}\n");
 	return e;

@@ -63,28 +63,28 @@ struct fw_policy {
 };
 
 /* Name of the uid set for the policy's mode ("blocked_uids"/"allowed_uids"). */
-const char *fw_uid_set_name(const struct fw_policy *p);
+const char *mw_fw_uid_set_name(const struct fw_policy *p);
 /* The comment (rule userdata) of rule i, shown by nft list. */
-const char *fw_rule_comment(const struct fw_policy *p, unsigned i);
+const char *mw_fw_rule_comment(const struct fw_policy *p, unsigned i);
 
 /* Empty policy of the given mode. */
-void fw_policy_init(struct fw_policy *p, enum mw_fw_mode mode);
-void fw_policy_free(struct fw_policy *p);
+void mw_fw_policy_init(struct fw_policy *p, enum mw_fw_mode mode);
+void mw_fw_policy_free(struct fw_policy *p);
 
 /*
  * Add a uid (name may be NULL or ""). A uid already present keeps its first
  * source. MW_ERR_LIMIT past FW_MAX_USERS.
  */
-enum mw_err fw_policy_add_uid(struct fw_policy *p, uid_t uid, const char *name,
+enum mw_err mw_fw_policy_add_uid(struct fw_policy *p, uid_t uid, const char *name,
 			      const char *source);
 /* 1 when uid is in the set. */
-int fw_policy_has_uid(const struct fw_policy *p, uid_t uid);
+int mw_fw_policy_has_uid(const struct fw_policy *p, uid_t uid);
 
 /*
  * Parse [firewall] ports (numbers 1-65535) into p. On a bad entry returns
  * MW_ERR_CONFIG with a message in err.
  */
-enum mw_err fw_policy_set_ports(struct fw_policy *p, const struct mw_strlist *ports,
+enum mw_err mw_fw_policy_set_ports(struct fw_policy *p, const struct mw_strlist *ports,
 				char *err, size_t errlen);
 
 /*
@@ -93,7 +93,7 @@ enum mw_err fw_policy_set_ports(struct fw_policy *p, const struct mw_strlist *po
  * and fills *uid (and name, the passwd name or "" for a bare number), -1
  * when unknown or malformed.
  */
-int fw_resolve_user(const char *spec, uid_t *uid, char *name, size_t namelen);
+int mw_fw_resolve_user(const char *spec, uid_t *uid, char *name, size_t namelen);
 
 /*
  * Build the policy from cfg. rootfd/rootname say where the web-server
@@ -104,7 +104,7 @@ int fw_resolve_user(const char *spec, uid_t *uid, char *name, size_t namelen);
  * message in err); users found in web-server files that do not exist, and
  * unreadable files, become report notes or errors (r may be NULL).
  */
-enum mw_err fw_policy_build(struct fw_policy *p, const struct mw_config *cfg,
+enum mw_err mw_fw_policy_build(struct fw_policy *p, const struct mw_config *cfg,
 			    int rootfd, const char *rootname, struct mw_report *r,
 			    char *err, size_t errlen);
 
@@ -112,6 +112,6 @@ enum mw_err fw_policy_build(struct fw_policy *p, const struct mw_config *cfg,
  * The table as nft(8) prints it (`nft list table inet mailwarden` right
  * after --apply: counters 0), appended to out. Feedable to `nft -f`.
  */
-enum mw_err fw_policy_render(const struct fw_policy *p, struct mw_buf *out);
+enum mw_err mw_fw_policy_render(const struct fw_policy *p, struct mw_buf *out);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * mailwarden account USER (account.h): the report on one mailbox. The
- * logins come from the logs check's readers (ml_logs_feed), the forwards
+ * logins come from the logs check's readers (mw_ml_logs_feed), the forwards
  * from the forwarders check and the live Dovecot's Sieve scripts, the
  * queued mail from the queue check; each of those runs into a scratch
  * report and only what concerns USER is kept. The verdict weighs the
@@ -43,7 +43,7 @@ int mw_account_name_ok(const char *s)
 	return 1;
 }
 
-int acct_tool(const char *const argv[], const char *in, size_t inlen,
+int mw_acct_tool(const char *const argv[], const char *in, size_t inlen,
 	      struct mw_buf *out, char *why, size_t whylen)
 {
 	struct mw_buf err, sink;
@@ -73,7 +73,7 @@ int acct_tool(const char *const argv[], const char *in, size_t inlen,
 	return rc;
 }
 
-void acct_doveadm_argv(const struct acct_run *a, const char **argv, const char *const *args)
+void mw_acct_doveadm_argv(const struct acct_run *a, const char **argv, const char *const *args)
 {
 	size_t n = 0, i;
 
@@ -105,14 +105,14 @@ static void evidence(struct acct_run *a, int strong, const char *fmt, ...)
 		a->weak++;
 }
 
-int acct_sieve_get(const struct acct_run *a, const char *name, struct mw_buf *out)
+int mw_acct_sieve_get(const struct acct_run *a, const char *name, struct mw_buf *out)
 {
 	static const char head[] = "sieve script:\n";
 	const char *get[] = { "-f", "pager", "sieve", "get", "-u", a->o->user, name, NULL };
 	const char *argv[12];
 
-	acct_doveadm_argv(a, argv, get);
-	if (acct_tool(argv, NULL, 0, out, NULL, 0) != 0 || out->len < sizeof(head) - 1 ||
+	mw_acct_doveadm_argv(a, argv, get);
+	if (mw_acct_tool(argv, NULL, 0, out, NULL, 0) != 0 || out->len < sizeof(head) - 1 ||
 	    memcmp(out->data, head, sizeof(head) - 1) != 0)
 		return -1;
 	memmove(out->data, out->data + sizeof(head) - 1, out->len - (sizeof(head) - 1));
@@ -126,8 +126,8 @@ static void on_line(void *arg, const struct ml_line *l)
 {
 	struct acct_run *a = arg;
 
-	acct_logins_feed(&a->logins, l);
-	acct_sent_feed(&a->sent, l);
+	mw_acct_logins_feed(&a->logins, l);
+	mw_acct_sent_feed(&a->sent, l);
 }
 
 static enum mw_err read_logins(struct acct_run *a)
@@ -141,13 +141,13 @@ static enum mw_err read_logins(struct acct_run *a)
 	lo.journal = a->o->journal;
 	lo.journal_dir = a->o->journal_dir;
 	lo.root = a->o->root;
-	return ml_logs_feed(a->ctx, &lo, on_line, a);
+	return mw_ml_logs_feed(a->ctx, &lo, on_line, a);
 }
 
 /* --- forwarders ---------------------------------------------------------- */
 
 /* Copy the scratch report's errors into ours, under this check. */
-void acct_copy_errors(struct acct_run *a, struct mw_report *s, const char *what)
+void mw_acct_copy_errors(struct acct_run *a, struct mw_report *s, const char *what)
 {
 	size_t i;
 
@@ -192,7 +192,7 @@ static void read_forwarders(struct acct_run *a)
 		mw_report_free(s);
 		return;
 	}
-	acct_copy_errors(a, s, "forwarders");
+	mw_acct_copy_errors(a, s, "forwarders");
 	d = mw_report_data(s, "forwarders");
 	doms = json_object_get(d, "local_domains");
 	json_array_foreach(doms, i, v)
@@ -229,26 +229,26 @@ static void judge_script(struct acct_run *a, struct acct_script *sc, const char 
 	struct fwd_doc d;
 	size_t i;
 
-	fwd_doc_init(&d);
-	if (fwd_parse_sieve(&d, text, len) != MW_OK) {
-		fwd_doc_free(&d);
+	mw_fwd_doc_init(&d);
+	if (mw_fwd_parse_sieve(&d, text, len) != MW_OK) {
+		mw_fwd_doc_free(&d);
 		return;
 	}
 	for (i = 0; i < d.nfacts; i++) {
 		const struct fwd_fact *f = &d.facts[i];
 
 		if ((f->kind != FWD_REDIRECT && f->kind != FWD_FORWARD && f->kind != FWD_NOTIFY) ||
-		    f->disabled || !fwd_address_is_external(f->dest, &a->local_domains, NULL))
+		    f->disabled || !mw_fwd_address_is_external(f->dest, &a->local_domains, NULL))
 			continue;
 		sc->external = 1;
-		if (fwd_hide_for(&d, f))
+		if (mw_fwd_hide_for(&d, f))
 			sc->hides = 1;
 		if (sc->active)
 			evidence(a, sc->hides, "active Sieve script \"%s\" line %lu: %s to %s%s",
-				 sc->name, f->line, fwd_kind_name(f->kind), f->dest,
+				 sc->name, f->line, mw_fwd_kind_name(f->kind), f->dest,
 				 sc->hides ? ", and hides the original" : "");
 	}
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void read_sieve(struct acct_run *a)
@@ -264,8 +264,8 @@ static void read_sieve(struct acct_run *a)
 	if (a->o->root)
 		return;		/* a mounted image has no live Dovecot */
 	mw_buf_init(&out, ACCT_TOOL_OUT);
-	acct_doveadm_argv(a, argv, list);
-	if (acct_tool(argv, NULL, 0, &out, NULL, 0) != 0) {
+	mw_acct_doveadm_argv(a, argv, list);
+	if (mw_acct_tool(argv, NULL, 0, &out, NULL, 0) != 0) {
 		mw_report_note(a->r, CHECK, "doveadm sieve list -u %s failed: no Sieve scripts "
 			       "read (no Dovecot, no Pigeonhole, or no such user)", a->o->user);
 		mw_buf_free(&out);
@@ -291,7 +291,7 @@ static void read_sieve(struct acct_run *a)
 		if (sc->name[0] == '-')
 			mw_report_note(a->r, CHECK, "Sieve script \"%s\" not read: its name "
 				       "starts with '-'", sc->name);
-		else if (acct_sieve_get(a, sc->name, &text) == 0)
+		else if (mw_acct_sieve_get(a, sc->name, &text) == 0)
 			judge_script(a, sc, text.data ? text.data : "", text.len);
 		mw_buf_free(&text);
 	}
@@ -300,7 +300,7 @@ static void read_sieve(struct acct_run *a)
 
 /* --- queue ---------------------------------------------------------------- */
 
-void acct_queue_opts(const struct acct_run *a, struct mw_queue_opts *qo)
+void mw_acct_queue_opts(const struct acct_run *a, struct mw_queue_opts *qo)
 {
 	mw_queue_opts_init(qo, a->ctx->cfg);
 	if (a->o->exim) {
@@ -325,7 +325,7 @@ static void read_queue(struct acct_run *a)
 	s = mw_report_new("queue");
 	if (!s)
 		return;
-	acct_queue_opts(a, &qo);
+	mw_acct_queue_opts(a, &qo);
 	if (mw_queue_run(a->ctx, &qo, s) != MW_OK) {
 		mw_report_note(a->r, CHECK, "queue not read: %s", a->ctx->errmsg);
 		a->ctx->errmsg[0] = '\0';
@@ -353,8 +353,8 @@ static void read_queue(struct acct_run *a)
 static void judge(struct acct_run *a)
 {
 	const struct acct_logins *t = &a->logins;
-	size_t nets = acct_logins_networks_window(t), i;
-	int64_t newest = acct_logins_newest_network_time(t);
+	size_t nets = mw_acct_logins_networks_window(t), i;
+	int64_t newest = mw_acct_logins_newest_network_time(t);
 	json_t *v;
 
 	if (nets >= ACCT_MANY_NETS)
@@ -369,7 +369,7 @@ static void judge(struct acct_run *a)
 	json_array_foreach(a->files, i, v) {
 		json_int_t m = json_integer_value(json_object_get(v, "mtime"));
 
-		if (newest != INT64_MIN && acct_logins_networks(t) > 1 && m >= newest) {
+		if (newest != INT64_MIN && mw_acct_logins_networks(t) > 1 && m >= newest) {
 			json_object_set_new(v, "after_new_network", json_true());
 			evidence(a, 0, "%s changed after the first login from a new network",
 				 acct_jstr(v, "path"));
@@ -452,10 +452,10 @@ static enum mw_err account_run(struct acct_run *a)
 	snprintf(a->postfix_dir, sizeof(a->postfix_dir), "%s",
 		 o->postfix_config ? o->postfix_config : "/etc/postfix");
 	if (o->action == MW_ACCT_RESTORE) {
-		resp = acct_restore(a);
+		resp = mw_acct_restore(a);
 		data = json_pack("{s:o, s:o}", "user", mw_json_raw(o->user),
 				 "response", resp ? resp : json_null());
-		mw_report_set_data(a->r, CHECK, data, acct_render);
+		mw_report_set_data(a->r, CHECK, data, mw_acct_render);
 		return MW_OK;
 	}
 	if ((e = read_logins(a)) != MW_OK)
@@ -463,28 +463,28 @@ static enum mw_err account_run(struct acct_run *a)
 	read_forwarders(a);
 	read_sieve(a);
 	read_queue(a);
-	a->roundcube = acct_roundcube_read(a);
+	a->roundcube = mw_acct_roundcube_read(a);
 	judge(a);
 	if (compromised(a))
 		add_finding(a);
 	if (o->action == MW_ACCT_RESPOND)
-		resp = acct_respond(a);
+		resp = mw_acct_respond(a);
 	data = json_pack("{s:o, s:o, s:O, s:o, s:O, s:o, s:o, s:o, s:O, s:s, s:O, s:o}",
 			 "user", mw_json_raw(o->user),
-			 "logins", acct_logins_json(&a->logins),
+			 "logins", mw_acct_logins_json(&a->logins),
 			 "forwarders", a->forwarders,
 			 "sieve", a->sieve_read ? scripts_json(a) : json_null(),
 			 "files", a->files,
 			 "queued", a->queued >= 0 ? json_integer(a->queued) : json_null(),
 			 "sent", json_integer((json_int_t)a->logins.sent),
-			 "recipients", acct_sent_json(&a->sent),
+			 "recipients", mw_acct_sent_json(&a->sent),
 			 "roundcube", a->roundcube ? a->roundcube : json_null(),
 			 "verdict", compromised(a) ? "compromised" : "no sign of compromise",
 			 "evidence", a->evidence,
 			 "response", resp ? resp : json_null());
 	if (!data)
 		return mw_fail(a->ctx, MW_ERR_NOMEM, "out of memory");
-	mw_report_set_data(a->r, CHECK, data, acct_render);
+	mw_report_set_data(a->r, CHECK, data, mw_acct_render);
 	return MW_OK;
 }
 
@@ -504,14 +504,14 @@ enum mw_err mw_account_run(struct mw_ctx *ctx, const struct mw_account_opts *o,
 	a->forwarders = json_array();
 	a->files = json_array();
 	a->evidence = json_array();
-	acct_logins_init(&a->logins, o->user ? o->user : "");
-	(void)acct_sent_init(&a->sent, o->user ? o->user : "");
+	mw_acct_logins_init(&a->logins, o->user ? o->user : "");
+	(void)mw_acct_sent_init(&a->sent, o->user ? o->user : "");
 	ctx->report = report;
 	e = a->forwarders && a->files && a->evidence && a->sent.ids ? account_run(a)
 						     : mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
 	ctx->report = saved;
-	acct_logins_free(&a->logins);
-	acct_sent_free(&a->sent);
+	mw_acct_logins_free(&a->logins);
+	mw_acct_sent_free(&a->sent);
 	mw_strlist_clear(&a->local_domains);
 	for (i = 0; i < a->nscripts; i++)
 		free(a->scripts[i].name);

@@ -45,7 +45,7 @@ struct acct_run {
 	json_t *roundcube;	/* the Roundcube sites (roundcube.c) */
 	int strong, weak;	/* evidence weights of the verdict */
 	char dovecot_dir[1024], postfix_dir[1024];
-	char exim_path[1024];		/* the Exim found (acct_exim_validate) */
+	char exim_path[1024];		/* the Exim found (mw_acct_exim_validate) */
 };
 
 /*
@@ -53,11 +53,11 @@ struct acct_run {
  * (may be NULL) gets stdout. Returns the exit status, -1 when it could
  * not run or was killed; *why (if given) then holds stderr's first line.
  */
-int acct_tool(const char *const argv[], const char *in, size_t inlen,
+int mw_acct_tool(const char *const argv[], const char *in, size_t inlen,
 	      struct mw_buf *out, char *why, size_t whylen);
 
 /* "doveadm [-c CONF] ARGS..." into argv (at most 12 entries). */
-void acct_doveadm_argv(const struct acct_run *a, const char **argv, const char *const *args);
+void mw_acct_doveadm_argv(const struct acct_run *a, const char **argv, const char *const *args);
 
 /* The string at key k of object o, "" when absent or not a string. */
 static inline const char *acct_jstr(const json_t *o, const char *k)
@@ -69,26 +69,26 @@ static inline const char *acct_jstr(const json_t *o, const char *k)
 
 /* Copy the errors of a scratch report (another check's run) into a->r,
  * under this check, prefixed with what. */
-void acct_copy_errors(struct acct_run *a, struct mw_report *s, const char *what);
+void mw_acct_copy_errors(struct acct_run *a, struct mw_report *s, const char *what);
 
 /* The Sieve script name of a's user as Dovecot has it, byte for byte
  * (doveadm sieve get), into out. 0 or -1. */
-int acct_sieve_get(const struct acct_run *a, const char *name, struct mw_buf *out);
+int mw_acct_sieve_get(const struct acct_run *a, const char *name, struct mw_buf *out);
 
 /* --respond / --restore (respond.c): the "response" object, or NULL. */
-json_t *acct_respond(struct acct_run *a);
-json_t *acct_restore(struct acct_run *a);
+json_t *mw_acct_respond(struct acct_run *a);
+json_t *mw_acct_restore(struct acct_run *a);
 
 /* The Roundcube sites of this host and the account's sessions in them
  * (roundcube.c): a new array, never NULL unless out of memory. */
-json_t *acct_roundcube_read(struct acct_run *a);
+json_t *mw_acct_roundcube_read(struct acct_run *a);
 
 struct mw_queue_opts;
 /* The queue check's options for the account's MTA: Exim when --exim is
  * given, else Postfix when --postfix-config is, else whichever is here. */
-void acct_queue_opts(const struct acct_run *a, struct mw_queue_opts *qo);
+void mw_acct_queue_opts(const struct acct_run *a, struct mw_queue_opts *qo);
 
 /* Text renderer of the "account" data section (render.c). */
-int acct_render(FILE *out, const json_t *data, int color);
+int mw_acct_render(FILE *out, const json_t *data, int color);
 
 #endif

@@ -27,7 +27,7 @@
 #define EXIM_FILE	"mailwarden-exim-deny"
 #define EXIM_DEFAULT	"/etc/exim4/" EXIM_FILE
 
-int acct_exim_validate(struct acct_run *a, const char **prog, char *why, size_t wl)
+int mw_acct_exim_validate(struct acct_run *a, const char **prog, char *why, size_t wl)
 {
 	static const char *const bv[] = { "-bV", NULL };
 	enum mw_err e;
@@ -70,7 +70,7 @@ static int exim_deny_path(const char *conf, size_t n, char *path, size_t cap)
 	return -1;
 }
 
-void acct_block_exim(struct resp *p)
+void mw_acct_block_exim(struct resp *p)
 {
 	struct acct_run *a = p->a;
 	const char *prog = NULL, *slash;
@@ -79,19 +79,19 @@ void acct_block_exim(struct resp *p)
 	struct mw_buf conf;
 	int rc, dfd;
 
-	rc = acct_exim_validate(a, &prog, why, sizeof(why));
+	rc = mw_acct_exim_validate(a, &prog, why, sizeof(why));
 	/* No Exim installed is the usual case (Postfix and Exim exclude
 	 * each other): no step. An Exim asked for must run. */
 	if (rc < 0 && !a->o->exim)
 		return;
 	if (rc < 0) {
-		acct_fail(p, "block-exim", prog, why);
+		mw_acct_fail(p, "block-exim", prog, why);
 		return;
 	}
 	if (rc != 0) {
 		snprintf(what, sizeof(what), "%s -bV: the configuration does not validate, nothing "
 			 "changed in Exim", prog);
-		acct_fail(p, "block-exim", what, why);
+		mw_acct_fail(p, "block-exim", what, why);
 		return;
 	}
 	rc = mw_exim(prog, bp, 0, &conf, why, sizeof(why)) == MW_OK ? 0 : -1;
@@ -101,7 +101,7 @@ void acct_block_exim(struct resp *p)
 			 "drop authenticated = * condition = ${lookup{$authenticated_id}lsearch{%s}"
 			 "{yes}{no}} and create the file empty (see mailwarden(8))",
 			 prog, EXIM_FILE, EXIM_DEFAULT);
-		acct_fail(p, "block-exim", what, rc != 0 ? why : "not configured");
+		mw_acct_fail(p, "block-exim", what, rc != 0 ? why : "not configured");
 		mw_buf_free(&conf);
 		return;
 	}
@@ -110,11 +110,11 @@ void acct_block_exim(struct resp *p)
 	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	/* Exim defers every lookup of a missing lsearch file: it must exist
 	 * before the response, so that --restore has a file to put back. */
-	dfd = acct_open_dir(dir[0] ? dir : "/");
+	dfd = mw_acct_open_dir(dir[0] ? dir : "/");
 	if (dfd < 0 || faccessat(dfd, EXIM_FILE, F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
 		snprintf(what, sizeof(what), "%s is missing (Exim defers mail of every "
 			 "authenticated session meanwhile): create it empty", path);
-		acct_fail(p, "block-exim", what, strerror(errno));
+		mw_acct_fail(p, "block-exim", what, strerror(errno));
 		if (dfd >= 0)
 			close(dfd);
 		return;
@@ -122,11 +122,11 @@ void acct_block_exim(struct resp *p)
 	close(dfd);
 	snprintf(what, sizeof(what), "add %s to %s (Exim's ACL drops an SMTP session "
 		 "authenticated as it at MAIL; read on every lookup, no reload)", a->o->user, path);
-	acct_block_file(p, "block-exim", dir[0] ? dir : "/", EXIM_FILE, a->o->user, what, NULL);
+	mw_acct_block_file(p, "block-exim", dir[0] ? dir : "/", EXIM_FILE, a->o->user, what, NULL);
 }
 
-int acct_unblock_exim(struct resp *p, json_t *st, char *what, size_t wl)
+int mw_acct_unblock_exim(struct resp *p, json_t *st, char *what, size_t wl)
 {
 	snprintf(what, wl, "take %s out of %s/%s", p->a->o->user, acct_jstr(st, "dir"), EXIM_FILE);
-	return p->apply ? acct_unblock_file(p, st, NULL) : 0;
+	return p->apply ? mw_acct_unblock_file(p, st, NULL) : 0;
 }

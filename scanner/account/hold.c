@@ -43,7 +43,7 @@ static int queue_act(struct resp *p, const struct qjob *j, json_t **acted, char 
 	*acted = NULL;
 	if (!s)
 		return -1;
-	acct_queue_opts(a, &qo);
+	mw_acct_queue_opts(a, &qo);
 	if (j->step && strcmp(acct_jstr(j->step, "mta"), "exim") == 0) {
 		/* the Exim the response froze the messages on */
 		qo.mta = MW_QMTA_EXIM;
@@ -68,7 +68,7 @@ static int queue_act(struct resp *p, const struct qjob *j, json_t **acted, char 
 		a->ctx->errmsg[0] = '\0';
 		goto out;
 	}
-	acct_copy_errors(a, s, "queue");
+	mw_acct_copy_errors(a, s, "queue");
 	data = mw_report_data(s, "queue");
 	action = json_object_get(data, "action");
 	snprintf(mta, ml, "%s", acct_jstr(data, "mta"));
@@ -110,7 +110,7 @@ static int select_ids(struct resp *p, json_t **ids, char *mta, size_t ml)
 	return 0;
 }
 
-void acct_hold(struct resp *p)
+void mw_acct_hold(struct resp *p)
 {
 	json_t *ids = NULL, *done = NULL, *st;
 	struct qjob j = { MW_QACT_HOLD, 1, NULL, NULL, NULL, NULL };
@@ -119,18 +119,18 @@ void acct_hold(struct resp *p)
 	int exim;
 
 	if (p->a->queued < 0) {
-		acct_step_out(p, "hold", "the queue was not read: nothing held", "skipped");
+		mw_acct_step_out(p, "hold", "the queue was not read: nothing held", "skipped");
 		return;
 	}
 	if (select_ids(p, &ids, mta, sizeof(mta)) != 0) {
-		acct_fail(p, "hold", "the queue", "cannot select the account's messages");
+		mw_acct_fail(p, "hold", "the queue", "cannot select the account's messages");
 		return;
 	}
 	exim = strcmp(mta, "exim") == 0;
-	if (exim && acct_exim_validate(p->a, &prog, why, sizeof(why)) != 0) {
+	if (exim && mw_acct_exim_validate(p->a, &prog, why, sizeof(why)) != 0) {
 		snprintf(what, sizeof(what), "%s -bV: the configuration does not validate, "
 			 "nothing frozen", prog);
-		acct_fail(p, "hold", what, why);
+		mw_acct_fail(p, "hold", what, why);
 		json_decref(ids);
 		return;
 	}
@@ -139,25 +139,25 @@ void acct_hold(struct resp *p)
 		 p->a->o->user, exim ? "exim -Mf" : "postsuper -h");
 	j.ids = ids;
 	if (json_array_size(ids) == 0) {
-		acct_step_out(p, "hold", what, "already done");
+		mw_acct_step_out(p, "hold", what, "already done");
 	} else if (!p->apply) {
-		acct_step_out(p, "hold", what, "planned");
-	} else if (!(st = acct_record_begin(p, json_pack("{s:s, s:O, s:s, s:s}", "step", "hold",
+		mw_acct_step_out(p, "hold", what, "planned");
+	} else if (!(st = mw_acct_record_begin(p, json_pack("{s:s, s:O, s:s, s:s}", "step", "hold",
 			"ids", ids, "mta", mta, "exim", p->a->o->exim ? p->a->o->exim : "")))) {
-		acct_fail(p, "hold", what, "cannot write the response record: nothing changed");
+		mw_acct_fail(p, "hold", what, "cannot write the response record: nothing changed");
 	} else if (queue_act(p, &j, &done, m2, sizeof(m2)) != 0) {
-		acct_fail(p, "hold", what, exim ? "exim -Mf failed" : "postsuper failed");
-		acct_record_done(p, st, "failed");
+		mw_acct_fail(p, "hold", what, exim ? "exim -Mf failed" : "postsuper failed");
+		mw_acct_record_done(p, st, "failed");
 	} else {
 		json_object_set(st, "ids", done);
-		acct_record_done(p, st, "done");
-		acct_step_out(p, "hold", what, "done");
+		mw_acct_record_done(p, st, "done");
+		mw_acct_step_out(p, "hold", what, "done");
 	}
 	json_decref(ids);
 	json_decref(done);
 }
 
-int acct_release(struct resp *p, json_t *st, char *what, size_t wl)
+int mw_acct_release(struct resp *p, json_t *st, char *what, size_t wl)
 {
 	struct qjob j = { MW_QACT_RELEASE, p->apply, NULL, NULL, json_object_get(st, "ids"), st };
 	json_t *done = NULL;

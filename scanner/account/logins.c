@@ -125,7 +125,7 @@ static int postfix_event(const struct ml_line *l, struct acct_event *ev)
 {
 	struct ml_pf_event pf;
 
-	if (ml_parse_postfix(l->ident, l->msg, &pf) != 0 || pf.sasl_user.n == 0 ||
+	if (mw_ml_parse_postfix(l->ident, l->msg, &pf) != 0 || pf.sasl_user.n == 0 ||
 	    (pf.kind != PF_CLIENT && pf.kind != PF_SASL_FAIL))
 		return 0;
 	return smtp_event(ev, pf.kind == PF_CLIENT, pf.sasl_user, pf.client_ip);
@@ -141,7 +141,7 @@ static int exim_event(struct ml_str m, int with_time, struct acct_event *ev)
 {
 	struct ml_ex_event ex;
 
-	if (ml_parse_exim(m.p, m.n, with_time, &ex) != 0 || ex.auth.n == 0 || ex.ip.n == 0 ||
+	if (mw_ml_parse_exim(m.p, m.n, with_time, &ex) != 0 || ex.auth.n == 0 || ex.ip.n == 0 ||
 	    (ex.kind != EX_ARRIVAL && ex.kind != EX_AUTH_FAIL))
 		return 0;
 	return smtp_event(ev, ex.kind == EX_ARRIVAL, ex.auth, ex.ip);
@@ -154,16 +154,16 @@ static int is_ident(struct ml_str s, const char *w)
 	return s.n == n && memcmp(s.p, w, n) == 0;
 }
 
-int acct_parse_login(const struct ml_line *l, struct acct_event *ev)
+int mw_acct_parse_login(const struct ml_line *l, struct acct_event *ev)
 {
 	struct ml_str m = l->msg;
 	const char *colon;
 
 	memset(ev, 0, sizeof(*ev));
-	if (ml_is_postfix_ident(l->ident))
+	if (mw_ml_is_postfix_ident(l->ident))
 		return postfix_event(l, ev);
 	/* The readers pass a main log line whole, with an empty ident. */
-	if (l->ident.n == 0 && ml_looks_exim(m.p, m.n))
+	if (l->ident.n == 0 && mw_ml_looks_exim(m.p, m.n))
 		return exim_event(m, 1, ev);
 	if (is_ident(l->ident, "exim") || is_ident(l->ident, "exim4"))
 		return exim_event(m, 0, ev);
@@ -183,7 +183,7 @@ int acct_parse_login(const struct ml_line *l, struct acct_event *ev)
 
 /* --- the table ----------------------------------------------------------- */
 
-void acct_logins_init(struct acct_logins *t, const char *user)
+void mw_acct_logins_init(struct acct_logins *t, const char *user)
 {
 	memset(t, 0, sizeof(*t));
 	snprintf(t->user, sizeof(t->user), "%s", user);
@@ -192,7 +192,7 @@ void acct_logins_init(struct acct_logins *t, const char *user)
 	t->stuffing_time = INT64_MIN;
 }
 
-void acct_logins_free(struct acct_logins *t)
+void mw_acct_logins_free(struct acct_logins *t)
 {
 	free(t->addrs);
 	t->addrs = NULL;
@@ -266,13 +266,13 @@ static struct acct_addr *addr_get(struct acct_logins *t, struct ml_str ip)
 	return a;
 }
 
-void acct_logins_feed(struct acct_logins *t, const struct ml_line *l)
+void mw_acct_logins_feed(struct acct_logins *t, const struct ml_line *l)
 {
 	struct acct_event ev;
 	struct acct_addr *a;
 	size_t ul = strlen(t->user);
 
-	if (!acct_parse_login(l, &ev) || ev.user.n != ul ||
+	if (!mw_acct_parse_login(l, &ev) || ev.user.n != ul ||
 	    strncasecmp(ev.user.p, t->user, ul) != 0)
 		return;
 	a = addr_get(t, ev.ip);
@@ -355,7 +355,7 @@ static int cmp_net_first(const void *x, const void *y)
 	return a->first < b->first ? -1 : a->first > b->first;
 }
 
-size_t acct_logins_networks(const struct acct_logins *t)
+size_t mw_acct_logins_networks(const struct acct_logins *t)
 {
 	size_t n;
 
@@ -363,7 +363,7 @@ size_t acct_logins_networks(const struct acct_logins *t)
 	return n;
 }
 
-size_t acct_logins_networks_window(const struct acct_logins *t)
+size_t mw_acct_logins_networks_window(const struct acct_logins *t)
 {
 	size_t n, i, j, best = 0;
 	struct net_sum *v = net_list(t, &n);
@@ -381,7 +381,7 @@ size_t acct_logins_networks_window(const struct acct_logins *t)
 	return best;
 }
 
-int64_t acct_logins_newest_network_time(const struct acct_logins *t)
+int64_t mw_acct_logins_newest_network_time(const struct acct_logins *t)
 {
 	size_t n, i;
 	int64_t newest = INT64_MIN;
@@ -422,7 +422,7 @@ static json_t *protocols(unsigned p)
 	return v;
 }
 
-json_t *acct_logins_json(const struct acct_logins *t)
+json_t *mw_acct_logins_json(const struct acct_logins *t)
 {
 	json_t *o, *addrs = json_array(), *nets = json_array();
 	struct acct_addr *sorted = t->n ? malloc(t->n * sizeof(*sorted)) : NULL;
@@ -458,7 +458,7 @@ json_t *acct_logins_json(const struct acct_logins *t)
 	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:I}",
 		      "logins", (json_int_t)t->logins, "failures", (json_int_t)t->failures,
 		      "sent", (json_int_t)t->sent, "networks", (json_int_t)nn,
-		      "networks_in_a_day", (json_int_t)acct_logins_networks_window(t),
+		      "networks_in_a_day", (json_int_t)mw_acct_logins_networks_window(t),
 		      "first", jtime(t->first), "last", jtime(t->last),
 		      "addresses", addrs, "network_list", nets, "dropped", (json_int_t)t->dropped);
 	free(sorted);

@@ -1,7 +1,7 @@
 /*
  * The login table of `mailwarden account`: who logged in as one account,
  * from where, over what. Fed with the lines the logs check's readers pass
- * on (maillog.h, ml_logs_feed): Dovecot's imap/pop3/submission/managesieve
+ * on (maillog.h, mw_ml_logs_feed): Dovecot's imap/pop3/submission/managesieve
  * login lines, Postfix's SASL lines, Exim's A= arrivals and AUTH
  * failures. Pure: no I/O, unit-tested.
  */
@@ -47,7 +47,7 @@ struct acct_event {
  * (main log, or syslog ident exim/exim4) "<= s H=h [ip] ... A=name:u"
  * and "name authenticator failed for ... [ip]: 535 ... (set_id=u)".
  */
-int acct_parse_login(const struct ml_line *l, struct acct_event *ev);
+int mw_acct_parse_login(const struct ml_line *l, struct acct_event *ev);
 
 struct acct_addr {
 	char ip[48];
@@ -70,20 +70,20 @@ struct acct_logins {
 };
 
 /* user is compared case-insensitively (Dovecot may lowercase it). */
-void acct_logins_init(struct acct_logins *t, const char *user);
-void acct_logins_free(struct acct_logins *t);
+void mw_acct_logins_init(struct acct_logins *t, const char *user);
+void mw_acct_logins_free(struct acct_logins *t);
 
 /* Count a line when it is a login event of t's user. */
-void acct_logins_feed(struct acct_logins *t, const struct ml_line *l);
+void mw_acct_logins_feed(struct acct_logins *t, const struct ml_line *l);
 
 /* Distinct networks over all addresses, and the most within any
  * ACCT_NETS_WINDOW (by each address's first event). */
-size_t acct_logins_networks(const struct acct_logins *t);
-size_t acct_logins_networks_window(const struct acct_logins *t);
+size_t mw_acct_logins_networks(const struct acct_logins *t);
+size_t mw_acct_logins_networks_window(const struct acct_logins *t);
 
 /* When the newest network appeared: the latest over networks of their
  * first event (INT64_MIN when none). */
-int64_t acct_logins_newest_network_time(const struct acct_logins *t);
+int64_t mw_acct_logins_newest_network_time(const struct acct_logins *t);
 
 /*
  * {"logins", "failures", "sent", "networks", "first", "last",
@@ -91,6 +91,6 @@ int64_t acct_logins_newest_network_time(const struct acct_logins *t);
  *  last}], "network_list": [{network, addresses, logins, failures}],
  *  "dropped"} with addresses by first event. NULL when out of memory.
  */
-json_t *acct_logins_json(const struct acct_logins *t);
+json_t *mw_acct_logins_json(const struct acct_logins *t);
 
 #endif

@@ -113,21 +113,21 @@ static struct rc_var *find(struct rc_php *p, const char *name)
 	return NULL;
 }
 
-const char *rc_php_get(const struct rc_php *p, const char *name)
+const char *mw_rc_php_get(const struct rc_php *p, const char *name)
 {
 	const struct rc_var *v = find((struct rc_php *)p, name);
 
 	return v && v->known ? v->val : NULL;
 }
 
-int rc_php_has(const struct rc_php *p, const char *name)
+int mw_rc_php_has(const struct rc_php *p, const char *name)
 {
 	return find((struct rc_php *)p, name) != NULL;
 }
 
 static void put_var(struct val *v, const struct rc_php *p, const char *name)
 {
-	const char *s = rc_php_get(p, name);
+	const char *s = mw_rc_php_get(p, name);
 
 	if (s)
 		put(v, s, strlen(s));
@@ -331,7 +331,7 @@ static void assign(struct rc_php *p, const char *name, const struct val *v)
 	memcpy(x->val, v->s, v->n + 1);
 }
 
-size_t rc_php_read(struct rc_php *p, const char *text, size_t n)
+size_t mw_rc_php_read(struct rc_php *p, const char *text, size_t n)
 {
 	struct rd r = { text, text + n };
 	char name[RC_MAX_NAME];
@@ -383,7 +383,7 @@ static enum rc_db db_of(const char *scheme)
 	return RC_DB_OTHER;
 }
 
-int rc_dsn_parse(const char *dsn, struct rc_dsn *d)
+int mw_rc_dsn_parse(const char *dsn, struct rc_dsn *d)
 {
 	const char *sep = strstr(dsn, "://"), *rest, *at, *slash, *q;
 	size_t len;
@@ -427,11 +427,11 @@ int rc_dsn_parse(const char *dsn, struct rc_dsn *d)
 	return 0;
 }
 
-int rc_debian_dsn(const struct rc_php *p, struct rc_dsn *d)
+int mw_rc_debian_dsn(const struct rc_php *p, struct rc_dsn *d)
 {
-	const char *type = rc_php_get(p, "dbtype"), *user = rc_php_get(p, "dbuser");
-	const char *server = rc_php_get(p, "dbserver"), *port = rc_php_get(p, "dbport");
-	const char *name = rc_php_get(p, "dbname"), *base = rc_php_get(p, "basepath");
+	const char *type = mw_rc_php_get(p, "dbtype"), *user = mw_rc_php_get(p, "dbuser");
+	const char *server = mw_rc_php_get(p, "dbserver"), *port = mw_rc_php_get(p, "dbport");
+	const char *name = mw_rc_php_get(p, "dbname"), *base = mw_rc_php_get(p, "basepath");
 	char dsn[6 * RC_MAX_VAL + 64];
 
 	if (!type || !*type)
@@ -448,10 +448,10 @@ int rc_debian_dsn(const struct rc_php *p, struct rc_dsn *d)
 		snprintf(dsn, sizeof(dsn), "%s://%s:@%s%s%s/%s", type, user ? user : "",
 			 server && *server ? server : "localhost", port && *port ? ":" : "",
 			 port ? port : "", name ? name : "");
-	return rc_dsn_parse(dsn, d);
+	return mw_rc_dsn_parse(dsn, d);
 }
 
-void rc_dsn_describe(const struct rc_dsn *d, char *out, size_t cap)
+void mw_rc_dsn_describe(const struct rc_dsn *d, char *out, size_t cap)
 {
 	if (d->type == RC_DB_SQLITE)
 		snprintf(out, cap, "sqlite:%s", d->path);
@@ -571,7 +571,7 @@ static int session_names(const char *p, const char *e, const char *user)
 	return found;
 }
 
-int rc_session_is_user(const char *vars, size_t n, const char *user)
+int mw_rc_session_is_user(const char *vars, size_t n, const char *user)
 {
 	struct mw_buf dec;
 	size_t i;
@@ -597,7 +597,7 @@ int rc_session_is_user(const char *vars, size_t n, const char *user)
 
 /* --- the statement for MySQL and PostgreSQL -------------------------------- */
 
-int rc_prefix_ok(const char *s)
+int mw_rc_prefix_ok(const char *s)
 {
 	size_t i;
 
@@ -607,14 +607,14 @@ int rc_prefix_ok(const char *s)
 	return 1;
 }
 
-int rc_manual_sql(enum rc_db type, const char *prefix, const char *user, struct mw_buf *out)
+int mw_rc_manual_sql(enum rc_db type, const char *prefix, const char *user, struct mw_buf *out)
 {
 	static const char *const before[] = { "", "%;", "%}" };
 	char field[ACCT_MAX_USER * 2 + 32];
 	const char *vars;
 	size_t i, k = 0;
 
-	if ((type != RC_DB_MYSQL && type != RC_DB_PGSQL) || !rc_prefix_ok(prefix) ||
+	if ((type != RC_DB_MYSQL && type != RC_DB_PGSQL) || !mw_rc_prefix_ok(prefix) ||
 	    !mw_account_name_ok(user))
 		return -1;
 	/* the login as the session stores it, lower case (Roundcube may

@@ -41,12 +41,12 @@ struct rc_php {
  * Statements around them (include, switch, if) are skipped, not followed:
  * in a switch the last assignment wins. Returns the number of assignments.
  */
-size_t rc_php_read(struct rc_php *p, const char *text, size_t n);
+size_t mw_rc_php_read(struct rc_php *p, const char *text, size_t n);
 
 /* The value of name: NULL when never assigned or not known. */
-const char *rc_php_get(const struct rc_php *p, const char *name);
+const char *mw_rc_php_get(const struct rc_php *p, const char *name);
 /* 1 when name was assigned, known or not. */
-int rc_php_has(const struct rc_php *p, const char *name);
+int mw_rc_php_has(const struct rc_php *p, const char *name);
 
 enum rc_db { RC_DB_UNKNOWN = 0, RC_DB_SQLITE, RC_DB_MYSQL, RC_DB_PGSQL, RC_DB_OTHER };
 
@@ -63,17 +63,17 @@ struct rc_dsn {
  * "mysql://user:pass@host:port/db", "pgsql://...". 0, or -1 when it is
  * not one (or SQLite with a relative path: Roundcube's directory).
  */
-int rc_dsn_parse(const char *dsn, struct rc_dsn *d);
+int mw_rc_dsn_parse(const char *dsn, struct rc_dsn *d);
 
 /*
  * The DSN Debian's roundcube-core composes from dbconfig-common's
  * variables ($dbtype, $dbuser, $dbserver, $dbport, $dbname, $basepath)
  * into d. 0, or -1 when $dbtype is not set to a literal.
  */
-int rc_debian_dsn(const struct rc_php *p, struct rc_dsn *d);
+int mw_rc_debian_dsn(const struct rc_php *p, struct rc_dsn *d);
 
 /* "sqlite:/path" or "mysql://user@host/db": d without its password. */
-void rc_dsn_describe(const struct rc_dsn *d, char *out, size_t cap);
+void mw_rc_dsn_describe(const struct rc_dsn *d, char *out, size_t cap);
 
 /*
  * Does the session data vars (a session row's "vars": PHP's session
@@ -81,7 +81,7 @@ void rc_dsn_describe(const struct rc_dsn *d, char *out, size_t cap);
  * top-level "username" (username|s:N:"user";, ASCII case-insensitive)?
  * 1 yes, 0 no, -1 it could not be parsed (nothing is assumed).
  */
-int rc_session_is_user(const char *vars, size_t n, const char *user);
+int mw_rc_session_is_user(const char *vars, size_t n, const char *user);
 
 /*
  * The statement an administrator runs to delete user's sessions in a
@@ -89,9 +89,9 @@ int rc_session_is_user(const char *vars, size_t n, const char *user);
  * digits, '_'), into out. user must pass mw_account_name_ok. 0, or -1
  * for another database type or a bad prefix.
  */
-int rc_manual_sql(enum rc_db type, const char *prefix, const char *user, struct mw_buf *out);
+int mw_rc_manual_sql(enum rc_db type, const char *prefix, const char *user, struct mw_buf *out);
 
 /* 1 when s is a usable table prefix (at most 32 of [A-Za-z0-9_]). */
-int rc_prefix_ok(const char *s);
+int mw_rc_prefix_ok(const char *s);
 
 #endif

@@ -22,7 +22,7 @@
 /* --- the record ----------------------------------------------------------- */
 
 /* Open STATE_DIR/account/USER, no symlinks; create it (0700) when create. */
-int acct_record_dir(struct resp *p, int create)
+int mw_acct_record_dir(struct resp *p, int create)
 {
 	const char *sd = p->a->ctx->cfg && p->a->ctx->cfg->state_dir ? p->a->ctx->cfg->state_dir
 								       : "/var/lib/mailwarden";
@@ -46,7 +46,7 @@ int acct_record_dir(struct resp *p, int create)
 }
 
 /* Write name in dfd atomically (temporary file, fsync, rename). */
-int acct_write_at(int dfd, const char *name, const void *data, size_t len, mode_t mode)
+int mw_acct_write_at(int dfd, const char *name, const void *data, size_t len, mode_t mode)
 {
 	char tmp[300];
 	int fd;
@@ -78,20 +78,20 @@ int acct_write_at(int dfd, const char *name, const void *data, size_t len, mode_
 	return fsync(dfd) == 0 || errno == EINVAL ? 0 : -1;
 }
 
-int acct_record_save(struct resp *p)
+int mw_acct_record_save(struct resp *p)
 {
 	char *s = json_dumps(p->record, JSON_INDENT(1) | JSON_ENSURE_ASCII);
 	int rc;
 
 	if (!s)
 		return -1;
-	rc = acct_write_at(p->dfd, RECORD, s, strlen(s), 0600);
+	rc = mw_acct_write_at(p->dfd, RECORD, s, strlen(s), 0600);
 	free(s);
 	return rc;
 }
 
 /* The record of an earlier response not yet restored, or NULL. */
-json_t *acct_record_load(int dfd)
+json_t *mw_acct_record_load(int dfd)
 {
 	struct mw_buf b;
 	json_t *j = NULL;
@@ -105,31 +105,31 @@ json_t *acct_record_load(int dfd)
 
 /* Append a step to the record as "started" and save it: nothing is
  * changed before this is on disk. Returns the step or NULL. */
-json_t *acct_record_begin(struct resp *p, json_t *step)
+json_t *mw_acct_record_begin(struct resp *p, json_t *step)
 {
 	json_object_set_new(step, "state", json_string("started"));
 	json_object_set_new(step, "time", json_integer((json_int_t)time(NULL)));
 	json_array_append_new(json_object_get(p->record, "steps"), step);
-	return acct_record_save(p) == 0 ? step : NULL;
+	return mw_acct_record_save(p) == 0 ? step : NULL;
 }
 
-void acct_record_done(struct resp *p, json_t *step, const char *state)
+void mw_acct_record_done(struct resp *p, json_t *step, const char *state)
 {
 	json_object_set_new(step, "state", json_string(state));
-	if (acct_record_save(p) != 0)
+	if (mw_acct_record_save(p) != 0)
 		mw_report_error(p->a->r, CHECK, p->dir, 0, MW_ERR_IO,
 				"cannot update %s/%s: %s", p->dir, RECORD, strerror(errno));
 }
 
 /* --- managed files -------------------------------------------------------- */
 
-int acct_open_dir(const char *dir)
+int mw_acct_open_dir(const char *dir)
 {
 	return open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 /* Read dir/name into b (up to b's cap); 1 read, 0 absent, -1 error. */
-int acct_read_managed(int dfd, const char *name, struct mw_buf *b)
+int mw_acct_read_managed(int dfd, const char *name, struct mw_buf *b)
 {
 	enum mw_err e = mw_read_file_at(dfd, name, b, b->cap, NULL, NULL);
 
@@ -139,7 +139,7 @@ int acct_read_managed(int dfd, const char *name, struct mw_buf *b)
 }
 
 /* The offset of the line equal to line in text, or -1. */
-long acct_find_line(const char *text, size_t n, const char *line)
+long mw_acct_find_line(const char *text, size_t n, const char *line)
 {
 	size_t ll = strlen(line), i = 0;
 
@@ -155,10 +155,10 @@ long acct_find_line(const char *text, size_t n, const char *line)
 }
 
 /* text with line added at the end (add) or removed (!add) into out. */
-enum mw_err acct_edit_text(const char *text, size_t n, const char *line, int add,
+enum mw_err mw_acct_edit_text(const char *text, size_t n, const char *line, int add,
 			     struct mw_buf *out)
 {
-	long at = acct_find_line(text, n, line);
+	long at = mw_acct_find_line(text, n, line);
 	enum mw_err e = MW_OK;
 
 	if (add) {
@@ -178,14 +178,14 @@ enum mw_err acct_edit_text(const char *text, size_t n, const char *line, int add
 	return e;
 }
 
-void acct_sha_hex(const struct mw_buf *b, char out[65])
+void mw_acct_sha_hex(const struct mw_buf *b, char out[65])
 {
 	mw_sha256_hex(b->data ? b->data : "", b->len, out);
 }
 
 /* Split path into its directory, opened without following any link, and
  * its last name (into name). -1 when that cannot be done. */
-int acct_open_parent(const char *path, char *name, size_t cap)
+int mw_acct_open_parent(const char *path, char *name, size_t cap)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[MW_MAX_PATH];
@@ -206,15 +206,15 @@ int acct_open_parent(const char *path, char *name, size_t cap)
 }
 
 /* sha256 of the regular file name in dfd (no links); -1 when it is not one. */
-int acct_file_sha(int dfd, const char *name, char out[65])
+int mw_acct_file_sha(int dfd, const char *name, char out[65])
 {
 	struct mw_buf b;
 	int rc;
 
 	mw_buf_init(&b, MAX_MANAGED);
-	rc = acct_read_managed(dfd, name, &b) == 1 ? 0 : -1;
+	rc = mw_acct_read_managed(dfd, name, &b) == 1 ? 0 : -1;
 	if (!rc)
-		acct_sha_hex(&b, out);
+		mw_acct_sha_hex(&b, out);
 	mw_buf_free(&b);
 	return rc;
 }

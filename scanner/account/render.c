@@ -53,7 +53,7 @@ static void render_logins(FILE *out, const json_t *l)
 	}
 }
 
-int acct_render(FILE *out, const json_t *d, int color)
+int mw_acct_render(FILE *out, const json_t *d, int color)
 {
 	const json_t *v, *r = json_object_get(d, "response");
 	size_t i;

@@ -37,19 +37,19 @@
 #include "scanner/account/resp.h"
 #include "sysconf/mta.h"
 
-void acct_step_out(struct resp *p, const char *step, const char *what, const char *status)
+void mw_acct_step_out(struct resp *p, const char *step, const char *what, const char *status)
 {
 	json_array_append_new(json_object_get(p->out, "steps"),
 			      json_pack("{s:s, s:o, s:s}", "step", step, "what", mw_json_raw(what),
 					"status", status));
 }
 
-void acct_fail(struct resp *p, const char *step, const char *what, const char *why)
+void mw_acct_fail(struct resp *p, const char *step, const char *what, const char *why)
 {
 	char msg[1024];
 
 	snprintf(msg, sizeof(msg), "%s: %s", what, why);
-	acct_step_out(p, step, msg, "failed");
+	mw_acct_step_out(p, step, msg, "failed");
 	mw_report_error(p->a->r, CHECK, NULL, 0, MW_ERR_IO, "%s: %s", step, msg);
 }
 
@@ -58,7 +58,7 @@ void acct_fail(struct resp *p, const char *step, const char *what, const char *w
  * record first); after runs once the file is written (postmap). Nothing
  * happens when the line is there already.
  */
-void acct_block_file(struct resp *p, const char *step, const char *dir, const char *name,
+void mw_acct_block_file(struct resp *p, const char *step, const char *dir, const char *name,
 		     const char *line, const char *what, const char *const *after)
 {
 	struct mw_buf cur, next;
@@ -67,51 +67,51 @@ void acct_block_file(struct resp *p, const char *step, const char *dir, const ch
 	int dfd, have;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((dfd = acct_open_dir(dir)) < 0) {
-		acct_fail(p, step, path, strerror(errno));
+	if ((dfd = mw_acct_open_dir(dir)) < 0) {
+		mw_acct_fail(p, step, path, strerror(errno));
 		return;
 	}
 	mw_buf_init(&cur, MAX_MANAGED);
 	mw_buf_init(&next, MAX_MANAGED + 4096);
-	have = acct_read_managed(dfd, name, &cur);
+	have = mw_acct_read_managed(dfd, name, &cur);
 	if (have < 0) {
-		acct_fail(p, step, path, strerror(errno));
+		mw_acct_fail(p, step, path, strerror(errno));
 		goto out;
 	}
-	if (have && acct_find_line(cur.data ? cur.data : "", cur.len, line) >= 0) {
-		acct_step_out(p, step, what, "already done");
+	if (have && mw_acct_find_line(cur.data ? cur.data : "", cur.len, line) >= 0) {
+		mw_acct_step_out(p, step, what, "already done");
 		goto out;
 	}
 	if (!p->apply) {
-		acct_step_out(p, step, what, "planned");
+		mw_acct_step_out(p, step, what, "planned");
 		goto out;
 	}
 	snprintf(backup, sizeof(backup), "%s.orig", step);
-	if (acct_edit_text(cur.data ? cur.data : "", cur.len, line, 1, &next) != MW_OK ||
-	    (have && acct_write_at(p->dfd, backup, cur.data ? cur.data : "", cur.len, 0600) != 0)) {
-		acct_fail(p, step, path, "cannot back it up");
+	if (mw_acct_edit_text(cur.data ? cur.data : "", cur.len, line, 1, &next) != MW_OK ||
+	    (have && mw_acct_write_at(p->dfd, backup, cur.data ? cur.data : "", cur.len, 0600) != 0)) {
+		mw_acct_fail(p, step, path, "cannot back it up");
 		goto out;
 	}
-	acct_sha_hex(&next, sha);
+	mw_acct_sha_hex(&next, sha);
 	st = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "step", step, "dir", dir, "file", name,
 		       "line", line, "backup", have ? json_string(backup) : json_null(),
 		       "written_sha256", sha);
-	if (!acct_record_begin(p, st)) {
-		acct_fail(p, step, path, "cannot write the response record: nothing changed");
+	if (!mw_acct_record_begin(p, st)) {
+		mw_acct_fail(p, step, path, "cannot write the response record: nothing changed");
 		goto out;
 	}
-	if (acct_write_at(dfd, name, next.data, next.len, 0644) != 0) {
-		acct_fail(p, step, path, strerror(errno));
-		acct_record_done(p, st, "failed");
+	if (mw_acct_write_at(dfd, name, next.data, next.len, 0644) != 0) {
+		mw_acct_fail(p, step, path, strerror(errno));
+		mw_acct_record_done(p, st, "failed");
 		goto out;
 	}
-	if (after && acct_tool(after, NULL, 0, NULL, why, sizeof(why)) != 0) {
-		acct_fail(p, step, after[0], why);
-		acct_record_done(p, st, "failed");
+	if (after && mw_acct_tool(after, NULL, 0, NULL, why, sizeof(why)) != 0) {
+		mw_acct_fail(p, step, after[0], why);
+		mw_acct_record_done(p, st, "failed");
 		goto out;
 	}
-	acct_record_done(p, st, "done");
-	acct_step_out(p, step, what, "done");
+	mw_acct_record_done(p, st, "done");
+	mw_acct_step_out(p, step, what, "done");
 out:
 	mw_buf_free(&cur);
 	mw_buf_free(&next);
@@ -122,7 +122,7 @@ out:
  * Undo a block step: the file as backed up when it still is what we wrote
  * (byte-identical), else the same file without our line.
  */
-int acct_unblock_file(struct resp *p, json_t *st, const char *const *after)
+int mw_acct_unblock_file(struct resp *p, json_t *st, const char *const *after)
 {
 	const char *dir = json_string_value(json_object_get(st, "dir"));
 	const char *name = json_string_value(json_object_get(st, "file"));
@@ -133,30 +133,30 @@ int acct_unblock_file(struct resp *p, json_t *st, const char *const *after)
 	char now[65], why[400];
 	int dfd, rc = -1;
 
-	if (!dir || !name || !line || !sha || (dfd = acct_open_dir(dir)) < 0)
+	if (!dir || !name || !line || !sha || (dfd = mw_acct_open_dir(dir)) < 0)
 		return -1;
 	mw_buf_init(&cur, MAX_MANAGED);
 	mw_buf_init(&next, MAX_MANAGED);
-	if (acct_read_managed(dfd, name, &cur) < 0)
+	if (mw_acct_read_managed(dfd, name, &cur) < 0)
 		goto out;
-	acct_sha_hex(&cur, now);
+	mw_acct_sha_hex(&cur, now);
 	if (strcmp(now, sha) == 0 && !backup && !after) {
 		rc = unlinkat(dfd, name, 0) == 0 || errno == ENOENT ? 0 : -1;
 	} else if (strcmp(now, sha) == 0 && !backup) {
 		/* a table made by the response: emptied, not removed, so that
 		 * postmap rebuilds the .db without the entry */
-		rc = acct_write_at(dfd, name, "", 0, 0644);
+		rc = mw_acct_write_at(dfd, name, "", 0, 0644);
 	} else if (strcmp(now, sha) == 0) {
-		rc = acct_read_managed(p->dfd, backup, &next) == 1 &&
-		     acct_write_at(dfd, name, next.data ? next.data : "", next.len, 0644) == 0 ? 0 : -1;
+		rc = mw_acct_read_managed(p->dfd, backup, &next) == 1 &&
+		     mw_acct_write_at(dfd, name, next.data ? next.data : "", next.len, 0644) == 0 ? 0 : -1;
 	} else {
-		rc = acct_edit_text(cur.data ? cur.data : "", cur.len, line, 0, &next) == MW_OK &&
-		     acct_write_at(dfd, name, next.data ? next.data : "", next.len, 0644) == 0 ? 0 : -1;
+		rc = mw_acct_edit_text(cur.data ? cur.data : "", cur.len, line, 0, &next) == MW_OK &&
+		     mw_acct_write_at(dfd, name, next.data ? next.data : "", next.len, 0644) == 0 ? 0 : -1;
 		if (rc == 0)
 			mw_report_note(p->a->r, CHECK, "%s/%s changed since the response: only "
 				       "the line for %s was taken out", dir, name, p->a->o->user);
 	}
-	if (rc == 0 && after && acct_tool(after, NULL, 0, NULL, why, sizeof(why)) != 0) {
+	if (rc == 0 && after && mw_acct_tool(after, NULL, 0, NULL, why, sizeof(why)) != 0) {
 		mw_report_error(p->a->r, CHECK, dir, 0, MW_ERR_IO, "%s: %s", after[0], why);
 		rc = -1;
 	}
@@ -184,7 +184,7 @@ static int acct_config_names(const char *const *argv, const char *path, const ch
 	int rc;
 
 	mw_buf_init(&out, ACCT_TOOL_OUT);
-	rc = acct_tool(argv, NULL, 0, &out, NULL, 0) == 0 ? names(&out, path, also) : -1;
+	rc = mw_acct_tool(argv, NULL, 0, &out, NULL, 0) == 0 ? names(&out, path, also) : -1;
 	mw_buf_free(&out);
 	return rc;
 }
@@ -218,7 +218,7 @@ static void block_dovecot(struct resp *p)
 	snprintf(path, sizeof(path), "%s/%s", a->dovecot_dir, ACCT_DENY_FILE);
 	switch (acct_config_names(argv, path, "deny = yes")) {
 	case -1:
-		acct_step_out(p, "block-dovecot", "doveconf -n failed: no Dovecot here; IMAP/POP3 not blocked",
+		mw_acct_step_out(p, "block-dovecot", "doveconf -n failed: no Dovecot here; IMAP/POP3 not blocked",
 			 "skipped");
 		return;
 	case 0:
@@ -226,13 +226,13 @@ static void block_dovecot(struct resp *p)
 			 "Dovecot does not read %s: add once, before the other passdbs, "
 			 "passdb { driver = passwd-file; deny = yes; args = %s } (see mailwarden(8))",
 			 path, path);
-		acct_fail(p, "block-dovecot", what, "not configured");
+		mw_acct_fail(p, "block-dovecot", what, "not configured");
 		return;
 	}
 	snprintf(what, sizeof(what), "add %s to %s (passdb deny = yes): IMAP, POP3, "
 		 "ManageSieve and SMTP AUTH through Dovecot refuse it; Dovecot rereads the file",
 		 a->o->user, path);
-	acct_block_file(p, "block-dovecot", a->dovecot_dir, ACCT_DENY_FILE, a->o->user, what, NULL);
+	mw_acct_block_file(p, "block-dovecot", a->dovecot_dir, ACCT_DENY_FILE, a->o->user, what, NULL);
 }
 
 static void block_postfix(struct resp *p)
@@ -249,7 +249,7 @@ static void block_postfix(struct resp *p)
 	r1 = postconf_names(dir, n, path, "check_sasl_access");
 	r2 = r1 == 1 ? 1 : postconf_names(dir, P, path, "check_sasl_access");
 	if (r1 < 0) {
-		acct_step_out(p, "block-postfix", "postconf failed: no Postfix here; SMTP AUTH not "
+		mw_acct_step_out(p, "block-postfix", "postconf failed: no Postfix here; SMTP AUTH not "
 			 "blocked in Postfix", "skipped");
 		return;
 	}
@@ -258,14 +258,14 @@ static void block_postfix(struct resp *p)
 			 "Postfix does not read %s: put check_sasl_access %s first in "
 			 "smtpd_relay_restrictions and smtpd_recipient_restrictions once "
 			 "(see mailwarden(8))", path, map);
-		acct_fail(p, "block-postfix", what, "not configured");
+		mw_acct_fail(p, "block-postfix", what, "not configured");
 		return;
 	}
 	snprintf(line, sizeof(line), "%s REJECT 5.7.1 account locked pending a password reset",
 		 a->o->user);
 	snprintf(what, sizeof(what), "add \"%s REJECT\" to %s (check_sasl_access), postmap it: "
 		 "Postfix refuses mail from the login, whatever SASL backend", a->o->user, path);
-	acct_block_file(p, "block-postfix", dir, ACCT_SASL_TABLE, line, what, postmap);
+	mw_acct_block_file(p, "block-postfix", dir, ACCT_SASL_TABLE, line, what, postmap);
 }
 
 static long count_sessions(struct acct_run *a)
@@ -276,9 +276,9 @@ static long count_sessions(struct acct_run *a)
 	long n = 0;
 	size_t i;
 
-	acct_doveadm_argv(a, argv, who);
+	mw_acct_doveadm_argv(a, argv, who);
 	mw_buf_init(&out, ACCT_TOOL_OUT);
-	if (acct_tool(argv, NULL, 0, &out, NULL, 0) != 0)
+	if (mw_acct_tool(argv, NULL, 0, &out, NULL, 0) != 0)
 		n = -1;
 	for (i = 0; n >= 0 && i < out.len; i++)
 		n += out.data[i] == '\n';
@@ -298,30 +298,30 @@ static void kick(struct resp *p)
 	long n = count_sessions(a);
 
 	if (n < 0) {
-		acct_step_out(p, "kick", "doveadm who failed: sessions not ended", "skipped");
+		mw_acct_step_out(p, "kick", "doveadm who failed: sessions not ended", "skipped");
 		return;
 	}
 	snprintf(what, sizeof(what), "doveadm kick %s (%ld IMAP/POP3 session%s)", a->o->user, n,
 		 n == 1 ? "" : "s");
 	if (n == 0) {
-		acct_step_out(p, "kick", what, "already done");
+		mw_acct_step_out(p, "kick", what, "already done");
 		return;
 	}
 	if (!p->apply) {
-		acct_step_out(p, "kick", what, "planned");
+		mw_acct_step_out(p, "kick", what, "planned");
 		return;
 	}
-	if (!acct_record_begin(p, json_pack("{s:s, s:I}", "step", "kick", "sessions", (json_int_t)n))) {
-		acct_fail(p, "kick", what, "cannot write the response record: nothing changed");
+	if (!mw_acct_record_begin(p, json_pack("{s:s, s:I}", "step", "kick", "sessions", (json_int_t)n))) {
+		mw_acct_fail(p, "kick", what, "cannot write the response record: nothing changed");
 		return;
 	}
-	acct_doveadm_argv(a, argv, k);
+	mw_acct_doveadm_argv(a, argv, k);
 	/* doveadm kick exits 68 when no one was left to kick */
-	if (acct_tool(argv, NULL, 0, NULL, why, sizeof(why)) < 0) {
-		acct_fail(p, "kick", what, why);
+	if (mw_acct_tool(argv, NULL, 0, NULL, why, sizeof(why)) < 0) {
+		mw_acct_fail(p, "kick", what, why);
 		return;
 	}
-	acct_step_out(p, "kick", what, "done");
+	mw_acct_step_out(p, "kick", what, "done");
 }
 
 /* Deactivate the active script when it sends mail off the host. */
@@ -343,34 +343,34 @@ static void sieve_off(struct resp *p)
 		snprintf(what, sizeof(what), "doveadm sieve deactivate -u %s (script \"%s\" "
 			 "redirects off the host; kept, backed up)", a->o->user, sc->name);
 		if (!p->apply) {
-			acct_step_out(p, "sieve", what, "planned");
+			mw_acct_step_out(p, "sieve", what, "planned");
 			continue;
 		}
 		mw_buf_init(&text, ACCT_MAX_SCRIPT + 64);
 		snprintf(backup, sizeof(backup), "sieve-%zu.sieve",
 			 json_array_size(json_object_get(p->record, "steps")));
-		if (acct_sieve_get(a, sc->name, &text) != 0 ||
-		    acct_write_at(p->dfd, backup, text.data ? text.data : "", text.len, 0600) != 0) {
-			acct_fail(p, "sieve", what, "cannot back the script up: left active");
+		if (mw_acct_sieve_get(a, sc->name, &text) != 0 ||
+		    mw_acct_write_at(p->dfd, backup, text.data ? text.data : "", text.len, 0600) != 0) {
+			mw_acct_fail(p, "sieve", what, "cannot back the script up: left active");
 			mw_buf_free(&text);
 			continue;
 		}
 		mw_buf_free(&text);
-		st = acct_record_begin(p, json_pack("{s:s, s:o, s:s}", "step", "sieve", "script",
+		st = mw_acct_record_begin(p, json_pack("{s:s, s:o, s:s}", "step", "sieve", "script",
 					       mw_json_raw(sc->name), "backup", backup));
 		if (!st) {
-			acct_fail(p, "sieve", what, "cannot write the response record: nothing changed");
+			mw_acct_fail(p, "sieve", what, "cannot write the response record: nothing changed");
 			continue;
 		}
-		acct_doveadm_argv(a, argv, off);
-		if (acct_tool(argv, NULL, 0, NULL, why, sizeof(why)) != 0) {
-			acct_fail(p, "sieve", what, why);
-			acct_record_done(p, st, "failed");
+		mw_acct_doveadm_argv(a, argv, off);
+		if (mw_acct_tool(argv, NULL, 0, NULL, why, sizeof(why)) != 0) {
+			mw_acct_fail(p, "sieve", what, why);
+			mw_acct_record_done(p, st, "failed");
 			continue;
 		}
 		sc->active = 0;
-		acct_record_done(p, st, "done");
-		acct_step_out(p, "sieve", what, "done");
+		mw_acct_record_done(p, st, "done");
+		mw_acct_step_out(p, "sieve", what, "done");
 	}
 }
 
@@ -419,24 +419,24 @@ static void forwards_off(struct resp *p)
 		json_array_append_new(done, json_string(path));
 		snprintf(what, sizeof(what), "move %s aside to %s" MOVED_SUFFIX " (%s forward to %s)",
 			 path, path, acct_jstr(v, "source"), acct_jstr(v, "destination"));
-		if ((dfd = acct_open_parent(path, name, sizeof(name))) < 0 || acct_file_sha(dfd, name, sha)) {
-			acct_fail(p, "forward-file", what, "cannot open it without following a link");
+		if ((dfd = mw_acct_open_parent(path, name, sizeof(name))) < 0 || mw_acct_file_sha(dfd, name, sha)) {
+			mw_acct_fail(p, "forward-file", what, "cannot open it without following a link");
 			if (dfd >= 0)
 				close(dfd);
 			continue;
 		}
 		snprintf(moved, sizeof(moved), "%s" MOVED_SUFFIX, name);
 		if (!p->apply) {
-			acct_step_out(p, "forward-file", what, "planned");
-		} else if (!(st = acct_record_begin(p, json_pack("{s:s, s:s, s:s, s:s}", "step",
+			mw_acct_step_out(p, "forward-file", what, "planned");
+		} else if (!(st = mw_acct_record_begin(p, json_pack("{s:s, s:s, s:s, s:s}", "step",
 				"forward-file", "path", path, "moved_to", moved, "sha256", sha)))) {
-			acct_fail(p, "forward-file", what, "cannot write the response record: nothing changed");
+			mw_acct_fail(p, "forward-file", what, "cannot write the response record: nothing changed");
 		} else if (renameat2(dfd, name, dfd, moved, RENAME_NOREPLACE) != 0) {
-			acct_fail(p, "forward-file", what, strerror(errno));
-			acct_record_done(p, st, "failed");
+			mw_acct_fail(p, "forward-file", what, strerror(errno));
+			mw_acct_record_done(p, st, "failed");
 		} else {
-			acct_record_done(p, st, "done");
-			acct_step_out(p, "forward-file", what, "done");
+			mw_acct_record_done(p, st, "done");
+			mw_acct_step_out(p, "forward-file", what, "done");
 		}
 		close(dfd);
 	}
@@ -453,9 +453,9 @@ static int forward_back(json_t *st)
 	char name[256], sha[65];
 	int dfd, rc = -1;
 
-	if (!path || !moved || !want || (dfd = acct_open_parent(path, name, sizeof(name))) < 0)
+	if (!path || !moved || !want || (dfd = mw_acct_open_parent(path, name, sizeof(name))) < 0)
 		return -1;
-	if (acct_file_sha(dfd, moved, sha) == 0 && strcmp(sha, want) == 0)
+	if (mw_acct_file_sha(dfd, moved, sha) == 0 && strcmp(sha, want) == 0)
 		rc = renameat2(dfd, moved, dfd, name, RENAME_NOREPLACE);
 	close(dfd);
 	return rc;
@@ -503,7 +503,7 @@ static int resp_init(struct resp *p, struct acct_run *a, const char *mode)
 		return -1;
 	if (!p->apply)
 		return 0;
-	if ((p->dfd = acct_record_dir(p, 1)) < 0) {
+	if ((p->dfd = mw_acct_record_dir(p, 1)) < 0) {
 		mw_report_error(a->r, CHECK, p->dir, 0, MW_ERR_IO, "cannot make the response "
 				"record's directory %s: %s; nothing changed", p->dir, strerror(errno));
 		return -1;
@@ -512,14 +512,14 @@ static int resp_init(struct resp *p, struct acct_run *a, const char *mode)
 	return 0;
 }
 
-json_t *acct_respond(struct acct_run *a)
+json_t *mw_acct_respond(struct acct_run *a)
 {
 	struct resp p;
 
 	if (resp_init(&p, a, "respond") != 0)
 		return p.out;
 	if (p.apply) {
-		p.record = acct_record_load(p.dfd);
+		p.record = mw_acct_record_load(p.dfd);
 		if (!p.record)
 			p.record = json_pack("{s:s, s:I, s:[]}", "user", a->o->user, "created",
 					     (json_int_t)time(NULL), "steps");
@@ -532,10 +532,10 @@ json_t *acct_respond(struct acct_run *a)
 		forwards_off(&p);
 		block_dovecot(&p);
 		block_postfix(&p);
-		acct_block_exim(&p);
+		mw_acct_block_exim(&p);
 		kick(&p);
-		acct_roundcube_end(&p);
-		acct_hold(&p);
+		mw_acct_roundcube_end(&p);
+		mw_acct_hold(&p);
 	} else {
 		mw_report_error(a->r, CHECK, p.dir, 0, MW_ERR_NOMEM, "out of memory");
 	}
@@ -562,7 +562,7 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 	if (strcmp(step, "block-dovecot") == 0) {
 		snprintf(what, wl, "take %s out of %s/%s", a->o->user,
 			 json_string_value(json_object_get(st, "dir")), ACCT_DENY_FILE);
-		return p->apply ? acct_unblock_file(p, st, NULL) : 0;
+		return p->apply ? mw_acct_unblock_file(p, st, NULL) : 0;
 	}
 	if (strcmp(step, "block-postfix") == 0) {
 		const char *dir = json_string_value(json_object_get(st, "dir"));
@@ -571,12 +571,12 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 		snprintf(map, sizeof(map), "hash:%s/%s", dir ? dir : "", ACCT_SASL_TABLE);
 		snprintf(what, wl, "take %s out of %s/%s and postmap it", a->o->user,
 			 dir ? dir : "", ACCT_SASL_TABLE);
-		return p->apply ? acct_unblock_file(p, st, postmap) : 0;
+		return p->apply ? mw_acct_unblock_file(p, st, postmap) : 0;
 	}
 	if (strcmp(step, "block-exim") == 0)
-		return acct_unblock_exim(p, st, what, wl);
+		return mw_acct_unblock_exim(p, st, what, wl);
 	if (strcmp(step, "roundcube") == 0)
-		return acct_roundcube_restore(p, st, what, wl);
+		return mw_acct_roundcube_restore(p, st, what, wl);
 	if (strcmp(step, "forward-file") == 0) {
 		snprintf(what, wl, "move %s back (byte-identical)",
 			 json_string_value(json_object_get(st, "path")));
@@ -602,15 +602,15 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 			return -1;
 		mw_buf_init(&orig, ACCT_MAX_SCRIPT + 64);
 		mw_buf_init(&cur, ACCT_MAX_SCRIPT + 64);
-		if (acct_read_managed(p->dfd, backup, &orig) == 1) {
-			if (acct_sieve_get(a, name, &cur) == 0 &&
+		if (mw_acct_read_managed(p->dfd, backup, &orig) == 1) {
+			if (mw_acct_sieve_get(a, name, &cur) == 0 &&
 			    cur.len == orig.len && (!cur.len || memcmp(cur.data, orig.data, cur.len) == 0)) {
-				acct_doveadm_argv(a, argv, on);
+				mw_acct_doveadm_argv(a, argv, on);
 			} else {
 				/* gone or changed: the backup comes back as it was */
-				acct_doveadm_argv(a, argv, put);
+				mw_acct_doveadm_argv(a, argv, put);
 			}
-			rc = acct_tool(argv, orig.data ? orig.data : "", orig.len, NULL, why,
+			rc = mw_acct_tool(argv, orig.data ? orig.data : "", orig.len, NULL, why,
 				       sizeof(why)) == 0 ? 0 : -1;
 			if (rc)
 				snprintf(what, wl, "doveadm sieve activate -u %s %s: %s",
@@ -621,11 +621,11 @@ static int undo(struct resp *p, json_t *st, char *what, size_t wl)
 		return rc;
 	}
 	if (strcmp(step, "hold") == 0)
-		return acct_release(p, st, what, wl);
+		return mw_acct_release(p, st, what, wl);
 	return -1;
 }
 
-json_t *acct_restore(struct acct_run *a)
+json_t *mw_acct_restore(struct acct_run *a)
 {
 	struct resp p;
 	json_t *steps, *st;
@@ -636,13 +636,13 @@ json_t *acct_restore(struct acct_run *a)
 	if (resp_init(&p, a, "restore") != 0)
 		return p.out;
 	dfd = p.dfd;
-	if (dfd < 0 && (dfd = acct_record_dir(&p, 0)) < 0) {
+	if (dfd < 0 && (dfd = mw_acct_record_dir(&p, 0)) < 0) {
 		mw_report_note(a->r, CHECK, "no response to restore for %s (%s)", a->o->user, p.dir);
 		return p.out;
 	}
 	p.dfd = dfd;
 	json_object_set_new(p.out, "record", mw_json_raw(p.dir));
-	p.record = acct_record_load(dfd);
+	p.record = mw_acct_record_load(dfd);
 	if (!p.record) {
 		mw_report_note(a->r, CHECK, "no response to restore for %s (%s/%s)", a->o->user,
 			       p.dir, RECORD);
@@ -656,15 +656,15 @@ json_t *acct_restore(struct acct_run *a)
 			continue;
 		what[0] = '\0';
 		if (undo(&p, st, what, sizeof(what)) != 0) {
-			acct_fail(&p, "restore", what[0] ? what : "unknown step", "failed");
+			mw_acct_fail(&p, "restore", what[0] ? what : "unknown step", "failed");
 			bad++;
 			continue;
 		}
-		acct_step_out(&p, json_string_value(json_object_get(st, "step")), what,
+		mw_acct_step_out(&p, json_string_value(json_object_get(st, "step")), what,
 			 p.apply ? "done" : "planned");
 		if (p.apply) {
 			json_object_set_new(st, "restored", json_true());
-			(void)acct_record_save(&p);
+			(void)mw_acct_record_save(&p);
 		}
 	}
 	/* A fully restored record is kept under another name, for the

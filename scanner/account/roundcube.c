@@ -64,7 +64,7 @@ static int read_php(const char *path, struct rc_php *p, int *mentions_debian)
 	close(rootfd);
 	mw_buf_init(&b, RC_MAX_TEXT);
 	if (mw_read_fd_capped(fd, &b, RC_MAX_TEXT, NULL) == MW_OK) {
-		rc_php_read(p, b.data ? b.data : "", b.len);
+		mw_rc_php_read(p, b.data ? b.data : "", b.len);
 		if (mentions_debian)
 			*mentions_debian = b.data && memmem(b.data, b.len, "debian-db", 9);
 		rc = 1;
@@ -104,15 +104,15 @@ static int site_read(const char *path, json_t *o, struct rc_dsn *d)
 		(void)read_php(f, &deb, NULL);
 	}
 	/* config.inc.php's own db_dsnw wins, then Debian's, then the default */
-	if (!rc_php_has(&conf, "config:db_dsnw") && debian && rc_php_get(&deb, "dbtype")) {
-		have = rc_debian_dsn(&deb, d);
+	if (!mw_rc_php_has(&conf, "config:db_dsnw") && debian && mw_rc_php_get(&deb, "dbtype")) {
+		have = mw_rc_debian_dsn(&deb, d);
 	} else {
-		dsn = rc_php_get(rc_php_has(&conf, "config:db_dsnw") ? &conf : &def, "config:db_dsnw");
-		have = dsn ? rc_dsn_parse(dsn, d) : -1;
+		dsn = mw_rc_php_get(mw_rc_php_has(&conf, "config:db_dsnw") ? &conf : &def, "config:db_dsnw");
+		have = dsn ? mw_rc_dsn_parse(dsn, d) : -1;
 	}
-	prefix = rc_php_get(&conf, "config:db_prefix");
+	prefix = mw_rc_php_get(&conf, "config:db_prefix");
 	if (!prefix)
-		prefix = rc_php_get(&def, "config:db_prefix");
+		prefix = mw_rc_php_get(&def, "config:db_prefix");
 	json_object_set_new(o, "config", mw_json_raw(path));
 	json_object_set_new(o, "prefix", mw_json_raw(prefix ? prefix : ""));
 	if (have != 0) {
@@ -121,14 +121,14 @@ static int site_read(const char *path, json_t *o, struct rc_dsn *d)
 							    "takes (or a relative SQLite path)"));
 		return 0;
 	}
-	rc_dsn_describe(d, desc, sizeof(desc));
+	mw_rc_dsn_describe(d, desc, sizeof(desc));
 	json_object_set_new(o, "type", json_string(d->type == RC_DB_SQLITE ? "sqlite" :
 						  d->type == RC_DB_MYSQL ? "mysql" :
 						  d->type == RC_DB_PGSQL ? "pgsql" : "other"));
 	json_object_set_new(o, "database", mw_json_raw(desc));
 	if (d->type == RC_DB_SQLITE)
 		json_object_set_new(o, "path", mw_json_raw(d->path));
-	if (prefix && !rc_prefix_ok(prefix))
+	if (prefix && !mw_rc_prefix_ok(prefix))
 		json_object_set_new(o, "error", json_string("db_prefix is not a plain name"));
 	return 0;
 }
@@ -334,7 +334,7 @@ static int sessions(sqlite3 *db, const char *prefix, const char *user, json_t *s
 		json_t *row;
 
 		m = (size_t)len > RC_MAX_SESSION ? -1 :
-		    rc_session_is_user(col_text(s, vars), (size_t)len, user);
+		    mw_rc_session_is_user(col_text(s, vars), (size_t)len, user);
 		if (m < 0)
 			++*unparsed;
 		if (m != 1)
@@ -414,7 +414,7 @@ static void sqlite_report(struct acct_run *a, json_t *o)
 	fix_owner(path, &st);
 }
 
-json_t *acct_roundcube_read(struct acct_run *a)
+json_t *mw_acct_roundcube_read(struct acct_run *a)
 {
 	struct mw_strlist list = { 0 };
 	json_t *sites = json_array(), *o;
@@ -487,11 +487,11 @@ static void sqlite_end(struct resp *p, const json_t *o)
 	snprintf(what, sizeof(what), "delete the %zu Roundcube session%s of %s in %s (kept in the "
 		 "response record)", n, n == 1 ? "" : "s", p->a->o->user, path);
 	if (n == 0 || !p->apply) {
-		acct_step_out(p, "roundcube", what, n ? "planned" : "already done");
+		mw_acct_step_out(p, "roundcube", what, n ? "planned" : "already done");
 		goto out;
 	}
 	if (!(db = db_open(path, 1, &fst, why, sizeof(why)))) {
-		acct_fail(p, "roundcube", what, why);
+		mw_acct_fail(p, "roundcube", what, why);
 		goto out;
 	}
 	table(prefix, "session", t, sizeof(t));
@@ -500,13 +500,13 @@ static void sqlite_end(struct resp *p, const json_t *o)
 	    sessions(db, prefix, p->a->o->user, seen, rows, &unparsed, why, sizeof(why)) != 0 ||
 	    sqlite3_prepare_v2(db, sql, -1, &del, NULL) != SQLITE_OK) {
 		snprintf(why, sizeof(why), "%s", sqlite3_errmsg(db));
-		acct_fail(p, "roundcube", what, why);
+		mw_acct_fail(p, "roundcube", what, why);
 		goto close;
 	}
-	st = acct_record_begin(p, json_pack("{s:s, s:s, s:s, s:O}", "step", "roundcube",
+	st = mw_acct_record_begin(p, json_pack("{s:s, s:s, s:s, s:O}", "step", "roundcube",
 					    "path", path, "prefix", prefix, "rows", rows));
 	if (!st) {
-		acct_fail(p, "roundcube", what, "cannot write the response record: nothing changed");
+		mw_acct_fail(p, "roundcube", what, "cannot write the response record: nothing changed");
 		goto close;
 	}
 	json_array_foreach(rows, i, r) {
@@ -517,12 +517,12 @@ static void sqlite_end(struct resp *p, const json_t *o)
 	}
 	if (i < json_array_size(rows) || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(why, sizeof(why), "%s: nothing deleted", sqlite3_errmsg(db));
-		acct_fail(p, "roundcube", what, why);
-		acct_record_done(p, st, "failed");
+		mw_acct_fail(p, "roundcube", what, why);
+		mw_acct_record_done(p, st, "failed");
 		goto close;
 	}
-	acct_record_done(p, st, "done");
-	acct_step_out(p, "roundcube", what, "done");
+	mw_acct_record_done(p, st, "done");
+	mw_acct_step_out(p, "roundcube", what, "done");
 close:
 	sqlite3_finalize(del);
 	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -533,7 +533,7 @@ out:
 	json_decref(seen);
 }
 
-void acct_roundcube_end(struct resp *p)
+void mw_acct_roundcube_end(struct resp *p)
 {
 	json_t *o, *m = json_object_get(p->out, "manual");
 	struct mw_buf sql;
@@ -556,14 +556,14 @@ void acct_roundcube_end(struct resp *p)
 			continue;
 		}
 		mw_buf_init(&sql, 8192);
-		if (rc_manual_sql(strcmp(type, "mysql") == 0 ? RC_DB_MYSQL :
+		if (mw_rc_manual_sql(strcmp(type, "mysql") == 0 ? RC_DB_MYSQL :
 				  strcmp(type, "pgsql") == 0 ? RC_DB_PGSQL : RC_DB_OTHER,
 				  acct_jstr(o, "prefix"), p->a->o->user, &sql) == 0) {
 			/* never connected to: the administrator runs it */
 			snprintf(line, sizeof(line), "Roundcube keeps its sessions in %s (%s): "
 				 "mailwarden does not connect to it; run there: %s",
 				 acct_jstr(o, "database"), acct_jstr(o, "config"), mw_buf_str(&sql));
-			acct_step_out(p, "roundcube", line, "by hand");
+			mw_acct_step_out(p, "roundcube", line, "by hand");
 			json_array_append_new(m, mw_json_raw(line));
 		} else {
 			snprintf(line, sizeof(line), "end %s's Roundcube sessions by hand (%s: a %s "
@@ -630,7 +630,7 @@ static int insert_row(sqlite3 *db, const char *t, const json_t *r, struct mw_buf
 		json_array_foreach(cols, i, c) {
 			const char *name = acct_jstr(c, "name");
 
-			if (!rc_prefix_ok(name))	/* a plain column name */
+			if (!mw_rc_prefix_ok(name))	/* a plain column name */
 				goto out;
 			(void)mw_buf_printf(&sql, "%s\"%s\"", i || with_rowid ? ", " : "", name);
 		}
@@ -660,7 +660,7 @@ out:
 	return -1;
 }
 
-int acct_roundcube_restore(struct resp *p, json_t *st, char *what, size_t wl)
+int mw_acct_roundcube_restore(struct resp *p, json_t *st, char *what, size_t wl)
 {
 	const char *path = acct_jstr(st, "path"), *prefix = acct_jstr(st, "prefix");
 	json_t *rows = json_object_get(st, "rows"), *r;
@@ -675,8 +675,8 @@ int acct_roundcube_restore(struct resp *p, json_t *st, char *what, size_t wl)
 		 json_array_size(rows) == 1 ? "" : "s", p->a->o->user, path);
 	if (!p->apply)
 		return 0;
-	if (!rc_prefix_ok(prefix) || !(db = db_open(path, 1, &fst, why, sizeof(why)))) {
-		snprintf(what, wl, "Roundcube sessions: %s", rc_prefix_ok(prefix) ? why : "bad prefix");
+	if (!mw_rc_prefix_ok(prefix) || !(db = db_open(path, 1, &fst, why, sizeof(why)))) {
+		snprintf(what, wl, "Roundcube sessions: %s", mw_rc_prefix_ok(prefix) ? why : "bad prefix");
 		return -1;
 	}
 	table(prefix, "session", t, sizeof(t));

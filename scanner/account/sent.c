@@ -10,7 +10,7 @@
 #include "reports/report.h"
 #include "scanner/account/sent.h"
 
-int acct_sent_init(struct acct_sent *s, const char *user)
+int mw_acct_sent_init(struct acct_sent *s, const char *user)
 {
 	memset(s, 0, sizeof(*s));
 	snprintf(s->user, sizeof(s->user), "%s", user);
@@ -18,13 +18,13 @@ int acct_sent_init(struct acct_sent *s, const char *user)
 	s->pairs = calloc(ACCT_SENT_PAIRS, sizeof(*s->pairs));
 	s->domains = calloc(ACCT_SENT_DOMAINS, sizeof(*s->domains));
 	if (!s->ids || !s->pairs || !s->domains) {
-		acct_sent_free(s);
+		mw_acct_sent_free(s);
 		return -1;
 	}
 	return 0;
 }
 
-void acct_sent_free(struct acct_sent *s)
+void mw_acct_sent_free(struct acct_sent *s)
 {
 	free(s->ids);
 	free(s->pairs);
@@ -173,7 +173,7 @@ static void exim_line(struct acct_sent *s, struct ml_str m, int with_time)
 	const char *p, *e;
 	char *slot;
 
-	if (ml_parse_exim(m.p, m.n, with_time, &ex) != 0)
+	if (mw_ml_parse_exim(m.p, m.n, with_time, &ex) != 0)
 		return;
 	if (ex.kind == EX_ARRIVAL && user_is(s, ex.auth)) {
 		if (!(slot = add_id(s, ex.id)))
@@ -196,15 +196,15 @@ static int ident_is(struct ml_str s, const char *w)
 	return s.n == strlen(w) && memcmp(s.p, w, s.n) == 0;
 }
 
-void acct_sent_feed(struct acct_sent *s, const struct ml_line *l)
+void mw_acct_sent_feed(struct acct_sent *s, const struct ml_line *l)
 {
 	struct ml_pf_event pf;
 	char *slot;
 
 	if (!s->ids)
 		return;
-	if (ml_is_postfix_ident(l->ident)) {
-		if (ml_parse_postfix(l->ident, l->msg, &pf) != 0 || pf.qid.n == 0)
+	if (mw_ml_is_postfix_ident(l->ident)) {
+		if (mw_ml_parse_postfix(l->ident, l->msg, &pf) != 0 || pf.qid.n == 0)
 			return;
 		if (pf.kind == PF_CLIENT && user_is(s, pf.sasl_user))
 			(void)add_id(s, pf.qid);
@@ -212,7 +212,7 @@ void acct_sent_feed(struct acct_sent *s, const struct ml_line *l)
 			recipient(s, slot, pf.orig_to.n ? pf.orig_to : pf.to);
 		return;
 	}
-	if (l->ident.n == 0 && ml_looks_exim(l->msg.p, l->msg.n))
+	if (l->ident.n == 0 && mw_ml_looks_exim(l->msg.p, l->msg.n))
 		exim_line(s, l->msg, 1);
 	else if (ident_is(l->ident, "exim") || ident_is(l->ident, "exim4"))
 		exim_line(s, l->msg, 0);
@@ -227,7 +227,7 @@ static int by_count(const void *x, const void *y)
 	return strcmp(a->name, b->name);
 }
 
-json_t *acct_sent_json(const struct acct_sent *s)
+json_t *mw_acct_sent_json(const struct acct_sent *s)
 {
 	struct acct_sent_domain *v = NULL;
 	json_t *top = json_array();

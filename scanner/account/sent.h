@@ -45,17 +45,17 @@ struct acct_sent {
 };
 
 /* user is compared case-insensitively. 0, or -1 out of memory. */
-int acct_sent_init(struct acct_sent *s, const char *user);
-void acct_sent_free(struct acct_sent *s);
+int mw_acct_sent_init(struct acct_sent *s, const char *user);
+void mw_acct_sent_free(struct acct_sent *s);
 
 /* Take one line (as the readers hand it over). */
-void acct_sent_feed(struct acct_sent *s, const struct ml_line *l);
+void mw_acct_sent_feed(struct acct_sent *s, const struct ml_line *l);
 
 /*
  * {"messages", "recipients", "domains": distinct domains,
  *  "top": [{"domain", "recipients"}] (the ACCT_SENT_TOP largest, ties by
  *  name), "dropped"}. NULL when out of memory.
  */
-json_t *acct_sent_json(const struct acct_sent *s);
+json_t *mw_acct_sent_json(const struct acct_sent *s);
 
 #endif

@@ -37,14 +37,14 @@
 
 /* ---- sources ---- */
 
-int fwd_seen_before(struct fwd_run *r, const char *path)
+int mw_fwd_seen_before(struct fwd_run *r, const char *path)
 {
 	/* on allocation failure a file may be read twice: harmless */
 	return mw_strset_add(&r->seen, path) == 0;
 }
 
 /* 1 when the last component of path is a symlink (not a directory above). */
-int fwd_last_is_symlink(struct fwd_run *r, const char *path, char *target,
+int mw_fwd_last_is_symlink(struct fwd_run *r, const char *path, char *target,
 			   size_t tlen)
 {
 	char dir[MW_MAX_PATH];
@@ -100,7 +100,7 @@ static void follow_include(struct fwd_run *r, const struct fwd_src *src,
 
 	if (f->disabled || src->depth >= FWD_MAX_INCLUDE_DEPTH) {
 		if (!f->disabled)
-			fwd_error(r, path, f->line, MW_ERR_LIMIT,
+			mw_fwd_error(r, path, f->line, MW_ERR_LIMIT,
 					"includes nested deeper than %d; not followed",
 					FWD_MAX_INCLUDE_DEPTH);
 		return;
@@ -160,7 +160,7 @@ static void follow_include(struct fwd_run *r, const struct fwd_src *src,
 	default:
 		return;
 	}
-	fwd_process_file(r, p, &inc);
+	mw_fwd_process_file(r, p, &inc);
 }
 
 /*
@@ -203,7 +203,7 @@ static int user_can_read_target(struct fwd_run *r, const char *path,
 	return (tst->st_mode & S_IROTH) != 0;
 }
 
-void fwd_symlink_finding(struct fwd_run *r, const char *path,
+void mw_fwd_symlink_finding(struct fwd_run *r, const char *path,
 			    const char *target, const struct fwd_src *src)
 {
 	char title[MW_MAX_PATH + 128];
@@ -217,7 +217,7 @@ void fwd_symlink_finding(struct fwd_run *r, const char *path,
 			 "which its user cannot read (mode %04o, uid %lu); "
 			 "refused, not read", src->source, target,
 			 (unsigned)(tst.st_mode & 07777), (unsigned long)tst.st_uid);
-		fwd_add_finding(r, "forwarders.symlink-to-private", MW_SEV_HIGH, title,
+		mw_fwd_add_finding(r, "forwarders.symlink-to-private", MW_SEV_HIGH, title,
 			    path, 0, NULL,
 			    "Remove the link and find out who made it: it makes a "
 			    "delivery agent running as root read (and maybe mail "
@@ -228,7 +228,7 @@ void fwd_symlink_finding(struct fwd_run *r, const char *path,
 	snprintf(title, sizeof(title),
 		 "Symbolic link where a %s file belongs; refused, not read",
 		 src->source);
-	fwd_add_finding(r, "forwarders.symlink", MW_SEV_MEDIUM, title, path, 0,
+	mw_fwd_add_finding(r, "forwarders.symlink", MW_SEV_MEDIUM, title, path, 0,
 		    NULL,
 		    "Replace the link with a regular file owned by the user, or "
 		    "remove it; a mail delivery agent running as root would "
@@ -241,24 +241,24 @@ static enum mw_err run_parser(enum fwd_format fmt, struct fwd_doc *d,
 {
 	*fmt_used = fmt;
 	switch (fmt) {
-	case FMT_ALIASES: return fwd_parse_aliases(d, text, len);
-	case FMT_LIST: return fwd_parse_forward(d, text, len);
-	case FMT_VIRTUAL: return fwd_parse_virtual(d, text, len);
-	case FMT_REGEXP: return fwd_parse_regexp_table(d, text, len);
-	case FMT_EXIM_FILTER: return fwd_parse_exim_filter(d, text, len);
-	case FMT_SIEVE: return fwd_parse_sieve(d, text, len);
-	case FMT_PROCMAIL: return fwd_parse_procmail(d, text, len);
-	case FMT_MAILDROP: return fwd_parse_maildrop(d, text, len);
+	case FMT_ALIASES: return mw_fwd_parse_aliases(d, text, len);
+	case FMT_LIST: return mw_fwd_parse_forward(d, text, len);
+	case FMT_VIRTUAL: return mw_fwd_parse_virtual(d, text, len);
+	case FMT_REGEXP: return mw_fwd_parse_regexp_table(d, text, len);
+	case FMT_EXIM_FILTER: return mw_fwd_parse_exim_filter(d, text, len);
+	case FMT_SIEVE: return mw_fwd_parse_sieve(d, text, len);
+	case FMT_PROCMAIL: return mw_fwd_parse_procmail(d, text, len);
+	case FMT_MAILDROP: return mw_fwd_parse_maildrop(d, text, len);
 	case FMT_FORWARD:
-		switch (fwd_forward_filter_type(text, len)) {
+		switch (mw_fwd_forward_filter_type(text, len)) {
 		case 1:
 			*fmt_used = FMT_EXIM_FILTER;
-			return fwd_parse_exim_filter(d, text, len);
+			return mw_fwd_parse_exim_filter(d, text, len);
 		case 2:
 			*fmt_used = FMT_SIEVE;
-			return fwd_parse_sieve(d, text, len);
+			return mw_fwd_parse_sieve(d, text, len);
 		}
-		return fwd_parse_forward(d, text, len);
+		return mw_fwd_parse_forward(d, text, len);
 	}
 	return MW_ERR_INTERNAL;
 }
@@ -270,7 +270,7 @@ static int list_is_garbage(const struct fwd_doc *d)
 
 	for (i = 0; i < d->nfacts; i++)
 		if (d->facts[i].kind == FWD_FORWARD &&
-		    fwd_dest_is_garbage(d->facts[i].dest))
+		    mw_fwd_dest_is_garbage(d->facts[i].dest))
 			return 1;
 	return 0;
 }
@@ -293,13 +293,13 @@ static void not_a_mail_file(struct fwd_run *r, const char *path,
 	char title[512], first[MW_MAX_EXCERPT + 1];
 	const char *nl;
 
-	fwd_find_addresses(b->data ? b->data : "", b->len, &found, 10);
+	mw_fwd_find_addresses(b->data ? b->data : "", b->len, &found, 10);
 	for (i = 0; i < found.n; i++) {
-		if (!fwd_address_is_external(found.v[i], &r->local,
+		if (!mw_fwd_address_is_external(found.v[i], &r->local,
 					     cfg ? &cfg->allowed_forward_domains : NULL))
 			continue;
 		next++;
-		json_array_append_new(addrs, fwd_jstr(found.v[i]));
+		json_array_append_new(addrs, mw_fwd_jstr(found.v[i]));
 	}
 	if (next)
 		snprintf(title, sizeof(title), "%s where a %s file belongs; %zu "
@@ -317,7 +317,7 @@ static void not_a_mail_file(struct fwd_run *r, const char *path,
 	snprintf(first, sizeof(first), "%.*s", (int)(nl ? (size_t)(nl - b->data) :
 			       b->len > MW_MAX_EXCERPT ? MW_MAX_EXCERPT : b->len),
 		 b->len ? b->data : "");
-	fwd_add_finding(r, "forwarders.not-a-mail-file", next ? MW_SEV_HIGH : MW_SEV_MEDIUM,
+	mw_fwd_add_finding(r, "forwarders.not-a-mail-file", next ? MW_SEV_HIGH : MW_SEV_MEDIUM,
 		    title, path, 0, first[0] ? first : NULL,
 		    "Look at the file and at who wrote it; the delivery agent may "
 		    "still read it. Remove it or replace it with a real one.",
@@ -338,7 +338,7 @@ static int owner_could_read(const struct stat *st, long uid)
 	return (st->st_mode & S_IROTH) != 0;
 }
 
-void fwd_process_file(struct fwd_run *r, const char *path,
+void mw_fwd_process_file(struct fwd_run *r, const char *path,
 			 const struct fwd_src *src)
 {
 	struct fwd_src s = *src;
@@ -349,16 +349,16 @@ void fwd_process_file(struct fwd_run *r, const char *path,
 	int fd, trunc = 0, fmt_used, stopped = 0;
 	size_t i;
 
-	if (fwd_seen_before(r, path))
+	if (mw_fwd_seen_before(r, path))
 		return;
 	e = mw_open_beneath(r->rootfd, path, 0, &fd, &st);
 	if (e == MW_ERR_SYMLINK) {
 		char target[MW_MAX_PATH];
 
-		if (fwd_last_is_symlink(r, path, target, sizeof(target)))
-			fwd_symlink_finding(r, path, target, src);
+		if (mw_fwd_last_is_symlink(r, path, target, sizeof(target)))
+			mw_fwd_symlink_finding(r, path, target, src);
 		else
-			fwd_error(r, path, 0, e,
+			mw_fwd_error(r, path, 0, e,
 					"a directory on the path is a symbolic "
 					"link; not followed");
 		return;
@@ -366,7 +366,7 @@ void fwd_process_file(struct fwd_run *r, const char *path,
 	if (e) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return;
-		fwd_error(r, path, 0, e, "cannot open: %s",
+		mw_fwd_error(r, path, 0, e, "cannot open: %s",
 				e == MW_ERR_NOTREG ? "not a regular file" :
 				strerror(errno));
 		return;
@@ -383,7 +383,7 @@ void fwd_process_file(struct fwd_run *r, const char *path,
 			close(ifd);
 		else
 			memset(&ist, 0, sizeof(ist));
-		fwd_add_finding(r, "forwarders.include-refused", MW_SEV_MEDIUM,
+		mw_fwd_add_finding(r, "forwarders.include-refused", MW_SEV_MEDIUM,
 			    "Include of a file owned by another user; refused, not read",
 			    src->inc_from ? src->inc_from : path, src->inc_line,
 			    src->inc_text,
@@ -404,7 +404,7 @@ void fwd_process_file(struct fwd_run *r, const char *path,
 			 "%lu, mode %04o, %lu links): not read", s.source,
 			 (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777),
 			 (unsigned long)st.st_nlink);
-		fwd_add_finding(r, "forwarders.unreadable-by-owner", MW_SEV_HIGH, title,
+		mw_fwd_add_finding(r, "forwarders.unreadable-by-owner", MW_SEV_HIGH, title,
 			    path, 0, NULL,
 			    "The delivery agent, reading as the user, ignores this "
 			    "file; a link count above 1 points to a hard link to a "
@@ -417,7 +417,7 @@ void fwd_process_file(struct fwd_run *r, const char *path,
 	e = mw_read_fd_capped(fd, &b, MW_MAX_TEXT_FILE, &trunc);
 	close(fd);
 	if (e) {
-		fwd_error(r, path, 0, e, "read failed");
+		mw_fwd_error(r, path, 0, e, "read failed");
 		mw_buf_free(&b);
 		return;
 	}
@@ -431,12 +431,12 @@ void fwd_process_file(struct fwd_run *r, const char *path,
 		snprintf(title, sizeof(title), "%s file larger than %u bytes (%lld): "
 			 "only the start was read", s.source, MW_MAX_TEXT_FILE,
 			 (long long)st.st_size);
-		fwd_add_finding(r, "forwarders.oversized", MW_SEV_MEDIUM, title, path, 0,
+		mw_fwd_add_finding(r, "forwarders.oversized", MW_SEV_MEDIUM, title, path, 0,
 			    NULL, "Look at what the file holds: no mail filter is this "
 			    "big. Move it away if it is not one.",
 			    &st, src->owner, NULL, src->source, NULL);
 	}
-	if (fwd_text_is_binary(b.data ? b.data : "", b.len)) {
+	if (mw_fwd_text_is_binary(b.data ? b.data : "", b.len)) {
 		not_a_mail_file(r, path, &st, src, &b, 1);
 		mw_buf_free(&b);
 		return;
@@ -450,23 +450,23 @@ void fwd_process_file(struct fwd_run *r, const char *path,
 			 (st.st_mode & 022) ? "writable by group or others" :
 			 "not owned by its user",
 			 (unsigned)(st.st_mode & 07777), (unsigned long)st.st_uid);
-		fwd_add_finding(r, "forwarders.unsafe-file", MW_SEV_MEDIUM, title,
+		mw_fwd_add_finding(r, "forwarders.unsafe-file", MW_SEV_MEDIUM, title,
 			    path, 0, NULL,
 			    "chown the file to its user and chmod 0600 (or 0644); "
 			    "Postfix and OpenSMTPD ignore such files, other "
 			    "delivery agents may not. Check who changed it.",
 			    &st, src->owner, NULL, src->source, NULL);
 	}
-	fwd_doc_init(&d);
+	mw_fwd_doc_init(&d);
 	if (run_parser(src->fmt, &d, b.data ? b.data : "", b.len, &fmt_used)) {
-		fwd_error(r, path, 0, MW_ERR_NOMEM,
+		mw_fwd_error(r, path, 0, MW_ERR_NOMEM,
 				"out of memory while parsing");
 	}
 	/* a filter parse that stopped early keeps what it found, and a line
 	 * scan adds every forward a grep would see past that point */
 	if ((fmt_used == FMT_SIEVE || fmt_used == FMT_EXIM_FILTER) &&
 	    (d.nerrs || d.dropped_errs))
-		stopped = 1 + (int)fwd_scan_actions(&d, b.data ? b.data : "", b.len,
+		stopped = 1 + (int)mw_fwd_scan_actions(&d, b.data ? b.data : "", b.len,
 						    fmt_used == FMT_SIEVE ? "redirect" :
 						    "deliver", fmt_used == FMT_SIEVE ?
 						    FWD_REDIRECT : FWD_FORWARD);
@@ -477,7 +477,7 @@ void fwd_process_file(struct fwd_run *r, const char *path,
 	s.fmt = (enum fwd_format)fmt_used;
 	if ((s.fmt == FMT_FORWARD || s.fmt == FMT_LIST) && list_is_garbage(&d)) {
 		not_a_mail_file(r, path, &st, src, &b, 0);
-		fwd_doc_free(&d);
+		mw_fwd_doc_free(&d);
 		mw_buf_free(&b);
 		return;
 	}
@@ -488,7 +488,7 @@ void fwd_process_file(struct fwd_run *r, const char *path,
 
 		snprintf(title, sizeof(title), "Cannot parse %s file: %s",
 			 s.source, d.errs[i].msg);
-		fwd_add_finding(r, "forwarders.parse-error", MW_SEV_LOW, title, path,
+		mw_fwd_add_finding(r, "forwarders.parse-error", MW_SEV_LOW, title, path,
 			    d.errs[i].line, NULL,
 			    "Fix or remove the broken part; the mail system may "
 			    "read it differently from what it looks like.",
@@ -504,23 +504,23 @@ void fwd_process_file(struct fwd_run *r, const char *path,
 			 "stopped at line %lu (%s); %d forward(s) found by a line scan",
 			 s.source, d.nerrs ? d.errs[0].line : 0,
 			 d.nerrs ? d.errs[0].msg : "errors", stopped - 1);
-		fwd_add_finding(r, "forwarders.not-fully-audited", MW_SEV_MEDIUM, title,
+		mw_fwd_add_finding(r, "forwarders.not-fully-audited", MW_SEV_MEDIUM, title,
 			    path, d.nerrs ? d.errs[0].line : 0, NULL,
 			    "Read the file by hand: rules after the point where the "
 			    "parse stopped are only seen by a line scan for "
 			    "redirect/deliver.", &st, s.owner, NULL, s.source, NULL);
 	}
 	if (d.truncated)
-		fwd_error(r, path, 0, MW_ERR_LIMIT,
+		mw_fwd_error(r, path, 0, MW_ERR_LIMIT,
 				"more than %d destinations; the rest not listed",
 				FWD_MAX_FACTS);
 	for (i = 0; i < d.nfacts; i++) {
 		if (d.facts[i].kind == FWD_INCLUDE)
 			follow_include(r, &s, path, &st, &d.facts[i]);
 		else
-			fwd_judge_fact(r, &s, path, &st, &d, &d.facts[i]);
+			mw_fwd_judge_fact(r, &s, path, &st, &d, &d.facts[i]);
 	}
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 	mw_buf_free(&b);
 }
 
@@ -540,18 +540,18 @@ static void process_maps(struct fwd_run *r, const struct mw_strlist *maps,
 		const char *type, *path;
 		size_t tl;
 
-		if (fwd_map_spec(maps->v[i], &type, &tl, &path)) {
+		if (mw_fwd_map_spec(maps->v[i], &type, &tl, &path)) {
 			mw_report_note(r->rep, CHECK,
 				       "map %s is not a file table; not audited",
 				       maps->v[i]);
 			continue;
 		}
 		s.source = is_virtual ? "virtual" : "aliases";
-		if (fwd_word_eq(type, tl, "regexp") || fwd_word_eq(type, tl, "pcre"))
+		if (mw_fwd_word_eq(type, tl, "regexp") || mw_fwd_word_eq(type, tl, "pcre"))
 			s.fmt = FMT_REGEXP;
 		else
 			s.fmt = is_virtual ? FMT_VIRTUAL : FMT_ALIASES;
-		fwd_process_file(r, path, &s);
+		mw_fwd_process_file(r, path, &s);
 	}
 }
 
@@ -567,37 +567,37 @@ static void process_panels(struct fwd_run *r)
 	s.gid = -1;
 	s.require_uid = -1;
 	s.source = "cpanel";
-	if (fwd_list_dir(r, "/etc/valiases", 'f', &names) == MW_OK) {
+	if (mw_fwd_list_dir(r, "/etc/valiases", 'f', &names) == MW_OK) {
 		s.fmt = FMT_ALIASES;
 		for (i = 0; i < names.n; i++) {
 			snprintf(p, sizeof(p), "/etc/valiases/%s", names.v[i]);
-			fwd_process_file(r, p, &s);
+			mw_fwd_process_file(r, p, &s);
 		}
 	}
 	mw_strlist_clear(&names);
-	if (fwd_list_dir(r, "/etc/vfilters", 'f', &names) == MW_OK) {
+	if (mw_fwd_list_dir(r, "/etc/vfilters", 'f', &names) == MW_OK) {
 		s.fmt = FMT_EXIM_FILTER;
 		for (i = 0; i < names.n; i++) {
 			snprintf(p, sizeof(p), "/etc/vfilters/%s", names.v[i]);
 			s.owner = names.v[i];
-			fwd_process_file(r, p, &s);
+			mw_fwd_process_file(r, p, &s);
 		}
 		s.owner = NULL;
 	}
 	mw_strlist_clear(&names);
 	s.source = "directadmin";
-	if (fwd_list_dir(r, "/etc/virtual", 'd', &names) == MW_OK) {
+	if (mw_fwd_list_dir(r, "/etc/virtual", 'd', &names) == MW_OK) {
 		for (i = 0; i < names.n; i++) {
 			if (!strchr(names.v[i], '.'))
 				continue;
 			snprintf(p, sizeof(p), "/etc/virtual/%s/aliases", names.v[i]);
 			s.fmt = FMT_ALIASES;
 			s.owner = NULL;
-			fwd_process_file(r, p, &s);
+			mw_fwd_process_file(r, p, &s);
 			snprintf(p, sizeof(p), "/etc/virtual/%s/filter", names.v[i]);
 			s.fmt = FMT_EXIM_FILTER;
 			s.owner = names.v[i];
-			fwd_process_file(r, p, &s);
+			mw_fwd_process_file(r, p, &s);
 		}
 	}
 	mw_strlist_clear(&names);
@@ -619,16 +619,16 @@ static void process_system(struct fwd_run *r)
 	/* Exim reads /etc/aliases through its system_aliases router */
 	s.fmt = FMT_ALIASES;
 	s.source = "aliases";
-	fwd_process_file(r, "/etc/aliases", &s);
+	mw_fwd_process_file(r, "/etc/aliases", &s);
 	s.fmt = FMT_EXIM_FILTER;
 	s.source = "exim-filter";
 	s.owner = "(system filter)";
 	for (i = 0; i < r->exim_filters.n; i++)
-		fwd_process_file(r, r->exim_filters.v[i], &s);
+		mw_fwd_process_file(r, r->exim_filters.v[i], &s);
 	s.fmt = FMT_PROCMAIL;
 	s.source = "procmail";
 	s.owner = "(all users)";
-	fwd_process_file(r, "/etc/procmailrc", &s);
+	mw_fwd_process_file(r, "/etc/procmailrc", &s);
 	s.fmt = FMT_SIEVE;
 	s.source = "sieve";
 	s.owner = "(all users)";
@@ -636,16 +636,16 @@ static void process_system(struct fwd_run *r)
 	for (i = 0; i < r->sieve_before.n; i++) {
 		char p[MW_MAX_PATH], a[MW_MAX_PATH];
 
-		fwd_expand_location(r->sieve_before.v[i], NULL, p, sizeof(p), a, sizeof(a));
+		mw_fwd_expand_location(r->sieve_before.v[i], NULL, p, sizeof(p), a, sizeof(a));
 		if (p[0] == '/')
-			fwd_process_sieve_location(r, p, &s);
+			mw_fwd_process_sieve_location(r, p, &s);
 	}
 	for (i = 0; i < r->sieve_after.n; i++) {
 		char p[MW_MAX_PATH], a[MW_MAX_PATH];
 
-		fwd_expand_location(r->sieve_after.v[i], NULL, p, sizeof(p), a, sizeof(a));
+		mw_fwd_expand_location(r->sieve_after.v[i], NULL, p, sizeof(p), a, sizeof(a));
 		if (p[0] == '/')
-			fwd_process_sieve_location(r, p, &s);
+			mw_fwd_process_sieve_location(r, p, &s);
 	}
 	process_panels(r);
 }
@@ -725,7 +725,7 @@ static void set_data(struct fwd_run *r)
 		json_object_set_new(origins, r->local.v[i],
 				    json_string(r->domain_origin.v[i]));
 	}
-	json_object_set_new(data, "root", fwd_jstr(r->root[0] ? r->root : "/"));
+	json_object_set_new(data, "root", mw_fwd_jstr(r->root[0] ? r->root : "/"));
 	json_object_set_new(data, "local_domains", doms);
 	json_object_set_new(data, "local_domain_sources", origins);
 	json_object_set_new(data, "files_read", json_integer((json_int_t)r->files_read));
@@ -794,20 +794,20 @@ enum mw_err mw_forwarders_run(struct mw_ctx *ctx, const struct mw_forwarders_opt
 		mw_report_note(r.rep, CHECK, "auditing the tree %s as if it were /",
 			       r.root);
 
-	fwd_collect_domains(&r);
-	fwd_read_dovecot(&r);
+	mw_fwd_collect_domains(&r);
+	mw_fwd_read_dovecot(&r);
 	process_system(&r);
-	users = fwd_read_users(&r, &nusers);
-	fwd_process_virtual_users(&r, &homes);
+	users = mw_fwd_read_users(&r, &nusers);
+	mw_fwd_process_virtual_users(&r, &homes);
 	for (i = 0; i < nusers; i++) {
 		/* one home shared by several accounts is read once */
 		if (mw_strset_add(&homes, users[i].home) == 0 ||
 		    !strcmp(users[i].home, "/"))
 			continue;
-		fwd_process_user(&r, &users[i]);
+		mw_fwd_process_user(&r, &users[i]);
 	}
 	mw_strset_free(&homes);
-	fwd_free_users(users, nusers);
+	mw_fwd_free_users(users, nusers);
 	mw_progress_done(ctx);
 	set_data(&r);
 	free_run(&r);

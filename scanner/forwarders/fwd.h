@@ -44,12 +44,12 @@ struct fwd_fact {
 	unsigned disabled : 1;	/* can never run (Roundcube "if false") */
 	unsigned pattern : 1;	/* key is a regexp/pcre table pattern */
 	char *key;		/* alias/map key (local part, address); NULL */
-	unsigned rule;		/* the rule it belongs to (fwd_rule_begin);
+	unsigned rule;		/* the rule it belongs to (mw_fwd_rule_begin);
 				 * 0 = the file's unconditional top level */
 };
 
 /* A statement that throws the original away or hides it (discard,
- * /dev/null, a trash folder, Exim "seen finish"), see fwd_hide_for. */
+ * /dev/null, a trash folder, Exim "seen finish"), see mw_fwd_hide_for. */
 struct fwd_hide {
 	unsigned rule;
 	unsigned long line;
@@ -71,7 +71,7 @@ struct fwd_doc {
 	size_t nerrs, aerrs;
 	size_t dropped_errs;	/* errors beyond FWD_MAX_ERRORS */
 	int truncated;		/* more facts than FWD_MAX_FACTS */
-	/* Number of facts fwd_scan_actions() added after a parse that
+	/* Number of facts mw_fwd_scan_actions() added after a parse that
 	 * stopped early (0: none, or no scan). */
 	size_t scanned_facts;
 	/* The original is thrown away or hidden: discard, /dev/null, a
@@ -82,7 +82,7 @@ struct fwd_doc {
 	struct fwd_hide hides[FWD_MAX_HIDES];
 	size_t nhides;
 	/* Rules: the parser brackets each alias entry, table entry or
-	 * conditional block with fwd_rule_begin/fwd_rule_end. */
+	 * conditional block with mw_fwd_rule_begin/mw_fwd_rule_end. */
 	unsigned cur_rule, last_rule;
 	/* Sieve: "keep" seen (the original stays visible). */
 	int keeps;
@@ -92,8 +92,8 @@ struct fwd_doc {
 	struct mw_strlist keys, values;
 };
 
-void fwd_doc_init(struct fwd_doc *d);
-void fwd_doc_free(struct fwd_doc *d);
+void mw_fwd_doc_init(struct fwd_doc *d);
+void mw_fwd_doc_free(struct fwd_doc *d);
 
 /*
  * Append a fact: dest (dlen bytes, cut at FWD_MAX_DEST) and the rule text
@@ -101,28 +101,28 @@ void fwd_doc_free(struct fwd_doc *d);
  * for the caller to set flags on, or NULL (allocation failure or the
  * FWD_MAX_FACTS cap: d->truncated is then set).
  */
-struct fwd_fact *fwd_add_fact(struct fwd_doc *d, enum fwd_kind kind,
+struct fwd_fact *mw_fwd_add_fact(struct fwd_doc *d, enum fwd_kind kind,
 			      const char *dest, size_t dlen,
 			      const char *text, size_t tlen,
 			      unsigned long line);
 
 /* Record a parse error "line N: msg" (printf format); capped. */
-void fwd_add_error(struct fwd_doc *d, unsigned long line, const char *fmt, ...)
+void mw_fwd_add_error(struct fwd_doc *d, unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Remember a line that hides or drops the original, in the current rule. */
-void fwd_set_hide(struct fwd_doc *d, unsigned long line, const char *text,
+void mw_fwd_set_hide(struct fwd_doc *d, unsigned long line, const char *text,
 		  size_t tlen);
 
 /* A fact that itself keeps the mail from the mailbox (Exim's "deliver"
  * without "unseen"): it hides the other forwards of its rule, not itself.
  * Not counted in hide_line. */
-void fwd_set_hide_by(struct fwd_doc *d, const struct fwd_fact *f);
+void mw_fwd_set_hide_by(struct fwd_doc *d, const struct fwd_fact *f);
 
-/* Start a new rule (facts and hides added until fwd_rule_end belong to
- * it); returns the enclosing rule for fwd_rule_end. */
-unsigned fwd_rule_begin(struct fwd_doc *d);
-void fwd_rule_end(struct fwd_doc *d, unsigned outer);
+/* Start a new rule (facts and hides added until mw_fwd_rule_end belong to
+ * it); returns the enclosing rule for mw_fwd_rule_end. */
+unsigned mw_fwd_rule_begin(struct fwd_doc *d);
+void mw_fwd_rule_end(struct fwd_doc *d, unsigned outer);
 
 /*
  * The hide that applies to fact f, other than f itself (Exim's "deliver"
@@ -131,19 +131,19 @@ void fwd_rule_end(struct fwd_doc *d, unsigned outer);
  * see the same mail), never another rule's (another alias, another
  * conditional block). NULL when none.
  */
-const struct fwd_hide *fwd_hide_for(const struct fwd_doc *d,
+const struct fwd_hide *mw_fwd_hide_for(const struct fwd_doc *d,
 				    const struct fwd_fact *f);
 
 /* 1 when a folder/mailbox name means trash or spam (Trash, Junk, Spam,
  * Deleted Items, INBOX.Trash, .Junk/, ...), case-insensitive. */
-int fwd_folder_is_trash(const char *name, size_t n);
+int mw_fwd_folder_is_trash(const char *name, size_t n);
 
 /* 1 when a condition text is about spam or viruses ("X-Spam-Flag",
  * spamtest, "X-Virus"): throwing such mail away is ordinary filtering,
  * not hiding. */
-int fwd_cond_is_spam(const char *s, size_t n);
+int mw_fwd_cond_is_spam(const char *s, size_t n);
 
-const char *fwd_kind_name(enum fwd_kind k);
+const char *mw_fwd_kind_name(enum fwd_kind k);
 
 /*
  * The fallback after a filter parse that stopped early (a syntax error, a
@@ -154,7 +154,7 @@ const char *fwd_kind_name(enum fwd_kind k);
  * A script cut off by a token cap so still yields every forward a grep
  * would see. Returns the number added (also in d->scanned_facts).
  */
-size_t fwd_scan_actions(struct fwd_doc *d, const char *text, size_t len,
+size_t mw_fwd_scan_actions(struct fwd_doc *d, const char *text, size_t len,
 			const char *verb, enum fwd_kind kind);
 
 /*
@@ -165,33 +165,33 @@ size_t fwd_scan_actions(struct fwd_doc *d, const char *text, size_t len,
 
 /* /etc/aliases, :include: files, cPanel valiases, DirectAdmin aliases:
  * "name: target, target" with continuation lines. */
-enum mw_err fwd_parse_aliases(struct fwd_doc *d, const char *text, size_t len);
+enum mw_err mw_fwd_parse_aliases(struct fwd_doc *d, const char *text, size_t len);
 /* Postfix virtual(5)/hash source tables: "key target, target". */
-enum mw_err fwd_parse_virtual(struct fwd_doc *d, const char *text, size_t len);
+enum mw_err mw_fwd_parse_virtual(struct fwd_doc *d, const char *text, size_t len);
 /* Postfix regexp(5)/pcre(5) tables: "/pattern/flags result" (listing). */
-enum mw_err fwd_parse_regexp_table(struct fwd_doc *d, const char *text,
+enum mw_err mw_fwd_parse_regexp_table(struct fwd_doc *d, const char *text,
 				   size_t len);
 /* A plain .forward list (addresses, "|cmd", /file, \user, :include:). */
-enum mw_err fwd_parse_forward(struct fwd_doc *d, const char *text, size_t len);
+enum mw_err mw_fwd_parse_forward(struct fwd_doc *d, const char *text, size_t len);
 /* An Exim filter file (.forward starting "# Exim filter", cPanel vfilters,
  * DirectAdmin filter, Exim system filter). */
-enum mw_err fwd_parse_exim_filter(struct fwd_doc *d, const char *text,
+enum mw_err mw_fwd_parse_exim_filter(struct fwd_doc *d, const char *text,
 				  size_t len);
 /* A Sieve script (RFC 5228 with copy, fileinto, vacation, enotify,
  * include, variables as far as they matter here). */
-enum mw_err fwd_parse_sieve(struct fwd_doc *d, const char *text, size_t len);
+enum mw_err mw_fwd_parse_sieve(struct fwd_doc *d, const char *text, size_t len);
 /* ~/.procmailrc and its INCLUDERC files. */
-enum mw_err fwd_parse_procmail(struct fwd_doc *d, const char *text, size_t len);
+enum mw_err mw_fwd_parse_procmail(struct fwd_doc *d, const char *text, size_t len);
 /* ~/.mailfilter (Courier maildrop). */
-enum mw_err fwd_parse_maildrop(struct fwd_doc *d, const char *text, size_t len);
+enum mw_err mw_fwd_parse_maildrop(struct fwd_doc *d, const char *text, size_t len);
 /* Dovecot configuration (90-sieve.conf): key = value pairs into d->keys /
  * d->values, block structure ignored except for its syntax. */
-enum mw_err fwd_parse_dovecot_conf(struct fwd_doc *d, const char *text,
+enum mw_err mw_fwd_parse_dovecot_conf(struct fwd_doc *d, const char *text,
 				   size_t len);
 
 /* 1 when the .forward text is an Exim filter ("# Exim filter" on the
  * first line, case-insensitive), 2 when it is "# Sieve filter", else 0. */
-int fwd_forward_filter_type(const char *text, size_t len);
+int mw_fwd_forward_filter_type(const char *text, size_t len);
 
 /*
  * 1 when text is not a text file at all: more than 1 in 10 of its first
@@ -200,7 +200,7 @@ int fwd_forward_filter_type(const char *text, size_t len);
  * no addresses are made from garbage.
  */
 #define FWD_SNIFF_BYTES		65536
-int fwd_text_is_binary(const char *text, size_t len);
+int mw_fwd_text_is_binary(const char *text, size_t len);
 
 /*
  * 1 when a destination taken from a plain .forward list cannot be an
@@ -208,17 +208,17 @@ int fwd_text_is_binary(const char *text, size_t len);
  * characters no address holds outside quotes ( ( ) < > ; { } [ ] $ ` ),
  * as when a PHP or HTML file sits where a .forward belongs.
  */
-int fwd_dest_is_garbage(const char *dest);
+int mw_fwd_dest_is_garbage(const char *dest);
 
 /*
  * Copy into out (up to max entries, deduplicated) the strings in text that
  * look like plain addresses: local@domain.tld with the usual characters.
  * For showing what a file that is not a forward file holds.
  */
-void fwd_find_addresses(const char *text, size_t len, struct mw_strlist *out,
+void mw_fwd_find_addresses(const char *text, size_t len, struct mw_strlist *out,
 			size_t max);
 
 /* Value of key in a parsed key/value doc, or NULL (last definition). */
-const char *fwd_doc_get(const struct fwd_doc *d, const char *key);
+const char *mw_fwd_doc_get(const struct fwd_doc *d, const char *key);
 
 #endif

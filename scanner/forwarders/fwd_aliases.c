@@ -29,40 +29,40 @@ static int add_target(struct fwd_doc *d, const char *key, size_t klen,
 	struct fwd_fact *f = NULL;
 	enum fwd_kind kind = FWD_FORWARD;
 
-	fwd_trim(&t, &n);
+	mw_fwd_trim(&t, &n);
 	if (n >= 2 && t[0] == '"' && t[n - 1] == '"') {
 		t++;
 		n -= 2;
-		fwd_trim(&t, &n);
+		mw_fwd_trim(&t, &n);
 	}
 	if (!n)
 		return 0;
 	if (n >= 9 && !strncasecmp(t, ":include:", 9)) {
 		t += 9;
 		n -= 9;
-		fwd_trim(&t, &n);
+		mw_fwd_trim(&t, &n);
 		kind = FWD_INCLUDE;
 	} else if (t[0] == ':') {
 		/* cPanel/Exim ":fail:", ":blackhole:", ":defer:" drop mail */
 		if (n >= 11 && !strncasecmp(t, ":blackhole:", 11))
-			fwd_set_hide(d, line, text, tlen);
+			mw_fwd_set_hide(d, line, text, tlen);
 		return 1;
 	} else if (t[0] == '|') {
 		t++;
 		n--;
-		fwd_trim(&t, &n);
+		mw_fwd_trim(&t, &n);
 		kind = FWD_PIPE;
 	} else if (t[0] == '/') {
 		kind = FWD_FILE;
-		if (fwd_folder_is_trash(t, n))
-			fwd_set_hide(d, line, text, tlen);
+		if (mw_fwd_folder_is_trash(t, n))
+			mw_fwd_set_hide(d, line, text, tlen);
 	} else if (t[0] == '\\') {
 		t++;
 		n--;
 	}
 	if (!n)
 		return 0;
-	f = fwd_add_fact(d, kind, t, n, text, tlen, line);
+	f = mw_fwd_add_fact(d, kind, t, n, text, tlen, line);
 	if (f && key && klen)
 		f->key = strndup(key, klen);
 	return 0;
@@ -101,7 +101,7 @@ static void split_targets(struct fwd_doc *d, const char *key, size_t klen,
 		if (s[i] == '"') {
 			i = skip_quoted(s, n, i);
 			if (i > n) {
-				fwd_add_error(d, line, "unterminated quote");
+				mw_fwd_add_error(d, line, "unterminated quote");
 				return;
 			}
 			/* "user name"@domain */
@@ -121,7 +121,7 @@ static void split_targets(struct fwd_doc *d, const char *key, size_t klen,
 	}
 }
 
-enum mw_err fwd_for_logical_lines(struct fwd_doc *d, const char *text,
+enum mw_err mw_fwd_for_logical_lines(struct fwd_doc *d, const char *text,
 				  size_t len, fwd_logical_cb cb)
 {
 	struct mw_lines it;
@@ -135,10 +135,10 @@ enum mw_err fwd_for_logical_lines(struct fwd_doc *d, const char *text,
 	mw_lines_init(&it, text, len, MW_MAX_LINE);
 	while (mw_lines_next(&it, &l, &n, &overlong)) {
 		if (overlong)
-			fwd_add_error(d, it.lineno, "line longer than %d bytes",
+			mw_fwd_add_error(d, it.lineno, "line longer than %d bytes",
 				      MW_MAX_LINE);
 		if (memchr(l, '\0', n)) {
-			fwd_add_error(d, it.lineno, "NUL byte in line");
+			mw_fwd_add_error(d, it.lineno, "NUL byte in line");
 			continue;
 		}
 		if (n && l[0] == '#')
@@ -147,7 +147,7 @@ enum mw_err fwd_for_logical_lines(struct fwd_doc *d, const char *text,
 			const char *t = l;
 			size_t tn = n;
 
-			fwd_trim(&t, &tn);
+			mw_fwd_trim(&t, &tn);
 			if (!tn || t[0] == '#')
 				continue;
 			if (!first) {
@@ -155,11 +155,11 @@ enum mw_err fwd_for_logical_lines(struct fwd_doc *d, const char *text,
 				 * line of its own (a .forward may indent) */
 				first = it.lineno;
 			} else if (mw_buf_putc(&lb, ' ')) {
-				fwd_add_error(d, first, "entry too long");
+				mw_fwd_add_error(d, first, "entry too long");
 				continue;
 			}
 			if (mw_buf_append(&lb, t, tn))
-				fwd_add_error(d, first, "entry too long");
+				mw_fwd_add_error(d, first, "entry too long");
 			continue;
 		}
 		if (first && lb.len)
@@ -170,7 +170,7 @@ enum mw_err fwd_for_logical_lines(struct fwd_doc *d, const char *text,
 			continue;
 		first = it.lineno;
 		if (mw_buf_append(&lb, l, n))
-			fwd_add_error(d, first, "entry too long");
+			mw_fwd_add_error(d, first, "entry too long");
 	}
 	if (first && lb.len)
 		cb(d, lb.data, lb.len, first);
@@ -186,10 +186,10 @@ static void alias_entry_rule(struct fwd_doc *d, const char *s, size_t n,
 static void alias_entry(struct fwd_doc *d, const char *s, size_t n,
 			unsigned long line)
 {
-	unsigned outer = fwd_rule_begin(d);
+	unsigned outer = mw_fwd_rule_begin(d);
 
 	alias_entry_rule(d, s, n, line);
-	fwd_rule_end(d, outer);
+	mw_fwd_rule_end(d, outer);
 }
 
 static void alias_entry_rule(struct fwd_doc *d, const char *s, size_t n,
@@ -203,14 +203,14 @@ static void alias_entry_rule(struct fwd_doc *d, const char *s, size_t n,
 	if (i < n && s[i] == '"') {
 		i = skip_quoted(s, n, i);
 		if (i > n) {
-			fwd_add_error(d, line, "unterminated quote in alias name");
+			mw_fwd_add_error(d, line, "unterminated quote in alias name");
 			return;
 		}
 		kend = i;
 		while (i < n && fwd_isblank(s[i]))
 			i++;
 		if (i >= n || s[i] != ':') {
-			fwd_add_error(d, line, "missing ':' after alias name");
+			mw_fwd_add_error(d, line, "missing ':' after alias name");
 			return;
 		}
 	} else {
@@ -220,17 +220,17 @@ static void alias_entry_rule(struct fwd_doc *d, const char *s, size_t n,
 		while (i < n && fwd_isblank(s[i]))
 			i++;
 		if (i >= n || s[i] != ':') {
-			fwd_add_error(d, line, "missing ':' after alias name");
+			mw_fwd_add_error(d, line, "missing ':' after alias name");
 			return;
 		}
 	}
 	if (kend == kstart) {
-		fwd_add_error(d, line, "empty alias name");
+		mw_fwd_add_error(d, line, "empty alias name");
 		return;
 	}
 	i++;
 	if (i >= n || !s[i]) {
-		fwd_add_error(d, line, "alias without a target");
+		mw_fwd_add_error(d, line, "alias without a target");
 		return;
 	}
 	{
@@ -245,9 +245,9 @@ static void alias_entry_rule(struct fwd_doc *d, const char *s, size_t n,
 	}
 }
 
-enum mw_err fwd_parse_aliases(struct fwd_doc *d, const char *text, size_t len)
+enum mw_err mw_fwd_parse_aliases(struct fwd_doc *d, const char *text, size_t len)
 {
-	return fwd_for_logical_lines(d, text, len, alias_entry);
+	return mw_fwd_for_logical_lines(d, text, len, alias_entry);
 }
 
 static void forward_entry(struct fwd_doc *d, const char *s, size_t n,
@@ -256,9 +256,9 @@ static void forward_entry(struct fwd_doc *d, const char *s, size_t n,
 	split_targets(d, NULL, 0, s, n, s, n, line);
 }
 
-enum mw_err fwd_parse_forward(struct fwd_doc *d, const char *text, size_t len)
+enum mw_err mw_fwd_parse_forward(struct fwd_doc *d, const char *text, size_t len)
 {
-	return fwd_for_logical_lines(d, text, len, forward_entry);
+	return mw_fwd_for_logical_lines(d, text, len, forward_entry);
 }
 
 static void virtual_entry(struct fwd_doc *d, const char *s, size_t n,
@@ -271,17 +271,17 @@ static void virtual_entry(struct fwd_doc *d, const char *s, size_t n,
 	while (i < n && !fwd_isblank(s[i]))
 		i++;
 	if (i >= n) {
-		fwd_add_error(d, line, "table entry without a value");
+		mw_fwd_add_error(d, line, "table entry without a value");
 		return;
 	}
-	outer = fwd_rule_begin(d);
+	outer = mw_fwd_rule_begin(d);
 	split_targets(d, s + kstart, i - kstart, s + i, n - i, s, n, line);
-	fwd_rule_end(d, outer);
+	mw_fwd_rule_end(d, outer);
 }
 
-enum mw_err fwd_parse_virtual(struct fwd_doc *d, const char *text, size_t len)
+enum mw_err mw_fwd_parse_virtual(struct fwd_doc *d, const char *text, size_t len)
 {
-	return fwd_for_logical_lines(d, text, len, virtual_entry);
+	return mw_fwd_for_logical_lines(d, text, len, virtual_entry);
 }
 
 /*
@@ -306,12 +306,12 @@ static void regexp_entry(struct fwd_doc *d, const char *s, size_t n,
 	if (i < n && s[i] == '!')
 		i++;
 	if (i >= n) {
-		fwd_add_error(d, line, "empty table entry");
+		mw_fwd_add_error(d, line, "empty table entry");
 		return;
 	}
 	delim = s[i];
 	if (delim != '/' && delim != '{') {
-		fwd_add_error(d, line, "table entry does not start with a pattern");
+		mw_fwd_add_error(d, line, "table entry does not start with a pattern");
 		return;
 	}
 	pstart = i;
@@ -324,22 +324,22 @@ static void regexp_entry(struct fwd_doc *d, const char *s, size_t n,
 		i++;
 	}
 	if (i >= n) {
-		fwd_add_error(d, line, "unterminated pattern");
+		mw_fwd_add_error(d, line, "unterminated pattern");
 		return;
 	}
 	i++;
 	while (i < n && !fwd_isblank(s[i]))
 		i++;		/* flags */
 	before = d->nfacts;
-	outer = fwd_rule_begin(d);
+	outer = mw_fwd_rule_begin(d);
 	split_targets(d, s + pstart, i - pstart, s + i, n - i, s, n, line);
-	fwd_rule_end(d, outer);
+	mw_fwd_rule_end(d, outer);
 	for (; before < d->nfacts; before++)
 		d->facts[before].pattern = 1;
 }
 
-enum mw_err fwd_parse_regexp_table(struct fwd_doc *d, const char *text,
+enum mw_err mw_fwd_parse_regexp_table(struct fwd_doc *d, const char *text,
 				   size_t len)
 {
-	return fwd_for_logical_lines(d, text, len, regexp_entry);
+	return mw_fwd_for_logical_lines(d, text, len, regexp_entry);
 }

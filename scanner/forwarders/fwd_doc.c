@@ -10,12 +10,12 @@
 /* Rule text kept for the report excerpt. */
 #define FWD_MAX_RULE_TEXT MW_MAX_EXCERPT
 
-void fwd_doc_init(struct fwd_doc *d)
+void mw_fwd_doc_init(struct fwd_doc *d)
 {
 	memset(d, 0, sizeof(*d));
 }
 
-void fwd_doc_free(struct fwd_doc *d)
+void mw_fwd_doc_free(struct fwd_doc *d)
 {
 	size_t i;
 
@@ -37,7 +37,7 @@ void fwd_doc_free(struct fwd_doc *d)
 	memset(d, 0, sizeof(*d));
 }
 
-struct fwd_fact *fwd_add_fact(struct fwd_doc *d, enum fwd_kind kind,
+struct fwd_fact *mw_fwd_add_fact(struct fwd_doc *d, enum fwd_kind kind,
 			      const char *dest, size_t dlen,
 			      const char *text, size_t tlen,
 			      unsigned long line)
@@ -77,7 +77,7 @@ struct fwd_fact *fwd_add_fact(struct fwd_doc *d, enum fwd_kind kind,
 	return f;
 }
 
-void fwd_add_error(struct fwd_doc *d, unsigned long line, const char *fmt, ...)
+void mw_fwd_add_error(struct fwd_doc *d, unsigned long line, const char *fmt, ...)
 {
 	struct fwd_perr *ne;
 	char msg[256];
@@ -122,7 +122,7 @@ static void add_hide(struct fwd_doc *d, unsigned long line, const char *text,
 	d->nhides++;
 }
 
-void fwd_set_hide(struct fwd_doc *d, unsigned long line, const char *text,
+void mw_fwd_set_hide(struct fwd_doc *d, unsigned long line, const char *text,
 		  size_t tlen)
 {
 	if (tlen > FWD_MAX_RULE_TEXT)
@@ -134,12 +134,12 @@ void fwd_set_hide(struct fwd_doc *d, unsigned long line, const char *text,
 	d->hide_text = strndup(text ? text : "", text ? tlen : 0);
 }
 
-void fwd_set_hide_by(struct fwd_doc *d, const struct fwd_fact *f)
+void mw_fwd_set_hide_by(struct fwd_doc *d, const struct fwd_fact *f)
 {
 	add_hide(d, f->line, f->text, strlen(f->text), (long)(f - d->facts));
 }
 
-unsigned fwd_rule_begin(struct fwd_doc *d)
+unsigned mw_fwd_rule_begin(struct fwd_doc *d)
 {
 	unsigned outer = d->cur_rule;
 
@@ -147,12 +147,12 @@ unsigned fwd_rule_begin(struct fwd_doc *d)
 	return outer;
 }
 
-void fwd_rule_end(struct fwd_doc *d, unsigned outer)
+void mw_fwd_rule_end(struct fwd_doc *d, unsigned outer)
 {
 	d->cur_rule = outer;
 }
 
-const struct fwd_hide *fwd_hide_for(const struct fwd_doc *d,
+const struct fwd_hide *mw_fwd_hide_for(const struct fwd_doc *d,
 				    const struct fwd_fact *f)
 {
 	size_t i;
@@ -168,7 +168,7 @@ const struct fwd_hide *fwd_hide_for(const struct fwd_doc *d,
 /* Folder names that mean "the user will not look here". Matched on the
  * last path component with the Maildir++ "." and IMAP "INBOX." prefixes
  * and separators ignored. */
-int fwd_folder_is_trash(const char *name, size_t n)
+int mw_fwd_folder_is_trash(const char *name, size_t n)
 {
 	static const char *const trash[] = {
 		"trash", "junk", "spam", "deleted", "deleted items",
@@ -195,7 +195,7 @@ int fwd_folder_is_trash(const char *name, size_t n)
 	return 0;
 }
 
-int fwd_cond_is_spam(const char *s, size_t n)
+int mw_fwd_cond_is_spam(const char *s, size_t n)
 {
 	size_t i;
 
@@ -208,7 +208,7 @@ int fwd_cond_is_spam(const char *s, size_t n)
 	return 0;
 }
 
-const char *fwd_kind_name(enum fwd_kind k)
+const char *mw_fwd_kind_name(enum fwd_kind k)
 {
 	switch (k) {
 	case FWD_FORWARD: return "forward";
@@ -221,7 +221,7 @@ const char *fwd_kind_name(enum fwd_kind k)
 	return "?";
 }
 
-const char *fwd_doc_get(const struct fwd_doc *d, const char *key)
+const char *mw_fwd_doc_get(const struct fwd_doc *d, const char *key)
 {
 	size_t i = d->keys.n;
 
@@ -249,7 +249,7 @@ static int has_fact(const struct fwd_doc *d, enum fwd_kind kind,
 	return 0;
 }
 
-size_t fwd_scan_actions(struct fwd_doc *d, const char *text, size_t len,
+size_t mw_fwd_scan_actions(struct fwd_doc *d, const char *text, size_t len,
 			const char *verb, enum fwd_kind kind)
 {
 	size_t vl = strlen(verb), added = 0, i, ls, le, j, ds, dl;
@@ -299,7 +299,7 @@ size_t fwd_scan_actions(struct fwd_doc *d, const char *text, size_t len,
 			}
 			if (dl == 0 || has_fact(d, kind, text + ds, dl))
 				continue;
-			f = fwd_add_fact(d, kind, text + ds, dl, text + ls, le - ls, line);
+			f = mw_fwd_add_fact(d, kind, text + ds, dl, text + ls, le - ls, line);
 			if (!f)
 				return added;
 			f->conditional = 1;

@@ -20,7 +20,7 @@
 #include "scanner/forwarders/fwd_util.h"
 #include "sysconf/mta.h"
 
-enum mw_err fwd_read(struct fwd_run *r, const char *path, struct mw_buf *buf,
+enum mw_err mw_fwd_read(struct fwd_run *r, const char *path, struct mw_buf *buf,
 		     struct stat *st, int *truncated)
 {
 	enum mw_err e;
@@ -42,13 +42,13 @@ static int cmp_str(const void *a, const void *b)
 static enum mw_err list_dir(struct fwd_run *r, const char *path, int want,
 			    int dotfiles, struct mw_strlist *out);
 
-enum mw_err fwd_list_dir(struct fwd_run *r, const char *path, int want,
+enum mw_err mw_fwd_list_dir(struct fwd_run *r, const char *path, int want,
 			 struct mw_strlist *out)
 {
 	return list_dir(r, path, want, 0, out);
 }
 
-enum mw_err fwd_list_dir_all(struct fwd_run *r, const char *path,
+enum mw_err mw_fwd_list_dir_all(struct fwd_run *r, const char *path,
 			     struct mw_strlist *out)
 {
 	return list_dir(r, path, 'f', 1, out);
@@ -97,13 +97,13 @@ static enum mw_err list_dir(struct fwd_run *r, const char *path, int want,
 	return MW_OK;
 }
 
-void fwd_add_local_domain(struct fwd_run *r, const char *dom, size_t n,
+void mw_fwd_add_local_domain(struct fwd_run *r, const char *dom, size_t n,
 			  const char *origin)
 {
 	char buf[256];
 	size_t i;
 
-	fwd_trim(&dom, &n);
+	mw_fwd_trim(&dom, &n);
 	while (n && (dom[n - 1] == '.' || dom[n - 1] == ',' || dom[n - 1] == ';'))
 		n--;
 	if (!n || n >= sizeof(buf))
@@ -144,12 +144,12 @@ static void add_domains_from_file(struct fwd_run *r, const char *path,
 	int ov, trunc;
 
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
-	if (fwd_read(r, path, &b, &st, &trunc) == MW_OK) {
+	if (mw_fwd_read(r, path, &b, &st, &trunc) == MW_OK) {
 		mw_lines_init(&it, b.data ? b.data : "", b.len, MW_MAX_LINE);
 		while (mw_lines_next(&it, &l, &n, &ov)) {
 			size_t w = 0;
 
-			fwd_trim(&l, &n);
+			mw_fwd_trim(&l, &n);
 			if (!n || l[0] == '#')
 				continue;
 			while (w < n && !fwd_isblank(l[w]) && l[w] != ':')
@@ -158,7 +158,7 @@ static void add_domains_from_file(struct fwd_run *r, const char *path,
 				continue;
 			if (!memchr(l, '.', w) && strncasecmp(l, "localhost", w))
 				continue;
-			fwd_add_local_domain(r, l, w, origin);
+			mw_fwd_add_local_domain(r, l, w, origin);
 		}
 	}
 	mw_buf_free(&b);
@@ -272,7 +272,7 @@ static char *pf_get(const struct fwd_run *r, const struct mw_kvlist *d,
 	return mw_buf_steal(&b);
 }
 
-int fwd_map_spec(const char *spec, const char **type, size_t *tlen,
+int mw_fwd_map_spec(const char *spec, const char **type, size_t *tlen,
 		 const char **path)
 {
 	static const char *const file_types[] = {
@@ -291,7 +291,7 @@ int fwd_map_spec(const char *spec, const char **type, size_t *tlen,
 	*tlen = (size_t)(c - spec);
 	*path = c + 1;
 	for (i = 0; file_types[i]; i++)
-		if (fwd_word_eq(spec, *tlen, file_types[i]))
+		if (mw_fwd_word_eq(spec, *tlen, file_types[i]))
 			return (*path)[0] == '/' ? 0 : -1;
 	return -1;
 }
@@ -312,13 +312,13 @@ static void pf_domain_list(struct fwd_run *r, const struct mw_kvlist *d,
 
 		if (strchr(w.v[i], ':')) {
 			/* a lookup table: its keys that are domains */
-			if (fwd_map_spec(w.v[i], &type, &tl, &path) == 0 &&
-			    !fwd_word_eq(type, tl, "regexp") &&
-			    !fwd_word_eq(type, tl, "pcre"))
+			if (mw_fwd_map_spec(w.v[i], &type, &tl, &path) == 0 &&
+			    !mw_fwd_word_eq(type, tl, "regexp") &&
+			    !mw_fwd_word_eq(type, tl, "pcre"))
 				add_domains_from_file(r, path, origin, 1);
 			continue;
 		}
-		fwd_add_local_domain(r, w.v[i], strlen(w.v[i]), origin);
+		mw_fwd_add_local_domain(r, w.v[i], strlen(w.v[i]), origin);
 	}
 	mw_strlist_clear(&w);
 	free(v);
@@ -347,7 +347,7 @@ static void collect_postfix(struct fwd_run *r)
 		}
 	}
 	mw_buf_init(&b, MW_MAX_CMD_OUTPUT);
-	if (!have && fwd_read(r, "/etc/postfix/main.cf", &b, &st, &trunc) == MW_OK) {
+	if (!have && mw_fwd_read(r, "/etc/postfix/main.cf", &b, &st, &trunc) == MW_OK) {
 		/* out of memory or too many entries: judge what was read */
 		(void)mw_kv_parse_maincf(b.data ? b.data : "", b.len, &d);
 		have = 1;
@@ -396,7 +396,7 @@ static void exim_domain_items(struct fwd_run *r, const char *v, size_t n,
 			i++;
 		it = v + s;
 		il = i - s;
-		fwd_trim(&it, &il);
+		mw_fwd_trim(&it, &il);
 		if (!il)
 			continue;
 		sc = semi ? NULL : memchr(it, ';', il);
@@ -412,7 +412,7 @@ static void exim_domain_items(struct fwd_run *r, const char *v, size_t n,
 				add_domains_from_file(r, p, origin, 1);
 			}
 		} else if (il == 1 && it[0] == '@') {
-			fwd_add_local_domain(r, r->hostname, strlen(r->hostname),
+			mw_fwd_add_local_domain(r, r->hostname, strlen(r->hostname),
 					     origin);
 		} else if (it[0] == '/') {
 			char p[MW_MAX_PATH];
@@ -423,7 +423,7 @@ static void exim_domain_items(struct fwd_run *r, const char *v, size_t n,
 			}
 		} else if (it[0] != '+' && it[0] != '!' && it[0] != '$' &&
 			   it[0] != '@') {
-			fwd_add_local_domain(r, it, il, origin);
+			mw_fwd_add_local_domain(r, it, il, origin);
 		}
 	}
 }
@@ -443,7 +443,7 @@ static void collect_exim(struct fwd_run *r)
 	int ov, trunc;
 
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
-	if (fwd_read(r, "/etc/exim4/update-exim4.conf.conf", &b, &st, &trunc) == MW_OK) {
+	if (mw_fwd_read(r, "/etc/exim4/update-exim4.conf.conf", &b, &st, &trunc) == MW_OK) {
 		r->exim_found = 1;
 		mw_lines_init(&it, b.data ? b.data : "", b.len, MW_MAX_LINE);
 		while (mw_lines_next(&it, &l, &n, &ov)) {
@@ -456,7 +456,7 @@ static void collect_exim(struct fwd_run *r)
 					vn -= 2;
 				}
 				exim_domain_items(r, v, vn, "exim dc_other_hostnames", 1);
-				fwd_add_local_domain(r, r->hostname,
+				mw_fwd_add_local_domain(r, r->hostname,
 						     strlen(r->hostname),
 						     "exim dc_other_hostnames");
 			}
@@ -464,14 +464,14 @@ static void collect_exim(struct fwd_run *r)
 	}
 	for (i = 0; i < sizeof(confs) / sizeof(confs[0]); i++) {
 		mw_buf_reset(&b);
-		if (fwd_read(r, confs[i], &b, &st, &trunc) != MW_OK)
+		if (mw_fwd_read(r, confs[i], &b, &st, &trunc) != MW_OK)
 			continue;
 		r->exim_found = 1;
 		mw_lines_init(&it, b.data ? b.data : "", b.len, MW_MAX_LINE);
 		while (mw_lines_next(&it, &l, &n, &ov)) {
 			const char *eq;
 
-			fwd_trim(&l, &n);
+			mw_fwd_trim(&l, &n);
 			eq = memchr(l, '=', n);
 			if (!eq)
 				continue;
@@ -486,7 +486,7 @@ static void collect_exim(struct fwd_run *r)
 				const char *v = eq + 1;
 				size_t vn = n - (size_t)(v - l);
 
-				fwd_trim(&v, &vn);
+				mw_fwd_trim(&v, &vn);
 				if (vn && v[0] == '/' &&
 				    mw_strlist_addn(&r->exim_filters, v, vn) != MW_OK)
 					break;
@@ -511,7 +511,7 @@ static void collect_hostname(struct fwd_run *r)
 		r->hostname[sizeof(r->hostname) - 1] = '\0';
 	} else {
 		mw_buf_init(&b, MW_MAX_TEXT_FILE);
-		if (fwd_read(r, "/etc/hostname", &b, &st, &trunc) == MW_OK && b.len) {
+		if (mw_fwd_read(r, "/etc/hostname", &b, &st, &trunc) == MW_OK && b.len) {
 			const char *s = b.data;
 			size_t n = 0;
 
@@ -523,17 +523,17 @@ static void collect_hostname(struct fwd_run *r)
 		mw_buf_free(&b);
 	}
 	if (r->hostname[0])
-		fwd_add_local_domain(r, r->hostname, strlen(r->hostname),
+		mw_fwd_add_local_domain(r, r->hostname, strlen(r->hostname),
 				     "host name");
 }
 
-void fwd_collect_domains(struct fwd_run *r)
+void mw_fwd_collect_domains(struct fwd_run *r)
 {
 	const struct mw_config *cfg = r->ctx->cfg;
 	struct mw_strlist names = { 0 };
 	size_t i;
 
-	fwd_add_local_domain(r, "localhost", 9, "built-in");
+	mw_fwd_add_local_domain(r, "localhost", 9, "built-in");
 	collect_hostname(r);
 	add_domains_from_file(r, "/etc/mailname", "/etc/mailname", 1);
 	collect_postfix(r);
@@ -542,24 +542,24 @@ void fwd_collect_domains(struct fwd_run *r)
 	add_domains_from_file(r, "/etc/localdomains", "cpanel /etc/localdomains", 1);
 	add_domains_from_file(r, "/etc/virtualdomains", "cpanel /etc/virtualdomains", 1);
 	add_domains_from_file(r, "/etc/userdomains", "cpanel /etc/userdomains", 1);
-	if (fwd_list_dir(r, "/etc/valiases", 'f', &names) == MW_OK)
+	if (mw_fwd_list_dir(r, "/etc/valiases", 'f', &names) == MW_OK)
 		for (i = 0; i < names.n; i++)
 			if (strchr(names.v[i], '.'))
-				fwd_add_local_domain(r, names.v[i],
+				mw_fwd_add_local_domain(r, names.v[i],
 						     strlen(names.v[i]),
 						     "cpanel /etc/valiases");
 	mw_strlist_clear(&names);
 	/* DirectAdmin */
 	add_domains_from_file(r, "/etc/virtual/domains", "directadmin /etc/virtual/domains", 1);
-	if (fwd_list_dir(r, "/etc/virtual", 'd', &names) == MW_OK)
+	if (mw_fwd_list_dir(r, "/etc/virtual", 'd', &names) == MW_OK)
 		for (i = 0; i < names.n; i++)
 			if (strchr(names.v[i], '.'))
-				fwd_add_local_domain(r, names.v[i],
+				mw_fwd_add_local_domain(r, names.v[i],
 						     strlen(names.v[i]),
 						     "directadmin /etc/virtual");
 	mw_strlist_clear(&names);
 	for (i = 0; cfg && i < cfg->local_domains.n; i++)
-		fwd_add_local_domain(r, cfg->local_domains.v[i],
+		mw_fwd_add_local_domain(r, cfg->local_domains.v[i],
 				     strlen(cfg->local_domains.v[i]),
 				     "mailwarden.conf local_domains");
 }

@@ -13,7 +13,7 @@
 #include "scanner/forwarders/fwd.h"
 #include "scanner/forwarders/fwd_util.h"
 
-enum mw_err fwd_parse_dovecot_conf(struct fwd_doc *d, const char *text,
+enum mw_err mw_fwd_parse_dovecot_conf(struct fwd_doc *d, const char *text,
 				   size_t len)
 {
 	struct mw_lines it;
@@ -28,18 +28,18 @@ enum mw_err fwd_parse_dovecot_conf(struct fwd_doc *d, const char *text,
 		size_t kn, vn;
 
 		if (overlong)
-			fwd_add_error(d, it.lineno, "line longer than %d bytes",
+			mw_fwd_add_error(d, it.lineno, "line longer than %d bytes",
 				      MW_MAX_LINE);
 		if (memchr(l, '\0', n)) {
-			fwd_add_error(d, it.lineno, "NUL byte in line");
+			mw_fwd_add_error(d, it.lineno, "NUL byte in line");
 			continue;
 		}
-		fwd_trim(&l, &n);
+		mw_fwd_trim(&l, &n);
 		if (!n || l[0] == '#' || l[0] == '!')
 			continue;
 		if (l[0] == '}' && n == 1) {
 			if (depth == 0)
-				fwd_add_error(d, it.lineno, "'}' without an open block");
+				mw_fwd_add_error(d, it.lineno, "'}' without an open block");
 			else
 				depth--;
 			continue;
@@ -50,25 +50,25 @@ enum mw_err fwd_parse_dovecot_conf(struct fwd_doc *d, const char *text,
 				if (depth++ == 0)
 					open_line = it.lineno;
 				if (depth > FWD_MAX_NEST) {
-					fwd_add_error(d, it.lineno, "blocks nested too deep");
+					mw_fwd_add_error(d, it.lineno, "blocks nested too deep");
 					return MW_OK;
 				}
 				continue;
 			}
-			fwd_add_error(d, it.lineno, "expected 'key = value' or a block");
+			mw_fwd_add_error(d, it.lineno, "expected 'key = value' or a block");
 			continue;
 		}
 		k = l;
 		kn = (size_t)(eq - l);
-		fwd_trim(&k, &kn);
+		mw_fwd_trim(&k, &kn);
 		v = eq + 1;
 		vn = n - (size_t)(v - l);
-		fwd_trim(&v, &vn);
+		mw_fwd_trim(&v, &vn);
 		/* a trailing comment after the value */
 		for (size_t i = 0; i < vn; i++)
 			if (v[i] == '#' && (i == 0 || fwd_isblank(v[i - 1]))) {
 				vn = i;
-				fwd_trim(&v, &vn);
+				mw_fwd_trim(&v, &vn);
 				break;
 			}
 		if (vn >= 2 && v[0] == '"' && v[vn - 1] == '"') {
@@ -76,7 +76,7 @@ enum mw_err fwd_parse_dovecot_conf(struct fwd_doc *d, const char *text,
 			vn -= 2;
 		}
 		if (!kn) {
-			fwd_add_error(d, it.lineno, "empty setting name");
+			mw_fwd_add_error(d, it.lineno, "empty setting name");
 			continue;
 		}
 		if (mw_strlist_addn(&d->keys, k, kn) != MW_OK)
@@ -88,6 +88,6 @@ enum mw_err fwd_parse_dovecot_conf(struct fwd_doc *d, const char *text,
 		}
 	}
 	if (depth)
-		fwd_add_error(d, open_line, "block not closed");
+		mw_fwd_add_error(d, open_line, "block not closed");
 	return MW_OK;
 }

@@ -41,7 +41,7 @@ static void eerr(struct eparser *p, unsigned long line, const char *msg)
 	if (p->failed)
 		return;
 	p->failed = 1;
-	fwd_add_error(p->d, line, "%s", msg);
+	mw_fwd_add_error(p->d, line, "%s", msg);
 }
 
 static int epush(struct eparser *p, const char *src, unsigned long line,
@@ -166,7 +166,7 @@ static struct etok *epeek(struct eparser *p)
 
 static int eis(const struct etok *k, const char *w)
 {
-	return k && !k->quoted && fwd_word_eq(k->str, k->len, w);
+	return k && !k->quoted && mw_fwd_word_eq(k->str, k->len, w);
 }
 
 static void esrc_line(const struct eparser *p, const struct etok *k,
@@ -180,7 +180,7 @@ static void esrc_line(const struct eparser *p, const struct etok *k,
 		e++;
 	*s = b;
 	*n = (size_t)(e - b);
-	fwd_trim(s, n);
+	mw_fwd_trim(s, n);
 }
 
 /* The argument of a command; errors when missing. */
@@ -233,9 +233,9 @@ static void add_list(struct eparser *p, enum fwd_kind kind, const char *s,
 			i++;
 		a = s + st;
 		an = i - st;
-		fwd_trim(&a, &an);
+		mw_fwd_trim(&a, &an);
 		if (an) {
-			f = fwd_add_fact(p->d, kind, a, an, lt, ln, line);
+			f = mw_fwd_add_fact(p->d, kind, a, an, lt, ln, line);
 			if (f) {
 				f->copy = copy;
 				f->conditional = cond;
@@ -257,9 +257,9 @@ static int eparse_rule_block(struct eparser *p)
 
 	if (p->depth != 1)
 		return eparse_block(p, 1);
-	outer = fwd_rule_begin(p->d);
+	outer = mw_fwd_rule_begin(p->d);
 	rc = eparse_block(p, 1);
-	fwd_rule_end(p->d, outer);
+	mw_fwd_rule_end(p->d, outer);
 	return rc;
 }
 
@@ -284,7 +284,7 @@ static int eparse_condition(struct eparser *p, const struct etok *kw)
 				return -1;
 			}
 			for (; start < p->pos; start++)
-				if (fwd_cond_is_spam(p->t[start].str,
+				if (mw_fwd_cond_is_spam(p->t[start].str,
 						     p->t[start].len))
 					p->spam = 1;
 			p->pos++;
@@ -364,7 +364,7 @@ static int eparse_command(struct eparser *p, int cond)
 
 		if (!(a = earg(p, k)))
 			return -1;
-		f = fwd_add_fact(p->d, FWD_FORWARD, a->str, a->len, lt, ln,
+		f = mw_fwd_add_fact(p->d, FWD_FORWARD, a->str, a->len, lt, ln,
 				 k->line);
 		if (f) {
 			f->copy = unseen;
@@ -372,7 +372,7 @@ static int eparse_command(struct eparser *p, int cond)
 			/* a "seen" delivery elsewhere: the mail does not reach
 			 * the mailbox, which hides any other forward */
 			if (!unseen && !p->spam)
-				fwd_set_hide_by(p->d, f);
+				mw_fwd_set_hide_by(p->d, f);
 		}
 		while (eis(epeek(p), "errors_to") || eis(epeek(p), "return_path")) {
 			p->pos++;
@@ -387,14 +387,14 @@ static int eparse_command(struct eparser *p, int cond)
 
 		if (!(a = earg(p, k)))
 			return -1;
-		f = fwd_add_fact(p->d, is_save ? FWD_FILE : FWD_PIPE, a->str,
+		f = mw_fwd_add_fact(p->d, is_save ? FWD_FILE : FWD_PIPE, a->str,
 				 a->len, lt, ln, k->line);
 		if (f) {
 			f->copy = unseen;
 			f->conditional = cond;
 		}
-		if (is_save && !p->spam && fwd_folder_is_trash(a->str, a->len))
-			fwd_set_hide(p->d, k->line, lt, ln);
+		if (is_save && !p->spam && mw_fwd_folder_is_trash(a->str, a->len))
+			mw_fwd_set_hide(p->d, k->line, lt, ln);
 		/* save takes an optional octal mode */
 		if (is_save && epeek(p) && !epeek(p)->quoted &&
 		    epeek(p)->len && epeek(p)->str[0] >= '0' &&
@@ -426,7 +426,7 @@ static int eparse_command(struct eparser *p, int cond)
 		/* "seen finish": filtering ends and the message counts as
 		 * delivered, so the mailbox never gets it */
 		if (seen && !p->spam)
-			fwd_set_hide(p->d, k->line, lt, ln);
+			mw_fwd_set_hide(p->d, k->line, lt, ln);
 		return 0;
 	}
 	if (eis(k, "testprint") || eis(k, "logwrite"))
@@ -489,7 +489,7 @@ static int eparse_block(struct eparser *p, int cond)
 	return p->failed ? -1 : 0;
 }
 
-enum mw_err fwd_parse_exim_filter(struct fwd_doc *d, const char *text,
+enum mw_err mw_fwd_parse_exim_filter(struct fwd_doc *d, const char *text,
 				  size_t len)
 {
 	struct eparser p;

@@ -5,7 +5,7 @@
 #include "scanner/forwarders/fwd_judge.h"
 #include "scanner/forwarders/fwd_util.h"
 
-int fwd_address_domain(const char *addr, char *dst, size_t dstlen)
+int mw_fwd_address_domain(const char *addr, char *dst, size_t dstlen)
 {
 	const char *at = strrchr(addr, '@');
 	const char *s;
@@ -18,7 +18,7 @@ int fwd_address_domain(const char *addr, char *dst, size_t dstlen)
 		return 0;
 	s = at + 1;
 	n = strlen(s);
-	fwd_trim(&s, &n);
+	mw_fwd_trim(&s, &n);
 	while (n && (s[n - 1] == '>' || s[n - 1] == '"' || s[n - 1] == '\'' ||
 		     s[n - 1] == '.' || s[n - 1] == ')' || s[n - 1] == ','))
 		n--;
@@ -53,12 +53,12 @@ static int domain_in(const char *dom, const struct mw_strlist *l)
 	return 0;
 }
 
-int fwd_address_is_external(const char *addr, const struct mw_strlist *local,
+int mw_fwd_address_is_external(const char *addr, const struct mw_strlist *local,
 			    const struct mw_strlist *allowed)
 {
 	char dom[512];
 
-	if (fwd_address_domain(addr, dom, sizeof(dom)))
+	if (mw_fwd_address_domain(addr, dom, sizeof(dom)))
 		return 1;	/* absurdly long domain: not one of ours */
 	/* "$h_reply-to:", "${addr}", "x@${dom}": decided by the message or
 	 * elsewhere in the script, so it cannot be shown to stay here */
@@ -73,7 +73,7 @@ int fwd_address_is_external(const char *addr, const struct mw_strlist *local,
 	return 1;
 }
 
-int fwd_domain_is_freemail(const char *domain)
+int mw_fwd_domain_is_freemail(const char *domain)
 {
 	static const char *const free_domains[] = {
 		"gmail.com", "googlemail.com", "outlook.com", "hotmail.com",
@@ -101,7 +101,7 @@ int fwd_domain_is_freemail(const char *domain)
 	return 0;
 }
 
-int fwd_pipe_is_standard(const char *cmd)
+int mw_fwd_pipe_is_standard(const char *cmd)
 {
 	static const char *const std_prefix[] = {
 		"/usr/lib/dovecot/", "/usr/libexec/dovecot/",

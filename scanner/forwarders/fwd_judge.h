@@ -13,7 +13,7 @@
  * surrounding <>, quotes and blanks removed, lowercased into dst. Returns 0
  * and dst = "" for a bare local part (no '@'), -1 when dst is too small.
  */
-int fwd_address_domain(const char *addr, char *dst, size_t dstlen);
+int mw_fwd_address_domain(const char *addr, char *dst, size_t dstlen);
 
 /*
  * 1 when addr goes off this host: it has a domain, the domain is not in
@@ -23,11 +23,11 @@ int fwd_address_domain(const char *addr, char *dst, size_t dstlen);
  * (or, without a domain, whose whole text) holds a variable ("${x}",
  * Exim "$h_reply-to:") is external: nothing shows that it stays here.
  */
-int fwd_address_is_external(const char *addr, const struct mw_strlist *local,
+int mw_fwd_address_is_external(const char *addr, const struct mw_strlist *local,
 			    const struct mw_strlist *allowed);
 
 /* 1 when the domain belongs to a large free mail provider. */
-int fwd_domain_is_freemail(const char *domain);
+int mw_fwd_domain_is_freemail(const char *domain);
 
 /*
  * 1 when a pipe command runs a program from a standard MTA, delivery
@@ -36,6 +36,6 @@ int fwd_domain_is_freemail(const char *domain);
  * including interpreters (php, perl, python, sh), relative programs and
  * sendmail with a fixed address list.
  */
-int fwd_pipe_is_standard(const char *cmd);
+int mw_fwd_pipe_is_standard(const char *cmd);
 
 #endif

@@ -32,7 +32,7 @@ static void mderr(struct md *m, unsigned long line, const char *msg)
 	if (m->failed)
 		return;
 	m->failed = 1;
-	fwd_add_error(m->d, line, "%s", msg);
+	mw_fwd_add_error(m->d, line, "%s", msg);
 }
 
 /* Skip blanks (not newlines), comments and '\'-newline continuations. */
@@ -162,7 +162,7 @@ static int md_skip_condition(struct md *m, unsigned long kwline)
 			par++;
 		else if (c == ')' && --par == 0) {
 			m->i++;
-			m->cond_spam = fwd_cond_is_spam(m->s + start,
+			m->cond_spam = mw_fwd_cond_is_spam(m->s + start,
 							m->i - start);
 			return 0;
 		}
@@ -203,7 +203,7 @@ static void md_delivery(struct md *m, int copy, unsigned long line,
 	}
 	ln = (size_t)(m->s + m->i - lt);
 	md_skip_statement(m);
-	fwd_trim(&v, &vn);
+	mw_fwd_trim(&v, &vn);
 	if (!vn) {
 		mderr(m, line, "to/cc without a destination");
 		return;
@@ -220,7 +220,7 @@ static void md_delivery(struct md *m, int copy, unsigned long line,
 			while (i < vn && !fwd_isblank(v[i]) && v[i] != ',')
 				i++;
 			if (i > s && v[s] != '-') {
-				f = fwd_add_fact(m->d, FWD_FORWARD, v + s, i - s,
+				f = mw_fwd_add_fact(m->d, FWD_FORWARD, v + s, i - s,
 						 lt, ln, line);
 				if (f) {
 					f->copy = copy;
@@ -231,20 +231,20 @@ static void md_delivery(struct md *m, int copy, unsigned long line,
 	} else if (v[0] == '|') {
 		v++;
 		vn--;
-		fwd_trim(&v, &vn);
-		f = fwd_add_fact(m->d, FWD_PIPE, v, vn, lt, ln, line);
+		mw_fwd_trim(&v, &vn);
+		f = mw_fwd_add_fact(m->d, FWD_PIPE, v, vn, lt, ln, line);
 		if (f) {
 			f->copy = copy;
 			f->conditional = cond;
 		}
 	} else {
-		f = fwd_add_fact(m->d, FWD_FILE, v, vn, lt, ln, line);
+		f = mw_fwd_add_fact(m->d, FWD_FILE, v, vn, lt, ln, line);
 		if (f) {
 			f->copy = copy;
 			f->conditional = cond;
 		}
-		if (!copy && !m->spam[m->depth] && fwd_folder_is_trash(v, vn))
-			fwd_set_hide(m->d, line, lt, ln);
+		if (!copy && !m->spam[m->depth] && mw_fwd_folder_is_trash(v, vn))
+			mw_fwd_set_hide(m->d, line, lt, ln);
 	}
 }
 
@@ -322,26 +322,26 @@ static void md_statement(struct md *m)
 		mderr(m, line, "unexpected character");
 		return;
 	}
-	if (fwd_word_eq(w, wn, "to") || fwd_word_eq(w, wn, "cc")) {
-		md_delivery(m, fwd_word_eq(w, wn, "cc"), line, w);
+	if (mw_fwd_word_eq(w, wn, "to") || mw_fwd_word_eq(w, wn, "cc")) {
+		md_delivery(m, mw_fwd_word_eq(w, wn, "cc"), line, w);
 		return;
 	}
-	if (fwd_word_eq(w, wn, "if") || fwd_word_eq(w, wn, "elsif") ||
-	    fwd_word_eq(w, wn, "while")) {
+	if (mw_fwd_word_eq(w, wn, "if") || mw_fwd_word_eq(w, wn, "elsif") ||
+	    mw_fwd_word_eq(w, wn, "while")) {
 		if (md_skip_condition(m, line))
 			return;
 		(void)md_open_block(m, 1, m->cond_spam, line);
 		return;
 	}
-	if (fwd_word_eq(w, wn, "else")) {
+	if (mw_fwd_word_eq(w, wn, "else")) {
 		(void)md_open_block(m, 1, 0, line);
 		return;
 	}
-	if (fwd_word_eq(w, wn, "exception")) {
+	if (mw_fwd_word_eq(w, wn, "exception")) {
 		(void)md_open_block(m, 0, 0, line);
 		return;
 	}
-	if (fwd_word_eq(w, wn, "include")) {
+	if (mw_fwd_word_eq(w, wn, "include")) {
 		size_t s;
 
 		md_skip_blanks(m);
@@ -350,7 +350,7 @@ static void md_statement(struct md *m)
 			if (md_skip_string(m))
 				return;
 			if (m->i - s > 2)
-				(void)fwd_add_fact(m->d, FWD_INCLUDE,
+				(void)mw_fwd_add_fact(m->d, FWD_INCLUDE,
 						   m->s + s + 1, m->i - s - 2,
 						   w, m->i - ws, line);
 		}
@@ -361,7 +361,7 @@ static void md_statement(struct md *m)
 	md_skip_statement(m);
 }
 
-enum mw_err fwd_parse_maildrop(struct fwd_doc *d, const char *text, size_t len)
+enum mw_err mw_fwd_parse_maildrop(struct fwd_doc *d, const char *text, size_t len)
 {
 	struct md m;
 	unsigned long open_line = 0;
@@ -380,6 +380,6 @@ enum mw_err fwd_parse_maildrop(struct fwd_doc *d, const char *text, size_t len)
 		md_statement(&m);
 	}
 	if (!m.failed && m.depth)
-		fwd_add_error(d, open_line, "block not closed with '}'");
+		mw_fwd_add_error(d, open_line, "block not closed with '}'");
 	return MW_OK;
 }

@@ -40,14 +40,14 @@ static void pm_action(struct pm_state *st, const char *s, size_t n,
 	 * /dev/null hides only its own forwards (an unconditional one,
 	 * rule 0, hides the whole file's) */
 	int own_rule = st->depth == 0 && st->has_cond;
-	unsigned outer = own_rule ? fwd_rule_begin(st->d) : 0;
+	unsigned outer = own_rule ? mw_fwd_rule_begin(st->d) : 0;
 
 	if (s[0] == '!') {
 		s++;
 		n--;
-		fwd_trim(&s, &n);
+		mw_fwd_trim(&s, &n);
 		if (!n) {
-			fwd_add_error(st->d, line, "'!' without an address");
+			mw_fwd_add_error(st->d, line, "'!' without an address");
 			goto out;
 		}
 		/* addresses separated by blanks (commas tolerated) */
@@ -64,7 +64,7 @@ static void pm_action(struct pm_state *st, const char *s, size_t n,
 			/* sendmail options such as -oi before addresses */
 			if (a[0] == '-')
 				continue;
-			f = fwd_add_fact(st->d, FWD_FORWARD, a, an, lt, ln, line);
+			f = mw_fwd_add_fact(st->d, FWD_FORWARD, a, an, lt, ln, line);
 			if (f) {
 				f->copy = st->copy;
 				f->conditional = cond;
@@ -73,41 +73,41 @@ static void pm_action(struct pm_state *st, const char *s, size_t n,
 	} else if (s[0] == '|') {
 		s++;
 		n--;
-		fwd_trim(&s, &n);
+		mw_fwd_trim(&s, &n);
 		if (!n) {
-			fwd_add_error(st->d, line, "'|' without a command");
+			mw_fwd_add_error(st->d, line, "'|' without a command");
 			goto out;
 		}
-		f = fwd_add_fact(st->d, FWD_PIPE, s, n, lt, ln, line);
+		f = mw_fwd_add_fact(st->d, FWD_PIPE, s, n, lt, ln, line);
 		if (f) {
 			f->copy = st->copy;
 			f->conditional = cond;
 		}
 	} else {
-		f = fwd_add_fact(st->d, FWD_FILE, s, n, s, n, line);
+		f = mw_fwd_add_fact(st->d, FWD_FILE, s, n, s, n, line);
 		if (f) {
 			f->copy = st->copy;
 			f->conditional = cond;
 		}
-		if (!st->copy && !spam && fwd_folder_is_trash(s, n))
-			fwd_set_hide(st->d, line, s, n);
+		if (!st->copy && !spam && mw_fwd_folder_is_trash(s, n))
+			mw_fwd_set_hide(st->d, line, s, n);
 	}
 out:
 	if (own_rule)
-		fwd_rule_end(st->d, outer);
+		mw_fwd_rule_end(st->d, outer);
 }
 
 static void pm_line(struct pm_state *st, const char *s, size_t n,
 		    unsigned long line)
 {
-	fwd_trim(&s, &n);
+	mw_fwd_trim(&s, &n);
 	if (!n || s[0] == '#')
 		return;
 	if (s[0] == ':' && n >= 2 && s[1] == '0') {
 		size_t i = 2;
 
 		if (st->in_recipe)
-			fwd_add_error(st->d, st->recipe_line,
+			mw_fwd_add_error(st->d, st->recipe_line,
 				      "recipe without an action line");
 		st->in_recipe = 1;
 		st->copy = 0;
@@ -118,7 +118,7 @@ static void pm_line(struct pm_state *st, const char *s, size_t n,
 			if (s[i] == 'c')
 				st->copy = 1;
 			else if (!strchr("HBDAaEehbfwWir", s[i])) {
-				fwd_add_error(st->d, line, "unknown recipe flag");
+				mw_fwd_add_error(st->d, line, "unknown recipe flag");
 				break;
 			}
 		}
@@ -126,7 +126,7 @@ static void pm_line(struct pm_state *st, const char *s, size_t n,
 	}
 	if (st->in_recipe && s[0] == '*') {
 		st->has_cond = 1;
-		if (fwd_cond_is_spam(s, n))
+		if (mw_fwd_cond_is_spam(s, n))
 			st->spam_cond = 1;
 		return;
 	}
@@ -136,7 +136,7 @@ static void pm_line(struct pm_state *st, const char *s, size_t n,
 			int cond = st->has_cond || st->cond_stack[st->depth];
 
 			if (st->depth >= FWD_MAX_NEST) {
-				fwd_add_error(st->d, line, "blocks nested too deep");
+				mw_fwd_add_error(st->d, line, "blocks nested too deep");
 				return;
 			}
 			st->cond_stack[++st->depth] = cond;
@@ -146,11 +146,11 @@ static void pm_line(struct pm_state *st, const char *s, size_t n,
 			 * is not supported by procmail either for recipes */
 			s++;
 			n--;
-			fwd_trim(&s, &n);
+			mw_fwd_trim(&s, &n);
 			if (n && s[n - 1] == '}') {
 				st->depth--;
 				n--;
-				fwd_trim(&s, &n);
+				mw_fwd_trim(&s, &n);
 			}
 			if (n)
 				pm_line(st, s, n, line);
@@ -161,7 +161,7 @@ static void pm_line(struct pm_state *st, const char *s, size_t n,
 	}
 	if (s[0] == '}') {
 		if (st->depth == 0)
-			fwd_add_error(st->d, line, "'}' without an open block");
+			mw_fwd_add_error(st->d, line, "'}' without an open block");
 		else
 			st->depth--;
 		return;
@@ -173,31 +173,31 @@ static void pm_line(struct pm_state *st, const char *s, size_t n,
 		size_t kn, vn;
 
 		if (!eq) {
-			fwd_add_error(st->d, line, "expected a recipe or an assignment");
+			mw_fwd_add_error(st->d, line, "expected a recipe or an assignment");
 			return;
 		}
 		kn = (size_t)(eq - s);
-		fwd_trim(&k, &kn);
+		mw_fwd_trim(&k, &kn);
 		v = eq + 1;
 		vn = n - (size_t)(v - s);
-		fwd_trim(&v, &vn);
+		mw_fwd_trim(&v, &vn);
 		if (vn >= 2 && (v[0] == '"' || v[0] == '\'') &&
 		    v[vn - 1] == v[0]) {
 			v++;
 			vn -= 2;
 		}
-		if ((fwd_word_eq(k, kn, "INCLUDERC") ||
-		     fwd_word_eq(k, kn, "SWITCHRC")) && vn) {
+		if ((mw_fwd_word_eq(k, kn, "INCLUDERC") ||
+		     mw_fwd_word_eq(k, kn, "SWITCHRC")) && vn) {
 			struct fwd_fact *f;
 
-			f = fwd_add_fact(st->d, FWD_INCLUDE, v, vn, s, n, line);
+			f = mw_fwd_add_fact(st->d, FWD_INCLUDE, v, vn, s, n, line);
 			if (f)
 				f->conditional = st->cond_stack[st->depth];
 		}
 	}
 }
 
-enum mw_err fwd_parse_procmail(struct fwd_doc *d, const char *text, size_t len)
+enum mw_err mw_fwd_parse_procmail(struct fwd_doc *d, const char *text, size_t len)
 {
 	struct pm_state st;
 	struct mw_lines it;
@@ -215,17 +215,17 @@ enum mw_err fwd_parse_procmail(struct fwd_doc *d, const char *text, size_t len)
 		int cont;
 
 		if (overlong)
-			fwd_add_error(d, it.lineno, "line longer than %d bytes",
+			mw_fwd_add_error(d, it.lineno, "line longer than %d bytes",
 				      MW_MAX_LINE);
 		if (memchr(l, '\0', n)) {
-			fwd_add_error(d, it.lineno, "NUL byte in line");
+			mw_fwd_add_error(d, it.lineno, "NUL byte in line");
 			continue;
 		}
 		if (!first)
 			first = it.lineno;
 		cont = n && l[n - 1] == '\\';
 		if (mw_buf_append(&lb, l, cont ? n - 1 : n))
-			fwd_add_error(d, first, "line too long");
+			mw_fwd_add_error(d, first, "line too long");
 		if (cont)
 			continue;
 		pm_line(&st, lb.len ? lb.data : "", lb.len, first);
@@ -235,9 +235,9 @@ enum mw_err fwd_parse_procmail(struct fwd_doc *d, const char *text, size_t len)
 	if (lb.len)
 		pm_line(&st, lb.data, lb.len, first);
 	if (st.in_recipe)
-		fwd_add_error(d, st.recipe_line, "recipe without an action line");
+		mw_fwd_add_error(d, st.recipe_line, "recipe without an action line");
 	if (st.depth)
-		fwd_add_error(d, it.lineno, "block not closed with '}'");
+		mw_fwd_add_error(d, it.lineno, "block not closed with '}'");
 	mw_buf_free(&lb);
 	return MW_OK;
 }

@@ -22,33 +22,33 @@
 
 /* A JSON string of attacker-written bytes: may be invalid UTF-8, which the
  * report escapes (mw_json_escaped), so jansson must not refuse it. */
-json_t *fwd_jstr(const char *s)
+json_t *mw_fwd_jstr(const char *s)
 {
 	return s ? json_stringn_nocheck(s, strlen(s)) : json_null();
 }
 
 /* dst = a "/" b; -1 (dst unusable) when it does not fit. */
-int fwd_path_join(char *dst, size_t len, const char *a, const char *b)
+int mw_fwd_path_join(char *dst, size_t len, const char *a, const char *b)
 {
 	int n = snprintf(dst, len, "%s/%s", a, b);
 
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-void fwd_real_path(const struct fwd_run *r, const char *path, char *dst,
+void mw_fwd_real_path(const struct fwd_run *r, const char *path, char *dst,
 		      size_t len)
 {
 	snprintf(dst, len, "%s%s", r->root, path);
 }
 
 /* An error about a file of the audited tree, shown with its real path. */
-void fwd_error(struct fwd_run *r, const char *path, unsigned long line,
+void mw_fwd_error(struct fwd_run *r, const char *path, unsigned long line,
 		      enum mw_err code, const char *fmt, ...)
 {
 	char rp[MW_MAX_PATH], msg[512];
 	va_list ap;
 
-	fwd_real_path(r, path, rp, sizeof(rp));
+	mw_fwd_real_path(r, path, rp, sizeof(rp));
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -126,7 +126,7 @@ static void add_occurrence_key(struct fwd_run *r, json_t *det, const char *rule,
 	json_object_set_new(det, "key", json_string(key));
 }
 
-/* fwd_add_finding, with the login the finding says may be taken over
+/* mw_fwd_add_finding, with the login the finding says may be taken over
  * (struct mw_finding's account; NULL: none). */
 static void add_finding(struct fwd_run *r, const char *rule,
 			enum mw_severity sev, const char *title,
@@ -140,7 +140,7 @@ static void add_finding(struct fwd_run *r, const char *rule,
 	char rp[MW_MAX_PATH];
 	json_t *det = json_object();
 
-	fwd_real_path(r, path, rp, sizeof(rp));
+	mw_fwd_real_path(r, path, rp, sizeof(rp));
 	memset(&f, 0, sizeof(f));
 	f.check = CHECK;
 	f.rule_id = rule;
@@ -152,8 +152,8 @@ static void add_finding(struct fwd_run *r, const char *rule,
 	f.remediation = remediation;
 	file_meta(&f.file, st);
 	if (det) {
-		json_object_set_new(det, "owner", fwd_jstr(owner));
-		json_object_set_new(det, "destination", fwd_jstr(dest));
+		json_object_set_new(det, "owner", mw_fwd_jstr(owner));
+		json_object_set_new(det, "destination", mw_fwd_jstr(dest));
 		json_object_set_new(det, "source", json_string(source));
 		if (extra)
 			json_object_update(det, extra);
@@ -167,7 +167,7 @@ static void add_finding(struct fwd_run *r, const char *rule,
 	json_decref(det);
 }
 
-void fwd_add_finding(struct fwd_run *r, const char *rule,
+void mw_fwd_add_finding(struct fwd_run *r, const char *rule,
 			enum mw_severity sev, const char *title,
 			const char *path, unsigned long line,
 			const char *excerpt, const char *remediation,
@@ -243,16 +243,16 @@ static void inventory_add(struct fwd_run *r, const struct fwd_src *src,
 		r->nexternal++;
 	if (!r->list || json_array_size(r->inventory) >= MW_MAX_REPORT_FINDINGS)
 		return;
-	fwd_real_path(r, path, rp, sizeof(rp));
+	mw_fwd_real_path(r, path, rp, sizeof(rp));
 	o = json_object();
 	if (!o)
 		return;
-	json_object_set_new(o, "owner", fwd_jstr(owner));
+	json_object_set_new(o, "owner", mw_fwd_jstr(owner));
 	json_object_set_new(o, "source", json_string(src->source));
-	json_object_set_new(o, "path", fwd_jstr(rp));
+	json_object_set_new(o, "path", mw_fwd_jstr(rp));
 	json_object_set_new(o, "line", json_integer((json_int_t)f->line));
-	json_object_set_new(o, "kind", json_string(fwd_kind_name(f->kind)));
-	json_object_set_new(o, "destination", fwd_jstr(f->dest));
+	json_object_set_new(o, "kind", json_string(mw_fwd_kind_name(f->kind)));
+	json_object_set_new(o, "destination", mw_fwd_jstr(f->dest));
 	json_object_set_new(o, "external", json_boolean(external));
 	json_object_set_new(o, "copy", json_boolean(f->copy));
 	json_object_set_new(o, "conditional", json_boolean(f->conditional));
@@ -289,18 +289,18 @@ static int keeps_local_copy(const struct fwd_run *r, const struct fwd_doc *d,
 		if (g == f || g->disabled || g->conditional)
 			continue;
 		if ((g->kind == FWD_FORWARD || g->kind == FWD_REDIRECT) &&
-		    !fwd_address_is_external(g->dest, &r->local,
+		    !mw_fwd_address_is_external(g->dest, &r->local,
 					     cfg ? &cfg->allowed_forward_domains : NULL))
 			return 1;
-		if (g->kind == FWD_FILE && !fwd_folder_is_trash(g->dest, strlen(g->dest)))
+		if (g->kind == FWD_FILE && !mw_fwd_folder_is_trash(g->dest, strlen(g->dest)))
 			return 1;
-		if (g->kind == FWD_PIPE && fwd_pipe_is_standard(g->dest))
+		if (g->kind == FWD_PIPE && mw_fwd_pipe_is_standard(g->dest))
 			return 1;
 	}
 	return 0;
 }
 
-void fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
+void mw_fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
 		       const char *path, const struct stat *st,
 		       const struct fwd_doc *d, const struct fwd_fact *f)
 {
@@ -312,19 +312,19 @@ void fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
 	int external = 0, disabled = f->disabled || src->inactive;
 
 	if (is_address_kind(f->kind)) {
-		external = fwd_address_is_external(f->dest, &r->local,
+		external = mw_fwd_address_is_external(f->dest, &r->local,
 						   cfg ? &cfg->allowed_forward_domains : NULL);
-		if (fwd_address_domain(f->dest, dom, sizeof(dom)))
+		if (mw_fwd_address_domain(f->dest, dom, sizeof(dom)))
 			dom[0] = '\0';
 	}
 	if (external) {
 		int notify = f->kind == FWD_NOTIFY;
 		int hidden_copy = f->copy && !f->conditional && !disabled &&
-				  !notify && fwd_domain_is_freemail(dom);
+				  !notify && mw_fwd_domain_is_freemail(dom);
 		/* hidden is decided per rule: an unrelated "devnull:
 		 * /dev/null" alias hides nothing of the other aliases */
 		const struct fwd_hide *hide = disabled || notify ? NULL :
-					      fwd_hide_for(d, f);
+					      mw_fwd_hide_for(d, f);
 		int hidden = hide || hidden_copy;
 		int all_mail = !notify && !disabled && !f->copy && !f->conditional &&
 			       is_user_filter(src->fmt) && !keeps_local_copy(r, d, f);
@@ -369,18 +369,18 @@ void fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
 			sev = MW_SEV_HIGH;
 			snprintf(title, sizeof(title),
 				 "External %s to %s added or changed in the "
-				 "last %u days", fwd_kind_name(f->kind), f->dest,
+				 "last %u days", mw_fwd_kind_name(f->kind), f->dest,
 				 cfg ? cfg->recent_days : 14);
 		} else {
 			rule = "forwarders.external";
 			sev = MW_SEV_MEDIUM;
 			snprintf(title, sizeof(title), "External %s to %s",
-				 fwd_kind_name(f->kind), f->dest);
+				 mw_fwd_kind_name(f->kind), f->dest);
 		}
 		/* ctime cannot be set back with touch: a recent inode change
 		 * under an old mtime hints at a backdated file */
 		extra = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:I, s:b, s:b}",
-				  "kind", fwd_kind_name(f->kind),
+				  "kind", mw_fwd_kind_name(f->kind),
 				  "copy", (int)f->copy,
 				  "conditional", (int)f->conditional,
 				  "disabled", disabled, "recent", recent,
@@ -394,7 +394,7 @@ void fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
 			    removal_step(src->source), st, owner, f->dest,
 			    src->source, extra, disabled || notify ? NULL :
 			    owner_login(src, path, owner));
-	} else if (f->kind == FWD_PIPE && !fwd_pipe_is_standard(f->dest)) {
+	} else if (f->kind == FWD_PIPE && !mw_fwd_pipe_is_standard(f->dest)) {
 		rule = disabled ? "forwarders.disabled-pipe" : "forwarders.pipe";
 		snprintf(title, sizeof(title),
 			 "%sail piped to a program outside the standard MTA "
@@ -402,7 +402,7 @@ void fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
 			 f->dest);
 		extra = json_pack("{s:s, s:b, s:b}", "kind", "pipe",
 				  "copy", (int)f->copy, "disabled", disabled);
-		fwd_add_finding(r, rule, disabled ? MW_SEV_INFO : MW_SEV_HIGH,
+		mw_fwd_add_finding(r, rule, disabled ? MW_SEV_INFO : MW_SEV_HIGH,
 			    title, path, f->line, f->text,
 			    "Find out what the program does before removing the "
 			    "pipe; a program that sends mail on is a forwarder.",

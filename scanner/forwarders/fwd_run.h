@@ -80,23 +80,23 @@ struct fwd_user {
 /* ---- fwd_report.c: judging a destination, reporting ---- */
 
 /* A JSON string of attacker-written bytes (escaped by the report). */
-json_t *fwd_jstr(const char *s);
+json_t *mw_fwd_jstr(const char *s);
 /* The path as it is on the host: the root prefixed. */
-void fwd_real_path(const struct fwd_run *r, const char *path, char *dst,
+void mw_fwd_real_path(const struct fwd_run *r, const char *path, char *dst,
 		   size_t len);
 /*
  * Report a finding about path (line 0: the file) with its metadata (st may
  * be NULL), owner, destination and source in details; extra (may be NULL)
  * is merged into details and released.
  */
-void fwd_add_finding(struct fwd_run *r, const char *rule,
+void mw_fwd_add_finding(struct fwd_run *r, const char *rule,
 		     enum mw_severity sev, const char *title,
 		     const char *path, unsigned long line,
 		     const char *excerpt, const char *remediation,
 		     const struct stat *st, const char *owner,
 		     const char *dest, const char *source, json_t *extra);
 /* Judge one fact of a parsed file and report it (and list it with --list). */
-void fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
+void mw_fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
 		    const char *path, const struct stat *st,
 		    const struct fwd_doc *d, const struct fwd_fact *f);
 
@@ -107,46 +107,46 @@ void fwd_judge_fact(struct fwd_run *r, const struct fwd_src *src,
  * src says, parse it, judge every destination and report. A file already
  * read in this run is skipped.
  */
-void fwd_process_file(struct fwd_run *r, const char *path,
+void mw_fwd_process_file(struct fwd_run *r, const char *path,
 		      const struct fwd_src *src);
 /* 1 when path was seen before in this run (and remember it). */
-int fwd_seen_before(struct fwd_run *r, const char *path);
+int mw_fwd_seen_before(struct fwd_run *r, const char *path);
 /* 1 when the last component of path is a symlink; its target into target. */
-int fwd_last_is_symlink(struct fwd_run *r, const char *path, char *target,
+int mw_fwd_last_is_symlink(struct fwd_run *r, const char *path, char *target,
 			size_t tlen);
 /* The finding for a symlink where a mail file belongs (target as read). */
-void fwd_symlink_finding(struct fwd_run *r, const char *path,
+void mw_fwd_symlink_finding(struct fwd_run *r, const char *path,
 			 const char *target, const struct fwd_src *src);
 /* An error about a file of the audited tree, shown with its real path. */
-void fwd_error(struct fwd_run *r, const char *path, unsigned long line,
+void mw_fwd_error(struct fwd_run *r, const char *path, unsigned long line,
 	       enum mw_err code, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 /* dst = a "/" b; -1 (dst unusable) when it does not fit. */
-int fwd_path_join(char *dst, size_t len, const char *a, const char *b);
+int mw_fwd_path_join(char *dst, size_t len, const char *a, const char *b);
 
 /* ---- fwd_users.c: users and the Sieve layout ---- */
 
 /* Dovecot's Sieve and mail_home settings into r (defaults when absent). */
-void fwd_read_dovecot(struct fwd_run *r);
+void mw_fwd_read_dovecot(struct fwd_run *r);
 /*
  * A Dovecot location "file:~/sieve;active=~/.dovecot.sieve" (or a bare
  * path) into the storage path and the active-script path; ~, %h, %u, %n,
  * %d expanded for u (NULL: none).
  */
-void fwd_expand_location(const char *loc, const struct fwd_user *u, char *path,
+void mw_fwd_expand_location(const char *loc, const struct fwd_user *u, char *path,
 			 size_t plen, char *active, size_t alen);
 /* A Sieve location that is a file or a directory of *.sieve scripts. */
-void fwd_process_sieve_location(struct fwd_run *r, const char *loc,
+void mw_fwd_process_sieve_location(struct fwd_run *r, const char *loc,
 				const struct fwd_src *src);
-/* Users with a home from ROOT/etc/passwd (caller frees with fwd_free_users);
+/* Users with a home from ROOT/etc/passwd (caller frees with mw_fwd_free_users);
  * a missing one under --root is a note. */
-struct fwd_user *fwd_read_users(struct fwd_run *r, size_t *nusers);
-void fwd_free_users(struct fwd_user *u, size_t n);
+struct fwd_user *mw_fwd_read_users(struct fwd_run *r, size_t *nusers);
+void mw_fwd_free_users(struct fwd_user *u, size_t n);
 /* Every mail file of one user's home. */
-void fwd_process_user(struct fwd_run *r, const struct fwd_user *u);
+void mw_fwd_process_user(struct fwd_run *r, const struct fwd_user *u);
 /* The virtual mailbox users under Dovecot's mail_home; their homes are
  * added to homes. */
-void fwd_process_virtual_users(struct fwd_run *r, struct mw_strset *homes);
+void mw_fwd_process_virtual_users(struct fwd_run *r, struct mw_strset *homes);
 
 /*
  * Open path (absolute, taken relative to the audited root) without
@@ -154,7 +154,7 @@ void fwd_process_virtual_users(struct fwd_run *r, struct mw_strset *homes);
  * Returns MW_OK, or the open/read error with errno set (ENOENT when the
  * file does not exist). *truncated is set when the file was larger.
  */
-enum mw_err fwd_read(struct fwd_run *r, const char *path, struct mw_buf *buf,
+enum mw_err mw_fwd_read(struct fwd_run *r, const char *path, struct mw_buf *buf,
 		     struct stat *st, int *truncated);
 
 /*
@@ -163,11 +163,11 @@ enum mw_err fwd_read(struct fwd_run *r, const char *path, struct mw_buf *buf,
  * 'd' directories (judged with fstatat AT_SYMLINK_NOFOLLOW, so symlinks
  * are neither). Returns MW_OK or the error opening the directory.
  */
-enum mw_err fwd_list_dir(struct fwd_run *r, const char *path, int want,
+enum mw_err mw_fwd_list_dir(struct fwd_run *r, const char *path, int want,
 			 struct mw_strlist *out);
 
 /* Same, but every name including dot files, regular files only. */
-enum mw_err fwd_list_dir_all(struct fwd_run *r, const char *path,
+enum mw_err mw_fwd_list_dir_all(struct fwd_run *r, const char *path,
 			     struct mw_strlist *out);
 
 /*
@@ -177,10 +177,10 @@ enum mw_err fwd_list_dir_all(struct fwd_run *r, const char *path,
  * cPanel and DirectAdmin domain lists; config local_domains) and the
  * Postfix alias/virtual map specs and Exim system filters to audit.
  */
-void fwd_collect_domains(struct fwd_run *r);
+void mw_fwd_collect_domains(struct fwd_run *r);
 
 /* Add a local domain (lowercased, deduplicated) with where it came from. */
-void fwd_add_local_domain(struct fwd_run *r, const char *dom, size_t n,
+void mw_fwd_add_local_domain(struct fwd_run *r, const char *dom, size_t n,
 			  const char *origin);
 
 /*
@@ -189,7 +189,7 @@ void fwd_add_local_domain(struct fwd_run *r, const char *dom, size_t n,
  * source can be read (hash, btree, lmdb, cdb, dbm, sdbm, texthash, regexp,
  * pcre) with an absolute path, -1 otherwise (mysql:, ldap:, inline:, ...).
  */
-int fwd_map_spec(const char *spec, const char **type, size_t *tlen,
+int mw_fwd_map_spec(const char *spec, const char **type, size_t *tlen,
 		 const char **path);
 
 #endif

@@ -24,7 +24,7 @@ void mw_sieve_error(struct parser *p, unsigned long line, const char *msg)
 	if (p->failed)
 		return;
 	p->failed = 1;
-	fwd_add_error(p->d, line, "%s", msg);
+	mw_fwd_add_error(p->d, line, "%s", msg);
 }
 
 /* ---- tokenizer ---- */
@@ -403,7 +403,7 @@ static const char *const known_capabilities[] = {
 static int in_list(const char *const *list, const char *s, size_t n)
 {
 	for (; *list; list++)
-		if (fwd_word_eq(s, n, *list))
+		if (mw_fwd_word_eq(s, n, *list))
 			return 1;
 	return 0;
 }
@@ -415,7 +415,7 @@ int mw_sieve_need_require(struct parser *p, const struct tok *k,
 		return 0;
 	if (!p->failed) {
 		p->failed = 1;
-		fwd_add_error(p->d, k->line,
+		mw_fwd_add_error(p->d, k->line,
 			      "%.*s used without require \"%s\"",
 			      (int)(k->n > 32 ? 32 : k->n), k->s, ext);
 	}
@@ -569,7 +569,7 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 			if (p->failed)
 				return -1;
 			te = &p->toks[p->pos - 1];
-			if (fwd_cond_is_spam(p->toks[ts].s,
+			if (mw_fwd_cond_is_spam(p->toks[ts].s,
 					     (size_t)(te->s + te->n - p->toks[ts].s)))
 				p->spam = 1;
 		}
@@ -595,10 +595,10 @@ static int parse_command(struct parser *p, int conditional, int disabled,
 		 * what is nested in it): its discard hides only its own
 		 * redirects; a top-level discard hides the whole script's */
 		if (p->depth == 1 && bcond) {
-			unsigned outer = fwd_rule_begin(p->d);
+			unsigned outer = mw_fwd_rule_begin(p->d);
 
 			rc = parse_commands(p, bcond, bdis, 0);
-			fwd_rule_end(p->d, outer);
+			mw_fwd_rule_end(p->d, outer);
 		} else {
 			rc = parse_commands(p, bcond, bdis, 0);
 		}
@@ -692,7 +692,7 @@ static int parse_commands(struct parser *p, int conditional, int disabled,
 	return p->failed ? -1 : 0;
 }
 
-enum mw_err fwd_parse_sieve(struct fwd_doc *d, const char *text, size_t len)
+enum mw_err mw_fwd_parse_sieve(struct fwd_doc *d, const char *text, size_t len)
 {
 	struct parser p;
 

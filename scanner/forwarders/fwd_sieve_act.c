@@ -26,7 +26,7 @@ static void line_of(const struct parser *p, const struct tok *k,
 		e++;
 	*s = b;
 	*n = (size_t)(e - b);
-	fwd_trim(s, n);
+	mw_fwd_trim(s, n);
 }
 
 /*
@@ -82,7 +82,7 @@ static void add_mailto(struct parser *p, const char *uri, size_t n,
 		while (i < n && uri[i] != ',' && uri[i] != '?')
 			i++;
 		if (i > s) {
-			f = fwd_add_fact(p->d, FWD_NOTIFY, uri + s, i - s, lt,
+			f = mw_fwd_add_fact(p->d, FWD_NOTIFY, uri + s, i - s, lt,
 					 ln, line);
 			if (f) {
 				f->conditional = conditional;
@@ -135,11 +135,11 @@ void mw_sieve_action(struct parser *p, struct tok *k, struct arg *args,
 
 			mw_buf_init(&b, FWD_MAX_DEST);
 			expand_vars(p, s->str, s->slen, &b);
-			f = fwd_add_fact(p->d, FWD_REDIRECT, b.data ? b.data : "",
+			f = mw_fwd_add_fact(p->d, FWD_REDIRECT, b.data ? b.data : "",
 					 b.len, lt, ln, k->line);
 			mw_buf_free(&b);
 		} else {
-			f = fwd_add_fact(p->d, FWD_REDIRECT, s->str, s->slen,
+			f = mw_fwd_add_fact(p->d, FWD_REDIRECT, s->str, s->slen,
 					 lt, ln, k->line);
 		}
 		if (f) {
@@ -154,7 +154,7 @@ void mw_sieve_action(struct parser *p, struct tok *k, struct arg *args,
 		if (nargs)
 			mw_sieve_error(p, k->line, "discard takes no arguments");
 		else if (!disabled && !p->spam)
-			fwd_set_hide(p->d, k->line, lt, ln);
+			mw_fwd_set_hide(p->d, k->line, lt, ln);
 	} else if (mw_sieve_tok_is(k, "fileinto")) {
 		struct tok *s;
 
@@ -165,7 +165,7 @@ void mw_sieve_action(struct parser *p, struct tok *k, struct arg *args,
 			return;
 		}
 		s = mw_sieve_arg_str(p, pos, 0);
-		f = fwd_add_fact(p->d, FWD_FILE, s->str, s->slen, lt, ln,
+		f = mw_fwd_add_fact(p->d, FWD_FILE, s->str, s->slen, lt, ln,
 				 k->line);
 		if (f) {
 			f->copy = copy;
@@ -173,8 +173,8 @@ void mw_sieve_action(struct parser *p, struct tok *k, struct arg *args,
 			f->disabled = disabled;
 		}
 		if (!disabled && !p->spam &&
-		    fwd_folder_is_trash(s->str, s->slen))
-			fwd_set_hide(p->d, k->line, lt, ln);
+		    mw_fwd_folder_is_trash(s->str, s->slen))
+			mw_fwd_set_hide(p->d, k->line, lt, ln);
 	} else if (mw_sieve_tok_is(k, "vacation")) {
 		if (mw_sieve_need_require(p, k, "vacation"))
 			return;
@@ -228,7 +228,7 @@ void mw_sieve_action(struct parser *p, struct tok *k, struct arg *args,
 			for (i = 0; i < options->nstr; i++) {
 				struct tok *s = mw_sieve_arg_str(p, options, i);
 
-				f = fwd_add_fact(p->d, FWD_NOTIFY, s->str,
+				f = mw_fwd_add_fact(p->d, FWD_NOTIFY, s->str,
 						 s->slen, lt, ln, k->line);
 				if (f) {
 					f->copy = 1;
@@ -252,7 +252,7 @@ void mw_sieve_action(struct parser *p, struct tok *k, struct arg *args,
 			    mw_sieve_tok_is(&p->toks[args[i].tok], ":global"))
 				global = 1;
 		s = mw_sieve_arg_str(p, pos, 0);
-		f = fwd_add_fact(p->d, FWD_INCLUDE, s->str, s->slen, lt, ln,
+		f = mw_fwd_add_fact(p->d, FWD_INCLUDE, s->str, s->slen, lt, ln,
 				 k->line);
 		if (f) {
 			f->key = strdup(global ? "global" : "personal");
@@ -273,7 +273,7 @@ void mw_sieve_action(struct parser *p, struct tok *k, struct arg *args,
 			mw_sieve_error(p, k->line, "pipe needs a program name");
 			return;
 		}
-		f = fwd_add_fact(p->d, FWD_PIPE, prog->str, prog->slen, lt, ln,
+		f = mw_fwd_add_fact(p->d, FWD_PIPE, prog->str, prog->slen, lt, ln,
 				 k->line);
 		if (f) {
 			f->copy = copy;

@@ -1,8 +1,8 @@
 /*
- * Internals of the Sieve parser (fwd_parse_sieve() in fwd.h is the
+ * Internals of the Sieve parser (mw_fwd_parse_sieve() in fwd.h is the
  * contract), shared by its two files:
  *   fwd_sieve.c      tokenizer, grammar (commands, tests, if/elsif/else,
- *                    require) and fwd_parse_sieve()
+ *                    require) and mw_fwd_parse_sieve()
  *   fwd_sieve_act.c  what the action commands mean: the facts, hides and
  *                    variables they make
  * Nothing outside those files includes this header.
@@ -59,7 +59,7 @@ struct arg {
 static inline int mw_sieve_tok_is(const struct tok *k, const char *word)
 {
 	return (k->type == T_IDENT || k->type == T_TAG) &&
-	       fwd_word_eq(k->s, k->n, word);
+	       mw_fwd_word_eq(k->s, k->n, word);
 }
 
 /* The i-th string of a (list) argument. */

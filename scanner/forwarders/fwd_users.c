@@ -4,7 +4,7 @@
  * /etc/passwd and the virtual mailbox users under mail_home, and the files
  * of each user's home (.forward, .procmailrc, .mailfilter, Sieve scripts,
  * .forward+EXT, cPanel mailbox filters). Every file found goes to
- * fwd_process_file (forwarders.c), which reads, parses and judges it.
+ * mw_fwd_process_file (forwarders.c), which reads, parses and judges it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +24,7 @@
 
 /* ---- Dovecot Sieve layout ---- */
 
-void fwd_read_dovecot(struct fwd_run *r)
+void mw_fwd_read_dovecot(struct fwd_run *r)
 {
 	static const char *const files[] = {
 		"/etc/dovecot/dovecot.conf", "/etc/dovecot/conf.d/10-mail.conf",
@@ -40,14 +40,14 @@ void fwd_read_dovecot(struct fwd_run *r)
 		int trunc;
 
 		mw_buf_init(&b, MW_MAX_TEXT_FILE);
-		if (fwd_read(r, files[i], &b, &st, &trunc) != MW_OK) {
+		if (mw_fwd_read(r, files[i], &b, &st, &trunc) != MW_OK) {
 			mw_buf_free(&b);
 			continue;
 		}
-		fwd_doc_init(&d);
-		(void)fwd_parse_dovecot_conf(&d, b.data ? b.data : "", b.len);
+		mw_fwd_doc_init(&d);
+		(void)mw_fwd_parse_dovecot_conf(&d, b.data ? b.data : "", b.len);
 		for (k = 0; k < d.nerrs; k++)
-			fwd_error(r, files[i], d.errs[k].line,
+			mw_fwd_error(r, files[i], d.errs[k].line,
 					MW_ERR_PARSE, "%s", d.errs[k].msg);
 		for (k = 0; k < d.keys.n; k++) {
 			const char *key = d.keys.v[k], *v = d.values.v[k];
@@ -80,7 +80,7 @@ void fwd_read_dovecot(struct fwd_run *r)
 				r->mail_home = strndup(h, hl);
 			}
 		}
-		fwd_doc_free(&d);
+		mw_fwd_doc_free(&d);
 		mw_buf_free(&b);
 	}
 }
@@ -89,7 +89,7 @@ void fwd_read_dovecot(struct fwd_run *r)
  * Dovecot location "file:~/sieve;active=~/.dovecot.sieve" (or a bare path)
  * into the storage path and the active-script path, %u/%n/%h and ~ expanded.
  */
-void fwd_expand_location(const char *loc, const struct fwd_user *u, char *path,
+void mw_fwd_expand_location(const char *loc, const struct fwd_user *u, char *path,
 			    size_t plen, char *active, size_t alen)
 {
 	char tmp[MW_MAX_PATH];
@@ -151,25 +151,25 @@ static int has_suffix(const char *s, const char *suf)
 }
 
 /* A Sieve location that is a file or a directory of *.sieve scripts. */
-void fwd_process_sieve_location(struct fwd_run *r, const char *loc,
+void mw_fwd_process_sieve_location(struct fwd_run *r, const char *loc,
 				   const struct fwd_src *src)
 {
 	struct mw_strlist names = { 0 };
 	char p[MW_MAX_PATH];
 	size_t i;
 
-	if (fwd_list_dir(r, loc, 'f', &names) == MW_OK) {
+	if (mw_fwd_list_dir(r, loc, 'f', &names) == MW_OK) {
 		for (i = 0; i < names.n; i++) {
 			if (!has_suffix(names.v[i], ".sieve"))
 				continue;
-			if (fwd_path_join(p, sizeof(p), loc, names.v[i]))
+			if (mw_fwd_path_join(p, sizeof(p), loc, names.v[i]))
 				continue;
-			fwd_process_file(r, p, src);
+			mw_fwd_process_file(r, p, src);
 		}
 		mw_strlist_clear(&names);
 		return;
 	}
-	fwd_process_file(r, loc, src);
+	mw_fwd_process_file(r, loc, src);
 }
 
 static void process_user_sieve(struct fwd_run *r, const struct fwd_user *u,
@@ -185,12 +185,12 @@ static void process_user_sieve(struct fwd_run *r, const struct fwd_user *u,
 	size_t i;
 	int fd;
 
-	fwd_expand_location(loc, u, dir, sizeof(dir), active, sizeof(active));
+	mw_fwd_expand_location(loc, u, dir, sizeof(dir), active, sizeof(active));
 	if (!active[0] && r->sieve_loc) {
 		/* "sieve = ~/.dovecot.sieve" with a legacy sieve_dir */
 		snprintf(active, sizeof(active), "%s", dir);
 		if (r->sieve_dir)
-			fwd_expand_location(r->sieve_dir, u, dir, sizeof(dir), p,
+			mw_fwd_expand_location(r->sieve_dir, u, dir, sizeof(dir), p,
 					sizeof(p));
 		else
 			snprintf(dir, sizeof(dir), "%s/sieve", u->home);
@@ -207,9 +207,9 @@ static void process_user_sieve(struct fwd_run *r, const struct fwd_user *u,
 
 		if (e == MW_OK) {
 			close(fd);
-			fwd_process_file(r, active, &s);
+			mw_fwd_process_file(r, active, &s);
 		} else if (e == MW_ERR_SYMLINK &&
-			   fwd_last_is_symlink(r, active, target, sizeof(target))) {
+			   mw_fwd_last_is_symlink(r, active, target, sizeof(target))) {
 			const char *dbase = strrchr(dir, '/');
 			const char *slash = strrchr(target, '/');
 			size_t dl = dbase ? strlen(dbase + 1) : 0;
@@ -222,33 +222,33 @@ static void process_user_sieve(struct fwd_run *r, const struct fwd_user *u,
 			    has_suffix(slash + 1, ".sieve")) {
 				snprintf(active_name, sizeof(active_name), "%s",
 					 slash + 1);
-				(void)fwd_seen_before(r, active);
+				(void)mw_fwd_seen_before(r, active);
 			} else {
-				(void)fwd_seen_before(r, active);
-				fwd_symlink_finding(r, active, target, &s);
+				(void)mw_fwd_seen_before(r, active);
+				mw_fwd_symlink_finding(r, active, target, &s);
 			}
 		} else if (e == MW_ERR_SYMLINK) {
-			fwd_error(r, active, 0, e,
+			mw_fwd_error(r, active, 0, e,
 					"a directory on the path is a symbolic "
 					"link; not followed");
 		} else if (errno != ENOENT && errno != ENOTDIR) {
-			fwd_error(r, active, 0, e,
+			mw_fwd_error(r, active, 0, e,
 					"cannot open the active Sieve script");
 		}
 	}
-	if (active_name[0] && !fwd_path_join(p, sizeof(p), dir, active_name)) {
-		fwd_process_file(r, p, &s);
+	if (active_name[0] && !mw_fwd_path_join(p, sizeof(p), dir, active_name)) {
+		mw_fwd_process_file(r, p, &s);
 	}
 	/* Scripts in the storage that are not active (nor included) never
 	 * run: reported as inactive. */
-	if (fwd_list_dir(r, dir, 0, &names) == MW_OK) {
+	if (mw_fwd_list_dir(r, dir, 0, &names) == MW_OK) {
 		s.inactive = 1;
 		for (i = 0; i < names.n; i++) {
 			if (!has_suffix(names.v[i], ".sieve"))
 				continue;
-			if (fwd_path_join(p, sizeof(p), dir, names.v[i]))
+			if (mw_fwd_path_join(p, sizeof(p), dir, names.v[i]))
 				continue;
-			fwd_process_file(r, p, &s);
+			mw_fwd_process_file(r, p, &s);
 		}
 	}
 	mw_strlist_clear(&names);
@@ -256,7 +256,7 @@ static void process_user_sieve(struct fwd_run *r, const struct fwd_user *u,
 
 /* ---- users ---- */
 
-void fwd_free_users(struct fwd_user *u, size_t n)
+void mw_fwd_free_users(struct fwd_user *u, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(u[i].name);
@@ -267,7 +267,7 @@ void fwd_free_users(struct fwd_user *u, size_t n)
 
 /* Users with a home from ROOT/etc/passwd (also on the live system, so that
  * the audit of "/" and of an image behave the same). */
-struct fwd_user *fwd_read_users(struct fwd_run *r, size_t *nusers)
+struct fwd_user *mw_fwd_read_users(struct fwd_run *r, size_t *nusers)
 {
 	struct mw_buf b;
 	struct stat st;
@@ -279,14 +279,14 @@ struct fwd_user *fwd_read_users(struct fwd_run *r, size_t *nusers)
 
 	*nusers = 0;
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
-	if (fwd_read(r, "/etc/passwd", &b, &st, &trunc) != MW_OK) {
+	if (mw_fwd_read(r, "/etc/passwd", &b, &st, &trunc) != MW_OK) {
 		/* an image without /etc/passwd (a mail store, a container) still
 		 * has its aliases, virtual users and system files audited */
 		if (errno == ENOENT && r->root[0])
 			mw_report_note(r->rep, CHECK, "no %s/etc/passwd: no system user's "
 				       "files audited", r->root);
 		else
-			fwd_error(r, "/etc/passwd", 0, MW_ERR_IO,
+			mw_fwd_error(r, "/etc/passwd", 0, MW_ERR_IO,
 				  "cannot read the user list: %s", strerror(errno));
 		mw_buf_free(&b);
 		return NULL;
@@ -310,8 +310,8 @@ struct fwd_user *fwd_read_users(struct fwd_run *r, size_t *nusers)
 		}
 		if (k != 7 || !fl[0] || fl[5] < 2 || f[5][0] != '/')
 			continue;
-		if (fwd_word_eq(f[5], fl[5], "/nonexistent") ||
-		    fwd_word_eq(f[5], fl[5], "/dev/null"))
+		if (mw_fwd_word_eq(f[5], fl[5], "/nonexistent") ||
+		    mw_fwd_word_eq(f[5], fl[5], "/dev/null"))
 			continue;
 		{
 			char num[24];
@@ -367,8 +367,8 @@ static void process_user_extras(struct fwd_run *r, const struct fwd_user *u,
 	char p[MW_MAX_PATH], d[MW_MAX_PATH];
 	size_t i, j;
 
-	/* fwd_list_dir skips dot names, so look at the home listing here */
-	if (fwd_list_dir_all(r, u->home, &names) == MW_OK) {
+	/* mw_fwd_list_dir skips dot names, so look at the home listing here */
+	if (mw_fwd_list_dir_all(r, u->home, &names) == MW_OK) {
 		s.fmt = FMT_FORWARD;
 		s.source = "forward";
 		for (i = 0; i < names.n; i++) {
@@ -377,41 +377,41 @@ static void process_user_extras(struct fwd_run *r, const struct fwd_user *u,
 			if (strncmp(n, ".forward", 8) || (n[8] != '+' && n[8] != '-') ||
 			    !n[9])
 				continue;
-			if (!fwd_path_join(p, sizeof(p), u->home, n))
-				fwd_process_file(r, p, &s);
+			if (!mw_fwd_path_join(p, sizeof(p), u->home, n))
+				mw_fwd_process_file(r, p, &s);
 		}
 	}
 	mw_strlist_clear(&names);
-	if (fwd_path_join(d, sizeof(d), u->home, "etc") ||
-	    fwd_list_dir(r, d, 'd', &doms) != MW_OK)
+	if (mw_fwd_path_join(d, sizeof(d), u->home, "etc") ||
+	    mw_fwd_list_dir(r, d, 'd', &doms) != MW_OK)
 		return;
 	s.fmt = FMT_EXIM_FILTER;
 	s.source = "cpanel";
 	for (i = 0; i < doms.n; i++) {
 		char dd[MW_MAX_PATH];
 
-		if (!strchr(doms.v[i], '.') || fwd_path_join(dd, sizeof(dd), d, doms.v[i]))
+		if (!strchr(doms.v[i], '.') || mw_fwd_path_join(dd, sizeof(dd), d, doms.v[i]))
 			continue;
-		if (fwd_list_dir(r, dd, 'd', &boxes) != MW_OK)
+		if (mw_fwd_list_dir(r, dd, 'd', &boxes) != MW_OK)
 			continue;
 		for (j = 0; j < boxes.n; j++) {
 			char box[MW_MAX_PATH], mailbox[512];
 
-			if (fwd_path_join(box, sizeof(box), dd, boxes.v[j]) ||
-			    fwd_path_join(p, sizeof(p), box, "filter"))
+			if (mw_fwd_path_join(box, sizeof(box), dd, boxes.v[j]) ||
+			    mw_fwd_path_join(p, sizeof(p), box, "filter"))
 				continue;
 			/* the filter belongs to the mailbox, not the account */
 			snprintf(mailbox, sizeof(mailbox), "%s@%s", boxes.v[j],
 				 doms.v[i]);
 			s.owner = mailbox;
-			fwd_process_file(r, p, &s);
+			mw_fwd_process_file(r, p, &s);
 		}
 		mw_strlist_clear(&boxes);
 	}
 	mw_strlist_clear(&doms);
 }
 
-void fwd_process_user(struct fwd_run *r, const struct fwd_user *u)
+void mw_fwd_process_user(struct fwd_run *r, const struct fwd_user *u)
 {
 	struct fwd_src s;
 	char p[MW_MAX_PATH];
@@ -443,17 +443,17 @@ void fwd_process_user(struct fwd_run *r, const struct fwd_user *u)
 	snprintf(p, sizeof(p), "%s/.forward", u->home);
 	s.fmt = FMT_FORWARD;
 	s.source = "forward";
-	fwd_process_file(r, p, &s);
+	mw_fwd_process_file(r, p, &s);
 
 	snprintf(p, sizeof(p), "%s/.procmailrc", u->home);
 	s.fmt = FMT_PROCMAIL;
 	s.source = "procmail";
-	fwd_process_file(r, p, &s);
+	mw_fwd_process_file(r, p, &s);
 
 	snprintf(p, sizeof(p), "%s/.mailfilter", u->home);
 	s.fmt = FMT_MAILDROP;
 	s.source = "maildrop";
-	fwd_process_file(r, p, &s);
+	mw_fwd_process_file(r, p, &s);
 
 	process_user_sieve(r, u, &s);
 	process_user_extras(r, u, &s);
@@ -498,7 +498,7 @@ static void walk_vhomes(struct fwd_run *r, const char *tmpl, const char *dir,
 		u.gid = (long)st.st_gid;
 		u.home = next;
 		(*nfound)++;
-		fwd_process_user(r, &u);
+		mw_fwd_process_user(r, &u);
 		return;
 	}
 	/* the fixed part up to the component holding the variable */
@@ -510,7 +510,7 @@ static void walk_vhomes(struct fwd_run *r, const char *tmpl, const char *dir,
 	if (snprintf(next, sizeof(next), "%s%.*s", dir, (int)fixed, tmpl) >= (int)sizeof(next))
 		return;
 	rest = strchr(pct, '/');
-	if (fwd_list_dir(r, next[0] ? next : "/", 'd', &subs) != MW_OK)
+	if (mw_fwd_list_dir(r, next[0] ? next : "/", 'd', &subs) != MW_OK)
 		return;
 	for (i = 0; i < subs.n && *nfound < FWD_MAX_USERS; i++) {
 		char sub[MW_MAX_PATH];
@@ -534,7 +534,7 @@ static void walk_vhomes(struct fwd_run *r, const char *tmpl, const char *dir,
 	mw_strlist_clear(&subs);
 }
 
-void fwd_process_virtual_users(struct fwd_run *r, struct mw_strset *homes)
+void mw_fwd_process_virtual_users(struct fwd_run *r, struct mw_strset *homes)
 {
 	size_t n = 0;
 

@@ -5,7 +5,7 @@
 #include "scanner/forwarders/fwd.h"
 #include "scanner/forwarders/fwd_util.h"
 
-void fwd_trim(const char **s, size_t *n)
+void mw_fwd_trim(const char **s, size_t *n)
 {
 	while (*n && fwd_isblank(**s)) {
 		(*s)++;
@@ -15,12 +15,12 @@ void fwd_trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-int fwd_word_eq(const char *s, size_t n, const char *word)
+int mw_fwd_word_eq(const char *s, size_t n, const char *word)
 {
 	return strlen(word) == n && !strncasecmp(s, word, n);
 }
 
-int fwd_forward_filter_type(const char *text, size_t len)
+int mw_fwd_forward_filter_type(const char *text, size_t len)
 {
 	const char *nl = memchr(text, '\n', len);
 	size_t n = nl ? (size_t)(nl - text) : len;
@@ -61,7 +61,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-int fwd_text_is_binary(const char *text, size_t len)
+int mw_fwd_text_is_binary(const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t n = len < FWD_SNIFF_BYTES ? len : FWD_SNIFF_BYTES, i = 0, bad = 0, l;
@@ -87,7 +87,7 @@ int fwd_text_is_binary(const char *text, size_t len)
 	return bad * 10 > n;
 }
 
-int fwd_dest_is_garbage(const char *dest)
+int mw_fwd_dest_is_garbage(const char *dest)
 {
 	const unsigned char *s = (const unsigned char *)dest;
 	int quoted = 0;
@@ -118,7 +118,7 @@ static int addr_domain_char(unsigned char c)
 	       (c >= '0' && c <= '9') || c == '.' || c == '-';
 }
 
-void fwd_find_addresses(const char *text, size_t len, struct mw_strlist *out,
+void mw_fwd_find_addresses(const char *text, size_t len, struct mw_strlist *out,
 			size_t max)
 {
 	const unsigned char *s = (const unsigned char *)text;

@@ -13,10 +13,10 @@ static inline int fwd_isblank(char c)
 }
 
 /* Strip blanks on both ends of (*s, *n). */
-void fwd_trim(const char **s, size_t *n);
+void mw_fwd_trim(const char **s, size_t *n);
 
 /* 1 when s[0..n) equals the C string word, case-insensitive. */
-int fwd_word_eq(const char *s, size_t n, const char *word);
+int mw_fwd_word_eq(const char *s, size_t n, const char *word);
 
 struct fwd_doc;
 typedef void (*fwd_logical_cb)(struct fwd_doc *d, const char *s, size_t n,
@@ -28,7 +28,7 @@ typedef void (*fwd_logical_cb)(struct fwd_doc *d, const char *s, size_t n,
  * with '#' are comments, NUL bytes and overlong lines are parse errors.
  * cb gets the joined text (capped) and the number of its first line.
  */
-enum mw_err fwd_for_logical_lines(struct fwd_doc *d, const char *text,
+enum mw_err mw_fwd_for_logical_lines(struct fwd_doc *d, const char *text,
 				  size_t len, fwd_logical_cb cb);
 
 #endif

@@ -19,7 +19,7 @@
 #include "scanner/harden/policy.h"
 #include "sysconf/mtakv.h"
 
-void hd_finding(struct hd_run *r, const char *rule, enum mw_severity sev,
+void mw_hd_finding(struct hd_run *r, const char *rule, enum mw_severity sev,
 		const char *path, const char *title, const char *remediation)
 {
 	/* No cause: a missing limit explains no spam, it only lets it grow. */
@@ -31,7 +31,7 @@ void hd_finding(struct hd_run *r, const char *rule, enum mw_severity sev,
 	mw_report_add(r->report, &f);
 }
 
-void hd_limit_finding(struct hd_run *r, const char *title, const char *path,
+void mw_hd_limit_finding(struct hd_run *r, const char *title, const char *path,
 		      json_t *details)
 {
 	struct mw_finding f = {
@@ -52,7 +52,7 @@ static void deferred_finding(void *arg, const char *key, double messages,
 
 	snprintf(title, sizeof(title), "%s reached its sending limit: %lu messages "
 		 "deferred in this hour (%.0f sent in the last hour)", key, deferred, messages);
-	hd_limit_finding(arg, title, NULL, json_pack("{s:s, s:i, s:f}", "sender", key,
+	mw_hd_limit_finding(arg, title, NULL, json_pack("{s:s, s:i, s:f}", "sender", key,
 			 "deferred", (json_int_t)deferred, "sent_last_hour", messages));
 }
 
@@ -65,12 +65,12 @@ static void check_state(struct hd_run *r)
 
 	if (!db || !*db || access(db, F_OK) != 0)
 		return;
-	if (pol_state_open(db, &s, err, sizeof(err))) {
+	if (mw_pol_state_open(db, &s, err, sizeof(err))) {
 		mw_report_error(r->report, "harden", db, 0, MW_ERR_IO, "%s", err);
 		return;
 	}
-	pol_state_each_deferred(s, time(NULL), deferred_finding, r);
-	pol_state_free(s);
+	mw_pol_state_each_deferred(s, time(NULL), deferred_finding, r);
+	mw_pol_state_free(s);
 }
 
 /* [harden] limits: an entry that is not NAME=N is an error (policyd and
@@ -82,7 +82,7 @@ static void check_limits(struct hd_run *r)
 	unsigned long n;
 
 	for (size_t i = 0; i < l->n; i++)
-		if (pol_limit_entry(l->v[i], &name, &n))
+		if (mw_pol_limit_entry(l->v[i], &name, &n))
 			mw_report_error(r->report, "harden", NULL, 0, MW_ERR_CONFIG,
 					"[harden] limits: '%s' is not NAME=N (N at most %lu); "
 					"that user gets the default", l->v[i], POL_MAX_LIMIT);
@@ -101,27 +101,27 @@ static enum mw_err apply(struct hd_run *r)
 	char dir[MW_MAX_PATH], err[1024];
 	enum mw_err e;
 
-	e = hd_postfix(r, 1);
+	e = mw_hd_postfix(r, 1);
 	if (!e)
-		e = hd_exim(r, 1);
+		e = mw_hd_exim(r, 1);
 	if (!e)
-		e = hd_fpm(r, 1);
+		e = mw_hd_fpm(r, 1);
 	if (!e && r->nfiles) {
-		if (hd_postfix_validate(r, err, sizeof(err)) != 0)
+		if (mw_hd_postfix_validate(r, err, sizeof(err)) != 0)
 			e = mw_fail(r->ctx, MW_ERR_CONFIG, "the change was refused, nothing "
 				    "is left changed: %s", err);
-		else if (hd_exim_validate(r, err, sizeof(err)) != 0)
+		else if (mw_hd_exim_validate(r, err, sizeof(err)) != 0)
 			e = mw_fail(r->ctx, MW_ERR_CONFIG, "the change was refused, nothing "
 				    "is left changed: %s", err);
-		else if (hd_fpm_validate(r, err, sizeof(err)) != 0)
+		else if (mw_hd_fpm_validate(r, err, sizeof(err)) != 0)
 			e = mw_fail(r->ctx, MW_ERR_CONFIG, "the change was refused, nothing "
 				    "is left changed: %s", err);
 	}
 	backup_dir(r, dir, sizeof(dir));
-	if (!e && r->nfiles && (e = hd_backup_commit(r, dir, err, sizeof(err))))
+	if (!e && r->nfiles && (e = mw_hd_backup_commit(r, dir, err, sizeof(err))))
 		e = mw_fail(r->ctx, e, "backup: %s; nothing is left changed", err);
 	if (e) {
-		hd_rollback(r);
+		mw_hd_rollback(r);
 		return e;
 	}
 	for (size_t i = 0; i < r->nfiles; i++)
@@ -131,9 +131,9 @@ static enum mw_err apply(struct hd_run *r)
 		mw_report_note(r->report, "harden", "everything is in place: nothing changed");
 	json_object_set_new(r->data, "changed", json_integer((json_int_t)r->nfiles));
 	if (r->nfiles && !r->o->no_reload) {
-		hd_postfix_reload(r);
-		hd_exim_reload(r);
-		hd_fpm_reload(r);
+		mw_hd_postfix_reload(r);
+		mw_hd_exim_reload(r);
+		mw_hd_fpm_reload(r);
 	}
 	return MW_OK;
 }
@@ -145,14 +145,14 @@ static enum mw_err remove_all(struct hd_run *r)
 	enum mw_err e;
 
 	backup_dir(r, dir, sizeof(dir));
-	e = hd_backup_restore(r, dir, &n);
+	e = mw_hd_backup_restore(r, dir, &n);
 	json_object_set_new(r->data, "restored", json_integer(n));
 	mw_report_note(r->report, "harden", "restored %u file%s from %s", n,
 		       n == 1 ? "" : "s", dir);
 	if (!e && n && !r->o->no_reload) {
-		hd_postfix_reload(r);
-		hd_exim_reload(r);
-		hd_fpm_reload(r);
+		mw_hd_postfix_reload(r);
+		mw_hd_exim_reload(r);
+		mw_hd_fpm_reload(r);
 	}
 	return e;
 }
@@ -178,11 +178,11 @@ enum mw_err mw_harden_run(struct mw_ctx *ctx, const struct mw_harden_opts *o,
 	check_limits(&r);
 	switch (o->action) {
 	case MW_HARDEN_CHECK:
-		e = hd_postfix(&r, 0);
+		e = mw_hd_postfix(&r, 0);
 		if (!e)
-			e = hd_exim(&r, 0);
+			e = mw_hd_exim(&r, 0);
 		if (!e)
-			e = hd_fpm(&r, 0);
+			e = mw_hd_fpm(&r, 0);
 		check_state(&r);
 		break;
 	case MW_HARDEN_APPLY:

@@ -167,7 +167,7 @@ static unsigned long ratelimit_of(unsigned long n)
 	return n ? n : EX_NO_LIMIT;
 }
 
-enum mw_err hd_exim_limits_file(const struct mw_config *cfg, struct mw_buf *out)
+enum mw_err mw_hd_exim_limits_file(const struct mw_config *cfg, struct mw_buf *out)
 {
 	enum mw_err e = mw_buf_puts(out, "# " HD_TAG ": per-user messages per hour, from "
 				    "[harden] limits in mailwarden.conf;\n# rewritten by "
@@ -177,7 +177,7 @@ enum mw_err hd_exim_limits_file(const struct mw_config *cfg, struct mw_buf *out)
 		struct pol_span nm;
 		unsigned long lim;
 
-		if (pol_limit_entry(cfg->harden_limits.v[i], &nm, &lim))
+		if (mw_pol_limit_entry(cfg->harden_limits.v[i], &nm, &lim))
 			continue;	/* reported by harden.c */
 		/* a quoted key: only '"' ends it, Exim's backslash escapes apply */
 		e = mw_buf_putc(out, '"');
@@ -204,7 +204,7 @@ static int have_overrides(const struct mw_config *cfg)
 	unsigned long lim;
 
 	for (size_t i = 0; i < cfg->harden_limits.n; i++)
-		if (!pol_limit_entry(cfg->harden_limits.v[i], &nm, &lim))
+		if (!mw_pol_limit_entry(cfg->harden_limits.v[i], &nm, &lim))
 			return 1;
 	return 0;
 }
@@ -272,7 +272,7 @@ static enum mw_err want_blocks(const struct mw_config *cfg, struct ex *x)
 	if (!e)
 		e = mw_buf_puts(&x->want_local, EX_END "\n");
 	if (!e)
-		e = hd_exim_limits_file(cfg, &x->want_data);
+		e = mw_hd_exim_limits_file(cfg, &x->want_data);
 	return e;
 }
 
@@ -392,28 +392,28 @@ static void exim_findings(struct hd_run *r, const struct ex *x)
 		mw_report_note(r->report, "harden", "Exim has no acl_smtp_rcpt: it takes "
 			       "no mail over SMTP, no SASL limit needed");
 	if (x->rcpt == BLK_NONE)
-		hd_finding(r, "harden.exim-no-sasl-limit", MW_SEV_MEDIUM, x->conf,
+		mw_hd_finding(r, "harden.exim-no-sasl-limit", MW_SEV_MEDIUM, x->conf,
 			   "no sending limit per authenticated Exim user",
 			   "mailwarden harden --apply (ratelimit in the RCPT ACL)");
 	if (x->local == BLK_NONE)
-		hd_finding(r, "harden.exim-no-local-limit", MW_SEV_MEDIUM, x->conf,
+		mw_hd_finding(r, "harden.exim-no-local-limit", MW_SEV_MEDIUM, x->conf,
 			   "no sending limit for local submission to Exim (web users)",
 			   "mailwarden harden --apply (ratelimit in acl_not_smtp)");
 	if (x->rcpt == BLK_STALE || x->local == BLK_STALE ||
 	    (!x->data_ok && (x->rcpt != BLK_NONE || x->local != BLK_NONE)))
-		hd_finding(r, "harden.exim-limits-stale", MW_SEV_MEDIUM,
+		mw_hd_finding(r, "harden.exim-limits-stale", MW_SEV_MEDIUM,
 			   x->data_ok ? x->conf : x->data,
 			   "Exim's sending limits are not the ones [harden] in "
 			   "mailwarden.conf sets now",
 			   "mailwarden harden --apply (rewrites the limit statements and "
 			   "the per-user limits file)");
 	if (!x->log_ok)
-		hd_finding(r, "harden.exim-no-script-log", MW_SEV_LOW, x->conf,
+		mw_hd_finding(r, "harden.exim-no-script-log", MW_SEV_LOW, x->conf,
 			   "Exim does not log the directory and arguments of local submissions",
 			   "mailwarden harden --apply (log_selector +arguments "
 			   "+received_recipients)");
 	if (x->rcpt != BLK_NONE || x->local != BLK_NONE)
-		hd_exim_hits(r, x->log_path, x->rejectlog);
+		mw_hd_exim_hits(r, x->log_path, x->rejectlog);
 }
 
 /* --apply: the configuration and the data file, where they differ. */
@@ -437,20 +437,20 @@ static enum mw_err exim_apply(struct hd_run *r, struct ex *x, char **l, long n, 
 			       "are one ACL; give the non-SMTP one its own", x->conf);
 	r->touched |= HD_T_EXIM;
 	if (!x->data_ok) {
-		if (!(f = hd_file_take(r, x->data)))
+		if (!(f = mw_hd_file_take(r, x->data)))
 			return MW_ERR_IO;
 		f->write = 1;
-		if (hd_file_write(f, x->want_data.data, x->want_data.len, err, sizeof(err)))
+		if (mw_hd_file_write(f, x->want_data.data, x->want_data.len, err, sizeof(err)))
 			return mw_fail(r->ctx, MW_ERR_IO, "%s", err);
 	}
 	if (x->rcpt == BLK_OK && x->local == BLK_OK && x->log_ok)
 		return MW_OK;	/* a changed override: only the data file */
-	if (!(f = hd_file_take(r, x->conf)))
+	if (!(f = mw_hd_file_take(r, x->conf)))
 		return MW_ERR_IO;
 	f->write = 1;
 	mw_buf_init(&out, MW_MAX_TEXT_FILE * 2);
 	e = rewrite(r, x, l, n, final_nl, &out);
-	if (!e && (e = hd_file_write(f, out.data, out.len, err, sizeof(err))))
+	if (!e && (e = mw_hd_file_write(f, out.data, out.len, err, sizeof(err))))
 		e = mw_fail(r->ctx, e, "%s", err);
 	mw_buf_free(&out);
 	return e;
@@ -469,7 +469,7 @@ static int data_is(const char *path, const struct mw_buf *want)
 	return same;
 }
 
-enum mw_err hd_exim(struct hd_run *r, int apply)
+enum mw_err mw_hd_exim(struct hd_run *r, int apply)
 {
 	struct ex x = { .rcpt = BLK_NONE };
 	char prog[MW_MAX_PATH];
@@ -527,7 +527,7 @@ out:
 	return e;
 }
 
-int hd_exim_validate(struct hd_run *r, char *err, size_t errlen)
+int mw_hd_exim_validate(struct hd_run *r, char *err, size_t errlen)
 {
 	char prog[MW_MAX_PATH];
 	const char *p = r->touched & HD_T_EXIM ?
@@ -537,15 +537,15 @@ int hd_exim_validate(struct hd_run *r, char *err, size_t errlen)
 	return p && mw_exim(p, bv, 1, NULL, err, errlen) != MW_OK ? -1 : 0;
 }
 
-void hd_exim_reload(struct hd_run *r)
+void mw_hd_exim_reload(struct hd_run *r)
 {
 	const char *active[] = { "systemctl", "is-active", "--quiet", "exim4", NULL };
 	const char *reload[] = { "systemctl", "reload", "exim4", NULL };
 	char err[512];
 
 	/* a private Exim (--exim) is the caller's to restart */
-	if (r->o->exim || hd_run_program(active, NULL, err, sizeof(err)) != 0)
+	if (r->o->exim || mw_hd_run_program(active, NULL, err, sizeof(err)) != 0)
 		return;
-	if (hd_run_program(reload, NULL, err, sizeof(err)) != 0)
+	if (mw_hd_run_program(reload, NULL, err, sizeof(err)) != 0)
 		mw_report_error(r->report, "harden", "exim4", 0, MW_ERR_IO, "%s", err);
 }

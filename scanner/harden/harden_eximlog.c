@@ -34,7 +34,7 @@ static const char *const kinds[] = {
 	[HD_LIM_LOCAL_RECIPIENTS] = "local-recipients",
 };
 
-const char *hd_limit_kind_name(enum hd_limit_kind k)
+const char *mw_hd_limit_kind_name(enum hd_limit_kind k)
 {
 	return kinds[k];
 }
@@ -62,7 +62,7 @@ static int digits(const char *s, size_t n, size_t max)
 	return 1;
 }
 
-int hd_limit_parse(const char *line, size_t n, struct hd_limit_hit *out)
+int mw_hd_limit_parse(const char *line, size_t n, struct hd_limit_hit *out)
 {
 	static const char mark[] = HD_LIMIT_MARK;
 	const char *open, *p, *end = line + n - 1, *f;
@@ -140,13 +140,13 @@ static void take_line(struct hits *hs, const char *line, size_t n)
 	size_t i;
 
 	memset(&ev, 0, sizeof(ev));
-	if (ml_parse_exim(line, n, 1, &ev) != 0 || !ev.has_time)
+	if (mw_ml_parse_exim(line, n, 1, &ev) != 0 || !ev.has_time)
 		return;
 	if (!ev.time_has_zone)
 		ev.time -= hs->tz;
 	if (hs->first == INT64_MIN)
 		hs->first = ev.time;
-	if (ev.time < hs->since || hd_limit_parse(line, n, &lh) != 0)
+	if (ev.time < hs->since || mw_hd_limit_parse(line, n, &lh) != 0)
 		return;
 	snprintf(key, sizeof(key), "%s:%s", lh.kind >= HD_LIM_LOCAL_MESSAGES ? "local" : "sasl",
 		 lh.user);
@@ -282,9 +282,9 @@ static void read_rotated(struct hd_run *r, const char *path, struct hits *hs)
 			       "read for limit hits", rot, HD_LOG_TAIL >> 20);
 		return;
 	}
-	if ((a = ml_agg_new(&ao)))
-		ml_read_file(a, r->ctx, AT_FDCWD, rot, rot);	/* errors reported */
-	ml_agg_free(a);
+	if ((a = mw_ml_agg_new(&ao)))
+		mw_ml_read_file(a, r->ctx, AT_FDCWD, rot, rot);	/* errors reported */
+	mw_ml_agg_free(a);
 }
 
 /* The log file of log_file_path (Exim's list) for kind ("reject",
@@ -321,7 +321,7 @@ static int log_path(const char *list, const char *kind, time_t now, char *dst, s
 	return -1;
 }
 
-void hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog)
+void mw_hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog)
 {
 	struct hits *hs = calloc(1, sizeof(*hs));
 	char path[MW_MAX_PATH], title[POL_MAX_NAME + 160];
@@ -356,7 +356,7 @@ void hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog)
 
 		json_t *d = json_pack("{s:s, s:i, s:s, s:s, s:i}", "sender", h->key,
 				      "deferred", (json_int_t)h->count, "source", "exim",
-				      "limit_kind", hd_limit_kind_name(h->kind),
+				      "limit_kind", mw_hd_limit_kind_name(h->kind),
 				      "limit", (json_int_t)h->limit);
 
 		snprintf(title, sizeof(title), "%s reached its sending limit: %lu refusals in "
@@ -365,7 +365,7 @@ void hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog)
 			 h->kind == HD_LIM_LOCAL_RECIPIENTS ? "recipients" : "messages");
 		if (d && h->uid >= 0)
 			json_object_set_new(d, "uid", json_integer(h->uid));
-		hd_limit_finding(r, title, path, d);
+		mw_hd_limit_finding(r, title, path, d);
 	}
 	if (hs->dropped)
 		mw_report_note(r->report, "harden", "%s: %lu more limit hits of senders past "

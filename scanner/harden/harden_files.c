@@ -32,7 +32,7 @@ struct hd_entry {
 	unsigned mode, uid, gid;
 };
 
-struct hd_file *hd_file_take(struct hd_run *r, const char *path)
+struct hd_file *mw_hd_file_take(struct hd_run *r, const char *path)
 {
 	struct hd_file *f;
 	struct stat st;
@@ -110,7 +110,7 @@ fail:
 	return MW_ERR_IO;
 }
 
-enum mw_err hd_file_write(const struct hd_file *f, const char *content, size_t len,
+enum mw_err mw_hd_file_write(const struct hd_file *f, const char *content, size_t len,
 			  char *err, size_t errlen)
 {
 	return write_atomic(f->path, content, len, f->mode, f->uid, f->gid, err, errlen);
@@ -129,7 +129,7 @@ static enum mw_err put_back(const char *path, int existed, const char *bytes, si
 	return MW_OK;
 }
 
-void hd_rollback(struct hd_run *r)
+void mw_hd_rollback(struct hd_run *r)
 {
 	char err[MW_MAX_PATH + 128];
 
@@ -232,7 +232,7 @@ static int hash_now(const char *path, char out[65])
 	return e == MW_OK || (e == MW_ERR_IO && errno == ENOENT) ? 0 : -1;
 }
 
-enum mw_err hd_backup_commit(struct hd_run *r, const char *dir, char *err, size_t errlen)
+enum mw_err mw_hd_backup_commit(struct hd_run *r, const char *dir, char *err, size_t errlen)
 {
 	struct hd_entry *e = calloc(HD_MAX_FILES * 2, sizeof(*e));
 	int n;
@@ -284,7 +284,7 @@ enum mw_err hd_backup_commit(struct hd_run *r, const char *dir, char *err, size_
 	return rc;
 }
 
-enum mw_err hd_backup_restore(struct hd_run *r, const char *dir, unsigned *restored)
+enum mw_err mw_hd_backup_restore(struct hd_run *r, const char *dir, unsigned *restored)
 {
 	struct hd_entry *e = calloc(HD_MAX_FILES, sizeof(*e));
 	char err[MW_MAX_PATH + 256];
@@ -334,7 +334,7 @@ enum mw_err hd_backup_restore(struct hd_run *r, const char *dir, unsigned *resto
 	return rc;
 }
 
-int hd_run_program(const char *const argv[], struct mw_buf *out, char *err, size_t errlen)
+int mw_hd_run_program(const char *const argv[], struct mw_buf *out, char *err, size_t errlen)
 {
 	struct mw_buf ob;
 	enum mw_err e;

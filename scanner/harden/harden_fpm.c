@@ -321,7 +321,7 @@ static enum mw_err pool_file(struct hd_run *r, const char *path, const char *ini
 			snprintf(title, sizeof(title), "PHP-FPM pool %s: its user %s can run "
 				 "sendmail itself, past the limit of mail() (not disabled: %s)",
 				 s[i].name, s[i].user[0] ? s[i].user : "?", open_fns);
-			hd_finding(r, "harden.fpm-sendmail-bypass", MW_SEV_MEDIUM, path, title,
+			mw_hd_finding(r, "harden.fpm-sendmail-bypass", MW_SEV_MEDIUM, path, title,
 				   "disable_functions = exec,passthru,shell_exec,system,proc_open,"
 				   "popen,pcntl_exec,putenv in the php.ini of PHP-FPM (every pool), "
 				   "or php_admin_value[disable_functions] in the pool (PHP 8.2's "
@@ -337,12 +337,12 @@ static enum mw_err pool_file(struct hd_run *r, const char *path, const char *ini
 			if (apply)
 				continue;
 			snprintf(title, sizeof(title), titles[k], s[i].name);
-			hd_finding(r, rules[k], k == K_SENDMAIL ? MW_SEV_MEDIUM : MW_SEV_LOW,
+			mw_hd_finding(r, rules[k], k == K_SENDMAIL ? MW_SEV_MEDIUM : MW_SEV_LOW,
 				   path, title, "mailwarden harden --apply");
 		}
 	}
 	if (apply && miss) {
-		struct hd_file *f = hd_file_take(r, path);
+		struct hd_file *f = mw_hd_file_take(r, path);
 		struct mw_buf nb;
 
 		if (!f) {
@@ -353,7 +353,7 @@ static enum mw_err pool_file(struct hd_run *r, const char *path, const char *ini
 		r->touched |= HD_T_FPM;
 		mw_buf_init(&nb, MW_MAX_TEXT_FILE * 2);
 		e = add_lines(b.data ? b.data : "", b.len, s, ns, wrapper, &nb);
-		if (!e && (e = hd_file_write(f, nb.data, nb.len, err, sizeof(err))))
+		if (!e && (e = mw_hd_file_write(f, nb.data, nb.len, err, sizeof(err))))
 			e = mw_fail(r->ctx, e, "%s", err);
 		mw_buf_free(&nb);
 	}
@@ -363,7 +363,7 @@ out:
 	return e;
 }
 
-enum mw_err hd_fpm(struct hd_run *r, int apply)
+enum mw_err mw_hd_fpm(struct hd_run *r, int apply)
 {
 	struct fpm_inst *in = calloc(FPM_MAX_VERS, sizeof(*in));
 	json_t *pools = json_array();
@@ -401,7 +401,7 @@ enum mw_err hd_fpm(struct hd_run *r, int apply)
 	return e;
 }
 
-int hd_fpm_validate(struct hd_run *r, char *err, size_t errlen)
+int mw_hd_fpm_validate(struct hd_run *r, char *err, size_t errlen)
 {
 	struct fpm_inst in[FPM_MAX_VERS];
 	int n = r->touched & HD_T_FPM ? instances(r->o, in, FPM_MAX_VERS) : 0;
@@ -409,13 +409,13 @@ int hd_fpm_validate(struct hd_run *r, char *err, size_t errlen)
 	for (int i = 0; i < n; i++) {
 		const char *argv[] = { in[i].prog, "-t", "-y", in[i].conf, NULL };
 
-		if (hd_run_program(argv, NULL, err, errlen) != 0)
+		if (mw_hd_run_program(argv, NULL, err, errlen) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-void hd_fpm_reload(struct hd_run *r)
+void mw_hd_fpm_reload(struct hd_run *r)
 {
 	struct fpm_inst in[FPM_MAX_VERS];
 	int n = instances(r->o, in, FPM_MAX_VERS);
@@ -430,9 +430,9 @@ void hd_fpm_reload(struct hd_run *r)
 		if (strncmp(in[i].prog, "php-fpm", 7) != 0 || !in[i].prog[7])
 			continue;
 		snprintf(unit, sizeof(unit), "php%s-fpm", in[i].prog + 7);
-		if (hd_run_program(active, NULL, err, sizeof(err)) != 0)
+		if (mw_hd_run_program(active, NULL, err, sizeof(err)) != 0)
 			continue;
-		if (hd_run_program(reload, NULL, err, sizeof(err)) != 0)
+		if (mw_hd_run_program(reload, NULL, err, sizeof(err)) != 0)
 			mw_report_error(r->report, "harden", unit, 0, MW_ERR_IO, "%s", err);
 	}
 }

@@ -49,22 +49,22 @@ struct hd_run {
  * missing file is recorded as such). Returns the entry, or NULL with an
  * error in the report. Safe to call twice for one path.
  */
-struct hd_file *hd_file_take(struct hd_run *r, const char *path);
+struct hd_file *mw_hd_file_take(struct hd_run *r, const char *path);
 
 /* Write content to f->path atomically (temp file + rename), with the old
  * file's mode and owner (0644 root for a new file). */
-enum mw_err hd_file_write(const struct hd_file *f, const char *content, size_t len,
+enum mw_err mw_hd_file_write(const struct hd_file *f, const char *content, size_t len,
 			  char *err, size_t errlen);
 
 /* Put every taken file back as it was before this run. */
-void hd_rollback(struct hd_run *r);
+void mw_hd_rollback(struct hd_run *r);
 
 /*
  * After a successful apply: keep, for every taken file not yet in the
  * backup store dir, its bytes from before the first apply, and record the
  * hash of what it holds now. MW_OK or an error (err).
  */
-enum mw_err hd_backup_commit(struct hd_run *r, const char *dir, char *err, size_t errlen);
+enum mw_err mw_hd_backup_commit(struct hd_run *r, const char *dir, char *err, size_t errlen);
 
 /*
  * --remove: restore every file in the store byte for byte (delete those
@@ -72,28 +72,28 @@ enum mw_err hd_backup_commit(struct hd_run *r, const char *dir, char *err, size_
  * apply left (edited since: reported, kept). Entries restored leave the
  * store. *restored counts them.
  */
-enum mw_err hd_backup_restore(struct hd_run *r, const char *dir, unsigned *restored);
+enum mw_err mw_hd_backup_restore(struct hd_run *r, const char *dir, unsigned *restored);
 
 /* Run argv; 0 when it exited 0. Its stderr (first line) in err. */
-int hd_run_program(const char *const argv[], struct mw_buf *out, char *err, size_t errlen);
+int mw_hd_run_program(const char *const argv[], struct mw_buf *out, char *err, size_t errlen);
 
 /* A finding of check "harden". */
-void hd_finding(struct hd_run *r, const char *rule, enum mw_severity sev,
+void mw_hd_finding(struct hd_run *r, const char *rule, enum mw_severity sev,
 		const char *path, const char *title, const char *remediation);
 
 /* Postfix: check (findings), or plan + change (apply). MW_OK when done. */
-enum mw_err hd_postfix(struct hd_run *r, int apply);
+enum mw_err mw_hd_postfix(struct hd_run *r, int apply);
 /* Postfix: `postfix check`; 0 = fine. */
-int hd_postfix_validate(struct hd_run *r, char *err, size_t errlen);
-void hd_postfix_reload(struct hd_run *r);
+int mw_hd_postfix_validate(struct hd_run *r, char *err, size_t errlen);
+void mw_hd_postfix_reload(struct hd_run *r);
 
 /* Exim: the same. */
-enum mw_err hd_exim(struct hd_run *r, int apply);
+enum mw_err mw_hd_exim(struct hd_run *r, int apply);
 /* The lsearch file of [harden] limits the ratelimit conditions look users
  * up in (quoted keys, "0 = no limit" as a large number), appended to out. */
-enum mw_err hd_exim_limits_file(const struct mw_config *cfg, struct mw_buf *out);
-int hd_exim_validate(struct hd_run *r, char *err, size_t errlen);
-void hd_exim_reload(struct hd_run *r);
+enum mw_err mw_hd_exim_limits_file(const struct mw_config *cfg, struct mw_buf *out);
+int mw_hd_exim_validate(struct hd_run *r, char *err, size_t errlen);
+void mw_hd_exim_reload(struct hd_run *r);
 
 /*
  * Exim's limit hits: the ratelimit statements log "[mailwarden-limit 1
@@ -116,16 +116,16 @@ struct hd_limit_hit {
 
 /* Parse the marker ending line[0..n) (no '\n'); 0, or -1 when the line
  * does not end in a well-formed one. */
-int hd_limit_parse(const char *line, size_t n, struct hd_limit_hit *out);
-const char *hd_limit_kind_name(enum hd_limit_kind k);
+int mw_hd_limit_parse(const char *line, size_t n, struct hd_limit_hit *out);
+const char *mw_hd_limit_kind_name(enum hd_limit_kind k);
 
 /* --check: harden.limit-reached for every sender Exim refused in the
  * last hour, from the reject log (main log: rejectlog = 0) that Exim's
  * log_file_path names. */
-void hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog);
+void mw_hd_exim_hits(struct hd_run *r, const char *log_file_path, int rejectlog);
 
 /* A harden.limit-reached finding (high); details is taken over. */
-void hd_limit_finding(struct hd_run *r, const char *title, const char *path,
+void mw_hd_limit_finding(struct hd_run *r, const char *title, const char *path,
 		      json_t *details);
 
 /*
@@ -134,7 +134,7 @@ void hd_limit_finding(struct hd_run *r, const char *title, const char *path,
  * no address); -1 when it does not parse (an open quote, comment or <>,
  * a stray '>' or ';', a group in a group).
  */
-long hd_address_count(const char *v, size_t n);
+long mw_hd_address_count(const char *v, size_t n);
 
 /*
  * The recipients sendmail -t takes from the header section at hdr[0..n):
@@ -142,15 +142,15 @@ long hd_address_count(const char *v, size_t n);
  * field up to the empty line (or the first line that is no header field).
  * A field that does not parse counts as 1 and is counted in *bad.
  */
-unsigned long hd_header_recipients(const char *hdr, size_t n, unsigned *bad);
+unsigned long mw_hd_header_recipients(const char *hdr, size_t n, unsigned *bad);
 
 /* Bytes of hdr[0..n) up to and with the empty line that ends the header
  * section; 0 when it is not there (yet). */
-size_t hd_header_end(const char *hdr, size_t n);
+size_t mw_hd_header_end(const char *hdr, size_t n);
 
 /* PHP-FPM pools: the same. */
-enum mw_err hd_fpm(struct hd_run *r, int apply);
-int hd_fpm_validate(struct hd_run *r, char *err, size_t errlen);
-void hd_fpm_reload(struct hd_run *r);
+enum mw_err mw_hd_fpm(struct hd_run *r, int apply);
+int mw_hd_fpm_validate(struct hd_run *r, char *err, size_t errlen);
+void mw_hd_fpm_reload(struct hd_run *r);
 
 #endif

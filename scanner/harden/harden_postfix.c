@@ -77,14 +77,14 @@ static enum mw_err apply(struct hd_run *r, struct pf *p)
 	enum mw_err e = MW_OK;
 
 	snprintf(maincf, sizeof(maincf), "%s/main.cf", p->dir);
-	if (!hd_file_take(r, maincf))
+	if (!mw_hd_file_take(r, maincf))
 		return MW_ERR_IO;
 	r->touched |= HD_T_POSTFIX;
 	if (!file_is(p->hc_path, PF_HC_RULE)) {
-		if (!(f = hd_file_take(r, p->hc_path)))
+		if (!(f = mw_hd_file_take(r, p->hc_path)))
 			return MW_ERR_IO;
 		f->write = 1;
-		if (hd_file_write(f, PF_HC_RULE, strlen(PF_HC_RULE), err, sizeof(err)))
+		if (mw_hd_file_write(f, PF_HC_RULE, strlen(PF_HC_RULE), err, sizeof(err)))
 			return mw_fail(r->ctx, MW_ERR_IO, "%s", err);
 	}
 	mw_buf_init(&v1, MW_MAX_LINE);
@@ -109,7 +109,7 @@ static enum mw_err apply(struct hd_run *r, struct pf *p)
 	return e;
 }
 
-enum mw_err hd_postfix(struct hd_run *r, int apply_it)
+enum mw_err mw_hd_postfix(struct hd_run *r, int apply_it)
 {
 	const char *dir = r->o->postfix_config ? r->o->postfix_config : "/etc/postfix";
 	struct pf p = { .has_policy = 0 };
@@ -143,13 +143,13 @@ enum mw_err hd_postfix(struct hd_run *r, int apply_it)
 
 		snprintf(maincf, sizeof(maincf), "%s/main.cf", dir);
 		if (!p.has_policy)
-			hd_finding(r, "harden.postfix-no-sasl-limit", MW_SEV_MEDIUM, maincf,
+			mw_hd_finding(r, "harden.postfix-no-sasl-limit", MW_SEV_MEDIUM, maincf,
 				   "no sending limit per SASL user: one stolen password sends "
 				   "without bound",
 				   "mailwarden harden --apply (check_policy_service of "
 				   "mailwarden policyd in smtpd_data_restrictions)");
 		if (!p.has_hc)
-			hd_finding(r, "harden.postfix-no-script-log", MW_SEV_LOW, maincf,
+			mw_hd_finding(r, "harden.postfix-no-script-log", MW_SEV_LOW, maincf,
 				   "the mail log does not name the PHP script that sent a message",
 				   "mailwarden harden --apply (header_checks INFO on "
 				   "X-PHP-Originating-Script)");
@@ -161,25 +161,25 @@ enum mw_err hd_postfix(struct hd_run *r, int apply_it)
 	return e;
 }
 
-int hd_postfix_validate(struct hd_run *r, char *err, size_t errlen)
+int mw_hd_postfix_validate(struct hd_run *r, char *err, size_t errlen)
 {
 	const char *dir = r->o->postfix_config ? r->o->postfix_config : "/etc/postfix";
 	const char *argv[] = { "postfix", "-c", dir, "check", NULL };
 
 	if (!(r->touched & HD_T_POSTFIX))
 		return 0;
-	return hd_run_program(argv, NULL, err, errlen);
+	return mw_hd_run_program(argv, NULL, err, errlen);
 }
 
-void hd_postfix_reload(struct hd_run *r)
+void mw_hd_postfix_reload(struct hd_run *r)
 {
 	const char *dir = r->o->postfix_config ? r->o->postfix_config : "/etc/postfix";
 	const char *status[] = { "postfix", "-c", dir, "status", NULL };
 	const char *reload[] = { "postfix", "-c", dir, "reload", NULL };
 	char err[512];
 
-	if (hd_run_program(status, NULL, err, sizeof(err)) != 0)
+	if (mw_hd_run_program(status, NULL, err, sizeof(err)) != 0)
 		return;	/* not running: it reads the files when it starts */
-	if (hd_run_program(reload, NULL, err, sizeof(err)) != 0)
+	if (mw_hd_run_program(reload, NULL, err, sizeof(err)) != 0)
 		mw_report_error(r->report, "harden", dir, 0, MW_ERR_IO, "%s", err);
 }

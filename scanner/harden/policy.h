@@ -38,10 +38,10 @@ struct pol_req {
  * without '=', a NUL, or no empty line within POL_MAX_REQUEST bytes): the
  * caller drops the connection. Unknown attributes are skipped.
  */
-long pol_parse(const char *buf, size_t len, struct pol_req *r);
+long mw_pol_parse(const char *buf, size_t len, struct pol_req *r);
 
 /* 1 when s equals the NUL-terminated lit. */
-int pol_span_eq(struct pol_span s, const char *lit);
+int mw_pol_span_eq(struct pol_span s, const char *lit);
 
 #define POL_MAX_LIMIT	10000000ul	/* the largest limit [harden] takes */
 
@@ -52,7 +52,7 @@ int pol_span_eq(struct pol_span s, const char *lit);
  * is malformed: it is ignored (the default applies) and reported by
  * `harden`, never read as "no limit".
  */
-int pol_limit_entry(const char *e, struct pol_span *name, unsigned long *n);
+int mw_pol_limit_entry(const char *e, struct pol_span *name, unsigned long *n);
 
 /* The counters: opaque. */
 struct pol_state;
@@ -66,11 +66,11 @@ struct pol_verdict {
 /*
  * Open the counters with their SQLite file at db_path (created 0600 if
  * missing; NULL = memory only), loading what it holds, so that a restart
- * keeps the counts of the hour. *out owns everything; pol_state_free().
+ * keeps the counts of the hour. *out owns everything; mw_pol_state_free().
  */
-enum mw_err pol_state_open(const char *db_path, struct pol_state **out,
+enum mw_err mw_pol_state_open(const char *db_path, struct pol_state **out,
 			   char *err, size_t errlen);
-void pol_state_free(struct pol_state *s);
+void mw_pol_state_free(struct pol_state *s);
 
 /*
  * Count one message with rcpts recipients for key ("sasl:bob",
@@ -80,7 +80,7 @@ void pol_state_free(struct pol_state *s);
  * and v->over = 1. Returns MW_ERR_LIMIT when POL_MAX_KEYS senders are
  * counted already (the caller lets the message pass), MW_ERR_NOMEM.
  */
-enum mw_err pol_state_count(struct pol_state *s, const char *key, time_t now,
+enum mw_err mw_pol_state_count(struct pol_state *s, const char *key, time_t now,
 			    unsigned long rcpts, unsigned long msg_limit,
 			    unsigned long rcpt_limit, struct pol_verdict *v);
 
@@ -88,14 +88,14 @@ enum mw_err pol_state_count(struct pol_state *s, const char *key, time_t now,
  * Write what changed since the last flush to the SQLite file in one
  * transaction. MW_OK also when there is no file.
  */
-enum mw_err pol_state_flush(struct pol_state *s, char *err, size_t errlen);
+enum mw_err mw_pol_state_flush(struct pol_state *s, char *err, size_t errlen);
 
 /* For tests and `harden --check`: key's estimate and refusals at now. */
-int pol_state_get(struct pol_state *s, const char *key, time_t now,
+int mw_pol_state_get(struct pol_state *s, const char *key, time_t now,
 		  double *messages, double *recipients, unsigned long *deferred);
 
 /* Call fn for every sender refused at least once in the current hour. */
-void pol_state_each_deferred(struct pol_state *s, time_t now,
+void mw_pol_state_each_deferred(struct pol_state *s, time_t now,
 			     void (*fn)(void *arg, const char *key, double messages,
 					unsigned long deferred),
 			     void *arg);

@@ -8,7 +8,7 @@
 
 #include "scanner/harden/policy.h"
 
-int pol_span_eq(struct pol_span s, const char *lit)
+int mw_pol_span_eq(struct pol_span s, const char *lit)
 {
 	size_t n = strlen(lit);
 
@@ -30,7 +30,7 @@ static unsigned long parse_count(struct pol_span v, int *ok)
 	return *ok ? n : 1;
 }
 
-int pol_limit_entry(const char *e, struct pol_span *name, unsigned long *n)
+int mw_pol_limit_entry(const char *e, struct pol_span *name, unsigned long *n)
 {
 	const char *eq = strrchr(e, '=');
 	int ok;
@@ -56,7 +56,7 @@ static void take_attr(struct pol_req *r, struct pol_span name, struct pol_span v
 		{ "instance", offsetof(struct pol_req, instance) },
 	};
 
-	if (pol_span_eq(name, "recipient_count")) {
+	if (mw_pol_span_eq(name, "recipient_count")) {
 		int ok;
 
 		r->rcpt_count = parse_count(v, &ok);
@@ -64,13 +64,13 @@ static void take_attr(struct pol_req *r, struct pol_span name, struct pol_span v
 		return;
 	}
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (pol_span_eq(name, known[i].name)) {
+		if (mw_pol_span_eq(name, known[i].name)) {
 			*(struct pol_span *)(void *)((char *)r + known[i].off) = v;
 			return;
 		}
 }
 
-long pol_parse(const char *buf, size_t len, struct pol_req *r)
+long mw_pol_parse(const char *buf, size_t len, struct pol_req *r)
 {
 	size_t pos = 0, lim = len < POL_MAX_REQUEST ? len : POL_MAX_REQUEST;
 

@@ -6,7 +6,7 @@
  * latter weighted by the share of it that still lies inside the last 60
  * minutes. It never lets a burst through at an hour boundary (as a fixed
  * window does) and costs two integers per sender instead of a timestamp per
- * message. Writes go to SQLite in batches (pol_state_flush, called by the
+ * message. Writes go to SQLite in batches (mw_pol_state_flush, called by the
  * daemon at most every second and on exit), so a restart keeps the counts
  * of the hour at the price of at most a second of them after a crash.
  */
@@ -156,7 +156,7 @@ static enum mw_err db_load(struct pol_state *s, char *err, size_t errlen)
 	return e;
 }
 
-enum mw_err pol_state_open(const char *db_path, struct pol_state **out,
+enum mw_err mw_pol_state_open(const char *db_path, struct pol_state **out,
 			   char *err, size_t errlen)
 {
 	struct pol_state *s = calloc(1, sizeof(*s));
@@ -175,7 +175,7 @@ enum mw_err pol_state_open(const char *db_path, struct pol_state **out,
 	/* Created by us, for root only, never through a planted link. */
 	e = mw_db_open(db_path, MW_DB_CREATE, 0, &s->db, err, errlen);
 	if (e) {
-		pol_state_free(s);
+		mw_pol_state_free(s);
 		return e;
 	}
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
@@ -185,19 +185,19 @@ enum mw_err pol_state_open(const char *db_path, struct pol_state **out,
 	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO counts VALUES "
 			       "(?, ?, ?, ?, ?, ?, ?)", -1, &s->put, NULL) != SQLITE_OK) {
 		e = db_fail(s->db, db_path, err, errlen);
-		pol_state_free(s);
+		mw_pol_state_free(s);
 		return e;
 	}
 	e = db_load(s, err, errlen);
 	if (e) {
-		pol_state_free(s);
+		mw_pol_state_free(s);
 		return e;
 	}
 	*out = s;
 	return MW_OK;
 }
 
-void pol_state_free(struct pol_state *s)
+void mw_pol_state_free(struct pol_state *s)
 {
 	if (!s)
 		return;
@@ -209,7 +209,7 @@ void pol_state_free(struct pol_state *s)
 	free(s);
 }
 
-enum mw_err pol_state_count(struct pol_state *s, const char *key, time_t now,
+enum mw_err mw_pol_state_count(struct pol_state *s, const char *key, time_t now,
 			    unsigned long rcpts, unsigned long msg_limit,
 			    unsigned long rcpt_limit, struct pol_verdict *v)
 {
@@ -240,7 +240,7 @@ enum mw_err pol_state_count(struct pol_state *s, const char *key, time_t now,
 	return MW_OK;
 }
 
-enum mw_err pol_state_flush(struct pol_state *s, char *err, size_t errlen)
+enum mw_err mw_pol_state_flush(struct pol_state *s, char *err, size_t errlen)
 {
 	int rc = SQLITE_OK;
 
@@ -274,7 +274,7 @@ enum mw_err pol_state_flush(struct pol_state *s, char *err, size_t errlen)
 	return MW_OK;
 }
 
-int pol_state_get(struct pol_state *s, const char *key, time_t now,
+int mw_pol_state_get(struct pol_state *s, const char *key, time_t now,
 		  double *messages, double *recipients, unsigned long *deferred)
 {
 	struct entry *en = slot(s, key);
@@ -287,7 +287,7 @@ int pol_state_get(struct pol_state *s, const char *key, time_t now,
 	return 1;
 }
 
-void pol_state_each_deferred(struct pol_state *s, time_t now,
+void mw_pol_state_each_deferred(struct pol_state *s, time_t now,
 			     void (*fn)(void *arg, const char *key, double messages,
 					unsigned long deferred),
 			     void *arg)

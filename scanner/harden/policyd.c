@@ -124,7 +124,7 @@ static unsigned long limit_for(const struct mw_config *cfg, const char *name,
 		struct pol_span nm;
 		unsigned long lim;
 
-		if (!pol_limit_entry(cfg->harden_limits.v[i], &nm, &lim) && nm.n == n &&
+		if (!mw_pol_limit_entry(cfg->harden_limits.v[i], &nm, &lim) && nm.n == n &&
 		    !memcmp(nm.p, name, n))
 			return lim;
 	}
@@ -158,9 +158,9 @@ static void decide(struct pd *d, enum sock_kind k, uid_t peer, const struct pol_
 	if (k == SK_POLICY) {
 		/* Counted once per message: at DATA (smtpd_data_restrictions)
 		 * or at the end of the message, whichever the MTA asks at. */
-		if (!pol_span_eq(r->request, "smtpd_access_policy") || !r->sasl.n ||
+		if (!mw_pol_span_eq(r->request, "smtpd_access_policy") || !r->sasl.n ||
 		    r->sasl.n >= POL_MAX_NAME ||
-		    !(pol_span_eq(r->state, "DATA") || pol_span_eq(r->state, "END-OF-MESSAGE")))
+		    !(mw_pol_span_eq(r->state, "DATA") || mw_pol_span_eq(r->state, "END-OF-MESSAGE")))
 			return;
 		snprintf(key, sizeof(key), "sasl:%.*s", (int)r->sasl.n, r->sasl.p);
 		mlim = limit_for(cfg, r->sasl.p, r->sasl.n, cfg->harden_sasl_messages);
@@ -177,7 +177,7 @@ static void decide(struct pd *d, enum sock_kind k, uid_t peer, const struct pol_
 		rlim = cfg->harden_local_recipients;
 		rcpts = r->have_rcpt && r->rcpt_count ? r->rcpt_count : 1;
 	}
-	e = pol_state_count(d->st, key, time(NULL), rcpts, mlim, rlim, &v);
+	e = mw_pol_state_count(d->st, key, time(NULL), rcpts, mlim, rlim, &v);
 	if (e == MW_ERR_LIMIT)
 		fprintf(stderr, "mailwarden policyd: %u senders counted, not counting more\n",
 			POL_MAX_KEYS);
@@ -204,7 +204,7 @@ static int serve(struct pd *d, int i)
 	for (;;) {
 		struct pol_req r;
 		char out[256];
-		long n = pol_parse(c->buf + off, c->len - off, &r);
+		long n = mw_pol_parse(c->buf + off, c->len - off, &r);
 		size_t olen;
 
 		if (n < 0)
@@ -351,7 +351,7 @@ enum mw_err mw_policyd_run(struct mw_ctx *ctx, const struct mw_policyd_opts *o)
 		e = MW_ERR_USAGE;
 	}
 	if (!e)
-		e = pol_state_open(db && *db ? db : NULL, &d->st, err, sizeof(err));
+		e = mw_pol_state_open(db && *db ? db : NULL, &d->st, err, sizeof(err));
 	if (e) {
 		for (int k = 0; k < 2; k++)
 			if (d->lfd[k] >= 0)
@@ -369,12 +369,12 @@ enum mw_err mw_policyd_run(struct mw_ctx *ctx, const struct mw_policyd_opts *o)
 			break;
 		}
 		if (now_ms() - flushed >= PD_FLUSH_MS) {
-			if (pol_state_flush(d->st, err, sizeof(err)))
+			if (mw_pol_state_flush(d->st, err, sizeof(err)))
 				fprintf(stderr, "mailwarden policyd: %s\n", err);
 			flushed = now_ms();
 		}
 	}
-	if (pol_state_flush(d->st, err, sizeof(err)) && !e)
+	if (mw_pol_state_flush(d->st, err, sizeof(err)) && !e)
 		e = mw_fail(ctx, MW_ERR_IO, "%s", err);
 	for (int i = 0; i < PD_MAX_CLIENTS; i++)
 		if (d->cl[i])
@@ -382,7 +382,7 @@ enum mw_err mw_policyd_run(struct mw_ctx *ctx, const struct mw_policyd_opts *o)
 	for (int k = 0; k < 2; k++)
 		if (d->lfd[k] >= 0)
 			close(d->lfd[k]);
-	pol_state_free(d->st);
+	mw_pol_state_free(d->st);
 	free(d);
 	return e;
 }

@@ -114,7 +114,7 @@ static unsigned long argv_recipients(char **args, int *extract, unsigned *bad)
 		}
 	}
 	for (; args[i]; i++) {
-		long k = hd_address_count(args[i], strlen(args[i]));
+		long k = mw_hd_address_count(args[i], strlen(args[i]));
 
 		if (k < 0)
 			(*bad)++;
@@ -139,7 +139,7 @@ static int read_header(char *buf, size_t cap, size_t *len)
 		if (n == 0)
 			return 1;
 		*len += (size_t)n;
-		if (hd_header_end(buf, *len))
+		if (mw_hd_header_end(buf, *len))
 			return 1;
 	}
 	return 0;
@@ -206,7 +206,7 @@ int mw_submit(const char *socket_path, const char *sendmail, char **args)
 			free(head);
 			return EX_TEMPFAIL_CODE;
 		}
-		rcpts += hd_header_recipients(head, n, &hbad);
+		rcpts += mw_hd_header_recipients(head, n, &hbad);
 		bad += hbad + !ended;	/* past the cap: the rest counts as one */
 		rcpts += !ended;
 	}

@@ -16,7 +16,7 @@ static int wsp(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-long hd_address_count(const char *v, size_t n)
+long mw_hd_address_count(const char *v, size_t n)
 {
 	int quote = 0, angle = 0, group = 0, content = 0;
 	unsigned comment = 0;
@@ -107,7 +107,7 @@ static const char *line_end(const char *p, const char *end)
 	return nl ? nl + 1 : end;
 }
 
-size_t hd_header_end(const char *hdr, size_t n)
+size_t mw_hd_header_end(const char *hdr, size_t n)
 {
 	const char *p = hdr, *end = hdr + n;
 
@@ -123,7 +123,7 @@ size_t hd_header_end(const char *hdr, size_t n)
 	return 0;
 }
 
-unsigned long hd_header_recipients(const char *hdr, size_t n, unsigned *bad)
+unsigned long mw_hd_header_recipients(const char *hdr, size_t n, unsigned *bad)
 {
 	const char *p = hdr, *end = hdr + n;
 	unsigned long count = 0;
@@ -145,7 +145,7 @@ unsigned long hd_header_recipients(const char *hdr, size_t n, unsigned *bad)
 		     name_end--)
 			;
 		if (recipient_field(p, (size_t)(name_end - p))) {
-			k = hd_address_count(colon + 1, (size_t)(e - colon - 1));
+			k = mw_hd_address_count(colon + 1, (size_t)(e - colon - 1));
 			if (k < 0) {
 				(*bad)++;
 				k = 1;

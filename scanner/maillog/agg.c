@@ -5,7 +5,7 @@
  * evidence. This file holds its life cycle, the sources and the intake of
  * lines (syslog, Exim's own log, PHP's mail.log, the journal) with the
  * time window; what each event counts is in agg_events.c.
- * ml_agg_report() (agg_report.c) turns this into the data section and the
+ * mw_ml_agg_report() (agg_report.c) turns this into the data section and the
  * findings.
  */
 #define _GNU_SOURCE
@@ -21,36 +21,36 @@ static void free_user(struct ml_rec *r)
 	struct user_rec *u = (struct user_rec *)r;
 	size_t i;
 
-	ml_hset_free(&u->domains);
+	mw_ml_hset_free(&u->domains);
 	for (i = 0; i < u->nscripts; i++)
 		free(u->scripts[i]);
 	for (i = 0; i < u->ncwds; i++)
 		free(u->cwds[i]);
-	ml_samples_free(&u->samples);
+	mw_ml_samples_free(&u->samples);
 }
 
 static void free_sasl(struct ml_rec *r)
 {
 	struct sasl_rec *s = (struct sasl_rec *)r;
 
-	ml_hset_free(&s->ips);
-	ml_samples_free(&s->samples);
+	mw_ml_hset_free(&s->ips);
+	mw_ml_samples_free(&s->samples);
 }
 
 static void free_bl(struct ml_rec *r)
 {
-	ml_samples_free(&((struct bl_rec *)r)->samples);
+	mw_ml_samples_free(&((struct bl_rec *)r)->samples);
 }
 
 static void free_script(struct ml_rec *r)
 {
 	struct script_rec *s = (struct script_rec *)r;
 
-	ml_hset_free(&s->domains);
-	ml_samples_free(&s->samples);
+	mw_ml_hset_free(&s->domains);
+	mw_ml_samples_free(&s->samples);
 }
 
-struct ml_agg *ml_agg_new(const struct ml_agg_opts *o)
+struct ml_agg *mw_ml_agg_new(const struct ml_agg_opts *o)
 {
 	struct ml_agg *a = calloc(1, sizeof(*a));
 
@@ -62,45 +62,45 @@ struct ml_agg *ml_agg_new(const struct ml_agg_opts *o)
 	a->on_line = o->on_line;
 	a->on_line_arg = o->on_line_arg;
 	a->newest_seen = INT64_MIN;
-	ml_tab_init(&a->senders, sizeof(struct ml_rec), ML_MAX_KEYS, 1, NULL);
-	ml_tab_init(&a->users, sizeof(struct user_rec), ML_MAX_USERS, 1, free_user);
-	ml_tab_init(&a->sasl, sizeof(struct sasl_rec), ML_MAX_SASL_USERS, 1, free_sasl);
-	ml_tab_init(&a->ips, sizeof(struct ip_rec), ML_MAX_KEYS, 1, NULL);
-	ml_tab_init(&a->hours, sizeof(struct hour_rec), ML_MAX_HOURS, 1, NULL);
-	ml_tab_init(&a->bls, sizeof(struct bl_rec), 1000, 1, free_bl);
-	ml_tab_init(&a->scripts, sizeof(struct script_rec), ML_MAX_SCRIPT_KEYS, 1, free_script);
-	ml_tab_init(&a->pfq, sizeof(struct qent), ML_MAX_QUEUE, 0, NULL);
-	ml_tab_init(&a->exq, sizeof(struct qent), ML_MAX_QUEUE, 0, NULL);
-	ml_agg_providers_init(a);
+	mw_ml_tab_init(&a->senders, sizeof(struct ml_rec), ML_MAX_KEYS, 1, NULL);
+	mw_ml_tab_init(&a->users, sizeof(struct user_rec), ML_MAX_USERS, 1, free_user);
+	mw_ml_tab_init(&a->sasl, sizeof(struct sasl_rec), ML_MAX_SASL_USERS, 1, free_sasl);
+	mw_ml_tab_init(&a->ips, sizeof(struct ip_rec), ML_MAX_KEYS, 1, NULL);
+	mw_ml_tab_init(&a->hours, sizeof(struct hour_rec), ML_MAX_HOURS, 1, NULL);
+	mw_ml_tab_init(&a->bls, sizeof(struct bl_rec), 1000, 1, free_bl);
+	mw_ml_tab_init(&a->scripts, sizeof(struct script_rec), ML_MAX_SCRIPT_KEYS, 1, free_script);
+	mw_ml_tab_init(&a->pfq, sizeof(struct qent), ML_MAX_QUEUE, 0, NULL);
+	mw_ml_tab_init(&a->exq, sizeof(struct qent), ML_MAX_QUEUE, 0, NULL);
+	mw_ml_agg_providers_init(a);
 	a->first = INT64_MAX;
 	a->last = INT64_MIN;
 	return a;
 }
 
-void ml_agg_free(struct ml_agg *a)
+void mw_ml_agg_free(struct ml_agg *a)
 {
 	size_t i;
 
 	if (!a)
 		return;
-	ml_tab_free(&a->senders);
-	ml_tab_free(&a->users);
-	ml_tab_free(&a->sasl);
-	ml_tab_free(&a->ips);
-	ml_tab_free(&a->hours);
-	ml_tab_free(&a->bls);
-	ml_tab_free(&a->scripts);
-	ml_tab_free(&a->pfq);
-	ml_tab_free(&a->exq);
-	ml_agg_providers_free(a);
-	ml_samples_free(&a->relay_samples);
+	mw_ml_tab_free(&a->senders);
+	mw_ml_tab_free(&a->users);
+	mw_ml_tab_free(&a->sasl);
+	mw_ml_tab_free(&a->ips);
+	mw_ml_tab_free(&a->hours);
+	mw_ml_tab_free(&a->bls);
+	mw_ml_tab_free(&a->scripts);
+	mw_ml_tab_free(&a->pfq);
+	mw_ml_tab_free(&a->exq);
+	mw_ml_agg_providers_free(a);
+	mw_ml_samples_free(&a->relay_samples);
 	for (i = 0; i < a->nsources; i++)
 		free(a->sources[i].name);
 	free(a->malformed_first_source);
 	free(a);
 }
 
-void ml_samples_free(struct ml_samples *s)
+void mw_ml_samples_free(struct ml_samples *s)
 {
 	unsigned i;
 
@@ -109,7 +109,7 @@ void ml_samples_free(struct ml_samples *s)
 	s->n = 0;
 }
 
-void ml_agg_begin_source(struct ml_agg *a, const char *name, const char *kind)
+void mw_ml_agg_begin_source(struct ml_agg *a, const char *name, const char *kind)
 {
 	struct ml_source *s;
 
@@ -127,13 +127,13 @@ void ml_agg_begin_source(struct ml_agg *a, const char *name, const char *kind)
 	a->cur = s;
 }
 
-void ml_agg_source_bytes(struct ml_agg *a, uint64_t bytes)
+void mw_ml_agg_source_bytes(struct ml_agg *a, uint64_t bytes)
 {
 	if (a->cur)
 		a->cur->bytes = bytes;
 }
 
-void ml_agg_malformed(struct ml_agg *a, unsigned long lineno)
+void mw_ml_agg_malformed(struct ml_agg *a, unsigned long lineno)
 {
 	a->malformed++;
 	if (a->cur)
@@ -164,7 +164,7 @@ static int in_window(struct ml_agg *a, int64_t t)
 	return 1;
 }
 
-int ml_agg_has_line_fn(const struct ml_agg *a)
+int mw_ml_agg_has_line_fn(const struct ml_agg *a)
 {
 	return a->on_line != NULL;
 }
@@ -181,11 +181,11 @@ static void pass_line(struct ml_agg *a, struct ml_str host, struct ml_str ident,
 static void dispatch_message(struct ml_agg *a, struct ml_str ident, struct ml_str msg,
 			     const struct ml_clock *clk, unsigned long lineno)
 {
-	if (ml_is_postfix_ident(ident)) {
+	if (mw_ml_is_postfix_ident(ident)) {
 		struct ml_pf_event ev;
 
-		if (ml_parse_postfix(ident, msg, &ev) != 0) {
-			ml_agg_malformed(a, lineno);
+		if (mw_ml_parse_postfix(ident, msg, &ev) != 0) {
+			mw_ml_agg_malformed(a, lineno);
 			return;
 		}
 		mw_agg_postfix_event(a, &ev);
@@ -195,8 +195,8 @@ static void dispatch_message(struct ml_agg *a, struct ml_str ident, struct ml_st
 	    (ident.n == 5 && memcmp(ident.p, "exim4", 5) == 0)) {
 		struct ml_ex_event ev;
 
-		if (ml_parse_exim(msg.p, msg.n, 0, &ev) != 0) {
-			ml_agg_malformed(a, lineno);
+		if (mw_ml_parse_exim(msg.p, msg.n, 0, &ev) != 0) {
+			mw_ml_agg_malformed(a, lineno);
 			return;
 		}
 		(void)clk;
@@ -206,7 +206,7 @@ static void dispatch_message(struct ml_agg *a, struct ml_str ident, struct ml_st
 	if (memmem(msg.p, msg.n, "mail() on [", 11)) {
 		struct ml_php_event pe;
 
-		if (ml_parse_php_mail(msg.p, msg.n, &pe) == 0) {
+		if (mw_ml_parse_php_mail(msg.p, msg.n, &pe) == 0) {
 			mw_agg_php_event(a, &pe);
 			return;
 		}
@@ -214,7 +214,7 @@ static void dispatch_message(struct ml_agg *a, struct ml_str ident, struct ml_st
 	a->other_lines++;
 }
 
-void ml_agg_text_line(struct ml_agg *a, const char *line, size_t n,
+void mw_ml_agg_text_line(struct ml_agg *a, const char *line, size_t n,
 		      int overlong, const struct ml_clock *clk,
 		      unsigned long lineno)
 {
@@ -230,11 +230,11 @@ void ml_agg_text_line(struct ml_agg *a, const char *line, size_t n,
 	a->cur_line = line;
 	a->cur_len = n;
 	a->cur_lineno = lineno;
-	if (ml_looks_exim(line, n)) {
+	if (mw_ml_looks_exim(line, n)) {
 		struct ml_ex_event ev;
 
-		if (ml_parse_exim(line, n, 1, &ev) != 0) {
-			ml_agg_malformed(a, lineno);
+		if (mw_ml_parse_exim(line, n, 1, &ev) != 0) {
+			mw_ml_agg_malformed(a, lineno);
 			return;
 		}
 		if (!ev.time_has_zone && clk)
@@ -246,7 +246,7 @@ void ml_agg_text_line(struct ml_agg *a, const char *line, size_t n,
 		mw_agg_exim_event(a, &ev);
 		return;
 	}
-	if (ml_parse_syslog(line, n, clk, &sl) == 0) {
+	if (mw_ml_parse_syslog(line, n, clk, &sl) == 0) {
 		if (!in_window(a, sl.time))
 			return;
 		pass_line(a, sl.host, sl.ident, sl.msg);
@@ -256,7 +256,7 @@ void ml_agg_text_line(struct ml_agg *a, const char *line, size_t n,
 	if (memmem(line, n, "mail() on [", 11)) {
 		struct ml_php_event pe;
 
-		if (ml_parse_php_mail(line, n, &pe) == 0) {
+		if (mw_ml_parse_php_mail(line, n, &pe) == 0) {
 			/* PHP's own stamp puts the line in or out of the window */
 			if (pe.has_time) {
 				if (!pe.time_is_utc && clk)
@@ -270,17 +270,17 @@ void ml_agg_text_line(struct ml_agg *a, const char *line, size_t n,
 			return;
 		}
 	}
-	ml_agg_malformed(a, lineno);
+	mw_ml_agg_malformed(a, lineno);
 }
 
-void ml_agg_source_counts(const struct ml_agg *a, uint64_t *lines,
+void mw_ml_agg_source_counts(const struct ml_agg *a, uint64_t *lines,
 			  uint64_t *recognized)
 {
 	*lines = a->cur ? a->cur->lines : 0;
 	*recognized = a->cur ? a->cur->recognized : 0;
 }
 
-void ml_agg_journal_record(struct ml_agg *a, int64_t time, struct ml_str host,
+void mw_ml_agg_journal_record(struct ml_agg *a, int64_t time, struct ml_str host,
 			   struct ml_str ident, long pid, struct ml_str msg,
 			   unsigned long lineno)
 {
@@ -300,12 +300,12 @@ void ml_agg_journal_record(struct ml_agg *a, int64_t time, struct ml_str host,
 	a->cur_lineno = lineno;
 	if (!in_window(a, time))
 		return;
-	if (!ml_is_postfix_ident(ident)) {
+	if (!mw_ml_is_postfix_ident(ident)) {
 		/* postlogd writing to the unit's stdout: the message is a
 		 * whole syslog-style line of its own. */
 		struct ml_syslog in;
 
-		if (ml_parse_syslog(msg.p, msg.n, NULL, &in) == 0) {
+		if (mw_ml_parse_syslog(msg.p, msg.n, NULL, &in) == 0) {
 			ident = in.ident;
 			msg = in.msg;
 		}

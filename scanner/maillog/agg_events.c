@@ -17,7 +17,7 @@
 #include "scanner/maillog/agg_internal.h"
 
 /* Keep the current line ("source:line: text") as evidence, up to ML_MAX_SAMPLES. */
-void ml_agg_sample(struct ml_agg *a, struct ml_samples *s)
+void mw_ml_agg_sample(struct ml_agg *a, struct ml_samples *s)
 {
 	char *l;
 	size_t n = a->cur_len < ML_MAX_SAMPLE_LEN ? a->cur_len : ML_MAX_SAMPLE_LEN;
@@ -64,7 +64,7 @@ static uint64_t hash_lower(struct ml_str s)
 
 		buf[i] = (char)mw_ascii_lower((unsigned char)c);
 	}
-	return ml_hash(buf, n);
+	return mw_ml_hash(buf, n);
 }
 
 /* The network of an address: /16 for IPv4, /32 for IPv6 (first 2 groups). */
@@ -76,7 +76,7 @@ static uint64_t net_hash(struct ml_str ip)
 	for (i = 0; i < ip.n; i++)
 		if (ip.p[i] == sep && ++dots == 2)
 			break;
-	return ml_hash(ip.p, i);
+	return mw_ml_hash(ip.p, i);
 }
 
 static int str_eq(struct ml_str s, const char *lit)
@@ -99,9 +99,9 @@ static const char *uid_name(struct ml_agg *a, long uid)
 }
 
 /* uid of a user name (-1 unknown), remembered: a passwd lookup opens files. */
-long ml_agg_name_uid(struct ml_agg *a, const char *name)
+long mw_ml_agg_name_uid(struct ml_agg *a, const char *name)
 {
-	uint64_t h = ml_hash(name, strlen(name));
+	uint64_t h = mw_ml_hash(name, strlen(name));
 	unsigned k = (unsigned)(h % ML_NAME_CACHE);
 	uid_t x;
 
@@ -129,7 +129,7 @@ static int cwd_is_web(struct ml_str cwd)
 
 static struct user_rec *user_get(struct ml_agg *a, const char *name, size_t n, long uid)
 {
-	struct user_rec *u = ml_tab_get(&a->users, name, n);
+	struct user_rec *u = mw_ml_tab_get(&a->users, name, n);
 
 	if (!u)
 		return NULL;
@@ -172,7 +172,7 @@ static void user_recipient(struct ml_agg *a, struct user_rec *u, struct ml_str r
 {
 	(void)a;
 	u->recipients++;
-	ml_hset_add(&u->domains, hash_lower(domain_of(rcpt)), ML_MAX_DOMAINS);
+	mw_ml_hset_add(&u->domains, hash_lower(domain_of(rcpt)), ML_MAX_DOMAINS);
 }
 
 static struct hour_rec *hour_get(struct ml_agg *a, int64_t t)
@@ -186,7 +186,7 @@ static struct hour_rec *hour_get(struct ml_agg *a, int64_t t)
 	/* Big-endian key: sorting by key sorts by time (non-negative times). */
 	for (i = 0; i < 8; i++)
 		k[i] = (unsigned char)((uint64_t)h >> (56 - 8 * i));
-	a->cur_hour = ml_tab_get(&a->hours, (const char *)k, 8);
+	a->cur_hour = mw_ml_tab_get(&a->hours, (const char *)k, 8);
 	a->cur_hour_idx = h;
 	if (a->cur_hour)
 		a->cur_hour->hour = h;
@@ -201,7 +201,7 @@ static void count_message(struct ml_agg *a, struct ml_str sender)
 	a->received++;
 	if (sender.n == 0)
 		sender = (struct ml_str){ "<>", 2 };
-	s = ml_tab_get(&a->senders, sender.p, sender.n);
+	s = mw_ml_tab_get(&a->senders, sender.p, sender.n);
 	if (s)
 		s->count++;
 	h = hour_get(a, a->cur_time);
@@ -248,14 +248,14 @@ static void q_remove(struct ml_agg *a, struct ml_tab *t, struct ml_qlist *l,
 	if (evicted)
 		a->queue_evicted++;
 	q_unlink(l, q);
-	ml_tab_del(t, &q->r);
+	mw_ml_tab_del(t, &q->r);
 }
 
 /* The entry for id, created when missing; the oldest go first when full. */
 static struct qent *q_get(struct ml_agg *a, struct ml_tab *t, struct ml_qlist *l,
 			  struct ml_str id)
 {
-	struct qent *q = ml_tab_find(t, id.p, id.n);
+	struct qent *q = mw_ml_tab_find(t, id.p, id.n);
 
 	if (q) {
 		q->last = a->cur_time;
@@ -264,7 +264,7 @@ static struct qent *q_get(struct ml_agg *a, struct ml_tab *t, struct ml_qlist *l
 	while (l->head && (t->n >= t->max ||
 			   l->head->last < a->cur_time - ML_QUEUE_MAX_AGE))
 		q_remove(a, t, l, l->head, 1);
-	q = ml_tab_get(t, id.p, id.n);
+	q = mw_ml_tab_get(t, id.p, id.n);
 	if (!q)
 		return NULL;
 	q->uid = -1;
@@ -296,7 +296,7 @@ static struct ip_rec *ip_get(struct ml_agg *a, struct ml_str ip)
 
 	if (!ip.n)
 		return NULL;
-	r = ml_tab_get(&a->ips, ip.p, ip.n);
+	r = mw_ml_tab_get(&a->ips, ip.p, ip.n);
 	if (r)
 		r->r.count++;
 	return r;
@@ -304,9 +304,9 @@ static struct ip_rec *ip_get(struct ml_agg *a, struct ml_str ip)
 
 static void sasl_success(struct ml_agg *a, struct ml_str user, struct ml_str ip)
 {
-	struct sasl_rec *s = ml_tab_get(&a->sasl, user.p, user.n);
+	struct sasl_rec *s = mw_ml_tab_get(&a->sasl, user.p, user.n);
 	struct ip_rec *ir;
-	uint64_t ih = ml_hash(ip.p, ip.n), nh = net_hash(ip);
+	uint64_t ih = mw_ml_hash(ip.p, ip.n), nh = net_hash(ip);
 	uint64_t seen_ip[ML_SASL_RING], seen_net[ML_SASL_RING];
 	unsigned i, nip = 0, nnet = 0, k;
 
@@ -317,14 +317,14 @@ static void sasl_success(struct ml_agg *a, struct ml_str user, struct ml_str ip)
 	if (!s->first)
 		s->first = a->cur_time;
 	s->last = a->cur_time;
-	if (ip.n && ml_hset_add(&s->ips, ih, ML_MAX_SASL_IPS) && s->nexample < ML_SASL_EXAMPLES) {
+	if (ip.n && mw_ml_hset_add(&s->ips, ih, ML_MAX_SASL_IPS) && s->nexample < ML_SASL_EXAMPLES) {
 		size_t n = ip.n < sizeof(s->example[0]) - 1 ? ip.n : sizeof(s->example[0]) - 1;
 
 		memcpy(s->example[s->nexample], ip.p, n);
 		s->example[s->nexample++][n] = '\0';
 	}
 	if (s->samples.n < ML_MAX_SAMPLES)
-		ml_agg_sample(a, &s->samples);
+		mw_ml_agg_sample(a, &s->samples);
 
 	/* Distinct addresses and networks among the recent logins in the window. */
 	s->ring[s->ring_pos].t = a->cur_time;
@@ -351,7 +351,7 @@ static void sasl_success(struct ml_agg *a, struct ml_str user, struct ml_str ip)
 		s->max_nets_window = nnet;
 
 	/* Failures then a success: credential stuffing. */
-	ir = ip.n ? ml_tab_find(&a->ips, ip.p, ip.n) : NULL;
+	ir = ip.n ? mw_ml_tab_find(&a->ips, ip.p, ip.n) : NULL;
 	{
 		uint64_t f = s->fails_since_success;
 
@@ -382,7 +382,7 @@ static void sasl_failure(struct ml_agg *a, struct ml_str user, struct ml_str ip)
 		ir->fails_since_success++;
 	}
 	if (user.n) {
-		struct sasl_rec *s = ml_tab_get(&a->sasl, user.p, user.n);
+		struct sasl_rec *s = mw_ml_tab_get(&a->sasl, user.p, user.n);
 
 		if (s) {
 			s->failures++;
@@ -455,7 +455,7 @@ static void remote_reject(struct ml_agg *a, struct ml_str reply, struct ml_str m
 	struct bl_rec *b;
 	int n;
 
-	if (!reply.n || !ml_reply_blocklist(reply.p, reply.n, list, sizeof(list)))
+	if (!reply.n || !mw_ml_reply_blocklist(reply.p, reply.n, list, sizeof(list)))
 		return;
 	a->blocklist_rejections++;
 	if (!mx.n)
@@ -463,7 +463,7 @@ static void remote_reject(struct ml_agg *a, struct ml_str reply, struct ml_str m
 	n = snprintf(key, sizeof(key), "%s\x1f%.*s", list, (int)(mx.n < 80 ? mx.n : 80), mx.p);
 	if (n < 0)
 		return;
-	b = ml_tab_get(&a->bls, key, (size_t)n < sizeof(key) ? (size_t)n : sizeof(key) - 1);
+	b = mw_ml_tab_get(&a->bls, key, (size_t)n < sizeof(key) ? (size_t)n : sizeof(key) - 1);
 	if (!b)
 		return;
 	if (!b->r.count) {
@@ -474,7 +474,7 @@ static void remote_reject(struct ml_agg *a, struct ml_str reply, struct ml_str m
 	}
 	b->r.count++;
 	b->last = a->cur_time;
-	ml_agg_sample(a, &b->samples);
+	mw_ml_agg_sample(a, &b->samples);
 }
 
 /* --- Postfix ------------------------------------------------------------- */
@@ -504,7 +504,7 @@ static void php_header(struct ml_agg *a, struct qent *q, struct ml_str value)
 		uid = q->uid;
 	if (!script.n)
 		return;
-	sr = ml_tab_get(&a->scripts, script.p, script.n);
+	sr = mw_ml_tab_get(&a->scripts, script.p, script.n);
 	if (sr) {
 		sr->r.count++;
 		sr->from_header = 1;
@@ -512,7 +512,7 @@ static void php_header(struct ml_agg *a, struct qent *q, struct ml_str value)
 			sr->uid = uid;
 			sr->uid_set = 1;
 		}
-		ml_agg_sample(a, &sr->samples);
+		mw_ml_agg_sample(a, &sr->samples);
 	}
 	if (uid < 0)
 		return;
@@ -546,7 +546,7 @@ void mw_agg_postfix_event(struct ml_agg *a, const struct ml_pf_event *ev)
 			u->r.count++;
 			if (u->web) {
 				a->web_submissions++;
-				ml_agg_sample(a, &u->samples);
+				mw_ml_agg_sample(a, &u->samples);
 			}
 		}
 		break;
@@ -577,20 +577,20 @@ void mw_agg_postfix_event(struct ml_agg *a, const struct ml_pf_event *ev)
 		a->expired++;
 		break;
 	case PF_REMOVED:
-		q = ml_tab_find(&a->pfq, ev->qid.p, ev->qid.n);
+		q = mw_ml_tab_find(&a->pfq, ev->qid.p, ev->qid.n);
 		if (q)
 			q_remove(a, &a->pfq, &a->pfl, q, 0);
 		break;
 	case PF_HEADER:
-		q = ml_tab_find(&a->pfq, ev->qid.p, ev->qid.n);
+		q = mw_ml_tab_find(&a->pfq, ev->qid.p, ev->qid.n);
 		if (ev->header_name.n == 24 &&
 		    strncasecmp(ev->header_name.p, "X-PHP-Originating-Script", 24) == 0)
 			php_header(a, q, ev->header_value);
 		break;
 	case PF_DELIVERY:
-		q = ml_tab_find(&a->pfq, ev->qid.p, ev->qid.n);
+		q = mw_ml_tab_find(&a->pfq, ev->qid.p, ev->qid.n);
 		if (q && (q->flags & Q_LOCAL) && q->user[0]) {
-			u = ml_tab_find(&a->users, q->user, strlen(q->user));
+			u = mw_ml_tab_find(&a->users, q->user, strlen(q->user));
 			if (u)
 				user_recipient(a, u, ev->to);
 		}
@@ -610,7 +610,7 @@ void mw_agg_postfix_event(struct ml_agg *a, const struct ml_pf_event *ev)
 			struct ml_str mx = mx_of(ev->reply, ev->relay);
 
 			remote_reject(a, ev->reply, mx);
-			ml_agg_provider_reply(a, ev->reply, mx, str_eq(ev->status, "bounced"),
+			mw_ml_agg_provider_reply(a, ev->reply, mx, str_eq(ev->status, "bounced"),
 					      ev->to, ev->orig_to);
 		}
 		break;
@@ -624,7 +624,7 @@ void mw_agg_postfix_event(struct ml_agg *a, const struct ml_pf_event *ev)
 			a->relay_denied++;
 			if (ir)
 				ir->relay_denied++;
-			ml_agg_sample(a, &a->relay_samples);
+			mw_ml_agg_sample(a, &a->relay_samples);
 		}
 		break;
 	}
@@ -733,7 +733,7 @@ void mw_agg_exim_event(struct ml_agg *a, const struct ml_ex_event *ev)
 				}
 				if (u->web) {
 					a->web_submissions++;
-					ml_agg_sample(a, &u->samples);
+					mw_ml_agg_sample(a, &u->samples);
 				}
 				if (q) {
 					q->flags |= Q_LOCAL;
@@ -750,10 +750,10 @@ void mw_agg_exim_event(struct ml_agg *a, const struct ml_ex_event *ev)
 	case EX_DELIVERY:
 	case EX_FAIL:
 	case EX_DEFER:
-		q = ml_tab_find(&a->exq, ev->id.p, ev->id.n);
+		q = mw_ml_tab_find(&a->exq, ev->id.p, ev->id.n);
 		if (q && (q->flags & Q_LOCAL) && !(q->flags & Q_RCPTS) && q->user[0] &&
 		    ev->kind != EX_DEFER) {
-			u = ml_tab_find(&a->users, q->user, strlen(q->user));
+			u = mw_ml_tab_find(&a->users, q->user, strlen(q->user));
 			if (u)
 				user_recipient(a, u, ev->addr);
 		}
@@ -773,12 +773,12 @@ void mw_agg_exim_event(struct ml_agg *a, const struct ml_ex_event *ev)
 			struct ml_str none = { "", 0 };
 
 			remote_reject(a, ev->reply, ev->host.n ? ev->host : ev->ip);
-			ml_agg_provider_reply(a, ev->reply, ev->host, ev->kind == EX_FAIL,
+			mw_ml_agg_provider_reply(a, ev->reply, ev->host, ev->kind == EX_FAIL,
 					      none, none);
 		}
 		break;
 	case EX_COMPLETED:
-		q = ml_tab_find(&a->exq, ev->id.p, ev->id.n);
+		q = mw_ml_tab_find(&a->exq, ev->id.p, ev->id.n);
 		if (q)
 			q_remove(a, &a->exq, &a->exl, q, 0);
 		break;
@@ -794,7 +794,7 @@ void mw_agg_exim_event(struct ml_agg *a, const struct ml_ex_event *ev)
 			ir->rejects++;
 			ir->relay_denied++;
 		}
-		ml_agg_sample(a, &a->relay_samples);
+		mw_ml_agg_sample(a, &a->relay_samples);
 		break;
 	}
 	case EX_AUTH_FAIL:
@@ -809,7 +809,7 @@ void mw_agg_exim_event(struct ml_agg *a, const struct ml_ex_event *ev)
 
 void mw_agg_php_event(struct ml_agg *a, const struct ml_php_event *ev)
 {
-	struct script_rec *s = ml_tab_get(&a->scripts, ev->script.p, ev->script.n);
+	struct script_rec *s = mw_ml_tab_get(&a->scripts, ev->script.p, ev->script.n);
 	const char *p = ev->to.p, *end = ev->to.n ? ev->to.p + ev->to.n : ev->to.p;
 
 	a->php_lines++;
@@ -821,7 +821,7 @@ void mw_agg_php_event(struct ml_agg *a, const struct ml_php_event *ev)
 	}
 	s->r.count++;
 	s->from_mail_log = 1;
-	ml_agg_sample(a, &s->samples);
+	mw_ml_agg_sample(a, &s->samples);
 	/* "a@b, Name <c@d>" */
 	while (p && p < end) {
 		const char *c = memchr(p, ',', (size_t)(end - p)), *e = c ? c : end;
@@ -838,7 +838,7 @@ void mw_agg_php_event(struct ml_agg *a, const struct ml_php_event *ev)
 			r.n--;
 		if (memchr(r.p, '@', r.n)) {
 			s->recipients++;
-			ml_hset_add(&s->domains, hash_lower(domain_of(r)), ML_MAX_SCRIPT_DOMAINS);
+			mw_ml_hset_add(&s->domains, hash_lower(domain_of(r)), ML_MAX_SCRIPT_DOMAINS);
 		}
 		p = c ? c + 1 : end;
 	}

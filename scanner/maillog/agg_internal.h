@@ -19,7 +19,7 @@ struct ml_samples {
 	unsigned n;
 };
 
-void ml_samples_free(struct ml_samples *s);
+void mw_ml_samples_free(struct ml_samples *s);
 
 /* A local submitter (Postfix pickup uid, Exim U=); count = messages. */
 struct user_rec {
@@ -207,7 +207,7 @@ struct ml_agg {
 };
 
 /* uid of a local user name (-1 when unknown), cached. */
-long ml_agg_name_uid(struct ml_agg *a, const char *name);
+long mw_ml_agg_name_uid(struct ml_agg *a, const char *name);
 
 /*
  * Count one parsed event into a (agg_events.c). The caller (agg.c) has
@@ -221,7 +221,7 @@ void mw_agg_exim_event(struct ml_agg *a, const struct ml_ex_event *ev);
 void mw_agg_php_event(struct ml_agg *a, const struct ml_php_event *ev);
 
 /* Keep the current line as evidence in s (agg_events.c). */
-void ml_agg_sample(struct ml_agg *a, struct ml_samples *s);
+void mw_ml_agg_sample(struct ml_agg *a, struct ml_samples *s);
 
 /*
  * Provider refusals (agg_provider.c): the tables' life, one remote reply
@@ -230,10 +230,10 @@ void ml_agg_sample(struct ml_agg *a, struct ml_samples *s);
  * ("provider_refusals", "forwarded_refusals" in d) and the findings.
  */
 struct mw_ctx;
-void ml_agg_providers_init(struct ml_agg *a);
-void ml_agg_providers_free(struct ml_agg *a);
-void ml_agg_provider_reply(struct ml_agg *a, struct ml_str reply, struct ml_str mx,
+void mw_ml_agg_providers_init(struct ml_agg *a);
+void mw_ml_agg_providers_free(struct ml_agg *a);
+void mw_ml_agg_provider_reply(struct ml_agg *a, struct ml_str reply, struct ml_str mx,
 			   int refused, struct ml_str to, struct ml_str orig_to);
-void ml_agg_providers_report(struct ml_agg *a, struct mw_ctx *ctx, json_t *d);
+void mw_ml_agg_providers_report(struct ml_agg *a, struct mw_ctx *ctx, json_t *d);
 
 #endif

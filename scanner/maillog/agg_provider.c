@@ -20,24 +20,24 @@
 
 static void free_prov(struct ml_rec *r)
 {
-	ml_samples_free(&((struct prov_rec *)r)->samples);
+	mw_ml_samples_free(&((struct prov_rec *)r)->samples);
 }
 
 static void free_fwd(struct ml_rec *r)
 {
-	ml_samples_free(&((struct fwd_rec *)r)->samples);
+	mw_ml_samples_free(&((struct fwd_rec *)r)->samples);
 }
 
-void ml_agg_providers_init(struct ml_agg *a)
+void mw_ml_agg_providers_init(struct ml_agg *a)
 {
-	ml_tab_init(&a->provs, sizeof(struct prov_rec), ML_MAX_PROVS, 1, free_prov);
-	ml_tab_init(&a->fwds, sizeof(struct fwd_rec), ML_MAX_FWDS, 1, free_fwd);
+	mw_ml_tab_init(&a->provs, sizeof(struct prov_rec), ML_MAX_PROVS, 1, free_prov);
+	mw_ml_tab_init(&a->fwds, sizeof(struct fwd_rec), ML_MAX_FWDS, 1, free_fwd);
 }
 
-void ml_agg_providers_free(struct ml_agg *a)
+void mw_ml_agg_providers_free(struct ml_agg *a)
 {
-	ml_tab_free(&a->provs);
-	ml_tab_free(&a->fwds);
+	mw_ml_tab_free(&a->provs);
+	mw_ml_tab_free(&a->fwds);
 }
 
 static void forwarded(struct ml_agg *a, const struct ml_provider_hit *h,
@@ -51,7 +51,7 @@ static void forwarded(struct ml_agg *a, const struct ml_provider_hit *h,
 		return;
 	n = snprintf(key, sizeof(key), "%.*s\x1f%.*s", (int)(orig.n < 60 ? orig.n : 60),
 		     orig.p, (int)(to.n < 60 ? to.n : 60), to.p);
-	if (n < 0 || !(f = ml_tab_get(&a->fwds, key, (size_t)n < sizeof(key) ?
+	if (n < 0 || !(f = mw_ml_tab_get(&a->fwds, key, (size_t)n < sizeof(key) ?
 				      (size_t)n : sizeof(key) - 1)))
 		return;
 	if (!f->r.count) {
@@ -62,10 +62,10 @@ static void forwarded(struct ml_agg *a, const struct ml_provider_hit *h,
 	}
 	f->r.count++;
 	f->last = a->cur_time;
-	ml_agg_sample(a, &f->samples);
+	mw_ml_agg_sample(a, &f->samples);
 }
 
-void ml_agg_provider_reply(struct ml_agg *a, struct ml_str reply, struct ml_str mx,
+void mw_ml_agg_provider_reply(struct ml_agg *a, struct ml_str reply, struct ml_str mx,
 			   int refused, struct ml_str to, struct ml_str orig_to)
 {
 	struct ml_provider_hit h;
@@ -73,15 +73,15 @@ void ml_agg_provider_reply(struct ml_agg *a, struct ml_str reply, struct ml_str 
 	struct prov_rec *p;
 	int n;
 
-	if (!reply.n || !ml_reply_provider(reply.p, reply.n, mx.p, mx.n, &h))
+	if (!reply.n || !mw_ml_reply_provider(reply.p, reply.n, mx.p, mx.n, &h))
 		return;
 	/* a provider citing a DNSBL (Spamhaus, ...) is a listing, which the
 	 * blocklist finding reports; Microsoft's own list is its block */
-	if (ml_reply_blocklist(reply.p, reply.n, list, sizeof(list)) &&
+	if (mw_ml_reply_blocklist(reply.p, reply.n, list, sizeof(list)) &&
 	    strcmp(list, "unknown") != 0 && !strstr(list, "outlook.com"))
 		return;
 	n = snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", h.provider, h.ip, h.code);
-	if (n < 0 || !(p = ml_tab_get(&a->provs, key, (size_t)n < sizeof(key) ?
+	if (n < 0 || !(p = mw_ml_tab_get(&a->provs, key, (size_t)n < sizeof(key) ?
 				      (size_t)n : sizeof(key) - 1)))
 		return;
 	if (!p->r.count) {
@@ -100,7 +100,7 @@ void ml_agg_provider_reply(struct ml_agg *a, struct ml_str reply, struct ml_str 
 	else
 		p->deferred++;
 	p->last = a->cur_time;
-	ml_agg_sample(a, &p->samples);
+	mw_ml_agg_sample(a, &p->samples);
 	forwarded(a, &h, to, orig_to);
 }
 
@@ -228,16 +228,16 @@ static void forward_findings(struct mw_ctx *ctx, struct ml_rec **v, size_t n, js
 	}
 }
 
-void ml_agg_providers_report(struct ml_agg *a, struct mw_ctx *ctx, json_t *d)
+void mw_ml_agg_providers_report(struct ml_agg *a, struct mw_ctx *ctx, json_t *d)
 {
 	json_t *prov = json_array(), *fwd = json_array();
 	struct ml_rec **v;
 	size_t n;
 
-	v = ml_tab_sorted(&a->provs, &n);
+	v = mw_ml_tab_sorted(&a->provs, &n);
 	provider_findings(ctx, v, n, prov);
 	free(v);
-	v = ml_tab_sorted(&a->fwds, &n);
+	v = mw_ml_tab_sorted(&a->fwds, &n);
 	forward_findings(ctx, v, n, fwd);
 	free(v);
 	json_object_set_new(d, "provider_refusals", prov);

@@ -95,7 +95,7 @@ static void add_tops(struct ml_agg *a, json_t *d)
 	json_t *arr;
 	size_t n, i;
 
-	v = ml_tab_sorted(&a->senders, &n);
+	v = mw_ml_tab_sorted(&a->senders, &n);
 	arr = json_array();
 	for (i = 0; i < n && i < ML_TOP; i++)
 		json_array_append_new(arr, json_pack("{s:o, s:I}", "sender", jstr(v[i]->key),
@@ -103,7 +103,7 @@ static void add_tops(struct ml_agg *a, json_t *d)
 	free(v);
 	json_object_set_new(d, "top_senders", arr);
 
-	v = ml_tab_sorted(&a->users, &n);
+	v = mw_ml_tab_sorted(&a->users, &n);
 	arr = json_array();
 	for (i = 0; i < n && i < ML_TOP; i++) {
 		struct user_rec *u = (struct user_rec *)v[i];
@@ -117,7 +117,7 @@ static void add_tops(struct ml_agg *a, json_t *d)
 	free(v);
 	json_object_set_new(d, "top_local_users", arr);
 
-	v = ml_tab_sorted(&a->sasl, &n);
+	v = mw_ml_tab_sorted(&a->sasl, &n);
 	arr = json_array();
 	for (i = 0; i < n && i < ML_TOP; i++) {
 		struct sasl_rec *s = (struct sasl_rec *)v[i];
@@ -131,7 +131,7 @@ static void add_tops(struct ml_agg *a, json_t *d)
 	free(v);
 	json_object_set_new(d, "top_sasl_users", arr);
 
-	v = ml_tab_sorted(&a->ips, &n);
+	v = mw_ml_tab_sorted(&a->ips, &n);
 	arr = json_array();
 	for (i = 0; i < n && i < ML_TOP; i++) {
 		struct ip_rec *r = (struct ip_rec *)v[i];
@@ -145,7 +145,7 @@ static void add_tops(struct ml_agg *a, json_t *d)
 	free(v);
 	json_object_set_new(d, "top_client_ips", arr);
 
-	v = ml_tab_sorted(&a->scripts, &n);
+	v = mw_ml_tab_sorted(&a->scripts, &n);
 	arr = json_array();
 	{
 		/* A header's bare or relative name and the mail.log's full
@@ -205,7 +205,7 @@ static void add_tops(struct ml_agg *a, json_t *d)
 	free(v);
 	json_object_set_new(d, "scripts", arr);
 
-	v = ml_tab_sorted(&a->bls, &n);
+	v = mw_ml_tab_sorted(&a->bls, &n);
 	arr = json_array();
 	for (i = 0; i < n && i < ML_TOP; i++) {
 		struct bl_rec *b = (struct bl_rec *)v[i];
@@ -226,7 +226,7 @@ static void add_hourly(struct ml_agg *a, json_t *d)
 	struct hour_rec *peak = NULL;
 	uint64_t *counts;
 
-	v = ml_tab_sorted_by_key(&a->hours, &n);
+	v = mw_ml_tab_sorted_by_key(&a->hours, &n);
 	counts = n ? malloc(n * sizeof(*counts)) : NULL;
 	for (i = 0; i < n; i++) {
 		struct hour_rec *h = (struct hour_rec *)v[i];
@@ -449,7 +449,7 @@ static int render_logs(FILE *out, const json_t *d, int color)
  * "logo.gif.php", "favicon.ico"). Sending mail from there is high
  * whatever the volume: mailers are dropped into such places.
  */
-int ml_script_is_suspicious(const char *path)
+int mw_ml_script_is_suspicious(const char *path)
 {
 	static const char *const dirs[] = {
 		"upload", "uploads", "cache", "tmp", "temp", "files",
@@ -496,7 +496,7 @@ static int any_suspicious(char *const *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (ml_script_is_suspicious(v[i]))
+		if (mw_ml_script_is_suspicious(v[i]))
 			return 1;
 	return 0;
 }
@@ -540,7 +540,7 @@ static void web_user_findings(struct ml_agg *a, struct mw_ctx *ctx)
 	struct ml_rec **v;
 	size_t n, i, k = 0;
 
-	v = ml_tab_sorted(&a->users, &n);
+	v = mw_ml_tab_sorted(&a->users, &n);
 	for (i = 0; i < n && k < ML_MAX_FINDINGS_PER_KIND; i++) {
 		struct user_rec *u = (struct user_rec *)v[i];
 		struct mw_finding f;
@@ -614,7 +614,7 @@ static const char *user_of_uid(struct ml_agg *a, long uid)
 	const char *name = NULL;
 	size_t n;
 
-	if (uid < 0 || !(v = ml_tab_sorted(&a->users, &n)))
+	if (uid < 0 || !(v = mw_ml_tab_sorted(&a->users, &n)))
 		return NULL;
 	for (size_t i = 0; i < n && !name; i++)
 		if (((struct user_rec *)v[i])->uid == uid)
@@ -628,7 +628,7 @@ static void script_findings(struct ml_agg *a, struct mw_ctx *ctx)
 	struct ml_rec **v;
 	size_t n, i, k = 0;
 
-	v = ml_tab_sorted(&a->scripts, &n);
+	v = mw_ml_tab_sorted(&a->scripts, &n);
 	for (i = 0; i < n && k < ML_MAX_FINDINGS_PER_KIND; i++) {
 		struct script_rec *s = (struct script_rec *)v[i];
 		struct mw_finding f;
@@ -661,7 +661,7 @@ static void script_findings(struct ml_agg *a, struct mw_ctx *ctx)
 		memset(&f, 0, sizeof(f));
 		f.rule_id = "logs.php-mail-script";
 		f.severity = volume_severity(s->r.count, s->domains.n);
-		if (ml_script_is_suspicious(s->r.key)) {
+		if (mw_ml_script_is_suspicious(s->r.key)) {
 			f.severity = MW_SEV_HIGH;
 			json_object_set_new(d, "suspicious_location", json_true());
 		}
@@ -679,7 +679,7 @@ static void sasl_findings(struct ml_agg *a, struct mw_ctx *ctx)
 	struct ml_rec **v;
 	size_t n, i, j, k = 0;
 
-	v = ml_tab_sorted(&a->sasl, &n);
+	v = mw_ml_tab_sorted(&a->sasl, &n);
 	for (i = 0; i < n && k < ML_MAX_FINDINGS_PER_KIND; i++) {
 		struct sasl_rec *s = (struct sasl_rec *)v[i];
 		int many = s->max_ips_window >= ML_SASL_MANY_IPS ||
@@ -741,7 +741,7 @@ static void blocklist_findings(struct ml_agg *a, struct mw_ctx *ctx)
 	size_t n, i, j, k = 0;
 	char *done = NULL;
 
-	v = ml_tab_sorted(&a->bls, &n);
+	v = mw_ml_tab_sorted(&a->bls, &n);
 	if (n)
 		done = calloc(n, 1);
 	for (i = 0; done && i < n && k < ML_MAX_FINDINGS_PER_KIND; i++) {
@@ -808,7 +808,7 @@ static void relay_finding(struct ml_agg *a, struct mw_ctx *ctx)
 
 	if (!a->relay_denied)
 		return;
-	v = ml_tab_sorted(&a->ips, &n);
+	v = mw_ml_tab_sorted(&a->ips, &n);
 	top = json_array();
 	for (i = 0; i < n; i++) {
 		struct ip_rec *r = (struct ip_rec *)v[i];
@@ -870,7 +870,7 @@ static void resolve_uids(struct ml_agg *a)
 		struct user_rec *u = (struct user_rec *)a->users.slot[i];
 
 		if (u && u->uid_pending) {
-			u->uid = ml_agg_name_uid(a, u->r.key);
+			u->uid = mw_ml_agg_name_uid(a, u->r.key);
 			u->uid_pending = 0;
 		}
 	}
@@ -932,7 +932,7 @@ static void window_report(struct ml_agg *a, struct mw_ctx *ctx)
 	}
 }
 
-enum mw_err ml_agg_report(struct ml_agg *a, struct mw_ctx *ctx)
+enum mw_err mw_ml_agg_report(struct ml_agg *a, struct mw_ctx *ctx)
 {
 	json_t *d;
 
@@ -941,7 +941,7 @@ enum mw_err ml_agg_report(struct ml_agg *a, struct mw_ctx *ctx)
 
 	if (!d)
 		return mw_fail(ctx, MW_ERR_NOMEM, "out of memory");
-	ml_agg_providers_report(a, ctx, d);
+	mw_ml_agg_providers_report(a, ctx, d);
 	mw_report_set_data(ctx->report, CHECK, d, render_logs);
 	if (a->malformed && a->malformed_first_source)
 		mw_report_note(ctx->report, CHECK, "%llu malformed line%s skipped (first: %s line %lu)",

@@ -44,7 +44,7 @@ static int list_char(char c)
 	       c == '-' || c == '_';
 }
 
-int ml_reply_blocklist(const char *reply, size_t n, char *list, size_t listlen)
+int mw_ml_reply_blocklist(const char *reply, size_t n, char *list, size_t listlen)
 {
 	char low[REPLY_SCAN + 1];
 	size_t i, k;

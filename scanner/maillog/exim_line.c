@@ -31,7 +31,7 @@ static int num(const char *p, int w)
 	return v;
 }
 
-int ml_looks_exim(const char *line, size_t n)
+int mw_ml_looks_exim(const char *line, size_t n)
 {
 	return n >= 20 && line[4] == '-' && line[7] == '-' && line[10] == ' ' &&
 	       line[13] == ':' && line[16] == ':' && digit(line[0]) &&
@@ -44,7 +44,7 @@ static size_t parse_time(const char *p, size_t n, struct ml_ex_event *ev)
 	int y, mo, d, h, mi, s;
 	size_t i;
 
-	if (!ml_looks_exim(p, n))
+	if (!mw_ml_looks_exim(p, n))
 		return 0;
 	y = num(p, 4);
 	mo = num(p + 5, 2);
@@ -55,7 +55,7 @@ static size_t parse_time(const char *p, size_t n, struct ml_ex_event *ev)
 	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
 	    mi < 0 || mi > 59 || s < 0 || s > 60)
 		return 0;
-	ev->time = ml_civil_to_epoch(y, mo, d, h, mi, s);
+	ev->time = mw_ml_civil_to_epoch(y, mo, d, h, mi, s);
 	ev->has_time = 1;
 	i = 19;
 	if (i < n && p[i] == '.') {
@@ -295,7 +295,7 @@ static int parse_no_id(const char *p, const char *end, struct ml_ex_event *ev)
 	return 0;
 }
 
-int ml_parse_exim(const char *line, size_t n, int with_time,
+int mw_ml_parse_exim(const char *line, size_t n, int with_time,
 		  struct ml_ex_event *ev)
 {
 	const char *p = line, *end = line + n;
@@ -304,7 +304,7 @@ int ml_parse_exim(const char *line, size_t n, int with_time,
 
 	memset(ev, 0, sizeof(*ev));
 	ev->pid = -1;
-	if (with_time || ml_looks_exim(line, n)) {
+	if (with_time || mw_ml_looks_exim(line, n)) {
 		used = parse_time(line, n, ev);
 		if (!used)
 			return -1;

@@ -131,7 +131,7 @@ static void find_in_dir(struct mw_ctx *ctx, int rootfd, const char *dir,
 }
 
 
-int ml_parse_when(const char *s, int64_t now, int64_t *out)
+int mw_ml_parse_when(const char *s, int64_t now, int64_t *out)
 {
 	char *end;
 	long long v;
@@ -200,7 +200,7 @@ int ml_parse_when(const char *s, int64_t now, int64_t *out)
 }
 
 /* The logs check, or with fn the sources only, each line handed to fn
- * (ml_logs_feed). */
+ * (mw_ml_logs_feed). */
 static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 			    ml_line_fn fn, void *fn_arg)
 {
@@ -223,9 +223,9 @@ static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 	 * and the files found take the configured window (default 7d). */
 	if (!since_s && !files_given && ctx->cfg && ctx->cfg->logs_since)
 		since_s = ctx->cfg->logs_since;
-	if (since_s && ml_parse_when(since_s, now, &since) != 0)
+	if (since_s && mw_ml_parse_when(since_s, now, &since) != 0)
 		return mw_usage(ctx, "bad --since value '%s'", since_s);
-	if (until_s && (ml_parse_when(until_s, now, &until) != 0 || until == INT64_MIN))
+	if (until_s && (mw_ml_parse_when(until_s, now, &until) != 0 || until == INT64_MIN))
 		return mw_usage(ctx, "bad --until value '%s'", until_s);
 	if (since != INT64_MIN && until < since)
 		return mw_usage(ctx, "--until is before --since");
@@ -247,7 +247,7 @@ static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 	ao.until = until;
 	ao.on_line = fn;
 	ao.on_line_arg = fn_arg;
-	a = ml_agg_new(&ao);
+	a = mw_ml_agg_new(&ao);
 	if (!a) {
 		close(rootfd);
 		mw_strlist_clear(&web);
@@ -258,7 +258,7 @@ static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 		want_journal = 2;	/* implicit: use it when there is one */
 	if (want_journal) {
 		mw_progress(ctx, "logs: reading the journal");
-		e = ml_read_journal(a, ctx, jdir, since, until);
+		e = mw_ml_read_journal(a, ctx, jdir, since, until);
 		if (e == MW_OK)
 			sources++;
 		else if (want_journal == 1)
@@ -271,13 +271,13 @@ static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 	if (files_given) {
 		for (i = 0; i < o->nfiles; i++) {
 			mw_progress(ctx, "logs: %s", o->files[i]);
-			if (ml_read_file(a, ctx, AT_FDCWD, o->files[i], o->files[i]) == MW_OK)
+			if (mw_ml_read_file(a, ctx, AT_FDCWD, o->files[i], o->files[i]) == MW_OK)
 				sources++;
 		}
 	} else if (ctx->cfg && ctx->cfg->log_files.n) {
 		for (i = 0; i < ctx->cfg->log_files.n; i++) {
 			mw_progress(ctx, "logs: %s", ctx->cfg->log_files.v[i]);
-			if (ml_read_file(a, ctx, AT_FDCWD, ctx->cfg->log_files.v[i],
+			if (mw_ml_read_file(a, ctx, AT_FDCWD, ctx->cfg->log_files.v[i],
 					 ctx->cfg->log_files.v[i]) == MW_OK)
 				sources++;
 		}
@@ -292,7 +292,7 @@ static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 		qsort(found, nfound, sizeof(*found), cmp_found);
 		for (i = 0; i < nfound; i++) {
 			mw_progress(ctx, "logs: %s", found[i].display);
-			if (ml_read_file(a, ctx, found[i].dirfd, found[i].name,
+			if (mw_ml_read_file(a, ctx, found[i].dirfd, found[i].name,
 					 found[i].display) == MW_OK)
 				sources++;
 		}
@@ -302,12 +302,12 @@ static enum mw_err logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 		mw_report_error(ctx->report, CHECK, NULL, 0, MW_ERR_IO,
 				"no mail log found (no journal, no /var/log/mail.log*, "
 				"/var/log/maillog*, /var/log/exim4/mainlog*)");
-	e = fn ? MW_OK : ml_agg_report(a, ctx);
+	e = fn ? MW_OK : mw_ml_agg_report(a, ctx);
 out:
 	for (i = 0; i < nfds; i++)
 		close(fds[i]);
 	free(found);
-	ml_agg_free(a);
+	mw_ml_agg_free(a);
 	mw_strlist_clear(&web);
 	close(rootfd);
 	return e;
@@ -325,7 +325,7 @@ enum mw_err mw_logs_run(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 	return e;
 }
 
-enum mw_err ml_logs_feed(struct mw_ctx *ctx, const struct mw_logs_opts *o,
+enum mw_err mw_ml_logs_feed(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 			 ml_line_fn fn, void *arg)
 {
 	return logs_run(ctx, o, fn, arg);

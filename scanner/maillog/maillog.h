@@ -71,7 +71,7 @@ struct ml_str {
 };
 
 /* The decimal number in s (digits only, at most 10^9), or -1. */
-long ml_str_long(struct ml_str s);
+long mw_ml_str_long(struct ml_str s);
 
 /* --- timestamps ---------------------------------------------------------- */
 
@@ -88,7 +88,7 @@ struct ml_clock {
 
 /* Seconds since the epoch of a UTC civil time (no range checks beyond
  * what the parsers guarantee). */
-int64_t ml_civil_to_epoch(int y, int mon, int d, int h, int mi, int s);
+int64_t mw_ml_civil_to_epoch(int y, int mon, int d, int h, int mi, int s);
 
 /* --- syslog prefix ------------------------------------------------------- */
 
@@ -107,7 +107,7 @@ struct ml_syslog {
  * `journalctl -o short-iso` "2026-11-23T10:00:01+0100 host ...".
  * Returns 0 and fills out, or -1 when the line is not of that shape.
  */
-int ml_parse_syslog(const char *line, size_t n, const struct ml_clock *clk,
+int mw_ml_parse_syslog(const char *line, size_t n, const struct ml_clock *clk,
 		    struct ml_syslog *out);
 
 /* --- Postfix ------------------------------------------------------------- */
@@ -150,11 +150,11 @@ struct ml_pf_event {
  * Returns 0 (ev filled, slices into msg) or -1 when the message is
  * malformed (e.g. a queue-id line whose known field is cut off).
  */
-int ml_parse_postfix(struct ml_str ident, struct ml_str msg,
+int mw_ml_parse_postfix(struct ml_str ident, struct ml_str msg,
 		     struct ml_pf_event *ev);
 
 /* 1 when ident is Postfix's ("postfix/x", "postfix-out/x"). */
-int ml_is_postfix_ident(struct ml_str ident);
+int mw_ml_is_postfix_ident(struct ml_str ident);
 
 /* --- Exim ---------------------------------------------------------------- */
 
@@ -194,11 +194,11 @@ struct ml_ex_event {
  * message body of ident "exim"/"exim4" ("[pid] " optional).
  * Returns 0 (ev filled) or -1 when malformed.
  */
-int ml_parse_exim(const char *line, size_t n, int with_time,
+int mw_ml_parse_exim(const char *line, size_t n, int with_time,
 		  struct ml_ex_event *ev);
 
 /* 1 when the line starts like an Exim main log line (date, space, time). */
-int ml_looks_exim(const char *line, size_t n);
+int mw_ml_looks_exim(const char *line, size_t n);
 
 /* --- PHP mail.log -------------------------------------------------------- */
 
@@ -212,7 +212,7 @@ struct ml_php_event {
 };
 
 /* Find "mail() on [PATH:LINE]: To: ..." in a line; 0 found, -1 not. */
-int ml_parse_php_mail(const char *line, size_t n, struct ml_php_event *ev);
+int mw_ml_parse_php_mail(const char *line, size_t n, struct ml_php_event *ev);
 
 /* --- blocklist replies --------------------------------------------------- */
 
@@ -221,7 +221,7 @@ int ml_parse_php_mail(const char *line, size_t n, struct ml_php_event *ev);
  * list's name ("zen.spamhaus.org", "spamhaus", "b.barracudacentral.org",
  * "unknown") into list, else 0.
  */
-int ml_reply_blocklist(const char *reply, size_t n, char *list, size_t listlen);
+int mw_ml_reply_blocklist(const char *reply, size_t n, char *list, size_t listlen);
 
 /* A refusal or deferral by a big mailbox provider (provider_reply.c). */
 struct ml_provider_hit {
@@ -238,7 +238,7 @@ struct ml_provider_hit {
  * remote host's name (may be NULL/empty): its domain decides, else the
  * provider's markers in the text. Returns 1 with out filled, else 0.
  */
-int ml_reply_provider(const char *reply, size_t n, const char *mx, size_t mxn,
+int mw_ml_reply_provider(const char *reply, size_t n, const char *mx, size_t mxn,
 		      struct ml_provider_hit *out);
 
 /* --- aggregation --------------------------------------------------------- */
@@ -268,46 +268,46 @@ struct ml_agg_opts {
 
 /* 1 when the aggregator was made with on_line (the journal reader then
  * also takes Dovecot's records). */
-int ml_agg_has_line_fn(const struct ml_agg *a);
+int mw_ml_agg_has_line_fn(const struct ml_agg *a);
 
-struct ml_agg *ml_agg_new(const struct ml_agg_opts *o);
-void ml_agg_free(struct ml_agg *a);
+struct ml_agg *mw_ml_agg_new(const struct ml_agg_opts *o);
+void mw_ml_agg_free(struct ml_agg *a);
 
 /* Where the lines come from, for evidence and counters. */
-void ml_agg_begin_source(struct ml_agg *a, const char *name, const char *kind);
+void mw_ml_agg_begin_source(struct ml_agg *a, const char *name, const char *kind);
 /* Account the bytes of the current source (read so far). */
-void ml_agg_source_bytes(struct ml_agg *a, uint64_t bytes);
+void mw_ml_agg_source_bytes(struct ml_agg *a, uint64_t bytes);
 
 /*
  * Feed one text line (syslog, Exim main log or PHP mail.log); clk gives the
  * year and zone of classic timestamps; lineno is for evidence. overlong =
  * the line was cut at ML_MAX_LINE.
  */
-void ml_agg_text_line(struct ml_agg *a, const char *line, size_t n,
+void mw_ml_agg_text_line(struct ml_agg *a, const char *line, size_t n,
 		      int overlong, const struct ml_clock *clk,
 		      unsigned long lineno);
 
 /* Feed one journal record (journald or `journalctl -o export`). */
-void ml_agg_journal_record(struct ml_agg *a, int64_t time, struct ml_str host,
+void mw_ml_agg_journal_record(struct ml_agg *a, int64_t time, struct ml_str host,
 			   struct ml_str ident, long pid, struct ml_str msg,
 			   unsigned long lineno);
 
 /* Count a record that could not be parsed (e.g. a broken export record). */
-void ml_agg_malformed(struct ml_agg *a, unsigned long lineno);
+void mw_ml_agg_malformed(struct ml_agg *a, unsigned long lineno);
 
 /* 1 when a sending script lies under an upload/cache/temp directory or has
  * a hidden or image-like name (high whatever its volume). */
-int ml_script_is_suspicious(const char *path);
+int mw_ml_script_is_suspicious(const char *path);
 
 /* Lines of the current source, and how many were of a known shape. */
-void ml_agg_source_counts(const struct ml_agg *a, uint64_t *lines,
+void mw_ml_agg_source_counts(const struct ml_agg *a, uint64_t *lines,
 			  uint64_t *recognized);
 
 /*
  * Produce the data section "logs" and the findings into ctx->report.
  * The aggregator may be freed afterwards.
  */
-enum mw_err ml_agg_report(struct ml_agg *a, struct mw_ctx *ctx);
+enum mw_err mw_ml_agg_report(struct ml_agg *a, struct mw_ctx *ctx);
 
 /* --- readers ------------------------------------------------------------- */
 
@@ -316,7 +316,7 @@ enum mw_err ml_agg_report(struct ml_agg *a, struct mw_ctx *ctx);
  * format) as a stream into a. dirfd/name are opened with O_NOFOLLOW; display
  * is the path shown. I/O problems go to the report as errors.
  */
-enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
+enum mw_err mw_ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
 			 const char *name, const char *display);
 
 /*
@@ -324,7 +324,7 @@ enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
  * files in dir) for mail-facility entries of Postfix and Exim between since
  * and until. MW_ERR_UNSUPPORTED when no journal can be opened.
  */
-enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
+enum mw_err mw_ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 			    const char *dir, int64_t since, int64_t until);
 
 /* --- the check ------------------------------------------------------------ */
@@ -333,7 +333,7 @@ struct mw_logs_opts {
 	const char *const *files;	/* log files to read; none = journald and
 					 * the config's or the usual log files */
 	size_t nfiles;
-	const char *since, *until;	/* ml_parse_when forms; NULL since = [logs]
+	const char *since, *until;	/* mw_ml_parse_when forms; NULL since = [logs]
 					 * since, or everything for files given */
 	int journal;			/* also read journald when files are given */
 	const char *journal_dir;	/* read the journal files in DIR (implies
@@ -359,7 +359,7 @@ enum mw_err mw_logs_opts_describe(const struct mw_logs_opts *o, struct mw_buf *b
  * line in the window to fn instead of reporting on them. MW_OK when the
  * sources were read; MW_ERR_USAGE for a bad window.
  */
-enum mw_err ml_logs_feed(struct mw_ctx *ctx, const struct mw_logs_opts *o,
+enum mw_err mw_ml_logs_feed(struct mw_ctx *ctx, const struct mw_logs_opts *o,
 			 ml_line_fn fn, void *arg);
 
 /* --- options ------------------------------------------------------------- */
@@ -370,7 +370,7 @@ enum mw_err ml_logs_feed(struct mw_ctx *ctx, const struct mw_logs_opts *o,
  * "YYYY-MM-DDTHH:MM[:SS]" (local time). Returns 0 and *out, -1 when invalid;
  * "all" gives INT64_MIN.
  */
-int ml_parse_when(const char *s, int64_t now, int64_t *out);
+int mw_ml_parse_when(const char *s, int64_t now, int64_t *out);
 
 
 #endif

@@ -38,12 +38,12 @@ static void php_stamp(const char *line, size_t n, struct ml_php_event *ev)
 #undef D2
 	if (d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return;
-	ev->time = ml_civil_to_epoch(y, mon, d, h, mi, sec);
+	ev->time = mw_ml_civil_to_epoch(y, mon, d, h, mi, sec);
 	ev->has_time = 1;
 	ev->time_is_utc = n >= 26 && memcmp(line + 21, " UTC]", 5) == 0;
 }
 
-int ml_parse_php_mail(const char *line, size_t n, struct ml_php_event *ev)
+int mw_ml_parse_php_mail(const char *line, size_t n, struct ml_php_event *ev)
 {
 	const char *end = line + n, *p, *close, *colon, *q;
 	long ln = 0;

@@ -21,7 +21,7 @@ static int starts(struct ml_str s, const char *lit)
 	return s.n >= n && memcmp(s.p, lit, n) == 0;
 }
 
-int ml_is_postfix_ident(struct ml_str ident)
+int mw_ml_is_postfix_ident(struct ml_str ident)
 {
 	return ident.n > 8 && memcmp(ident.p, "postfix", 7) == 0 &&
 	       (ident.p[7] == '/' || ident.p[7] == '-') &&
@@ -192,7 +192,7 @@ static int parse_queue_line(struct ml_str svc, struct ml_str m,
 
 	if (starts(m, "uid=")) {
 		ev->kind = PF_PICKUP;
-		if (field(m, "uid=", &v) != 0 || (ev->uid = ml_str_long(v)) < 0)
+		if (field(m, "uid=", &v) != 0 || (ev->uid = mw_ml_str_long(v)) < 0)
 			return -1;
 		if (field(m, "from=", &ev->from) == -2)
 			return -1;
@@ -221,7 +221,7 @@ static int parse_queue_line(struct ml_str svc, struct ml_str m,
 		}
 		ev->kind = PF_QMGR_FROM;
 		if (field(m, "nrcpt=", &v) == 0)
-			ev->nrcpt = ml_str_long(v);
+			ev->nrcpt = mw_ml_str_long(v);
 		return 0;
 	}
 	if (m.n == 7 && memcmp(m.p, "removed", 7) == 0) {
@@ -302,7 +302,7 @@ static int parse_queue_line(struct ml_str svc, struct ml_str m,
 	return 0;
 }
 
-int ml_parse_postfix(struct ml_str ident, struct ml_str msg,
+int mw_ml_parse_postfix(struct ml_str ident, struct ml_str msg,
 		     struct ml_pf_event *ev)
 {
 	const char *slash;
@@ -356,7 +356,7 @@ int ml_parse_postfix(struct ml_str ident, struct ml_str msg,
 	return 0;
 }
 
-long ml_str_long(struct ml_str s)
+long mw_ml_str_long(struct ml_str s)
 {
 	long v = 0;
 	size_t i;

@@ -172,7 +172,7 @@ static void address_in(const char *r, size_t n, char *ip, size_t len)
 	}
 }
 
-int ml_reply_provider(const char *reply, size_t n, const char *mx, size_t mxn,
+int mw_ml_reply_provider(const char *reply, size_t n, const char *mx, size_t mxn,
 		      struct ml_provider_hit *out)
 {
 	char low[REPLY_SCAN + 1], host[256];

@@ -278,14 +278,14 @@ static void export_flush(struct ml_agg *a, struct jfield *f, unsigned long linen
 	if (!f[JF_MSG].set && !f[JF_IDENT].set && !f[JF_TIME].set)
 		goto out;
 	if (!f[JF_MSG].set || !f[JF_TIME].set) {
-		ml_agg_malformed(a, lineno);
+		mw_ml_agg_malformed(a, lineno);
 		goto out;
 	}
 	for (i = 0; i < f[JF_TIME].n; i++) {
 		char c = f[JF_TIME].v[i];
 
 		if (c < '0' || c > '9' || usec > INT64_MAX / 10 - 10) {
-			ml_agg_malformed(a, lineno);
+			mw_ml_agg_malformed(a, lineno);
 			goto out;
 		}
 		usec = usec * 10 + (c - '0');
@@ -296,7 +296,7 @@ static void export_flush(struct ml_agg *a, struct jfield *f, unsigned long linen
 	host = (struct ml_str){ f[JF_HOST].set ? f[JF_HOST].v : "", f[JF_HOST].n };
 	ident = (struct ml_str){ f[JF_IDENT].set ? f[JF_IDENT].v : "", f[JF_IDENT].n };
 	msg = (struct ml_str){ f[JF_MSG].v, f[JF_MSG].n };
-	ml_agg_journal_record(a, usec / 1000000, host, ident, pid, msg, lineno);
+	mw_ml_agg_journal_record(a, usec / 1000000, host, ident, pid, msg, lineno);
 out:
 	for (i = 0; i < JF__N; i++)
 		f[i].set = 0;
@@ -339,7 +339,7 @@ static void read_export(struct reader *r, struct ml_agg *a)
 			memcpy(name, line, nl);
 			k = jfield_index(name, nl);
 			if (take_bytes(r, 8, sz, 8, &kept) != 0 || kept != 8) {
-				ml_agg_malformed(a, recline);
+				mw_ml_agg_malformed(a, recline);
 				break;
 			}
 			for (i = 0; i < 8; i++)
@@ -348,7 +348,7 @@ static void read_export(struct reader *r, struct ml_agg *a)
 				data = malloc(EXPORT_MAX_FIELD);
 			if (take_bytes(r, n, data, data ? EXPORT_MAX_FIELD : 0, &kept) != 0) {
 				free(data);
-				ml_agg_malformed(a, recline);
+				mw_ml_agg_malformed(a, recline);
 				break;
 			}
 			if (data)
@@ -403,7 +403,7 @@ static void json_record(struct ml_agg *a, const char *line, size_t len,
 
 	if (!json_is_object(o) || json_field(o, "MESSAGE", bytes, sizeof(bytes), &msg) ||
 	    !json_is_string(json_object_get(o, "__REALTIME_TIMESTAMP"))) {
-		ml_agg_malformed(a, lineno);
+		mw_ml_agg_malformed(a, lineno);
 		json_decref(o);
 		return;
 	}
@@ -411,7 +411,7 @@ static void json_record(struct ml_agg *a, const char *line, size_t len,
 	t.n = strlen(t.p);
 	for (i = 0; i < t.n; i++) {
 		if (t.p[i] < '0' || t.p[i] > '9' || usec > INT64_MAX / 10 - 10) {
-			ml_agg_malformed(a, lineno);
+			mw_ml_agg_malformed(a, lineno);
 			json_decref(o);
 			return;
 		}
@@ -421,8 +421,8 @@ static void json_record(struct ml_agg *a, const char *line, size_t len,
 	(void)json_field(o, "SYSLOG_IDENTIFIER", NULL, 0, &ident);
 	if (json_field(o, "SYSLOG_PID", NULL, 0, &pid) == 0 ||
 	    json_field(o, "_PID", NULL, 0, &pid) == 0)
-		p = ml_str_long(pid);
-	ml_agg_journal_record(a, usec / 1000000, host, ident, p, msg, lineno);
+		p = mw_ml_str_long(pid);
+	mw_ml_agg_journal_record(a, usec / 1000000, host, ident, p, msg, lineno);
 	json_decref(o);
 }
 
@@ -492,7 +492,7 @@ static int looks_export(const char *p, size_t n)
 	return 0;
 }
 
-enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
+enum mw_err mw_ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
 			 const char *name, const char *display)
 {
 	struct reader r;
@@ -548,24 +548,24 @@ enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
 		headlen = hn;
 	}
 	if (looks_export(r.buf + r.start, r.end - r.start)) {
-		ml_agg_begin_source(a, display, r.gz ? "export-gzip" : "export");
+		mw_ml_agg_begin_source(a, display, r.gz ? "export-gzip" : "export");
 		read_export(&r, a);
 	} else if (looks_json(r.buf + r.start, r.end - r.start)) {
-		ml_agg_begin_source(a, display, r.gz ? "json-gzip" : "json");
+		mw_ml_agg_begin_source(a, display, r.gz ? "json-gzip" : "json");
 		while (next_line(&r, &line, &len, &overlong)) {
 			if (!len)
 				continue;
 			if (overlong)
-				ml_agg_malformed(a, r.lineno);
+				mw_ml_agg_malformed(a, r.lineno);
 			else
 				json_record(a, line, len, r.lineno);
 		}
 	} else {
 		uint64_t next_progress = PROGRESS_STEP;
 
-		ml_agg_begin_source(a, display, r.gz ? "gzip" : "file");
+		mw_ml_agg_begin_source(a, display, r.gz ? "gzip" : "file");
 		while (next_line(&r, &line, &len, &overlong)) {
-			ml_agg_text_line(a, line, len, overlong, &clk, r.lineno);
+			mw_ml_agg_text_line(a, line, len, overlong, &clk, r.lineno);
 			if (r.bytes >= next_progress) {
 				next_progress = r.bytes + PROGRESS_STEP;
 				mw_progress(ctx, "logs: %s: %llu MB", display,
@@ -573,8 +573,8 @@ enum mw_err ml_read_file(struct ml_agg *a, struct mw_ctx *ctx, int dirfd,
 			}
 		}
 	}
-	ml_agg_source_bytes(a, r.bytes);
-	ml_agg_source_counts(a, &nlines, &known);
+	mw_ml_agg_source_bytes(a, r.bytes);
+	mw_ml_agg_source_counts(a, &nlines, &known);
 	if (!r.error && nlines && !known) {
 		/* Nothing read is not "nothing found": say what it looked like */
 		const char *nl = memchr(head, '\n', headlen);
@@ -711,7 +711,7 @@ static unsigned check_journal_dir(struct mw_ctx *ctx, int parent, const char *na
 	return bad;
 }
 
-enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
+enum mw_err mw_ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 			    const char *dir, int64_t since, int64_t until)
 {
 	sd_journal *j = NULL;
@@ -723,7 +723,7 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 		 : sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
 	if (rc < 0)
 		return MW_ERR_UNSUPPORTED;
-	ml_agg_begin_source(a, dir ? dir : "journald", "journal");
+	mw_ml_agg_begin_source(a, dir ? dir : "journald", "journal");
 	if (dir) {
 		(void)check_journal_dir(ctx, AT_FDCWD, dir, dir, 0, &seen);
 	} else {
@@ -743,7 +743,7 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 	sd_journal_add_match(j, "_SYSTEMD_UNIT=postfix.service", 0);
 	sd_journal_add_disjunction(j);
 	sd_journal_add_match(j, "_SYSTEMD_UNIT=exim4.service", 0);
-	if (ml_agg_has_line_fn(a)) {
+	if (mw_ml_agg_has_line_fn(a)) {
 		sd_journal_add_disjunction(j);
 		sd_journal_add_match(j, "_SYSTEMD_UNIT=dovecot.service", 0);
 	}
@@ -779,12 +779,12 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 		if (!(ident.n >= 7 && memcmp(ident.p, "postfix", 7) == 0) &&
 		    !(ident.n >= 4 && memcmp(ident.p, "exim", 4) == 0) &&
 		    !(ident.n == 7 && memcmp(ident.p, "dovecot", 7) == 0 &&
-		      ml_agg_has_line_fn(a)) &&
+		      mw_ml_agg_has_line_fn(a)) &&
 		    !(php = (ident.n == 3 && memcmp(ident.p, "php", 3) == 0) ||
 			    (ident.n == 7 && memcmp(ident.p, "php-fpm", 7) == 0)))
 			continue;
 		if (jget(j, "SYSLOG_PID", &pid) == 0 || jget(j, "_PID", &pid) == 0)
-			p = ml_str_long(pid);
+			p = mw_ml_str_long(pid);
 		(void)jget(j, "_HOSTNAME", &host);
 		/* The data of one field may be unmapped by the next
 		 * sd_journal_get_data(); keep copies of the short ones. */
@@ -796,13 +796,13 @@ enum mw_err ml_read_journal(struct ml_agg *a, struct mw_ctx *ctx,
 			memcpy(idb, ident.p, il);
 			memcpy(hb, host.p, hl);
 			if (jget(j, "MESSAGE", &msg) != 0) {
-				ml_agg_malformed(a, n);
+				mw_ml_agg_malformed(a, n);
 				continue;
 			}
 			/* PHP's own warnings are not mail */
 			if (php && !memmem(msg.p, msg.n, "mail() on [", 11))
 				continue;
-			ml_agg_journal_record(a, (int64_t)(usec / 1000000),
+			mw_ml_agg_journal_record(a, (int64_t)(usec / 1000000),
 					      (struct ml_str){ hb, hl },
 					      (struct ml_str){ idb, il }, p, msg, n);
 		}

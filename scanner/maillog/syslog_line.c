@@ -18,7 +18,7 @@ static int64_t days_from_civil(int y, int mon, int d)
 	return era * 146097 + doe - 719468;
 }
 
-int64_t ml_civil_to_epoch(int y, int mon, int d, int h, int mi, int s)
+int64_t mw_ml_civil_to_epoch(int y, int mon, int d, int h, int mi, int s)
 {
 	/* Consecutive lines share their day: remember the last one. */
 	static __thread int cy, cm, cd;
@@ -117,7 +117,7 @@ static int parse_iso(const char *line, size_t n, int64_t *t, size_t *used)
 	} else {
 		return -1;
 	}
-	*t = ml_civil_to_epoch(y, mo, d, h, mi, s) - off;
+	*t = mw_ml_civil_to_epoch(y, mo, d, h, mi, s) - off;
 	*used = i;
 	return 0;
 }
@@ -149,12 +149,12 @@ static int parse_classic(const char *line, size_t n, const struct ml_clock *clk,
 	y = clk ? clk->ref_year : 1970;
 	if (clk && mo > clk->ref_month)
 		y--;
-	*t = ml_civil_to_epoch(y, mo, d, h, mi, s) - (clk ? clk->tz_offset : 0);
+	*t = mw_ml_civil_to_epoch(y, mo, d, h, mi, s) - (clk ? clk->tz_offset : 0);
 	*used = i;
 	return 0;
 }
 
-int ml_parse_syslog(const char *line, size_t n, const struct ml_clock *clk,
+int mw_ml_parse_syslog(const char *line, size_t n, const struct ml_clock *clk,
 		    struct ml_syslog *out)
 {
 	const char *p, *end = line + n, *sp, *colon, *br;

@@ -3,7 +3,7 @@
 
 #include "scanner/maillog/table.h"
 
-uint64_t ml_hash(const char *k, size_t n)
+uint64_t mw_ml_hash(const char *k, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
@@ -16,7 +16,7 @@ uint64_t ml_hash(const char *k, size_t n)
 	return h ? h : 1;
 }
 
-void ml_tab_init(struct ml_tab *t, size_t rec_size, size_t max, int prune,
+void mw_ml_tab_init(struct ml_tab *t, size_t rec_size, size_t max, int prune,
 		 void (*free_rec)(struct ml_rec *))
 {
 	memset(t, 0, sizeof(*t));
@@ -42,7 +42,7 @@ static void free_one(struct ml_tab *t, struct ml_rec *r)
 	free(r);
 }
 
-void ml_tab_free(struct ml_tab *t)
+void mw_ml_tab_free(struct ml_tab *t)
 {
 	size_t i;
 
@@ -99,7 +99,7 @@ static int resize(struct ml_tab *t, size_t nslots)
 	return 0;
 }
 
-void *ml_tab_find(const struct ml_tab *t, const char *k, size_t n)
+void *mw_ml_tab_find(const struct ml_tab *t, const char *k, size_t n)
 {
 	uint64_t h;
 	size_t i;
@@ -108,7 +108,7 @@ void *ml_tab_find(const struct ml_tab *t, const char *k, size_t n)
 		return NULL;
 	if (n > ML_MAX_KEY)
 		n = ML_MAX_KEY;
-	h = ml_hash(k, n);
+	h = mw_ml_hash(k, n);
 	for (i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
 		struct ml_rec *r;
 
@@ -169,13 +169,13 @@ static void prune_half(struct ml_tab *t)
 	}
 }
 
-void *ml_tab_get(struct ml_tab *t, const char *k, size_t n)
+void *mw_ml_tab_get(struct ml_tab *t, const char *k, size_t n)
 {
 	struct ml_rec *r;
 
 	if (n > ML_MAX_KEY)
 		n = ML_MAX_KEY;
-	r = ml_tab_find(t, k, n);
+	r = mw_ml_tab_find(t, k, n);
 	if (r)
 		return r;
 	if (t->n >= t->max) {
@@ -204,13 +204,13 @@ void *ml_tab_get(struct ml_tab *t, const char *k, size_t n)
 	memcpy(r->key, k, n);
 	r->key[n] = '\0';
 	r->klen = (uint16_t)n;
-	r->hash = ml_hash(k, n);
+	r->hash = mw_ml_hash(k, n);
 	insert_slot(t->slot, t->shash, t->mask, r);
 	t->n++;
 	return r;
 }
 
-void ml_tab_del(struct ml_tab *t, struct ml_rec *r)
+void mw_ml_tab_del(struct ml_tab *t, struct ml_rec *r)
 {
 	size_t i, j, k;
 
@@ -276,17 +276,17 @@ static struct ml_rec **collect(const struct ml_tab *t, size_t *n,
 	return v;
 }
 
-struct ml_rec **ml_tab_sorted(const struct ml_tab *t, size_t *n)
+struct ml_rec **mw_ml_tab_sorted(const struct ml_tab *t, size_t *n)
 {
 	return collect(t, n, cmp_count);
 }
 
-struct ml_rec **ml_tab_sorted_by_key(const struct ml_tab *t, size_t *n)
+struct ml_rec **mw_ml_tab_sorted_by_key(const struct ml_tab *t, size_t *n)
 {
 	return collect(t, n, cmp_key);
 }
 
-int ml_hset_add(struct ml_hset *s, uint64_t h, uint32_t cap)
+int mw_ml_hset_add(struct ml_hset *s, uint64_t h, uint32_t cap)
 {
 	uint32_t i, mask;
 
@@ -331,7 +331,7 @@ int ml_hset_add(struct ml_hset *s, uint64_t h, uint32_t cap)
 	return 1;
 }
 
-void ml_hset_free(struct ml_hset *s)
+void mw_ml_hset_free(struct ml_hset *s)
 {
 	free(s->v);
 	memset(s, 0, sizeof(*s));

@@ -35,14 +35,14 @@ struct ml_tab {
 	void (*free_rec)(struct ml_rec *);	/* frees what a record owns */
 };
 
-uint64_t ml_hash(const char *k, size_t n);
+uint64_t mw_ml_hash(const char *k, size_t n);
 
-void ml_tab_init(struct ml_tab *t, size_t rec_size, size_t max, int prune,
+void mw_ml_tab_init(struct ml_tab *t, size_t rec_size, size_t max, int prune,
 		 void (*free_rec)(struct ml_rec *));
-void ml_tab_free(struct ml_tab *t);
+void mw_ml_tab_free(struct ml_tab *t);
 
 /* The record for key, or NULL. */
-void *ml_tab_find(const struct ml_tab *t, const char *k, size_t n);
+void *mw_ml_tab_find(const struct ml_tab *t, const char *k, size_t n);
 
 /*
  * The record for key, created zeroed (key set) when missing. With prune,
@@ -51,20 +51,20 @@ void *ml_tab_find(const struct ml_tab *t, const char *k, size_t n);
  * Creating may invalidate every other pointer into the same table.
  * NULL on allocation failure.
  */
-void *ml_tab_get(struct ml_tab *t, const char *k, size_t n);
+void *mw_ml_tab_get(struct ml_tab *t, const char *k, size_t n);
 
 /* Remove and free one record. */
-void ml_tab_del(struct ml_tab *t, struct ml_rec *r);
+void mw_ml_tab_del(struct ml_tab *t, struct ml_rec *r);
 
 /*
  * All records sorted by count (descending), then key; malloc'd array of
  * *n pointers (NULL when empty or on allocation failure), caller frees the
  * array only.
  */
-struct ml_rec **ml_tab_sorted(const struct ml_tab *t, size_t *n);
+struct ml_rec **mw_ml_tab_sorted(const struct ml_tab *t, size_t *n);
 
 /* Records sorted by key bytes (for hourly buckets keyed by big-endian time). */
-struct ml_rec **ml_tab_sorted_by_key(const struct ml_tab *t, size_t *n);
+struct ml_rec **mw_ml_tab_sorted_by_key(const struct ml_tab *t, size_t *n);
 
 /* A set of 64-bit hashes, capped (saturated = a value was refused). */
 struct ml_hset {
@@ -74,7 +74,7 @@ struct ml_hset {
 };
 
 /* Add h; returns 1 when new, 0 when present or refused. */
-int ml_hset_add(struct ml_hset *s, uint64_t h, uint32_t cap);
-void ml_hset_free(struct ml_hset *s);
+int mw_ml_hset_add(struct ml_hset *s, uint64_t h, uint32_t cap);
+void mw_ml_hset_free(struct ml_hset *s);
 
 #endif

@@ -30,7 +30,7 @@
 #define EXIM_BATCH 200		/* ids per exim -M* run */
 #define JOURNAL_NAME "queue-actions.log"
 
-int qsel_needs_headers(const struct mw_queue_selector *s)
+int mw_qsel_needs_headers(const struct mw_queue_selector *s)
 {
 	return s->uid >= 0 || s->user || s->sasl || s->script;
 }
@@ -40,7 +40,7 @@ static int streq_opt(const char *want, const char *have)
 	return !want || (have && strcmp(want, have) == 0);
 }
 
-int qsel_match(const struct mw_queue_selector *s, const struct qmsg *m, int64_t now)
+int mw_qsel_match(const struct mw_queue_selector *s, const struct qmsg *m, int64_t now)
 {
 	if (s->uid >= 0 && m->uid != s->uid)
 		return 0;
@@ -50,7 +50,7 @@ int qsel_match(const struct mw_queue_selector *s, const struct qmsg *m, int64_t 
 	if (s->sender) {
 		int want_bounce = s->sender[0] == '\0' || strcmp(s->sender, "<>") == 0;
 
-		if (want_bounce ? !qmsg_is_bounce(m)
+		if (want_bounce ? !mw_qmsg_is_bounce(m)
 				: (!m->sender || strcasecmp(s->sender, m->sender) != 0))
 			return 0;
 	}
@@ -67,7 +67,7 @@ int qsel_match(const struct mw_queue_selector *s, const struct qmsg *m, int64_t 
 	return 1;
 }
 
-char *qsel_describe(const struct mw_queue_selector *s)
+char *mw_qsel_describe(const struct mw_queue_selector *s)
 {
 	struct mw_buf b;
 	size_t i;
@@ -102,7 +102,7 @@ char *qsel_describe(const struct mw_queue_selector *s)
 	}
 }
 
-const char *qaction_name(enum mw_queue_action a)
+const char *mw_qaction_name(enum mw_queue_action a)
 {
 	switch (a) {
 	case MW_QACT_HOLD: return "hold";
@@ -256,8 +256,8 @@ enum mw_err mw_queue_act(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 			 int64_t now, struct mw_report *r, json_t *data)
 {
 	size_t *idx, n = 0, i, matched_any = 0, uninspected = 0;
-	char *sel = qsel_describe(&o->sel);
-	const char *act = qaction_name(o->action);
+	char *sel = mw_qsel_describe(&o->sel);
+	const char *act = mw_qaction_name(o->action);
 	json_t *a, *ids = json_array();
 	char cmd[256], when[32];
 	enum mw_err e = MW_OK;
@@ -272,11 +272,11 @@ enum mw_err mw_queue_act(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 	for (i = 0; i < l->n; i++) {
 		const struct qmsg *m = &l->m[i];
 
-		if (qsel_needs_headers(&o->sel) && !m->inspected) {
+		if (mw_qsel_needs_headers(&o->sel) && !m->inspected) {
 			uninspected++;
 			continue;
 		}
-		if (!qsel_match(&o->sel, m, now))
+		if (!mw_qsel_match(&o->sel, m, now))
 			continue;
 		matched_any++;
 		if (applies(o->action, m))

@@ -152,7 +152,7 @@ static int message_line(const char *s, size_t n, int64_t now, struct qmsg *m)
 	m->arrival = now > age ? now - age : 0;
 	m->size = size;
 	m->queue = m->held ? QN_FROZEN : QN_DEFERRED;
-	m->sender = qfield_dup(s + 1, n - 2);
+	m->sender = mw_qfield_dup(s + 1, n - 2);
 	return 1;
 }
 
@@ -182,7 +182,7 @@ enum mw_err mw_exim_bp_parse(const char *text, size_t n, int64_t now,
 		 * stays a recipient.
 		 */
 		if (leading_blanks(s, len) <= MSG_INDENT_MAX) {
-			m = qlist_push(l);
+			m = mw_qlist_push(l);
 			if (!m)
 				return l->n >= QMAX_MESSAGES ? MW_ERR_TOOBIG : MW_ERR_NOMEM;
 			if (message_line(s, len, now, m)) {
@@ -191,7 +191,7 @@ enum mw_err mw_exim_bp_parse(const char *text, size_t n, int64_t now,
 				cur = l->n;
 				continue;
 			}
-			qmsg_clear(m);
+			mw_qmsg_clear(m);
 			l->n--;
 		}
 		if (is_blank(s[0]) && cur) {
@@ -206,7 +206,7 @@ enum mw_err mw_exim_bp_parse(const char *text, size_t n, int64_t now,
 					continue;	/* delivered already */
 			}
 			l->m[cur - 1].n_rcpt++;
-			e = qmsg_add_domain(&l->m[cur - 1], s + i, len - i);
+			e = mw_qmsg_add_domain(&l->m[cur - 1], s + i, len - i);
 			if (e)
 				return e;
 			continue;

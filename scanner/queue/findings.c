@@ -151,7 +151,7 @@ static enum mw_err spike_groups(struct mw_report *r, const struct qgroups *g,
 			if (kinds[k] == QG_CLIENT)
 				f.ip = q->key;
 			f.details = json_pack("{s:s, s:o, s:I, s:I, s:I}",
-					      "group", qgroup_kind_name(kinds[k]), "key", jraw(q->key),
+					      "group", mw_qgroup_kind_name(kinds[k]), "key", jraw(q->key),
 					      "messages", (json_int_t)q->count,
 					      "queue_messages", (json_int_t)g->total,
 					      "share_percent", (json_int_t)share);
@@ -291,7 +291,7 @@ static enum mw_err backscatter(struct mw_report *r, const struct qlist *l,
 	for (i = 0; i < l->n; i++) {
 		const struct qmsg *m = &l->m[i];
 
-		if (!qmsg_is_bounce(m))
+		if (!mw_qmsg_is_bounce(m))
 			continue;
 		for (d = 0; d < m->n_domains; d++)
 			if (!local_domain(m->domains[d], cfg))

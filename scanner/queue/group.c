@@ -88,7 +88,7 @@ static void count(struct qgroup *g, const struct qmsg *m)
 	if (m->arrival > g->newest)
 		g->newest = m->arrival;
 	g->reasons[m->reason_class]++;
-	if (qmsg_is_bounce(m))
+	if (mw_qmsg_is_bounce(m))
 		g->bounces++;
 }
 
@@ -117,7 +117,7 @@ static int by_count(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
-enum mw_err qgroups_build(const struct qlist *l, struct qgroups *gs)
+enum mw_err mw_qgroups_build(const struct qlist *l, struct qgroups *gs)
 {
 	struct table t[QG__COUNT];
 	enum mw_err e = MW_OK;
@@ -140,7 +140,7 @@ enum mw_err qgroups_build(const struct qlist *l, struct qgroups *gs)
 		if (m->reason && !gs->reason_example[m->reason_class])
 			gs->reason_example[m->reason_class] = m->reason;
 		gs->inspected += m->inspected != 0;
-		gs->bounces += qmsg_is_bounce(m);
+		gs->bounces += mw_qmsg_is_bounce(m);
 		gs->held += m->held != 0;
 		if (m->uid >= 0) {
 			snprintf(uidkey, sizeof(uidkey), "%ld", m->uid);
@@ -155,7 +155,7 @@ enum mw_err qgroups_build(const struct qlist *l, struct qgroups *gs)
 		if (!e)
 			e = add(gs, t, QG_CLIENT, m->client, m);
 		if (!e)
-			e = add(gs, t, QG_SENDER, qmsg_is_bounce(m) ? "<>" : m->sender, m);
+			e = add(gs, t, QG_SENDER, mw_qmsg_is_bounce(m) ? "<>" : m->sender, m);
 		for (d = 0; d < m->n_domains && !e; d++)
 			e = add(gs, t, QG_DOMAIN, m->domains[d], m);
 	}
@@ -167,7 +167,7 @@ enum mw_err qgroups_build(const struct qlist *l, struct qgroups *gs)
 	return e;
 }
 
-void qgroups_free(struct qgroups *gs)
+void mw_qgroups_free(struct qgroups *gs)
 {
 	size_t i;
 	int k;
@@ -180,7 +180,7 @@ void qgroups_free(struct qgroups *gs)
 	memset(gs, 0, sizeof(*gs));
 }
 
-const char *qgroup_kind_name(enum qgroup_kind k)
+const char *mw_qgroup_kind_name(enum qgroup_kind k)
 {
 	static const char *const names[QG__COUNT] = {
 		"uid", "user", "script", "sasl", "client", "sender", "recipient_domain",

@@ -64,7 +64,7 @@ static enum mw_err set_once(char **dst, const char *v, size_t n)
 		n--;
 	if (*dst || n == 0)
 		return MW_OK;
-	*dst = qfield_dup(v, n);
+	*dst = mw_qfield_dup(v, n);
 	return *dst ? MW_OK : MW_ERR_NOMEM;
 }
 
@@ -121,7 +121,7 @@ static void fill_user(struct qmsg *m)
 	if (m->uid < 0 || m->user)
 		return;
 	mw_user_name((uid_t)m->uid, name, sizeof(name));
-	m->user = qfield_dup(name, strlen(name));
+	m->user = mw_qfield_dup(name, strlen(name));
 }
 
 enum mw_err mw_postcat_submitter(const char *text, size_t n, struct qmsg *m)

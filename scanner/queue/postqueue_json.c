@@ -59,12 +59,12 @@ static enum mw_err take_recipients(const json_t *rc, struct qmsg *m)
 
 		m->n_rcpt++;
 		if (json_is_string(a)) {
-			e = qmsg_add_domain(m, json_string_value(a), json_string_length(a));
+			e = mw_qmsg_add_domain(m, json_string_value(a), json_string_length(a));
 			if (e)
 				return e;
 		}
 		if (json_is_string(d)) {
-			e = qmsg_set_reason(m, json_string_value(d), json_string_length(d));
+			e = mw_qmsg_set_reason(m, json_string_value(d), json_string_length(d));
 			if (e)
 				return e;
 		}
@@ -78,7 +78,7 @@ enum mw_err mw_postqueue_json_line(const char *line, size_t n, struct qmsg *m)
 	enum mw_err e = MW_OK;
 	json_error_t jerr;
 
-	qmsg_clear(m);
+	mw_qmsg_clear(m);
 	if (n > QMAX_LINE)
 		return MW_ERR_PARSE;
 	o = json_loadb(line, n, JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &jerr);
@@ -101,14 +101,14 @@ enum mw_err mw_postqueue_json_line(const char *line, size_t n, struct qmsg *m)
 	if (json_is_integer(v) && json_integer_value(v) > 0)
 		m->size = json_integer_value(v);
 	v = json_object_get(o, "sender");
-	m->sender = json_is_string(v) ? qfield_dup(json_string_value(v), json_string_length(v))
-				      : qfield_dup("", 0);
+	m->sender = json_is_string(v) ? mw_qfield_dup(json_string_value(v), json_string_length(v))
+				      : mw_qfield_dup("", 0);
 	if (!m->sender)
 		e = MW_ERR_NOMEM;
 	if (!e)
 		e = take_recipients(json_object_get(o, "recipients"), m);
 	json_decref(o);
 	if (e)
-		qmsg_clear(m);
+		mw_qmsg_clear(m);
 	return e;
 }

@@ -9,7 +9,7 @@
 #include "core/ascii.h"
 #include "scanner/queue/queue_impl.h"
 
-void qmsg_clear(struct qmsg *m)
+void mw_qmsg_clear(struct qmsg *m)
 {
 	unsigned i;
 
@@ -25,17 +25,17 @@ void qmsg_clear(struct qmsg *m)
 	m->uid = -1;
 }
 
-void qlist_free(struct qlist *l)
+void mw_qlist_free(struct qlist *l)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		qmsg_clear(&l->m[i]);
+		mw_qmsg_clear(&l->m[i]);
 	free(l->m);
 	memset(l, 0, sizeof(*l));
 }
 
-struct qmsg *qlist_push(struct qlist *l)
+struct qmsg *mw_qlist_push(struct qlist *l)
 {
 	struct qmsg *m;
 
@@ -56,7 +56,7 @@ struct qmsg *qlist_push(struct qlist *l)
 	return m;
 }
 
-char *qfield_dup(const char *s, size_t n)
+char *mw_qfield_dup(const char *s, size_t n)
 {
 	char *d;
 
@@ -70,7 +70,7 @@ char *qfield_dup(const char *s, size_t n)
 	return d;
 }
 
-enum mw_err qmsg_add_domain(struct qmsg *m, const char *a, size_t n)
+enum mw_err mw_qmsg_add_domain(struct qmsg *m, const char *a, size_t n)
 {
 	const char *at = NULL;
 	char dom[QMAX_FIELD + 1];
@@ -146,7 +146,7 @@ static int any(const char *low, const char *const *w, size_t nw)
 
 #define NW(a) (sizeof(a) / sizeof((a)[0]))
 
-enum qreason qreason_classify(const char *s, size_t n)
+enum qreason mw_qreason_classify(const char *s, size_t n)
 {
 	char low[QMAX_REASON + 1];
 	size_t i;
@@ -169,20 +169,20 @@ enum qreason qreason_classify(const char *s, size_t n)
 	return QR_OTHER;
 }
 
-enum mw_err qmsg_set_reason(struct qmsg *m, const char *s, size_t n)
+enum mw_err mw_qmsg_set_reason(struct qmsg *m, const char *s, size_t n)
 {
 	if (m->reason || n == 0)
 		return MW_OK;
 	if (n > QMAX_REASON)
 		n = QMAX_REASON;
-	m->reason = qfield_dup(s, n);
+	m->reason = mw_qfield_dup(s, n);
 	if (!m->reason)
 		return MW_ERR_NOMEM;
-	m->reason_class = qreason_classify(s, n);
+	m->reason_class = mw_qreason_classify(s, n);
 	return MW_OK;
 }
 
-const char *qreason_name(enum qreason c)
+const char *mw_qreason_name(enum qreason c)
 {
 	static const char *const names[QR__COUNT] = {
 		"none", "blocklist", "throttle", "unknown-user", "connect", "other",
@@ -191,7 +191,7 @@ const char *qreason_name(enum qreason c)
 	return (unsigned)c < QR__COUNT ? names[c] : "other";
 }
 
-const char *qname_str(enum qname q)
+const char *mw_qname_str(enum qname q)
 {
 	static const char *const names[QN__COUNT] = {
 		"active", "deferred", "hold", "incoming", "maildrop", "frozen", "other",
@@ -200,7 +200,7 @@ const char *qname_str(enum qname q)
 	return (unsigned)q < QN__COUNT ? names[q] : "other";
 }
 
-int qmsg_is_bounce(const struct qmsg *m)
+int mw_qmsg_is_bounce(const struct qmsg *m)
 {
 	return !m->sender || m->sender[0] == '\0' || strcmp(m->sender, "<>") == 0 ||
 	       strncasecmp(m->sender, "MAILER-DAEMON", 13) == 0;

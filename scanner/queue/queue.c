@@ -96,7 +96,7 @@ static enum mw_err parse_postqueue(const char *text, size_t n, struct qlist *l, 
 			(*bad)++;
 			continue;
 		}
-		m = qlist_push(l);
+		m = mw_qlist_push(l);
 		if (!m)
 			return l->n >= QMAX_MESSAGES ? MW_ERR_TOOBIG : MW_ERR_NOMEM;
 		e = mw_postqueue_json_line(line, len, m);
@@ -236,7 +236,7 @@ enum mw_err mw_queue_run(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 			    : mw_exim_bp_parse(text.data ? text.data : "", text.len, now, &l, &bad);
 	mw_buf_free(&text);
 	if (e) {
-		qlist_free(&l);
+		mw_qlist_free(&l);
 		if (e == MW_ERR_NOMEM || e == MW_ERR_TOOBIG)
 			return mw_fail(ctx, e, "queue listing: %s", mw_strerror(e));
 		return e;
@@ -247,12 +247,12 @@ enum mw_err mw_queue_run(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 				"are missing from the report", bad, postfix ? "postqueue -j" : "exim -bp");
 	if (!o->postqueue_json && !o->exim_bp && o->inspect &&
 	    (e = inspect(ctx, o, postfix, exim, &l, r))) {
-		qlist_free(&l);
+		mw_qlist_free(&l);
 		return e;
 	}
-	if ((e = qgroups_build(&l, &g))) {
-		qgroups_free(&g);
-		qlist_free(&l);
+	if ((e = mw_qgroups_build(&l, &g))) {
+		mw_qgroups_free(&g);
+		mw_qlist_free(&l);
 		return mw_fail(ctx, e, "out of memory");
 	}
 	t.warn = ctx->cfg ? ctx->cfg->queue_warn : 500;
@@ -275,8 +275,8 @@ enum mw_err mw_queue_run(struct mw_ctx *ctx, const struct mw_queue_opts *o,
 		mw_report_set_data(r, "queue", data, mw_queue_render);
 	else
 		json_decref(data);
-	qgroups_free(&g);
-	qlist_free(&l);
+	mw_qgroups_free(&g);
+	mw_qlist_free(&l);
 	if (e && !ctx->errmsg[0])
 		return mw_fail(ctx, e, "%s", mw_strerror(e));
 	return e;

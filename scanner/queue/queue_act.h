@@ -4,7 +4,7 @@
 
 #include "scanner/queue/queue_impl.h"
 
-const char *qaction_name(enum mw_queue_action a);
+const char *mw_qaction_name(enum mw_queue_action a);
 
 /*
  * Select the messages of l that o->sel matches and that the action applies

@@ -62,23 +62,23 @@ struct qlist {
 	size_t n, alloc;
 };
 
-void qlist_free(struct qlist *l);
+void mw_qlist_free(struct qlist *l);
 /* A new zeroed message at the end (uid -1), NULL when out of memory or
  * past QMAX_MESSAGES. */
-struct qmsg *qlist_push(struct qlist *l);
-void qmsg_clear(struct qmsg *m);
+struct qmsg *mw_qlist_push(struct qlist *l);
+void mw_qmsg_clear(struct qmsg *m);
 
 /* Duplicate at most QMAX_FIELD bytes of s[0..n) (NULL on ENOMEM). */
-char *qfield_dup(const char *s, size_t n);
+char *mw_qfield_dup(const char *s, size_t n);
 /* Add the domain of address a (after the last '@', lower-cased) once. */
-enum mw_err qmsg_add_domain(struct qmsg *m, const char *a, size_t n);
+enum mw_err mw_qmsg_add_domain(struct qmsg *m, const char *a, size_t n);
 /* Keep the first reason and its class. */
-enum mw_err qmsg_set_reason(struct qmsg *m, const char *s, size_t n);
-enum qreason qreason_classify(const char *s, size_t n);
-const char *qreason_name(enum qreason c);
-const char *qname_str(enum qname q);
+enum mw_err mw_qmsg_set_reason(struct qmsg *m, const char *s, size_t n);
+enum qreason mw_qreason_classify(const char *s, size_t n);
+const char *mw_qreason_name(enum qreason c);
+const char *mw_qname_str(enum qname q);
 /* A bounce: null sender (Postfix "", Exim "<>") or MAILER-DAEMON. */
-int qmsg_is_bounce(const struct qmsg *m);
+int mw_qmsg_is_bounce(const struct qmsg *m);
 
 /* --- parsers (one per format, each fuzzed) ------------------------------ */
 
@@ -131,10 +131,10 @@ struct qgroups {
 	const char *reason_example[QR__COUNT];	/* points into the list */
 };
 
-const char *qgroup_kind_name(enum qgroup_kind k);
+const char *mw_qgroup_kind_name(enum qgroup_kind k);
 /* Count every message of l into g (sorted by count, largest first). */
-enum mw_err qgroups_build(const struct qlist *l, struct qgroups *g);
-void qgroups_free(struct qgroups *g);
+enum mw_err mw_qgroups_build(const struct qlist *l, struct qgroups *g);
+void mw_qgroups_free(struct qgroups *g);
 
 /* --- findings.c, render.c, act.c ---------------------------------------- */
 
@@ -154,10 +154,10 @@ json_t *mw_queue_data(const struct qlist *l, const struct qgroups *g,
 int mw_queue_render(FILE *out, const json_t *data, int color);
 
 /* Does m match every field of s? */
-int qsel_match(const struct mw_queue_selector *s, const struct qmsg *m, int64_t now);
+int mw_qsel_match(const struct mw_queue_selector *s, const struct qmsg *m, int64_t now);
 /* Does s need the submitter (uid, user, script, sasl)? */
-int qsel_needs_headers(const struct mw_queue_selector *s);
+int mw_qsel_needs_headers(const struct mw_queue_selector *s);
 /* "uid=33 script=mailer.php" for the journal and the report (malloc'd). */
-char *qsel_describe(const struct mw_queue_selector *s);
+char *mw_qsel_describe(const struct mw_queue_selector *s);
 
 #endif

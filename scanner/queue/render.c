@@ -32,7 +32,7 @@ static json_t *group_row(const struct qgroup *q, enum qgroup_kind k, int64_t now
 
 	for (c = QR_BLOCKLIST; c < QR__COUNT; c++)
 		if (q->reasons[c])
-			json_object_set_new(rs, qreason_name((enum qreason)c),
+			json_object_set_new(rs, mw_qreason_name((enum qreason)c),
 					    json_integer((json_int_t)q->reasons[c]));
 	row = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:o}", "key", jraw(q->key),
 			"messages", (json_int_t)q->count, "bytes", (json_int_t)q->bytes,
@@ -61,12 +61,12 @@ json_t *mw_queue_data(const struct qlist *l, const struct qgroups *g,
 
 	for (k = 0; k < QN__COUNT; k++)
 		if (g->by_queue[k])
-			json_object_set_new(queues, qname_str((enum qname)k),
+			json_object_set_new(queues, mw_qname_str((enum qname)k),
 					    json_integer((json_int_t)g->by_queue[k]));
 	for (k = QR_BLOCKLIST; k < QR__COUNT; k++)
 		if (g->reasons[k])
 			json_array_append_new(reasons, json_pack(
-				"{s:s, s:I, s:o}", "class", qreason_name((enum qreason)k),
+				"{s:s, s:I, s:o}", "class", mw_qreason_name((enum qreason)k),
 				"messages", (json_int_t)g->reasons[k],
 				"example", jraw(g->reason_example[k])));
 	for (k = 0; k < QG__COUNT; k++) {
@@ -75,8 +75,8 @@ json_t *mw_queue_data(const struct qlist *l, const struct qgroups *g,
 		for (i = 0; i < g->n[k] && i < QMAX_GROUP_ROWS; i++)
 			json_array_append_new(rows, group_row(&g->g[k][i], (enum qgroup_kind)k,
 							      now, l));
-		json_object_set_new(groups, qgroup_kind_name((enum qgroup_kind)k), rows);
-		json_object_set_new(counts, qgroup_kind_name((enum qgroup_kind)k),
+		json_object_set_new(groups, mw_qgroup_kind_name((enum qgroup_kind)k), rows);
+		json_object_set_new(counts, mw_qgroup_kind_name((enum qgroup_kind)k),
 				    json_integer((json_int_t)g->n[k]));
 	}
 	d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}",

@@ -28,7 +28,7 @@ static enum mw_err add_names(struct rp_run *r, struct rp_names *set,
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
-		int rc = rp_names_add(set, l->v[i], strlen(l->v[i]), opt);
+		int rc = mw_rp_names_add(set, l->v[i], strlen(l->v[i]), opt);
 
 		if (rc < 0)
 			return mw_usage(r->ctx, "%s '%s': not a domain name", opt, l->v[i]);
@@ -94,7 +94,7 @@ static json_t *names_json(const struct rp_names *s)
 
 static void on_log_line(void *arg, const struct ml_line *l)
 {
-	rp_log_senders_line(arg, l);
+	mw_rp_log_senders_line(arg, l);
 }
 
 /*
@@ -128,7 +128,7 @@ static enum mw_err log_senders(struct rp_run *r, const struct mw_reput_opts *o)
 	lo.nfiles = o->nlogs;
 	lo.since = o->since;
 	r->ctx->report = scratch;
-	e = ml_logs_feed(r->ctx, &lo, on_log_line, s);
+	e = mw_ml_logs_feed(r->ctx, &lo, on_log_line, s);
 	r->ctx->report = saved;
 	for (i = 0; e == MW_OK && i < mw_report_nerrors(scratch); i++) {
 		const struct mw_report_error *er = mw_report_get_error(scratch, i);
@@ -142,13 +142,13 @@ static enum mw_err log_senders(struct rp_run *r, const struct mw_reput_opts *o)
 	}
 	mw_report_free(scratch);
 	if (e == MW_OK) {
-		n = rp_log_senders_top(s, top, n);
+		n = mw_rp_log_senders_top(s, top, n);
 		for (i = 0; i < n; i++) {
 			char src[160];
 
 			snprintf(src, sizeof(src), "envelope sender in the logs (%lu message%s)",
 				 top[i]->messages, top[i]->messages == 1 ? "" : "s");
-			rp_names_add_found(&r->domains, top[i]->name, strlen(top[i]->name), src,
+			mw_rp_names_add_found(&r->domains, top[i]->name, strlen(top[i]->name), src,
 					   &notes);
 		}
 		notes_out(r, &notes);
@@ -172,7 +172,7 @@ static void rspamd_global(struct rp_run *r, const struct rp_rspamd_global *g)
 		for (k = 0; k < r->dkim.n && strcasecmp(r->dkim.v[k].domain, d) != 0; k++)
 			;
 		if (k == r->dkim.n)
-			(void)rp_rspamd_global_signer(g, d, &r->dkim);
+			(void)mw_rp_rspamd_global_signer(g, d, &r->dkim);
 	}
 }
 
@@ -200,28 +200,28 @@ static enum mw_err setup(struct rp_run *r, const struct mw_reput_opts *o)
 	if ((e = add_names(r, &r->domains, &o->domains, "--domain")) != MW_OK ||
 	    (e = add_names(r, &r->helo, &o->helo, "--helo")) != MW_OK)
 		return e;
-	r->dns = rp_dns_new(res.server[0] ? res.server : NULL, res.timeout_ms, res.tries,
+	r->dns = mw_rp_dns_new(res.server[0] ? res.server : NULL, res.timeout_ms, res.tries,
 			    err, sizeof(err));
 	if (!r->dns)
 		return mw_fail(r->ctx, MW_ERR_NET, "%s", err);
 
 	if (!o->no_discover)
-		rp_mta_discover(o->postfix_config, &r->domains, &r->helo, &notes);
+		mw_rp_mta_discover(o->postfix_config, &r->domains, &r->helo, &notes);
 	if (o->opendkim_config)
-		dkim_read_opendkim(o->opendkim_config, 1, &r->dkim, &notes);
+		mw_dkim_read_opendkim(o->opendkim_config, 1, &r->dkim, &notes);
 	else if (!o->no_discover)
-		dkim_read_opendkim(DEFAULT_OPENDKIM_CONF, 0, &r->dkim, &notes);
+		mw_dkim_read_opendkim(DEFAULT_OPENDKIM_CONF, 0, &r->dkim, &notes);
 	if (!o->no_discover && !o->postfix_config)
-		dkim_read_exim(&r->dkim, &notes);
+		mw_dkim_read_exim(&r->dkim, &notes);
 	if (o->rspamd_config)
-		rp_rspamd_read(o->rspamd_config, 1, &r->dkim, &rg, &notes);
+		mw_rp_rspamd_read(o->rspamd_config, 1, &r->dkim, &rg, &notes);
 	else if (!o->no_discover && !o->postfix_config)
-		rp_rspamd_read(DEFAULT_RSPAMD_DIR, 0, &r->dkim, &rg, &notes);
+		mw_rp_rspamd_read(DEFAULT_RSPAMD_DIR, 0, &r->dkim, &rg, &notes);
 	for (i = 0; i < r->dkim.n; i++) {
 		char src[160];
 
 		snprintf(src, sizeof(src), "DKIM signer (%s)", r->dkim.v[i].source);
-		(void)rp_names_add(&r->domains, r->dkim.v[i].domain,
+		(void)mw_rp_names_add(&r->domains, r->dkim.v[i].domain,
 				   strlen(r->dkim.v[i].domain), src);
 	}
 	notes_out(r, &notes);
@@ -269,13 +269,13 @@ enum mw_err mw_reput_run(struct mw_ctx *ctx, const struct mw_reput_opts *o,
 		mw_report_note(report, MW_REPUT_CHECK, "no sending domain found in the MTA "
 			       "configuration; give them with --domain");
 	for (i = 0; i < r->domains.n; i++)
-		rp_check_domain(r, &r->domains.v[i]);
+		mw_rp_check_domain(r, &r->domains.v[i]);
 	for (i = 0; i < r->addrs.n; i++)
 		if (r->addrs.v[i].queried)
-			rp_check_ptr(r, &r->addrs.v[i]);
+			mw_rp_check_ptr(r, &r->addrs.v[i]);
 	for (i = 0; i < r->helo.n; i++)
-		rp_check_helo(r, &r->helo.v[i]);
-	(void)rp_dns_sent(r->dns, &capped);
+		mw_rp_check_helo(r, &r->helo.v[i]);
+	(void)mw_rp_dns_sent(r->dns, &capped);
 	if (capped)
 		mw_report_note(report, MW_REPUT_CHECK, "stopped asking DNS after %d "
 			       "questions: some records were not judged", RP_DNS_MAX_QUERIES);
@@ -288,8 +288,8 @@ enum mw_err mw_reput_run(struct mw_ctx *ctx, const struct mw_reput_opts *o,
 			if (r->addrs.v[i].queried)
 				json_array_append_new(ips, json_string(r->addrs.v[i].text));
 		data = json_pack("{s:s, s:i, s:o, s:o, s:o, s:O, s:O, s:O, s:O}",
-				 "resolver", rp_dns_servers(r->dns),
-				 "dns_queries", (json_int_t)rp_dns_sent(r->dns, NULL),
+				 "resolver", mw_rp_dns_servers(r->dns),
+				 "dns_queries", (json_int_t)mw_rp_dns_sent(r->dns, NULL),
 				 "ips", ips,
 				 "sending_domains", names_json(&r->domains),
 				 "helo_names", names_json(&r->helo),
@@ -302,7 +302,7 @@ out:
 	json_decref(r->j_ptr);
 	json_decref(r->j_helo);
 	json_decref(r->j_logs);
-	rp_dns_free(r->dns);
+	mw_rp_dns_free(r->dns);
 	mw_dnsbl_addrs_free(&r->addrs);
 	free(r);
 	return e;

@@ -118,7 +118,7 @@ static void check_spf(struct rp_run *r, const struct rp_name *d, json_t *jd)
 
 	json_object_set_new(jd, "spf", js);
 	ip_terms(r, terms, sizeof(terms));
-	rc = spf_fetch(r->dns, d->name, &txt, &st);
+	rc = mw_spf_fetch(r->dns, d->name, &txt, &st);
 	json_object_set_new(js, "record", jstr(txt));
 	if (rc < 0) {
 		dns_error(r, d->name, "SPF (TXT)", st);
@@ -145,7 +145,7 @@ static void check_spf(struct rp_run *r, const struct rp_name *d, json_t *jd)
 			d->name);
 		return;
 	}
-	if (spf_parse(txt, &rec, err, sizeof(err)) != 0) {
+	if (mw_spf_parse(txt, &rec, err, sizeof(err)) != 0) {
 		snprintf(fix, sizeof(fix), "Correct the SPF record of %s (%s), e.g. "
 			 "\"v=spf1 %s -all\".", d->name, err, terms[0] ? terms : "a mx");
 		finding(r, "reputation.spf-invalid", MW_SEV_HIGH, NULL, NULL, txt, fix,
@@ -170,7 +170,7 @@ static void check_spf(struct rp_run *r, const struct rp_name *d, json_t *jd)
 			"vouches for nothing", d->name);
 		break;
 	}
-	count = spf_count_lookups(r->dns, d->name);
+	count = mw_spf_count_lookups(r->dns, d->name);
 	json_object_set_new(js, "lookups", json_integer(count));
 	if (count > SPF_MAX_LOOKUPS) {
 		snprintf(fix, sizeof(fix), "Bring the SPF record of %s to at most 10 DNS "
@@ -192,9 +192,9 @@ static void check_spf(struct rp_run *r, const struct rp_name *d, json_t *jd)
 
 		if (!a->queried)
 			continue;
-		spf_check_host(r->dns, &a->ip, d->name, sender, &ev);
+		mw_spf_check_host(r->dns, &a->ip, d->name, sender, &ev);
 		json_object_set_new(jres, a->text, json_pack("{s:s, s:o}", "result",
-			spf_result_name(ev.result), "why", jstr(ev.why)));
+			mw_spf_result_name(ev.result), "why", jstr(ev.why)));
 		if (ev.result == SPF_PASS)
 			continue;
 		if (ev.result == SPF_TEMPERROR) {
@@ -227,9 +227,9 @@ static void check_spf(struct rp_run *r, const struct rp_name *d, json_t *jd)
 		}
 		finding(r, "reputation.spf-not-authorized", MW_SEV_HIGH, a->text, NULL, txt, fix,
 			json_pack("{s:o, s:s, s:o}", "domain", jstr(d->name), "result",
-				  spf_result_name(ev.result), "why", jstr(ev.why)),
+				  mw_spf_result_name(ev.result), "why", jstr(ev.why)),
 			"the SPF record of %s does not authorise the sending address %s "
-			"(result %s)", d->name, a->text, spf_result_name(ev.result));
+			"(result %s)", d->name, a->text, mw_spf_result_name(ev.result));
 	}
 }
 
@@ -237,12 +237,12 @@ static void check_spf(struct rp_run *r, const struct rp_name *d, json_t *jd)
 static int dmarc_at(struct rp_run *r, const char *name, const char **txt,
 		    enum mw_dns_status *st)
 {
-	const struct rp_answer *a = rp_dns_get(r->dns, name, RP_TXT);
+	const struct rp_answer *a = mw_rp_dns_get(r->dns, name, RP_TXT);
 	size_t i, n = 0;
 
 	*st = a->status;
 	*txt = NULL;
-	if (rp_dns_is_void(a->status))
+	if (mw_rp_dns_is_void(a->status))
 		return 1;
 	if (a->status != MW_DNS_ANSWER)
 		return -1;
@@ -297,7 +297,7 @@ static void check_dmarc(struct rp_run *r, const struct rp_name *d, json_t *jd)
 			d->name);
 		return;
 	}
-	if (rc == 2 || dmarc_parse(txt, &rec, err, sizeof(err)) != 0) {
+	if (rc == 2 || mw_dmarc_parse(txt, &rec, err, sizeof(err)) != 0) {
 		if (rc == 2)
 			snprintf(err, sizeof(err), "more than one DMARC record");
 		snprintf(fix, sizeof(fix), "Publish exactly one valid record at %s, e.g. "
@@ -349,14 +349,14 @@ static void check_dkim(struct rp_run *r, const struct dkim_signer *s, json_t *jd
 	json_object_set_new(j, "record_name", jstr(name));
 	json_object_set_new(j, "key_file", jstr(s->keyfile));
 	json_object_set_new(j, "source", jstr(s->source));
-	a = rp_dns_get(r->dns, name, RP_TXT);
-	if (!rp_dns_is_void(a->status) && a->status != MW_DNS_ANSWER) {
+	a = mw_rp_dns_get(r->dns, name, RP_TXT);
+	if (!mw_rp_dns_is_void(a->status) && a->status != MW_DNS_ANSWER) {
 		dns_error(r, name, "DKIM (TXT)", a->status);
 		return;
 	}
-	(void)dkim_compare(s->keyfile, NULL, fp_disk, fp_dns, pub, sizeof(pub), why,
+	(void)mw_dkim_compare(s->keyfile, NULL, fp_disk, fp_dns, pub, sizeof(pub), why,
 			   sizeof(why));
-	if (rp_dns_is_void(a->status)) {
+	if (mw_rp_dns_is_void(a->status)) {
 		json_object_set_new(j, "result", json_string("missing"));
 		publish(fix, sizeof(fix), name, pub, s->keyfile);
 		finding(r, "reputation.dkim-selector-missing", MW_SEV_HIGH, NULL, s->keyfile, NULL,
@@ -367,7 +367,7 @@ static void check_dkim(struct rp_run *r, const struct dkim_signer *s, json_t *jd
 		return;
 	}
 	for (i = 0; i < a->n; i++)
-		if (dkim_key_parse(a->v[i], &key, err, sizeof(err)) == 0) {
+		if (mw_dkim_key_parse(a->v[i], &key, err, sizeof(err)) == 0) {
 			txt = a->v[i];
 			break;
 		}
@@ -390,7 +390,7 @@ static void check_dkim(struct rp_run *r, const struct dkim_signer *s, json_t *jd
 			name);
 		return;
 	}
-	c = dkim_compare(s->keyfile, &key, fp_disk, fp_dns, pub, sizeof(pub), why,
+	c = mw_dkim_compare(s->keyfile, &key, fp_disk, fp_dns, pub, sizeof(pub), why,
 			 sizeof(why));
 	json_object_set_new(j, "sha256_dns", jstr(fp_dns[0] ? fp_dns : NULL));
 	json_object_set_new(j, "sha256_disk", jstr(fp_disk[0] ? fp_disk : NULL));
@@ -425,7 +425,7 @@ static void check_dkim(struct rp_run *r, const struct dkim_signer *s, json_t *jd
 	}
 }
 
-void rp_check_domain(struct rp_run *r, const struct rp_name *d)
+void mw_rp_check_domain(struct rp_run *r, const struct rp_name *d)
 {
 	json_t *jd = json_pack("{s:o, s:o}", "domain", jstr(d->name), "source",
 			       jstr(d->source));
@@ -450,12 +450,12 @@ static int resolves_to(struct rp_run *r, const char *name, const struct mw_ip *i
 
 	*st = MW_DNS_NXDOMAIN;
 	for (k = 0; k < 2; k++) {
-		const struct rp_answer *a = rp_dns_get(r->dns, name, types[k]);
+		const struct rp_answer *a = mw_rp_dns_get(r->dns, name, types[k]);
 		char txt[MW_DNSBL_IPSTR_MAX];
 
 		if (a->status != MW_DNS_ANSWER) {
-			if (!rp_dns_is_void(a->status) || !any)
-				*st = rp_dns_is_void(*st) ? a->status : *st;
+			if (!mw_rp_dns_is_void(a->status) || !any)
+				*st = mw_rp_dns_is_void(*st) ? a->status : *st;
 			continue;
 		}
 		any = 1;
@@ -472,7 +472,7 @@ static int resolves_to(struct rp_run *r, const char *name, const struct mw_ip *i
 	return any ? hit : -1;
 }
 
-void rp_check_ptr(struct rp_run *r, const struct mw_dnsbl_addr *a)
+void mw_rp_check_ptr(struct rp_run *r, const struct mw_dnsbl_addr *a)
 {
 	char rev[MW_DNSBL_QNAME_MAX], fix[FIX_MAX];
 	const char *helo = r->helo.n ? r->helo.v[0].name : "mail.example.com";
@@ -487,12 +487,12 @@ void rp_check_ptr(struct rp_run *r, const struct mw_dnsbl_addr *a)
 	if (mw_dnsbl_qname(&a->ip, a->ip.family == AF_INET ? "in-addr.arpa" : "ip6.arpa",
 			   rev, sizeof(rev)) != MW_OK)
 		return;
-	ans = rp_dns_get(r->dns, rev, RP_PTR);
-	if (!rp_dns_is_void(ans->status) && ans->status != MW_DNS_ANSWER) {
+	ans = mw_rp_dns_get(r->dns, rev, RP_PTR);
+	if (!mw_rp_dns_is_void(ans->status) && ans->status != MW_DNS_ANSWER) {
 		dns_error(r, rev, "PTR", ans->status);
 		return;
 	}
-	if (rp_dns_is_void(ans->status)) {
+	if (mw_rp_dns_is_void(ans->status)) {
 		json_object_set_new(j, "result", json_string("missing"));
 		snprintf(fix, sizeof(fix), "Ask whoever owns %s (the hosting provider's panel "
 			 "or support) to set its PTR record to %s, a name whose A/AAAA record "
@@ -521,7 +521,7 @@ void rp_check_ptr(struct rp_run *r, const struct mw_dnsbl_addr *a)
 		"the PTR of %s (%s) does not resolve back to %s", a->text, ans->v[0], a->text);
 }
 
-void rp_check_helo(struct rp_run *r, const struct rp_name *h)
+void mw_rp_check_helo(struct rp_run *r, const struct rp_name *h)
 {
 	json_t *j = json_object(), *addrs = json_array();
 	enum mw_dns_status st;
@@ -533,7 +533,7 @@ void rp_check_helo(struct rp_run *r, const struct rp_name *h)
 	json_object_set_new(j, "source", jstr(h->source));
 	json_object_set_new(j, "addresses", addrs);
 	if (resolves_to(r, h->name, NULL, &st, addrs) < 0) {
-		if (!rp_dns_is_void(st)) {
+		if (!mw_rp_dns_is_void(st)) {
 			dns_error(r, h->name, "HELO name (A/AAAA)", st);
 			return;
 		}
@@ -553,7 +553,7 @@ void rp_check_helo(struct rp_run *r, const struct rp_name *h)
 		if (!a->queried || resolves_to(r, h->name, &a->ip, &st, NULL) != 0)
 			continue;
 		/* a name with addresses of the other family only says nothing */
-		if (!rp_dns_is_void(rp_dns_get(r->dns, h->name, a->ip.family == AF_INET ?
+		if (!mw_rp_dns_is_void(mw_rp_dns_get(r->dns, h->name, a->ip.family == AF_INET ?
 					       RP_A : RP_AAAA)->status)) {
 			snprintf(fix, sizeof(fix), "Add %s to the addresses of %s, or send from "
 				 "an address the HELO name resolves to.", a->text, h->name);

@@ -28,7 +28,7 @@ static void notef(struct mw_strlist *notes, const char *fmt, const char *a,
 	(void)mw_strlist_add(notes, msg);
 }
 
-enum mw_err dkim_read_abs(const char *path, struct mw_buf *out, size_t cap)
+enum mw_err mw_dkim_read_abs(const char *path, struct mw_buf *out, size_t cap)
 {
 	int root, fd, trunc = 0;
 	enum mw_err e;
@@ -46,7 +46,7 @@ enum mw_err dkim_read_abs(const char *path, struct mw_buf *out, size_t cap)
 	return e == MW_OK && trunc ? MW_ERR_TOOBIG : e;
 }
 
-void dkim_add_signer(struct dkim_signers *out, const char *domain, size_t dl,
+void mw_dkim_add_signer(struct dkim_signers *out, const char *domain, size_t dl,
 		     const char *sel, size_t sl, const char *key, size_t kl,
 		     const char *source)
 {
@@ -94,7 +94,7 @@ static void read_keytable(const char *path, struct dkim_signers *out,
 	char src[600];
 
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
-	if (dkim_read_abs(path, &b, MW_MAX_TEXT_FILE) != MW_OK) {
+	if (mw_dkim_read_abs(path, &b, MW_MAX_TEXT_FILE) != MW_OK) {
 		notef(notes, "opendkim KeyTable %s cannot be read%s", path, "");
 		mw_buf_free(&b);
 		return;
@@ -120,13 +120,13 @@ static void read_keytable(const char *path, struct dkim_signers *out,
 		if (!c2)
 			continue;
 		snprintf(src, sizeof(src), "%s:%lu", path, it.lineno);
-		dkim_add_signer(out, v, (size_t)(c1 - v), c1 + 1, (size_t)(c2 - c1 - 1),
+		mw_dkim_add_signer(out, v, (size_t)(c1 - v), c1 + 1, (size_t)(c2 - c1 - 1),
 			   c2 + 1, (size_t)(end - c2 - 1), src);
 	}
 	mw_buf_free(&b);
 }
 
-void dkim_read_opendkim(const char *conf, int must_exist, struct dkim_signers *out,
+void mw_dkim_read_opendkim(const char *conf, int must_exist, struct dkim_signers *out,
 			struct mw_strlist *notes)
 {
 	char keytable[512] = "", domain[2048] = "", selector[64] = "", keyfile[512] = "";
@@ -138,7 +138,7 @@ void dkim_read_opendkim(const char *conf, int must_exist, struct dkim_signers *o
 	int overlong;
 
 	mw_buf_init(&b, MW_MAX_TEXT_FILE);
-	if (dkim_read_abs(conf, &b, MW_MAX_TEXT_FILE) != MW_OK) {
+	if (mw_dkim_read_abs(conf, &b, MW_MAX_TEXT_FILE) != MW_OK) {
 		if (must_exist)
 			notef(notes, "OpenDKIM configuration %s cannot be read%s", conf, "");
 		mw_buf_free(&b);
@@ -196,14 +196,14 @@ void dkim_read_opendkim(const char *conf, int must_exist, struct dkim_signers *o
 	for (f = domain; *f;) {
 		size_t dl = strcspn(f, ", \t");
 
-		dkim_add_signer(out, f, dl, selector, strlen(selector), keyfile,
+		mw_dkim_add_signer(out, f, dl, selector, strlen(selector), keyfile,
 			   strlen(keyfile), src);
 		f += dl;
 		f += strspn(f, ", \t");
 	}
 }
 
-void dkim_read_exim_text(const char *text, size_t len, struct dkim_signers *out,
+void mw_dkim_read_exim_text(const char *text, size_t len, struct dkim_signers *out,
 			 struct mw_strlist *notes)
 {
 	struct mw_kvlist kv = { 0 };
@@ -235,7 +235,7 @@ void dkim_read_exim_text(const char *text, size_t len, struct dkim_signers *out,
 				notef(notes, "Exim signs with expanded DKIM settings (dkim_domain "
 				      "%s): give the domains with --domain%s", dom, "");
 			else
-				dkim_add_signer(out, dom, strlen(dom), sel, strlen(sel), key,
+				mw_dkim_add_signer(out, dom, strlen(dom), sel, strlen(sel), key,
 					   strlen(key), "exim -bP transports");
 		}
 		dom = sel = key = NULL;
@@ -243,7 +243,7 @@ void dkim_read_exim_text(const char *text, size_t len, struct dkim_signers *out,
 	mw_kv_free(&kv);
 }
 
-void dkim_read_exim(struct dkim_signers *out, struct mw_strlist *notes)
+void mw_dkim_read_exim(struct dkim_signers *out, struct mw_strlist *notes)
 {
 	static const char *const args[] = { "-bP", "transports", NULL };
 	char path[MW_MAX_PATH], err[300];
@@ -253,7 +253,7 @@ void dkim_read_exim(struct dkim_signers *out, struct mw_strlist *notes)
 	if (!prog)
 		return;
 	if (mw_exim(prog, args, 0, &b, err, sizeof(err)) == MW_OK)
-		dkim_read_exim_text(b.data ? b.data : "", b.len, out, notes);
+		mw_dkim_read_exim_text(b.data ? b.data : "", b.len, out, notes);
 	else
 		notef(notes, "%.200s -bP transports failed: Exim's DKIM keys not checked%s",
 		      prog, "");
@@ -351,7 +351,7 @@ static void key_record(EVP_PKEY *priv, char *dst, size_t len)
 			 (const char *)b64);
 }
 
-enum dkim_cmp dkim_compare(const char *keyfile, const struct dkim_key *dns,
+enum dkim_cmp mw_dkim_compare(const char *keyfile, const struct dkim_key *dns,
 			   char fp_disk[DKIM_FP_LEN], char fp_dns[DKIM_FP_LEN],
 			   char *record, size_t reclen, char *why, size_t whylen)
 {
@@ -367,7 +367,7 @@ enum dkim_cmp dkim_compare(const char *keyfile, const struct dkim_key *dns,
 	if (pub)
 		fingerprint(pub, fp_dns);
 	mw_buf_init(&b, DKIM_MAX_KEYFILE);
-	e = dkim_read_abs(keyfile, &b, DKIM_MAX_KEYFILE);
+	e = mw_dkim_read_abs(keyfile, &b, DKIM_MAX_KEYFILE);
 	if (e == MW_OK && b.len && (bio = BIO_new_mem_buf(b.data, (int)b.len))) {
 		priv = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
 		BIO_free(bio);

@@ -35,11 +35,11 @@ struct dkim_signers {
 
 /* Read path (absolute, no link followed anywhere) into out, capped:
  * MW_ERR_TOOBIG past cap. */
-enum mw_err dkim_read_abs(const char *path, struct mw_buf *out, size_t cap);
+enum mw_err mw_dkim_read_abs(const char *path, struct mw_buf *out, size_t cap);
 
 /* Add one signer (lengths given; empty parts or overlong ones are not
  * added; past DKIM_MAX_SIGNERS it is counted in dropped). */
-void dkim_add_signer(struct dkim_signers *out, const char *domain, size_t dl,
+void mw_dkim_add_signer(struct dkim_signers *out, const char *domain, size_t dl,
 		     const char *sel, size_t sl, const char *key, size_t kl,
 		     const char *source);
 
@@ -50,7 +50,7 @@ void dkim_add_signer(struct dkim_signers *out, const char *domain, size_t dl,
  * are written as a note; so are unreadable files. A missing conf adds
  * nothing and no note unless must_exist.
  */
-void dkim_read_opendkim(const char *conf, int must_exist, struct dkim_signers *out,
+void mw_dkim_read_opendkim(const char *conf, int must_exist, struct dkim_signers *out,
 			struct mw_strlist *notes);
 
 /*
@@ -58,11 +58,11 @@ void dkim_read_opendkim(const char *conf, int must_exist, struct dkim_signers *o
  * dkim_selector and dkim_private_key of one transport, when none of them
  * is an expansion (those are only known per message: a note).
  */
-void dkim_read_exim_text(const char *text, size_t len, struct dkim_signers *out,
+void mw_dkim_read_exim_text(const char *text, size_t len, struct dkim_signers *out,
 			 struct mw_strlist *notes);
 
 /* Run exim -bP transports when Exim is installed and read it as above. */
-void dkim_read_exim(struct dkim_signers *out, struct mw_strlist *notes);
+void mw_dkim_read_exim(struct dkim_signers *out, struct mw_strlist *notes);
 
 enum dkim_cmp {
 	DKIM_MATCH = 0,
@@ -78,7 +78,7 @@ enum dkim_cmp {
  * on disk ("v=DKIM1; k=rsa; p=..."; "" when unknown); why one line for a
  * person when the result is not DKIM_MATCH.
  */
-enum dkim_cmp dkim_compare(const char *keyfile, const struct dkim_key *dns,
+enum dkim_cmp mw_dkim_compare(const char *keyfile, const struct dkim_key *dns,
 			   char fp_disk[DKIM_FP_LEN], char fp_dns[DKIM_FP_LEN],
 			   char *record, size_t reclen, char *why, size_t whylen);
 

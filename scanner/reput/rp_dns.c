@@ -38,7 +38,7 @@ struct pending {
 	size_t left;
 };
 
-int rp_dns_is_void(enum mw_dns_status st)
+int mw_rp_dns_is_void(enum mw_dns_status st)
 {
 	return st == MW_DNS_NXDOMAIN || st == MW_DNS_NODATA;
 }
@@ -194,7 +194,7 @@ static void answer_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 
 static int lib_ready;
 
-struct rp_dns *rp_dns_new(const char *server, unsigned timeout_ms,
+struct rp_dns *mw_rp_dns_new(const char *server, unsigned timeout_ms,
 			  unsigned tries, char *err, size_t errlen)
 {
 	struct ares_addr_port_node *sv = NULL, *s;
@@ -256,7 +256,7 @@ struct rp_dns *rp_dns_new(const char *server, unsigned timeout_ms,
 	return d;
 }
 
-const char *rp_dns_servers(const struct rp_dns *d)
+const char *mw_rp_dns_servers(const struct rp_dns *d)
 {
 	return d->servers;
 }
@@ -264,7 +264,7 @@ const char *rp_dns_servers(const struct rp_dns *d)
 static const int qtype[] = { [RP_TXT] = T_TXT, [RP_A] = T_A, [RP_AAAA] = T_AAAA,
 			     [RP_MX] = T_MX, [RP_PTR] = T_PTR };
 
-const struct rp_answer *rp_dns_get(struct rp_dns *d, const char *name,
+const struct rp_answer *mw_rp_dns_get(struct rp_dns *d, const char *name,
 				   enum rp_rrtype type)
 {
 	struct pending p;
@@ -299,14 +299,14 @@ const struct rp_answer *rp_dns_get(struct rp_dns *d, const char *name,
 	return &e->a;
 }
 
-size_t rp_dns_sent(const struct rp_dns *d, int *capped)
+size_t mw_rp_dns_sent(const struct rp_dns *d, int *capped)
 {
 	if (capped)
 		*capped = d->capped;
 	return d->sent;
 }
 
-void rp_dns_free(struct rp_dns *d)
+void mw_rp_dns_free(struct rp_dns *d)
 {
 	struct entry *e, *n;
 	size_t i;

@@ -33,26 +33,26 @@ struct rp_dns;
  * A resolver: server in c-ares form ("127.0.0.1:53", NULL = resolv.conf),
  * timeout_ms per try, tries. NULL with a reason in err on failure.
  */
-struct rp_dns *rp_dns_new(const char *server, unsigned timeout_ms,
+struct rp_dns *mw_rp_dns_new(const char *server, unsigned timeout_ms,
 			  unsigned tries, char *err, size_t errlen);
-void rp_dns_free(struct rp_dns *d);
+void mw_rp_dns_free(struct rp_dns *d);
 
 /*
  * The answer to name/type, from the cache or asked now (waits at most
  * timeout_ms * tries). Never NULL: past RP_DNS_MAX_QUERIES or out of memory
  * the status is MW_DNS_OTHER. The answer lives as long as d.
  */
-const struct rp_answer *rp_dns_get(struct rp_dns *d, const char *name,
+const struct rp_answer *mw_rp_dns_get(struct rp_dns *d, const char *name,
 				   enum rp_rrtype type);
 
 /* Questions sent so far, and whether the query cap was reached. */
-size_t rp_dns_sent(const struct rp_dns *d, int *capped);
+size_t mw_rp_dns_sent(const struct rp_dns *d, int *capped);
 
 /* 1 when st means "the name or the record does not exist" (a void
  * lookup in RFC 7208's sense), as opposed to a failure to learn. */
-int rp_dns_is_void(enum mw_dns_status st);
+int mw_rp_dns_is_void(enum mw_dns_status st);
 
 /* The servers in use, for the data section. */
-const char *rp_dns_servers(const struct rp_dns *d);
+const char *mw_rp_dns_servers(const struct rp_dns *d);
 
 #endif

@@ -89,7 +89,7 @@ static void postfix_line(struct rp_log_senders *s, const struct ml_line *l)
 	struct ml_pf_event ev;
 	char *q;
 
-	if (ml_parse_postfix(l->ident, l->msg, &ev) != 0 || !(q = qid_slot(s, ev.qid)))
+	if (mw_ml_parse_postfix(l->ident, l->msg, &ev) != 0 || !(q = qid_slot(s, ev.qid)))
 		return;
 	switch (ev.kind) {
 	case PF_PICKUP:
@@ -119,23 +119,23 @@ static int is_exim_ident(struct ml_str id)
 	       (id.n == 5 && memcmp(id.p, "exim4", 5) == 0);
 }
 
-void rp_log_senders_line(struct rp_log_senders *s, const struct ml_line *l)
+void mw_rp_log_senders_line(struct rp_log_senders *s, const struct ml_line *l)
 {
 	struct ml_ex_event ev;
 	int with_time;
 
-	if (ml_is_postfix_ident(l->ident)) {
+	if (mw_ml_is_postfix_ident(l->ident)) {
 		postfix_line(s, l);
 		return;
 	}
 	/* Exim: its own main log (passed whole, no ident) or through syslog */
-	if (l->ident.n == 0 && ml_looks_exim(l->msg.p, l->msg.n))
+	if (l->ident.n == 0 && mw_ml_looks_exim(l->msg.p, l->msg.n))
 		with_time = 1;
 	else if (is_exim_ident(l->ident))
 		with_time = 0;
 	else
 		return;
-	if (ml_parse_exim(l->msg.p, l->msg.n, with_time, &ev) != 0 || ev.kind != EX_ARRIVAL)
+	if (mw_ml_parse_exim(l->msg.p, l->msg.n, with_time, &ev) != 0 || ev.kind != EX_ARRIVAL)
 		return;
 	if (ev.auth.n || (ev.proto.n >= 5 && memcmp(ev.proto.p, "local", 5) == 0))
 		count(s, ev.addr);
@@ -151,7 +151,7 @@ static int by_count(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-size_t rp_log_senders_top(const struct rp_log_senders *s,
+size_t mw_rp_log_senders_top(const struct rp_log_senders *s,
 			  const struct rp_log_domain **out, size_t n)
 {
 	const struct rp_log_domain **all;

@@ -5,7 +5,7 @@
  * authenticated smtpd session, Exim arrivals with A= or P=local — counted
  * per domain. Mail that only passed through (a stranger's gmail.com
  * sender forwarded on) is not counted: its SPF is not this host's to fix.
- * Lines come from the logs check's readers (ml_logs_feed); memory is
+ * Lines come from the logs check's readers (mw_ml_logs_feed); memory is
  * fixed whatever the size of the logs.
  */
 #ifndef MW_REPUT_LOGS_H
@@ -39,13 +39,13 @@ struct rp_log_senders {
 };
 
 /* Count one log line (an ml_line_fn body; s must start zeroed). */
-void rp_log_senders_line(struct rp_log_senders *s, const struct ml_line *l);
+void mw_rp_log_senders_line(struct rp_log_senders *s, const struct ml_line *l);
 
 /*
  * The top n domains by messages (ties by name) into out[0..], which has
  * room for n pointers into s. Returns how many were written.
  */
-size_t rp_log_senders_top(const struct rp_log_senders *s,
+size_t mw_rp_log_senders_top(const struct rp_log_senders *s,
 			  const struct rp_log_domain **out, size_t n);
 
 #endif

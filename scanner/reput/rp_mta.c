@@ -12,7 +12,7 @@
 #include "scanner/reput/rp_run.h"
 #include "sysconf/mta.h"
 
-int rp_names_add(struct rp_names *s, const char *name, size_t len,
+int mw_rp_names_add(struct rp_names *s, const char *name, size_t len,
 		 const char *source)
 {
 	size_t max = s->max ? s->max : MW_REPUT_MAX_DOMAINS, i;
@@ -74,7 +74,7 @@ static int private_name(const char *name, size_t n)
 	return 0;
 }
 
-void rp_names_add_found(struct rp_names *s, const char *v, size_t n, const char *src,
+void mw_rp_names_add_found(struct rp_names *s, const char *v, size_t n, const char *src,
 			struct mw_strlist *notes)
 {
 	char msg[400];
@@ -85,7 +85,7 @@ void rp_names_add_found(struct rp_names *s, const char *v, size_t n, const char 
 		(void)mw_strlist_add(notes, msg);
 		return;
 	}
-	(void)rp_names_add(s, v, n, src);
+	(void)mw_rp_names_add(s, v, n, src);
 }
 
 /* Every word of a Postfix list value; tables and files are named in a
@@ -108,7 +108,7 @@ static void add_list(struct rp_names *s, const char *v, const char *param,
 				 "not checked; give them with --domain", param, (int)(n > 120 ? 120 : n), v);
 			(void)mw_strlist_add(notes, msg);
 		} else {
-			rp_names_add_found(s, v, n, src, notes);
+			mw_rp_names_add_found(s, v, n, src, notes);
 		}
 		v += n;
 	}
@@ -136,7 +136,7 @@ static void postfix(const char *dir, struct rp_names *domains, struct rp_names *
 			if ((v = mw_kv_get(&kv, params[i])))
 				add_list(domains, v, params[i], notes);
 		if ((v = mw_kv_get(&kv, "smtp_helo_name")) && *v)
-			rp_names_add_found(helo, v, strlen(v), "postfix smtp_helo_name", notes);
+			mw_rp_names_add_found(helo, v, strlen(v), "postfix smtp_helo_name", notes);
 	}
 	mw_kv_free(&kv);
 }
@@ -156,17 +156,17 @@ static void exim(struct rp_names *domains, struct rp_names *helo,
 		(void)mw_strlist_add(notes, err);
 	} else {
 		if ((v = mw_kv_get(&kv, "qualify_domain")) && *v)
-			rp_names_add_found(domains, v, strlen(v), "exim qualify_domain", notes);
+			mw_rp_names_add_found(domains, v, strlen(v), "exim qualify_domain", notes);
 		if ((v = mw_kv_get(&kv, "primary_hostname")) && *v) {
-			rp_names_add_found(domains, v, strlen(v), "exim primary_hostname", notes);
+			mw_rp_names_add_found(domains, v, strlen(v), "exim primary_hostname", notes);
 			/* helo_data defaults to $primary_hostname */
-			rp_names_add_found(helo, v, strlen(v), "exim helo_data (default)", notes);
+			mw_rp_names_add_found(helo, v, strlen(v), "exim helo_data (default)", notes);
 		}
 	}
 	mw_kv_free(&kv);
 }
 
-void rp_mta_discover(const char *postfix_dir, struct rp_names *domains,
+void mw_rp_mta_discover(const char *postfix_dir, struct rp_names *domains,
 		     struct rp_names *helo, struct mw_strlist *notes)
 {
 	postfix(postfix_dir, domains, helo, notes);

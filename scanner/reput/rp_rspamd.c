@@ -216,7 +216,7 @@ static int object_body(struct ucl_in *in, int parent, char close, int depth)
 	}
 }
 
-int rp_ucl_parse(const char *text, size_t len, struct rp_ucl *u, char *err,
+int mw_rp_ucl_parse(const char *text, size_t len, struct rp_ucl *u, char *err,
 		 size_t errlen)
 {
 	struct ucl_in in = { text, text + len, u, err, errlen };
@@ -226,7 +226,7 @@ int rp_ucl_parse(const char *text, size_t len, struct rp_ucl *u, char *err,
 	return object_body(&in, -1, '\0', 0);
 }
 
-int rp_ucl_get(const struct rp_ucl *u, int parent, const char *key)
+int mw_rp_ucl_get(const struct rp_ucl *u, int parent, const char *key)
 {
 	size_t i;
 	int found = -1;
@@ -240,7 +240,7 @@ int rp_ucl_get(const struct rp_ucl *u, int parent, const char *key)
 /* The string value of key in parent, or NULL. */
 static const char *str(const struct rp_ucl *u, int parent, const char *key)
 {
-	int i = rp_ucl_get(u, parent, key);
+	int i = mw_rp_ucl_get(u, parent, key);
 
 	return i >= 0 && u->n[i].kind == RP_UCL_STRING ? u->n[i].value : NULL;
 }
@@ -279,14 +279,14 @@ static void table_signer(const char *domain, const char *sel, const char *path,
 
 	if (!sel || !path || expand(path, domain, sel, key, sizeof(key)))
 		return;
-	dkim_add_signer(out, domain, strlen(domain), sel, strlen(sel), key, strlen(key), src);
+	mw_dkim_add_signer(out, domain, strlen(domain), sel, strlen(sel), key, strlen(key), src);
 }
 
 /* The signers of domain { NAME { selector; path; selectors [ ... ] } }. */
 static void domain_table(const struct rp_ucl *u, const struct rp_rspamd_global *g,
 			 const char *src, struct dkim_signers *out)
 {
-	int tab = rp_ucl_get(u, -1, "domain");
+	int tab = mw_rp_ucl_get(u, -1, "domain");
 	size_t i, k;
 
 	if (tab < 0 || u->n[tab].kind != RP_UCL_OBJECT)
@@ -297,7 +297,7 @@ static void domain_table(const struct rp_ucl *u, const struct rp_rspamd_global *
 
 		if (d->parent != tab || d->kind != RP_UCL_OBJECT)
 			continue;
-		sels = rp_ucl_get(u, (int)i, "selectors");
+		sels = mw_rp_ucl_get(u, (int)i, "selectors");
 		if (sels < 0) {
 			const char *sel = str(u, (int)i, "selector");
 
@@ -313,7 +313,7 @@ static void domain_table(const struct rp_ucl *u, const struct rp_rspamd_global *
 	}
 }
 
-void rp_rspamd_read(const char *dir, int must_exist, struct dkim_signers *out,
+void mw_rp_rspamd_read(const char *dir, int must_exist, struct dkim_signers *out,
 		    struct rp_rspamd_global *g, struct mw_strlist *notes)
 {
 	static const char *const sub[] = { "modules.d", "local.d", "override.d" };
@@ -334,7 +334,7 @@ void rp_rspamd_read(const char *dir, int must_exist, struct dkim_signers *out,
 		if (!u || (lstat(path, &st) != 0 && errno == ENOENT))
 			continue;
 		mw_buf_init(&b, MW_MAX_TEXT_FILE);
-		e = dkim_read_abs(path, &b, MW_MAX_TEXT_FILE);
+		e = mw_dkim_read_abs(path, &b, MW_MAX_TEXT_FILE);
 		if (e != MW_OK) {
 			snprintf(msg, sizeof(msg), "rspamd %s cannot be read (%s)", path,
 				 mw_strerror(e));
@@ -343,7 +343,7 @@ void rp_rspamd_read(const char *dir, int must_exist, struct dkim_signers *out,
 			continue;
 		}
 		read++;
-		if (rp_ucl_parse(b.data ? b.data : "", b.len, u, err, sizeof(err)) != 0) {
+		if (mw_rp_ucl_parse(b.data ? b.data : "", b.len, u, err, sizeof(err)) != 0) {
 			snprintf(msg, sizeof(msg), "rspamd %s: %s: its DKIM keys are not "
 				 "checked", path, err);
 			(void)mw_strlist_add(notes, msg);
@@ -360,7 +360,7 @@ void rp_rspamd_read(const char *dir, int must_exist, struct dkim_signers *out,
 			snprintf(g->selector, sizeof(g->selector), "%s", v);
 		if ((v = str(u, -1, "path")) && strlen(v) < sizeof(g->path))
 			snprintf(g->path, sizeof(g->path), "%s", v);
-		if (rp_ucl_get(u, -1, "domain") >= 0) {
+		if (mw_rp_ucl_get(u, -1, "domain") >= 0) {
 			table.n = 0;	/* the last domain table is the one used */
 			domain_table(u, g, path, &table);
 		}
@@ -376,13 +376,13 @@ void rp_rspamd_read(const char *dir, int must_exist, struct dkim_signers *out,
 	for (i = 0; i < table.n; i++) {
 		const struct dkim_signer *s = &table.v[i];
 
-		dkim_add_signer(out, s->domain, strlen(s->domain), s->selector,
+		mw_dkim_add_signer(out, s->domain, strlen(s->domain), s->selector,
 				strlen(s->selector), s->keyfile, strlen(s->keyfile), s->source);
 	}
 	out->dropped += table.dropped;
 }
 
-int rp_rspamd_global_signer(const struct rp_rspamd_global *g, const char *domain,
+int mw_rp_rspamd_global_signer(const struct rp_rspamd_global *g, const char *domain,
 			    struct dkim_signers *out)
 {
 	char key[512];
@@ -393,7 +393,7 @@ int rp_rspamd_global_signer(const struct rp_rspamd_global *g, const char *domain
 	    expand(g->path, domain, g->selector, key, sizeof(key)) ||
 	    lstat(key, &st) != 0 || !S_ISREG(st.st_mode))
 		return 0;
-	dkim_add_signer(out, domain, strlen(domain), g->selector, strlen(g->selector), key,
+	mw_dkim_add_signer(out, domain, strlen(domain), g->selector, strlen(g->selector), key,
 			strlen(key), "rspamd global selector/path");
 	return out->n > n;
 }

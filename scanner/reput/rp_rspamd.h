@@ -41,12 +41,12 @@ struct rp_ucl {
  * in err (limits, unbalanced brackets, an unterminated string); what was
  * read up to the error stays in u.
  */
-int rp_ucl_parse(const char *text, size_t len, struct rp_ucl *u, char *err,
+int mw_rp_ucl_parse(const char *text, size_t len, struct rp_ucl *u, char *err,
 		 size_t errlen);
 
 /* The first child of parent (-1 = top level) named key, or -1. Later
  * keys of the same name win in rspamd: so does the last one here. */
-int rp_ucl_get(const struct rp_ucl *u, int parent, const char *key);
+int mw_rp_ucl_get(const struct rp_ucl *u, int parent, const char *key);
 
 /* rspamd's global signing settings, for domains the table does not name. */
 struct rp_rspamd_global {
@@ -61,7 +61,7 @@ struct rp_rspamd_global {
  * global selector/path go into g. Unreadable or malformed files are
  * notes; a missing dir adds nothing and no note unless must_exist.
  */
-void rp_rspamd_read(const char *dir, int must_exist, struct dkim_signers *out,
+void mw_rp_rspamd_read(const char *dir, int must_exist, struct dkim_signers *out,
 		    struct rp_rspamd_global *g, struct mw_strlist *notes);
 
 /*
@@ -69,7 +69,7 @@ void rp_rspamd_read(const char *dir, int must_exist, struct dkim_signers *out,
  * and $selector replaced) is added to out when its key file is a regular
  * file, as rspamd then signs with it. Returns 1 when added.
  */
-int rp_rspamd_global_signer(const struct rp_rspamd_global *g, const char *domain,
+int mw_rp_rspamd_global_signer(const struct rp_rspamd_global *g, const char *domain,
 			    struct dkim_signers *out);
 
 #endif

@@ -31,12 +31,12 @@ struct rp_names {
  * when it is not a usable name (a table, an expansion, no dot, bad
  * characters), 1 when the set is full (counted in dropped).
  */
-int rp_names_add(struct rp_names *s, const char *name, size_t len,
+int mw_rp_names_add(struct rp_names *s, const char *name, size_t len,
 		 const char *source);
 
-/* rp_names_add for a discovered name, unless it is a private one
+/* mw_rp_names_add for a discovered name, unless it is a private one
  * (localhost, .local, ...): that is said in notes instead. */
-void rp_names_add_found(struct rp_names *s, const char *v, size_t n, const char *src,
+void mw_rp_names_add_found(struct rp_names *s, const char *v, size_t n, const char *src,
 			struct mw_strlist *notes);
 
 /*
@@ -46,7 +46,7 @@ void rp_names_add_found(struct rp_names *s, const char *v, size_t n, const char 
  * Exim (exim -bP primary_hostname qualify_domain). What cannot be used
  * (tables, expansions, failing programs) is said in notes.
  */
-void rp_mta_discover(const char *postfix_dir, struct rp_names *domains,
+void mw_rp_mta_discover(const char *postfix_dir, struct rp_names *domains,
 		     struct rp_names *helo, struct mw_strlist *notes);
 
 struct rp_run {
@@ -62,8 +62,8 @@ struct rp_run {
 };
 
 /* The checks, each adding findings and its part of the data section. */
-void rp_check_domain(struct rp_run *r, const struct rp_name *d);
-void rp_check_ptr(struct rp_run *r, const struct mw_dnsbl_addr *a);
-void rp_check_helo(struct rp_run *r, const struct rp_name *h);
+void mw_rp_check_domain(struct rp_run *r, const struct rp_name *d);
+void mw_rp_check_ptr(struct rp_run *r, const struct mw_dnsbl_addr *a);
+void mw_rp_check_helo(struct rp_run *r, const struct rp_name *h);
 
 #endif

@@ -15,12 +15,12 @@
 
 #define SPF_NAME_MAX	254	/* a domain name in text form, with NUL */
 
-int spf_is_record(const char *txt)
+int mw_spf_is_record(const char *txt)
 {
 	return strncasecmp(txt, "v=spf1", 6) == 0 && (txt[6] == ' ' || txt[6] == '\0');
 }
 
-int spf_kind_queries(enum spf_kind k)
+int mw_spf_kind_queries(enum spf_kind k)
 {
 	return k == SPF_INCLUDE || k == SPF_A || k == SPF_MX || k == SPF_PTR ||
 	       k == SPF_EXISTS || k == SPF_REDIRECT;
@@ -275,13 +275,13 @@ static int valid_macro_string(const char *s, size_t n)
 	return 1;
 }
 
-int spf_parse(const char *txt, struct spf_record *rec, char *err, size_t errlen)
+int mw_spf_parse(const char *txt, struct spf_record *rec, char *err, size_t errlen)
 {
 	const char *p;
 
 	rec->n = 0;
 	rec->redirect = rec->exp = -1;
-	if (!spf_is_record(txt)) {
+	if (!mw_spf_is_record(txt)) {
 		snprintf(err, errlen, "not an SPF record (must start with v=spf1)");
 		return -1;
 	}
@@ -433,7 +433,7 @@ static int macro_transform(const char *v, const char *delims, size_t ndelims,
 	return 0;
 }
 
-int spf_expand(const char *spec, size_t len, const struct mw_ip *ip,
+int mw_spf_expand(const char *spec, size_t len, const struct mw_ip *ip,
 	       const char *sender, const char *domain, const char *helo,
 	       char *dst, size_t dstlen)
 {
@@ -497,7 +497,7 @@ int spf_expand(const char *spec, size_t len, const struct mw_ip *ip,
 
 /* ----------------------------------------------------------- check_host */
 
-const char *spf_result_name(enum spf_result r)
+const char *mw_spf_result_name(enum spf_result r)
 {
 	static const char *const names[] = { "none", "neutral", "pass", "fail",
 		"softfail", "temperror", "permerror" };
@@ -505,20 +505,20 @@ const char *spf_result_name(enum spf_result r)
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
 }
 
-int spf_fetch(struct rp_dns *dns, const char *domain, const char **txt,
+int mw_spf_fetch(struct rp_dns *dns, const char *domain, const char **txt,
 	      enum mw_dns_status *st)
 {
-	const struct rp_answer *a = rp_dns_get(dns, domain, RP_TXT);
+	const struct rp_answer *a = mw_rp_dns_get(dns, domain, RP_TXT);
 	size_t i, found = 0;
 
 	*st = a->status;
 	*txt = NULL;
-	if (rp_dns_is_void(a->status))
+	if (mw_rp_dns_is_void(a->status))
 		return 1;
 	if (a->status != MW_DNS_ANSWER)
 		return -1;
 	for (i = 0; i < a->n; i++) {
-		if (spf_is_record(a->v[i])) {
+		if (mw_spf_is_record(a->v[i])) {
 			if (!found++)
 				*txt = a->v[i];
 		}
@@ -554,11 +554,11 @@ static int ip_in(const struct mw_ip *ip, const struct mw_ip *net, int bits)
  * 1 yes, 0 no, -1 temporary failure, -2 void. */
 static int addr_match(struct ev *e, const char *name, int bits)
 {
-	const struct rp_answer *a = rp_dns_get(e->dns, name,
+	const struct rp_answer *a = mw_rp_dns_get(e->dns, name,
 					       e->ip->family == AF_INET ? RP_A : RP_AAAA);
 	size_t i;
 
-	if (rp_dns_is_void(a->status))
+	if (mw_rp_dns_is_void(a->status))
 		return -2;
 	if (a->status != MW_DNS_ANSWER)
 		return -1;
@@ -612,12 +612,12 @@ static int match_term(struct ev *e, const char *domain, const struct spf_term *t
 		m = addr_match(e, target, bits);
 		break;
 	case SPF_EXISTS:
-		a = rp_dns_get(e->dns, target, RP_A);
-		m = a->status == MW_DNS_ANSWER ? 1 : rp_dns_is_void(a->status) ? -2 : -1;
+		a = mw_rp_dns_get(e->dns, target, RP_A);
+		m = a->status == MW_DNS_ANSWER ? 1 : mw_rp_dns_is_void(a->status) ? -2 : -1;
 		break;
 	case SPF_MX:
-		a = rp_dns_get(e->dns, target, RP_MX);
-		if (rp_dns_is_void(a->status)) {
+		a = mw_rp_dns_get(e->dns, target, RP_MX);
+		if (mw_rp_dns_is_void(a->status)) {
 			m = -2;
 			break;
 		}
@@ -645,9 +645,9 @@ static int match_term(struct ev *e, const char *domain, const struct spf_term *t
 		if (mw_dnsbl_qname(e->ip, e->ip->family == AF_INET ? "in-addr.arpa" :
 				   "ip6.arpa", rev, sizeof(rev)) != MW_OK)
 			return 0;
-		a = rp_dns_get(e->dns, rev, RP_PTR);
+		a = mw_rp_dns_get(e->dns, rev, RP_PTR);
 		if (a->status != MW_DNS_ANSWER) {
-			m = rp_dns_is_void(a->status) ? -2 : 0;	/* RFC 5.5: no temperror */
+			m = mw_rp_dns_is_void(a->status) ? -2 : 0;	/* RFC 5.5: no temperror */
 			break;
 		}
 		for (i = 0, m = 0; i < a->n && i < SPF_MAX_MXPTR && !m; i++) {
@@ -697,14 +697,14 @@ static enum spf_result check(struct ev *e, const char *domain)
 
 	if (e->depth > SPF_MAX_DEPTH)
 		return fail_with(e, SPF_PERMERROR, domain, "include/redirect nested too deep");
-	rc = spf_fetch(e->dns, domain, &txt, &st);
+	rc = mw_spf_fetch(e->dns, domain, &txt, &st);
 	if (rc < 0)
 		return fail_with(e, SPF_TEMPERROR, domain, mw_dns_status_name(st));
 	if (rc == 1)
 		return fail_with(e, SPF_NONE, domain, "no SPF record");
 	if (rc == 2)
 		return fail_with(e, SPF_PERMERROR, domain, "more than one SPF record");
-	if (spf_parse(txt, &rec, err, sizeof(err)) != 0)
+	if (mw_spf_parse(txt, &rec, err, sizeof(err)) != 0)
 		return fail_with(e, SPF_PERMERROR, domain, err);
 	for (i = 0; i < rec.n; i++) {
 		const struct spf_term *t = &rec.t[i];
@@ -713,10 +713,10 @@ static enum spf_result check(struct ev *e, const char *domain)
 
 		if (t->kind == SPF_REDIRECT || t->kind == SPF_EXP || t->kind == SPF_UNKNOWN_MOD)
 			continue;
-		if (spf_kind_queries(t->kind) && ++e->lookups > SPF_MAX_LOOKUPS)
+		if (mw_spf_kind_queries(t->kind) && ++e->lookups > SPF_MAX_LOOKUPS)
 			return fail_with(e, SPF_PERMERROR, domain,
 					 "more than 10 DNS-querying terms (lookup limit)");
-		if (t->spec ? spf_expand(t->spec, t->spec_len, e->ip, e->sender, domain, NULL,
+		if (t->spec ? mw_spf_expand(t->spec, t->spec_len, e->ip, e->sender, domain, NULL,
 					 target, sizeof(target)) != 0 :
 			      snprintf(target, sizeof(target), "%s", domain) >= (int)sizeof(target))
 			return fail_with(e, SPF_PERMERROR, domain, "a macro does not expand");
@@ -736,7 +736,7 @@ static enum spf_result check(struct ev *e, const char *domain)
 		if (++e->lookups > SPF_MAX_LOOKUPS)
 			return fail_with(e, SPF_PERMERROR, domain,
 					 "more than 10 DNS-querying terms (lookup limit)");
-		if (spf_expand(t->spec, t->spec_len, e->ip, e->sender, domain, NULL,
+		if (mw_spf_expand(t->spec, t->spec_len, e->ip, e->sender, domain, NULL,
 			       target, sizeof(target)) != 0)
 			return fail_with(e, SPF_PERMERROR, domain, "a macro does not expand");
 		e->depth++;
@@ -748,7 +748,7 @@ static enum spf_result check(struct ev *e, const char *domain)
 	return fail_with(e, SPF_NEUTRAL, domain, "no term matched (default neutral)");
 }
 
-void spf_check_host(struct rp_dns *dns, const struct mw_ip *ip,
+void mw_spf_check_host(struct rp_dns *dns, const struct mw_ip *ip,
 		    const char *domain, const char *sender, struct spf_eval *out)
 {
 	struct ev e = { 0 };
@@ -773,15 +773,15 @@ static unsigned count(struct rp_dns *dns, const char *domain, int depth, unsigne
 	size_t i;
 	int has_all = 0;
 
-	if (depth > SPF_MAX_DEPTH || spf_fetch(dns, domain, &txt, &st) != 0 ||
-	    spf_parse(txt, &rec, err, sizeof(err)) != 0)
+	if (depth > SPF_MAX_DEPTH || mw_spf_fetch(dns, domain, &txt, &st) != 0 ||
+	    mw_spf_parse(txt, &rec, err, sizeof(err)) != 0)
 		return total;
 	for (i = 0; i < rec.n; i++)
 		has_all |= rec.t[i].kind == SPF_ALL;
 	for (i = 0; i < rec.n && total < SPF_COUNT_CAP; i++) {
 		const struct spf_term *t = &rec.t[i];
 
-		if (!spf_kind_queries(t->kind) || (t->kind == SPF_REDIRECT && has_all))
+		if (!mw_spf_kind_queries(t->kind) || (t->kind == SPF_REDIRECT && has_all))
 			continue;
 		total++;
 		if ((t->kind == SPF_INCLUDE || t->kind == SPF_REDIRECT) &&
@@ -794,7 +794,7 @@ static unsigned count(struct rp_dns *dns, const char *domain, int depth, unsigne
 	return total < SPF_COUNT_CAP ? total : SPF_COUNT_CAP;
 }
 
-unsigned spf_count_lookups(struct rp_dns *dns, const char *domain)
+unsigned mw_spf_count_lookups(struct rp_dns *dns, const char *domain)
 {
 	return count(dns, domain, 0, 0);
 }

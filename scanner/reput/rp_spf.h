@@ -15,7 +15,7 @@
 #define SPF_MAX_VOID		2
 #define SPF_MAX_MXPTR		10	/* names per mx or ptr */
 #define SPF_MAX_DEPTH		10	/* include/redirect nesting we follow */
-#define SPF_COUNT_CAP		99	/* lookups counted by spf_count_lookups */
+#define SPF_COUNT_CAP		99	/* lookups counted by mw_spf_count_lookups */
 
 enum spf_kind {
 	SPF_ALL = 0, SPF_INCLUDE, SPF_A, SPF_MX, SPF_PTR, SPF_IP4, SPF_IP6,
@@ -46,13 +46,13 @@ struct spf_record {
  * bad version, unknown mechanism, bad qualifier, bad address or prefix,
  * bad macro, a duplicate redirect/exp, more than SPF_MAX_TERMS terms.
  */
-int spf_parse(const char *txt, struct spf_record *rec, char *err, size_t errlen);
+int mw_spf_parse(const char *txt, struct spf_record *rec, char *err, size_t errlen);
 
 /* 1 when txt is an SPF record at all ("v=spf1" then blank or end). */
-int spf_is_record(const char *txt);
+int mw_spf_is_record(const char *txt);
 
 /* 1 when term k asks DNS (include, a, mx, ptr, exists, redirect). */
-int spf_kind_queries(enum spf_kind k);
+int mw_spf_kind_queries(enum spf_kind k);
 
 /*
  * Expand a domain-spec's macros (RFC 7208 7) for ip, the sender
@@ -60,7 +60,7 @@ int spf_kind_queries(enum spf_kind k);
  * the spec is malformed or the result does not fit. The result is cut
  * from the left to 253 bytes as the RFC says.
  */
-int spf_expand(const char *spec, size_t len, const struct mw_ip *ip,
+int mw_spf_expand(const char *spec, size_t len, const struct mw_ip *ip,
 	       const char *sender, const char *domain, const char *helo,
 	       char *dst, size_t dstlen);
 
@@ -69,7 +69,7 @@ enum spf_result {
 	SPF_TEMPERROR, SPF_PERMERROR
 };
 
-const char *spf_result_name(enum spf_result r);
+const char *mw_spf_result_name(enum spf_result r);
 
 struct rp_dns;
 
@@ -83,7 +83,7 @@ struct spf_eval {
  * check_host(ip, domain, sender) with the RFC's limits. sender is the
  * envelope sender ("postmaster@domain" when unknown).
  */
-void spf_check_host(struct rp_dns *dns, const struct mw_ip *ip,
+void mw_spf_check_host(struct rp_dns *dns, const struct mw_ip *ip,
 		    const char *domain, const char *sender, struct spf_eval *out);
 
 /*
@@ -92,12 +92,12 @@ void spf_check_host(struct rp_dns *dns, const struct mw_ip *ip,
  * per path, at most SPF_MAX_DEPTH deep), capped at SPF_COUNT_CAP. The
  * figure receivers hold against the limit of 10.
  */
-unsigned spf_count_lookups(struct rp_dns *dns, const char *domain);
+unsigned mw_spf_count_lookups(struct rp_dns *dns, const char *domain);
 
 /* The single SPF record of domain: 0 and the record's text in *txt (lives
  * as long as dns); 1 when there is none; 2 when there are several; -1 on
  * a DNS failure (temperror), st says which. */
-int spf_fetch(struct rp_dns *dns, const char *domain, const char **txt,
+int mw_spf_fetch(struct rp_dns *dns, const char *domain, const char **txt,
 	      enum mw_dns_status *st);
 
 #endif

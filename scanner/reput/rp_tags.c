@@ -14,7 +14,7 @@ static int fws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-int rp_tags_parse(const char *text, struct rp_tag *tags, char *err, size_t errlen)
+int mw_rp_tags_parse(const char *text, struct rp_tag *tags, char *err, size_t errlen)
 {
 	const char *p = text;
 	int n = 0, k;
@@ -80,7 +80,7 @@ int rp_tags_parse(const char *text, struct rp_tag *tags, char *err, size_t errle
 	}
 }
 
-const struct rp_tag *rp_tag_get(const struct rp_tag *tags, int n, const char *name)
+const struct rp_tag *mw_rp_tag_get(const struct rp_tag *tags, int n, const char *name)
 {
 	size_t nl = strlen(name);
 	int i;
@@ -133,7 +133,7 @@ static int bad(char *err, size_t errlen, const struct rp_tag *t, const char *why
 	return -1;
 }
 
-int dmarc_parse(const char *text, struct dmarc_record *rec, char *err, size_t errlen)
+int mw_dmarc_parse(const char *text, struct dmarc_record *rec, char *err, size_t errlen)
 {
 	struct rp_tag tags[RP_MAX_TAGS];
 	const struct rp_tag *t;
@@ -142,7 +142,7 @@ int dmarc_parse(const char *text, struct dmarc_record *rec, char *err, size_t er
 	memset(rec, 0, sizeof(*rec));
 	rec->adkim = rec->aspf = 'r';
 	rec->pct = 100;
-	n = rp_tags_parse(text, tags, err, errlen);
+	n = mw_rp_tags_parse(text, tags, err, errlen);
 	if (n < 0)
 		return -1;
 	if (n == 0 || tags[0].name_len != 1 || tags[0].name[0] != 'v' ||
@@ -150,42 +150,42 @@ int dmarc_parse(const char *text, struct dmarc_record *rec, char *err, size_t er
 		snprintf(err, errlen, "does not start with v=DMARC1");
 		return -1;
 	}
-	t = rp_tag_get(tags, n, "p");
+	t = mw_rp_tag_get(tags, n, "p");
 	if (!t) {
 		snprintf(err, errlen, "no p= (policy) tag");
 		return -1;
 	}
 	if (policy(t, rec->p, sizeof(rec->p)) != 0)
 		return bad(err, errlen, t, "policy must be none, quarantine or reject");
-	if ((t = rp_tag_get(tags, n, "sp")) && policy(t, rec->sp, sizeof(rec->sp)) != 0)
+	if ((t = mw_rp_tag_get(tags, n, "sp")) && policy(t, rec->sp, sizeof(rec->sp)) != 0)
 		return bad(err, errlen, t, "policy must be none, quarantine or reject");
-	if ((t = rp_tag_get(tags, n, "adkim"))) {
+	if ((t = mw_rp_tag_get(tags, n, "adkim"))) {
 		if (!value_is(t, "r") && !value_is(t, "s"))
 			return bad(err, errlen, t, "must be r or s");
 		rec->adkim = (char)tolower((unsigned char)t->value[0]);
 	}
-	if ((t = rp_tag_get(tags, n, "aspf"))) {
+	if ((t = mw_rp_tag_get(tags, n, "aspf"))) {
 		if (!value_is(t, "r") && !value_is(t, "s"))
 			return bad(err, errlen, t, "must be r or s");
 		rec->aspf = (char)tolower((unsigned char)t->value[0]);
 	}
-	if ((t = rp_tag_get(tags, n, "pct"))) {
+	if ((t = mw_rp_tag_get(tags, n, "pct"))) {
 		long v = number(t, 100);
 
 		if (v < 0)
 			return bad(err, errlen, t, "must be a number from 0 to 100");
 		rec->pct = (int)v;
 	}
-	if ((t = rp_tag_get(tags, n, "ri")) && number(t, 4294967295L) < 0)
+	if ((t = mw_rp_tag_get(tags, n, "ri")) && number(t, 4294967295L) < 0)
 		return bad(err, errlen, t, "must be a number of seconds");
-	if ((t = rp_tag_get(tags, n, "fo"))) {
+	if ((t = mw_rp_tag_get(tags, n, "fo"))) {
 		size_t i;
 
 		for (i = 0; i < t->value_len; i++)
 			if (!strchr("01ds: \t", t->value[i]))
 				return bad(err, errlen, t, "must be 0, 1, d or s (colon-separated)");
 	}
-	if ((t = rp_tag_get(tags, n, "rua"))) {
+	if ((t = mw_rp_tag_get(tags, n, "rua"))) {
 		if (t->value_len < 7 || strncasecmp(t->value, "mailto:", 7) != 0)
 			return bad(err, errlen, t, "must be mailto: addresses");
 		snprintf(rec->rua, sizeof(rec->rua), "%.*s", (int)t->value_len, t->value);
@@ -193,7 +193,7 @@ int dmarc_parse(const char *text, struct dmarc_record *rec, char *err, size_t er
 	return 0;
 }
 
-int dkim_key_parse(const char *text, struct dkim_key *key, char *err, size_t errlen)
+int mw_dkim_key_parse(const char *text, struct dkim_key *key, char *err, size_t errlen)
 {
 	struct rp_tag tags[RP_MAX_TAGS];
 	const struct rp_tag *t;
@@ -202,20 +202,20 @@ int dkim_key_parse(const char *text, struct dkim_key *key, char *err, size_t err
 
 	memset(key, 0, sizeof(*key));
 	snprintf(key->k, sizeof(key->k), "rsa");
-	n = rp_tags_parse(text, tags, err, errlen);
+	n = mw_rp_tags_parse(text, tags, err, errlen);
 	if (n < 0)
 		return -1;
-	if ((t = rp_tag_get(tags, n, "v")) &&
+	if ((t = mw_rp_tag_get(tags, n, "v")) &&
 	    (t != &tags[0] || t->value_len != 5 || memcmp(t->value, "DKIM1", 5) != 0)) {
 		snprintf(err, errlen, "v= must be DKIM1 and come first");
 		return -1;
 	}
-	if ((t = rp_tag_get(tags, n, "k"))) {
+	if ((t = mw_rp_tag_get(tags, n, "k"))) {
 		if (t->value_len == 0 || t->value_len >= sizeof(key->k))
 			return bad(err, errlen, t, "unknown key type");
 		snprintf(key->k, sizeof(key->k), "%.*s", (int)t->value_len, t->value);
 	}
-	t = rp_tag_get(tags, n, "p");
+	t = mw_rp_tag_get(tags, n, "p");
 	if (!t) {
 		snprintf(err, errlen, "no p= (public key) tag");
 		return -1;

@@ -21,10 +21,10 @@ struct rp_tag {
  * number of tags, or -1 with a reason in err: empty or malformed name, a
  * tag without '=', a name given twice, more than RP_MAX_TAGS.
  */
-int rp_tags_parse(const char *text, struct rp_tag *tags, char *err, size_t errlen);
+int mw_rp_tags_parse(const char *text, struct rp_tag *tags, char *err, size_t errlen);
 
 /* The tag called name (case-sensitive, as the RFCs say), or NULL. */
-const struct rp_tag *rp_tag_get(const struct rp_tag *tags, int n, const char *name);
+const struct rp_tag *mw_rp_tag_get(const struct rp_tag *tags, int n, const char *name);
 
 struct dmarc_record {
 	char p[12], sp[12];	/* none, quarantine, reject; sp "" = as p */
@@ -38,7 +38,7 @@ struct dmarc_record {
  * aspf/pct/fo/ri checked when present, unknown tags ignored. 0 with rec
  * filled; -1 with a reason in err.
  */
-int dmarc_parse(const char *text, struct dmarc_record *rec, char *err, size_t errlen);
+int mw_dmarc_parse(const char *text, struct dmarc_record *rec, char *err, size_t errlen);
 
 struct dkim_key {
 	char k[16];		/* key type: "rsa" (default), "ed25519" */
@@ -51,6 +51,6 @@ struct dkim_key {
  * when present must come first, p= is required (empty means revoked).
  * 0 with key filled (p points into text); -1 with a reason in err.
  */
-int dkim_key_parse(const char *text, struct dkim_key *key, char *err, size_t errlen);
+int mw_dkim_key_parse(const char *text, struct dkim_key *key, char *err, size_t errlen);
 
 #endif

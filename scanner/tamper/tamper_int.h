@@ -53,7 +53,7 @@ struct tamper_entry {
 };
 
 /* The first entry that matches it, or NULL. Thread-safe. */
-const struct tamper_entry *tamper_decide(const struct mw_tamper_table *t,
+const struct tamper_entry *mw_tamper_decide(const struct mw_tamper_table *t,
 					 const struct tamper_item *it);
 
 /* Called for every item of a file with the entry that decided it (NULL:
@@ -66,7 +66,7 @@ typedef int (*tamper_item_fn)(void *ud, const struct tamper_item *it,
  * findings). Returns the parser's problem count; *first_problem and *what
  * (may be NULL) the first one.
  */
-unsigned long tamper_items(const struct mw_tamper_env *env, enum mw_tamper_kind k,
+unsigned long mw_tamper_items(const struct mw_tamper_env *env, enum mw_tamper_kind k,
 			   const char *path, const char *buf, size_t len,
 			   tamper_item_fn fn, void *ud, unsigned long *first_problem,
 			   const char **what);

@@ -230,7 +230,7 @@ static void emit_item(struct items_run *r, enum tamper_item_type type,
 		it.value = r->target;
 		it.target_in_roots = root_of(r->env, r->target) != NULL;
 	}
-	r->stop = r->fn(r->ud, &it, tamper_decide(r->env->table, &it));
+	r->stop = r->fn(r->ud, &it, mw_tamper_decide(r->env->table, &it));
 }
 
 /* Arguments from..argc joined by blanks into r->value. */
@@ -366,7 +366,7 @@ static int on_cron(void *ud, const struct mw_cron_entry *e)
 	return r->stop;
 }
 
-unsigned long tamper_items(const struct mw_tamper_env *env, enum mw_tamper_kind k,
+unsigned long mw_tamper_items(const struct mw_tamper_env *env, enum mw_tamper_kind k,
 			   const char *path, const char *buf, size_t len,
 			   tamper_item_fn fn, void *ud, unsigned long *first_problem,
 			   const char **what)
@@ -605,7 +605,7 @@ size_t mw_tamper_judge(const struct mw_tamper_env *env, enum mw_tamper_kind k,
 	j.out = out;
 	j.max = max;
 	mw_buf_init(&j.tbuf, MW_TAMPER_TARGET_CAP + 1);
-	problems = tamper_items(env, k, path, buf, len, on_judged, &j, &first, &what);
+	problems = mw_tamper_items(env, k, path, buf, len, on_judged, &j, &first, &what);
 	mw_buf_free(&j.tbuf);
 	if (truncated && !problems) {
 		problems = 1;

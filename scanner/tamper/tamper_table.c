@@ -447,7 +447,7 @@ static int where_ok(enum tamper_where w, const struct tamper_item *it)
 	return 0;
 }
 
-const struct tamper_entry *tamper_decide(const struct mw_tamper_table *t,
+const struct tamper_entry *mw_tamper_decide(const struct mw_tamper_table *t,
 					 const struct tamper_item *it)
 {
 	pcre2_match_data *md;
@@ -538,7 +538,7 @@ static int run_sample(const struct mw_tamper_table *t, const struct tamper_entry
 	(void)mw_strlist_add(&roots, dir);
 	if (mw_read_file_at(AT_FDCWD, path, &raw, MW_TAMPER_MAX_FILE, NULL, NULL) == MW_OK &&
 	    substitute(raw.data ? raw.data : "", raw.len, site, &txt) == MW_OK) {
-		tamper_items(&env, k, path, txt.data ? txt.data : "", txt.len,
+		mw_tamper_items(&env, k, path, txt.data ? txt.data : "", txt.len,
 			     on_sample_item, &r, NULL, NULL);
 		rc = r.decided;
 	}

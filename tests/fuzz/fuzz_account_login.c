@@ -25,13 +25,13 @@ static void parse(const struct ml_line *l, const char *p, size_t n, struct acct_
 {
 	struct acct_event ev;
 
-	if (acct_parse_login(l, &ev)) {
+	if (mw_acct_parse_login(l, &ev)) {
 		inside(ev.user, p, n);
 		inside(ev.ip, p, n);
 		if (ev.user.n == 0)
 			abort();
 	}
-	acct_logins_feed(t, l);
+	mw_acct_logins_feed(t, l);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct acct_logins t;
 	json_t *j;
 
-	acct_logins_init(&t, "info@example.org");
+	mw_acct_logins_init(&t, "info@example.org");
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p);
@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!c)
 			abort();
 		memcpy(c, p, n);
-		if (ml_parse_syslog(c, n, &clk, &sl) == 0) {
+		if (mw_ml_parse_syslog(c, n, &clk, &sl) == 0) {
 			l = (struct ml_line){ sl.time, sl.host, sl.ident, sl.msg };
 			parse(&l, c, n, &t);
 		}
@@ -69,9 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(c);
 		p += n + 1;
 	}
-	(void)acct_logins_networks_window(&t);
-	j = acct_logins_json(&t);
+	(void)mw_acct_logins_networks_window(&t);
+	j = mw_acct_logins_json(&t);
 	json_decref(j);
-	acct_logins_free(&t);
+	mw_acct_logins_free(&t);
 	return 0;
 }

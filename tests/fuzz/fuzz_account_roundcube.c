@@ -26,21 +26,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(c, data, size);
 	memset(&ph, 0, sizeof(ph));
-	rc_php_read(&ph, c, size);
+	mw_rc_php_read(&ph, c, size);
 	for (i = 0; i < ph.n; i++) {
-		if (!ph.v[i].known || rc_dsn_parse(ph.v[i].val, &d) != 0)
+		if (!ph.v[i].known || mw_rc_dsn_parse(ph.v[i].val, &d) != 0)
 			continue;
 		if (d.type == RC_DB_SQLITE && d.path[0] != '/')
 			abort();
-		rc_dsn_describe(&d, desc, sizeof(desc));
+		mw_rc_dsn_describe(&d, desc, sizeof(desc));
 	}
-	if (rc_debian_dsn(&ph, &d) == 0)
-		rc_dsn_describe(&d, desc, sizeof(desc));
-	if (rc_session_is_user(c, size, "info@example.org") > 1)
+	if (mw_rc_debian_dsn(&ph, &d) == 0)
+		mw_rc_dsn_describe(&d, desc, sizeof(desc));
+	if (mw_rc_session_is_user(c, size, "info@example.org") > 1)
 		abort();
 	mw_buf_init(&sql, 1u << 16);
 	if (ph.n && ph.v[0].known)
-		(void)rc_manual_sql(RC_DB_MYSQL, ph.v[0].val, "info@example.org", &sql);
+		(void)mw_rc_manual_sql(RC_DB_MYSQL, ph.v[0].val, "info@example.org", &sql);
 	mw_buf_free(&sql);
 	free(c);
 	return 0;

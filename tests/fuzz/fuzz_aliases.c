@@ -12,17 +12,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fwd_doc d;
 
-	fwd_doc_init(&d);
+	mw_fwd_doc_init(&d);
 	switch (size ? data[0] % 4 : 0) {
-	case 0: (void)fwd_parse_aliases(&d, (const char *)data, size); break;
-	case 1: (void)fwd_parse_forward(&d, (const char *)data, size); break;
-	case 2: (void)fwd_parse_virtual(&d, (const char *)data, size); break;
-	default: (void)fwd_parse_regexp_table(&d, (const char *)data, size); break;
+	case 0: (void)mw_fwd_parse_aliases(&d, (const char *)data, size); break;
+	case 1: (void)mw_fwd_parse_forward(&d, (const char *)data, size); break;
+	case 2: (void)mw_fwd_parse_virtual(&d, (const char *)data, size); break;
+	default: (void)mw_fwd_parse_regexp_table(&d, (const char *)data, size); break;
 	}
-	(void)fwd_forward_filter_type((const char *)data, size);
+	(void)mw_fwd_forward_filter_type((const char *)data, size);
 	for (size_t i = 0; i < d.nfacts; i++)
 		if (!d.facts[i].dest || !d.facts[i].text)
 			abort();
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 	return 0;
 }

@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	span[0] = buf;
 	span[1] = buf + size;
 	mw_apache_conf_parse(buf, size, names, &wcb);
-	fw_parse_apache(buf, size, &fw_fuzz_cb);
-	(void)fw_parse_apache_envvars(buf, size, "APACHE_RUN_USER", out, sizeof(out));
+	mw_fw_parse_apache(buf, size, &fw_fuzz_cb);
+	(void)mw_fw_parse_apache_envvars(buf, size, "APACHE_RUN_USER", out, sizeof(out));
 	free(buf);
 	return 0;
 }

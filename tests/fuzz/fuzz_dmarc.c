@@ -23,18 +23,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(txt, data, size);
 	txt[size] = '\0';
-	n = rp_tags_parse(txt, tags, err, sizeof(err));
+	n = mw_rp_tags_parse(txt, tags, err, sizeof(err));
 	if (n > RP_MAX_TAGS)
 		__builtin_trap();
 	for (i = 0; i < n; i++)
 		if (tags[i].name < txt || tags[i].value + tags[i].value_len > txt + strlen(txt) ||
 		    tags[i].name_len == 0)
 			__builtin_trap();
-	if (dmarc_parse(txt, &d, err, sizeof(err)) == 0 &&
+	if (mw_dmarc_parse(txt, &d, err, sizeof(err)) == 0 &&
 	    (d.pct < 0 || d.pct > 100 || (d.adkim != 'r' && d.adkim != 's') ||
 	     !memchr(d.rua, '\0', sizeof(d.rua)) || !d.p[0]))
 		__builtin_trap();
-	if (dkim_key_parse(txt, &k, err, sizeof(err)) == 0 && k.p_len &&
+	if (mw_dkim_key_parse(txt, &k, err, sizeof(err)) == 0 && k.p_len &&
 	    (k.p < txt || k.p + k.p_len > txt + strlen(txt)))
 		__builtin_trap();
 	free(txt);

@@ -44,17 +44,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!l.m[i].sender)
 				abort();
 		}
-		if (qgroups_build(&l, &g) == MW_OK && g.total != l.n)
+		if (mw_qgroups_build(&l, &g) == MW_OK && g.total != l.n)
 			abort();
-		qgroups_free(&g);
+		mw_qgroups_free(&g);
 	}
-	qlist_free(&l);
+	mw_qlist_free(&l);
 	memset(&m, 0, sizeof(m));
 	m.uid = -1;
 	(void)mw_exim_mvh_submitter(text, size, &m);
-	qmsg_clear(&m);
+	mw_qmsg_clear(&m);
 	(void)mw_postcat_submitter(text, size, &m);
-	qmsg_clear(&m);
+	mw_qmsg_clear(&m);
 	free(text);
 	return 0;
 }

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct hd_limit_hit h;
 
-	if (hd_limit_parse((const char *)data, size, &h) != 0)
+	if (mw_hd_limit_parse((const char *)data, size, &h) != 0)
 		return 0;
 	/* a hit names a known kind and a user without a NUL, within bounds */
 	if ((unsigned)h.kind > HD_LIM_LOCAL_RECIPIENTS || memchr(h.user, '\0', sizeof(h.user)) == NULL ||

@@ -44,11 +44,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!l)
 			abort();
 		memcpy(l, p, n);
-		if (ml_parse_exim(l, n, 1, &ev) == 0)
+		if (mw_ml_parse_exim(l, n, 1, &ev) == 0)
 			check(&ev, l, n);
-		if (ml_parse_exim(l, n, 0, &ev) == 0)
+		if (mw_ml_parse_exim(l, n, 0, &ev) == 0)
 			check(&ev, l, n);
-		(void)ml_looks_exim(l, n);
+		(void)mw_ml_looks_exim(l, n);
 		free(l);
 		p += n + 1;
 	}

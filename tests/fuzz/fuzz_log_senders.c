@@ -35,14 +35,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < sizeof(idents) / sizeof(idents[0]); i++) {
 			struct ml_line ln = { 0, { "h", 1 }, idents[i], { l, n } };
 
-			rp_log_senders_line(&s, &ln);
+			mw_rp_log_senders_line(&s, &ln);
 		}
 		free(l);
 		p += n + 1;
 	}
 	if (s.n > RP_LOG_DOMAINS)
 		abort();
-	k = rp_log_senders_top(&s, top, 16);
+	k = mw_rp_log_senders_top(&s, top, 16);
 	for (i = 0; i < k; i++)
 		if (!top[i]->messages || strlen(top[i]->name) >= RP_LOG_DOMAIN_MAX ||
 		    (i && top[i]->messages > top[i - 1]->messages))

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	span[0] = buf;
 	span[1] = buf + size;
 	mw_nginx_conf_parse(buf, size, names, &wcb);
-	fw_parse_nginx(buf, size, &fw_fuzz_cb);
+	mw_fw_parse_nginx(buf, size, &fw_fuzz_cb);
 	free(buf);
 	return 0;
 }

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	while (size) {
 		struct pol_req r;
-		long n = pol_parse(p, size, &r);
+		long n = mw_pol_parse(p, size, &r);
 
 		if (n <= 0)
 			break;

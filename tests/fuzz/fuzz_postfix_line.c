@@ -29,14 +29,14 @@ static void one_line(const char *l, size_t n)
 	struct ml_str ident = { "postfix/smtpd", 13 }, msg = { l, n };
 	char list[96];
 
-	if (ml_parse_syslog(l, n, &clk, &sl) == 0) {
+	if (mw_ml_parse_syslog(l, n, &clk, &sl) == 0) {
 		inside(sl.host, l, n);
 		inside(sl.ident, l, n);
 		inside(sl.msg, l, n);
-		if (ml_is_postfix_ident(sl.ident))
-			(void)ml_parse_postfix(sl.ident, sl.msg, &ev);
+		if (mw_ml_is_postfix_ident(sl.ident))
+			(void)mw_ml_parse_postfix(sl.ident, sl.msg, &ev);
 	}
-	if (ml_parse_postfix(ident, msg, &ev) == 0) {
+	if (mw_ml_parse_postfix(ident, msg, &ev) == 0) {
 		inside(ev.qid, l, n);
 		inside(ev.from, l, n);
 		inside(ev.to, l, n);
@@ -49,11 +49,11 @@ static void one_line(const char *l, size_t n)
 		inside(ev.header_name, l, n);
 		inside(ev.header_value, l, n);
 	}
-	if (ml_parse_php_mail(l, n, &pe) == 0) {
+	if (mw_ml_parse_php_mail(l, n, &pe) == 0) {
 		inside(pe.script, l, n);
 		inside(pe.to, l, n);
 	}
-	if (ml_reply_blocklist(l, n, list, sizeof(list)) && strlen(list) >= sizeof(list))
+	if (mw_ml_reply_blocklist(l, n, list, sizeof(list)) && strlen(list) >= sizeof(list))
 		abort();
 }
 
@@ -69,11 +69,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.report = mw_report_new("logs");
-	a = ml_agg_new(&o);
+	a = mw_ml_agg_new(&o);
 	if (!a || !ctx.report)
 		abort();
 	mw_strlist_add(&web, "www-data");
-	ml_agg_begin_source(a, "fuzz", "file");
+	mw_ml_agg_begin_source(a, "fuzz", "file");
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p);
@@ -84,12 +84,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		memcpy(l, p, n);
 		one_line(l, n);
-		ml_agg_text_line(a, l, n, 0, &clk, ++ln);
+		mw_ml_agg_text_line(a, l, n, 0, &clk, ++ln);
 		free(l);
 		p += n + 1;
 	}
-	(void)ml_agg_report(a, &ctx);
-	ml_agg_free(a);
+	(void)mw_ml_agg_report(a, &ctx);
+	mw_ml_agg_free(a);
 	mw_report_free(ctx.report);
 	mw_strlist_clear(&web);
 	return 0;

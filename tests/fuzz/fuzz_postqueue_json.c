@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p), i;
 		char *line = malloc(n ? n : 1);
-		struct qmsg *m = qlist_push(&l);
+		struct qmsg *m = mw_qlist_push(&l);
 
 		if (!line || !m)
 			abort();
@@ -42,9 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(line);
 		p += n + 1;
 	}
-	if (qgroups_build(&l, &g) == MW_OK && g.total != l.n)
+	if (mw_qgroups_build(&l, &g) == MW_OK && g.total != l.n)
 		abort();
-	qgroups_free(&g);
-	qlist_free(&l);
+	mw_qgroups_free(&g);
+	mw_qlist_free(&l);
 	return 0;
 }

@@ -12,11 +12,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fwd_doc d;
 
-	fwd_doc_init(&d);
-	(void)fwd_parse_procmail(&d, (const char *)data, size);
+	mw_fwd_doc_init(&d);
+	(void)mw_fwd_parse_procmail(&d, (const char *)data, size);
 	for (size_t i = 0; i < d.nfacts; i++)
 		if (!d.facts[i].dest || !d.facts[i].text)
 			abort();
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 	return 0;
 }

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *reply = nl ? nl + 1 : p;
 	size_t rn = size - (size_t)(reply - p);
 
-	if (ml_reply_provider(reply, rn, p, mxn, &h)) {
+	if (mw_ml_reply_provider(reply, rn, p, mxn, &h)) {
 		if (!h.provider || !h.postmaster || !memchr(h.code, '\0', sizeof(h.code)) ||
 		    !memchr(h.status, '\0', sizeof(h.status)) || !memchr(h.ip, '\0', sizeof(h.ip)))
 			__builtin_trap();

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!t)
 		abort();
 	memcpy(t, data, size);
-	(void)rp_ucl_parse(t, size, &u, err, sizeof(err));
+	(void)mw_rp_ucl_parse(t, size, &u, err, sizeof(err));
 	free(t);
 	if (u.count > RP_UCL_MAX_NODES || strlen(err) >= sizeof(err))
 		abort();
@@ -32,6 +32,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strlen(n->key) >= RP_UCL_MAX_KEY || strlen(n->value) >= RP_UCL_MAX_VALUE)
 			abort();
 	}
-	(void)rp_ucl_get(&u, -1, "domain");
+	(void)mw_rp_ucl_get(&u, -1, "domain");
 	return 0;
 }

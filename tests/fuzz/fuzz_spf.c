@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(txt, data, size);
 	txt[size] = '\0';
-	if (spf_parse(txt, &rec, err, sizeof(err)) == 0) {
+	if (mw_spf_parse(txt, &rec, err, sizeof(err)) == 0) {
 		if (rec.n > SPF_MAX_TERMS)
 			__builtin_trap();
 		for (i = 0; i < rec.n; i++) {
@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (t->spec && (t->spec < t->text ||
 					t->spec + t->spec_len > t->text + t->text_len))
 				__builtin_trap();
-			if (t->spec && spf_expand(t->spec, t->spec_len, i % 2 ? &ip6 : &ip4,
+			if (t->spec && mw_spf_expand(t->spec, t->spec_len, i % 2 ? &ip6 : &ip4,
 						  "user@example.org", "example.org", "mx.example.org",
 						  out, sizeof(out)) == 0 && strlen(out) > 253)
 				__builtin_trap();
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	}
 	/* the whole input as a domain-spec, too */
-	if (spf_expand(txt, strlen(txt), &ip4, "a@b.example", "b.example", NULL, out,
+	if (mw_spf_expand(txt, strlen(txt), &ip4, "a@b.example", "b.example", NULL, out,
 		       sizeof(out)) == 0 && strlen(out) > 253)
 		__builtin_trap();
 	free(txt);

@@ -16,9 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data;
 	unsigned bad;
-	unsigned long n = hd_header_recipients(p, size, &bad);
-	size_t end = hd_header_end(p, size);
-	long k = hd_address_count(p, size);
+	unsigned long n = mw_hd_header_recipients(p, size, &bad);
+	size_t end = mw_hd_header_end(p, size);
+	long k = mw_hd_address_count(p, size);
 
 	if (n > size || bad > size || (end && (end > size || p[end - 1] != '\n')))
 		__builtin_trap();

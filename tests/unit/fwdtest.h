@@ -10,7 +10,7 @@ typedef enum mw_err (*fwd_parse_fn)(struct fwd_doc *, const char *, size_t);
 
 static inline void parse_str(fwd_parse_fn fn, struct fwd_doc *d, const char *s)
 {
-	fwd_doc_init(d);
+	mw_fwd_doc_init(d);
 	assert_int_equal(fn(d, s, strlen(s)), MW_OK);
 }
 

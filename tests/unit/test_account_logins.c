@@ -13,13 +13,13 @@ static int feed_text(struct acct_logins *t, const char *line)
 	struct ml_syslog sl;
 	struct ml_line l;
 
-	if (ml_parse_syslog(line, strlen(line), &dec2026, &sl) != 0)
+	if (mw_ml_parse_syslog(line, strlen(line), &dec2026, &sl) != 0)
 		return -1;
 	l.time = sl.time;
 	l.host = sl.host;
 	l.ident = sl.ident;
 	l.msg = sl.msg;
-	acct_logins_feed(t, &l);
+	mw_acct_logins_feed(t, &l);
 	return 0;
 }
 
@@ -39,7 +39,7 @@ static void test_line_forms(void **state)
 	struct acct_logins t;
 
 	(void)state;
-	acct_logins_init(&t, "info@example.org");
+	mw_acct_logins_init(&t, "info@example.org");
 	assert_int_equal(feed_text(&t, "Dec  1 00:00:01 mx dovecot: imap-login: Login: user=<info@example.org>, "
 				   "method=PLAIN, rip=192.0.2.10, lip=192.0.2.1, mpid=1, session=<a>"), 0);
 	/* Dovecot 2.3.20+ wording, and a block by the deny passdb */
@@ -60,7 +60,7 @@ static void test_line_forms(void **state)
 	assert_int_equal(t.failures, 3);
 	assert_int_equal(t.n, 1);
 	assert_int_equal(addr(&t, "192.0.2.10")->protos, ACCT_IMAP | ACCT_POP3);
-	acct_logins_free(&t);
+	mw_acct_logins_free(&t);
 }
 
 /* The fixture: 35 logins of info@example.org from 14 addresses in 12
@@ -98,7 +98,7 @@ static void test_fixture_table(void **state)
 	snprintf(path, sizeof(path), "%s/tests/fixtures/account/logins.log", test_top());
 	mw_buf_init(&b, 1u << 20);
 	assert_int_equal(mw_read_file_at(AT_FDCWD, path, &b, 1u << 20, NULL, NULL), MW_OK);
-	acct_logins_init(&t, "info@example.org");
+	mw_acct_logins_init(&t, "info@example.org");
 	mw_lines_init(&it, b.data, b.len, 4096);
 	while (mw_lines_next(&it, &line, &len, &ov)) {
 		char l[4096];
@@ -110,8 +110,8 @@ static void test_fixture_table(void **state)
 	assert_int_equal(t.logins, 35);
 	assert_int_equal(t.failures, 5);
 	assert_int_equal(t.sent, 7);
-	assert_int_equal(acct_logins_networks(&t), 12);
-	assert_int_equal(acct_logins_networks_window(&t), 12);
+	assert_int_equal(mw_acct_logins_networks(&t), 12);
+	assert_int_equal(mw_acct_logins_networks_window(&t), 12);
 	assert_int_equal(t.n, sizeof(want) / sizeof(want[0]));
 	for (i = 0; i < t.n; i++) {
 		const struct acct_addr *a = addr(&t, want[i].ip);
@@ -123,20 +123,20 @@ static void test_fixture_table(void **state)
 	}
 	assert_int_equal(t.stuffing_failures, 5);
 	assert_string_equal(t.stuffing_ip, "185.220.101.4");
-	j = acct_logins_json(&t);
+	j = mw_acct_logins_json(&t);
 	assert_non_null(j);
 	assert_int_equal(json_array_size(json_object_get(j, "addresses")), 14);
 	assert_int_equal(json_array_size(json_object_get(j, "network_list")), 12);
 	assert_string_equal(json_string_value(json_object_get(
 		json_array_get(json_object_get(j, "addresses"), 0), "ip")), "192.0.2.10");
 	json_decref(j);
-	acct_logins_free(&t);
+	mw_acct_logins_free(&t);
 	mw_buf_free(&b);
 }
 
 static void on_line(void *arg, const struct ml_line *l)
 {
-	acct_logins_feed(arg, l);
+	mw_acct_logins_feed(arg, l);
 }
 
 /* Exim, through the logs readers as `account` gets its lines: main log
@@ -162,35 +162,35 @@ static void test_exim_lines(void **state)
 	snprintf(path, sizeof(path), "%s/tests/fixtures/account/exim-mainlog", test_top());
 	mw_buf_init(&b, 1u << 20);
 	assert_int_equal(mw_read_file_at(AT_FDCWD, path, &b, 1u << 20, NULL, NULL), MW_OK);
-	acct_logins_init(&t, "info@example.org");
+	mw_acct_logins_init(&t, "info@example.org");
 	o.on_line_arg = &t;
-	ag = ml_agg_new(&o);
+	ag = mw_ml_agg_new(&o);
 	assert_non_null(ag);
 	mw_lines_init(&it, b.data, b.len, 4096);
 	while (mw_lines_next(&it, &line, &len, &ov))
-		ml_agg_text_line(ag, line, len, ov, &utc, ++no);
+		mw_ml_agg_text_line(ag, line, len, ov, &utc, ++no);
 	assert_int_equal(t.logins, 5);
 	assert_int_equal(t.failures, 3);
 	assert_int_equal(t.sent, 5);
 	assert_int_equal(t.n, 4);
-	assert_int_equal(acct_logins_networks(&t), 4);
+	assert_int_equal(mw_acct_logins_networks(&t), 4);
 	a = addr(&t, "192.0.2.10");
 	assert_int_equal(a->logins, 2);
 	assert_int_equal(a->failures, 0);
 	assert_int_equal(a->protos, ACCT_SMTP);
-	assert_int_equal(a->first, ml_civil_to_epoch(2026, 12, 1, 8, 0, 1));
-	assert_int_equal(a->last, ml_civil_to_epoch(2026, 12, 1, 8, 5, 0));
+	assert_int_equal(a->first, mw_ml_civil_to_epoch(2026, 12, 1, 8, 0, 1));
+	assert_int_equal(a->last, mw_ml_civil_to_epoch(2026, 12, 1, 8, 5, 0));
 	a = addr(&t, "185.220.101.4");
 	assert_int_equal(a->logins, 1);
 	assert_int_equal(a->failures, 2);
-	assert_int_equal(addr(&t, "2001:db8:7::5")->first, ml_civil_to_epoch(2026, 12, 1, 10, 0, 0));
+	assert_int_equal(addr(&t, "2001:db8:7::5")->first, mw_ml_civil_to_epoch(2026, 12, 1, 10, 0, 0));
 	assert_string_equal(addr(&t, "2001:db8:7::5")->net, "2001:db8:7::/48");
 	a = addr(&t, "203.0.113.8");
 	assert_int_equal(a->logins, 1);
 	assert_int_equal(a->failures, 1);
 	assert_int_equal(t.dropped, 0);
-	ml_agg_free(ag);
-	acct_logins_free(&t);
+	mw_ml_agg_free(ag);
+	mw_acct_logins_free(&t);
 	mw_buf_free(&b);
 }
 
@@ -202,7 +202,7 @@ static void test_address_cap(void **state)
 	unsigned i;
 
 	(void)state;
-	acct_logins_init(&t, "u");
+	mw_acct_logins_init(&t, "u");
 	for (i = 0; i < ACCT_MAX_ADDRS + 10; i++) {
 		snprintf(l, sizeof(l), "Dec  1 00:00:01 mx dovecot: imap-login: Login: user=<u>, "
 			 "rip=10.%u.%u.1, lip=x", (i >> 8) & 255, i & 255);
@@ -211,7 +211,7 @@ static void test_address_cap(void **state)
 	assert_int_equal(t.n, ACCT_MAX_ADDRS);
 	assert_int_equal(t.dropped, 10);
 	assert_int_equal(t.logins, ACCT_MAX_ADDRS);
-	acct_logins_free(&t);
+	mw_acct_logins_free(&t);
 }
 
 int main(void)

@@ -9,8 +9,8 @@ static struct rc_php ph;
 static const char *read_get(const char *text, const char *name)
 {
 	memset(&ph, 0, sizeof(ph));
-	rc_php_read(&ph, text, strlen(text));
-	return rc_php_get(&ph, name);
+	mw_rc_php_read(&ph, text, strlen(text));
+	return mw_rc_php_get(&ph, name);
 }
 
 static void test_php_forms(void **state)
@@ -37,16 +37,16 @@ static void test_php_forms(void **state)
 				     "config:k"), "two");
 	assert_string_equal(read_get("$y = <<<EOT\n$config['k'] = 'c5';\nEOT;\n", "y") ? "" : "unknown",
 			    "unknown");
-	assert_null(rc_php_get(&ph, "config:k"));
+	assert_null(mw_rc_php_get(&ph, "config:k"));
 	/* what is not a literal is not known, and not the earlier value */
 	assert_null(read_get("$config['k'] = 'a'; $config['k'] = getenv('X');", "config:k"));
-	assert_int_equal(rc_php_has(&ph, "config:k"), 1);
+	assert_int_equal(mw_rc_php_has(&ph, "config:k"), 1);
 	assert_null(read_get("$config['k'] = 'a' . DB_HOST;", "config:k"));
 	assert_null(read_get("$config['k'] = \"$undefined\";", "config:k"));
 	assert_null(read_get("$config['k'] = \"{$a['b']}\";", "config:k"));
 	assert_null(read_get("$config['k'] = 'unterminated;", "config:k"));
 	assert_null(read_get("$config['k'] == 'x';", "config:k"));
-	assert_int_equal(rc_php_has(&ph, "config:k"), 0);
+	assert_int_equal(mw_rc_php_has(&ph, "config:k"), 0);
 	/* escapes of double quotes */
 	assert_string_equal(read_get("$k = \"\\x41\\101\\t\\q\";", "k"), "AA\t\\q");
 	/* a variable Debian's switch assigns twice: the last one */
@@ -67,27 +67,27 @@ static void test_debian(void **state)
 
 	(void)state;
 	memset(&ph, 0, sizeof(ph));
-	rc_php_read(&ph, vars, sizeof(vars) - 1);
-	assert_int_equal(rc_debian_dsn(&ph, &d), 0);
+	mw_rc_php_read(&ph, vars, sizeof(vars) - 1);
+	assert_int_equal(mw_rc_debian_dsn(&ph, &d), 0);
 	assert_int_equal(d.type, RC_DB_SQLITE);
 	assert_string_equal(d.path, "/var/lib/dbconfig-common/sqlite3/roundcube/roundcube");
 	read_get("$dbuser='rc'; $dbpass='x@y'; $dbname='rcmail'; $dbserver='db'; "
 		 "$dbport='3306'; $dbtype='mysql';", "dbtype");
-	assert_int_equal(rc_debian_dsn(&ph, &d), 0);
+	assert_int_equal(mw_rc_debian_dsn(&ph, &d), 0);
 	assert_int_equal(d.type, RC_DB_MYSQL);
 	assert_string_equal(d.user, "rc");
 	assert_string_equal(d.host, "db:3306");
 	assert_string_equal(d.db, "rcmail");
-	rc_dsn_describe(&d, desc, sizeof(desc));
+	mw_rc_dsn_describe(&d, desc, sizeof(desc));
 	assert_string_equal(desc, "mysql://rc@db:3306/rcmail");
 	/* bookworm: the variables, then the composer's own assignments */
 	read_get("$dbuser='rc'; $dbpass='x'; $dbname='rc'; $dbserver=''; $dbport='3306'; "
 		 "$dbtype='mysql';", "dbtype");
-	rc_php_read(&ph, composer, strlen(composer));
-	assert_int_equal(rc_debian_dsn(&ph, &d), 0);
+	mw_rc_php_read(&ph, composer, strlen(composer));
+	assert_int_equal(mw_rc_debian_dsn(&ph, &d), 0);
 	assert_string_equal(d.host, "localhost:3306");
 	memset(&ph, 0, sizeof(ph));
-	assert_int_equal(rc_debian_dsn(&ph, &d), -1);
+	assert_int_equal(mw_rc_debian_dsn(&ph, &d), -1);
 }
 
 static void test_dsn(void **state)
@@ -96,27 +96,27 @@ static void test_dsn(void **state)
 	char desc[2048];
 
 	(void)state;
-	assert_int_equal(rc_dsn_parse("sqlite:////var/lib/rc/db.sqlite?mode=0640", &d), 0);
+	assert_int_equal(mw_rc_dsn_parse("sqlite:////var/lib/rc/db.sqlite?mode=0640", &d), 0);
 	assert_string_equal(d.path, "/var/lib/rc/db.sqlite");
-	rc_dsn_describe(&d, desc, sizeof(desc));
+	mw_rc_dsn_describe(&d, desc, sizeof(desc));
 	assert_string_equal(desc, "sqlite:/var/lib/rc/db.sqlite");
 	/* relative to Roundcube's directory: not taken */
-	assert_int_equal(rc_dsn_parse("sqlite:///db.sqlite", &d), -1);
+	assert_int_equal(mw_rc_dsn_parse("sqlite:///db.sqlite", &d), -1);
 	/* the password (with an '@' in it) never kept */
-	assert_int_equal(rc_dsn_parse("pgsql://rc:p@ss@127.0.0.1/roundcube?sslmode=x", &d), 0);
+	assert_int_equal(mw_rc_dsn_parse("pgsql://rc:p@ss@127.0.0.1/roundcube?sslmode=x", &d), 0);
 	assert_int_equal(d.type, RC_DB_PGSQL);
-	rc_dsn_describe(&d, desc, sizeof(desc));
+	mw_rc_dsn_describe(&d, desc, sizeof(desc));
 	assert_string_equal(desc, "pgsql://rc@127.0.0.1/roundcube");
 	assert_null(strstr(desc, "ss@"));
-	assert_int_equal(rc_dsn_parse("sqlsrv://u:p@h/db", &d), 0);
+	assert_int_equal(mw_rc_dsn_parse("sqlsrv://u:p@h/db", &d), 0);
 	assert_int_equal(d.type, RC_DB_OTHER);
-	assert_int_equal(rc_dsn_parse("mysql:/h/db", &d), -1);
-	assert_int_equal(rc_dsn_parse("mysql://nohostdb", &d), -1);
+	assert_int_equal(mw_rc_dsn_parse("mysql:/h/db", &d), -1);
+	assert_int_equal(mw_rc_dsn_parse("mysql://nohostdb", &d), -1);
 }
 
 static int is_user(const char *vars, const char *user)
 {
-	return rc_session_is_user(vars, strlen(vars), user);
+	return mw_rc_session_is_user(vars, strlen(vars), user);
 }
 
 static void test_sessions(void **state)
@@ -163,7 +163,7 @@ static void test_nesting_cap(void **state)
 	assert_int_equal(mw_buf_puts(&b, "N;"), MW_OK);
 	for (i = 0; i < 200; i++)
 		assert_int_equal(mw_buf_putc(&b, '}'), MW_OK);
-	assert_int_equal(rc_session_is_user(b.data, b.len, "u"), -1);
+	assert_int_equal(mw_rc_session_is_user(b.data, b.len, "u"), -1);
 	mw_buf_free(&b);
 }
 
@@ -173,25 +173,25 @@ static void test_manual_sql(void **state)
 
 	(void)state;
 	mw_buf_init(&b, 8192);
-	assert_int_equal(rc_manual_sql(RC_DB_MYSQL, "rc_", "Info_x@example.org", &b), 0);
+	assert_int_equal(mw_rc_manual_sql(RC_DB_MYSQL, "rc_", "Info_x@example.org", &b), 0);
 	assert_string_equal(mw_buf_str(&b),
 		"DELETE FROM `rc_session` WHERE "
 		"LOWER(CONVERT(FROM_BASE64(vars) USING utf8mb4)) LIKE 'username|s:18:\"info!_x@example.org\";%' ESCAPE '!' OR "
 		"LOWER(CONVERT(FROM_BASE64(vars) USING utf8mb4)) LIKE '%;username|s:18:\"info!_x@example.org\";%' ESCAPE '!' OR "
 		"LOWER(CONVERT(FROM_BASE64(vars) USING utf8mb4)) LIKE '%}username|s:18:\"info!_x@example.org\";%' ESCAPE '!';");
 	b.len = 0;
-	assert_int_equal(rc_manual_sql(RC_DB_PGSQL, "", "bob", &b), 0);
+	assert_int_equal(mw_rc_manual_sql(RC_DB_PGSQL, "", "bob", &b), 0);
 	assert_string_equal(mw_buf_str(&b),
 		"DELETE FROM \"session\" WHERE "
 		"lower(encode(decode(vars, 'base64'), 'escape')) LIKE 'username|s:3:\"bob\";%' ESCAPE '!' OR "
 		"lower(encode(decode(vars, 'base64'), 'escape')) LIKE '%;username|s:3:\"bob\";%' ESCAPE '!' OR "
 		"lower(encode(decode(vars, 'base64'), 'escape')) LIKE '%}username|s:3:\"bob\";%' ESCAPE '!';");
 	b.len = 0;
-	assert_int_equal(rc_manual_sql(RC_DB_MYSQL, "x`; DROP", "bob", &b), -1);
-	assert_int_equal(rc_manual_sql(RC_DB_MYSQL, "", "bo'b", &b), -1);
-	assert_int_equal(rc_manual_sql(RC_DB_SQLITE, "", "bob", &b), -1);
-	assert_int_equal(rc_prefix_ok("rc_1"), 1);
-	assert_int_equal(rc_prefix_ok("rc-1"), 0);
+	assert_int_equal(mw_rc_manual_sql(RC_DB_MYSQL, "x`; DROP", "bob", &b), -1);
+	assert_int_equal(mw_rc_manual_sql(RC_DB_MYSQL, "", "bo'b", &b), -1);
+	assert_int_equal(mw_rc_manual_sql(RC_DB_SQLITE, "", "bob", &b), -1);
+	assert_int_equal(mw_rc_prefix_ok("rc_1"), 1);
+	assert_int_equal(mw_rc_prefix_ok("rc-1"), 0);
 	mw_buf_free(&b);
 }
 

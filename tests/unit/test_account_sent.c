@@ -15,11 +15,11 @@ static void feed(struct acct_sent *s, const char *line, size_t n)
 	struct ml_syslog sl;
 	struct ml_line l = { INT64_MIN, { "", 0 }, { "", 0 }, { line, n } };
 
-	if (!ml_looks_exim(line, n)) {
-		assert_int_equal(ml_parse_syslog(line, n, &dec2026, &sl), 0);
+	if (!mw_ml_looks_exim(line, n)) {
+		assert_int_equal(mw_ml_parse_syslog(line, n, &dec2026, &sl), 0);
 		l = (struct ml_line){ sl.time, sl.host, sl.ident, sl.msg };
 	}
-	acct_sent_feed(s, &l);
+	mw_acct_sent_feed(s, &l);
 }
 
 static long long top(const json_t *j, size_t i, const char **domain)
@@ -58,11 +58,11 @@ static void test_fixture(void **state)
 	snprintf(path, sizeof(path), "%s/tests/fixtures/account/sent.log", test_top());
 	mw_buf_init(&b, 1u << 20);
 	assert_int_equal(mw_read_file_at(AT_FDCWD, path, &b, 1u << 20, NULL, NULL), MW_OK);
-	assert_int_equal(acct_sent_init(&s, "info@example.org"), 0);
+	assert_int_equal(mw_acct_sent_init(&s, "info@example.org"), 0);
 	mw_lines_init(&it, b.data, b.len, 4096);
 	while (mw_lines_next(&it, &line, &len, &ov))
 		feed(&s, line, len);
-	j = acct_sent_json(&s);
+	j = mw_acct_sent_json(&s);
 	assert_non_null(j);
 	assert_int_equal(json_integer_value(json_object_get(j, "messages")), 4);
 	assert_int_equal(json_integer_value(json_object_get(j, "recipients")), 9);
@@ -74,7 +74,7 @@ static void test_fixture(void **state)
 		assert_string_equal(d, want[i].domain);
 	}
 	json_decref(j);
-	acct_sent_free(&s);
+	mw_acct_sent_free(&s);
 	mw_buf_free(&b);
 }
 
@@ -88,7 +88,7 @@ static void test_top20(void **state)
 	json_t *j;
 
 	(void)state;
-	assert_int_equal(acct_sent_init(&s, "info@example.org"), 0);
+	assert_int_equal(mw_acct_sent_init(&s, "info@example.org"), 0);
 	snprintf(l, sizeof(l), "Dec  6 10:00:01 mx postfix/smtpd[1]: AAAA1: client=x[192.0.2.1], "
 		 "sasl_method=PLAIN, sasl_username=info@example.org");
 	feed(&s, l, strlen(l));
@@ -98,7 +98,7 @@ static void test_top20(void **state)
 				 "relay=none, delay=1, dsn=4.4.1, status=deferred (timeout)", k, i);
 			feed(&s, l, strlen(l));
 		}
-	j = acct_sent_json(&s);
+	j = mw_acct_sent_json(&s);
 	assert_int_equal(json_integer_value(json_object_get(j, "recipients")), 25 * 26 / 2);
 	assert_int_equal(json_integer_value(json_object_get(j, "messages")), 1);
 	assert_int_equal(json_integer_value(json_object_get(j, "domains")), 25);
@@ -108,7 +108,7 @@ static void test_top20(void **state)
 	assert_int_equal(top(j, 19, &d), 6);
 	assert_string_equal(d, "d05.example");
 	json_decref(j);
-	acct_sent_free(&s);
+	mw_acct_sent_free(&s);
 }
 
 int main(void)

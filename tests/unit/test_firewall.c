@@ -82,12 +82,12 @@ static void test_fpm_pool(void **state)
 static void test_apache(void **state)
 {
 	(void)state;
-	assert_string_equal(RUN(fw_parse_apache,
+	assert_string_equal(RUN(mw_fw_parse_apache,
 		"User ${APACHE_RUN_USER}\n<VirtualHost *:80>\n  # SuexecUserGroup commented x\n"
 		"\tSuexecUserGroup site1 site1\n  assignuserid \"site2\" grp\n"
 		"  Users nope\n  UserDir public_html\n</VirtualHost>\n"),
 		"${APACHE_RUN_USER}@1:User;site1@4:SuexecUserGroup;site2@5:AssignUserID;");
-	assert_string_equal(RUN(fw_parse_apache, "User #1001\nAssignUserID\nUser \"x\n"),
+	assert_string_equal(RUN(mw_fw_parse_apache, "User #1001\nAssignUserID\nUser \"x\n"),
 		"#1001@1:User;!2:directive without a user;!3:directive without a user;");
 }
 
@@ -96,7 +96,7 @@ static void test_envvars(void **state)
 	char out[64];
 
 	(void)state;
-	assert_int_equal(fw_parse_apache_envvars(
+	assert_int_equal(mw_fw_parse_apache_envvars(
 		"unset HOME\nexport APACHE_RUN_USER=www-data\nexport APACHE_RUN_GROUP=g\n",
 		66, "APACHE_RUN_USER", out, sizeof(out)), 1);
 	assert_string_equal(out, "www-data");
@@ -105,27 +105,27 @@ static void test_envvars(void **state)
 		const char t[] = "APACHE_RUN_USER='a'\nexport APACHE_RUN_USER=\"b\"\n"
 				 "APACHE_RUN_USER=$(id -un)\nAPACHE_RUN_USER_X=c\n";
 
-		assert_int_equal(fw_parse_apache_envvars(t, sizeof(t) - 1, "APACHE_RUN_USER",
+		assert_int_equal(mw_fw_parse_apache_envvars(t, sizeof(t) - 1, "APACHE_RUN_USER",
 							 out, sizeof(out)), 1);
 		assert_string_equal(out, "b");
 	}
-	assert_int_equal(fw_parse_apache_envvars("X=1\n", 4, "APACHE_RUN_USER", out,
+	assert_int_equal(mw_fw_parse_apache_envvars("X=1\n", 4, "APACHE_RUN_USER", out,
 						 sizeof(out)), 0);
-	assert_int_equal(fw_parse_apache_envvars("APACHE_RUN_USER=`x`\n", 20,
+	assert_int_equal(mw_fw_parse_apache_envvars("APACHE_RUN_USER=`x`\n", 20,
 						 "APACHE_RUN_USER", out, sizeof(out)), 0);
 }
 
 static void test_nginx(void **state)
 {
 	(void)state;
-	assert_string_equal(RUN(fw_parse_nginx,
+	assert_string_equal(RUN(mw_fw_parse_nginx,
 		"# user commented;\nworker_processes 1; user  www-data www-data;\n"
 		"http {\n  user nobody;\n  server { user x; }\n}\nusername y;\nuser \"q u\";\n"),
 		"www-data@2:user;q u@8:user;");
-	assert_string_equal(RUN(fw_parse_nginx, "user\n  multi\n;\n"), "multi@2:user;");
-	assert_string_equal(RUN(fw_parse_nginx, "user 'open\n"), "!1:unterminated quote;");
+	assert_string_equal(RUN(mw_fw_parse_nginx, "user\n  multi\n;\n"), "multi@2:user;");
+	assert_string_equal(RUN(mw_fw_parse_nginx, "user 'open\n"), "!1:unterminated quote;");
 	/* unbalanced braces never underflow */
-	assert_string_equal(RUN(fw_parse_nginx, "}}}user a;"), "a@1:user;");
+	assert_string_equal(RUN(mw_fw_parse_nginx, "}}}user a;"), "a@1:user;");
 }
 
 static void test_ports(void **state)
@@ -135,27 +135,27 @@ static void test_ports(void **state)
 	char err[256];
 
 	(void)state;
-	fw_policy_init(&p, MW_FW_DENY_LIST);
+	mw_fw_policy_init(&p, MW_FW_DENY_LIST);
 	assert_int_equal(mw_strlist_add_words(&l, "587 25,465 25"), MW_OK);
-	assert_int_equal(fw_policy_set_ports(&p, &l, err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_fw_policy_set_ports(&p, &l, err, sizeof(err)), MW_OK);
 	assert_int_equal(p.nports, 3);
 	assert_int_equal(p.ports[0], 25);
 	assert_int_equal(p.ports[1], 465);
 	assert_int_equal(p.ports[2], 587);
 	mw_strlist_clear(&l);
 	mw_strlist_add_words(&l, "25 65536");
-	assert_int_equal(fw_policy_set_ports(&p, &l, err, sizeof(err)), MW_ERR_CONFIG);
+	assert_int_equal(mw_fw_policy_set_ports(&p, &l, err, sizeof(err)), MW_ERR_CONFIG);
 	assert_non_null(strstr(err, "'65536' is not a port number"));
 	mw_strlist_clear(&l);
 	mw_strlist_add_words(&l, "0");
-	assert_int_equal(fw_policy_set_ports(&p, &l, err, sizeof(err)), MW_ERR_CONFIG);
+	assert_int_equal(mw_fw_policy_set_ports(&p, &l, err, sizeof(err)), MW_ERR_CONFIG);
 	mw_strlist_clear(&l);
 	mw_strlist_add_words(&l, "smtp");
-	assert_int_equal(fw_policy_set_ports(&p, &l, err, sizeof(err)), MW_ERR_CONFIG);
+	assert_int_equal(mw_fw_policy_set_ports(&p, &l, err, sizeof(err)), MW_ERR_CONFIG);
 	mw_strlist_clear(&l);
-	assert_int_equal(fw_policy_set_ports(&p, &l, err, sizeof(err)), MW_ERR_CONFIG);
+	assert_int_equal(mw_fw_policy_set_ports(&p, &l, err, sizeof(err)), MW_ERR_CONFIG);
 	assert_non_null(strstr(err, "empty"));
-	fw_policy_free(&p);
+	mw_fw_policy_free(&p);
 }
 
 static void test_resolve_user(void **state)
@@ -164,18 +164,18 @@ static void test_resolve_user(void **state)
 	uid_t uid;
 
 	(void)state;
-	assert_int_equal(fw_resolve_user("root", &uid, name, sizeof(name)), 0);
+	assert_int_equal(mw_fw_resolve_user("root", &uid, name, sizeof(name)), 0);
 	assert_int_equal(uid, 0);
 	assert_string_equal(name, "root");
-	assert_int_equal(fw_resolve_user("2001", &uid, name, sizeof(name)), 0);
+	assert_int_equal(mw_fw_resolve_user("2001", &uid, name, sizeof(name)), 0);
 	assert_int_equal(uid, 2001);
-	assert_int_equal(fw_resolve_user("#0", &uid, name, sizeof(name)), 0);
+	assert_int_equal(mw_fw_resolve_user("#0", &uid, name, sizeof(name)), 0);
 	assert_int_equal(uid, 0);
 	assert_string_equal(name, "root");
-	assert_int_equal(fw_resolve_user("mw-no-such-user", &uid, name, sizeof(name)), -1);
-	assert_int_equal(fw_resolve_user("4294967295", &uid, name, sizeof(name)), -1);
-	assert_int_equal(fw_resolve_user("-1", &uid, name, sizeof(name)), -1);
-	assert_int_equal(fw_resolve_user("", &uid, name, sizeof(name)), -1);
+	assert_int_equal(mw_fw_resolve_user("mw-no-such-user", &uid, name, sizeof(name)), -1);
+	assert_int_equal(mw_fw_resolve_user("4294967295", &uid, name, sizeof(name)), -1);
+	assert_int_equal(mw_fw_resolve_user("-1", &uid, name, sizeof(name)), -1);
+	assert_int_equal(mw_fw_resolve_user("", &uid, name, sizeof(name)), -1);
 }
 
 static void test_add_uid_sorted_unique(void **state)
@@ -184,23 +184,23 @@ static void test_add_uid_sorted_unique(void **state)
 	unsigned i;
 
 	(void)state;
-	fw_policy_init(&p, MW_FW_DENY_LIST);
-	assert_int_equal(fw_policy_add_uid(&p, 33, "www-data", "first"), MW_OK);
-	assert_int_equal(fw_policy_add_uid(&p, 5, NULL, "x"), MW_OK);
-	assert_int_equal(fw_policy_add_uid(&p, 33, "www-data", "second"), MW_OK);
-	assert_int_equal(fw_policy_add_uid(&p, 4000000000u, "", "y"), MW_OK);
+	mw_fw_policy_init(&p, MW_FW_DENY_LIST);
+	assert_int_equal(mw_fw_policy_add_uid(&p, 33, "www-data", "first"), MW_OK);
+	assert_int_equal(mw_fw_policy_add_uid(&p, 5, NULL, "x"), MW_OK);
+	assert_int_equal(mw_fw_policy_add_uid(&p, 33, "www-data", "second"), MW_OK);
+	assert_int_equal(mw_fw_policy_add_uid(&p, 4000000000u, "", "y"), MW_OK);
 	assert_int_equal(p.nusers, 3);
 	assert_int_equal(p.users[0].uid, 5);
 	assert_int_equal(p.users[1].uid, 33);
 	assert_string_equal(p.users[1].source, "first");
-	assert_true(fw_policy_has_uid(&p, 4000000000u));
-	assert_false(fw_policy_has_uid(&p, 34));
+	assert_true(mw_fw_policy_has_uid(&p, 4000000000u));
+	assert_false(mw_fw_policy_has_uid(&p, 34));
 	for (i = 0; i < FW_MAX_USERS + 10; i++)
-		if (fw_policy_add_uid(&p, 10000 + i, NULL, "") != MW_OK)
+		if (mw_fw_policy_add_uid(&p, 10000 + i, NULL, "") != MW_OK)
 			break;
 	assert_int_equal(p.nusers, FW_MAX_USERS);
-	assert_int_equal(fw_policy_add_uid(&p, 9, NULL, ""), MW_ERR_LIMIT);
-	fw_policy_free(&p);
+	assert_int_equal(mw_fw_policy_add_uid(&p, 9, NULL, ""), MW_ERR_LIMIT);
+	mw_fw_policy_free(&p);
 }
 
 static void test_render(void **state)
@@ -210,11 +210,11 @@ static void test_render(void **state)
 	unsigned i;
 
 	(void)state;
-	fw_policy_init(&p, MW_FW_ALLOW_LIST);
+	mw_fw_policy_init(&p, MW_FW_ALLOW_LIST);
 	p.ports[0] = 25;
 	p.nports = 1;
 	mw_buf_init(&b, 1 << 16);
-	assert_int_equal(fw_policy_render(&p, &b), MW_OK);
+	assert_int_equal(mw_fw_policy_render(&p, &b), MW_OK);
 	/* an empty set has no elements line; allow-list matches != */
 	assert_non_null(strstr(mw_buf_str(&b), "\tset allowed_uids {\n\t\ttype uid\n\t}\n"));
 	assert_non_null(strstr(mw_buf_str(&b),
@@ -224,8 +224,8 @@ static void test_render(void **state)
 	mw_buf_reset(&b);
 	p.allow_loopback = 1;
 	for (i = 1; i <= 6; i++)
-		fw_policy_add_uid(&p, i, NULL, "");
-	assert_int_equal(fw_policy_render(&p, &b), MW_OK);
+		mw_fw_policy_add_uid(&p, i, NULL, "");
+	assert_int_equal(mw_fw_policy_render(&p, &b), MW_OK);
 	/* nft breaks the element list after every fifth element */
 	assert_non_null(strstr(mw_buf_str(&b),
 		"\t\telements = { 1, 2, 3, 4, 5,\n\t\t\t     6 }\n"));
@@ -234,7 +234,7 @@ static void test_render(void **state)
 		"limit rate 10/minute counter packets 0 bytes 0 log prefix "
 		"\"mailwarden smtp-egress: \" flags skuid"));
 	mw_buf_free(&b);
-	fw_policy_free(&p);
+	mw_fw_policy_free(&p);
 }
 
 /* Build against the fixture tree; fd of the root in *fd. */
@@ -250,7 +250,7 @@ static enum mw_err build(struct fw_policy *p, struct mw_config *cfg, const char 
 	assert_true(fd >= 0);
 	assert_int_equal(mw_config_defaults(cfg), MW_OK);
 	assert_int_equal(mw_config_parse(cfg, "test", conf, err, errlen), MW_OK);
-	e = fw_policy_build(p, cfg, fd, root, r, err, errlen);
+	e = mw_fw_policy_build(p, cfg, fd, root, r, err, errlen);
 	close(fd);
 	return e;
 }
@@ -270,12 +270,12 @@ static void test_build_deny(void **state)
 			       "[firewall]\nblock_users = root mail\nmta_users = mail games\n",
 			       r, err, sizeof(err)), MW_OK);
 	/* games (Apache suexec) is also an MTA user here: not blocked */
-	assert_false(fw_policy_has_uid(&p, 5));
-	assert_false(fw_policy_has_uid(&p, 0));
-	assert_false(fw_policy_has_uid(&p, 8));
+	assert_false(mw_fw_policy_has_uid(&p, 5));
+	assert_false(mw_fw_policy_has_uid(&p, 0));
+	assert_false(mw_fw_policy_has_uid(&p, 8));
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (want[i] != 5)
-			assert_true(fw_policy_has_uid(&p, want[i]));
+			assert_true(mw_fw_policy_has_uid(&p, want[i]));
 	assert_int_equal(p.nusers, 6);
 	assert_int_equal(p.nports, 3);
 	assert_int_equal(mw_report_nerrors(r), 0);
@@ -291,7 +291,7 @@ static void test_build_deny(void **state)
 		assert_true(saw_root);
 		assert_true(saw_mta);
 	}
-	fw_policy_free(&p);
+	mw_fw_policy_free(&p);
 	mw_config_free(&cfg);
 	mw_report_free(r);
 }
@@ -308,10 +308,10 @@ static void test_build_allow(void **state)
 			       "mta_users = mail mw-no-such-mta\nallow_users = 2001 www-data\n",
 			       r, err, sizeof(err)), MW_OK);
 	assert_int_equal(p.nusers, 3);	/* mail(8), www-data(33), 2001 */
-	assert_false(fw_policy_has_uid(&p, 0));
-	assert_true(fw_policy_has_uid(&p, 8));
-	assert_string_equal(fw_uid_set_name(&p), "allowed_uids");
-	fw_policy_free(&p);
+	assert_false(mw_fw_policy_has_uid(&p, 0));
+	assert_true(mw_fw_policy_has_uid(&p, 8));
+	assert_string_equal(mw_fw_uid_set_name(&p), "allowed_uids");
+	mw_fw_policy_free(&p);
 	mw_config_free(&cfg);
 	mw_report_free(r);
 }
@@ -328,11 +328,11 @@ static void test_build_unknown_user(void **state)
 			       "block_users = mw-typo\n", r, err, sizeof(err)), MW_ERR_CONFIG);
 	assert_string_equal(err, "[firewall] block_users: unknown user 'mw-typo' "
 			    "(no such user on this host)");
-	fw_policy_free(&p);
+	mw_fw_policy_free(&p);
 	mw_config_free(&cfg);
 	assert_int_equal(build(&p, &cfg, "[firewall]\nports = 25 99999\n", r, err,
 			       sizeof(err)), MW_ERR_CONFIG);
-	fw_policy_free(&p);
+	mw_fw_policy_free(&p);
 	mw_config_free(&cfg);
 	mw_report_free(r);
 }

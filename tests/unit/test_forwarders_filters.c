@@ -6,7 +6,7 @@ static void test_exim_filter(void **state)
 	struct fwd_doc d;
 
 	(void)state;
-	parse_str(fwd_parse_exim_filter, &d,
+	parse_str(mw_fwd_parse_exim_filter, &d,
 		  "# Exim filter\n"
 		  "if $h_subject: contains \"Re:\" or $h_subject: begins \"AW:\"\n"
 		  "then\n"
@@ -38,7 +38,7 @@ static void test_exim_filter(void **state)
 	assert_fact(&d, 5, FWD_NOTIFY, "b@y.example");
 	assert_fact(&d, 6, FWD_FORWARD, "e@x.example");
 	assert_false(d.facts[6].copy);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void test_exim_filter_errors(void **state)
@@ -56,18 +56,18 @@ static void test_exim_filter_errors(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		parse_str(fwd_parse_exim_filter, &d, bad[i]);
+		parse_str(mw_fwd_parse_exim_filter, &d, bad[i]);
 		if (d.nerrs != 1)
 			fail_msg("case %zu: %zu errors", i, d.nerrs);
-		fwd_doc_free(&d);
+		mw_fwd_doc_free(&d);
 	}
 	/* spam filing does not count as hiding */
-	parse_str(fwd_parse_exim_filter, &d,
+	parse_str(mw_fwd_parse_exim_filter, &d,
 		  "# Exim filter\nif $h_X-Spam-Flag: is \"YES\" then save /dev/null endif\n"
 		  "deliver x@gmail.com\n");
 	assert_int_equal(d.nerrs, 0);
 	assert_int_equal(d.hide_line, 0);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void test_procmail(void **state)
@@ -75,7 +75,7 @@ static void test_procmail(void **state)
 	struct fwd_doc d;
 
 	(void)state;
-	parse_str(fwd_parse_procmail, &d,
+	parse_str(mw_fwd_parse_procmail, &d,
 		  "MAILDIR=$HOME/Maildir\n"
 		  "INCLUDERC=$HOME/.procmail/extra.rc\n"
 		  "# comment\n"
@@ -112,7 +112,7 @@ static void test_procmail(void **state)
 	assert_int_equal(d.hide_line, 17);
 	assert_fact(&d, 6, FWD_FILE, "$MAILDIR/");
 	assert_false(d.facts[6].conditional);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void test_procmail_errors(void **state)
@@ -120,20 +120,20 @@ static void test_procmail_errors(void **state)
 	struct fwd_doc d;
 
 	(void)state;
-	parse_str(fwd_parse_procmail, &d, ":0\n* ^Subject: x\n");
+	parse_str(mw_fwd_parse_procmail, &d, ":0\n* ^Subject: x\n");
 	assert_int_equal(d.nerrs, 1);
 	assert_int_equal(d.errs[0].line, 1);
-	fwd_doc_free(&d);
-	parse_str(fwd_parse_procmail, &d, ":0\n{\n:0\n! a@b.example\n");
+	mw_fwd_doc_free(&d);
+	parse_str(mw_fwd_parse_procmail, &d, ":0\n{\n:0\n! a@b.example\n");
 	assert_int_equal(d.nerrs, 1);
-	fwd_doc_free(&d);
-	parse_str(fwd_parse_procmail, &d, "}\n:0Q\n/dev/null\nnot an assignment\n");
+	mw_fwd_doc_free(&d);
+	parse_str(mw_fwd_parse_procmail, &d, "}\n:0Q\n/dev/null\nnot an assignment\n");
 	assert_int_equal(d.nerrs, 3);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 	/* spam to /dev/null is filtering, not hiding */
-	parse_str(fwd_parse_procmail, &d, ":0\n* ^X-Spam-Status: Yes\n/dev/null\n");
+	parse_str(mw_fwd_parse_procmail, &d, ":0\n* ^X-Spam-Status: Yes\n/dev/null\n");
 	assert_int_equal(d.hide_line, 0);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void test_maildrop(void **state)
@@ -141,7 +141,7 @@ static void test_maildrop(void **state)
 	struct fwd_doc d;
 
 	(void)state;
-	parse_str(fwd_parse_maildrop, &d,
+	parse_str(mw_fwd_parse_maildrop, &d,
 		  "# maildrop\n"
 		  "import HOME\n"
 		  "if (/^Subject:.*(invoice|pay\\/ment)/:h && $SIZE < 10000)\n"
@@ -167,7 +167,7 @@ static void test_maildrop(void **state)
 	assert_fact(&d, 4, FWD_FILE, "$HOME/Maildir/.Junk/");
 	assert_false(d.facts[4].conditional);
 	assert_int_equal(d.hide_line, 13);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void test_maildrop_errors(void **state)
@@ -185,10 +185,10 @@ static void test_maildrop_errors(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		parse_str(fwd_parse_maildrop, &d, bad[i]);
+		parse_str(mw_fwd_parse_maildrop, &d, bad[i]);
 		if (d.nerrs != 1)
 			fail_msg("case %zu: %zu errors", i, d.nerrs);
-		fwd_doc_free(&d);
+		mw_fwd_doc_free(&d);
 	}
 }
 

@@ -26,14 +26,14 @@ static size_t parse_dir(const char *sub, int want_errors)
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		text = slurp(path, &len);
 		assert_non_null(text);
-		fwd_doc_init(&d);
-		assert_int_equal(fwd_parse_sieve(&d, text, len), MW_OK);
+		mw_fwd_doc_init(&d);
+		assert_int_equal(mw_fwd_parse_sieve(&d, text, len), MW_OK);
 		if (want_errors ? d.nerrs == 0 : d.nerrs != 0)
 			fail_msg("%s: expected %s, got %zu error(s)%s%s", path,
 				 want_errors ? "a parse error" : "no error",
 				 d.nerrs, d.nerrs ? ": " : "",
 				 d.nerrs ? d.errs[0].msg : "");
-		fwd_doc_free(&d);
+		mw_fwd_doc_free(&d);
 		free(text);
 		count++;
 	}
@@ -58,7 +58,7 @@ static void test_redirects_and_flags(void **state)
 	struct fwd_doc d;
 
 	(void)state;
-	parse_str(fwd_parse_sieve, &d,
+	parse_str(mw_fwd_parse_sieve, &d,
 		  "require [\"copy\", \"fileinto\"];\n"
 		  "redirect :copy \"a@x.example\";\n"
 		  "if header :contains \"subject\" \"Re:\" { fileinto \"Trash\"; }\n"
@@ -81,7 +81,7 @@ static void test_redirects_and_flags(void **state)
 	/* else after a constant-true if never runs */
 	assert_fact(&d, 4, FWD_REDIRECT, "d@w.example");
 	assert_true(d.facts[4].disabled);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void test_spam_filing_is_not_hiding(void **state)
@@ -89,16 +89,16 @@ static void test_spam_filing_is_not_hiding(void **state)
 	struct fwd_doc d;
 
 	(void)state;
-	parse_str(fwd_parse_sieve, &d,
+	parse_str(mw_fwd_parse_sieve, &d,
 		  "require \"fileinto\";\n"
 		  "if header :contains \"X-Spam-Flag\" \"YES\" { fileinto \"Junk\"; discard; }\n"
 		  "redirect \"a@x.example\";\n");
 	assert_int_equal(d.nerrs, 0);
 	assert_int_equal(d.hide_line, 0);
-	fwd_doc_free(&d);
-	parse_str(fwd_parse_sieve, &d, "redirect \"a@x.example\";\ndiscard;\n");
+	mw_fwd_doc_free(&d);
+	parse_str(mw_fwd_parse_sieve, &d, "redirect \"a@x.example\";\ndiscard;\n");
 	assert_int_equal(d.hide_line, 2);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void test_stop_makes_rest_unreachable(void **state)
@@ -106,7 +106,7 @@ static void test_stop_makes_rest_unreachable(void **state)
 	struct fwd_doc d;
 
 	(void)state;
-	parse_str(fwd_parse_sieve, &d,
+	parse_str(mw_fwd_parse_sieve, &d,
 		  "if header :is \"x\" \"y\" { stop; }\n"
 		  "redirect \"a@x.example\";\n"
 		  "stop;\n"
@@ -115,7 +115,7 @@ static void test_stop_makes_rest_unreachable(void **state)
 	assert_int_equal(d.nfacts, 2);
 	assert_false(d.facts[0].disabled);
 	assert_true(d.facts[1].disabled);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void test_multiline_and_comments(void **state)
@@ -123,7 +123,7 @@ static void test_multiline_and_comments(void **state)
 	struct fwd_doc d;
 
 	(void)state;
-	parse_str(fwd_parse_sieve, &d,
+	parse_str(mw_fwd_parse_sieve, &d,
 		  "require \"vacation\";\n"
 		  "/* redirect \"hidden@in.comment\"; */\n"
 		  "# redirect \"hidden@in.hash\";\n"
@@ -137,7 +137,7 @@ static void test_multiline_and_comments(void **state)
 	assert_int_equal(d.nfacts, 1);
 	assert_fact(&d, 0, FWD_REDIRECT, "real@x.example");
 	assert_int_equal(d.facts[0].line, 9);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void test_notify_and_include(void **state)
@@ -145,7 +145,7 @@ static void test_notify_and_include(void **state)
 	struct fwd_doc d;
 
 	(void)state;
-	parse_str(fwd_parse_sieve, &d,
+	parse_str(mw_fwd_parse_sieve, &d,
 		  "require [\"enotify\", \"include\"];\n"
 		  "notify :message \"m\" \"mailto:a@x.example,b@y.example?subject=s\";\n"
 		  "notify \"xmpp:c@z.example\";\n"
@@ -159,15 +159,15 @@ static void test_notify_and_include(void **state)
 	assert_string_equal(d.facts[2].key, "global");
 	assert_fact(&d, 3, FWD_INCLUDE, "mine");
 	assert_string_equal(d.facts[3].key, "personal");
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 
-	parse_str(fwd_parse_sieve, &d,
+	parse_str(mw_fwd_parse_sieve, &d,
 		  "require \"notify\";\n"
 		  "notify :method \"mailto\" :options [\"p@x.example\"] :message \"m\";\n");
 	assert_int_equal(d.nerrs, 0);
 	assert_int_equal(d.nfacts, 1);
 	assert_fact(&d, 0, FWD_NOTIFY, "p@x.example");
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void test_variables(void **state)
@@ -175,7 +175,7 @@ static void test_variables(void **state)
 	struct fwd_doc d;
 
 	(void)state;
-	parse_str(fwd_parse_sieve, &d,
+	parse_str(mw_fwd_parse_sieve, &d,
 		  "require [\"variables\"];\n"
 		  "set \"dom\" \"exfil.example\";\n"
 		  "set :lower \"who\" \"Boss\";\n"
@@ -186,19 +186,19 @@ static void test_variables(void **state)
 	assert_int_equal(d.nfacts, 2);
 	assert_fact(&d, 0, FWD_REDIRECT, "Boss@exfil.example");
 	assert_fact(&d, 1, FWD_REDIRECT, "${nothing}");
-	fwd_doc_free(&d);
-	parse_str(fwd_parse_sieve, &d,
+	mw_fwd_doc_free(&d);
+	parse_str(mw_fwd_parse_sieve, &d,
 		  "require [\"vnd.dovecot.pipe\", \"copy\"];\n"
 		  "pipe :copy \"sendout\" [\"x@y.example\"];\n");
 	assert_int_equal(d.nerrs, 0);
 	assert_int_equal(d.nfacts, 1);
 	assert_fact(&d, 0, FWD_PIPE, "sendout");
 	assert_true(d.facts[0].copy);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 	/* without require "variables" a set is an error, as in sievec */
-	parse_str(fwd_parse_sieve, &d, "set \"a\" \"b\";\n");
+	parse_str(mw_fwd_parse_sieve, &d, "set \"a\" \"b\";\n");
 	assert_int_equal(d.nerrs, 1);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 }
 
 static void test_error_lines(void **state)
@@ -206,14 +206,14 @@ static void test_error_lines(void **state)
 	struct fwd_doc d;
 
 	(void)state;
-	parse_str(fwd_parse_sieve, &d, "keep;\n\nredirect \"x\"\nkeep;\n");
+	parse_str(mw_fwd_parse_sieve, &d, "keep;\n\nredirect \"x\"\nkeep;\n");
 	assert_int_equal(d.nerrs, 1);
 	assert_int_equal(d.errs[0].line, 3);
-	fwd_doc_free(&d);
-	parse_str(fwd_parse_sieve, &d, "keep;\n\"x\\\n");
+	mw_fwd_doc_free(&d);
+	parse_str(mw_fwd_parse_sieve, &d, "keep;\n\"x\\\n");
 	assert_int_equal(d.nerrs, 1);
 	assert_int_equal(d.errs[0].line, 2);
-	fwd_doc_free(&d);
+	mw_fwd_doc_free(&d);
 	/* deep nesting is refused, not a stack overflow */
 	{
 		char buf[8192];
@@ -222,15 +222,15 @@ static void test_error_lines(void **state)
 		for (i = 0; i < 1000; i++)
 			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "not ");
 		snprintf(buf + o, sizeof(buf) - o, "true");
-		fwd_doc_init(&d);
+		mw_fwd_doc_init(&d);
 		{
 			char script[9000];
 
 			snprintf(script, sizeof(script), "if %s { keep; }", buf);
-			assert_int_equal(fwd_parse_sieve(&d, script, strlen(script)), MW_OK);
+			assert_int_equal(mw_fwd_parse_sieve(&d, script, strlen(script)), MW_OK);
 		}
 		assert_int_equal(d.nerrs, 1);
-		fwd_doc_free(&d);
+		mw_fwd_doc_free(&d);
 	}
 }
 

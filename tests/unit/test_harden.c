@@ -20,29 +20,29 @@ static void test_parse(void **state)
 	long n;
 
 	(void)state;
-	n = pol_parse(two, strlen(two), &r);
+	n = mw_pol_parse(two, strlen(two), &r);
 	assert_true(n > 0);
-	assert_true(pol_span_eq(r.request, "smtpd_access_policy"));
-	assert_true(pol_span_eq(r.state, "DATA"));
-	assert_true(pol_span_eq(r.sasl, "bob@mw.test"));
-	assert_true(pol_span_eq(r.client, "192.0.2.1"));
+	assert_true(mw_pol_span_eq(r.request, "smtpd_access_policy"));
+	assert_true(mw_pol_span_eq(r.state, "DATA"));
+	assert_true(mw_pol_span_eq(r.sasl, "bob@mw.test"));
+	assert_true(mw_pol_span_eq(r.client, "192.0.2.1"));
 	assert_true(r.have_rcpt);
 	assert_int_equal(r.rcpt_count, 3);
 	/* the second one, with CRLF line ends and an empty value */
-	assert_int_equal(pol_parse(two + n, strlen(two) - (size_t)n, &r),
+	assert_int_equal(mw_pol_parse(two + n, strlen(two) - (size_t)n, &r),
 			 (long)(strlen(two) - (size_t)n));
-	assert_true(pol_span_eq(r.request, "x"));
+	assert_true(mw_pol_span_eq(r.request, "x"));
 	assert_int_equal(r.sender.n, 0);
 	assert_int_equal(r.sasl.n, 0);
 	/* incomplete: wait for more, at every cut */
 	for (size_t cut = 0; cut < (size_t)n; cut++)
-		assert_int_equal(pol_parse(two, cut, &r), 0);
+		assert_int_equal(mw_pol_parse(two, cut, &r), 0);
 	/* malformed: no '=', '=' first, a NUL */
-	assert_int_equal(pol_parse("request\n\n", 10, &r), -1);
-	assert_int_equal(pol_parse("=x\n\n", 4, &r), -1);
-	assert_int_equal(pol_parse("a=b\0c\n\n", 7, &r), -1);
+	assert_int_equal(mw_pol_parse("request\n\n", 10, &r), -1);
+	assert_int_equal(mw_pol_parse("=x\n\n", 4, &r), -1);
+	assert_int_equal(mw_pol_parse("a=b\0c\n\n", 7, &r), -1);
 	/* a count that is not a small number counts as one, and says so */
-	assert_true(pol_parse("recipient_count=12x\n\n", 21, &r) > 0);
+	assert_true(mw_pol_parse("recipient_count=12x\n\n", 21, &r) > 0);
 	assert_false(r.have_rcpt);
 	assert_int_equal(r.rcpt_count, 1);
 }
@@ -58,8 +58,8 @@ static void test_parse_cap(void **state)
 	memset(big, 'a', n);
 	memcpy(big, "x=", 2);
 	/* no end in sight within the cap: drop the client */
-	assert_int_equal(pol_parse(big, POL_MAX_REQUEST - 1, &r), 0);
-	assert_int_equal(pol_parse(big, n, &r), -1);
+	assert_int_equal(mw_pol_parse(big, POL_MAX_REQUEST - 1, &r), 0);
+	assert_int_equal(mw_pol_parse(big, n, &r), -1);
 	free(big);
 }
 
@@ -73,36 +73,36 @@ static void test_limits(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(pol_state_open(NULL, &s, err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_pol_state_open(NULL, &s, err, sizeof(err)), MW_OK);
 	for (int i = 0; i < 200; i++) {
-		assert_int_equal(pol_state_count(s, "sasl:bob", t0 + i, 1, 200, 0, &v), MW_OK);
+		assert_int_equal(mw_pol_state_count(s, "sasl:bob", t0 + i, 1, 200, 0, &v), MW_OK);
 		assert_false(v.over);
 	}
 	/* message 201 within the hour: refused, not counted */
-	assert_int_equal(pol_state_count(s, "sasl:bob", t0 + 300, 1, 200, 0, &v), MW_OK);
+	assert_int_equal(mw_pol_state_count(s, "sasl:bob", t0 + 300, 1, 200, 0, &v), MW_OK);
 	assert_true(v.over);
-	assert_true(pol_state_get(s, "sasl:bob", t0 + 300, &m, &rc, &d));
+	assert_true(mw_pol_state_get(s, "sasl:bob", t0 + 300, &m, &rc, &d));
 	assert_true(m == 200.0);
 	assert_int_equal(d, 1);
 	/* another sender is not affected */
-	assert_int_equal(pol_state_count(s, "uid:33", t0 + 300, 1, 200, 0, &v), MW_OK);
+	assert_int_equal(mw_pol_state_count(s, "uid:33", t0 + 300, 1, 200, 0, &v), MW_OK);
 	assert_false(v.over);
 	/* the recipients' limit */
-	assert_int_equal(pol_state_count(s, "sasl:eve", t0, 9, 0, 10, &v), MW_OK);
+	assert_int_equal(mw_pol_state_count(s, "sasl:eve", t0, 9, 0, 10, &v), MW_OK);
 	assert_false(v.over);
-	assert_int_equal(pol_state_count(s, "sasl:eve", t0, 2, 0, 10, &v), MW_OK);
+	assert_int_equal(mw_pol_state_count(s, "sasl:eve", t0, 2, 0, 10, &v), MW_OK);
 	assert_true(v.over);
 	/* sliding: half-way through the next hour, half of the 200 still count */
-	assert_true(pol_state_get(s, "sasl:bob", t0 + POL_WINDOW + POL_WINDOW / 2, &m, &rc, &d));
+	assert_true(mw_pol_state_get(s, "sasl:bob", t0 + POL_WINDOW + POL_WINDOW / 2, &m, &rc, &d));
 	assert_true(m > 99.9 && m < 100.1);
 	assert_int_equal(d, 0);
-	assert_int_equal(pol_state_count(s, "sasl:bob", t0 + POL_WINDOW + POL_WINDOW / 2, 1,
+	assert_int_equal(mw_pol_state_count(s, "sasl:bob", t0 + POL_WINDOW + POL_WINDOW / 2, 1,
 					 200, 0, &v), MW_OK);
 	assert_false(v.over);
 	/* two hours on, nothing is left */
-	assert_true(pol_state_get(s, "sasl:bob", t0 + 3 * POL_WINDOW, &m, &rc, &d));
+	assert_true(mw_pol_state_get(s, "sasl:bob", t0 + 3 * POL_WINDOW, &m, &rc, &d));
 	assert_true(m == 0.0);
-	pol_state_free(s);
+	mw_pol_state_free(s);
 }
 
 static void deferred_cb(void *arg, const char *key, double messages, unsigned long deferred)
@@ -125,27 +125,27 @@ static void test_persist(void **state)
 
 	(void)state;
 	snprintf(db, sizeof(db), "%s/c.sqlite", dir);
-	assert_int_equal(pol_state_open(db, &s, err, sizeof(err)), MW_OK);
+	assert_int_equal(mw_pol_state_open(db, &s, err, sizeof(err)), MW_OK);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(pol_state_count(s, "sasl:bob", now, 2, 3, 0, &v), MW_OK);
-	assert_int_equal(pol_state_count(s, "sasl:bob", now, 2, 3, 0, &v), MW_OK);
+		assert_int_equal(mw_pol_state_count(s, "sasl:bob", now, 2, 3, 0, &v), MW_OK);
+	assert_int_equal(mw_pol_state_count(s, "sasl:bob", now, 2, 3, 0, &v), MW_OK);
 	assert_true(v.over);
-	assert_int_equal(pol_state_flush(s, err, sizeof(err)), MW_OK);
-	pol_state_free(s);
+	assert_int_equal(mw_pol_state_flush(s, err, sizeof(err)), MW_OK);
+	mw_pol_state_free(s);
 	/* a restart keeps the hour's counts */
-	assert_int_equal(pol_state_open(db, &s, err, sizeof(err)), MW_OK);
-	assert_true(pol_state_get(s, "sasl:bob", now, &m, &rc, &d));
+	assert_int_equal(mw_pol_state_open(db, &s, err, sizeof(err)), MW_OK);
+	assert_true(mw_pol_state_get(s, "sasl:bob", now, &m, &rc, &d));
 	assert_true(m >= 3.0 && rc >= 6.0);
 	assert_int_equal(d, 1);
-	assert_int_equal(pol_state_count(s, "sasl:bob", now, 1, 3, 0, &v), MW_OK);
+	assert_int_equal(mw_pol_state_count(s, "sasl:bob", now, 1, 3, 0, &v), MW_OK);
 	assert_true(v.over);
-	pol_state_each_deferred(s, now, deferred_cb, &calls);
+	mw_pol_state_each_deferred(s, now, deferred_cb, &calls);
 	assert_int_equal(calls, 1);
-	pol_state_free(s);
+	mw_pol_state_free(s);
 	/* a symbolic link where the file should be is refused */
 	snprintf(err, sizeof(err), "%s/link.sqlite", dir);
 	assert_int_equal(symlink(db, err), 0);
-	assert_int_not_equal(pol_state_open(err, &s, db, sizeof(db)), MW_OK);
+	assert_int_not_equal(mw_pol_state_open(err, &s, db, sizeof(db)), MW_OK);
 	rm_rf(dir);
 	free(dir);
 }
@@ -178,21 +178,21 @@ static void test_exim_marker(void **state)
 	struct hd_limit_hit h;
 
 	(void)state;
-	assert_int_equal(hd_limit_parse(EXL_SASL, strlen(EXL_SASL), &h), 0);
+	assert_int_equal(mw_hd_limit_parse(EXL_SASL, strlen(EXL_SASL), &h), 0);
 	assert_int_equal(h.kind, HD_LIM_SASL_MESSAGES);
 	assert_int_equal(h.limit, 200);
 	assert_string_equal(h.user, "bob@mw.test");
 	assert_int_equal(h.uid, -1);
-	assert_int_equal(hd_limit_parse(EXL_LOCAL, strlen(EXL_LOCAL), &h), 0);
+	assert_int_equal(mw_hd_limit_parse(EXL_LOCAL, strlen(EXL_LOCAL), &h), 0);
 	assert_int_equal(h.kind, HD_LIM_LOCAL_MESSAGES);
 	assert_int_equal(h.limit, 5);
 	assert_string_equal(h.user, "www-data");
 	assert_int_equal(h.uid, 33);
-	assert_int_equal(hd_limit_parse("x [mailwarden-limit 1 local-recipients 12 YQ== 0]",
+	assert_int_equal(mw_hd_limit_parse("x [mailwarden-limit 1 local-recipients 12 YQ== 0]",
 					 49, &h), 0);
 	assert_int_equal(h.kind, HD_LIM_LOCAL_RECIPIENTS);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(hd_limit_parse(bad[i], strlen(bad[i]), &h), -1);
+		assert_int_equal(mw_hd_limit_parse(bad[i], strlen(bad[i]), &h), -1);
 }
 
 /* The reject log's hits of the last hour become one finding per sender;
@@ -223,7 +223,7 @@ static void test_exim_hits(void **state)
 	snprintf(path, sizeof(path), "%s/rejectlog", dir);
 	write_file(path, b.data, b.len);
 	snprintf(path, sizeof(path), "syslog : %s/%%slog", dir);
-	hd_exim_hits(&r, path, 1);
+	mw_hd_exim_hits(&r, path, 1);
 	assert_int_equal(mw_report_nerrors(rep), 0);
 	assert_int_equal(mw_report_nfindings(rep), 2);
 	for (size_t i = 0; i < 2; i++) {
@@ -246,7 +246,7 @@ static void test_exim_hits(void **state)
 		}
 	}
 	/* syslog only: a note, no finding, no error */
-	hd_exim_hits(&r, "syslog", 1);
+	mw_hd_exim_hits(&r, "syslog", 1);
 	assert_int_equal(mw_report_nfindings(rep), 2);
 	assert_int_equal(mw_report_nerrors(rep), 0);
 	mw_buf_free(&b);
@@ -342,7 +342,7 @@ static void test_exim_hits_rotated(void **state)
 		write_log(rot, pass[i].gz, s120, EXL_SASL, s40, EXL_SASL);
 		if (pass[i].old_mtime)
 			assert_int_equal(utimensat(AT_FDCWD, rot, old, 0), 0);
-		hd_exim_hits(&r, list, 1);
+		mw_hd_exim_hits(&r, list, 1);
 		assert_int_equal(mw_report_nerrors(r.report), 0);
 		hit_counts(r.report, got, sizeof(got));
 		assert_string_equal(got, pass[i].want);
@@ -366,18 +366,18 @@ static void test_limit_entries(void **state)
 	const char *body;
 
 	(void)state;
-	assert_int_equal(pol_limit_entry("a=b@x=7", &nm, &n), 0);
+	assert_int_equal(mw_pol_limit_entry("a=b@x=7", &nm, &n), 0);
 	assert_int_equal(nm.n, 5);
 	assert_memory_equal(nm.p, "a=b@x", 5);
 	assert_int_equal(n, 7);
-	assert_int_equal(pol_limit_entry("zero=0", &nm, &n), 0);
+	assert_int_equal(mw_pol_limit_entry("zero=0", &nm, &n), 0);
 	assert_int_equal(n, 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(pol_limit_entry(bad[i], &nm, &n), -1);
+		assert_int_equal(mw_pol_limit_entry(bad[i], &nm, &n), -1);
 	assert_int_equal(mw_strlist_add_words(&cfg.harden_limits,
 					      "q\"u\\o=5 bad=x zero=0 c\001=2"), MW_OK);
 	mw_buf_init(&b, 1 << 16);
-	assert_int_equal(hd_exim_limits_file(&cfg, &b), MW_OK);
+	assert_int_equal(mw_hd_exim_limits_file(&cfg, &b), MW_OK);
 	body = strstr(mw_buf_str(&b), "\n\"");
 	assert_non_null(body);
 	assert_string_equal(body + 1, "\"q\\\"u\\\\o\": 5\n\"zero\": 1000000000\n"
@@ -411,17 +411,17 @@ static void test_submit_rcpt(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
-		assert_int_equal(hd_address_count(lists[i].v, strlen(lists[i].v)), lists[i].n);
+		assert_int_equal(mw_hd_address_count(lists[i].v, strlen(lists[i].v)), lists[i].n);
 	/* To 2, CC 2 (folded), bcc unparsed: 1, Resent-To 1; not the body's */
-	assert_int_equal(hd_header_recipients(hdr, strlen(hdr), &bad), 6);
+	assert_int_equal(mw_hd_header_recipients(hdr, strlen(hdr), &bad), 6);
 	assert_int_equal(bad, 1);
-	end = hd_header_end(hdr, strlen(hdr));
+	end = mw_hd_header_end(hdr, strlen(hdr));
 	assert_true(end > 0);
 	assert_memory_equal(hdr + end, "To: body", 8);
-	assert_int_equal(hd_header_end(hdr, end - 1), 0);
+	assert_int_equal(mw_hd_header_end(hdr, end - 1), 0);
 	/* LF only, and a line that is no header field ends the header */
-	assert_int_equal(hd_header_recipients("To: a@x\nnot a field\nCc: b@x\n", 28, &bad), 1);
-	assert_int_equal(hd_header_end("To: a@x\n\nbody", 13), 9);
+	assert_int_equal(mw_hd_header_recipients("To: a@x\nnot a field\nCc: b@x\n", 28, &bad), 1);
+	assert_int_equal(mw_hd_header_end("To: a@x\n\nbody", 13), 9);
 }
 
 /* With Postfix, a limited pool whose PHP can start a program is reported
@@ -454,7 +454,7 @@ static void test_fpm_bypass(void **state)
 		r.report = ctx.report = mw_report_new("harden");
 		r.data = json_object();
 		r.postfix_seen = postfix;
-		assert_int_equal(hd_fpm(&r, 0), MW_OK);
+		assert_int_equal(mw_hd_fpm(&r, 0), MW_OK);
 		bypass = 0;
 		for (size_t i = 0; i < mw_report_nfindings(r.report); i++) {
 			const struct mw_stored_finding *f = mw_report_finding(r.report, i);

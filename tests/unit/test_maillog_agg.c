@@ -19,33 +19,33 @@ static void test_table_find_del(void **state)
 	int i;
 
 	(void)state;
-	ml_tab_init(&t, sizeof(struct ml_rec), 1000, 0, NULL);
+	mw_ml_tab_init(&t, sizeof(struct ml_rec), 1000, 0, NULL);
 	for (i = 0; i < 1000; i++) {
 		struct ml_rec *r;
 
 		snprintf(k, sizeof(k), "Q%05d", i);
-		r = ml_tab_get(&t, k, strlen(k));
+		r = mw_ml_tab_get(&t, k, strlen(k));
 		assert_non_null(r);
 		r->count = (uint64_t)i;
 	}
 	/* Full and not pruning: no new key. */
-	assert_null(ml_tab_get(&t, "new", 3));
+	assert_null(mw_ml_tab_get(&t, "new", 3));
 	for (i = 0; i < 1000; i += 2) {
 		snprintf(k, sizeof(k), "Q%05d", i);
-		ml_tab_del(&t, ml_tab_find(&t, k, strlen(k)));
+		mw_ml_tab_del(&t, mw_ml_tab_find(&t, k, strlen(k)));
 	}
 	assert_int_equal(t.n, 500);
 	for (i = 0; i < 1000; i++) {
 		struct ml_rec *r;
 
 		snprintf(k, sizeof(k), "Q%05d", i);
-		r = ml_tab_find(&t, k, strlen(k));
+		r = mw_ml_tab_find(&t, k, strlen(k));
 		if (i % 2)
 			assert_true(r && r->count == (uint64_t)i);
 		else
 			assert_null(r);
 	}
-	ml_tab_free(&t);
+	mw_ml_tab_free(&t);
 }
 
 static void test_table_prune_keeps_heavy(void **state)
@@ -57,27 +57,27 @@ static void test_table_prune_keeps_heavy(void **state)
 	int i;
 
 	(void)state;
-	ml_tab_init(&t, sizeof(struct ml_rec), 100, 1, NULL);
-	heavy = ml_tab_get(&t, "spammer@x", 9);
+	mw_ml_tab_init(&t, sizeof(struct ml_rec), 100, 1, NULL);
+	heavy = mw_ml_tab_get(&t, "spammer@x", 9);
 	heavy->count = 50;
 	for (i = 0; i < 10000; i++) {
 		struct ml_rec *r;
 
 		snprintf(k, sizeof(k), "once%d@x", i);
-		r = ml_tab_get(&t, k, strlen(k));
+		r = mw_ml_tab_get(&t, k, strlen(k));
 		assert_non_null(r);
 		r->count++;
 		if (i % 100 == 0)
-			((struct ml_rec *)ml_tab_get(&t, "spammer@x", 9))->count++;
+			((struct ml_rec *)mw_ml_tab_get(&t, "spammer@x", 9))->count++;
 	}
 	assert_true(t.n <= 100);
 	assert_true(t.pruned > 9000);
-	v = ml_tab_sorted(&t, &n);
+	v = mw_ml_tab_sorted(&t, &n);
 	assert_true(n > 0);
 	assert_string_equal(v[0]->key, "spammer@x");
 	assert_int_equal(v[0]->count, 150);
 	free(v);
-	ml_tab_free(&t);
+	mw_ml_tab_free(&t);
 }
 
 static void test_hset_cap(void **state)
@@ -87,19 +87,19 @@ static void test_hset_cap(void **state)
 
 	(void)state;
 	for (i = 0; i < 100; i++)
-		assert_int_equal(ml_hset_add(&s, i * 7919, 1000), 1);
-	assert_int_equal(ml_hset_add(&s, 7919, 1000), 0);
+		assert_int_equal(mw_ml_hset_add(&s, i * 7919, 1000), 1);
+	assert_int_equal(mw_ml_hset_add(&s, 7919, 1000), 0);
 	for (i = 100; i < 5000; i++)
-		ml_hset_add(&s, i * 7919, 1000);
+		mw_ml_hset_add(&s, i * 7919, 1000);
 	assert_true(s.saturated);
 	assert_true(s.n >= 1000 && s.n <= 2048);
-	ml_hset_free(&s);
+	mw_ml_hset_free(&s);
 }
 
 static void bl(const char *reply, const char *want)
 {
 	char list[96];
-	int r = ml_reply_blocklist(reply, strlen(reply), list, sizeof(list));
+	int r = mw_ml_reply_blocklist(reply, strlen(reply), list, sizeof(list));
 
 	if (!want) {
 		if (r)
@@ -132,26 +132,26 @@ static void test_parse_when(void **state)
 	(void)state;
 	setenv("TZ", "UTC", 1);
 	tzset();
-	assert_int_equal(ml_parse_when("7d", now, &t), 0);
+	assert_int_equal(mw_ml_parse_when("7d", now, &t), 0);
 	assert_int_equal(t, now - 7 * 86400);
-	assert_int_equal(ml_parse_when("12h", now, &t), 0);
+	assert_int_equal(mw_ml_parse_when("12h", now, &t), 0);
 	assert_int_equal(t, now - 12 * 3600);
-	assert_int_equal(ml_parse_when("2w", now, &t), 0);
+	assert_int_equal(mw_ml_parse_when("2w", now, &t), 0);
 	assert_int_equal(t, now - 14 * 86400);
-	assert_int_equal(ml_parse_when("all", now, &t), 0);
+	assert_int_equal(mw_ml_parse_when("all", now, &t), 0);
 	assert_true(t == INT64_MIN);
-	assert_int_equal(ml_parse_when("2026-11-20", now, &t), 0);
-	assert_int_equal(t, ml_civil_to_epoch(2026, 11, 20, 0, 0, 0));
-	assert_int_equal(ml_parse_when("2026-11-20 10:30", now, &t), 0);
-	assert_int_equal(t, ml_civil_to_epoch(2026, 11, 20, 10, 30, 0));
-	assert_int_equal(ml_parse_when("2026-11-20T10:30:15", now, &t), 0);
-	assert_int_equal(t, ml_civil_to_epoch(2026, 11, 20, 10, 30, 15));
-	assert_int_equal(ml_parse_when("today", now, &t), 0);
-	assert_int_equal(t, ml_civil_to_epoch(2026, 11, 23, 0, 0, 0));
-	assert_int_equal(ml_parse_when("7x", now, &t), -1);
-	assert_int_equal(ml_parse_when("-1d", now, &t), -1);
-	assert_int_equal(ml_parse_when("2026-11-20 junk", now, &t), -1);
-	assert_int_equal(ml_parse_when("", now, &t), -1);
+	assert_int_equal(mw_ml_parse_when("2026-11-20", now, &t), 0);
+	assert_int_equal(t, mw_ml_civil_to_epoch(2026, 11, 20, 0, 0, 0));
+	assert_int_equal(mw_ml_parse_when("2026-11-20 10:30", now, &t), 0);
+	assert_int_equal(t, mw_ml_civil_to_epoch(2026, 11, 20, 10, 30, 0));
+	assert_int_equal(mw_ml_parse_when("2026-11-20T10:30:15", now, &t), 0);
+	assert_int_equal(t, mw_ml_civil_to_epoch(2026, 11, 20, 10, 30, 15));
+	assert_int_equal(mw_ml_parse_when("today", now, &t), 0);
+	assert_int_equal(t, mw_ml_civil_to_epoch(2026, 11, 23, 0, 0, 0));
+	assert_int_equal(mw_ml_parse_when("7x", now, &t), -1);
+	assert_int_equal(mw_ml_parse_when("-1d", now, &t), -1);
+	assert_int_equal(mw_ml_parse_when("2026-11-20 junk", now, &t), -1);
+	assert_int_equal(mw_ml_parse_when("", now, &t), -1);
 }
 
 /* Feed lines, build the report, return it (caller frees). */
@@ -170,13 +170,13 @@ static struct mw_report *run_lines(const char *const *lines, size_t n)
 	assert_int_equal(mw_config_defaults(&cfg), MW_OK);
 	ctx.cfg = &cfg;
 	ctx.report = mw_report_new("logs");
-	a = ml_agg_new(&o);
+	a = mw_ml_agg_new(&o);
 	assert_non_null(a);
-	ml_agg_begin_source(a, "test.log", "file");
+	mw_ml_agg_begin_source(a, "test.log", "file");
 	for (i = 0; i < n; i++)
-		ml_agg_text_line(a, lines[i], strlen(lines[i]), 0, &clk, i + 1);
-	assert_int_equal(ml_agg_report(a, &ctx), MW_OK);
-	ml_agg_free(a);
+		mw_ml_agg_text_line(a, lines[i], strlen(lines[i]), 0, &clk, i + 1);
+	assert_int_equal(mw_ml_agg_report(a, &ctx), MW_OK);
+	mw_ml_agg_free(a);
 	mw_config_free(&cfg);
 	mw_strlist_clear(&web);
 	return ctx.report;
@@ -243,16 +243,16 @@ static void test_agg_queue_cap(void **state)
 	(void)state;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.report = mw_report_new("logs");
-	a = ml_agg_new(&o);
-	ml_agg_begin_source(a, "cap.log", "file");
+	a = mw_ml_agg_new(&o);
+	mw_ml_agg_begin_source(a, "cap.log", "file");
 	for (i = 0; i < ML_MAX_QUEUE + 1000; i++) {
 		int n = snprintf(line, sizeof(line),
 				 "Nov 20 10:00:00 web1 postfix/qmgr[3]: %X: from=<s%u@x>, size=1, nrcpt=1 (queue active)",
 				 0x100000 + i, i % 10);
-		ml_agg_text_line(a, line, (size_t)n, 0, &clk, i + 1);
+		mw_ml_agg_text_line(a, line, (size_t)n, 0, &clk, i + 1);
 	}
-	assert_int_equal(ml_agg_report(a, &ctx), MW_OK);
-	ml_agg_free(a);
+	assert_int_equal(mw_ml_agg_report(a, &ctx), MW_OK);
+	mw_ml_agg_free(a);
 	d = mw_report_data(ctx.report, "logs");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "truncated"), "queue_evicted")), 1000);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "messages"), "received")), ML_MAX_QUEUE + 1000);
@@ -274,14 +274,14 @@ static void test_agg_journal_stdout(void **state)
 	(void)state;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.report = mw_report_new("logs");
-	a = ml_agg_new(&o);
-	ml_agg_begin_source(a, "journald", "journal");
-	ml_agg_journal_record(a, 1795452479, (struct ml_str){ "web1", 4 },
+	a = mw_ml_agg_new(&o);
+	mw_ml_agg_begin_source(a, "journald", "journal");
+	mw_ml_agg_journal_record(a, 1795452479, (struct ml_str){ "web1", 4 },
 			      (struct ml_str){ "postfix", 7 }, 1, (struct ml_str){ m1, strlen(m1) }, 1);
-	ml_agg_journal_record(a, 1795452479, (struct ml_str){ "web1", 4 },
+	mw_ml_agg_journal_record(a, 1795452479, (struct ml_str){ "web1", 4 },
 			      (struct ml_str){ "postfix/pickup", 14 }, 2, (struct ml_str){ m2, strlen(m2) }, 2);
-	assert_int_equal(ml_agg_report(a, &ctx), MW_OK);
-	ml_agg_free(a);
+	assert_int_equal(mw_ml_agg_report(a, &ctx), MW_OK);
+	mw_ml_agg_free(a);
 	d = mw_report_data(ctx.report, "logs");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "messages"), "local")), 2);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "messages"), "web")), 1);

@@ -23,8 +23,8 @@ static void test_syslog_classic(void **state)
 	const char *l = "Nov  3 10:00:01 web1 postfix/pickup[27563]: 0B943A7202B: uid=33 from=<www-data>";
 
 	(void)state;
-	assert_int_equal(ml_parse_syslog(l, strlen(l), &nov2026, &sl), 0);
-	assert_int_equal(sl.time, ml_civil_to_epoch(2026, 11, 3, 10, 0, 1));
+	assert_int_equal(mw_ml_parse_syslog(l, strlen(l), &nov2026, &sl), 0);
+	assert_int_equal(sl.time, mw_ml_civil_to_epoch(2026, 11, 3, 10, 0, 1));
 	assert_str(sl.host, "web1");
 	assert_str(sl.ident, "postfix/pickup");
 	assert_int_equal(sl.pid, 27563);
@@ -39,11 +39,11 @@ static void test_syslog_year_and_zone(void **state)
 	const char *frac = "Nov 23 16:47:59.123456 web1 postfix/smtpd[5]: connect from x[1.2.3.4]";
 
 	(void)state;
-	assert_int_equal(ml_parse_syslog(dec, strlen(dec), &jan, &sl), 0);
+	assert_int_equal(mw_ml_parse_syslog(dec, strlen(dec), &jan, &sl), 0);
 	/* December in a January file is the year before; local UTC+1. */
-	assert_int_equal(sl.time, ml_civil_to_epoch(2026, 12, 31, 22, 30, 0));
-	assert_int_equal(ml_parse_syslog(frac, strlen(frac), &nov2026, &sl), 0);
-	assert_int_equal(sl.time, ml_civil_to_epoch(2026, 11, 23, 16, 47, 59));
+	assert_int_equal(sl.time, mw_ml_civil_to_epoch(2026, 12, 31, 22, 30, 0));
+	assert_int_equal(mw_ml_parse_syslog(frac, strlen(frac), &nov2026, &sl), 0);
+	assert_int_equal(sl.time, mw_ml_civil_to_epoch(2026, 11, 23, 16, 47, 59));
 	assert_str(sl.ident, "postfix/smtpd");
 }
 
@@ -55,11 +55,11 @@ static void test_syslog_iso(void **state)
 	const char *z = "2026-11-23T16:47:59Z web1 dovecot: imap-login: Login";
 
 	(void)state;
-	assert_int_equal(ml_parse_syslog(rfc, strlen(rfc), NULL, &sl), 0);
-	assert_int_equal(sl.time, ml_civil_to_epoch(2026, 11, 23, 16, 47, 59));
-	assert_int_equal(ml_parse_syslog(shortiso, strlen(shortiso), NULL, &sl), 0);
-	assert_int_equal(sl.time, ml_civil_to_epoch(2026, 11, 23, 16, 47, 59));
-	assert_int_equal(ml_parse_syslog(z, strlen(z), NULL, &sl), 0);
+	assert_int_equal(mw_ml_parse_syslog(rfc, strlen(rfc), NULL, &sl), 0);
+	assert_int_equal(sl.time, mw_ml_civil_to_epoch(2026, 11, 23, 16, 47, 59));
+	assert_int_equal(mw_ml_parse_syslog(shortiso, strlen(shortiso), NULL, &sl), 0);
+	assert_int_equal(sl.time, mw_ml_civil_to_epoch(2026, 11, 23, 16, 47, 59));
+	assert_int_equal(mw_ml_parse_syslog(z, strlen(z), NULL, &sl), 0);
 	assert_str(sl.ident, "dovecot");
 	assert_int_equal(sl.pid, -1);
 	assert_str(sl.msg, "imap-login: Login");
@@ -78,7 +78,7 @@ static void test_syslog_bad(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (ml_parse_syslog(bad[i], strlen(bad[i]), &nov2026, &sl) == 0)
+		if (mw_ml_parse_syslog(bad[i], strlen(bad[i]), &nov2026, &sl) == 0)
 			fail_msg("accepted '%s'", bad[i]);
 }
 
@@ -86,8 +86,8 @@ static void pf(const char *ident, const char *msg, struct ml_pf_event *ev, int w
 {
 	struct ml_str i = { ident, strlen(ident) }, m = { msg, strlen(msg) };
 
-	assert_true(ml_is_postfix_ident(i));
-	assert_int_equal(ml_parse_postfix(i, m, ev), want);
+	assert_true(mw_ml_is_postfix_ident(i));
+	assert_int_equal(mw_ml_parse_postfix(i, m, ev), want);
 }
 
 static void test_postfix_queue_lines(void **state)
@@ -192,14 +192,14 @@ static void test_postfix_header_reject_sasl(void **state)
 	assert_int_equal(ev.kind, PF_OTHER);
 	pf("postfix/smtpd", "connect from localhost[127.0.0.1]", &ev, 0);
 	assert_int_equal(ev.kind, PF_OTHER);
-	assert_false(ml_is_postfix_ident(S("postfix")));
-	assert_false(ml_is_postfix_ident(S("postfixx")));
-	assert_false(ml_is_postfix_ident(S("dovecot")));
+	assert_false(mw_ml_is_postfix_ident(S("postfix")));
+	assert_false(mw_ml_is_postfix_ident(S("postfixx")));
+	assert_false(mw_ml_is_postfix_ident(S("dovecot")));
 }
 
 static void ex(const char *line, int with_time, struct ml_ex_event *ev, int want)
 {
-	assert_int_equal(ml_parse_exim(line, strlen(line), with_time, ev), want);
+	assert_int_equal(mw_ml_parse_exim(line, strlen(line), with_time, ev), want);
 }
 
 static void test_exim_arrival(void **state)
@@ -209,7 +209,7 @@ static void test_exim_arrival(void **state)
 	(void)state;
 	ex("2026-11-21 09:15:00 1tDiHG-0001Cd-2y <= noreply@site1.example U=site1 P=local S=1820 id=abc1@site1.example T=\"Notice for U=fake\" from <noreply@site1.example> for v1@gmail.com v2@yahoo.com", 1, &ev, 0);
 	assert_int_equal(ev.kind, EX_ARRIVAL);
-	assert_int_equal(ev.time, ml_civil_to_epoch(2026, 11, 21, 9, 15, 0));
+	assert_int_equal(ev.time, mw_ml_civil_to_epoch(2026, 11, 21, 9, 15, 0));
 	assert_false(ev.time_has_zone);
 	assert_str(ev.id, "1tDiHG-0001Cd-2y");
 	assert_str(ev.addr, "noreply@site1.example");
@@ -218,7 +218,7 @@ static void test_exim_arrival(void **state)
 	assert_str(ev.rcpts, "v1@gmail.com v2@yahoo.com");
 
 	ex("2026-11-21 09:40:09.123 +0100 [4242] 1tDiff-00000001Cgx-5bAB <= carol@example.com H=mail.example (User) [141.98.11.5]:60420 P=esmtpa A=dovecot_login:carol@example.com S=3000", 1, &ev, 0);
-	assert_int_equal(ev.time, ml_civil_to_epoch(2026, 11, 21, 8, 40, 9));
+	assert_int_equal(ev.time, mw_ml_civil_to_epoch(2026, 11, 21, 8, 40, 9));
 	assert_true(ev.time_has_zone);
 	assert_int_equal(ev.pid, 4242);
 	assert_str(ev.id, "1tDiff-00000001Cgx-5bAB");
@@ -305,8 +305,8 @@ static void test_exim_no_id(void **state)
 
 	ex("2026-11-21 09:15:0x 1tDiHG-0001Cd-2y Completed", 1, &ev, -1);
 	ex("2026-11-21 09:15:00 [12 1tDiHG-0001Cd-2y Completed", 1, &ev, -1);
-	assert_true(ml_looks_exim("2026-11-21 09:15:00 x", 21));
-	assert_false(ml_looks_exim("2026-11-21T09:15:00 x", 21));
+	assert_true(mw_ml_looks_exim("2026-11-21 09:15:00 x", 21));
+	assert_false(mw_ml_looks_exim("2026-11-21T09:15:00 x", 21));
 }
 
 static void test_php_mail_log(void **state)
@@ -317,26 +317,26 @@ static void test_php_mail_log(void **state)
 	const char *c = "mail() on []: To: x";
 
 	(void)state;
-	assert_int_equal(ml_parse_php_mail(a, strlen(a), &ev), 0);
+	assert_int_equal(mw_ml_parse_php_mail(a, strlen(a), &ev), 0);
 	assert_str(ev.script, "/var/www/site2/inc/send.php");
 	/* issue 18 item 16: the stamp is read */
 	assert_true(ev.has_time && ev.time_is_utc);
-	assert_int_equal(ev.time, ml_civil_to_epoch(2026, 11, 21, 10, 0, 1));
-	assert_true(ml_script_is_suspicious("/var/www/s/wp-content/uploads/x.php"));
-	assert_true(ml_script_is_suspicious("/var/www/s/wp-content/cache/wp-cache.php"));
-	assert_true(ml_script_is_suspicious("/var/www/s/.well-known/a.php"));
-	assert_true(ml_script_is_suspicious("logo.gif.php"));
-	assert_true(ml_script_is_suspicious("favicon.ico"));
-	assert_false(ml_script_is_suspicious("/var/www/s/wp-content/plugins/contact/send.php"));
-	assert_false(ml_script_is_suspicious("wp-cache.php"));
-	assert_false(ml_script_is_suspicious("gifts.php"));
+	assert_int_equal(ev.time, mw_ml_civil_to_epoch(2026, 11, 21, 10, 0, 1));
+	assert_true(mw_ml_script_is_suspicious("/var/www/s/wp-content/uploads/x.php"));
+	assert_true(mw_ml_script_is_suspicious("/var/www/s/wp-content/cache/wp-cache.php"));
+	assert_true(mw_ml_script_is_suspicious("/var/www/s/.well-known/a.php"));
+	assert_true(mw_ml_script_is_suspicious("logo.gif.php"));
+	assert_true(mw_ml_script_is_suspicious("favicon.ico"));
+	assert_false(mw_ml_script_is_suspicious("/var/www/s/wp-content/plugins/contact/send.php"));
+	assert_false(mw_ml_script_is_suspicious("wp-cache.php"));
+	assert_false(mw_ml_script_is_suspicious("gifts.php"));
 	assert_int_equal(ev.script_line, 88);
 	assert_str(ev.to, "a@one.example");
-	assert_int_equal(ml_parse_php_mail(b, strlen(b), &ev), 0);
+	assert_int_equal(mw_ml_parse_php_mail(b, strlen(b), &ev), 0);
 	assert_str(ev.script, "/var/www/u/wso.php");
 	assert_str(ev.to, "x1@gmail.com, Y <x2@yahoo.com>");
-	assert_int_equal(ml_parse_php_mail(c, strlen(c), &ev), -1);
-	assert_int_equal(ml_parse_php_mail("hello", 5, &ev), -1);
+	assert_int_equal(mw_ml_parse_php_mail(c, strlen(c), &ev), -1);
+	assert_int_equal(mw_ml_parse_php_mail("hello", 5, &ev), -1);
 }
 
 int main(void)

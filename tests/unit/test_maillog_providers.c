@@ -6,7 +6,7 @@ static struct ml_provider_hit h;
 
 static int hit(const char *reply, const char *mx)
 {
-	return ml_reply_provider(reply, strlen(reply), mx, mx ? strlen(mx) : 0, &h);
+	return mw_ml_reply_provider(reply, strlen(reply), mx, mx ? strlen(mx) : 0, &h);
 }
 
 static void test_gmail(void **state)

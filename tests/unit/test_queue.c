@@ -31,7 +31,7 @@ static void test_postqueue_line(void **state)
 	assert_int_equal(m.reason_class, QR_BLOCKLIST);
 	assert_int_equal(m.held, 0);
 	assert_int_equal(m.uid, -1);
-	qmsg_clear(&m);
+	mw_qmsg_clear(&m);
 }
 
 static void test_postqueue_bad_lines(void **state)
@@ -53,8 +53,8 @@ static void test_postqueue_bad_lines(void **state)
 	assert_int_equal(mw_postqueue_json_line("{\"queue_name\":\"hold\",\"queue_id\":\"B1\",\"sender\":\"\"}",
 						51, &m), MW_OK);
 	assert_int_equal(m.held, 1);
-	assert_true(qmsg_is_bounce(&m));
-	qmsg_clear(&m);
+	assert_true(mw_qmsg_is_bounce(&m));
+	mw_qmsg_clear(&m);
 }
 
 static void test_reason_classes(void **state)
@@ -73,8 +73,8 @@ static void test_reason_classes(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		assert_int_equal(qreason_classify(t[i].s, strlen(t[i].s)), t[i].c);
-	assert_int_equal(qreason_classify("", 0), QR_NONE);
+		assert_int_equal(mw_qreason_classify(t[i].s, strlen(t[i].s)), t[i].c);
+	assert_int_equal(mw_qreason_classify("", 0), QR_NONE);
 }
 
 static void test_exim_bp(void **state)
@@ -103,7 +103,7 @@ static void test_exim_bp(void **state)
 	assert_int_equal(l.m[0].n_rcpt, 1);		/* b@ delivered */
 	assert_int_equal(l.m[0].arrival, 1000000);
 	assert_int_equal(l.m[1].held, 1);
-	assert_true(qmsg_is_bounce(&l.m[1]));
+	assert_true(mw_qmsg_is_bounce(&l.m[1]));
 	assert_int_equal(l.m[1].size, 2969);
 	assert_int_equal(l.m[1].arrival, 1000000 - 25 * 60);
 	assert_string_equal(l.m[1].domains[0], "example.net");
@@ -111,7 +111,7 @@ static void test_exim_bp(void **state)
 	assert_int_equal(l.m[2].arrival, 1000000 - 4 * 86400);
 	/* the recipient that looks like a message line stays a recipient */
 	assert_int_equal(l.m[2].n_rcpt, 1);
-	qlist_free(&l);
+	mw_qlist_free(&l);
 }
 
 static void test_postcat_submitter(void **state)
@@ -137,7 +137,7 @@ static void test_postcat_submitter(void **state)
 	assert_string_equal(m.sasl, "should-not-be-taken-from-headers");
 	assert_null(m.client);				/* a header line is not an envelope record */
 	assert_true(m.inspected);
-	qmsg_clear(&m);
+	mw_qmsg_clear(&m);
 }
 
 static void test_exim_submitter(void **state)
@@ -160,10 +160,10 @@ static void test_exim_submitter(void **state)
 	assert_int_equal(m.uid, -1);		/* SMTP: no local uid, ident dropped */
 	assert_null(m.user);
 	assert_string_equal(m.script, "x.php");
-	qmsg_clear(&m);
+	mw_qmsg_clear(&m);
 	assert_int_equal(mw_exim_mvh_submitter(old, sizeof(old) - 1, &m), MW_OK);
 	assert_string_equal(m.client, "192.0.2.8");
-	qmsg_clear(&m);
+	mw_qmsg_clear(&m);
 }
 
 /* A list of n messages from uid 33 with script s, plus bounces. */
@@ -172,7 +172,7 @@ static void fill(struct qlist *l, size_t n, const char *script, size_t bounces)
 	size_t i;
 
 	for (i = 0; i < n + bounces; i++) {
-		struct qmsg *m = qlist_push(l);
+		struct qmsg *m = mw_qlist_push(l);
 
 		assert_non_null(m);
 		snprintf(m->id, sizeof(m->id), "ID%zu", l->n);
@@ -184,10 +184,10 @@ static void fill(struct qlist *l, size_t n, const char *script, size_t bounces)
 			m->user = strdup("www-data");
 			m->script = strdup(script);
 			m->sender = strdup("www-data@host.example");
-			assert_int_equal(qmsg_add_domain(m, "x@gmail.com", 11), MW_OK);
+			assert_int_equal(mw_qmsg_add_domain(m, "x@gmail.com", 11), MW_OK);
 		} else {
 			m->sender = strdup("");
-			assert_int_equal(qmsg_add_domain(m, "forged@example.net", 18), MW_OK);
+			assert_int_equal(mw_qmsg_add_domain(m, "forged@example.net", 18), MW_OK);
 		}
 	}
 }
@@ -205,7 +205,7 @@ static void test_groups_and_findings(void **state)
 	assert_int_equal(mw_config_defaults(&cfg), MW_OK);
 	fill(&l, 300, "a.php", 0);
 	fill(&l, 200, "b.php", 5);
-	assert_int_equal(qgroups_build(&l, &g), MW_OK);
+	assert_int_equal(mw_qgroups_build(&l, &g), MW_OK);
 	assert_int_equal(g.total, 505);
 	assert_int_equal(g.bounces, 5);
 	assert_string_equal(g.g[QG_UID][0].key, "33");
@@ -225,20 +225,20 @@ static void test_groups_and_findings(void **state)
 	assert_int_equal(spikes, 3);
 	assert_int_equal(web, 1);
 	assert_int_equal(back, 1);
-	qgroups_free(&g);
+	mw_qgroups_free(&g);
 	mw_report_free(r);
 
 	/* below warn: nothing but the web user */
 	r = mw_report_new("queue");
 	t.warn = 1000;
 	t.backscatter = 6;
-	assert_int_equal(qgroups_build(&l, &g), MW_OK);
+	assert_int_equal(mw_qgroups_build(&l, &g), MW_OK);
 	assert_int_equal(mw_queue_findings(r, &l, &g, &t, &cfg, NULL), MW_OK);
 	assert_int_equal(mw_report_nfindings(r), 1);
 	assert_string_equal(mw_report_finding(r, 0)->rule_id, "queue.web-user-mail");
-	qgroups_free(&g);
+	mw_qgroups_free(&g);
 	mw_report_free(r);
-	qlist_free(&l);
+	mw_qlist_free(&l);
 	mw_config_free(&cfg);
 }
 
@@ -254,7 +254,7 @@ static void test_pool_user(void **state)
 	struct qmsg *m;
 
 	(void)state;
-	m = qlist_push(&l);
+	m = mw_qlist_push(&l);
 	assert_non_null(m);
 	snprintf(m->id, sizeof(m->id), "ID1");
 	m->arrival = 1000;
@@ -262,7 +262,7 @@ static void test_pool_user(void **state)
 	m->user = strdup("shop");
 	m->script = strdup("cart.php");
 	m->inspected = 1;
-	assert_int_equal(qgroups_build(&l, &g), MW_OK);
+	assert_int_equal(mw_qgroups_build(&l, &g), MW_OK);
 	r = mw_report_new("queue");
 	assert_int_equal(mw_queue_findings(r, &l, &g, &t, NULL, NULL), MW_OK);
 	assert_int_equal(mw_report_nfindings(r), 0);
@@ -275,8 +275,8 @@ static void test_pool_user(void **state)
 	assert_int_equal(mw_report_finding(r, 0)->cause, MW_CAUSE_LOCAL_SENDER);
 	mw_report_free(r);
 	mw_strlist_clear(&pools);
-	qgroups_free(&g);
-	qlist_free(&l);
+	mw_qgroups_free(&g);
+	mw_qlist_free(&l);
 }
 
 static void test_selectors(void **state)
@@ -288,31 +288,31 @@ static void test_selectors(void **state)
 
 	(void)state;
 	fill(&l, 2, "a.php", 1);
-	assert_false(qsel_needs_headers(&s));
+	assert_false(mw_qsel_needs_headers(&s));
 	s.uid = 33;
-	assert_true(qsel_needs_headers(&s));
-	assert_true(qsel_match(&s, &l.m[0], 2000));
-	assert_false(qsel_match(&s, &l.m[2], 2000));
+	assert_true(mw_qsel_needs_headers(&s));
+	assert_true(mw_qsel_match(&s, &l.m[0], 2000));
+	assert_false(mw_qsel_match(&s, &l.m[2], 2000));
 	s.script = "b.php";
-	assert_false(qsel_match(&s, &l.m[0], 2000));
+	assert_false(mw_qsel_match(&s, &l.m[0], 2000));
 	s.script = "a.php";
 	s.older_than_s = 1001;
-	assert_false(qsel_match(&s, &l.m[0], 2000));	/* 1000 s old */
+	assert_false(mw_qsel_match(&s, &l.m[0], 2000));	/* 1000 s old */
 	s.older_than_s = 999;
-	assert_true(qsel_match(&s, &l.m[0], 2000));
+	assert_true(mw_qsel_match(&s, &l.m[0], 2000));
 	s.ids = ids;
 	s.n_ids = 1;
-	assert_false(qsel_match(&s, &l.m[0], 2000));
-	assert_true(qsel_match(&s, &l.m[1], 2000));
-	d = qsel_describe(&s);
+	assert_false(mw_qsel_match(&s, &l.m[0], 2000));
+	assert_true(mw_qsel_match(&s, &l.m[1], 2000));
+	d = mw_qsel_describe(&s);
 	assert_string_equal(d, "uid=33 script=a.php older-than=999s id=ID2");
 	free(d);
 	memset(&s, 0, sizeof(s));
 	s.uid = -1;
 	s.sender = "<>";
-	assert_false(qsel_match(&s, &l.m[0], 2000));
-	assert_true(qsel_match(&s, &l.m[2], 2000));
-	qlist_free(&l);
+	assert_false(mw_qsel_match(&s, &l.m[0], 2000));
+	assert_true(mw_qsel_match(&s, &l.m[2], 2000));
+	mw_qlist_free(&l);
 }
 
 /* A script name is the sender's: it never reaches a command to paste. */
@@ -326,7 +326,7 @@ static void test_remediation_no_sender_bytes(void **state)
 
 	(void)state;
 	fill(&l, 600, "x';rm -rf ~;'.php", 0);
-	assert_int_equal(qgroups_build(&l, &g), MW_OK);
+	assert_int_equal(mw_qgroups_build(&l, &g), MW_OK);
 	assert_int_equal(mw_queue_findings(r, &l, &g, &t, NULL, NULL), MW_OK);
 	for (i = 0; i < mw_report_nfindings(r); i++) {
 		const struct mw_stored_finding *f = mw_report_finding(r, i);
@@ -338,9 +338,9 @@ static void test_remediation_no_sender_bytes(void **state)
 		}
 	}
 	assert_int_equal(seen, 1);
-	qgroups_free(&g);
+	mw_qgroups_free(&g);
 	mw_report_free(r);
-	qlist_free(&l);
+	mw_qlist_free(&l);
 }
 
 int main(void)

@@ -21,7 +21,7 @@ static int parses(const char *txt)
 {
 	char err[160];
 
-	return spf_parse(txt, &rec, err, sizeof(err)) == 0;
+	return mw_spf_parse(txt, &rec, err, sizeof(err)) == 0;
 }
 
 static void test_spf_parse_valid(void **state)
@@ -67,7 +67,7 @@ static void test_spf_parse_invalid(void **state)
 	assert_false(parses("v=spf1 exists:%{i.example.com"));
 	assert_false(parses("v=spf1 redirect=a.example redirect=b.example"));
 	assert_false(parses("v=spf1 *all"));
-	assert_int_equal(spf_parse("v=spf1 ipx:1", &rec, err, sizeof(err)), -1);
+	assert_int_equal(mw_spf_parse("v=spf1 ipx:1", &rec, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "unknown mechanism 'ipx'"));
 }
 
@@ -94,7 +94,7 @@ static void test_spf_macros(void **state)
 	(void)state;
 	/* RFC 7208 7.4's examples, sender strong-bad@email.example.com */
 #define X(spec, ip, want) do { s = spec; \
-	assert_int_equal(spf_expand(s, strlen(s), ip, "strong-bad@email.example.com", \
+	assert_int_equal(mw_spf_expand(s, strlen(s), ip, "strong-bad@email.example.com", \
 				    "email.example.com", "mx.example.org", out, sizeof(out)), 0); \
 	assert_string_equal(out, want); } while (0)
 	X("%{s}", &ip4, "strong-bad@email.example.com");
@@ -116,19 +116,19 @@ static void test_spf_macros(void **state)
 	X("%{h}%%%_%-", &ip4, "mx.example.org% %20");
 #undef X
 	s = "%{d0}";
-	assert_int_equal(spf_expand(s, strlen(s), &ip4, "a@b.example", "b.example", NULL,
+	assert_int_equal(mw_spf_expand(s, strlen(s), &ip4, "a@b.example", "b.example", NULL,
 				    out, sizeof(out)), -1);
 }
 
 static void test_spf_kind_queries(void **state)
 {
 	(void)state;
-	assert_true(spf_kind_queries(SPF_INCLUDE));
-	assert_true(spf_kind_queries(SPF_REDIRECT));
-	assert_true(spf_kind_queries(SPF_MX));
-	assert_false(spf_kind_queries(SPF_IP4));
-	assert_false(spf_kind_queries(SPF_ALL));
-	assert_false(spf_kind_queries(SPF_EXP));
+	assert_true(mw_spf_kind_queries(SPF_INCLUDE));
+	assert_true(mw_spf_kind_queries(SPF_REDIRECT));
+	assert_true(mw_spf_kind_queries(SPF_MX));
+	assert_false(mw_spf_kind_queries(SPF_IP4));
+	assert_false(mw_spf_kind_queries(SPF_ALL));
+	assert_false(mw_spf_kind_queries(SPF_EXP));
 }
 
 static void test_tags_and_dmarc(void **state)
@@ -138,14 +138,14 @@ static void test_tags_and_dmarc(void **state)
 	char err[160];
 
 	(void)state;
-	assert_int_equal(rp_tags_parse(" a = 1 ;b=2;", tags, err, sizeof(err)), 2);
+	assert_int_equal(mw_rp_tags_parse(" a = 1 ;b=2;", tags, err, sizeof(err)), 2);
 	assert_int_equal(tags[0].name_len, 1);
 	assert_memory_equal(tags[0].value, "1", 1);
-	assert_int_equal(rp_tags_parse("a=1; a=2", tags, err, sizeof(err)), -1);
-	assert_int_equal(rp_tags_parse("a=1; b", tags, err, sizeof(err)), -1);
-	assert_int_equal(rp_tags_parse("=1", tags, err, sizeof(err)), -1);
+	assert_int_equal(mw_rp_tags_parse("a=1; a=2", tags, err, sizeof(err)), -1);
+	assert_int_equal(mw_rp_tags_parse("a=1; b", tags, err, sizeof(err)), -1);
+	assert_int_equal(mw_rp_tags_parse("=1", tags, err, sizeof(err)), -1);
 
-	assert_int_equal(dmarc_parse("v=DMARC1; p=reject; sp=none; pct=20; adkim=s; "
+	assert_int_equal(mw_dmarc_parse("v=DMARC1; p=reject; sp=none; pct=20; adkim=s; "
 				     "rua=mailto:d@example.com", &d, err, sizeof(err)), 0);
 	assert_string_equal(d.p, "reject");
 	assert_string_equal(d.sp, "none");
@@ -153,15 +153,15 @@ static void test_tags_and_dmarc(void **state)
 	assert_int_equal(d.adkim, 's');
 	assert_int_equal(d.aspf, 'r');
 	assert_string_equal(d.rua, "mailto:d@example.com");
-	assert_int_equal(dmarc_parse("v=DMARC1;p=none", &d, err, sizeof(err)), 0);
+	assert_int_equal(mw_dmarc_parse("v=DMARC1;p=none", &d, err, sizeof(err)), 0);
 	assert_int_equal(d.pct, 100);
-	assert_int_equal(dmarc_parse("p=none; v=DMARC1", &d, err, sizeof(err)), -1);
-	assert_int_equal(dmarc_parse("v=DMARC1; rua=mailto:a@b.example", &d, err, sizeof(err)), -1);
+	assert_int_equal(mw_dmarc_parse("p=none; v=DMARC1", &d, err, sizeof(err)), -1);
+	assert_int_equal(mw_dmarc_parse("v=DMARC1; rua=mailto:a@b.example", &d, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no p="));
-	assert_int_equal(dmarc_parse("v=DMARC1; p=block", &d, err, sizeof(err)), -1);
-	assert_int_equal(dmarc_parse("v=DMARC1; p=none; pct=101", &d, err, sizeof(err)), -1);
-	assert_int_equal(dmarc_parse("v=DMARC1; p=none; rua=https://x", &d, err, sizeof(err)), -1);
-	assert_int_equal(dmarc_parse("v=dmarc1; p=none", &d, err, sizeof(err)), -1);
+	assert_int_equal(mw_dmarc_parse("v=DMARC1; p=block", &d, err, sizeof(err)), -1);
+	assert_int_equal(mw_dmarc_parse("v=DMARC1; p=none; pct=101", &d, err, sizeof(err)), -1);
+	assert_int_equal(mw_dmarc_parse("v=DMARC1; p=none; rua=https://x", &d, err, sizeof(err)), -1);
+	assert_int_equal(mw_dmarc_parse("v=dmarc1; p=none", &d, err, sizeof(err)), -1);
 }
 
 static void test_dkim_key_record(void **state)
@@ -170,14 +170,14 @@ static void test_dkim_key_record(void **state)
 	char err[160];
 
 	(void)state;
-	assert_int_equal(dkim_key_parse("v=DKIM1; k=rsa; p=AbC+/ de==", &k, err, sizeof(err)), 0);
+	assert_int_equal(mw_dkim_key_parse("v=DKIM1; k=rsa; p=AbC+/ de==", &k, err, sizeof(err)), 0);
 	assert_string_equal(k.k, "rsa");
 	assert_int_equal(k.p_len, 10);
-	assert_int_equal(dkim_key_parse("p=", &k, err, sizeof(err)), 0);
+	assert_int_equal(mw_dkim_key_parse("p=", &k, err, sizeof(err)), 0);
 	assert_int_equal(k.p_len, 0);	/* revoked */
-	assert_int_equal(dkim_key_parse("k=rsa; v=DKIM1; p=AA", &k, err, sizeof(err)), -1);
-	assert_int_equal(dkim_key_parse("v=DKIM1; k=rsa", &k, err, sizeof(err)), -1);
-	assert_int_equal(dkim_key_parse("v=DKIM1; p=AA*", &k, err, sizeof(err)), -1);
+	assert_int_equal(mw_dkim_key_parse("k=rsa; v=DKIM1; p=AA", &k, err, sizeof(err)), -1);
+	assert_int_equal(mw_dkim_key_parse("v=DKIM1; k=rsa", &k, err, sizeof(err)), -1);
+	assert_int_equal(mw_dkim_key_parse("v=DKIM1; p=AA*", &k, err, sizeof(err)), -1);
 }
 
 static void test_names(void **state)
@@ -185,16 +185,16 @@ static void test_names(void **state)
 	static struct rp_names s;
 
 	(void)state;
-	assert_int_equal(rp_names_add(&s, "Mail.Example.COM.", 17, "x"), 0);
+	assert_int_equal(mw_rp_names_add(&s, "Mail.Example.COM.", 17, "x"), 0);
 	assert_string_equal(s.v[0].name, "mail.example.com");
-	assert_int_equal(rp_names_add(&s, "mail.example.com", 16, "y"), 0);
+	assert_int_equal(mw_rp_names_add(&s, "mail.example.com", 16, "y"), 0);
 	assert_int_equal(s.n, 1);
-	assert_int_equal(rp_names_add(&s, "localhost", 9, "x"), -1);
-	assert_int_equal(rp_names_add(&s, "a..example", 10, "x"), -1);
-	assert_int_equal(rp_names_add(&s, "hash:/etc/x", 11, "x"), -1);
-	assert_int_equal(rp_names_add(&s, "$mydomain", 9, "x"), -1);
+	assert_int_equal(mw_rp_names_add(&s, "localhost", 9, "x"), -1);
+	assert_int_equal(mw_rp_names_add(&s, "a..example", 10, "x"), -1);
+	assert_int_equal(mw_rp_names_add(&s, "hash:/etc/x", 11, "x"), -1);
+	assert_int_equal(mw_rp_names_add(&s, "$mydomain", 9, "x"), -1);
 	s.max = 1;
-	assert_int_equal(rp_names_add(&s, "b.example", 9, "x"), 1);
+	assert_int_equal(mw_rp_names_add(&s, "b.example", 9, "x"), 1);
 	assert_int_equal(s.dropped, 1);
 }
 
@@ -217,7 +217,7 @@ static void test_exim_dkim(void **state)
 		"  dkim_selector =\n";
 
 	(void)state;
-	dkim_read_exim_text(text, sizeof(text) - 1, &s, &notes);
+	mw_dkim_read_exim_text(text, sizeof(text) - 1, &s, &notes);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.v[0].domain, "example.org");
 	assert_string_equal(s.v[0].selector, "s2024");
@@ -246,7 +246,7 @@ static void test_opendkim_conf(void **state)
 	assert_non_null(f);
 	fprintf(f, "Syslog yes\nDomain ignored.example\nSelector x\nKeyFile /k\nKeyTable file:%s\n", kt);
 	fclose(f);
-	dkim_read_opendkim(path, 1, &s, &notes);
+	mw_dkim_read_opendkim(path, 1, &s, &notes);
 	assert_int_equal(s.n, 2);	/* the KeyTable wins */
 	assert_string_equal(s.v[1].domain, "b.example");
 	assert_string_equal(s.v[1].selector, "s2");
@@ -259,16 +259,16 @@ static void test_opendkim_conf(void **state)
 	assert_non_null(f);
 	fprintf(f, "Domain a.example, b.example\nSelector sel\nKeyFile /k.pem\n");
 	fclose(f);
-	dkim_read_opendkim(path, 1, &s, &notes);
+	mw_dkim_read_opendkim(path, 1, &s, &notes);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.v[1].domain, "b.example");
 	assert_string_equal(s.v[1].selector, "sel");
 
 	memset(&s, 0, sizeof(s));
-	dkim_read_opendkim("/nonexistent/opendkim.conf", 0, &s, &notes);
+	mw_dkim_read_opendkim("/nonexistent/opendkim.conf", 0, &s, &notes);
 	assert_int_equal(notes.n, 0);
 	assert_false(s.configured);
-	dkim_read_opendkim("/nonexistent/opendkim.conf", 1, &s, &notes);
+	mw_dkim_read_opendkim("/nonexistent/opendkim.conf", 1, &s, &notes);
 	assert_int_equal(notes.n, 1);
 	mw_strlist_clear(&notes);
 	rm_rf(dir);
@@ -277,7 +277,7 @@ static void test_opendkim_conf(void **state)
 
 static void on_line(void *arg, const struct ml_line *l)
 {
-	rp_log_senders_line(arg, l);
+	mw_rp_log_senders_line(arg, l);
 }
 
 /* The two fixture logs through the logs check's own readers. */
@@ -299,20 +299,20 @@ static void test_log_senders(void **state)
 	ctx.cfg = &cfg;
 	ctx.report = mw_report_new("reputation");
 	assert_non_null(s);
-	assert_int_equal(ml_logs_feed(&ctx, &lo, on_line, s), MW_OK);
+	assert_int_equal(mw_ml_logs_feed(&ctx, &lo, on_line, s), MW_OK);
 	assert_int_equal(mw_report_nerrors(ctx.report), 0);
 	/* picked up or authenticated, each message once: not the null
 	 * sender, not mail that came in from outside */
 	assert_int_equal(s->messages, 7);
 	assert_int_equal(s->n, 4);
-	assert_int_equal(rp_log_senders_top(s, top, 8), 4);
+	assert_int_equal(mw_rp_log_senders_top(s, top, 8), 4);
 	assert_string_equal(top[0]->name, "example.org");
 	assert_int_equal(top[0]->messages, 2);
 	assert_string_equal(top[1]->name, "news.example");
 	assert_string_equal(top[2]->name, "shop.example");
 	assert_int_equal(top[2]->messages, 2);
 	assert_string_equal(top[3]->name, "web1.localdomain");
-	assert_int_equal(rp_log_senders_top(s, top, 2), 2);
+	assert_int_equal(mw_rp_log_senders_top(s, top, 2), 2);
 	assert_string_equal(top[1]->name, "news.example");
 	mw_report_free(ctx.report);
 	mw_config_free(&cfg);
@@ -333,21 +333,21 @@ static void test_log_senders_caps(void **state)
 	for (i = 0; i < RP_LOG_DOMAINS + 10; i++) {
 		l.ident = (struct ml_str){ "postfix/pickup", 14 };
 		l.msg.n = (size_t)snprintf(msg, sizeof(msg), "A%05X: uid=33 from=<w>", i);
-		rp_log_senders_line(s, &l);
+		mw_rp_log_senders_line(s, &l);
 		l.ident = (struct ml_str){ "postfix/qmgr", 12 };
 		l.msg.n = (size_t)snprintf(msg, sizeof(msg), "A%05X: from=<w@d%u.example>, "
 					   "size=1, nrcpt=1 (queue active)", i, i);
-		rp_log_senders_line(s, &l);
+		mw_rp_log_senders_line(s, &l);
 	}
 	assert_int_equal(s->n, RP_LOG_DOMAINS);
 	assert_int_equal(s->dropped, 10);
 	/* an address with no usable domain is not counted */
 	l.ident = (struct ml_str){ "postfix/pickup", 14 };
 	l.msg.n = (size_t)snprintf(msg, sizeof(msg), "B1: uid=33 from=<w>");
-	rp_log_senders_line(s, &l);
+	mw_rp_log_senders_line(s, &l);
 	l.ident = (struct ml_str){ "postfix/qmgr", 12 };
 	l.msg.n = (size_t)snprintf(msg, sizeof(msg), "B1: from=<a@c..example>, size=1, nrcpt=1 (queue active)");
-	rp_log_senders_line(s, &l);
+	mw_rp_log_senders_line(s, &l);
 	assert_int_equal(s->messages, RP_LOG_DOMAINS + 10);
 	free(s);
 }
@@ -358,7 +358,7 @@ static int ucl_ok(const char *t)
 {
 	char err[120];
 
-	return rp_ucl_parse(t, strlen(t), &ucl, err, sizeof(err)) == 0;
+	return mw_rp_ucl_parse(t, strlen(t), &ucl, err, sizeof(err)) == 0;
 }
 
 static void test_ucl(void **state)
@@ -374,20 +374,20 @@ static void test_ucl(void **state)
 			   ".include(try=true) \"$LOCAL_CONFDIR/x.conf\"\n"
 			   "allow_username_mismatch = true # trailing\n"));
 	assert_int_equal(ucl.includes, 1);
-	assert_string_equal(ucl.n[rp_ucl_get(&ucl, -1, "selector")].value, "s1");
-	assert_string_equal(ucl.n[rp_ucl_get(&ucl, -1, "path")].value, "/k/$domain.key");
-	assert_string_equal(ucl.n[rp_ucl_get(&ucl, -1, "allow_username_mismatch")].value, "true");
-	d = rp_ucl_get(&ucl, -1, "domain");
+	assert_string_equal(ucl.n[mw_rp_ucl_get(&ucl, -1, "selector")].value, "s1");
+	assert_string_equal(ucl.n[mw_rp_ucl_get(&ucl, -1, "path")].value, "/k/$domain.key");
+	assert_string_equal(ucl.n[mw_rp_ucl_get(&ucl, -1, "allow_username_mismatch")].value, "true");
+	d = mw_rp_ucl_get(&ucl, -1, "domain");
 	assert_true(d >= 0);
-	e = rp_ucl_get(&ucl, d, "example.org");
+	e = mw_rp_ucl_get(&ucl, d, "example.org");
 	assert_true(e >= 0);
 	assert_int_equal(ucl.n[e].kind, RP_UCL_OBJECT);
-	assert_string_equal(ucl.n[rp_ucl_get(&ucl, e, "path")].value, "/k/a\"b");
-	e = rp_ucl_get(&ucl, rp_ucl_get(&ucl, d, "quoted.example"), "selectors");
+	assert_string_equal(ucl.n[mw_rp_ucl_get(&ucl, e, "path")].value, "/k/a\"b");
+	e = mw_rp_ucl_get(&ucl, mw_rp_ucl_get(&ucl, d, "quoted.example"), "selectors");
 	assert_int_equal(ucl.n[e].kind, RP_UCL_ARRAY);
 	/* the last of a repeated key wins */
 	assert_true(ucl_ok("selector = a; selector = b;"));
-	assert_string_equal(ucl.n[rp_ucl_get(&ucl, -1, "selector")].value, "b");
+	assert_string_equal(ucl.n[mw_rp_ucl_get(&ucl, -1, "selector")].value, "b");
 
 	assert_false(ucl_ok("domain { a { selector = x; }"));
 	assert_false(ucl_ok("selector = \"open"));
@@ -396,7 +396,7 @@ static void test_ucl(void **state)
 	assert_false(ucl_ok("= b"));
 	for (i = 0; i < RP_UCL_MAX_DEPTH + 1; i++)
 		strcat(deep, "a{");
-	assert_int_equal(rp_ucl_parse(deep, strlen(deep), &ucl, err, sizeof(err)), -1);
+	assert_int_equal(mw_rp_ucl_parse(deep, strlen(deep), &ucl, err, sizeof(err)), -1);
 	assert_string_equal(err, "nested too deep");
 }
 
@@ -419,7 +419,7 @@ static void test_rspamd_dkim(void **state)
 	assert_int_equal(mkdir(p, 0700), 0);
 	snprintf(p, sizeof(p), "%s/local.d/dkim_signing.conf", dir);
 	write_file(p, local, strlen(local));
-	rp_rspamd_read(dir, 1, s, &g, &notes);
+	mw_rp_rspamd_read(dir, 1, s, &g, &notes);
 	assert_int_equal(notes.n, 0);
 	assert_true(s->configured);
 	assert_int_equal(s->n, 4);
@@ -441,26 +441,26 @@ static void test_rspamd_dkim(void **state)
 		 "domain { four.example { selector = s4; } }\n", dir);
 	write_file(p, key, strlen(key));
 	memset(s, 0, sizeof(*s));
-	rp_rspamd_read(dir, 1, s, &g, &notes);
+	mw_rp_rspamd_read(dir, 1, s, &g, &notes);
 	assert_int_equal(s->n, 1);
 	assert_string_equal(s->v[0].domain, "four.example");
 	snprintf(key, sizeof(key), "%s/s4.four.example", dir);
 	assert_string_equal(s->v[0].keyfile, key);
-	assert_int_equal(rp_rspamd_global_signer(&g, "five.example", s), 0);
+	assert_int_equal(mw_rp_rspamd_global_signer(&g, "five.example", s), 0);
 	snprintf(key, sizeof(key), "%s/g1.five.example", dir);
 	write_file(key, "x", 1);
-	assert_int_equal(rp_rspamd_global_signer(&g, "five.example", s), 1);
+	assert_int_equal(mw_rp_rspamd_global_signer(&g, "five.example", s), 1);
 	assert_string_equal(s->v[1].keyfile, key);
 
 	/* a broken file is a note, not signers */
 	write_file(p, "domain { x.example {", 20);
 	memset(s, 0, sizeof(*s));
-	rp_rspamd_read(dir, 1, s, &g, &notes);
+	mw_rp_rspamd_read(dir, 1, s, &g, &notes);
 	assert_int_equal(notes.n, 1);
 	assert_non_null(strstr(notes.v[0], "unbalanced brackets"));
 	mw_strlist_clear(&notes);
 	memset(s, 0, sizeof(*s));
-	rp_rspamd_read("/nonexistent", 1, s, &g, &notes);
+	mw_rp_rspamd_read("/nonexistent", 1, s, &g, &notes);
 	assert_int_equal(notes.n, 1);
 	assert_false(s->configured);
 	mw_strlist_clear(&notes);
