@@ -4,12 +4,12 @@
  * through mw_json_raw (a path need not be UTF-8).
  */
 #define _GNU_SOURCE
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/limits.h"
 #include "audit/audit.h"
 
@@ -170,20 +170,6 @@ static int pending_ready(struct pending *p)
 	return 1;
 }
 
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
-
 /*
  * Mails of one script from a logs finding: a PHP mail.log finding is about
  * one script (its messages); a web-user finding counts per script in
@@ -267,14 +253,14 @@ static int correlate_file(struct mw_report *r, size_t nall,
 	/* who the file sends as: the log's user, else the file's owner */
 	if (!user)
 		user = scanf->owner;
-	who = user ? xasprintf("as %s", user) : strdup("as unknown owner");
+	who = user ? mw_asprintf("as %s", user) : strdup("as unknown owner");
 	memset(p, 0, sizeof(*p));
 	snprintf(key, sizeof(key), "file:%s", scanf->path);
 	if (msgs >= 0)
-		p->title = xasprintf("%s sent %lld mails %s (matched by %s)", scanf->path,
+		p->title = mw_asprintf("%s sent %lld mails %s (matched by %s)", scanf->path,
 				     msgs, who ? who : "", match_names[best]);
 	else
-		p->title = xasprintf("%s sent mail %s (matched by %s)", scanf->path,
+		p->title = mw_asprintf("%s sent mail %s (matched by %s)", scanf->path,
 				     who ? who : "", match_names[best]);
 	free(who);
 	p->path = strdup(scanf->path);
@@ -331,11 +317,11 @@ static int correlate_mailbox(const struct mw_stored_finding *logf,
 	mw_finding_id(fwdf, fid);
 	snprintf(key, sizeof(key), "%s+%s", lid, fid);
 	if (json_is_integer(ips))
-		p->title = xasprintf("mailbox %s is hijacked: SMTP AUTH from %" JSON_INTEGER_FORMAT
+		p->title = mw_asprintf("mailbox %s is hijacked: SMTP AUTH from %" JSON_INTEGER_FORMAT
 				     " IPs and an external forwarder to %s", sasl,
 				     json_integer_value(ips), dest ? dest : "?");
 	else
-		p->title = xasprintf("mailbox %s is hijacked: SMTP AUTH abuse and an external "
+		p->title = mw_asprintf("mailbox %s is hijacked: SMTP AUTH abuse and an external "
 				     "forwarder to %s", sasl, dest ? dest : "?");
 	p->path = fwdf->path ? strdup(fwdf->path) : NULL;
 	p->remediation = strdup("Reset the account's password and end its sessions, then "

@@ -7,12 +7,12 @@
  * escape), since a path need not be UTF-8.
  */
 #define _GNU_SOURCE
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/buf.h"
 #include "scanner/account/account.h"
 #include "audit/audit.h"
 
@@ -52,20 +52,6 @@ static void group_digits(long long n, char *dst, size_t len)
 		dst[o++] = tmp[i];
 	}
 	dst[o] = '\0';
-}
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
 }
 
 /* Append a string we own (freed here) to a JSON array. */
@@ -214,7 +200,7 @@ static void reset_command(struct step *s, const char *login)
 
 	if (!login || !mw_account_name_ok(login))
 		return;
-	cmd = fmt("mailwarden account %s --respond --apply", login);
+	cmd = mw_asprintf("mailwarden account %s --respond --apply", login);
 	if (cmd)
 		step_command(s, cmd);
 	free(cmd);
@@ -321,7 +307,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 		switch (c) {
 		case MW_CAUSE_MAILER_SENT:
 			group_digits(dint(f, "messages"), num, sizeof(num));
-			step_add(&st[P_STOP], f, fmt("%s sent %s%s as %s: suspend the site or "
+			step_add(&st[P_STOP], f, mw_asprintf("%s sent %s%s as %s: suspend the site or "
 						     "its PHP-FPM pool now (chmod 000 the file if "
 						     "in doubt)", or_q(f->path),
 						     dint(f, "messages") >= 0 ? num : "mail",
@@ -340,7 +326,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 				break;
 			group_digits(m, num, sizeof(num));
 			step_add(&st[P_STOP], f,
-				 fmt("%s submitted %s mails %s%s%s: stop the "
+				 mw_asprintf("%s submitted %s mails %s%s%s: stop the "
 				     "sending site or process", user ? user : or_q(f->title),
 				     m >= 0 ? num : "?", window,
 				     json_is_string(first) ? " via " : "",
@@ -349,7 +335,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			break;
 		}
 		case MW_CAUSE_RELAY:
-			step_add(&st[P_STOP], f, fmt("close the relay: %s", f->title));
+			step_add(&st[P_STOP], f, mw_asprintf("close the relay: %s", f->title));
 			senders++;
 			any_cause = 1;
 			break;
@@ -360,12 +346,12 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			any_cause = 1;
 			if (f->severity >= MW_SEV_HIGH) {
 				step_add(&st[P_QUARANTINE], f,
-					 fmt("%s (%s, %s)", or_q(f->path), f->rule_id,
+					 mw_asprintf("%s (%s, %s)", or_q(f->path), f->rule_id,
 					     mw_severity_name(f->severity)));
 				step_command(&st[P_QUARANTINE], "mailwarden scan --quarantine");
 			} else {
 				step_add(&st[P_QUARANTINE], f,
-					 fmt("review %s (%s, %s) and quarantine it if it is "
+					 mw_asprintf("review %s (%s, %s) and quarantine it if it is "
 					     "not yours", or_q(f->path), f->rule_id,
 					     mw_severity_name(f->severity)));
 			}
@@ -377,7 +363,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			if (sasl)
 				json_object_set_new(reset_accounts, sasl, json_true());
 			step_push(&st[P_RESET], f, (int)f->severity, RANK_HIJACKED,
-				  fmt("%s: reset the password and end its sessions "
+				  mw_asprintf("%s: reset the password and end its sessions "
 				      "(evidence: SMTP AUTH and forwarder to %s)",
 				      or_q(sasl), or_q(dest)));
 			reset_command(&st[P_RESET], sasl);
@@ -393,7 +379,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 				json_object_set_new(reset_accounts, sasl, json_true());
 			group_digits(ips, num, sizeof(num));
 			step_push(&st[P_RESET], f, (int)f->severity, RANK_SASL,
-				  fmt("%s: disable SMTP AUTH and reset the password "
+				  mw_asprintf("%s: disable SMTP AUTH and reset the password "
 				      "(logins from %s IPs)", or_q(sasl),
 				      ips >= 0 ? num : "many"));
 			reset_command(&st[P_RESET], sasl);
@@ -401,7 +387,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 		}
 		case MW_CAUSE_FORWARDER:
 			step_add(&st[P_FORWARDERS], f,
-				 fmt("remove the %s forwarder of %s to %s%s%s", or_q(dstr(f, "source")),
+				 mw_asprintf("remove the %s forwarder of %s to %s%s%s", or_q(dstr(f, "source")),
 				     or_q(owner), or_q(dest), f->path ? " in " : "",
 				     f->path ? f->path : ""));
 			/* the forwarders check names the login (account) when
@@ -412,7 +398,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 				json_object_set_new(reset_accounts, f->account, json_true());
 				step_push(&st[P_RESET], NULL, (int)f->severity,
 					  f->severity >= MW_SEV_HIGH ? RANK_OWNER_HIGH : RANK_OWNER,
-					  fmt("%s: check for account takeover and reset the "
+					  mw_asprintf("%s: check for account takeover and reset the "
 					      "password (an external forwarder to %s was set up)",
 					      f->account, or_q(dest)));
 			}
@@ -421,10 +407,10 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 		case MW_CAUSE_LISTED:
 			json_object_set_new(dnsbl_lists, or_q(f->list), json_true());
 			if (dstr(f, "delist_url"))
-				step_add(&st[P_DELIST], f, fmt("%s on %s: %s", or_q(f->ip),
+				step_add(&st[P_DELIST], f, mw_asprintf("%s on %s: %s", or_q(f->ip),
 							       or_q(f->list), dstr(f, "delist_url")));
 			else
-				step_add(&st[P_DELIST], f, fmt("%s on %s: use the list's "
+				step_add(&st[P_DELIST], f, mw_asprintf("%s on %s: use the list's "
 							       "removal page", or_q(f->ip),
 							       or_q(f->list)));
 			break;
@@ -432,7 +418,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			if (dstr(f, "provider")) {
 				/* a provider's own block: authentication and
 				 * reputation, not a blocklist entry */
-				step_add(&st[P_AUTH], f, fmt("%s: %s", f->title,
+				step_add(&st[P_AUTH], f, mw_asprintf("%s: %s", f->title,
 							     or_q(dstr(f, "postmaster"))));
 				providers++;
 				break;
@@ -440,13 +426,13 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 			json_object_set_new(lists, dstr(f, "list"), json_true());
 			break;
 		case MW_CAUSE_FIREWALL:
-			step_add(&st[P_FIREWALL], f, fmt("%s", f->title));
+			step_add(&st[P_FIREWALL], f, mw_asprintf("%s", f->title));
 			any_cause = 1;
 			break;
 		case MW_CAUSE_MAIL_AUTH:
 			/* receivers refuse unauthenticated mail however clean the
 			 * lists are: fixed before asking for delisting */
-			step_add(&st[P_AUTH], f, fmt("%s", f->title));
+			step_add(&st[P_AUTH], f, mw_asprintf("%s", f->title));
 			break;
 		default:
 			break;
@@ -464,7 +450,7 @@ static void build_steps(struct mw_report *r, const struct mw_audit_input *in,
 		json_object_foreach(lists, key, v)
 			if (!json_object_get(dnsbl_lists, key))
 				step_add(&st[P_DELIST], NULL,
-					 fmt("%s was cited in rejections: check the listing "
+					 mw_asprintf("%s was cited in rejections: check the listing "
 					     "and request removal", key));
 	}
 	*listed_lists = json_object_size(dnsbl_lists);
@@ -521,13 +507,13 @@ static char *cause_phrase(enum mw_cause c, const struct mw_stored_finding *f,
 	case MW_CAUSE_MAILER_SENT:
 		group_digits(dint(f, "messages"), num, sizeof(num));
 		if (dint(f, "messages") < 0)
-			return fmt("PHP mailer at %s sending as %s %s", or_q(f->path),
+			return mw_asprintf("PHP mailer at %s sending as %s %s", or_q(f->path),
 				   dstr(f, "user") ? dstr(f, "user") : "unknown owner", window);
-		return fmt("PHP mailer at %s sending as %s, %s mails %s",
+		return mw_asprintf("PHP mailer at %s sending as %s, %s mails %s",
 			   or_q(f->path), dstr(f, "user") ? dstr(f, "user") : "unknown owner",
 			   num, window);
 	case MW_CAUSE_HIJACKED:
-		return fmt("hijacked mailbox %s (SMTP AUTH abuse, forwarder to %s)",
+		return mw_asprintf("hijacked mailbox %s (SMTP AUTH abuse, forwarder to %s)",
 			   or_q(dstr(f, "sasl_username")), or_q(dstr(f, "destination")));
 	case MW_CAUSE_WEB_MAILER:
 	case MW_CAUSE_WEBSHELL: {
@@ -537,14 +523,14 @@ static char *cause_phrase(enum mw_cause c, const struct mw_stored_finding *f,
 		if (total > 1)
 			snprintf(more, sizeof(more), " and %zu more file%s", total - 1,
 				 total > 2 ? "s" : "");
-		return fmt("%s at %s%s", b == MW_CAUSE_WEB_MAILER ? "PHP mailer" : "webshell",
+		return mw_asprintf("%s at %s%s", b == MW_CAUSE_WEB_MAILER ? "PHP mailer" : "webshell",
 			   or_q(best[b]->path), more);
 	}
 	case MW_CAUSE_LOCAL_SENDER: {
 		json_t *top = json_array_get(json_object_get(f->details, "scripts"), 0);
 
 		group_digits(dint(f, "messages"), num, sizeof(num));
-		return fmt("mail submitted by %s, %s mails %s%s%s",
+		return mw_asprintf("mail submitted by %s, %s mails %s%s%s",
 			   dstr(f, "user") ? dstr(f, "user") : f->title,
 			   dint(f, "messages") >= 0 ? num : "?", window,
 			   json_is_string(top) ? ", top script " : "",
@@ -552,15 +538,15 @@ static char *cause_phrase(enum mw_cause c, const struct mw_stored_finding *f,
 	}
 	case MW_CAUSE_SASL:
 		group_digits(dint(f, "ips"), num, sizeof(num));
-		return fmt("SMTP AUTH abuse of %s from %s IPs", or_q(dstr(f, "sasl_username")),
+		return mw_asprintf("SMTP AUTH abuse of %s from %s IPs", or_q(dstr(f, "sasl_username")),
 			   dint(f, "ips") >= 0 ? num : "many");
 	case MW_CAUSE_FORWARDER:
-		return fmt("external forwarder of %s to %s", or_q(dstr(f, "owner")),
+		return mw_asprintf("external forwarder of %s to %s", or_q(dstr(f, "owner")),
 			   or_q(dstr(f, "destination")));
 	case MW_CAUSE_RELAY:
-		return fmt("open relay: %s", strip_prefix(f->title, "open relay: "));
+		return mw_asprintf("open relay: %s", strip_prefix(f->title, "open relay: "));
 	case MW_CAUSE_WEB_MALWARE:
-		return fmt("suspicious file at %s", or_q(f->path));
+		return mw_asprintf("suspicious file at %s", or_q(f->path));
 	default:
 		return NULL;
 	}
@@ -629,7 +615,7 @@ static char *likely_cause(struct mw_report *r, const struct mw_audit_input *in,
 			out = ph;
 			continue;
 		}
-		joined = fmt("%s; also %s", out, ph);
+		joined = mw_asprintf("%s; also %s", out, ph);
 		free(ph);
 		if (joined) {
 			free(out);
@@ -816,7 +802,7 @@ json_t *mw_audit_summarize(struct mw_report *r, const struct mw_audit_input *in)
 			continue;
 		}
 		if (st[i].more)
-			push(st[i].actions, fmt("... and %zu more (see the causes)", st[i].more));
+			push(st[i].actions, mw_asprintf("... and %zu more (see the causes)", st[i].more));
 		json_array_append_new(plan, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}",
 			"step", (json_int_t)++nsteps, "phase", st[i].phase, "title", st[i].title,
 			"actions", st[i].actions, "commands", st[i].commands,

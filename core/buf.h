@@ -34,6 +34,11 @@ enum mw_err mw_buf_vprintf(struct mw_buf *b, const char *fmt, va_list ap);
 /* Hand the storage to the caller (malloc'd, NUL-terminated, never NULL
  * on success); the buffer is left empty. */
 char *mw_buf_steal(struct mw_buf *b);
+/* A new string formatted like printf (free it), or NULL when out of
+ * memory. For small strings; anything read from outside goes through a
+ * capped mw_buf instead. */
+char *mw_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Contents as a C string ("" when empty). Valid until the next change. */
 const char *mw_buf_str(const struct mw_buf *b);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/db.h"
 #include "reports/finding_state.h"
 
 struct mw_state {
@@ -152,15 +153,7 @@ static int open_db(struct mw_state *st, int create, char *err, size_t errlen)
 		close(fd);
 	}
 	snprintf(path, sizeof(path), "%s/%s", st->dir, MW_STATE_DB);
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
-			    NULL) != SQLITE_OK) {
-		seterr(err, errlen, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) :
-		       "cannot open");
-		sqlite3_close(st->db);
-		st->db = NULL;
-		return -1;
-	}
-	return 0;
+	return mw_db_open(path, 0, 0, &st->db, err, errlen) == MW_OK ? 0 : -1;
 }
 
 /*

@@ -4,7 +4,7 @@
  * seen, acknowledged, resolved), so that `audit --nightly` and `watch`
  * report only what is new and `ack` can silence a finding. It lives with
  * the report model, below the commands that use it: the audit decides
- * what a run shows (audit/audit_cmd.c), this file only what was seen. A lock file in the same directory keeps two runs apart. A state file
+ * what a run shows (audit/audit.c), this file only what was seen. A lock file in the same directory keeps two runs apart. A state file
  * that is corrupt or has another schema is moved aside and replaced — the
  * caller gets a note saying so, never a crash.
  */
