@@ -1,7 +1,7 @@
 /*
  * The nftables backend (fw_nft.h): one netlink socket, the policy as
  * nftnl objects, and the batches that apply or remove it with every ACK
- * checked. Reading what the kernel has is mw_fw_nft_read.c.
+ * checked. Reading what the kernel has is fw_nft_read.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -2,7 +2,7 @@
  * Internals of the nftables backend (fw_nft.h has the contract), shared by
  *   fw_nft.c       the netlink socket, the policy as nftnl objects, the
  *                  batches that apply or remove it
- *   mw_fw_nft_read.c  reading what the kernel has and comparing it
+ *   fw_nft_read.c  reading what the kernel has and comparing it
  * Nothing else includes this header.
  */
 #ifndef MW_FIREWALL_FW_NFT_INT_H
@@ -45,7 +45,7 @@ enum mw_err mw_fw_nft_nl_errno(int errnum, const char *what, char *err, size_t e
 enum mw_err mw_fw_nft_nl_open(struct nl *n, char *err, size_t errlen);
 int mw_fw_nft_nl_query(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
-/* mw_fw_nft_read.c */
+/* fw_nft_read.c */
 enum mw_err mw_fw_nft_read_with(struct nl *n, const struct fw_policy *p, struct fw_live *l,
 			     char *err, size_t errlen);
 
