@@ -526,16 +526,22 @@ void mw_fwd_process_file(struct fwd_run *r, const char *path,
 
 /* ---- system-wide sources ---- */
 
+/* A system file's source: no owning user or group, no include owner. */
+static void system_src(struct fwd_src *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->uid = -1;
+	s->gid = -1;
+	s->require_uid = -1;
+}
+
 static void process_maps(struct fwd_run *r, const struct mw_strlist *maps,
 			 int is_virtual)
 {
 	struct fwd_src s;
 	size_t i;
 
-	memset(&s, 0, sizeof(s));
-	s.uid = -1;
-	s.gid = -1;
-	s.require_uid = -1;
+	system_src(&s);
 	for (i = 0; i < maps->n; i++) {
 		const char *type, *path;
 		size_t tl;
@@ -562,10 +568,7 @@ static void process_panels(struct fwd_run *r)
 	char p[MW_MAX_PATH];
 	size_t i;
 
-	memset(&s, 0, sizeof(s));
-	s.uid = -1;
-	s.gid = -1;
-	s.require_uid = -1;
+	system_src(&s);
 	s.source = "cpanel";
 	if (mw_fwd_list_dir(r, "/etc/valiases", 'f', &names) == MW_OK) {
 		s.fmt = FMT_ALIASES;
@@ -608,10 +611,7 @@ static void process_system(struct fwd_run *r)
 	struct fwd_src s;
 	size_t i;
 
-	memset(&s, 0, sizeof(s));
-	s.uid = -1;
-	s.gid = -1;
-	s.require_uid = -1;
+	system_src(&s);
 	if (!r->postfix_found)
 		(void)mw_strlist_add(&r->alias_maps, "hash:/etc/aliases");
 	process_maps(r, &r->alias_maps, 0);
