@@ -137,10 +137,11 @@ static void provider_findings(struct mw_ctx *ctx, struct ml_rec **v, size_t n, j
 		char title[512], codes_txt[256] = "", fix[1024];
 		size_t used = 0;
 		struct mw_finding f;
-		json_t *codes = json_array(), *d;
+		json_t *codes, *d;
 
 		if (done[i])
 			continue;
+		codes = json_array();
 		k++;
 		for (j = i; j < n; j++) {
 			const struct prov_rec *o = (struct prov_rec *)v[j];
